@@ -1,0 +1,168 @@
+package eu.runlater.testing;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * One embedded PostgreSQL 18 per test JVM, shared by every test class of every module.
+ *
+ * <p>Each test class gets clean state in one of two ways: {@link #freshDatabase()} clones a new
+ * database from a migrated template (cheap: a file copy inside PostgreSQL), or {@link
+ * #truncateAll(DataSource)} empties every table of a database a cached Spring context keeps.
+ * Migrations are whatever {@code classpath:db/migration} holds in the calling module, so a module
+ * tests exactly the schema it ships.
+ */
+public final class TestPostgres {
+  private static final String TEMPLATE = "runlater_template";
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static EmbeddedPostgres postgres;
+  private static boolean templateReady;
+
+  private TestPostgres() {}
+
+  /** The shared server, started on first use and stopped when the JVM exits. */
+  public static synchronized EmbeddedPostgres server() {
+    if (postgres == null) {
+      postgres = start(workDir("shared"));
+      Runtime.getRuntime().addShutdownHook(new Thread(TestPostgres::closeQuietly));
+    }
+    return postgres;
+  }
+
+  /**
+   * Starts a separate server, for tests that stop it (health with the database down) or need a
+   * database that no other test touches. The caller closes it.
+   */
+  public static EmbeddedPostgres startPrivateServer() {
+    return start(workDir("private-" + DATABASES.incrementAndGet()));
+  }
+
+  private static EmbeddedPostgres start(Path dir) {
+    try {
+      return EmbeddedPostgres.builder()
+          .setOverrideWorkingDirectory(dir.toFile())
+          .setDataDirectory(dir.resolve("data"))
+          .setCleanDataDirectory(true)
+          .setRegisterShutdownHook(false)
+          .setServerConfig("listen_addresses", "127.0.0.1")
+          .setServerConfig("max_connections", "300")
+          // Tests never survive a power cut; fsync off keeps each test class fast. The
+          // server's own embedded database runs with fsync and synchronous_commit on.
+          .setServerConfig("fsync", "off")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "off")
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start embedded PostgreSQL in " + dir, e);
+    }
+  }
+
+  private static Path workDir(String name) {
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg", name);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
+  }
+
+  /** A JDBC URL for a database on the shared server. */
+  public static String jdbcUrl(String database) {
+    return server().getJdbcUrl("postgres", database);
+  }
+
+  /** A new, migrated, empty database on the shared server; returns its name. */
+  public static synchronized String freshDatabase() {
+    ensureTemplate();
+    String name = "t" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+    execute("postgres", "CREATE DATABASE " + name + " TEMPLATE " + TEMPLATE);
+    return name;
+  }
+
+  /** A small connection pool on the given database of the shared server. */
+  public static HikariDataSource dataSource(String database, int poolSize) {
+    return pool(jdbcUrl(database), poolSize);
+  }
+
+  /** A small connection pool on any JDBC URL (user postgres, no password). */
+  public static HikariDataSource pool(String jdbcUrl, int poolSize) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername("postgres");
+    config.setMaximumPoolSize(poolSize);
+    config.setMinimumIdle(0);
+    config.setConnectionTimeout(10_000);
+    return new HikariDataSource(config);
+  }
+
+  /** Empties every table in the public schema except Flyway's history. */
+  public static void truncateAll(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (var rs =
+          s.executeQuery(
+              """
+              SELECT quote_ident(tablename) FROM pg_tables
+              WHERE schemaname = 'public' AND tablename <> 'flyway_schema_history'
+                AND tablename NOT IN (SELECT c.relname FROM pg_inherits i
+                                      JOIN pg_class c ON c.oid = i.inhrelid)
+              """)) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
+      }
+      if (!tables.isEmpty()) {
+        s.execute("TRUNCATE " + String.join(", ", tables) + " RESTART IDENTITY CASCADE");
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not truncate test tables", e);
+    }
+  }
+
+  private static void ensureTemplate() {
+    if (templateReady) {
+      return;
+    }
+    execute("postgres", "DROP DATABASE IF EXISTS " + TEMPLATE);
+    execute("postgres", "CREATE DATABASE " + TEMPLATE);
+    Flyway.configure()
+        .dataSource(jdbcUrl(TEMPLATE), "postgres", null)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    execute("postgres", "ALTER DATABASE " + TEMPLATE + " WITH IS_TEMPLATE true");
+    templateReady = true;
+  }
+
+  private static void execute(String database, String sql) {
+    try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl(database), "postgres", null);
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not run: " + sql, e);
+    }
+  }
+
+  private static void closeQuietly() {
+    try {
+      postgres.close();
+    } catch (IOException ignored) {
+      // the JVM is exiting
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package eu.runlater.accounts;
+
+/** SQL for the accounts tables, named noun-first. */
+final class AccountsQueries {
+  private AccountsQueries() {}
+
+  static final String ORGANIZATION_INSERT =
+      """
+      INSERT INTO organizations (id, name, slug, tier, signing_secret, created_at, updated_at)
+      VALUES (:id, :name, :slug, :tier, :signing_secret, :now, :now)
+      """;
+
+  static final String ORGANIZATION_GET =
+      """
+      SELECT id, name, slug, tier, created_at, updated_at FROM organizations WHERE id = :id
+      """;
+
+  static final String ORGANIZATION_RENAME =
+      """
+      UPDATE organizations SET name = :name, updated_at = :now WHERE id = :id
+      """;
+
+  static final String ORGANIZATION_SIGNING_SECRETS =
+      """
+      SELECT signing_secret, previous_signing_secret, previous_secret_expires_at
+      FROM organizations WHERE id = :id
+      """;
+
+  static final String INSTANCE_SETTING_CLAIM =
+      """
+      INSERT INTO instance_settings (key, value) VALUES (:key, :value)
+      ON CONFLICT (key) DO NOTHING
+      """;
+
+  static final String API_KEY_INSERT =
+      """
+      INSERT INTO api_keys (id, organization_id, public_id, secret_hash, name, created_by,
+                            created_at)
+      VALUES (:id, :organization_id, :public_id, :secret_hash, :name, :created_by, :now)
+      """;
+
+  static final String API_KEY_BY_PUBLIC_ID =
+      """
+      SELECT id, organization_id, public_id, secret_hash, last_used_at, revoked_at
+      FROM api_keys WHERE public_id = :public_id
+      """;
+
+  static final String API_KEY_LIST =
+      """
+      SELECT id, public_id, name, created_by, created_at, last_used_at, revoked_at
+      FROM api_keys WHERE organization_id = :organization_id
+      ORDER BY created_at DESC, id DESC
+      """;
+
+  static final String API_KEY_GET =
+      """
+      SELECT id, public_id, name, created_by, created_at, last_used_at, revoked_at
+      FROM api_keys WHERE organization_id = :organization_id AND id = :id
+      """;
+
+  // Conditional, so concurrent requests and several nodes write at most once a minute.
+  static final String API_KEY_TOUCH =
+      """
+      UPDATE api_keys SET last_used_at = :now
+      WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :now - interval '1 minute')
+      """;
+
+  static final String API_KEY_REVOKE =
+      """
+      UPDATE api_keys SET revoked_at = :now
+      WHERE organization_id = :organization_id AND id = :id AND revoked_at IS NULL
+      """;
+}

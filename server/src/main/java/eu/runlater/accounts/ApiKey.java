@@ -1,0 +1,18 @@
+package eu.runlater.accounts;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * An API key as listed: its public half ({@code pk_live_…}), never its secret.
+ *
+ * @param prefix the public half, enough to recognise the key in a list
+ */
+public record ApiKey(
+    UUID id,
+    String name,
+    String prefix,
+    UUID createdBy,
+    Instant createdAt,
+    Instant lastUsedAt,
+    Instant revokedAt) {}

@@ -1,0 +1,73 @@
+package eu.runlater.accounts;
+
+import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.security.ApiPrincipal;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The calling key's organization. */
+@RestController
+@RequestMapping("/api/v1/organization")
+@Tag(name = "Organization")
+class OrganizationApi {
+  static final int MAX_NAME_LENGTH = 100;
+  private final Organizations organizations;
+
+  OrganizationApi(Organizations organizations) {
+    this.organizations = organizations;
+  }
+
+  record OrganizationView(
+      UUID id,
+      String name,
+      String slug,
+      Tier tier,
+      Tier.Limits limits,
+      Instant createdAt,
+      Instant updatedAt) {
+    static OrganizationView of(Organization o) {
+      return new OrganizationView(
+          o.id(), o.name(), o.slug(), o.tier(), o.tier().limits(), o.createdAt(), o.updatedAt());
+    }
+  }
+
+  record OrganizationPatch(String name, String tier) {}
+
+  @GetMapping
+  @Operation(summary = "The organization this API key belongs to, with its tier and limits")
+  OrganizationView get(@AuthenticationPrincipal ApiPrincipal caller) {
+    return OrganizationView.of(organizations.get(caller.organizationId()));
+  }
+
+  @PatchMapping
+  @Operation(summary = "Rename the organization (the tier is changed in the dashboard)")
+  OrganizationView patch(
+      @AuthenticationPrincipal ApiPrincipal caller, @RequestBody OrganizationPatch patch) {
+    if (patch.tier() != null) {
+      throw new ApiProblem(
+          HttpStatus.FORBIDDEN,
+          "forbidden",
+          "Forbidden",
+          "An API key cannot change the organization's tier; an owner upgrades in the"
+              + " dashboard's billing settings.");
+    }
+    if (patch.name() == null) {
+      return get(caller);
+    }
+    String name = patch.name().strip();
+    if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+      throw ApiProblem.invalid(
+          "name", "must be 1 to " + MAX_NAME_LENGTH + " characters, not blank");
+    }
+    return OrganizationView.of(organizations.rename(caller.organizationId(), name));
+  }
+}

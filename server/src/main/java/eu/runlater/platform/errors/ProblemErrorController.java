@@ -1,0 +1,44 @@
+package eu.runlater.platform.errors;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Errors that never reach a controller (raised in a filter, or by the servlet container) end up at
+ * {@code /error}; answer them as problem details too, with no stack trace.
+ */
+@RestController
+class ProblemErrorController implements ErrorController {
+
+  @RequestMapping("/error")
+  ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+    Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+    int status = code instanceof Integer i ? i : 500;
+    HttpStatus httpStatus = HttpStatus.resolve(status);
+    if (httpStatus == null) {
+      httpStatus = HttpStatus.INTERNAL_SERVER_ERROR;
+    }
+    String detail =
+        switch (status) {
+          case 404 -> "Nothing is served at this path.";
+          case 413 -> "The request body is too large.";
+          default ->
+              status >= 500
+                  ? "Something went wrong on our side; retry, and report it if it persists."
+                  : httpStatus.getReasonPhrase() + ".";
+        };
+    ProblemDetail problem =
+        Problems.of(
+            httpStatus, ProblemHandler.typeFor(status), httpStatus.getReasonPhrase(), detail);
+    return ResponseEntity.status(httpStatus)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
+  }
+}

@@ -1,0 +1,58 @@
+package eu.runlater.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.runlater.support.ServerTest;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+class OperationsTest extends ServerTest {
+  @Autowired
+  @Qualifier("requestMappingHandlerMapping")
+  RequestMappingHandlerMapping mappings;
+
+  @Test
+  void prometheus_metrics_are_served() {
+    var response = api.get("/actuator/prometheus", null);
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.body()).contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void the_openapi_document_lists_every_api_endpoint() {
+    var doc = api.get("/v3/api-docs", null);
+    assertThat(doc.status()).isEqualTo(200);
+    var paths = doc.json().get("paths");
+
+    Set<String> expected = new HashSet<>();
+    mappings
+        .getHandlerMethods()
+        .forEach(
+            (info, method) -> {
+              for (String pattern : info.getPatternValues()) {
+                if (pattern.startsWith("/api/") && !pattern.contains("test-only")) {
+                  info.getMethodsCondition()
+                      .getMethods()
+                      .forEach(m -> expected.add(m.name().toLowerCase() + " " + pattern));
+                }
+              }
+            });
+    assertThat(expected).isNotEmpty();
+    for (String endpoint : expected) {
+      String[] parts = endpoint.split(" ", 2);
+      assertThat(paths.has(parts[1])).as("OpenAPI lists %s", parts[1]).isTrue();
+      assertThat(paths.get(parts[1]).has(parts[0])).as("OpenAPI lists %s", endpoint).isTrue();
+    }
+  }
+
+  @Test
+  void swagger_ui_is_served() {
+    var response = api.get("/swagger-ui/index.html", null);
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.body()).containsIgnoringCase("swagger");
+  }
+}

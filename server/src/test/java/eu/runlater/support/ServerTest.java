@@ -1,0 +1,51 @@
+package eu.runlater.support;
+
+import eu.runlater.testing.TestPostgres;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of tests that drive the whole server over real HTTP, on one migrated database of the shared
+ * embedded PostgreSQL. The Spring context is cached across test classes; each class starts from
+ * empty tables.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ServerTest {
+  private static String database;
+
+  @LocalServerPort protected int port;
+  @Autowired protected Fixtures fixtures;
+  protected Api api;
+
+  @DynamicPropertySource
+  static void database(DynamicPropertyRegistry registry) {
+    registry.add("runlater.database-url", () -> TestPostgres.jdbcUrl(sharedDatabase()));
+    registry.add(
+        "runlater.data-dir",
+        () -> Path.of(System.getProperty("java.io.tmpdir"), "server-test-data").toString());
+  }
+
+  static synchronized String sharedDatabase() {
+    if (database == null) {
+      database = TestPostgres.freshDatabase();
+    }
+    return database;
+  }
+
+  @BeforeAll
+  static void cleanDatabase(@Autowired DataSource dataSource) {
+    TestPostgres.truncateAll(dataSource);
+  }
+
+  @BeforeEach
+  void api() {
+    api = new Api(port);
+  }
+}
