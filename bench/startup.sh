@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-JAR=server/target/runlater-server.jar
+JAR=server/target/runlater-server-exec.jar
 PORT=${PORT:-18181}
 
 measure() {

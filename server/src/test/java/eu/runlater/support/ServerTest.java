@@ -27,6 +27,11 @@ public abstract class ServerTest {
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {
     registry.add("runlater.database-url", () -> TestPostgres.jdbcUrl(sharedDatabase()));
+    // Test targets listen on loopback; retries come fast.
+    registry.add("runlater.engine.allow-private-targets", () -> "127.0.0.0/8");
+    registry.add("runlater.engine.backoff-base", () -> "100ms");
+    registry.add("runlater.engine.backoff-max", () -> "200ms");
+    registry.add("runlater.engine.poll-interval", () -> "200ms");
     registry.add(
         "runlater.data-dir",
         () -> Path.of(System.getProperty("java.io.tmpdir"), "server-test-data").toString());

@@ -1,0 +1,222 @@
+package eu.runlater.engine;
+
+import static eu.runlater.engine.TaskQueries.*;
+
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.db.Db.SqlArray;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records attempt outcomes in batches: whatever completed while the previous batch was being
+ * written goes in the next, so commits stay few under load and immediate when idle.
+ *
+ * <p>One transaction per batch removes finished tasks, returns retried ones to ready at their retry
+ * time, and appends an execution for each — but only for attempts that still hold their lease
+ * (fencing token). A completion whose lease was lost (the rescuer handed the task on) is rejected
+ * and leaves no trace but a metric, so a node that was cut off cannot overwrite a newer attempt. If
+ * the database is unreachable the batch is retried until it lands or the engine stops; tasks whose
+ * outcome could not be recorded are rescued when their lease expires.
+ */
+final class Completer {
+  static final int MAX_BATCH = 1_000;
+  private static final Logger log = LoggerFactory.getLogger(Completer.class);
+
+  private final Db db;
+  private final Partitions partitions;
+  private final Wakeups wakeups;
+  private final EngineMetrics metrics;
+  private final java.time.InstantSource clock;
+  private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
+  private volatile boolean running;
+  private Thread thread;
+
+  Completer(
+      Db db,
+      Partitions partitions,
+      Wakeups wakeups,
+      EngineMetrics metrics,
+      java.time.InstantSource clock) {
+    this.db = db;
+    this.partitions = partitions;
+    this.wakeups = wakeups;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** What one flush did. */
+  record FlushResult(int accepted, int rejected) {}
+
+  void submit(Completion completion) {
+    queue.add(completion);
+  }
+
+  int pending() {
+    return queue.size();
+  }
+
+  void start() {
+    running = true;
+    thread = Thread.ofPlatform().name("runlater-completer").daemon().start(this::loop);
+  }
+
+  /** Stops after writing everything submitted so far (or giving up on an unreachable database). */
+  void stop(Duration bound) throws InterruptedException {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+      thread.join(bound.toMillis() + 1_000);
+    }
+  }
+
+  private void loop() {
+    List<Completion> batch = new ArrayList<>();
+    long backoffMs = 50;
+    while (running || !queue.isEmpty()) {
+      try {
+        if (batch.isEmpty()) {
+          Completion first = queue.poll(1, TimeUnit.SECONDS);
+          if (first == null) {
+            continue;
+          }
+          batch.add(first);
+          queue.drainTo(batch, MAX_BATCH - 1);
+        }
+        flush(batch);
+        batch.clear();
+        backoffMs = 50;
+      } catch (InterruptedException e) {
+        if (running) {
+          continue;
+        }
+        // Stopping: one last attempt at what is queued, below.
+      } catch (Exception e) {
+        if (backoffMs == 50) {
+          log.warn("Could not record {} completions; retrying", batch.size(), e);
+        } else {
+          log.warn(
+              "Still cannot record completions ({}); retrying in {} ms", e.getMessage(), backoffMs);
+        }
+        if (!running) {
+          log.warn(
+              "Stopping with {} completions unrecorded; their tasks will be rescued",
+              batch.size() + queue.size());
+          return;
+        }
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException stop) {
+          // re-checked by the loop
+        }
+        backoffMs = Math.min(backoffMs * 2, 5_000);
+      }
+    }
+  }
+
+  /** Writes one batch; package-private so tests can drive it. */
+  FlushResult flush(List<Completion> batch) throws SQLException {
+    List<Completion> terminal = new ArrayList<>();
+    List<Completion> retries = new ArrayList<>();
+    for (Completion c : batch) {
+      (c.terminal() ? terminal : retries).add(c);
+    }
+    FlushResult result;
+    try {
+      result = write(terminal, retries);
+    } catch (SQLException e) {
+      if (!Partitions.isMissingPartition(e)) {
+        throw e;
+      }
+      partitions.ensure(clock.instant());
+      result = write(terminal, retries);
+    }
+    if (result.rejected() > 0) {
+      metrics.rejected(result.rejected());
+      log.warn(
+          "Rejected {} completions whose attempts had lost their lease (another attempt owns"
+              + " those tasks now)",
+          result.rejected());
+    }
+    Instant earliestRetry = null;
+    for (Completion c : retries) {
+      if (earliestRetry == null || c.retryAt().isBefore(earliestRetry)) {
+        earliestRetry = c.retryAt();
+      }
+    }
+    if (earliestRetry != null) {
+      wakeups.wake(earliestRetry);
+    }
+    return result;
+  }
+
+  private FlushResult write(List<Completion> terminal, List<Completion> retries)
+      throws SQLException {
+    return db.inTransaction(
+        c -> {
+          Set<String> accepted = new HashSet<>();
+          if (!terminal.isEmpty()) {
+            accepted.addAll(
+                Db.query(
+                    c,
+                    TASK_COMPLETE,
+                    Params.of("ids", uuids(terminal)).put("tokens", tokens(terminal)),
+                    Completer::acceptedKey));
+          }
+          if (!retries.isEmpty()) {
+            List<Object> runAts = new ArrayList<>(retries.size());
+            for (Completion r : retries) {
+              runAts.add(eu.runlater.engine.db.SqlTime.ts(r.retryAt()));
+            }
+            accepted.addAll(
+                Db.query(
+                    c,
+                    TASK_RETRY_LATER,
+                    Params.of("ids", uuids(retries))
+                        .put("tokens", tokens(retries))
+                        .put("run_ats", SqlArray.of("timestamptz", runAts)),
+                    Completer::acceptedKey));
+          }
+          List<Completion> recorded = new ArrayList<>(accepted.size());
+          for (List<Completion> group : List.of(terminal, retries)) {
+            for (Completion completion : group) {
+              if (accepted.contains(key(completion.task()))) {
+                recorded.add(completion);
+              }
+            }
+          }
+          ExecutionRows.insert(c, recorded);
+          return new FlushResult(
+              recorded.size(), terminal.size() + retries.size() - recorded.size());
+        });
+  }
+
+  // An attempt is its task and its fencing token: a task re-claimed here while a stale attempt
+  // of it still ran must not have both recorded.
+  private static String acceptedKey(java.sql.ResultSet rs) throws SQLException {
+    return rs.getObject(1, UUID.class) + "/" + rs.getLong(2);
+  }
+
+  private static String key(ClaimedTask task) {
+    return task.id() + "/" + task.leaseToken();
+  }
+
+  private static SqlArray uuids(List<Completion> completions) {
+    return SqlArray.of("uuid", completions.stream().map(c -> c.task().id()).toList());
+  }
+
+  private static SqlArray tokens(List<Completion> completions) {
+    return SqlArray.of("bigint", completions.stream().map(c -> c.task().leaseToken()).toList());
+  }
+}

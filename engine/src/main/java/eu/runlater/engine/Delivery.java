@@ -1,0 +1,285 @@
+package eu.runlater.engine;
+
+import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.http.Header;
+import eu.runlater.engine.http.HttpCall;
+import eu.runlater.engine.http.HttpDelivery;
+import eu.runlater.engine.http.HttpOutcome;
+import eu.runlater.engine.signing.WebhookSigner;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * One attempt of one task: opens its secrets, signs it (Standard Webhooks), sends it, and decides
+ * what follows — done, retry at a time, or failed for good — by the delivery contract: 2xx
+ * succeeds; network errors, timeouts, 408, 429 and 5xx retry with backoff (or after {@code
+ * Retry-After}, capped at an hour); everything else, redirects included, fails at once.
+ */
+final class Delivery {
+  static final Duration RETRY_AFTER_CAP = Duration.ofHours(1);
+  private static final Set<String> RESERVED =
+      Set.of(
+          "host",
+          "content-length",
+          "transfer-encoding",
+          "connection",
+          "user-agent",
+          "webhook-id",
+          "webhook-timestamp",
+          "webhook-signature");
+
+  private final HttpDelivery http;
+  private final SecretBox secrets;
+  private final SigningSecrets signing;
+  private final InstantSource clock;
+  private final EngineConfig config;
+  private final EngineMetrics metrics;
+  private final java.util.function.Supplier<RandomGenerator> random;
+
+  Delivery(
+      HttpDelivery http,
+      SecretBox secrets,
+      SigningSecrets signing,
+      InstantSource clock,
+      EngineConfig config,
+      EngineMetrics metrics,
+      java.util.function.Supplier<RandomGenerator> random) {
+    this.http = http;
+    this.secrets = secrets;
+    this.signing = signing;
+    this.clock = clock;
+    this.config = config;
+    this.metrics = metrics;
+    this.random = random;
+  }
+
+  Completion attempt(ClaimedTask task) {
+    Instant started = clock.instant();
+    metrics.lateness(Duration.between(task.runAt(), started));
+    var executionId = Ids.v7(started);
+    Instant createdAt = Ids.instantOf(executionId);
+    TaskRequest request = task.request();
+
+    List<Header> generated = generatedHeaders(task, executionId.toString(), started);
+    HttpOutcome outcome;
+    String invalid = null;
+    URI uri = null;
+    try {
+      uri = new URI(request.url());
+    } catch (URISyntaxException e) {
+      invalid = "invalid URL: " + e.getReason();
+    }
+    if (invalid != null) {
+      outcome = new HttpOutcome.Failed(HttpOutcome.FailureKind.BLOCKED, invalid, 0);
+    } else {
+      List<Header> headers = new ArrayList<>();
+      for (Header h : SealedRequests.openHeaders(secrets, request)) {
+        if (!RESERVED.contains(h.name().toLowerCase(Locale.ROOT))) {
+          headers.add(h);
+        }
+      }
+      boolean userTrace = headers.stream().anyMatch(h -> h.name().equalsIgnoreCase("traceparent"));
+      for (Header h : generated) {
+        if (!(userTrace && h.name().equals("traceparent"))) {
+          headers.add(h);
+        }
+      }
+      byte[] body = SealedRequests.openBody(secrets, request);
+      headers.add(signature(task, started, body));
+      outcome =
+          http.send(
+              new HttpCall(
+                  uri, request.method(), headers, body, Duration.ofMillis(request.timeoutMs())));
+    }
+    Instant finished = clock.instant();
+    long durationUs = outcome.durationNanos() / 1_000;
+    metrics.delivered(outcome, Duration.ofNanos(outcome.durationNanos()));
+    return decide(task, executionId, createdAt, started, finished, durationUs, generated, outcome);
+  }
+
+  /** An attempt that failed inside the engine (a bug, an unopenable secret): retried as usual. */
+  Completion internalFailure(ClaimedTask task, RuntimeException e) {
+    Instant now = clock.instant();
+    var executionId = Ids.v7(now);
+    return decide(
+        task,
+        executionId,
+        Ids.instantOf(executionId),
+        now,
+        now,
+        0,
+        List.of(),
+        new HttpOutcome.Failed(
+            HttpOutcome.FailureKind.IO, "internal error: " + e.getClass().getSimpleName(), 0));
+  }
+
+  private Completion decide(
+      ClaimedTask task,
+      java.util.UUID executionId,
+      Instant createdAt,
+      Instant started,
+      Instant finished,
+      long durationUs,
+      List<Header> generated,
+      HttpOutcome outcome) {
+    String status;
+    boolean retryable;
+    Integer code = null;
+    String error = null;
+    ExecutionRecord.Response response = null;
+    Duration retryAfter = null;
+    switch (outcome) {
+      case HttpOutcome.Responded r -> {
+        code = r.status();
+        response = new ExecutionRecord.Response(r.headers(), r.body(), r.bodyTruncated());
+        if (r.status() >= 200 && r.status() < 300) {
+          status = ExecutionRecord.SUCCESS;
+          retryable = false;
+        } else {
+          status = ExecutionRecord.FAILED;
+          retryable = r.status() == 408 || r.status() == 429 || r.status() >= 500;
+          error = httpError(r);
+          if (retryable) {
+            retryAfter = retryAfter(r.headers(), finished);
+          }
+        }
+      }
+      case HttpOutcome.Failed f -> {
+        error = f.message();
+        switch (f.kind()) {
+          case TIMEOUT -> {
+            status = ExecutionRecord.TIMEOUT;
+            retryable = true;
+          }
+          case BLOCKED -> {
+            status = ExecutionRecord.BLOCKED;
+            retryable = false;
+          }
+          default -> {
+            status = ExecutionRecord.FAILED;
+            retryable = true;
+          }
+        }
+      }
+    }
+    Instant retryAt = null;
+    if (retryable && task.canRetry()) {
+      Duration wait =
+          retryAfter != null
+              ? retryAfter
+              : task.backoff().delayAfter(task.failuresIfThisFails(), random.get());
+      retryAt = finished.plus(wait);
+    }
+    boolean success = ExecutionRecord.SUCCESS.equals(status);
+    ExecutionRecord execution =
+        new ExecutionRecord(
+            executionId,
+            createdAt,
+            status,
+            success || retryAt == null,
+            started,
+            finished,
+            durationUs,
+            code,
+            error,
+            retryAt,
+            generated,
+            response,
+            config.nodeId());
+    return new Completion(task, execution, retryAt);
+  }
+
+  /** Headers of ours, without the signature (which depends on the body). */
+  private List<Header> generatedHeaders(ClaimedTask task, String executionId, Instant started) {
+    List<Header> headers = new ArrayList<>(8);
+    headers.add(new Header("User-Agent", config.userAgent()));
+    headers.add(new Header("webhook-id", task.id().toString()));
+    headers.add(new Header("webhook-timestamp", Long.toString(started.getEpochSecond())));
+    if (task.sourceId() != null) {
+      headers.add(new Header(sourceHeader(task.sourceKind()), task.sourceId().toString()));
+    }
+    headers.add(new Header("Runlater-Task-Id", task.id().toString()));
+    headers.add(new Header("Runlater-Execution-Id", executionId));
+    headers.add(new Header("Runlater-Attempt", Integer.toString(task.attempt())));
+    headers.add(new Header("traceparent", traceparent(task)));
+    return headers;
+  }
+
+  private Header signature(ClaimedTask task, Instant started, byte[] body) {
+    return new Header(
+        "webhook-signature",
+        WebhookSigner.signatureHeader(
+            signing.forOrganization(task.organizationId()),
+            task.id().toString(),
+            started.getEpochSecond(),
+            body));
+  }
+
+  /** W3C trace context: the trace id is the task id, so every attempt of a task shares it. */
+  private String traceparent(ClaimedTask task) {
+    String traceId = task.id().toString().replace("-", "");
+    byte[] span = new byte[8];
+    random.get().nextBytes(span);
+    span[0] |= 1; // an all-zero span id is invalid
+    return "00-" + traceId + "-" + HexFormat.of().formatHex(span) + "-01";
+  }
+
+  static String sourceHeader(String sourceKind) {
+    StringBuilder name = new StringBuilder("Runlater-");
+    for (String part : sourceKind.split("_")) {
+      name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1)).append('-');
+    }
+    return name.append("Id").toString();
+  }
+
+  private static String httpError(HttpOutcome.Responded r) {
+    if (r.status() >= 300 && r.status() < 400) {
+      String location =
+          r.headers().stream()
+              .filter(h -> h.name().equalsIgnoreCase("location"))
+              .map(Header::value)
+              .findFirst()
+              .orElse("(none)");
+      return "HTTP " + r.status() + ": redirects are not followed (Location: " + location + ")";
+    }
+    return "HTTP " + r.status();
+  }
+
+  /** {@code Retry-After} as seconds or an HTTP date, capped at an hour; null if absent. */
+  static Duration retryAfter(List<Header> headers, Instant now) {
+    for (Header h : headers) {
+      if (!h.name().equalsIgnoreCase("retry-after")) {
+        continue;
+      }
+      String value = h.value().strip();
+      Duration wait = null;
+      try {
+        wait = Duration.ofSeconds(Long.parseLong(value));
+      } catch (NumberFormatException notSeconds) {
+        try {
+          Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+          wait = Duration.between(now, at);
+        } catch (DateTimeParseException notDate) {
+          return null;
+        }
+      }
+      if (wait.isNegative()) {
+        return Duration.ZERO;
+      }
+      return wait.compareTo(RETRY_AFTER_CAP) > 0 ? RETRY_AFTER_CAP : wait;
+    }
+    return null;
+  }
+}

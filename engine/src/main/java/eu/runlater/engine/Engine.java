@@ -1,0 +1,289 @@
+package eu.runlater.engine;
+
+import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.db.Db.SqlArray;
+import eu.runlater.engine.http.HttpDelivery;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's delivery engine: a producer claiming due tasks, workers delivering them, a completer
+ * recording outcomes, a listener for wake-ups, and — on the leader only — the rescuer and the
+ * history's partition upkeep. Any number of engines share one database.
+ *
+ * <p>{@link #stop()} is graceful: claiming stops, in-flight deliveries get {@code shutdownGrace} to
+ * finish, and those still running are interrupted and handed back to ready (fenced by their lease
+ * token) for any node to take.
+ */
+public final class Engine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final Duration PARTITION_INTERVAL = Duration.ofHours(1);
+
+  private final EngineConfig config;
+  private final Db db;
+  private final InstantSource clock;
+  private final Wakeups wakeups = new Wakeups();
+  private final Tasks tasks;
+  private final EngineMetrics metrics;
+  private final Partitions partitions;
+  private final Leader leader;
+  private final Rescuer rescuer;
+  private final Completer completer;
+  private final Producer producer;
+  private final Workers workers;
+  private final WakeListener listener;
+  private final HttpDelivery http;
+  private volatile boolean running;
+  private Thread maintenance;
+  private Instant lastPartitionPass = Instant.EPOCH;
+
+  private Engine(Builder b) {
+    this.config = b.config;
+    this.db = new Db(b.pool);
+    this.clock = b.clock;
+    this.http = b.http;
+    this.metrics = new EngineMetrics(b.meters);
+    this.tasks = new Tasks(wakeups, clock);
+    this.partitions = new Partitions(db, config.partitionsAhead(), config.retention());
+    this.leader = new Leader(b.dedicated, config.nodeId());
+    this.rescuer = new Rescuer(db, clock, config.nodeId(), config.maxRescues(), partitions);
+    this.completer = new Completer(db, partitions, wakeups, metrics, clock);
+    this.producer = new Producer(db, config, clock, wakeups, metrics);
+    Delivery delivery =
+        new Delivery(
+            b.http, b.secrets, b.signing, clock, config, metrics, ThreadLocalRandom::current);
+    this.workers = new Workers(config.workers(), delivery, completer, producer::capacityFreed);
+    producer.workers(workers);
+    this.listener = new WakeListener(b.dedicated, wakeups);
+    metrics.gauge("runlater.workers.busy", workers::busy);
+    metrics.gauge("runlater.completions.pending", completer::pending);
+  }
+
+  public static Builder builder(EngineConfig config) {
+    return new Builder(config);
+  }
+
+  /** Inserting and removing tasks in the caller's transactions. */
+  public Tasks tasks() {
+    return tasks;
+  }
+
+  public EngineConfig config() {
+    return config;
+  }
+
+  public boolean isLeader() {
+    return leader.isLeader();
+  }
+
+  public synchronized void start() throws SQLException {
+    if (running) {
+      return;
+    }
+    partitions.ensure(clock.instant());
+    running = true;
+    listener.start();
+    completer.start();
+    producer.start();
+    maintenance =
+        Thread.ofPlatform().name("runlater-maintenance").daemon().start(this::maintenanceLoop);
+    log.info("Engine started on node {} with {} workers", config.nodeId(), config.workers());
+  }
+
+  /** Graceful stop; see the class comment. */
+  public synchronized void stop() {
+    if (!running) {
+      return;
+    }
+    running = false;
+    try {
+      producer.stop();
+      List<ClaimedTask> abandoned = List.of();
+      if (!workers.awaitIdle(config.shutdownGrace())) {
+        abandoned = workers.abandonRunning();
+        log.warn(
+            "{} deliveries still running after {}; interrupting them and handing their tasks"
+                + " back",
+            abandoned.size(),
+            config.shutdownGrace());
+        workers.awaitIdle(Duration.ofSeconds(5));
+      }
+      completer.stop(Duration.ofSeconds(10));
+      release(abandoned);
+      maintenance.interrupt();
+      maintenance.join(5_000);
+      leader.release();
+      listener.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      wakeups.stopped();
+    }
+    log.info("Engine stopped on node {}", config.nodeId());
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void release(List<ClaimedTask> abandoned) {
+    if (abandoned.isEmpty()) {
+      return;
+    }
+    try {
+      int released =
+          db.withConnection(
+              c ->
+                  Db.query(
+                          c,
+                          TaskQueries.TASK_RELEASE,
+                          Params.of(
+                                  "ids",
+                                  SqlArray.of(
+                                      "uuid", abandoned.stream().map(ClaimedTask::id).toList()))
+                              .put(
+                                  "tokens",
+                                  SqlArray.of(
+                                      "bigint",
+                                      abandoned.stream().map(ClaimedTask::leaseToken).toList())),
+                          rs -> rs.getObject(1))
+                      .size());
+      log.info("Handed {} unfinished tasks back to ready", released);
+    } catch (SQLException e) {
+      log.warn(
+          "Could not hand {} tasks back; the rescuer will once their leases expire",
+          abandoned.size(),
+          e);
+    }
+  }
+
+  private void maintenanceLoop() {
+    while (running) {
+      try {
+        maintainOnce();
+      } catch (Exception e) {
+        log.warn("Maintenance pass failed on node {}", config.nodeId(), e);
+      }
+      try {
+        Thread.sleep(config.maintenanceInterval());
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** One maintenance pass: elect, and if leading, rescue and keep partitions. */
+  void maintainOnce() throws SQLException {
+    if (!leader.runOnce()) {
+      return;
+    }
+    Rescuer.Result rescued = rescuer.runOnce();
+    if (rescued.rescued() > 0 || rescued.abandoned() > 0) {
+      metrics.rescued(rescued.rescued());
+      metrics.abandoned(rescued.abandoned());
+      log.warn(
+          "Rescued {} tasks whose lease expired; abandoned {} that lost too many",
+          rescued.rescued(),
+          rescued.abandoned());
+    }
+    Instant now = clock.instant();
+    if (Duration.between(lastPartitionPass, now).compareTo(PARTITION_INTERVAL) >= 0) {
+      partitions.runOnce(now);
+      lastPartitionPass = now;
+    }
+  }
+
+  // Package-private access for tests that drive components directly.
+  Producer producer() {
+    return producer;
+  }
+
+  Completer completer() {
+    return completer;
+  }
+
+  Rescuer rescuer() {
+    return rescuer;
+  }
+
+  Leader leader() {
+    return leader;
+  }
+
+  Partitions partitions() {
+    return partitions;
+  }
+
+  Workers workers() {
+    return workers;
+  }
+
+  Wakeups wakeups() {
+    return wakeups;
+  }
+
+  /** Collects what an engine needs. */
+  public static final class Builder {
+    private final EngineConfig config;
+    private DataSource pool;
+    private ConnectionFactory dedicated;
+    private HttpDelivery http;
+    private SecretBox secrets;
+    private SigningSecrets signing;
+    private InstantSource clock = InstantSource.system();
+    private MeterRegistry meters = new SimpleMeterRegistry();
+
+    private Builder(EngineConfig config) {
+      this.config = config;
+    }
+
+    /** The pool for short statements, and a factory for the engine's own long-lived sessions. */
+    public Builder database(DataSource pool, ConnectionFactory dedicated) {
+      this.pool = pool;
+      this.dedicated = dedicated;
+      return this;
+    }
+
+    public Builder http(HttpDelivery http) {
+      this.http = http;
+      return this;
+    }
+
+    /** Opens sealed request parts, and names each organization's signing secrets. */
+    public Builder secrets(SecretBox secrets, SigningSecrets signing) {
+      this.secrets = secrets;
+      this.signing = signing;
+      return this;
+    }
+
+    public Builder clock(InstantSource clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public Builder meters(MeterRegistry meters) {
+      this.meters = meters;
+      return this;
+    }
+
+    public Engine build() {
+      Objects.requireNonNull(pool, "database");
+      Objects.requireNonNull(http, "http");
+      Objects.requireNonNull(secrets, "secrets");
+      return new Engine(this);
+    }
+  }
+}

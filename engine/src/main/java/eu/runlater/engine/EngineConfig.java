@@ -1,0 +1,159 @@
+package eu.runlater.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How one node's engine runs.
+ *
+ * @param nodeId names this node in leases and execution history (unique per running process)
+ * @param workers concurrent deliveries on this node; claims never exceed free workers
+ * @param claimBatch the most tasks one claim statement takes
+ * @param leaseMargin added to a task's timeout to form its lease: time to record the outcome before
+ *     the rescuer may hand the task to another node
+ * @param pollInterval the fallback wake-up when no timer or notification fires
+ * @param maintenanceInterval how often the leader rescues expired leases and the leadership is
+ *     re-checked
+ * @param partitionsAhead how many daily history partitions exist ahead of today
+ * @param retention how long execution history is kept (whole days; older partitions are dropped)
+ * @param shutdownGrace how long a stopping node lets in-flight deliveries finish
+ * @param maxRescues how many lost leases a task survives before it is abandoned as {@code lost}
+ * @param userAgent the {@code User-Agent} of every delivery
+ */
+public record EngineConfig(
+    String nodeId,
+    int workers,
+    int claimBatch,
+    Duration leaseMargin,
+    Duration pollInterval,
+    Duration maintenanceInterval,
+    int partitionsAhead,
+    Duration retention,
+    Duration shutdownGrace,
+    int maxRescues,
+    String userAgent) {
+
+  public static final int DEFAULT_WORKERS = 100;
+  public static final int DEFAULT_CLAIM_BATCH = 100;
+  public static final Duration DEFAULT_LEASE_MARGIN = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofSeconds(5);
+  public static final int DEFAULT_PARTITIONS_AHEAD = 7;
+  public static final Duration DEFAULT_RETENTION = Duration.ofDays(31);
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+  public static final int DEFAULT_MAX_RESCUES = 5;
+
+  public EngineConfig {
+    Objects.requireNonNull(nodeId, "nodeId");
+    require(workers >= 1 && workers <= 10_000, "workers must be 1..10000, got " + workers);
+    require(claimBatch >= 1, "claimBatch must be at least 1");
+    require(!leaseMargin.isNegative(), "leaseMargin must not be negative");
+    require(
+        pollInterval.toMillis() >= 10, "pollInterval must be at least 10 ms, got " + pollInterval);
+    require(maintenanceInterval.toMillis() >= 10, "maintenanceInterval must be at least 10 ms");
+    require(partitionsAhead >= 1, "partitionsAhead must be at least 1");
+    require(retention.toDays() >= 1, "retention must be at least one day");
+    require(!shutdownGrace.isNegative(), "shutdownGrace must not be negative");
+    require(maxRescues >= 0, "maxRescues must not be negative");
+    Objects.requireNonNull(userAgent, "userAgent");
+  }
+
+  /** Defaults for a node with the given id. */
+  public static EngineConfig defaults(String nodeId) {
+    return builder(nodeId).build();
+  }
+
+  public static Builder builder(String nodeId) {
+    return new Builder(nodeId);
+  }
+
+  /** Starts from the defaults; set only what differs. */
+  public static final class Builder {
+    private final String nodeId;
+    private int workers = DEFAULT_WORKERS;
+    private int claimBatch = DEFAULT_CLAIM_BATCH;
+    private Duration leaseMargin = DEFAULT_LEASE_MARGIN;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private Duration maintenanceInterval = DEFAULT_MAINTENANCE_INTERVAL;
+    private int partitionsAhead = DEFAULT_PARTITIONS_AHEAD;
+    private Duration retention = DEFAULT_RETENTION;
+    private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+    private int maxRescues = DEFAULT_MAX_RESCUES;
+    private String userAgent = "Runlater/dev";
+
+    private Builder(String nodeId) {
+      this.nodeId = nodeId;
+    }
+
+    public Builder workers(int value) {
+      workers = value;
+      return this;
+    }
+
+    public Builder claimBatch(int value) {
+      claimBatch = value;
+      return this;
+    }
+
+    public Builder leaseMargin(Duration value) {
+      leaseMargin = value;
+      return this;
+    }
+
+    public Builder pollInterval(Duration value) {
+      pollInterval = value;
+      return this;
+    }
+
+    public Builder maintenanceInterval(Duration value) {
+      maintenanceInterval = value;
+      return this;
+    }
+
+    public Builder partitionsAhead(int value) {
+      partitionsAhead = value;
+      return this;
+    }
+
+    public Builder retention(Duration value) {
+      retention = value;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration value) {
+      shutdownGrace = value;
+      return this;
+    }
+
+    public Builder maxRescues(int value) {
+      maxRescues = value;
+      return this;
+    }
+
+    public Builder userAgent(String value) {
+      userAgent = value;
+      return this;
+    }
+
+    public EngineConfig build() {
+      return new EngineConfig(
+          nodeId,
+          workers,
+          claimBatch,
+          leaseMargin,
+          pollInterval,
+          maintenanceInterval,
+          partitionsAhead,
+          retention,
+          shutdownGrace,
+          maxRescues,
+          userAgent);
+    }
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

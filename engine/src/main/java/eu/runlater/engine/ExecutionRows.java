@@ -1,0 +1,56 @@
+package eu.runlater.engine;
+
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.http.Header;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Appends executions: the task's request beside what the attempt did. */
+final class ExecutionRows {
+  private ExecutionRows() {}
+
+  static void insert(Connection c, List<Completion> completions) throws SQLException {
+    List<Params> rows = new ArrayList<>(completions.size());
+    for (Completion completion : completions) {
+      rows.add(params(completion.task(), completion.execution()));
+    }
+    Db.batch(c, TaskQueries.EXECUTION_INSERT, rows);
+  }
+
+  static Params params(ClaimedTask task, ExecutionRecord e) {
+    TaskRequest r = task.request();
+    List<Header> sent = new ArrayList<>(r.headers());
+    sent.addAll(e.sentHeaders());
+    ExecutionRecord.Response response = e.response();
+    return Params.of("id", e.id())
+        .put("created_at", e.createdAt())
+        .put("organization_id", task.organizationId())
+        .put("task_id", task.id())
+        .put("source_kind", task.sourceKind())
+        .put("source_id", task.sourceId())
+        .put("attempt", task.attempt())
+        .put("status", e.status())
+        .put("final", e.finalAttempt())
+        .put("scheduled_for", task.scheduledFor())
+        .put("due_at", task.runAt())
+        .put("started_at", e.startedAt())
+        .put("finished_at", e.finishedAt())
+        .put("duration_us", e.durationUs())
+        .put("status_code", e.statusCode())
+        .put("error", e.error())
+        .put("node", e.node())
+        .put("next_attempt_at", e.nextAttemptAt())
+        .put("request_url", r.url())
+        .put("request_method", r.method())
+        .put("request_headers", HeaderCodec.toJson(sent))
+        .put("request_sealed_headers", r.sealedHeaders())
+        .put("request_body", r.body())
+        .put("request_body_sealed", r.bodySealed())
+        .put("response_headers", response == null ? null : HeaderCodec.toJson(response.headers()))
+        .put("response_body", response == null ? null : response.body())
+        .put("response_truncated", response != null && response.truncated());
+  }
+}

@@ -1,0 +1,169 @@
+package eu.runlater.engine;
+
+import static eu.runlater.engine.TaskQueries.*;
+
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.db.SqlTime;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims due tasks and hands them to workers. One statement claims a batch ({@code FOR UPDATE SKIP
+ * LOCKED}), never more than the free workers, in priority then due-time order.
+ *
+ * <p>It wakes on time, not on a tick: after a pass that left workers free it asks for the next due
+ * time and sleeps until then, unless a notification (a sooner task inserted anywhere), a local
+ * retry, or the fallback poll interval wakes it first. Under load it keeps claiming as workers free
+ * up, waiting briefly for a few to free so each claim takes a batch.
+ *
+ * <p>A failed pass (database unreachable) is logged and retried with backoff; the loop never dies
+ * while the engine runs.
+ */
+final class Producer {
+  private static final Logger log = LoggerFactory.getLogger(Producer.class);
+
+  /** Under load, how long to wait for a fuller batch before claiming for what is free. */
+  private static final long BATCH_WAIT_NANOS = 2_000_000;
+
+  private final Db db;
+  private final EngineConfig config;
+  private final InstantSource clock;
+  private final Wakeups wakeups;
+  private final EngineMetrics metrics;
+  private Workers workers;
+  private volatile boolean running;
+  private volatile boolean waitingForCapacity;
+  private Thread thread;
+
+  Producer(
+      Db db, EngineConfig config, InstantSource clock, Wakeups wakeups, EngineMetrics metrics) {
+    this.db = db;
+    this.config = config;
+    this.clock = clock;
+    this.wakeups = wakeups;
+    this.metrics = metrics;
+  }
+
+  void workers(Workers workers) {
+    this.workers = workers;
+  }
+
+  /** Claims up to {@code limit} due tasks for this node. */
+  List<ClaimedTask> claim(int limit) throws SQLException {
+    Instant now = clock.instant();
+    List<ClaimedTask> claimed =
+        db.withConnection(
+            c ->
+                Db.query(
+                    c,
+                    TASK_CLAIM_DUE,
+                    Params.of("now", now)
+                        .put("limit", limit)
+                        .put("margin_ms", config.leaseMargin().toMillis())
+                        .put("node", config.nodeId()),
+                    Tasks::mapClaimed));
+    metrics.claimed(claimed.size());
+    return claimed;
+  }
+
+  /** The earliest due time of any ready task, or null when none waits. */
+  Instant nextDue() throws SQLException {
+    return db.withConnection(
+            c -> Db.query(c, TASK_NEXT_DUE, Params.of(), rs -> SqlTime.instant(rs, "next_run_at")))
+        .getFirst();
+  }
+
+  void start() {
+    running = true;
+    thread = Thread.ofPlatform().name("runlater-producer").daemon().start(this::loop);
+  }
+
+  /** Stops claiming; returns once the loop has exited. */
+  void stop() throws InterruptedException {
+    running = false;
+    if (thread != null) {
+      LockSupport.unpark(thread);
+      wakeups.nudge();
+      thread.join();
+    }
+  }
+
+  /** Called by workers as they finish. */
+  void capacityFreed() {
+    if (waitingForCapacity) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  private void loop() {
+    int lowWater = Math.max(1, Math.min(config.claimBatch(), config.workers() / 4));
+    boolean saturated = false;
+    long backoffMs = 50;
+    wakeups.working();
+    while (running) {
+      try {
+        int free = workers.free();
+        if (free == 0 || (saturated && free < lowWater)) {
+          waitForCapacity(free == 0 ? 1 : lowWater);
+          saturated = false;
+          continue;
+        }
+        int want = Math.min(free, config.claimBatch());
+        List<ClaimedTask> claimed = claim(want);
+        for (ClaimedTask task : claimed) {
+          workers.start(task);
+        }
+        backoffMs = 50;
+        if (claimed.size() == want) {
+          saturated = true;
+          continue;
+        }
+        saturated = false;
+        Instant now = clock.instant();
+        Instant until = now.plus(config.pollInterval());
+        Instant next = nextDue();
+        if (next != null && next.isBefore(until)) {
+          until = next;
+        }
+        wakeups.sleepUntil(until, clock, () -> !running);
+        wakeups.working();
+      } catch (Exception e) {
+        // The stack trace once per outage; afterwards one line per retry.
+        if (backoffMs == 50) {
+          log.warn("Claiming failed on node {}; retrying", config.nodeId(), e);
+        } else {
+          log.warn("Claiming still failing ({}); retrying in {} ms", e.getMessage(), backoffMs);
+        }
+        LockSupport.parkNanos(backoffMs * 1_000_000);
+        backoffMs = Math.min(backoffMs * 2, 5_000);
+      }
+    }
+  }
+
+  /** Parks until {@code wanted} workers are free, or briefly when some already are. */
+  private void waitForCapacity(int wanted) {
+    waitingForCapacity = true;
+    try {
+      long deadline = System.nanoTime() + BATCH_WAIT_NANOS;
+      while (running && workers.free() < wanted) {
+        if (workers.free() > 0) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return;
+          }
+          LockSupport.parkNanos(this, left);
+        } else {
+          LockSupport.parkNanos(this, config.pollInterval().toNanos());
+        }
+      }
+    } finally {
+      waitingForCapacity = false;
+    }
+  }
+}

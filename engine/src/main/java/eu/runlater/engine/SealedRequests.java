@@ -1,0 +1,111 @@
+package eu.runlater.engine;
+
+import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.http.Header;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Seals the secret parts of a request before it is stored, and opens them just before sending. A
+ * header is secret when the caller names it, or when its name says it carries credentials ({@code
+ * Authorization}, {@code Cookie}, {@code X-Api-Key}, anything with "token", "secret", "password",
+ * "auth" or "key" in it), so a known {@code Authorization} value never appears in a database dump.
+ */
+public final class SealedRequests {
+  /** What replaces a secret value wherever a request is shown. */
+  public static final String MASK = "••••••";
+
+  private static final Set<String> SECRET_NAMES =
+      Set.of("authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key");
+  private static final List<String> SECRET_WORDS =
+      List.of("token", "secret", "password", "passwd", "auth", "key", "signature", "session");
+
+  private SealedRequests() {}
+
+  /** Whether a header of this name is sealed even when the caller did not ask for it. */
+  public static boolean looksSecret(String headerName) {
+    String name = headerName.toLowerCase(Locale.ROOT);
+    if (SECRET_NAMES.contains(name)) {
+      return true;
+    }
+    for (String word : SECRET_WORDS) {
+      if (name.contains(word)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Splits headers into plain and sealed, and seals the body when asked.
+   *
+   * @param secretHeaderNames further header names (any case) to seal
+   */
+  public static TaskRequest seal(
+      SecretBox box,
+      String url,
+      String method,
+      List<Header> headers,
+      Set<String> secretHeaderNames,
+      byte[] body,
+      boolean secretBody,
+      int timeoutMs) {
+    Set<String> extra =
+        secretHeaderNames.stream()
+            .map(n -> n.toLowerCase(Locale.ROOT))
+            .collect(java.util.stream.Collectors.toSet());
+    List<Header> plain = new ArrayList<>();
+    List<Header> secret = new ArrayList<>();
+    for (Header h : headers) {
+      if (looksSecret(h.name()) || extra.contains(h.name().toLowerCase(Locale.ROOT))) {
+        secret.add(h);
+      } else {
+        plain.add(h);
+      }
+    }
+    byte[] sealedHeaders =
+        secret.isEmpty()
+            ? null
+            : box.seal(HeaderCodec.toJson(secret).getBytes(StandardCharsets.UTF_8));
+    boolean sealBody = secretBody && body != null && body.length > 0;
+    return new TaskRequest(
+        url, method, plain, sealedHeaders, sealBody ? box.seal(body) : body, sealBody, timeoutMs);
+  }
+
+  /** All headers, secret ones opened, plain ones first. */
+  public static List<Header> openHeaders(SecretBox box, TaskRequest request) {
+    if (request.sealedHeaders() == null) {
+      return request.headers();
+    }
+    List<Header> all = new ArrayList<>(request.headers());
+    all.addAll(
+        HeaderCodec.fromJson(
+            new String(box.open(request.sealedHeaders()), StandardCharsets.UTF_8)));
+    return all;
+  }
+
+  /** All headers for display: secret values replaced by {@link #MASK}. */
+  public static List<Header> maskedHeaders(SecretBox box, TaskRequest request) {
+    return maskedHeaders(box, request.headers(), request.sealedHeaders());
+  }
+
+  public static List<Header> maskedHeaders(
+      SecretBox box, List<Header> plain, byte[] sealedHeaders) {
+    if (sealedHeaders == null) {
+      return plain;
+    }
+    List<Header> all = new ArrayList<>(plain);
+    for (Header h :
+        HeaderCodec.fromJson(new String(box.open(sealedHeaders), StandardCharsets.UTF_8))) {
+      all.add(new Header(h.name(), MASK));
+    }
+    return all;
+  }
+
+  public static byte[] openBody(SecretBox box, TaskRequest request) {
+    return request.bodySealed() ? box.open(request.body()) : request.body();
+  }
+}

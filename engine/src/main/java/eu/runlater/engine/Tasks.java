@@ -1,0 +1,132 @@
+package eu.runlater.engine;
+
+import static eu.runlater.engine.TaskQueries.*;
+
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.db.SqlTime;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * How sources (jobs, queues, …) hand work to the engine: inserts and removals that run in the
+ * caller's own transaction, so a task exists exactly when the change that made it commits ("durable
+ * before acknowledged").
+ *
+ * <p>An insert sends at most one {@code NOTIFY}, and only when one of its tasks is due before this
+ * node's engine planned to wake: NOTIFY serializes commits database-wide, so it is kept for the
+ * inserts that change someone's wake-up time.
+ */
+public final class Tasks {
+  private final Wakeups wakeups;
+  private final InstantSource clock;
+
+  public Tasks(Wakeups wakeups, InstantSource clock) {
+    this.wakeups = wakeups;
+    this.clock = clock;
+  }
+
+  /**
+   * Inserts tasks in the caller's transaction on {@code connection}; returns the earliest due time
+   * among them (null for none), to pass to {@link #committed(Instant)} once the transaction
+   * commits.
+   */
+  public Instant insert(Connection connection, List<NewTask> tasks) throws SQLException {
+    if (tasks.isEmpty()) {
+      return null;
+    }
+    Instant now = clock.instant();
+    List<Params> rows = new ArrayList<>(tasks.size());
+    Instant earliest = Instant.MAX;
+    for (NewTask task : tasks) {
+      rows.add(insertParams(task, now));
+      if (task.runAt().isBefore(earliest)) {
+        earliest = task.runAt();
+      }
+    }
+    Db.batch(connection, TASK_INSERT, rows);
+    if (wakeups.wouldSleepPast(earliest)) {
+      // Delivered at commit to every listening node, this one included.
+      Db.query(
+          connection,
+          WAKE_NOTIFY,
+          Params.of("payload", Long.toString(earliest.toEpochMilli())),
+          rs -> null);
+    }
+    return earliest;
+  }
+
+  /** After the inserting transaction committed: makes sure this node looks in time. */
+  public void committed(Instant earliest) {
+    if (earliest != null) {
+      wakeups.wake(earliest);
+    }
+  }
+
+  /**
+   * Removes the tasks of a source that are waiting (not running), in the caller's transaction;
+   * returns how many. A running attempt finishes and is recorded as usual.
+   */
+  public int deletePending(Connection connection, UUID organizationId, UUID sourceId)
+      throws SQLException {
+    return Db.query(
+            connection,
+            TASK_DELETE_PENDING_BY_SOURCE,
+            Params.of("organization_id", organizationId).put("source_id", sourceId),
+            rs -> rs.getObject(1, UUID.class))
+        .size();
+  }
+
+  private static Params insertParams(NewTask task, Instant now) {
+    TaskRequest r = task.request();
+    return Params.of("id", task.id())
+        .put("organization_id", task.organizationId())
+        .put("source_kind", task.sourceKind())
+        .put("source_id", task.sourceId())
+        .put("priority", (short) task.priority())
+        .put("run_at", task.runAt())
+        .put("scheduled_for", task.scheduledFor())
+        .put("max_attempts", task.maxAttempts())
+        .put("url", r.url())
+        .put("method", r.method())
+        .put("headers", HeaderCodec.toJson(r.headers()))
+        .put("sealed_headers", r.sealedHeaders())
+        .put("body", r.body())
+        .put("body_sealed", r.bodySealed())
+        .put("timeout_ms", r.timeoutMs())
+        .put("backoff_base_ms", task.backoff().baseMs())
+        .put("backoff_max_ms", task.backoff().maxMs())
+        .put("created_at", now);
+  }
+
+  static ClaimedTask mapClaimed(ResultSet rs) throws SQLException {
+    return new ClaimedTask(
+        rs.getObject("id", UUID.class),
+        rs.getObject("organization_id", UUID.class),
+        rs.getString("source_kind"),
+        rs.getObject("source_id", UUID.class),
+        rs.getShort("priority"),
+        SqlTime.instant(rs, "run_at"),
+        SqlTime.instant(rs, "scheduled_for"),
+        rs.getInt("attempt"),
+        rs.getInt("max_attempts"),
+        rs.getInt("rescues"),
+        rs.getLong("lease_token"),
+        SqlTime.instant(rs, "lease_expires_at"),
+        new Backoff(rs.getInt("backoff_base_ms"), rs.getInt("backoff_max_ms")),
+        new TaskRequest(
+            rs.getString("url"),
+            rs.getString("method"),
+            HeaderCodec.fromJson(rs.getString("headers")),
+            rs.getBytes("sealed_headers"),
+            rs.getBytes("body"),
+            rs.getBoolean("body_sealed"),
+            rs.getInt("timeout_ms")));
+  }
+}

@@ -1,0 +1,109 @@
+package eu.runlater.engine;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listens for "a task is due at T" notifications on a dedicated connection and wakes the local
+ * producer for them. After a lost connection it reconnects and wakes the producer once, since
+ * notifications sent in between are gone (the producer's own query then finds what they announced).
+ */
+final class WakeListener {
+  private static final Logger log = LoggerFactory.getLogger(WakeListener.class);
+  private static final int WAIT_MS = 500;
+
+  /** How often an idle listening session proves it is still alive. */
+  private static final long CHECK_NANOS = 30_000_000_000L;
+
+  private final ConnectionFactory connections;
+  private final Wakeups wakeups;
+  private volatile boolean running;
+  private Thread thread;
+
+  WakeListener(ConnectionFactory connections, Wakeups wakeups) {
+    this.connections = connections;
+    this.wakeups = wakeups;
+  }
+
+  void start() {
+    running = true;
+    thread = Thread.ofPlatform().name("runlater-listener").daemon().start(this::loop);
+  }
+
+  void stop() throws InterruptedException {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+      thread.join(WAIT_MS * 4L);
+    }
+  }
+
+  private void loop() {
+    long backoffMs = 100;
+    boolean reconnecting = false;
+    while (running) {
+      try (Connection c = SessionSettings.watched(connections.open())) {
+        try (Statement s = c.createStatement()) {
+          s.execute("LISTEN " + TaskQueries.WAKE_CHANNEL);
+        }
+        backoffMs = 100;
+        if (reconnecting) {
+          // Notifications sent while we were away are gone: look now.
+          wakeups.wake(Instant.EPOCH);
+        }
+        reconnecting = true;
+        PGConnection pg = c.unwrap(PGConnection.class);
+        long lastCheck = System.nanoTime();
+        while (running) {
+          PGNotification[] notifications = pg.getNotifications(WAIT_MS);
+          if (System.nanoTime() - lastCheck > CHECK_NANOS) {
+            // A silent session may be a dead one (a partition leaves no error to see).
+            try (Statement s = c.createStatement()) {
+              s.execute("SELECT 1");
+            }
+            lastCheck = System.nanoTime();
+          }
+          if (notifications == null || notifications.length == 0) {
+            continue;
+          }
+          Instant earliest = null;
+          for (PGNotification n : notifications) {
+            try {
+              Instant at = Instant.ofEpochMilli(Long.parseLong(n.getParameter()));
+              earliest = earliest == null || at.isBefore(earliest) ? at : earliest;
+            } catch (NumberFormatException ignored) {
+              // not one of ours
+            }
+          }
+          if (earliest != null) {
+            wakeups.wake(earliest);
+          }
+        }
+      } catch (SQLException e) {
+        if (!running) {
+          return;
+        }
+        if (backoffMs == 100) {
+          log.warn("Wake-up listener lost its connection; reconnecting", e);
+        } else {
+          log.warn(
+              "Wake-up listener still disconnected ({}); retrying in {} ms",
+              e.getMessage(),
+              backoffMs);
+        }
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException stop) {
+          return;
+        }
+        backoffMs = Math.min(backoffMs * 2, 5_000);
+      }
+    }
+  }
+}

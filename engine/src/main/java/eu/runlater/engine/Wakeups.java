@@ -1,0 +1,90 @@
+package eu.runlater.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * When this node's producer plans to look for due tasks next, and the signal that makes it look
+ * sooner: a notification from another node, a retry scheduled here, a rescue, or freed worker
+ * capacity.
+ *
+ * <p>{@link #plannedWake()} is {@link Instant#MIN} while the producer is working (it will look
+ * again without being told), and the instant it sleeps until otherwise. Inserts compare against it
+ * to decide whether a {@code NOTIFY} is needed at all.
+ */
+public final class Wakeups {
+  private final AtomicReference<Instant> requested = new AtomicReference<>();
+  private volatile Instant plannedWake = Instant.MAX;
+  private volatile Thread sleeper;
+
+  /** The instant the producer sleeps until; MIN while it works, MAX when no engine runs here. */
+  public Instant plannedWake() {
+    return plannedWake;
+  }
+
+  /** Whether a task due at {@code at} would wait for this node's next look. */
+  public boolean wouldSleepPast(Instant at) {
+    return at.isBefore(plannedWake);
+  }
+
+  /** Look for due tasks no later than {@code at}. */
+  public void wake(Instant at) {
+    requested.accumulateAndGet(at, (a, b) -> a == null || b.isBefore(a) ? b : a);
+    Thread t = sleeper;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  /** Wake now (capacity freed, stop requested). */
+  public void nudge() {
+    Thread t = sleeper;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  /** Marks the producer as working: inserts need not notify. Called by the producer thread. */
+  void working() {
+    sleeper = Thread.currentThread();
+    plannedWake = Instant.MIN;
+  }
+
+  /** Marks that no producer runs here: every insert notifies. */
+  void stopped() {
+    plannedWake = Instant.MAX;
+    sleeper = null;
+  }
+
+  /**
+   * Sleeps until {@code until}, or earlier if a wake for an earlier instant arrives, {@link
+   * #nudge()} is called or {@code stop} turns true.
+   */
+  void sleepUntil(Instant until, InstantSource clock, java.util.function.BooleanSupplier stop) {
+    sleeper = Thread.currentThread();
+    try {
+      while (!stop.getAsBoolean()) {
+        Instant request = requested.get();
+        Instant target = request != null && request.isBefore(until) ? request : until;
+        plannedWake = target;
+        Instant now = clock.instant();
+        if (!target.isAfter(now)) {
+          return;
+        }
+        long nanos = Duration.between(now, target).toNanos();
+        long before = System.nanoTime();
+        LockSupport.parkNanos(this, nanos);
+        if (System.nanoTime() - before < nanos && requested.get() == request) {
+          // Unparked without a new wake request: a nudge (capacity, stop). Look now.
+          return;
+        }
+      }
+    } finally {
+      requested.set(null);
+      plannedWake = Instant.MIN;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package eu.runlater.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs deliveries, one virtual thread each, never more than {@code size} at once. A finished
+ * attempt goes to the completer; its slot is freed at once, and the producer told.
+ */
+final class Workers {
+  private static final Logger log = LoggerFactory.getLogger(Workers.class);
+
+  private final int size;
+  private final Semaphore permits;
+  private final Delivery delivery;
+  private final Completer completer;
+  private final Runnable onFree;
+  private final Map<ClaimedTask, Thread> inFlight = new ConcurrentHashMap<>();
+  private final Set<ClaimedTask> abandoned = ConcurrentHashMap.newKeySet();
+
+  Workers(int size, Delivery delivery, Completer completer, Runnable onFree) {
+    this.size = size;
+    this.permits = new Semaphore(size);
+    this.delivery = delivery;
+    this.completer = completer;
+    this.onFree = onFree;
+  }
+
+  int free() {
+    return permits.availablePermits();
+  }
+
+  int busy() {
+    return size - permits.availablePermits();
+  }
+
+  void start(ClaimedTask task) {
+    permits.acquireUninterruptibly();
+    Thread thread = Thread.ofVirtual().name("runlater-delivery").unstarted(() -> run(task));
+    inFlight.put(task, thread);
+    thread.start();
+  }
+
+  private void run(ClaimedTask task) {
+    try {
+      Completion completion;
+      try {
+        completion = delivery.attempt(task);
+      } catch (RuntimeException e) {
+        log.error("Delivery of task {} failed inside the engine", task.id(), e);
+        completion = delivery.internalFailure(task, e);
+      }
+      if (!abandoned.contains(task)) {
+        completer.submit(completion);
+      }
+    } finally {
+      inFlight.remove(task);
+      permits.release();
+      onFree.run();
+    }
+  }
+
+  /** Waits until no delivery runs; returns whether that happened within {@code bound}. */
+  boolean awaitIdle(Duration bound) throws InterruptedException {
+    if (permits.tryAcquire(size, bound.toMillis(), TimeUnit.MILLISECONDS)) {
+      permits.release(size);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Interrupts the deliveries still running and returns their tasks; their outcomes will not be
+   * recorded (the caller hands the tasks back to ready).
+   */
+  List<ClaimedTask> abandonRunning() {
+    List<ClaimedTask> tasks = new ArrayList<>(inFlight.keySet());
+    abandoned.addAll(tasks);
+    for (ClaimedTask task : tasks) {
+      Thread thread = inFlight.get(task);
+      if (thread != null) {
+        thread.interrupt();
+      }
+    }
+    return tasks;
+  }
+}

@@ -1,0 +1,209 @@
+package eu.runlater.engine.db;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+
+/**
+ * Plain JDBC with named parameters ({@code :name}), for the engine's hand-written SQL. Keeps the
+ * engine free of Spring while sparing it hand-counted parameter indexes.
+ *
+ * <p>Values bind by type: {@link Instant} as {@code timestamptz}, {@link SqlArray} as a PostgreSQL
+ * array, everything else through {@code setObject}.
+ */
+public final class Db {
+  private static final Map<String, Parsed> PARSED = new ConcurrentHashMap<>();
+
+  private final DataSource dataSource;
+
+  public Db(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+  public <T> T inTransaction(SqlWork<T> work) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
+        throw e;
+      } finally {
+        c.setAutoCommit(autoCommit);
+      }
+    }
+  }
+
+  /** Runs {@code work} on a pooled connection in auto-commit mode. */
+  public <T> T withConnection(SqlWork<T> work) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    }
+  }
+
+  public static int update(Connection c, String sql, Params params) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, params)) {
+      return ps.executeUpdate();
+    }
+  }
+
+  public static <T> List<T> query(Connection c, String sql, Params params, RowMapper<T> mapper)
+      throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, params);
+        ResultSet rs = ps.executeQuery()) {
+      List<T> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(mapper.map(rs));
+      }
+      return rows;
+    }
+  }
+
+  /** Runs one statement once per parameter set, as a JDBC batch. */
+  public static int[] batch(Connection c, String sql, List<Params> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return new int[0];
+    }
+    Parsed parsed = parse(sql);
+    try (PreparedStatement ps = c.prepareStatement(parsed.sql)) {
+      for (Params row : rows) {
+        bind(c, ps, parsed, row);
+        ps.addBatch();
+      }
+      return ps.executeBatch();
+    }
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, Params params)
+      throws SQLException {
+    Parsed parsed = parse(sql);
+    PreparedStatement ps = c.prepareStatement(parsed.sql);
+    try {
+      bind(c, ps, parsed, params);
+      return ps;
+    } catch (SQLException | RuntimeException e) {
+      ps.close();
+      throw e;
+    }
+  }
+
+  private static void bind(Connection c, PreparedStatement ps, Parsed parsed, Params params)
+      throws SQLException {
+    for (int i = 0; i < parsed.names.size(); i++) {
+      String name = parsed.names.get(i);
+      if (!params.values.containsKey(name)) {
+        throw new IllegalArgumentException("no value for :" + name + " in " + parsed.sql);
+      }
+      Object value = params.values.get(name);
+      int index = i + 1;
+      switch (value) {
+        case null -> ps.setObject(index, null);
+        case Instant instant -> ps.setObject(index, SqlTime.ts(instant));
+        case SqlArray array -> {
+          Array sqlArray = c.createArrayOf(array.elementType(), array.values());
+          ps.setArray(index, sqlArray);
+        }
+        default -> ps.setObject(index, value);
+      }
+    }
+  }
+
+  static Parsed parse(String sql) {
+    return PARSED.computeIfAbsent(sql, Db::doParse);
+  }
+
+  /** Replaces {@code :name} with {@code ?}; leaves {@code ::casts} and quoted text alone. */
+  private static Parsed doParse(String sql) {
+    StringBuilder out = new StringBuilder(sql.length());
+    List<String> names = new ArrayList<>();
+    int n = sql.length();
+    for (int i = 0; i < n; i++) {
+      char ch = sql.charAt(i);
+      if (ch == '\'' || ch == '"') {
+        int end = sql.indexOf(ch, i + 1);
+        end = end < 0 ? n - 1 : end;
+        out.append(sql, i, end + 1);
+        i = end;
+      } else if (ch == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+        int end = sql.indexOf('\n', i);
+        end = end < 0 ? n - 1 : end;
+        out.append(sql, i, end + 1);
+        i = end;
+      } else if (ch == ':' && i + 1 < n && sql.charAt(i + 1) == ':') {
+        out.append("::");
+        i++;
+      } else if (ch == ':' && i + 1 < n && Character.isJavaIdentifierStart(sql.charAt(i + 1))) {
+        int j = i + 1;
+        while (j < n && Character.isJavaIdentifierPart(sql.charAt(j))) {
+          j++;
+        }
+        names.add(sql.substring(i + 1, j));
+        out.append('?');
+        i = j - 1;
+      } else {
+        out.append(ch);
+      }
+    }
+    return new Parsed(out.toString(), List.copyOf(names));
+  }
+
+  record Parsed(String sql, List<String> names) {}
+
+  /** Work done with a connection. */
+  @FunctionalInterface
+  public interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Maps the current row. */
+  @FunctionalInterface
+  public interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /** A PostgreSQL array parameter, e.g. {@code SqlArray.of("uuid", ids)}. */
+  public record SqlArray(String elementType, Object[] values) {
+    public static SqlArray of(String elementType, List<?> values) {
+      return new SqlArray(elementType, values.toArray());
+    }
+  }
+
+  /** Named parameter values. */
+  public static final class Params {
+    private final Map<String, Object> values = new LinkedHashMap<>();
+
+    public static Params of() {
+      return new Params();
+    }
+
+    public static Params of(String name, Object value) {
+      return new Params().put(name, value);
+    }
+
+    public Params put(String name, Object value) {
+      values.put(name, value);
+      return this;
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package eu.runlater.engine;
+
+import com.zaxxer.hikari.HikariDataSource;
+import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.http.Header;
+import eu.runlater.engine.http.HttpDelivery;
+import eu.runlater.engine.http.HttpDeliveryConfig;
+import eu.runlater.engine.http.TargetPolicy;
+import eu.runlater.testing.TestPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fresh, migrated database and everything an engine needs on it: tests build engines (several for
+ * cluster tests) and tasks with sensible defaults.
+ */
+final class EngineFixture implements AutoCloseable {
+  static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  static final UUID ORG = UUID.fromString("0190c0de-0000-7000-8000-000000000001");
+  private static final AtomicInteger NODES = new AtomicInteger();
+
+  final String database = TestPostgres.freshDatabase();
+  final HikariDataSource pool = TestPostgres.dataSource(database, 20);
+  final Db db = new Db(pool);
+  final SecretBox secrets = SecretBox.fromConfigured(SecretBox.generateKey());
+  private final List<Engine> engines = new ArrayList<>();
+  private final List<HttpDelivery> clients = new ArrayList<>();
+
+  ConnectionFactory dedicated() {
+    String url = TestPostgres.jdbcUrl(database);
+    return () -> DriverManager.getConnection(url, "postgres", null);
+  }
+
+  EngineConfig.Builder config() {
+    return EngineConfig.builder("node-" + NODES.incrementAndGet())
+        .workers(20)
+        .leaseMargin(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(200))
+        .maintenanceInterval(Duration.ofMillis(200))
+        .shutdownGrace(Duration.ofSeconds(5))
+        .userAgent("Runlater/test");
+  }
+
+  HttpDelivery http() {
+    HttpDelivery http =
+        new HttpDelivery(HttpDeliveryConfig.defaults(TargetPolicy.parse("127.0.0.0/8")));
+    clients.add(http);
+    return http;
+  }
+
+  Engine engine(EngineConfig config) {
+    return engine(config, InstantSource.system());
+  }
+
+  Engine engine(EngineConfig config, InstantSource clock) {
+    Engine engine =
+        Engine.builder(config)
+            .database(pool, dedicated())
+            .http(http())
+            .secrets(secrets, org -> List.of(SECRET))
+            .clock(clock)
+            .build();
+    engines.add(engine);
+    return engine;
+  }
+
+  /** A task to POST {@code body} to {@code url}, due now, one attempt, fast backoff. */
+  NewTask task(String url) {
+    return task(url, Instant.now());
+  }
+
+  NewTask task(String url, Instant runAt) {
+    UUID id = Ids.v7(Instant.now());
+    return new NewTask(
+        id,
+        ORG,
+        "job",
+        UUID.randomUUID(),
+        5,
+        runAt,
+        runAt,
+        1,
+        new Backoff(50, 200),
+        new TaskRequest(
+            url,
+            "POST",
+            List.of(new Header("Content-Type", "application/json")),
+            null,
+            ("{\"task\":\"" + id + "\"}").getBytes(),
+            false,
+            5_000));
+  }
+
+  void insert(Engine engine, List<NewTask> tasks) throws SQLException {
+    Instant earliest = db.inTransaction(c -> engine.tasks().insert(c, tasks));
+    engine.tasks().committed(earliest);
+  }
+
+  long count(String sql) throws SQLException {
+    return db.withConnection(c -> Db.query(c, sql, Db.Params.of(), rs -> rs.getLong(1)).getFirst());
+  }
+
+  Connection connection() throws SQLException {
+    return pool.getConnection();
+  }
+
+  @Override
+  public void close() {
+    for (Engine engine : engines) {
+      engine.stop();
+    }
+    for (HttpDelivery client : clients) {
+      client.close();
+    }
+    pool.close();
+  }
+}

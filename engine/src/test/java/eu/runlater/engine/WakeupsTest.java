@@ -1,0 +1,43 @@
+package eu.runlater.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import org.junit.jupiter.api.Test;
+
+class WakeupsTest {
+  @Test
+  void a_wake_that_arrives_while_the_producer_works_cuts_its_next_sleep_short() {
+    Wakeups wakeups = new Wakeups();
+    wakeups.working();
+    // An insert committed while the producer was busy: its after-commit wake lands now.
+    wakeups.wake(Instant.now());
+    long started = System.nanoTime();
+    wakeups.sleepUntil(
+        Instant.now().plus(Duration.ofMinutes(5)), InstantSource.system(), () -> false);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    assertThat(wakeups.plannedWake()).isEqualTo(Instant.MIN);
+  }
+
+  @Test
+  void a_sleeping_producer_plans_for_the_earliest_wake_it_was_given() throws Exception {
+    Wakeups wakeups = new Wakeups();
+    Instant far = Instant.now().plus(Duration.ofMinutes(10));
+    Instant sooner = Instant.now().plus(Duration.ofMinutes(3));
+    Thread sleeper =
+        Thread.ofPlatform()
+            .start(() -> wakeups.sleepUntil(far, InstantSource.system(), () -> false));
+    eu.runlater.testing.Sink.await(
+        Duration.ofSeconds(5), "the sleep to start", () -> wakeups.plannedWake().equals(far));
+    assertThat(wakeups.wouldSleepPast(sooner)).isTrue();
+    wakeups.wake(sooner);
+    eu.runlater.testing.Sink.await(
+        Duration.ofSeconds(5), "the plan to move", () -> wakeups.plannedWake().equals(sooner));
+    assertThat(wakeups.wouldSleepPast(far)).isFalse();
+    wakeups.wake(Instant.EPOCH);
+    sleeper.join(5_000);
+    assertThat(sleeper.isAlive()).isFalse();
+  }
+}

@@ -1,0 +1,37 @@
+package eu.runlater.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A job as the API accepts it (create, and the document a PATCH merges into).
+ *
+ * @param body a string is sent as-is; any other JSON value is sent as JSON (with {@code
+ *     Content-Type: application/json} unless a content type is given)
+ * @param secretHeaders names of further headers to encrypt at rest and mask when shown (
+ *     credentials such as Authorization are always treated as secret)
+ * @param secretBody whether the body is encrypted at rest and masked when shown
+ */
+public record JobInput(
+    String name,
+    String key,
+    String url,
+    String method,
+    LinkedHashMap<String, String> headers,
+    List<String> secretHeaders,
+    JsonNode body,
+    Boolean secretBody,
+    Integer timeoutMs,
+    Integer retries,
+    ScheduleInput schedule,
+    Boolean enabled) {
+
+  /**
+   * @param type {@code once}
+   * @param at an RFC 3339 instant, for {@code once}
+   * @param delay instead of {@code at}: {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code
+   *     500ms} or an ISO-8601 duration ({@code PT90S})
+   */
+  public record ScheduleInput(String type, String at, String delay) {}
+}

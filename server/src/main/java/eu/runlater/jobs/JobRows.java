@@ -1,0 +1,66 @@
+package eu.runlater.jobs;
+
+import eu.runlater.engine.HeaderCodec;
+import eu.runlater.engine.db.SqlTime;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Maps job rows, and the run state the API shows beside them. */
+final class JobRows {
+  private JobRows() {}
+
+  static Job job(ResultSet rs) throws SQLException {
+    Array names = rs.getArray("secret_header_names");
+    return new Job(
+        rs.getObject("id", UUID.class),
+        rs.getObject("organization_id", UUID.class),
+        rs.getString("key"),
+        rs.getString("name"),
+        new Schedule.Once(SqlTime.instant(rs, "run_at")),
+        new JobRequest(
+            rs.getString("url"),
+            rs.getString("method"),
+            HeaderCodec.fromJson(rs.getString("headers")),
+            rs.getBytes("sealed_headers"),
+            names == null ? List.of() : List.of((String[]) names.getArray()),
+            rs.getBytes("body"),
+            rs.getBoolean("body_sealed"),
+            rs.getInt("timeout_ms")),
+        rs.getInt("retries"),
+        rs.getBoolean("enabled"),
+        rs.getObject("pending_task_id", UUID.class),
+        SqlTime.instant(rs, "created_at"),
+        SqlTime.instant(rs, "updated_at"));
+  }
+
+  /** The job's waiting run and latest attempt, as read beside it. */
+  record RunState(
+      String taskState,
+      Instant taskRunAt,
+      int taskAttempt,
+      UUID lastId,
+      String lastStatus,
+      Integer lastStatusCode,
+      Instant lastStartedAt,
+      Instant lastFinishedAt,
+      boolean lastFinal) {}
+
+  static RunState state(ResultSet rs) throws SQLException {
+    return new RunState(
+        rs.getString("task_state"),
+        SqlTime.instant(rs, "task_run_at"),
+        rs.getInt("task_attempt"),
+        rs.getObject("last_id", UUID.class),
+        rs.getString("last_status"),
+        (Integer) rs.getObject("last_status_code"),
+        SqlTime.instant(rs, "last_started_at"),
+        SqlTime.instant(rs, "last_finished_at"),
+        rs.getBoolean("last_final"));
+  }
+
+  record JobWithState(Job job, RunState state) {}
+}

@@ -1,0 +1,123 @@
+package eu.runlater.platform.engine;
+
+import eu.runlater.engine.Engine;
+import eu.runlater.engine.EngineConfig;
+import eu.runlater.engine.SigningSecrets;
+import eu.runlater.engine.Tasks;
+import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.http.HttpDelivery;
+import eu.runlater.engine.http.HttpDeliveryConfig;
+import eu.runlater.engine.http.TargetPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.sql.DriverManager;
+import java.time.InstantSource;
+import java.util.Properties;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the plain-Java engine into the application: its database, HTTP client, secrets. */
+@Configuration(proxyBeanMethods = false)
+class EngineWiring {
+
+  @Bean
+  TargetPolicy targetPolicy(EngineProperties properties) {
+    try {
+      return TargetPolicy.parse(properties.allowPrivateTargets());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("RUNLATER_ALLOW_PRIVATE_TARGETS: " + e.getMessage(), e);
+    }
+  }
+
+  @Bean(destroyMethod = "close")
+  HttpDelivery httpDelivery(
+      TargetPolicy policy, EngineProperties properties, ObjectProvider<BuildProperties> build) {
+    return new HttpDelivery(
+        HttpDeliveryConfig.defaults(policy)
+            .withUserAgent(userAgent(build))
+            .withMaxConnections(Math.max(64, properties.workers())));
+  }
+
+  @Bean
+  Engine engine(
+      EngineProperties properties,
+      DataSource dataSource,
+      DedicatedConnections dedicated,
+      HttpDelivery http,
+      SecretBox secrets,
+      SigningSecrets signing,
+      InstantSource clock,
+      MeterRegistry meters,
+      ObjectProvider<BuildProperties> build) {
+    EngineConfig config =
+        EngineConfig.builder(nodeId())
+            .workers(properties.workers())
+            .shutdownGrace(properties.shutdownGrace())
+            .pollInterval(properties.pollInterval())
+            .userAgent(userAgent(build))
+            .build();
+    return Engine.builder(config)
+        .database(dataSource, dedicated::open)
+        .http(http)
+        .secrets(secrets, signing)
+        .clock(clock)
+        .meters(meters)
+        .build();
+  }
+
+  @Bean
+  EngineLifecycle engineLifecycle(Engine engine) {
+    return new EngineLifecycle(engine);
+  }
+
+  @Bean
+  Tasks tasks(Engine engine) {
+    return engine.tasks();
+  }
+
+  static String userAgent(ObjectProvider<BuildProperties> build) {
+    BuildProperties properties = build.getIfAvailable();
+    return "Runlater/" + (properties == null ? "dev" : properties.getVersion());
+  }
+
+  /** Unique per process: host, pid and a random suffix (pids repeat across containers). */
+  static String nodeId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "node";
+    }
+    return host
+        + "-"
+        + ProcessHandle.current().pid()
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  /** Sessions the engine keeps outside the pool (leader lock, notifications listener). */
+  @Bean
+  DedicatedConnections dedicatedConnections(com.zaxxer.hikari.HikariDataSource pool) {
+    return new DedicatedConnections(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+  }
+
+  record DedicatedConnections(String url, String username, String password) {
+    java.sql.Connection open() throws java.sql.SQLException {
+      Properties props = new Properties();
+      if (username != null) {
+        props.setProperty("user", username);
+      }
+      if (password != null) {
+        props.setProperty("password", password);
+      }
+      props.setProperty("ApplicationName", "runlater-engine");
+      // Notice a dead database (or a partition) within about a minute on an idle session.
+      props.setProperty("tcpKeepAlive", "true");
+      return DriverManager.getConnection(url, props);
+    }
+  }
+}

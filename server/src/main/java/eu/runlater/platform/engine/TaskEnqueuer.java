@@ -1,0 +1,54 @@
+package eu.runlater.platform.engine;
+
+import eu.runlater.engine.NewTask;
+import eu.runlater.engine.Tasks;
+import eu.runlater.platform.database.TransactionalConnection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Hands tasks to the engine inside the caller's Spring transaction, and tells this node's producer
+ * once that transaction has committed (see {@link Tasks#committed(Instant)}).
+ */
+@Component
+public class TaskEnqueuer {
+  private final Tasks tasks;
+  private final TransactionalConnection connection;
+
+  TaskEnqueuer(Tasks tasks, TransactionalConnection connection) {
+    this.tasks = tasks;
+    this.connection = connection;
+  }
+
+  public void enqueue(List<NewTask> newTasks) {
+    Instant earliest;
+    try {
+      earliest = tasks.insert(connection.current(), newTasks);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not enqueue " + newTasks.size() + " tasks", e);
+    }
+    if (earliest != null) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              tasks.committed(earliest);
+            }
+          });
+    }
+  }
+
+  /** Removes a source's waiting tasks in the caller's transaction; returns how many. */
+  public int deletePending(UUID organizationId, UUID sourceId) {
+    try {
+      return tasks.deletePending(connection.current(), organizationId, sourceId);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not remove the tasks of " + sourceId, e);
+    }
+  }
+}

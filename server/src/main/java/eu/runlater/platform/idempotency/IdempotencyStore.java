@@ -1,0 +1,98 @@
+package eu.runlater.platform.idempotency;
+
+import eu.runlater.engine.db.SqlTime;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/** The recorded first responses behind {@link IdempotencyFilter}. */
+@Component
+public class IdempotencyStore {
+  private final JdbcClient jdbc;
+  private final InstantSource clock;
+
+  IdempotencyStore(JdbcClient jdbc, InstantSource clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  record Recorded(int status, String contentType, byte[] body) {}
+
+  /** The same key used for another request. */
+  static final class KeyReused extends RuntimeException {
+    KeyReused() {
+      super("idempotency key reused with a different request", null, false, false);
+    }
+  }
+
+  /**
+   * Claims the key for this request, in the caller's transaction: empty when this request is the
+   * first (go ahead), the recorded response when it repeats one. Waits, through the row lock, for a
+   * concurrent first request to finish.
+   */
+  Optional<Recorded> claim(UUID organizationId, String key, byte[] hash, Instant expiredBefore) {
+    jdbc.sql(
+            "DELETE FROM idempotency_keys WHERE organization_id = :org AND key = :key"
+                + " AND created_at < :expired")
+        .param("org", organizationId)
+        .param("key", key)
+        .param("expired", SqlTime.ts(expiredBefore))
+        .update();
+    int inserted =
+        jdbc.sql(
+                """
+                INSERT INTO idempotency_keys (organization_id, key, request_hash, created_at)
+                VALUES (:org, :key, :hash, :now) ON CONFLICT DO NOTHING
+                """)
+            .param("org", organizationId)
+            .param("key", key)
+            .param("hash", hash)
+            .param("now", SqlTime.ts(clock.instant()))
+            .update();
+    if (inserted == 1) {
+      return Optional.empty();
+    }
+    var row =
+        jdbc.sql(
+                "SELECT request_hash, response_status, response_type, response_body"
+                    + " FROM idempotency_keys WHERE organization_id = :org AND key = :key")
+            .param("org", organizationId)
+            .param("key", key)
+            .query(
+                (rs, n) ->
+                    new Object[] {rs.getBytes(1), rs.getObject(2), rs.getString(3), rs.getBytes(4)})
+            .single();
+    if (!MessageDigest.isEqual((byte[]) row[0], hash)) {
+      throw new KeyReused();
+    }
+    return Optional.of(new Recorded((Integer) row[1], (String) row[2], (byte[]) row[3]));
+  }
+
+  void record(UUID organizationId, String key, int status, String contentType, byte[] body) {
+    jdbc.sql(
+            """
+            UPDATE idempotency_keys
+            SET response_status = :status, response_type = :type, response_body = :body
+            WHERE organization_id = :org AND key = :key
+            """)
+        .param("status", status)
+        .param("type", contentType)
+        .param("body", body)
+        .param("org", organizationId)
+        .param("key", key)
+        .update();
+  }
+
+  /** Forgets keys older than a day; any node may run it, it is idempotent. */
+  @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
+  void purge() {
+    jdbc.sql("DELETE FROM idempotency_keys WHERE created_at < :expired")
+        .param("expired", SqlTime.ts(clock.instant().minus(IdempotencyFilter.KEEP)))
+        .update();
+  }
+}
