@@ -45,6 +45,25 @@ public record ClaimedTask(
         request);
   }
 
+  /** The same task standing for another planned time (a cron catch-up runs the latest). */
+  public ClaimedTask withScheduledFor(Instant at) {
+    return new ClaimedTask(
+        id,
+        organizationId,
+        sourceKind,
+        sourceId,
+        priority,
+        runAt,
+        at,
+        attempt,
+        maxAttempts,
+        rescues,
+        leaseToken,
+        leaseExpiresAt,
+        backoff,
+        request);
+  }
+
   /** Attempts that ended in a failure so far, this one included if it fails. */
   public int failuresIfThisFails() {
     return attempt - rescues;

@@ -66,7 +66,8 @@ public final class Engine implements AutoCloseable {
             b.http, b.secrets, b.signing, clock, config, metrics, ThreadLocalRandom::current);
     this.workers = new Workers(config.workers(), delivery, completer, producer::capacityFreed);
     producer.workers(workers);
-    this.listener = new WakeListener(b.dedicated, wakeups);
+    this.listener = new WakeListener(b.dedicated, wakeups, workers::cancel);
+    producer.hook(b.hook, tasks);
     metrics.gauge("runlater.workers.busy", workers::busy);
     metrics.gauge("runlater.completions.pending", completer::pending);
   }
@@ -245,6 +246,7 @@ public final class Engine implements AutoCloseable {
     private SigningSecrets signing;
     private InstantSource clock = InstantSource.system();
     private MeterRegistry meters = new SimpleMeterRegistry();
+    private ClaimHook hook = ClaimHook.NONE;
 
     private Builder(EngineConfig config) {
       this.config = config;
@@ -276,6 +278,12 @@ public final class Engine implements AutoCloseable {
 
     public Builder meters(MeterRegistry meters) {
       this.meters = meters;
+      return this;
+    }
+
+    /** Acts in each claim's transaction (cron occurrences); see {@link ClaimHook}. */
+    public Builder hook(ClaimHook hook) {
+      this.hook = hook;
       return this;
     }
 

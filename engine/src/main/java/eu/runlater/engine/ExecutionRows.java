@@ -20,6 +20,43 @@ final class ExecutionRows {
     Db.batch(c, TaskQueries.EXECUTION_INSERT, rows);
   }
 
+  static void insertEvents(Connection c, List<TaskEvent> events, String node, java.time.Instant now)
+      throws SQLException {
+    List<Params> rows = new ArrayList<>(events.size());
+    for (TaskEvent e : events) {
+      var id = Ids.v7(now);
+      rows.add(
+          Params.of("id", id)
+              .put("created_at", Ids.instantOf(id))
+              .put("organization_id", e.organizationId())
+              .put("task_id", e.taskId())
+              .put("source_kind", e.sourceKind())
+              .put("source_id", e.sourceId())
+              .put("attempt", 0)
+              .put("status", e.status())
+              .put("final", true)
+              .put("scheduled_for", e.scheduledFor())
+              .put("due_at", e.scheduledFor())
+              .put("started_at", null)
+              .put("finished_at", now)
+              .put("duration_us", null)
+              .put("status_code", null)
+              .put("error", e.reason())
+              .put("node", node)
+              .put("next_attempt_at", null)
+              .put("request_url", e.url())
+              .put("request_method", e.method())
+              .put("request_headers", null)
+              .put("request_sealed_headers", null)
+              .put("request_body", null)
+              .put("request_body_sealed", false)
+              .put("response_headers", null)
+              .put("response_body", null)
+              .put("response_truncated", false));
+    }
+    Db.batch(c, TaskQueries.EXECUTION_INSERT, rows);
+  }
+
   static Params params(ClaimedTask task, ExecutionRecord e) {
     TaskRequest r = task.request();
     List<Header> sent = new ArrayList<>(r.headers());

@@ -37,8 +37,14 @@ final class Producer {
   private final Wakeups wakeups;
   private final EngineMetrics metrics;
   private Workers workers;
+  private ClaimHook hook = ClaimHook.NONE;
+  private Tasks tasks;
   private volatile boolean running;
   private volatile boolean waitingForCapacity;
+
+  /** How many rows the last claim statement took (before the hook kept some of them). */
+  private int lastTaken;
+
   private Thread thread;
 
   Producer(
@@ -54,20 +60,38 @@ final class Producer {
     this.workers = workers;
   }
 
-  /** Claims up to {@code limit} due tasks for this node. */
+  void hook(ClaimHook hook, Tasks tasks) {
+    this.hook = hook;
+    this.tasks = tasks;
+  }
+
+  /**
+   * Claims up to {@code limit} due tasks for this node, and lets the claim hook act in the same
+   * transaction; returns the tasks to deliver.
+   */
   List<ClaimedTask> claim(int limit) throws SQLException {
     Instant now = clock.instant();
+    Params params =
+        Params.of("now", now)
+            .put("limit", limit)
+            .put("margin_ms", config.leaseMargin().toMillis())
+            .put("node", config.nodeId());
     List<ClaimedTask> claimed =
-        db.withConnection(
-            c ->
-                Db.query(
-                    c,
-                    TASK_CLAIM_DUE,
-                    Params.of("now", now)
-                        .put("limit", limit)
-                        .put("margin_ms", config.leaseMargin().toMillis())
-                        .put("node", config.nodeId()),
-                    Tasks::mapClaimed));
+        hook == ClaimHook.NONE
+            ? db.withConnection(
+                c -> {
+                  List<ClaimedTask> taken = Db.query(c, TASK_CLAIM_DUE, params, Tasks::mapClaimed);
+                  lastTaken = taken.size();
+                  return taken;
+                })
+            : db.inTransaction(
+                c -> {
+                  List<ClaimedTask> taken = Db.query(c, TASK_CLAIM_DUE, params, Tasks::mapClaimed);
+                  lastTaken = taken.size();
+                  return taken.isEmpty()
+                      ? taken
+                      : hook.onClaimed(new ClaimHook.Claim(c, taken, now, tasks, config.nodeId()));
+                });
     metrics.claimed(claimed.size());
     return claimed;
   }
@@ -120,7 +144,7 @@ final class Producer {
           workers.start(task);
         }
         backoffMs = 50;
-        if (claimed.size() == want) {
+        if (lastTaken == want) {
           saturated = true;
           continue;
         }

@@ -19,6 +19,16 @@ final class TaskQueries {
 
   static final String WAKE_NOTIFY = "SELECT pg_notify('" + WAKE_CHANNEL + "', :payload)";
 
+  /** Carries "interrupt the attempt of task <id>" to whichever node runs it. */
+  static final String CANCEL_CHANNEL = "runlater_cancel";
+
+  static final String CANCEL_NOTIFY = "SELECT pg_notify('" + CANCEL_CHANNEL + "', :payload)";
+
+  static final String TASK_CANCEL_RUNNING =
+      """
+      DELETE FROM tasks WHERE id = ANY(:ids::uuid[]) AND state = 'running' RETURNING id
+      """;
+
   // Walks the priorities in order and, for each, takes the oldest due tasks from the
   // (priority, run_at) index. A plain ORDER BY priority, run_at with run_at <= now would wade
   // through every future task of a higher priority before reaching a due one of a lower; one
@@ -118,10 +128,15 @@ final class TaskQueries {
       RETURNING t.*, e.claimed_by AS lost_by, e.run_at AS lost_due_at
       """;
 
+  // SKIP LOCKED: a task being claimed right now is left to run; never wait on a claim, whose
+  // hook may be waiting on the caller's job row.
   static final String TASK_DELETE_PENDING_BY_SOURCE =
       """
       DELETE FROM tasks
-      WHERE organization_id = :organization_id AND source_id = :source_id AND state = 'ready'
+      WHERE id IN (SELECT id FROM tasks
+                   WHERE organization_id = :organization_id AND source_id = :source_id
+                     AND state = 'ready'
+                   FOR UPDATE SKIP LOCKED)
       RETURNING id
       """;
 

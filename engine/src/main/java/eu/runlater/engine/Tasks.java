@@ -83,6 +83,48 @@ public final class Tasks {
         .size();
   }
 
+  /** Removes tasks this claim took (a {@link ClaimHook} dropping them), fenced by their tokens. */
+  public void deleteClaimed(Connection connection, List<ClaimedTask> tasks) throws SQLException {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    Db.query(
+        connection,
+        TASK_COMPLETE,
+        Params.of("ids", Db.SqlArray.of("uuid", tasks.stream().map(ClaimedTask::id).toList()))
+            .put(
+                "tokens",
+                Db.SqlArray.of("bigint", tasks.stream().map(ClaimedTask::leaseToken).toList())),
+        rs -> null);
+  }
+
+  /**
+   * Cancels running tasks, in the caller's transaction: they leave the table (so their attempts can
+   * no longer complete) and the nodes running them are told, at commit, to interrupt them. Returns
+   * the ids actually cancelled.
+   */
+  public List<UUID> cancelRunning(Connection connection, List<UUID> taskIds) throws SQLException {
+    if (taskIds.isEmpty()) {
+      return List.of();
+    }
+    List<UUID> cancelled =
+        Db.query(
+            connection,
+            TASK_CANCEL_RUNNING,
+            Params.of("ids", Db.SqlArray.of("uuid", taskIds)),
+            rs -> rs.getObject(1, UUID.class));
+    for (UUID id : cancelled) {
+      Db.query(connection, CANCEL_NOTIFY, Params.of("payload", id.toString()), rs -> null);
+    }
+    return cancelled;
+  }
+
+  /** Appends history entries that are not HTTP attempts (missed, skipped, cancelled). */
+  public void recordEvents(Connection connection, List<TaskEvent> events, String node)
+      throws SQLException {
+    ExecutionRows.insertEvents(connection, events, node, clock.instant());
+  }
+
   private static Params insertParams(NewTask task, Instant now) {
     TaskRequest r = task.request();
     return Params.of("id", task.id())

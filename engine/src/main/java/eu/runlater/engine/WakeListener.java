@@ -23,12 +23,17 @@ final class WakeListener {
 
   private final ConnectionFactory connections;
   private final Wakeups wakeups;
+  private final java.util.function.Consumer<java.util.UUID> onCancel;
   private volatile boolean running;
   private Thread thread;
 
-  WakeListener(ConnectionFactory connections, Wakeups wakeups) {
+  WakeListener(
+      ConnectionFactory connections,
+      Wakeups wakeups,
+      java.util.function.Consumer<java.util.UUID> onCancel) {
     this.connections = connections;
     this.wakeups = wakeups;
+    this.onCancel = onCancel;
   }
 
   void start() {
@@ -51,6 +56,7 @@ final class WakeListener {
       try (Connection c = SessionSettings.watched(connections.open())) {
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN " + TaskQueries.WAKE_CHANNEL);
+          s.execute("LISTEN " + TaskQueries.CANCEL_CHANNEL);
         }
         backoffMs = 100;
         if (reconnecting) {
@@ -74,6 +80,14 @@ final class WakeListener {
           }
           Instant earliest = null;
           for (PGNotification n : notifications) {
+            if (TaskQueries.CANCEL_CHANNEL.equals(n.getName())) {
+              try {
+                onCancel.accept(java.util.UUID.fromString(n.getParameter()));
+              } catch (IllegalArgumentException ignored) {
+                // not one of ours
+              }
+              continue;
+            }
             try {
               Instant at = Instant.ofEpochMilli(Long.parseLong(n.getParameter()));
               earliest = earliest == null || at.isBefore(earliest) ? at : earliest;

@@ -68,6 +68,21 @@ final class Workers {
     }
   }
 
+  /**
+   * Interrupts the attempt of a cancelled task if it runs here; its outcome is not recorded (the
+   * task is gone, so it could not be anyway).
+   */
+  boolean cancel(java.util.UUID taskId) {
+    for (var entry : inFlight.entrySet()) {
+      if (entry.getKey().id().equals(taskId)) {
+        abandoned.add(entry.getKey());
+        entry.getValue().interrupt();
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Waits until no delivery runs; returns whether that happened within {@code bound}. */
   boolean awaitIdle(Duration bound) throws InterruptedException {
     if (permits.tryAcquire(size, bound.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -21,23 +21,46 @@ import org.springframework.web.bind.annotation.RestController;
 class OrganizationApi {
   static final int MAX_NAME_LENGTH = 100;
   private final Organizations organizations;
+  private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
+  private final java.time.InstantSource clock;
 
-  OrganizationApi(Organizations organizations) {
+  OrganizationApi(
+      Organizations organizations,
+      org.springframework.jdbc.core.simple.JdbcClient jdbc,
+      java.time.InstantSource clock) {
     this.organizations = organizations;
+    this.jdbc = jdbc;
+    this.clock = clock;
   }
 
+  /**
+   * @param usage deliveries this calendar month (UTC), against {@code limits.requests_per_month}
+   */
   record OrganizationView(
       UUID id,
       String name,
       String slug,
       Tier tier,
       Tier.Limits limits,
+      Usage usage,
       Instant createdAt,
-      Instant updatedAt) {
-    static OrganizationView of(Organization o) {
-      return new OrganizationView(
-          o.id(), o.name(), o.slug(), o.tier(), o.tier().limits(), o.createdAt(), o.updatedAt());
-    }
+      Instant updatedAt) {}
+
+  record Usage(String month, long deliveries) {}
+
+  private OrganizationView view(Organization o) {
+    Instant now = clock.instant();
+    return new OrganizationView(
+        o.id(),
+        o.name(),
+        o.slug(),
+        o.tier(),
+        o.tier().limits(),
+        new Usage(
+            java.time.YearMonth.from(now.atZone(java.time.ZoneOffset.UTC)).toString(),
+            UsageMeter.thisMonth(jdbc, o.id(), now)),
+        o.createdAt(),
+        o.updatedAt());
   }
 
   record OrganizationPatch(String name, String tier) {}
@@ -45,7 +68,7 @@ class OrganizationApi {
   @GetMapping
   @Operation(summary = "The organization this API key belongs to, with its tier and limits")
   OrganizationView get(@AuthenticationPrincipal ApiPrincipal caller) {
-    return OrganizationView.of(organizations.get(caller.organizationId()));
+    return view(organizations.get(caller.organizationId()));
   }
 
   @PatchMapping
@@ -68,6 +91,6 @@ class OrganizationApi {
       throw ApiProblem.invalid(
           "name", "must be 1 to " + MAX_NAME_LENGTH + " characters, not blank");
     }
-    return OrganizationView.of(organizations.rename(caller.organizationId(), name));
+    return view(organizations.rename(caller.organizationId(), name));
   }
 }

@@ -13,6 +13,32 @@ public record Job(
     JobRequest request,
     int retries,
     boolean enabled,
+    Policies.CatchUp catchUp,
+    Policies.Overlap overlap,
     UUID pendingTaskId,
+    Instant scheduleChangedAt,
     Instant createdAt,
-    Instant updatedAt) {}
+    Instant updatedAt) {
+
+  public boolean cron() {
+    return schedule instanceof Schedule.Cron;
+  }
+
+  public Job withPendingTask(UUID taskId) {
+    return new Job(
+        id,
+        organizationId,
+        key,
+        name,
+        schedule,
+        request,
+        retries,
+        enabled,
+        catchUp,
+        overlap,
+        taskId,
+        scheduleChangedAt,
+        createdAt,
+        updatedAt);
+  }
+}

@@ -17,4 +17,6 @@ record JobDraft(
     int timeoutMs,
     int retries,
     Schedule schedule,
-    boolean enabled) {}
+    boolean enabled,
+    Policies.CatchUp catchUp,
+    Policies.Overlap overlap) {}

@@ -12,6 +12,8 @@ import tools.jackson.databind.JsonNode;
  * @param secretHeaders names of further headers to encrypt at rest and mask when shown (
  *     credentials such as Authorization are always treated as secret)
  * @param secretBody whether the body is encrypted at rest and masked when shown
+ * @param catchUp cron: {@code latest} (default), {@code none} or {@code all}
+ * @param overlap cron: {@code allow} (default), {@code forbid} or {@code replace}
  */
 public record JobInput(
     String name,
@@ -25,13 +27,18 @@ public record JobInput(
     Integer timeoutMs,
     Integer retries,
     ScheduleInput schedule,
-    Boolean enabled) {
+    Boolean enabled,
+    String catchUp,
+    String overlap) {
 
   /**
-   * @param type {@code once}
+   * @param type {@code once} or {@code cron}
    * @param at an RFC 3339 instant, for {@code once}
    * @param delay instead of {@code at}: {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code
    *     500ms} or an ISO-8601 duration ({@code PT90S})
+   * @param expression for {@code cron}: 5 fields, or 6 with leading seconds, or a macro
+   * @param timezone for {@code cron}: an IANA zone such as {@code Europe/Oslo}; default UTC
    */
-  public record ScheduleInput(String type, String at, String delay) {}
+  public record ScheduleInput(
+      String type, String at, String delay, String expression, String timezone) {}
 }

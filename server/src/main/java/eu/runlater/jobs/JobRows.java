@@ -1,11 +1,13 @@
 package eu.runlater.jobs;
 
 import eu.runlater.engine.HeaderCodec;
+import eu.runlater.engine.cron.CronSchedule;
 import eu.runlater.engine.db.SqlTime;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
 
@@ -20,7 +22,7 @@ final class JobRows {
         rs.getObject("organization_id", UUID.class),
         rs.getString("key"),
         rs.getString("name"),
-        new Schedule.Once(SqlTime.instant(rs, "run_at")),
+        schedule(rs),
         new JobRequest(
             rs.getString("url"),
             rs.getString("method"),
@@ -32,9 +34,21 @@ final class JobRows {
             rs.getInt("timeout_ms")),
         rs.getInt("retries"),
         rs.getBoolean("enabled"),
+        Policies.CatchUp.of(rs.getString("catch_up")),
+        Policies.Overlap.of(rs.getString("overlap")),
         rs.getObject("pending_task_id", UUID.class),
+        SqlTime.instant(rs, "schedule_changed_at"),
         SqlTime.instant(rs, "created_at"),
         SqlTime.instant(rs, "updated_at"));
+  }
+
+  static Schedule schedule(ResultSet rs) throws SQLException {
+    if ("cron".equals(rs.getString("schedule_type"))) {
+      return new Schedule.Cron(
+          CronSchedule.parseCached(rs.getString("cron_expression")),
+          ZoneId.of(rs.getString("timezone")));
+    }
+    return new Schedule.Once(SqlTime.instant(rs, "run_at"));
   }
 
   /** The job's waiting run and latest attempt, as read beside it. */
@@ -42,6 +56,7 @@ final class JobRows {
       String taskState,
       Instant taskRunAt,
       int taskAttempt,
+      Instant nextRunAt,
       UUID lastId,
       String lastStatus,
       Integer lastStatusCode,
@@ -54,6 +69,7 @@ final class JobRows {
         rs.getString("task_state"),
         SqlTime.instant(rs, "task_run_at"),
         rs.getInt("task_attempt"),
+        SqlTime.instant(rs, "next_run_at"),
         rs.getObject("last_id", UUID.class),
         rs.getString("last_status"),
         (Integer) rs.getObject("last_status_code"),

@@ -1,6 +1,8 @@
 package eu.runlater.jobs;
 
 import eu.runlater.engine.TaskRequest;
+import eu.runlater.engine.cron.CronParseException;
+import eu.runlater.engine.cron.CronSchedule;
 import eu.runlater.engine.http.Header;
 import eu.runlater.engine.http.TargetPolicy;
 import eu.runlater.platform.errors.ApiProblem;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +38,10 @@ class JobValidator {
   static final int MAX_HEADER_BYTES = 16 * 1024;
   static final int DEFAULT_TIMEOUT_MS = 30_000;
   static final int DEFAULT_ONCE_RETRIES = 5;
+
+  /** Cron jobs do not retry by default: the next occurrence is the retry. */
+  static final int DEFAULT_CRON_RETRIES = 0;
+
   static final int MAX_RETRIES = 10;
   static final Duration MAX_AHEAD = Duration.ofDays(366);
   static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);
@@ -128,12 +135,32 @@ class JobValidator {
     if (timeout < TaskRequest.MIN_TIMEOUT_MS || timeout > TaskRequest.MAX_TIMEOUT_MS) {
       errors.add(new FieldError("timeout_ms", "must be 1000 to 300000 (1 s to 5 min)"));
     }
-    int retries = in.retries() == null ? DEFAULT_ONCE_RETRIES : in.retries();
+    boolean cron =
+        in.schedule() != null ? "cron".equals(in.schedule().type()) : keep instanceof Schedule.Cron;
+    int retries =
+        in.retries() == null ? (cron ? DEFAULT_CRON_RETRIES : DEFAULT_ONCE_RETRIES) : in.retries();
     if (retries < 0 || retries > MAX_RETRIES) {
       errors.add(new FieldError("retries", "must be 0 to " + MAX_RETRIES));
     }
     Schedule schedule =
         in.schedule() == null && keep != null ? keep : schedule(in.schedule(), now, errors);
+
+    Policies.CatchUp catchUp = Policies.CatchUp.LATEST;
+    if (in.catchUp() != null) {
+      try {
+        catchUp = Policies.CatchUp.of(in.catchUp());
+      } catch (IllegalArgumentException e) {
+        errors.add(new FieldError("catch_up", "must be latest, none or all"));
+      }
+    }
+    Policies.Overlap overlap = Policies.Overlap.ALLOW;
+    if (in.overlap() != null) {
+      try {
+        overlap = Policies.Overlap.of(in.overlap());
+      } catch (IllegalArgumentException e) {
+        errors.add(new FieldError("overlap", "must be allow, forbid or replace"));
+      }
+    }
 
     if (!errors.isEmpty()) {
       throw ApiProblem.invalid(errors);
@@ -150,7 +177,9 @@ class JobValidator {
         timeout,
         retries,
         schedule,
-        in.enabled() == null || in.enabled());
+        in.enabled() == null || in.enabled(),
+        catchUp,
+        overlap);
   }
 
   private String checkUrl(String url) {
@@ -228,12 +257,22 @@ class JobValidator {
       errors.add(
           new FieldError(
               "schedule",
-              "is required: {\"type\": \"once\", \"at\": \"<RFC 3339>\"} or {\"type\": \"once\","
-                  + " \"delay\": \"90s\"}"));
+              "is required: {\"type\": \"once\", \"at\": \"<RFC 3339>\"}, {\"type\":"
+                  + " \"once\", \"delay\": \"90s\"} or {\"type\": \"cron\", \"expression\":"
+                  + " \"*/5 * * * *\", \"timezone\": \"Europe/Oslo\"}"));
       return null;
     }
+    if ("cron".equals(in.type())) {
+      return cron(in, errors);
+    }
     if (!"once".equals(in.type())) {
-      errors.add(new FieldError("schedule.type", "must be 'once'"));
+      errors.add(new FieldError("schedule.type", "must be 'once' or 'cron'"));
+      return null;
+    }
+    if (in.expression() != null || in.timezone() != null) {
+      errors.add(
+          new FieldError(
+              "schedule", "'expression' and 'timezone' belong to cron schedules, not 'once'"));
       return null;
     }
     if ((in.at() == null) == (in.delay() == null)) {
@@ -272,6 +311,43 @@ class JobValidator {
       return null;
     }
     return new Schedule.Once(at.isBefore(now) ? now : at);
+  }
+
+  private static Schedule cron(JobInput.ScheduleInput in, List<FieldError> errors) {
+    if (in.at() != null || in.delay() != null) {
+      errors.add(
+          new FieldError("schedule", "'at' and 'delay' belong to one-time schedules, not 'cron'"));
+      return null;
+    }
+    CronSchedule cron = null;
+    try {
+      cron = CronSchedule.parse(in.expression());
+    } catch (CronParseException e) {
+      errors.add(new FieldError("schedule.expression", e.getMessage()));
+    }
+    ZoneId zone = zone(in.timezone(), "schedule.timezone", errors);
+    return cron == null || zone == null ? null : new Schedule.Cron(cron, zone);
+  }
+
+  /** An IANA zone id, matched case-insensitively; UTC when absent. */
+  static ZoneId zone(String timezone, String field, List<FieldError> errors) {
+    if (timezone == null || timezone.isBlank()) {
+      return ZoneId.of("UTC");
+    }
+    String wanted = timezone.strip();
+    for (String id : ZoneId.getAvailableZoneIds()) {
+      if (id.equalsIgnoreCase(wanted)) {
+        return ZoneId.of(id);
+      }
+    }
+    errors.add(
+        new FieldError(
+            field,
+            "'"
+                + timezone
+                + "' is not an IANA time zone; use a name such as Europe/Oslo,"
+                + " America/New_York or UTC"));
+    return null;
   }
 
   static Duration parseDelay(String text) {

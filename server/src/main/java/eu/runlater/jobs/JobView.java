@@ -30,13 +30,35 @@ record JobView(
     int timeoutMs,
     int retries,
     boolean enabled,
+    Policies.CatchUp catchUp,
+    Policies.Overlap overlap,
     String status,
     Instant nextRunAt,
     LastExecution lastExecution,
     Instant createdAt,
     Instant updatedAt) {
 
-  record ScheduleView(String type, Instant at) {}
+  /**
+   * @param at a one-time job's time
+   * @param expression a cron job's expression
+   * @param timezone a cron job's zone
+   * @param description a cron expression in words
+   */
+  record ScheduleView(
+      String type, Instant at, String expression, String timezone, String description) {
+    static ScheduleView of(Schedule schedule) {
+      return switch (schedule) {
+        case Schedule.Once once -> new ScheduleView("once", once.at(), null, null, null);
+        case Schedule.Cron cron ->
+            new ScheduleView(
+                "cron",
+                null,
+                cron.cron().expression(),
+                cron.zone().getId(),
+                CronDescriptions.describe(cron.cron()));
+      };
+    }
+  }
 
   record LastExecution(
       UUID id, String status, Integer statusCode, Instant startedAt, Instant finishedAt) {}
@@ -63,12 +85,11 @@ record JobView(
                 state.lastStatusCode(),
                 state.lastStartedAt(),
                 state.lastFinishedAt());
-    Instant at = ((Schedule.Once) job.schedule()).at();
     return new JobView(
         job.id(),
         job.key(),
         job.name(),
-        new ScheduleView(job.schedule().type(), at),
+        ScheduleView.of(job.schedule()),
         job.request().url(),
         job.request().method(),
         headers,
@@ -78,8 +99,10 @@ record JobView(
         job.request().timeoutMs(),
         job.retries(),
         job.enabled(),
+        job.catchUp(),
+        job.overlap(),
         status(job, state),
-        "ready".equals(state.taskState()) ? state.taskRunAt() : null,
+        state.nextRunAt(),
         last,
         job.createdAt(),
         job.updatedAt());
@@ -89,11 +112,11 @@ record JobView(
     if ("running".equals(state.taskState())) {
       return "running";
     }
-    if ("ready".equals(state.taskState())) {
-      return state.taskAttempt() > 0 ? "retrying" : "scheduled";
-    }
     if (!job.enabled()) {
       return "paused";
+    }
+    if ("ready".equals(state.taskState())) {
+      return state.taskAttempt() > 0 ? "retrying" : "scheduled";
     }
     if (state.lastStatus() != null && state.lastFinal()) {
       return "success".equals(state.lastStatus()) ? "succeeded" : "failed";

@@ -11,29 +11,33 @@ import eu.runlater.engine.SealedRequests;
 import eu.runlater.engine.TaskRequest;
 import eu.runlater.engine.crypto.SecretBox;
 import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.http.Header;
 import eu.runlater.platform.engine.EngineProperties;
-import eu.runlater.platform.engine.Priorities;
 import eu.runlater.platform.engine.TaskEnqueuer;
 import eu.runlater.platform.errors.ApiProblem;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Jobs and their runs. Every change that creates or removes a run does so in the same transaction
- * as the job row, through the engine's {@link Tasks}: an acknowledged create has its task
- * committed, and a failed one leaves neither.
+ * as the job row, through the engine: an acknowledged create has its task committed, and a failed
+ * one leaves neither. An enabled job always has its next scheduled run as a task ({@code
+ * pending_task_id}); for cron jobs the engine's claim hook ({@link CronOccurrences}) replaces it
+ * with the following occurrence in the transaction that claims it.
  */
 @Service
 public class Jobs {
-  static final String SOURCE_KIND = "job";
-
   private final JdbcClient jdbc;
   private final TaskEnqueuer tasks;
   private final SecretBox secrets;
@@ -56,74 +60,54 @@ public class Jobs {
   @Transactional
   public Job create(UUID organizationId, JobDraft draft) {
     Tier tier = tier(organizationId);
-    Integer limit = tier.limits().jobs();
-    if (limit != null) {
-      long count =
-          jdbc.sql(JOB_COUNT).param("organization_id", organizationId).query(Long.class).single();
-      if (count >= limit) {
-        throw new ApiProblem(
-            HttpStatus.FORBIDDEN,
-            "tier-limit",
-            "Tier limit reached",
-            "The "
-                + tier.code()
-                + " tier allows "
-                + limit
-                + " jobs. Delete a job, or upgrade to Pro.");
-      }
-    }
+    checkJobLimit(organizationId, tier);
+    checkInterval(draft.schedule(), tier);
     Instant now = clock.instant();
-    UUID id = Ids.v7(now);
-    JobRequest request = seal(draft);
-    UUID taskId = null;
     Job job =
         new Job(
-            id,
+            Ids.v7(now),
             organizationId,
             draft.key(),
             draft.name(),
             draft.schedule(),
-            request,
+            seal(draft),
             draft.retries(),
             draft.enabled(),
+            draft.catchUp(),
+            draft.overlap(),
             null,
             now,
+            now,
             now);
+    if (draft.enabled()) {
+      job = job.withPendingTask(firstRun(job, tier, now));
+    }
     try {
       jdbc.sql(JOB_INSERT).paramSource(params(job, now)).update();
     } catch (DuplicateKeyException e) {
-      throw ApiProblem.conflict(
-          "duplicate-key",
-          "A job with key '"
-              + draft.key()
-              + "' already exists; change it with PATCH /api/v1/jobs/{id}.");
+      throw duplicateKey(draft.key());
     }
-    if (draft.enabled()) {
-      taskId = schedule(job, tier, ((Schedule.Once) draft.schedule()).at());
-      setPendingTask(organizationId, id, taskId);
+    if (!draft.enabled()) {
+      pauseStarted(job, now);
     }
-    return get(organizationId, id);
+    return get(organizationId, job.id());
   }
 
   /**
-   * Replaces a job's definition. Its waiting scheduled run (if any) is replaced by one with the new
-   * request, at the new time if the schedule changed; a run in progress finishes as it started. A
-   * job whose run is over is armed again only by a new schedule.
+   * Replaces a job's definition. A waiting scheduled run is replaced by one with the new request —
+   * at the same time, or, when the schedule changed or the job is resumed, at the schedule's next
+   * time from now. A run in progress finishes as it started.
    */
   @Transactional
   public Job update(UUID organizationId, UUID id, JobDraft draft) {
-    Job current =
-        jdbc.sql(JOB_GET_FOR_UPDATE)
-            .param("organization_id", organizationId)
-            .param("id", id)
-            .query((rs, n) -> JobRows.job(rs))
-            .optional()
-            .orElseThrow(() -> ApiProblem.notFound("job", id));
+    Job current = lock(organizationId, id);
+    Tier tier = tier(organizationId);
     Instant now = clock.instant();
-    Instant newAt = ((Schedule.Once) draft.schedule()).at();
-    Instant oldAt = ((Schedule.Once) current.schedule()).at();
-    boolean rescheduled = !newAt.equals(oldAt);
-    Instant pendingRunAt = removePending(current);
+    boolean scheduleChanged = !sameSchedule(current.schedule(), draft.schedule());
+    if (scheduleChanged) {
+      checkInterval(draft.schedule(), tier);
+    }
+    Pending removed = removePending(current);
     Job updated =
         new Job(
             id,
@@ -134,31 +118,34 @@ public class Jobs {
             seal(draft),
             draft.retries(),
             draft.enabled(),
+            draft.catchUp(),
+            draft.overlap(),
             null,
+            scheduleChanged ? now : current.scheduleChangedAt(),
             current.createdAt(),
             now);
     UUID taskId = null;
-    if (draft.enabled() && (rescheduled || pendingRunAt != null)) {
-      taskId = schedule(updated, tier(organizationId), rescheduled ? newAt : pendingRunAt);
+    if (draft.enabled()) {
+      boolean resumed = !current.enabled();
+      if (!scheduleChanged && !resumed && removed != null) {
+        taskId =
+            enqueue(
+                JobTasks.scheduled(
+                    updated, removed.scheduledFor(), removed.runAt(), tier, backoff, now));
+      } else if (scheduleChanged || resumed && !hasRun(current) || updated.cron()) {
+        taskId = firstRun(updated, tier, now);
+      }
     }
-    Job withTask =
-        new Job(
-            updated.id(),
-            updated.organizationId(),
-            updated.key(),
-            updated.name(),
-            updated.schedule(),
-            updated.request(),
-            updated.retries(),
-            updated.enabled(),
-            taskId,
-            updated.createdAt(),
-            updated.updatedAt());
+    updated = updated.withPendingTask(taskId);
     try {
-      jdbc.sql(JOB_UPDATE).paramSource(params(withTask, now)).update();
+      jdbc.sql(JOB_UPDATE).paramSource(params(updated, now)).update();
     } catch (DuplicateKeyException e) {
-      throw ApiProblem.conflict(
-          "duplicate-key", "Another job already has the key '" + draft.key() + "'.");
+      throw duplicateKey(draft.key());
+    }
+    if (current.enabled() && !draft.enabled()) {
+      pauseStarted(updated, now);
+    } else if (!current.enabled() && draft.enabled()) {
+      pauseEnded(updated, now);
     }
     return get(organizationId, id);
   }
@@ -166,7 +153,7 @@ public class Jobs {
   /** Deletes a job and its waiting runs; a run in progress finishes and stays in the history. */
   @Transactional
   public void delete(UUID organizationId, UUID id) {
-    Job job = get(organizationId, id);
+    Job job = lock(organizationId, id);
     tasks.deletePending(organizationId, job.id());
     jdbc.sql(JOB_DELETE).param("organization_id", organizationId).param("id", id).update();
   }
@@ -175,25 +162,60 @@ public class Jobs {
   @Transactional
   public UUID trigger(UUID organizationId, UUID id) {
     Job job = get(organizationId, id);
+    Instant now = clock.instant();
     return enqueue(
-        job, job.request().toTask(), Priorities.MANUAL, tier(organizationId), clock.instant());
+        JobTasks.manual(job, job.request().toTask(), tier(organizationId), backoff, now));
   }
 
   /** Sends a stored request again (a retry from the history) on behalf of a job. */
   @Transactional
   public UUID resend(UUID organizationId, UUID jobId, TaskRequest request) {
     Job job = get(organizationId, jobId);
-    return enqueue(job, request, Priorities.MANUAL, tier(organizationId), clock.instant());
+    return enqueue(JobTasks.manual(job, request, tier(organizationId), backoff, clock.instant()));
+  }
+
+  /** A copy of a job, keyless, named "Copy of …", enabled as the original is. */
+  @Transactional
+  public Job copy(UUID organizationId, UUID id) {
+    JobDraft original = draftOf(get(organizationId, id));
+    String name = ("Copy of " + original.name());
+    JobDraft copy =
+        new JobDraft(
+            name.length() > JobValidator.MAX_NAME ? name.substring(0, JobValidator.MAX_NAME) : name,
+            null,
+            original.url(),
+            original.method(),
+            original.headers(),
+            original.secretHeaders(),
+            original.body(),
+            original.secretBody(),
+            original.timeoutMs(),
+            original.retries(),
+            original.schedule() instanceof Schedule.Once once && once.at().isBefore(clock.instant())
+                ? new Schedule.Once(clock.instant())
+                : original.schedule(),
+            original.enabled(),
+            original.catchUp(),
+            original.overlap());
+    return create(organizationId, copy);
   }
 
   public Job get(UUID organizationId, UUID id) {
     return find(organizationId, id).orElseThrow(() -> ApiProblem.notFound("job", id));
   }
 
-  public java.util.Optional<Job> find(UUID organizationId, UUID id) {
+  public Optional<Job> find(UUID organizationId, UUID id) {
     return jdbc.sql(JOB_GET)
         .param("organization_id", organizationId)
         .param("id", id)
+        .query((rs, n) -> JobRows.job(rs))
+        .optional();
+  }
+
+  public Optional<Job> findByKey(UUID organizationId, String key) {
+    return jdbc.sql(JOB_GET_BY_KEY)
+        .param("organization_id", organizationId)
+        .param("key", key)
         .query((rs, n) -> JobRows.job(rs))
         .optional();
   }
@@ -227,7 +249,15 @@ public class Jobs {
         .list();
   }
 
-  /** The clear-text input a job was made from, for merging a PATCH into. */
+  /** Every keyed job of an organization, for sync. */
+  List<Job> keyed(UUID organizationId) {
+    return jdbc.sql(JOB_LIST_KEYED)
+        .param("organization_id", organizationId)
+        .query((rs, n) -> JobRows.job(rs))
+        .list();
+  }
+
+  /** The clear-text input a job was made from, for merging a PATCH into or comparing. */
   JobDraft draftOf(Job job) {
     TaskRequest request = job.request().toTask();
     return new JobDraft(
@@ -236,60 +266,142 @@ public class Jobs {
         job.request().url(),
         job.request().method(),
         SealedRequests.openHeaders(secrets, request),
-        new java.util.LinkedHashSet<>(job.request().secretHeaderNames()),
+        new LinkedHashSet<>(
+            job.request().secretHeaderNames().stream()
+                .filter(n -> !SealedRequests.looksSecret(n))
+                .toList()),
         SealedRequests.openBody(secrets, request),
         job.request().bodySealed(),
         job.request().timeoutMs(),
         job.retries(),
         job.schedule(),
-        job.enabled());
+        job.enabled(),
+        job.catchUp(),
+        job.overlap());
   }
 
-  private Instant removePending(Job job) {
+  /** Takes the job's row lock: edits, deletes and the claim hook serialize on it. */
+  Job lock(UUID organizationId, UUID id) {
+    return jdbc.sql(JOB_GET_FOR_UPDATE)
+        .param("organization_id", organizationId)
+        .param("id", id)
+        .query((rs, n) -> JobRows.job(rs))
+        .optional()
+        .orElseThrow(() -> ApiProblem.notFound("job", id));
+  }
+
+  private UUID firstRun(Job job, Tier tier, Instant now) {
+    return switch (job.schedule()) {
+      case Schedule.Once once ->
+          enqueue(JobTasks.scheduled(job, once.at(), once.at(), tier, backoff, now));
+      case Schedule.Cron cron -> {
+        Instant next = cron.next(now);
+        yield enqueue(JobTasks.scheduled(job, next, next, tier, backoff, now));
+      }
+    };
+  }
+
+  private UUID enqueue(NewTask task) {
+    tasks.enqueue(List.of(task));
+    return task.id();
+  }
+
+  private record Pending(Instant runAt, Instant scheduledFor) {}
+
+  /** Removes the job's waiting scheduled run, if it is waiting (not running). */
+  private Pending removePending(Job job) {
     if (job.pendingTaskId() == null) {
       return null;
     }
-    // Only a waiting run is replaced; one in progress finishes under the old definition.
-    return jdbc.sql(
-            "DELETE FROM tasks WHERE id = :id AND organization_id = :organization_id"
-                + " AND state = 'ready' RETURNING run_at")
+    return jdbc.sql(TASK_DELETE_WAITING)
         .param("id", job.pendingTaskId())
         .param("organization_id", job.organizationId())
-        .query((rs, n) -> SqlTime.instant(rs, "run_at"))
+        .query(
+            (rs, n) ->
+                new Pending(SqlTime.instant(rs, "run_at"), SqlTime.instant(rs, "scheduled_for")))
         .optional()
         .orElse(null);
   }
 
-  private UUID schedule(Job job, Tier tier, Instant at) {
-    return enqueue(job, job.request().toTask(), Priorities.ONE_TIME, tier, at);
+  private boolean hasRun(Job job) {
+    return jdbc.sql(JOB_HAS_FINAL_EXECUTION)
+        .param("organization_id", job.organizationId())
+        .param("id", job.id())
+        .query(Boolean.class)
+        .single();
   }
 
-  private UUID enqueue(Job job, TaskRequest request, int kind, Tier tier, Instant at) {
-    Instant now = clock.instant();
-    Instant runAt = at.isBefore(now) ? now : at;
-    UUID taskId = Ids.v7(now);
-    NewTask task =
-        new NewTask(
-            taskId,
-            job.organizationId(),
-            SOURCE_KIND,
-            job.id(),
-            Priorities.of(tier == Tier.PRO, kind),
-            runAt,
-            at,
-            job.retries() + 1,
-            backoff,
-            request);
-    tasks.enqueue(List.of(task));
-    return taskId;
-  }
-
-  private void setPendingTask(UUID organizationId, UUID jobId, UUID taskId) {
-    jdbc.sql("UPDATE jobs SET pending_task_id = :task WHERE organization_id = :org AND id = :id")
-        .param("task", taskId)
-        .param("org", organizationId)
-        .param("id", jobId)
+  private void pauseStarted(Job job, Instant now) {
+    jdbc.sql(JOB_PAUSE_START)
+        .param("organization_id", job.organizationId())
+        .param("job_id", job.id())
+        .param("now", SqlTime.ts(now))
         .update();
+  }
+
+  private void pauseEnded(Job job, Instant now) {
+    jdbc.sql(JOB_PAUSE_END).param("job_id", job.id()).param("now", SqlTime.ts(now)).update();
+  }
+
+  static boolean sameSchedule(Schedule a, Schedule b) {
+    return switch (a) {
+      case Schedule.Once x -> b instanceof Schedule.Once y && x.at().equals(y.at());
+      case Schedule.Cron x ->
+          b instanceof Schedule.Cron y
+              && x.cron().expression().equals(y.cron().expression())
+              && x.zone().equals(y.zone());
+    };
+  }
+
+  private void checkJobLimit(UUID organizationId, Tier tier) {
+    Integer limit = tier.limits().jobs();
+    if (limit == null) {
+      return;
+    }
+    long count =
+        jdbc.sql(JOB_COUNT).param("organization_id", organizationId).query(Long.class).single();
+    if (count >= limit) {
+      throw new ApiProblem(
+          HttpStatus.FORBIDDEN,
+          "tier-limit",
+          "Tier limit reached",
+          "The "
+              + tier.code()
+              + " tier allows "
+              + limit
+              + " jobs. Delete a job, or upgrade to Pro.");
+    }
+  }
+
+  private void checkInterval(Schedule schedule, Tier tier) {
+    if (!(schedule instanceof Schedule.Cron cron)) {
+      return;
+    }
+    Duration shortest = Duration.ofSeconds(tier.limits().minCronIntervalSeconds());
+    Duration interval = cron.cron().interval(clock.instant(), cron.zone());
+    if (interval.compareTo(shortest) < 0) {
+      throw new ApiProblem(
+          HttpStatus.FORBIDDEN,
+          "tier-limit",
+          "Tier limit reached",
+          "This schedule runs every "
+              + Durations.words(interval)
+              + "; the "
+              + tier.code()
+              + " tier allows at most one run every "
+              + Durations.words(shortest)
+              + ".");
+    }
+  }
+
+  private static ApiProblem duplicateKey(String key) {
+    return ApiProblem.conflict(
+        "duplicate-key",
+        "A job with key '"
+            + key
+            + "' already exists; change it with PUT /api/v1/jobs/key/"
+            + key
+            + ".");
   }
 
   private JobRequest seal(JobDraft draft) {
@@ -309,7 +421,7 @@ public class Jobs {
         sealed.headers(),
         sealed.sealedHeaders(),
         draft.headers().stream()
-            .map(eu.runlater.engine.http.Header::name)
+            .map(Header::name)
             .filter(
                 n ->
                     SealedRequests.looksSecret(n)
@@ -320,32 +432,44 @@ public class Jobs {
         sealed.timeoutMs());
   }
 
-  private Tier tier(UUID organizationId) {
+  Tier tier(UUID organizationId) {
     return Tier.of(
         jdbc.sql(ORGANIZATION_TIER).param("id", organizationId).query(String.class).single());
   }
 
-  private static org.springframework.jdbc.core.namedparam.MapSqlParameterSource params(
-      Job job, Instant now) {
+  private static MapSqlParameterSource params(Job job, Instant now) {
     JobRequest r = job.request();
-    return new org.springframework.jdbc.core.namedparam.MapSqlParameterSource()
-        .addValue("id", job.id())
-        .addValue("organization_id", job.organizationId())
-        .addValue("key", job.key())
-        .addValue("name", job.name())
-        .addValue("schedule_type", job.schedule().type())
-        .addValue("run_at", SqlTime.ts(((Schedule.Once) job.schedule()).at()))
-        .addValue("url", r.url())
-        .addValue("method", r.method())
-        .addValue("headers", HeaderCodec.toJson(r.headers()))
-        .addValue("sealed_headers", r.sealedHeaders())
-        .addValue("secret_header_names", r.secretHeaderNames().toArray(new String[0]))
-        .addValue("body", r.body())
-        .addValue("body_sealed", r.bodySealed())
-        .addValue("timeout_ms", r.timeoutMs())
-        .addValue("retries", job.retries())
-        .addValue("enabled", job.enabled())
-        .addValue("pending_task_id", job.pendingTaskId())
-        .addValue("now", SqlTime.ts(now));
+    MapSqlParameterSource p =
+        new MapSqlParameterSource()
+            .addValue("id", job.id())
+            .addValue("organization_id", job.organizationId())
+            .addValue("key", job.key())
+            .addValue("name", job.name())
+            .addValue("schedule_type", job.schedule().type())
+            .addValue("run_at", null)
+            .addValue("cron_expression", null)
+            .addValue("timezone", null)
+            .addValue("url", r.url())
+            .addValue("method", r.method())
+            .addValue("headers", HeaderCodec.toJson(r.headers()))
+            .addValue("sealed_headers", r.sealedHeaders())
+            .addValue("secret_header_names", r.secretHeaderNames().toArray(new String[0]))
+            .addValue("body", r.body())
+            .addValue("body_sealed", r.bodySealed())
+            .addValue("timeout_ms", r.timeoutMs())
+            .addValue("retries", job.retries())
+            .addValue("enabled", job.enabled())
+            .addValue("catch_up", job.catchUp().code())
+            .addValue("overlap", job.overlap().code())
+            .addValue("pending_task_id", job.pendingTaskId())
+            .addValue("schedule_changed_at", SqlTime.ts(job.scheduleChangedAt()))
+            .addValue("now", SqlTime.ts(now));
+    switch (job.schedule()) {
+      case Schedule.Once once -> p.addValue("run_at", SqlTime.ts(once.at()));
+      case Schedule.Cron cron ->
+          p.addValue("cron_expression", cron.cron().expression())
+              .addValue("timezone", cron.zone().getId());
+    }
+    return p;
   }
 }

@@ -9,7 +9,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -19,6 +18,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -26,9 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
-/** Jobs: create, read, change, delete, run now. */
+/** Jobs: create, read, change, delete, pause, resume, copy, run now; by id or by key. */
 @RestController
 @RequestMapping("/api/v1/jobs")
 @Tag(name = "Jobs")
@@ -38,9 +37,16 @@ class JobsApi {
   private final SecretBox secrets;
   private final InstantSource clock;
   private final JsonMapper json;
+  private final JobTimeline timeline;
 
   JobsApi(
-      Jobs jobs, JobValidator validator, SecretBox secrets, InstantSource clock, JsonMapper json) {
+      Jobs jobs,
+      JobValidator validator,
+      SecretBox secrets,
+      InstantSource clock,
+      JsonMapper json,
+      JobTimeline timeline) {
+    this.timeline = timeline;
     this.jobs = jobs;
     this.validator = validator;
     this.secrets = secrets;
@@ -54,12 +60,12 @@ class JobsApi {
   @Operation(
       summary = "Create a job",
       description =
-          "A one-time job: schedule {\"type\": \"once\", \"at\": \"<RFC 3339>\"} or"
-              + " {\"type\": \"once\", \"delay\": \"90s\"}. Honours Idempotency-Key.")
+          "schedule: {\"type\": \"once\", \"at\": \"<RFC 3339>\"}, {\"type\": \"once\", \"delay\":"
+              + " \"90s\"} or {\"type\": \"cron\", \"expression\": \"*/5 * * * *\", \"timezone\":"
+              + " \"Europe/Oslo\"}. Honours Idempotency-Key.")
   ResponseEntity<JobView> create(
       @AuthenticationPrincipal ApiPrincipal caller, @RequestBody JobInput input) {
-    JobDraft draft = validator.validate(input, clock.instant());
-    Job job = jobs.create(caller.organizationId(), draft);
+    Job job = jobs.create(caller.organizationId(), validator.validate(input, clock.instant()));
     return ResponseEntity.created(URI.create("/api/v1/jobs/" + job.id()))
         .body(view(caller, job.id()));
   }
@@ -93,6 +99,60 @@ class JobsApi {
     return view(caller, id);
   }
 
+  @GetMapping("/{id}/timeline")
+  @Operation(
+      summary = "Planned versus actual: every occurrence in a window and what happened to it",
+      description =
+          "from/to are RFC 3339 (default: the last day and the next), at most 31 days apart."
+              + " Each entry: ran (with outcome and lateness), running, retrying, pending,"
+              + " planned, missed, skipped, over_quota, cancelled, paused or not_run.")
+  JobTimeline.Timeline timeline(
+      @AuthenticationPrincipal ApiPrincipal caller,
+      @PathVariable UUID id,
+      @RequestParam(required = false)
+          @org.springframework.format.annotation.DateTimeFormat(
+              iso = org.springframework.format.annotation.DateTimeFormat.ISO.DATE_TIME)
+          java.time.OffsetDateTime from,
+      @RequestParam(required = false)
+          @org.springframework.format.annotation.DateTimeFormat(
+              iso = org.springframework.format.annotation.DateTimeFormat.ISO.DATE_TIME)
+          java.time.OffsetDateTime to) {
+    return timeline.timeline(
+        caller.organizationId(),
+        id,
+        from == null ? null : from.toInstant(),
+        to == null ? null : to.toInstant());
+  }
+
+  @GetMapping("/key/{key}")
+  @Operation(summary = "A job by its key")
+  JobView getByKey(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable String key) {
+    return view(caller, byKey(caller, key).id());
+  }
+
+  @PutMapping("/key/{key}")
+  @Operation(
+      summary = "Create or replace the job with this key (the body is the whole job)",
+      description =
+          "201 when created, 200 when replaced; the key in the path wins over any in the body.")
+  ResponseEntity<JobView> upsertByKey(
+      @AuthenticationPrincipal ApiPrincipal caller,
+      @PathVariable String key,
+      @RequestBody JobInput input) {
+    JobInput keyed = withKey(input, key);
+    var existing = jobs.findByKey(caller.organizationId(), key);
+    if (existing.isPresent()) {
+      JobDraft draft =
+          validator.validate(
+              keyed, clock.instant(), keyed.schedule() == null ? existing.get().schedule() : null);
+      jobs.update(caller.organizationId(), existing.get().id(), draft);
+      return ResponseEntity.ok(view(caller, existing.get().id()));
+    }
+    Job job = jobs.create(caller.organizationId(), validator.validate(keyed, clock.instant()));
+    return ResponseEntity.created(URI.create("/api/v1/jobs/" + job.id()))
+        .body(view(caller, job.id()));
+  }
+
   @PatchMapping("/{id}")
   @Operation(
       summary = "Change a job (JSON Merge Patch: give the fields to change, null to remove)",
@@ -111,17 +171,17 @@ class JobsApi {
           "A PATCH body is a JSON object of the fields to change.");
     }
     Job current = jobs.get(caller.organizationId(), id);
-    JobDraft currentDraft = jobs.draftOf(current);
-    JsonNode merged = JsonMergePatch.apply(json.valueToTree(inputOf(currentDraft)), patch);
+    JsonNode merged =
+        JsonMergePatch.apply(JobDocuments.patchTarget(jobs.draftOf(current), json), patch);
     JobInput input;
     try {
       input = json.treeToValue(merged, JobInput.class);
     } catch (JacksonException e) {
       throw ApiProblem.invalid("body", "does not describe a job: " + e.getOriginalMessage());
     }
-    boolean scheduleGiven = patch.has("schedule");
     JobDraft draft =
-        validator.validate(input, clock.instant(), scheduleGiven ? null : current.schedule());
+        validator.validate(
+            input, clock.instant(), patch.has("schedule") ? null : current.schedule());
     jobs.update(caller.organizationId(), id, draft);
     return view(caller, id);
   }
@@ -141,35 +201,84 @@ class JobsApi {
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Triggered(id, taskId));
   }
 
-  private JobView view(ApiPrincipal caller, UUID id) {
-    return JobView.of(jobs.getWithState(caller.organizationId(), id), secrets);
+  @PostMapping("/{id}/pause")
+  @Operation(
+      summary = "Pause a job: its waiting run is removed; occurrences until resume show as paused")
+  JobView pause(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable UUID id) {
+    return setEnabled(caller, id, false);
   }
 
-  /** The document a PATCH merges into: the job as input, schedule left out (kept unless given). */
-  private ObjectNode inputOf(JobDraft d) {
-    LinkedHashMap<String, String> headers = new LinkedHashMap<>();
-    d.headers().forEach(h -> headers.put(h.name(), h.value()));
-    JobInput input =
-        new JobInput(
-            d.name(),
-            d.key(),
-            d.url(),
-            d.method(),
-            headers,
-            d.secretHeaders().stream().toList(),
-            d.body() == null ? null : json.getNodeFactory().stringNode(JobView.text(d.body())),
-            d.secretBody(),
-            d.timeoutMs(),
-            d.retries(),
-            null,
-            d.enabled());
-    ObjectNode node = json.valueToTree(input);
-    node.remove("schedule");
-    for (String empty : new String[] {"key", "body"}) {
-      if (node.has(empty) && node.get(empty).isNull()) {
-        node.remove(empty);
-      }
+  @PostMapping("/{id}/resume")
+  @Operation(summary = "Resume a paused job: its next run is planned from now")
+  JobView resume(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable UUID id) {
+    return setEnabled(caller, id, true);
+  }
+
+  @PostMapping("/{id}/clone")
+  @Operation(summary = "Copy a job (without its key); the copy is a new job with its own id")
+  ResponseEntity<JobView> copy(
+      @AuthenticationPrincipal ApiPrincipal caller, @PathVariable UUID id) {
+    Job job = jobs.copy(caller.organizationId(), id);
+    return ResponseEntity.created(URI.create("/api/v1/jobs/" + job.id()))
+        .body(view(caller, job.id()));
+  }
+
+  private JobView setEnabled(ApiPrincipal caller, UUID id, boolean enabled) {
+    Job job = jobs.get(caller.organizationId(), id);
+    JobDraft d = jobs.draftOf(job);
+    if (d.enabled() != enabled) {
+      jobs.update(
+          caller.organizationId(),
+          id,
+          new JobDraft(
+              d.name(),
+              d.key(),
+              d.url(),
+              d.method(),
+              d.headers(),
+              d.secretHeaders(),
+              d.body(),
+              d.secretBody(),
+              d.timeoutMs(),
+              d.retries(),
+              d.schedule(),
+              enabled,
+              d.catchUp(),
+              d.overlap()));
     }
-    return node;
+    return view(caller, id);
+  }
+
+  private Job byKey(ApiPrincipal caller, String key) {
+    return jobs.findByKey(caller.organizationId(), key)
+        .orElseThrow(
+            () ->
+                new ApiProblem(
+                    HttpStatus.NOT_FOUND,
+                    "not-found",
+                    "Not found",
+                    "No job with key '" + key + "'."));
+  }
+
+  static JobInput withKey(JobInput in, String key) {
+    return new JobInput(
+        in.name(),
+        key,
+        in.url(),
+        in.method(),
+        in.headers(),
+        in.secretHeaders(),
+        in.body(),
+        in.secretBody(),
+        in.timeoutMs(),
+        in.retries(),
+        in.schedule(),
+        in.enabled(),
+        in.catchUp(),
+        in.overlap());
+  }
+
+  private JobView view(ApiPrincipal caller, UUID id) {
+    return JobView.of(jobs.getWithState(caller.organizationId(), id), secrets);
   }
 }

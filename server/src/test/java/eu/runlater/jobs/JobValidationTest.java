@@ -44,7 +44,14 @@ class JobValidationTest extends ServerTest {
           too many retries      | "retries": 11                                    | retries
           negative retries      | "retries": -1                                    | retries
           no schedule           | "schedule": null                                 | schedule
-          cron not yet          | "schedule": {"type": "cron"}                     | schedule.type
+          unknown schedule type | "schedule": {"type": "weekly"}                   | schedule.type
+          cron no expression    | "schedule": {"type": "cron"}                     | schedule.expression
+          cron bad field        | "schedule": {"type": "cron", "expression": "61 * * * *"} | schedule.expression
+          cron never fires      | "schedule": {"type": "cron", "expression": "0 0 31 2 *"} | schedule.expression
+          cron bad zone         | "schedule": {"type": "cron", "expression": "* * * * *", "timezone": "Mars/Olympus"} | schedule.timezone
+          cron with at          | "schedule": {"type": "cron", "expression": "* * * * *", "at": "2030-01-01T00:00:00Z"} | schedule
+          bad catch_up          | "catch_up": "some"                               | catch_up
+          bad overlap           | "overlap": "queue"                               | overlap
           at and delay          | "schedule": {"type": "once", "at": "2030-01-01T00:00:00Z", "delay": "1s"} | schedule
           bad delay             | "schedule": {"type": "once", "delay": "soon"}    | schedule.delay
           past at               | "schedule": {"type": "once", "at": "2020-01-01T00:00:00Z"} | schedule.at

@@ -37,7 +37,7 @@ public abstract class ServerTest {
         () -> Path.of(System.getProperty("java.io.tmpdir"), "server-test-data").toString());
   }
 
-  static synchronized String sharedDatabase() {
+  protected static synchronized String sharedDatabase() {
     if (database == null) {
       database = TestPostgres.freshDatabase();
     }

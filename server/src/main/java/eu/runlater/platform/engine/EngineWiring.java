@@ -1,5 +1,6 @@
 package eu.runlater.platform.engine;
 
+import eu.runlater.engine.ClaimHook;
 import eu.runlater.engine.Engine;
 import eu.runlater.engine.EngineConfig;
 import eu.runlater.engine.SigningSecrets;
@@ -52,7 +53,8 @@ class EngineWiring {
       SigningSecrets signing,
       InstantSource clock,
       MeterRegistry meters,
-      ObjectProvider<BuildProperties> build) {
+      ObjectProvider<BuildProperties> build,
+      ObjectProvider<ClaimHook> hook) {
     EngineConfig config =
         EngineConfig.builder(nodeId())
             .workers(properties.workers())
@@ -66,6 +68,7 @@ class EngineWiring {
         .secrets(secrets, signing)
         .clock(clock)
         .meters(meters)
+        .hook(hook.getIfAvailable(() -> ClaimHook.NONE))
         .build();
   }
 

@@ -1,0 +1,8 @@
+package eu.runlater.engine.cron;
+
+/** A cron expression that cannot be used; the message names the field and what is wrong. */
+public final class CronParseException extends IllegalArgumentException {
+  public CronParseException(String message) {
+    super(message);
+  }
+}

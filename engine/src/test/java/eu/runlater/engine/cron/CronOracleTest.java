@@ -1,0 +1,225 @@
+package eu.runlater.engine.cron;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.zone.ZoneOffsetTransition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Property test: for random expressions, zones and start times, the schedule's next runs equal
+ * those of a brute-force oracle that walks every minute (or second) and applies the documented DST
+ * rules directly. The oracle knows the allowed values of each field from the generator, not from
+ * the parser, so it checks parsing too.
+ */
+class CronOracleTest {
+  static final List<ZoneId> ZONES =
+      List.of(
+              "Europe/Oslo",
+              "America/New_York",
+              "Australia/Lord_Howe",
+              "Asia/Kolkata",
+              "UTC",
+              "Pacific/Chatham",
+              "America/Santiago",
+              "Europe/London")
+          .stream()
+          .map(ZoneId::of)
+          .toList();
+  static final int RUNS = 400;
+
+  /** A generated field: its text and the values it allows. */
+  record Field(String text, TreeSet<Integer> values) {}
+
+  /** A generated expression with what the oracle needs to evaluate it. */
+  record Expr(
+      String text,
+      boolean seconds,
+      TreeSet<Integer> sec,
+      TreeSet<Integer> min,
+      TreeSet<Integer> hour,
+      Field dom,
+      TreeSet<Integer> month,
+      Field dow) {
+
+    boolean dayMatches(LocalDateTime t) {
+      boolean d = dom.values().contains(t.getDayOfMonth());
+      int weekday = t.getDayOfWeek() == DayOfWeek.SUNDAY ? 0 : t.getDayOfWeek().getValue();
+      boolean w = dow.values().contains(weekday);
+      return dom.text().startsWith("*") || dow.text().startsWith("*") ? d && w : d || w;
+    }
+
+    boolean matches(LocalDateTime t) {
+      return month.contains(t.getMonthValue())
+          && dayMatches(t)
+          && hour.contains(t.getHour())
+          && min.contains(t.getMinute())
+          && sec.contains(t.getSecond());
+    }
+
+    boolean everyHour() {
+      return hour.size() == 24;
+    }
+  }
+
+  static Field field(Random r, int lo, int hi, double starChance) {
+    double pick = r.nextDouble();
+    if (pick < starChance) {
+      return new Field("*", range(lo, hi, 1));
+    }
+    pick = r.nextDouble();
+    if (pick < 0.25) {
+      int step = 2 + r.nextInt(Math.max(1, (hi - lo) / 2));
+      return new Field("*/" + step, range(lo, hi, step));
+    }
+    if (pick < 0.5) {
+      int a = lo + r.nextInt(hi - lo + 1);
+      int b = a + r.nextInt(hi - a + 1);
+      int step = 1 + r.nextInt(3);
+      return new Field(a + "-" + b + (step > 1 ? "/" + step : ""), range(a, b, step));
+    }
+    TreeSet<Integer> values = new TreeSet<>();
+    int n = 1 + r.nextInt(3);
+    while (values.size() < n) {
+      values.add(lo + r.nextInt(hi - lo + 1));
+    }
+    return new Field(values.stream().map(String::valueOf).collect(Collectors.joining(",")), values);
+  }
+
+  static TreeSet<Integer> range(int a, int b, int step) {
+    TreeSet<Integer> s = new TreeSet<>();
+    for (int v = a; v <= b; v += step) {
+      s.add(v);
+    }
+    return s;
+  }
+
+  static Expr generate(Random r, boolean seconds) {
+    Field sec = seconds ? field(r, 0, 59, 0.2) : new Field("0", range(0, 0, 1));
+    Field min = field(r, 0, 59, 0.2);
+    Field hour = field(r, 0, 23, 0.5);
+    Field dom = field(r, 1, 31, 0.7);
+    Field month = field(r, 1, 12, 0.7);
+    Field dow = field(r, 0, 6, 0.7);
+    String text =
+        (seconds ? sec.text() + " " : "")
+            + String.join(" ", min.text(), hour.text(), dom.text(), month.text(), dow.text());
+    return new Expr(
+        text, seconds, sec.values(), min.values(), hour.values(), dom, month.values(), dow);
+  }
+
+  /** The documented rules, applied by brute force. */
+  static List<Instant> oracle(Expr e, Instant after, ZoneId zone, int n, Instant end) {
+    ChronoUnit unit = e.seconds() ? ChronoUnit.SECONDS : ChronoUnit.MINUTES;
+    List<Instant> out = new ArrayList<>();
+    if (e.everyHour()) {
+      // Every instant whose wall-clock time matches.
+      for (Instant t = after.truncatedTo(unit).plus(1, unit);
+          out.size() < n && t.isBefore(end);
+          t = t.plus(1, unit)) {
+        if (e.matches(LocalDateTime.ofInstant(t, zone))) {
+          out.add(t);
+        }
+      }
+      return out;
+    }
+    // Each matching wall-clock time once: skipped ones at the end of the gap, repeated ones at
+    // their first occurrence.
+    TreeSet<Instant> runs = new TreeSet<>();
+    LocalDateTime start = LocalDateTime.ofInstant(after, zone).minusDays(1).truncatedTo(unit);
+    LocalDateTime stop = LocalDateTime.ofInstant(end, zone).plusDays(1);
+    for (LocalDateTime l = start; l.isBefore(stop); l = l.plus(1, unit)) {
+      if (!e.matches(l)) {
+        continue;
+      }
+      List<ZoneOffset> offsets = zone.getRules().getValidOffsets(l);
+      ZoneOffsetTransition tr = zone.getRules().getTransition(l);
+      Instant run =
+          offsets.size() == 1
+              ? l.toInstant(offsets.getFirst())
+              : offsets.isEmpty() ? tr.getInstant() : l.toInstant(tr.getOffsetBefore());
+      if (run.isAfter(after) && run.isBefore(end)) {
+        runs.add(run);
+        if (runs.size() > n + 50 && runs.last().isAfter(runs.first().plus(Duration.ofDays(2)))) {
+          break;
+        }
+      }
+    }
+    return runs.stream().limit(n).toList();
+  }
+
+  /** A start shortly before one of the zone's transitions in 2026–2027 (or anywhere, without). */
+  static Instant start(Random r, ZoneId zone) {
+    Instant base = Instant.parse("2026-01-01T00:00:00Z").plus(Duration.ofDays(r.nextInt(540)));
+    ZoneOffsetTransition next = zone.getRules().nextTransition(base);
+    Instant anchor = next == null || r.nextInt(5) == 0 ? base : next.getInstant();
+    return anchor.minusSeconds(r.nextInt(3 * 24 * 3600)).plusMillis(r.nextInt(1000));
+  }
+
+  void check(long seed, int cases, boolean seconds, Duration window) {
+    Random r = new Random(seed);
+    for (int i = 0; i < cases; i++) {
+      Expr e = generate(r, seconds);
+      ZoneId zone = ZONES.get(r.nextInt(ZONES.size()));
+      CronSchedule schedule;
+      try {
+        schedule = CronSchedule.parse(e.text());
+      } catch (CronParseException neverFires) {
+        assertThat(neverFires).hasMessageContaining("never fires");
+        continue;
+      }
+      Instant after = start(r, zone);
+      Instant end = after.plus(window);
+      List<Instant> expected = oracle(e, after, zone, RUNS, end);
+      List<Instant> actual =
+          schedule.next(after, zone, RUNS).stream().filter(t -> t.isBefore(end)).toList();
+      assertThat(actual)
+          .as("'%s' in %s after %s (seed %d, case %d)", e.text(), zone, after, seed, i)
+          .isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void minute_schedules_agree_with_the_oracle_over_a_year_across_dst() {
+    check(20261122L, 150, false, Duration.ofDays(366));
+  }
+
+  @Test
+  void second_schedules_agree_with_the_oracle_around_dst_changes() {
+    check(5318008L, 60, true, Duration.ofDays(4));
+  }
+
+  @Test
+  void the_oracle_itself_sees_dst() {
+    // Guard against an oracle that agrees with everything: a fixed-hour job in a gap moves.
+    Expr fixed =
+        new Expr(
+            "30 2 * * *",
+            false,
+            range(0, 0, 1),
+            range(30, 30, 1),
+            range(2, 2, 1),
+            new Field("*", range(1, 31, 1)),
+            range(1, 12, 1),
+            new Field("*", range(0, 6, 1)));
+    assertThat(
+            oracle(
+                fixed,
+                Instant.parse("2026-03-28T12:00:00Z"),
+                ZoneId.of("Europe/Oslo"),
+                1,
+                Instant.parse("2026-04-30T00:00:00Z")))
+        .containsExactly(Instant.parse("2026-03-29T01:00:00Z"));
+  }
+}

@@ -1,0 +1,308 @@
+package eu.runlater.jobs;
+
+import static eu.runlater.jobs.JobsQueries.*;
+
+import eu.runlater.accounts.Tier;
+import eu.runlater.accounts.UsageMeter;
+import eu.runlater.engine.Backoff;
+import eu.runlater.engine.ClaimHook;
+import eu.runlater.engine.ClaimedTask;
+import eu.runlater.engine.NewTask;
+import eu.runlater.engine.TaskEvent;
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.db.Db.SqlArray;
+import eu.runlater.platform.engine.EngineProperties;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * Cron without a ticking loop: in the transaction that claims occurrence N of a cron job, this hook
+ * makes occurrence N+1 the job's pending task. It also applies the job's policies there:
+ *
+ * <ul>
+ *   <li><b>catch-up</b> — when later occurrences have passed too (every node was down), {@code
+ *       latest} runs the most recent once and records the rest as {@code missed}; {@code none}
+ *       records all as missed; {@code all} runs each (the latest 100 at most) one after another.
+ *   <li><b>overlap</b> — when a previous run of the job is still in flight, {@code forbid} records
+ *       this occurrence as {@code skipped}; {@code replace} cancels the running attempt (recorded
+ *       as {@code cancelled}) and runs this one; {@code allow} runs both.
+ * </ul>
+ *
+ * <p>The swap to N+1 is conditional on N still being the pending occurrence, so an edit that
+ * replaced the schedule at the same moment wins and nothing is created twice.
+ */
+@Component
+class CronOccurrences implements ClaimHook {
+  /** Missed occurrences recorded one by one; beyond this, one entry sums up the rest. */
+  static final int MISSED_RECORDED = 1_000;
+
+  /** The most occurrences {@code catch_up: all} runs after an outage. */
+  static final int CATCH_UP_ALL = 100;
+
+  private final Backoff backoff;
+  private final boolean enforceQuotas;
+
+  CronOccurrences(
+      EngineProperties engine,
+      @org.springframework.beans.factory.annotation.Value("${runlater.quotas.enforce:false}")
+          boolean enforceQuotas) {
+    this.backoff = engine.backoff();
+    this.enforceQuotas = enforceQuotas;
+  }
+
+  private record CronJob(Job job, Tier tier) {}
+
+  @Override
+  public List<ClaimedTask> onClaimed(Claim claim) throws SQLException {
+    UsageMeter usage = new UsageMeter(claim.connection(), claim.now(), enforceQuotas);
+    List<ClaimedTask> deliver = occurrences(claim, usage);
+    usage.flush();
+    return deliver;
+  }
+
+  private List<ClaimedTask> occurrences(Claim claim, UsageMeter usage) throws SQLException {
+    List<UUID> jobIds = new ArrayList<>();
+    for (ClaimedTask t : claim.tasks()) {
+      if (JobTasks.SOURCE_KIND.equals(t.sourceKind()) && t.sourceId() != null) {
+        jobIds.add(t.sourceId());
+      }
+    }
+    if (jobIds.isEmpty()) {
+      claim.tasks().forEach(t -> usage.charge(t.organizationId()));
+      return claim.tasks();
+    }
+    Map<UUID, CronJob> jobs = new HashMap<>();
+    for (CronJob j :
+        Db.query(
+            claim.connection(),
+            CRON_JOBS_OF_CLAIM,
+            Params.of("ids", SqlArray.of("uuid", jobIds)),
+            rs -> new CronJob(JobRows.job(rs), Tier.of(rs.getString("tier"))))) {
+      jobs.put(j.job().id(), j);
+    }
+    if (jobs.isEmpty()) {
+      claim.tasks().forEach(t -> usage.charge(t.organizationId()));
+      return claim.tasks();
+    }
+    Map<UUID, List<Running>> running = runningOthers(claim, jobs);
+
+    List<ClaimedTask> deliver = new ArrayList<>(claim.tasks().size());
+    List<ClaimedTask> dropped = new ArrayList<>();
+    List<NewTask> next = new ArrayList<>();
+    List<TaskEvent> events = new ArrayList<>();
+    List<UUID> cancel = new ArrayList<>();
+    Map<UUID, Running> cancelling = new HashMap<>();
+    for (ClaimedTask task : claim.tasks()) {
+      CronJob cronJob = task.sourceId() == null ? null : jobs.get(task.sourceId());
+      if (cronJob == null || !task.id().equals(cronJob.job().pendingTaskId())) {
+        deliver.add(task); // not a scheduled occurrence: a trigger, a retry, a one-time run
+        usage.charge(task.organizationId());
+        continue;
+      }
+      Job job = cronJob.job();
+      Schedule.Cron cron = (Schedule.Cron) job.schedule();
+      Plan plan = plan(job, cron, task.scheduledFor(), claim.now(), events);
+
+      if (plan.run() != null) {
+        List<Running> inFlight = running.getOrDefault(job.id(), List.of());
+        if (!inFlight.isEmpty() && job.overlap() == Policies.Overlap.FORBID) {
+          events.add(
+              event(
+                  job,
+                  task.id(),
+                  TaskEvent.SKIPPED,
+                  plan.run(),
+                  "skipped: the previous run is still in flight (overlap: forbid)"));
+          dropped.add(task);
+        } else if (!usage.allow(job.organizationId(), cronJob.tier())) {
+          events.add(
+              event(
+                  job,
+                  task.id(),
+                  TaskEvent.SKIPPED,
+                  plan.run(),
+                  "over quota: the "
+                      + cronJob.tier().code()
+                      + " tier allows "
+                      + cronJob.tier().limits().requestsPerMonth()
+                      + " requests a month"));
+          dropped.add(task);
+        } else {
+          if (!inFlight.isEmpty() && job.overlap() == Policies.Overlap.REPLACE) {
+            for (Running r : inFlight) {
+              cancel.add(r.taskId());
+              cancelling.put(r.taskId(), r);
+            }
+          }
+          if (!plan.run().equals(task.scheduledFor())) {
+            Db.update(
+                claim.connection(),
+                TASK_SET_SCHEDULED_FOR,
+                Params.of("scheduled_for", plan.run()).put("id", task.id()));
+          }
+          deliver.add(task.withScheduledFor(plan.run()));
+        }
+      } else {
+        dropped.add(task);
+      }
+
+      if (plan.next() == null) {
+        continue; // the schedule has no further date (within five years)
+      }
+      NewTask following =
+          JobTasks.scheduled(job, plan.next(), plan.next(), cronJob.tier(), backoff, claim.now());
+      int swapped =
+          Db.update(
+              claim.connection(),
+              JOB_PENDING_SWAP,
+              Params.of("next", following.id()).put("id", job.id()).put("claimed", task.id()));
+      if (swapped == 1) {
+        next.add(following);
+      }
+    }
+
+    List<UUID> cancelled = claim.engine().cancelRunning(claim.connection(), cancel);
+    for (UUID id : cancelled) {
+      Running r = cancelling.get(id);
+      events.add(
+          event(
+              jobs.get(r.jobId()).job(),
+              id,
+              TaskEvent.CANCELLED,
+              r.scheduledFor(),
+              "cancelled: a newer occurrence replaced this run (overlap: replace)"));
+    }
+    claim.engine().deleteClaimed(claim.connection(), dropped);
+    claim.engine().insert(claim.connection(), next);
+    claim.engine().recordEvents(claim.connection(), events, claim.node());
+    return deliver;
+  }
+
+  /**
+   * What to do with an occurrence claimed at {@code now}: which planned time to run (null for none)
+   * and which occurrence comes next, recording missed ones into {@code events}.
+   */
+  record Plan(Instant run, Instant next) {}
+
+  static Plan plan(
+      Job job, Schedule.Cron cron, Instant occurrence, Instant now, List<TaskEvent> events) {
+    List<Instant> later = new ArrayList<>();
+    for (Instant t = cron.next(occurrence); t != null && !t.isAfter(now); t = cron.next(t)) {
+      later.add(t);
+    }
+    if (later.isEmpty()) {
+      return new Plan(occurrence, cron.next(occurrence));
+    }
+    List<Instant> backlog = new ArrayList<>(later.size() + 1);
+    backlog.add(occurrence);
+    backlog.addAll(later);
+    Instant last = backlog.getLast();
+    return switch (job.catchUp()) {
+      case LATEST -> {
+        missed(job, backlog.subList(0, backlog.size() - 1), events, "catch_up: latest");
+        yield new Plan(last, cron.next(last));
+      }
+      case NONE -> {
+        missed(job, backlog, events, "catch_up: none");
+        yield new Plan(null, cron.next(last));
+      }
+      case ALL -> {
+        int first = Math.max(0, backlog.size() - CATCH_UP_ALL);
+        missed(
+            job,
+            backlog.subList(0, first),
+            events,
+            "catch_up: all, beyond the latest " + CATCH_UP_ALL);
+        Instant run = backlog.get(first);
+        yield new Plan(run, first + 1 < backlog.size() ? backlog.get(first + 1) : cron.next(run));
+      }
+    };
+  }
+
+  private static void missed(Job job, List<Instant> times, List<TaskEvent> events, String policy) {
+    int n = times.size();
+    for (int i = 0; i < Math.min(n, MISSED_RECORDED); i++) {
+      events.add(
+          event(
+              job,
+              eu.runlater.engine.Ids.v7(Instant.now()),
+              TaskEvent.MISSED,
+              times.get(i),
+              "missed: no node ran while it was due (" + policy + ")"));
+    }
+    if (n > MISSED_RECORDED) {
+      Instant from = times.get(MISSED_RECORDED);
+      Instant to = times.getLast();
+      events.add(
+          event(
+              job,
+              eu.runlater.engine.Ids.v7(Instant.now()),
+              TaskEvent.MISSED,
+              to,
+              "missed: "
+                  + (n - MISSED_RECORDED)
+                  + " more occurrences from "
+                  + from
+                  + " to "
+                  + to
+                  + " ("
+                  + policy
+                  + ")"));
+    }
+  }
+
+  private static TaskEvent event(
+      Job job, UUID taskId, String status, Instant scheduledFor, String reason) {
+    return new TaskEvent(
+        job.organizationId(),
+        taskId,
+        JobTasks.SOURCE_KIND,
+        job.id(),
+        status,
+        scheduledFor,
+        reason,
+        job.request().url(),
+        job.request().method());
+  }
+
+  private record Running(UUID taskId, UUID jobId, Instant scheduledFor) {}
+
+  private static Map<UUID, List<Running>> runningOthers(Claim claim, Map<UUID, CronJob> jobs)
+      throws SQLException {
+    List<UUID> guarded = new ArrayList<>();
+    for (CronJob j : jobs.values()) {
+      if (j.job().overlap() != Policies.Overlap.ALLOW) {
+        guarded.add(j.job().id());
+      }
+    }
+    Map<UUID, List<Running>> running = new HashMap<>();
+    if (guarded.isEmpty()) {
+      return running;
+    }
+    Set<UUID> claimed = new HashSet<>();
+    claim.tasks().forEach(t -> claimed.add(t.id()));
+    for (Running r :
+        Db.query(
+            claim.connection(),
+            TASKS_RUNNING_OF_JOBS,
+            Params.of("jobs", SqlArray.of("uuid", guarded))
+                .put("claimed", SqlArray.of("uuid", List.copyOf(claimed))),
+            rs ->
+                new Running(
+                    rs.getObject(1, UUID.class),
+                    rs.getObject(2, UUID.class),
+                    eu.runlater.engine.db.SqlTime.instant(rs, "scheduled_for")))) {
+      running.computeIfAbsent(r.jobId(), k -> new ArrayList<>()).add(r);
+    }
+    return running;
+  }
+}

@@ -1,0 +1,257 @@
+package eu.runlater.jobs;
+
+import eu.runlater.engine.db.SqlTime;
+import eu.runlater.platform.errors.ApiProblem;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Planned versus actual: every occurrence the schedule planned in a window, and what happened to it
+ * — the answer to "why didn't it run?". Runs that were not planned (manual triggers, retries from
+ * the history, occurrences of an earlier schedule) are listed too, marked unplanned.
+ */
+@Service
+class JobTimeline {
+  static final Duration MAX_WINDOW = Duration.ofDays(31);
+  static final int MAX_ENTRIES = 2_000;
+
+  private final Jobs jobs;
+  private final JdbcClient jdbc;
+  private final InstantSource clock;
+
+  JobTimeline(Jobs jobs, JdbcClient jdbc, InstantSource clock) {
+    this.jobs = jobs;
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  /**
+   * @param status {@code ran}, {@code running}, {@code retrying}, {@code pending} (its task waits),
+   *     {@code planned} (future), {@code missed}, {@code skipped}, {@code over_quota}, {@code
+   *     cancelled}, {@code paused}, or {@code not_run} (past, with nothing recorded)
+   * @param outcome for {@code ran}: the last attempt's status (success, failed, timeout, …)
+   * @param latenessMs for {@code ran}: first attempt's start minus the planned time
+   * @param planned whether the schedule planned it (false for manual runs)
+   */
+  record Entry(
+      Instant scheduledFor,
+      String status,
+      boolean planned,
+      String outcome,
+      Integer statusCode,
+      Long latenessMs,
+      Integer attempts,
+      UUID executionId,
+      String reason) {}
+
+  record Timeline(UUID jobId, Instant from, Instant to, List<Entry> entries, boolean truncated) {}
+
+  private record Attempt(
+      UUID id,
+      Instant scheduledFor,
+      String status,
+      boolean fin,
+      Integer code,
+      Instant started,
+      String error,
+      int attempt) {}
+
+  private record Pause(Instant from, Instant to) {}
+
+  Timeline timeline(UUID organizationId, UUID jobId, Instant from, Instant to) {
+    Job job = jobs.get(organizationId, jobId);
+    Instant now = clock.instant();
+    if (to == null) {
+      to = now.plus(Duration.ofDays(1));
+    }
+    if (from == null) {
+      from = to.minus(Duration.ofDays(2));
+    }
+    if (!from.isBefore(to)) {
+      throw ApiProblem.invalid("from", "must be before to");
+    }
+    if (Duration.between(from, to).compareTo(MAX_WINDOW) > 0) {
+      throw ApiProblem.invalid("to", "the window may span at most 31 days");
+    }
+
+    // Planned by the current schedule, from when it took effect.
+    List<Instant> plan = new ArrayList<>();
+    boolean truncated = false;
+    switch (job.schedule()) {
+      case Schedule.Once once -> {
+        if (!once.at().isBefore(from) && !once.at().isAfter(to)) {
+          plan.add(once.at());
+        }
+      }
+      case Schedule.Cron cron -> {
+        Instant start = from.isAfter(job.scheduleChangedAt()) ? from : job.scheduleChangedAt();
+        plan.addAll(cron.cron().between(start.minusNanos(1), to, cron.zone(), MAX_ENTRIES + 1));
+        if (plan.size() > MAX_ENTRIES) {
+          plan = plan.subList(0, MAX_ENTRIES);
+          truncated = true;
+        }
+      }
+    }
+
+    TreeMap<Instant, List<Attempt>> actual = new TreeMap<>();
+    for (Attempt a : attempts(organizationId, jobId, from, to)) {
+      actual.computeIfAbsent(a.scheduledFor(), k -> new ArrayList<>()).add(a);
+    }
+    Map<Instant, String> tasks = tasks(organizationId, jobId);
+    List<Pause> pauses = pauses(jobId, from, to);
+
+    Map<Instant, Entry> entries = new LinkedHashMap<>();
+    for (Instant p : plan) {
+      entries.put(p, entry(p, true, actual.get(p), tasks.get(p), pauses, now));
+    }
+    for (var e : actual.entrySet()) {
+      if (!entries.containsKey(e.getKey())) {
+        entries.put(
+            e.getKey(), entry(e.getKey(), false, e.getValue(), tasks.get(e.getKey()), pauses, now));
+      }
+    }
+    List<Entry> ordered = new ArrayList<>(entries.values());
+    ordered.sort(Comparator.comparing(Entry::scheduledFor));
+    return new Timeline(jobId, from, to, ordered, truncated);
+  }
+
+  private static Entry entry(
+      Instant at,
+      boolean planned,
+      List<Attempt> attempts,
+      String task,
+      List<Pause> pauses,
+      Instant now) {
+    if (attempts != null && !attempts.isEmpty()) {
+      List<Attempt> http = attempts.stream().filter(a -> a.attempt() > 0).toList();
+      if (http.isEmpty()) {
+        Attempt event = attempts.getLast();
+        String status = event.status();
+        if ("skipped".equals(status)
+            && event.error() != null
+            && event.error().startsWith("over quota")) {
+          status = "over_quota";
+        }
+        return new Entry(at, status, planned, null, null, null, 0, event.id(), event.error());
+      }
+      Attempt first = http.getFirst();
+      Attempt last = http.getLast();
+      Long lateness =
+          first.started() == null
+              ? null
+              : Math.max(0, Duration.between(at, first.started()).toMillis());
+      String status = last.fin() ? "ran" : "running".equals(task) ? "running" : "retrying";
+      return new Entry(
+          at,
+          status,
+          planned,
+          last.status(),
+          last.code(),
+          lateness,
+          http.size(),
+          last.id(),
+          last.error());
+    }
+    if (task != null) {
+      return new Entry(
+          at,
+          "ready".equals(task) ? "pending" : "running",
+          planned,
+          null,
+          null,
+          null,
+          0,
+          null,
+          null);
+    }
+    for (Pause p : pauses) {
+      if (!at.isBefore(p.from()) && (p.to() == null || at.isBefore(p.to()))) {
+        return new Entry(at, "paused", planned, null, null, null, 0, null, "the job was paused");
+      }
+    }
+    if (at.isAfter(now)) {
+      return new Entry(at, "planned", planned, null, null, null, 0, null, null);
+    }
+    return new Entry(
+        at,
+        "not_run",
+        planned,
+        null,
+        null,
+        null,
+        0,
+        null,
+        "nothing was recorded for this occurrence");
+  }
+
+  private List<Attempt> attempts(UUID organizationId, UUID jobId, Instant from, Instant to) {
+    // Executions are recorded at or after their planned time: created_at >= from is a safe bound.
+    return jdbc.sql(
+            """
+            SELECT id, scheduled_for, status, final, status_code, started_at, error, attempt
+            FROM executions
+            WHERE organization_id = :org AND source_id = :job AND created_at >= :from
+              AND scheduled_for >= :from AND scheduled_for <= :to
+            ORDER BY scheduled_for, created_at, id
+            """)
+        .param("org", organizationId)
+        .param("job", jobId)
+        .param("from", SqlTime.ts(from))
+        .param("to", SqlTime.ts(to))
+        .query(
+            (rs, n) ->
+                new Attempt(
+                    rs.getObject("id", UUID.class),
+                    SqlTime.instant(rs, "scheduled_for"),
+                    rs.getString("status"),
+                    rs.getBoolean("final"),
+                    (Integer) rs.getObject("status_code"),
+                    SqlTime.instant(rs, "started_at"),
+                    rs.getString("error"),
+                    rs.getInt("attempt")))
+        .list();
+  }
+
+  private Map<Instant, String> tasks(UUID organizationId, UUID jobId) {
+    Map<Instant, String> tasks = new TreeMap<>();
+    jdbc.sql(
+            "SELECT scheduled_for, state FROM tasks WHERE organization_id = :org AND source_id = :job")
+        .param("org", organizationId)
+        .param("job", jobId)
+        .query(
+            (rs, n) -> {
+              tasks.merge(
+                  SqlTime.instant(rs, "scheduled_for"),
+                  rs.getString("state"),
+                  (a, b) -> "running".equals(a) ? a : b);
+              return null;
+            })
+        .list();
+    return tasks;
+  }
+
+  private List<Pause> pauses(UUID jobId, Instant from, Instant to) {
+    return jdbc.sql(
+            """
+            SELECT paused_at, resumed_at FROM job_pauses
+            WHERE job_id = :job AND paused_at <= :to AND (resumed_at IS NULL OR resumed_at >= :from)
+            """)
+        .param("job", jobId)
+        .param("from", SqlTime.ts(from))
+        .param("to", SqlTime.ts(to))
+        .query(
+            (rs, n) ->
+                new Pause(SqlTime.instant(rs, "paused_at"), SqlTime.instant(rs, "resumed_at")))
+        .list();
+  }
+}

@@ -1,0 +1,131 @@
+package eu.runlater.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.runlater.engine.ClaimHook;
+import eu.runlater.engine.Engine;
+import eu.runlater.engine.EngineConfig;
+import eu.runlater.engine.SigningSecrets;
+import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.http.HttpDelivery;
+import eu.runlater.support.ServerTest;
+import eu.runlater.testing.Sink;
+import eu.runlater.testing.TestPostgres;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * A thousand cron jobs on two engines (this node's and a second one on the same database) for
+ * several minutes: every occurrence of every job runs exactly once — no duplicates, no gaps.
+ */
+class CronClusterTest extends ServerTest {
+  static final int JOBS = 1_000;
+  static final String EVERY_TEN_SECONDS = "*/10 * * * * *";
+
+  @Autowired JdbcClient jdbc;
+  @Autowired DataSource dataSource;
+  @Autowired HttpDelivery http;
+  @Autowired SecretBox secrets;
+  @Autowired SigningSecrets signing;
+  @Autowired ClaimHook hook;
+  final Sink sink = Sink.start();
+  Engine second;
+
+  @AfterEach
+  void stop() {
+    if (second != null) {
+      second.stop();
+    }
+    sink.close();
+  }
+
+  @Test
+  void every_occurrence_of_a_thousand_cron_jobs_runs_exactly_once_on_two_engines()
+      throws Exception {
+    String url = TestPostgres.jdbcUrl(sharedDatabase());
+    second =
+        Engine.builder(EngineConfig.builder("second-node").workers(50).build())
+            .database(dataSource, () -> DriverManager.getConnection(url, "postgres", null))
+            .http(http)
+            .secrets(secrets, signing)
+            .hook(hook)
+            .build();
+    second.start();
+
+    var tenant = fixtures.tenant();
+    StringBuilder set = new StringBuilder("{\"jobs\": [");
+    for (int i = 0; i < JOBS; i++) {
+      set.append(i == 0 ? "" : ",")
+          .append(
+              """
+              {"key": "tick-%d", "name": "tick %d", "url": "%s",
+               "schedule": {"type": "cron", "expression": "%s", "timezone": "UTC"}}
+              """
+                  .formatted(i, i, sink.url("/tick/" + i), EVERY_TEN_SECONDS));
+    }
+    var created = api.put("/api/v1/sync", tenant.key(), set.append("]}").toString());
+    assertThat(created.status()).as(created.body()).isEqualTo(200);
+    // Fourteen rounds of a thousand: a little over two minutes.
+    sink.awaitCount(JOBS * 14, Duration.ofMinutes(4));
+    // Stop the schedules: pause every job, then let the runs in flight finish.
+    api.put("/api/v1/sync", tenant.key(), "{\"jobs\": []}");
+    Sink.await(
+        Duration.ofSeconds(60),
+        "no run in flight",
+        () ->
+            jdbc.sql("SELECT count(*) FROM tasks WHERE organization_id = :o")
+                    .param("o", tenant.id())
+                    .query(Long.class)
+                    .single()
+                == 0);
+
+    Map<UUID, List<Instant>> runs = new HashMap<>();
+    jdbc.sql(
+            "SELECT source_id, scheduled_for, status FROM executions WHERE organization_id = :o"
+                + " ORDER BY scheduled_for")
+        .param("o", tenant.id())
+        .query(
+            (rs, n) -> {
+              assertThat(rs.getString("status")).isEqualTo("success");
+              runs.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                  .add(rs.getObject(2, OffsetDateTime.class).toInstant());
+              return null;
+            })
+        .list();
+    assertThat(runs).hasSize(JOBS);
+    int total = 0;
+    for (var e : runs.entrySet()) {
+      List<Instant> times = e.getValue();
+      assertThat(times.size()).as("runs of job %s", e.getKey()).isGreaterThanOrEqualTo(12);
+      for (int i = 1; i < times.size(); i++) {
+        assertThat(Duration.between(times.get(i - 1), times.get(i)))
+            .as("job %s between %s and %s", e.getKey(), times.get(i - 1), times.get(i))
+            .isEqualTo(Duration.ofSeconds(10));
+      }
+      total += times.size();
+    }
+    assertThat(sink.count()).isEqualTo(total);
+    Map<String, Integer> perDelivery = new HashMap<>();
+    sink.received().forEach(r -> perDelivery.merge(r.header("webhook-id"), 1, Integer::sum));
+    assertThat(perDelivery.values()).containsOnly(1);
+    // Both engines took part.
+    assertThat(
+            jdbc.sql("SELECT count(DISTINCT node) FROM executions WHERE organization_id = :o")
+                .param("o", tenant.id())
+                .query(Long.class)
+                .single())
+        .isGreaterThanOrEqualTo(2);
+  }
+}
