@@ -71,12 +71,17 @@ final class TaskQueries {
       ) n
       """;
 
-  // Fenced: only the attempt still holding the lease may finish the task.
+  // Fenced: only the attempt still holding the lease may finish the task (a token is set by the
+  // claim and cleared by every way out of 'running', so matching it implies the state). The three
+  // completions below are driven from the primary key, `t.id = ANY(:ids)`, and deliberately do not
+  // name the state: with `state = 'running'` the planner could pick the running-only lease index
+  // and, estimating one running row, rescan it for every id of the batch; under load that turned
+  // 50-row completions into multi-second statements, lost leases and duplicate deliveries.
   static final String TASK_COMPLETE =
       """
       DELETE FROM tasks t
       USING unnest(:ids::uuid[], :tokens::bigint[]) AS c(id, token)
-      WHERE t.id = c.id AND t.lease_token = c.token AND t.state = 'running'
+      WHERE t.id = ANY(:ids::uuid[]) AND t.id = c.id AND t.lease_token = c.token
       RETURNING t.id, c.token
       """;
 
@@ -86,7 +91,7 @@ final class TaskQueries {
       SET state = 'ready', run_at = c.run_at, lease_token = NULL, lease_expires_at = NULL,
           claimed_by = NULL
       FROM unnest(:ids::uuid[], :tokens::bigint[], :run_ats::timestamptz[]) AS c(id, token, run_at)
-      WHERE t.id = c.id AND t.lease_token = c.token AND t.state = 'running'
+      WHERE t.id = ANY(:ids::uuid[]) AND t.id = c.id AND t.lease_token = c.token
       RETURNING t.id, c.token
       """;
 
@@ -97,7 +102,7 @@ final class TaskQueries {
       SET state = 'ready', attempt = t.attempt - 1, lease_token = NULL, lease_expires_at = NULL,
           claimed_by = NULL
       FROM unnest(:ids::uuid[], :tokens::bigint[]) AS c(id, token)
-      WHERE t.id = c.id AND t.lease_token = c.token AND t.state = 'running'
+      WHERE t.id = ANY(:ids::uuid[]) AND t.id = c.id AND t.lease_token = c.token
       RETURNING t.id
       """;
 

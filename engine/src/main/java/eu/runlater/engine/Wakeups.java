@@ -19,6 +19,7 @@ public final class Wakeups {
   private final AtomicReference<Instant> requested = new AtomicReference<>();
   private volatile Instant plannedWake = Instant.MAX;
   private volatile Thread sleeper;
+  private volatile boolean nudged;
 
   /** The instant the producer sleeps until; MIN while it works, MAX when no engine runs here. */
   public Instant plannedWake() {
@@ -30,17 +31,25 @@ public final class Wakeups {
     return at.isBefore(plannedWake);
   }
 
-  /** Look for due tasks no later than {@code at}. */
+  /**
+   * Look for due tasks no later than {@code at}. A wake for an instant at or after the planned one
+   * changes nothing and leaves the producer asleep: committing a task due in an hour must not cost
+   * a claim statement now.
+   */
   public void wake(Instant at) {
     requested.accumulateAndGet(at, (a, b) -> a == null || b.isBefore(a) ? b : a);
     Thread t = sleeper;
-    if (t != null) {
+    Instant planned = plannedWake;
+    // MIN: the producer is working, or between reading the request and publishing its plan; the
+    // permit makes its next park return so that it reads the request again.
+    if (t != null && (planned == Instant.MIN || at.isBefore(planned))) {
       LockSupport.unpark(t);
     }
   }
 
   /** Wake now (capacity freed, stop requested). */
   public void nudge() {
+    nudged = true;
     Thread t = sleeper;
     if (t != null) {
       LockSupport.unpark(t);
@@ -75,12 +84,18 @@ public final class Wakeups {
           return;
         }
         long nanos = Duration.between(now, target).toNanos();
+        long deadline = System.nanoTime() + nanos;
         LockSupport.parkNanos(this, nanos);
-        if (requested.get() == request) {
-          // Slept the whole time, or was nudged (capacity, stop) or woke spuriously: look now.
-          // (Returning after a full sleep also keeps a test's frozen clock from parking forever.)
+        if (nudged) {
+          nudged = false;
           return;
         }
+        if (System.nanoTime() - deadline >= 0) {
+          // Slept the whole time. Returning on the real clock also keeps a test's frozen clock
+          // from parking forever.
+          return;
+        }
+        // Woken by a wake() (or spuriously): plan again with the current request.
       }
     } finally {
       requested.set(null);

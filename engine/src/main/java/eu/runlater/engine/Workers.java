@@ -23,8 +23,11 @@ final class Workers {
   private final Delivery delivery;
   private final Completer completer;
   private final Runnable onFree;
-  private final Map<ClaimedTask, Thread> inFlight = new ConcurrentHashMap<>();
-  private final Set<ClaimedTask> abandoned = ConcurrentHashMap.newKeySet();
+  // Keyed by lease token, unique per attempt: cheap to hash, unlike the task with its request.
+  private final Map<Long, Running> inFlight = new ConcurrentHashMap<>();
+  private final Set<Long> abandoned = ConcurrentHashMap.newKeySet();
+
+  private record Running(ClaimedTask task, Thread thread) {}
 
   Workers(int size, Delivery delivery, Completer completer, Runnable onFree) {
     this.size = size;
@@ -45,7 +48,7 @@ final class Workers {
   void start(ClaimedTask task) {
     permits.acquireUninterruptibly();
     Thread thread = Thread.ofVirtual().name("runlater-delivery").unstarted(() -> run(task));
-    inFlight.put(task, thread);
+    inFlight.put(task.leaseToken(), new Running(task, thread));
     thread.start();
   }
 
@@ -58,11 +61,12 @@ final class Workers {
         log.error("Delivery of task {} failed inside the engine", task.id(), e);
         completion = delivery.internalFailure(task, e);
       }
-      if (!abandoned.contains(task)) {
+      if (!abandoned.contains(task.leaseToken())) {
         completer.submit(completion);
       }
     } finally {
-      inFlight.remove(task);
+      inFlight.remove(task.leaseToken());
+      abandoned.remove(task.leaseToken());
       permits.release();
       onFree.run();
     }
@@ -73,10 +77,10 @@ final class Workers {
    * task is gone, so it could not be anyway).
    */
   boolean cancel(java.util.UUID taskId) {
-    for (var entry : inFlight.entrySet()) {
-      if (entry.getKey().id().equals(taskId)) {
-        abandoned.add(entry.getKey());
-        entry.getValue().interrupt();
+    for (Running running : inFlight.values()) {
+      if (running.task().id().equals(taskId)) {
+        abandoned.add(running.task().leaseToken());
+        running.thread().interrupt();
         return true;
       }
     }
@@ -97,13 +101,11 @@ final class Workers {
    * recorded (the caller hands the tasks back to ready).
    */
   List<ClaimedTask> abandonRunning() {
-    List<ClaimedTask> tasks = new ArrayList<>(inFlight.keySet());
-    abandoned.addAll(tasks);
-    for (ClaimedTask task : tasks) {
-      Thread thread = inFlight.get(task);
-      if (thread != null) {
-        thread.interrupt();
-      }
+    List<ClaimedTask> tasks = new ArrayList<>();
+    for (Running running : inFlight.values()) {
+      abandoned.add(running.task().leaseToken());
+      running.thread().interrupt();
+      tasks.add(running.task());
     }
     return tasks;
   }

@@ -40,4 +40,28 @@ class WakeupsTest {
     sleeper.join(5_000);
     assertThat(sleeper.isAlive()).isFalse();
   }
+
+  @Test
+  void a_wake_for_later_than_planned_leaves_the_producer_asleep_and_a_nudge_does_not()
+      throws Exception {
+    Wakeups wakeups = new Wakeups();
+    Instant planned = Instant.now().plus(Duration.ofMinutes(10));
+    Thread sleeper =
+        Thread.ofPlatform()
+            .start(() -> wakeups.sleepUntil(planned, InstantSource.system(), () -> false));
+    eu.runlater.testing.Sink.await(
+        Duration.ofSeconds(5), "the sleep to start", () -> wakeups.plannedWake().equals(planned));
+    // Tasks committed for later than the planned look: no reason to claim now, even twice (the
+    // second used to look like a nudge because the earliest request had not changed).
+    wakeups.wake(planned.plus(Duration.ofHours(1)));
+    wakeups.wake(planned.plus(Duration.ofHours(2)));
+    // Proving a non-event needs a bounded wait; the broken version returned within microseconds.
+    sleeper.join(300);
+    assertThat(sleeper.isAlive()).isTrue();
+    assertThat(wakeups.plannedWake()).isEqualTo(planned);
+
+    wakeups.nudge();
+    sleeper.join(5_000);
+    assertThat(sleeper.isAlive()).isFalse();
+  }
 }
