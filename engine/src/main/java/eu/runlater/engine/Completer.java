@@ -39,6 +39,8 @@ final class Completer {
   private final Wakeups wakeups;
   private final EngineMetrics metrics;
   private final java.time.InstantSource clock;
+  private final OutcomeHook outcomes;
+  private final Tasks tasks;
   private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
   private volatile boolean running;
   private Thread thread;
@@ -48,8 +50,12 @@ final class Completer {
       Partitions partitions,
       Wakeups wakeups,
       EngineMetrics metrics,
-      java.time.InstantSource clock) {
+      java.time.InstantSource clock,
+      OutcomeHook outcomes,
+      Tasks tasks) {
     this.db = db;
+    this.outcomes = outcomes;
+    this.tasks = tasks;
     this.partitions = partitions;
     this.wakeups = wakeups;
     this.metrics = metrics;
@@ -163,43 +169,58 @@ final class Completer {
 
   private FlushResult write(List<Completion> terminal, List<Completion> retries)
       throws SQLException {
-    return db.inTransaction(
-        c -> {
-          Set<String> accepted = new HashSet<>();
-          if (!terminal.isEmpty()) {
-            accepted.addAll(
-                Db.query(
-                    c,
-                    TASK_COMPLETE,
-                    Params.of("ids", uuids(terminal)).put("tokens", tokens(terminal)),
-                    Completer::acceptedKey));
-          }
-          if (!retries.isEmpty()) {
-            List<Object> runAts = new ArrayList<>(retries.size());
-            for (Completion r : retries) {
-              runAts.add(eu.runlater.engine.db.SqlTime.ts(r.retryAt()));
-            }
-            accepted.addAll(
-                Db.query(
-                    c,
-                    TASK_RETRY_LATER,
-                    Params.of("ids", uuids(retries))
-                        .put("tokens", tokens(retries))
-                        .put("run_ats", SqlArray.of("timestamptz", runAts)),
-                    Completer::acceptedKey));
-          }
-          List<Completion> recorded = new ArrayList<>(accepted.size());
-          for (List<Completion> group : List.of(terminal, retries)) {
-            for (Completion completion : group) {
-              if (accepted.contains(key(completion.task()))) {
-                recorded.add(completion);
+    Instant[] inserted = new Instant[1];
+    FlushResult result =
+        db.inTransaction(
+            c -> {
+              Set<String> accepted = new HashSet<>();
+              if (!terminal.isEmpty()) {
+                accepted.addAll(
+                    Db.query(
+                        c,
+                        TASK_COMPLETE,
+                        Params.of("ids", uuids(terminal)).put("tokens", tokens(terminal)),
+                        Completer::acceptedKey));
               }
-            }
-          }
-          ExecutionRows.insert(c, recorded);
-          return new FlushResult(
-              recorded.size(), terminal.size() + retries.size() - recorded.size());
-        });
+              if (!retries.isEmpty()) {
+                List<Object> runAts = new ArrayList<>(retries.size());
+                for (Completion r : retries) {
+                  runAts.add(eu.runlater.engine.db.SqlTime.ts(r.retryAt()));
+                }
+                accepted.addAll(
+                    Db.query(
+                        c,
+                        TASK_RETRY_LATER,
+                        Params.of("ids", uuids(retries))
+                            .put("tokens", tokens(retries))
+                            .put("run_ats", SqlArray.of("timestamptz", runAts)),
+                        Completer::acceptedKey));
+              }
+              List<Completion> recorded = new ArrayList<>(accepted.size());
+              for (List<Completion> group : List.of(terminal, retries)) {
+                for (Completion completion : group) {
+                  if (accepted.contains(key(completion.task()))) {
+                    recorded.add(completion);
+                  }
+                }
+              }
+              ExecutionRows.insert(c, recorded);
+              List<Completion> finished = new ArrayList<>();
+              for (Completion completion : recorded) {
+                if (completion.terminal()) {
+                  finished.add(completion);
+                }
+              }
+              if (!finished.isEmpty()) {
+                var hooked = new OutcomeHook.Finished(c, finished, clock.instant(), tasks);
+                outcomes.onFinished(hooked);
+                inserted[0] = hooked.earliestInserted();
+              }
+              return new FlushResult(
+                  recorded.size(), terminal.size() + retries.size() - recorded.size());
+            });
+    tasks.committed(inserted[0]);
+    return result;
   }
 
   // An attempt is its task and its fencing token: a task re-claimed here while a stale attempt

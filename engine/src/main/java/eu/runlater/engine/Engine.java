@@ -58,8 +58,9 @@ public final class Engine implements AutoCloseable {
     this.tasks = new Tasks(wakeups, clock);
     this.partitions = new Partitions(db, config.partitionsAhead(), config.retention());
     this.leader = new Leader(b.dedicated, config.nodeId());
-    this.rescuer = new Rescuer(db, clock, config.nodeId(), config.maxRescues(), partitions);
-    this.completer = new Completer(db, partitions, wakeups, metrics, clock);
+    this.rescuer =
+        new Rescuer(db, clock, config.nodeId(), config.maxRescues(), partitions, b.outcomes, tasks);
+    this.completer = new Completer(db, partitions, wakeups, metrics, clock, b.outcomes, tasks);
     this.producer = new Producer(db, config, clock, wakeups, metrics);
     Delivery delivery =
         new Delivery(
@@ -247,6 +248,7 @@ public final class Engine implements AutoCloseable {
     private InstantSource clock = InstantSource.system();
     private MeterRegistry meters = new SimpleMeterRegistry();
     private ClaimHook hook = ClaimHook.NONE;
+    private OutcomeHook outcomes = OutcomeHook.NONE;
 
     private Builder(EngineConfig config) {
       this.config = config;
@@ -284,6 +286,12 @@ public final class Engine implements AutoCloseable {
     /** Acts in each claim's transaction (cron occurrences); see {@link ClaimHook}. */
     public Builder hook(ClaimHook hook) {
       this.hook = hook;
+      return this;
+    }
+
+    /** What a source does in the transaction that records its tasks' final outcomes. */
+    public Builder outcomes(OutcomeHook outcomes) {
+      this.outcomes = Objects.requireNonNull(outcomes);
       return this;
     }
 

@@ -30,13 +30,24 @@ final class Rescuer {
   private final String nodeId;
   private final int maxRescues;
   private final Partitions partitions;
+  private final OutcomeHook outcomes;
+  private final Tasks tasks;
 
-  Rescuer(Db db, InstantSource clock, String nodeId, int maxRescues, Partitions partitions) {
+  Rescuer(
+      Db db,
+      InstantSource clock,
+      String nodeId,
+      int maxRescues,
+      Partitions partitions,
+      OutcomeHook outcomes,
+      Tasks tasks) {
     this.db = db;
     this.clock = clock;
     this.nodeId = nodeId;
     this.maxRescues = maxRescues;
     this.partitions = partitions;
+    this.outcomes = outcomes;
+    this.tasks = tasks;
   }
 
   /** What one pass did. */
@@ -56,34 +67,45 @@ final class Rescuer {
   }
 
   private Result pass(Instant now) throws SQLException {
-    return db.inTransaction(
-        c -> {
-          Params params = Params.of("now", now).put("limit", BATCH).put("max_rescues", maxRescues);
-          List<Completion> abandoned =
-              Db.query(
-                  c,
-                  TASK_ABANDON_EXPIRED,
-                  params,
-                  rs -> lostAttempt(Tasks.mapClaimed(rs), rs.getString("claimed_by"), now, true));
-          List<Completion> rescued =
-              Db.query(
-                  c,
-                  TASK_RESCUE_EXPIRED,
-                  params,
-                  rs -> {
-                    // The row is the ready task again; report the attempt as it was claimed.
-                    ClaimedTask task =
-                        Tasks.mapClaimed(rs).withRunAt(SqlTime.instant(rs, "lost_due_at"));
-                    return lostAttempt(task, rs.getString("lost_by"), now, false);
-                  });
-          List<Completion> lost = new ArrayList<>(abandoned);
-          lost.addAll(rescued);
-          ExecutionRows.insert(c, lost);
-          if (!rescued.isEmpty()) {
-            notifyDue(c, now);
-          }
-          return new Result(rescued.size(), abandoned.size());
-        });
+    Instant[] inserted = new Instant[1];
+    Result result =
+        db.inTransaction(
+            c -> {
+              Params params =
+                  Params.of("now", now).put("limit", BATCH).put("max_rescues", maxRescues);
+              List<Completion> abandoned =
+                  Db.query(
+                      c,
+                      TASK_ABANDON_EXPIRED,
+                      params,
+                      rs ->
+                          lostAttempt(Tasks.mapClaimed(rs), rs.getString("claimed_by"), now, true));
+              List<Completion> rescued =
+                  Db.query(
+                      c,
+                      TASK_RESCUE_EXPIRED,
+                      params,
+                      rs -> {
+                        // The row is the ready task again; report the attempt as it was claimed.
+                        ClaimedTask task =
+                            Tasks.mapClaimed(rs).withRunAt(SqlTime.instant(rs, "lost_due_at"));
+                        return lostAttempt(task, rs.getString("lost_by"), now, false);
+                      });
+              List<Completion> lost = new ArrayList<>(abandoned);
+              lost.addAll(rescued);
+              ExecutionRows.insert(c, lost);
+              if (!abandoned.isEmpty()) {
+                var hooked = new OutcomeHook.Finished(c, abandoned, now, tasks);
+                outcomes.onFinished(hooked);
+                inserted[0] = hooked.earliestInserted();
+              }
+              if (!rescued.isEmpty()) {
+                notifyDue(c, now);
+              }
+              return new Result(rescued.size(), abandoned.size());
+            });
+    tasks.committed(inserted[0]);
+    return result;
   }
 
   private Completion lostAttempt(ClaimedTask task, String lostBy, Instant now, boolean last) {

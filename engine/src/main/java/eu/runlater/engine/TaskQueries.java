@@ -145,6 +145,18 @@ final class TaskQueries {
       RETURNING id
       """;
 
+  // Waiting tasks of many sources; with :unstarted, only those never attempted (a task waiting
+  // for its retry has started). SKIP LOCKED as above.
+  static final String TASK_DELETE_PENDING_BY_SOURCES =
+      """
+      DELETE FROM tasks
+      WHERE id IN (SELECT id FROM tasks
+                   WHERE source_id = ANY(:source_ids::uuid[]) AND organization_id = :organization_id
+                     AND state = 'ready' AND (NOT :unstarted OR attempt = 0)
+                   FOR UPDATE SKIP LOCKED)
+      RETURNING source_id
+      """;
+
   static final String EXECUTION_INSERT =
       """
       INSERT INTO executions (id, created_at, organization_id, task_id, source_kind, source_id,

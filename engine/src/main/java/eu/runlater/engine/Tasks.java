@@ -83,6 +83,26 @@ public final class Tasks {
         .size();
   }
 
+  /**
+   * Removes the waiting tasks of several sources, in the caller's transaction; returns the sources
+   * whose task went. With {@code unstartedOnly}, a task waiting for a retry stays (its attempts are
+   * under way); running tasks always stay.
+   */
+  public List<UUID> deletePending(
+      Connection connection, UUID organizationId, List<UUID> sourceIds, boolean unstartedOnly)
+      throws SQLException {
+    if (sourceIds.isEmpty()) {
+      return List.of();
+    }
+    return Db.query(
+        connection,
+        TASK_DELETE_PENDING_BY_SOURCES,
+        Params.of("organization_id", organizationId)
+            .put("source_ids", Db.SqlArray.of("uuid", sourceIds))
+            .put("unstarted", unstartedOnly),
+        rs -> rs.getObject(1, UUID.class));
+  }
+
   /** Removes tasks this claim took (a {@link ClaimHook} dropping them), fenced by their tokens. */
   public void deleteClaimed(Connection connection, List<ClaimedTask> tasks) throws SQLException {
     if (tasks.isEmpty()) {

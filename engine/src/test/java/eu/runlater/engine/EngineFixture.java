@@ -62,8 +62,13 @@ final class EngineFixture implements AutoCloseable {
   }
 
   Engine engine(EngineConfig config, InstantSource clock) {
+    return engine(config, clock, OutcomeHook.NONE);
+  }
+
+  Engine engine(EngineConfig config, InstantSource clock, OutcomeHook outcomes) {
     Engine engine =
         Engine.builder(config)
+            .outcomes(outcomes)
             .database(pool, dedicated())
             .http(http())
             .secrets(secrets, org -> List.of(SECRET))

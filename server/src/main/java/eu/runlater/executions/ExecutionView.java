@@ -20,7 +20,7 @@ import java.util.UUID;
  * @param latenessMs how late the attempt started after it was due
  * @param attempts every attempt of the same task, oldest first (detail only)
  */
-record ExecutionView(
+public record ExecutionView(
     UUID id,
     UUID taskId,
     UUID jobId,
@@ -48,7 +48,7 @@ record ExecutionView(
 
   record ResponseView(List<Header> headers, String body, String bodyEncoding, boolean truncated) {}
 
-  static ExecutionView summary(Execution e) {
+  public static ExecutionView summary(Execution e) {
     return of(e, null, null, null);
   }
 

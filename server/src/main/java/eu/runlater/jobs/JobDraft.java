@@ -1,6 +1,7 @@
 package eu.runlater.jobs;
 
 import eu.runlater.engine.http.Header;
+import eu.runlater.platform.requests.RequestRules;
 import java.util.List;
 import java.util.Set;
 
@@ -8,15 +9,38 @@ import java.util.Set;
 record JobDraft(
     String name,
     String key,
-    String url,
-    String method,
-    List<Header> headers,
-    Set<String> secretHeaders,
-    byte[] body,
-    boolean secretBody,
-    int timeoutMs,
+    RequestRules.Draft request,
     int retries,
     Schedule schedule,
     boolean enabled,
     Policies.CatchUp catchUp,
-    Policies.Overlap overlap) {}
+    Policies.Overlap overlap) {
+
+  String url() {
+    return request.url();
+  }
+
+  String method() {
+    return request.method();
+  }
+
+  List<Header> headers() {
+    return request.headers();
+  }
+
+  Set<String> secretHeaders() {
+    return request.secretHeaders();
+  }
+
+  byte[] body() {
+    return request.body();
+  }
+
+  boolean secretBody() {
+    return request.secretBody();
+  }
+
+  int timeoutMs() {
+    return request.timeoutMs();
+  }
+}

@@ -1,28 +1,17 @@
 package eu.runlater.jobs;
 
-import eu.runlater.engine.TaskRequest;
 import eu.runlater.engine.cron.CronParseException;
 import eu.runlater.engine.cron.CronSchedule;
-import eu.runlater.engine.http.Header;
-import eu.runlater.engine.http.TargetPolicy;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
+import eu.runlater.platform.requests.RequestRules;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
@@ -33,42 +22,19 @@ import org.springframework.stereotype.Component;
 @Component
 class JobValidator {
   static final int MAX_NAME = 200;
-  static final int MAX_URL = 2_048;
-  static final int MAX_HEADERS = 50;
-  static final int MAX_HEADER_BYTES = 16 * 1024;
-  static final int DEFAULT_TIMEOUT_MS = 30_000;
   static final int DEFAULT_ONCE_RETRIES = 5;
 
   /** Cron jobs do not retry by default: the next occurrence is the retry. */
   static final int DEFAULT_CRON_RETRIES = 0;
 
-  static final int MAX_RETRIES = 10;
   static final Duration MAX_AHEAD = Duration.ofDays(366);
   static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);
-  static final Set<String> METHODS =
-      Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
-  static final Set<String> RESERVED_HEADERS =
-      Set.of(
-          "host",
-          "content-length",
-          "transfer-encoding",
-          "connection",
-          "keep-alive",
-          "upgrade",
-          "te",
-          "trailer",
-          "user-agent",
-          "webhook-id",
-          "webhook-timestamp",
-          "webhook-signature");
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
-  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-  private static final Pattern DELAY = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
 
-  private final TargetPolicy policy;
+  private final RequestRules rules;
 
-  JobValidator(TargetPolicy policy) {
-    this.policy = policy;
+  JobValidator(RequestRules rules) {
+    this.rules = rules;
   }
 
   JobDraft validate(JobInput in, Instant now) {
@@ -94,54 +60,21 @@ class JobValidator {
               "must be 1 to 128 characters of letters, digits and . _ : / -, starting with a"
                   + " letter or digit"));
     }
-    String url = in.url() == null ? "" : in.url().strip();
-    if (url.isEmpty()) {
-      errors.add(new FieldError("url", "is required: the http(s) URL to call"));
-    } else if (url.length() > MAX_URL) {
-      errors.add(new FieldError("url", "must be at most " + MAX_URL + " characters"));
-    } else {
-      String problem = checkUrl(url);
-      if (problem != null) {
-        errors.add(new FieldError("url", problem));
-      }
-    }
-
-    byte[] body = body(in, errors);
-    String method =
-        in.method() == null
-            ? (body == null ? "GET" : "POST")
-            : in.method().strip().toUpperCase(Locale.ROOT);
-    if (!METHODS.contains(method)) {
-      errors.add(
-          new FieldError("method", "must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"));
-    } else if (body != null && (method.equals("GET") || method.equals("HEAD"))) {
-      errors.add(new FieldError("body", method + " requests carry no body; use POST or PUT"));
-    }
-
-    List<Header> headers = headers(in, body, errors);
-    Set<String> secretHeaders = new LinkedHashSet<>();
-    if (in.secretHeaders() != null) {
-      for (String n : in.secretHeaders()) {
-        boolean present = headers.stream().anyMatch(h -> h.name().equalsIgnoreCase(n));
-        if (!present) {
-          errors.add(
-              new FieldError("secret_headers", "names '" + n + "', which is not in headers"));
-        }
-        secretHeaders.add(n);
-      }
-    }
-
-    int timeout = in.timeoutMs() == null ? DEFAULT_TIMEOUT_MS : in.timeoutMs();
-    if (timeout < TaskRequest.MIN_TIMEOUT_MS || timeout > TaskRequest.MAX_TIMEOUT_MS) {
-      errors.add(new FieldError("timeout_ms", "must be 1000 to 300000 (1 s to 5 min)"));
-    }
+    RequestRules.Draft request =
+        rules.request(
+            in.url(),
+            in.method(),
+            in.headers(),
+            in.secretHeaders(),
+            in.body(),
+            in.secretBody(),
+            in.timeoutMs(),
+            errors);
     boolean cron =
         in.schedule() != null ? "cron".equals(in.schedule().type()) : keep instanceof Schedule.Cron;
     int retries =
-        in.retries() == null ? (cron ? DEFAULT_CRON_RETRIES : DEFAULT_ONCE_RETRIES) : in.retries();
-    if (retries < 0 || retries > MAX_RETRIES) {
-      errors.add(new FieldError("retries", "must be 0 to " + MAX_RETRIES));
-    }
+        RequestRules.retries(
+            in.retries(), cron ? DEFAULT_CRON_RETRIES : DEFAULT_ONCE_RETRIES, errors);
     Schedule schedule =
         in.schedule() == null && keep != null ? keep : schedule(in.schedule(), now, errors);
 
@@ -168,87 +101,12 @@ class JobValidator {
     return new JobDraft(
         name,
         key,
-        url,
-        method,
-        headers,
-        secretHeaders,
-        body,
-        Boolean.TRUE.equals(in.secretBody()),
-        timeout,
+        request,
         retries,
         schedule,
         in.enabled() == null || in.enabled(),
         catchUp,
         overlap);
-  }
-
-  private String checkUrl(String url) {
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      return "is not a valid URL (" + e.getReason() + ")";
-    }
-    return policy.checkUrl(uri);
-  }
-
-  private static byte[] body(JobInput in, List<FieldError> errors) {
-    if (in.body() == null || in.body().isNull() || in.body().isMissingNode()) {
-      return null;
-    }
-    String text = in.body().isString() ? in.body().asString() : in.body().toString();
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length > TaskRequest.MAX_BODY_BYTES) {
-      errors.add(
-          new FieldError(
-              "body",
-              "is "
-                  + bytes.length
-                  + " bytes; the limit is "
-                  + TaskRequest.MAX_BODY_BYTES
-                  + " bytes (256 KB)"));
-    }
-    return bytes;
-  }
-
-  private static List<Header> headers(JobInput in, byte[] body, List<FieldError> errors) {
-    Map<String, String> given = in.headers() == null ? new LinkedHashMap<>() : in.headers();
-    List<Header> headers = new ArrayList<>();
-    int bytes = 0;
-    if (given.size() > MAX_HEADERS) {
-      errors.add(new FieldError("headers", "at most " + MAX_HEADERS + " headers"));
-    }
-    for (var e : given.entrySet()) {
-      String name = e.getKey();
-      String value = e.getValue();
-      String field = "headers." + name;
-      if (!TOKEN.matcher(name).matches()) {
-        errors.add(new FieldError(field, "is not a valid header name"));
-        continue;
-      }
-      if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))
-          || name.toLowerCase(Locale.ROOT).startsWith("runlater-")) {
-        errors.add(
-            new FieldError(field, "is set by Runlater itself (or by HTTP) and cannot be given"));
-        continue;
-      }
-      if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-        errors.add(new FieldError(field, "must be a string without line breaks"));
-        continue;
-      }
-      bytes += name.length() + value.length();
-      headers.add(new Header(name, value));
-    }
-    if (bytes > MAX_HEADER_BYTES) {
-      errors.add(new FieldError("headers", "total at most " + MAX_HEADER_BYTES + " bytes"));
-    }
-    boolean hasType = headers.stream().anyMatch(h -> h.name().equalsIgnoreCase("content-type"));
-    if (body != null && !hasType) {
-      boolean json = in.body() != null && !in.body().isString();
-      headers.add(
-          new Header("Content-Type", json ? "application/json" : "text/plain; charset=utf-8"));
-    }
-    return headers;
   }
 
   private static Schedule schedule(
@@ -296,7 +154,7 @@ class JobValidator {
         return null;
       }
     } else {
-      Duration delay = parseDelay(in.delay());
+      Duration delay = RequestRules.parseDelay(in.delay());
       if (delay == null) {
         errors.add(
             new FieldError(
@@ -348,26 +206,5 @@ class JobValidator {
                 + "' is not an IANA time zone; use a name such as Europe/Oslo,"
                 + " America/New_York or UTC"));
     return null;
-  }
-
-  static Duration parseDelay(String text) {
-    String value = text.strip();
-    Matcher m = DELAY.matcher(value);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
-    try {
-      Duration d = Duration.parse(value);
-      return d.isNegative() ? null : d;
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 }

@@ -3,8 +3,6 @@ package eu.runlater.jobs;
 import eu.runlater.engine.SealedRequests;
 import eu.runlater.engine.crypto.SecretBox;
 import eu.runlater.engine.http.Header;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,10 +124,6 @@ record JobView(
 
   /** The body as text when it is UTF-8, else base64 with a prefix saying so. */
   static String text(byte[] body) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(body)).toString();
-    } catch (CharacterCodingException e) {
-      return "base64:" + java.util.Base64.getEncoder().encodeToString(body);
-    }
+    return eu.runlater.platform.requests.Bodies.text(body);
   }
 }

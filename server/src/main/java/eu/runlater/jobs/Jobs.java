@@ -11,10 +11,11 @@ import eu.runlater.engine.SealedRequests;
 import eu.runlater.engine.TaskRequest;
 import eu.runlater.engine.crypto.SecretBox;
 import eu.runlater.engine.db.SqlTime;
-import eu.runlater.engine.http.Header;
 import eu.runlater.platform.engine.EngineProperties;
 import eu.runlater.platform.engine.TaskEnqueuer;
 import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.requests.RequestRules;
+import eu.runlater.platform.requests.SealedRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -183,13 +184,7 @@ public class Jobs {
         new JobDraft(
             name.length() > JobValidator.MAX_NAME ? name.substring(0, JobValidator.MAX_NAME) : name,
             null,
-            original.url(),
-            original.method(),
-            original.headers(),
-            original.secretHeaders(),
-            original.body(),
-            original.secretBody(),
-            original.timeoutMs(),
+            original.request(),
             original.retries(),
             original.schedule() instanceof Schedule.Once once && once.at().isBefore(clock.instant())
                 ? new Schedule.Once(clock.instant())
@@ -263,16 +258,17 @@ public class Jobs {
     return new JobDraft(
         job.name(),
         job.key(),
-        job.request().url(),
-        job.request().method(),
-        SealedRequests.openHeaders(secrets, request),
-        new LinkedHashSet<>(
-            job.request().secretHeaderNames().stream()
-                .filter(n -> !SealedRequests.looksSecret(n))
-                .toList()),
-        SealedRequests.openBody(secrets, request),
-        job.request().bodySealed(),
-        job.request().timeoutMs(),
+        new RequestRules.Draft(
+            job.request().url(),
+            job.request().method(),
+            SealedRequests.openHeaders(secrets, request),
+            new LinkedHashSet<>(
+                job.request().secretHeaderNames().stream()
+                    .filter(n -> !SealedRequests.looksSecret(n))
+                    .toList()),
+            SealedRequests.openBody(secrets, request),
+            job.request().bodySealed(),
+            job.request().timeoutMs()),
         job.retries(),
         job.schedule(),
         job.enabled(),
@@ -405,31 +401,17 @@ public class Jobs {
   }
 
   private JobRequest seal(JobDraft draft) {
-    TaskRequest sealed =
-        SealedRequests.seal(
-            secrets,
-            draft.url(),
-            draft.method(),
-            draft.headers(),
-            draft.secretHeaders(),
-            draft.body(),
-            draft.secretBody(),
-            draft.timeoutMs());
+    SealedRequest sealed = SealedRequest.of(secrets, draft.request());
+    TaskRequest r = sealed.request();
     return new JobRequest(
-        sealed.url(),
-        sealed.method(),
-        sealed.headers(),
-        sealed.sealedHeaders(),
-        draft.headers().stream()
-            .map(Header::name)
-            .filter(
-                n ->
-                    SealedRequests.looksSecret(n)
-                        || draft.secretHeaders().stream().anyMatch(s -> s.equalsIgnoreCase(n)))
-            .toList(),
-        sealed.body(),
-        sealed.bodySealed(),
-        sealed.timeoutMs());
+        r.url(),
+        r.method(),
+        r.headers(),
+        r.sealedHeaders(),
+        sealed.secretHeaderNames(),
+        r.body(),
+        r.bodySealed(),
+        r.timeoutMs());
   }
 
   Tier tier(UUID organizationId) {

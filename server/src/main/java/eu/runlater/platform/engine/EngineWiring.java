@@ -3,6 +3,7 @@ package eu.runlater.platform.engine;
 import eu.runlater.engine.ClaimHook;
 import eu.runlater.engine.Engine;
 import eu.runlater.engine.EngineConfig;
+import eu.runlater.engine.OutcomeHook;
 import eu.runlater.engine.SigningSecrets;
 import eu.runlater.engine.Tasks;
 import eu.runlater.engine.crypto.SecretBox;
@@ -54,7 +55,8 @@ class EngineWiring {
       InstantSource clock,
       MeterRegistry meters,
       ObjectProvider<BuildProperties> build,
-      ObjectProvider<ClaimHook> hook) {
+      ObjectProvider<ClaimHook> hook,
+      ObjectProvider<OutcomeHook> outcomes) {
     EngineConfig config =
         EngineConfig.builder(nodeId())
             .workers(properties.workers())
@@ -69,6 +71,7 @@ class EngineWiring {
         .clock(clock)
         .meters(meters)
         .hook(hook.getIfAvailable(() -> ClaimHook.NONE))
+        .outcomes(outcomes.getIfAvailable(() -> OutcomeHook.NONE))
         .build();
   }
 

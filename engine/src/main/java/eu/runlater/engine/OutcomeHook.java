@@ -1,0 +1,71 @@
+package eu.runlater.engine;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Lets a source act in the transaction that records its tasks' final outcomes — a queue marks the
+ * message delivered or dead-lettered there, lets the next message go and schedules its callbacks,
+ * so no outcome can be recorded without its consequences, or the other way round.
+ *
+ * <p>It sees every task that reached its terminal state: the last HTTP attempt (success, or failure
+ * with no retry left) and tasks abandoned after losing their lease too often. It does not see
+ * retries, nor tasks a source removed itself (cancelled or deleted).
+ */
+@FunctionalInterface
+public interface OutcomeHook {
+  OutcomeHook NONE = finished -> {};
+
+  void onFinished(Finished finished) throws SQLException;
+
+  /** Terminal outcomes, in the transaction that recorded them. */
+  final class Finished {
+    private final Connection connection;
+    private final List<Completion> outcomes;
+    private final Instant now;
+    private final Tasks engine;
+    private Instant earliestInserted;
+
+    Finished(Connection connection, List<Completion> outcomes, Instant now, Tasks engine) {
+      this.connection = connection;
+      this.outcomes = outcomes;
+      this.now = now;
+      this.engine = engine;
+    }
+
+    public Connection connection() {
+      return connection;
+    }
+
+    /** Each task with its final execution. */
+    public List<Completion> outcomes() {
+      return outcomes;
+    }
+
+    public Instant now() {
+      return now;
+    }
+
+    /**
+     * Inserts tasks in this transaction (a message's successor, a callback); the engine makes sure
+     * this node looks for them once the transaction commits.
+     */
+    public void insert(List<NewTask> tasks) throws SQLException {
+      Instant earliest = engine.insert(connection, tasks);
+      if (earliest != null && (earliestInserted == null || earliest.isBefore(earliestInserted))) {
+        earliestInserted = earliest;
+      }
+    }
+
+    /** The engine's task operations, on {@link #connection()}. */
+    public Tasks engine() {
+      return engine;
+    }
+
+    Instant earliestInserted() {
+      return earliestInserted;
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package eu.runlater.queues;
+
+import static eu.runlater.queues.QueuesQueries.*;
+
+import eu.runlater.engine.Backoff;
+import eu.runlater.engine.Completion;
+import eu.runlater.engine.ExecutionRecord;
+import eu.runlater.engine.Ids;
+import eu.runlater.engine.NewTask;
+import eu.runlater.engine.OutcomeHook;
+import eu.runlater.engine.TaskRequest;
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.db.Db.SqlArray;
+import eu.runlater.engine.http.Header;
+import eu.runlater.platform.engine.EngineProperties;
+import eu.runlater.platform.engine.Priorities;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What a message's final outcome sets off, in the transaction that records it: the message becomes
+ * {@code delivered} or {@code failed} (the dead-letter list, with its last response), its callback
+ * is scheduled as a delivery of its own (signed and retried like any other), and its queue lets the
+ * next messages go.
+ */
+@Component
+class MessageOutcomes implements OutcomeHook {
+  static final String CALLBACK_KIND = "callback";
+  static final int CALLBACK_RETRIES = 3;
+  static final int CALLBACK_TIMEOUT_MS = 30_000;
+
+  private final Release release;
+  private final ObjectProvider<Releaser> releaser;
+  private final Backoff backoff;
+  private final JsonMapper json;
+
+  MessageOutcomes(
+      Release release,
+      ObjectProvider<Releaser> releaser,
+      EngineProperties engine,
+      JsonMapper json) {
+    this.release = release;
+    this.releaser = releaser;
+    this.backoff = engine.backoff();
+    this.json = json;
+  }
+
+  private record Finished(
+      UUID id,
+      UUID organizationId,
+      UUID queueId,
+      String queueName,
+      String state,
+      String callbackUrl,
+      String failureCallbackUrl,
+      String url,
+      int attempts) {}
+
+  @Override
+  public void onFinished(OutcomeHook.Finished finished) throws SQLException {
+    Map<UUID, Completion> byMessage = new HashMap<>();
+    for (Completion c : finished.outcomes()) {
+      if (Message.SOURCE_KIND.equals(c.task().sourceKind()) && c.task().sourceId() != null) {
+        byMessage.put(c.task().sourceId(), c);
+      }
+    }
+    if (byMessage.isEmpty()) {
+      return;
+    }
+    List<Object> ids = new ArrayList<>();
+    List<Object> successes = new ArrayList<>();
+    List<Object> attempts = new ArrayList<>();
+    List<Object> statuses = new ArrayList<>();
+    List<Object> codes = new ArrayList<>();
+    List<Object> errors = new ArrayList<>();
+    List<Object> executions = new ArrayList<>();
+    for (var e : byMessage.entrySet()) {
+      ExecutionRecord x = e.getValue().execution();
+      ids.add(e.getKey());
+      successes.add(ExecutionRecord.SUCCESS.equals(x.status()));
+      attempts.add(e.getValue().task().attempt());
+      statuses.add(x.status());
+      codes.add(x.statusCode());
+      errors.add(x.error());
+      executions.add(x.id());
+    }
+    List<Finished> rows =
+        Db.query(
+            finished.connection(),
+            MESSAGE_FINISH,
+            Params.of("ids", SqlArray.of("uuid", ids))
+                .put("successes", SqlArray.of("boolean", successes))
+                .put("attempts", SqlArray.of("integer", attempts))
+                .put("statuses", SqlArray.of("text", statuses))
+                .put("status_codes", SqlArray.of("integer", codes))
+                .put("errors", SqlArray.of("text", errors))
+                .put("execution_ids", SqlArray.of("uuid", executions))
+                .put("now", finished.now()),
+            rs ->
+                new Finished(
+                    rs.getObject("id", UUID.class),
+                    rs.getObject("organization_id", UUID.class),
+                    rs.getObject("queue_id", UUID.class),
+                    rs.getString("queue_name"),
+                    rs.getString("state"),
+                    rs.getString("callback_url"),
+                    rs.getString("failure_callback_url"),
+                    rs.getString("url"),
+                    rs.getInt("attempts")));
+
+    List<NewTask> callbacks = new ArrayList<>();
+    TreeSet<UUID> queues = new TreeSet<>();
+    for (Finished row : rows) {
+      queues.add(row.queueId());
+      String target =
+          "delivered".equals(row.state()) ? row.callbackUrl() : row.failureCallbackUrl();
+      if (target != null) {
+        callbacks.add(callback(row, target, byMessage.get(row.id()), finished.now()));
+      }
+    }
+    if (!callbacks.isEmpty()) {
+      finished.insert(callbacks);
+    }
+    // Sorted, so two nodes finishing messages of the same queues lock them in the same order.
+    for (UUID queueId : queues) {
+      Instant next =
+          release.release(finished.connection(), finished::insert, queueId, finished.now());
+      if (next != null) {
+        releaser.getObject().request(queueId, next);
+      }
+    }
+  }
+
+  private NewTask callback(Finished row, String target, Completion outcome, Instant now) {
+    ExecutionRecord x = outcome.execution();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("message_id", row.id());
+    body.put("queue", row.queueName());
+    body.put("url", row.url());
+    body.put("state", row.state());
+    body.put("status", x.status());
+    body.put("status_code", x.statusCode());
+    body.put("error", x.error());
+    body.put("attempt", outcome.task().attempt());
+    body.put("attempts", row.attempts());
+    body.put("execution_id", x.id());
+    Map<String, String> headers = new LinkedHashMap<>();
+    byte[] responseBody = null;
+    if (x.response() != null) {
+      for (Header h : x.response().headers()) {
+        headers.merge(
+            h.name().toLowerCase(java.util.Locale.ROOT), h.value(), (a, b) -> a + ", " + b);
+      }
+      responseBody = x.response().body();
+    }
+    body.put("response_headers", headers);
+    body.put(
+        "body", responseBody == null ? null : Base64.getEncoder().encodeToString(responseBody));
+    body.put("body_truncated", x.response() != null && x.response().truncated());
+    return new NewTask(
+        Ids.v7(now),
+        row.organizationId(),
+        CALLBACK_KIND,
+        row.id(),
+        Priorities.of(true, Priorities.ONE_TIME),
+        now,
+        now,
+        CALLBACK_RETRIES + 1,
+        backoff,
+        new TaskRequest(
+            target,
+            "POST",
+            List.of(new Header("Content-Type", "application/json")),
+            null,
+            json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8),
+            false,
+            CALLBACK_TIMEOUT_MS));
+  }
+}

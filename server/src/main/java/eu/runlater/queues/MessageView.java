@@ -1,0 +1,85 @@
+package eu.runlater.queues;
+
+import eu.runlater.engine.SealedRequests;
+import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.http.Header;
+import eu.runlater.executions.ExecutionView;
+import eu.runlater.platform.requests.Bodies;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A message as the API shows it: secrets masked, where it stands, and (in detail) every attempt.
+ *
+ * @param state {@code waiting} (held by its queue: delayed, or waiting for room), {@code queued}
+ *     (being delivered, or waiting for a retry), {@code delivered}, {@code failed} (in the
+ *     dead-letter list) or {@code cancelled}
+ * @param attempts attempts so far over all its deliveries (a redrive adds to them)
+ * @param executions newest first, in the detail view only
+ */
+public record MessageView(
+    UUID id,
+    String queue,
+    String state,
+    String url,
+    String method,
+    Map<String, String> headers,
+    String body,
+    int timeoutMs,
+    int retries,
+    Instant notBefore,
+    String orderingKey,
+    String dedupId,
+    String callbackUrl,
+    String failureCallbackUrl,
+    int attempts,
+    int redrives,
+    String lastStatus,
+    Integer lastStatusCode,
+    String lastError,
+    UUID lastExecutionId,
+    Instant createdAt,
+    Instant releasedAt,
+    Instant finishedAt,
+    List<ExecutionView> executions) {
+
+  static MessageView of(Message m, SecretBox secrets, List<ExecutionView> executions) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (Header h :
+        SealedRequests.maskedHeaders(secrets, m.request().headers(), m.request().sealedHeaders())) {
+      headers.put(h.name(), h.value());
+    }
+    String body = null;
+    if (m.request().body() != null) {
+      body = m.request().bodySealed() ? SealedRequests.MASK : Bodies.text(m.request().body());
+    }
+    return new MessageView(
+        m.id(),
+        m.queueName(),
+        m.state(),
+        m.request().url(),
+        m.request().method(),
+        headers,
+        body,
+        m.request().timeoutMs(),
+        m.retries(),
+        m.notBefore(),
+        m.orderingKey(),
+        m.dedupId(),
+        m.callbackUrl(),
+        m.failureCallbackUrl(),
+        m.attempts(),
+        m.redrives(),
+        m.lastStatus(),
+        m.lastStatusCode(),
+        m.lastError(),
+        m.lastExecutionId(),
+        m.createdAt(),
+        m.releasedAt(),
+        m.finishedAt(),
+        executions);
+  }
+}

@@ -1,0 +1,140 @@
+package eu.runlater.queues;
+
+import static eu.runlater.queues.QueuesQueries.*;
+
+import eu.runlater.accounts.Tier;
+import eu.runlater.engine.Backoff;
+import eu.runlater.engine.Ids;
+import eu.runlater.engine.NewTask;
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.db.SqlTime;
+import eu.runlater.platform.engine.EngineProperties;
+import eu.runlater.platform.engine.Priorities;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * A queue's flow control: lets waiting messages become engine tasks as far as the queue allows —
+ * never more unfinished than its parallelism, one at a time per ordering key (FIFO within a key),
+ * starts spaced by its rate, nothing while paused. Runs under a lock on the queue's row, so nodes
+ * releasing the same queue take turns and never overshoot.
+ *
+ * <p>Triggered wherever room may have appeared: after a push commits, in the transaction that
+ * records a message's final outcome, on resume and redrive, and when a delay or the rate's next
+ * slot comes due. It answers when to look again for that last kind.
+ */
+@Component
+class Release {
+  /** How far ahead rate-limited starts are planned (released with spaced run_at). */
+  static final Duration RATE_HORIZON = Duration.ofSeconds(1);
+
+  private final Backoff backoff;
+
+  Release(EngineProperties engine) {
+    this.backoff = engine.backoff();
+  }
+
+  /** Where released tasks go: the engine, in the releasing transaction. */
+  @FunctionalInterface
+  interface Inserter {
+    void insert(List<NewTask> tasks) throws SQLException;
+  }
+
+  private record Locked(Queue queue, Tier tier, Instant rateNextAt) {}
+
+  /**
+   * Releases what the queue lets go now, in the caller's transaction; returns when to look again (a
+   * delayed message or the rate's next slot), or null when only a push, a finished message or a
+   * resume can make room.
+   */
+  Instant release(Connection c, Inserter tasks, UUID queueId, Instant now) throws SQLException {
+    List<Locked> locked =
+        Db.query(
+            c,
+            QUEUE_LOCK,
+            Params.of("id", queueId),
+            rs ->
+                new Locked(
+                    Queue.map(rs),
+                    Tier.of(rs.getString("tier")),
+                    SqlTime.instant(rs, "rate_next_at")));
+    if (locked.isEmpty() || locked.getFirst().queue().paused()) {
+      return null;
+    }
+    Queue queue = locked.getFirst().queue();
+    long inFlight =
+        Db.query(c, QUEUE_IN_FLIGHT, Params.of("queue_id", queueId), rs -> rs.getLong(1))
+            .getFirst();
+    int room = (int) (queue.parallelism() - inFlight);
+    if (room <= 0) {
+      return null;
+    }
+    int limit = room;
+    Queue.Rate rate = queue.rate();
+    Instant slot = now;
+    if (rate != null) {
+      Instant next = locked.getFirst().rateNextAt();
+      slot = next == null || next.isBefore(now) ? now : next;
+      Instant horizon = now.plus(RATE_HORIZON);
+      if (slot.isAfter(horizon)) {
+        return slot.minus(RATE_HORIZON);
+      }
+      long slots = Duration.between(slot, horizon).toNanos() / rate.interval().toNanos() + 1;
+      limit = (int) Math.min(limit, slots);
+    }
+    List<Message> released =
+        new ArrayList<>(
+            Db.query(
+                c,
+                MESSAGE_RELEASE,
+                Params.of("queue_id", queueId).put("now", now).put("limit", limit),
+                rs -> Message.map(rs, false)));
+    released.sort(Comparator.comparing(Message::notBefore).thenComparing(Message::id));
+    int priority = Priorities.of(locked.getFirst().tier() == Tier.PRO, Priorities.ONE_TIME);
+    List<NewTask> newTasks = new ArrayList<>(released.size());
+    for (Message m : released) {
+      Instant runAt = rate == null ? now : slot;
+      if (rate != null) {
+        slot = slot.plus(rate.interval());
+      }
+      newTasks.add(
+          new NewTask(
+              Ids.v7(now),
+              m.organizationId(),
+              Message.SOURCE_KIND,
+              m.id(),
+              priority,
+              runAt,
+              m.notBefore(),
+              m.retries() + 1,
+              backoff,
+              m.request()));
+    }
+    if (!newTasks.isEmpty()) {
+      tasks.insert(newTasks);
+    }
+    if (rate != null && !released.isEmpty()) {
+      Db.update(c, QUEUE_SET_RATE_NEXT, Params.of("id", queueId).put("rate_next_at", slot));
+    }
+    if (released.size() == room) {
+      return null; // full: a finished message makes room
+    }
+    if (rate != null && released.size() == limit) {
+      return slot.minus(RATE_HORIZON); // the rate held some back
+    }
+    return Db.query(
+            c,
+            MESSAGE_NEXT_DELAYED,
+            Params.of("queue_id", queueId).put("now", now),
+            rs -> SqlTime.instant(rs, "next"))
+        .getFirst();
+  }
+}

@@ -1,0 +1,179 @@
+package eu.runlater.queues;
+
+import static eu.runlater.queues.QueuesQueries.*;
+
+import eu.runlater.engine.Engine;
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.db.Db.Params;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs queue releases outside the transactions that asked for them: after a push commits, when a
+ * delayed message or the rate's next slot comes due, after a resume or a redrive. Requests for the
+ * same queue coalesce, so a burst of pushes costs one release. Pushes never lock the queue row;
+ * only releases do, one at a time per queue.
+ *
+ * <p>On the leader, a sweep every few seconds also releases any queue with due waiting messages:
+ * the fallback for a node that died between accepting a push and releasing it, or holding the only
+ * timer of a delayed message. It also purges finished messages past retention and expired
+ * deduplication ids.
+ */
+@Component
+class Releaser implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(Releaser.class);
+  static final Duration SWEEP_INTERVAL = Duration.ofSeconds(5);
+  static final Duration RETENTION = Duration.ofDays(30);
+
+  private final Db db;
+  private final Engine engine;
+  private final Release release;
+  private final InstantSource clock;
+  private final Map<UUID, Instant> due = new HashMap<>(); // guarded by this
+  private volatile boolean running;
+  private Thread thread;
+  private Instant lastSweep = Instant.EPOCH;
+
+  Releaser(DataSource dataSource, Engine engine, Release release, InstantSource clock) {
+    this.db = new Db(dataSource);
+    this.engine = engine;
+    this.release = release;
+    this.clock = clock;
+  }
+
+  /** Release {@code queueId} no later than {@code at}. */
+  synchronized void request(UUID queueId, Instant at) {
+    due.merge(queueId, at, (a, b) -> a.isBefore(b) ? a : b);
+    notifyAll();
+  }
+
+  /** Releases one queue now, in its own transaction; returns when to look again, or null. */
+  Instant releaseNow(UUID queueId) throws SQLException {
+    Instant now = clock.instant();
+    Instant[] earliest = new Instant[1];
+    Instant next =
+        db.inTransaction(
+            c ->
+                release.release(
+                    c, tasks -> earliest[0] = engine.tasks().insert(c, tasks), queueId, now));
+    engine.tasks().committed(earliest[0]);
+    return next;
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        for (UUID queueId : takeDue()) {
+          Instant next = releaseNow(queueId);
+          if (next != null) {
+            request(queueId, next);
+          }
+        }
+        // Every node keeps the pace (so a follower does not spin); only the leader sweeps.
+        if (!clock.instant().isBefore(lastSweep.plus(SWEEP_INTERVAL))) {
+          lastSweep = clock.instant();
+          if (engine.isLeader()) {
+            sweep();
+          }
+        }
+      } catch (InterruptedException e) {
+        // re-checked by the loop
+      } catch (Exception e) {
+        log.warn("Releasing queued messages failed; retrying", e);
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException stop) {
+          // re-checked by the loop
+        }
+      }
+    }
+  }
+
+  /** Waits until some queue is due (or the sweep is), and takes the due ones. */
+  private synchronized List<UUID> takeDue() throws InterruptedException {
+    while (running) {
+      Instant now = clock.instant();
+      Instant earliest = lastSweep.plus(SWEEP_INTERVAL);
+      List<UUID> ready = new ArrayList<>();
+      for (var e : due.entrySet()) {
+        if (!e.getValue().isAfter(now)) {
+          ready.add(e.getKey());
+        } else if (e.getValue().isBefore(earliest)) {
+          earliest = e.getValue();
+        }
+      }
+      if (!ready.isEmpty()) {
+        ready.forEach(due::remove);
+        return ready;
+      }
+      long waitMs = Duration.between(now, earliest).toMillis();
+      if (waitMs <= 0) {
+        return List.of();
+      }
+      // Capped: a clock set back (tests move theirs) must not stall the sweep.
+      wait(Math.min(waitMs, SWEEP_INTERVAL.toMillis()));
+    }
+    return List.of();
+  }
+
+  private void sweep() throws SQLException {
+    Instant now = clock.instant();
+    List<UUID> queues =
+        db.withConnection(
+            c ->
+                Db.query(
+                    c, QUEUES_WITH_DUE, Params.of("now", now), rs -> rs.getObject(1, UUID.class)));
+    queues.forEach(q -> request(q, now));
+    db.withConnection(
+        c -> {
+          Db.update(c, MESSAGES_PURGE_FINISHED, Params.of("before", now.minus(RETENTION)));
+          Db.update(c, DEDUP_PURGE_EXPIRED, Params.of("now", now));
+          return null;
+        });
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    thread = Thread.ofPlatform().name("runlater-queue-release").daemon().start(this::loop);
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    synchronized (this) {
+      notifyAll();
+    }
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Stops before the engine and the pool. */
+  @Override
+  public int getPhase() {
+    return SmartLifecycle.DEFAULT_PHASE - 4096 + 1;
+  }
+}
