@@ -155,7 +155,7 @@ final class Producer {
         if (next != null && next.isBefore(until)) {
           until = next;
         }
-        wakeups.sleepUntil(until, clock, () -> !running);
+        wakeups.sleepUntil(until, clock, () -> !running, config.pollInterval());
         wakeups.working();
       } catch (Exception e) {
         // The stack trace once per outage; afterwards one line per retry.

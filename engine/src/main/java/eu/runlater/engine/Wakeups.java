@@ -70,10 +70,18 @@ public final class Wakeups {
 
   /**
    * Sleeps until {@code until}, or earlier if a wake for an earlier instant arrives, {@link
-   * #nudge()} is called or {@code stop} turns true.
+   * #nudge()} is called or {@code stop} turns true; and never longer than {@code longest} of real
+   * time, whatever the clock says. The bound is the fallback poll: a clock stepped backwards (NTP,
+   * or a test moving its clock) would otherwise stretch a planned 50 ms into hours, and a task due
+   * "now" by the new clock would wait for a wake that never comes.
    */
-  void sleepUntil(Instant until, InstantSource clock, java.util.function.BooleanSupplier stop) {
+  void sleepUntil(
+      Instant until,
+      InstantSource clock,
+      java.util.function.BooleanSupplier stop,
+      Duration longest) {
     sleeper = Thread.currentThread();
+    long giveUp = System.nanoTime() + longest.toNanos();
     try {
       while (!stop.getAsBoolean()) {
         Instant request = requested.get();
@@ -83,7 +91,11 @@ public final class Wakeups {
         if (!target.isAfter(now)) {
           return;
         }
-        long nanos = Duration.between(now, target).toNanos();
+        long left = giveUp - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        long nanos = Math.min(Duration.between(now, target).toNanos(), left);
         long deadline = System.nanoTime() + nanos;
         LockSupport.parkNanos(this, nanos);
         if (nudged) {
@@ -91,8 +103,7 @@ public final class Wakeups {
           return;
         }
         if (System.nanoTime() - deadline >= 0) {
-          // Slept the whole time. Returning on the real clock also keeps a test's frozen clock
-          // from parking forever.
+          // Slept the whole time (to the target, or to the real-time bound).
           return;
         }
         // Woken by a wake() (or spuriously): plan again with the current request.

@@ -16,7 +16,10 @@ class WakeupsTest {
     wakeups.wake(Instant.now());
     long started = System.nanoTime();
     wakeups.sleepUntil(
-        Instant.now().plus(Duration.ofMinutes(5)), InstantSource.system(), () -> false);
+        Instant.now().plus(Duration.ofMinutes(5)),
+        InstantSource.system(),
+        () -> false,
+        Duration.ofHours(1));
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     assertThat(wakeups.plannedWake()).isEqualTo(Instant.MIN);
   }
@@ -28,7 +31,10 @@ class WakeupsTest {
     Instant sooner = Instant.now().plus(Duration.ofMinutes(3));
     Thread sleeper =
         Thread.ofPlatform()
-            .start(() -> wakeups.sleepUntil(far, InstantSource.system(), () -> false));
+            .start(
+                () ->
+                    wakeups.sleepUntil(
+                        far, InstantSource.system(), () -> false, Duration.ofHours(1)));
     eu.runlater.testing.Sink.await(
         Duration.ofSeconds(5), "the sleep to start", () -> wakeups.plannedWake().equals(far));
     assertThat(wakeups.wouldSleepPast(sooner)).isTrue();
@@ -48,7 +54,10 @@ class WakeupsTest {
     Instant planned = Instant.now().plus(Duration.ofMinutes(10));
     Thread sleeper =
         Thread.ofPlatform()
-            .start(() -> wakeups.sleepUntil(planned, InstantSource.system(), () -> false));
+            .start(
+                () ->
+                    wakeups.sleepUntil(
+                        planned, InstantSource.system(), () -> false, Duration.ofHours(1)));
     eu.runlater.testing.Sink.await(
         Duration.ofSeconds(5), "the sleep to start", () -> wakeups.plannedWake().equals(planned));
     // Tasks committed for later than the planned look: no reason to claim now, even twice (the
@@ -63,5 +72,20 @@ class WakeupsTest {
     wakeups.nudge();
     sleeper.join(5_000);
     assertThat(sleeper.isAlive()).isFalse();
+  }
+
+  @Test
+  void a_clock_stepped_back_does_not_stretch_the_sleep_past_the_poll_interval() {
+    Wakeups wakeups = new Wakeups();
+    eu.runlater.testing.MutableClock clock =
+        new eu.runlater.testing.MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
+    Instant until = clock.instant().plusMillis(50);
+    // The clock steps back two hours between planning and sleeping.
+    clock.set(Instant.parse("2026-11-22T10:00:00Z"));
+    long started = System.nanoTime();
+    wakeups.sleepUntil(until, clock, () -> false, Duration.ofMillis(200));
+    Duration slept = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(slept).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+    assertThat(slept).isLessThan(Duration.ofSeconds(10));
   }
 }
