@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds everything and runs the delivery benchmark (eu.runlater.bench.DeliveryBench) with the
 # bench module's classpath. Arguments go to the program, e.g.:
-#   bench/run.sh                                          # all phases, 3 runs (30-45 minutes)
+#   bench/run.sh                                          # all delivery phases, 3 runs (~45 min)
 #   bench/run.sh --phases runlater --runs 1 --jfr /tmp/rl.jfr
 #   bench/run.sh --phases runlater --runs 1 --diagnose    # pg_stat_statements + auto_explain
+#   bench/run.sh --phases cron --cron-cases a --runs 3    # cron benchmark (CronBench), ~15 min
 # JAVA_OPTS adds JVM options; SKIP_BUILD=1 reuses the last build. Results: docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,13 +13,23 @@ if [ "${SKIP_BUILD:-}" != "1" ]; then
   ./mvnw -q -B -DskipTests install
 fi
 ./mvnw -q -B -pl bench dependency:build-classpath -Dmdep.outputFile="$PWD/bench/target/classpath.txt"
-# The server's installed artifact is its executable (repackaged) jar, whose classes sit under
-# BOOT-INF/ where a plain classpath cannot see them: use a snapshot of its compiled classes
-# instead, so a build started meanwhile cannot change them under the running benchmark.
-rm -rf bench/target/server-classes
-cp -r server/target/classes bench/target/server-classes
-CP=$(tr ':' '\n' < bench/target/classpath.txt | grep -v '/runlater-server-[^/]*\.jar$' | paste -sd: -)
+# Run from a private snapshot of the bench's classes and of the installed Runlater jars (the
+# server's main artifact is its plain jar; the executable one has the classifier "exec"), so a
+# build or an install started meanwhile cannot change classes under the running benchmark.
+# Snapshots of earlier invocations whose process is gone are removed.
+for old in bench/target/runs/*; do
+  if [ -d "$old" ] && ! kill -0 "$(basename "$old")" 2>/dev/null; then rm -rf "$old"; fi
+done
+SNAP="bench/target/runs/$$"
+mkdir -p "$SNAP/lib"
+cp -r bench/target/classes "$SNAP/classes"
+CP="$SNAP/classes"
+while IFS= read -r jar || [ -n "$jar" ]; do
+  case "$jar" in
+    */eu/runlater/*) cp "$jar" "$SNAP/lib/" && CP="$CP:$SNAP/lib/$(basename "$jar")" ;;
+    *) CP="$CP:$jar" ;;
+  esac
+done < <(tr ':' '\n' < bench/target/classpath.txt)
+echo "Classpath snapshot: $SNAP ($(cd "$SNAP/lib" && sha1sum ./*.jar | cut -c1-12 | paste -sd' ' -))"
 # shellcheck disable=SC2086
-exec "$JAVA_HOME/bin/java" -Xms2g -Xmx2g ${JAVA_OPTS:-} \
-  -cp "bench/target/classes:bench/target/server-classes:$CP" \
-  eu.runlater.bench.DeliveryBench "$@"
+exec "$JAVA_HOME/bin/java" -Xms2g -Xmx2g ${JAVA_OPTS:-} -cp "$CP" eu.runlater.bench.DeliveryBench "$@"

@@ -1,5 +1,9 @@
 package eu.runlater.bench;
 
+import eu.runlater.RunlaterApplication;
+import eu.runlater.accounts.ApiKeys;
+import eu.runlater.accounts.Organizations;
+import eu.runlater.accounts.Tier;
 import eu.runlater.engine.crypto.SecretBox;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +47,7 @@ final class ApiBench {
     pg.execute(
         database, "INSERT INTO instance_settings (key, value) VALUES ('bootstrapped_at', 'bench')");
     ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(Class.forName("eu.runlater.RunlaterApplication"))
+        new SpringApplicationBuilder(RunlaterApplication.class)
             .run(
                 "--server.port=0",
                 "--runlater.database-url=" + pg.jdbcUrl(database),
@@ -76,26 +80,11 @@ final class ApiBench {
 
   /**
    * An organization on the Pro tier and an API key for it, through the server's own services
-   * ({@code Organizations#create}, {@code ApiKeys#create}). Called reflectively: the server's main
-   * artifact is its executable jar, so the bench compiles without the server's classes and runs
-   * with them (see bench/run.sh).
+   * ({@code Organizations#create}, {@code ApiKeys#create}).
    */
-  private static String createApiKey(ConfigurableApplicationContext context, String slug)
-      throws ReflectiveOperationException {
-    Class<?> organizations = Class.forName("eu.runlater.accounts.Organizations");
-    Class<?> apiKeys = Class.forName("eu.runlater.accounts.ApiKeys");
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    Object pro = Enum.valueOf((Class) Class.forName("eu.runlater.accounts.Tier"), "PRO");
-    Object org =
-        organizations
-            .getMethod("create", String.class, String.class, pro.getClass())
-            .invoke(context.getBean(organizations), "Bench", slug, pro);
-    UUID orgId = (UUID) org.getClass().getMethod("id").invoke(org);
-    Object created =
-        apiKeys
-            .getMethod("create", UUID.class, String.class, UUID.class)
-            .invoke(context.getBean(apiKeys), orgId, "bench", null);
-    return (String) created.getClass().getMethod("token").invoke(created);
+  private static String createApiKey(ConfigurableApplicationContext context, String slug) {
+    UUID orgId = context.getBean(Organizations.class).create("Bench", slug, Tier.PRO).id();
+    return context.getBean(ApiKeys.class).create(orgId, "bench", null).token();
   }
 
   private Result drive(

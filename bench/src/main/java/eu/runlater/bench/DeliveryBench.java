@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -26,14 +27,31 @@ import java.util.stream.Stream;
  * during which they used more than {@value #DISTURBED_CORES} cores is repeated (up to three
  * attempts; the least disturbed is kept and flagged).
  *
+ * <p>The cron phase ({@link CronBench}) runs only when named: {@code --phases cron}. It runs each
+ * case of {@code --cron-cases} {@code --runs} times.
+ *
  * <pre>
- * DeliveryBench [--phases http,runlater,dbscheduler,lateness,api] [--runs 3] [--tasks 100000]
+ * DeliveryBench [--phases http,runlater,dbscheduler,lateness,api,cron] [--runs 3] [--tasks 100000]
  *               [--workers 50] [--lateness-seconds 30] [--rmax N] [--jfr file] [--jfr-api file]
+ *               [--cron-cases a,b] [--cron-warmup-seconds 60] [--cron-seconds 180] [--cron-jobs N]
  *               [--dir path] [--no-warmup] [--diagnose]
  * </pre>
  */
 public final class DeliveryBench {
-  static final Set<String> PHASES = Set.of("http", "runlater", "dbscheduler", "lateness", "api");
+  static final Set<String> PHASES =
+      Set.of("http", "runlater", "dbscheduler", "lateness", "api", "cron");
+
+  /** What runs without {@code --phases}: everything but cron, which takes long and runs apart. */
+  static final List<String> DEFAULT_PHASES =
+      List.of("http", "runlater", "dbscheduler", "lateness", "api");
+
+  /** The cron workloads: 100,000 jobs every minute, spread over it; 10,000 every second. */
+  static final Map<String, CronBench.Case> CRON_CASES =
+      Map.of(
+          "a", new CronBench.Case("a", 100_000, false),
+          "b", new CronBench.Case("b", 10_000, true));
+
+  static final String CRON_A_P99 = "Cron A lateness p99 (ms)";
   static final String RL_E2E = "Runlater e2e, backlog (deliveries/s)";
   static final String DBS_LAF = "db-scheduler lock-and-fetch (executions/s)";
   static final String HTTP_JDK = "HTTP only: JDK HttpClient (req/s)";
@@ -80,21 +98,21 @@ public final class DeliveryBench {
       cpu = new CpuMeter(pg.postmasterPid());
       RunlaterBench runlater = new RunlaterBench(pg, sink, cpu, options.workers);
       DbSchedulerBench dbs = new DbSchedulerBench(pg, sink, cpu, options.workers);
-      if (options.warmup) {
+      Set<String> throughputPhases = new LinkedHashSet<>(options.phases);
+      throughputPhases.retainAll(Set.of("http", "runlater", "dbscheduler"));
+      if (options.warmup && !throughputPhases.isEmpty()) {
         System.out.printf("%n=== warm-up (not reported) ===%n");
-        Set<String> phases = new LinkedHashSet<>(options.phases);
-        phases.retainAll(Set.of("http", "runlater", "dbscheduler"));
         throughput(
             0,
             new Results(1, "warm-up"),
             sink,
             runlater,
             dbs,
-            phases,
+            throughputPhases,
             Math.min(20_000, options.tasks),
             3);
       }
-      for (int run = 0; run < options.runs; run++) {
+      for (int run = 0; run < options.runs && !throughputPhases.isEmpty(); run++) {
         System.out.printf("%n=== throughput, run %d of %d ===%n", run + 1, options.runs);
         throughput(run, results, sink, runlater, dbs, options.phases, options.tasks, 10);
       }
@@ -112,6 +130,20 @@ public final class DeliveryBench {
         for (int run = 0; run < options.runs; run++) {
           System.out.printf("%n=== API, run %d of %d ===%n", run + 1, options.runs);
           api(run, pg, sink);
+        }
+      }
+      if (options.phases.contains("cron")) {
+        CronBench cron = new CronBench(pg, sink, cpu, options.dir.resolve("server"));
+        for (String name : options.cronCases) {
+          CronBench.Case c = CRON_CASES.get(name);
+          if (options.cronJobs > 0) {
+            c = new CronBench.Case(c.name(), options.cronJobs, c.everySecond());
+          }
+          for (int run = 0; run < options.runs; run++) {
+            System.out.printf(
+                "%n=== cron %s, run %d of %d ===%n", name.toUpperCase(), run + 1, options.runs);
+            cron(run, cron, c);
+          }
         }
       }
     }
@@ -247,6 +279,45 @@ public final class DeliveryBench {
     }
   }
 
+  private void cron(int run, CronBench bench, CronBench.Case c) throws Exception {
+    Duration warmup = secs(options.cronWarmupSeconds);
+    Duration measure = secs(options.cronSeconds);
+    CronBench.Result r =
+        measured(
+            "Cron %s: %s, %s warm-up, %s measured"
+                .formatted(c.name().toUpperCase(), c.title(), warmup, measure),
+            () -> bench.run(c, warmup, measure));
+    String l = "Cron " + c.name().toUpperCase();
+    System.out.println("  lateness " + r.lateness());
+    System.out.println("  last start per planned second " + r.burst());
+    System.out.println("  history entries by status " + r.statuses());
+    results.put(run, l + ": jobs", c.jobs());
+    results.put(run, l + ": jobs created through the server's path (jobs/s)", r.createsPerSecond());
+    results.put(run, l + ": occurrences offered (/s)", r.offered());
+    results.put(run, l + ": deliveries, successful attempts (/s)", r.deliveriesPerSecond());
+    results.put(run, l + ": sink requests in the window (/s)", r.sinkPerSecond());
+    results.put(run, l + " lateness p50 (ms)", r.lateness().p50());
+    results.put(run, l + " lateness p95 (ms)", r.lateness().p95());
+    results.put(run, l + " lateness p99 (ms)", r.lateness().p99());
+    results.put(run, l + " lateness max (ms)", r.lateness().max());
+    results.put(run, l + ": last start per planned second, p50 (ms)", r.burst().p50());
+    results.put(run, l + ": last start per planned second, max (ms)", r.burst().max());
+    results.put(run, l + ": occurrences expected in the window", r.expected());
+    results.put(run, l + ": history entries in the window", r.recorded());
+    results.put(run, l + ": distinct occurrences recorded", r.distinct());
+    results.put(run, l + ": duplicate occurrences", r.duplicates());
+    results.put(run, l + ": occurrences missing from the history", r.missing());
+    results.put(run, l + ": entries other than success", r.notSuccess());
+    for (String status : r.statuses().keySet()) {
+      if (!status.equals("success")) {
+        results.put(run, l + ": entries " + status, r.status(status));
+      }
+    }
+    results.put(run, l + ": settled after the window (s)", r.settleSeconds());
+    results.put(run, l + ": WAL per occurrence (bytes)", r.walPerOccurrence());
+    cpu(results, run, l, r.cpu());
+  }
+
   /**
    * Runs one measurement once other processes are quiet, and again (up to {@value #ATTEMPTS}
    * attempts) while they disturbed it; keeps the first undisturbed attempt, else the least
@@ -324,6 +395,7 @@ public final class DeliveryBench {
     target(
         "Runlater lateness p99 at 50% of R_max",
         "Runlater @50% lateness p99 (ms)", 50, false, " ms");
+    target("Cron A lateness p99", CRON_A_P99, 100, false, " ms");
   }
 
   private void target(String what, String name, double goal, boolean atLeast, String unit) {
@@ -375,10 +447,18 @@ public final class DeliveryBench {
       Path jfrApi,
       Path dir,
       boolean warmup,
-      boolean diagnose) {
+      boolean diagnose,
+      List<String> cronCases,
+      int cronWarmupSeconds,
+      int cronSeconds,
+      int cronJobs) {
 
     static Options parse(String[] args) {
-      Set<String> phases = new LinkedHashSet<>(PHASES);
+      Set<String> phases = new LinkedHashSet<>(DEFAULT_PHASES);
+      List<String> cronCases = List.of("a", "b");
+      int cronWarmupSeconds = 60;
+      int cronSeconds = 180;
+      int cronJobs = 0;
       int runs = 3;
       int tasks = 100_000;
       int workers = 50;
@@ -403,6 +483,15 @@ public final class DeliveryBench {
           case "--workers" -> workers = Integer.parseInt(value);
           case "--lateness-seconds" -> latenessSeconds = Integer.parseInt(value);
           case "--rmax" -> rmax = Double.parseDouble(value);
+          case "--cron-cases" -> {
+            cronCases = List.of(value.split(","));
+            if (!CRON_CASES.keySet().containsAll(cronCases)) {
+              throw new IllegalArgumentException("--cron-cases takes a list of a, b");
+            }
+          }
+          case "--cron-warmup-seconds" -> cronWarmupSeconds = Integer.parseInt(value);
+          case "--cron-seconds" -> cronSeconds = Integer.parseInt(value);
+          case "--cron-jobs" -> cronJobs = Integer.parseInt(value);
           case "--jfr" -> jfr = Path.of(value);
           case "--jfr-api" -> jfrApi = Path.of(value);
           case "--dir" -> dir = Path.of(value);
@@ -418,14 +507,30 @@ public final class DeliveryBench {
               throw new IllegalArgumentException(
                   "unknown option "
                       + args[i]
-                      + "; options: --phases http,runlater,dbscheduler,lateness,api --runs 3"
+                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron --runs 3"
                       + " --tasks 100000 --workers 50 --lateness-seconds 30 --rmax N --jfr file"
-                      + " --jfr-api file --dir /tmp/runlater-bench --no-warmup --diagnose");
+                      + " --jfr-api file --cron-cases a,b --cron-warmup-seconds 60"
+                      + " --cron-seconds 180 --cron-jobs N --dir /tmp/runlater-bench"
+                      + " --no-warmup --diagnose");
         }
         i++;
       }
       return new Options(
-          phases, runs, tasks, workers, latenessSeconds, rmax, jfr, jfrApi, dir, warmup, diagnose);
+          phases,
+          runs,
+          tasks,
+          workers,
+          latenessSeconds,
+          rmax,
+          jfr,
+          jfrApi,
+          dir,
+          warmup,
+          diagnose,
+          cronCases,
+          cronWarmupSeconds,
+          cronSeconds,
+          cronJobs);
     }
   }
 }
