@@ -8,6 +8,7 @@ import java.time.Instant;
  * @param waiting messages held by the queue (delayed, or waiting for room)
  * @param inFlight released messages not yet finished (being delivered or waiting for a retry)
  * @param dead messages in the dead-letter list
+ * @param measured what the queue finished in the last minute, and the rate that makes
  */
 public record QueueView(
     String name,
@@ -19,10 +20,18 @@ public record QueueView(
     long waiting,
     long inFlight,
     long dead,
+    Measured measured,
     Instant createdAt,
     Instant updatedAt) {
 
   public record RateView(int limit, String per) {}
+
+  /**
+   * @param deliveredLastMinute messages delivered in the last 60 seconds
+   * @param failedLastMinute messages that went to the dead-letter list in the last 60 seconds
+   * @param perSecond both together, per second
+   */
+  public record Measured(long deliveredLastMinute, long failedLastMinute, double perSecond) {}
 
   static QueueView of(Queue q, Queues.Stats stats) {
     return new QueueView(
@@ -35,6 +44,10 @@ public record QueueView(
         stats.waiting(),
         stats.inFlight(),
         stats.dead(),
+        new Measured(
+            stats.deliveredLastMinute(),
+            stats.failedLastMinute(),
+            Math.round(stats.finishedPerSecond() * 100) / 100.0),
         q.createdAt(),
         q.updatedAt());
   }

@@ -48,9 +48,33 @@ public class Queues {
     this.releaser = releaser;
   }
 
-  record Stats(long waiting, long inFlight, long dead) {
-    static final Stats NONE = new Stats(0, 0, 0);
+  /**
+   * What a queue holds now, and what it finished in the last minute.
+   *
+   * @param deliveredLastMinute messages delivered in the last 60 seconds
+   * @param failedLastMinute messages that exhausted their retries in the last 60 seconds
+   */
+  record Stats(
+      long waiting, long inFlight, long dead, long deliveredLastMinute, long failedLastMinute) {
+    static final Stats NONE = new Stats(0, 0, 0, 0, 0);
+
+    static Stats map(java.sql.ResultSet rs) throws java.sql.SQLException {
+      return new Stats(
+          rs.getLong("waiting"),
+          rs.getLong("in_flight"),
+          rs.getLong("dead"),
+          rs.getLong("delivered_last_minute"),
+          rs.getLong("failed_last_minute"));
+    }
+
+    /** Messages finished per second over the last minute. */
+    double finishedPerSecond() {
+      return (deliveredLastMinute + failedLastMinute) / 60.0;
+    }
   }
+
+  /** The window of the measured rate. */
+  static final java.time.Duration RATE_WINDOW = java.time.Duration.ofMinutes(1);
 
   /** A queue name as a path segment: letters, digits, . _ -, up to 64. */
   static void checkName(String name) {
@@ -174,12 +198,10 @@ public class Queues {
     Map<UUID, Stats> stats = new HashMap<>();
     jdbc.sql(QUEUE_STATS)
         .param("organization_id", organizationId)
+        .param("since", eu.runlater.engine.db.SqlTime.ts(clock.instant().minus(RATE_WINDOW)))
         .query(
-            rs -> {
-              stats.put(
-                  rs.getObject("id", UUID.class),
-                  new Stats(rs.getLong("waiting"), rs.getLong("in_flight"), rs.getLong("dead")));
-            });
+            (org.springframework.jdbc.core.RowCallbackHandler)
+                rs -> stats.put(rs.getObject("id", UUID.class), Stats.map(rs)));
     return stats;
   }
 

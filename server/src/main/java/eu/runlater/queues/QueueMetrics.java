@@ -1,0 +1,95 @@
+package eu.runlater.queues;
+
+import static eu.runlater.queues.QueuesQueries.QUEUE_STATS_ALL;
+
+import eu.runlater.engine.db.SqlTime;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Exports every queue's depth, in-flight count, dead letters and measured rate as gauges tagged
+ * with the organization's slug and the queue's name ({@code runlater_queue_waiting}, {@code
+ * runlater_queue_in_flight}, {@code runlater_queue_dead}, {@code
+ * runlater_queue_finished_per_second}). The figures come from the shared database, so every node
+ * exports the same values; they are refreshed every 15 seconds, for at most {@value #MAX_QUEUES}
+ * queues (a bound on the series a scrape returns).
+ */
+@Component
+class QueueMetrics {
+  private static final Logger log = LoggerFactory.getLogger(QueueMetrics.class);
+  static final int MAX_QUEUES = 1_000;
+
+  private record Row(String organization, String queue, Queues.Stats stats) {}
+
+  private final JdbcClient jdbc;
+  private final InstantSource clock;
+  private final List<Gauge> gauges = new ArrayList<>();
+
+  private record Gauge(MultiGauge gauge, ToDoubleFunction<Queues.Stats> value) {}
+
+  QueueMetrics(JdbcClient jdbc, InstantSource clock, MeterRegistry registry) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+    gauge(registry, "runlater.queue.waiting", "Messages held by the queue", s -> s.waiting());
+    gauge(
+        registry,
+        "runlater.queue.in_flight",
+        "Released messages not yet finished",
+        s -> s.inFlight());
+    gauge(registry, "runlater.queue.dead", "Messages in the dead-letter list", s -> s.dead());
+    gauge(
+        registry,
+        "runlater.queue.finished_per_second",
+        "Messages finished (delivered or dead) per second over the last minute",
+        Queues.Stats::finishedPerSecond);
+  }
+
+  private void gauge(
+      MeterRegistry registry,
+      String name,
+      String description,
+      ToDoubleFunction<Queues.Stats> value) {
+    gauges.add(
+        new Gauge(MultiGauge.builder(name).description(description).register(registry), value));
+  }
+
+  @Scheduled(fixedDelayString = "PT15S", initialDelayString = "PT5S")
+  void refresh() {
+    List<Row> rows;
+    try {
+      rows =
+          jdbc.sql(QUEUE_STATS_ALL)
+              .param("since", SqlTime.ts(clock.instant().minus(Queues.RATE_WINDOW)))
+              .param("limit", MAX_QUEUES)
+              .query(
+                  (rs, n) ->
+                      new Row(rs.getString("slug"), rs.getString("name"), Queues.Stats.map(rs)))
+              .list();
+    } catch (RuntimeException e) {
+      log.warn("Could not read queue figures for the metrics: {}", e.getMessage());
+      return;
+    }
+    for (Gauge g : gauges) {
+      g.gauge()
+          .register(
+              rows.stream()
+                  .map(
+                      r ->
+                          MultiGauge.Row.of(
+                              Tags.of("organization", r.organization(), "queue", r.queue()),
+                              g.value().applyAsDouble(r.stats())))
+                  .toList(),
+              true);
+    }
+  }
+}
