@@ -1,10 +1,5 @@
 package eu.runlater.bench;
 
-import eu.runlater.RunlaterApplication;
-import eu.runlater.accounts.ApiKeys;
-import eu.runlater.accounts.Organizations;
-import eu.runlater.accounts.Tier;
-import eu.runlater.engine.crypto.SecretBox;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,10 +9,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The public API's durable enqueue rate: the real server started in this JVM on a fresh database,
@@ -42,49 +34,14 @@ final class ApiBench {
 
   /** With {@code jfr}, the measured window is recorded there (JFR "profile" settings). */
   Result run(Duration warmup, Duration measure, CpuMeter cpu, Path jfr) throws Exception {
-    String database = pg.freshDatabase("api");
-    // Skip the first-start bootstrap (it prints a throwaway key); the benchmark makes its own.
-    pg.execute(
-        database, "INSERT INTO instance_settings (key, value) VALUES ('bootstrapped_at', 'bench')");
-    ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(RunlaterApplication.class)
-            .run(
-                "--server.port=0",
-                "--runlater.database-url=" + pg.jdbcUrl(database),
-                "--runlater.data-dir=" + dataDir.resolve(database),
-                "--runlater.engine.allow-private-targets=127.0.0.0/8",
-                "--runlater.secret-key=" + SecretBox.generateKey(),
-                "--logging.level.root=WARN",
-                "--logging.register-shutdown-hook=false");
-    try {
-      int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-      String key = createApiKey(context, "bench-" + database.replace('_', '-'));
-      try (Connection monitor = pg.connect(database)) {
-        pg.resetStatements(monitor);
-        Result result =
-            drive(
-                URI.create("http://127.0.0.1:" + port + "/api/v1/jobs"),
-                key,
-                warmup,
-                measure,
-                cpu,
-                jfr);
-        pg.printStatements(monitor, database);
-        return result;
-      }
-    } finally {
-      context.close();
-      pg.drop(database);
+    try (BenchServer server = BenchServer.start(pg, dataDir, "api");
+        Connection monitor = pg.connect(server.database())) {
+      pg.resetStatements(monitor);
+      Result result =
+          drive(server.base().resolve("/api/v1/jobs"), server.apiKey(), warmup, measure, cpu, jfr);
+      pg.printStatements(monitor, server.database());
+      return result;
     }
-  }
-
-  /**
-   * An organization on the Pro tier and an API key for it, through the server's own services
-   * ({@code Organizations#create}, {@code ApiKeys#create}).
-   */
-  private static String createApiKey(ConfigurableApplicationContext context, String slug) {
-    UUID orgId = context.getBean(Organizations.class).create("Bench", slug, Tier.PRO).id();
-    return context.getBean(ApiKeys.class).create(orgId, "bench", null).token();
   }
 
   private Result drive(

@@ -1,9 +1,5 @@
 package eu.runlater.bench;
 
-import eu.runlater.RunlaterApplication;
-import eu.runlater.accounts.Organizations;
-import eu.runlater.accounts.Tier;
-import eu.runlater.engine.crypto.SecretBox;
 import eu.runlater.jobs.BenchJobs;
 import eu.runlater.jobs.JobInput;
 import java.nio.file.Path;
@@ -23,8 +19,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -142,29 +136,11 @@ final class CronBench {
   }
 
   Result run(Case c, Duration warmup, Duration measure) throws Exception {
-    String database = pg.freshDatabase("cron_" + c.name());
-    // Skip the first-start bootstrap (it prints a throwaway key).
-    pg.execute(
-        database, "INSERT INTO instance_settings (key, value) VALUES ('bootstrapped_at', 'bench')");
-    ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(RunlaterApplication.class)
-            .run(
-                "--server.port=0",
-                "--runlater.database-url=" + pg.jdbcUrl(database),
-                "--runlater.data-dir=" + dataDir.resolve(database),
-                "--runlater.engine.allow-private-targets=127.0.0.0/8",
-                "--runlater.secret-key=" + SecretBox.generateKey(),
-                // The default, stated: a month's quota (1,000,000 on Pro) must not stop the run.
-                "--runlater.quotas.enforce=false",
-                "--logging.level.root=WARN",
-                "--logging.register-shutdown-hook=false");
-    try (Connection monitor = pg.connect(database)) {
-      UUID org =
-          context
-              .getBean(Organizations.class)
-              .create("Bench", "bench-" + database.replace('_', '-'), Tier.PRO)
-              .id();
-      double createRate = create(new BenchJobs(context), org, c);
+    // The default, stated: a month's quota (1,000,000 on Pro) must not stop the run.
+    try (BenchServer server =
+            BenchServer.start(pg, dataDir, "cron_" + c.name(), "--runlater.quotas.enforce=false");
+        Connection monitor = pg.connect(server.database())) {
+      double createRate = create(new BenchJobs(server.context()), server.organizationId(), c);
       Instant from = Instant.now().plus(warmup).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
       Instant to = from.plus(measure);
       System.out.printf("  warm-up until %s, measuring until %s%n", from, to);
@@ -178,12 +154,9 @@ final class CronBench {
       long sinkEnd = sink.count();
       long wal = BenchPostgres.walPosition(monitor) - walStart;
       double settle = awaitSettled(monitor, to, Duration.ofMinutes(3));
-      pg.printStatements(monitor, database);
+      pg.printStatements(monitor, server.database());
       return read(
           monitor, c, from, to, createRate, sinkEnd - sinkStart, wal, settle, before, after);
-    } finally {
-      context.close();
-      pg.drop(database);
     }
   }
 

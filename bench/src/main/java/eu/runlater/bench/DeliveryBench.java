@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * case of {@code --cron-cases} {@code --runs} times.
  *
  * <pre>
- * DeliveryBench [--phases http,runlater,dbscheduler,lateness,api,cron] [--runs 3] [--tasks 100000]
+ * DeliveryBench [--phases http,runlater,dbscheduler,lateness,api,cron,queue] [--runs 3] [--tasks 100000]
  *               [--workers 50] [--lateness-seconds 30] [--rmax N] [--jfr file] [--jfr-api file]
  *               [--cron-cases a,b] [--cron-warmup-seconds 60] [--cron-seconds 180] [--cron-jobs N]
  *               [--dir path] [--no-warmup] [--diagnose]
@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  */
 public final class DeliveryBench {
   static final Set<String> PHASES =
-      Set.of("http", "runlater", "dbscheduler", "lateness", "api", "cron");
+      Set.of("http", "runlater", "dbscheduler", "lateness", "api", "cron", "queue");
 
   /** What runs without {@code --phases}: everything but cron, which takes long and runs apart. */
   static final List<String> DEFAULT_PHASES =
@@ -52,6 +52,10 @@ public final class DeliveryBench {
           "b", new CronBench.Case("b", 10_000, true));
 
   static final String CRON_A_P99 = "Cron A lateness p99 (ms)";
+  static final String Q_PUSH = "Queue push, single message over HTTP (messages/s)";
+  static final String Q_BULK = "Queue bulk push, batches of 1,000 over HTTP (messages/s)";
+  static final String Q_E2E = "Queue e2e, one queue, parallelism 100 (deliveries/s)";
+  static final String Q_LATE_P99 = "Queue delayed messages @50% lateness p99 (ms)";
   static final String RL_E2E = "Runlater e2e, backlog (deliveries/s)";
   static final String DBS_LAF = "db-scheduler lock-and-fetch (executions/s)";
   static final String HTTP_JDK = "HTTP only: JDK HttpClient (req/s)";
@@ -130,6 +134,14 @@ public final class DeliveryBench {
         for (int run = 0; run < options.runs; run++) {
           System.out.printf("%n=== API, run %d of %d ===%n", run + 1, options.runs);
           api(run, pg, sink);
+        }
+      }
+      if (options.phases.contains("queue")) {
+        QueueBench queue =
+            new QueueBench(pg, sink, cpu, options.dir.resolve("server"), options.workers);
+        for (int run = 0; run < options.runs; run++) {
+          System.out.printf("%n=== queues, run %d of %d ===%n", run + 1, options.runs);
+          queues(run, queue);
         }
       }
       if (options.phases.contains("cron")) {
@@ -279,6 +291,51 @@ public final class DeliveryBench {
     }
   }
 
+  private void queues(int run, QueueBench bench) throws Exception {
+    try (QueueBench.Session s = bench.session("queues")) {
+      QueueBench.Rate push =
+          measured(
+              "Queue push: POST /api/v1/queues/push/messages, %d virtual threads, paused queue"
+                  .formatted(options.workers),
+              () -> bench.push(s, secs(3), secs(15)));
+      System.out.println("  latency " + push.latency());
+      results.put(run, Q_PUSH, push.perSecond());
+      results.put(run, "Queue push latency p50 (ms)", push.latency().p50());
+      results.put(run, "Queue push latency p99 (ms)", push.latency().p99());
+      cpu(results, run, "Queue push", push.cpu());
+      QueueBench.Rate bulk =
+          measured(
+              "Queue bulk push: POST /api/v1/messages/batch of 1,000, 4 threads, paused queue",
+              () -> bench.bulk(s, secs(3), secs(15)));
+      System.out.println("  latency per batch " + bulk.latency());
+      results.put(run, Q_BULK, bulk.perSecond());
+      results.put(run, "Queue bulk push: latency per batch p50 (ms)", bulk.latency().p50());
+      cpu(results, run, "Queue bulk push", bulk.cpu());
+      int n = options.tasks;
+      QueueBench.Drain e2e =
+          measured(
+              "Queue end to end: %,d messages, one queue, parallelism 100".formatted(n),
+              () -> bench.endToEnd(s, n));
+      results.put(run, Q_E2E, e2e.perSecond());
+      results.put(run, "Queue e2e: duplicate deliveries", e2e.duplicates());
+      cpu(results, run, "Queue e2e", e2e.cpu());
+      double rate = e2e.perSecond() / 2;
+      QueueBench.Lateness late =
+          measured(
+              "Queue delayed messages (delay 1s) at %.0f/s (50%% of the queue e2e rate) for %d s"
+                  .formatted(rate, options.latenessSeconds),
+              () -> bench.delayed(s, rate, secs(options.latenessSeconds), secs(5)));
+      System.out.println("  lateness " + late.lateness());
+      results.put(run, "Queue delayed @50%: offered (messages/s)", late.offered());
+      results.put(run, "Queue delayed @50% lateness p50 (ms)", late.lateness().p50());
+      results.put(run, "Queue delayed @50% lateness p95 (ms)", late.lateness().p95());
+      results.put(run, Q_LATE_P99, late.lateness().p99());
+      results.put(run, "Queue delayed @50% lateness max (ms)", late.lateness().max());
+      results.put(run, "Queue delayed @50%: messages missing", late.missing());
+      cpu(results, run, "Queue delayed @50%", late.cpu());
+    }
+  }
+
   private void cron(int run, CronBench bench, CronBench.Case c) throws Exception {
     Duration warmup = secs(options.cronWarmupSeconds);
     Duration measure = secs(options.cronSeconds);
@@ -396,6 +453,10 @@ public final class DeliveryBench {
         "Runlater lateness p99 at 50% of R_max",
         "Runlater @50% lateness p99 (ms)", 50, false, " ms");
     target("Cron A lateness p99", CRON_A_P99, 100, false, " ms");
+    target("Queue push, single messages", Q_PUSH, 5_000, true, "/s");
+    target("Queue bulk push", Q_BULK, 50_000, true, "/s");
+    target("Queue e2e, parallelism 100", Q_E2E, 5_000, true, "/s");
+    target("Queue delayed lateness p99 at 50%", Q_LATE_P99, 50, false, " ms");
   }
 
   private void target(String what, String name, double goal, boolean atLeast, String unit) {

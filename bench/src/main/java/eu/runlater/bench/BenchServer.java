@@ -1,0 +1,100 @@
+package eu.runlater.bench;
+
+import eu.runlater.RunlaterApplication;
+import eu.runlater.accounts.ApiKeys;
+import eu.runlater.accounts.Organizations;
+import eu.runlater.accounts.Tier;
+import eu.runlater.engine.crypto.SecretBox;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The real server, started in the benchmark's JVM on a fresh database of the benchmark's
+ * PostgreSQL, with its engine at the server's defaults, and an organization on the Pro tier. The
+ * first-start bootstrap is skipped (it would print a throwaway key); the database is dropped on
+ * close.
+ */
+final class BenchServer implements AutoCloseable {
+  private final BenchPostgres pg;
+  private final String database;
+  private final ConfigurableApplicationContext context;
+  private final UUID organizationId;
+
+  private BenchServer(
+      BenchPostgres pg,
+      String database,
+      ConfigurableApplicationContext context,
+      UUID organizationId) {
+    this.pg = pg;
+    this.database = database;
+    this.context = context;
+    this.organizationId = organizationId;
+  }
+
+  /** Starts a server on a fresh database named after {@code name}; extra Spring arguments. */
+  static BenchServer start(BenchPostgres pg, Path dataDir, String name, String... extra)
+      throws Exception {
+    String database = pg.freshDatabase(name);
+    pg.execute(
+        database, "INSERT INTO instance_settings (key, value) VALUES ('bootstrapped_at', 'bench')");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--runlater.database-url=" + pg.jdbcUrl(database),
+                "--runlater.data-dir=" + dataDir.resolve(database),
+                "--runlater.engine.allow-private-targets=127.0.0.0/8",
+                "--runlater.secret-key=" + SecretBox.generateKey(),
+                "--logging.level.root=WARN",
+                "--logging.register-shutdown-hook=false"));
+    args.addAll(List.of(extra));
+    ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(RunlaterApplication.class).run(args.toArray(String[]::new));
+    try {
+      UUID org =
+          context
+              .getBean(Organizations.class)
+              .create("Bench", "bench-" + database.replace('_', '-'), Tier.PRO)
+              .id();
+      return new BenchServer(pg, database, context, org);
+    } catch (RuntimeException e) {
+      context.close();
+      pg.drop(database);
+      throw e;
+    }
+  }
+
+  String database() {
+    return database;
+  }
+
+  ConfigurableApplicationContext context() {
+    return context;
+  }
+
+  UUID organizationId() {
+    return organizationId;
+  }
+
+  /** The base URI of the server's HTTP port, e.g. {@code http://127.0.0.1:41234}. */
+  URI base() {
+    int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** A new API key of the organization, through the server's own service. */
+  String apiKey() {
+    return context.getBean(ApiKeys.class).create(organizationId, "bench", null).token();
+  }
+
+  @Override
+  public void close() throws Exception {
+    context.close();
+    pg.drop(database);
+  }
+}

@@ -1,0 +1,389 @@
+package eu.runlater.bench;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Queues through the public API, on the real server started in this JVM (engine at the server's
+ * defaults: 100 workers, a pool of 20 connections) with an organization on the Pro tier:
+ *
+ * <ul>
+ *   <li><b>push</b>: {@code concurrency} virtual threads each POSTing one message at a time to a
+ *       paused queue ({@code POST /api/v1/queues/{name}/messages}); a 201 means the message is
+ *       committed. The queue is paused so that only the push is measured.
+ *   <li><b>bulk</b>: a few threads POSTing batches of 1,000 ({@code POST /api/v1/messages/batch})
+ *       to a paused queue.
+ *   <li><b>end to end</b>: {@code n} messages pushed in batches to a paused queue with parallelism
+ *       100, then the queue resumed: deliveries per second from the resume to the last one the sink
+ *       answered, every message's release, claim, HTTP delivery, outcome and next release included.
+ *   <li><b>delayed lateness</b>: messages pushed with {@code "delay": "1s"} at a fixed rate (half
+ *       the end-to-end rate just measured) into a queue with room to spare; lateness is an
+ *       attempt's start minus the message's not_before, read from the execution history.
+ * </ul>
+ */
+final class QueueBench {
+  private static final int BATCH = 1_000;
+  private static final int BULK_THREADS = 4;
+  private static final String BODY = new String(Payload.BODY, StandardCharsets.UTF_8);
+
+  private final BenchPostgres pg;
+  private final Sink sink;
+  private final CpuMeter cpu;
+  private final Path dataDir;
+  private final int concurrency;
+
+  QueueBench(BenchPostgres pg, Sink sink, CpuMeter cpu, Path dataDir, int concurrency) {
+    this.pg = pg;
+    this.sink = sink;
+    this.cpu = cpu;
+    this.dataDir = dataDir;
+    this.concurrency = concurrency;
+  }
+
+  /** A rate of accepted requests or messages, and the latency of the requests. */
+  record Rate(double perSecond, Stats.Percentiles latency, long errors, CpuMeter.Usage cpu)
+      implements Measured {}
+
+  /** A drain through one queue. */
+  record Drain(double perSecond, long delivered, long sinkRequests, CpuMeter.Usage cpu)
+      implements Measured {
+    long duplicates() {
+      return sinkRequests - delivered;
+    }
+  }
+
+  /** Lateness of delayed messages at an offered rate. */
+  record Lateness(double offered, Stats.Percentiles lateness, long missing, CpuMeter.Usage cpu)
+      implements Measured {}
+
+  /** One server for the phases of a run; its client speaks HTTP/1.1 like most callers do. */
+  final class Session implements AutoCloseable {
+    final BenchServer server;
+    final String key;
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final Connection monitor;
+    final byte[] message;
+
+    Session(String name) throws Exception {
+      server = BenchServer.start(pg, dataDir, name, "--runlater.quotas.enforce=false");
+      key = server.apiKey();
+      monitor = pg.connect(server.database());
+      message =
+          """
+          {"url":"%s","body":%s}"""
+              .formatted(sink.uri(), BODY)
+              .getBytes(StandardCharsets.UTF_8);
+    }
+
+    HttpRequest.Builder request(String path) {
+      return HttpRequest.newBuilder(server.base().resolve(path))
+          .timeout(Duration.ofSeconds(60))
+          .header("Authorization", "Bearer " + key)
+          .header("Content-Type", "application/json");
+    }
+
+    int send(HttpRequest request) {
+      try {
+        return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      } catch (Exception e) {
+        return -1;
+      }
+    }
+
+    void queue(String name, String settings) {
+      int status =
+          send(
+              request("/api/v1/queues/" + name)
+                  .PUT(HttpRequest.BodyPublishers.ofString(settings))
+                  .build());
+      if (status != 200 && status != 201) {
+        throw new IllegalStateException("PUT /api/v1/queues/" + name + " answered " + status);
+      }
+    }
+
+    /** A batch request of {@code size} messages to {@code queue}. */
+    HttpRequest batch(String queue, int size) {
+      String item =
+          """
+          {"queue":"%s","url":"%s","body":%s}"""
+              .formatted(queue, sink.uri(), BODY);
+      StringBuilder body = new StringBuilder(size * (item.length() + 1) + 20);
+      body.append("{\"messages\":[");
+      for (int i = 0; i < size; i++) {
+        body.append(i == 0 ? "" : ",").append(item);
+      }
+      body.append("]}");
+      return request("/api/v1/messages/batch")
+          .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+          .build();
+    }
+
+    @Override
+    public void close() throws Exception {
+      client.close();
+      monitor.close();
+      server.close();
+    }
+  }
+
+  Session session(String name) throws Exception {
+    return new Session(name);
+  }
+
+  /** Single pushes by {@code concurrency} threads to a paused queue. */
+  Rate push(Session s, Duration warmup, Duration measure) throws Exception {
+    s.queue("push", "{\"paused\": true}");
+    HttpRequest request =
+        s.request("/api/v1/queues/push/messages")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(s.message))
+            .build();
+    return drive(concurrency, warmup, measure, () -> s.send(request) == 201 ? 1 : -1);
+  }
+
+  /** Batches of 1,000 by {@value #BULK_THREADS} threads to a paused queue; messages per second. */
+  Rate bulk(Session s, Duration warmup, Duration measure) throws Exception {
+    s.queue("bulk", "{\"paused\": true}");
+    HttpRequest request = s.batch("bulk", BATCH);
+    return drive(
+        BULK_THREADS,
+        warmup,
+        measure,
+        () -> {
+          int status = s.send(request);
+          return status == 201 ? BATCH : -1;
+        });
+  }
+
+  /** {@code n} messages through one queue with parallelism 100. */
+  Drain endToEnd(Session s, int n) throws Exception {
+    s.queue("e2e", "{\"parallelism\": 100, \"paused\": true}");
+    HttpRequest batch = s.batch("e2e", BATCH);
+    for (int pushed = 0; pushed < n; pushed += BATCH) {
+      int status = s.send(batch);
+      if (status != 201) {
+        throw new IllegalStateException("POST /api/v1/messages/batch answered " + status);
+      }
+    }
+    long sinkStart = sink.count();
+    CpuMeter.Sample before = cpu.sample();
+    long start = System.nanoTime();
+    s.queue("e2e", "{\"parallelism\": 100, \"paused\": false}");
+    long target = sinkStart + (long) n / BATCH * BATCH;
+    long deadline = start + Duration.ofMinutes(10).toNanos();
+    while (sink.count() < target && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    CpuMeter.Sample after = cpu.sample();
+    long delivered = awaitDelivered(s.monitor, "e2e", (long) n / BATCH * BATCH);
+    return new Drain(
+        delivered / seconds, delivered, sink.count() - sinkStart, CpuMeter.between(before, after));
+  }
+
+  /** Pushes with a one-second delay at {@code rate} per second for {@code feed}. */
+  Lateness delayed(Session s, double rate, Duration feed, Duration warmup) throws Exception {
+    s.queue("delayed", "{\"parallelism\": 1000}");
+    HttpRequest request =
+        s.request("/api/v1/queues/delayed/messages")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    """
+                    {"url":"%s","body":%s,"delay":"1s"}"""
+                        .formatted(sink.uri(), BODY)))
+            .build();
+    long total = (long) (rate * (warmup.plus(feed).toNanos() / 1e9));
+    long measuredFrom = (long) (rate * (warmup.toNanos() / 1e9));
+    AtomicLong next = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    Instant[] windowStart = new Instant[1];
+    long start = System.nanoTime();
+    CpuMeter.Sample[] before = new CpuMeter.Sample[1];
+    // Open loop: message i is pushed at start + i / rate, whatever the answers' latency.
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < concurrency; t++) {
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    for (long i; (i = next.getAndIncrement()) < total; ) {
+                      long due = start + (long) (i * 1e9 / rate);
+                      long wait = due - System.nanoTime();
+                      if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                      }
+                      if (i == measuredFrom) {
+                        windowStart[0] = Instant.now();
+                        before[0] = cpu.sample();
+                      }
+                      if (s.send(request) != 201) {
+                        errors.incrementAndGet();
+                      }
+                    }
+                  }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    CpuMeter.Sample after = cpu.sample();
+    if (errors.get() > 0) {
+      System.out.println("  WARNING: " + errors.get() + " delayed pushes were not accepted");
+    }
+    long expected = total - measuredFrom - errors.get();
+    Instant from = windowStart[0].plusSeconds(1);
+    long got = awaitAttempts(s.monitor, "delayed", from, expected);
+    double[] lateness =
+        doubles(
+            s.monitor,
+            """
+            SELECT extract(epoch FROM e.started_at - e.scheduled_for) * 1000
+            FROM executions e JOIN messages m ON m.id = e.source_id
+            JOIN queues q ON q.id = m.queue_id
+            WHERE q.name = 'delayed' AND e.source_kind = 'message' AND e.scheduled_for >= ?
+              AND e.started_at IS NOT NULL
+            """,
+            from);
+    return new Lateness(
+        (total - measuredFrom) / (feed.toNanos() / 1e9),
+        Stats.Percentiles.of(lateness),
+        expected - got,
+        CpuMeter.between(before[0], after));
+  }
+
+  @FunctionalInterface
+  private interface Call {
+    /** Items accepted by one call, or a negative number when it failed. */
+    int call();
+  }
+
+  private Rate drive(int threads, Duration warmup, Duration measure, Call call)
+      throws InterruptedException {
+    long measureFrom = System.nanoTime() + warmup.toNanos();
+    long end = measureFrom + measure.toNanos();
+    LongAdder accepted = new LongAdder();
+    LongAdder errors = new LongAdder();
+    List<double[]> latencies = new ArrayList<>();
+    List<Thread> workers = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      int slot = i;
+      latencies.add(new double[0]);
+      workers.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    double[] mine = new double[50_000];
+                    int n = 0;
+                    long start;
+                    while ((start = System.nanoTime()) < end) {
+                      int items = call.call();
+                      if (start < measureFrom) {
+                        continue;
+                      }
+                      if (items < 0) {
+                        errors.increment();
+                        continue;
+                      }
+                      accepted.add(items);
+                      if (n < mine.length) {
+                        mine[n++] = (System.nanoTime() - start) / 1e6;
+                      }
+                    }
+                    latencies.set(slot, Arrays.copyOf(mine, n));
+                  }));
+    }
+    Thread.sleep(warmup);
+    CpuMeter.Sample before = cpu.sample();
+    for (Thread t : workers) {
+      t.join();
+    }
+    CpuMeter.Sample after = cpu.sample();
+    if (errors.sum() > 0) {
+      System.out.println("  WARNING: " + errors.sum() + " calls failed");
+    }
+    double[] all = latencies.stream().flatMapToDouble(Arrays::stream).toArray();
+    return new Rate(
+        accepted.sum() / (measure.toNanos() / 1e9),
+        Stats.Percentiles.of(all),
+        errors.sum(),
+        CpuMeter.between(before, after));
+  }
+
+  /** Waits (up to a minute) until {@code n} messages of the queue are delivered; how many are. */
+  private static long awaitDelivered(Connection c, String queue, long n)
+      throws SQLException, InterruptedException {
+    String sql =
+        "SELECT count(*) FROM messages m JOIN queues q ON q.id = m.queue_id"
+            + " WHERE q.name = ? AND m.state = 'delivered'";
+    return awaitCount(c, sql, n, ps -> ps.setString(1, queue));
+  }
+
+  private static long awaitAttempts(Connection c, String queue, Instant from, long n)
+      throws SQLException, InterruptedException {
+    String sql =
+        "SELECT count(*) FROM executions e JOIN messages m ON m.id = e.source_id"
+            + " JOIN queues q ON q.id = m.queue_id WHERE q.name = ? AND e.source_kind = 'message'"
+            + " AND e.scheduled_for >= ?";
+    return awaitCount(
+        c,
+        sql,
+        n,
+        ps -> {
+          ps.setString(1, queue);
+          ps.setObject(2, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+        });
+  }
+
+  @FunctionalInterface
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  private static long awaitCount(Connection c, String sql, long n, Binder binder)
+      throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    long count;
+    do {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        binder.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          count = rs.getLong(1);
+        }
+      }
+      if (count >= n) {
+        return count;
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    System.out.printf("  WARNING: %,d of %,d expected rows after a minute%n", count, n);
+    return count;
+  }
+
+  private static double[] doubles(Connection c, String sql, Instant from) throws SQLException {
+    List<Double> values = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          values.add(rs.getDouble(1));
+        }
+      }
+    }
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+}
