@@ -7,6 +7,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * A message as {@code POST /api/v1/queues/{name}/messages} accepts it.
  *
+ * @param queue in a batch: the queue (default {@code default}); in a push to {@code
+ *     /queues/{name}/messages} leave it out (the path names the queue)
  * @param body a string is sent as-is; any other JSON value is sent as JSON
  * @param delay wait this long first ({@code 90s}, {@code 15m}, ISO-8601); at most one year
  * @param notBefore instead of {@code delay}: not before this RFC 3339 instant
@@ -19,6 +21,7 @@ import tools.jackson.databind.JsonNode;
  * @param orderingKey messages with the same key are delivered one at a time, in push order
  */
 public record MessageInput(
+    String queue,
     String url,
     String method,
     LinkedHashMap<String, String> headers,
@@ -33,4 +36,26 @@ public record MessageInput(
     String failureCallbackUrl,
     String dedupId,
     Boolean contentBasedDedup,
-    String orderingKey) {}
+    String orderingKey) {
+
+  /** The same message sent to {@code url} with {@code headers} and {@code timeoutMs}. */
+  MessageInput to(String url, LinkedHashMap<String, String> headers, Integer timeoutMs) {
+    return new MessageInput(
+        queue,
+        url,
+        method,
+        headers,
+        secretHeaders,
+        body,
+        secretBody,
+        timeoutMs,
+        retries,
+        delay,
+        notBefore,
+        callbackUrl,
+        failureCallbackUrl,
+        dedupId,
+        contentBasedDedup,
+        orderingKey);
+  }
+}

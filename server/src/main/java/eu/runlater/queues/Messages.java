@@ -2,21 +2,12 @@ package eu.runlater.queues;
 
 import static eu.runlater.queues.QueuesQueries.*;
 
-import eu.runlater.engine.HeaderCodec;
-import eu.runlater.engine.Ids;
-import eu.runlater.engine.TaskRequest;
 import eu.runlater.engine.Tasks;
-import eu.runlater.engine.crypto.SecretBox;
 import eu.runlater.engine.db.SqlTime;
-import eu.runlater.engine.http.Header;
 import eu.runlater.platform.database.TransactionalConnection;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;
-import eu.runlater.platform.requests.SealedRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,10 +15,14 @@ import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -39,12 +34,14 @@ public class Messages {
   static final Duration MAX_DELAY = Duration.ofDays(365);
   static final Duration DEDUP_WINDOW = Duration.ofHours(24);
   static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);
+  static final int MAX_BATCH = 1_000;
+  static final String DEFAULT_QUEUE = "default";
   private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]{1,128}");
 
   private final JdbcClient jdbc;
   private final Queues queues;
   private final RequestRules rules;
-  private final SecretBox secrets;
+  private final MessageStore store;
   private final InstantSource clock;
   private final Tasks tasks;
   private final TransactionalConnection connection;
@@ -53,14 +50,14 @@ public class Messages {
       JdbcClient jdbc,
       Queues queues,
       RequestRules rules,
-      SecretBox secrets,
+      MessageStore store,
       InstantSource clock,
       Tasks tasks,
       TransactionalConnection connection) {
     this.jdbc = jdbc;
     this.queues = queues;
     this.rules = rules;
-    this.secrets = secrets;
+    this.store = store;
     this.clock = clock;
     this.tasks = tasks;
     this.connection = connection;
@@ -75,14 +72,28 @@ public class Messages {
       String failureCallbackUrl,
       String dedupId,
       boolean contentBasedDedup,
-      String orderingKey) {}
+      String orderingKey) {
+    Draft withDedupId(String id) {
+      return new Draft(
+          request,
+          retries,
+          notBefore,
+          callbackUrl,
+          failureCallbackUrl,
+          id,
+          contentBasedDedup,
+          orderingKey);
+    }
+  }
 
   /** What a push did: a new message, or the one a dedup id already names. */
   public record Pushed(UUID messageId, String queue, boolean deduplicated, Instant notBefore) {}
 
-  /** Checks a message; every problem is reported at once, and nothing is stored. */
-  Draft validate(MessageInput in, Instant now) {
-    List<FieldError> errors = new ArrayList<>();
+  /**
+   * Checks a message, adding every problem to {@code errors} (named as in {@link MessageInput});
+   * returns null when it added any.
+   */
+  Draft validate(MessageInput in, Instant now, List<FieldError> errors) {
     RequestRules.Draft request =
         rules.request(
             in.url(),
@@ -93,6 +104,16 @@ public class Messages {
             in.secretBody(),
             in.timeoutMs(),
             errors);
+    return withOptions(request, in, now, errors);
+  }
+
+  /**
+   * Adds a message's delivery options (retries, delay, callbacks, dedup, ordering) to a checked
+   * request; only those fields of {@code in} are read. Returns null when anything was invalid.
+   */
+  Draft withOptions(
+      RequestRules.Draft request, MessageInput in, Instant now, List<FieldError> errors) {
+    int before = errors.size();
     if (in.retries() != null) {
       RequestRules.retries(in.retries(), 0, errors);
     }
@@ -115,8 +136,8 @@ public class Messages {
     if (in.orderingKey() != null) {
       checkToken("ordering_key", in.orderingKey(), errors);
     }
-    if (!errors.isEmpty()) {
-      throw ApiProblem.invalid(errors);
+    if (request == null || errors.size() > before) {
+      return null;
     }
     return new Draft(
         request,
@@ -176,101 +197,116 @@ public class Messages {
   @Transactional
   public Pushed push(UUID organizationId, String queueName, MessageInput input) {
     Queues.checkName(queueName);
+    if (input.queue() != null && !input.queue().equals(queueName)) {
+      throw ApiProblem.invalid(
+          "queue", "names another queue than the path; leave it out (the path names the queue)");
+    }
     Instant now = clock.instant();
-    Optional<Queue> existing = queues.find(organizationId, queueName);
-    MessageInput withDefaults =
-        input.timeoutMs() != null
-            ? input
-            : withTimeout(input, existing.map(Queue::timeoutMs).orElse(Queue.DEFAULT_TIMEOUT_MS));
-    Draft draft = validate(withDefaults, now);
-    Queue queue = existing.orElseGet(() -> queues.getOrCreate(organizationId, queueName));
-    UUID id = Ids.v7(now);
-
-    String dedupKey =
-        draft.dedupId() != null
-            ? draft.dedupId()
-            : draft.contentBasedDedup() ? contentKey(draft.request()) : null;
-    if (dedupKey != null) {
-      Optional<UUID> claimed =
-          jdbc.sql(DEDUP_CLAIM)
-              .param("queue_id", queue.id())
-              .param("dedup_id", dedupKey)
-              .param("message_id", id)
-              .param("expires_at", SqlTime.ts(now.plus(DEDUP_WINDOW)))
-              .param("now", SqlTime.ts(now))
-              .query((rs, n) -> rs.getObject(1, UUID.class))
-              .optional();
-      if (claimed.isEmpty()) {
-        UUID holder =
-            jdbc.sql(DEDUP_HOLDER)
-                .param("queue_id", queue.id())
-                .param("dedup_id", dedupKey)
-                .query((rs, n) -> rs.getObject(1, UUID.class))
-                .single();
-        return new Pushed(holder, queue.name(), true, null);
-      }
-    }
-
-    SealedRequest sealed = SealedRequest.of(secrets, draft.request());
-    TaskRequest r = sealed.request();
-    jdbc.sql(MESSAGE_INSERT)
-        .param("id", id)
-        .param("organization_id", organizationId)
-        .param("queue_id", queue.id())
-        .param("url", r.url())
-        .param("method", r.method())
-        .param("headers", HeaderCodec.toJson(r.headers()))
-        .param("sealed_headers", r.sealedHeaders())
-        .param("secret_header_names", sealed.secretHeaderNames().toArray(String[]::new))
-        .param("body", r.body())
-        .param("body_sealed", r.bodySealed())
-        .param("timeout_ms", r.timeoutMs())
-        .param("retries", draft.retries() == null ? queue.retries() : draft.retries())
-        .param("not_before", SqlTime.ts(draft.notBefore()))
-        .param("ordering_key", draft.orderingKey())
-        .param("dedup_id", dedupKey)
-        .param("callback_url", draft.callbackUrl())
-        .param("failure_callback_url", draft.failureCallbackUrl())
-        .param("now", SqlTime.ts(now))
-        .update();
-    queues.releaseAfterCommit(queue.id(), draft.notBefore());
-    return new Pushed(id, queue.name(), false, draft.notBefore());
+    return pushAll(
+            organizationId,
+            List.of(
+                new Pending(
+                    queueName,
+                    (timeout, errors) -> validate(withTimeout(input, timeout), now, errors))),
+            i -> "",
+            now)
+        .getFirst();
   }
 
-  private static MessageInput withTimeout(MessageInput in, int timeoutMs) {
-    return new MessageInput(
-        in.url(),
-        in.method(),
-        in.headers(),
-        in.secretHeaders(),
-        in.body(),
-        in.secretBody(),
-        timeoutMs,
-        in.retries(),
-        in.delay(),
-        in.notBefore(),
-        in.callbackUrl(),
-        in.failureCallbackUrl(),
-        in.dedupId(),
-        in.contentBasedDedup(),
-        in.orderingKey());
+  /**
+   * Pushes up to {@link #MAX_BATCH} messages, all or none: every invalid one is reported by index
+   * ({@code messages[3].url}) and then nothing is stored. A message without a queue goes to {@code
+   * default}.
+   */
+  @Transactional
+  public List<Pushed> pushBatch(UUID organizationId, List<MessageInput> inputs) {
+    if (inputs == null || inputs.isEmpty() || inputs.size() > MAX_BATCH) {
+      throw ApiProblem.invalid(
+          "messages",
+          "must hold 1 to "
+              + MAX_BATCH
+              + " messages"
+              + (inputs == null ? "" : " (it holds " + inputs.size() + ")"));
+    }
+    Instant now = clock.instant();
+    List<Pending> pending = new ArrayList<>(inputs.size());
+    for (MessageInput in : inputs) {
+      if (in == null) {
+        pending.add(
+            new Pending(
+                DEFAULT_QUEUE,
+                (t, errors) -> {
+                  errors.add(new FieldError("", "must be a message object"));
+                  return null;
+                }));
+        continue;
+      }
+      String queue = in.queue() == null ? DEFAULT_QUEUE : in.queue();
+      pending.add(new Pending(queue, (t, errors) -> validate(withTimeout(in, t), now, errors)));
+    }
+    return pushAll(organizationId, pending, i -> "messages[" + i + "].", now);
   }
 
-  /** SHA-256 over what is sent: method, URL, headers and body. */
-  static String contentKey(RequestRules.Draft request) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update((request.method() + "\n" + request.url() + "\n").getBytes(StandardCharsets.UTF_8));
-      for (Header h : request.headers()) {
-        sha.update((h.name() + ":" + h.value() + "\n").getBytes(StandardCharsets.UTF_8));
+  /**
+   * One message to push: its queue, and its check, which gets the queue's timeout (for a message
+   * that gives none) and adds its problems to the list.
+   */
+  public record Pending(String queue, BiFunction<Integer, List<FieldError>, Draft> check) {}
+
+  /**
+   * Checks every message first (each problem named under {@code prefix(i)}), then stores them all
+   * in the caller's transaction, creating missing queues once and releasing each queue once after
+   * commit.
+   */
+  @Transactional
+  public List<Pushed> pushAll(
+      UUID organizationId, List<Pending> pending, IntFunction<String> prefix, Instant now) {
+    Set<String> names = new HashSet<>();
+    for (Pending p : pending) {
+      if (p.queue() != null && Queues.NAME.matcher(p.queue()).matches()) {
+        names.add(p.queue());
       }
-      if (request.body() != null) {
-        sha.update(request.body());
-      }
-      return "sha256:" + HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
+    Map<String, Queue> existing = store.find(organizationId, names);
+    List<FieldError> errors = new ArrayList<>();
+    List<Draft> drafts = new ArrayList<>(pending.size());
+    for (int i = 0; i < pending.size(); i++) {
+      Pending p = pending.get(i);
+      List<FieldError> own = new ArrayList<>();
+      if (!names.contains(p.queue())) {
+        own.add(
+            new FieldError(
+                "queue",
+                "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or"
+                    + " digit"));
+      }
+      Queue queue = existing.get(p.queue());
+      Draft draft =
+          p.check().apply(queue == null ? Queue.DEFAULT_TIMEOUT_MS : queue.timeoutMs(), own);
+      for (FieldError e : own) {
+        String field = prefix.apply(i) + e.field();
+        if (field.endsWith(".")) {
+          field = field.substring(0, field.length() - 1); // the item itself
+        }
+        errors.add(new FieldError(field, e.message()));
+      }
+      drafts.add(draft);
+    }
+    if (!errors.isEmpty()) {
+      throw ApiProblem.invalid(errors);
+    }
+    Map<String, Queue> queues =
+        existing.size() == names.size() ? existing : store.findOrCreate(organizationId, names, now);
+    List<MessageStore.Item> items = new ArrayList<>(pending.size());
+    for (int i = 0; i < pending.size(); i++) {
+      items.add(new MessageStore.Item(queues.get(pending.get(i).queue()), drafts.get(i)));
+    }
+    return store.store(organizationId, items, now);
+  }
+
+  /** The input with the queue's timeout when it gives none. */
+  static MessageInput withTimeout(MessageInput in, int timeoutMs) {
+    return in.timeoutMs() != null ? in : in.to(in.url(), in.headers(), timeoutMs);
   }
 
   public Message get(UUID organizationId, UUID id) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -42,6 +43,35 @@ class MessagesApi {
     this.deadLetters = deadLetters;
     this.executions = executions;
     this.secrets = secrets;
+  }
+
+  /**
+   * @param messages 1 to 1,000 messages, each as a push takes it plus {@code queue} (default {@code
+   *     default})
+   */
+  record BatchRequest(List<MessageInput> messages) {}
+
+  /**
+   * @param messages one answer per message, in the order given
+   */
+  record BatchResponse(List<Messages.Pushed> messages) {}
+
+  @PostMapping("/api/v1/messages/batch")
+  @Operation(
+      summary = "Push up to 1,000 messages at once, all or none",
+      description =
+          "Each item is a push body plus queue (default 'default'; missing queues are created"
+              + " with the defaults). Every item is checked first: any invalid one is a 422 whose"
+              + " errors name it by index (messages[3].url) and nothing is enqueued. 201 with one"
+              + " answer per item in order; 200 when every item was deduplicated (dedup applies"
+              + " against earlier messages and within the batch). Honours Idempotency-Key.")
+  ResponseEntity<BatchResponse> pushBatch(
+      @AuthenticationPrincipal ApiPrincipal caller, @RequestBody BatchRequest request) {
+    List<Messages.Pushed> pushed = messages.pushBatch(caller.organizationId(), request.messages());
+    BatchResponse body = new BatchResponse(pushed);
+    return pushed.stream().allMatch(Messages.Pushed::deduplicated)
+        ? ResponseEntity.ok(body)
+        : ResponseEntity.status(HttpStatus.CREATED).body(body);
   }
 
   @GetMapping("/api/v1/messages/{id}")

@@ -164,19 +164,6 @@ final class QueuesQueries {
               :failure_callback_url, :now)
       """;
 
-  static final String DEDUP_CLAIM =
-      """
-      INSERT INTO message_dedup (queue_id, dedup_id, message_id, expires_at)
-      VALUES (:queue_id, :dedup_id, :message_id, :expires_at)
-      ON CONFLICT (queue_id, dedup_id) DO UPDATE
-      SET message_id = EXCLUDED.message_id, expires_at = EXCLUDED.expires_at
-      WHERE message_dedup.expires_at <= :now
-      RETURNING message_id
-      """;
-
-  static final String DEDUP_HOLDER =
-      "SELECT message_id FROM message_dedup WHERE queue_id = :queue_id AND dedup_id = :dedup_id";
-
   static final String MESSAGE_GET =
       "SELECT "
           + MESSAGE_COLUMNS

@@ -17,7 +17,7 @@ class IdempotencyConfig {
       IdempotencyStore store, TransactionTemplate tx, Problems problems, InstantSource clock) {
     var registration =
         new FilterRegistrationBean<>(new IdempotencyFilter(store, tx, problems, clock));
-    registration.addUrlPatterns("/api/*");
+    registration.addUrlPatterns("/api/*", "/q/*");
     // Spring Security's chain sits at -100; run after it.
     registration.setOrder(0);
     return registration;

@@ -38,6 +38,9 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
   static final Duration KEEP = Duration.ofHours(24);
   static final int MAX_KEY_LENGTH = 255;
   // A created API key's secret must never be stored, so its response cannot be replayed.
+  // The proxy's options travel as headers and its destination's query string is part of the
+  // request.
+  private static final String PROXY = "/q/";
   private static final Set<String> EXCLUDED = Set.of("/api/v1/api-keys");
 
   private final IdempotencyStore store;
@@ -57,7 +60,8 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
   protected boolean shouldNotFilter(HttpServletRequest request) {
     return !"POST".equals(request.getMethod())
         || request.getHeader(HEADER) == null
-        || !request.getRequestURI().startsWith("/api/")
+        || !(request.getRequestURI().startsWith("/api/")
+            || request.getRequestURI().startsWith(PROXY))
         || EXCLUDED.contains(request.getRequestURI());
   }
 
@@ -79,7 +83,7 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
       return;
     }
     byte[] body = request.getInputStream().readAllBytes();
-    byte[] hash = hash(request.getRequestURI(), body);
+    byte[] hash = hash(requestIdentity(request), body);
     ContentCachingResponseWrapper recorded = new ContentCachingResponseWrapper(response);
     Outcome outcome;
     try {
@@ -136,6 +140,34 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
   }
 
   private record Outcome(IdempotencyStore.Recorded replay) {}
+
+  /**
+   * What, beside the body, makes two requests the same: the path, and for the proxy also the query
+   * string and the {@code Runlater-*} headers (its destination and options).
+   */
+  static String requestIdentity(HttpServletRequest request) {
+    String path = request.getRequestURI();
+    if (!path.startsWith(PROXY)) {
+      return path;
+    }
+    StringBuilder identity = new StringBuilder(path).append('?');
+    if (request.getQueryString() != null) {
+      identity.append(request.getQueryString());
+    }
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (String name : java.util.Collections.list(request.getHeaderNames())) {
+      if (name.toLowerCase(java.util.Locale.ROOT).startsWith("runlater-")) {
+        names.add(name.toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    java.util.Collections.sort(names);
+    for (String name : names) {
+      identity.append('\n').append(name).append(':');
+      identity.append(String.join(",", java.util.Collections.list(request.getHeaders(name))));
+    }
+    identity.append('\n').append(request.getMethod()).append(' ').append(request.getContentType());
+    return identity.toString();
+  }
 
   static byte[] hash(String path, byte[] body) {
     try {

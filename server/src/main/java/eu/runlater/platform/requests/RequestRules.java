@@ -83,11 +83,72 @@ public class RequestRules {
       Integer timeoutMs,
       List<FieldError> errors) {
     int before = errors.size();
-    String target = url(url, errors);
     byte[] bytes = body(body, errors);
-    String verb = method(method, bytes, errors);
     boolean json = body != null && !body.isString();
-    List<Header> list = headers(headers, bytes != null, json, errors);
+    String defaultType = json ? "application/json" : "text/plain; charset=utf-8";
+    return checked(
+        url,
+        method,
+        headers,
+        secretHeaders,
+        bytes,
+        defaultType,
+        secretBody,
+        timeoutMs,
+        before,
+        errors);
+  }
+
+  /**
+   * Checks one request whose body is raw bytes, sent byte for byte (an empty body is no body).
+   * {@code contentType} goes out as {@code Content-Type} unless {@code headers} name one; a body
+   * without either is sent as {@code application/octet-stream}. Every other rule is the same as
+   * {@link #request}'s. Returns null when it added errors.
+   */
+  public Draft rawRequest(
+      String url,
+      String method,
+      Map<String, String> headers,
+      byte[] body,
+      String contentType,
+      Integer timeoutMs,
+      List<FieldError> errors) {
+    int before = errors.size();
+    byte[] bytes = body == null || body.length == 0 ? null : body;
+    if (bytes != null) {
+      checkBodySize(bytes.length, errors);
+    }
+    String type = contentType == null || contentType.isBlank() ? null : contentType.strip();
+    if (type != null && (type.indexOf('\r') >= 0 || type.indexOf('\n') >= 0)) {
+      errors.add(new FieldError("Content-Type", "must be a single line"));
+    }
+    return checked(
+        url,
+        method,
+        headers,
+        null,
+        bytes,
+        type == null ? "application/octet-stream" : type,
+        false,
+        timeoutMs,
+        before,
+        errors);
+  }
+
+  private Draft checked(
+      String url,
+      String method,
+      Map<String, String> headers,
+      List<String> secretHeaders,
+      byte[] bytes,
+      String defaultContentType,
+      Boolean secretBody,
+      Integer timeoutMs,
+      int before,
+      List<FieldError> errors) {
+    String target = url(url, errors);
+    String verb = method(method, bytes, errors);
+    List<Header> list = headers(headers, bytes == null ? null : defaultContentType, errors);
     Set<String> secret = secretHeaders(secretHeaders, list, errors);
     int timeout = timeout(timeoutMs, errors);
     if (errors.size() > before) {
@@ -166,6 +227,14 @@ public class RequestRules {
    */
   public static List<Header> headers(
       Map<String, String> given, boolean hasBody, boolean jsonBody, List<FieldError> errors) {
+    String defaultType =
+        !hasBody ? null : jsonBody ? "application/json" : "text/plain; charset=utf-8";
+    return headers(given, defaultType, errors);
+  }
+
+  /** The caller's headers, checked, plus {@code defaultContentType} (if not null) when none. */
+  public static List<Header> headers(
+      Map<String, String> given, String defaultContentType, List<FieldError> errors) {
     Map<String, String> map = given == null ? new LinkedHashMap<>() : given;
     List<Header> headers = new ArrayList<>();
     int bytes = 0;
@@ -183,9 +252,8 @@ public class RequestRules {
       errors.add(new FieldError("headers", "total at most " + MAX_HEADER_BYTES + " bytes"));
     }
     boolean hasType = headers.stream().anyMatch(h -> h.name().equalsIgnoreCase("content-type"));
-    if (hasBody && !hasType) {
-      headers.add(
-          new Header("Content-Type", jsonBody ? "application/json" : "text/plain; charset=utf-8"));
+    if (defaultContentType != null && !hasType) {
+      headers.add(new Header("Content-Type", defaultContentType));
     }
     return headers;
   }

@@ -1,6 +1,8 @@
 package eu.runlater.platform.security;
 
 import eu.runlater.platform.errors.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -9,15 +11,20 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.FirewalledRequest;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
- * Two filter chains: {@code /api/**} is stateless and authenticated by API key, with every refusal
- * answered as problem details; everything else (health, metrics, API docs) is open.
+ * Two filter chains: {@code /api/**} and the proxy's {@code /q/**} are stateless and authenticated
+ * by API key, with every refusal answered as problem details; everything else (health, metrics, API
+ * docs) is open.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
@@ -45,7 +52,7 @@ class SecurityConfig {
                   HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "This API key may not do this.");
           problems.write(response, problem);
         };
-    return http.securityMatcher("/api/**")
+    return http.securityMatcher("/api/**", "/q/**")
         .csrf(c -> c.disable())
         .httpBasic(b -> b.disable())
         .formLogin(f -> f.disable())
@@ -59,6 +66,35 @@ class SecurityConfig {
             a -> a.anyRequest().hasAuthority(ApiKeyAuthenticationFilter.API_AUTHORITY))
         .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied))
         .build();
+  }
+
+  /**
+   * The default firewall refuses {@code //} and encoded {@code %} and {@code ;} in a path; the
+   * proxy's path is a whole URL ({@code /q/https://host/a%20b;v=1}), so those pass there, and only
+   * there. Paths with {@code ..} or {@code .} segments stay refused everywhere.
+   */
+  @Bean
+  WebSecurityCustomizer proxyFirewall() {
+    StrictHttpFirewall strict = new StrictHttpFirewall();
+    StrictHttpFirewall proxy = new StrictHttpFirewall();
+    proxy.setAllowUrlEncodedDoubleSlash(true);
+    proxy.setAllowUrlEncodedPercent(true);
+    proxy.setAllowSemicolon(true);
+    HttpFirewall firewall =
+        new HttpFirewall() {
+          @Override
+          public FirewalledRequest getFirewalledRequest(HttpServletRequest request) {
+            String uri = request.getRequestURI();
+            return (uri != null && uri.startsWith("/q/") ? proxy : strict)
+                .getFirewalledRequest(request);
+          }
+
+          @Override
+          public HttpServletResponse getFirewalledResponse(HttpServletResponse response) {
+            return strict.getFirewalledResponse(response);
+          }
+        };
+    return web -> web.httpFirewall(firewall);
   }
 
   @Bean
