@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Caps request bodies at {@link #MAX_BODY_BYTES}. A declared {@code Content-Length} over the cap is
+ * Caps request bodies at {@link #MAX_BODY_BYTES}, and a bulk push's at {@link #MAX_BATCH_BYTES}
+ * (1,000 messages; each message's own body is still held to 256 KB by the request rules). A declared {@code Content-Length} over the cap is
  * refused before a byte is read; a chunked body is counted as it streams and fails the read that
  * crosses the cap, which {@link ProblemHandler} answers with 413.
  */
@@ -24,6 +25,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
   public static final long MAX_BODY_BYTES = 256 * 1024;
+  public static final long MAX_BATCH_BYTES = 10 * 1024 * 1024;
+  static final String BATCH_PATH = "/api/v1/messages/batch";
 
   private final Problems problems;
 
@@ -36,22 +39,25 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
         HttpStatus.CONTENT_TOO_LARGE,
         "payload-too-large",
         "Payload too large",
-        "The request body is larger than "
-            + limit / 1024
-            + " KB. Send a smaller body (request bodies delivered to targets are limited to"
-            + " 256 KB).");
+        limit == MAX_BATCH_BYTES
+            ? "The batch is larger than 10 MB. Split it into smaller batches."
+            : "The request body is larger than "
+                + limit / 1024
+                + " KB. Send a smaller body (request bodies delivered to targets are limited to"
+                + " 256 KB).");
   }
 
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
+    long limit = BATCH_PATH.equals(request.getRequestURI()) ? MAX_BATCH_BYTES : MAX_BODY_BYTES;
     long declared = request.getContentLengthLong();
-    if (declared > MAX_BODY_BYTES) {
-      problems.write(response, tooLarge(MAX_BODY_BYTES));
+    if (declared > limit) {
+      problems.write(response, tooLarge(limit));
       return;
     }
-    chain.doFilter(new Limited(request, MAX_BODY_BYTES), response);
+    chain.doFilter(new Limited(request, limit), response);
   }
 
   private static final class Limited extends HttpServletRequestWrapper {
