@@ -41,6 +41,8 @@ final class Completer {
   private final java.time.InstantSource clock;
   private final OutcomeHook outcomes;
   private final Tasks tasks;
+  private final HostGuard hosts;
+  private final Runnable onRecorded;
   private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
   private volatile boolean running;
   private Thread thread;
@@ -52,8 +54,12 @@ final class Completer {
       EngineMetrics metrics,
       java.time.InstantSource clock,
       OutcomeHook outcomes,
-      Tasks tasks) {
+      Tasks tasks,
+      HostGuard hosts,
+      Runnable onRecorded) {
     this.db = db;
+    this.hosts = hosts;
+    this.onRecorded = onRecorded;
     this.outcomes = outcomes;
     this.tasks = tasks;
     this.partitions = partitions;
@@ -170,6 +176,7 @@ final class Completer {
   private FlushResult write(List<Completion> terminal, List<Completion> retries)
       throws SQLException {
     Instant[] inserted = new Instant[1];
+    Instant[] hostWake = new Instant[1];
     FlushResult result =
         db.inTransaction(
             c -> {
@@ -205,6 +212,7 @@ final class Completer {
                 }
               }
               ExecutionRows.insert(c, recorded);
+              hostWake[0] = hosts.record(c, recorded, clock.instant()).wakeAt();
               List<Completion> finished = new ArrayList<>();
               for (Completion completion : recorded) {
                 if (completion.terminal()) {
@@ -220,6 +228,12 @@ final class Completer {
                   recorded.size(), terminal.size() + retries.size() - recorded.size());
             });
     tasks.committed(inserted[0]);
+    if (hostWake[0] != null) {
+      wakeups.wake(hostWake[0]);
+    }
+    if (result.accepted() > 0) {
+      onRecorded.run();
+    }
     return result;
   }
 

@@ -183,6 +183,7 @@ final class Delivery {
       retryAt = finished.plus(wait);
     }
     boolean success = ExecutionRecord.SUCCESS.equals(status);
+    Completion.HostSignal host = hostSignal(task, outcome, retryAfter, finished);
     ExecutionRecord execution =
         new ExecutionRecord(
             executionId,
@@ -198,7 +199,39 @@ final class Delivery {
             generated,
             response,
             config.nodeId());
-    return new Completion(task, execution, retryAt);
+    return new Completion(task, execution, retryAt, host);
+  }
+
+  /**
+   * A 429 or 503 with Retry-After throttles the whole host; network errors, timeouts, 408 and other
+   * 5xx count towards its circuit; any other answer shows it alive. A refused target never reached
+   * it, and an engine-internal failure is not the host's fault.
+   */
+  private static Completion.HostSignal hostSignal(
+      ClaimedTask task, HttpOutcome outcome, Duration retryAfter, Instant finished) {
+    String host = HostKey.of(task.request().url());
+    Completion.HostSignal.Kind kind =
+        switch (outcome) {
+          case HttpOutcome.Responded r
+              when (r.status() == 429 || r.status() == 503) && retryAfter != null ->
+              Completion.HostSignal.Kind.THROTTLED;
+          case HttpOutcome.Responded r when r.status() == 429 -> Completion.HostSignal.Kind.NONE;
+          case HttpOutcome.Responded r when r.status() == 408 || r.status() >= 500 ->
+              Completion.HostSignal.Kind.FAILED;
+          case HttpOutcome.Responded r -> Completion.HostSignal.Kind.ALIVE;
+          case HttpOutcome.Failed f when f.kind() == HttpOutcome.FailureKind.BLOCKED ->
+              Completion.HostSignal.Kind.NONE;
+          case HttpOutcome.Failed f when f.message().startsWith("internal error:") ->
+              Completion.HostSignal.Kind.NONE;
+          case HttpOutcome.Failed f -> Completion.HostSignal.Kind.FAILED;
+        };
+    if (host.isEmpty() || kind == Completion.HostSignal.Kind.NONE) {
+      return Completion.HostSignal.NONE;
+    }
+    return new Completion.HostSignal(
+        host,
+        kind,
+        kind == Completion.HostSignal.Kind.THROTTLED ? finished.plus(retryAfter) : null);
   }
 
   /** Headers of ours, without the signature (which depends on the body). */

@@ -41,6 +41,7 @@ public final class Engine implements AutoCloseable {
   private final Leader leader;
   private final Rescuer rescuer;
   private final Completer completer;
+  private final HostGuard hosts;
   private final Producer producer;
   private final Workers workers;
   private final WakeListener listener;
@@ -60,8 +61,19 @@ public final class Engine implements AutoCloseable {
     this.leader = new Leader(b.dedicated, config.nodeId());
     this.rescuer =
         new Rescuer(db, clock, config.nodeId(), config.maxRescues(), partitions, b.outcomes, tasks);
-    this.completer = new Completer(db, partitions, wakeups, metrics, clock, b.outcomes, tasks);
+    this.hosts = new HostGuard(db, config);
     this.producer = new Producer(db, config, clock, wakeups, metrics);
+    this.completer =
+        new Completer(
+            db,
+            partitions,
+            wakeups,
+            metrics,
+            clock,
+            b.outcomes,
+            tasks,
+            hosts,
+            producer::completionsRecorded);
     Delivery delivery =
         new Delivery(
             b.http, b.secrets, b.signing, clock, config, metrics, ThreadLocalRandom::current);
@@ -71,6 +83,8 @@ public final class Engine implements AutoCloseable {
     producer.hook(b.hook, tasks);
     metrics.gauge("runlater.workers.busy", workers::busy);
     metrics.gauge("runlater.completions.pending", completer::pending);
+    metrics.gauge("runlater.hosts.throttled", hosts::throttledHosts);
+    metrics.gauge("runlater.hosts.circuits.open", hosts::openCircuits);
   }
 
   public static Builder builder(EngineConfig config) {
@@ -201,6 +215,10 @@ public final class Engine implements AutoCloseable {
           rescued.rescued(),
           rescued.abandoned());
     }
+    HostGuard.Result guarded = hosts.runOnce(clock.instant());
+    if (guarded.wakeAt() != null) {
+      wakeups.wake(guarded.wakeAt());
+    }
     Instant now = clock.instant();
     if (Duration.between(lastPartitionPass, now).compareTo(PARTITION_INTERVAL) >= 0) {
       partitions.runOnce(now);
@@ -231,6 +249,10 @@ public final class Engine implements AutoCloseable {
 
   Workers workers() {
     return workers;
+  }
+
+  HostGuard hosts() {
+    return hosts;
   }
 
   Wakeups wakeups() {

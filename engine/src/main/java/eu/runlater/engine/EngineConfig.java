@@ -19,6 +19,14 @@ import java.util.Objects;
  * @param shutdownGrace how long a stopping node lets in-flight deliveries finish
  * @param maxRescues how many lost leases a task survives before it is abandoned as {@code lost}
  * @param userAgent the {@code User-Agent} of every delivery
+ * @param defaultOrganizationCap the most tasks of one organization running at once, cluster-wide,
+ *     for an organization without a row in {@code organization_caps} (the server writes one per
+ *     organization from its tier)
+ * @param circuitThreshold consecutive failures of one host (network errors, timeouts, 408, 5xx)
+ *     that open its circuit
+ * @param circuitOpenFor how long a circuit first stays open before one probe goes; each failed
+ *     probe doubles it
+ * @param circuitOpenMax the longest a circuit stays open between probes
  */
 public record EngineConfig(
     String nodeId,
@@ -31,7 +39,11 @@ public record EngineConfig(
     Duration retention,
     Duration shutdownGrace,
     int maxRescues,
-    String userAgent) {
+    String userAgent,
+    int defaultOrganizationCap,
+    int circuitThreshold,
+    Duration circuitOpenFor,
+    Duration circuitOpenMax) {
 
   public static final int DEFAULT_WORKERS = 100;
   public static final int DEFAULT_CLAIM_BATCH = 100;
@@ -42,6 +54,10 @@ public record EngineConfig(
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(31);
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_RESCUES = 5;
+  public static final int DEFAULT_ORGANIZATION_CAP = 1_000;
+  public static final int DEFAULT_CIRCUIT_THRESHOLD = 10;
+  public static final Duration DEFAULT_CIRCUIT_OPEN_FOR = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_CIRCUIT_OPEN_MAX = Duration.ofMinutes(10);
 
   public EngineConfig {
     Objects.requireNonNull(nodeId, "nodeId");
@@ -56,6 +72,16 @@ public record EngineConfig(
     require(!shutdownGrace.isNegative(), "shutdownGrace must not be negative");
     require(maxRescues >= 0, "maxRescues must not be negative");
     Objects.requireNonNull(userAgent, "userAgent");
+    require(
+        defaultOrganizationCap >= 1,
+        "defaultOrganizationCap must be at least 1, got " + defaultOrganizationCap);
+    require(circuitThreshold >= 1, "circuitThreshold must be at least 1, got " + circuitThreshold);
+    require(
+        circuitOpenFor.toMillis() >= 10,
+        "circuitOpenFor must be at least 10 ms: " + circuitOpenFor);
+    require(
+        circuitOpenMax.compareTo(circuitOpenFor) >= 0,
+        "circuitOpenMax must be at least circuitOpenFor, got " + circuitOpenMax);
   }
 
   /** Defaults for a node with the given id. */
@@ -80,6 +106,10 @@ public record EngineConfig(
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private int maxRescues = DEFAULT_MAX_RESCUES;
     private String userAgent = "Runlater/dev";
+    private int defaultOrganizationCap = DEFAULT_ORGANIZATION_CAP;
+    private int circuitThreshold = DEFAULT_CIRCUIT_THRESHOLD;
+    private Duration circuitOpenFor = DEFAULT_CIRCUIT_OPEN_FOR;
+    private Duration circuitOpenMax = DEFAULT_CIRCUIT_OPEN_MAX;
 
     private Builder(String nodeId) {
       this.nodeId = nodeId;
@@ -135,6 +165,26 @@ public record EngineConfig(
       return this;
     }
 
+    public Builder defaultOrganizationCap(int value) {
+      defaultOrganizationCap = value;
+      return this;
+    }
+
+    public Builder circuitThreshold(int value) {
+      circuitThreshold = value;
+      return this;
+    }
+
+    public Builder circuitOpenFor(Duration value) {
+      circuitOpenFor = value;
+      return this;
+    }
+
+    public Builder circuitOpenMax(Duration value) {
+      circuitOpenMax = value;
+      return this;
+    }
+
     public EngineConfig build() {
       return new EngineConfig(
           nodeId,
@@ -147,7 +197,11 @@ public record EngineConfig(
           retention,
           shutdownGrace,
           maxRescues,
-          userAgent);
+          userAgent,
+          defaultOrganizationCap,
+          circuitThreshold,
+          circuitOpenFor,
+          circuitOpenMax);
     }
   }
 

@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * retry, or the fallback poll interval wakes it first. Under load it keeps claiming as workers free
  * up, waiting briefly for a few to free so each claim takes a batch.
  *
+ * <p>Fair: the claim gives each organization at most the room its concurrency cap leaves and takes
+ * organizations in turns (see {@link TaskQueries#TASK_CLAIM_DUE}). When due tasks wait but all
+ * belong to organizations at their cap, it sleeps until a completion recorded on this node frees
+ * room (or the poll interval passes) instead of spinning.
+ *
  * <p>A failed pass (database unreachable) is logged and retried with backoff; the loop never dies
  * while the engine runs.
  */
@@ -41,6 +46,9 @@ final class Producer {
   private Tasks tasks;
   private volatile boolean running;
   private volatile boolean waitingForCapacity;
+  private volatile boolean waitingForRoom;
+  private final java.util.concurrent.atomic.AtomicLong recorded =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** How many rows the last claim statement took (before the hook kept some of them). */
   private int lastTaken;
@@ -74,6 +82,8 @@ final class Producer {
     Params params =
         Params.of("now", now)
             .put("limit", limit)
+            .put("window", window(limit))
+            .put("default_cap", config.defaultOrganizationCap())
             .put("margin_ms", config.leaseMargin().toMillis())
             .put("node", config.nodeId());
     List<ClaimedTask> claimed =
@@ -94,6 +104,14 @@ final class Producer {
                 });
     metrics.claimed(claimed.size());
     return claimed;
+  }
+
+  /**
+   * How many due tasks the claim looks at before applying caps and interleaving organizations:
+   * enough for a batch to mix organizations and to fill up when one has little room left.
+   */
+  static int window(int limit) {
+    return Math.max(2 * limit, 20);
   }
 
   /** The earliest due time of any ready task, or null when none waits. */
@@ -118,6 +136,17 @@ final class Producer {
     }
   }
 
+  /**
+   * Called by the completer after it recorded outcomes: running tasks left the table, so an
+   * organization at its cap may have room again.
+   */
+  void completionsRecorded() {
+    recorded.incrementAndGet();
+    if (waitingForRoom) {
+      wakeups.nudge();
+    }
+  }
+
   /** Called by workers as they finish. */
   void capacityFreed() {
     if (waitingForCapacity) {
@@ -139,6 +168,7 @@ final class Producer {
           continue;
         }
         int want = Math.min(free, config.claimBatch());
+        long recordedBefore = recorded.get();
         List<ClaimedTask> claimed = claim(want);
         for (ClaimedTask task : claimed) {
           workers.start(task);
@@ -152,6 +182,21 @@ final class Producer {
         Instant now = clock.instant();
         Instant until = now.plus(config.pollInterval());
         Instant next = nextDue();
+        if (next != null && !next.isAfter(now) && lastTaken == 0) {
+          // Due tasks wait, yet the claim took none: their organizations are at their caps (or
+          // another node is taking them). Looking again at once would spin; a completion recorded
+          // here frees room and wakes this loop, one on another node within the poll interval.
+          waitingForRoom = true;
+          try {
+            if (recorded.get() == recordedBefore) {
+              wakeups.sleepUntil(until, clock, () -> !running, config.pollInterval());
+            }
+          } finally {
+            waitingForRoom = false;
+          }
+          wakeups.working();
+          continue;
+        }
         if (next != null && next.isBefore(until)) {
           until = next;
         }

@@ -7,14 +7,24 @@ final class TaskQueries {
   /** The notification channel that carries "a task is due at <epoch ms>" between nodes. */
   static final String WAKE_CHANNEL = "runlater_tasks";
 
+  // A task for a throttled host is due no earlier than the throttle; one for a host whose circuit
+  // is open waits as 'held' (see HostGuard). Two primary-key probes of a table that holds only
+  // hosts in trouble, usually none.
   static final String TASK_INSERT =
       """
       INSERT INTO tasks (id, organization_id, source_kind, source_id, priority, run_at,
                          scheduled_for, max_attempts, url, method, headers, sealed_headers, body,
-                         body_sealed, timeout_ms, backoff_base_ms, backoff_max_ms, created_at)
-      VALUES (:id, :organization_id, :source_kind, :source_id, :priority, :run_at,
+                         body_sealed, timeout_ms, backoff_base_ms, backoff_max_ms, created_at,
+                         target_host, state)
+      VALUES (:id, :organization_id, :source_kind, :source_id, :priority,
+              greatest(:run_at::timestamptz,
+                       (SELECT h.throttled_until FROM host_states h WHERE h.host = :target_host)),
               :scheduled_for, :max_attempts, :url, :method, :headers::jsonb, :sealed_headers,
-              :body, :body_sealed, :timeout_ms, :backoff_base_ms, :backoff_max_ms, :created_at)
+              :body, :body_sealed, :timeout_ms, :backoff_base_ms, :backoff_max_ms, :created_at,
+              :target_host,
+              CASE WHEN EXISTS (SELECT 1 FROM host_states h
+                                WHERE h.host = :target_host AND h.circuit = 'open')
+                   THEN 'held' ELSE 'ready' END)
       """;
 
   static final String WAKE_NOTIFY = "SELECT pg_notify('" + WAKE_CHANNEL + "', :payload)";
@@ -29,24 +39,103 @@ final class TaskQueries {
       DELETE FROM tasks WHERE id = ANY(:ids::uuid[]) AND state = 'running' RETURNING id
       """;
 
-  // Walks the priorities in order and, for each, takes the oldest due tasks from the
-  // (priority, run_at) index. A plain ORDER BY priority, run_at with run_at <= now would wade
-  // through every future task of a higher priority before reaching a due one of a lower; one
-  // probe per priority stays cheap however many tasks wait in the future. The outer LIMIT stops
-  // pulling (and locking) once the batch is full.
+  // Fair and bounded, in one statement:
+  //  - running/room: tasks running per organization, counted from the running set (small: bounded
+  //    by all nodes' workers; the running-only lease index), against each organization's cap;
+  //  - front: the oldest due tasks, walking the priorities in order, one probe of the (priority,
+  //    run_at) index per priority (a plain ORDER BY priority, run_at with run_at <= now would wade
+  //    through every future task of a higher priority), at most :window rows, unlocked;
+  //  - behind: only when the front is full yet holds fewer than :limit tasks that caps allow
+  //    (an organization at its cap with a backlog would hide everyone else's tasks), a skip scan
+  // over the organizations with ready tasks
+  //    (tasks_ready_org_idx, one probe per organization) takes the due tasks of those with room.
+  //    The condition is an uncorrelated sub-select, so PostgreSQL evaluates it once and skips the
+  //    walk entirely in the usual case;
+  //  - picked: each organization's tasks in priority-then-due order, numbered; an organization gets
+  //    at most its room, and the batch takes turn 1 of every organization, then turn 2, … (round
+  //    robin), priority and due time breaking ties;
+  //  - due: locks the picked rows, skipping those another node holds, and re-checks 'ready'.
+  // Two nodes claiming at the same instant may each fill the same room: the cap is exact on one
+  // node and can be exceeded by one batch per concurrent claimer in a cluster.
   static final String TASK_CLAIM_DUE =
       """
-      WITH due AS (
-        SELECT d.id
+      WITH RECURSIVE
+      running AS MATERIALIZED (
+        SELECT organization_id, count(*)::int AS n FROM tasks
+        WHERE state = 'running' GROUP BY organization_id
+      ),
+      room AS MATERIALIZED (
+        SELECT r.organization_id, coalesce(c.max_running, :default_cap) - r.n AS room
+        FROM running r LEFT JOIN organization_caps c USING (organization_id)
+      ),
+      capped AS MATERIALIZED (
+        SELECT coalesce(array_agg(organization_id), '{}') AS ids FROM room WHERE room <= 0
+      ),
+      front AS MATERIALIZED (
+        SELECT d.id, d.organization_id, d.priority, d.run_at
         FROM generate_series(0, 9) AS p(priority)
         CROSS JOIN LATERAL (
-          SELECT id FROM tasks
+          SELECT id, organization_id, priority, run_at FROM tasks
           WHERE state = 'ready' AND priority = p.priority AND run_at <= :now
           ORDER BY run_at, id
-          LIMIT :limit
-          FOR UPDATE SKIP LOCKED
+          LIMIT :window
         ) d
+        LIMIT :window
+      ),
+      open_front AS MATERIALIZED (
+        SELECT f.* FROM front f, capped WHERE f.organization_id <> ALL (capped.ids)
+      ),
+      orgs(organization_id) AS (
+        (SELECT organization_id FROM tasks
+         WHERE state = 'ready'
+           AND (SELECT count(*) FROM front) >= :window
+           AND (SELECT coalesce(sum(least(x.n, coalesce(r.room, oc.max_running, :default_cap))), 0)
+                FROM (SELECT organization_id, count(*) AS n FROM open_front
+                      GROUP BY organization_id) x
+                LEFT JOIN room r USING (organization_id)
+                LEFT JOIN organization_caps oc USING (organization_id)) < :limit
+         ORDER BY organization_id LIMIT 1)
+        UNION ALL
+        SELECT (SELECT t.organization_id FROM tasks t
+                WHERE t.state = 'ready' AND t.organization_id > o.organization_id
+                ORDER BY t.organization_id LIMIT 1)
+        FROM orgs o WHERE o.organization_id IS NOT NULL
+      ),
+      behind AS (
+        SELECT b.id, b.organization_id, b.priority, b.run_at
+        FROM orgs o
+        CROSS JOIN capped
+        CROSS JOIN LATERAL (
+          SELECT id, organization_id, priority, run_at FROM tasks
+          WHERE state = 'ready' AND organization_id = o.organization_id AND run_at <= :now
+          ORDER BY priority, run_at, id
+          LIMIT :limit
+        ) b
+        WHERE o.organization_id IS NOT NULL AND o.organization_id <> ALL (capped.ids)
+      ),
+      candidates AS (
+        SELECT * FROM open_front
+        UNION
+        SELECT * FROM behind
+      ),
+      ranked AS (
+        SELECT c.id, c.priority, c.run_at,
+               row_number() OVER (PARTITION BY c.organization_id
+                                  ORDER BY c.priority, c.run_at, c.id) AS turn,
+               coalesce(r.room, oc.max_running, :default_cap) AS room
+        FROM candidates c
+        LEFT JOIN room r USING (organization_id)
+        LEFT JOIN organization_caps oc USING (organization_id)
+      ),
+      picked AS (
+        SELECT id FROM ranked WHERE turn <= room
+        ORDER BY turn, priority, run_at, id
         LIMIT :limit
+      ),
+      due AS (
+        SELECT t.id FROM tasks t
+        WHERE t.id IN (SELECT id FROM picked) AND t.state = 'ready'
+        FOR UPDATE SKIP LOCKED
       )
       UPDATE tasks t
       SET state = 'running',
@@ -140,7 +229,7 @@ final class TaskQueries {
       DELETE FROM tasks
       WHERE id IN (SELECT id FROM tasks
                    WHERE organization_id = :organization_id AND source_id = :source_id
-                     AND state = 'ready'
+                     AND state <> 'running'
                    FOR UPDATE SKIP LOCKED)
       RETURNING id
       """;
@@ -152,7 +241,7 @@ final class TaskQueries {
       DELETE FROM tasks
       WHERE id IN (SELECT id FROM tasks
                    WHERE source_id = ANY(:source_ids::uuid[]) AND organization_id = :organization_id
-                     AND state = 'ready' AND (NOT :unstarted OR attempt = 0)
+                     AND state <> 'running' AND (NOT :unstarted OR attempt = 0)
                    FOR UPDATE SKIP LOCKED)
       RETURNING source_id
       """;

@@ -156,6 +156,7 @@ public final class Tasks {
         .put("scheduled_for", task.scheduledFor())
         .put("max_attempts", task.maxAttempts())
         .put("url", r.url())
+        .put("target_host", HostKey.of(r.url()))
         .put("method", r.method())
         .put("headers", HeaderCodec.toJson(r.headers()))
         .put("sealed_headers", r.sealedHeaders())

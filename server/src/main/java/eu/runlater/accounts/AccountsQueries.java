@@ -10,6 +10,12 @@ final class AccountsQueries {
       VALUES (:id, :name, :slug, :tier, :signing_secret, :now, :now)
       """;
 
+  static final String ORGANIZATION_CAP_UPSERT =
+      """
+      INSERT INTO organization_caps (organization_id, max_running) VALUES (:id, :max_running)
+      ON CONFLICT (organization_id) DO UPDATE SET max_running = excluded.max_running
+      """;
+
   static final String ORGANIZATION_GET =
       """
       SELECT id, name, slug, tier, created_at, updated_at FROM organizations WHERE id = :id

@@ -47,7 +47,19 @@ public class Organizations {
         .param("signing_secret", secrets.seal(newSigningSecret()))
         .param("now", SqlTime.ts(now))
         .update();
+    setConcurrency(id, tier);
     return get(id);
+  }
+
+  /**
+   * Keeps the engine's cap on the organization's running deliveries equal to its tier's
+   * concurrency; call wherever the tier is set or changed (a migration backfilled existing rows).
+   */
+  void setConcurrency(UUID id, Tier tier) {
+    jdbc.sql(ORGANIZATION_CAP_UPSERT)
+        .param("id", id)
+        .param("max_running", tier.limits().concurrency())
+        .update();
   }
 
   public Organization get(UUID id) {

@@ -11,23 +11,28 @@ import java.util.Locale;
  * @param minCronIntervalSeconds the shortest interval a cron schedule may have
  * @param historyDays how long executions are kept
  * @param members team members, pending invites included
+ * @param concurrency the most deliveries running at once, across all nodes (the engine's
+ *     per-organization cap, kept in {@code organization_caps})
  */
 public enum Tier {
-  FREE(5, 10_000L, 3_600, 7, 2),
-  PRO(null, 1_000_000L, 1, 30, null);
+  FREE(5, 10_000L, 3_600, 7, 2, 20),
+  PRO(null, 1_000_000L, 1, 30, null, 500);
 
   private final Integer jobs;
   private final Long requestsPerMonth;
   private final int minCronIntervalSeconds;
   private final int historyDays;
   private final Integer members;
+  private final int concurrency;
 
   Tier(
       Integer jobs,
       Long requestsPerMonth,
       int minCronIntervalSeconds,
       int historyDays,
-      Integer members) {
+      Integer members,
+      int concurrency) {
+    this.concurrency = concurrency;
     this.jobs = jobs;
     this.requestsPerMonth = requestsPerMonth;
     this.minCronIntervalSeconds = minCronIntervalSeconds;
@@ -45,7 +50,8 @@ public enum Tier {
   }
 
   public Limits limits() {
-    return new Limits(jobs, requestsPerMonth, minCronIntervalSeconds, historyDays, members);
+    return new Limits(
+        jobs, requestsPerMonth, minCronIntervalSeconds, historyDays, members, concurrency);
   }
 
   /** The limits as the API shows them. */
@@ -54,5 +60,6 @@ public enum Tier {
       Long requestsPerMonth,
       int minCronIntervalSeconds,
       int historyDays,
-      Integer members) {}
+      Integer members,
+      int concurrency) {}
 }

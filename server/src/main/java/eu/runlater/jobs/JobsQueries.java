@@ -63,7 +63,7 @@ final class JobsQueries {
       """
       DELETE FROM tasks
       WHERE id IN (SELECT id FROM tasks
-                   WHERE id = :id AND organization_id = :organization_id AND state = 'ready'
+                   WHERE id = :id AND organization_id = :organization_id AND state <> 'running'
                    FOR UPDATE SKIP LOCKED)
       RETURNING run_at, scheduled_for
       """;
@@ -111,7 +111,7 @@ final class JobsQueries {
       pt.state AS task_state, pt.run_at AS task_run_at, pt.attempt AS task_attempt,
       (SELECT min(t2.run_at) FROM tasks t2
         WHERE t2.organization_id = j.organization_id AND t2.source_id = j.id
-          AND t2.state = 'ready') AS next_run_at,
+          AND t2.state <> 'running') AS next_run_at,
       le.id AS last_id, le.status AS last_status, le.status_code AS last_status_code,
       le.started_at AS last_started_at, le.finished_at AS last_finished_at, le.final AS last_final
       """;

@@ -1,0 +1,297 @@
+package eu.runlater.engine;
+
+import static eu.runlater.engine.HostQueries.*;
+
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.db.SqlTime;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Backpressure and a circuit breaker per target host, shared by every node through {@code
+ * host_states}.
+ *
+ * <p><b>Throttle.</b> A 429 or 503 with {@code Retry-After} (capped at an hour) sets the host's
+ * {@code throttled_until}: its waiting tasks are pushed back to that instant, and tasks inserted
+ * later are due no earlier (the insert reads the row). Pushing back once is cheaper than excluding
+ * throttled hosts in every claim: the claim stays the plain index walk, and the cost falls on the
+ * rare throttle instead of the hot path. Attempts already under way are not recalled.
+ *
+ * <p><b>Circuit.</b> {@code circuitThreshold} consecutive failures (network errors, timeouts, 408,
+ * 5xx) open the host's circuit for {@code circuitOpenFor}: its waiting tasks become {@code held},
+ * out of the ready index, keeping their due time and attempts (an open circuit spends none), and
+ * tasks inserted meanwhile are held too. One held task, the probe, stays ready, due when the period
+ * ends. Its success closes the circuit and every held task goes back to ready at once; its failure
+ * opens the circuit again for twice as long, up to {@code circuitOpenMax}. Any answer from the host
+ * (not a failure) closes it as well.
+ *
+ * <p>Everything runs in the completer's transaction, after the attempts' tasks were updated, with
+ * the hosts' rows locked in name order. A batch without troubled hosts costs one primary-key read
+ * of a table that holds only hosts in trouble. The leader's pass ({@link #runOnce}) repairs what a
+ * race let through (a task inserted while a throttle or circuit was being set, a rescued task, a
+ * probe that was cancelled), and deletes rows of hosts that recovered. Consecutive failures counted
+ * by two nodes at the same instant for a host without a row may undercount by one batch.
+ */
+final class HostGuard {
+  private final Db db;
+  private final EngineConfig config;
+  private final AtomicInteger throttled = new AtomicInteger();
+  private final AtomicInteger open = new AtomicInteger();
+
+  HostGuard(Db db, EngineConfig config) {
+    this.db = db;
+    this.config = config;
+  }
+
+  /** What one batch or pass did that the producer should know: the earliest task it made due. */
+  record Result(Instant wakeAt) {
+    static final Result NONE = new Result(null);
+  }
+
+  private static final class Seen {
+    boolean alive;
+    int trailingFailures;
+    Instant throttledUntil;
+    String lastError;
+    final Set<UUID> failed = new HashSet<>();
+  }
+
+  private record Row(
+      Instant throttledUntil,
+      int failures,
+      String circuit,
+      Instant reopenAt,
+      int openCount,
+      UUID probe) {}
+
+  /** Applies the host signals of recorded attempts, in the completer's transaction. */
+  Result record(Connection c, List<Completion> recorded, Instant now) throws SQLException {
+    Map<String, Seen> hosts = new TreeMap<>();
+    for (Completion completion : recorded) {
+      Completion.HostSignal signal = completion.host();
+      if (signal.kind() == Completion.HostSignal.Kind.NONE) {
+        continue;
+      }
+      Seen seen = hosts.computeIfAbsent(signal.host(), h -> new Seen());
+      switch (signal.kind()) {
+        case ALIVE -> {
+          seen.alive = true;
+          seen.trailingFailures = 0;
+        }
+        case FAILED -> {
+          seen.trailingFailures++;
+          seen.lastError = completion.execution().error();
+          seen.failed.add(completion.task().id());
+        }
+        case THROTTLED -> {
+          if (seen.throttledUntil == null || signal.until().isAfter(seen.throttledUntil)) {
+            seen.throttledUntil = signal.until();
+          }
+        }
+        case NONE -> {}
+      }
+    }
+    if (hosts.isEmpty()) {
+      return Result.NONE;
+    }
+    Map<String, Row> rows = new HashMap<>();
+    Db.query(
+        c,
+        HOST_STATE_GET_MANY,
+        Params.of("hosts", Db.SqlArray.of("text", List.copyOf(hosts.keySet()))),
+        rs ->
+            rows.put(
+                rs.getString("host"),
+                new Row(
+                    SqlTime.instant(rs, "throttled_until"),
+                    rs.getInt("consecutive_failures"),
+                    rs.getString("circuit"),
+                    SqlTime.instant(rs, "reopen_at"),
+                    rs.getInt("open_count"),
+                    rs.getObject("probe_task_id", UUID.class))));
+    Instant wakeAt = null;
+    for (var entry : hosts.entrySet()) {
+      Instant wake = apply(c, entry.getKey(), entry.getValue(), rows.get(entry.getKey()), now);
+      if (wake != null && (wakeAt == null || wake.isBefore(wakeAt))) {
+        wakeAt = wake;
+      }
+    }
+    return new Result(wakeAt);
+  }
+
+  private Instant apply(Connection c, String host, Seen seen, Row row, Instant now)
+      throws SQLException {
+    int failures =
+        seen.alive
+            ? seen.trailingFailures
+            : (row == null ? 0 : row.failures()) + seen.trailingFailures;
+    String circuit = row == null ? "closed" : row.circuit();
+    Instant reopenAt = row == null ? null : row.reopenAt();
+    int openCount = row == null ? 0 : row.openCount();
+    UUID probe = row == null ? null : row.probe();
+    Instant openedAt = null;
+    boolean hold = false;
+    boolean release = false;
+    Instant wakeAt = null;
+
+    if (seen.throttledUntil != null) {
+      Db.update(c, TASK_PUSH_BACK_HOST, Params.of("host", host).put("until", seen.throttledUntil));
+    }
+    if ("open".equals(circuit)) {
+      if (seen.alive) {
+        circuit = "closed";
+        reopenAt = null;
+        openCount = 0;
+        probe = null;
+        release = true;
+      } else if (seen.trailingFailures > 0) {
+        if (probe != null && seen.failed.contains(probe)) {
+          openCount++;
+          reopenAt = now.plus(period(openCount));
+          openedAt = now;
+          probe = null;
+        }
+        hold = true;
+      }
+    } else if (failures >= config.circuitThreshold()) {
+      circuit = "open";
+      openCount = 1;
+      reopenAt = now.plus(period(openCount));
+      openedAt = now;
+      probe = null;
+      hold = true;
+    }
+
+    if (hold) {
+      Db.update(c, TASK_HOLD_HOST, Params.of("host", host).put("probe", probe));
+      if (probe == null) {
+        probe = designateProbe(c, host, reopenAt);
+        wakeAt = reopenAt;
+      }
+    }
+    if (release) {
+      Db.query(c, TASK_RELEASE_HOST, Params.of("host", host), rs -> null);
+      wakeAt = now;
+    }
+
+    boolean throttledLater =
+        seen.throttledUntil != null
+            || (row != null && row.throttledUntil() != null && row.throttledUntil().isAfter(now));
+    boolean healthy = "closed".equals(circuit) && failures == 0 && !throttledLater;
+    if (healthy) {
+      if (row != null) {
+        Db.update(c, HOST_STATE_DELETE, Params.of("host", host));
+      }
+    } else {
+      Db.update(
+          c,
+          HOST_STATE_UPSERT,
+          Params.of("host", host)
+              .put("throttled_until", seen.throttledUntil)
+              .put("failures", failures)
+              .put("circuit", circuit)
+              .put("opened_at", openedAt)
+              .put("reopen_at", reopenAt)
+              .put("open_count", openCount)
+              .put("probe", probe)
+              .put("last_error", seen.lastError)
+              .put("now", now));
+    }
+    return wakeAt;
+  }
+
+  private static UUID designateProbe(Connection c, String host, Instant reopenAt)
+      throws SQLException {
+    List<UUID> ids =
+        Db.query(
+            c,
+            TASK_RELEASE_PROBE,
+            Params.of("host", host).put("reopen_at", reopenAt),
+            rs -> rs.getObject(1, UUID.class));
+    return ids.isEmpty() ? null : ids.getFirst();
+  }
+
+  /** How long the circuit stays open the n-th time in a row (1 = first): doubling, capped. */
+  Duration period(int n) {
+    Duration d = config.circuitOpenFor();
+    for (int i = 1; i < n && d.compareTo(config.circuitOpenMax()) < 0; i++) {
+      d = d.multipliedBy(2);
+    }
+    return d.compareTo(config.circuitOpenMax()) > 0 ? config.circuitOpenMax() : d;
+  }
+
+  /**
+   * The leader's pass: holds stray ready tasks of open circuits and names a probe where none waits;
+   * pushes back stray tasks of throttled hosts; forgets hosts that recovered; refreshes the gauges.
+   */
+  Result runOnce(Instant now) throws SQLException {
+    return db.inTransaction(
+        c -> {
+          record Open(String host, Instant reopenAt, UUID probe) {}
+          List<Open> opens =
+              Db.query(
+                  c,
+                  HOST_STATE_OPEN_LIST,
+                  Params.of(),
+                  rs ->
+                      new Open(
+                          rs.getString("host"),
+                          SqlTime.instant(rs, "reopen_at"),
+                          rs.getObject("probe_task_id", UUID.class)));
+          Instant wakeAt = null;
+          for (Open o : opens) {
+            UUID probe = o.probe();
+            if (probe != null
+                && Db.query(c, TASK_PROBE_WAITING, Params.of("probe", probe), rs -> rs.getLong(1))
+                        .getFirst()
+                    == 0) {
+              probe = null;
+            }
+            Db.update(c, TASK_HOLD_HOST, Params.of("host", o.host()).put("probe", probe));
+            if (probe == null) {
+              probe = designateProbe(c, o.host(), o.reopenAt());
+              if (probe != null) {
+                Db.update(
+                    c,
+                    "UPDATE host_states SET probe_task_id = :probe WHERE host = :host",
+                    Params.of("probe", probe).put("host", o.host()));
+                if (wakeAt == null || o.reopenAt().isBefore(wakeAt)) {
+                  wakeAt = o.reopenAt();
+                }
+              }
+            }
+          }
+          Db.update(c, TASK_PUSH_BACK_THROTTLED, Params.of("now", now));
+          Db.update(c, HOST_STATE_DELETE_HEALTHY, Params.of("now", now));
+          Db.query(
+              c,
+              HOST_STATE_COUNTS,
+              Params.of("now", now),
+              rs -> {
+                throttled.set(rs.getInt("throttled"));
+                open.set(rs.getInt("open"));
+                return null;
+              });
+          return new Result(wakeAt);
+        });
+  }
+
+  int throttledHosts() {
+    return throttled.get();
+  }
+
+  int openCircuits() {
+    return open.get();
+  }
+}

@@ -1,0 +1,221 @@
+package eu.runlater.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.db.SqlTime;
+import eu.runlater.testing.Sink;
+import eu.runlater.testing.Sink.Reply;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backpressure and circuits per host ({@code host:port}; two sinks on two ports are two hosts),
+ * against real HTTP servers.
+ */
+class HostGuardTest {
+  final EngineFixture fixture = new EngineFixture();
+  final Sink x = Sink.start();
+  final Sink y = Sink.start();
+
+  @AfterEach
+  void close() {
+    fixture.close();
+    x.close();
+    y.close();
+  }
+
+  private NewTask task(String url, Instant runAt, int maxAttempts) {
+    NewTask t = fixture.task(url, runAt);
+    return new NewTask(
+        t.id(),
+        t.organizationId(),
+        t.sourceKind(),
+        t.sourceId(),
+        t.priority(),
+        runAt,
+        runAt,
+        maxAttempts,
+        new Backoff(20, 50),
+        t.request());
+  }
+
+  private String hostOf(Sink sink) {
+    return "127.0.0.1:" + sink.port();
+  }
+
+  private Instant hostInstant(String column, Sink sink) throws Exception {
+    List<Instant> found =
+        fixture.db.withConnection(
+            c ->
+                Db.query(
+                    c,
+                    "SELECT " + column + " FROM host_states WHERE host = :h",
+                    Params.of("h", hostOf(sink)),
+                    rs -> SqlTime.instant(rs, column)));
+    // A row may exist without the column set (failures counted, circuit still closed).
+    return found.isEmpty() ? null : found.getFirst();
+  }
+
+  @Test
+  void a_429_with_retry_after_holds_back_every_task_to_that_host_and_no_other() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    x.respond(
+        r ->
+            calls.incrementAndGet() == 1
+                ? Reply.status(429).withHeader("Retry-After", "2")
+                : Reply.status(200));
+    Engine engine = fixture.engine(fixture.config().build());
+    engine.start();
+    fixture.insert(engine, List.of(task(x.url("/first"), Instant.now(), 3)));
+    // Already waiting when the 429 comes: due in 300 ms, pushed back with the rest.
+    fixture.insert(
+        engine,
+        List.of(
+            task(x.url("/waiting"), Instant.now().plusMillis(300), 1),
+            task(x.url("/waiting"), Instant.now().plusMillis(300), 1)));
+    x.awaitCount(1, Duration.ofSeconds(5));
+    Sink.await(
+        Duration.ofSeconds(5), "the host throttled", () -> query("throttled_until", x) != null);
+    Instant until = hostInstant("throttled_until", x);
+    Instant first = x.received().getFirst().at();
+    assertThat(Duration.between(first, until))
+        .isBetween(Duration.ofSeconds(2), Duration.ofSeconds(3));
+
+    List<NewTask> later = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      later.add(task(x.url("/later"), Instant.now(), 1));
+      later.add(task(y.url("/other"), Instant.now(), 1));
+    }
+    Instant inserted = Instant.now();
+    fixture.insert(engine, later);
+    y.awaitCount(5, Duration.ofSeconds(1));
+    assertThat(y.received()).allSatisfy(r -> assertThat(r.at()).isBefore(inserted.plusSeconds(1)));
+
+    // 1 throttled + its retry + 2 waiting + 5 later.
+    x.awaitCount(9, Duration.ofSeconds(6));
+    assertThat(x.received().subList(1, 9))
+        .allSatisfy(r -> assertThat(r.at()).isAfterOrEqualTo(until));
+    System.out.println(
+        "Host X after Retry-After: 2 — first retry "
+            + Duration.between(first, x.received().get(1).at()).toMillis()
+            + " ms after the 429; host Y served within "
+            + y.received().stream()
+                .mapToLong(r -> Duration.between(inserted, r.at()).toMillis())
+                .max()
+                .orElseThrow()
+            + " ms");
+  }
+
+  private Object query(String column, Sink sink) {
+    try {
+      return hostInstant(column, sink);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void
+      a_failing_host_opens_its_circuit_probes_after_the_period_and_resumes_without_losing_attempts()
+          throws Exception {
+    AtomicBoolean healthy = new AtomicBoolean(false);
+    x.respond(r -> Reply.status(healthy.get() ? 200 : 500));
+    Engine engine =
+        fixture.engine(
+            fixture
+                .config()
+                .circuitThreshold(3)
+                .circuitOpenFor(Duration.ofSeconds(1))
+                .circuitOpenMax(Duration.ofSeconds(10))
+                .build());
+    engine.start();
+    List<NewTask> failing = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      failing.add(task(x.url("/failing"), Instant.now(), 5));
+    }
+    fixture.insert(engine, failing);
+    Sink.await(Duration.ofSeconds(5), "the circuit open", () -> query("reopen_at", x) != null);
+    Instant reopen1 = hostInstant("reopen_at", x);
+    Instant opened1 = hostInstant("opened_at", x);
+    assertThat(Duration.between(opened1, reopen1)).isEqualTo(Duration.ofSeconds(1));
+    int before = x.count();
+
+    // Tasks to the host while its circuit is open wait, held; another host is untouched.
+    List<NewTask> held = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      held.add(task(x.url("/held"), Instant.now(), 1));
+    }
+    fixture.insert(engine, held);
+    fixture.insert(engine, List.of(task(y.url("/other"), Instant.now(), 1)));
+    y.awaitCount(1, Duration.ofSeconds(1));
+    assertThat(fixture.count("SELECT count(*) FROM tasks WHERE state = 'held'"))
+        .isGreaterThanOrEqualTo(5);
+
+    // One probe when the period ends; it fails, and the circuit opens for twice as long.
+    x.awaitCount(before + 1, Duration.ofSeconds(3));
+    Instant probe1 = x.received().get(before).at();
+    assertThat(probe1).isAfterOrEqualTo(reopen1);
+    Sink.await(
+        Duration.ofSeconds(3),
+        "the circuit re-opened",
+        () -> {
+          Object r = query("reopen_at", x);
+          return r != null && ((Instant) r).isAfter(reopen1);
+        });
+    Instant reopen2 = hostInstant("reopen_at", x);
+    assertThat(Duration.between(hostInstant("opened_at", x), reopen2))
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThat(x.count()).isEqualTo(before + 1);
+
+    // The second probe succeeds: the circuit closes and everything held goes at once.
+    healthy.set(true);
+    x.awaitCount(before + 2, Duration.ofSeconds(4));
+    Instant probe2 = x.received().get(before + 1).at();
+    assertThat(probe2).isAfterOrEqualTo(reopen2);
+    Set<String> succeeded = Set.of(); // filled below from what the sink saw after the probe
+    Sink.await(
+        Duration.ofSeconds(2),
+        "every task delivered",
+        () -> {
+          try {
+            return fixture.count("SELECT count(*) FROM tasks") == 0;
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+    System.out.println(
+        "Circuit: first probe "
+            + Duration.between(reopen1, probe1).toMillis()
+            + " ms after reopen_at, second "
+            + Duration.between(reopen2, probe2).toMillis()
+            + " ms; all held delivered within "
+            + Duration.between(probe2, x.received().getLast().at()).toMillis()
+            + " ms of the successful probe");
+    // Held tasks spent no attempt waiting: each of the five went exactly once, as attempt 1.
+    List<Sink.Received> heldDeliveries =
+        x.received().stream().filter(r -> r.path().equals("/held")).toList();
+    assertThat(heldDeliveries).hasSize(5);
+    assertThat(heldDeliveries)
+        .allSatisfy(r -> assertThat(r.header("Runlater-Attempt")).isEqualTo("1"));
+    Set<UUID> ids =
+        heldDeliveries.stream()
+            .map(r -> UUID.fromString(r.header("Runlater-Task-Id")))
+            .collect(Collectors.toSet());
+    assertThat(ids).hasSize(5);
+    // Nothing lost: every task ended in success (3 failing, 5 held, 1 to the other host).
+    assertThat(fixture.count("SELECT count(*) FROM executions WHERE final AND status = 'success'"))
+        .isEqualTo(9);
+    assertThat(fixture.count("SELECT count(*) FROM host_states WHERE circuit = 'open'")).isZero();
+  }
+}
