@@ -53,6 +53,16 @@ final class Producer {
   /** How many rows the last claim statement took (before the hook kept some of them). */
   private int lastTaken;
 
+  /** The instant the last claim statement looked for due tasks at. */
+  private Instant lastClaimAt = Instant.MIN;
+
+  /**
+   * With due tasks left untaken, how soon to look again at most: completions recorded here wake the
+   * loop at once; this bounds the wait for room freed on other nodes, or for rows another node had
+   * locked at the instant of the claim.
+   */
+  private static final java.time.Duration ROOM_RECHECK = java.time.Duration.ofMillis(200);
+
   private Thread thread;
 
   Producer(
@@ -79,6 +89,7 @@ final class Producer {
    */
   List<ClaimedTask> claim(int limit) throws SQLException {
     Instant now = clock.instant();
+    lastClaimAt = now;
     Params params =
         Params.of("now", now)
             .put("limit", limit)
@@ -182,14 +193,19 @@ final class Producer {
         Instant now = clock.instant();
         Instant until = now.plus(config.pollInterval());
         Instant next = nextDue();
-        if (next != null && !next.isAfter(now) && lastTaken == 0) {
-          // Due tasks wait, yet the claim took none: their organizations are at their caps (or
-          // another node is taking them). Looking again at once would spin; a completion recorded
-          // here frees room and wakes this loop, one on another node within the poll interval.
+        if (next != null && !next.isAfter(lastClaimAt) && lastTaken == 0) {
+          // Tasks due when the claim looked, yet it took none: their organizations are at their
+          // caps (or another node had them locked). Looking again at once would spin; a
+          // completion recorded here frees room and wakes this loop at once. (Compared with the
+          // claim's own instant: a task that fell due just after it is simply claimed next.)
           waitingForRoom = true;
           try {
             if (recorded.get() == recordedBefore) {
-              wakeups.sleepUntil(until, clock, () -> !running, config.pollInterval());
+              java.time.Duration wait =
+                  config.pollInterval().compareTo(ROOM_RECHECK) < 0
+                      ? config.pollInterval()
+                      : ROOM_RECHECK;
+              wakeups.sleepUntil(now.plus(wait), clock, () -> !running, wait);
             }
           } finally {
             waitingForRoom = false;

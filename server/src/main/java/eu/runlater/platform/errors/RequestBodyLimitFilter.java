@@ -17,9 +17,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Caps request bodies at {@link #MAX_BODY_BYTES}, and a bulk push's at {@link #MAX_BATCH_BYTES}
- * (1,000 messages; each message's own body is still held to 256 KB by the request rules). A declared {@code Content-Length} over the cap is
- * refused before a byte is read; a chunked body is counted as it streams and fails the read that
- * crosses the cap, which {@link ProblemHandler} answers with 413.
+ * (1,000 messages; each message's own body is still held to 256 KB by the request rules). A
+ * declared {@code Content-Length} over the cap is refused before a byte is read; a chunked body is
+ * counted as it streams and fails the read that crosses the cap, which {@link ProblemHandler}
+ * answers with 413.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
