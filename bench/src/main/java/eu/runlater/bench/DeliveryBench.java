@@ -297,12 +297,18 @@ public final class DeliveryBench {
           measured(
               "Queue push: POST /api/v1/queues/push/messages, %d virtual threads, paused queue"
                   .formatted(options.workers),
-              () -> bench.push(s, secs(3), secs(15)));
+              () -> bench.push(s, secs(3), secs(15), run == 0 ? options.jfrApi : null));
       System.out.println("  latency " + push.latency());
       results.put(run, Q_PUSH, push.perSecond());
       results.put(run, "Queue push latency p50 (ms)", push.latency().p50());
       results.put(run, "Queue push latency p99 (ms)", push.latency().p99());
       cpu(results, run, "Queue push", push.cpu());
+      QueueBench.Rate ceiling =
+          measured(
+              "HTTP ceiling: GET /health, %d virtual threads".formatted(options.workers),
+              () -> bench.ceiling(s, secs(3), secs(15)));
+      results.put(run, "HTTP ceiling: GET /health (requests/s)", ceiling.perSecond());
+      cpu(results, run, "HTTP ceiling", ceiling.cpu());
       QueueBench.Rate bulk =
           measured(
               "Queue bulk push: POST /api/v1/messages/batch of 1,000, 4 threads, paused queue",
@@ -315,14 +321,14 @@ public final class DeliveryBench {
       QueueBench.Drain e2e =
           measured(
               "Queue end to end: %,d messages, one queue, parallelism 100".formatted(n),
-              () -> bench.endToEnd(s, n));
+              () -> bench.endToEnd(s, n, run == 0 ? options.jfr : null));
       results.put(run, Q_E2E, e2e.perSecond());
       results.put(run, "Queue e2e: duplicate deliveries", e2e.duplicates());
       cpu(results, run, "Queue e2e", e2e.cpu());
       double rate = e2e.perSecond() / 2;
       QueueBench.Lateness late =
           measured(
-              "Queue delayed messages (delay 1s) at %.0f/s (50%% of the queue e2e rate) for %d s"
+              "Queue delayed messages (delay 1s, batches every 50 ms) at %.0f/s (50%% of the queue e2e rate) for %d s"
                   .formatted(rate, options.latenessSeconds),
               () -> bench.delayed(s, rate, secs(options.latenessSeconds), secs(5)));
       System.out.println("  lateness " + late.lateness());

@@ -147,13 +147,26 @@ final class QueueBench {
   }
 
   /** Single pushes by {@code concurrency} threads to a paused queue. */
-  Rate push(Session s, Duration warmup, Duration measure) throws Exception {
+  Rate push(Session s, Duration warmup, Duration measure, Path jfr) throws Exception {
     s.queue("push", "{\"paused\": true}");
     HttpRequest request =
         s.request("/api/v1/queues/push/messages")
             .POST(HttpRequest.BodyPublishers.ofByteArray(s.message))
             .build();
-    return drive(concurrency, warmup, measure, () -> s.send(request) == 201 ? 1 : -1);
+    return drive(concurrency, warmup, measure, jfr, () -> s.send(request) == 201 ? 1 : -1);
+  }
+
+  /**
+   * The ceiling the HTTP stack sets on this machine: the same threads calling {@code GET /health}
+   * (Tomcat, the Spring filter chain and one database round trip, no transaction, no write).
+   */
+  Rate ceiling(Session s, Duration warmup, Duration measure) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(s.server.base().resolve("/health"))
+            .timeout(Duration.ofSeconds(60))
+            .GET()
+            .build();
+    return drive(concurrency, warmup, measure, null, () -> s.send(request) == 200 ? 1 : -1);
   }
 
   /** Batches of 1,000 by {@value #BULK_THREADS} threads to a paused queue; messages per second. */
@@ -164,6 +177,7 @@ final class QueueBench {
         BULK_THREADS,
         warmup,
         measure,
+        null,
         () -> {
           int status = s.send(request);
           return status == 201 ? BATCH : -1;
@@ -171,7 +185,7 @@ final class QueueBench {
   }
 
   /** {@code n} messages through one queue with parallelism 100. */
-  Drain endToEnd(Session s, int n) throws Exception {
+  Drain endToEnd(Session s, int n, Path jfr) throws Exception {
     s.queue("e2e", "{\"parallelism\": 100, \"paused\": true}");
     HttpRequest batch = s.batch("e2e", BATCH);
     for (int pushed = 0; pushed < n; pushed += BATCH) {
@@ -181,6 +195,8 @@ final class QueueBench {
       }
     }
     long sinkStart = sink.count();
+    pg.resetStatements(s.monitor);
+    jdk.jfr.Recording recording = jfr == null ? null : RunlaterBench.startRecording(jfr);
     CpuMeter.Sample before = cpu.sample();
     long start = System.nanoTime();
     s.queue("e2e", "{\"parallelism\": 100, \"paused\": false}");
@@ -191,60 +207,75 @@ final class QueueBench {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     CpuMeter.Sample after = cpu.sample();
+    if (recording != null) {
+      recording.stop();
+      recording.close();
+      System.out.println("  JFR recording written to " + jfr);
+    }
     long delivered = awaitDelivered(s.monitor, "e2e", (long) n / BATCH * BATCH);
+    pg.printStatements(s.monitor, s.server.database());
     return new Drain(
         delivered / seconds, delivered, sink.count() - sinkStart, CpuMeter.between(before, after));
   }
 
-  /** Pushes with a one-second delay at {@code rate} per second for {@code feed}. */
+  /** How often the delayed phase sends a batch. */
+  private static final Duration TICK = Duration.ofMillis(50);
+
+  /**
+   * Pushes messages with a one-second delay at {@code rate} per second for {@code feed}, as a batch
+   * every {@link #TICK} (open loop: batch k goes at start + k × tick, whatever the answers'
+   * latency), so the push costs little next to the deliveries whose lateness is measured: single
+   * HTTP pushes could not reach half the delivery rate on this machine.
+   */
   Lateness delayed(Session s, double rate, Duration feed, Duration warmup) throws Exception {
     s.queue("delayed", "{\"parallelism\": 1000}");
+    int perTick = Math.max(1, (int) Math.round(rate * TICK.toNanos() / 1e9));
+    String item =
+        """
+        {"queue":"delayed","url":"%s","body":%s,"delay":"1s"}"""
+            .formatted(sink.uri(), BODY);
+    StringBuilder body = new StringBuilder("{\"messages\":[");
+    for (int i = 0; i < perTick; i++) {
+      body.append(i == 0 ? "" : ",").append(item);
+    }
     HttpRequest request =
-        s.request("/api/v1/queues/delayed/messages")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    """
-                    {"url":"%s","body":%s,"delay":"1s"}"""
-                        .formatted(sink.uri(), BODY)))
+        s.request("/api/v1/messages/batch")
+            .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString()))
             .build();
-    long total = (long) (rate * (warmup.plus(feed).toNanos() / 1e9));
-    long measuredFrom = (long) (rate * (warmup.toNanos() / 1e9));
-    AtomicLong next = new AtomicLong();
+    long ticks = warmup.plus(feed).toNanos() / TICK.toNanos();
+    long measuredFrom = warmup.toNanos() / TICK.toNanos();
     AtomicLong errors = new AtomicLong();
     Instant[] windowStart = new Instant[1];
-    long start = System.nanoTime();
     CpuMeter.Sample[] before = new CpuMeter.Sample[1];
-    // Open loop: message i is pushed at start + i / rate, whatever the answers' latency.
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < concurrency; t++) {
-      threads.add(
+    long start = System.nanoTime();
+    List<Thread> senders = new ArrayList<>();
+    for (long k = 0; k < ticks; k++) {
+      long due = start + k * TICK.toNanos();
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+      }
+      if (k == measuredFrom) {
+        windowStart[0] = Instant.now();
+        before[0] = cpu.sample();
+      }
+      senders.add(
           Thread.ofVirtual()
               .start(
                   () -> {
-                    for (long i; (i = next.getAndIncrement()) < total; ) {
-                      long due = start + (long) (i * 1e9 / rate);
-                      long wait = due - System.nanoTime();
-                      if (wait > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                      }
-                      if (i == measuredFrom) {
-                        windowStart[0] = Instant.now();
-                        before[0] = cpu.sample();
-                      }
-                      if (s.send(request) != 201) {
-                        errors.incrementAndGet();
-                      }
+                    if (s.send(request) != 201) {
+                      errors.incrementAndGet();
                     }
                   }));
     }
-    for (Thread t : threads) {
+    for (Thread t : senders) {
       t.join();
     }
     CpuMeter.Sample after = cpu.sample();
     if (errors.get() > 0) {
-      System.out.println("  WARNING: " + errors.get() + " delayed pushes were not accepted");
+      System.out.println("  WARNING: " + errors.get() + " delayed batches were not accepted");
     }
-    long expected = total - measuredFrom - errors.get();
+    long expected = (ticks - measuredFrom - errors.get()) * perTick;
     Instant from = windowStart[0].plusSeconds(1);
     long got = awaitAttempts(s.monitor, "delayed", from, expected);
     double[] lateness =
@@ -259,7 +290,7 @@ final class QueueBench {
             """,
             from);
     return new Lateness(
-        (total - measuredFrom) / (feed.toNanos() / 1e9),
+        (double) (ticks - measuredFrom) * perTick / (feed.toNanos() / 1e9),
         Stats.Percentiles.of(lateness),
         expected - got,
         CpuMeter.between(before[0], after));
@@ -271,8 +302,9 @@ final class QueueBench {
     int call();
   }
 
-  private Rate drive(int threads, Duration warmup, Duration measure, Call call)
-      throws InterruptedException {
+  /** With {@code jfr}, the measured window is recorded there. */
+  private Rate drive(int threads, Duration warmup, Duration measure, Path jfr, Call call)
+      throws Exception {
     long measureFrom = System.nanoTime() + warmup.toNanos();
     long end = measureFrom + measure.toNanos();
     LongAdder accepted = new LongAdder();
@@ -307,11 +339,17 @@ final class QueueBench {
                   }));
     }
     Thread.sleep(warmup);
+    jdk.jfr.Recording recording = jfr == null ? null : RunlaterBench.startRecording(jfr);
     CpuMeter.Sample before = cpu.sample();
     for (Thread t : workers) {
       t.join();
     }
     CpuMeter.Sample after = cpu.sample();
+    if (recording != null) {
+      recording.stop();
+      recording.close();
+      System.out.println("  JFR recording written to " + jfr);
+    }
     if (errors.sum() > 0) {
       System.out.println("  WARNING: " + errors.sum() + " calls failed");
     }

@@ -284,7 +284,9 @@ public class Queues {
           @Override
           public void afterCommit() {
             Instant now = clock.instant();
-            releaser.request(queueId, at == null || at.isBefore(now) ? now : at);
+            // A delayed message is released ahead of its time (see Release.LOOKAHEAD).
+            Instant when = at == null ? now : at.minus(Release.LOOKAHEAD);
+            releaser.request(queueId, when.isBefore(now) ? now : when);
           }
         });
   }

@@ -108,7 +108,7 @@ final class QueuesQueries {
       UPDATE messages m SET state = 'queued', released_at = :now
       FROM (
         SELECT w.id FROM messages w
-        WHERE w.queue_id = :queue_id AND w.state = 'waiting' AND w.not_before <= :now
+        WHERE w.queue_id = :queue_id AND w.state = 'waiting' AND w.not_before <= :horizon
           AND (w.ordering_key IS NULL OR (
                 NOT EXISTS (SELECT 1 FROM messages o
                             WHERE o.queue_id = w.queue_id AND o.state = 'queued'
@@ -129,7 +129,7 @@ final class QueuesQueries {
   static final String MESSAGE_NEXT_DELAYED =
       """
       SELECT min(not_before) AS next FROM messages
-      WHERE queue_id = :queue_id AND state = 'waiting' AND not_before > :now
+      WHERE queue_id = :queue_id AND state = 'waiting' AND not_before > :horizon
       """;
 
   /** Queues with due waiting messages: the fallback sweep's work. */

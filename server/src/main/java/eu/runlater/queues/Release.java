@@ -36,6 +36,14 @@ class Release {
   /** How far ahead rate-limited starts are planned (released with spaced run_at). */
   static final Duration RATE_HORIZON = Duration.ofSeconds(1);
 
+  /**
+   * Delayed messages due this soon are released ahead, as tasks due at their own not_before: the
+   * engine's timers then start each on time, and one release covers every message falling due in
+   * the window instead of one release per message. Such a message counts against parallelism for at
+   * most this long before it can start.
+   */
+  static final Duration LOOKAHEAD = Duration.ofMillis(100);
+
   private final Backoff backoff;
 
   Release(EngineProperties engine) {
@@ -95,15 +103,18 @@ class Release {
             Db.query(
                 c,
                 MESSAGE_RELEASE,
-                Params.of("queue_id", queueId).put("now", now).put("limit", limit),
+                Params.of("queue_id", queueId)
+                    .put("now", now)
+                    .put("horizon", now.plus(LOOKAHEAD))
+                    .put("limit", limit),
                 rs -> Message.map(rs, false)));
     released.sort(Comparator.comparing(Message::notBefore).thenComparing(Message::id));
     int priority = Priorities.of(locked.getFirst().tier() == Tier.PRO, Priorities.ONE_TIME);
     List<NewTask> newTasks = new ArrayList<>(released.size());
     for (Message m : released) {
-      Instant runAt = rate == null ? now : slot;
+      Instant runAt = later(rate == null ? now : slot, m.notBefore());
       if (rate != null) {
-        slot = slot.plus(rate.interval());
+        slot = runAt.plus(rate.interval());
       }
       newTasks.add(
           new NewTask(
@@ -130,11 +141,17 @@ class Release {
     if (rate != null && released.size() == limit) {
       return slot.minus(RATE_HORIZON); // the rate held some back
     }
-    return Db.query(
-            c,
-            MESSAGE_NEXT_DELAYED,
-            Params.of("queue_id", queueId).put("now", now),
-            rs -> SqlTime.instant(rs, "next"))
-        .getFirst();
+    Instant next =
+        Db.query(
+                c,
+                MESSAGE_NEXT_DELAYED,
+                Params.of("queue_id", queueId).put("horizon", now.plus(LOOKAHEAD)),
+                rs -> SqlTime.instant(rs, "next"))
+            .getFirst();
+    return next == null ? null : next.minus(LOOKAHEAD);
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return b.isAfter(a) ? b : a;
   }
 }

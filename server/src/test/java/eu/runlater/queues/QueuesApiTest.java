@@ -268,6 +268,25 @@ class QueuesApiTest extends ServerTest {
   }
 
   @Test
+  void delayed_messages_start_at_their_time_not_before_and_not_at_the_next_sweep() {
+    var t = fixtures.tenant();
+    Map<String, Instant> due = new HashMap<>();
+    for (int i = 0; i < 20; i++) {
+      JsonNode m =
+          push(t, "timed", message("/timed-" + i, "\"delay\": \"" + (900 + 50 * i) + "ms\""));
+      due.put("/timed-" + i, Instant.parse(m.get("not_before").asString()));
+    }
+    sink.awaitCount(20, WAIT);
+    for (Sink.Received r : sink.received()) {
+      Instant at = due.get(r.path());
+      // Released ahead of time as tasks due at not_before: never early, and started by the
+      // engine's timer rather than by the releaser's 5-second fallback sweep.
+      assertThat(r.at()).as(r.path()).isAfterOrEqualTo(at);
+      assertThat(Duration.between(at, r.at())).as(r.path()).isLessThan(Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
   void a_paused_queue_holds_its_messages_until_resumed() throws Exception {
     var t = fixtures.tenant();
     api.put("/api/v1/queues/held", t.key(), "{\"paused\": true}");
