@@ -195,6 +195,17 @@ final class TaskQueries {
       RETURNING t.id
       """;
 
+  // A claim hook hands a claimed task back unstarted, due later (a queue's rate limit).
+  static final String TASK_DEFER_CLAIMED =
+      """
+      UPDATE tasks t
+      SET state = 'ready', attempt = t.attempt - 1, run_at = c.run_at, lease_token = NULL,
+          lease_expires_at = NULL, claimed_by = NULL
+      FROM unnest(:ids::uuid[], :tokens::bigint[], :run_ats::timestamptz[]) AS c(id, token, run_at)
+      WHERE t.id = ANY(:ids::uuid[]) AND t.id = c.id AND t.lease_token = c.token
+      RETURNING t.id
+      """;
+
   static final String TASK_ABANDON_EXPIRED =
       """
       DELETE FROM tasks

@@ -119,6 +119,30 @@ public final class Tasks {
   }
 
   /**
+   * Hands claimed tasks back unstarted, in the claim hook's transaction: each is ready again at its
+   * new run_at, with the attempt the claim counted taken back (a task deferred by a queue's rate
+   * limit has not been tried). The hook leaves these out of the tasks it returns.
+   */
+  public void deferClaimed(Connection connection, List<ClaimedTask> tasks, List<Instant> runAts)
+      throws SQLException {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    Db.query(
+        connection,
+        TASK_DEFER_CLAIMED,
+        Params.of("ids", Db.SqlArray.of("uuid", tasks.stream().map(ClaimedTask::id).toList()))
+            .put(
+                "tokens",
+                Db.SqlArray.of("bigint", tasks.stream().map(ClaimedTask::leaseToken).toList()))
+            .put(
+                "run_ats",
+                Db.SqlArray.of(
+                    "timestamptz", runAts.stream().map(t -> (Object) SqlTime.ts(t)).toList())),
+        rs -> null);
+  }
+
+  /**
    * Cancels running tasks, in the caller's transaction: they leave the table (so their attempts can
    * no longer complete) and the nodes running them are told, at commit, to interrupt them. Returns
    * the ids actually cancelled.

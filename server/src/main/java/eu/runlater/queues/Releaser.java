@@ -140,6 +140,8 @@ class Releaser implements SmartLifecycle {
         c -> {
           Db.update(c, MESSAGES_PURGE_FINISHED, Params.of("before", now.minus(RETENTION)));
           Db.update(c, DEDUP_PURGE_EXPIRED, Params.of("now", now));
+          Db.update(
+              c, RateGate.RESERVATIONS_PURGE, Params.of("before", now.minus(Duration.ofDays(1))));
           return null;
         });
   }

@@ -190,6 +190,39 @@ class QueuesApiTest extends ServerTest {
   }
 
   @Test
+  void retries_start_within_the_queues_rate_too() {
+    var t = fixtures.tenant();
+    api.put(
+        "/api/v1/queues/retried",
+        t.key(),
+        "{\"parallelism\": 100, \"rate\": {\"limit\": 10, \"per\": \"second\"}}");
+    // Every first attempt is a 429 with a Retry-After of 0: on the engine's backoff alone, all 20
+    // retries would fall due together and start in one burst.
+    Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    sink.respond(
+        r ->
+            calls.computeIfAbsent(r.path(), p -> new AtomicInteger()).incrementAndGet() == 1
+                ? new Reply(429, Map.of("Retry-After", "0"), new byte[0], Duration.ZERO)
+                : Reply.status(200));
+    int n = 20;
+    for (int i = 0; i < n; i++) {
+      push(t, "retried", message("/r" + i, ""));
+    }
+    sink.awaitCount(2 * n, WAIT);
+    List<Instant> starts = sink.received().stream().map(Sink.Received::at).sorted().toList();
+    // Every start, first attempts and retries alike, within the limit plus 10% in any second.
+    for (int i = 0; i < starts.size(); i++) {
+      Instant end = starts.get(i).plusSeconds(1);
+      long inWindow = starts.stream().filter(s -> s.isBefore(end)).count() - i;
+      assertThat(inWindow).as("starts in the second from start " + i).isLessThanOrEqualTo(11);
+    }
+    for (int i = 0; i < n; i++) {
+      awaitMessage(t, sink.received().get(i).header("Runlater-Message-Id"), "delivered");
+    }
+    assertThat(sink.received()).hasSize(2 * n);
+  }
+
+  @Test
   void fifty_concurrent_pushes_with_one_dedup_id_make_exactly_one_message() throws Exception {
     var t = fixtures.tenant();
     api.put("/api/v1/queues/dedup", t.key(), "{}");
