@@ -21,6 +21,32 @@ public interface ClaimHook {
   List<ClaimedTask> onClaimed(Claim claim) throws SQLException;
 
   /**
+   * Several sources' hooks, one after the other in the given order, each given what the previous
+   * one let through.
+   */
+  static ClaimHook chain(List<ClaimHook> hooks) {
+    if (hooks.isEmpty()) {
+      return NONE;
+    }
+    if (hooks.size() == 1) {
+      return hooks.getFirst();
+    }
+    List<ClaimHook> chained = List.copyOf(hooks);
+    return claim -> {
+      List<ClaimedTask> tasks = claim.tasks();
+      for (ClaimHook h : chained) {
+        if (tasks.isEmpty()) {
+          break;
+        }
+        tasks =
+            h.onClaimed(
+                new Claim(claim.connection(), tasks, claim.now(), claim.engine(), claim.node()));
+      }
+      return tasks;
+    };
+  }
+
+  /**
    * One claim, in its transaction.
    *
    * @param tasks what the claim statement took

@@ -97,7 +97,8 @@ class CronOccurrences implements ClaimHook {
 
     List<ClaimedTask> deliver = new ArrayList<>(claim.tasks().size());
     List<ClaimedTask> dropped = new ArrayList<>();
-    List<NewTask> next = new ArrayList<>();
+    Map<UUID, NewTask> following = new java.util.LinkedHashMap<>();
+    Map<UUID, UUID> swapFrom = new HashMap<>();
     List<TaskEvent> events = new ArrayList<>();
     List<UUID> cancel = new ArrayList<>();
     Map<UUID, Running> cancelling = new HashMap<>();
@@ -158,17 +159,12 @@ class CronOccurrences implements ClaimHook {
       if (plan.next() == null) {
         continue; // the schedule has no further date (within five years)
       }
-      NewTask following =
-          JobTasks.scheduled(job, plan.next(), plan.next(), cronJob.tier(), backoff, claim.now());
-      int swapped =
-          Db.update(
-              claim.connection(),
-              JOB_PENDING_SWAP,
-              Params.of("next", following.id()).put("id", job.id()).put("claimed", task.id()));
-      if (swapped == 1) {
-        next.add(following);
-      }
+      following.put(
+          job.id(),
+          JobTasks.scheduled(job, plan.next(), plan.next(), cronJob.tier(), backoff, claim.now()));
+      swapFrom.put(job.id(), task.id());
     }
+    List<NewTask> next = swapPending(claim, following, swapFrom);
 
     List<UUID> cancelled = claim.engine().cancelRunning(claim.connection(), cancel);
     for (UUID id : cancelled) {
@@ -185,6 +181,34 @@ class CronOccurrences implements ClaimHook {
     claim.engine().insert(claim.connection(), next);
     claim.engine().recordEvents(claim.connection(), events, claim.node());
     return deliver;
+  }
+
+  /**
+   * Moves each job's pending occurrence from the one claimed to its successor, in one statement;
+   * returns the successors to insert (those of jobs whose pending occurrence had not been replaced
+   * meanwhile).
+   */
+  private static List<NewTask> swapPending(
+      Claim claim, Map<UUID, NewTask> following, Map<UUID, UUID> swapFrom) throws SQLException {
+    if (following.isEmpty()) {
+      return List.of();
+    }
+    List<UUID> ids = new ArrayList<>(following.keySet());
+    List<UUID> swapped =
+        Db.query(
+            claim.connection(),
+            JOB_PENDING_SWAP,
+            Params.of("ids", SqlArray.of("uuid", ids))
+                .put(
+                    "nexts",
+                    SqlArray.of("uuid", ids.stream().map(id -> following.get(id).id()).toList()))
+                .put("claimed", SqlArray.of("uuid", ids.stream().map(swapFrom::get).toList())),
+            rs -> rs.getObject(1, UUID.class));
+    List<NewTask> next = new ArrayList<>(swapped.size());
+    for (UUID id : swapped) {
+      next.add(following.get(id));
+    }
+    return next;
   }
 
   /**

@@ -76,9 +76,15 @@ final class JobsQueries {
 
   // The swap that makes occurrence N+1 the pending one; it succeeds only while N still is, so an
   // edit that replaced the pending run meanwhile wins.
+  // Each job's pending occurrence moves on to its successor, for the jobs whose pending one is
+  // still the occurrence just claimed (an edit or a pause in between replaced it). One statement
+  // for a whole claim, driven from the primary key.
   static final String JOB_PENDING_SWAP =
       """
-      UPDATE jobs SET pending_task_id = :next WHERE id = :id AND pending_task_id = :claimed
+      UPDATE jobs j SET pending_task_id = s.next
+      FROM unnest(:ids::uuid[], :nexts::uuid[], :claimed::uuid[]) AS s(id, next, claimed)
+      WHERE j.id = ANY(:ids::uuid[]) AND j.id = s.id AND j.pending_task_id = s.claimed
+      RETURNING j.id
       """;
 
   static final String TASKS_RUNNING_OF_JOBS =

@@ -39,7 +39,7 @@ class CronClusterTest extends ServerTest {
   @Autowired HttpDelivery http;
   @Autowired SecretBox secrets;
   @Autowired SigningSecrets signing;
-  @Autowired ClaimHook hook;
+  @Autowired java.util.List<ClaimHook> hooks; // in their order, chained as the server does
   final Sink sink = Sink.start();
   Engine second;
 
@@ -60,7 +60,7 @@ class CronClusterTest extends ServerTest {
             .database(dataSource, () -> DriverManager.getConnection(url, "postgres", null))
             .http(http)
             .secrets(secrets, signing)
-            .hook(hook)
+            .hook(ClaimHook.chain(hooks))
             .build();
     second.start();
 

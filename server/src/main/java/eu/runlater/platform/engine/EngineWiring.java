@@ -70,35 +70,9 @@ class EngineWiring {
         .secrets(secrets, signing)
         .clock(clock)
         .meters(meters)
-        .hook(chain(hook.orderedStream().toList()))
+        .hook(ClaimHook.chain(hook.orderedStream().toList()))
         .outcomes(outcomes.getIfAvailable(() -> OutcomeHook.NONE))
         .build();
-  }
-
-  /**
-   * The sources' claim hooks, one after the other in their order, each given what the previous one
-   * let through.
-   */
-  static ClaimHook chain(java.util.List<ClaimHook> hooks) {
-    if (hooks.isEmpty()) {
-      return ClaimHook.NONE;
-    }
-    if (hooks.size() == 1) {
-      return hooks.getFirst();
-    }
-    return claim -> {
-      java.util.List<eu.runlater.engine.ClaimedTask> tasks = claim.tasks();
-      for (ClaimHook h : hooks) {
-        if (tasks.isEmpty()) {
-          break;
-        }
-        tasks =
-            h.onClaimed(
-                new ClaimHook.Claim(
-                    claim.connection(), tasks, claim.now(), claim.engine(), claim.node()));
-      }
-      return tasks;
-    };
   }
 
   @Bean
