@@ -52,41 +52,30 @@ final class QueuesQueries {
   static final String QUEUE_DELETE = "DELETE FROM queues WHERE id = :id";
 
   /** Depth and in-flight per queue of an organization (or one queue). */
-  // Depth, in flight, dead letters, and what finished in the minute before :since.
-  static final String QUEUE_STATS =
+  // Depth, in flight, dead letters, and what finished since :since, of the queue q.
+  private static final String STATS_COLUMNS =
       """
-      SELECT q.id,
-             (SELECT count(*) FROM messages m WHERE m.queue_id = q.id AND m.state = 'waiting')
-               AS waiting,
-             (SELECT count(*) FROM messages m WHERE m.queue_id = q.id AND m.state = 'queued')
-               AS in_flight,
-             (SELECT count(*) FROM messages m WHERE m.queue_id = q.id AND m.state = 'failed')
-               AS dead,
-             (SELECT count(*) FROM messages m WHERE m.queue_id = q.id
-                AND m.finished_at >= :since AND m.state = 'delivered') AS delivered_last_minute,
-             (SELECT count(*) FROM messages m WHERE m.queue_id = q.id
-                AND m.finished_at >= :since AND m.state = 'failed') AS failed_last_minute
-      FROM queues q WHERE q.organization_id = :organization_id
+      (SELECT count(*) FROM messages m WHERE m.queue_id = q.id AND m.state = 'waiting')
+        AS waiting,
+      (SELECT count(*) FROM messages m WHERE m.queue_id = q.id AND m.state = 'queued')
+        AS in_flight,
+      (SELECT count(*) FROM messages m WHERE m.queue_id = q.id AND m.state = 'failed')
+        AS dead,
+      (SELECT count(*) FROM messages m WHERE m.queue_id = q.id
+         AND m.finished_at >= :since AND m.state = 'delivered') AS delivered_last_minute,
+      (SELECT count(*) FROM messages m WHERE m.queue_id = q.id
+         AND m.finished_at >= :since AND m.state = 'failed') AS failed_last_minute
       """;
 
-  // The same for every queue, for the metrics export (largest first, bounded).
+  static final String QUEUE_STATS =
+      "SELECT q.id, " + STATS_COLUMNS + " FROM queues q WHERE q.organization_id = :organization_id";
+
+  // The same for every queue, for the metrics export (bounded).
   static final String QUEUE_STATS_ALL =
-      """
-      SELECT o.slug, q.name,
-             (SELECT count(*) FROM messages m WHERE m.queue_id = q.id AND m.state = 'waiting')
-               AS waiting,
-             (SELECT count(*) FROM messages m WHERE m.queue_id = q.id AND m.state = 'queued')
-               AS in_flight,
-             (SELECT count(*) FROM messages m WHERE m.queue_id = q.id AND m.state = 'failed')
-               AS dead,
-             (SELECT count(*) FROM messages m WHERE m.queue_id = q.id
-                AND m.finished_at >= :since AND m.state = 'delivered') AS delivered_last_minute,
-             (SELECT count(*) FROM messages m WHERE m.queue_id = q.id
-                AND m.finished_at >= :since AND m.state = 'failed') AS failed_last_minute
-      FROM queues q JOIN organizations o ON o.id = q.organization_id
-      ORDER BY q.id
-      LIMIT :limit
-      """;
+      "SELECT o.slug, q.name, "
+          + STATS_COLUMNS
+          + " FROM queues q JOIN organizations o ON o.id = q.organization_id"
+          + " ORDER BY q.id LIMIT :limit";
 
   // --- release (flow control), on a raw connection ---
 
