@@ -95,8 +95,8 @@ final class BenchPostgres implements AutoCloseable {
 
   /**
    * Starts the server. With {@code diagnose}, statistics of every statement are kept
-   * (pg_stat_statements) and the plans of statements slower than 200 ms are logged (auto_explain)
-   * to {@code <dir>/log}: a small cost, so figures from a diagnosing run are not reported.
+   * (pg_stat_statements) and the plans of statements slower than 50 ms are logged (auto_explain) to
+   * {@code <dir>/log}: a small cost, so figures from a diagnosing run are not reported.
    */
   static BenchPostgres start(Path dir, boolean diagnose) throws IOException {
     Files.createDirectories(dir.resolve("runtime"));
@@ -105,7 +105,7 @@ final class BenchPostgres implements AutoCloseable {
     if (diagnose) {
       builder
           .setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain")
-          .setServerConfig("auto_explain.log_min_duration", "200ms")
+          .setServerConfig("auto_explain.log_min_duration", "50ms")
           .setServerConfig("auto_explain.log_nested_statements", "on")
           .setServerConfig("logging_collector", "on")
           .setServerConfig("log_directory", dir.resolve("log").toString())

@@ -242,6 +242,7 @@ final class QueueBench {
         s.request("/api/v1/messages/batch")
             .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString()))
             .build();
+    pg.resetStatements(s.monitor);
     long ticks = warmup.plus(feed).toNanos() / TICK.toNanos();
     long measuredFrom = warmup.toNanos() / TICK.toNanos();
     AtomicLong errors = new AtomicLong();
@@ -278,6 +279,7 @@ final class QueueBench {
     long expected = (ticks - measuredFrom - errors.get()) * perTick;
     Instant from = windowStart[0].plusSeconds(1);
     long got = awaitAttempts(s.monitor, "delayed", from, expected);
+    pg.printStatements(s.monitor, s.server.database());
     double[] lateness =
         doubles(
             s.monitor,

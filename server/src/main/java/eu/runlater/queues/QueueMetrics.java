@@ -22,12 +22,15 @@ import org.springframework.stereotype.Component;
  * runlater_queue_in_flight}, {@code runlater_queue_dead}, {@code
  * runlater_queue_finished_per_second}). The figures come from the shared database, so every node
  * exports the same values; they are refreshed every 15 seconds, for at most {@value #MAX_QUEUES}
- * queues (a bound on the series a scrape returns).
+ * queues (a bound on the series a scrape returns). Waiting and dead messages are counted up to
+ * {@value #MAX_COUNTED} per queue, so a deep queue cannot make a refresh expensive: the gauge then
+ * reads {@value #MAX_COUNTED}, "at least that many" (the API counts exactly).
  */
 @Component
 class QueueMetrics {
   private static final Logger log = LoggerFactory.getLogger(QueueMetrics.class);
   static final int MAX_QUEUES = 1_000;
+  static final long MAX_COUNTED = 10_000;
 
   private record Row(String organization, String queue, Queues.Stats stats) {}
 
@@ -65,12 +68,18 @@ class QueueMetrics {
 
   @Scheduled(fixedDelayString = "PT15S", initialDelayString = "PT5S")
   void refresh() {
+    refresh(MAX_COUNTED);
+  }
+
+  /** Refreshes the gauges, counting waiting and dead messages up to {@code cap} per queue. */
+  void refresh(long cap) {
     List<Row> rows;
     try {
       rows =
           jdbc.sql(QUEUE_STATS_ALL)
               .param("since", SqlTime.ts(clock.instant().minus(Queues.RATE_WINDOW)))
               .param("limit", MAX_QUEUES)
+              .param("cap", cap)
               .query(
                   (rs, n) ->
                       new Row(rs.getString("slug"), rs.getString("name"), Queues.Stats.map(rs)))

@@ -199,6 +199,7 @@ public class Queues {
     jdbc.sql(QUEUE_STATS)
         .param("organization_id", organizationId)
         .param("since", eu.runlater.engine.db.SqlTime.ts(clock.instant().minus(RATE_WINDOW)))
+        .param("cap", Long.MAX_VALUE)
         .query(
             (org.springframework.jdbc.core.RowCallbackHandler)
                 rs -> stats.put(rs.getObject("id", UUID.class), Stats.map(rs)));

@@ -77,6 +77,12 @@ class QueueMetricsTest extends ServerTest {
     assertThat(scrape).containsPattern(series("runlater_queue_dead", org, "busy", "1\\.0"));
     assertThat(scrape)
         .containsPattern(series("runlater_queue_finished_per_second", org, "busy", "0\\.066"));
+
+    // A deep queue is counted up to the cap, so a refresh stays cheap; the API counts exactly.
+    metrics.refresh(2);
+    assertThat(api.get("/actuator/prometheus", null).body())
+        .containsPattern(series("runlater_queue_waiting", org, "held", "2\\.0"));
+    assertThat(queue(t.key(), "held").get("waiting").asLong()).isEqualTo(3);
   }
 
   /** One series of a scrape, whatever common tags the registry adds. */
