@@ -57,6 +57,9 @@ final class TaskQueries {
   //  - due: locks the picked rows, skipping those another node holds, and re-checks 'ready'.
   // Two nodes claiming at the same instant may each fill the same room: the cap is exact on one
   // node and can be exceeded by one batch per concurrent claimer in a cluster.
+  // The UPDATE is driven from the primary key (`t.id = ANY(ARRAY(...))`): joined `FROM due`,
+  // the generic plan (which cannot see the LIMIT) hash-joined the picked ids against a sequential
+  // scan of the whole table on every claim (ClaimPlanTest).
   static final String TASK_CLAIM_DUE =
       """
       WITH RECURSIVE
@@ -143,8 +146,7 @@ final class TaskQueries {
           lease_token = nextval('task_lease_token_seq'),
           lease_expires_at = :now + (t.timeout_ms + :margin_ms) * interval '1 millisecond',
           claimed_by = :node
-      FROM due
-      WHERE t.id = due.id
+      WHERE t.id = ANY(ARRAY(SELECT id FROM due))
       RETURNING t.*
       """;
 

@@ -62,7 +62,7 @@ class CompletionPlanTest {
   }
 
   /** {@code :name} to {@code $n} (the same name, the same number), leaving {@code ::casts}. */
-  private static String positional(String sql) {
+  static String positional(String sql) {
     List<String> names = new ArrayList<>();
     Matcher m = Pattern.compile("(?<!:):([a-z_]+)").matcher(sql);
     StringBuilder out = new StringBuilder();
