@@ -53,4 +53,17 @@ public abstract class ServerTest {
   void api() {
     api = new Api(port);
   }
+
+  /** A browser signed in as {@code user} with the fixtures' password. */
+  protected Browser signIn(Fixtures.TestUser user) {
+    Browser browser = new Browser(port);
+    browser.get("/login");
+    Browser.Page page =
+        browser.post(
+            "/login", java.util.Map.of("email", user.email(), "password", Fixtures.PASSWORD));
+    if (page.status() != 302 || !"/".equals(page.redirectPath())) {
+      throw new AssertionError("sign-in as " + user.email() + " failed: " + page);
+    }
+    return browser;
+  }
 }

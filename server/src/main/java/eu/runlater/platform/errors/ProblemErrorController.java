@@ -1,7 +1,9 @@
 package eu.runlater.platform.errors;
 
+import eu.runlater.platform.web.PageErrors;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -9,6 +11,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.ModelAndView;
 
 /**
  * Errors that never reach a controller (raised in a filter, or by the servlet container) end up at
@@ -16,6 +19,26 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class ProblemErrorController implements ErrorController {
+
+  /** A browser navigating to a page gets the app's error page, not JSON. */
+  @RequestMapping(value = "/error", produces = MediaType.TEXT_HTML_VALUE)
+  ModelAndView page(HttpServletRequest request, HttpServletResponse response) {
+    Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+    HttpStatus status = HttpStatus.resolve(code instanceof Integer i ? i : 500);
+    if (status == null) {
+      status = HttpStatus.INTERNAL_SERVER_ERROR;
+    }
+    String message =
+        switch (status.value()) {
+          case 404 -> "There is nothing here, or it is not yours.";
+          case 403 -> "This request was refused: reload the page and try again.";
+          default ->
+              status.is5xxServerError()
+                  ? "Something went wrong on our side. Try again in a moment."
+                  : status.getReasonPhrase() + ".";
+        };
+    return PageErrors.view(status, message, null, response);
+  }
 
   @RequestMapping("/error")
   ResponseEntity<ProblemDetail> error(HttpServletRequest request) {

@@ -23,8 +23,8 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
  * Two filter chains: {@code /api/**} and the proxy's {@code /q/**} are stateless and authenticated
- * by API key, with every refusal answered as problem details; everything else (health, metrics, API
- * docs) is open.
+ * by API key, with every refusal answered as problem details. Everything else goes through the
+ * dashboard's chain ({@code accounts.WebSecurity}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
@@ -95,16 +95,5 @@ class SecurityConfig {
           }
         };
     return web -> web.httpFirewall(firewall);
-  }
-
-  @Bean
-  @Order(2)
-  SecurityFilterChain openChain(HttpSecurity http) throws Exception {
-    return http.csrf(c -> c.disable())
-        .httpBasic(b -> b.disable())
-        .formLogin(f -> f.disable())
-        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .authorizeHttpRequests(a -> a.anyRequest().permitAll())
-        .build();
   }
 }

@@ -1,0 +1,78 @@
+package eu.runlater.accounts;
+
+import eu.runlater.platform.mail.Mail;
+import eu.runlater.platform.mail.Mailer;
+import org.springframework.stereotype.Service;
+
+/** The mail accounts send. Every link in it is one-use and short-lived. */
+@Service
+public class AccountMail {
+  private final Mailer mailer;
+
+  AccountMail(Mailer mailer) {
+    this.mailer = mailer;
+  }
+
+  void signInLink(String to, String link) {
+    mailer.send(
+        new Mail(
+            to,
+            "Your Runlater sign-in link",
+            """
+            Sign in to Runlater:
+
+            %s
+
+            The link works once, for 15 minutes. If you did not ask for it, ignore this mail:
+            nobody can sign in without opening it.
+            """
+                .formatted(link)));
+  }
+
+  void welcome(String to, String link) {
+    mailer.send(
+        new Mail(
+            to,
+            "Confirm your email for Runlater",
+            """
+            Welcome to Runlater. Confirm your address and sign in:
+
+            %s
+
+            The link works once, for 15 minutes; you can ask for a new one on the sign-in page.
+            """
+                .formatted(link)));
+  }
+
+  void alreadyRegistered(String to, String link) {
+    mailer.send(
+        new Mail(
+            to,
+            "You already have a Runlater account",
+            """
+            Someone (probably you) tried to sign up with this address, which already has an
+            account. To sign in, use this link (once, within 15 minutes):
+
+            %s
+
+            If it was not you, ignore this mail.
+            """
+                .formatted(link)));
+  }
+
+  void passwordReset(String to, String link) {
+    mailer.send(
+        new Mail(
+            to,
+            "Reset your Runlater password",
+            """
+            Choose a new password:
+
+            %s
+
+            The link works once, for one hour. Setting a password signs you out everywhere. If
+            you did not ask for this, ignore this mail: your password stays as it is.
+            """
+                .formatted(link)));
+  }
+}

@@ -1,0 +1,182 @@
+package eu.runlater.accounts;
+
+import eu.runlater.platform.mail.DevMailbox;
+import eu.runlater.platform.mail.Mailer;
+import eu.runlater.platform.web.Pages;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Signing up, signing in (the forms; Spring Security processes them), magic-link confirmation,
+ * password reset and switching organization. Answers never reveal whether an address has an
+ * account.
+ */
+@Pages
+class AccountPages {
+  private final Users users;
+  private final UserTokens tokens;
+  private final SignInFlow flow;
+  private final AccountMail mail;
+  private final SignInLimiter limiter;
+  private final ViewerResolver viewers;
+  private final Mailer mailer;
+
+  AccountPages(
+      Users users,
+      UserTokens tokens,
+      SignInFlow flow,
+      AccountMail mail,
+      SignInLimiter limiter,
+      ViewerResolver viewers,
+      Mailer mailer) {
+    this.users = users;
+    this.tokens = tokens;
+    this.flow = flow;
+    this.mail = mail;
+    this.limiter = limiter;
+    this.viewers = viewers;
+    this.mailer = mailer;
+  }
+
+  @GetMapping("/login")
+  String login() {
+    return signedIn() ? "redirect:/" : "accounts/login";
+  }
+
+  @GetMapping("/login/check-mail")
+  String checkMail(Model model) {
+    model.addAttribute("devMailbox", mailer instanceof DevMailbox);
+    return "accounts/check-mail";
+  }
+
+  /**
+   * The page a magic link opens. It only shows a button: mail scanners that follow links must not
+   * spend the token, so signing in takes a POST (with CSRF) to {@code /login/ott}.
+   */
+  @GetMapping("/login/magic")
+  String magic(@RequestParam(required = false) String token, Model model) {
+    model.addAttribute("token", token == null ? "" : token);
+    return "accounts/magic";
+  }
+
+  @GetMapping("/signup")
+  String signupForm() {
+    return signedIn() ? "redirect:/" : "accounts/signup";
+  }
+
+  @PostMapping("/signup")
+  String signup(
+      @RequestParam(defaultValue = "") String email,
+      @RequestParam(defaultValue = "") String password,
+      HttpServletRequest request,
+      Model model) {
+    String emailProblem = Users.emailProblem(email);
+    String passwordProblem = password.isEmpty() ? null : Users.passwordProblem(password);
+    if (emailProblem != null || passwordProblem != null) {
+      model.addAttribute("email", email);
+      model.addAttribute("emailError", emailProblem);
+      model.addAttribute("passwordError", passwordProblem);
+      return "accounts/signup";
+    }
+    if (limiter.blocked(email, request.getRemoteAddr())) {
+      return "redirect:/login?locked";
+    }
+    Users.SignUp result = users.signUp(email, password.isEmpty() ? null : password);
+    String link = flow.magicLink(request, result.user().email());
+    if (result.created()) {
+      mail.welcome(result.user().email(), link);
+    } else {
+      // Counted like a magic-link request, so the form cannot be used to flood an inbox.
+      limiter.recordFailure(email, request.getRemoteAddr());
+      mail.alreadyRegistered(result.user().email(), link);
+    }
+    return "redirect:" + SignInFlow.CHECK_MAIL;
+  }
+
+  @GetMapping("/password/forgot")
+  String forgotForm() {
+    return "accounts/forgot";
+  }
+
+  @PostMapping("/password/forgot")
+  String forgot(@RequestParam(defaultValue = "") String email, HttpServletRequest request) {
+    String client = request.getRemoteAddr();
+    if (Users.emailProblem(email) == null && !limiter.blocked(email, client)) {
+      limiter.recordFailure(email, client);
+      Optional<User> user = users.findByEmail(email);
+      user.ifPresent(
+          u ->
+              mail.passwordReset(
+                  u.email(),
+                  flow.link(
+                      request,
+                      "/password/reset?token="
+                          + tokens.issue(
+                              u.id(), UserTokens.Purpose.RESET_PASSWORD, UserTokens.RESET_TTL))));
+    }
+    return "redirect:" + SignInFlow.CHECK_MAIL;
+  }
+
+  @GetMapping("/password/reset")
+  String resetForm(@RequestParam(defaultValue = "") String token, Model model) {
+    model.addAttribute("token", token);
+    model.addAttribute("valid", tokens.peek(token, UserTokens.Purpose.RESET_PASSWORD).isPresent());
+    return "accounts/reset";
+  }
+
+  @PostMapping("/password/reset")
+  String reset(
+      @RequestParam(defaultValue = "") String token,
+      @RequestParam(defaultValue = "") String password,
+      Model model,
+      RedirectAttributes redirect) {
+    String problem = Users.passwordProblem(password);
+    if (problem != null) {
+      model.addAttribute("token", token);
+      model.addAttribute("valid", true);
+      model.addAttribute("passwordError", problem);
+      return "accounts/reset";
+    }
+    Optional<UUID> user = tokens.spend(token, UserTokens.Purpose.RESET_PASSWORD);
+    if (user.isEmpty()) {
+      model.addAttribute("token", token);
+      model.addAttribute("valid", false);
+      return "accounts/reset";
+    }
+    users.setPassword(user.get(), password);
+    users.confirm(user.get());
+    redirect.addFlashAttribute("flash", "Your password is set. Sign in with it.");
+    return "redirect:/login";
+  }
+
+  /** Mails a fresh link that confirms the address (and signs in) to the signed-in user. */
+  @PostMapping("/account/confirmation")
+  String resendConfirmation(
+      Viewer viewer, HttpServletRequest request, RedirectAttributes redirect) {
+    mail.welcome(viewer.user().email(), flow.magicLink(request, viewer.user().email()));
+    redirect.addFlashAttribute("flash", "We sent a new link to " + viewer.user().email() + ".");
+    return "redirect:/";
+  }
+
+  @PostMapping("/organizations/switch")
+  String switchOrganization(
+      @RequestParam UUID organization, HttpServletRequest request, RedirectAttributes redirect) {
+    if (!viewers.switchTo(request, organization)) {
+      redirect.addFlashAttribute("flashError", "You are not a member of that organization.");
+    }
+    return "redirect:/";
+  }
+
+  private static boolean signedIn() {
+    Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+    return auth != null && auth.getPrincipal() instanceof SignedInUser;
+  }
+}

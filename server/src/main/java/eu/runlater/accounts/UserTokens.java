@@ -1,0 +1,86 @@
+package eu.runlater.accounts;
+
+import static eu.runlater.accounts.UsersQueries.*;
+
+import eu.runlater.engine.db.SqlTime;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * One-use links for email confirmation and password reset: 256 random bits in the link, only their
+ * SHA-256 in the database, spent by the statement that checks them.
+ */
+@Service
+public class UserTokens {
+  public static final Duration RESET_TTL = Duration.ofHours(1);
+  public static final Duration CONFIRM_TTL = Duration.ofDays(2);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** What a token is for; a token of one purpose never serves another. */
+  public enum Purpose {
+    CONFIRM_EMAIL("confirm_email"),
+    RESET_PASSWORD("reset_password");
+
+    final String code;
+
+    Purpose(String code) {
+      this.code = code;
+    }
+  }
+
+  private final JdbcClient jdbc;
+  private final InstantSource clock;
+
+  UserTokens(JdbcClient jdbc, InstantSource clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  public String issue(UUID userId, Purpose purpose, Duration ttl) {
+    byte[] raw = new byte[32];
+    RANDOM.nextBytes(raw);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    Instant now = clock.instant();
+    jdbc.sql(USER_TOKEN_INSERT)
+        .param("token_hash", ApiKeys.sha256(token))
+        .param("user_id", userId)
+        .param("purpose", purpose.code)
+        .param("now", SqlTime.ts(now))
+        .param("expires_at", SqlTime.ts(now.plus(ttl)))
+        .update();
+    return token;
+  }
+
+  /** The user a live token belongs to, without spending it (to show the form it opens). */
+  public Optional<UUID> peek(String token, Purpose purpose) {
+    if (token == null || token.isBlank()) {
+      return Optional.empty();
+    }
+    return jdbc.sql(USER_TOKEN_PEEK)
+        .param("token_hash", ApiKeys.sha256(token))
+        .param("purpose", purpose.code)
+        .param("now", SqlTime.ts(clock.instant()))
+        .query(UUID.class)
+        .optional();
+  }
+
+  /** Spends a live token; empty when it is unknown, expired or already used. */
+  public Optional<UUID> spend(String token, Purpose purpose) {
+    if (token == null || token.isBlank()) {
+      return Optional.empty();
+    }
+    return jdbc.sql(USER_TOKEN_SPEND)
+        .param("token_hash", ApiKeys.sha256(token))
+        .param("purpose", purpose.code)
+        .param("now", SqlTime.ts(clock.instant()))
+        .query(UUID.class)
+        .optional();
+  }
+}

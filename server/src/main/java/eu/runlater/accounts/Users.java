@@ -1,0 +1,203 @@
+package eu.runlater.accounts;
+
+import static eu.runlater.accounts.UsersQueries.*;
+
+import eu.runlater.engine.Ids;
+import eu.runlater.engine.db.SqlTime;
+import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Users and their memberships. The first account of an instance becomes a superadmin and the owner
+ * of the {@code default} organization; every later one gets an organization of its own (free tier)
+ * and can be invited into others.
+ */
+@Service
+public class Users {
+  public static final int MIN_PASSWORD = 10;
+  public static final int MAX_PASSWORD = 128;
+  static final String FIRST_ACCOUNT_SETTING = "first_account_at";
+  // Deliberately loose: one @, something on each side, a dot in the domain. The mail proves it.
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+  private final Organizations organizations;
+  private final PasswordEncoder passwords;
+  private final InstantSource clock;
+
+  Users(
+      JdbcClient jdbc,
+      TransactionTemplate tx,
+      Organizations organizations,
+      PasswordEncoder passwords,
+      InstantSource clock) {
+    this.jdbc = jdbc;
+    this.tx = tx;
+    this.organizations = organizations;
+    this.passwords = passwords;
+    this.clock = clock;
+  }
+
+  /** What a form should say about an address, or null when it is acceptable. */
+  public static String emailProblem(String email) {
+    if (email == null || email.isBlank()) {
+      return "Enter your email address.";
+    }
+    if (email.length() > 254 || !EMAIL.matcher(email.trim()).matches()) {
+      return "Enter an email address like name@example.com.";
+    }
+    return null;
+  }
+
+  /** What a form should say about a new password, or null when it is acceptable. */
+  public static String passwordProblem(String password) {
+    if (password.length() < MIN_PASSWORD) {
+      return "Use at least " + MIN_PASSWORD + " characters.";
+    }
+    if (password.length() > MAX_PASSWORD) {
+      return "Use at most " + MAX_PASSWORD + " characters.";
+    }
+    return null;
+  }
+
+  public static String normalize(String email) {
+    return email.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /** The result of a sign-up: the account, and whether this call created it. */
+  public record SignUp(User user, boolean created) {}
+
+  /**
+   * Creates an account for {@code email} with an optional password (null: sign in by emailed link
+   * only). When the address already has an account nothing changes and {@code created} is false, so
+   * the caller can answer the same either way.
+   */
+  public SignUp signUp(String email, String password) {
+    String normalized = normalize(email);
+    return tx.execute(
+        status -> {
+          Instant now = clock.instant();
+          UUID id = Ids.v7(now);
+          boolean first =
+              jdbc.sql(AccountsQueries.INSTANCE_SETTING_CLAIM)
+                      .param("key", FIRST_ACCOUNT_SETTING)
+                      .param("value", now.toString())
+                      .update()
+                  == 1;
+          int inserted =
+              jdbc.sql(USER_INSERT)
+                  .param("id", id)
+                  .param("email", normalized)
+                  .param("hashed_password", password == null ? null : passwords.encode(password))
+                  .param("superadmin", first)
+                  .param("now", SqlTime.ts(now))
+                  .update();
+          if (inserted == 0) {
+            status.setRollbackOnly();
+            return new SignUp(findByEmail(normalized).orElseThrow(), false);
+          }
+          UUID orgId = first ? defaultOrganization() : personalOrganization(normalized);
+          addMember(orgId, id, Role.OWNER);
+          return new SignUp(get(id), true);
+        });
+  }
+
+  private UUID defaultOrganization() {
+    return jdbc.sql(ORGANIZATION_BY_SLUG)
+        .param("slug", InstanceBootstrap.DEFAULT_SLUG)
+        .query(UUID.class)
+        .optional()
+        .orElseGet(
+            () -> organizations.create("Default", InstanceBootstrap.DEFAULT_SLUG, Tier.PRO).id());
+  }
+
+  private UUID personalOrganization(String email) {
+    String local = email.substring(0, email.indexOf('@'));
+    String slug =
+        local.replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "")
+            + "-"
+            + Integer.toString(RANDOM.nextInt(1 << 30), 36);
+    return organizations.create(local + "'s organization", slug, Tier.FREE).id();
+  }
+
+  public void addMember(UUID organizationId, UUID userId, Role role) {
+    Instant now = clock.instant();
+    jdbc.sql(MEMBERSHIP_INSERT)
+        .param("id", Ids.v7(now))
+        .param("organization_id", organizationId)
+        .param("user_id", userId)
+        .param("role", role.code())
+        .param("now", SqlTime.ts(now))
+        .update();
+  }
+
+  public List<Membership> memberships(UUID userId) {
+    return jdbc.sql(MEMBERSHIPS_OF_USER)
+        .param("user_id", userId)
+        .query(
+            (rs, n) ->
+                new Membership(
+                    rs.getObject("organization_id", UUID.class),
+                    rs.getString("name"),
+                    Tier.of(rs.getString("tier")),
+                    Role.of(rs.getString("role"))))
+        .list();
+  }
+
+  public Optional<User> findByEmail(String email) {
+    return jdbc.sql(USER_BY_EMAIL).param("email", email.trim()).query(Users::map).optional();
+  }
+
+  /** The stored Argon2id hash, for the sign-in check only. */
+  Optional<String> passwordHash(UUID userId) {
+    return jdbc.sql("SELECT hashed_password FROM users WHERE id = :id")
+        .param("id", userId)
+        .query(String.class)
+        .optional();
+  }
+
+  public User get(UUID id) {
+    return jdbc.sql(USER_GET).param("id", id).query(Users::map).single();
+  }
+
+  /** Sets a new password and signs the user out of every session. */
+  public void setPassword(UUID userId, String password) {
+    User user = get(userId);
+    tx.executeWithoutResult(
+        status -> {
+          jdbc.sql(USER_SET_PASSWORD)
+              .param("id", userId)
+              .param("hashed_password", passwords.encode(password))
+              .param("now", SqlTime.ts(clock.instant()))
+              .update();
+          jdbc.sql(USER_SESSIONS_DELETE).param("email", user.email()).update();
+        });
+  }
+
+  public void confirm(UUID userId) {
+    jdbc.sql(USER_CONFIRM).param("id", userId).param("now", SqlTime.ts(clock.instant())).update();
+  }
+
+  private static User map(ResultSet rs, int row) throws SQLException {
+    return new User(
+        rs.getObject("id", UUID.class),
+        rs.getString("email"),
+        rs.getString("hashed_password") != null,
+        SqlTime.instant(rs, "confirmed_at"),
+        rs.getBoolean("superadmin"));
+  }
+}

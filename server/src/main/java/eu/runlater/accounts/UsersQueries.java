@@ -1,0 +1,90 @@
+package eu.runlater.accounts;
+
+/** SQL for users, memberships and their one-use tokens. */
+final class UsersQueries {
+  private UsersQueries() {}
+
+  static final String USER_COLUMNS = "id, email, hashed_password, confirmed_at, superadmin";
+
+  static final String USER_BY_EMAIL =
+      "SELECT " + USER_COLUMNS + " FROM users WHERE lower(email) = lower(:email)";
+
+  static final String USER_GET = "SELECT " + USER_COLUMNS + " FROM users WHERE id = :id";
+
+  static final String USER_INSERT =
+      """
+      INSERT INTO users (id, email, hashed_password, superadmin, created_at, updated_at)
+      VALUES (:id, :email, :hashed_password, :superadmin, :now, :now)
+      ON CONFLICT ((lower(email))) DO NOTHING
+      """;
+
+  static final String USER_SET_PASSWORD =
+      """
+      UPDATE users SET hashed_password = :hashed_password, updated_at = :now WHERE id = :id
+      """;
+
+  static final String USER_CONFIRM =
+      """
+      UPDATE users SET confirmed_at = coalesce(confirmed_at, :now), updated_at = :now
+      WHERE id = :id
+      """;
+
+  // Signing out everywhere after a password reset: the sessions are Spring Session's rows.
+  static final String USER_SESSIONS_DELETE =
+      "DELETE FROM spring_session WHERE lower(principal_name) = lower(:email)";
+
+  static final String MEMBERSHIP_INSERT =
+      """
+      INSERT INTO memberships (id, organization_id, user_id, role, created_at, updated_at)
+      VALUES (:id, :organization_id, :user_id, :role, :now, :now)
+      ON CONFLICT (organization_id, user_id) DO NOTHING
+      """;
+
+  static final String MEMBERSHIPS_OF_USER =
+      """
+      SELECT m.organization_id, o.name, o.tier, m.role
+      FROM memberships m JOIN organizations o ON o.id = m.organization_id
+      WHERE m.user_id = :user_id
+      ORDER BY o.name, o.id
+      """;
+
+  static final String ORGANIZATION_BY_SLUG = "SELECT id FROM organizations WHERE slug = :slug";
+
+  static final String USER_TOKEN_INSERT =
+      """
+      INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at)
+      VALUES (:token_hash, :user_id, :purpose, :now, :expires_at)
+      """;
+
+  // Spends the token in the statement that checks it, so two clicks cannot both use it.
+  static final String USER_TOKEN_SPEND =
+      """
+      UPDATE user_tokens SET used_at = :now
+      WHERE token_hash = :token_hash AND purpose = :purpose AND used_at IS NULL
+        AND expires_at > :now
+      RETURNING user_id
+      """;
+
+  static final String USER_TOKEN_PEEK =
+      """
+      SELECT user_id FROM user_tokens
+      WHERE token_hash = :token_hash AND purpose = :purpose AND used_at IS NULL
+        AND expires_at > :now
+      """;
+
+  static final String SIGN_IN_FAILURE_INSERT =
+      """
+      INSERT INTO sign_in_failures (email, client, failed_at) VALUES (:email, :client, :now)
+      """;
+
+  static final String SIGN_IN_FAILURES_COUNT =
+      """
+      SELECT (SELECT count(*) FROM sign_in_failures
+              WHERE lower(email) = lower(:email) AND failed_at > :since) AS by_email,
+             (SELECT count(*) FROM sign_in_failures
+              WHERE client = :client AND failed_at > :since) AS by_client
+      """;
+
+  static final String SIGN_IN_FAILURES_PURGE =
+      "DELETE FROM sign_in_failures WHERE failed_at < :before";
+}

@@ -1,0 +1,27 @@
+package eu.runlater.platform.mail;
+
+import java.time.InstantSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Chooses where mail goes: {@code SMTP_URL}, or the dev mailbox when it is unset. */
+@Configuration(proxyBeanMethods = false)
+class MailConfig {
+  private static final Logger log = LoggerFactory.getLogger(MailConfig.class);
+
+  @Bean
+  Mailer mailer(
+      @Value("${runlater.smtp-url:}") String smtpUrl, JdbcClient jdbc, InstantSource clock) {
+    if (smtpUrl == null || smtpUrl.isBlank()) {
+      log.info("No SMTP_URL: mail goes to the log and to /dev/mailbox");
+      return new DevMailbox(jdbc, clock);
+    }
+    SmtpUrl url = SmtpUrl.parse(smtpUrl);
+    log.info("Mail goes through {}", url);
+    return new SmtpMailer(url);
+  }
+}

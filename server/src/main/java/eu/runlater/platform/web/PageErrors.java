@@ -1,0 +1,78 @@
+package eu.runlater.platform.web;
+
+import eu.runlater.platform.errors.ApiProblem;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Errors raised by page controllers render the app's error page: a 404 for anything missing or
+ * another organization's (the same page), a 403 naming what the role may not do, a 500 with a
+ * reference to quote.
+ */
+@ControllerAdvice(annotations = Pages.class)
+public class PageErrors {
+  private static final Logger log = LoggerFactory.getLogger(PageErrors.class);
+
+  @ExceptionHandler(PageException.class)
+  ModelAndView page(PageException e, HttpServletResponse response) {
+    return view(e.status(), e.getMessage(), null, response);
+  }
+
+  @ExceptionHandler(ApiProblem.class)
+  ModelAndView problem(ApiProblem e, HttpServletResponse response) {
+    HttpStatus status = e.status();
+    String message =
+        status == HttpStatus.NOT_FOUND
+            ? "There is nothing here, or it is not yours."
+            : e.getMessage();
+    return view(status, message, null, response);
+  }
+
+  @ExceptionHandler(NoResourceFoundException.class)
+  ModelAndView missing(HttpServletResponse response) {
+    return view(HttpStatus.NOT_FOUND, "There is nothing here, or it is not yours.", null, response);
+  }
+
+  @ExceptionHandler(Exception.class)
+  ModelAndView unexpected(Exception e, HttpServletRequest request, HttpServletResponse response) {
+    String reference = UUID.randomUUID().toString();
+    log.error(
+        "Unexpected error on page {} {} (reference {})",
+        request.getMethod(),
+        request.getRequestURI(),
+        reference,
+        e);
+    return view(
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        "Something went wrong on our side. Try again; if it persists, quote the reference.",
+        reference,
+        response);
+  }
+
+  public static ModelAndView view(
+      HttpStatus status, String message, String reference, HttpServletResponse response) {
+    ModelAndView view = new ModelAndView("error");
+    view.setStatus(status);
+    view.addObject("status", status.value());
+    view.addObject("title", title(status));
+    view.addObject("message", message);
+    view.addObject("reference", reference);
+    return view;
+  }
+
+  static String title(HttpStatus status) {
+    return switch (status.value()) {
+      case 403 -> "Not allowed";
+      case 404 -> "Not found";
+      default -> status.is5xxServerError() ? "Something went wrong" : status.getReasonPhrase();
+    };
+  }
+}
