@@ -1,0 +1,180 @@
+package eu.runlater.dashboard;
+
+import static eu.runlater.dashboard.HomeQueries.*;
+
+import eu.runlater.engine.cron.CronSchedule;
+import eu.runlater.engine.db.SqlTime;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/** What the home page shows: the cards, the latest executions and what needs attention. */
+@Service
+class Home {
+  static final int RECENT = 20;
+  static final int ATTENTION = 20;
+
+  /** How many cron jobs the "no success for two intervals" rule looks at per page load. */
+  static final int SCHEDULE_SCAN = 2_000;
+
+  /** Executions older than this are not "recent", which bounds the scan on a quiet org. */
+  static final Duration RECENT_WINDOW = Duration.ofDays(7);
+
+  private final JdbcClient jdbc;
+  private final InstantSource clock;
+
+  Home(JdbcClient jdbc, InstantSource clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  /** The four cards. {@code successRate} is null when nothing finished in 24 h. */
+  record Cards(
+      long activeJobs, long totalJobs, long failures24h, long runsToday, Double successRate) {}
+
+  /** One row of the recent executions table. */
+  record Recent(
+      UUID id,
+      Instant createdAt,
+      String status,
+      String sourceKind,
+      UUID sourceId,
+      String jobName,
+      int attempt,
+      Long durationMs,
+      Integer statusCode,
+      String method,
+      String url) {}
+
+  /** A job that needs a look, and why. */
+  record Attention(UUID jobId, String name, String reason, Instant since) {}
+
+  Cards cards(UUID org) {
+    Instant now = clock.instant();
+    Instant dayAgo = now.minus(Duration.ofDays(1));
+    Instant midnight =
+        now.atOffset(ZoneOffset.UTC).toLocalDate().atStartOfDay().toInstant(ZoneOffset.UTC);
+    long[] jobs =
+        jdbc.sql(JOB_COUNTS)
+            .param("org", org)
+            .query((rs, n) -> new long[] {rs.getLong("active"), rs.getLong("total")})
+            .single();
+    return jdbc.sql(EXECUTION_COUNTS)
+        .param("org", org)
+        .param("day_ago", SqlTime.ts(dayAgo))
+        .param("midnight", SqlTime.ts(midnight))
+        .query(
+            (rs, n) -> {
+              long failures = rs.getLong("failures");
+              long successes = rs.getLong("successes");
+              Double rate =
+                  failures + successes == 0 ? null : 100.0 * successes / (failures + successes);
+              return new Cards(jobs[0], jobs[1], failures, rs.getLong("runs_today"), rate);
+            })
+        .single();
+  }
+
+  List<Recent> recent(UUID org) {
+    return jdbc.sql(EXECUTIONS_RECENT)
+        .param("org", org)
+        .param("since", SqlTime.ts(clock.instant().minus(RECENT_WINDOW)))
+        .param("limit", RECENT)
+        .query(Home::recentRow)
+        .list();
+  }
+
+  /**
+   * Failing jobs (their latest run failed), then cron jobs with no success for more than two
+   * intervals: two scheduled times have passed since the last success (or since the job was
+   * created), computed in the job's own time zone.
+   */
+  List<Attention> attention(UUID org) {
+    Instant now = clock.instant();
+    List<Attention> result = new ArrayList<>();
+    Set<UUID> seen = new LinkedHashSet<>();
+    jdbc.sql(JOBS_FAILING)
+        .param("org", org)
+        .param("limit", ATTENTION)
+        .query(
+            (rs, n) ->
+                new Attention(
+                    rs.getObject("id", UUID.class),
+                    rs.getString("name"),
+                    "Last run " + rs.getString("status"),
+                    SqlTime.instant(rs, "created_at")))
+        .list()
+        .forEach(
+            a -> {
+              seen.add(a.jobId());
+              result.add(a);
+            });
+    jdbc
+        .sql(JOBS_LAST_SUCCESS)
+        .param("org", org)
+        .param("limit", SCHEDULE_SCAN)
+        .query(
+            (rs, n) -> {
+              Instant success = SqlTime.instant(rs, "success_at");
+              Instant from = success != null ? success : SqlTime.instant(rs, "created_at");
+              return overdue(rs, from, now, success == null);
+            })
+        .list()
+        .stream()
+        .filter(a -> a != null && !seen.contains(a.jobId()))
+        .limit(Math.max(0, ATTENTION - result.size()))
+        .forEach(result::add);
+    return result;
+  }
+
+  private static Attention overdue(ResultSet rs, Instant from, Instant now, boolean never)
+      throws SQLException {
+    CronSchedule cron;
+    ZoneId zone;
+    try {
+      cron = CronSchedule.parseCached(rs.getString("cron_expression"));
+      zone = ZoneId.of(rs.getString("timezone"));
+    } catch (RuntimeException e) {
+      return null;
+    }
+    Instant first = cron.next(from, zone);
+    Instant second = first == null ? null : cron.next(first, zone);
+    if (second == null || !now.isAfter(second)) {
+      return null;
+    }
+    return new Attention(
+        rs.getObject("id", UUID.class),
+        rs.getString("name"),
+        never ? "No successful run yet" : "No success for two intervals",
+        from);
+  }
+
+  private static Recent recentRow(ResultSet rs, int n) throws SQLException {
+    long durationUs = rs.getLong("duration_us");
+    Long durationMs = rs.wasNull() ? null : durationUs / 1000;
+    int code = rs.getInt("status_code");
+    Integer statusCode = rs.wasNull() ? null : code;
+    return new Recent(
+        rs.getObject("id", UUID.class),
+        SqlTime.instant(rs, "created_at"),
+        rs.getString("status"),
+        rs.getString("source_kind"),
+        rs.getObject("source_id", UUID.class),
+        rs.getString("job_name"),
+        rs.getInt("attempt"),
+        durationMs,
+        statusCode,
+        rs.getString("request_method"),
+        rs.getString("request_url"));
+  }
+}

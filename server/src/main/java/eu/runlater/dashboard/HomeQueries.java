@@ -1,0 +1,75 @@
+package eu.runlater.dashboard;
+
+/** SQL for the home page. Executions are read through (organization_id, created_at). */
+final class HomeQueries {
+  private HomeQueries() {}
+
+  static final String JOB_COUNTS =
+      """
+      SELECT count(*) FILTER (WHERE enabled) AS active, count(*) AS total
+      FROM jobs WHERE organization_id = :org
+      """;
+
+  // Missed and cancelled occurrences are records, not runs: they count as neither.
+  static final String EXECUTION_COUNTS =
+      """
+      SELECT count(*) FILTER (WHERE status IN ('failed', 'timeout') AND created_at > :day_ago)
+               AS failures,
+             count(*) FILTER (WHERE status = 'success' AND created_at > :day_ago) AS successes,
+             count(*) FILTER (WHERE attempt > 0 AND created_at >= :midnight) AS runs_today
+      FROM executions
+      WHERE organization_id = :org AND created_at > least(:day_ago, :midnight)
+      """;
+
+  static final String EXECUTIONS_RECENT =
+      """
+      SELECT e.id, e.created_at, e.status, e.source_kind, e.source_id, e.attempt, e.started_at,
+             e.duration_us, e.status_code, e.request_method, e.request_url, j.name AS job_name
+      FROM executions e
+      LEFT JOIN jobs j ON e.source_kind = 'job' AND j.id = e.source_id
+      WHERE e.organization_id = :org AND e.created_at > :since
+      ORDER BY e.created_at DESC, e.id DESC
+      LIMIT :limit
+      """;
+
+  // Enabled jobs whose latest final execution failed.
+  static final String JOBS_FAILING =
+      """
+      SELECT j.id, j.name, last.status, last.created_at
+      FROM jobs j
+      CROSS JOIN LATERAL (
+        SELECT e.status, e.created_at FROM executions e
+        WHERE e.source_id = j.id AND e.final AND e.attempt > 0
+        ORDER BY e.created_at DESC LIMIT 1) last
+      WHERE j.organization_id = :org AND j.enabled AND last.status IN ('failed', 'timeout')
+      ORDER BY last.created_at DESC
+      LIMIT :limit
+      """;
+
+  // Enabled cron jobs and their last success (null: never), for the "two intervals" rule.
+  static final String JOBS_LAST_SUCCESS =
+      """
+      SELECT j.id, j.name, j.cron_expression, j.timezone, j.created_at, last.created_at AS success_at
+      FROM jobs j
+      LEFT JOIN LATERAL (
+        SELECT e.created_at FROM executions e
+        WHERE e.source_id = j.id AND e.status = 'success'
+        ORDER BY e.created_at DESC LIMIT 1) last ON true
+      WHERE j.organization_id = :org AND j.enabled AND j.schedule_type = 'cron'
+      ORDER BY j.id
+      LIMIT :limit
+      """;
+
+  // Cheap change detection for live updates: the newest execution by start, and how many
+  // started in the window (bounded), per organization.
+  static final String EXECUTIONS_FINGERPRINT =
+      """
+      SELECT (SELECT max(id::text) FROM (
+                SELECT id FROM executions
+                WHERE organization_id = :org AND created_at > :since
+                ORDER BY created_at DESC LIMIT 1) newest) AS newest,
+             (SELECT count(*) FROM (
+                SELECT 1 FROM executions
+                WHERE organization_id = :org AND created_at > :since LIMIT 10000) recent) AS recent
+      """;
+}
