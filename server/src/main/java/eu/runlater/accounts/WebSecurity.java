@@ -18,6 +18,7 @@ import org.springframework.security.web.authentication.UsernamePasswordAuthentic
 import org.springframework.security.web.authentication.ott.DefaultGenerateOneTimeTokenRequestResolver;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 
@@ -65,6 +66,12 @@ class WebSecurity {
     return new JdbcOneTimeTokenService(new JdbcTemplate(dataSource));
   }
 
+  private static HttpSessionRequestCache savedRequests() {
+    HttpSessionRequestCache cache = new HttpSessionRequestCache();
+    cache.setMatchingRequestParameterName(null);
+    return cache;
+  }
+
   @Bean
   @Order(2)
   SecurityFilterChain webChain(HttpSecurity http, SignInFlow flow, OneTimeTokenService tokens)
@@ -85,6 +92,9 @@ class WebSecurity {
         };
     return http.authorizeHttpRequests(
             a -> a.requestMatchers(OPEN).permitAll().anyRequest().authenticated())
+        // Saved requests are matched without the "?continue" marker, so a sign-in lands on the
+        // page's own URL.
+        .requestCache(r -> r.requestCache(savedRequests()))
         .formLogin(
             f ->
                 f.loginPage("/login")

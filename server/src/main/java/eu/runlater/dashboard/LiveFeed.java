@@ -62,8 +62,11 @@ class LiveFeed implements SmartLifecycle {
     emitter.onCompletion(remove);
     emitter.onTimeout(remove);
     emitter.onError(e -> remove.run());
-    // The first comment flushes the response so the browser knows the stream is open.
-    send(set, emitter, SseEmitter.event().comment("connected"));
+    // Fingerprinted now, not at the next pass, so a change right after this is not taken for the
+    // baseline. The first event makes the page re-fetch once, which covers what changed between
+    // rendering the page and opening the stream (and the gap of a reconnect).
+    fingerprints.computeIfAbsent(organizationId, this::fingerprint);
+    send(set, emitter, SseEmitter.event().name("executions").data("connected"));
     return emitter;
   }
 

@@ -122,25 +122,31 @@ class HomePagesTest extends ServerTest {
         .startsWith("text/event-stream");
     BufferedReader reader =
         new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
-    CompletableFuture<String> event =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                for (String line; (line = reader.readLine()) != null; ) {
-                  if (line.equals("event:executions")) {
-                    return line;
-                  }
-                }
-                return null;
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            });
-    // Let one pass record the organization's fingerprint before anything runs.
-    Sink.await(WAIT, "the stream to be registered", () -> live().watching(tenant.id()));
+    CompletableFuture<String> event = nextEvent(reader);
+    // The first event is the connection's own; the next one is the execution's.
+    assertThat(event.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("event:executions");
+    assertThat(live().watching(tenant.id())).isTrue();
+    event = nextEvent(reader);
     createJob(tenant.key(), "live-one", "/live", "{\"type\": \"once\", \"delay\": \"0s\"}");
     assertThat(event.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("event:executions");
     stream.body().close();
+  }
+
+  /** The next {@code executions} event line read from the stream, in the background. */
+  private static CompletableFuture<String> nextEvent(BufferedReader reader) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            for (String line; (line = reader.readLine()) != null; ) {
+              if (line.equals("event:executions")) {
+                return line;
+              }
+            }
+            return null;
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
   }
 
   private LiveFeed live() {

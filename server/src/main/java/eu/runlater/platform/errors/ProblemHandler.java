@@ -14,8 +14,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -31,9 +31,18 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  * ApiProblem}s, unreadable bodies, and anything unexpected as a 500 that names a reference but
  * never a stack trace.
  */
-@RestControllerAdvice(annotations = RestController.class)
+@RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+  private static boolean isPageRequest(HttpServletRequest request) {
+    String path = request.getRequestURI();
+    String accept = request.getHeader(HttpHeaders.ACCEPT);
+    return !path.startsWith("/api/")
+        && !path.startsWith("/q/")
+        && accept != null
+        && accept.contains("text/html");
+  }
 
   @ExceptionHandler(ApiProblem.class)
   ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
@@ -118,6 +127,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   @Override
   protected ResponseEntity<Object> handleNoResourceFoundException(
       NoResourceFoundException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    if (request instanceof ServletWebRequest servlet && isPageRequest(servlet.getRequest())) {
+      // A browser asking for a missing page gets the app's 404 page, rendered at /error.
+      try {
+        servlet.getResponse().sendError(HttpStatus.NOT_FOUND.value());
+      } catch (java.io.IOException ignored) {
+        // The client went away.
+      }
+      return null;
+    }
     return problem(
         Problems.of(
             HttpStatus.NOT_FOUND,

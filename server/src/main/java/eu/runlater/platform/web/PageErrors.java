@@ -6,11 +6,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.servlet.ModelAndView;
-import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Errors raised by page controllers render the app's error page: a 404 for anything missing or
@@ -18,6 +19,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
  * reference to quote.
  */
 @ControllerAdvice(annotations = Pages.class)
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class PageErrors {
   private static final Logger log = LoggerFactory.getLogger(PageErrors.class);
 
@@ -36,13 +38,23 @@ public class PageErrors {
     return view(status, message, null, response);
   }
 
-  @ExceptionHandler(NoResourceFoundException.class)
-  ModelAndView missing(HttpServletResponse response) {
+  @ExceptionHandler(org.springframework.beans.TypeMismatchException.class)
+  ModelAndView mismatch(HttpServletResponse response) {
+    // A malformed id in the path is a page that does not exist.
     return view(HttpStatus.NOT_FOUND, "There is nothing here, or it is not yours.", null, response);
   }
 
   @ExceptionHandler(Exception.class)
   ModelAndView unexpected(Exception e, HttpServletRequest request, HttpServletResponse response) {
+    if (e instanceof org.springframework.web.ErrorResponse framework) {
+      // Spring MVC's own: a missing parameter (400), a wrong method (405), …
+      HttpStatus status = HttpStatus.valueOf(framework.getStatusCode().value());
+      String message =
+          status == HttpStatus.NOT_FOUND
+              ? "There is nothing here, or it is not yours."
+              : "This request cannot be served (" + status.getReasonPhrase() + ").";
+      return view(status, message, null, response);
+    }
     String reference = UUID.randomUUID().toString();
     log.error(
         "Unexpected error on page {} {} (reference {})",

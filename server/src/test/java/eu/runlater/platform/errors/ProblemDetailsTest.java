@@ -69,11 +69,15 @@ class ProblemDetailsTest extends ServerTest {
   }
 
   @Test
-  void an_unknown_route_is_404_whether_or_not_it_is_under_the_api() {
+  void an_unknown_api_route_is_404_and_an_unknown_page_asks_a_stranger_to_sign_in() {
     var tenant = fixtures.tenant();
     var json = problem(api.get("/api/v1/no-such-thing", tenant.key()), 404);
     assertThat(json.get("detail").asString()).contains("/api/v1/no-such-thing");
-    problem(api.get("/no-such-page", null), 404);
+    // Outside the API, pages need a session: a stranger is sent to sign in first (a signed-in
+    // user gets the 404 page, see SignInPagesTest).
+    var page = api.get("/no-such-page", null);
+    assertThat(page.status()).isEqualTo(302);
+    assertThat(page.headers().firstValue("Location").orElse("")).endsWith("/login");
   }
 
   @Test

@@ -1,0 +1,96 @@
+package eu.runlater.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import eu.runlater.support.Chromium;
+import eu.runlater.support.ServerTest;
+import eu.runlater.testing.Sink;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A new user in a real browser: sign up, take the link from the dev mailbox, land signed in. */
+class SignUpBrowserTest extends ServerTest {
+  private BrowserContext context;
+  private Page page;
+
+  @BeforeEach
+  void open() {
+    context = Chromium.context();
+    page = Chromium.page(context);
+    page.onConsoleMessage(m -> System.out.println("CONSOLE " + m.type() + " " + m.text()));
+    page.onRequestFailed(r -> System.out.println("FAILED " + r.url() + " " + r.failure()));
+    page.onResponse(r -> System.out.println("RESPONSE " + r.status() + " " + r.url()));
+  }
+
+  @AfterEach
+  void close() {
+    context.close();
+  }
+
+  @Test
+  void signs_up_through_the_dev_mailbox_magic_link() {
+    String email = "browser-" + System.nanoTime() + "@example.com";
+    page.navigate(api.base() + "/");
+    assertThat(page).hasURL(api.base() + "/login");
+    page.getByText("Create an account").click();
+    page.getByLabel("Email").fill(email);
+    page.getByRole(
+            com.microsoft.playwright.options.AriaRole.BUTTON,
+            new Page.GetByRoleOptions().setName("Create account"))
+        .click();
+    assertThat(page.locator("h1")).hasText("Check your mail");
+
+    page.getByText("dev mailbox").click();
+    page.locator("tr", new Page.LocatorOptions().setHasText(email))
+        .getByRole(com.microsoft.playwright.options.AriaRole.LINK)
+        .first()
+        .click();
+    page.locator("a.mail-link").first().click();
+    // The link opens a confirmation page; only the button spends the token.
+    assertThat(page.locator("#magic-continue")).isVisible();
+    page.locator("#magic-continue").click();
+
+    assertThat(page).hasURL(api.base() + "/");
+    assertThat(page.locator(".user-menu summary")).hasText(email);
+    assertThat(page.locator(".cards")).containsText("Active jobs");
+    assertThat(page.locator(".notice")).hasCount(0);
+  }
+
+  @Test
+  void an_execution_appears_on_the_home_page_without_reloading() {
+    var tenant = fixtures.tenant();
+    var user = fixtures.user(tenant.id(), eu.runlater.accounts.Role.MEMBER);
+    try (Sink sink = Sink.start()) {
+      page.navigate(api.base() + "/login");
+      page.locator("#email").fill(user.email());
+      page.locator("#password").fill(eu.runlater.support.Fixtures.PASSWORD);
+      page.locator("form[action='/login'] button").click();
+      assertThat(page.locator("#recent")).containsText("No executions yet");
+      // Marks the document: a reload would lose it.
+      page.evaluate("window.__stillHere = true");
+
+      var created =
+          api.post(
+              "/api/v1/jobs",
+              tenant.key(),
+              """
+              {"name": "appears-live", "url": "%s", "schedule": {"type": "once", "delay": "0s"}}
+              """
+                  .formatted(sink.url("/live")));
+      assertThat(created.status()).isEqualTo(201);
+      sink.awaitCount(1, Duration.ofSeconds(20));
+
+      assertThat(page.locator("#recent"))
+          .containsText(
+              "appears-live",
+              new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
+                  .setTimeout(15_000));
+      assertThat(page.evaluate("window.__stillHere")).isEqualTo(true);
+    }
+  }
+}

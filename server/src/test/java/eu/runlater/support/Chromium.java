@@ -1,0 +1,87 @@
+package eu.runlater.support;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The system Chromium driven by Playwright, launched once per test JVM. Each test takes a fresh
+ * context (its own cookies). Set {@code RUNLATER_CHROMIUM} to use another binary.
+ */
+public final class Chromium {
+  public static final Path DEFAULT = Path.of("/usr/bin/chromium");
+  private static Playwright playwright;
+  private static Browser browser;
+
+  private Chromium() {}
+
+  public static synchronized Browser browser() {
+    if (browser == null) {
+      Path executable =
+          Path.of(System.getenv().getOrDefault("RUNLATER_CHROMIUM", DEFAULT.toString()));
+      if (!Files.isExecutable(executable)) {
+        throw new IllegalStateException(
+            "Browser tests need Chromium at "
+                + executable
+                + ": install it (Debian: apt-get install chromium; .ci/run does) or set"
+                + " RUNLATER_CHROMIUM");
+      }
+      playwright = Playwright.create();
+      browser =
+          playwright
+              .chromium()
+              .launch(
+                  new BrowserType.LaunchOptions()
+                      .setExecutablePath(executable)
+                      .setHeadless(true)
+                      .setArgs(
+                          List.of(
+                              "--no-sandbox",
+                              "--disable-gpu",
+                              "--disable-background-networking",
+                              "--disable-component-update",
+                              "--disable-sync",
+                              "--no-first-run",
+                              "--disable-quic")));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    browser.close();
+                    playwright.close();
+                  }));
+    }
+    return browser;
+  }
+
+  /** A fresh browser profile at a desktop size. */
+  public static BrowserContext context() {
+    return browser()
+        .newContext(new Browser.NewContextOptions().setViewportSize(1280, 860).setLocale("en-GB"));
+  }
+
+  /** A fresh profile that looks like a phone. */
+  public static BrowserContext phone() {
+    return browser()
+        .newContext(
+            new Browser.NewContextOptions()
+                .setViewportSize(390, 844)
+                .setDeviceScaleFactor(2)
+                .setIsMobile(true)
+                .setHasTouch(true)
+                .setLocale("en-GB"));
+  }
+
+  /** A page whose dialogs (confirmations) are accepted. */
+  public static Page page(BrowserContext context) {
+    Page page = context.newPage();
+    page.onDialog(dialog -> dialog.accept());
+    page.setDefaultTimeout(15_000);
+    return page;
+  }
+}
