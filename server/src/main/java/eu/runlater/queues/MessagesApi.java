@@ -1,8 +1,6 @@
 package eu.runlater.queues;
 
 import eu.runlater.engine.crypto.SecretBox;
-import eu.runlater.executions.ExecutionView;
-import eu.runlater.executions.Executions;
 import eu.runlater.platform.api.Page;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.security.ApiPrincipal;
@@ -34,14 +32,14 @@ class MessagesApi {
 
   private final Messages messages;
   private final DeadLetters deadLetters;
-  private final Executions executions;
+  private final MessageDetails details;
   private final SecretBox secrets;
 
   MessagesApi(
-      Messages messages, DeadLetters deadLetters, Executions executions, SecretBox secrets) {
+      Messages messages, DeadLetters deadLetters, MessageDetails details, SecretBox secrets) {
     this.messages = messages;
     this.deadLetters = deadLetters;
-    this.executions = executions;
+    this.details = details;
     this.secrets = secrets;
   }
 
@@ -185,12 +183,7 @@ class MessagesApi {
   }
 
   private MessageView detail(UUID organizationId, Message m) {
-    List<ExecutionView> attempts =
-        executions.listBySource(organizationId, m.id(), null, null, Page.MAX_LIMIT).stream()
-            .filter(e -> Message.SOURCE_KIND.equals(e.sourceKind()))
-            .map(ExecutionView::summary)
-            .toList();
-    return MessageView.of(m, secrets, attempts);
+    return details.detail(organizationId, m);
   }
 
   private static Instant instant(String field, String value) {

@@ -45,10 +45,11 @@ public class Formats {
   }
 
   /** A duration in milliseconds as "120 ms", "1.5 s", "2 min". */
-  public String millis(Long ms) {
-    if (ms == null) {
+  public String millis(Number value) {
+    if (value == null) {
       return "—";
     }
+    long ms = Math.round(value.doubleValue());
     if (ms < 1000) {
       return ms + " ms";
     }
