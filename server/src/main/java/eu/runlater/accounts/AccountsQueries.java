@@ -21,6 +21,11 @@ final class AccountsQueries {
       SELECT id, name, slug, tier, created_at, updated_at FROM organizations WHERE id = :id
       """;
 
+  static final String ORGANIZATION_BY_SLUG =
+      """
+      SELECT id, name, slug, tier, created_at, updated_at FROM organizations WHERE slug = :slug
+      """;
+
   static final String ORGANIZATION_RENAME =
       """
       UPDATE organizations SET name = :name, updated_at = :now WHERE id = :id

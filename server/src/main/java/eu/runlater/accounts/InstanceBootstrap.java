@@ -66,7 +66,11 @@ class InstanceBootstrap {
               if (claimed == 0) {
                 return null;
               }
-              Organization org = organizations.create("Default", DEFAULT_SLUG, Tier.PRO);
+              // The first sign-up may have made it already (see Users.signUp).
+              Organization org =
+                  organizations
+                      .findBySlug(DEFAULT_SLUG)
+                      .orElseGet(() -> organizations.create("Default", DEFAULT_SLUG, Tier.PRO));
               return keys.create(org.id(), "Created at first start", null).token();
             });
     if (token == null) {

@@ -70,6 +70,10 @@ public class Organizations {
     return jdbc.sql(ORGANIZATION_GET).param("id", id).query(Organizations::map).optional();
   }
 
+  public Optional<Organization> findBySlug(String slug) {
+    return jdbc.sql(ORGANIZATION_BY_SLUG).param("slug", slug).query(Organizations::map).optional();
+  }
+
   public Organization rename(UUID id, String name) {
     jdbc.sql(ORGANIZATION_RENAME)
         .param("id", id)

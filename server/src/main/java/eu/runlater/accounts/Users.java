@@ -117,12 +117,10 @@ public class Users {
   }
 
   private UUID defaultOrganization() {
-    return jdbc.sql(ORGANIZATION_BY_SLUG)
-        .param("slug", InstanceBootstrap.DEFAULT_SLUG)
-        .query(UUID.class)
-        .optional()
-        .orElseGet(
-            () -> organizations.create("Default", InstanceBootstrap.DEFAULT_SLUG, Tier.PRO).id());
+    return organizations
+        .findBySlug(InstanceBootstrap.DEFAULT_SLUG)
+        .orElseGet(() -> organizations.create("Default", InstanceBootstrap.DEFAULT_SLUG, Tier.PRO))
+        .id();
   }
 
   private UUID personalOrganization(String email) {

@@ -48,8 +48,6 @@ final class UsersQueries {
       ORDER BY o.name, o.id
       """;
 
-  static final String ORGANIZATION_BY_SLUG = "SELECT id FROM organizations WHERE slug = :slug";
-
   static final String USER_TOKEN_INSERT =
       """
       INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at)

@@ -202,6 +202,26 @@ class SignInPagesTest extends ServerTest {
   }
 
   @Test
+  void behind_an_https_proxy_the_session_cookie_is_secure() throws Exception {
+    var client = java.net.http.HttpClient.newHttpClient();
+    var response =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.base() + "/login"))
+                .header("X-Forwarded-Proto", "https")
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertThat(response.headers().allValues("set-cookie"))
+        .anySatisfy(c -> assertThat(c).startsWith("runlater_session=").contains("Secure"));
+    var plain =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.base() + "/login"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertThat(plain.headers().allValues("set-cookie"))
+        .allSatisfy(c -> assertThat(c).doesNotContain("Secure"));
+  }
+
+  @Test
   void pages_that_do_not_exist_render_the_apps_404_page() {
     var user = fixtures.user(fixtures.tenant().id(), Role.MEMBER);
     Browser browser = signIn(user);
