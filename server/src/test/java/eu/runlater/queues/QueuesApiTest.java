@@ -209,15 +209,24 @@ class QueuesApiTest extends ServerTest {
       push(t, "retried", message("/r" + i, ""));
     }
     sink.awaitCount(2 * n, WAIT);
-    List<Instant> starts = sink.received().stream().map(Sink.Received::at).sorted().toList();
+    for (int i = 0; i < n; i++) {
+      awaitMessage(t, sink.received().get(i).header("Runlater-Message-Id"), "delivered");
+    }
+    // When the engine started each attempt (arrival times at the sink bunch up when the machine is
+    // busy, which says nothing about the rate the engine kept).
+    List<Instant> starts =
+        jdbc.sql(
+                "SELECT started_at FROM executions WHERE organization_id = :org AND attempt > 0"
+                    + " ORDER BY started_at")
+            .param("org", t.id())
+            .query((rs, row) -> rs.getTimestamp("started_at").toInstant())
+            .list();
+    assertThat(starts).hasSize(2 * n);
     // Every start, first attempts and retries alike, within the limit plus 10% in any second.
     for (int i = 0; i < starts.size(); i++) {
       Instant end = starts.get(i).plusSeconds(1);
       long inWindow = starts.stream().filter(s -> s.isBefore(end)).count() - i;
       assertThat(inWindow).as("starts in the second from start " + i).isLessThanOrEqualTo(11);
-    }
-    for (int i = 0; i < n; i++) {
-      awaitMessage(t, sink.received().get(i).header("Runlater-Message-Id"), "delivered");
     }
     assertThat(sink.received()).hasSize(2 * n);
   }
