@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -37,13 +38,29 @@ public class Organizations {
   private final SecretBox secrets;
   private final InstantSource clock;
   private final TransactionTemplate tx;
+  private final ApplicationEventPublisher events;
 
-  Organizations(JdbcClient jdbc, SecretBox secrets, InstantSource clock, TransactionTemplate tx) {
+  Organizations(
+      JdbcClient jdbc,
+      SecretBox secrets,
+      InstantSource clock,
+      TransactionTemplate tx,
+      ApplicationEventPublisher events) {
     this.jdbc = jdbc;
     this.secrets = secrets;
     this.clock = clock;
     this.tx = tx;
+    this.events = events;
   }
+
+  /**
+   * Published after a rotation, so this node's {@link CachedSigningSecrets} drops its copy at once
+   * (other nodes' copies expire within its TTL).
+   */
+  record SigningSecretRotated(UUID organizationId) {}
+
+  /** A rotation's outcome: the new secret, and when the previous one stops signing. */
+  public record Rotation(String signingSecret, Instant previousSecretExpiresAt) {}
 
   /** What a form should say about an organization's name, or null when it is acceptable. */
   public static String nameProblem(String name) {
@@ -151,23 +168,23 @@ public class Organizations {
    * Replaces the signing secret. The previous one keeps signing beside the new one for {@link
    * #ROTATION_OVERLAP}, so receivers can switch without losing deliveries; rotating again within
    * the overlap drops the oldest secret at once.
-   *
-   * @return when the previous secret stops signing
    */
-  public Instant rotateSigningSecret(UUID organizationId) {
+  public Rotation rotateSigningSecret(UUID organizationId) {
     Instant now = clock.instant();
     Instant expires = now.plus(ROTATION_OVERLAP);
+    String secret = newSigningSecret();
     int updated =
         jdbc.sql(ORGANIZATION_ROTATE_SIGNING_SECRET)
             .param("id", organizationId)
-            .param("signing_secret", secrets.seal(newSigningSecret()))
+            .param("signing_secret", secrets.seal(secret))
             .param("expires_at", SqlTime.ts(expires))
             .param("now", SqlTime.ts(now))
             .update();
     if (updated == 0) {
       throw ApiProblem.notFound("organization", organizationId);
     }
-    return expires;
+    events.publishEvent(new SigningSecretRotated(organizationId));
+    return new Rotation(secret, expires);
   }
 
   /**

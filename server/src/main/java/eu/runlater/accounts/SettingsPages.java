@@ -29,7 +29,6 @@ class SettingsPages {
   static final int MAX_KEY_NAME = 100;
   private final ApiKeys keys;
   private final Organizations organizations;
-  private final CachedSigningSecrets signingSecrets;
   private final Members members;
   private final JdbcClient jdbc;
   private final InstantSource clock;
@@ -37,13 +36,11 @@ class SettingsPages {
   SettingsPages(
       ApiKeys keys,
       Organizations organizations,
-      CachedSigningSecrets signingSecrets,
       Members members,
       JdbcClient jdbc,
       InstantSource clock) {
     this.keys = keys;
     this.organizations = organizations;
-    this.signingSecrets = signingSecrets;
     this.members = members;
     this.jdbc = jdbc;
     this.clock = clock;
@@ -108,9 +105,8 @@ class SettingsPages {
   @PostMapping("/settings/api-keys/signing-secret/rotate")
   String rotateSecret(Viewer viewer, RedirectAttributes redirect) {
     viewer.require(Permission.MANAGE_KEYS, "rotate the signing secret");
-    Instant until = organizations.rotateSigningSecret(viewer.organizationId());
-    // Other nodes pick the new secret up within CachedSigningSecrets.TTL.
-    signingSecrets.evict(viewer.organizationId());
+    Instant until =
+        organizations.rotateSigningSecret(viewer.organizationId()).previousSecretExpiresAt();
     redirect.addFlashAttribute(
         "flash",
         "Rotated the signing secret. Deliveries carry signatures with both the new and the"

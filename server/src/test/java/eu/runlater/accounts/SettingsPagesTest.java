@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eu.runlater.support.Browser;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -339,6 +343,41 @@ class SettingsPagesTest extends ServerTest {
         .param("id", tenant.id())
         .update();
     assertThat(organizations.signingSecrets(tenant.id())).containsExactly(secrets.get(0));
+  }
+
+  @Test
+  void the_secret_reveals_as_an_htmx_fragment() throws Exception {
+    var tenant = fixtures.tenant();
+    Browser admin = signedIn(tenant, Role.ADMIN);
+    admin.get("/settings/api-keys");
+    HttpClient client = HttpClient.newBuilder().cookieHandler(admin.cookies()).build();
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + port + "/settings/api-keys/signing-secret"))
+                .header("HX-Request", "true")
+                .header("X-CSRF-TOKEN", admin.csrf())
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body())
+        .contains(organizations.signingSecret(tenant.id()), "id=\"signing-secret\"")
+        .doesNotContain("<html", "New API key");
+  }
+
+  @Test
+  void the_api_rotates_the_signing_secret_and_returns_the_new_one_once() {
+    var tenant = fixtures.tenant();
+    String old = organizations.signingSecret(tenant.id());
+    var response = api.post("/api/v1/organization/signing-secret/rotate", tenant.key(), "{}");
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    String fresh = response.json().get("signing_secret").asString();
+    assertThat(fresh).startsWith("whsec_").isNotEqualTo(old);
+    assertThat(Instant.parse(response.json().get("previous_secret_expires_at").asString()))
+        .isAfter(Instant.now().plus(Duration.ofHours(23)));
+    assertThat(organizations.signingSecrets(tenant.id())).containsExactly(fresh, old);
+    assertThat(cachedSecrets.forOrganization(tenant.id())).containsExactly(fresh, old);
   }
 
   // Billing

@@ -213,6 +213,31 @@ class TeamPagesTest extends ServerTest {
   }
 
   @Test
+  void a_stranger_signs_up_from_the_invitation_and_comes_back_to_accept_it() {
+    var tenant = fixtures.tenant();
+    Browser admin = signedIn(tenant, Role.ADMIN);
+    admin.get("/settings/team");
+    String email = "newcomer-" + System.nanoTime() + "@example.com";
+    admin.post("/settings/team/invites", Map.of("email", email, "role", "member"));
+    String token = tokenOf(mailbox.latestTo(email).link());
+
+    Browser guest = new Browser(port);
+    assertThat(guest.get("/invites/" + token).body()).contains("Create an account");
+    guest.get("/signup");
+    assertThat(guest.post("/signup", Map.of("email", email, "password", "")).redirectPath())
+        .isEqualTo("/login/check-mail");
+    String magic = mailbox.latestTo(email).link();
+    guest.get(magic);
+    var signedIn =
+        guest.post("/login/ott", Map.of("token", magic.substring(magic.indexOf("token=") + 6)));
+    assertThat(signedIn.redirectPath()).startsWith("/invites/" + token);
+    guest.get("/invites/" + token);
+    assertThat(guest.post("/invites/" + token + "/accept", Map.of()).redirectPath()).isEqualTo("/");
+    UUID user = users.findByEmail(email).orElseThrow().id();
+    assertThat(roleOf(tenant.id(), user)).contains(Role.MEMBER);
+  }
+
+  @Test
   void an_invite_cannot_be_accepted_by_another_address() {
     var tenant = fixtures.tenant();
     Browser admin = signedIn(tenant, Role.ADMIN);
