@@ -61,6 +61,9 @@ class SettingsPagesTest extends ServerTest {
     }
     Browser owner = signedIn(tenant, Role.OWNER);
     assertThat(owner.get("/settings/organization").body()).contains("Danger zone");
+    for (String path : List.of("/settings/api-keys", "/settings/team", "/settings/billing")) {
+      assertThat(owner.get(path).status()).as(path).isEqualTo(200);
+    }
   }
 
   @Test
