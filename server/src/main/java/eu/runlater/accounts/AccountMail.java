@@ -75,4 +75,27 @@ public class AccountMail {
             """
                 .formatted(link)));
   }
+
+  void invite(String to, String organization, String inviter, Role role, String link) {
+    mailer.send(
+        new Mail(
+            to,
+            "You are invited to join " + organization + " on Runlater",
+            """
+            %s invited you to join %s on Runlater as %s %s.
+
+            Accept or decline the invitation:
+
+            %s
+
+            The link works for 7 days. To accept, sign in (or create an account) with this
+            address. If you did not expect it, ignore this mail.
+            """
+                .formatted(
+                    inviter == null ? "Someone" : inviter,
+                    organization,
+                    role == Role.ADMIN || role == Role.OWNER ? "an" : "a",
+                    role.code(),
+                    link)));
+  }
 }

@@ -31,6 +31,32 @@ final class AccountsQueries {
       UPDATE organizations SET name = :name, updated_at = :now WHERE id = :id
       """;
 
+  static final String ORGANIZATION_SET_TIER =
+      """
+      UPDATE organizations SET tier = :tier, updated_at = :now WHERE id = :id
+      """;
+
+  // Tables holding an organization's rows without a foreign key to it; the rest cascade.
+  static final java.util.List<String> ORGANIZATION_DELETE_UNLINKED =
+      java.util.List.of(
+          "DELETE FROM tasks WHERE organization_id = :id",
+          "DELETE FROM executions WHERE organization_id = :id",
+          "DELETE FROM job_pauses WHERE organization_id = :id",
+          "DELETE FROM organization_caps WHERE organization_id = :id");
+
+  static final String ORGANIZATION_DELETE = "DELETE FROM organizations WHERE id = :id";
+
+  // The current secret becomes the previous one, which signs until :expires_at.
+  static final String ORGANIZATION_ROTATE_SIGNING_SECRET =
+      """
+      UPDATE organizations
+      SET previous_signing_secret = signing_secret,
+          previous_secret_expires_at = :expires_at,
+          signing_secret = :signing_secret,
+          updated_at = :now
+      WHERE id = :id
+      """;
+
   static final String ORGANIZATION_SIGNING_SECRETS =
       """
       SELECT signing_secret, previous_signing_secret, previous_secret_expires_at

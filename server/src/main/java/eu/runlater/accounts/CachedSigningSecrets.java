@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Signing secrets for the engine, cached for {@link #TTL} so a delivery does not cost a query and a
- * decryption. A rotation reaches every node within the TTL; during that window the old secret still
- * signs, which receivers accept for the whole 24-hour overlap anyway.
+ * decryption. A rotation empties this node's entry at once and reaches every other node within the
+ * TTL; during that window those nodes sign with the old secret alone, which receivers still accept
+ * (they keep it for the 24-hour overlap).
  */
 @Component
 class CachedSigningSecrets implements SigningSecrets {
@@ -44,5 +46,10 @@ class CachedSigningSecrets implements SigningSecrets {
   /** Forgets an organization's secrets (after a rotation on this node). */
   void evict(UUID organizationId) {
     cache.remove(organizationId);
+  }
+
+  @EventListener
+  void rotated(Organizations.SigningSecretRotated event) {
+    evict(event.organizationId());
   }
 }

@@ -10,6 +10,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -92,5 +93,16 @@ class OrganizationApi {
           "name", "must be 1 to " + MAX_NAME_LENGTH + " characters, not blank");
     }
     return view(organizations.rename(caller.organizationId(), name));
+  }
+
+  @PostMapping("/signing-secret/rotate")
+  @Operation(
+      summary = "Rotate the signing secret",
+      description =
+          "Returns the new whsec_ secret, shown this once. Deliveries carry signatures with both"
+              + " the new and the previous secret until previous_secret_expires_at (24 hours),"
+              + " so receivers can switch over without rejecting any.")
+  Organizations.Rotation rotateSigningSecret(@AuthenticationPrincipal ApiPrincipal caller) {
+    return organizations.rotateSigningSecret(caller.organizationId());
   }
 }

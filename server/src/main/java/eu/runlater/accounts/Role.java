@@ -18,7 +18,8 @@ import java.util.Set;
  * delete the organization     ✓
  * </pre>
  *
- * Admins may not remove or demote an owner, nor make anyone an owner.
+ * Admins may not remove or demote an owner, nor make anyone an owner (nor invite one). Anyone may
+ * leave, but an organization always keeps at least one owner ({@link Members}).
  */
 public enum Role {
   OWNER(EnumSet.allOf(Permission.class)),

@@ -132,6 +132,17 @@ public class Users {
     return organizations.create(local + "'s organization", slug, Tier.FREE).id();
   }
 
+  /** A new free-tier organization, owned by {@code ownerId}. */
+  public Organization createOrganization(String name, UUID ownerId) {
+    String clean = name.strip();
+    return tx.execute(
+        status -> {
+          Organization org = organizations.create(clean, Organizations.slugFor(clean), Tier.FREE);
+          addMember(org.id(), ownerId, Role.OWNER);
+          return org;
+        });
+  }
+
   public void addMember(UUID organizationId, UUID userId, Role role) {
     Instant now = clock.instant();
     jdbc.sql(MEMBERSHIP_INSERT)

@@ -25,7 +25,8 @@ import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 /**
  * The dashboard's filter chain (everything the API chain does not match): session sign-in by
  * password or magic link, CSRF on every form, a content security policy that allows only this
- * origin's scripts. Health, metrics, API docs, static files and the sign-in pages are open.
+ * origin's scripts. Health, metrics, API docs, static files, the sign-in pages and invitation links
+ * are open.
  */
 @Configuration(proxyBeanMethods = false)
 class WebSecurity {
@@ -44,6 +45,7 @@ class WebSecurity {
     "/login",
     "/login/**",
     "/signup",
+    "/invites/**",
     "/password/**",
     "/dev/mailbox",
     "/dev/mailbox/**"

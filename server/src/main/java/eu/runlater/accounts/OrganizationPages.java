@@ -1,0 +1,124 @@
+package eu.runlater.accounts;
+
+import eu.runlater.platform.web.Pages;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.UUID;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Creating, renaming, leaving and deleting organizations, and the organization settings tab. The
+ * creator of an organization owns it; new organizations are on the free tier.
+ */
+@Pages
+class OrganizationPages {
+  private final Users users;
+  private final Organizations organizations;
+  private final Members members;
+
+  OrganizationPages(Users users, Organizations organizations, Members members) {
+    this.users = users;
+    this.organizations = organizations;
+    this.members = members;
+  }
+
+  @GetMapping("/settings")
+  String settings() {
+    return "redirect:/settings/organization";
+  }
+
+  // No Viewer parameter: a user with no organization left is sent here and must not loop.
+  @GetMapping("/organizations/new")
+  String newForm(@AuthenticationPrincipal SignedInUser user, Model model) {
+    model.addAttribute("first", users.memberships(user.id()).isEmpty());
+    return "settings/new-organization";
+  }
+
+  @PostMapping("/organizations/new")
+  String create(
+      @AuthenticationPrincipal SignedInUser user,
+      @RequestParam(defaultValue = "") String name,
+      HttpServletRequest request,
+      Model model,
+      RedirectAttributes redirect) {
+    String problem = Organizations.nameProblem(name);
+    if (problem != null) {
+      model.addAttribute("first", users.memberships(user.id()).isEmpty());
+      model.addAttribute("name", name);
+      model.addAttribute("nameError", problem);
+      return "settings/new-organization";
+    }
+    Organization org = users.createOrganization(name, user.id());
+    request.getSession().setAttribute(ViewerResolver.CURRENT_ORGANIZATION, org.id().toString());
+    redirect.addFlashAttribute("flash", "Created " + org.name() + ". You are its owner.");
+    return "redirect:/settings/organization";
+  }
+
+  @GetMapping("/settings/organization")
+  String organization(Viewer viewer, Model model) {
+    SettingsTabs.show(model, viewer, "organization");
+    model.addAttribute("organization", organizations.get(viewer.organizationId()));
+    return "settings/organization";
+  }
+
+  @PostMapping("/settings/organization/name")
+  String rename(
+      Viewer viewer,
+      @RequestParam(defaultValue = "") String name,
+      Model model,
+      RedirectAttributes redirect) {
+    viewer.require(Permission.MANAGE_ORGANIZATION, "rename the organization");
+    String problem = Organizations.nameProblem(name);
+    if (problem != null) {
+      redirect.addFlashAttribute("flashError", problem);
+      return "redirect:/settings/organization";
+    }
+    Organization org = organizations.rename(viewer.organizationId(), name.strip());
+    redirect.addFlashAttribute("flash", "Renamed to " + org.name() + ".");
+    return "redirect:/settings/organization";
+  }
+
+  /** Deletes the organization once its name is typed; the session moves to another one. */
+  @PostMapping("/settings/organization/delete")
+  String delete(
+      Viewer viewer,
+      @RequestParam(defaultValue = "") String confirm,
+      HttpServletRequest request,
+      RedirectAttributes redirect) {
+    viewer.require(Permission.DELETE_ORGANIZATION, "delete the organization");
+    Organization org = organizations.get(viewer.organizationId());
+    if (!confirm.strip().equals(org.name())) {
+      redirect.addFlashAttribute(
+          "flashError", "Type the organization's name exactly to delete it: " + org.name());
+      return "redirect:/settings/organization";
+    }
+    organizations.delete(org.id());
+    return afterLeaving(viewer.user().id(), request, redirect, "Deleted " + org.name() + ".");
+  }
+
+  @PostMapping("/settings/organization/leave")
+  String leave(Viewer viewer, HttpServletRequest request, RedirectAttributes redirect) {
+    try {
+      members.leave(viewer.organizationId(), viewer.user().id());
+    } catch (TeamRuleException e) {
+      redirect.addFlashAttribute("flashError", e.getMessage());
+      return "redirect:/settings/organization";
+    }
+    return afterLeaving(
+        viewer.user().id(),
+        request,
+        redirect,
+        "You left " + viewer.current().organizationName() + ".");
+  }
+
+  private String afterLeaving(
+      UUID userId, HttpServletRequest request, RedirectAttributes redirect, String message) {
+    request.getSession().removeAttribute(ViewerResolver.CURRENT_ORGANIZATION);
+    redirect.addFlashAttribute("flash", message);
+    return users.memberships(userId).isEmpty() ? "redirect:/organizations/new" : "redirect:/";
+  }
+}
