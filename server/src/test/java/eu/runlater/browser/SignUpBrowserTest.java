@@ -22,9 +22,6 @@ class SignUpBrowserTest extends ServerTest {
   void open() {
     context = Chromium.context();
     page = Chromium.page(context);
-    page.onConsoleMessage(m -> System.out.println("CONSOLE " + m.type() + " " + m.text()));
-    page.onRequestFailed(r -> System.out.println("FAILED " + r.url() + " " + r.failure()));
-    page.onResponse(r -> System.out.println("RESPONSE " + r.status() + " " + r.url()));
   }
 
   @AfterEach
