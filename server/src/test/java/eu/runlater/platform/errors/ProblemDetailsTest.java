@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /** Every error status the API can answer, each as problem+json that says what to fix. */
-@Import(ProblemDetailsTest.Failing.class)
+@Import({ProblemDetailsTest.Failing.class, ProblemDetailsTest.FailingPage.class})
 class ProblemDetailsTest extends ServerTest {
 
   @TestConfiguration
@@ -24,6 +24,28 @@ class ProblemDetailsTest extends ServerTest {
     String boom() {
       throw new IllegalStateException("secret internals: password=hunter2");
     }
+  }
+
+  @TestConfiguration
+  @eu.runlater.platform.web.Pages
+  static class FailingPage {
+    @GetMapping("/test-only/page-boom")
+    String boom() {
+      throw new IllegalStateException("secret internals: password=hunter2");
+    }
+  }
+
+  @Test
+  void a_page_that_fails_renders_the_apps_500_page_with_a_reference_and_no_internals() {
+    var browser = signIn(fixtures.user(fixtures.tenant().id(), eu.runlater.accounts.Role.MEMBER));
+    var page = browser.get("/test-only/page-boom");
+    assertThat(page.status()).isEqualTo(500);
+    assertThat(page.body())
+        .contains("Something went wrong")
+        .contains("Reference")
+        .contains("Back to the dashboard")
+        .doesNotContain("hunter2")
+        .doesNotContain("IllegalStateException");
   }
 
   private static JsonNode problem(Api.Response response, int status) {
