@@ -70,6 +70,8 @@ final class UsersQueries {
         AND expires_at > :now
       """;
 
+  static final String USER_TOKENS_PURGE = "DELETE FROM user_tokens WHERE expires_at < :before";
+
   static final String SIGN_IN_FAILURE_INSERT =
       """
       INSERT INTO sign_in_failures (email, client, failed_at) VALUES (:email, :client, :now)
