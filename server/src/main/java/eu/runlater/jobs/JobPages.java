@@ -7,8 +7,11 @@ import eu.runlater.executions.Execution;
 import eu.runlater.executions.Executions;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
+import eu.runlater.platform.web.PageErrors;
+import eu.runlater.platform.web.PageException;
 import eu.runlater.platform.web.Pages;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -18,12 +21,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.http.HttpStatus;
 import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -77,7 +84,7 @@ class JobPages {
       @RequestParam(defaultValue = "") String state,
       @RequestParam(defaultValue = "") String health,
       @RequestParam(defaultValue = "newest") String sort,
-      @RequestParam(defaultValue = "1") int page,
+      @RequestParam(defaultValue = "1") String page,
       @RequestHeader(name = "HX-Request", required = false) String htmx,
       HttpServletRequest request,
       Model model) {
@@ -93,7 +100,7 @@ class JobPages {
         overviews.page(
             viewer.organizationId(),
             new JobOverviews.Filter(q, enabled, healthFilter, order),
-            page);
+            pageNumber(page));
     boolean filtered = !q.isBlank() || enabled != null || healthFilter != null;
     model.addAttribute("jobs", result.rows().stream().map(r -> JobView.of(r, secrets)).toList());
     model.addAttribute("result", result);
@@ -109,6 +116,21 @@ class JobPages {
     model.addAttribute(
         "firstJob", result.total() == 0 && (!filtered || !overviews.any(viewer.organizationId())));
     return htmx != null ? "jobs/list :: results" : "jobs/list";
+  }
+
+  private static int pageNumber(String page) {
+    try {
+      return Integer.parseInt(page.strip());
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+
+  /** A malformed id in a path is an id that does not exist. */
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ModelAndView malformed(HttpServletResponse response) {
+    return PageErrors.view(
+        HttpStatus.NOT_FOUND, PageException.notFound().getMessage(), null, response);
   }
 
   @PostMapping("/jobs/sample")
@@ -250,6 +272,9 @@ class JobPages {
     List<JobOverviews.Day> days = overviews.daily(org, id, now, 30);
     model.addAttribute("days", days);
     model.addAttribute("daysWithRuns", days.stream().filter(d -> d.total() > 0).count());
+    if (before != null && !isV7(before)) {
+      before = null;
+    }
     List<Execution> history = executions.listBySource(org, id, null, before, HISTORY_PAGE + 1);
     boolean more = history.size() > HISTORY_PAGE;
     model.addAttribute("history", more ? history.subList(0, HISTORY_PAGE) : history);
@@ -259,6 +284,10 @@ class JobPages {
         timeline.timeline(org, id, now.minus(Duration.ofDays(1)), now.plus(Duration.ofHours(6)));
     model.addAttribute("timeline", plan);
     return "jobs/detail";
+  }
+
+  private static boolean isV7(UUID id) {
+    return id.version() == 7;
   }
 
   private static String zoneOf(Schedule schedule) {

@@ -349,6 +349,32 @@ class JobPagesTest extends ServerTest {
     assertThat(still.enabled()).isTrue();
     assertThat(jobCount(other.id())).isZero();
     assertThat(browser.get("/jobs/" + UUID.randomUUID()).status()).isEqualTo(404);
+    assertThat(browser.get("/jobs/not-an-id").status()).isEqualTo(404);
+    assertThat(browser.get("/executions/not-an-id").status()).isEqualTo(404);
+  }
+
+  @Test
+  void the_detail_page_counts_the_last_day_charts_thirty_days_and_pages_the_history() {
+    var org = fixtures.tenant();
+    Job job = job(org.id(), "Busy", "https://example.com/busy", YEARLY);
+    for (int i = 0; i < 23; i++) {
+      execution(org.id(), job.id(), i % 4 == 0 ? "failed" : "success", i % 4 == 0 ? 500 : 200);
+    }
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    var page = browser.get("/jobs/" + job.id());
+    assertThat(page.status()).isEqualTo(200);
+    String body = page.body();
+    assertThat(body).contains(">23<").contains(">17<").contains(">6<").contains("1 ms");
+    assertThat(body).contains("74% of 23 succeeded");
+    assertThat(count(body, "href=\"/executions/")).isGreaterThanOrEqualTo(20);
+    Matcher older = Pattern.compile("before=([0-9a-f-]{36})").matcher(body);
+    assertThat(older.find()).isTrue();
+    var second = browser.get("/jobs/" + job.id() + "?before=" + older.group(1));
+    assertThat(second.body()).contains("Newest");
+    // A cursor that is no execution id is ignored, not an error.
+    assertThat(browser.get("/jobs/" + job.id() + "?before=" + UUID.randomUUID()).status())
+        .isEqualTo(200);
+    assertThat(browser.get("/jobs?page=zero").status()).isEqualTo(200);
   }
 
   @Test
