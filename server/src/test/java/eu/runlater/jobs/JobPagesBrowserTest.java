@@ -30,6 +30,7 @@ class JobPagesBrowserTest extends ServerTest {
 
   @Autowired Jobs jobs;
   @Autowired JobValidator validator;
+  @Autowired org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
   private Playwright playwright;
   private Browser chromium;
@@ -172,6 +173,71 @@ class JobPagesBrowserTest extends ServerTest {
             .setPath(SHOTS.resolve("job-form-phone.png"))
             .setFullPage(true));
     assertThat(overflowing(page)).isEmpty();
+  }
+
+  @Test
+  void the_detail_page_draws_the_success_chart_and_the_planned_versus_actual_strip() {
+    var org = fixtures.tenant();
+    JobInput input =
+        new JobInput(
+            "Every ten minutes",
+            null,
+            "https://example.com/ten",
+            "GET",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new JobInput.ScheduleInput("cron", null, null, "*/10 * * * *", "UTC"),
+            true,
+            null,
+            null);
+    Job job = jobs.create(org.id(), validator.validate(input, Instant.now()));
+    // Attempts as the engine records them, one per planned time over the past few hours.
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    for (int i = 1; i <= 12; i++) {
+      Instant planned =
+          now.minus(java.time.Duration.ofMinutes(10L * i))
+              .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+              .plus(java.time.Duration.ofMinutes(10L * (i % 6)));
+      Instant created = now.plusMillis(i);
+      jdbc.sql(
+              """
+              INSERT INTO executions (id, created_at, organization_id, task_id, source_kind,
+                                      source_id, attempt, status, final, scheduled_for, due_at,
+                                      started_at, finished_at, duration_us, status_code,
+                                      request_url, request_method, request_headers,
+                                      response_headers, response_body)
+              VALUES (:id, :created, :org, :task, 'job', :job, 1, :status, true, :planned,
+                      :planned, :created, :created, :us, :code, 'https://example.com/ten', 'GET',
+                      '[["X-Plain","yes"]]'::jsonb, '[["Content-Type","application/json"]]'::jsonb,
+                      convert_to('{"ok":true,"n":[1,2,3]}', 'UTF8'))
+              """)
+          .param("id", eu.runlater.engine.Ids.v7(created))
+          .param("created", eu.runlater.engine.db.SqlTime.ts(created))
+          .param("org", org.id())
+          .param("task", java.util.UUID.randomUUID())
+          .param("job", job.id())
+          .param("status", i % 5 == 0 ? "failed" : "success")
+          .param("code", i % 5 == 0 ? 502 : 200)
+          .param("planned", eu.runlater.engine.db.SqlTime.ts(planned))
+          .param("us", 40_000L + 9_000L * i)
+          .update();
+    }
+    Page page = page(org.id(), false);
+    page.navigate(url("/jobs/" + job.id()));
+    assertThat(page.locator(".rate-day")).hasCount(30);
+    assertThat(page.locator(".rate-bar")).hasCount(1);
+    assertThat(page.locator(".timeline .tl").first()).isVisible();
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("job-detail.png")).setFullPage(true));
+    page.locator("#history + .table-wrap a").first().click();
+    assertThat(page.locator("h1")).containsText("Execution");
+    assertThat(page.locator("pre").last()).containsText("\"n\" : [ 1, 2, 3 ]");
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("execution.png")).setFullPage(true));
   }
 
   /** Elements that stick out of the viewport's width (none, when the page fits). */
