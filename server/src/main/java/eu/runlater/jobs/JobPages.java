@@ -103,6 +103,7 @@ class JobPages {
             + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
     model.addAttribute(
         "firstJob", result.total() == 0 && (!filtered || !overviews.any(viewer.organizationId())));
+    model.addAttribute("sample", sample(viewer.organizationId()));
     return htmx != null ? "jobs/list :: results" : "jobs/list";
   }
 
@@ -121,9 +122,19 @@ class JobPages {
         HttpStatus.NOT_FOUND, PageException.notFound().getMessage(), null, response);
   }
 
+  /** The sample job's schedule: every 5 minutes, or hourly where the tier allows no less. */
+  record Sample(String cron, String words) {}
+
+  private Sample sample(UUID organizationId) {
+    return jobs.tier(organizationId).limits().minCronIntervalSeconds() <= 300
+        ? new Sample("*/5 * * * *", "every 5 minutes")
+        : new Sample("0 * * * *", "every hour");
+  }
+
   @PostMapping("/jobs/sample")
   String sample(Viewer viewer, RedirectAttributes flash) {
     viewer.require(Permission.OPERATE, "create jobs");
+    Sample sample = sample(viewer.organizationId());
     JobInput input =
         new JobInput(
             SAMPLE_NAME,
@@ -136,7 +147,7 @@ class JobPages {
             null,
             null,
             null,
-            new JobInput.ScheduleInput("cron", null, null, "*/5 * * * *", "UTC"),
+            new JobInput.ScheduleInput("cron", null, null, sample.cron(), "UTC"),
             true,
             null,
             null);
@@ -148,7 +159,7 @@ class JobPages {
       return "redirect:/jobs";
     }
     flash.addFlashAttribute(
-        "flash", "Created a sample job: it calls https://example.com/ every 5 minutes.");
+        "flash", "Created a sample job: it calls https://example.com/ " + sample.words() + ".");
     return "redirect:/jobs/" + job.id();
   }
 

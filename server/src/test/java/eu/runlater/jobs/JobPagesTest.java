@@ -87,6 +87,15 @@ class JobPagesTest extends ServerTest {
     assertThat(sample.request().method()).isEqualTo("GET");
     assertThat(((Schedule.Cron) sample.schedule()).cron().expression()).isEqualTo("*/5 * * * *");
     jobs.delete(org.id(), id);
+
+    // The free tier allows no schedule under an hour: its sample runs hourly.
+    var free = fixtures.tenant(eu.runlater.accounts.Tier.FREE);
+    Browser member = signIn(fixtures.user(free.id(), Role.MEMBER));
+    assertThat(member.get("/jobs").body()).contains("every hour");
+    var hourly = member.post("/jobs/sample", Map.of());
+    Job freeSample = jobs.get(free.id(), UUID.fromString(hourly.redirectPath().substring(6)));
+    assertThat(((Schedule.Cron) freeSample.schedule()).cron().expression()).isEqualTo("0 * * * *");
+    jobs.delete(free.id(), freeSample.id());
   }
 
   @Test
@@ -222,6 +231,72 @@ class JobPagesTest extends ServerTest {
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.body()).contains("1 s to 5 min");
     assertThat(jobCount(org.id())).isZero();
+  }
+
+  @Test
+  void a_one_time_job_whose_time_has_passed_can_still_be_renamed() {
+    var org = fixtures.tenant();
+    JobInput input =
+        new JobInput(
+            "Ran once",
+            null,
+            "https://example.com/once",
+            "GET",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new JobInput.ScheduleInput("once", null, "1d", null, null),
+            false,
+            null,
+            null);
+    Job job = jobs.create(org.id(), validator.validate(input, Instant.now()));
+    jdbc.sql("UPDATE jobs SET run_at = now() - interval '3 hours' WHERE id = :id")
+        .param("id", job.id())
+        .update();
+    Instant past = ((Schedule.Once) jobs.get(org.id(), job.id()).schedule()).at();
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    var edit = browser.get("/jobs/" + job.id() + "/edit");
+    Matcher at =
+        Pattern.compile("name=\"at\" type=\"datetime-local\" value=\"([^\"]+)\"")
+            .matcher(edit.body());
+    assertThat(at.find()).as(edit.body()).isTrue();
+    Map<String, String> form = validForm("Renamed after it ran");
+    form.put("scheduleType", "once");
+    form.put("at", at.group(1));
+    form.put("timezone", "UTC");
+    form.put("method", "GET");
+    form.remove("enabled");
+    var saved = browser.post("/jobs/" + job.id(), form);
+    assertThat(saved.redirectPath()).as(saved.body()).isEqualTo("/jobs/" + job.id());
+    Job after = jobs.get(org.id(), job.id());
+    assertThat(after.name()).isEqualTo("Renamed after it ran");
+    assertThat(((Schedule.Once) after.schedule()).at()).isEqualTo(past);
+
+    // Moving it to another past time is refused.
+    form.put("at", "2001-01-01T00:00");
+    var refused = browser.post("/jobs/" + job.id(), form);
+    assertThat(refused.status()).isEqualTo(200);
+    assertThat(refused.body()).contains("is in the past");
+  }
+
+  @Test
+  void a_tier_limit_is_shown_on_the_form_and_creates_nothing() {
+    var org = fixtures.tenant(eu.runlater.accounts.Tier.FREE);
+    Integer limit = eu.runlater.accounts.Tier.FREE.limits().jobs();
+    for (int i = 0; i < limit; i++) {
+      job(org.id(), "Free " + i, "https://example.com/free", YEARLY);
+    }
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    browser.get("/jobs/new");
+    var page = browser.post("/jobs", validForm("One too many"));
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body())
+        .contains("tier allows " + limit + " jobs")
+        .contains("value=\"One too many\"");
+    assertThat(jobCount(org.id())).isEqualTo(limit.longValue());
   }
 
   @Test
