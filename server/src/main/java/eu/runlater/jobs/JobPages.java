@@ -36,6 +36,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Pages
 class JobPages {
   static final int HISTORY_PAGE = 20;
+  static final int TIMELINE_BACK = 96;
+  static final int TIMELINE_AHEAD = 12;
   static final String SAMPLE_NAME = "Sample: ping example.com";
 
   private final Jobs jobs;
@@ -279,10 +281,32 @@ class JobPages {
     model.addAttribute("history", more ? history.subList(0, HISTORY_PAGE) : history);
     model.addAttribute("older", more ? history.get(HISTORY_PAGE - 1).id() : null);
     model.addAttribute("before", before);
+    Duration[] window = timelineWindow(job.schedule(), now);
     JobTimeline.Timeline plan =
-        timeline.timeline(org, id, now.minus(Duration.ofDays(1)), now.plus(Duration.ofHours(6)));
+        timeline.timeline(org, id, now.minus(window[0]), now.plus(window[1]));
     model.addAttribute("timeline", plan);
+    model.addAttribute("windowBack", Durations.words(window[0]));
+    model.addAttribute("windowAhead", Durations.words(window[1]));
     return "jobs/detail";
+  }
+
+  /**
+   * How far back and ahead the planned-vs-actual strip looks: a day back and 6 hours ahead, shorter
+   * for frequent schedules so that the strip stays around a hundred squares.
+   */
+  static Duration[] timelineWindow(Schedule schedule, Instant now) {
+    Duration back = Duration.ofDays(1);
+    Duration ahead = Duration.ofHours(6);
+    if (schedule instanceof Schedule.Cron c) {
+      Duration interval = c.cron().interval(now, c.zone());
+      if (interval.multipliedBy(TIMELINE_BACK).compareTo(back) < 0) {
+        back = interval.multipliedBy(TIMELINE_BACK);
+      }
+      if (interval.multipliedBy(TIMELINE_AHEAD).compareTo(ahead) < 0) {
+        ahead = interval.multipliedBy(TIMELINE_AHEAD);
+      }
+    }
+    return new Duration[] {back, ahead};
   }
 
   private static boolean isV7(UUID id) {

@@ -465,6 +465,23 @@ class JobPagesTest extends ServerTest {
     assertThat(jobCount(org.id())).isEqualTo(1);
   }
 
+  @Test
+  void the_planned_versus_actual_window_shrinks_for_frequent_schedules() {
+    Instant now = Instant.parse("2026-03-02T12:00:00Z");
+    var everyMinute =
+        new Schedule.Cron(
+            eu.runlater.engine.cron.CronSchedule.parse("* * * * *"), java.time.ZoneOffset.UTC);
+    var hourly =
+        new Schedule.Cron(
+            eu.runlater.engine.cron.CronSchedule.parse("0 * * * *"), java.time.ZoneOffset.UTC);
+    assertThat(JobPages.timelineWindow(everyMinute, now))
+        .containsExactly(java.time.Duration.ofMinutes(96), java.time.Duration.ofMinutes(12));
+    assertThat(JobPages.timelineWindow(hourly, now))
+        .containsExactly(java.time.Duration.ofDays(1), java.time.Duration.ofHours(6));
+    assertThat(JobPages.timelineWindow(new Schedule.Once(now), now))
+        .containsExactly(java.time.Duration.ofDays(1), java.time.Duration.ofHours(6));
+  }
+
   // ---- helpers
 
   private Map<String, String> validForm(String name) {
