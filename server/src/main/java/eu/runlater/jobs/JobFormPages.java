@@ -197,7 +197,10 @@ class JobFormPages {
           case "at" -> "Run at";
           case "timeout_ms" -> "Timeout";
           case "catch_up" -> "Catch-up";
-          case "headers" -> e.field().equals("headers") ? "Headers" : "Header " + e.field();
+          case "headers" ->
+              e.field().startsWith("headers.")
+                  ? "Header “" + e.field().substring("headers.".length()) + "”"
+                  : "Headers";
           default -> {
             String f = slot(e.field()).replace('_', ' ');
             yield Character.toUpperCase(f.charAt(0)) + f.substring(1);

@@ -227,9 +227,14 @@ class JobPagesTest extends ServerTest {
     form.put("body", "");
     form.put("url", "not a url");
     form.put("timeoutSeconds", "9999");
+    form.put("headerName", "User-Agent");
+    form.put("headerValue", "mine");
     page = browser.post("/jobs", form);
     assertThat(page.status()).isEqualTo(200);
-    assertThat(page.body()).contains("1 s to 5 min");
+    assertThat(page.body())
+        .contains("1 s to 5 min")
+        .contains("Header “User-Agent” is set by Runlater itself")
+        .contains("value=\"not a url\"");
     assertThat(jobCount(org.id())).isZero();
   }
 
