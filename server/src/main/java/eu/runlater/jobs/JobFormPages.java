@@ -166,7 +166,11 @@ class JobFormPages {
     model.addAttribute("zones", Zones.ALL);
     model.addAttribute(
         "methods", List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"));
-    if ("cron".equals(form.scheduleType()) && !form.cron().isBlank()) {
+    // The preview repeats a cron error; show it once, beside the field.
+    if ("cron".equals(form.scheduleType())
+        && !form.cron().isBlank()
+        && !byField.containsKey("cron")
+        && !byField.containsKey("timezone")) {
       preview(form.cron(), form.timezone(), model);
     }
     return "jobs/form";

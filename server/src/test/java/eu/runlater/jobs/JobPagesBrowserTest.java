@@ -238,6 +238,18 @@ class JobPagesBrowserTest extends ServerTest {
     assertThat(page.locator("pre").last()).containsText("\"n\" : [ 1, 2, 3 ]");
     page.screenshot(
         new Page.ScreenshotOptions().setPath(SHOTS.resolve("execution.png")).setFullPage(true));
+    page.navigate(url("/jobs"));
+    assertThat(page.locator(".jobs-table .dot.success")).hasCount(1);
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("jobs.png")).setFullPage(true));
+    page.navigate(url("/jobs/" + job.id() + "/edit"));
+    page.locator("#cron").fill("61 * * * *");
+    page.getByText("Save").click();
+    assertThat(page.locator(".flash.error")).containsText("not saved");
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(SHOTS.resolve("job-form-errors.png"))
+            .setFullPage(true));
   }
 
   /** Elements that stick out of the viewport's width (none, when the page fits). */
