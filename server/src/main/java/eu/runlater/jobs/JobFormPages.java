@@ -29,11 +29,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The jobs pages: the list with its quick actions, a job in detail, and the form that creates and
- * edits one. Everything goes through the {@link Jobs} service, scoped to the viewer's organization:
- * another organization's job is the 404 page.
- */
-/**
  * The job form: new and edit, the live cron preview, the JSON check and header rows. A form with
  * mistakes is shown again as it was typed, each message beside its field, and nothing is saved.
  */
@@ -146,10 +141,13 @@ class JobFormPages {
 
   private static List<FieldError> merge(List<FieldError> mine, ApiProblem problem) {
     List<FieldError> all = new ArrayList<>(mine);
-    if (problem.errors().isEmpty()) {
-      all.add(new FieldError("", problem.getMessage()));
-    } else {
+    if (!problem.errors().isEmpty()) {
       all.addAll(problem.errors());
+    } else if (problem.status() == HttpStatus.CONFLICT
+        && problem.toProblemDetail().getType().toString().endsWith("duplicate-key")) {
+      all.add(new FieldError("key", "is already used by another job; choose another"));
+    } else {
+      all.add(new FieldError("", problem.getMessage()));
     }
     return all;
   }

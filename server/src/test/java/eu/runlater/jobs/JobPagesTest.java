@@ -305,6 +305,23 @@ class JobPagesTest extends ServerTest {
   }
 
   @Test
+  void a_key_already_in_use_is_shown_beside_the_key_field() {
+    var org = fixtures.tenant();
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    browser.get("/jobs/new");
+    Map<String, String> form = validForm("Keyed");
+    form.put("key", "reports/nightly");
+    assertThat(browser.post("/jobs", form).status()).isEqualTo(302);
+    browser.get("/jobs/new");
+    form.put("name", "Keyed again");
+    var page = browser.post("/jobs", form);
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(fieldErrors(page.body()))
+        .contains("Key is already used by another job; choose another");
+    assertThat(jobCount(org.id())).isEqualTo(1);
+  }
+
+  @Test
   void the_cron_preview_describes_a_valid_expression_with_five_runs_and_explains_an_invalid_one() {
     var org = fixtures.tenant();
     Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
