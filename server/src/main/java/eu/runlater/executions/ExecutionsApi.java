@@ -1,6 +1,5 @@
 package eu.runlater.executions;
 
-import eu.runlater.engine.TaskRequest;
 import eu.runlater.engine.crypto.SecretBox;
 import eu.runlater.jobs.Jobs;
 import eu.runlater.platform.api.Page;
@@ -29,11 +28,13 @@ class ExecutionsApi {
   private final Executions executions;
   private final Jobs jobs;
   private final SecretBox secrets;
+  private final ExecutionRetries retries;
 
-  ExecutionsApi(Executions executions, Jobs jobs, SecretBox secrets) {
+  ExecutionsApi(Executions executions, Jobs jobs, SecretBox secrets, ExecutionRetries retries) {
     this.executions = executions;
     this.jobs = jobs;
     this.secrets = secrets;
+    this.retries = retries;
   }
 
   record Retried(UUID executionId, UUID taskId) {}
@@ -68,37 +69,7 @@ class ExecutionsApi {
   @Operation(summary = "Send this execution's request again, now, as a new run of its job")
   ResponseEntity<Retried> retry(
       @AuthenticationPrincipal ApiPrincipal caller, @PathVariable UUID id) {
-    Execution e = executions.get(caller.organizationId(), id);
-    if (!"job".equals(e.sourceKind())) {
-      throw ApiProblem.conflict(
-          "not-retryable", "Only job executions can be retried from the history yet.");
-    }
-    if (jobs.find(caller.organizationId(), e.sourceId()).isEmpty()) {
-      throw ApiProblem.conflict(
-          "job-deleted", "The job of this execution was deleted; create it again to run it.");
-    }
-    Execution.Request r = e.request();
-    // The request as first stored, without the headers Runlater added to that attempt.
-    var headers =
-        r.headers().stream()
-            .filter(h -> !h.name().toLowerCase(java.util.Locale.ROOT).startsWith("webhook-"))
-            .filter(h -> !h.name().toLowerCase(java.util.Locale.ROOT).startsWith("runlater-"))
-            .filter(h -> !h.name().equalsIgnoreCase("user-agent"))
-            .filter(h -> !h.name().equalsIgnoreCase("traceparent"))
-            .toList();
-    int timeoutMs = jobs.get(caller.organizationId(), e.sourceId()).request().timeoutMs();
-    UUID taskId =
-        jobs.resend(
-            caller.organizationId(),
-            e.sourceId(),
-            new TaskRequest(
-                r.url(),
-                r.method(),
-                headers,
-                r.sealedHeaders(),
-                r.body(),
-                r.bodySealed(),
-                timeoutMs));
+    UUID taskId = retries.retry(caller.organizationId(), id);
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Retried(id, taskId));
   }
 }

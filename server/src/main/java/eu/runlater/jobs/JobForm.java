@@ -1,0 +1,308 @@
+package eu.runlater.jobs;
+
+import eu.runlater.engine.SealedRequests;
+import eu.runlater.engine.http.Header;
+import eu.runlater.platform.errors.FieldError;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.StringNode;
+
+/**
+ * The job form as typed: every field a string, so that a form with mistakes is shown again exactly
+ * as it was sent. Secret values are never put into the page: they show as {@link
+ * SealedRequests#MASK}, and a mask sent back means "keep the stored value".
+ */
+record JobForm(
+    String name,
+    String key,
+    String scheduleType,
+    String cron,
+    String timezone,
+    String at,
+    String method,
+    String url,
+    List<HeaderRow> headers,
+    String body,
+    String bodyFormat,
+    String timeoutSeconds,
+    String retries,
+    String catchUp,
+    String overlap,
+    boolean enabled) {
+
+  static final int EMPTY_HEADER_ROWS = 2;
+
+  record HeaderRow(String name, String value) {
+    boolean blank() {
+      return name.isBlank() && value.isBlank();
+    }
+  }
+
+  static JobForm blank() {
+    return new JobForm(
+        "",
+        "",
+        "cron",
+        "",
+        "UTC",
+        "",
+        "GET",
+        "",
+        withEmptyRows(List.of()),
+        "",
+        "json",
+        String.valueOf(eu.runlater.platform.requests.RequestRules.DEFAULT_TIMEOUT_MS / 1000),
+        "",
+        Policies.CatchUp.LATEST.code(),
+        Policies.Overlap.ALLOW.code(),
+        true);
+  }
+
+  /** The form for editing a stored job; secret values masked. */
+  static JobForm of(JobDraft draft) {
+    String scheduleType = draft.schedule().type();
+    String cron = "";
+    String zone = "UTC";
+    String at = "";
+    switch (draft.schedule()) {
+      case Schedule.Cron c -> {
+        cron = c.cron().expression();
+        zone = c.zone().getId();
+      }
+      case Schedule.Once o ->
+          at =
+              LocalDateTime.ofInstant(o.at(), ZoneOffset.UTC)
+                  .truncatedTo(ChronoUnit.MINUTES)
+                  .toString();
+    }
+    List<HeaderRow> rows = new ArrayList<>();
+    for (Header h : draft.headers()) {
+      boolean secret =
+          SealedRequests.looksSecret(h.name())
+              || draft.secretHeaders().stream().anyMatch(s -> s.equalsIgnoreCase(h.name()));
+      rows.add(new HeaderRow(h.name(), secret ? SealedRequests.MASK : h.value()));
+    }
+    String body = "";
+    if (draft.body() != null) {
+      body =
+          draft.secretBody()
+              ? SealedRequests.MASK
+              : new String(draft.body(), StandardCharsets.UTF_8);
+    }
+    boolean json =
+        draft.headers().stream()
+            .anyMatch(
+                h ->
+                    h.name().equalsIgnoreCase("Content-Type")
+                        && h.value().toLowerCase(Locale.ROOT).contains("json"));
+    return new JobForm(
+        draft.name(),
+        draft.key() == null ? "" : draft.key(),
+        scheduleType,
+        cron,
+        zone,
+        at,
+        draft.method(),
+        draft.url(),
+        withEmptyRows(rows),
+        body,
+        json || body.isEmpty() ? "json" : "text",
+        String.valueOf(draft.timeoutMs() / 1000),
+        String.valueOf(draft.retries()),
+        draft.catchUp().code(),
+        draft.overlap().code(),
+        draft.enabled());
+  }
+
+  static JobForm from(HttpServletRequest request) {
+    String[] names = request.getParameterValues("headerName");
+    String[] values = request.getParameterValues("headerValue");
+    List<HeaderRow> rows = new ArrayList<>();
+    int n = Math.max(names == null ? 0 : names.length, values == null ? 0 : values.length);
+    for (int i = 0; i < n; i++) {
+      rows.add(
+          new HeaderRow(
+              names != null && i < names.length ? names[i].strip() : "",
+              values != null && i < values.length ? values[i] : ""));
+    }
+    return new JobForm(
+        param(request, "name"),
+        param(request, "key").strip(),
+        "once".equals(param(request, "scheduleType")) ? "once" : "cron",
+        param(request, "cron").strip(),
+        param(request, "timezone").strip(),
+        param(request, "at").strip(),
+        param(request, "method").strip().toUpperCase(Locale.ROOT),
+        param(request, "url").strip(),
+        withEmptyRows(rows),
+        param(request, "body"),
+        "text".equals(param(request, "bodyFormat")) ? "text" : "json",
+        param(request, "timeoutSeconds").strip(),
+        param(request, "retries").strip(),
+        param(request, "catchUp"),
+        param(request, "overlap"),
+        request.getParameter("enabled") != null);
+  }
+
+  /**
+   * The API's input for this form. Problems the validator cannot see (a date, a number, JSON) are
+   * added to {@code errors}.
+   *
+   * @param stored the job being edited, for the values behind masks; null for a new job
+   */
+  JobInput toInput(JobDraft stored, JsonMapper json, List<FieldError> errors) {
+    LinkedHashMap<String, String> headerMap = new LinkedHashMap<>();
+    for (HeaderRow row : headers) {
+      if (row.blank()) {
+        continue;
+      }
+      String value = row.value();
+      if (SealedRequests.MASK.equals(value) && stored != null) {
+        value =
+            stored.headers().stream()
+                .filter(h -> h.name().equalsIgnoreCase(row.name()))
+                .map(Header::value)
+                .findFirst()
+                .orElse(value);
+      }
+      if (headerMap.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(row.name()))) {
+        errors.add(new FieldError("headers", "'" + row.name() + "' is given twice"));
+      }
+      headerMap.put(row.name(), value);
+    }
+    List<String> secretHeaders = null;
+    if (stored != null) {
+      secretHeaders =
+          stored.secretHeaders().stream()
+              .filter(s -> headerMap.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(s)))
+              .toList();
+    }
+
+    String text = body;
+    Boolean secretBody = null;
+    if (stored != null && stored.secretBody()) {
+      secretBody = true;
+      if (SealedRequests.MASK.equals(text) && stored.body() != null) {
+        text = new String(stored.body(), StandardCharsets.UTF_8);
+      }
+    }
+    StringNode bodyNode = null;
+    if (!text.isBlank()) {
+      if ("json".equals(bodyFormat)) {
+        String problem = jsonProblem(text, json);
+        if (problem != null) {
+          errors.add(new FieldError("body", problem));
+        } else if (headerMap.keySet().stream().noneMatch(k -> k.equalsIgnoreCase("Content-Type"))) {
+          headerMap.put("Content-Type", "application/json");
+        }
+      }
+      bodyNode = StringNode.valueOf(text);
+    }
+
+    Integer timeoutMs = null;
+    if (!timeoutSeconds.isEmpty()) {
+      try {
+        timeoutMs = Math.multiplyExact(Integer.parseInt(timeoutSeconds), 1000);
+      } catch (NumberFormatException | ArithmeticException e) {
+        errors.add(new FieldError("timeout_ms", "must be a whole number of seconds, 1 to 300"));
+      }
+    }
+    Integer retryCount = null;
+    if (!retries.isEmpty()) {
+      try {
+        retryCount = Integer.parseInt(retries);
+      } catch (NumberFormatException e) {
+        errors.add(new FieldError("retries", "must be a whole number, 0 to 10"));
+      }
+    }
+
+    JobInput.ScheduleInput schedule;
+    if ("once".equals(scheduleType)) {
+      schedule = new JobInput.ScheduleInput("once", onceAt(errors), null, null, null);
+    } else {
+      schedule = new JobInput.ScheduleInput("cron", null, null, cron, timezone);
+    }
+    return new JobInput(
+        name,
+        key.isEmpty() ? null : key,
+        url,
+        method,
+        headerMap,
+        secretHeaders,
+        bodyNode,
+        secretBody,
+        timeoutMs,
+        retryCount,
+        schedule,
+        enabled,
+        "once".equals(scheduleType) ? null : catchUp,
+        "once".equals(scheduleType) ? null : overlap);
+  }
+
+  /** A one-time job's instant: the picker's local time read in the form's time zone. */
+  private String onceAt(List<FieldError> errors) {
+    if (at.isEmpty()) {
+      errors.add(new FieldError("schedule.at", "pick the date and time to run at"));
+      return null;
+    }
+    LocalDateTime local;
+    try {
+      local = LocalDateTime.parse(at);
+    } catch (DateTimeParseException e) {
+      errors.add(new FieldError("schedule.at", "must be a date and time such as 2026-01-31T09:00"));
+      return null;
+    }
+    List<FieldError> zoneErrors = new ArrayList<>();
+    ZoneId zone = JobValidator.zone(timezone, "schedule.timezone", zoneErrors);
+    if (zone == null) {
+      errors.addAll(zoneErrors);
+      return null;
+    }
+    return local.atZone(zone).toOffsetDateTime().toString();
+  }
+
+  /** The instant a one-time form names, if it parses. */
+  Instant onceInstant() {
+    try {
+      ZoneId zone = JobValidator.zone(timezone, "schedule.timezone", new ArrayList<>());
+      return zone == null ? null : LocalDateTime.parse(at).atZone(zone).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** Null when {@code text} is JSON, else what is wrong with it. */
+  static String jsonProblem(String text, JsonMapper json) {
+    try {
+      json.readTree(text);
+      return null;
+    } catch (JacksonException e) {
+      return "is not valid JSON: " + e.getOriginalMessage();
+    }
+  }
+
+  private static List<HeaderRow> withEmptyRows(List<HeaderRow> rows) {
+    List<HeaderRow> all = new ArrayList<>(rows.stream().filter(r -> !r.blank()).toList());
+    for (int i = 0; i < EMPTY_HEADER_ROWS; i++) {
+      all.add(new HeaderRow("", ""));
+    }
+    return all;
+  }
+
+  private static String param(HttpServletRequest request, String name) {
+    String value = request.getParameter(name);
+    return value == null ? "" : value;
+  }
+}

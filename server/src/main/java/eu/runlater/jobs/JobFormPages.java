@@ -1,0 +1,283 @@
+package eu.runlater.jobs;
+
+import eu.runlater.accounts.Permission;
+import eu.runlater.accounts.Viewer;
+import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.errors.FieldError;
+import eu.runlater.platform.web.PageErrors;
+import eu.runlater.platform.web.PageException;
+import eu.runlater.platform.web.Pages;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.InstantSource;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The job form: new and edit, the live cron preview, the JSON check and header rows. A form with
+ * mistakes is shown again as it was typed, each message beside its field, and nothing is saved.
+ */
+@Pages
+class JobFormPages {
+  private final Jobs jobs;
+  private final JobValidator validator;
+  private final CronApi cron;
+  private final InstantSource clock;
+  private final JsonMapper json;
+
+  JobFormPages(
+      Jobs jobs, JobValidator validator, CronApi cron, InstantSource clock, JsonMapper json) {
+    this.jobs = jobs;
+    this.validator = validator;
+    this.cron = cron;
+    this.clock = clock;
+    this.json = json;
+  }
+
+  @GetMapping("/jobs/new")
+  String newForm(Viewer viewer, Model model) {
+    return form(model, JobForm.blank(), null, List.of());
+  }
+
+  @GetMapping("/jobs/{id}/edit")
+  String editForm(Viewer viewer, @PathVariable UUID id, Model model) {
+    Job job = jobs.get(viewer.organizationId(), id);
+    model.addAttribute("jobName", job.name());
+    return form(model, JobForm.of(jobs.draftOf(job)), id, List.of());
+  }
+
+  @PostMapping("/jobs")
+  String create(Viewer viewer, HttpServletRequest request, Model model, RedirectAttributes flash) {
+    viewer.require(Permission.OPERATE, "create jobs");
+    JobForm form = JobForm.from(request);
+    List<FieldError> errors = new ArrayList<>();
+    JobInput input = form.toInput(null, json, errors);
+    try {
+      JobDraft draft = validator.validate(input, clock.instant());
+      if (!errors.isEmpty()) {
+        return form(model, form, null, errors);
+      }
+      Job job = jobs.create(viewer.organizationId(), draft);
+      flash.addFlashAttribute("flash", "Created “" + job.name() + "”.");
+      return "redirect:/jobs/" + job.id();
+    } catch (ApiProblem e) {
+      return form(model, form, null, merge(errors, e));
+    }
+  }
+
+  @PostMapping("/jobs/{id}")
+  String update(
+      Viewer viewer,
+      @PathVariable UUID id,
+      HttpServletRequest request,
+      Model model,
+      RedirectAttributes flash) {
+    viewer.require(Permission.OPERATE, "edit jobs");
+    Job job = jobs.get(viewer.organizationId(), id);
+    JobDraft stored = jobs.draftOf(job);
+    JobForm form = JobForm.from(request);
+    List<FieldError> errors = new ArrayList<>();
+    JobInput input = form.toInput(stored, json, errors);
+    // An unchanged one-time schedule is kept even when its time has passed.
+    Schedule keep = null;
+    if (job.schedule() instanceof Schedule.Once once
+        && "once".equals(form.scheduleType())
+        && once.at()
+            .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+            .equals(form.onceInstant())) {
+      keep = once;
+      input = withoutSchedule(input);
+      errors.removeIf(e -> e.field().startsWith("schedule"));
+    }
+    model.addAttribute("jobName", job.name());
+    try {
+      JobDraft draft = validator.validate(input, clock.instant(), keep);
+      if (!errors.isEmpty()) {
+        return form(model, form, id, errors);
+      }
+      jobs.update(viewer.organizationId(), id, draft);
+      flash.addFlashAttribute("flash", "Saved “" + draft.name() + "”.");
+      return "redirect:/jobs/" + id;
+    } catch (ApiProblem e) {
+      if (e.status().value() == 404) {
+        throw e;
+      }
+      return form(model, form, id, merge(errors, e));
+    }
+  }
+
+  private static JobInput withoutSchedule(JobInput in) {
+    return new JobInput(
+        in.name(),
+        in.key(),
+        in.url(),
+        in.method(),
+        in.headers(),
+        in.secretHeaders(),
+        in.body(),
+        in.secretBody(),
+        in.timeoutMs(),
+        in.retries(),
+        null,
+        in.enabled(),
+        in.catchUp(),
+        in.overlap());
+  }
+
+  private static List<FieldError> merge(List<FieldError> mine, ApiProblem problem) {
+    List<FieldError> all = new ArrayList<>(mine);
+    if (!problem.errors().isEmpty()) {
+      all.addAll(problem.errors());
+    } else if (problem.status() == HttpStatus.CONFLICT
+        && problem.toProblemDetail().getType().toString().endsWith("duplicate-key")) {
+      all.add(new FieldError("key", "is already used by another job; choose another"));
+    } else {
+      all.add(new FieldError("", problem.getMessage()));
+    }
+    return all;
+  }
+
+  private String form(Model model, JobForm form, UUID id, List<FieldError> errors) {
+    Map<String, String> byField = new LinkedHashMap<>();
+    for (FieldError e : errors) {
+      byField.merge(slot(e.field()), message(e), (a, b) -> a + "; " + b);
+    }
+    model.addAttribute("form", form);
+    model.addAttribute("jobId", id);
+    model.addAttribute("errors", byField);
+    model.addAttribute("errorList", errors.stream().map(JobFormPages::message).toList());
+    model.addAttribute("zones", Zones.ALL);
+    model.addAttribute(
+        "methods", List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"));
+    // The preview repeats a cron error; show it once, beside the field.
+    if ("cron".equals(form.scheduleType())
+        && !form.cron().isBlank()
+        && !byField.containsKey("cron")
+        && !byField.containsKey("timezone")) {
+      preview(form.cron(), form.timezone(), model);
+    }
+    return "jobs/form";
+  }
+
+  /** The form field beside which a validator's error is shown. */
+  static String slot(String field) {
+    return switch (field) {
+      case "name", "key", "url", "method", "body", "retries", "timeout_ms", "catch_up", "overlap" ->
+          field;
+      case "schedule.expression" -> "cron";
+      case "schedule.timezone" -> "timezone";
+      case "schedule.at", "schedule.delay" -> "at";
+      case "schedule", "schedule.type" -> "schedule";
+      case "" -> "form";
+      default -> "headers";
+    };
+  }
+
+  private static String message(FieldError e) {
+    if (e.field().isEmpty()) {
+      return e.message();
+    }
+    String label =
+        switch (slot(e.field())) {
+          case "cron" -> "Cron expression";
+          case "timezone" -> "Time zone";
+          case "at" -> "Run at";
+          case "timeout_ms" -> "Timeout";
+          case "catch_up" -> "Catch-up";
+          case "headers" ->
+              e.field().startsWith("headers.")
+                  ? "Header “" + e.field().substring("headers.".length()) + "”"
+                  : "Headers";
+          default -> {
+            String f = slot(e.field()).replace('_', ' ');
+            yield Character.toUpperCase(f.charAt(0)) + f.substring(1);
+          }
+        };
+    return label + " " + e.message();
+  }
+
+  /** The live cron check: the expression in words and its next runs, or what is wrong. */
+  @GetMapping("/jobs/preview")
+  String preview(
+      Viewer viewer,
+      @RequestParam(defaultValue = "") String cron,
+      @RequestParam(defaultValue = "UTC") String timezone,
+      Model model) {
+    preview(cron, timezone, model);
+    return "jobs/form :: preview";
+  }
+
+  private void preview(String expression, String timezone, Model model) {
+    if (expression.isBlank()) {
+      return;
+    }
+    try {
+      CronApi.Preview p = cron.preview(new CronApi.PreviewRequest(expression.strip(), timezone, 5));
+      model.addAttribute("preview", p);
+    } catch (ApiProblem e) {
+      model.addAttribute(
+          "previewErrors",
+          e.errors().stream()
+              .map(
+                  f ->
+                      ("timezone".equals(f.field()) ? "Time zone " : "Cron expression ")
+                          + f.message())
+              .toList());
+    }
+  }
+
+  /** The body's JSON check, as you type. */
+  @PostMapping("/jobs/body-check")
+  String bodyCheck(
+      Viewer viewer,
+      @RequestParam(defaultValue = "") String body,
+      @RequestParam(defaultValue = "json") String bodyFormat,
+      Model model) {
+    String problem = null;
+    if ("json".equals(bodyFormat)
+        && !body.isBlank()
+        && !body.equals(eu.runlater.engine.SealedRequests.MASK)) {
+      String wrong = JobForm.jsonProblem(body, json);
+      problem = wrong == null ? null : "Body " + wrong;
+    }
+    model.addAttribute("bodyProblem", problem);
+    model.addAttribute("bodyOk", problem == null && "json".equals(bodyFormat) && !body.isBlank());
+    return "jobs/form :: body-check";
+  }
+
+  /** One more empty header row. */
+  @GetMapping("/jobs/header-row")
+  String headerRow(Viewer viewer, Model model) {
+    model.addAttribute("row", new JobForm.HeaderRow("", ""));
+    return "jobs/form :: header-row";
+  }
+
+  /** A malformed id in a path is an id that does not exist. */
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ModelAndView malformed(HttpServletResponse response) {
+    return PageErrors.view(
+        HttpStatus.NOT_FOUND, PageException.notFound().getMessage(), null, response);
+  }
+
+  /** Every IANA zone, sorted, for the form's searchable selector. */
+  static final class Zones {
+    static final List<String> ALL = ZoneId.getAvailableZoneIds().stream().sorted().toList();
+
+    private Zones() {}
+  }
+}

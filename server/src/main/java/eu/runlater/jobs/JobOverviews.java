@@ -1,0 +1,142 @@
+package eu.runlater.jobs;
+
+import static eu.runlater.jobs.JobPagesQueries.*;
+
+import eu.runlater.engine.db.SqlTime;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** What the jobs pages read beside the {@link Jobs} service: a sortable list and statistics. */
+@Component
+class JobOverviews {
+  static final int PAGE_SIZE = 25;
+
+  private final JdbcClient jdbc;
+
+  JobOverviews(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  enum Sort {
+    NEWEST(JOB_PAGE_BY_NEWEST),
+    NAME(JOB_PAGE_BY_NAME),
+    NEXT_RUN(JOB_PAGE_BY_NEXT_RUN),
+    LAST_RUN(JOB_PAGE_BY_LAST_RUN);
+
+    private final String sql;
+
+    Sort(String sql) {
+      this.sql = sql;
+    }
+
+    String code() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    static Sort of(String code) {
+      for (Sort s : values()) {
+        if (s.code().equals(code)) {
+          return s;
+        }
+      }
+      return NEWEST;
+    }
+  }
+
+  /**
+   * @param enabled null for all
+   * @param health {@code healthy}, {@code failing} or null for all
+   */
+  record Filter(String query, Boolean enabled, String health, Sort sort) {}
+
+  record Page(List<JobRows.JobWithState> rows, long total, int page, int pages) {}
+
+  Page page(UUID organizationId, Filter filter, int page) {
+    long total = bind(jdbc.sql(JOB_PAGE_COUNT), organizationId, filter).query(Long.class).single();
+    int pages = (int) Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
+    int current = Math.min(Math.max(1, page), pages);
+    List<JobRows.JobWithState> rows =
+        bind(jdbc.sql(filter.sort().sql), organizationId, filter)
+            .param("limit", PAGE_SIZE)
+            .param("offset", (current - 1) * PAGE_SIZE)
+            .query((rs, n) -> new JobRows.JobWithState(JobRows.job(rs), JobRows.state(rs)))
+            .list();
+    return new Page(rows, total, current, pages);
+  }
+
+  boolean any(UUID organizationId) {
+    return jdbc.sql(JOB_ANY).param("organization_id", organizationId).query(Boolean.class).single();
+  }
+
+  private static JdbcClient.StatementSpec bind(
+      JdbcClient.StatementSpec spec, UUID organizationId, Filter filter) {
+    String q =
+        filter.query() == null || filter.query().isBlank()
+            ? null
+            : filter.query().strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    return spec.param("organization_id", organizationId)
+        .param("enabled", filter.enabled())
+        .param("q", q)
+        .param("health", filter.health());
+  }
+
+  record Stats(long total, long succeeded, long failed, Double avgMs, Double p95Ms) {}
+
+  Stats stats(UUID organizationId, UUID jobId, Instant since) {
+    return jdbc.sql(EXECUTION_STATS_SINCE)
+        .param("organization_id", organizationId)
+        .param("job_id", jobId)
+        .param("since", SqlTime.ts(since))
+        .query(
+            (rs, n) ->
+                new Stats(
+                    rs.getLong("total"),
+                    rs.getLong("succeeded"),
+                    rs.getLong("failed"),
+                    (Double) nullable(rs.getObject("avg_ms")),
+                    (Double) nullable(rs.getObject("p95_ms"))))
+        .single();
+  }
+
+  private static Object nullable(Object number) {
+    return number == null ? null : ((Number) number).doubleValue();
+  }
+
+  /**
+   * @param rate successes per attempt in percent, null on a day without attempts
+   */
+  record Day(LocalDate day, long total, long succeeded, Integer rate) {}
+
+  /** One entry per UTC day, oldest first, {@code days} of them ending today. */
+  List<Day> daily(UUID organizationId, UUID jobId, Instant now, int days) {
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    LocalDate first = today.minusDays(days - 1L);
+    Map<LocalDate, long[]> counts = new HashMap<>();
+    jdbc.sql(EXECUTION_DAILY_SINCE)
+        .param("organization_id", organizationId)
+        .param("job_id", jobId)
+        .param("since", SqlTime.ts(first.atStartOfDay(ZoneOffset.UTC).toInstant()))
+        .query(
+            (rs, n) ->
+                counts.put(
+                    rs.getObject("day", LocalDate.class),
+                    new long[] {rs.getLong("total"), rs.getLong("succeeded")}))
+        .list();
+    List<Day> result = new ArrayList<>();
+    for (LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
+      long[] c = counts.getOrDefault(d, new long[] {0, 0});
+      Integer rate = c[0] == 0 ? null : (int) Math.round(100.0 * c[1] / c[0]);
+      result.add(new Day(d, c[0], c[1], rate));
+    }
+    return result;
+  }
+}

@@ -1,0 +1,84 @@
+package eu.runlater.jobs;
+
+import static eu.runlater.jobs.JobsQueries.JOB_COLUMNS;
+import static eu.runlater.jobs.JobsQueries.JOB_STATE_COLUMNS;
+import static eu.runlater.jobs.JobsQueries.JOB_STATE_JOINS;
+
+/** SQL behind the jobs pages: the sortable, filterable list and a job's recent statistics. */
+final class JobPagesQueries {
+  private JobPagesQueries() {}
+
+  /** Statuses of an attempt that count as a failure for the list's health filter and stats. */
+  static final String FAILED_STATUSES = "('failed', 'timeout', 'blocked', 'lost')";
+
+  private static final String JOB_PAGE_ROWS =
+      "SELECT "
+          + JOB_COLUMNS
+          + ", "
+          + JOB_STATE_COLUMNS
+          + " FROM jobs j "
+          + JOB_STATE_JOINS
+          + """
+           WHERE j.organization_id = :organization_id
+             AND (CAST(:enabled AS boolean) IS NULL OR j.enabled = CAST(:enabled AS boolean))
+             AND (CAST(:q AS text) IS NULL
+                  OR j.name ILIKE '%' || CAST(:q AS text) || '%'
+                  OR j.url ILIKE '%' || CAST(:q AS text) || '%'
+                  OR j.key ILIKE '%' || CAST(:q AS text) || '%')
+          """;
+
+  // Health reads the latest attempt, a column of the lateral join: filter on the outer select.
+  private static final String JOB_PAGE_HEALTH =
+      """
+       WHERE CAST(:health AS text) IS NULL
+          OR (CAST(:health AS text) = 'failing')
+             = coalesce(s.last_status IN """
+          + FAILED_STATUSES
+          + ", false)";
+
+  private static final String JOB_PAGE =
+      "SELECT * FROM (" + JOB_PAGE_ROWS + ") s " + JOB_PAGE_HEALTH;
+
+  static final String JOB_PAGE_BY_NEWEST =
+      JOB_PAGE + " ORDER BY s.id DESC LIMIT :limit OFFSET :offset";
+
+  static final String JOB_PAGE_BY_NAME =
+      JOB_PAGE + " ORDER BY lower(s.name), s.id DESC LIMIT :limit OFFSET :offset";
+
+  static final String JOB_PAGE_BY_NEXT_RUN =
+      JOB_PAGE + " ORDER BY s.next_run_at ASC NULLS LAST, s.id DESC LIMIT :limit OFFSET :offset";
+
+  static final String JOB_PAGE_BY_LAST_RUN =
+      JOB_PAGE
+          + " ORDER BY s.last_started_at DESC NULLS LAST, s.id DESC LIMIT :limit OFFSET :offset";
+
+  static final String JOB_PAGE_COUNT =
+      "SELECT count(*) FROM (" + JOB_PAGE_ROWS + ") s " + JOB_PAGE_HEALTH;
+
+  static final String JOB_ANY =
+      "SELECT EXISTS (SELECT 1 FROM jobs WHERE organization_id = :organization_id)";
+
+  // Attempts (attempt > 0) only: missed and skipped occurrences are not requests.
+  static final String EXECUTION_STATS_SINCE =
+      """
+      SELECT count(*) AS total,
+             count(*) FILTER (WHERE status = 'success') AS succeeded,
+             count(*) FILTER (WHERE status <> 'success') AS failed,
+             avg(duration_us) / 1000.0 AS avg_ms,
+             percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_us) / 1000.0 AS p95_ms
+      FROM executions
+      WHERE organization_id = :organization_id AND source_id = :job_id AND attempt > 0
+        AND created_at >= :since
+      """;
+
+  static final String EXECUTION_DAILY_SINCE =
+      """
+      SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS total,
+             count(*) FILTER (WHERE status = 'success') AS succeeded
+      FROM executions
+      WHERE organization_id = :organization_id AND source_id = :job_id AND attempt > 0
+        AND created_at >= :since
+      GROUP BY 1
+      ORDER BY 1
+      """;
+}

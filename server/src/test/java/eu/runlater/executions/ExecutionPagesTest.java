@@ -1,0 +1,138 @@
+package eu.runlater.executions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.runlater.accounts.Role;
+import eu.runlater.support.Browser;
+import eu.runlater.support.ServerTest;
+import eu.runlater.testing.Sink;
+import eu.runlater.testing.Sink.Reply;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The execution page over real HTTP: a job run against a real target, then looked at. */
+class ExecutionPagesTest extends ServerTest {
+  static final Duration WAIT = Duration.ofSeconds(20);
+  final Sink sink = Sink.start();
+  @Autowired Executions executions;
+
+  @AfterEach
+  void stopSink() {
+    sink.close();
+  }
+
+  /** A yearly job with a secret header and one retry, run now from its page; both attempts. */
+  private List<Execution> runJob(String key, UUID org, Browser browser) {
+    AtomicInteger calls = new AtomicInteger();
+    sink.respond(
+        r ->
+            calls.incrementAndGet() == 1
+                ? Reply.status(503)
+                : Reply.status(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"ok\":true,\"items\":[1,2]}".getBytes(StandardCharsets.UTF_8)));
+    var created =
+        api.post(
+            "/api/v1/jobs",
+            key,
+            """
+            {"name": "Pinged", "url": "%s", "method": "POST", "body": {"hello": "world"},
+             "headers": {"Authorization": "Bearer page-secret", "X-Trace": "plain"},
+             "retries": 1, "schedule": {"type": "cron", "expression": "0 0 1 1 *"}}
+            """
+                .formatted(sink.url("/ping")));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    UUID jobId = UUID.fromString(created.json().get("id").asString());
+    browser.get("/jobs/" + jobId);
+    assertThat(browser.post("/jobs/" + jobId + "/run", Map.of()).status()).isEqualTo(302);
+    Sink.await(
+        WAIT,
+        "two attempts of job " + jobId,
+        () -> executions.listBySource(org, jobId, null, null, 10).size() >= 2);
+    return executions.listBySource(org, jobId, null, null, 10).reversed();
+  }
+
+  @Test
+  void an_execution_shows_its_timing_masked_request_pretty_response_and_attempt_chain() {
+    var tenant = fixtures.tenant();
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    List<Execution> attempts = runJob(tenant.key(), tenant.id(), browser);
+    Execution first = attempts.get(0);
+    Execution second = attempts.get(1);
+    assertThat(second.status()).isEqualTo("success");
+
+    var page = browser.get("/executions/" + second.id());
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body())
+        .contains("Scheduled for")
+        .contains("Started")
+        .contains("Duration")
+        .contains("HTTP 200")
+        .contains(sink.url("/ping"))
+        .contains("plain")
+        .contains("••••••")
+        .doesNotContain("page-secret")
+        // The JSON response, indented.
+        .contains("&quot;items&quot; : [ 1, 2 ]")
+        // Both attempts, linked; this one marked.
+        .contains("/executions/" + first.id())
+        .contains("Attempt 1: failed 503")
+        .contains("Attempt 2: success 200")
+        .contains("(this one)")
+        .contains("Retry now");
+
+    var failed = browser.get("/executions/" + first.id());
+    assertThat(failed.body()).contains("HTTP 503").contains("/executions/" + second.id());
+  }
+
+  @Test
+  void retrying_an_execution_sends_its_request_again() {
+    var tenant = fixtures.tenant();
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    List<Execution> attempts = runJob(tenant.key(), tenant.id(), browser);
+    Execution last = attempts.getLast();
+    browser.get("/executions/" + last.id());
+    var retried = browser.post("/executions/" + last.id() + "/retry", Map.of());
+    assertThat(retried.redirectPath()).isEqualTo("/jobs/" + last.sourceId());
+    sink.awaitCount(3, WAIT);
+    assertThat(sink.received().getLast().header("Authorization")).isEqualTo("Bearer page-secret");
+  }
+
+  @Test
+  void another_organizations_execution_is_not_found_and_cannot_be_retried() {
+    var owner = fixtures.tenant();
+    Browser ownerBrowser = signIn(fixtures.user(owner.id(), Role.MEMBER));
+    Execution theirs = runJob(owner.key(), owner.id(), ownerBrowser).getLast();
+    int received = sink.count();
+
+    var other = fixtures.tenant();
+    Browser browser = signIn(fixtures.user(other.id(), Role.MEMBER));
+    browser.get("/jobs");
+    var page = browser.get("/executions/" + theirs.id());
+    assertThat(page.status()).isEqualTo(404);
+    assertThat(page.body()).contains("Not found").doesNotContain("Pinged");
+    browser.get("/jobs");
+    assertThat(browser.post("/executions/" + theirs.id() + "/retry", Map.of()).status())
+        .isEqualTo(404);
+    assertThat(browser.get("/executions/" + UUID.randomUUID()).status()).isEqualTo(404);
+    assertThat(sink.count()).isEqualTo(received);
+  }
+
+  @Test
+  void a_retry_without_the_csrf_token_is_refused() {
+    var tenant = fixtures.tenant();
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    Execution last = runJob(tenant.key(), tenant.id(), browser).getLast();
+    int received = sink.count();
+    assertThat(browser.postRaw("/executions/" + last.id() + "/retry", Map.of()).status())
+        .isEqualTo(403);
+    assertThat(sink.count()).isEqualTo(received);
+  }
+}
