@@ -113,6 +113,15 @@ class ScreenshotsTest extends ServerTest {
   }
 
   @Test
+  void job_detail_and_form() {
+    shoot("job-detail", "/jobs/" + jobId, Chromium::context, "desktop");
+    shoot("job-detail", "/jobs/" + jobId, Chromium::phone, "phone");
+    shoot("job-form", "/jobs/" + jobId + "/edit", Chromium::context, "desktop");
+    shoot("job-form", "/jobs/" + jobId + "/edit", Chromium::phone, "phone");
+    shoot("jobs", "/jobs", Chromium::phone, "phone");
+  }
+
+  @Test
   void queues() {
     shoot("queues", "/queues", Chromium::context, "desktop");
     shoot("queues", "/queues", Chromium::phone, "phone");

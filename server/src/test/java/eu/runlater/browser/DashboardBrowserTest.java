@@ -13,8 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A new user in a real browser: sign up, take the link from the dev mailbox, land signed in. */
-class SignUpBrowserTest extends ServerTest {
+/** The dashboard in a real browser: signing up through the dev mailbox, and live updates. */
+class DashboardBrowserTest extends ServerTest {
   private BrowserContext context;
   private Page page;
 
@@ -86,6 +86,42 @@ class SignUpBrowserTest extends ServerTest {
           .containsText(
               "appears-live",
               new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
+                  .setTimeout(15_000));
+      assertThat(page.evaluate("window.__stillHere")).isEqualTo(true);
+    }
+  }
+
+  @Test
+  void a_jobs_history_shows_a_new_execution_without_reloading() {
+    var tenant = fixtures.tenant();
+    var user = fixtures.user(tenant.id(), eu.runlater.accounts.Role.MEMBER);
+    try (Sink sink = Sink.start()) {
+      var created =
+          api.post(
+              "/api/v1/jobs",
+              tenant.key(),
+              """
+              {"name": "watched", "url": "%s", "schedule": {"type": "once", "delay": "1h"}}
+              """
+                  .formatted(sink.url("/watched")));
+      String id = created.json().get("id").asString();
+      page.navigate(api.base() + "/login");
+      page.locator("#email").fill(user.email());
+      page.locator("#password").fill(eu.runlater.support.Fixtures.PASSWORD);
+      page.locator("form[action='/login'] button").click();
+      page.waitForURL(api.base() + "/");
+      page.navigate(api.base() + "/jobs/" + id);
+      assertThat(page.locator("#job-live")).containsText("No executions yet");
+      page.evaluate("window.__stillHere = true");
+
+      // Triggered through the API, as another client would: the open page learns of it live.
+      assertThat(api.post("/api/v1/jobs/" + id + "/trigger", tenant.key(), "").status())
+          .isIn(200, 201, 202);
+      sink.awaitCount(1, Duration.ofSeconds(20));
+      assertThat(page.locator("#job-live tbody tr"))
+          .hasCount(
+              1,
+              new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions()
                   .setTimeout(15_000));
       assertThat(page.evaluate("window.__stillHere")).isEqualTo(true);
     }
