@@ -16,6 +16,10 @@ record JobDraft(
     Policies.CatchUp catchUp,
     Policies.Overlap overlap) {
 
+  JobDraft withEnabled(boolean enabled) {
+    return new JobDraft(name, key, request, retries, schedule, enabled, catchUp, overlap);
+  }
+
   String url() {
     return request.url();
   }

@@ -101,7 +101,7 @@ class JobFormPages {
             .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
             .equals(form.onceInstant())) {
       keep = once;
-      input = withoutSchedule(input);
+      input = input.withSchedule(null);
       errors.removeIf(e -> e.field().startsWith("schedule"));
     }
     model.addAttribute("jobName", job.name());
@@ -119,24 +119,6 @@ class JobFormPages {
       }
       return form(model, form, id, merge(errors, e));
     }
-  }
-
-  private static JobInput withoutSchedule(JobInput in) {
-    return new JobInput(
-        in.name(),
-        in.key(),
-        in.url(),
-        in.method(),
-        in.headers(),
-        in.secretHeaders(),
-        in.body(),
-        in.secretBody(),
-        in.timeoutMs(),
-        in.retries(),
-        null,
-        in.enabled(),
-        in.catchUp(),
-        in.overlap());
   }
 
   private static List<FieldError> merge(List<FieldError> mine, ApiProblem problem) {

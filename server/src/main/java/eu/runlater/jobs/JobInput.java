@@ -31,6 +31,42 @@ public record JobInput(
     String catchUp,
     String overlap) {
 
+  JobInput withKey(String key) {
+    return new JobInput(
+        name,
+        key,
+        url,
+        method,
+        headers,
+        secretHeaders,
+        body,
+        secretBody,
+        timeoutMs,
+        retries,
+        schedule,
+        enabled,
+        catchUp,
+        overlap);
+  }
+
+  JobInput withSchedule(ScheduleInput schedule) {
+    return new JobInput(
+        name,
+        key,
+        url,
+        method,
+        headers,
+        secretHeaders,
+        body,
+        secretBody,
+        timeoutMs,
+        retries,
+        schedule,
+        enabled,
+        catchUp,
+        overlap);
+  }
+
   /**
    * @param type {@code once} or {@code cron}
    * @param at an RFC 3339 instant, for {@code once}

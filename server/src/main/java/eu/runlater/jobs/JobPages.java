@@ -202,22 +202,7 @@ class JobPages {
   private String setEnabled(
       Viewer viewer, UUID id, boolean enabled, String back, RedirectAttributes flash) {
     viewer.require(Permission.OPERATE, enabled ? "enable jobs" : "disable jobs");
-    Job job = jobs.get(viewer.organizationId(), id);
-    JobDraft d = jobs.draftOf(job);
-    if (d.enabled() != enabled) {
-      jobs.update(
-          viewer.organizationId(),
-          id,
-          new JobDraft(
-              d.name(),
-              d.key(),
-              d.request(),
-              d.retries(),
-              d.schedule(),
-              enabled,
-              d.catchUp(),
-              d.overlap()));
-    }
+    Job job = jobs.setEnabled(viewer.organizationId(), id, enabled);
     flash.addFlashAttribute(
         "flash",
         "“"

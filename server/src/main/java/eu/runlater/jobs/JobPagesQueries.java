@@ -1,8 +1,6 @@
 package eu.runlater.jobs;
 
-import static eu.runlater.jobs.JobsQueries.JOB_COLUMNS;
-import static eu.runlater.jobs.JobsQueries.JOB_STATE_COLUMNS;
-import static eu.runlater.jobs.JobsQueries.JOB_STATE_JOINS;
+import static eu.runlater.jobs.JobsQueries.JOBS_WITH_STATE;
 
 /** SQL behind the jobs pages: the sortable, filterable list and a job's recent statistics. */
 final class JobPagesQueries {
@@ -12,12 +10,7 @@ final class JobPagesQueries {
   static final String FAILED_STATUSES = "('failed', 'timeout', 'blocked', 'lost')";
 
   private static final String JOB_PAGE_ROWS =
-      "SELECT "
-          + JOB_COLUMNS
-          + ", "
-          + JOB_STATE_COLUMNS
-          + " FROM jobs j "
-          + JOB_STATE_JOINS
+      JOBS_WITH_STATE
           + """
            WHERE j.organization_id = :organization_id
              AND (CAST(:enabled AS boolean) IS NULL OR j.enabled = CAST(:enabled AS boolean))

@@ -151,6 +151,15 @@ public class Jobs {
     return get(organizationId, id);
   }
 
+  /** Enables or disables a job (pausing or resuming its schedule); a no-op when already so. */
+  @Transactional
+  public Job setEnabled(UUID organizationId, UUID id, boolean enabled) {
+    Job job = get(organizationId, id);
+    return job.enabled() == enabled
+        ? job
+        : update(organizationId, id, draftOf(job).withEnabled(enabled));
+  }
+
   /** Deletes a job and its waiting runs; a run in progress finishes and stays in the history. */
   @Transactional
   public void delete(UUID organizationId, UUID id) {

@@ -139,7 +139,7 @@ class JobsApi {
       @AuthenticationPrincipal ApiPrincipal caller,
       @PathVariable String key,
       @RequestBody JobInput input) {
-    JobInput keyed = withKey(input, key);
+    JobInput keyed = input.withKey(key);
     var existing = jobs.findByKey(caller.organizationId(), key);
     if (existing.isPresent()) {
       JobDraft draft =
@@ -224,22 +224,7 @@ class JobsApi {
   }
 
   private JobView setEnabled(ApiPrincipal caller, UUID id, boolean enabled) {
-    Job job = jobs.get(caller.organizationId(), id);
-    JobDraft d = jobs.draftOf(job);
-    if (d.enabled() != enabled) {
-      jobs.update(
-          caller.organizationId(),
-          id,
-          new JobDraft(
-              d.name(),
-              d.key(),
-              d.request(),
-              d.retries(),
-              d.schedule(),
-              enabled,
-              d.catchUp(),
-              d.overlap()));
-    }
+    jobs.setEnabled(caller.organizationId(), id, enabled);
     return view(caller, id);
   }
 
@@ -252,24 +237,6 @@ class JobsApi {
                     "not-found",
                     "Not found",
                     "No job with key '" + key + "'."));
-  }
-
-  static JobInput withKey(JobInput in, String key) {
-    return new JobInput(
-        in.name(),
-        key,
-        in.url(),
-        in.method(),
-        in.headers(),
-        in.secretHeaders(),
-        in.body(),
-        in.secretBody(),
-        in.timeoutMs(),
-        in.retries(),
-        in.schedule(),
-        in.enabled(),
-        in.catchUp(),
-        in.overlap());
   }
 
   private JobView view(ApiPrincipal caller, UUID id) {

@@ -138,22 +138,15 @@ final class JobsQueries {
       ) le ON true
       """;
 
+  /** A job with its derived state (next run, last attempt); callers add the WHERE clause. */
+  static final String JOBS_WITH_STATE =
+      "SELECT " + JOB_COLUMNS + ", " + JOB_STATE_COLUMNS + " FROM jobs j " + JOB_STATE_JOINS;
+
   static final String JOB_GET_WITH_STATE =
-      "SELECT "
-          + JOB_COLUMNS
-          + ", "
-          + JOB_STATE_COLUMNS
-          + " FROM jobs j "
-          + JOB_STATE_JOINS
-          + " WHERE j.organization_id = :organization_id AND j.id = :id";
+      JOBS_WITH_STATE + " WHERE j.organization_id = :organization_id AND j.id = :id";
 
   static final String JOB_LIST =
-      "SELECT "
-          + JOB_COLUMNS
-          + ", "
-          + JOB_STATE_COLUMNS
-          + " FROM jobs j "
-          + JOB_STATE_JOINS
+      JOBS_WITH_STATE
           + """
            WHERE j.organization_id = :organization_id
              AND (CAST(:cursor AS uuid) IS NULL OR j.id < CAST(:cursor AS uuid))
