@@ -51,7 +51,8 @@ public class AccountMail {
             "You already have a Runlater account",
             """
             Someone (probably you) tried to sign up with this address, which already has an
-            account. To sign in, use this link (once, within 15 minutes):
+            account. A password given on that sign-up was not saved. To sign in, use this link
+            (once, within 15 minutes); "Forgot your password?" on the sign-in page sets one:
 
             %s
 

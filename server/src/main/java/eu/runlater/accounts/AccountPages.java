@@ -86,16 +86,17 @@ class AccountPages {
       model.addAttribute("passwordError", passwordProblem);
       return "accounts/signup";
     }
-    if (limiter.blocked(email, request.getRemoteAddr())) {
+    // Every sign-up counts as a mail request: per address against inbox flooding, per client
+    // against mass account creation.
+    if (limiter.blocked(SignInLimiter.Kind.MAIL, email, request.getRemoteAddr())) {
       return "redirect:/login?locked";
     }
+    limiter.record(SignInLimiter.Kind.MAIL, email, request.getRemoteAddr());
     Users.SignUp result = users.signUp(email, password.isEmpty() ? null : password);
     String link = flow.magicLink(request, result.user().email());
     if (result.created()) {
       mail.welcome(result.user().email(), link);
     } else {
-      // Counted like a magic-link request, so the form cannot be used to flood an inbox.
-      limiter.recordFailure(email, request.getRemoteAddr());
       mail.alreadyRegistered(result.user().email(), link);
     }
     return "redirect:" + SignInFlow.CHECK_MAIL;
@@ -109,8 +110,9 @@ class AccountPages {
   @PostMapping("/password/forgot")
   String forgot(@RequestParam(defaultValue = "") String email, HttpServletRequest request) {
     String client = request.getRemoteAddr();
-    if (Users.emailProblem(email) == null && !limiter.blocked(email, client)) {
-      limiter.recordFailure(email, client);
+    if (Users.emailProblem(email) == null
+        && !limiter.blocked(SignInLimiter.Kind.MAIL, email, client)) {
+      limiter.record(SignInLimiter.Kind.MAIL, email, client);
       Optional<User> user = users.findByEmail(email);
       user.ifPresent(
           u ->
@@ -155,15 +157,6 @@ class AccountPages {
     users.confirm(user.get());
     redirect.addFlashAttribute("flash", "Your password is set. Sign in with it.");
     return "redirect:/login";
-  }
-
-  /** Mails a fresh link that confirms the address (and signs in) to the signed-in user. */
-  @PostMapping("/account/confirmation")
-  String resendConfirmation(
-      Viewer viewer, HttpServletRequest request, RedirectAttributes redirect) {
-    mail.welcome(viewer.user().email(), flow.magicLink(request, viewer.user().email()));
-    redirect.addFlashAttribute("flash", "We sent a new link to " + viewer.user().email() + ".");
-    return "redirect:/";
   }
 
   @PostMapping("/organizations/switch")

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
+import org.springframework.security.authentication.CredentialsExpiredException;
 import org.springframework.security.authentication.ott.GenerateOneTimeTokenRequest;
 import org.springframework.security.authentication.ott.OneTimeToken;
 import org.springframework.security.authentication.ott.OneTimeTokenAuthentication;
@@ -87,11 +88,11 @@ public class SignInFlow
       response.sendRedirect(request.getContextPath() + "/login?invalid-email");
       return;
     }
-    if (limiter.blocked(email, client)) {
+    if (limiter.blocked(SignInLimiter.Kind.MAIL, email, client)) {
       response.sendRedirect(request.getContextPath() + "/login?locked");
       return;
     }
-    limiter.recordFailure(email, client);
+    limiter.record(SignInLimiter.Kind.MAIL, email, client);
     if (users.findByEmail(email).isPresent()) {
       mail.signInLink(email, link(request, "/login/magic?token=" + token.getTokenValue()));
     }
@@ -115,11 +116,19 @@ public class SignInFlow
       HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
       throws IOException {
     String email = request.getParameter("email");
-    if (email != null) {
-      limiter.recordFailure(email, request.getRemoteAddr());
-      response.sendRedirect(request.getContextPath() + "/login?error");
-    } else {
+    String client = request.getRemoteAddr();
+    if (email == null) {
       response.sendRedirect(request.getContextPath() + "/login?expired");
+    } else if (exception instanceof CredentialsExpiredException) {
+      // The right password for an address not yet confirmed: mail a link that confirms it.
+      if (!limiter.blocked(SignInLimiter.Kind.MAIL, email, client)) {
+        limiter.record(SignInLimiter.Kind.MAIL, email, client);
+        mail.welcome(Users.normalize(email), magicLink(request, email));
+      }
+      response.sendRedirect(request.getContextPath() + "/login?unconfirmed");
+    } else {
+      limiter.record(SignInLimiter.Kind.PASSWORD, email, client);
+      response.sendRedirect(request.getContextPath() + "/login?error");
     }
   }
 
@@ -135,7 +144,8 @@ public class SignInFlow
       protected void doFilterInternal(
           HttpServletRequest request, HttpServletResponse response, FilterChain chain)
           throws ServletException, IOException {
-        if (limiter.blocked(request.getParameter("email"), request.getRemoteAddr())) {
+        if (limiter.blocked(
+            SignInLimiter.Kind.PASSWORD, request.getParameter("email"), request.getRemoteAddr())) {
           response.sendRedirect(request.getContextPath() + "/login?locked");
           return;
         }

@@ -1,8 +1,10 @@
 package eu.runlater.accounts;
 
+import java.util.UUID;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
 /** Loads the account behind a sign-in (password form or magic link) by email address. */
@@ -10,8 +12,16 @@ import org.springframework.stereotype.Component;
 class SignInUsers implements UserDetailsService {
   private final Users users;
 
-  SignInUsers(Users users) {
+  /**
+   * Stands in for the hash of an account without a password (magic link only): a real Argon2 hash
+   * of a random value, so comparing against it takes as long as against any other and matches
+   * nothing.
+   */
+  private final String unusableHash;
+
+  SignInUsers(Users users, PasswordEncoder passwords) {
     this.users = users;
+    this.unusableHash = passwords.encode(UUID.randomUUID().toString());
   }
 
   @Override
@@ -25,6 +35,7 @@ class SignInUsers implements UserDetailsService {
         user.id(),
         user.email(),
         user.superadmin(),
-        hash == null ? SignedInUser.UNUSABLE_PASSWORD : hash);
+        user.confirmedAt() != null,
+        hash == null ? unusableHash : hash);
   }
 }

@@ -16,17 +16,17 @@ import org.springframework.security.core.userdetails.UserDetails;
  */
 public final class SignedInUser implements UserDetails, CredentialsContainer, Serializable {
   @Serial private static final long serialVersionUID = 1L;
-  static final String UNUSABLE_PASSWORD = "";
-
   private final UUID id;
   private final String email;
   private final boolean superadmin;
+  private final boolean confirmed;
   private String passwordHash;
 
-  SignedInUser(UUID id, String email, boolean superadmin, String passwordHash) {
+  SignedInUser(UUID id, String email, boolean superadmin, boolean confirmed, String passwordHash) {
     this.id = id;
     this.email = email;
     this.superadmin = superadmin;
+    this.confirmed = confirmed;
     this.passwordHash = passwordHash;
   }
 
@@ -58,6 +58,17 @@ public final class SignedInUser implements UserDetails, CredentialsContainer, Se
   @Override
   public String getUsername() {
     return email;
+  }
+
+  /**
+   * A password signs in only once the address is confirmed: else whoever signed up first with
+   * someone else's address would hold a password to the account its owner later confirms. Checked
+   * after the password matched ({@code CredentialsExpiredException}), so the answer tells nothing
+   * to someone who does not know the password. A magic link signs in either way, and confirms.
+   */
+  @Override
+  public boolean isCredentialsNonExpired() {
+    return confirmed;
   }
 
   @Override

@@ -14,18 +14,16 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
- * One-use links for email confirmation and password reset: 256 random bits in the link, only their
- * SHA-256 in the database, spent by the statement that checks them.
+ * One-use links for password reset (addresses are confirmed by the magic link): 256 random bits in
+ * the link, only their SHA-256 in the database, spent by the statement that checks them.
  */
 @Service
 public class UserTokens {
   public static final Duration RESET_TTL = Duration.ofHours(1);
-  public static final Duration CONFIRM_TTL = Duration.ofDays(2);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** What a token is for; a token of one purpose never serves another. */
   public enum Purpose {
-    CONFIRM_EMAIL("confirm_email"),
     RESET_PASSWORD("reset_password");
 
     final String code;

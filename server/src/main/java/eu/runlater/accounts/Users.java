@@ -88,6 +88,20 @@ public class Users {
    */
   public SignUp signUp(String email, String password) {
     String normalized = normalize(email);
+    SignUp result = insert(normalized, password);
+    if (!result.created() && !result.user().confirmed()) {
+      // Someone signs up again with an address whose owner never confirmed it. Whoever set the
+      // earlier password may not own the address, so it goes (the link in the mail signs in; a
+      // password can be set again with a reset); the new one is not kept for the same reason.
+      jdbc.sql(USER_CLEAR_UNCONFIRMED_PASSWORD)
+          .param("id", result.user().id())
+          .param("now", SqlTime.ts(clock.instant()))
+          .update();
+    }
+    return result;
+  }
+
+  private SignUp insert(String normalized, String password) {
     return tx.execute(
         status -> {
           Instant now = clock.instant();
@@ -194,6 +208,9 @@ public class Users {
               .param("now", SqlTime.ts(clock.instant()))
               .update();
           jdbc.sql(USER_SESSIONS_DELETE).param("email", user.email()).update();
+          // Other reset and sign-in links mailed before stop working too.
+          jdbc.sql(USER_TOKENS_DELETE).param("user_id", userId).update();
+          jdbc.sql(ONE_TIME_TOKENS_DELETE).param("email", user.email()).update();
         });
   }
 

@@ -30,6 +30,17 @@ final class UsersQueries {
       """;
 
   // Signing out everywhere after a password reset: the sessions are Spring Session's rows.
+  static final String USER_CLEAR_UNCONFIRMED_PASSWORD =
+      """
+      UPDATE users SET hashed_password = NULL, updated_at = :now
+      WHERE id = :id AND confirmed_at IS NULL
+      """;
+
+  static final String USER_TOKENS_DELETE = "DELETE FROM user_tokens WHERE user_id = :user_id";
+
+  static final String ONE_TIME_TOKENS_DELETE =
+      "DELETE FROM one_time_tokens WHERE lower(username) = lower(:email)";
+
   static final String USER_SESSIONS_DELETE =
       "DELETE FROM spring_session WHERE lower(principal_name) = lower(:email)";
 
@@ -74,15 +85,18 @@ final class UsersQueries {
 
   static final String SIGN_IN_FAILURE_INSERT =
       """
-      INSERT INTO sign_in_failures (email, client, failed_at) VALUES (:email, :client, :now)
+      INSERT INTO sign_in_failures (kind, email, client, failed_at)
+      VALUES (:kind, :email, :client, :now)
       """;
 
   static final String SIGN_IN_FAILURES_COUNT =
       """
-      SELECT (SELECT count(*) FROM sign_in_failures
-              WHERE lower(email) = lower(:email) AND failed_at > :since) AS by_email,
-             (SELECT count(*) FROM sign_in_failures
-              WHERE client = :client AND failed_at > :since) AS by_client
+      SELECT count(*) FILTER (WHERE client = :client) AS by_client,
+             count(*) FILTER (WHERE kind = :kind AND lower(email) = lower(:email)) AS by_email,
+             count(*) FILTER (WHERE kind = :kind AND lower(email) = lower(:email)
+                                AND client = :client) AS by_email_and_client
+      FROM sign_in_failures
+      WHERE failed_at > :since AND (client = :client OR lower(email) = lower(:email))
       """;
 
   static final String SIGN_IN_FAILURES_PURGE =

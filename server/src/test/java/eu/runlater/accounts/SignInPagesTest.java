@@ -86,12 +86,66 @@ class SignInPagesTest extends ServerTest {
             .single();
     assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
 
-    // Signs in with the password before confirming; the page asks to confirm.
+    // The password does not sign in before the address is confirmed: a wrong one says so as for
+    // anyone; the right one mails a link that confirms, after which the password works.
     Browser again = new Browser(port);
     again.get("/login");
+    assertThat(
+            again
+                .post("/login", Map.of("email", email, "password", "not the password!"))
+                .redirectPath())
+        .isEqualTo("/login?error");
+    int mails = mailTo(email).size();
     var page = again.post("/login", Map.of("email", email, "password", "a long enough password"));
-    assertThat(page.redirectPath()).isEqualTo("/");
-    assertThat(again.get("/").body()).contains("Confirm your email address");
+    assertThat(page.redirectPath()).isEqualTo("/login?unconfirmed");
+    assertThat(again.get("/login?unconfirmed").body()).contains("Confirm your address first");
+    assertThat(again.get("/").redirectPath()).isEqualTo("/login");
+    assertThat(mailTo(email)).hasSize(mails + 1);
+    String link = linkIn(latestMailTo(email));
+    again.get(link);
+    assertThat(
+            again
+                .post("/login/ott", Map.of("token", link.substring(link.indexOf("token=") + 6)))
+                .redirectPath())
+        .isEqualTo("/");
+    assertThat(users().findByEmail(email).orElseThrow().confirmed()).isTrue();
+    Browser later = new Browser(port);
+    later.get("/login");
+    assertThat(
+            later
+                .post("/login", Map.of("email", email, "password", "a long enough password"))
+                .redirectPath())
+        .isEqualTo("/");
+  }
+
+  @Test
+  void a_password_set_by_whoever_signed_up_first_does_not_survive_the_owners_own_sign_up() {
+    String email = "taken-" + System.nanoTime() + "@example.com";
+    Browser squatter = new Browser(port);
+    squatter.get("/signup");
+    squatter.post("/signup", Map.of("email", email, "password", "the squatters password"));
+
+    // The owner signs up too, and confirms through the mailed link.
+    Browser owner = new Browser(port);
+    owner.get("/signup");
+    owner.post("/signup", Map.of("email", email, "password", "the owners password"));
+    assertThat(latestMailTo(email).subject()).isEqualTo("You already have a Runlater account");
+    String link = linkIn(latestMailTo(email));
+    owner.get(link);
+    assertThat(
+            owner
+                .post("/login/ott", Map.of("token", link.substring(link.indexOf("token=") + 6)))
+                .redirectPath())
+        .isEqualTo("/");
+
+    // Neither password signs in now: the account has none until its owner sets one.
+    for (String password : List.of("the squatters password", "the owners password")) {
+      Browser b = new Browser(port);
+      b.get("/login");
+      assertThat(b.post("/login", Map.of("email", email, "password", password)).redirectPath())
+          .isEqualTo("/login?error");
+    }
+    assertThat(users().findByEmail(email).orElseThrow().hasPassword()).isFalse();
   }
 
   @Test
@@ -115,26 +169,70 @@ class SignInPagesTest extends ServerTest {
   }
 
   @Test
-  void sign_in_attempts_are_limited_per_address() {
+  void password_attempts_are_limited_per_address_and_client() {
     var user = fixtures.user(fixtures.tenant().id(), Role.MEMBER);
-    Browser browser = new Browser(port);
-    browser.get("/login");
-    for (int i = 0; i < SignInLimiter.PER_EMAIL; i++) {
+    Browser attacker = new Browser(port).from("203.0.113.7");
+    attacker.get("/login");
+    for (int i = 0; i < SignInLimiter.PASSWORD_PER_EMAIL_AND_CLIENT; i++) {
       assertThat(
-              browser
+              attacker
                   .post("/login", Map.of("email", user.email(), "password", "wrong"))
                   .redirectPath())
           .isEqualTo("/login?error");
     }
     // Over the limit even the right password is refused, before it is checked.
     assertThat(
-            browser
+            attacker
                 .post("/login", Map.of("email", user.email(), "password", Fixtures.PASSWORD))
                 .redirectPath())
         .isEqualTo("/login?locked");
-    // Another address from elsewhere is unaffected.
-    var other = fixtures.user(fixtures.tenant().id(), Role.MEMBER);
-    signIn(other);
+    // The owner, from another client, still signs in: a stranger cannot lock them out.
+    Browser owner = new Browser(port).from("198.51.100.20");
+    owner.get("/login");
+    assertThat(
+            owner
+                .post("/login", Map.of("email", user.email(), "password", Fixtures.PASSWORD))
+                .redirectPath())
+        .isEqualTo("/");
+  }
+
+  @Test
+  void asking_for_mail_is_limited_per_address_and_does_not_lock_the_password_out() {
+    var user = fixtures.user(fixtures.tenant().id(), Role.MEMBER);
+    Browser stranger = new Browser(port).from("203.0.113.8");
+    stranger.get("/login");
+    int before = mailTo(user.email()).size();
+    for (int i = 0; i < SignInLimiter.MAIL_PER_EMAIL; i++) {
+      assertThat(stranger.post("/ott/generate", Map.of("username", user.email())).redirectPath())
+          .isEqualTo("/login/check-mail");
+    }
+    assertThat(stranger.post("/ott/generate", Map.of("username", user.email())).redirectPath())
+        .isEqualTo("/login?locked");
+    stranger.get("/password/forgot");
+    stranger.post("/password/forgot", Map.of("email", user.email()));
+    assertThat(mailTo(user.email())).hasSize(before + SignInLimiter.MAIL_PER_EMAIL);
+    // The password still works, from the same client too.
+    stranger.get("/login");
+    assertThat(
+            stranger
+                .post("/login", Map.of("email", user.email(), "password", Fixtures.PASSWORD))
+                .redirectPath())
+        .isEqualTo("/");
+  }
+
+  @Test
+  void one_client_cannot_sign_up_without_end() {
+    Browser bot = new Browser(port).from("203.0.113.9");
+    bot.get("/signup");
+    for (int i = 0; i < SignInLimiter.PER_CLIENT; i++) {
+      String email = "bot-" + i + "-" + System.nanoTime() + "@example.com";
+      assertThat(bot.post("/signup", Map.of("email", email, "password", "")).redirectPath())
+          .isEqualTo("/login/check-mail");
+    }
+    String last = "bot-last-" + System.nanoTime() + "@example.com";
+    assertThat(bot.post("/signup", Map.of("email", last, "password", "")).redirectPath())
+        .isEqualTo("/login?locked");
+    assertThat(users().findByEmail(last)).isEmpty();
   }
 
   @Test
@@ -144,6 +242,14 @@ class SignInPagesTest extends ServerTest {
     assertThat(old.get("/").status()).isEqualTo(200);
 
     Browser browser = new Browser(port);
+    // Links mailed earlier: another reset, and a magic link.
+    browser.get("/password/forgot");
+    browser.post("/password/forgot", Map.of("email", user.email()));
+    String earlierReset = linkIn(latestMailTo(user.email()));
+    browser.get("/login");
+    browser.post("/ott/generate", Map.of("username", user.email()));
+    String earlierMagic = linkIn(latestMailTo(user.email()));
+
     browser.get("/password/forgot");
     assertThat(browser.post("/password/forgot", Map.of("email", user.email())).redirectPath())
         .isEqualTo("/login/check-mail");
@@ -163,6 +269,15 @@ class SignInPagesTest extends ServerTest {
         .contains("expired or was already used");
 
     assertThat(old.get("/").redirectPath()).isEqualTo("/login");
+    assertThat(browser.get(earlierReset).body()).contains("expired or was already used");
+    browser.get(earlierMagic);
+    assertThat(
+            browser
+                .post(
+                    "/login/ott",
+                    Map.of("token", earlierMagic.substring(earlierMagic.indexOf("token=") + 6)))
+                .redirectPath())
+        .isEqualTo("/login?expired");
     Browser fresh = new Browser(port);
     fresh.get("/login");
     assertThat(

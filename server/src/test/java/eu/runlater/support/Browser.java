@@ -30,6 +30,7 @@ public final class Browser {
   private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
   private final HttpClient client;
   private String csrf;
+  private String clientAddress;
 
   public Browser(int port) {
     this.base = "http://localhost:" + port;
@@ -39,6 +40,15 @@ public final class Browser {
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
+  }
+
+  /**
+   * Requests from now on come from {@code address}, as a trusted proxy on this machine reports it
+   * ({@code X-Forwarded-For}): how a test plays a client on another machine.
+   */
+  public Browser from(String address) {
+    this.clientAddress = address;
+    return this;
   }
 
   /** A page load; remembers the page's CSRF token. */
@@ -116,6 +126,9 @@ public final class Browser {
   }
 
   private Page send(HttpRequest.Builder request) {
+    if (clientAddress != null) {
+      request.header("X-Forwarded-For", clientAddress);
+    }
     try {
       HttpResponse<String> response =
           client.send(

@@ -1,5 +1,6 @@
 package eu.runlater.platform.mail;
 
+import eu.runlater.platform.RunlaterProperties;
 import java.time.InstantSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,10 +16,20 @@ class MailConfig {
 
   @Bean
   Mailer mailer(
-      @Value("${runlater.smtp-url:}") String smtpUrl, JdbcClient jdbc, InstantSource clock) {
+      @Value("${runlater.smtp-url:}") String smtpUrl,
+      RunlaterProperties properties,
+      JdbcClient jdbc,
+      InstantSource clock) {
     if (smtpUrl == null || smtpUrl.isBlank()) {
       log.info("No SMTP_URL: mail goes to the log and to /dev/mailbox");
       return new DevMailbox(jdbc, clock);
+    }
+    if (properties.baseUrl() == null || properties.baseUrl().isBlank()) {
+      // Mailed links carry sign-in and reset tokens: built from the Host header of whoever asked,
+      // they could point at someone else's server.
+      throw new IllegalStateException(
+          "SMTP_URL is set, so RUNLATER_BASE_URL must be too: the links in mail are built from it"
+              + " (e.g. RUNLATER_BASE_URL=https://runlater.example.com)");
     }
     SmtpUrl url = SmtpUrl.parse(smtpUrl);
     log.info("Mail goes through {}", url);

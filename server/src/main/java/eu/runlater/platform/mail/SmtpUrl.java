@@ -50,7 +50,8 @@ record SmtpUrl(String host, int port, boolean tls, String username, String passw
   }
 
   private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    // Percent-decoding only: a '+' in a password is a '+', not a space.
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   /** Never prints the password. */

@@ -26,6 +26,7 @@ class SmtpMailTest extends ServerTest {
 
   @DynamicPropertySource
   static void smtp(DynamicPropertyRegistry registry) {
+    registry.add("runlater.base-url", () -> "https://runlater.example.com");
     registry.add(
         "runlater.smtp-url",
         () ->
@@ -53,7 +54,8 @@ class SmtpMailTest extends ServerTest {
     assertThat(mail.getFrom()[0].toString()).contains("ops@example.com");
     assertThat(mail.getSubject()).isEqualTo("Confirm your email for Runlater");
     String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(mail);
-    assertThat(body).contains("http://localhost:" + port + "/login/magic?token=");
+    // Links are built from RUNLATER_BASE_URL, never from the Host header of whoever asked.
+    assertThat(body).contains("https://runlater.example.com/login/magic?token=");
 
     // No dev mailbox when real mail is configured.
     assertThat(browser.get("/dev/mailbox").status()).isEqualTo(404);

@@ -35,4 +35,23 @@ class SmtpUrlTest {
         .hasMessageContaining("smtp:// or smtps://");
     assertThatThrownBy(() -> SmtpUrl.parse("smtp:///nohost")).hasMessageContaining("needs a host");
   }
+
+  @Test
+  void a_plus_in_the_password_stays_a_plus() {
+    assertThat(SmtpUrl.parse("smtp://u:a+b%2Bc@mail.example.com").password()).isEqualTo("a+b+c");
+  }
+
+  @Test
+  void real_mail_needs_the_public_base_url_its_links_are_built_from() {
+    assertThatThrownBy(
+            () ->
+                new MailConfig()
+                    .mailer(
+                        "smtp://mail.example.com",
+                        new eu.runlater.platform.RunlaterProperties(null, null, 0, "", null),
+                        null,
+                        null))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("RUNLATER_BASE_URL");
+  }
 }
