@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * case of {@code --cron-cases} {@code --runs} times.
  *
  * <pre>
- * DeliveryBench [--phases http,runlater,dbscheduler,lateness,api,cron,queue] [--runs 3] [--tasks 100000]
+ * DeliveryBench [--phases http,runlater,dbscheduler,lateness,api,cron,queue,dashboard] [--runs 3] [--tasks 100000]
  *               [--workers 50] [--lateness-seconds 30] [--rmax N] [--jfr file] [--jfr-api file]
  *               [--cron-cases a,b] [--cron-warmup-seconds 60] [--cron-seconds 180] [--cron-jobs N]
  *               [--dir path] [--no-warmup] [--diagnose]
@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  */
 public final class DeliveryBench {
   static final Set<String> PHASES =
-      Set.of("http", "runlater", "dbscheduler", "lateness", "api", "cron", "queue");
+      Set.of("http", "runlater", "dbscheduler", "lateness", "api", "cron", "queue", "dashboard");
 
   /** What runs without {@code --phases}: everything but cron, which takes long and runs apart. */
   static final List<String> DEFAULT_PHASES =
@@ -142,6 +142,20 @@ public final class DeliveryBench {
         for (int run = 0; run < options.runs; run++) {
           System.out.printf("%n=== queues, run %d of %d ===%n", run + 1, options.runs);
           queues(run, queue);
+        }
+      }
+      if (options.phases.contains("dashboard")) {
+        DashboardBench dashboard = new DashboardBench(pg, options.dir.resolve("server"));
+        for (int run = 0; run < options.runs; run++) {
+          System.out.printf("%n=== dashboard, run %d of %d ===%n", run + 1, options.runs);
+          for (var size : dashboard.run(DashboardBench.SIZES).entrySet()) {
+            for (DashboardBench.Timing t : size.getValue()) {
+              results.put(
+                  run,
+                  "%s at %,d executions/24 h, p50 (ms)".formatted(t.what(), size.getKey()),
+                  t.millis().p50());
+            }
+          }
         }
       }
       if (options.phases.contains("cron")) {
@@ -574,7 +588,8 @@ public final class DeliveryBench {
               throw new IllegalArgumentException(
                   "unknown option "
                       + args[i]
-                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron --runs 3"
+                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron,queue,dashboard"
+                      + " --runs 3"
                       + " --tasks 100000 --workers 50 --lateness-seconds 30 --rmax N --jfr file"
                       + " --jfr-api file --cron-cases a,b --cron-warmup-seconds 60"
                       + " --cron-seconds 180 --cron-jobs N --dir /tmp/runlater-bench"
