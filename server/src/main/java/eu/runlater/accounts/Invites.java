@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -62,13 +63,7 @@ public class Invites {
         status -> {
           Tier tier = members.lock(organizationId);
           Instant now = clock.instant();
-          if (count(MEMBER_BY_EMAIL_COUNT, organizationId, address, now) > 0) {
-            throw new TeamRuleException(address + " is already a member.");
-          }
-          if (count(INVITE_LIVE_FOR_EMAIL, organizationId, address, now) > 0) {
-            throw new TeamRuleException(
-                address + " already has a pending invitation: resend it from the list below.");
-          }
+          requireInvitable(organizationId, address, now);
           Integer limit = tier.limits().members();
           if (limit != null && members.seats(organizationId) >= limit) {
             throw new TeamRuleException(
@@ -127,6 +122,10 @@ public class Invites {
             throw new TeamRuleException(
                 "That invitation was " + state.name().toLowerCase() + "; it cannot be resent.");
           }
+          if (state == Invite.State.EXPIRED) {
+            // Meanwhile the address may have joined, or been invited again.
+            requireInvitable(organizationId, invite.email(), now);
+          }
           Integer limit = tier.limits().members();
           if (state == Invite.State.EXPIRED
               && limit != null
@@ -151,13 +150,23 @@ public class Invites {
         });
   }
 
+  /** Revokes an invite not yet accepted or declined; its link stops working. */
   public Invite revoke(UUID organizationId, UUID id) {
-    get(organizationId, id);
-    jdbc.sql(INVITE_REVOKE)
-        .param("organization_id", organizationId)
-        .param("id", id)
-        .param("now", SqlTime.ts(clock.instant()))
-        .update();
+    Invite invite = get(organizationId, id);
+    int revoked =
+        jdbc.sql(INVITE_REVOKE)
+            .param("organization_id", organizationId)
+            .param("id", id)
+            .param("now", SqlTime.ts(clock.instant()))
+            .update();
+    if (revoked == 0) {
+      throw new TeamRuleException(
+          "The invitation of "
+              + invite.email()
+              + " was already "
+              + get(organizationId, id).state(clock.instant()).name().toLowerCase(Locale.ROOT)
+              + "; there is nothing to revoke.");
+    }
     return get(organizationId, id);
   }
 
@@ -212,6 +221,16 @@ public class Invites {
             .param("now", SqlTime.ts(clock.instant()))
             .update()
         == 1;
+  }
+
+  private void requireInvitable(UUID organizationId, String address, Instant now) {
+    if (count(MEMBER_BY_EMAIL_COUNT, organizationId, address, now) > 0) {
+      throw new TeamRuleException(address + " is already a member.");
+    }
+    if (count(INVITE_LIVE_FOR_EMAIL, organizationId, address, now) > 0) {
+      throw new TeamRuleException(
+          address + " already has a pending invitation: resend it from the list below.");
+    }
   }
 
   private long count(String sql, UUID organizationId, String email, Instant now) {

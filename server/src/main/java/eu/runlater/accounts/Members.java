@@ -75,11 +75,15 @@ public class Members {
         .single();
   }
 
-  /** Gives a member another role, as {@code actor} (whose role allows managing the team). */
-  public void changeRole(UUID organizationId, Role actor, UUID userId, Role role) {
+  /**
+   * Gives a member another role, as {@code actorId}. The actor's own role is read under the
+   * organization's lock, so a demotion committed meanwhile is seen.
+   */
+  public void changeRole(UUID organizationId, UUID actorId, UUID userId, Role role) {
     tx.executeWithoutResult(
         status -> {
           lock(organizationId);
+          Role actor = actorRole(organizationId, actorId, "change roles");
           Member member = get(organizationId, userId);
           if (actor != Role.OWNER && member.role() == Role.OWNER) {
             throw PageException.forbidden("change an owner's role");
@@ -99,11 +103,15 @@ public class Members {
         });
   }
 
-  /** Removes a member, as {@code actor}; removing oneself is leaving. */
-  public Member remove(UUID organizationId, Role actor, UUID userId) {
+  /** Removes a member, as {@code actorId} (read as in {@link #changeRole}); oneself is leaving. */
+  public Member remove(UUID organizationId, UUID actorId, UUID userId) {
     return tx.execute(
         status -> {
           lock(organizationId);
+          Role actor =
+              actorId.equals(userId)
+                  ? get(organizationId, actorId).role()
+                  : actorRole(organizationId, actorId, "remove members");
           Member member = get(organizationId, userId);
           if (actor != Role.OWNER && member.role() == Role.OWNER) {
             throw PageException.forbidden("remove an owner");
@@ -121,8 +129,15 @@ public class Members {
 
   /** Leaves the organization; the last owner cannot (they may delete it instead). */
   public void leave(UUID organizationId, UUID userId) {
-    Member me = get(organizationId, userId);
-    remove(organizationId, me.role(), userId);
+    remove(organizationId, userId, userId);
+  }
+
+  private Role actorRole(UUID organizationId, UUID actorId, String what) {
+    Role role = get(organizationId, actorId).role();
+    if (!role.may(Permission.MANAGE_TEAM)) {
+      throw PageException.forbidden(what);
+    }
+    return role;
   }
 
   Tier lock(UUID organizationId) {

@@ -104,8 +104,12 @@ class TeamPages {
   @PostMapping("/settings/team/invites/{id}/revoke")
   String revoke(Viewer viewer, @PathVariable UUID id, RedirectAttributes redirect) {
     viewer.require(Permission.MANAGE_TEAM, "revoke invitations");
-    Invite invite = invites.revoke(viewer.organizationId(), id);
-    redirect.addFlashAttribute("flash", "Revoked the invitation of " + invite.email() + ".");
+    try {
+      Invite invite = invites.revoke(viewer.organizationId(), id);
+      redirect.addFlashAttribute("flash", "Revoked the invitation of " + invite.email() + ".");
+    } catch (TeamRuleException e) {
+      redirect.addFlashAttribute("flashError", e.getMessage());
+    }
     return "redirect:/settings/team";
   }
 
@@ -117,7 +121,7 @@ class TeamPages {
       RedirectAttributes redirect) {
     viewer.require(Permission.MANAGE_TEAM, "change roles");
     try {
-      members.changeRole(viewer.organizationId(), viewer.role(), userId, role(role));
+      members.changeRole(viewer.organizationId(), viewer.user().id(), userId, role(role));
       Member member = members.get(viewer.organizationId(), userId);
       redirect.addFlashAttribute("flash", member.email() + " is now " + member.role().code() + ".");
     } catch (TeamRuleException e) {
@@ -130,7 +134,7 @@ class TeamPages {
   String remove(Viewer viewer, @PathVariable UUID userId, RedirectAttributes redirect) {
     viewer.require(Permission.MANAGE_TEAM, "remove members");
     try {
-      Member removed = members.remove(viewer.organizationId(), viewer.role(), userId);
+      Member removed = members.remove(viewer.organizationId(), viewer.user().id(), userId);
       redirect.addFlashAttribute("flash", "Removed " + removed.email() + ".");
     } catch (TeamRuleException e) {
       redirect.addFlashAttribute("flashError", e.getMessage());

@@ -23,6 +23,8 @@ public class ViewerResolver implements HandlerMethodArgumentResolver, WebMvcConf
   /** The session attribute holding the id of the organization the dashboard shows. */
   public static final String CURRENT_ORGANIZATION = "runlater.organization";
 
+  private static final String VIEWER = ViewerResolver.class.getName() + ".viewer";
+
   private final Users users;
 
   ViewerResolver(Users users) {
@@ -49,8 +51,20 @@ public class ViewerResolver implements HandlerMethodArgumentResolver, WebMvcConf
     return current(request);
   }
 
-  /** The viewer of this request; throws {@link NoOrganizationException} when they have none. */
+  /**
+   * The viewer of this request; throws {@link NoOrganizationException} when they have none. Read
+   * once per request (the layout's model and the handler's argument share it).
+   */
   public Viewer current(HttpServletRequest request) {
+    if (request.getAttribute(VIEWER) instanceof Viewer viewer) {
+      return viewer;
+    }
+    Viewer viewer = load(request);
+    request.setAttribute(VIEWER, viewer);
+    return viewer;
+  }
+
+  private Viewer load(HttpServletRequest request) {
     Authentication auth = SecurityContextHolder.getContext().getAuthentication();
     if (auth == null || !(auth.getPrincipal() instanceof SignedInUser principal)) {
       throw new IllegalStateException("Viewer asked for on a page that needs no sign-in");
@@ -77,6 +91,7 @@ public class ViewerResolver implements HandlerMethodArgumentResolver, WebMvcConf
         viewer.memberships().stream().anyMatch(m -> m.organizationId().equals(organizationId));
     if (member) {
       request.getSession().setAttribute(CURRENT_ORGANIZATION, organizationId.toString());
+      request.removeAttribute(VIEWER);
     }
     return member;
   }

@@ -312,6 +312,34 @@ class TeamPagesTest extends ServerTest {
     assertThat(browser.post("/invites/" + newToken + "/accept", Map.of()).redirectPath())
         .isEqualTo("/");
     assertThat(roleOf(tenant.id(), invitee.id())).contains(Role.MEMBER);
+
+    // An accepted invitation is not "revoked" after the fact.
+    admin.get("/settings/team");
+    admin.post("/settings/team/invites/" + id + "/revoke", Map.of());
+    assertThat(admin.get("/settings/team").body()).contains("was already accepted");
+    assertThat(revokedAt(id)).isNull();
+  }
+
+  @Test
+  void an_expired_invite_is_not_resent_to_an_address_invited_again_meanwhile() {
+    var tenant = fixtures.tenant();
+    var invitee = fixtures.user();
+    Browser admin = signedIn(tenant, Role.ADMIN);
+    admin.get("/settings/team");
+    admin.post("/settings/team/invites", Map.of("email", invitee.email(), "role", "member"));
+    UUID expired = inviteId(tenant.id(), invitee.email());
+    jdbc.sql("UPDATE invites SET expires_at = now() - interval '1 second' WHERE id = :id")
+        .param("id", expired)
+        .update();
+    admin.get("/settings/team");
+    admin.post("/settings/team/invites", Map.of("email", invitee.email(), "role", "admin"));
+    int mails = mailbox.to(invitee.email()).size();
+
+    admin.get("/settings/team");
+    admin.post("/settings/team/invites/" + expired + "/resend", Map.of());
+    assertThat(admin.get("/settings/team").body()).contains("already has a pending invitation");
+    assertThat(expiresAt(expired)).isBefore(Instant.now());
+    assertThat(mailbox.to(invitee.email())).hasSize(mails);
   }
 
   @Test
