@@ -26,7 +26,7 @@ class InvitePages {
   private final Invites invites;
   private final Users users;
   private final InstantSource clock;
-  private final HttpSessionRequestCache requests = new HttpSessionRequestCache();
+  private final HttpSessionRequestCache requests = WebSecurity.savedRequests();
 
   InvitePages(Invites invites, Users users, InstantSource clock) {
     this.invites = invites;
@@ -73,7 +73,7 @@ class InvitePages {
   }
 
   @PostMapping("/invites/{token}/decline")
-  String decline(@PathVariable String token, Model model) {
+  String decline(@PathVariable String token) {
     invites.decline(token);
     return "redirect:/invites/" + token;
   }

@@ -50,18 +50,23 @@ public class Invites {
   public record Issued(Invite invite, String token) {}
 
   /**
-   * Invites {@code email} as {@code role}, by {@code actor} (whose role allows managing the team).
-   * Admins may not invite owners; an address that is a member or has a live invitation is refused,
-   * and so is an invite over the tier's member limit.
+   * Invites {@code email} as {@code role}, by {@code invitedBy}, whose role (read under the
+   * organization's lock) must allow managing the team. Admins may not invite owners; an address
+   * that is a member or has a live invitation is refused, and so is an invite over the tier's
+   * member limit.
    */
-  public Issued create(UUID organizationId, Role actor, UUID invitedBy, String email, Role role) {
-    if (actor != Role.OWNER && role == Role.OWNER) {
-      throw PageException.forbidden("invite an owner");
-    }
+  public Issued create(UUID organizationId, UUID invitedBy, String email, Role role) {
     String address = Users.normalize(email);
     return tx.execute(
         status -> {
           Tier tier = members.lock(organizationId);
+          Role actor = members.get(organizationId, invitedBy).role();
+          if (!actor.may(Permission.MANAGE_TEAM)) {
+            throw PageException.forbidden("invite members");
+          }
+          if (actor != Role.OWNER && role == Role.OWNER) {
+            throw PageException.forbidden("invite an owner");
+          }
           Instant now = clock.instant();
           requireInvitable(organizationId, address, now);
           Integer limit = tier.limits().members();

@@ -1,10 +1,12 @@
 package eu.runlater.accounts;
 
+import eu.runlater.platform.web.PageException;
 import eu.runlater.platform.web.Pages;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.InstantSource;
 import java.util.Locale;
 import java.util.UUID;
+import org.springframework.http.HttpStatus;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -72,8 +74,7 @@ class TeamPages {
     }
     try {
       Invites.Issued issued =
-          invites.create(
-              viewer.organizationId(), viewer.role(), viewer.user().id(), email, role(role));
+          invites.create(viewer.organizationId(), viewer.user().id(), email, role(role));
       send(issued, viewer, request);
       redirect.addFlashAttribute("flash", "Invited " + issued.invite().email() + ".");
     } catch (TeamRuleException e) {
@@ -157,8 +158,7 @@ class TeamPages {
     try {
       return Role.of(code.toLowerCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new eu.runlater.platform.web.PageException(
-          org.springframework.http.HttpStatus.BAD_REQUEST, "There is no role " + code + ".");
+      throw new PageException(HttpStatus.BAD_REQUEST, "There is no role " + code + ".");
     }
   }
 }

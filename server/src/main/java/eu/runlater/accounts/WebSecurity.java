@@ -68,7 +68,8 @@ class WebSecurity {
     return new JdbcOneTimeTokenService(new JdbcTemplate(dataSource));
   }
 
-  private static HttpSessionRequestCache savedRequests() {
+  /** Saved requests without the "?continue" marker; the invite page saves its own the same way. */
+  static HttpSessionRequestCache savedRequests() {
     HttpSessionRequestCache cache = new HttpSessionRequestCache();
     cache.setMatchingRequestParameterName(null);
     return cache;
