@@ -22,7 +22,8 @@ import tools.jackson.databind.node.StringNode;
 /**
  * The job form as typed: every field a string, so that a form with mistakes is shown again exactly
  * as it was sent. Secret values are never put into the page: they show as {@link
- * SealedRequests#MASK}, and a mask sent back means "keep the stored value".
+ * SealedRequests#MASK}, and a mask sent back means "keep the stored value" of the header with that
+ * name (a renamed header has none, so it must be given its value again).
  */
 record JobForm(
     String name,
@@ -170,12 +171,22 @@ record JobForm(
       }
       String value = row.value();
       if (SealedRequests.MASK.equals(value) && stored != null) {
-        value =
+        String kept =
             stored.headers().stream()
                 .filter(h -> h.name().equalsIgnoreCase(row.name()))
                 .map(Header::value)
                 .findFirst()
-                .orElse(value);
+                .orElse(null);
+        if (kept == null) {
+          // A renamed secret header: the mask stands for nothing, and must never be sent.
+          errors.add(
+              new FieldError(
+                  "headers." + row.name(),
+                  "needs its value again: the name changed, so the stored value does not carry"
+                      + " over"));
+        } else {
+          value = kept;
+        }
       }
       if (headerMap.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(row.name()))) {
         errors.add(new FieldError("headers", "'" + row.name() + "' is given twice"));

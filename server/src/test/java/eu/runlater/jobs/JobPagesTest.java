@@ -388,6 +388,44 @@ class JobPagesTest extends ServerTest {
   }
 
   @Test
+  void a_renamed_secret_header_must_be_given_its_value_again_and_the_mask_is_never_saved() {
+    var org = fixtures.tenant();
+    Job job =
+        job(
+            org.id(),
+            "Keyed call",
+            "https://example.com/keyed",
+            YEARLY,
+            "UTC",
+            Map.of("Authorization", "Bearer keep-me"));
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    browser.get("/jobs/" + job.id() + "/edit");
+    Map<String, String> form = validForm("Renamed header");
+    form.put("method", "GET");
+    form.put("headerName", "X-Api-Key");
+    form.put("headerValue", "••••••");
+    var refused = browser.post("/jobs/" + job.id(), form);
+    assertThat(refused.status()).isEqualTo(200);
+    assertThat(fieldErrors(refused.body()))
+        .contains(
+            "Header “X-Api-Key” needs its value again: the name changed, so the stored value"
+                + " does not carry over");
+    Job after = jobs.get(org.id(), job.id());
+    assertThat(after.name()).isEqualTo("Keyed call");
+    assertThat(jobs.draftOf(after).headers())
+        .extracting(h -> h.name() + ": " + h.value())
+        .containsExactly("Authorization: Bearer keep-me");
+
+    // Typed again, the value is saved under the new name.
+    form.put("headerValue", "k-123");
+    assertThat(browser.post("/jobs/" + job.id(), form).redirectPath())
+        .isEqualTo("/jobs/" + job.id());
+    assertThat(jobs.draftOf(jobs.get(org.id(), job.id())).headers())
+        .extracting(h -> h.name() + ": " + h.value())
+        .containsExactly("X-Api-Key: k-123");
+  }
+
+  @Test
   void quick_actions_disable_enable_run_clone_and_delete() {
     var org = fixtures.tenant();
     Job job = job(org.id(), "Acted on", "https://example.com/act", YEARLY);
