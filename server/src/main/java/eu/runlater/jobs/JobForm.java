@@ -1,9 +1,12 @@
 package eu.runlater.jobs;
 
 import eu.runlater.engine.SealedRequests;
+import eu.runlater.engine.TaskRequest;
 import eu.runlater.engine.http.Header;
 import eu.runlater.platform.errors.FieldError;
+import eu.runlater.platform.requests.RequestRules;
 import jakarta.servlet.http.HttpServletRequest;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -64,7 +67,7 @@ record JobForm(
         withEmptyRows(List.of()),
         "",
         "json",
-        String.valueOf(eu.runlater.platform.requests.RequestRules.DEFAULT_TIMEOUT_MS / 1000),
+        seconds(RequestRules.DEFAULT_TIMEOUT_MS),
         "",
         Policies.CatchUp.LATEST.code(),
         Policies.Overlap.ALLOW.code(),
@@ -120,7 +123,7 @@ record JobForm(
         withEmptyRows(rows),
         body,
         json || body.isEmpty() ? "json" : "text",
-        String.valueOf(draft.timeoutMs() / 1000),
+        seconds(draft.timeoutMs()),
         String.valueOf(draft.retries()),
         draft.catchUp().code(),
         draft.overlap().code(),
@@ -222,14 +225,7 @@ record JobForm(
       bodyNode = StringNode.valueOf(text);
     }
 
-    Integer timeoutMs = null;
-    if (!timeoutSeconds.isEmpty()) {
-      try {
-        timeoutMs = Math.multiplyExact(Integer.parseInt(timeoutSeconds), 1000);
-      } catch (NumberFormatException | ArithmeticException e) {
-        errors.add(new FieldError("timeout_ms", "must be a whole number of seconds, 1 to 300"));
-      }
-    }
+    Integer timeoutMs = timeoutSeconds.isEmpty() ? null : timeoutMs(errors);
     Integer retryCount = null;
     if (!retries.isEmpty()) {
       try {
@@ -260,6 +256,38 @@ record JobForm(
         enabled,
         "once".equals(scheduleType) ? null : catchUp,
         "once".equals(scheduleType) ? null : overlap);
+  }
+
+  /**
+   * The timeout in milliseconds, from seconds with up to three decimals, so that any timeout the
+   * API stored (2500 ms is 2.5) is shown and saved unchanged. Checked here, in seconds, rather than
+   * by the validator, whose message is in milliseconds.
+   */
+  private Integer timeoutMs(List<FieldError> errors) {
+    BigDecimal ms;
+    try {
+      ms = new BigDecimal(timeoutSeconds).movePointRight(3);
+    } catch (NumberFormatException | ArithmeticException e) {
+      errors.add(new FieldError("timeout_ms", "must be a number of seconds such as 30 or 2.5"));
+      return null;
+    }
+    if (ms.compareTo(BigDecimal.valueOf(TaskRequest.MIN_TIMEOUT_MS)) < 0
+        || ms.compareTo(BigDecimal.valueOf(TaskRequest.MAX_TIMEOUT_MS)) > 0) {
+      errors.add(new FieldError("timeout_ms", "must be 1 to 300 seconds (1 s to 5 min)"));
+      return null;
+    }
+    if (ms.stripTrailingZeros().scale() > 0) {
+      errors.add(
+          new FieldError(
+              "timeout_ms", "must be whole milliseconds: at most 3 decimals of seconds, e.g. 2.5"));
+      return null;
+    }
+    return ms.intValueExact();
+  }
+
+  /** Milliseconds as seconds for the form: 30000 is "30", 2500 is "2.5". */
+  static String seconds(int ms) {
+    return BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString();
   }
 
   /** A one-time job's instant: the picker's local time read in the form's time zone. */

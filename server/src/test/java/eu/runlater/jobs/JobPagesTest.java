@@ -288,6 +288,59 @@ class JobPagesTest extends ServerTest {
   }
 
   @Test
+  void a_timeout_in_milliseconds_survives_an_edit_that_leaves_it_alone() {
+    var org = fixtures.tenant();
+    JobInput input =
+        new JobInput(
+            "Precise",
+            null,
+            "https://example.com/precise",
+            "GET",
+            null,
+            null,
+            null,
+            null,
+            2500,
+            null,
+            new JobInput.ScheduleInput("cron", null, null, YEARLY, "UTC"),
+            true,
+            null,
+            null);
+    Job job = jobs.create(org.id(), validator.validate(input, Instant.now()));
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    var edit = browser.get("/jobs/" + job.id() + "/edit");
+    Matcher shown =
+        Pattern.compile("name=\"timeoutSeconds\"[^>]*value=\"([^\"]*)\"").matcher(edit.body());
+    assertThat(shown.find()).as(edit.body()).isTrue();
+    assertThat(shown.group(1)).isEqualTo("2.5");
+
+    Map<String, String> form = validForm("Precise, renamed");
+    form.put("method", "GET");
+    form.put("headerName", "");
+    form.put("headerValue", "");
+    form.put("timeoutSeconds", shown.group(1));
+    var saved = browser.post("/jobs/" + job.id(), form);
+    assertThat(saved.redirectPath()).as(saved.body()).isEqualTo("/jobs/" + job.id());
+    assertThat(jobs.get(org.id(), job.id()).request().timeoutMs()).isEqualTo(2500);
+
+    form.put("timeoutSeconds", "1.234");
+    browser.post("/jobs/" + job.id(), form);
+    assertThat(jobs.get(org.id(), job.id()).request().timeoutMs()).isEqualTo(1234);
+
+    // What cannot be a timeout is said in seconds, once, beside the field.
+    for (String wrong : new String[] {"2.0005", "0.5", "soon"}) {
+      form.put("timeoutSeconds", wrong);
+      var refused = browser.post("/jobs/" + job.id(), form);
+      assertThat(refused.status()).as(wrong).isEqualTo(200);
+      assertThat(fieldErrors(refused.body()))
+          .as(wrong)
+          .singleElement()
+          .satisfies(e -> assertThat(e).startsWith("Timeout ").contains("seconds"));
+    }
+    assertThat(jobs.get(org.id(), job.id()).request().timeoutMs()).isEqualTo(1234);
+  }
+
+  @Test
   void a_tier_limit_is_shown_on_the_form_and_creates_nothing() {
     var org = fixtures.tenant(eu.runlater.accounts.Tier.FREE);
     Integer limit = eu.runlater.accounts.Tier.FREE.limits().jobs();
