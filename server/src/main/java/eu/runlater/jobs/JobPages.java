@@ -225,7 +225,11 @@ class JobPages {
       flash.addFlashAttribute("flashError", e.getMessage());
       return "redirect:/jobs/" + id;
     }
-    flash.addFlashAttribute("flash", "Created “" + copy.name() + "”.");
+    flash.addFlashAttribute(
+        "flash",
+        !copy.enabled() && Jobs.timePassed(copy.schedule(), clock.instant())
+            ? "“" + copy.name() + "” created disabled: set its time, then enable it."
+            : "Created “" + copy.name() + "”.");
     return "redirect:/jobs/" + copy.id();
   }
 

@@ -506,12 +506,52 @@ class JobPagesTest extends ServerTest {
     UUID copyId = UUID.fromString(cloned.redirectPath().substring("/jobs/".length()));
     assertThat(copyId).isNotEqualTo(job.id());
     assertThat(jobs.get(org.id(), copyId).name()).isEqualTo("Copy of Acted on");
+    assertThat(jobs.get(org.id(), copyId).enabled()).isTrue();
+    assertThat(browser.get(cloned.redirectPath()).body())
+        .contains("Created “Copy of Acted on”.")
+        .doesNotContain("created disabled");
 
     browser.get("/jobs/" + copyId);
     var deleted = browser.post("/jobs/" + copyId + "/delete", Map.of());
     assertThat(deleted.redirectPath()).isEqualTo("/jobs");
     assertThat(jobs.find(org.id(), copyId)).isEmpty();
     assertThat(jobs.find(org.id(), job.id())).isPresent();
+  }
+
+  @Test
+  void cloning_a_one_time_job_whose_time_has_passed_makes_a_disabled_copy_and_says_so() {
+    var org = fixtures.tenant();
+    JobInput input =
+        new JobInput(
+            "Charge",
+            null,
+            "https://example.com/charge",
+            "POST",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new JobInput.ScheduleInput("once", null, "1d", null, null),
+            true,
+            null,
+            null);
+    Job job = jobs.create(org.id(), validator.validate(input, Instant.now()));
+    jdbc.sql("UPDATE jobs SET run_at = now() - interval '1 day' WHERE id = :id")
+        .param("id", job.id())
+        .update();
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    browser.get("/jobs/" + job.id());
+
+    var cloned = browser.post("/jobs/" + job.id() + "/clone", Map.of());
+    UUID copyId = UUID.fromString(cloned.redirectPath().substring("/jobs/".length()));
+    Job copy = jobs.get(org.id(), copyId);
+    assertThat(copy.enabled()).isFalse();
+    assertThat(copy.pendingTaskId()).isNull();
+    assertThat(tasksOf(copyId)).isZero();
+    assertThat(browser.get(cloned.redirectPath()).body())
+        .contains("“Copy of Charge” created disabled: set its time, then enable it.");
   }
 
   @Test
