@@ -124,7 +124,16 @@ class JobFormPages {
   private static List<FieldError> merge(List<FieldError> mine, ApiProblem problem) {
     List<FieldError> all = new ArrayList<>(mine);
     if (!problem.errors().isEmpty()) {
-      all.addAll(problem.errors());
+      // A one-time date or zone the form could not read reaches the validator as no time at all;
+      // its "give exactly one of 'at' and 'delay'" would repeat the form's error in the API's
+      // words.
+      boolean timeUnread =
+          mine.stream()
+              .anyMatch(
+                  e -> e.field().equals("schedule.at") || e.field().equals("schedule.timezone"));
+      problem.errors().stream()
+          .filter(e -> !(timeUnread && e.field().equals("schedule")))
+          .forEach(all::add);
     } else if (problem.status() == HttpStatus.CONFLICT
         && problem.toProblemDetail().getType().toString().endsWith("duplicate-key")) {
       all.add(new FieldError("key", "is already used by another job; choose another"));

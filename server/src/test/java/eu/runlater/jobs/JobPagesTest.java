@@ -239,6 +239,35 @@ class JobPagesTest extends ServerTest {
   }
 
   @Test
+  void a_one_time_job_without_a_valid_time_shows_one_error_in_the_forms_words() {
+    var org = fixtures.tenant();
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    browser.get("/jobs/new");
+    Map<String, String> form = validForm("Once, badly");
+    form.put("scheduleType", "once");
+    String later = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(7) + "T09:30";
+    record Case(String at, String timezone, String error) {}
+    for (Case c :
+        new Case[] {
+          new Case("", "UTC", "Run at pick the date and time to run at"),
+          new Case(
+              "next tuesday", "UTC", "Run at must be a date and time such as 2026-01-31T09:00"),
+          new Case(later, "Mars/Base", "Time zone 'Mars/Base' is not an IANA time zone")
+        }) {
+      form.put("at", c.at());
+      form.put("timezone", c.timezone());
+      var page = browser.post("/jobs", form);
+      assertThat(page.status()).as(c.at()).isEqualTo(200);
+      assertThat(fieldErrors(page.body()))
+          .as(c.at())
+          .singleElement()
+          .satisfies(e -> assertThat(e.replace("&#39;", "'")).startsWith(c.error()));
+      assertThat(page.body()).as(c.at()).doesNotContain("exactly one of");
+    }
+    assertThat(jobCount(org.id())).isZero();
+  }
+
+  @Test
   void a_one_time_job_whose_time_has_passed_can_still_be_renamed() {
     var org = fixtures.tenant();
     JobInput input =
