@@ -611,6 +611,29 @@ class JobPagesTest extends ServerTest {
   }
 
   @Test
+  void a_malformed_job_id_is_the_not_found_page_on_every_jobs_page_and_action() {
+    var org = fixtures.tenant();
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    browser.get("/jobs");
+    var pages =
+        Map.of(
+            "GET /jobs/not-an-id", browser.get("/jobs/not-an-id"),
+            "GET /jobs/not-an-id/edit", browser.get("/jobs/not-an-id/edit"),
+            "POST /jobs/not-an-id", browser.post("/jobs/not-an-id", validForm("Nowhere")),
+            "POST /jobs/not-an-id/clone", browser.post("/jobs/not-an-id/clone", Map.of()));
+    pages.forEach(
+        (request, page) -> {
+          assertThat(page.status()).as(request).isEqualTo(404);
+          assertThat(page.body())
+              .as(request)
+              .contains("<html")
+              .contains("Not found")
+              .contains("There is nothing here, or it is not yours.");
+        });
+    assertThat(jobCount(org.id())).isZero();
+  }
+
+  @Test
   void the_detail_page_counts_the_last_day_charts_thirty_days_and_pages_the_history() {
     var org = fixtures.tenant();
     Job job = job(org.id(), "Busy", "https://example.com/busy", YEARLY);
