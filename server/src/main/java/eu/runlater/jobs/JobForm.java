@@ -1,9 +1,12 @@
 package eu.runlater.jobs;
 
 import eu.runlater.engine.SealedRequests;
+import eu.runlater.engine.TaskRequest;
 import eu.runlater.engine.http.Header;
 import eu.runlater.platform.errors.FieldError;
+import eu.runlater.platform.requests.RequestRules;
 import jakarta.servlet.http.HttpServletRequest;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -22,7 +25,8 @@ import tools.jackson.databind.node.StringNode;
 /**
  * The job form as typed: every field a string, so that a form with mistakes is shown again exactly
  * as it was sent. Secret values are never put into the page: they show as {@link
- * SealedRequests#MASK}, and a mask sent back means "keep the stored value".
+ * SealedRequests#MASK}, and a mask sent back means "keep the stored value" of the header with that
+ * name (a renamed header has none, so it must be given its value again).
  */
 record JobForm(
     String name,
@@ -63,7 +67,7 @@ record JobForm(
         withEmptyRows(List.of()),
         "",
         "json",
-        String.valueOf(eu.runlater.platform.requests.RequestRules.DEFAULT_TIMEOUT_MS / 1000),
+        seconds(RequestRules.DEFAULT_TIMEOUT_MS),
         "",
         Policies.CatchUp.LATEST.code(),
         Policies.Overlap.ALLOW.code(),
@@ -119,7 +123,7 @@ record JobForm(
         withEmptyRows(rows),
         body,
         json || body.isEmpty() ? "json" : "text",
-        String.valueOf(draft.timeoutMs() / 1000),
+        seconds(draft.timeoutMs()),
         String.valueOf(draft.retries()),
         draft.catchUp().code(),
         draft.overlap().code(),
@@ -170,12 +174,22 @@ record JobForm(
       }
       String value = row.value();
       if (SealedRequests.MASK.equals(value) && stored != null) {
-        value =
+        String kept =
             stored.headers().stream()
                 .filter(h -> h.name().equalsIgnoreCase(row.name()))
                 .map(Header::value)
                 .findFirst()
-                .orElse(value);
+                .orElse(null);
+        if (kept == null) {
+          // A renamed secret header: the mask stands for nothing, and must never be sent.
+          errors.add(
+              new FieldError(
+                  "headers." + row.name(),
+                  "needs its value again: the name changed, so the stored value does not carry"
+                      + " over"));
+        } else {
+          value = kept;
+        }
       }
       if (headerMap.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(row.name()))) {
         errors.add(new FieldError("headers", "'" + row.name() + "' is given twice"));
@@ -211,14 +225,7 @@ record JobForm(
       bodyNode = StringNode.valueOf(text);
     }
 
-    Integer timeoutMs = null;
-    if (!timeoutSeconds.isEmpty()) {
-      try {
-        timeoutMs = Math.multiplyExact(Integer.parseInt(timeoutSeconds), 1000);
-      } catch (NumberFormatException | ArithmeticException e) {
-        errors.add(new FieldError("timeout_ms", "must be a whole number of seconds, 1 to 300"));
-      }
-    }
+    Integer timeoutMs = timeoutSeconds.isEmpty() ? null : timeoutMs(errors);
     Integer retryCount = null;
     if (!retries.isEmpty()) {
       try {
@@ -249,6 +256,38 @@ record JobForm(
         enabled,
         "once".equals(scheduleType) ? null : catchUp,
         "once".equals(scheduleType) ? null : overlap);
+  }
+
+  /**
+   * The timeout in milliseconds, from seconds with up to three decimals, so that any timeout the
+   * API stored (2500 ms is 2.5) is shown and saved unchanged. Checked here, in seconds, rather than
+   * by the validator, whose message is in milliseconds.
+   */
+  private Integer timeoutMs(List<FieldError> errors) {
+    BigDecimal ms;
+    try {
+      ms = new BigDecimal(timeoutSeconds).movePointRight(3);
+    } catch (NumberFormatException | ArithmeticException e) {
+      errors.add(new FieldError("timeout_ms", "must be a number of seconds such as 30 or 2.5"));
+      return null;
+    }
+    if (ms.compareTo(BigDecimal.valueOf(TaskRequest.MIN_TIMEOUT_MS)) < 0
+        || ms.compareTo(BigDecimal.valueOf(TaskRequest.MAX_TIMEOUT_MS)) > 0) {
+      errors.add(new FieldError("timeout_ms", "must be 1 to 300 seconds (1 s to 5 min)"));
+      return null;
+    }
+    if (ms.stripTrailingZeros().scale() > 0) {
+      errors.add(
+          new FieldError(
+              "timeout_ms", "must be whole milliseconds: at most 3 decimals of seconds, e.g. 2.5"));
+      return null;
+    }
+    return ms.intValueExact();
+  }
+
+  /** Milliseconds as seconds for the form: 30000 is "30", 2500 is "2.5". */
+  static String seconds(int ms) {
+    return BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString();
   }
 
   /** A one-time job's instant: the picker's local time read in the form's time zone. */

@@ -4,11 +4,8 @@ import eu.runlater.accounts.Permission;
 import eu.runlater.accounts.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
-import eu.runlater.platform.web.PageErrors;
-import eu.runlater.platform.web.PageException;
 import eu.runlater.platform.web.Pages;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -18,13 +15,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.ui.Model;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -124,7 +118,16 @@ class JobFormPages {
   private static List<FieldError> merge(List<FieldError> mine, ApiProblem problem) {
     List<FieldError> all = new ArrayList<>(mine);
     if (!problem.errors().isEmpty()) {
-      all.addAll(problem.errors());
+      // A one-time date or zone the form could not read reaches the validator as no time at all;
+      // its "give exactly one of 'at' and 'delay'" would repeat the form's error in the API's
+      // words.
+      boolean timeUnread =
+          mine.stream()
+              .anyMatch(
+                  e -> e.field().equals("schedule.at") || e.field().equals("schedule.timezone"));
+      problem.errors().stream()
+          .filter(e -> !(timeUnread && e.field().equals("schedule")))
+          .forEach(all::add);
     } else if (problem.status() == HttpStatus.CONFLICT
         && problem.toProblemDetail().getType().toString().endsWith("duplicate-key")) {
       all.add(new FieldError("key", "is already used by another job; choose another"));
@@ -247,13 +250,6 @@ class JobFormPages {
   String headerRow(Viewer viewer, Model model) {
     model.addAttribute("row", new JobForm.HeaderRow("", ""));
     return "jobs/form :: header-row";
-  }
-
-  /** A malformed id in a path is an id that does not exist. */
-  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-  ModelAndView malformed(HttpServletResponse response) {
-    return PageErrors.view(
-        HttpStatus.NOT_FOUND, PageException.notFound().getMessage(), null, response);
   }
 
   /** Every IANA zone, sorted, for the form's searchable selector. */

@@ -6,26 +6,19 @@ import eu.runlater.engine.crypto.SecretBox;
 import eu.runlater.executions.Execution;
 import eu.runlater.executions.Executions;
 import eu.runlater.platform.errors.ApiProblem;
-import eu.runlater.platform.web.PageErrors;
-import eu.runlater.platform.web.PageException;
 import eu.runlater.platform.web.Pages;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.ui.Model;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
@@ -115,13 +108,6 @@ class JobPages {
     } catch (NumberFormatException e) {
       return 1;
     }
-  }
-
-  /** A malformed id in a path is an id that does not exist. */
-  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-  ModelAndView malformed(HttpServletResponse response) {
-    return PageErrors.view(
-        HttpStatus.NOT_FOUND, PageException.notFound().getMessage(), null, response);
   }
 
   /** The sample job's schedule: every 5 minutes, or hourly where the tier allows no less. */
@@ -225,7 +211,11 @@ class JobPages {
       flash.addFlashAttribute("flashError", e.getMessage());
       return "redirect:/jobs/" + id;
     }
-    flash.addFlashAttribute("flash", "Created “" + copy.name() + "”.");
+    flash.addFlashAttribute(
+        "flash",
+        !copy.enabled() && Jobs.timePassed(copy.schedule(), clock.instant())
+            ? "“" + copy.name() + "” created disabled: set its time, then enable it."
+            : "Created “" + copy.name() + "”.");
     return "redirect:/jobs/" + copy.id();
   }
 

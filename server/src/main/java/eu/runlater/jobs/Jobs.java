@@ -184,10 +184,16 @@ public class Jobs {
     return enqueue(JobTasks.manual(job, request, tier(organizationId), backoff, clock.instant()));
   }
 
-  /** A copy of a job, keyless, named "Copy of …", enabled as the original is. */
+  /**
+   * A copy of a job, keyless, named "Copy of …", enabled as the original is; except that a copy of
+   * a one-time job whose time has passed is set to now and disabled, because cloning yesterday's
+   * one-time call must not make that call again at once.
+   */
   @Transactional
   public Job copy(UUID organizationId, UUID id) {
     JobDraft original = draftOf(get(organizationId, id));
+    Instant now = clock.instant();
+    boolean passed = timePassed(original.schedule(), now);
     String name = ("Copy of " + original.name());
     JobDraft copy =
         new JobDraft(
@@ -195,13 +201,16 @@ public class Jobs {
             null,
             original.request(),
             original.retries(),
-            original.schedule() instanceof Schedule.Once once && once.at().isBefore(clock.instant())
-                ? new Schedule.Once(clock.instant())
-                : original.schedule(),
-            original.enabled(),
+            passed ? new Schedule.Once(now) : original.schedule(),
+            original.enabled() && !passed,
             original.catchUp(),
             original.overlap());
     return create(organizationId, copy);
+  }
+
+  /** Whether {@code schedule} is a one-time schedule whose time is not after {@code now}. */
+  static boolean timePassed(Schedule schedule, Instant now) {
+    return schedule instanceof Schedule.Once once && !once.at().isAfter(now);
   }
 
   public Job get(UUID organizationId, UUID id) {

@@ -215,7 +215,11 @@ class JobsApi {
   }
 
   @PostMapping("/{id}/clone")
-  @Operation(summary = "Copy a job (without its key); the copy is a new job with its own id")
+  @Operation(
+      summary = "Copy a job (without its key); the copy is a new job with its own id",
+      description =
+          "A one-time job whose time has passed is copied disabled, its time set to now: change"
+              + " the time, then resume it.")
   ResponseEntity<JobView> copy(
       @AuthenticationPrincipal ApiPrincipal caller, @PathVariable UUID id) {
     Job job = jobs.copy(caller.organizationId(), id);

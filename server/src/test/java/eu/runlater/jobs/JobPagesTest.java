@@ -239,6 +239,35 @@ class JobPagesTest extends ServerTest {
   }
 
   @Test
+  void a_one_time_job_without_a_valid_time_shows_one_error_in_the_forms_words() {
+    var org = fixtures.tenant();
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    browser.get("/jobs/new");
+    Map<String, String> form = validForm("Once, badly");
+    form.put("scheduleType", "once");
+    String later = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(7) + "T09:30";
+    record Case(String at, String timezone, String error) {}
+    for (Case c :
+        new Case[] {
+          new Case("", "UTC", "Run at pick the date and time to run at"),
+          new Case(
+              "next tuesday", "UTC", "Run at must be a date and time such as 2026-01-31T09:00"),
+          new Case(later, "Mars/Base", "Time zone 'Mars/Base' is not an IANA time zone")
+        }) {
+      form.put("at", c.at());
+      form.put("timezone", c.timezone());
+      var page = browser.post("/jobs", form);
+      assertThat(page.status()).as(c.at()).isEqualTo(200);
+      assertThat(fieldErrors(page.body()))
+          .as(c.at())
+          .singleElement()
+          .satisfies(e -> assertThat(e.replace("&#39;", "'")).startsWith(c.error()));
+      assertThat(page.body()).as(c.at()).doesNotContain("exactly one of");
+    }
+    assertThat(jobCount(org.id())).isZero();
+  }
+
+  @Test
   void a_one_time_job_whose_time_has_passed_can_still_be_renamed() {
     var org = fixtures.tenant();
     JobInput input =
@@ -285,6 +314,59 @@ class JobPagesTest extends ServerTest {
     var refused = browser.post("/jobs/" + job.id(), form);
     assertThat(refused.status()).isEqualTo(200);
     assertThat(refused.body()).contains("is in the past");
+  }
+
+  @Test
+  void a_timeout_in_milliseconds_survives_an_edit_that_leaves_it_alone() {
+    var org = fixtures.tenant();
+    JobInput input =
+        new JobInput(
+            "Precise",
+            null,
+            "https://example.com/precise",
+            "GET",
+            null,
+            null,
+            null,
+            null,
+            2500,
+            null,
+            new JobInput.ScheduleInput("cron", null, null, YEARLY, "UTC"),
+            true,
+            null,
+            null);
+    Job job = jobs.create(org.id(), validator.validate(input, Instant.now()));
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    var edit = browser.get("/jobs/" + job.id() + "/edit");
+    Matcher shown =
+        Pattern.compile("name=\"timeoutSeconds\"[^>]*value=\"([^\"]*)\"").matcher(edit.body());
+    assertThat(shown.find()).as(edit.body()).isTrue();
+    assertThat(shown.group(1)).isEqualTo("2.5");
+
+    Map<String, String> form = validForm("Precise, renamed");
+    form.put("method", "GET");
+    form.put("headerName", "");
+    form.put("headerValue", "");
+    form.put("timeoutSeconds", shown.group(1));
+    var saved = browser.post("/jobs/" + job.id(), form);
+    assertThat(saved.redirectPath()).as(saved.body()).isEqualTo("/jobs/" + job.id());
+    assertThat(jobs.get(org.id(), job.id()).request().timeoutMs()).isEqualTo(2500);
+
+    form.put("timeoutSeconds", "1.234");
+    browser.post("/jobs/" + job.id(), form);
+    assertThat(jobs.get(org.id(), job.id()).request().timeoutMs()).isEqualTo(1234);
+
+    // What cannot be a timeout is said in seconds, once, beside the field.
+    for (String wrong : new String[] {"2.0005", "0.5", "soon"}) {
+      form.put("timeoutSeconds", wrong);
+      var refused = browser.post("/jobs/" + job.id(), form);
+      assertThat(refused.status()).as(wrong).isEqualTo(200);
+      assertThat(fieldErrors(refused.body()))
+          .as(wrong)
+          .singleElement()
+          .satisfies(e -> assertThat(e).startsWith("Timeout ").contains("seconds"));
+    }
+    assertThat(jobs.get(org.id(), job.id()).request().timeoutMs()).isEqualTo(1234);
   }
 
   @Test
@@ -388,6 +470,44 @@ class JobPagesTest extends ServerTest {
   }
 
   @Test
+  void a_renamed_secret_header_must_be_given_its_value_again_and_the_mask_is_never_saved() {
+    var org = fixtures.tenant();
+    Job job =
+        job(
+            org.id(),
+            "Keyed call",
+            "https://example.com/keyed",
+            YEARLY,
+            "UTC",
+            Map.of("Authorization", "Bearer keep-me"));
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    browser.get("/jobs/" + job.id() + "/edit");
+    Map<String, String> form = validForm("Renamed header");
+    form.put("method", "GET");
+    form.put("headerName", "X-Api-Key");
+    form.put("headerValue", "••••••");
+    var refused = browser.post("/jobs/" + job.id(), form);
+    assertThat(refused.status()).isEqualTo(200);
+    assertThat(fieldErrors(refused.body()))
+        .contains(
+            "Header “X-Api-Key” needs its value again: the name changed, so the stored value"
+                + " does not carry over");
+    Job after = jobs.get(org.id(), job.id());
+    assertThat(after.name()).isEqualTo("Keyed call");
+    assertThat(jobs.draftOf(after).headers())
+        .extracting(h -> h.name() + ": " + h.value())
+        .containsExactly("Authorization: Bearer keep-me");
+
+    // Typed again, the value is saved under the new name.
+    form.put("headerValue", "k-123");
+    assertThat(browser.post("/jobs/" + job.id(), form).redirectPath())
+        .isEqualTo("/jobs/" + job.id());
+    assertThat(jobs.draftOf(jobs.get(org.id(), job.id())).headers())
+        .extracting(h -> h.name() + ": " + h.value())
+        .containsExactly("X-Api-Key: k-123");
+  }
+
+  @Test
   void quick_actions_disable_enable_run_clone_and_delete() {
     var org = fixtures.tenant();
     Job job = job(org.id(), "Acted on", "https://example.com/act", YEARLY);
@@ -415,12 +535,52 @@ class JobPagesTest extends ServerTest {
     UUID copyId = UUID.fromString(cloned.redirectPath().substring("/jobs/".length()));
     assertThat(copyId).isNotEqualTo(job.id());
     assertThat(jobs.get(org.id(), copyId).name()).isEqualTo("Copy of Acted on");
+    assertThat(jobs.get(org.id(), copyId).enabled()).isTrue();
+    assertThat(browser.get(cloned.redirectPath()).body())
+        .contains("Created “Copy of Acted on”.")
+        .doesNotContain("created disabled");
 
     browser.get("/jobs/" + copyId);
     var deleted = browser.post("/jobs/" + copyId + "/delete", Map.of());
     assertThat(deleted.redirectPath()).isEqualTo("/jobs");
     assertThat(jobs.find(org.id(), copyId)).isEmpty();
     assertThat(jobs.find(org.id(), job.id())).isPresent();
+  }
+
+  @Test
+  void cloning_a_one_time_job_whose_time_has_passed_makes_a_disabled_copy_and_says_so() {
+    var org = fixtures.tenant();
+    JobInput input =
+        new JobInput(
+            "Charge",
+            null,
+            "https://example.com/charge",
+            "POST",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new JobInput.ScheduleInput("once", null, "1d", null, null),
+            true,
+            null,
+            null);
+    Job job = jobs.create(org.id(), validator.validate(input, Instant.now()));
+    jdbc.sql("UPDATE jobs SET run_at = now() - interval '1 day' WHERE id = :id")
+        .param("id", job.id())
+        .update();
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    browser.get("/jobs/" + job.id());
+
+    var cloned = browser.post("/jobs/" + job.id() + "/clone", Map.of());
+    UUID copyId = UUID.fromString(cloned.redirectPath().substring("/jobs/".length()));
+    Job copy = jobs.get(org.id(), copyId);
+    assertThat(copy.enabled()).isFalse();
+    assertThat(copy.pendingTaskId()).isNull();
+    assertThat(tasksOf(copyId)).isZero();
+    assertThat(browser.get(cloned.redirectPath()).body())
+        .contains("“Copy of Charge” created disabled: set its time, then enable it.");
   }
 
   @Test
@@ -448,6 +608,29 @@ class JobPagesTest extends ServerTest {
     assertThat(browser.get("/jobs/" + UUID.randomUUID()).status()).isEqualTo(404);
     assertThat(browser.get("/jobs/not-an-id").status()).isEqualTo(404);
     assertThat(browser.get("/executions/not-an-id").status()).isEqualTo(404);
+  }
+
+  @Test
+  void a_malformed_job_id_is_the_not_found_page_on_every_jobs_page_and_action() {
+    var org = fixtures.tenant();
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    browser.get("/jobs");
+    var pages =
+        Map.of(
+            "GET /jobs/not-an-id", browser.get("/jobs/not-an-id"),
+            "GET /jobs/not-an-id/edit", browser.get("/jobs/not-an-id/edit"),
+            "POST /jobs/not-an-id", browser.post("/jobs/not-an-id", validForm("Nowhere")),
+            "POST /jobs/not-an-id/clone", browser.post("/jobs/not-an-id/clone", Map.of()));
+    pages.forEach(
+        (request, page) -> {
+          assertThat(page.status()).as(request).isEqualTo(404);
+          assertThat(page.body())
+              .as(request)
+              .contains("<html")
+              .contains("Not found")
+              .contains("There is nothing here, or it is not yours.");
+        });
+    assertThat(jobCount(org.id())).isZero();
   }
 
   @Test

@@ -225,6 +225,51 @@ class JobsApiTest extends ServerTest {
   }
 
   @Test
+  void a_copy_of_a_one_time_job_whose_time_has_passed_is_created_disabled_and_does_not_run() {
+    var tenant = fixtures.tenant();
+    String id =
+        api.post(
+                "/api/v1/jobs",
+                tenant.key(),
+                job("charge", "{\"type\": \"once\", \"delay\": \"0s\"}"))
+            .json()
+            .get("id")
+            .asString();
+    awaitJob(tenant.key(), id, "succeeded");
+
+    var copy = api.post("/api/v1/jobs/" + id + "/clone", tenant.key(), null);
+    assertThat(copy.status()).as(copy.body()).isEqualTo(201);
+    String copyId = copy.json().get("id").asString();
+    assertThat(copy.json().get("name").asString()).isEqualTo("Copy of charge");
+    assertThat(copy.json().get("enabled").asBoolean()).isFalse();
+    assertThat(copy.json().get("status").asString()).isEqualTo("paused");
+    assertThat(copy.json().get("next_run_at").isNull()).isTrue();
+    assertThat(
+            count(
+                "SELECT count(*) FROM jobs WHERE pending_task_id IS NOT NULL AND id = '"
+                    + copyId
+                    + "'"))
+        .isZero();
+    assertThat(count("SELECT count(*) FROM tasks WHERE source_id = '" + copyId + "'")).isZero();
+
+    // A one-time job still to come is copied as it is: enabled, at the same time.
+    String later =
+        api.post(
+                "/api/v1/jobs",
+                tenant.key(),
+                job("later", "{\"type\": \"once\", \"delay\": \"1h\"}"))
+            .json()
+            .get("id")
+            .asString();
+    JsonNode original = api.get("/api/v1/jobs/" + later, tenant.key()).json();
+    JsonNode laterCopy = api.post("/api/v1/jobs/" + later + "/clone", tenant.key(), null).json();
+    assertThat(laterCopy.get("enabled").asBoolean()).isTrue();
+    assertThat(laterCopy.get("status").asString()).isEqualTo("scheduled");
+    assertThat(laterCopy.get("schedule").get("at").asString())
+        .isEqualTo(original.get("schedule").get("at").asString());
+  }
+
+  @Test
   void deleting_a_job_removes_its_waiting_run() {
     var tenant = fixtures.tenant();
     String id =
