@@ -293,7 +293,7 @@ record JobForm(
   /** A one-time job's instant: the picker's local time read in the form's time zone. */
   private String onceAt(List<FieldError> errors) {
     if (at.isEmpty()) {
-      errors.add(new FieldError("schedule.at", "pick the date and time to run at"));
+      errors.add(new FieldError("schedule.at", "is missing: pick the date and time to run"));
       return null;
     }
     LocalDateTime local;

@@ -249,7 +249,7 @@ class JobPagesTest extends ServerTest {
     record Case(String at, String timezone, String error) {}
     for (Case c :
         new Case[] {
-          new Case("", "UTC", "Run at pick the date and time to run at"),
+          new Case("", "UTC", "Run at is missing: pick the date and time to run"),
           new Case(
               "next tuesday", "UTC", "Run at must be a date and time such as 2026-01-31T09:00"),
           new Case(later, "Mars/Base", "Time zone 'Mars/Base' is not an IANA time zone")
