@@ -27,15 +27,19 @@ class JobOverviews {
   }
 
   enum Sort {
-    NEWEST(JOB_PAGE_BY_NEWEST),
-    NAME(JOB_PAGE_BY_NAME),
-    NEXT_RUN(JOB_PAGE_BY_NEXT_RUN),
-    LAST_RUN(JOB_PAGE_BY_LAST_RUN);
+    NEWEST(JOB_PAGE_BY_NEWEST, JOB_PAGE_ANY_HEALTH_BY_NEWEST),
+    NAME(JOB_PAGE_BY_NAME, JOB_PAGE_ANY_HEALTH_BY_NAME),
+    NEXT_RUN(JOB_PAGE_BY_NEXT_RUN, JOB_PAGE_BY_NEXT_RUN),
+    LAST_RUN(JOB_PAGE_BY_LAST_RUN, JOB_PAGE_BY_LAST_RUN);
 
     private final String sql;
 
-    Sort(String sql) {
+    /** The same page when no health filter applies. */
+    private final String anyHealthSql;
+
+    Sort(String sql, String anyHealthSql) {
       this.sql = sql;
+      this.anyHealthSql = anyHealthSql;
     }
 
     String code() {
@@ -61,11 +65,18 @@ class JobOverviews {
   record Page(List<JobRows.JobWithState> rows, long total, int page, int pages) {}
 
   Page page(UUID organizationId, Filter filter, int page) {
-    long total = bind(jdbc.sql(JOB_PAGE_COUNT), organizationId, filter).query(Long.class).single();
+    boolean anyHealth = filter.health() == null;
+    long total =
+        bind(jdbc.sql(anyHealth ? JOB_COUNT_ANY_HEALTH : JOB_PAGE_COUNT), organizationId, filter)
+            .query(Long.class)
+            .single();
     int pages = (int) Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
     int current = Math.min(Math.max(1, page), pages);
     List<JobRows.JobWithState> rows =
-        bind(jdbc.sql(filter.sort().sql), organizationId, filter)
+        bind(
+                jdbc.sql(anyHealth ? filter.sort().anyHealthSql : filter.sort().sql),
+                organizationId,
+                filter)
             .param("limit", PAGE_SIZE)
             .param("offset", (current - 1) * PAGE_SIZE)
             .query((rs, n) -> new JobRows.JobWithState(JobRows.job(rs), JobRows.state(rs)))

@@ -1,6 +1,9 @@
 package eu.runlater.jobs;
 
 import static eu.runlater.jobs.JobsQueries.JOBS_WITH_STATE;
+import static eu.runlater.jobs.JobsQueries.JOB_COLUMNS;
+import static eu.runlater.jobs.JobsQueries.JOB_STATE_COLUMNS;
+import static eu.runlater.jobs.JobsQueries.JOB_STATE_JOINS;
 
 /** SQL behind the jobs pages: the sortable, filterable list and a job's recent statistics. */
 final class JobPagesQueries {
@@ -9,16 +12,17 @@ final class JobPagesQueries {
   /** Statuses of an attempt that count as a failure for the list's health filter and stats. */
   static final String FAILED_STATUSES = "('failed', 'timeout', 'blocked', 'lost')";
 
-  private static final String JOB_PAGE_ROWS =
-      JOBS_WITH_STATE
-          + """
-           WHERE j.organization_id = :organization_id
-             AND (CAST(:enabled AS boolean) IS NULL OR j.enabled = CAST(:enabled AS boolean))
-             AND (CAST(:q AS text) IS NULL
-                  OR j.name ILIKE '%' || CAST(:q AS text) || '%'
-                  OR j.url ILIKE '%' || CAST(:q AS text) || '%'
-                  OR j.key ILIKE '%' || CAST(:q AS text) || '%')
-          """;
+  private static final String JOB_FILTER =
+      """
+       WHERE j.organization_id = :organization_id
+         AND (CAST(:enabled AS boolean) IS NULL OR j.enabled = CAST(:enabled AS boolean))
+         AND (CAST(:q AS text) IS NULL
+              OR j.name ILIKE '%' || CAST(:q AS text) || '%'
+              OR j.url ILIKE '%' || CAST(:q AS text) || '%'
+              OR j.key ILIKE '%' || CAST(:q AS text) || '%')
+      """;
+
+  private static final String JOB_PAGE_ROWS = JOBS_WITH_STATE + JOB_FILTER;
 
   // Health reads the latest attempt, a column of the lateral join: filter on the outer select.
   private static final String JOB_PAGE_HEALTH =
@@ -47,6 +51,29 @@ final class JobPagesQueries {
 
   static final String JOB_PAGE_COUNT =
       "SELECT count(*) FROM (" + JOB_PAGE_ROWS + ") s " + JOB_PAGE_HEALTH;
+
+  // Without the health filter, nothing needs a job's state to count or to order by name or age:
+  // the state (two index probes per job) is read for the page's jobs only.
+  static final String JOB_COUNT_ANY_HEALTH = "SELECT count(*) FROM jobs j " + JOB_FILTER;
+
+  private static String pageOfJobs(String order) {
+    return "SELECT "
+        + JOB_COLUMNS
+        + ", "
+        + JOB_STATE_COLUMNS
+        + " FROM (SELECT * FROM jobs j "
+        + JOB_FILTER
+        + " ORDER BY "
+        + order
+        + " LIMIT :limit OFFSET :offset) j "
+        + JOB_STATE_JOINS
+        + " ORDER BY "
+        + order;
+  }
+
+  static final String JOB_PAGE_ANY_HEALTH_BY_NEWEST = pageOfJobs("j.id DESC");
+
+  static final String JOB_PAGE_ANY_HEALTH_BY_NAME = pageOfJobs("lower(j.name), j.id DESC");
 
   static final String JOB_ANY =
       "SELECT EXISTS (SELECT 1 FROM jobs WHERE organization_id = :organization_id)";

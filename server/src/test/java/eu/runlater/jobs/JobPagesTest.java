@@ -137,6 +137,13 @@ class JobPagesTest extends ServerTest {
 
     assertThat(rows(browser.get("/jobs?sort=name").body()).getFirst())
         .isEqualTo(byUrl.id().toString());
+    // Pages by name and by age split the whole ordered list, each job once.
+    var byName = new java.util.ArrayList<>(rows(browser.get("/jobs?sort=name").body()));
+    byName.addAll(rows(browser.get("/jobs?sort=name&page=2").body()));
+    assertThat(byName).doesNotHaveDuplicates().hasSize(30).endsWith(failing.id().toString());
+    var byAge = new java.util.ArrayList<>(rows(browser.get("/jobs").body()));
+    byAge.addAll(rows(browser.get("/jobs?page=2").body()));
+    assertThat(byAge).doesNotHaveDuplicates().hasSize(30).startsWith(healthy.id().toString());
     assertThat(rows(browser.get("/jobs?sort=last-run").body()).getFirst())
         .isIn(failing.id().toString(), healthy.id().toString());
 
