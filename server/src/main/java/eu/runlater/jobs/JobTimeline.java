@@ -107,7 +107,7 @@ class JobTimeline {
     for (Attempt a : attempts(organizationId, jobId, from, to)) {
       actual.computeIfAbsent(a.scheduledFor(), k -> new ArrayList<>()).add(a);
     }
-    Map<Instant, String> tasks = tasks(organizationId, jobId);
+    Map<Instant, String> tasks = tasks(organizationId, jobId, from, to);
     List<Pause> pauses = pauses(jobId, from, to);
 
     Map<Instant, Entry> entries = new LinkedHashMap<>();
@@ -222,12 +222,19 @@ class JobTimeline {
         .list();
   }
 
-  private Map<Instant, String> tasks(UUID organizationId, UUID jobId) {
+  /** The job's live tasks (waiting, running, retrying) for occurrences in the window. */
+  private Map<Instant, String> tasks(UUID organizationId, UUID jobId, Instant from, Instant to) {
     Map<Instant, String> tasks = new TreeMap<>();
     jdbc.sql(
-            "SELECT scheduled_for, state FROM tasks WHERE organization_id = :org AND source_id = :job")
+            """
+            SELECT scheduled_for, state FROM tasks
+            WHERE organization_id = :org AND source_id = :job
+              AND scheduled_for >= :from AND scheduled_for <= :to
+            """)
         .param("org", organizationId)
         .param("job", jobId)
+        .param("from", SqlTime.ts(from))
+        .param("to", SqlTime.ts(to))
         .query(
             (rs, n) -> {
               tasks.merge(
