@@ -173,20 +173,25 @@ record JobForm(
         continue;
       }
       String value = row.value();
-      if (SealedRequests.MASK.equals(value) && stored != null) {
+      if (SealedRequests.MASK.equals(value)) {
         String kept =
-            stored.headers().stream()
-                .filter(h -> h.name().equalsIgnoreCase(row.name()))
-                .map(Header::value)
-                .findFirst()
-                .orElse(null);
+            stored == null
+                ? null
+                : stored.headers().stream()
+                    .filter(h -> h.name().equalsIgnoreCase(row.name()))
+                    .map(Header::value)
+                    .findFirst()
+                    .orElse(null);
         if (kept == null) {
-          // A renamed secret header: the mask stands for nothing, and must never be sent.
+          // A renamed secret header (or a mask typed on a new job): the mask stands for nothing,
+          // and must never be sent.
           errors.add(
               new FieldError(
                   "headers." + row.name(),
-                  "needs its value again: the name changed, so the stored value does not carry"
-                      + " over"));
+                  stored == null
+                      ? "is the mask " + SealedRequests.MASK + ", not a value: type the value"
+                      : "needs its value again: the name changed, so the stored value does not"
+                          + " carry over"));
         } else {
           value = kept;
         }

@@ -512,6 +512,18 @@ class JobPagesTest extends ServerTest {
     assertThat(jobs.draftOf(jobs.get(org.id(), job.id())).headers())
         .extracting(h -> h.name() + ": " + h.value())
         .containsExactly("X-Api-Key: k-123");
+
+    // On a new job the mask is no value either.
+    browser.get("/jobs/new");
+    Map<String, String> fresh = validForm("Masked from the start");
+    fresh.put("method", "GET");
+    fresh.put("headerName", "X-Api-Key");
+    fresh.put("headerValue", "••••••");
+    var masked = browser.post("/jobs", fresh);
+    assertThat(masked.status()).isEqualTo(200);
+    assertThat(fieldErrors(masked.body()))
+        .contains("Header “X-Api-Key” is the mask ••••••, not a value: type the value");
+    assertThat(masked.body()).doesNotContain("Created");
   }
 
   @Test
