@@ -71,7 +71,7 @@ class ExecutionPages {
         "requestBody", view.request() == null ? null : pretty(view.request().body()));
     model.addAttribute(
         "responseBody", view.response() == null ? null : pretty(view.response().body()));
-    model.addAttribute("retryable", job != null);
+    model.addAttribute("retryable", job != null && ExecutionRetries.retryable(e));
     return "executions/detail";
   }
 
