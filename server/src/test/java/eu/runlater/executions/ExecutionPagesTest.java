@@ -193,6 +193,17 @@ class ExecutionPagesTest extends ServerTest {
   }
 
   @Test
+  void a_malformed_execution_id_is_the_not_found_page() {
+    var tenant = fixtures.tenant();
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    var page = browser.get("/executions/not-a-uuid");
+    assertThat(page.status()).isEqualTo(404);
+    assertThat(page.body()).contains("Not found").contains("There is nothing here");
+    browser.get("/jobs");
+    assertThat(browser.post("/executions/not-a-uuid/retry", Map.of()).status()).isEqualTo(404);
+  }
+
+  @Test
   void a_retry_without_the_csrf_token_is_refused() {
     var tenant = fixtures.tenant();
     Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
