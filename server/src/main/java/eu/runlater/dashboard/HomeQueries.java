@@ -1,5 +1,7 @@
 package eu.runlater.dashboard;
 
+import static eu.runlater.executions.ExecutionStatuses.FAILED;
+
 /** SQL for the home page. Executions are read through (organization_id, created_at). */
 final class HomeQueries {
   private HomeQueries() {}
@@ -13,13 +15,13 @@ final class HomeQueries {
   // Missed and cancelled occurrences are records, not runs: they count as neither.
   static final String EXECUTION_COUNTS =
       """
-      SELECT count(*) FILTER (WHERE status IN ('failed', 'timeout') AND created_at > :day_ago)
-               AS failures,
+      SELECT count(*) FILTER (WHERE status IN %s AND created_at > :day_ago) AS failures,
              count(*) FILTER (WHERE status = 'success' AND created_at > :day_ago) AS successes,
              count(*) FILTER (WHERE attempt > 0 AND created_at >= :midnight) AS runs_today
       FROM executions
       WHERE organization_id = :org AND created_at > least(:day_ago, :midnight)
-      """;
+      """
+          .formatted(FAILED);
 
   static final String EXECUTIONS_RECENT =
       """
@@ -32,7 +34,7 @@ final class HomeQueries {
       LIMIT :limit
       """;
 
-  // Enabled jobs whose latest final execution failed.
+  // Enabled jobs whose latest final execution failed (any failed status, as the jobs list).
   static final String JOBS_FAILING =
       """
       SELECT j.id, j.name, last.status, last.created_at
@@ -41,10 +43,11 @@ final class HomeQueries {
         SELECT e.status, e.created_at FROM executions e
         WHERE e.source_id = j.id AND e.final AND e.attempt > 0
         ORDER BY e.created_at DESC LIMIT 1) last
-      WHERE j.organization_id = :org AND j.enabled AND last.status IN ('failed', 'timeout')
+      WHERE j.organization_id = :org AND j.enabled AND last.status IN %s
       ORDER BY last.created_at DESC
       LIMIT :limit
-      """;
+      """
+          .formatted(FAILED);
 
   // Enabled cron jobs and their last success (null: never), for the "two intervals" rule.
   static final String JOBS_LAST_SUCCESS =

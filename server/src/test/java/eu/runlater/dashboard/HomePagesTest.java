@@ -86,6 +86,43 @@ class HomePagesTest extends ServerTest {
   }
 
   @Test
+  void a_job_whose_runs_are_blocked_counts_as_failing_in_the_cards_and_needs_attention() {
+    var tenant = fixtures.tenant();
+    String id =
+        createJob(
+            tenant.key(),
+            "walled-off",
+            "/walled",
+            "{\"type\": \"cron\", \"expression\": \"0 0 1 1 *\", \"timezone\": \"UTC\"}");
+    // Its host has since moved to a private address: every run is refused before it is sent.
+    jdbc()
+        .sql("UPDATE jobs SET url = 'http://10.0.0.1/walled' WHERE id = :id::uuid")
+        .param("id", id)
+        .update();
+    var triggered = api.post("/api/v1/jobs/" + id + "/trigger", tenant.key(), "{}");
+    assertThat(triggered.status()).as(triggered.body()).isEqualTo(202);
+    Sink.await(
+        WAIT,
+        "the blocked run of walled-off",
+        () ->
+            jdbc()
+                    .sql(
+                        "SELECT count(*) FROM executions WHERE source_id = :id::uuid"
+                            + " AND status = 'blocked' AND final")
+                    .param("id", id)
+                    .query(Long.class)
+                    .single()
+                == 1);
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    assertThat(browser.htmx("/home/attention").body())
+        .contains("walled-off")
+        .contains("Last run blocked")
+        .doesNotContain("All clear");
+    assertThat(browser.htmx("/home/cards").body()).contains("value bad\">1<").contains("0.0%");
+    assertThat(sink.count()).isZero();
+  }
+
+  @Test
   void a_cron_job_with_no_success_for_two_intervals_needs_attention() {
     var tenant = fixtures.tenant();
     String id =
