@@ -67,10 +67,9 @@ final class HomeQueries {
   // started in the window (bounded), per organization.
   static final String EXECUTIONS_FINGERPRINT =
       """
-      SELECT (SELECT max(id::text) FROM (
-                SELECT id FROM executions
-                WHERE organization_id = :org AND created_at > :since
-                ORDER BY created_at DESC LIMIT 1) newest) AS newest,
+      SELECT (SELECT id FROM executions
+              WHERE organization_id = :org AND created_at > :since
+              ORDER BY created_at DESC, id DESC LIMIT 1) AS newest,
              (SELECT count(*) FROM (
                 SELECT 1 FROM executions
                 WHERE organization_id = :org AND created_at > :since LIMIT 10000) recent) AS recent
