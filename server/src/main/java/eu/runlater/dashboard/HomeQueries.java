@@ -49,15 +49,29 @@ final class HomeQueries {
       """
           .formatted(FAILED);
 
-  // Enabled cron jobs and their last success (null: never), for the "two intervals" rule.
+  // Enabled cron jobs with what the "two intervals" rule needs: the latest execution (one probe
+  // of the (source_id, created_at) index); only when it is not a success, the latest :scan
+  // executions, for a success among them or the oldest of them. The condition on latest.status
+  // inside the second lateral is a one-time filter, so PostgreSQL skips that scan for a job whose
+  // latest execution succeeded; its LIMIT bounds the walk for a job that never succeeds, which
+  // would otherwise go through the job's whole history in every daily partition.
   static final String JOBS_LAST_SUCCESS =
       """
-      SELECT j.id, j.name, j.cron_expression, j.timezone, j.created_at, last.created_at AS success_at
+      SELECT j.id, j.name, j.cron_expression, j.timezone, j.created_at,
+             latest.status AS latest_status, latest.created_at AS latest_at,
+             recent.success_at, recent.oldest_at, recent.runs
       FROM jobs j
       LEFT JOIN LATERAL (
-        SELECT e.created_at FROM executions e
-        WHERE e.source_id = j.id AND e.status = 'success'
-        ORDER BY e.created_at DESC LIMIT 1) last ON true
+        SELECT e.status, e.created_at FROM executions e
+        WHERE e.source_id = j.id
+        ORDER BY e.created_at DESC LIMIT 1) latest ON true
+      LEFT JOIN LATERAL (
+        SELECT max(r.created_at) FILTER (WHERE r.status = 'success') AS success_at,
+               min(r.created_at) AS oldest_at, count(*) AS runs
+        FROM (
+          SELECT e.status, e.created_at FROM executions e
+          WHERE e.source_id = j.id AND latest.status <> 'success'
+          ORDER BY e.created_at DESC LIMIT :scan) r) recent ON true
       WHERE j.organization_id = :org AND j.enabled AND j.schedule_type = 'cron'
       ORDER BY j.id
       LIMIT :limit

@@ -3,6 +3,8 @@ package eu.runlater.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.accounts.Role;
+import eu.runlater.engine.Ids;
+import eu.runlater.engine.db.SqlTime;
 import eu.runlater.support.Browser;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
@@ -14,6 +16,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -141,6 +149,60 @@ class HomePagesTest extends ServerTest {
     assertThat(browser.htmx("/home/attention").body())
         .contains("quiet-one")
         .contains("No successful run yet");
+  }
+
+  @Test
+  void a_cron_job_with_no_success_in_its_last_100_runs_is_overdue_from_the_oldest_of_them() {
+    var tenant = fixtures.tenant();
+    // Every minute of one hour, two hours ago: due often in the past, not again during the test.
+    Instant hour = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.HOURS);
+    int h = hour.atZone(ZoneOffset.UTC).getHour();
+    String id =
+        createJob(
+            tenant.key(),
+            "missing-one",
+            "/missing",
+            "{\"type\": \"cron\", \"expression\": \"* %d * * *\", \"timezone\": \"UTC\"}"
+                .formatted(h));
+    UUID job = UUID.fromString(id);
+    jdbc()
+        .sql("UPDATE jobs SET created_at = now() - interval '3 days' WHERE id = :id")
+        .param("id", job)
+        .update();
+    // A success, then 100 occurrences that all went missed.
+    execution(tenant.id(), job, hour.minus(Duration.ofMinutes(5)), 1, "success");
+    for (int i = 0; i < Home.SUCCESS_SCAN; i++) {
+      execution(tenant.id(), job, hour.plusSeconds(i), 0, "missed");
+    }
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    String attention = browser.htmx("/home/attention").body();
+    assertThat(attention)
+        .contains("missing-one")
+        .contains("No success in its last 100 runs")
+        .doesNotContain("No success for two intervals");
+  }
+
+  /** Records an execution of {@code job} created at {@code at}, as the engine would. */
+  private void execution(UUID org, UUID job, Instant at, int attempt, String status) {
+    Instant t = at.truncatedTo(ChronoUnit.MILLIS);
+    Map<String, Object> p = new HashMap<>();
+    p.put("id", Ids.v7(t));
+    p.put("at", SqlTime.ts(t));
+    p.put("org", org);
+    p.put("task", UUID.randomUUID());
+    p.put("job", job);
+    p.put("attempt", attempt);
+    p.put("status", status);
+    jdbc()
+        .sql(
+            """
+            INSERT INTO executions (id, created_at, organization_id, task_id, source_kind,
+                                    source_id, attempt, status, final, scheduled_for, due_at,
+                                    finished_at)
+            VALUES (:id, :at, :org, :task, 'job', :job, :attempt, :status, true, :at, :at, :at)
+            """)
+        .params(p)
+        .update();
   }
 
   @Test
