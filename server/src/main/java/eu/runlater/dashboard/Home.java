@@ -104,7 +104,8 @@ class Home {
    * Failing jobs (their latest run failed), then cron jobs with no success for more than two
    * intervals: two scheduled times have passed since the last success (or since the job was
    * created, or since the oldest of its last {@link #SUCCESS_SCAN} executions when none of them
-   * succeeded), computed in the job's own time zone.
+   * succeeded), or since the job was last re-enabled if that is later; computed in the job's own
+   * time zone.
    */
   List<Attention> attention(UUID org) {
     Instant now = clock.instant();
@@ -157,6 +158,10 @@ class Home {
     } else {
       from = SqlTime.instant(rs, "created_at");
       reason = "No successful run yet";
+    }
+    Instant resumed = SqlTime.instant(rs, "resumed_at");
+    if (resumed != null && resumed.isAfter(from)) {
+      from = resumed;
     }
     CronSchedule cron;
     ZoneId zone;

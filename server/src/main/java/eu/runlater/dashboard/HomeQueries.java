@@ -54,12 +54,13 @@ final class HomeQueries {
   // executions, for a success among them or the oldest of them. The condition on latest.status
   // inside the second lateral is a one-time filter, so PostgreSQL skips that scan for a job whose
   // latest execution succeeded; its LIMIT bounds the walk for a job that never succeeds, which
-  // would otherwise go through the job's whole history in every daily partition.
+  // would otherwise go through the job's whole history in every daily partition. And the end of
+  // the job's last pause: a job re-enabled just now is not overdue for the time it was off.
   static final String JOBS_LAST_SUCCESS =
       """
       SELECT j.id, j.name, j.cron_expression, j.timezone, j.created_at,
              latest.status AS latest_status, latest.created_at AS latest_at,
-             recent.success_at, recent.oldest_at, recent.runs
+             recent.success_at, recent.oldest_at, recent.runs, resumed.at AS resumed_at
       FROM jobs j
       LEFT JOIN LATERAL (
         SELECT e.status, e.created_at FROM executions e
@@ -72,6 +73,8 @@ final class HomeQueries {
           SELECT e.status, e.created_at FROM executions e
           WHERE e.source_id = j.id AND latest.status <> 'success'
           ORDER BY e.created_at DESC LIMIT :scan) r) recent ON true
+      LEFT JOIN LATERAL (
+        SELECT max(p.resumed_at) AS at FROM job_pauses p WHERE p.job_id = j.id) resumed ON true
       WHERE j.organization_id = :org AND j.enabled AND j.schedule_type = 'cron'
       ORDER BY j.id
       LIMIT :limit

@@ -182,6 +182,29 @@ class HomePagesTest extends ServerTest {
         .doesNotContain("No success for two intervals");
   }
 
+  @Test
+  void a_cron_job_re_enabled_just_now_is_not_overdue_for_the_time_it_was_off() {
+    var tenant = fixtures.tenant();
+    String id =
+        createJob(
+            tenant.key(),
+            "resting-one",
+            "/resting",
+            "{\"type\": \"cron\", \"expression\": \"0 0 1 1 *\", \"timezone\": \"UTC\"}");
+    jdbc()
+        .sql("UPDATE jobs SET created_at = now() - interval '3 years' WHERE id = :id::uuid")
+        .param("id", id)
+        .update();
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    assertThat(browser.htmx("/home/attention").body()).contains("resting-one");
+
+    assertThat(api.post("/api/v1/jobs/" + id + "/pause", tenant.key(), "{}").status())
+        .isEqualTo(200);
+    assertThat(api.post("/api/v1/jobs/" + id + "/resume", tenant.key(), "{}").status())
+        .isEqualTo(200);
+    assertThat(browser.htmx("/home/attention").body()).doesNotContain("resting-one");
+  }
+
   /** Records an execution of {@code job} created at {@code at}, as the engine would. */
   private void execution(UUID org, UUID job, Instant at, int attempt, String status) {
     Instant t = at.truncatedTo(ChronoUnit.MILLIS);
