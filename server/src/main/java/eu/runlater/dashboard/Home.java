@@ -28,6 +28,12 @@ class Home {
   /** How many cron jobs the "no success for two intervals" rule looks at per page load. */
   static final int SCHEDULE_SCAN = 2_000;
 
+  /**
+   * How many of a job's latest executions are searched for its last success; with none among them,
+   * the job is overdue from the oldest of them. Bounds the work for a job that never succeeds.
+   */
+  static final int SUCCESS_SCAN = 100;
+
   /** Executions older than this are not "recent", which bounds the scan on a quiet org. */
   static final Duration RECENT_WINDOW = Duration.ofDays(7);
 
@@ -97,7 +103,9 @@ class Home {
   /**
    * Failing jobs (their latest run failed), then cron jobs with no success for more than two
    * intervals: two scheduled times have passed since the last success (or since the job was
-   * created), computed in the job's own time zone.
+   * created, or since the oldest of its last {@link #SUCCESS_SCAN} executions when none of them
+   * succeeded), or since the job was last re-enabled if that is later; computed in the job's own
+   * time zone.
    */
   List<Attention> attention(UUID org) {
     Instant now = clock.instant();
@@ -122,13 +130,9 @@ class Home {
     jdbc
         .sql(JOBS_LAST_SUCCESS)
         .param("org", org)
+        .param("scan", SUCCESS_SCAN)
         .param("limit", SCHEDULE_SCAN)
-        .query(
-            (rs, n) -> {
-              Instant success = SqlTime.instant(rs, "success_at");
-              Instant from = success != null ? success : SqlTime.instant(rs, "created_at");
-              return overdue(rs, from, now, success == null);
-            })
+        .query((rs, n) -> overdue(rs, now))
         .list()
         .stream()
         .filter(a -> a != null && !seen.contains(a.jobId()))
@@ -137,8 +141,28 @@ class Home {
     return result;
   }
 
-  private static Attention overdue(ResultSet rs, Instant from, Instant now, boolean never)
-      throws SQLException {
+  /** The job of this row if it is overdue, else null. */
+  private static Attention overdue(ResultSet rs, Instant now) throws SQLException {
+    Instant success =
+        "success".equals(rs.getString("latest_status"))
+            ? SqlTime.instant(rs, "latest_at")
+            : SqlTime.instant(rs, "success_at");
+    Instant from;
+    String reason;
+    if (success != null) {
+      from = success;
+      reason = "No success for two intervals";
+    } else if (rs.getLong("runs") >= SUCCESS_SCAN) {
+      from = SqlTime.instant(rs, "oldest_at");
+      reason = "No success in its last " + SUCCESS_SCAN + " runs";
+    } else {
+      from = SqlTime.instant(rs, "created_at");
+      reason = "No successful run yet";
+    }
+    Instant resumed = SqlTime.instant(rs, "resumed_at");
+    if (resumed != null && resumed.isAfter(from)) {
+      from = resumed;
+    }
     CronSchedule cron;
     ZoneId zone;
     try {
@@ -152,11 +176,7 @@ class Home {
     if (second == null || !now.isAfter(second)) {
       return null;
     }
-    return new Attention(
-        rs.getObject("id", UUID.class),
-        rs.getString("name"),
-        never ? "No successful run yet" : "No success for two intervals",
-        from);
+    return new Attention(rs.getObject("id", UUID.class), rs.getString("name"), reason, from);
   }
 
   private static Recent recentRow(ResultSet rs, int n) throws SQLException {

@@ -1,5 +1,7 @@
 package eu.runlater.dashboard;
 
+import static eu.runlater.executions.ExecutionStatuses.FAILED;
+
 /** SQL for the home page. Executions are read through (organization_id, created_at). */
 final class HomeQueries {
   private HomeQueries() {}
@@ -13,13 +15,13 @@ final class HomeQueries {
   // Missed and cancelled occurrences are records, not runs: they count as neither.
   static final String EXECUTION_COUNTS =
       """
-      SELECT count(*) FILTER (WHERE status IN ('failed', 'timeout') AND created_at > :day_ago)
-               AS failures,
+      SELECT count(*) FILTER (WHERE status IN %s AND created_at > :day_ago) AS failures,
              count(*) FILTER (WHERE status = 'success' AND created_at > :day_ago) AS successes,
              count(*) FILTER (WHERE attempt > 0 AND created_at >= :midnight) AS runs_today
       FROM executions
       WHERE organization_id = :org AND created_at > least(:day_ago, :midnight)
-      """;
+      """
+          .formatted(FAILED);
 
   static final String EXECUTIONS_RECENT =
       """
@@ -32,7 +34,7 @@ final class HomeQueries {
       LIMIT :limit
       """;
 
-  // Enabled jobs whose latest final execution failed.
+  // Enabled jobs whose latest final execution failed (any failed status, as the jobs list).
   static final String JOBS_FAILING =
       """
       SELECT j.id, j.name, last.status, last.created_at
@@ -41,20 +43,38 @@ final class HomeQueries {
         SELECT e.status, e.created_at FROM executions e
         WHERE e.source_id = j.id AND e.final AND e.attempt > 0
         ORDER BY e.created_at DESC LIMIT 1) last
-      WHERE j.organization_id = :org AND j.enabled AND last.status IN ('failed', 'timeout')
+      WHERE j.organization_id = :org AND j.enabled AND last.status IN %s
       ORDER BY last.created_at DESC
       LIMIT :limit
-      """;
+      """
+          .formatted(FAILED);
 
-  // Enabled cron jobs and their last success (null: never), for the "two intervals" rule.
+  // Enabled cron jobs with what the "two intervals" rule needs: the latest execution (one probe
+  // of the (source_id, created_at) index); only when it is not a success, the latest :scan
+  // executions, for a success among them or the oldest of them. The condition on latest.status
+  // inside the second lateral is a one-time filter, so PostgreSQL skips that scan for a job whose
+  // latest execution succeeded; its LIMIT bounds the walk for a job that never succeeds, which
+  // would otherwise go through the job's whole history in every daily partition. And the end of
+  // the job's last pause: a job re-enabled just now is not overdue for the time it was off.
   static final String JOBS_LAST_SUCCESS =
       """
-      SELECT j.id, j.name, j.cron_expression, j.timezone, j.created_at, last.created_at AS success_at
+      SELECT j.id, j.name, j.cron_expression, j.timezone, j.created_at,
+             latest.status AS latest_status, latest.created_at AS latest_at,
+             recent.success_at, recent.oldest_at, recent.runs, resumed.at AS resumed_at
       FROM jobs j
       LEFT JOIN LATERAL (
-        SELECT e.created_at FROM executions e
-        WHERE e.source_id = j.id AND e.status = 'success'
-        ORDER BY e.created_at DESC LIMIT 1) last ON true
+        SELECT e.status, e.created_at FROM executions e
+        WHERE e.source_id = j.id
+        ORDER BY e.created_at DESC LIMIT 1) latest ON true
+      LEFT JOIN LATERAL (
+        SELECT max(r.created_at) FILTER (WHERE r.status = 'success') AS success_at,
+               min(r.created_at) AS oldest_at, count(*) AS runs
+        FROM (
+          SELECT e.status, e.created_at FROM executions e
+          WHERE e.source_id = j.id AND latest.status <> 'success'
+          ORDER BY e.created_at DESC LIMIT :scan) r) recent ON true
+      LEFT JOIN LATERAL (
+        SELECT max(p.resumed_at) AS at FROM job_pauses p WHERE p.job_id = j.id) resumed ON true
       WHERE j.organization_id = :org AND j.enabled AND j.schedule_type = 'cron'
       ORDER BY j.id
       LIMIT :limit
@@ -64,10 +84,9 @@ final class HomeQueries {
   // started in the window (bounded), per organization.
   static final String EXECUTIONS_FINGERPRINT =
       """
-      SELECT (SELECT max(id::text) FROM (
-                SELECT id FROM executions
-                WHERE organization_id = :org AND created_at > :since
-                ORDER BY created_at DESC LIMIT 1) newest) AS newest,
+      SELECT (SELECT id FROM executions
+              WHERE organization_id = :org AND created_at > :since
+              ORDER BY created_at DESC, id DESC LIMIT 1) AS newest,
              (SELECT count(*) FROM (
                 SELECT 1 FROM executions
                 WHERE organization_id = :org AND created_at > :since LIMIT 10000) recent) AS recent

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +28,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Because the fingerprint is read from the database, executions finished by any node reach every
  * node's viewers, with no other channel between nodes.
  *
- * <p>Failure: a query error skips that pass (logged); a client that went away is dropped on the
- * next send. Stops before the web server's graceful shutdown, so open streams never hold it up.
+ * <p>Failure: a query error skips that pass (logged), or refuses a new stream, which then holds
+ * nothing; a client that went away is dropped on the next send. Stops before the web server's
+ * graceful shutdown, so open streams never hold it up.
  */
 @Component
 class LiveFeed implements SmartLifecycle {
@@ -42,8 +42,14 @@ class LiveFeed implements SmartLifecycle {
 
   private final JdbcClient jdbc;
   private final InstantSource clock;
-  private final Map<UUID, Set<SseEmitter>> streams = new ConcurrentHashMap<>();
-  private final Map<UUID, String> fingerprints = new ConcurrentHashMap<>();
+
+  /**
+   * Each watched organization's open streams. A watch joins and leaves the map only through {@code
+   * compute} on its key, and leaves as its last stream does, so no stream can join a watch that the
+   * map no longer holds and none is ever held empty.
+   */
+  private final Map<UUID, Watch> streams = new ConcurrentHashMap<>();
+
   private volatile ScheduledExecutorService timer;
   private long ticks;
 
@@ -52,55 +58,80 @@ class LiveFeed implements SmartLifecycle {
     this.clock = clock;
   }
 
+  /** An organization's open streams and the fingerprint they were last told about. */
+  private static final class Watch {
+    final Set<SseEmitter> emitters = ConcurrentHashMap.newKeySet();
+
+    /** Written by the pass (one thread) and when the watch is made. */
+    volatile String fingerprint;
+
+    Watch(String fingerprint) {
+      this.fingerprint = fingerprint;
+    }
+  }
+
   /** A stream of this organization's live events. */
   SseEmitter subscribe(UUID organizationId) {
-    SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
-    Set<SseEmitter> set =
-        streams.computeIfAbsent(organizationId, k -> ConcurrentHashMap.newKeySet());
-    set.add(emitter);
-    Runnable remove = () -> set.remove(emitter);
-    emitter.onCompletion(remove);
-    emitter.onTimeout(remove);
-    emitter.onError(e -> remove.run());
-    // Fingerprinted now, not at the next pass, so a change right after this is not taken for the
-    // baseline. The first event makes the page re-fetch once, which covers what changed between
-    // rendering the page and opening the stream (and the gap of a reconnect).
-    fingerprints.computeIfAbsent(organizationId, this::fingerprint);
-    send(set, emitter, SseEmitter.event().name("executions").data("connected"));
+    return subscribe(organizationId, new SseEmitter(STREAM_TIMEOUT.toMillis()));
+  }
+
+  SseEmitter subscribe(UUID organizationId, SseEmitter emitter) {
+    // Fingerprinted before the stream joins, so a failing query leaves nothing behind; and now,
+    // not at the next pass, so a change right after this is not taken for the baseline. The first
+    // event makes the page re-fetch once, which covers what changed between rendering the page
+    // and opening the stream (and the gap of a reconnect).
+    String baseline = fingerprint(organizationId);
+    Runnable leave = () -> leave(organizationId, emitter);
+    emitter.onCompletion(leave);
+    emitter.onTimeout(leave);
+    emitter.onError(e -> leave.run());
+    streams.compute(
+        organizationId,
+        (org, watch) -> {
+          Watch joined = watch != null ? watch : new Watch(baseline);
+          joined.emitters.add(emitter);
+          return joined;
+        });
+    send(organizationId, emitter, SseEmitter.event().name("executions").data("connected"));
     return emitter;
   }
 
-  /** Whether a pass has fingerprinted this organization (its streams get the next change). */
+  /** Whether this organization has open streams here (they get the next change). */
   boolean watching(UUID organizationId) {
-    return fingerprints.containsKey(organizationId);
+    return streams.containsKey(organizationId);
   }
 
   /** One pass: fingerprint each watched organization and notify on change. */
   int runOnce() {
     int notified = 0;
     boolean heartbeat = ++ticks % Math.max(1, HEARTBEAT.toSeconds() / PERIOD.toSeconds()) == 0;
-    for (Map.Entry<UUID, Set<SseEmitter>> entry : streams.entrySet()) {
+    for (Map.Entry<UUID, Watch> entry : streams.entrySet()) {
       UUID org = entry.getKey();
-      Set<SseEmitter> set = entry.getValue();
-      if (set.isEmpty()) {
-        streams.remove(org, set);
-        fingerprints.remove(org);
-        continue;
-      }
+      Watch watch = entry.getValue();
       String now = fingerprint(org);
-      String before = fingerprints.put(org, now);
-      if (before != null && !Objects.equals(before, now)) {
+      String before = watch.fingerprint;
+      watch.fingerprint = now;
+      if (!now.equals(before)) {
         notified++;
-        for (SseEmitter emitter : set) {
-          send(set, emitter, SseEmitter.event().name("executions").data(now));
+        for (SseEmitter emitter : watch.emitters) {
+          send(org, emitter, SseEmitter.event().name("executions").data(now));
         }
       } else if (heartbeat) {
-        for (SseEmitter emitter : set) {
-          send(set, emitter, SseEmitter.event().comment("heartbeat"));
+        for (SseEmitter emitter : watch.emitters) {
+          send(org, emitter, SseEmitter.event().comment("heartbeat"));
         }
       }
     }
     return notified;
+  }
+
+  private void leave(UUID organizationId, SseEmitter emitter) {
+    streams.computeIfPresent(
+        organizationId,
+        (org, watch) -> {
+          watch.emitters.remove(emitter);
+          return watch.emitters.isEmpty() ? null : watch;
+        });
   }
 
   private String fingerprint(UUID org) {
@@ -111,11 +142,11 @@ class LiveFeed implements SmartLifecycle {
         .single();
   }
 
-  private static void send(Set<SseEmitter> set, SseEmitter emitter, SseEmitter.SseEventBuilder e) {
+  private void send(UUID org, SseEmitter emitter, SseEmitter.SseEventBuilder e) {
     try {
       emitter.send(e);
     } catch (IOException | IllegalStateException gone) {
-      set.remove(emitter);
+      leave(org, emitter);
     }
   }
 
@@ -148,7 +179,7 @@ class LiveFeed implements SmartLifecycle {
     if (t != null) {
       t.shutdownNow();
     }
-    streams.values().forEach(set -> set.forEach(SseEmitter::complete));
+    streams.values().forEach(watch -> watch.emitters.forEach(SseEmitter::complete));
     streams.clear();
   }
 

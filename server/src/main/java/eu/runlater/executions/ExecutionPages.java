@@ -9,20 +9,13 @@ import eu.runlater.jobs.Job;
 import eu.runlater.jobs.Jobs;
 import eu.runlater.jobs.Schedule;
 import eu.runlater.platform.errors.ApiProblem;
-import eu.runlater.platform.web.PageErrors;
-import eu.runlater.platform.web.PageException;
 import eu.runlater.platform.web.Pages;
-import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.ui.Model;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -71,15 +64,8 @@ class ExecutionPages {
         "requestBody", view.request() == null ? null : pretty(view.request().body()));
     model.addAttribute(
         "responseBody", view.response() == null ? null : pretty(view.response().body()));
-    model.addAttribute("retryable", job != null);
+    model.addAttribute("retryable", job != null && ExecutionRetries.retryable(e));
     return "executions/detail";
-  }
-
-  /** A malformed id in a path is an id that does not exist. */
-  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-  ModelAndView malformed(HttpServletResponse response) {
-    return PageErrors.view(
-        HttpStatus.NOT_FOUND, PageException.notFound().getMessage(), null, response);
   }
 
   @PostMapping("/executions/{id}/retry")

@@ -10,7 +10,7 @@ final class JobPagesQueries {
   private JobPagesQueries() {}
 
   /** Statuses of an attempt that count as a failure for the list's health filter and stats. */
-  static final String FAILED_STATUSES = "('failed', 'timeout', 'blocked', 'lost')";
+  static final String FAILED_STATUSES = eu.runlater.executions.ExecutionStatuses.FAILED;
 
   private static final String JOB_FILTER =
       """

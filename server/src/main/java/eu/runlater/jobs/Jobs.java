@@ -179,9 +179,9 @@ public class Jobs {
 
   /** Sends a stored request again (a retry from the history) on behalf of a job. */
   @Transactional
-  public UUID resend(UUID organizationId, UUID jobId, TaskRequest request) {
-    Job job = get(organizationId, jobId);
-    return enqueue(JobTasks.manual(job, request, tier(organizationId), backoff, clock.instant()));
+  public UUID resend(Job job, TaskRequest request) {
+    return enqueue(
+        JobTasks.manual(job, request, tier(job.organizationId()), backoff, clock.instant()));
   }
 
   /**

@@ -310,12 +310,15 @@ public class Messages {
   }
 
   public Message get(UUID organizationId, UUID id) {
+    return find(organizationId, id).orElseThrow(() -> ApiProblem.notFound("message", id));
+  }
+
+  public Optional<Message> find(UUID organizationId, UUID id) {
     return jdbc.sql(MESSAGE_GET)
         .param("organization_id", organizationId)
         .param("id", id)
         .query((rs, n) -> Message.map(rs, true))
-        .optional()
-        .orElseThrow(() -> ApiProblem.notFound("message", id));
+        .optional();
   }
 
   /** Filters for lists of messages; null fields do not filter. */

@@ -6,6 +6,7 @@ import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.web.Pages;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -167,7 +168,11 @@ class QueuePages {
   @PostMapping("/dead-letters/{id}/redrive")
   String redriveOne(Viewer viewer, @PathVariable UUID id, RedirectAttributes redirect) {
     viewer.require(Permission.OPERATE, "redrive messages");
-    deadLetters.redrive(viewer.organizationId(), id);
+    try {
+      deadLetters.redrive(viewer.organizationId(), id);
+    } catch (ApiProblem problem) {
+      return noLongerDead(viewer.organizationId(), id, problem, redirect);
+    }
     redirect.addFlashAttribute("flash", "Sent again with a full retry budget.");
     return "redirect:/messages/" + id;
   }
@@ -175,8 +180,35 @@ class QueuePages {
   @PostMapping("/dead-letters/{id}/delete")
   String deleteOne(Viewer viewer, @PathVariable UUID id, RedirectAttributes redirect) {
     viewer.require(Permission.OPERATE, "delete dead letters");
-    deadLetters.delete(viewer.organizationId(), id);
+    try {
+      deadLetters.delete(viewer.organizationId(), id);
+    } catch (ApiProblem problem) {
+      return noLongerDead(viewer.organizationId(), id, problem, redirect);
+    }
     redirect.addFlashAttribute("flash", "Deleted the dead letter.");
+    return "redirect:/dead-letters";
+  }
+
+  /**
+   * A redrive or delete of a message that is no longer a dead letter, usually a second click or
+   * another tab: says so on the message's page, or on the list when the message is gone. A message
+   * of another organization is gone as far as this one can tell, and reads the same.
+   */
+  private String noLongerDead(
+      UUID organizationId, UUID id, ApiProblem problem, RedirectAttributes redirect) {
+    if (problem.status().value() != 404) {
+      throw problem;
+    }
+    Optional<Message> message = messages.find(organizationId, id);
+    if (message.isPresent()) {
+      redirect.addFlashAttribute(
+          "flashError",
+          "This message is no longer a dead letter (it is "
+              + message.get().state()
+              + " now): it was redriven already.");
+      return "redirect:/messages/" + id;
+    }
+    redirect.addFlashAttribute("flashError", "This dead letter is gone: it was deleted already.");
     return "redirect:/dead-letters";
   }
 

@@ -3,6 +3,8 @@ package eu.runlater.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.accounts.Role;
+import eu.runlater.engine.Ids;
+import eu.runlater.engine.db.SqlTime;
 import eu.runlater.support.Browser;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
@@ -14,6 +16,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -86,6 +94,43 @@ class HomePagesTest extends ServerTest {
   }
 
   @Test
+  void a_job_whose_runs_are_blocked_counts_as_failing_in_the_cards_and_needs_attention() {
+    var tenant = fixtures.tenant();
+    String id =
+        createJob(
+            tenant.key(),
+            "walled-off",
+            "/walled",
+            "{\"type\": \"cron\", \"expression\": \"0 0 1 1 *\", \"timezone\": \"UTC\"}");
+    // Its host has since moved to a private address: every run is refused before it is sent.
+    jdbc()
+        .sql("UPDATE jobs SET url = 'http://10.0.0.1/walled' WHERE id = :id::uuid")
+        .param("id", id)
+        .update();
+    var triggered = api.post("/api/v1/jobs/" + id + "/trigger", tenant.key(), "{}");
+    assertThat(triggered.status()).as(triggered.body()).isEqualTo(202);
+    Sink.await(
+        WAIT,
+        "the blocked run of walled-off",
+        () ->
+            jdbc()
+                    .sql(
+                        "SELECT count(*) FROM executions WHERE source_id = :id::uuid"
+                            + " AND status = 'blocked' AND final")
+                    .param("id", id)
+                    .query(Long.class)
+                    .single()
+                == 1);
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    assertThat(browser.htmx("/home/attention").body())
+        .contains("walled-off")
+        .contains("Last run blocked")
+        .doesNotContain("All clear");
+    assertThat(browser.htmx("/home/cards").body()).contains("value bad\">1<").contains("0.0%");
+    assertThat(sink.count()).isZero();
+  }
+
+  @Test
   void a_cron_job_with_no_success_for_two_intervals_needs_attention() {
     var tenant = fixtures.tenant();
     String id =
@@ -104,6 +149,83 @@ class HomePagesTest extends ServerTest {
     assertThat(browser.htmx("/home/attention").body())
         .contains("quiet-one")
         .contains("No successful run yet");
+  }
+
+  @Test
+  void a_cron_job_with_no_success_in_its_last_100_runs_is_overdue_from_the_oldest_of_them() {
+    var tenant = fixtures.tenant();
+    // Every minute of one hour, two hours ago: due often in the past, not again during the test.
+    Instant hour = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.HOURS);
+    int h = hour.atZone(ZoneOffset.UTC).getHour();
+    String id =
+        createJob(
+            tenant.key(),
+            "missing-one",
+            "/missing",
+            "{\"type\": \"cron\", \"expression\": \"* %d * * *\", \"timezone\": \"UTC\"}"
+                .formatted(h));
+    UUID job = UUID.fromString(id);
+    jdbc()
+        .sql("UPDATE jobs SET created_at = now() - interval '3 days' WHERE id = :id")
+        .param("id", job)
+        .update();
+    // A success, then 100 occurrences that all went missed.
+    execution(tenant.id(), job, hour.minus(Duration.ofMinutes(5)), 1, "success");
+    for (int i = 0; i < Home.SUCCESS_SCAN; i++) {
+      execution(tenant.id(), job, hour.plusSeconds(i), 0, "missed");
+    }
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    String attention = browser.htmx("/home/attention").body();
+    assertThat(attention)
+        .contains("missing-one")
+        .contains("No success in its last 100 runs")
+        .doesNotContain("No success for two intervals");
+  }
+
+  @Test
+  void a_cron_job_re_enabled_just_now_is_not_overdue_for_the_time_it_was_off() {
+    var tenant = fixtures.tenant();
+    String id =
+        createJob(
+            tenant.key(),
+            "resting-one",
+            "/resting",
+            "{\"type\": \"cron\", \"expression\": \"0 0 1 1 *\", \"timezone\": \"UTC\"}");
+    jdbc()
+        .sql("UPDATE jobs SET created_at = now() - interval '3 years' WHERE id = :id::uuid")
+        .param("id", id)
+        .update();
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    assertThat(browser.htmx("/home/attention").body()).contains("resting-one");
+
+    assertThat(api.post("/api/v1/jobs/" + id + "/pause", tenant.key(), "{}").status())
+        .isEqualTo(200);
+    assertThat(api.post("/api/v1/jobs/" + id + "/resume", tenant.key(), "{}").status())
+        .isEqualTo(200);
+    assertThat(browser.htmx("/home/attention").body()).doesNotContain("resting-one");
+  }
+
+  /** Records an execution of {@code job} created at {@code at}, as the engine would. */
+  private void execution(UUID org, UUID job, Instant at, int attempt, String status) {
+    Instant t = at.truncatedTo(ChronoUnit.MILLIS);
+    Map<String, Object> p = new HashMap<>();
+    p.put("id", Ids.v7(t));
+    p.put("at", SqlTime.ts(t));
+    p.put("org", org);
+    p.put("task", UUID.randomUUID());
+    p.put("job", job);
+    p.put("attempt", attempt);
+    p.put("status", status);
+    jdbc()
+        .sql(
+            """
+            INSERT INTO executions (id, created_at, organization_id, task_id, source_kind,
+                                    source_id, attempt, status, final, scheduled_for, due_at,
+                                    finished_at)
+            VALUES (:id, :at, :org, :task, 'job', :job, :attempt, :status, true, :at, :at, :at)
+            """)
+        .params(p)
+        .update();
   }
 
   @Test

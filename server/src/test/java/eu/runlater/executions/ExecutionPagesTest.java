@@ -3,12 +3,17 @@ package eu.runlater.executions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.accounts.Role;
+import eu.runlater.engine.Ids;
+import eu.runlater.engine.db.SqlTime;
 import eu.runlater.support.Browser;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
 import eu.runlater.testing.Sink.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,12 +21,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The execution page over real HTTP: a job run against a real target, then looked at. */
 class ExecutionPagesTest extends ServerTest {
   static final Duration WAIT = Duration.ofSeconds(20);
   final Sink sink = Sink.start();
   @Autowired Executions executions;
+  @Autowired JdbcClient jdbc;
 
   @AfterEach
   void stopSink() {
@@ -57,6 +64,34 @@ class ExecutionPagesTest extends ServerTest {
         "two attempts of job " + jobId,
         () -> executions.listBySource(org, jobId, null, null, 10).size() >= 2);
     return executions.listBySource(org, jobId, null, null, 10).reversed();
+  }
+
+  /**
+   * Records an occurrence that sent nothing (missed, skipped), as the engine does: attempt 0, the
+   * URL and method but no headers or body.
+   */
+  private UUID occurrence(UUID org, UUID jobId, String status, String url) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    UUID id = Ids.v7(now);
+    Map<String, Object> p = new HashMap<>();
+    p.put("id", id);
+    p.put("now", SqlTime.ts(now));
+    p.put("org", org);
+    p.put("task", UUID.randomUUID());
+    p.put("job", jobId);
+    p.put("status", status);
+    p.put("url", url);
+    jdbc.sql(
+            """
+            INSERT INTO executions (id, created_at, organization_id, task_id, source_kind,
+                                    source_id, attempt, status, final, scheduled_for, due_at,
+                                    finished_at, error, request_url, request_method)
+            VALUES (:id, :now, :org, :task, 'job', :job, 0, :status, true, :now, :now, :now,
+                    'Missed while nothing ran', :url, 'POST')
+            """)
+        .params(p)
+        .update();
+    return id;
   }
 
   @Test
@@ -123,6 +158,49 @@ class ExecutionPagesTest extends ServerTest {
         .isEqualTo(404);
     assertThat(browser.get("/executions/" + UUID.randomUUID()).status()).isEqualTo(404);
     assertThat(sink.count()).isEqualTo(received);
+  }
+
+  @Test
+  void a_missed_run_offers_no_retry_and_refuses_one_because_it_sent_no_request() {
+    var tenant = fixtures.tenant();
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    var created =
+        api.post(
+            "/api/v1/jobs",
+            tenant.key(),
+            """
+            {"name": "Nightly", "url": "%s", "method": "POST", "body": {"hello": "world"},
+             "headers": {"Authorization": "Bearer page-secret"},
+             "schedule": {"type": "cron", "expression": "0 0 1 1 *"}}
+            """
+                .formatted(sink.url("/nightly")));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    UUID jobId = UUID.fromString(created.json().get("id").asString());
+    UUID missed = occurrence(tenant.id(), jobId, "missed", sink.url("/nightly"));
+
+    var page = browser.get("/executions/" + missed);
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).contains("missed").doesNotContain("Retry now");
+
+    var refused = browser.post("/executions/" + missed + "/retry", Map.of());
+    assertThat(refused.redirectPath()).isEqualTo("/executions/" + missed);
+    assertThat(browser.get("/executions/" + missed).body())
+        .contains("A missed or skipped run sent no request; use Run now on the job instead.");
+    var viaApi = api.post("/api/v1/executions/" + missed + "/retry", tenant.key(), "{}");
+    assertThat(viaApi.status()).isEqualTo(409);
+    assertThat(viaApi.json().get("detail").asString()).contains("sent no request");
+    assertThat(sink.count()).isZero();
+  }
+
+  @Test
+  void a_malformed_execution_id_is_the_not_found_page() {
+    var tenant = fixtures.tenant();
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    var page = browser.get("/executions/not-a-uuid");
+    assertThat(page.status()).isEqualTo(404);
+    assertThat(page.body()).contains("Not found").contains("There is nothing here");
+    browser.get("/jobs");
+    assertThat(browser.post("/executions/not-a-uuid/retry", Map.of()).status()).isEqualTo(404);
   }
 
   @Test

@@ -124,6 +124,45 @@ class QueuePagesTest extends ServerTest {
   }
 
   @Test
+  void a_second_redrive_or_delete_of_a_dead_letter_says_what_happened_instead_of_not_found() {
+    var tenant = fixtures.tenant();
+    sink.respond(r -> Sink.Reply.status(500));
+    String redriven = push(tenant.key(), "twice", "/down", 0);
+    String deleted = push(tenant.key(), "twice", "/down", 0);
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    Sink.await(
+        WAIT,
+        "both messages in the dead-letter list",
+        () -> {
+          String body = browser.get("/dead-letters?queue=twice").body();
+          return body.contains(redriven.substring(24)) && body.contains(deleted.substring(24));
+        });
+    sink.respond(r -> Sink.Reply.status(200));
+
+    // Two clicks on Redrive: the first sends it again, the second finds it no longer dead.
+    var first = browser.post("/dead-letters/" + redriven + "/redrive", Map.of());
+    assertThat(first.redirectPath()).isEqualTo("/messages/" + redriven);
+    assertThat(browser.get(first.redirectPath()).body()).contains("Sent again");
+    var again = browser.post("/dead-letters/" + redriven + "/redrive", Map.of());
+    assertThat(again.redirectPath()).isEqualTo("/messages/" + redriven);
+    assertThat(browser.get("/messages/" + redriven).body())
+        .contains("This message is no longer a dead letter")
+        .contains("it was redriven already");
+
+    // Two clicks on Delete: the second finds it gone.
+    var delete = browser.post("/dead-letters/" + deleted + "/delete", Map.of());
+    assertThat(delete.redirectPath()).isEqualTo("/dead-letters");
+    assertThat(browser.get(delete.redirectPath()).body()).contains("Deleted the dead letter.");
+    var gone = browser.post("/dead-letters/" + deleted + "/delete", Map.of());
+    assertThat(gone.redirectPath()).isEqualTo("/dead-letters");
+    assertThat(browser.get("/dead-letters").body())
+        .contains("This dead letter is gone: it was deleted already.");
+    // And Redrive after Delete, from a page opened before it.
+    var late = browser.post("/dead-letters/" + deleted + "/redrive", Map.of());
+    assertThat(late.redirectPath()).isEqualTo("/dead-letters");
+  }
+
+  @Test
   void another_organizations_queue_and_message_are_not_found_and_forms_need_csrf() {
     var mine = fixtures.tenant();
     var theirs = fixtures.tenant();

@@ -11,12 +11,15 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
+import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
  * Errors raised by page controllers render the app's error page: a 404 for anything missing or
  * another organization's (the same page), a 403 naming what the role may not do, a 500 with a
- * reference to quote.
+ * reference to quote. A stream that times out, loses its client or fails once its response has
+ * started ends as it is: no page can be written into an event stream.
  */
 @ControllerAdvice(annotations = Pages.class)
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -46,6 +49,21 @@ public class PageErrors {
 
   @ExceptionHandler(Exception.class)
   ModelAndView unexpected(Exception e, HttpServletRequest request, HttpServletResponse response) {
+    if (e instanceof AsyncRequestTimeoutException || e instanceof AsyncRequestNotUsableException) {
+      // A live stream that ran out its time or whose client went away: routine, and the response
+      // is an event stream (or gone), so no page can go into it. The client reconnects.
+      log.debug("Stream {} ended: {}", request.getRequestURI(), e.toString());
+      return new ModelAndView();
+    }
+    if (response.isCommitted()) {
+      // The response is under way (an event stream): an error page would be written into it.
+      log.warn(
+          "Error on page {} {} after the response started; ended it: {}",
+          request.getMethod(),
+          request.getRequestURI(),
+          e.toString());
+      return new ModelAndView();
+    }
     if (e instanceof org.springframework.web.ErrorResponse framework) {
       // Spring MVC's own: a missing parameter (400), a wrong method (405), …
       HttpStatus status = HttpStatus.valueOf(framework.getStatusCode().value());

@@ -4,17 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.support.Api;
 import eu.runlater.support.ServerTest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Flow;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
 
 /** Every error status the API can answer, each as problem+json that says what to fix. */
-@Import({ProblemDetailsTest.Failing.class, ProblemDetailsTest.FailingPage.class})
+@Import({
+  ProblemDetailsTest.Failing.class,
+  ProblemDetailsTest.FailingPage.class,
+  ProblemDetailsTest.FailingStream.class
+})
+@ExtendWith(OutputCaptureExtension.class)
 class ProblemDetailsTest extends ServerTest {
 
   @TestConfiguration
@@ -33,6 +50,54 @@ class ProblemDetailsTest extends ServerTest {
     String boom() {
       throw new IllegalStateException("secret internals: password=hunter2");
     }
+  }
+
+  /** Page streams that end badly once their first event is out, as /live can. */
+  @TestConfiguration
+  @eu.runlater.platform.web.Pages
+  static class FailingStream {
+    @GetMapping(value = "/test-only/stream-boom", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @ResponseBody
+    SseEmitter boom() throws IOException {
+      SseEmitter emitter = new SseEmitter(60_000L);
+      emitter.send(SseEmitter.event().name("hello").data("first"));
+      emitter.completeWithError(new IllegalStateException("stream broke"));
+      return emitter;
+    }
+
+    @GetMapping(value = "/test-only/stream-timeout", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @ResponseBody
+    SseEmitter timeout() throws IOException {
+      SseEmitter emitter = new SseEmitter(200L);
+      emitter.send(SseEmitter.event().name("hello").data("first"));
+      return emitter;
+    }
+  }
+
+  @Test
+  void a_page_stream_that_times_out_or_fails_after_it_started_ends_with_no_error_page_in_it(
+      CapturedOutput output) throws Exception {
+    var browser = signIn(fixtures.user(fixtures.tenant().id(), eu.runlater.accounts.Role.MEMBER));
+    HttpClient client = HttpClient.newBuilder().cookieHandler(browser.cookies()).build();
+    for (String path : List.of("/test-only/stream-timeout", "/test-only/stream-boom")) {
+      // The body is read to its end: the server has handled the stream's end by then.
+      HttpResponse<String> stream =
+          client.send(
+              HttpRequest.newBuilder(URI.create(api.base() + path))
+                  .header("Accept", "text/event-stream")
+                  .timeout(Duration.ofSeconds(20))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(stream.statusCode()).as(path).isEqualTo(200);
+      assertThat(stream.body())
+          .as(path)
+          .isEqualTo("event:hello\ndata:first\n\n")
+          .doesNotContain("<html");
+    }
+    assertThat(output.getAll())
+        .doesNotContain("Unexpected error on page")
+        .doesNotContain("getOutputStream() has already been called")
+        .contains("Error on page GET /test-only/stream-boom after the response started");
   }
 
   @Test

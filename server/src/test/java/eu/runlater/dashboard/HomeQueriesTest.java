@@ -1,0 +1,106 @@
+package eu.runlater.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.runlater.engine.Ids;
+import eu.runlater.engine.db.SqlTime;
+import eu.runlater.support.Api;
+import eu.runlater.support.ServerTest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/** What the home page's queries read, from PostgreSQL's own account of a run (EXPLAIN ANALYZE). */
+class HomeQueriesTest extends ServerTest {
+  @Autowired JdbcClient jdbc;
+
+  @Test
+  void the_overdue_check_reads_a_bounded_number_of_executions_of_a_job_that_never_succeeds() {
+    UUID org = fixtures.tenant().id();
+    UUID job = cronJob(org);
+    Instant start = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.MILLIS);
+    for (int i = 0; i < 3 * Home.SUCCESS_SCAN; i++) {
+      execution(org, job, start.plusMillis(i), "failed");
+    }
+    // The latest execution, then the latest SUCCESS_SCAN in search of a success.
+    assertThat(executionRowsRead(org)).isLessThanOrEqualTo(1 + Home.SUCCESS_SCAN);
+
+    // Once it succeeds, the latest execution is all it takes.
+    execution(org, job, start.plusSeconds(60), "success");
+    assertThat(executionRowsRead(org)).isEqualTo(1);
+  }
+
+  /** Rows the executions partitions gave or filtered out while the query ran. */
+  private long executionRowsRead(UUID org) {
+    String plan =
+        jdbc.sql("EXPLAIN (ANALYZE, FORMAT JSON) " + HomeQueries.JOBS_LAST_SUCCESS)
+            .param("org", org)
+            .param("scan", Home.SUCCESS_SCAN)
+            .param("limit", Home.SCHEDULE_SCAN)
+            .query(String.class)
+            .single();
+    return rowsRead(Api.JSON.readTree(plan).get(0).get("Plan"));
+  }
+
+  private static long rowsRead(JsonNode node) {
+    long rows = 0;
+    if (node.has("Relation Name")
+        && node.get("Relation Name").asString().startsWith("executions")) {
+      long loops = node.get("Actual Loops").asLong();
+      rows +=
+          Math.round(
+              (node.get("Actual Rows").asDouble()
+                      + (node.has("Rows Removed by Filter")
+                          ? node.get("Rows Removed by Filter").asDouble()
+                          : 0))
+                  * loops);
+    }
+    if (node.has("Plans")) {
+      for (JsonNode child : node.get("Plans")) {
+        rows += rowsRead(child);
+      }
+    }
+    return rows;
+  }
+
+  private UUID cronJob(UUID org) {
+    UUID id = UUID.randomUUID();
+    jdbc.sql(
+            """
+            INSERT INTO jobs (id, organization_id, name, schedule_type, cron_expression, timezone,
+                              url, method, timeout_ms, retries, created_at, updated_at,
+                              schedule_changed_at)
+            VALUES (:id, :org, 'never-ok', 'cron', '* * * * *', 'UTC', 'https://example.com/',
+                    'GET', 30000, 0, now(), now(), now())
+            """)
+        .param("id", id)
+        .param("org", org)
+        .update();
+    return id;
+  }
+
+  private void execution(UUID org, UUID job, Instant at, String status) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("id", Ids.v7(at));
+    p.put("at", SqlTime.ts(at));
+    p.put("org", org);
+    p.put("task", UUID.randomUUID());
+    p.put("job", job);
+    p.put("status", status);
+    jdbc.sql(
+            """
+            INSERT INTO executions (id, created_at, organization_id, task_id, source_kind,
+                                    source_id, attempt, status, final, scheduled_for, due_at,
+                                    finished_at)
+            VALUES (:id, :at, :org, :task, 'job', :job, 1, :status, true, :at, :at, :at)
+            """)
+        .params(p)
+        .update();
+  }
+}
