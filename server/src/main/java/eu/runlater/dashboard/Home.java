@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,10 +37,12 @@ class Home {
   static final Duration RECENT_WINDOW = Duration.ofDays(7);
 
   private final JdbcClient jdbc;
+  private final DayCounts dayCounts;
   private final InstantSource clock;
 
-  Home(JdbcClient jdbc, InstantSource clock) {
+  Home(JdbcClient jdbc, DayCounts dayCounts, InstantSource clock) {
     this.jdbc = jdbc;
+    this.dayCounts = dayCounts;
     this.clock = clock;
   }
 
@@ -67,28 +68,15 @@ class Home {
   record Attention(UUID jobId, String name, String reason, Instant since) {}
 
   Cards cards(UUID org) {
-    Instant now = clock.instant();
-    Instant dayAgo = now.minus(Duration.ofDays(1));
-    Instant midnight =
-        now.atOffset(ZoneOffset.UTC).toLocalDate().atStartOfDay().toInstant(ZoneOffset.UTC);
     long[] jobs =
         jdbc.sql(JOB_COUNTS)
             .param("org", org)
             .query((rs, n) -> new long[] {rs.getLong("active"), rs.getLong("total")})
             .single();
-    return jdbc.sql(EXECUTION_COUNTS)
-        .param("org", org)
-        .param("day_ago", SqlTime.ts(dayAgo))
-        .param("midnight", SqlTime.ts(midnight))
-        .query(
-            (rs, n) -> {
-              long failures = rs.getLong("failures");
-              long successes = rs.getLong("successes");
-              Double rate =
-                  failures + successes == 0 ? null : 100.0 * successes / (failures + successes);
-              return new Cards(jobs[0], jobs[1], failures, rs.getLong("runs_today"), rate);
-            })
-        .single();
+    DayCounts.Counts c = dayCounts.counts(org, clock.instant());
+    long finished = c.failures() + c.successes();
+    Double rate = finished == 0 ? null : 100.0 * c.successes() / finished;
+    return new Cards(jobs[0], jobs[1], c.failures(), c.runsToday(), rate);
   }
 
   List<Recent> recent(UUID org) {

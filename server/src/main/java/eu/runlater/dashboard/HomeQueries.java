@@ -13,16 +13,6 @@ final class HomeQueries {
       """;
 
   // Missed and cancelled occurrences are records, not runs: they count as neither.
-  static final String EXECUTION_COUNTS =
-      """
-      SELECT count(*) FILTER (WHERE status IN %s AND created_at > :day_ago) AS failures,
-             count(*) FILTER (WHERE status = 'success' AND created_at > :day_ago) AS successes,
-             count(*) FILTER (WHERE attempt > 0 AND created_at >= :midnight) AS runs_today
-      FROM executions
-      WHERE organization_id = :org AND created_at > least(:day_ago, :midnight)
-      """
-          .formatted(FAILED);
-
   static final String EXECUTIONS_RECENT =
       """
       SELECT e.id, e.created_at, e.status, e.source_kind, e.source_id, e.attempt, e.started_at,
