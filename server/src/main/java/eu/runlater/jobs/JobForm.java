@@ -314,7 +314,20 @@ record JobForm(
       errors.addAll(zoneErrors);
       return null;
     }
-    return local.atZone(zone).toOffsetDateTime().toString();
+    List<ZoneOffset> offsets = zone.getRules().getValidOffsets(local);
+    if (offsets.isEmpty()) {
+      // In the gap of a change to summer time: the clocks skip this hour.
+      errors.add(
+          new FieldError(
+              "schedule.at",
+              "does not exist in "
+                  + zone.getId()
+                  + ": the clocks skip it for daylight saving time; pick a time outside the"
+                  + " skipped hour"));
+      return null;
+    }
+    // In the overlap of a change back, the earlier of the two (the first time the clock shows it).
+    return local.atOffset(offsets.getFirst()).toString();
   }
 
   /** The instant a one-time form names, if it parses. */

@@ -259,7 +259,12 @@ class JobPagesTest extends ServerTest {
           new Case("", "UTC", "Run at is missing: pick the date and time to run"),
           new Case(
               "next tuesday", "UTC", "Run at must be a date and time such as 2026-01-31T09:00"),
-          new Case(later, "Mars/Base", "Time zone 'Mars/Base' is not an IANA time zone")
+          new Case(later, "Mars/Base", "Time zone 'Mars/Base' is not an IANA time zone"),
+          // Oslo's clocks go from 02:00 to 03:00 on 28 March 2027.
+          new Case(
+              "2027-03-28T02:30",
+              "Europe/Oslo",
+              "Run at does not exist in Europe/Oslo: the clocks skip it for daylight saving time")
         }) {
       form.put("at", c.at());
       form.put("timezone", c.timezone());
@@ -272,6 +277,17 @@ class JobPagesTest extends ServerTest {
       assertThat(page.body()).as(c.at()).doesNotContain("exactly one of");
     }
     assertThat(jobCount(org.id())).isZero();
+
+    // A time the clocks show twice (back from 03:00 to 02:00 on 31 October 2027) is the first.
+    form.put("at", "2027-10-31T02:30");
+    form.put("timezone", "Europe/Oslo");
+    assertThat(browser.post("/jobs", form).status()).isEqualTo(302);
+    assertThat(
+            jdbc.sql("SELECT run_at FROM jobs WHERE organization_id = :org")
+                .param("org", org.id())
+                .query((rs, n) -> rs.getTimestamp("run_at").toInstant())
+                .single())
+        .isEqualTo(Instant.parse("2027-10-31T00:30:00Z"));
   }
 
   @Test
