@@ -83,7 +83,12 @@ class LiveFeed implements SmartLifecycle {
     String baseline = fingerprint(organizationId);
     Runnable leave = () -> leave(organizationId, emitter);
     emitter.onCompletion(leave);
-    emitter.onTimeout(leave);
+    // At the stream's timeout the response ends normally; htmx then reconnects.
+    emitter.onTimeout(
+        () -> {
+          leave.run();
+          emitter.complete();
+        });
     emitter.onError(e -> leave.run());
     streams.compute(
         organizationId,
