@@ -22,7 +22,7 @@ public final class BenchLiveFeed {
     feed.subscribe(organizationId);
   }
 
-  /** One pass over the watched organizations; how many streams were notified. */
+  /** One pass over the watched organizations; how many of them changed (their streams told). */
   public int pass() {
     return feed.runOnce();
   }

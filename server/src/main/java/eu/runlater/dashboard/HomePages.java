@@ -5,6 +5,7 @@ import eu.runlater.platform.web.Pages;
 import org.springframework.http.MediaType;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -24,6 +25,8 @@ class HomePages {
 
   @GetMapping("/")
   String home(Viewer viewer, Model model) {
+    // Before the queries: a change after this makes the stream's first event re-fetch.
+    model.addAttribute("seen", live.fingerprint(viewer.organizationId()));
     model.addAttribute("cards", home.cards(viewer.organizationId()));
     model.addAttribute("recent", home.recent(viewer.organizationId()));
     model.addAttribute("attention", home.attention(viewer.organizationId()));
@@ -51,7 +54,7 @@ class HomePages {
   /** The live stream of the viewer's organization ({@code text/event-stream}). */
   @GetMapping(value = "/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   @ResponseBody
-  SseEmitter live(Viewer viewer) {
-    return live.subscribe(viewer.organizationId());
+  SseEmitter live(Viewer viewer, @RequestParam(required = false) String seen) {
+    return live.subscribe(viewer.organizationId(), seen);
   }
 }

@@ -33,7 +33,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * graceful shutdown, so open streams never hold it up.
  */
 @Component
-class LiveFeed implements SmartLifecycle {
+public class LiveFeed implements SmartLifecycle {
   static final Duration PERIOD = Duration.ofSeconds(1);
   static final Duration WINDOW = Duration.ofMinutes(6);
   static final Duration HEARTBEAT = Duration.ofSeconds(15);
@@ -70,16 +70,25 @@ class LiveFeed implements SmartLifecycle {
     }
   }
 
-  /** A stream of this organization's live events. */
-  SseEmitter subscribe(UUID organizationId) {
-    return subscribe(organizationId, new SseEmitter(STREAM_TIMEOUT.toMillis()));
+  /**
+   * A stream of this organization's live events.
+   *
+   * @param seen the fingerprint the page was rendered at ({@link #fingerprint}), or null
+   */
+  SseEmitter subscribe(UUID organizationId, String seen) {
+    return subscribe(organizationId, seen, new SseEmitter(STREAM_TIMEOUT.toMillis()));
   }
 
   SseEmitter subscribe(UUID organizationId, SseEmitter emitter) {
+    return subscribe(organizationId, null, emitter);
+  }
+
+  SseEmitter subscribe(UUID organizationId, String seen, SseEmitter emitter) {
     // Fingerprinted before the stream joins, so a failing query leaves nothing behind; and now,
-    // not at the next pass, so a change right after this is not taken for the baseline. The first
-    // event makes the page re-fetch once, which covers what changed between rendering the page
-    // and opening the stream (and the gap of a reconnect).
+    // not at the next pass, so a change right after this is not taken for the baseline. Unless
+    // the page was rendered at this very fingerprint, the first event makes it re-fetch once,
+    // which covers what changed between rendering the page and opening the stream (and the gap
+    // of a reconnect).
     String baseline = fingerprint(organizationId);
     Runnable leave = () -> leave(organizationId, emitter);
     emitter.onCompletion(leave);
@@ -97,7 +106,12 @@ class LiveFeed implements SmartLifecycle {
           joined.emitters.add(emitter);
           return joined;
         });
-    send(organizationId, emitter, SseEmitter.event().name("executions").data("connected"));
+    send(
+        organizationId,
+        emitter,
+        baseline.equals(seen)
+            ? SseEmitter.event().comment("connected")
+            : SseEmitter.event().name("executions").data("connected"));
     return emitter;
   }
 
@@ -139,7 +153,11 @@ class LiveFeed implements SmartLifecycle {
         });
   }
 
-  private String fingerprint(UUID org) {
+  /**
+   * What a page shows live was read at this fingerprint; a page takes it before its queries and
+   * hands it to {@code /live?seen=…}, so opening the stream re-fetches nothing that did not change.
+   */
+  public String fingerprint(UUID org) {
     return jdbc.sql(EXECUTIONS_FINGERPRINT)
         .param("org", org)
         .param("since", SqlTime.ts(clock.instant().minus(WINDOW)))

@@ -2,6 +2,7 @@ package eu.runlater.jobs;
 
 import eu.runlater.accounts.Permission;
 import eu.runlater.accounts.Viewer;
+import eu.runlater.dashboard.LiveFeed;
 import eu.runlater.engine.crypto.SecretBox;
 import eu.runlater.executions.Execution;
 import eu.runlater.executions.Executions;
@@ -39,6 +40,7 @@ class JobPages {
   private final JobTimeline timeline;
   private final Executions executions;
   private final SecretBox secrets;
+  private final LiveFeed live;
   private final InstantSource clock;
 
   JobPages(
@@ -48,6 +50,7 @@ class JobPages {
       JobTimeline timeline,
       Executions executions,
       SecretBox secrets,
+      LiveFeed live,
       InstantSource clock) {
     this.jobs = jobs;
     this.validator = validator;
@@ -55,6 +58,7 @@ class JobPages {
     this.timeline = timeline;
     this.executions = executions;
     this.secrets = secrets;
+    this.live = live;
     this.clock = clock;
   }
 
@@ -238,6 +242,8 @@ class JobPages {
       @RequestParam(required = false) UUID before,
       Model model) {
     UUID org = viewer.organizationId();
+    // Before the queries: a change after this makes the live stream's first event re-fetch.
+    model.addAttribute("seen", live.fingerprint(org));
     JobRows.JobWithState row = jobs.getWithState(org, id);
     Job job = row.job();
     Instant now = clock.instant();

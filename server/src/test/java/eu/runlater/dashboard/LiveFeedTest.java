@@ -48,6 +48,27 @@ class LiveFeedTest extends ServerTest {
   }
 
   @Test
+  void a_page_rendered_at_the_current_fingerprint_is_not_told_to_refetch_on_connect() {
+    UUID org = fixtures.tenant().id();
+    String seen = feed.fingerprint(org);
+    Stream current = new Stream();
+    feed.subscribe(org, seen, current);
+    assertThat(current.events).containsExactly(":connected\n\n");
+
+    // Rendered before a change: the first event makes it re-fetch.
+    execution(org);
+    Stream stale = new Stream();
+    feed.subscribe(org, seen, stale);
+    assertThat(stale.events).containsExactly("event:executions\ndata:connected\n\n");
+    // Both get the next change.
+    execution(org);
+    assertThat(feed.runOnce()).isEqualTo(1);
+    assertThat(current.events).hasSize(2);
+    assertThat(stale.events).hasSize(2);
+    assertThat(current.events.getLast()).startsWith("event:executions\ndata:");
+  }
+
+  @Test
   void a_stream_opened_after_its_organizations_last_one_closed_gets_the_next_change() {
     UUID org = fixtures.tenant().id();
     Stream first = new Stream();
