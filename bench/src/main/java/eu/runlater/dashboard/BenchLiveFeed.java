@@ -19,7 +19,7 @@ public final class BenchLiveFeed {
 
   /** Watches the organization as an open dashboard would. */
   public void watch(UUID organizationId) {
-    feed.subscribe(organizationId);
+    feed.subscribe(organizationId, (String) null);
   }
 
   /** One pass over the watched organizations; how many of them changed (their streams told). */
