@@ -83,8 +83,7 @@ class QueuePages {
       @RequestParam(required = false) String cursor,
       Model model) {
     Queue queue = queues.get(viewer.organizationId(), name);
-    Queues.Stats stats =
-        queues.stats(viewer.organizationId()).getOrDefault(queue.id(), Queues.Stats.NONE);
+    Queues.Stats stats = queues.stats(viewer.organizationId(), queue.id());
     String chosen = state != null && MessagesApi.STATES.contains(state) ? state : null;
     List<Message> rows =
         messages.list(

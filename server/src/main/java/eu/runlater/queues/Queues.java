@@ -206,6 +206,18 @@ public class Queues {
     return stats;
   }
 
+  /** One queue's figures, as {@link #stats(UUID)} gives them for all. */
+  public Stats stats(UUID organizationId, UUID queueId) {
+    return jdbc.sql(QUEUE_STATS_ONE)
+        .param("organization_id", organizationId)
+        .param("id", queueId)
+        .param("since", eu.runlater.engine.db.SqlTime.ts(clock.instant().minus(RATE_WINDOW)))
+        .param("cap", Long.MAX_VALUE)
+        .query((rs, n) -> Stats.map(rs))
+        .optional()
+        .orElse(Stats.NONE);
+  }
+
   /**
    * Deletes a queue and its messages. Messages not yet started are withdrawn from the engine; one
    * being delivered right now finishes, and its outcome stays in the execution history.

@@ -108,7 +108,6 @@ class QueuesApi {
   }
 
   private QueueView view(UUID organizationId, Queue queue) {
-    return QueueView.of(
-        queue, queues.stats(organizationId).getOrDefault(queue.id(), Queues.Stats.NONE));
+    return QueueView.of(queue, queues.stats(organizationId, queue.id()));
   }
 }

@@ -74,6 +74,8 @@ final class QueuesQueries {
   static final String QUEUE_STATS =
       "SELECT q.id, " + STATS_COLUMNS + " FROM queues q WHERE q.organization_id = :organization_id";
 
+  static final String QUEUE_STATS_ONE = QUEUE_STATS + " AND q.id = :id";
+
   // The same for every queue, for the metrics export (bounded).
   static final String QUEUE_STATS_ALL =
       "SELECT o.slug, q.name, "
