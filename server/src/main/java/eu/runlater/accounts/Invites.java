@@ -46,6 +46,9 @@ public class Invites {
     this.clock = clock;
   }
 
+  /** The least time between two mails of one invitation. */
+  static final Duration RESEND_AFTER = Duration.ofMinutes(1);
+
   /** An invite just created or resent, with the token its link carries (mailed, never stored). */
   public record Issued(Invite invite, String token) {}
 
@@ -126,6 +129,15 @@ public class Invites {
           if (state != Invite.State.PENDING && state != Invite.State.EXPIRED) {
             throw new TeamRuleException(
                 "That invitation was " + state.name().toLowerCase() + "; it cannot be resent.");
+          }
+          // Sent (or resent) when its expiry was set: not again within a minute, so the button
+          // cannot flood someone's inbox.
+          Instant sent = invite.expiresAt().minus(TTL);
+          if (now.isBefore(sent.plus(RESEND_AFTER))) {
+            throw new TeamRuleException(
+                "The invitation of "
+                    + invite.email()
+                    + " was sent less than a minute ago: give it a moment to arrive.");
           }
           if (state == Invite.State.EXPIRED) {
             // Meanwhile the address may have joined, or been invited again.

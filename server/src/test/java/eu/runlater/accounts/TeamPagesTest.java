@@ -321,6 +321,29 @@ class TeamPagesTest extends ServerTest {
   }
 
   @Test
+  void an_invitation_is_mailed_at_most_once_a_minute() {
+    var tenant = fixtures.tenant();
+    var invitee = fixtures.user();
+    Browser admin = signedIn(tenant, Role.ADMIN);
+    admin.get("/settings/team");
+    admin.post("/settings/team/invites", Map.of("email", invitee.email(), "role", "member"));
+    UUID id = inviteId(tenant.id(), invitee.email());
+    admin.get("/settings/team");
+
+    admin.post("/settings/team/invites/" + id + "/resend", Map.of());
+    assertThat(admin.get("/settings/team").body()).contains("sent less than a minute ago");
+    assertThat(mailbox.to(invitee.email())).hasSize(1);
+
+    // A minute later (its expiry, set when it was sent, moved back by one), it goes.
+    jdbc.sql("UPDATE invites SET expires_at = expires_at - interval '61 seconds' WHERE id = :id")
+        .param("id", id)
+        .update();
+    admin.post("/settings/team/invites/" + id + "/resend", Map.of());
+    assertThat(admin.get("/settings/team").body()).contains("Sent a new invitation");
+    assertThat(mailbox.to(invitee.email())).hasSize(2);
+  }
+
+  @Test
   void an_expired_invite_is_not_resent_to_an_address_invited_again_meanwhile() {
     var tenant = fixtures.tenant();
     var invitee = fixtures.user();
