@@ -2,15 +2,12 @@ package eu.runlater.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.engine.Ids;
 import eu.runlater.engine.db.SqlTime;
 import eu.runlater.support.ServerTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,33 +26,34 @@ class DayCountsTest extends ServerTest {
   void totals_follow_rows_that_arrive_settle_and_leave_the_day() {
     UUID org = fixtures.tenant().id();
     Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    execution(org, t0.minus(Duration.ofHours(23)).minus(Duration.ofMinutes(59)), 1, "failed");
-    execution(org, t0.minus(Duration.ofHours(1)), 1, "failed");
-    execution(org, t0.minus(Duration.ofMinutes(2)), 1, "success");
-    execution(org, t0.minus(Duration.ofMinutes(2)), 0, "missed");
-    execution(org, t0.minus(Duration.ofMinutes(1)), 1, "blocked");
+    Rows.execution(
+        jdbc, org, null, t0.minus(Duration.ofHours(23)).minus(Duration.ofMinutes(59)), 1, "failed");
+    Rows.execution(jdbc, org, null, t0.minus(Duration.ofHours(1)), 1, "failed");
+    Rows.execution(jdbc, org, null, t0.minus(Duration.ofMinutes(2)), 1, "success");
+    Rows.execution(jdbc, org, null, t0.minus(Duration.ofMinutes(2)), 0, "missed");
+    Rows.execution(jdbc, org, null, t0.minus(Duration.ofMinutes(1)), 1, "blocked");
     assertThat(counts.counts(org, t0)).isEqualTo(fromScratch(org, t0));
     assertThat(counts.counts(org, t0).failures()).isEqualTo(3);
 
     // Two minutes on: the oldest failure left the day; a new success arrived.
-    execution(org, t0.plusSeconds(30), 1, "success");
+    Rows.execution(jdbc, org, null, t0.plusSeconds(30), 1, "success");
     Instant t1 = t0.plus(Duration.ofMinutes(2));
     assertThat(counts.counts(org, t1)).isEqualTo(fromScratch(org, t1));
     assertThat(counts.counts(org, t1).failures()).isEqualTo(2);
     assertThat(counts.counts(org, t1).successes()).isEqualTo(2);
 
     // Six and a half minutes on: everything so far has settled into the totals.
-    execution(org, t1.plusSeconds(10), 1, "timeout");
-    execution(org, t1.plusSeconds(20), 2, "success");
+    Rows.execution(jdbc, org, null, t1.plusSeconds(10), 1, "timeout");
+    Rows.execution(jdbc, org, null, t1.plusSeconds(20), 2, "success");
     Instant t2 = t1.plus(Duration.ofSeconds(390));
     assertThat(counts.counts(org, t2)).isEqualTo(fromScratch(org, t2));
-    execution(org, t2.minusSeconds(5), 1, "lost");
+    Rows.execution(jdbc, org, null, t2.minusSeconds(5), 1, "lost");
     Instant t3 = t2.plus(Duration.ofSeconds(30));
     assertThat(counts.counts(org, t3)).isEqualTo(fromScratch(org, t3));
 
     // A row written long after its start (older than SETTLE) waits for the next recount, due
     // RECOUNT after the first count (t0).
-    execution(org, t0.minus(Duration.ofHours(3)), 1, "failed");
+    Rows.execution(jdbc, org, null, t0.minus(Duration.ofHours(3)), 1, "failed");
     Instant t4 = t3.plus(Duration.ofSeconds(30));
     assertThat(t4).isBefore(t0.plus(DayCounts.RECOUNT));
     DayCounts.Counts scratch = fromScratch(org, t4);
@@ -69,8 +67,8 @@ class DayCountsTest extends ServerTest {
     UUID a = fixtures.tenant().id();
     UUID b = fixtures.tenant().id();
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    execution(a, now.minusSeconds(30), 1, "failed");
-    execution(b, now.minusSeconds(30), 1, "success");
+    Rows.execution(jdbc, a, null, now.minusSeconds(30), 1, "failed");
+    Rows.execution(jdbc, b, null, now.minusSeconds(30), 1, "success");
     assertThat(counts.counts(a, now)).isEqualTo(new DayCounts.Counts(1, 0, runsToday(now, 1)));
     assertThat(counts.counts(b, now)).isEqualTo(new DayCounts.Counts(0, 1, runsToday(now, 1)));
   }
@@ -105,24 +103,5 @@ class DayCountsTest extends ServerTest {
                 new DayCounts.Counts(
                     rs.getLong("failures"), rs.getLong("successes"), rs.getLong("runs")))
         .single();
-  }
-
-  private void execution(UUID org, Instant at, int attempt, String status) {
-    Map<String, Object> p = new HashMap<>();
-    p.put("id", Ids.v7(at));
-    p.put("at", SqlTime.ts(at));
-    p.put("org", org);
-    p.put("task", UUID.randomUUID());
-    p.put("attempt", attempt);
-    p.put("status", status);
-    jdbc.sql(
-            """
-            INSERT INTO executions (id, created_at, organization_id, task_id, source_kind,
-                                    source_id, attempt, status, final, scheduled_for, due_at,
-                                    finished_at)
-            VALUES (:id, :at, :org, :task, 'job', NULL, :attempt, :status, true, :at, :at, :at)
-            """)
-        .params(p)
-        .update();
   }
 }

@@ -3,8 +3,6 @@ package eu.runlater.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.accounts.Role;
-import eu.runlater.engine.Ids;
-import eu.runlater.engine.db.SqlTime;
 import eu.runlater.support.Browser;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
@@ -19,8 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -170,9 +166,9 @@ class HomePagesTest extends ServerTest {
         .param("id", job)
         .update();
     // A success, then 100 occurrences that all went missed.
-    execution(tenant.id(), job, hour.minus(Duration.ofMinutes(5)), 1, "success");
+    Rows.execution(jdbc(), tenant.id(), job, hour.minus(Duration.ofMinutes(5)), 1, "success");
     for (int i = 0; i < Home.SUCCESS_SCAN; i++) {
-      execution(tenant.id(), job, hour.plusSeconds(i), 0, "missed");
+      Rows.execution(jdbc(), tenant.id(), job, hour.plusSeconds(i), 0, "missed");
     }
     Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
     String attention = browser.htmx("/home/attention").body();
@@ -203,29 +199,6 @@ class HomePagesTest extends ServerTest {
     assertThat(api.post("/api/v1/jobs/" + id + "/resume", tenant.key(), "{}").status())
         .isEqualTo(200);
     assertThat(browser.htmx("/home/attention").body()).doesNotContain("resting-one");
-  }
-
-  /** Records an execution of {@code job} created at {@code at}, as the engine would. */
-  private void execution(UUID org, UUID job, Instant at, int attempt, String status) {
-    Instant t = at.truncatedTo(ChronoUnit.MILLIS);
-    Map<String, Object> p = new HashMap<>();
-    p.put("id", Ids.v7(t));
-    p.put("at", SqlTime.ts(t));
-    p.put("org", org);
-    p.put("task", UUID.randomUUID());
-    p.put("job", job);
-    p.put("attempt", attempt);
-    p.put("status", status);
-    jdbc()
-        .sql(
-            """
-            INSERT INTO executions (id, created_at, organization_id, task_id, source_kind,
-                                    source_id, attempt, status, final, scheduled_for, due_at,
-                                    finished_at)
-            VALUES (:id, :at, :org, :task, 'job', :job, :attempt, :status, true, :at, :at, :at)
-            """)
-        .params(p)
-        .update();
   }
 
   @Test

@@ -2,14 +2,11 @@ package eu.runlater.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.engine.Ids;
 import eu.runlater.engine.db.SqlTime;
 import eu.runlater.support.Api;
 import eu.runlater.support.ServerTest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,7 +42,7 @@ class HomeQueriesTest extends ServerTest {
     assertThat(executionRowsRead(org)).isLessThanOrEqualTo(1 + Home.SUCCESS_SCAN);
 
     // Once it succeeds, the latest execution is all it takes.
-    execution(org, job, start.plusSeconds(60), "success");
+    Rows.execution(jdbc, org, job, start.plusSeconds(60), 1, "success");
     assertThat(executionRowsRead(org)).isEqualTo(1);
   }
 
@@ -101,24 +98,5 @@ class HomeQueriesTest extends ServerTest {
         .param("org", org)
         .update();
     return id;
-  }
-
-  private void execution(UUID org, UUID job, Instant at, String status) {
-    Map<String, Object> p = new HashMap<>();
-    p.put("id", Ids.v7(at));
-    p.put("at", SqlTime.ts(at));
-    p.put("org", org);
-    p.put("task", UUID.randomUUID());
-    p.put("job", job);
-    p.put("status", status);
-    jdbc.sql(
-            """
-            INSERT INTO executions (id, created_at, organization_id, task_id, source_kind,
-                                    source_id, attempt, status, final, scheduled_for, due_at,
-                                    finished_at)
-            VALUES (:id, :at, :org, :task, 'job', :job, 1, :status, true, :at, :at, :at)
-            """)
-        .params(p)
-        .update();
   }
 }

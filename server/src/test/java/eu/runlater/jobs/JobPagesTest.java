@@ -293,26 +293,8 @@ class JobPagesTest extends ServerTest {
   @Test
   void a_one_time_job_whose_time_has_passed_can_still_be_renamed() {
     var org = fixtures.tenant();
-    JobInput input =
-        new JobInput(
-            "Ran once",
-            null,
-            "https://example.com/once",
-            "GET",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new JobInput.ScheduleInput("once", null, "1d", null, null),
-            false,
-            null,
-            null);
-    Job job = jobs.create(org.id(), validator.validate(input, Instant.now()));
-    jdbc.sql("UPDATE jobs SET run_at = now() - interval '3 hours' WHERE id = :id")
-        .param("id", job.id())
-        .update();
+    Job job =
+        pastOnceJob(org.id(), "Ran once", "https://example.com/once", "GET", false, "3 hours");
     Instant past = ((Schedule.Once) jobs.get(org.id(), job.id()).schedule()).at();
     Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
     var edit = browser.get("/jobs/" + job.id() + "/edit");
@@ -585,26 +567,7 @@ class JobPagesTest extends ServerTest {
   @Test
   void cloning_a_one_time_job_whose_time_has_passed_makes_a_disabled_copy_and_says_so() {
     var org = fixtures.tenant();
-    JobInput input =
-        new JobInput(
-            "Charge",
-            null,
-            "https://example.com/charge",
-            "POST",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new JobInput.ScheduleInput("once", null, "1d", null, null),
-            true,
-            null,
-            null);
-    Job job = jobs.create(org.id(), validator.validate(input, Instant.now()));
-    jdbc.sql("UPDATE jobs SET run_at = now() - interval '1 day' WHERE id = :id")
-        .param("id", job.id())
-        .update();
+    Job job = pastOnceJob(org.id(), "Charge", "https://example.com/charge", "POST", true, "1 day");
     Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
     browser.get("/jobs/" + job.id());
 
@@ -747,6 +710,33 @@ class JobPagesTest extends ServerTest {
     form.put("overlap", "forbid");
     form.put("enabled", "true");
     return form;
+  }
+
+  /** A one-time job whose time passed {@code ago} (an SQL interval) and that did not run. */
+  private Job pastOnceJob(
+      UUID org, String name, String url, String method, boolean enabled, String ago) {
+    JobInput input =
+        new JobInput(
+            name,
+            null,
+            url,
+            method,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new JobInput.ScheduleInput("once", null, "1d", null, null),
+            enabled,
+            null,
+            null);
+    Job job = jobs.create(org, validator.validate(input, Instant.now()));
+    jdbc.sql("UPDATE jobs SET run_at = now() - CAST(:ago AS interval) WHERE id = :id")
+        .param("ago", ago)
+        .param("id", job.id())
+        .update();
+    return job;
   }
 
   private Job job(UUID org, String name, String url, String cron) {
