@@ -765,8 +765,18 @@ class JobPagesTest extends ServerTest {
   }
 
   /** Records a finished attempt of {@code jobId}, as the engine would. */
+  private Instant lastExecution = Instant.EPOCH;
+
+  /**
+   * An attempt that ran now, each in a millisecond of its own: attempts of one millisecond are one
+   * occurrence to the timeline, which then shows only one of them.
+   */
   private void execution(UUID org, UUID jobId, String status, int code) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    if (!now.isAfter(lastExecution)) {
+      now = lastExecution.plusMillis(1);
+    }
+    lastExecution = now;
     Map<String, Object> p = new HashMap<>();
     p.put("id", Ids.v7(now));
     p.put("now", SqlTime.ts(now));
