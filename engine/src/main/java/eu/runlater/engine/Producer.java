@@ -134,6 +134,10 @@ final class Producer {
 
   void start() {
     running = true;
+    // Working from now on, not once the thread gets to run: until then the node would still read
+    // as stopped (every insert notifies) and a caller waiting for it to sleep could see a sleep
+    // that has not begun.
+    wakeups.starting();
     thread = Thread.ofPlatform().name("runlater-producer").daemon().start(this::loop);
   }
 

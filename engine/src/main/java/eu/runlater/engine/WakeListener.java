@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Listens for "a task is due at T" notifications on a dedicated connection and wakes the local
- * producer for them. After a lost connection it reconnects and wakes the producer once, since
- * notifications sent in between are gone (the producer's own query then finds what they announced).
+ * producer for them. Each time it starts listening (first connect or after a lost connection) it
+ * wakes the producer once, since notifications sent before are gone (the producer's own query then
+ * finds what they announced).
  */
 final class WakeListener {
   private static final Logger log = LoggerFactory.getLogger(WakeListener.class);
@@ -24,6 +25,12 @@ final class WakeListener {
   private final ConnectionFactory connections;
   private final Wakeups wakeups;
   private final java.util.function.Consumer<java.util.UUID> onCancel;
+
+  /** How long {@link #start()} waits for the first session to listen. */
+  private static final long READY_WAIT_MS = 5_000;
+
+  private final java.util.concurrent.CountDownLatch listening =
+      new java.util.concurrent.CountDownLatch(1);
   private volatile boolean running;
   private Thread thread;
 
@@ -36,9 +43,21 @@ final class WakeListener {
     this.onCancel = onCancel;
   }
 
+  /**
+   * Starts listening and waits (a few seconds at most) until the session listens, so that the
+   * producer, started next, begins with the look this listener asks for rather than racing it. A
+   * database that is down does not hold the start: the listener keeps retrying on its own.
+   */
   void start() {
     running = true;
     thread = Thread.ofPlatform().name("runlater-listener").daemon().start(this::loop);
+    try {
+      if (!listening.await(READY_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        log.warn("Wake-up listener not listening yet; starting without it");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   void stop() throws InterruptedException {
@@ -51,7 +70,6 @@ final class WakeListener {
 
   private void loop() {
     long backoffMs = 100;
-    boolean reconnecting = false;
     while (running) {
       try (Connection c = SessionSettings.watched(connections.open())) {
         try (Statement s = c.createStatement()) {
@@ -59,11 +77,11 @@ final class WakeListener {
           s.execute("LISTEN " + TaskQueries.CANCEL_CHANNEL);
         }
         backoffMs = 100;
-        if (reconnecting) {
-          // Notifications sent while we were away are gone: look now.
-          wakeups.wake(Instant.EPOCH);
-        }
-        reconnecting = true;
+        // Notifications sent before this session listened went to nobody — while the node was
+        // starting (the producer may already have looked and gone to sleep) or while we were
+        // away: look now, once.
+        wakeups.wake(Instant.EPOCH);
+        listening.countDown();
         PGConnection pg = c.unwrap(PGConnection.class);
         long lastCheck = System.nanoTime();
         while (running) {

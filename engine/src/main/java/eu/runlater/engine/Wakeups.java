@@ -62,6 +62,11 @@ public final class Wakeups {
     plannedWake = Instant.MIN;
   }
 
+  /** Marks the producer as about to work, before its thread runs. */
+  void starting() {
+    plannedWake = Instant.MIN;
+  }
+
   /** Marks that no producer runs here: every insert notifies. */
   void stopped() {
     plannedWake = Instant.MAX;

@@ -28,14 +28,13 @@ class ClaimHookTest {
   }
 
   private Engine engine(ClaimHook hook) {
-    Engine engine =
+    return fixture.stopsWithFixture(
         Engine.builder(fixture.config().build())
             .database(fixture.pool, fixture.dedicated())
             .http(fixture.http())
             .secrets(fixture.secrets, org -> List.of(EngineFixture.SECRET))
             .hook(hook)
-            .build();
-    return engine;
+            .build());
   }
 
   @Test

@@ -66,14 +66,30 @@ final class EngineFixture implements AutoCloseable {
   }
 
   Engine engine(EngineConfig config, InstantSource clock, OutcomeHook outcomes) {
+    return engine(config, clock, outcomes, dedicated());
+  }
+
+  /** An engine whose own connections (leader lock, listener) come from {@code dedicated}. */
+  Engine engine(EngineConfig config, ConnectionFactory dedicated) {
+    return engine(config, InstantSource.system(), OutcomeHook.NONE, dedicated);
+  }
+
+  private Engine engine(
+      EngineConfig config, InstantSource clock, OutcomeHook outcomes, ConnectionFactory dedicated) {
     Engine engine =
         Engine.builder(config)
             .outcomes(outcomes)
-            .database(pool, dedicated())
+            .database(pool, dedicated)
             .http(http())
             .secrets(secrets, org -> List.of(SECRET))
             .clock(clock)
             .build();
+    engines.add(engine);
+    return engine;
+  }
+
+  /** Stops {@code engine} with the fixture: for engines a test builds itself. */
+  Engine stopsWithFixture(Engine engine) {
     engines.add(engine);
     return engine;
   }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.testing.Sink;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
@@ -44,6 +46,37 @@ class WakeupTest {
   }
 
   @Test
+  void a_task_announced_before_the_listener_listens_is_still_delivered_promptly() throws Exception {
+    // The listener connects on its own thread: hold it back until the task has been announced to
+    // nobody, as happens when an insert lands while a node is starting.
+    CountDownLatch listenerMayConnect = new CountDownLatch(1);
+    ConnectionFactory plain = fixture.dedicated();
+    ConnectionFactory held =
+        () -> {
+          if (Thread.currentThread().getName().equals("runlater-listener")) {
+            try {
+              listenerMayConnect.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new SQLException("interrupted", e);
+            }
+          }
+          return plain.open();
+        };
+    Engine worker = fixture.engine(noPolling().build(), held);
+    Engine api = fixture.engine(noPolling().build()); // inserts only; never started
+    worker.start();
+    Sink.await(
+        Duration.ofSeconds(10),
+        "the worker to go to sleep",
+        () -> worker.wakeups().plannedWake().isAfter(Instant.now().plusSeconds(60)));
+
+    fixture.insert(api, List.of(fixture.task(sink.url("/early"))));
+    listenerMayConnect.countDown();
+    sink.awaitCount(1, Duration.ofSeconds(10));
+  }
+
+  @Test
   void a_timer_wakes_the_node_for_a_task_due_in_the_future() throws Exception {
     Engine engine = fixture.engine(noPolling().build());
     engine.start();
@@ -56,7 +89,10 @@ class WakeupTest {
   @Test
   void an_insert_notifies_once_and_only_when_it_changes_a_wake_up_time() throws Exception {
     Engine engine = fixture.engine(noPolling().build());
+    assertThat(engine.wakeups().plannedWake()).as("not started").isEqualTo(Instant.MAX);
     engine.start();
+    // Working from the moment start() returns, so that the wait below sees a real sleep.
+    assertThat(engine.wakeups().plannedWake()).as("started").isBefore(Instant.MAX);
     Sink.await(
         Duration.ofSeconds(10),
         "the engine to go to sleep",
