@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -85,11 +84,11 @@ record JobForm(
         cron = c.cron().expression();
         zone = c.zone().getId();
       }
-      case Schedule.Once o ->
-          at =
-              LocalDateTime.ofInstant(o.at(), ZoneOffset.UTC)
-                  .truncatedTo(ChronoUnit.MINUTES)
-                  .toString();
+      case Schedule.Once o -> {
+        at =
+            LocalDateTime.ofInstant(o.at(), o.shownIn()).truncatedTo(ChronoUnit.MINUTES).toString();
+        zone = o.shownIn().getId();
+      }
     }
     List<HeaderRow> rows = new ArrayList<>();
     for (Header h : draft.headers()) {
@@ -242,7 +241,7 @@ record JobForm(
 
     JobInput.ScheduleInput schedule;
     if ("once".equals(scheduleType)) {
-      schedule = new JobInput.ScheduleInput("once", onceAt(errors), null, null, null);
+      schedule = new JobInput.ScheduleInput("once", onceAt(errors), null, null, timezone);
     } else {
       schedule = new JobInput.ScheduleInput("cron", null, null, cron, timezone);
     }
@@ -295,43 +294,33 @@ record JobForm(
     return BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString();
   }
 
-  /** A one-time job's instant: the picker's local time read in the form's time zone. */
+  /**
+   * A one-time job's time as the picker gives it, a local time; the validator reads it in the
+   * form's time zone (and refuses one skipped by a change to summer time).
+   */
   private String onceAt(List<FieldError> errors) {
     if (at.isEmpty()) {
       errors.add(new FieldError("schedule.at", "is missing: pick the date and time to run"));
       return null;
     }
-    LocalDateTime local;
     try {
-      local = LocalDateTime.parse(at);
+      return LocalDateTime.parse(at).toString();
     } catch (DateTimeParseException e) {
       errors.add(new FieldError("schedule.at", "must be a date and time such as 2026-01-31T09:00"));
       return null;
     }
-    List<FieldError> zoneErrors = new ArrayList<>();
-    ZoneId zone = JobValidator.zone(timezone, "schedule.timezone", zoneErrors);
-    if (zone == null) {
-      errors.addAll(zoneErrors);
-      return null;
-    }
-    List<ZoneOffset> offsets = zone.getRules().getValidOffsets(local);
-    if (offsets.isEmpty()) {
-      // In the gap of a change to summer time: the clocks skip this hour.
-      errors.add(
-          new FieldError(
-              "schedule.at",
-              "does not exist in "
-                  + zone.getId()
-                  + ": the clocks skip it for daylight saving time; pick a time outside the"
-                  + " skipped hour"));
-      return null;
-    }
-    // In the overlap of a change back, the earlier of the two (the first time the clock shows it).
-    return local.atOffset(offsets.getFirst()).toString();
+  }
+
+  /** Whether this form names the same one-time schedule as {@code once}, to the minute. */
+  boolean namesSameTime(Schedule.Once once) {
+    ZoneId zone = JobValidator.zone(timezone, "schedule.timezone", new ArrayList<>());
+    return "once".equals(scheduleType)
+        && once.shownIn().equals(zone)
+        && once.at().truncatedTo(ChronoUnit.MINUTES).equals(onceInstant());
   }
 
   /** The instant a one-time form names, if it parses. */
-  Instant onceInstant() {
+  private Instant onceInstant() {
     try {
       ZoneId zone = JobValidator.zone(timezone, "schedule.timezone", new ArrayList<>());
       return zone == null ? null : LocalDateTime.parse(at).atZone(zone).toInstant();

@@ -89,11 +89,7 @@ class JobFormPages {
     JobInput input = form.toInput(stored, json, errors);
     // An unchanged one-time schedule is kept even when its time has passed.
     Schedule keep = null;
-    if (job.schedule() instanceof Schedule.Once once
-        && "once".equals(form.scheduleType())
-        && once.at()
-            .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
-            .equals(form.onceInstant())) {
+    if (job.schedule() instanceof Schedule.Once once && form.namesSameTime(once)) {
       keep = once;
       input = input.withSchedule(null);
       errors.removeIf(e -> e.field().startsWith("schedule"));

@@ -69,11 +69,14 @@ public record JobInput(
 
   /**
    * @param type {@code once} or {@code cron}
-   * @param at an RFC 3339 instant, for {@code once}
+   * @param at for {@code once}: an RFC 3339 instant, or a local date and time when {@code timezone}
+   *     is given ({@code 2027-01-15T09:00})
    * @param delay instead of {@code at}: {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code
    *     500ms} or an ISO-8601 duration ({@code PT90S})
    * @param expression for {@code cron}: 5 fields, or 6 with leading seconds, or a macro
-   * @param timezone for {@code cron}: an IANA zone such as {@code Europe/Oslo}; default UTC
+   * @param timezone an IANA zone such as {@code Europe/Oslo}: for {@code cron} the zone it runs in
+   *     (default UTC); for {@code once} the zone a local {@code at} is read in and the job shown in
+   *     (optional)
    */
   public record ScheduleInput(
       String type, String at, String delay, String expression, String timezone) {}

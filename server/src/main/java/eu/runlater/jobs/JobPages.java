@@ -295,7 +295,10 @@ class JobPages {
   }
 
   private static String zoneOf(Schedule schedule) {
-    return schedule instanceof Schedule.Cron c ? c.zone().getId() : "UTC";
+    return switch (schedule) {
+      case Schedule.Cron c -> c.zone().getId();
+      case Schedule.Once o -> o.shownIn().getId();
+    };
   }
 
   private static List<Instant> nextRuns(Job job, Instant now) {

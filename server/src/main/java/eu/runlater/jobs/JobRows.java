@@ -48,7 +48,8 @@ final class JobRows {
           CronSchedule.parseCached(rs.getString("cron_expression")),
           ZoneId.of(rs.getString("timezone")));
     }
-    return new Schedule.Once(SqlTime.instant(rs, "run_at"));
+    String zone = rs.getString("timezone");
+    return new Schedule.Once(SqlTime.instant(rs, "run_at"), zone == null ? null : ZoneId.of(zone));
   }
 
   /** The job's waiting run and latest attempt, as read beside it. */

@@ -7,8 +7,10 @@ import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,24 +129,25 @@ class JobValidator {
       errors.add(new FieldError("schedule.type", "must be 'once' or 'cron'"));
       return null;
     }
-    if (in.expression() != null || in.timezone() != null) {
-      errors.add(
-          new FieldError(
-              "schedule", "'expression' and 'timezone' belong to cron schedules, not 'once'"));
+    if (in.expression() != null) {
+      errors.add(new FieldError("schedule", "'expression' belongs to cron schedules, not 'once'"));
       return null;
     }
     if ((in.at() == null) == (in.delay() == null)) {
       errors.add(new FieldError("schedule", "give exactly one of 'at' and 'delay'"));
       return null;
     }
+    ZoneId zone = null;
+    if (in.timezone() != null) {
+      zone = zone(in.timezone(), "schedule.timezone", errors);
+      if (zone == null) {
+        return null;
+      }
+    }
     Instant at;
     if (in.at() != null) {
-      try {
-        at = OffsetDateTime.parse(in.at()).toInstant();
-      } catch (DateTimeParseException e) {
-        errors.add(
-            new FieldError(
-                "schedule.at", "must be an RFC 3339 timestamp such as 2026-01-31T09:00:00Z"));
+      at = onceAt(in.at(), zone, errors);
+      if (at == null) {
         return null;
       }
       if (at.isBefore(now.minus(PAST_TOLERANCE))) {
@@ -168,7 +171,52 @@ class JobValidator {
       errors.add(new FieldError("schedule", "must be at most one year ahead"));
       return null;
     }
-    return new Schedule.Once(at.isBefore(now) ? now : at);
+    return new Schedule.Once(at.isBefore(now) ? now : at, zone);
+  }
+
+  /**
+   * A one-time schedule's {@code at}: an RFC 3339 timestamp, or — with a zone — a local date and
+   * time in that zone. A local time skipped by a change to summer time is refused; one repeated by
+   * the change back means the earlier of the two.
+   */
+  private static Instant onceAt(String text, ZoneId zone, List<FieldError> errors) {
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException notOffset) {
+      // a local time, perhaps
+    }
+    if (zone == null) {
+      errors.add(
+          new FieldError(
+              "schedule.at",
+              "must be an RFC 3339 timestamp such as 2026-01-31T09:00:00Z (or a local time such as"
+                  + " 2026-01-31T09:00 with a 'timezone')"));
+      return null;
+    }
+    LocalDateTime local;
+    try {
+      local = LocalDateTime.parse(text);
+    } catch (DateTimeParseException e) {
+      errors.add(
+          new FieldError(
+              "schedule.at",
+              "must be a local time such as 2026-01-31T09:00 in "
+                  + zone.getId()
+                  + ", or an RFC 3339 timestamp such as 2026-01-31T09:00:00Z"));
+      return null;
+    }
+    List<ZoneOffset> offsets = zone.getRules().getValidOffsets(local);
+    if (offsets.isEmpty()) {
+      errors.add(
+          new FieldError(
+              "schedule.at",
+              "does not exist in "
+                  + zone.getId()
+                  + ": the clocks skip it for daylight saving time; pick a time outside the"
+                  + " skipped hour"));
+      return null;
+    }
+    return local.toInstant(offsets.getFirst());
   }
 
   private static Schedule cron(JobInput.ScheduleInput in, List<FieldError> errors) {

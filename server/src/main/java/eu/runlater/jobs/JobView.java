@@ -39,14 +39,16 @@ record JobView(
   /**
    * @param at a one-time job's time
    * @param expression a cron job's expression
-   * @param timezone a cron job's zone
+   * @param timezone a cron job's zone; a one-time job's when its time was given in one
    * @param description a cron expression in words
    */
   record ScheduleView(
       String type, Instant at, String expression, String timezone, String description) {
     static ScheduleView of(Schedule schedule) {
       return switch (schedule) {
-        case Schedule.Once once -> new ScheduleView("once", once.at(), null, null, null);
+        case Schedule.Once once ->
+            new ScheduleView(
+                "once", once.at(), null, once.zone() == null ? null : once.zone().getId(), null);
         case Schedule.Cron cron ->
             new ScheduleView(
                 "cron",

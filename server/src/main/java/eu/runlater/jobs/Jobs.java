@@ -201,7 +201,9 @@ public class Jobs {
             null,
             original.request(),
             original.retries(),
-            passed ? new Schedule.Once(now) : original.schedule(),
+            original.schedule() instanceof Schedule.Once once && passed
+                ? new Schedule.Once(now, once.zone())
+                : original.schedule(),
             original.enabled() && !passed,
             original.catchUp(),
             original.overlap());
@@ -465,7 +467,9 @@ public class Jobs {
             .addValue("schedule_changed_at", SqlTime.ts(job.scheduleChangedAt()))
             .addValue("now", SqlTime.ts(now));
     switch (job.schedule()) {
-      case Schedule.Once once -> p.addValue("run_at", SqlTime.ts(once.at()));
+      case Schedule.Once once ->
+          p.addValue("run_at", SqlTime.ts(once.at()))
+              .addValue("timezone", once.zone() == null ? null : once.zone().getId());
       case Schedule.Cron cron ->
           p.addValue("cron_expression", cron.cron().expression())
               .addValue("timezone", cron.zone().getId());

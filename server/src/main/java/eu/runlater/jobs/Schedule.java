@@ -6,13 +6,29 @@ import java.time.ZoneId;
 
 /** When a job runs: once at an instant, or on a cron schedule in a time zone. */
 public sealed interface Schedule permits Schedule.Once, Schedule.Cron {
+  ZoneId UTC = ZoneId.of("UTC");
+
   String type();
 
-  /** Once, at an instant. */
-  record Once(Instant at) implements Schedule {
+  /**
+   * Once, at an instant.
+   *
+   * @param zone the time zone the time was given in, to show it in again; null when none was given
+   *     (shown in UTC)
+   */
+  record Once(Instant at, ZoneId zone) implements Schedule {
+    public Once(Instant at) {
+      this(at, null);
+    }
+
     @Override
     public String type() {
       return "once";
+    }
+
+    /** The zone to show the time in. */
+    public ZoneId shownIn() {
+      return zone == null ? UTC : zone;
     }
   }
 

@@ -204,11 +204,32 @@ class JobPagesTest extends ServerTest {
     page = browser.post("/jobs", form);
     assertThat(page.status()).as(page.body()).isEqualTo(302);
     Job job = jobs.get(org.id(), UUID.fromString(page.redirectPath().substring(6)));
-    assertThat(((Schedule.Once) job.schedule()).at())
-        .isEqualTo(
-            java.time.LocalDateTime.parse(at)
-                .atZone(java.time.ZoneId.of("Europe/Oslo"))
-                .toInstant());
+    java.time.ZonedDateTime inOslo =
+        java.time.LocalDateTime.parse(at).atZone(java.time.ZoneId.of("Europe/Oslo"));
+    assertThat(((Schedule.Once) job.schedule()).at()).isEqualTo(inOslo.toInstant());
+
+    // The zone is remembered: the job's page and its edit form show the time as it was entered.
+    String shown =
+        java.time.format.DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm:ss z").format(inOslo);
+    assertThat(browser.get("/jobs/" + job.id()).body()).contains("Once, at " + shown);
+    assertThat(browser.get("/jobs").body()).contains("Once, " + shown);
+    String edit = browser.get("/jobs/" + job.id() + "/edit").body();
+    assertThat(edit)
+        .contains("name=\"at\" type=\"datetime-local\" value=\"" + at + "\"")
+        .contains("value=\"Europe/Oslo\"");
+
+    // Saved unchanged, it keeps its time and zone; moved to another zone, the same clock time.
+    Map<String, String> again = new java.util.HashMap<>(form);
+    again.put("name", "Once job, renamed");
+    assertThat(browser.post("/jobs/" + job.id(), again).status()).isEqualTo(302);
+    assertThat(jobs.get(org.id(), job.id()).schedule())
+        .isEqualTo(new Schedule.Once(inOslo.toInstant(), java.time.ZoneId.of("Europe/Oslo")));
+    again.put("timezone", "America/New_York");
+    assertThat(browser.post("/jobs/" + job.id(), again).status()).isEqualTo(302);
+    java.time.ZonedDateTime inNewYork =
+        java.time.LocalDateTime.parse(at).atZone(java.time.ZoneId.of("America/New_York"));
+    assertThat(jobs.get(org.id(), job.id()).schedule())
+        .isEqualTo(new Schedule.Once(inNewYork.toInstant(), inNewYork.getZone()));
   }
 
   @Test

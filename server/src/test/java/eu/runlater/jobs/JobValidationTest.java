@@ -56,6 +56,10 @@ class JobValidationTest extends ServerTest {
           bad delay             | "schedule": {"type": "once", "delay": "soon"}    | schedule.delay
           past at               | "schedule": {"type": "once", "at": "2020-01-01T00:00:00Z"} | schedule.at
           bad at                | "schedule": {"type": "once", "at": "tomorrow"}   | schedule.at
+          local at without zone | "schedule": {"type": "once", "at": "2030-01-01T09:00"} | schedule.at
+          local at in DST gap   | "schedule": {"type": "once", "at": "2027-03-28T02:30", "timezone": "Europe/Oslo"} | schedule.at
+          once bad zone         | "schedule": {"type": "once", "delay": "1h", "timezone": "Mars/Olympus"} | schedule.timezone
+          once with expression  | "schedule": {"type": "once", "delay": "1h", "expression": "* * * * *"} | schedule
           beyond a year         | "schedule": {"type": "once", "delay": "400d"}    | schedule
           wrong type            | "retries": "five"                                | retries
           unknown field         | "retrys": 3                                      | retrys

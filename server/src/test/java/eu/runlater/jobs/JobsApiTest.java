@@ -116,6 +116,63 @@ class JobsApiTest extends ServerTest {
   }
 
   @Test
+  void a_one_time_job_keeps_the_zone_its_time_was_given_in() {
+    var tenant = fixtures.tenant();
+    java.time.LocalDateTime local =
+        java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)
+            .plusMonths(1)
+            .truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    var created =
+        api.post(
+            "/api/v1/jobs",
+            tenant.key(),
+            job(
+                "local",
+                "{\"type\": \"once\", \"at\": \"" + local + "\", \"timezone\": \"asia/tokyo\"}"));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    JsonNode schedule = created.json().get("schedule");
+    // A local time is read in the zone; the zone is kept (canonically spelled) beside the instant.
+    assertThat(Instant.parse(schedule.get("at").asString()))
+        .isEqualTo(local.atZone(java.time.ZoneId.of("Asia/Tokyo")).toInstant());
+    assertThat(schedule.get("timezone").asString()).isEqualTo("Asia/Tokyo");
+    assertThat(created.json().get("next_run_at").asString())
+        .isEqualTo(schedule.get("at").asString());
+
+    // An RFC 3339 time is taken as given; the zone is where it is shown.
+    Instant exact =
+        Instant.now().plusSeconds(3_600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    var offset =
+        api.post(
+            "/api/v1/jobs",
+            tenant.key(),
+            job(
+                "offset",
+                "{\"type\": \"once\", \"at\": \""
+                    + exact
+                    + "\", \"timezone\": \"America/Sao_Paulo\"}"));
+    assertThat(offset.status()).as(offset.body()).isEqualTo(201);
+    assertThat(Instant.parse(offset.json().get("schedule").get("at").asString())).isEqualTo(exact);
+    assertThat(offset.json().get("schedule").get("timezone").asString())
+        .isEqualTo("America/Sao_Paulo");
+
+    // Without a zone, as before: none is reported.
+    var plain =
+        api.post(
+            "/api/v1/jobs", tenant.key(), job("plain", "{\"type\": \"once\", \"delay\": \"1h\"}"));
+    JsonNode plainZone = plain.json().get("schedule").path("timezone");
+    assertThat(plainZone.isNull() || plainZone.isMissingNode()).as(plain.body()).isTrue();
+
+    String id = created.json().get("id").asString();
+    assertThat(
+            api.get("/api/v1/jobs/" + id, tenant.key())
+                .json()
+                .get("schedule")
+                .get("timezone")
+                .asString())
+        .isEqualTo("Asia/Tokyo");
+  }
+
+  @Test
   void failed_deliveries_are_retried_and_each_attempt_is_an_execution() {
     AtomicInteger calls = new AtomicInteger();
     sink.respond(r -> Reply.status(calls.incrementAndGet() < 3 ? 500 : 200));

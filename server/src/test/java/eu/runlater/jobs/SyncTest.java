@@ -99,6 +99,35 @@ class SyncTest extends ServerTest {
   }
 
   @Test
+  void a_one_time_job_s_zone_is_part_of_its_definition() {
+    var tenant = fixtures.tenant();
+    String at = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(10) + "T08:00";
+    java.util.function.Function<String, String> once =
+        zone ->
+            set(
+                """
+                {"key": "report", "name": "Report", "url": "https://example.com/report",
+                 "schedule": {"type": "once", "at": "%s", "timezone": "%s"}}
+                """
+                    .formatted(at, zone));
+    assertThat(actions(api.put("/api/v1/sync", tenant.key(), once.apply("Europe/Oslo")).json()))
+        .isEqualTo(Map.of("report", "create"));
+    // The same local time in the same zone: nothing to do.
+    assertThat(actions(api.put("/api/v1/sync", tenant.key(), once.apply("Europe/Oslo")).json()))
+        .isEqualTo(Map.of("report", "unchanged"));
+    // The same local time in another zone is another time.
+    var moved = api.put("/api/v1/sync", tenant.key(), once.apply("Europe/London"));
+    assertThat(actions(moved.json())).isEqualTo(Map.of("report", "update"));
+    JsonNode schedule = moved.json().get("jobs").get(0).get("job").get("schedule");
+    assertThat(schedule.get("timezone").asString()).isEqualTo("Europe/London");
+    assertThat(java.time.Instant.parse(schedule.get("at").asString()))
+        .isEqualTo(
+            java.time.LocalDateTime.parse(at)
+                .atZone(java.time.ZoneId.of("Europe/London"))
+                .toInstant());
+  }
+
+  @Test
   void a_dry_run_returns_the_plan_and_changes_nothing() {
     var tenant = fixtures.tenant();
     api.put(
