@@ -6,13 +6,11 @@ import eu.runlater.engine.Ids;
 import eu.runlater.engine.db.SqlTime;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.web.PageException;
-import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,7 +27,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class Invites {
   public static final Duration TTL = Duration.ofDays(7);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
@@ -83,7 +80,7 @@ public class Invites {
                     + " member, or upgrade to Pro.");
           }
           UUID id = Ids.v7(now);
-          String token = newToken();
+          String token = LinkTokens.generate();
           jdbc.sql(INVITE_INSERT)
               .param("id", id)
               .param("organization_id", organizationId)
@@ -155,7 +152,7 @@ public class Invites {
                     + " members, pending invitations"
                     + " included. Remove a member or upgrade to Pro to resend this invitation.");
           }
-          String token = newToken();
+          String token = LinkTokens.generate();
           jdbc.sql(INVITE_RENEW)
               .param("organization_id", organizationId)
               .param("id", id)
@@ -257,12 +254,6 @@ public class Invites {
         .param("now", SqlTime.ts(now))
         .query(Long.class)
         .single();
-  }
-
-  private static String newToken() {
-    byte[] raw = new byte[32];
-    RANDOM.nextBytes(raw);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
   }
 
   private static Invite map(ResultSet rs, int row) throws SQLException {

@@ -3,11 +3,9 @@ package eu.runlater.accounts;
 import static eu.runlater.accounts.UsersQueries.*;
 
 import eu.runlater.engine.db.SqlTime;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -20,7 +18,6 @@ import org.springframework.stereotype.Service;
 @Service
 public class UserTokens {
   public static final Duration RESET_TTL = Duration.ofHours(1);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** What a token is for; a token of one purpose never serves another. */
   public enum Purpose {
@@ -42,9 +39,7 @@ public class UserTokens {
   }
 
   public String issue(UUID userId, Purpose purpose, Duration ttl) {
-    byte[] raw = new byte[32];
-    RANDOM.nextBytes(raw);
-    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    String token = LinkTokens.generate();
     Instant now = clock.instant();
     jdbc.sql(USER_TOKEN_INSERT)
         .param("token_hash", ApiKeys.sha256(token))

@@ -210,7 +210,7 @@ public class Users {
           jdbc.sql(USER_SESSIONS_DELETE).param("email", user.email()).update();
           // Other reset and sign-in links mailed before stop working too.
           jdbc.sql(USER_TOKENS_DELETE).param("user_id", userId).update();
-          jdbc.sql(ONE_TIME_TOKENS_DELETE).param("email", user.email()).update();
+          jdbc.sql(MAGIC_LINKS_DELETE).param("email", user.email()).update();
         });
   }
 

@@ -38,8 +38,23 @@ final class UsersQueries {
 
   static final String USER_TOKENS_DELETE = "DELETE FROM user_tokens WHERE user_id = :user_id";
 
-  static final String ONE_TIME_TOKENS_DELETE =
-      "DELETE FROM one_time_tokens WHERE lower(username) = lower(:email)";
+  static final String MAGIC_LINK_INSERT =
+      """
+      INSERT INTO magic_link_tokens (token_hash, email, created_at, expires_at)
+      VALUES (:token_hash, :email, :now, :expires_at)
+      """;
+
+  /** Spends a link: gone whether or not it was still live, returned only if it was. */
+  static final String MAGIC_LINK_SPEND =
+      """
+      WITH spent AS (DELETE FROM magic_link_tokens WHERE token_hash = :token_hash RETURNING *)
+      SELECT email, expires_at FROM spent WHERE expires_at > :now
+      """;
+
+  static final String MAGIC_LINKS_PURGE = "DELETE FROM magic_link_tokens WHERE expires_at <= :now";
+
+  static final String MAGIC_LINKS_DELETE =
+      "DELETE FROM magic_link_tokens WHERE lower(email) = lower(:email)";
 
   static final String USER_SESSIONS_DELETE =
       "DELETE FROM spring_session WHERE lower(principal_name) = lower(:email)";

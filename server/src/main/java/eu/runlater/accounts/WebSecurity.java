@@ -1,12 +1,9 @@
 package eu.runlater.accounts;
 
 import jakarta.servlet.http.HttpServletResponse;
-import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.authentication.ott.JdbcOneTimeTokenService;
 import org.springframework.security.authentication.ott.OneTimeTokenService;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
@@ -60,12 +57,6 @@ class WebSecurity {
   @Bean
   PasswordEncoder passwordEncoder() {
     return new Argon2PasswordEncoder(16, 32, 1, 19_456, 2);
-  }
-
-  /** In the database, so a link mailed by one node signs in on any other. */
-  @Bean
-  OneTimeTokenService oneTimeTokenService(DataSource dataSource) {
-    return new JdbcOneTimeTokenService(new JdbcTemplate(dataSource));
   }
 
   /** Saved requests without the "?continue" marker; the invite page saves its own the same way. */

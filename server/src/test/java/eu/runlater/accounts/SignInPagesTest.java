@@ -169,6 +169,42 @@ class SignInPagesTest extends ServerTest {
   }
 
   @Test
+  void a_magic_link_is_stored_only_as_a_hash_and_stops_working_when_it_expires() {
+    var user = fixtures.user(fixtures.tenant().id(), Role.MEMBER);
+    Browser browser = new Browser(port);
+    browser.get("/login");
+    browser.post("/ott/generate", Map.of("username", user.email()));
+    String link = linkIn(latestMailTo(user.email()));
+    String token = link.substring(link.indexOf("token=") + 6);
+    assertThat(token).as("256 random bits").hasSize(43);
+
+    // What the database holds cannot sign anyone in: the hash, never the token.
+    List<byte[]> stored =
+        jdbc.sql("SELECT token_hash FROM magic_link_tokens WHERE email = :email")
+            .param("email", user.email())
+            .query(byte[].class)
+            .list();
+    assertThat(stored).singleElement().isEqualTo(ApiKeys.sha256(token));
+
+    // Past its 15 minutes the link is refused and spent.
+    jdbc.sql(
+            "UPDATE magic_link_tokens SET expires_at = now() - interval '1 second'"
+                + " WHERE email = :email")
+        .param("email", user.email())
+        .update();
+    browser.get(link);
+    assertThat(browser.post("/login/ott", Map.of("token", token)).redirectPath())
+        .isEqualTo("/login?expired");
+    assertThat(browser.get("/").redirectPath()).isEqualTo("/login");
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM magic_link_tokens WHERE email = :email")
+                .param("email", user.email())
+                .query(Long.class)
+                .single())
+        .isZero();
+  }
+
+  @Test
   void password_attempts_are_limited_per_address_and_client() {
     var user = fixtures.user(fixtures.tenant().id(), Role.MEMBER);
     Browser attacker = new Browser(port).from("203.0.113.7");

@@ -1,0 +1,20 @@
+package eu.runlater.accounts;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The secret in a mailed link (sign-in, reset, invite): 256 random bits, URL-safe. Only its SHA-256
+ * ({@link ApiKeys#sha256}) is ever stored.
+ */
+final class LinkTokens {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private LinkTokens() {}
+
+  static String generate() {
+    byte[] raw = new byte[32];
+    RANDOM.nextBytes(raw);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+  }
+}
