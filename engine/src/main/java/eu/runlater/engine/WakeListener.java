@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -22,15 +24,13 @@ final class WakeListener {
   /** How often an idle listening session proves it is still alive. */
   private static final long CHECK_NANOS = 30_000_000_000L;
 
-  private final ConnectionFactory connections;
-  private final Wakeups wakeups;
-  private final java.util.function.Consumer<java.util.UUID> onCancel;
-
   /** How long {@link #start()} waits for the first session to listen. */
   private static final long READY_WAIT_MS = 5_000;
 
-  private final java.util.concurrent.CountDownLatch listening =
-      new java.util.concurrent.CountDownLatch(1);
+  private final ConnectionFactory connections;
+  private final Wakeups wakeups;
+  private final java.util.function.Consumer<java.util.UUID> onCancel;
+  private final CountDownLatch listening = new CountDownLatch(1);
   private volatile boolean running;
   private Thread thread;
 
@@ -52,7 +52,7 @@ final class WakeListener {
     running = true;
     thread = Thread.ofPlatform().name("runlater-listener").daemon().start(this::loop);
     try {
-      if (!listening.await(READY_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!listening.await(READY_WAIT_MS, TimeUnit.MILLISECONDS)) {
         log.warn("Wake-up listener not listening yet; starting without it");
       }
     } catch (InterruptedException e) {

@@ -37,12 +37,7 @@ final class JobDocuments {
   static JobInput.ScheduleInput schedule(Schedule s) {
     return switch (s) {
       case Schedule.Once once ->
-          new JobInput.ScheduleInput(
-              "once",
-              once.at().toString(),
-              null,
-              null,
-              once.zone() == null ? null : once.zone().getId());
+          new JobInput.ScheduleInput("once", once.at().toString(), null, null, once.zoneId());
       case Schedule.Cron cron ->
           new JobInput.ScheduleInput(
               "cron", null, null, cron.cron().expression(), cron.zone().getId());

@@ -46,9 +46,7 @@ record JobView(
       String type, Instant at, String expression, String timezone, String description) {
     static ScheduleView of(Schedule schedule) {
       return switch (schedule) {
-        case Schedule.Once once ->
-            new ScheduleView(
-                "once", once.at(), null, once.zone() == null ? null : once.zone().getId(), null);
+        case Schedule.Once once -> new ScheduleView("once", once.at(), null, once.zoneId(), null);
         case Schedule.Cron cron ->
             new ScheduleView(
                 "cron",

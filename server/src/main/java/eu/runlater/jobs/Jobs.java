@@ -468,8 +468,7 @@ public class Jobs {
             .addValue("now", SqlTime.ts(now));
     switch (job.schedule()) {
       case Schedule.Once once ->
-          p.addValue("run_at", SqlTime.ts(once.at()))
-              .addValue("timezone", once.zone() == null ? null : once.zone().getId());
+          p.addValue("run_at", SqlTime.ts(once.at())).addValue("timezone", once.zoneId());
       case Schedule.Cron cron ->
           p.addValue("cron_expression", cron.cron().expression())
               .addValue("timezone", cron.zone().getId());

@@ -26,6 +26,11 @@ public sealed interface Schedule permits Schedule.Once, Schedule.Cron {
       return "once";
     }
 
+    /** The zone's id, or null when none was given. */
+    public String zoneId() {
+      return zone == null ? null : zone.getId();
+    }
+
     /** The zone to show the time in. */
     public ZoneId shownIn() {
       return zone == null ? UTC : zone;
