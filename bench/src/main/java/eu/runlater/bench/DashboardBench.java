@@ -149,7 +149,7 @@ final class DashboardBench {
     }
   }
 
-  private static Stats.Percentiles time(Runnable work) {
+  static Stats.Percentiles time(Runnable work) {
     for (int i = 0; i < WARMUP; i++) {
       work.run();
     }

@@ -156,6 +156,16 @@ public final class DeliveryBench {
                   t.millis().p50());
             }
           }
+          System.out.printf(
+              "%n=== dashboard peer: JobRunr, run %d of %d ===%n", run + 1, options.runs);
+          for (var size : new JobRunrDashboardBench(pg).run(DashboardBench.SIZES).entrySet()) {
+            for (DashboardBench.Timing t : size.getValue()) {
+              results.put(
+                  run,
+                  "JobRunr %s at %,d jobs/24 h, p50 (ms)".formatted(t.what(), size.getKey()),
+                  t.millis().p50());
+            }
+          }
         }
       }
       if (options.phases.contains("cron")) {
