@@ -106,7 +106,11 @@ public final class Sink implements AutoCloseable {
     return received.size();
   }
 
-  /** Requests being answered right now (received, reply not yet sent). */
+  /**
+   * Requests being answered right now: received, reply not yet begun. It drops before the reply
+   * goes out, so the client never sees its answer while this still counts the request (a caller
+   * freed by the answer can send its next request at once).
+   */
   public int inFlight() {
     return inFlight.get();
   }
@@ -134,6 +138,7 @@ public final class Sink implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     inFlight.incrementAndGet();
+    boolean counted = true;
     try {
       byte[] body = exchange.getRequestBody().readAllBytes();
       Received request =
@@ -154,13 +159,17 @@ public final class Sink implements AutoCloseable {
         }
       }
       reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+      inFlight.decrementAndGet();
+      counted = false;
       exchange.sendResponseHeaders(
           reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
       if (reply.body().length > 0) {
         exchange.getResponseBody().write(reply.body());
       }
     } finally {
-      inFlight.decrementAndGet();
+      if (counted) {
+        inFlight.decrementAndGet();
+      }
       exchange.close();
     }
   }
