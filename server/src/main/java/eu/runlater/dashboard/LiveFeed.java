@@ -35,7 +35,13 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @Component
 public class LiveFeed implements SmartLifecycle {
   static final Duration PERIOD = Duration.ofSeconds(1);
-  static final Duration WINDOW = Duration.ofMinutes(6);
+
+  /**
+   * How far back a change can still land: an execution row commits at most this long after its
+   * start (so counting this window catches rows that commit behind a newer one).
+   */
+  public static final Duration WINDOW = Duration.ofMinutes(6);
+
   static final Duration HEARTBEAT = Duration.ofSeconds(15);
   static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
   private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);

@@ -2,6 +2,7 @@ package eu.runlater.jobs;
 
 import static eu.runlater.jobs.JobPagesQueries.*;
 
+import eu.runlater.dashboard.LiveFeed;
 import eu.runlater.engine.db.SqlTime;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -101,6 +102,26 @@ class JobOverviews {
   }
 
   record Stats(long total, long succeeded, long failed, Double avgMs, Double p95Ms) {}
+
+  /**
+   * The version of what a job's page shows live ({@link JobPagesQueries#JOB_LIVE_VERSION}); null
+   * when the job is not the organization's.
+   */
+  String liveVersion(UUID organizationId, UUID jobId, Instant now) {
+    return jdbc.sql(JOB_LIVE_VERSION)
+        .param("organization_id", organizationId)
+        .param("job_id", jobId)
+        .param("recent", SqlTime.ts(now.minus(LiveFeed.WINDOW)))
+        .query(
+            (rs, n) ->
+                SqlTime.instant(rs, "updated_at").toEpochMilli()
+                    + "."
+                    + rs.getString("newest")
+                    + "."
+                    + rs.getLong("recent"))
+        .optional()
+        .orElse(null);
+  }
 
   Stats stats(UUID organizationId, UUID jobId, Instant since) {
     return jdbc.sql(EXECUTION_STATS_SINCE)

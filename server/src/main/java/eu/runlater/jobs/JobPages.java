@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
@@ -235,18 +236,30 @@ class JobPages {
 
   // ---- Detail
 
+  /**
+   * The job's page. With {@code since} (the live region's refresh after an event of the
+   * organization) it answers 204, and htmx swaps nothing, unless this job's version moved: an event
+   * of another job costs one small query instead of the whole page.
+   */
   @GetMapping("/jobs/{id}")
-  String detail(
+  ModelAndView detail(
       Viewer viewer,
       @PathVariable UUID id,
       @RequestParam(required = false) UUID before,
+      @RequestParam(required = false) String since,
       Model model) {
     UUID org = viewer.organizationId();
-    // Before the queries: a change after this makes the live stream's first event re-fetch.
+    Instant now = clock.instant();
+    // Before the queries: a change after this makes the live stream's first event re-fetch, and
+    // the live region's next refresh render again.
+    String version = overviews.liveVersion(org, id, now);
+    if (since != null && since.equals(version)) {
+      return new ModelAndView((m, request, response) -> response.setStatus(204));
+    }
+    model.addAttribute("version", version);
     model.addAttribute("seen", live.fingerprint(org));
     JobRows.JobWithState row = jobs.getWithState(org, id);
     Job job = row.job();
-    Instant now = clock.instant();
     model.addAttribute("job", JobView.of(row, secrets));
     model.addAttribute("zone", zoneOf(job.schedule()));
     model.addAttribute("nextRuns", nextRuns(job, now));
@@ -268,7 +281,7 @@ class JobPages {
     model.addAttribute("timeline", plan);
     model.addAttribute("windowBack", Durations.words(window[0]));
     model.addAttribute("windowAhead", Durations.words(window[1]));
-    return "jobs/detail";
+    return new ModelAndView("jobs/detail");
   }
 
   /**

@@ -78,6 +78,21 @@ final class JobPagesQueries {
   static final String JOB_ANY =
       "SELECT EXISTS (SELECT 1 FROM jobs WHERE organization_id = :organization_id)";
 
+  // What a job page shows live was read at this version: the job's newest execution, how many it
+  // got in the last minutes (a row of another node can commit behind a newer one, but not later
+  // than that), and when the job itself last changed. Null when the job is not this
+  // organization's.
+  static final String JOB_LIVE_VERSION =
+      """
+      SELECT j.updated_at,
+             (SELECT e.id FROM executions e WHERE e.source_id = j.id
+              ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS newest,
+             (SELECT count(*) FROM executions e WHERE e.source_id = j.id
+                AND e.created_at > :recent) AS recent
+      FROM jobs j
+      WHERE j.organization_id = :organization_id AND j.id = :job_id
+      """;
+
   // Attempts (attempt > 0) only: missed and skipped occurrences are not requests.
   static final String EXECUTION_STATS_SINCE =
       """

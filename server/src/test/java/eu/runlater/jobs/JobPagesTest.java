@@ -680,6 +680,51 @@ class JobPagesTest extends ServerTest {
   }
 
   @Test
+  void a_job_page_s_live_region_renders_again_only_when_that_job_changed() {
+    var org = fixtures.tenant();
+    Job job = job(org.id(), "Watched", "https://example.com/watched", YEARLY);
+    Job other = job(org.id(), "Other", "https://example.com/other", YEARLY);
+    Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
+    String first = browser.get("/jobs/" + job.id()).body();
+    assertThat(first).doesNotContain("href=\"/executions/");
+    String refresh = liveRefresh(first);
+
+    // Nothing happened to this job: no content, so htmx swaps nothing.
+    var unchanged = browser.get(refresh);
+    assertThat(unchanged.status()).isEqualTo(204);
+    assertThat(unchanged.body()).isEmpty();
+    // Another job's run is not this page's concern.
+    execution(org.id(), other.id(), "success", 200);
+    assertThat(browser.get(refresh).status()).isEqualTo(204);
+
+    // This job's run is: the page again, with the run in it and a new version to wait from.
+    execution(org.id(), job.id(), "failed", 500);
+    var changed = browser.get(refresh);
+    assertThat(changed.status()).isEqualTo(200);
+    assertThat(changed.body()).contains("href=\"/executions/");
+    String next = liveRefresh(changed.body());
+    assertThat(next).isNotEqualTo(refresh);
+    assertThat(browser.get(next).status()).isEqualTo(204);
+
+    // So is a change to the job itself.
+    browser.post("/jobs/" + job.id() + "/disable", Map.of());
+    browser.get("/jobs/" + job.id());
+    assertThat(browser.get(next).status()).isEqualTo(200);
+
+    // Another organization's job is not found, whatever version is claimed.
+    Browser stranger = signIn(fixtures.user(fixtures.tenant().id(), Role.OWNER));
+    assertThat(stranger.get(next).status()).isEqualTo(404);
+    assertThat(stranger.get("/jobs/" + job.id() + "?since=null").status()).isEqualTo(404);
+  }
+
+  /** The URL a job page's live region re-fetches itself from. */
+  private static String liveRefresh(String body) {
+    Matcher m = Pattern.compile("id=\"job-live\"[^>]* hx-get=\"([^\"]+)\"").matcher(body);
+    assertThat(m.find()).as(body).isTrue();
+    return m.group(1).replace("&amp;", "&");
+  }
+
+  @Test
   void forms_posted_without_the_csrf_token_are_refused_and_change_nothing() {
     var org = fixtures.tenant();
     Job job = job(org.id(), "Guarded", "https://example.com/guarded", YEARLY);
