@@ -2,7 +2,6 @@ package eu.runlater.jobs;
 
 import static eu.runlater.jobs.JobPagesQueries.*;
 
-import eu.runlater.dashboard.LiveFeed;
 import eu.runlater.engine.db.SqlTime;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -104,23 +103,42 @@ class JobOverviews {
   record Stats(long total, long succeeded, long failed, Double avgMs, Double p95Ms) {}
 
   /**
-   * The version of what a job's page shows live ({@link JobPagesQueries#JOB_LIVE_VERSION}); null
-   * when the job is not the organization's.
+   * The version of what a job's page shows live ({@link JobPagesQueries#JOB_LIVE_VERSION}),
+   * counting the executions that started after {@code from}; null when the job is not the
+   * organization's. The version starts with {@code from}, so that a later check counts from the
+   * same instant: a fixed start makes the count grow only, never drop as rows age.
    */
-  String liveVersion(UUID organizationId, UUID jobId, Instant now) {
+  String liveVersion(UUID organizationId, UUID jobId, Instant from) {
     return jdbc.sql(JOB_LIVE_VERSION)
         .param("organization_id", organizationId)
         .param("job_id", jobId)
-        .param("recent", SqlTime.ts(now.minus(LiveFeed.WINDOW)))
+        .param("recent", SqlTime.ts(from))
         .query(
             (rs, n) ->
-                SqlTime.instant(rs, "updated_at").toEpochMilli()
+                from.toEpochMilli()
+                    + "."
+                    + SqlTime.instant(rs, "updated_at").toEpochMilli()
                     + "."
                     + rs.getString("newest")
                     + "."
                     + rs.getLong("recent"))
         .optional()
         .orElse(null);
+  }
+
+  /** Whether a job page at {@code version} still shows what it would show now. */
+  boolean liveUnchanged(UUID organizationId, UUID jobId, String version) {
+    int dot = version.indexOf('.');
+    if (dot <= 0) {
+      return false;
+    }
+    long from;
+    try {
+      from = Long.parseLong(version.substring(0, dot));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    return version.equals(liveVersion(organizationId, jobId, Instant.ofEpochMilli(from)));
   }
 
   Stats stats(UUID organizationId, UUID jobId, Instant since) {

@@ -250,13 +250,12 @@ class JobPages {
       Model model) {
     UUID org = viewer.organizationId();
     Instant now = clock.instant();
-    // Before the queries: a change after this makes the live stream's first event re-fetch, and
-    // the live region's next refresh render again.
-    String version = overviews.liveVersion(org, id, now);
-    if (since != null && since.equals(version)) {
+    if (since != null && overviews.liveUnchanged(org, id, since)) {
       return new ModelAndView((m, request, response) -> response.setStatus(204));
     }
-    model.addAttribute("version", version);
+    // Before the queries: a change after this makes the live stream's first event re-fetch, and
+    // the live region's next refresh render again.
+    model.addAttribute("version", overviews.liveVersion(org, id, now.minus(LiveFeed.WINDOW)));
     model.addAttribute("seen", live.fingerprint(org));
     JobRows.JobWithState row = jobs.getWithState(org, id);
     Job job = row.job();

@@ -78,10 +78,10 @@ final class JobPagesQueries {
   static final String JOB_ANY =
       "SELECT EXISTS (SELECT 1 FROM jobs WHERE organization_id = :organization_id)";
 
-  // What a job page shows live was read at this version: the job's newest execution, how many it
-  // got in the last minutes (a row of another node can commit behind a newer one, but not later
-  // than that), and when the job itself last changed. Null when the job is not this
-  // organization's.
+  // What a job page shows live was read at this version: the job's newest execution, how many
+  // started after :recent (a few minutes before the page: a row of another node can commit behind
+  // a newer one, but not later than that), and when the job itself last changed. No row when the
+  // job is not this organization's.
   static final String JOB_LIVE_VERSION =
       """
       SELECT j.updated_at,
