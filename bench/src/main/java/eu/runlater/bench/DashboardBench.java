@@ -42,6 +42,8 @@ final class DashboardBench {
   static final int SAMPLES = 30;
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
   private static final String PASSWORD = "bench-password-1";
+  private static final Pattern LIVE_REFRESH =
+      Pattern.compile("id=\"job-live\"[^>]* hx-get=\"([^\"]+)\"");
 
   /** The page or pass, and its latency in milliseconds. */
   record Timing(String what, Stats.Percentiles millis) {}
@@ -80,8 +82,12 @@ final class DashboardBench {
         List<Timing> timings = new ArrayList<>();
         for (String page : pages) {
           String label = page.replace(jobs.getFirst().toString(), "{id}");
-          timings.add(new Timing("GET " + label, session.time(page)));
+          timings.add(new Timing("GET " + label, session.time(page, 200)));
         }
+        // What an open job page costs on an event of another job: its live region asks with the
+        // version it shows and gets 204.
+        String refresh = liveRefresh(session.get("/jobs/" + jobs.getFirst()).body());
+        timings.add(new Timing("GET /jobs/{id}?since= (no change)", session.time(refresh, 204)));
         timings.add(new Timing("live feed pass (1 org)", time(feed::pass)));
         out.put(size, timings);
         System.out.printf("  %,d executions in 24 h:%n", size);
@@ -93,6 +99,14 @@ final class DashboardBench {
       }
     }
     return out;
+  }
+
+  private static String liveRefresh(String body) {
+    Matcher m = LIVE_REFRESH.matcher(body);
+    if (!m.find()) {
+      throw new IllegalStateException("no live refresh on the job page");
+    }
+    return m.group(1).replace("&amp;", "&");
   }
 
   private static List<UUID> createJobs(BenchServer server, UUID org) {
@@ -219,13 +233,13 @@ final class DashboardBench {
       }
     }
 
-    /** Latency of a page that must answer 200. */
-    Stats.Percentiles time(String path) {
+    /** Latency of a page that must answer {@code status}. */
+    Stats.Percentiles time(String path, int status) {
       return DashboardBench.time(
           () -> {
             try {
               HttpResponse<String> r = get(path);
-              if (r.statusCode() != 200) {
+              if (r.statusCode() != status) {
                 throw new IllegalStateException("GET " + path + ": " + r.statusCode());
               }
             } catch (Exception e) {
