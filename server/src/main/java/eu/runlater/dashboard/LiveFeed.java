@@ -5,6 +5,7 @@ import static eu.runlater.dashboard.HomeQueries.EXECUTIONS_FINGERPRINT;
 import eu.runlater.engine.db.SqlTime;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Set;
@@ -64,14 +65,20 @@ public class LiveFeed implements SmartLifecycle {
     this.clock = clock;
   }
 
-  /** An organization's open streams and the fingerprint they were last told about. */
+  /**
+   * An organization's open streams and the fingerprint they were last told about, counted from a
+   * fixed start: an execution ageing out of the window must not look like a change.
+   */
   private static final class Watch {
     final Set<SseEmitter> emitters = ConcurrentHashMap.newKeySet();
 
-    /** Written by the pass (one thread) and when the watch is made. */
+    /** Both written by the pass (one thread) and when the watch is made. */
+    volatile Instant from;
+
     volatile String fingerprint;
 
-    Watch(String fingerprint) {
+    Watch(Instant from, String fingerprint) {
+      this.from = from;
       this.fingerprint = fingerprint;
     }
   }
@@ -95,7 +102,8 @@ public class LiveFeed implements SmartLifecycle {
     // the page was rendered at this very fingerprint, the first event makes it re-fetch once,
     // which covers what changed between rendering the page and opening the stream (and the gap
     // of a reconnect).
-    String baseline = fingerprint(organizationId);
+    Instant from = clock.instant().minus(WINDOW);
+    String baseline = fingerprint(organizationId, from);
     Runnable leave = () -> leave(organizationId, emitter);
     emitter.onCompletion(leave);
     // At the stream's timeout the response ends normally; htmx then reconnects.
@@ -108,7 +116,7 @@ public class LiveFeed implements SmartLifecycle {
     streams.compute(
         organizationId,
         (org, watch) -> {
-          Watch joined = watch != null ? watch : new Watch(baseline);
+          Watch joined = watch != null ? watch : new Watch(from, baseline);
           joined.emitters.add(emitter);
           return joined;
         });
@@ -133,10 +141,13 @@ public class LiveFeed implements SmartLifecycle {
     for (Map.Entry<UUID, Watch> entry : streams.entrySet()) {
       UUID org = entry.getKey();
       Watch watch = entry.getValue();
-      String now = fingerprint(org);
-      String before = watch.fingerprint;
-      watch.fingerprint = now;
-      if (!now.equals(before)) {
+      if (!fingerprint(org, watch.from).equals(watch.fingerprint)) {
+        // A new baseline from a fresh start, read before the pages are told, so that whatever it
+        // counts is committed before they re-fetch.
+        Instant from = clock.instant().minus(WINDOW);
+        String now = fingerprint(org, from);
+        watch.from = from;
+        watch.fingerprint = now;
         notified++;
         for (SseEmitter emitter : watch.emitters) {
           send(org, emitter, SseEmitter.event().name("executions").data(now));
@@ -164,9 +175,14 @@ public class LiveFeed implements SmartLifecycle {
    * hands it to {@code /live?seen=…}, so opening the stream re-fetches nothing that did not change.
    */
   public String fingerprint(UUID org) {
+    return fingerprint(org, clock.instant().minus(WINDOW));
+  }
+
+  /** The newest execution, and how many started after {@code from} (bounded). */
+  private String fingerprint(UUID org, Instant from) {
     return jdbc.sql(EXECUTIONS_FINGERPRINT)
         .param("org", org)
-        .param("since", SqlTime.ts(clock.instant().minus(WINDOW)))
+        .param("since", SqlTime.ts(from))
         .query((rs, n) -> rs.getString("newest") + "/" + rs.getLong("recent"))
         .single();
   }

@@ -33,6 +33,10 @@ class LiveFeedTest extends ServerTest {
   /** A clock that can be made to fail, which fails the fingerprint query's parameters. */
   final AtomicBoolean clockBroken = new AtomicBoolean();
 
+  /** How far ahead of real time the feed's clock runs. */
+  final java.util.concurrent.atomic.AtomicReference<java.time.Duration> ahead =
+      new java.util.concurrent.atomic.AtomicReference<>(java.time.Duration.ZERO);
+
   LiveFeed feed;
 
   @BeforeEach
@@ -42,7 +46,7 @@ class LiveFeedTest extends ServerTest {
           if (clockBroken.get()) {
             throw new IllegalStateException("clock broken for the test");
           }
-          return Instant.now();
+          return Instant.now().plus(ahead.get());
         };
     feed = new LiveFeed(jdbc, clock);
   }
@@ -87,6 +91,25 @@ class LiveFeedTest extends ServerTest {
     assertThat(second.events).hasSize(2);
     assertThat(second.events.getLast()).startsWith("event:executions\ndata:").endsWith("/1\n\n");
     assertThat(first.events).hasSize(1);
+  }
+
+  @Test
+  void an_execution_ageing_out_of_the_window_is_not_a_change() {
+    UUID org = fixtures.tenant().id();
+    Stream stream = new Stream();
+    feed.subscribe(org, stream);
+    execution(org);
+    assertThat(feed.runOnce()).isEqualTo(1);
+    assertThat(stream.events).hasSize(2);
+
+    // Minutes later the execution is older than the window: nothing happened, nothing is sent.
+    ahead.set(LiveFeed.WINDOW.plusMinutes(1));
+    assertThat(feed.runOnce()).isZero();
+    assertThat(stream.events).hasSize(2);
+    // A new one still is a change.
+    execution(org);
+    assertThat(feed.runOnce()).isEqualTo(1);
+    assertThat(stream.events).hasSize(3);
   }
 
   @Test
@@ -174,9 +197,11 @@ class LiveFeedTest extends ServerTest {
                     .isNotEqualTo("event:executions\ndata:connected\n\n"));
   }
 
-  /** An execution of {@code org} that started now, as the engine records one. */
+  /**
+   * An execution of {@code org} that started now by the feed's clock, as the engine records one.
+   */
   private void execution(UUID org) {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    Instant now = Instant.now().plus(ahead.get()).truncatedTo(ChronoUnit.MILLIS);
     Map<String, Object> p = new HashMap<>();
     p.put("id", Ids.v7(now));
     p.put("now", SqlTime.ts(now));
