@@ -31,15 +31,20 @@ class WakeupTest {
     return fixture.config().pollInterval(Duration.ofMinutes(10));
   }
 
+  /** Until the engine's producer sleeps for what can only be the (rare) poll. */
+  private static void awaitAsleep(Engine engine) {
+    Sink.await(
+        Duration.ofSeconds(10),
+        "the engine to go to sleep",
+        () -> engine.wakeups().plannedWake().isAfter(Instant.now().plusSeconds(60)));
+  }
+
   @Test
   void a_task_inserted_on_another_node_is_delivered_without_waiting_for_a_poll() throws Exception {
     Engine worker = fixture.engine(noPolling().build());
     Engine api = fixture.engine(noPolling().build()); // inserts only; never started
     worker.start();
-    Sink.await(
-        Duration.ofSeconds(10),
-        "the worker to go to sleep",
-        () -> worker.wakeups().plannedWake().isAfter(Instant.now().plusSeconds(60)));
+    awaitAsleep(worker);
 
     fixture.insert(api, List.of(fixture.task(sink.url("/now"))));
     sink.awaitCount(1, Duration.ofSeconds(10));
@@ -66,10 +71,7 @@ class WakeupTest {
     Engine worker = fixture.engine(noPolling().build(), held);
     Engine api = fixture.engine(noPolling().build()); // inserts only; never started
     worker.start();
-    Sink.await(
-        Duration.ofSeconds(10),
-        "the worker to go to sleep",
-        () -> worker.wakeups().plannedWake().isAfter(Instant.now().plusSeconds(60)));
+    awaitAsleep(worker);
 
     fixture.insert(api, List.of(fixture.task(sink.url("/early"))));
     listenerMayConnect.countDown();
@@ -93,10 +95,7 @@ class WakeupTest {
     engine.start();
     // Working from the moment start() returns, so that the wait below sees a real sleep.
     assertThat(engine.wakeups().plannedWake()).as("started").isBefore(Instant.MAX);
-    Sink.await(
-        Duration.ofSeconds(10),
-        "the engine to go to sleep",
-        () -> engine.wakeups().plannedWake().isAfter(Instant.now().plusSeconds(60)));
+    awaitAsleep(engine);
 
     try (Connection listener = fixture.connection()) {
       listener.createStatement().execute("LISTEN " + TaskQueries.WAKE_CHANNEL);
