@@ -67,7 +67,8 @@ public class LiveFeed implements SmartLifecycle {
 
   /**
    * An organization's open streams and the fingerprint they were last told about, counted from a
-   * fixed start: an execution ageing out of the window must not look like a change.
+   * fixed start (moved every two windows): an execution ageing out of a sliding window would look
+   * like a change.
    */
   private static final class Watch {
     final Set<SseEmitter> emitters = ConcurrentHashMap.newKeySet();
@@ -141,13 +142,24 @@ public class LiveFeed implements SmartLifecycle {
     for (Map.Entry<UUID, Watch> entry : streams.entrySet()) {
       UUID org = entry.getKey();
       Watch watch = entry.getValue();
-      if (!fingerprint(org, watch.from).equals(watch.fingerprint)) {
-        // A new baseline from a fresh start, read before the pages are told, so that whatever it
-        // counts is committed before they re-fetch.
-        Instant from = clock.instant().minus(WINDOW);
-        String now = fingerprint(org, from);
-        watch.from = from;
+      // Every two windows the count starts afresh (so it stays a few minutes long). The new
+      // baseline is read first: whatever commits after it differs from it at the next pass.
+      Instant rebase = null;
+      String rebased = null;
+      Instant at = clock.instant();
+      if (watch.from.isBefore(at.minus(WINDOW.multipliedBy(2)))) {
+        rebase = at.minus(WINDOW);
+        rebased = fingerprint(org, rebase);
+      }
+      String now = fingerprint(org, watch.from);
+      boolean changed = !now.equals(watch.fingerprint);
+      if (rebase != null) {
+        watch.from = rebase;
+        watch.fingerprint = rebased;
+      } else {
         watch.fingerprint = now;
+      }
+      if (changed) {
         notified++;
         for (SseEmitter emitter : watch.emitters) {
           send(org, emitter, SseEmitter.event().name("executions").data(now));
