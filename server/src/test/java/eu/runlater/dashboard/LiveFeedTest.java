@@ -94,6 +94,20 @@ class LiveFeedTest extends ServerTest {
   }
 
   @Test
+  void a_stream_at_its_timeout_ends_normally_and_leaves_the_feed() {
+    UUID org = fixtures.tenant().id();
+    Stream stream = new Stream();
+    feed.subscribe(org, stream);
+    assertThat(feed.watching(org)).isTrue();
+    stream.timeOut();
+    // Completed (the response ends and htmx reconnects), and no longer watched.
+    assertThat(stream.completed).isTrue();
+    assertThat(feed.watching(org)).isFalse();
+    execution(org);
+    assertThat(feed.runOnce()).isZero();
+  }
+
+  @Test
   void an_execution_ageing_out_of_the_window_is_not_a_change() {
     UUID org = fixtures.tenant().id();
     Stream stream = new Stream();
@@ -228,6 +242,8 @@ class LiveFeedTest extends ServerTest {
     final List<String> events = new CopyOnWriteArrayList<>();
     volatile boolean gone;
     private volatile Runnable completion;
+    private volatile Runnable timeout;
+    volatile boolean completed;
 
     @Override
     public void send(SseEventBuilder event) throws IOException {
@@ -244,8 +260,25 @@ class LiveFeedTest extends ServerTest {
       super.onCompletion(callback);
     }
 
+    @Override
+    public void onTimeout(Runnable callback) {
+      timeout = callback;
+      super.onTimeout(callback);
+    }
+
+    @Override
+    public synchronized void complete() {
+      completed = true;
+      super.complete();
+    }
+
     void close() {
       completion.run();
+    }
+
+    /** As the container does when the stream reaches its timeout. */
+    void timeOut() {
+      timeout.run();
     }
   }
 }
