@@ -4,6 +4,7 @@ import eu.runlater.platform.mail.DevMailbox;
 import eu.runlater.platform.mail.Mailer;
 import eu.runlater.platform.web.Pages;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.security.core.Authentication;
@@ -28,6 +29,7 @@ class AccountPages {
   private final SignInLimiter limiter;
   private final ViewerResolver viewers;
   private final Mailer mailer;
+  private final SignupPolicy signups;
 
   AccountPages(
       Users users,
@@ -36,7 +38,9 @@ class AccountPages {
       AccountMail mail,
       SignInLimiter limiter,
       ViewerResolver viewers,
-      Mailer mailer) {
+      Mailer mailer,
+      SignupPolicy signups) {
+    this.signups = signups;
     this.users = users;
     this.tokens = tokens;
     this.flow = flow;
@@ -68,19 +72,37 @@ class AccountPages {
   }
 
   @GetMapping("/signup")
-  String signupForm() {
-    return signedIn() ? "redirect:/" : "accounts/signup";
+  String signupForm(
+      @RequestParam(defaultValue = "") String invite, Model model, HttpServletResponse response) {
+    if (signedIn()) {
+      return "redirect:/";
+    }
+    SignupPolicy.Decision decision = signups.decide(invite);
+    if (!decision.allowed()) {
+      return refused(decision, model, response);
+    }
+    model.addAttribute("invite", invite);
+    model.addAttribute("email", decision.invitedEmail());
+    return "accounts/signup";
   }
 
   @PostMapping("/signup")
   String signup(
       @RequestParam(defaultValue = "") String email,
       @RequestParam(defaultValue = "") String password,
+      @RequestParam(defaultValue = "") String invite,
       HttpServletRequest request,
+      HttpServletResponse response,
       Model model) {
+    SignupPolicy.Decision decision = signups.decide(invite);
+    if (!decision.allowed()) {
+      return refused(decision, model, response);
+    }
     String emailProblem = Users.emailProblem(email);
+    emailProblem = emailProblem != null ? emailProblem : decision.emailProblem(email);
     String passwordProblem = password.isEmpty() ? null : Users.passwordProblem(password);
     if (emailProblem != null || passwordProblem != null) {
+      model.addAttribute("invite", invite);
       model.addAttribute("email", email);
       model.addAttribute("emailError", emailProblem);
       model.addAttribute("passwordError", passwordProblem);
@@ -92,7 +114,8 @@ class AccountPages {
       return "redirect:/login?locked";
     }
     limiter.record(SignInLimiter.Kind.MAIL, email, request.getRemoteAddr());
-    Users.SignUp result = users.signUp(email, password.isEmpty() ? null : password);
+    Users.SignUp result =
+        users.signUp(email, password.isEmpty() ? null : password, decision.personalOrganization());
     String link = flow.magicLink(request, result.user().email());
     if (result.created()) {
       mail.welcome(result.user().email(), link);
@@ -166,6 +189,14 @@ class AccountPages {
       redirect.addFlashAttribute("flashError", "You are not a member of that organization.");
     }
     return "redirect:/";
+  }
+
+  /** The page that says why no account can be created here (RUNLATER_SIGNUP). */
+  private static String refused(
+      SignupPolicy.Decision decision, Model model, HttpServletResponse response) {
+    response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+    model.addAttribute("refusal", decision.refusal());
+    return "accounts/signup-refused";
   }
 
   private static boolean signedIn() {

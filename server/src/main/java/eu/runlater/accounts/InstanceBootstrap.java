@@ -15,12 +15,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * On the first start against an empty database, creates the {@code default} organization and an API
- * key, and prints the key once, with the URLs to use it on. The claim is a row insert, so when
- * several nodes start together exactly one of them bootstraps and prints; later starts print
- * nothing.
+ * key, and prints the key once, with the URLs to use it on and the one-time setup link that creates
+ * the owner account ({@link Setup}). The claim is a row insert, so when several nodes start
+ * together exactly one of them bootstraps and prints. A later start prints a fresh setup link
+ * (replacing the earlier one) only while no superadmin exists, and no key.
  *
- * <p>The key goes to standard output, not to the log, so it stays out of log files and structured
- * log pipelines.
+ * <p>Key and link go to standard output, not to the log, so they stay out of log files and
+ * structured log pipelines. Their base is {@code RUNLATER_BASE_URL} or {@code
+ * http://localhost:<port>}, never a request's Host header.
  */
 @Component
 class InstanceBootstrap {
@@ -32,6 +34,7 @@ class InstanceBootstrap {
   private final TransactionTemplate tx;
   private final Organizations organizations;
   private final ApiKeys keys;
+  private final Setup setup;
   private final RunlaterProperties properties;
   private final Environment environment;
   private final PrintStream out;
@@ -41,12 +44,14 @@ class InstanceBootstrap {
       TransactionTemplate tx,
       Organizations organizations,
       ApiKeys keys,
+      Setup setup,
       RunlaterProperties properties,
       Environment environment) {
     this.jdbc = jdbc;
     this.tx = tx;
     this.organizations = organizations;
     this.keys = keys;
+    this.setup = setup;
     this.properties = properties;
     this.environment = environment;
     this.out = System.out;
@@ -55,7 +60,8 @@ class InstanceBootstrap {
   @EventListener(ApplicationReadyEvent.class)
   void onReady() {
     String baseUrl = baseUrl();
-    String token =
+    record Printed(String key, String setupToken) {}
+    Printed printed =
         tx.execute(
             status -> {
               int claimed =
@@ -64,20 +70,42 @@ class InstanceBootstrap {
                       .param("value", java.time.Instant.now().toString())
                       .update();
               if (claimed == 0) {
-                return null;
+                // Another node bootstrapped (its transaction committed before this claim
+                // returned, link included), or an earlier start did: a link only while no
+                // superadmin exists and none was issued just now.
+                return new Printed(null, setup.issue().orElse(null));
               }
-              // The first sign-up may have made it already (see Users.signUp).
               Organization org =
                   organizations
                       .findBySlug(DEFAULT_SLUG)
                       .orElseGet(() -> organizations.create("Default", DEFAULT_SLUG, Tier.PRO));
-              return keys.create(org.id(), "Created at first start", null).token();
+              String key = keys.create(org.id(), "Created at first start", null).token();
+              // In the claim's transaction, so no other node issues a link of its own meanwhile.
+              return new Printed(key, setup.issue().orElse(null));
             });
-    if (token == null) {
+    if (printed.key() == null && printed.setupToken() == null) {
       log.info("Runlater is ready: API {}/api/v1", baseUrl);
       return;
     }
+    if (printed.key() == null) {
+      log.info("No owner account yet: printed a new setup link (earlier ones no longer work)");
+      out.print(
+          """
+
+          ==========================================================================
+            Runlater is ready, but nobody has set it up yet. Create the owner
+            account with this link. It works once; links printed before no longer do.
+
+              Setup      %s
+          ==========================================================================
+
+          """
+              .formatted(setupLink(baseUrl, printed.setupToken())));
+      out.flush();
+      return;
+    }
     log.info("First start: created the 'default' organization and its first API key");
+    String token = printed.key();
     out.print(
         """
 
@@ -89,14 +117,23 @@ class InstanceBootstrap {
             Dashboard  %2$s/
             API docs   %2$s/swagger-ui.html
 
+          Create the owner account (the instance's superadmin) with this link.
+          It works once:
+
+            Setup      %3$s
+
           Try it:
             curl -H "Authorization: Bearer %1$s" \\
                  %2$s/api/v1/organization
         ==========================================================================
 
         """
-            .formatted(token, baseUrl));
+            .formatted(token, baseUrl, setupLink(baseUrl, printed.setupToken())));
     out.flush();
+  }
+
+  private static String setupLink(String baseUrl, String token) {
+    return token == null ? "(already set up)" : baseUrl + "/setup?token=" + token;
   }
 
   private String baseUrl() {

@@ -73,7 +73,7 @@ class OrganizationApi {
   }
 
   @PatchMapping
-  @Operation(summary = "Rename the organization (the tier is changed in the dashboard)")
+  @Operation(summary = "Rename the organization (the tier is the superadmin's to change)")
   OrganizationView patch(
       @AuthenticationPrincipal ApiPrincipal caller, @RequestBody OrganizationPatch patch) {
     if (patch.tier() != null) {
@@ -81,8 +81,9 @@ class OrganizationApi {
           HttpStatus.FORBIDDEN,
           "forbidden",
           "Forbidden",
-          "An API key cannot change the organization's tier; an owner upgrades in the"
-              + " dashboard's billing settings.");
+          "An organization's key cannot change its tier: only the instance's superadmin does"
+              + " (the dashboard's admin page, or PATCH /api/v1/admin/organizations/{id} with an"
+              + " admin key). Ask the instance operator.");
     }
     if (patch.name() == null) {
       return get(caller);

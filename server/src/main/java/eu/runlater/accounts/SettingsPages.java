@@ -1,5 +1,6 @@
 package eu.runlater.accounts;
 
+import eu.runlater.platform.web.PageException;
 import eu.runlater.platform.web.Pages;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,8 +23,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * The API keys tab (keys, the signing secret) and the billing tab (tier, limits, usage, upgrade). A
- * key's secret is shown once, on the page that answers its creation, and never stored.
+ * The API keys tab (keys, the signing secret) and the billing tab (tier, limits, usage, whom to ask
+ * for another tier: only the superadmin changes tiers, see {@link AdminPages}). A key's secret is
+ * shown once, on the page that answers its creation, and never stored.
  */
 @Pages
 class SettingsPages {
@@ -32,13 +35,19 @@ class SettingsPages {
   private final Members members;
   private final JdbcClient jdbc;
   private final InstantSource clock;
+  private final Setup setup;
+  private final Admin admin;
 
   SettingsPages(
       ApiKeys keys,
       Organizations organizations,
       Members members,
       JdbcClient jdbc,
-      InstantSource clock) {
+      InstantSource clock,
+      Setup setup,
+      Admin admin) {
+    this.setup = setup;
+    this.admin = admin;
     this.keys = keys;
     this.organizations = organizations;
     this.members = members;
@@ -57,9 +66,14 @@ class SettingsPages {
   String createKey(
       Viewer viewer,
       @RequestParam(defaultValue = "") String name,
+      @RequestParam(defaultValue = "false") boolean adminKey,
       Model model,
       HttpServletResponse response) {
     viewer.require(Permission.MANAGE_KEYS, "create API keys");
+    if (adminKey && !viewer.user().superadmin()) {
+      throw new PageException(
+          HttpStatus.FORBIDDEN, "Only the instance's superadmin creates admin API keys.");
+    }
     String clean = name.strip();
     if (clean.isEmpty() || clean.length() > MAX_KEY_NAME) {
       keysPage(viewer, model);
@@ -68,7 +82,10 @@ class SettingsPages {
           "nameError", "Name the key (1 to " + MAX_KEY_NAME + " characters), e.g. production.");
       return "settings/api-keys";
     }
-    ApiKeys.CreatedApiKey created = keys.create(viewer.organizationId(), clean, viewer.user().id());
+    ApiKeys.CreatedApiKey created =
+        adminKey
+            ? admin.createAdminKey(viewer.organizationId(), clean, viewer.user().id())
+            : keys.create(viewer.organizationId(), clean, viewer.user().id());
     // The only response that ever carries the secret: keep it out of caches and history.
     response.setHeader("Cache-Control", "no-store");
     SettingsTabs.show(model, viewer, "api-keys");
@@ -128,23 +145,8 @@ class SettingsPages {
     model.addAttribute("deliveries", UsageMeter.thisMonth(jdbc, org.id(), now));
     model.addAttribute("seats", members.seats(org.id()));
     model.addAttribute("pro", Tier.PRO.limits());
+    model.addAttribute("operator", setup.operatorEmail().orElse(null));
     return "settings/billing";
-  }
-
-  /**
-   * Moves the organization to Pro at once; invoicing is manual for now, so the page says sales will
-   * be in touch.
-   */
-  @PostMapping("/settings/billing/upgrade")
-  String upgrade(Viewer viewer, RedirectAttributes redirect) {
-    viewer.require(Permission.MANAGE_BILLING, "change the tier");
-    organizations.setTier(viewer.organizationId(), Tier.PRO);
-    redirect.addFlashAttribute(
-        "flash",
-        "You are on Pro now, with its limits in force. Our sales team will be in touch at "
-            + viewer.user().email()
-            + " to set up invoicing.");
-    return "redirect:/settings/billing";
   }
 
   private void keysPage(Viewer viewer, Model model) {
@@ -154,5 +156,6 @@ class SettingsPages {
     list.stream().map(ApiKey::createdBy).filter(Objects::nonNull).forEach(creators::add);
     model.addAttribute("keys", list);
     model.addAttribute("creators", members.emails(creators));
+    model.addAttribute("adminKeys", admin.adminKeyIds(viewer.organizationId()));
   }
 }

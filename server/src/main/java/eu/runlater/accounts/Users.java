@@ -20,15 +20,14 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Users and their memberships. The first account of an instance becomes a superadmin and the owner
- * of the {@code default} organization; every later one gets an organization of its own (free tier)
- * and can be invited into others.
+ * Users and their memberships. A sign-up never makes a superadmin (the first owner comes from the
+ * setup link, see {@link Setup}); it gets an organization of its own (free tier) unless it came
+ * from an invitation, and can be invited into others.
  */
 @Service
 public class Users {
   public static final int MIN_PASSWORD = 10;
   public static final int MAX_PASSWORD = 128;
-  static final String FIRST_ACCOUNT_SETTING = "first_account_at";
   // Deliberately loose: one @, something on each side, a dot in the domain. The mail proves it.
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -87,8 +86,16 @@ public class Users {
    * the caller can answer the same either way.
    */
   public SignUp signUp(String email, String password) {
+    return signUp(email, password, true);
+  }
+
+  /**
+   * As {@link #signUp(String, String)}; without {@code personalOrganization} the new account
+   * belongs to no organization until it accepts an invitation (see {@link SignupPolicy}).
+   */
+  public SignUp signUp(String email, String password, boolean personalOrganization) {
     String normalized = normalize(email);
-    SignUp result = insert(normalized, password);
+    SignUp result = insert(normalized, password, personalOrganization);
     if (!result.created() && !result.user().confirmed()) {
       // Someone signs up again with an address whose owner never confirmed it. Whoever set the
       // earlier password may not own the address, so it goes (the link in the mail signs in; a
@@ -101,40 +108,28 @@ public class Users {
     return result;
   }
 
-  private SignUp insert(String normalized, String password) {
+  private SignUp insert(String normalized, String password, boolean personalOrganization) {
     return tx.execute(
         status -> {
           Instant now = clock.instant();
           UUID id = Ids.v7(now);
-          boolean first =
-              jdbc.sql(AccountsQueries.INSTANCE_SETTING_CLAIM)
-                      .param("key", FIRST_ACCOUNT_SETTING)
-                      .param("value", now.toString())
-                      .update()
-                  == 1;
           int inserted =
               jdbc.sql(USER_INSERT)
                   .param("id", id)
                   .param("email", normalized)
                   .param("hashed_password", password == null ? null : passwords.encode(password))
-                  .param("superadmin", first)
+                  .param("superadmin", false)
                   .param("now", SqlTime.ts(now))
                   .update();
           if (inserted == 0) {
             status.setRollbackOnly();
             return new SignUp(findByEmail(normalized).orElseThrow(), false);
           }
-          UUID orgId = first ? defaultOrganization() : personalOrganization(normalized);
-          addMember(orgId, id, Role.OWNER);
+          if (personalOrganization) {
+            addMember(personalOrganization(normalized), id, Role.OWNER);
+          }
           return new SignUp(get(id), true);
         });
-  }
-
-  private UUID defaultOrganization() {
-    return organizations
-        .findBySlug(InstanceBootstrap.DEFAULT_SLUG)
-        .orElseGet(() -> organizations.create("Default", InstanceBootstrap.DEFAULT_SLUG, Tier.PRO))
-        .id();
   }
 
   private UUID personalOrganization(String email) {

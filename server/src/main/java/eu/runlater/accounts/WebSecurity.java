@@ -42,6 +42,7 @@ class WebSecurity {
     "/login",
     "/login/**",
     "/signup",
+    "/setup",
     "/invites/**",
     "/password/**",
     "/dev/mailbox",

@@ -397,28 +397,27 @@ class SettingsPagesTest extends ServerTest {
     var page = admin.get("/settings/billing");
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.body())
-        .contains("free", "1234", "of 10000", "Upgrade to Pro", "3600 s", "7 days");
+        .contains("free", "1234", "of 10000", "3600 s", "7 days", "operator of this Runlater")
+        .doesNotContain("Upgrade to Pro");
   }
 
   @Test
-  void an_admin_upgrades_to_pro_and_the_engine_cap_follows_but_a_member_may_not() {
+  void an_owner_cannot_upgrade_and_the_billing_page_names_whom_to_ask() {
     var tenant = fixtures.tenant(Tier.FREE);
-    Browser member = signedIn(tenant, Role.MEMBER);
-    member.get("/settings/organization");
-    assertThat(member.post("/settings/billing/upgrade", Map.of()).status()).isEqualTo(403);
+    var operator = fixtures.user();
+    jdbc.sql("UPDATE users SET superadmin = true WHERE id = :id")
+        .param("id", operator.id())
+        .update();
+    Browser owner = signedIn(tenant, Role.OWNER);
+    var page = owner.get("/settings/billing");
+    assertThat(page.body())
+        .contains("contact them", operator.email(), tenant.organization().slug())
+        .doesNotContain("/settings/billing/upgrade");
+    // The old one-click upgrade is gone: a direct POST changes nothing.
+    var refused = owner.post("/settings/billing/upgrade", Map.of());
+    assertThat(refused.status()).isEqualTo(404);
     assertThat(organizations.get(tenant.id()).tier()).isEqualTo(Tier.FREE);
     assertThat(maxRunning(tenant.id())).isEqualTo(Tier.FREE.limits().concurrency());
-
-    var admin = fixtures.user(tenant.id(), Role.ADMIN);
-    Browser browser = signIn(admin);
-    browser.get("/settings/billing");
-    assertThat(browser.post("/settings/billing/upgrade", Map.of()).redirectPath())
-        .isEqualTo("/settings/billing");
-    assertThat(organizations.get(tenant.id()).tier()).isEqualTo(Tier.PRO);
-    assertThat(maxRunning(tenant.id())).isEqualTo(Tier.PRO.limits().concurrency());
-    var page = browser.get("/settings/billing");
-    assertThat(page.body()).contains("You are on Pro now", "sales", admin.email());
-    assertThat(page.body()).doesNotContain("Upgrade to Pro</button>");
   }
 
   private Browser signedIn(Fixtures.Tenant tenant, Role role) {

@@ -32,6 +32,8 @@ public abstract class ServerTest {
     registry.add("runlater.engine.backoff-base", () -> "100ms");
     registry.add("runlater.engine.backoff-max", () -> "200ms");
     registry.add("runlater.engine.poll-interval", () -> "200ms");
+    // Tests sign up freely; SignupModesTest switches SignupPolicy's mode at run time.
+    registry.add("runlater.signup.mode", () -> "open");
     registry.add(
         "runlater.data-dir",
         () -> Path.of(System.getProperty("java.io.tmpdir"), "server-test-data").toString());
