@@ -35,6 +35,7 @@ class SignInPagesTest extends ServerTest {
     // default. Now only the setup link makes the owner (SetupTest).
     jdbc.sql("DELETE FROM memberships").update();
     jdbc.sql("DELETE FROM users").update();
+    jdbc.sql("DELETE FROM instance_settings WHERE key = 'first_account_at'").update();
     Browser browser = new Browser(port);
     browser.get("/signup");
     String email = "first-" + System.nanoTime() + "@example.com";
