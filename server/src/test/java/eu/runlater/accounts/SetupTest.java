@@ -121,6 +121,36 @@ class SetupTest extends ServerTest {
   }
 
   @Test
+  void of_several_nodes_starting_together_exactly_one_issues_a_link() throws Exception {
+    int nodes = 8;
+    var ready = new java.util.concurrent.CountDownLatch(nodes);
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(nodes)) {
+      var issued =
+          java.util.stream.IntStream.range(0, nodes)
+              .mapToObj(
+                  i ->
+                      pool.submit(
+                          () -> {
+                            ready.countDown();
+                            ready.await();
+                            return setup.issue();
+                          }))
+              .toList();
+      long printed = 0;
+      String token = null;
+      for (var f : issued) {
+        var result = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        if (result.isPresent()) {
+          printed++;
+          token = result.get();
+        }
+      }
+      assertThat(printed).isEqualTo(1);
+      assertThat(setup.live(token)).isTrue();
+    }
+  }
+
+  @Test
   void an_address_that_has_an_account_is_refused_and_the_link_keeps_working() {
     var someone = fixtures.user();
     String token = setup.issue().orElseThrow();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import eu.runlater.accounts.Role;
+import eu.runlater.accounts.Setup;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The main pages at desktop and phone widths, with data in them: each must render without the page
@@ -29,8 +32,12 @@ class ScreenshotsTest extends ServerTest {
       Path.of(System.getProperty("runlater.screenshots", "target/screenshots"));
   private Sink sink;
   private Fixtures.Tenant tenant;
+  @Autowired private Setup setup;
+  @Autowired private JdbcClient jdbc;
   private Fixtures.TestUser user;
   private String jobId;
+  private String setupToken;
+  private Fixtures.TestUser superadmin;
 
   @BeforeAll
   void seed() {
@@ -39,6 +46,13 @@ class ScreenshotsTest extends ServerTest {
         r -> r.path().startsWith("/flaky") ? Sink.Reply.status(503) : Sink.Reply.status(200));
     tenant = fixtures.tenant();
     user = fixtures.user(tenant.id(), Role.OWNER);
+    // Before any superadmin exists: the page a fresh instance's setup link opens.
+    setupToken = setup.issue().orElseThrow();
+    superadmin = fixtures.user(tenant.id(), Role.OWNER);
+    jdbc.sql("UPDATE users SET superadmin = true WHERE id = :id")
+        .param("id", superadmin.id())
+        .update();
+    fixtures.tenant(eu.runlater.accounts.Tier.FREE);
     api = new eu.runlater.support.Api(port);
     jobId =
         job(
@@ -80,14 +94,26 @@ class ScreenshotsTest extends ServerTest {
   }
 
   private void shoot(String name, String path, Supplier<BrowserContext> device, String width) {
+    shoot(name, path, device, width, user);
+  }
+
+  /** Signed in as {@code who}, or not signed in when null. */
+  private void shoot(
+      String name,
+      String path,
+      Supplier<BrowserContext> device,
+      String width,
+      Fixtures.TestUser who) {
     BrowserContext context = device.get();
     try {
       Page page = Chromium.page(context);
-      page.navigate(api.base() + "/login");
-      page.locator("#email").fill(user.email());
-      page.locator("#password").fill(Fixtures.PASSWORD);
-      page.locator("form[action='/login'] button").click();
-      page.waitForURL(api.base() + "/");
+      if (who != null) {
+        page.navigate(api.base() + "/login");
+        page.locator("#email").fill(who.email());
+        page.locator("#password").fill(Fixtures.PASSWORD);
+        page.locator("form[action='/login'] button").click();
+        page.waitForURL(api.base() + "/");
+      }
       page.navigate(api.base() + path);
       assertThat(page.locator("main")).isVisible();
       page.waitForLoadState();
@@ -132,5 +158,13 @@ class ScreenshotsTest extends ServerTest {
     shoot("api-keys", "/settings/api-keys", Chromium::context, "desktop");
     shoot("api-keys", "/settings/api-keys", Chromium::phone, "phone");
     shoot("team", "/settings/team", Chromium::phone, "phone");
+  }
+
+  @Test
+  void setup_and_admin() {
+    shoot("setup", "/setup?token=" + setupToken, Chromium::context, "desktop", null);
+    shoot("setup", "/setup?token=" + setupToken, Chromium::phone, "phone", null);
+    shoot("admin-organizations", "/admin/organizations", Chromium::context, "desktop", superadmin);
+    shoot("admin-organizations", "/admin/organizations", Chromium::phone, "phone", superadmin);
   }
 }
