@@ -10,7 +10,7 @@ public enum Permission {
   MANAGE_KEYS,
   /** Invite, remove and change the role of members. */
   MANAGE_TEAM,
-  /** Change the tier. */
+  /** See the billing tab: tier, limits and usage (only the superadmin changes a tier). */
   MANAGE_BILLING,
   /** Rename the organization. */
   MANAGE_ORGANIZATION,
