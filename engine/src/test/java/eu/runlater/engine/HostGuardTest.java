@@ -297,6 +297,10 @@ class HostGuardTest {
             count("SELECT count(*) FROM tasks WHERE state = 'held' AND id = '" + held.id() + "'"))
         .isEqualTo(1);
     assertThat(states(B, "true")).isZero();
+    // The gauges count per organization, by id.
+    engine.hosts().runOnce(Instant.now());
+    assertThat(engine.hosts().troubledByOrganization())
+        .containsExactly(new HostGuard.Troubled(A, 0, 1));
   }
 
   @Test
