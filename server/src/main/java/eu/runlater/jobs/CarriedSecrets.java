@@ -42,7 +42,8 @@ final class CarriedSecrets {
       boolean masked =
           form.headers().stream()
               .anyMatch(
-                  r -> r.name().equalsIgnoreCase(h.name()) && SealedRequests.MASK.equals(r.value()));
+                  r ->
+                      r.name().equalsIgnoreCase(h.name()) && SealedRequests.MASK.equals(r.value()));
       if (masked && keeps(next, h)) {
         carried.add(h.name());
       }
@@ -63,6 +64,7 @@ final class CarriedSecrets {
 
   private static boolean keeps(JobDraft next, Header stored) {
     return next.headers().stream()
-        .anyMatch(h -> h.name().equalsIgnoreCase(stored.name()) && h.value().equals(stored.value()));
+        .anyMatch(
+            h -> h.name().equalsIgnoreCase(stored.name()) && h.value().equals(stored.value()));
   }
 }

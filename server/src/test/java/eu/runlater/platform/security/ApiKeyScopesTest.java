@@ -38,7 +38,9 @@ class ApiKeyScopesTest extends ServerTest {
   private String key(String scope) {
     var r =
         api.post(
-            "/api/v1/api-keys", tenant.key(), "{\"name\": \"" + scope + "\", \"scope\": \"" + scope + "\"}");
+            "/api/v1/api-keys",
+            tenant.key(),
+            "{\"name\": \"" + scope + "\", \"scope\": \"" + scope + "\"}");
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     assertThat(r.json().get("api_key").get("scope").asString()).isEqualTo(scope);
     return r.json().get("key").asString();
