@@ -35,6 +35,46 @@ final class CarriedSecrets {
     return SecretReentry.check(current.request().url(), next.url(), carried, body);
   }
 
+  /**
+   * The refusal for a PATCH that would turn a stored secret it does not give again into a plain
+   * value (dropping a name from {@code secret_headers}, or {@code secret_body: false}), so that
+   * every answer would show it: a caller who never knew the value must not learn it that way.
+   */
+  static List<FieldError> revealedByPatch(
+      Job current, JobDraft stored, JsonNode patch, JobDraft next) {
+    JsonNode given = patch.get("headers");
+    List<FieldError> errors = new ArrayList<>();
+    for (Header h : storedSecretHeaders(current, stored)) {
+      boolean named = given != null && given.isObject() && given.has(h.name());
+      boolean stillSecret =
+          SealedRequests.looksSecret(h.name())
+              || next.secretHeaders().stream().anyMatch(n -> n.equalsIgnoreCase(h.name()));
+      if (!named && !stillSecret && keeps(next, h)) {
+        errors.add(
+            new FieldError(
+                "secret_headers",
+                "leaves out "
+                    + h.name()
+                    + ", whose stored value is secret: it would be shown in the clear. Give its"
+                    + " value again (headers."
+                    + h.name()
+                    + ") to make it a plain header"));
+      }
+    }
+    if (current.request().bodySealed()
+        && stored.body() != null
+        && !patch.has("body")
+        && !next.secretBody()
+        && Arrays.equals(stored.body(), next.body())) {
+      errors.add(
+          new FieldError(
+              "secret_body",
+              "would show the stored secret body in the clear: give the body again to make it"
+                  + " plain"));
+    }
+    return errors;
+  }
+
   /** The refusal for a form that moves stored secrets (sent back masked) to another origin. */
   static List<FieldError> byForm(Job current, JobDraft stored, JobForm form, JobDraft next) {
     List<String> carried = new ArrayList<>();

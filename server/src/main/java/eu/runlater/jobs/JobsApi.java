@@ -190,6 +190,10 @@ class JobsApi {
     if (!reentry.isEmpty()) {
       throw SecretReentry.problem(reentry);
     }
+    var revealed = CarriedSecrets.revealedByPatch(current, stored, patch, draft);
+    if (!revealed.isEmpty()) {
+      throw ApiProblem.invalid(revealed);
+    }
     jobs.update(caller.organizationId(), id, draft);
     return view(caller, id);
   }

@@ -234,4 +234,29 @@ class SecretReentryTest extends ServerTest {
     assertThat(retyped.status()).isEqualTo(302);
     assertThat(header(id, "Authorization")).isEqualTo("Bearer typed-again");
   }
+
+  @Test
+  void a_patch_cannot_turn_a_stored_secret_plain_without_giving_it_again() {
+    String id =
+        create(
+            ", \"secret_headers\": [\"X-Plain\"], \"body\": \"card=4242\", \"secret_body\": true");
+    var header = api.patch("/api/v1/jobs/" + id, tenant.key(), "{\"secret_headers\": []}");
+    assertThat(header.status()).as(header.body()).isEqualTo(422);
+    assertThat(fields(header)).containsExactly("secret_headers");
+    var body = api.patch("/api/v1/jobs/" + id, tenant.key(), "{\"secret_body\": false}");
+    assertThat(body.status()).as(body.body()).isEqualTo(422);
+    assertThat(fields(body)).containsExactly("secret_body");
+    assertThat(api.get("/api/v1/jobs/" + id, tenant.key()).body())
+        .doesNotContain("card=4242")
+        .doesNotContain("\"p\"");
+
+    var given =
+        api.patch(
+            "/api/v1/jobs/" + id,
+            tenant.key(),
+            "{\"secret_headers\": [], \"headers\": {\"X-Plain\": \"now plain\"},"
+                + " \"secret_body\": false, \"body\": \"public\"}");
+    assertThat(given.status()).as(given.body()).isEqualTo(200);
+    assertThat(given.body()).contains("now plain", "public");
+  }
 }
