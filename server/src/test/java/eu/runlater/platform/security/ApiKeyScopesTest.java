@@ -162,4 +162,34 @@ class ApiKeyScopesTest extends ServerTest {
     assertThat(old.key().scope()).isEqualTo(ApiScope.FULL);
     assertThat(createKey(old.token()).status()).isEqualTo(201);
   }
+
+  @Test
+  void a_scope_is_chosen_and_shown_on_the_api_keys_page() {
+    var admin = fixtures.user(tenant.id(), eu.runlater.accounts.Role.ADMIN);
+    eu.runlater.support.Browser browser = signIn(admin);
+    var form = browser.get("/settings/api-keys");
+    assertThat(form.body()).contains("name=\"scope\"", "value=\"read-only\"", "value=\"send\"");
+    var created =
+        browser.post(
+            "/settings/api-keys", java.util.Map.of("name", "dashboards", "scope", "read-only"));
+    assertThat(created.status()).isEqualTo(200);
+    var m =
+        java.util.regex.Pattern.compile("pk_live_[a-z2-7]{16}\\.sk_live_[A-Za-z0-9_-]{43}")
+            .matcher(created.body());
+    assertThat(m.find()).isTrue();
+    String token = m.group();
+    assertThat(read(token).status()).isEqualTo(200);
+    refused(write(token), "read-only");
+    assertThat(
+            jdbc.sql(
+                    "SELECT scope FROM api_keys WHERE organization_id = :o AND name = 'dashboards'")
+                .param("o", tenant.id())
+                .query(String.class)
+                .single())
+        .isEqualTo("read-only");
+    assertThat(browser.get("/settings/api-keys").body()).containsPattern(">\\s*read-only\\s*<");
+    var bad = browser.post("/settings/api-keys", java.util.Map.of("name", "x", "scope", "root"));
+    assertThat(bad.status()).isEqualTo(200);
+    assertThat(bad.body()).contains("Choose full, read-only or send.");
+  }
 }
