@@ -80,7 +80,12 @@ class SecretKeyConfig {
       }
     }
     if (previousKey != null && !previousKey.isBlank()) {
-      previous.add(SecretBox.fromConfigured(previousKey, salt));
+      try {
+        previous.add(SecretBox.fromConfigured(previousKey, salt));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            e.getMessage().replace("RUNLATER_SECRET_KEY", "RUNLATER_SECRET_KEY_PREVIOUS"), e);
+      }
       SecretBox legacy = SecretBox.legacyPassphrase(previousKey);
       if (legacy != null) {
         previous.add(legacy);

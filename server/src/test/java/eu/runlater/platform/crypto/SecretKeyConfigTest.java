@@ -152,6 +152,14 @@ class SecretKeyConfigTest {
     }
   }
 
+  @Test
+  void a_malformed_previous_key_is_named_as_such() {
+    assertThatThrownBy(
+            () -> SecretKeyConfig.previous(SecretBox.generateKey(), "short", new byte[16]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("RUNLATER_SECRET_KEY_PREVIOUS must be");
+  }
+
   private static TransactionTemplate tx(DataSource dataSource) {
     return new TransactionTemplate(new DataSourceTransactionManager(dataSource));
   }
