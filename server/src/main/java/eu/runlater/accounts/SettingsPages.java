@@ -1,5 +1,6 @@
 package eu.runlater.accounts;
 
+import eu.runlater.platform.security.ApiScope;
 import eu.runlater.platform.web.Pages;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
@@ -57,10 +58,18 @@ class SettingsPages {
   String createKey(
       Viewer viewer,
       @RequestParam(defaultValue = "") String name,
+      @RequestParam(defaultValue = "full") String scope,
       Model model,
       HttpServletResponse response) {
     viewer.require(Permission.MANAGE_KEYS, "create API keys");
     String clean = name.strip();
+    ApiScope chosen = ApiScope.of(scope);
+    if (chosen == null) {
+      keysPage(viewer, model);
+      model.addAttribute("name", name);
+      model.addAttribute("scopeError", "Choose full, read-only or send.");
+      return "settings/api-keys";
+    }
     if (clean.isEmpty() || clean.length() > MAX_KEY_NAME) {
       keysPage(viewer, model);
       model.addAttribute("name", name);
@@ -68,7 +77,8 @@ class SettingsPages {
           "nameError", "Name the key (1 to " + MAX_KEY_NAME + " characters), e.g. production.");
       return "settings/api-keys";
     }
-    ApiKeys.CreatedApiKey created = keys.create(viewer.organizationId(), clean, viewer.user().id());
+    ApiKeys.CreatedApiKey created =
+        keys.create(viewer.organizationId(), clean, viewer.user().id(), chosen);
     // The only response that ever carries the secret: keep it out of caches and history.
     response.setHeader("Cache-Control", "no-store");
     SettingsTabs.show(model, viewer, "api-keys");
