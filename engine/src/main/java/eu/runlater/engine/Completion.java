@@ -21,9 +21,10 @@ public record Completion(
   }
 
   /**
-   * What an attempt tells about its host: it answered (alive), it failed (network error, timeout,
-   * 408, 5xx: counts towards opening its circuit), it asked to be left alone until {@code until}
-   * (429 or 503 with Retry-After), or nothing (the attempt never reached it).
+   * What an attempt tells about its target origin ({@link HostKey}; the organization is the
+   * task's): it answered (alive, whatever the status), it looks down (connection refused or reset,
+   * timeout, 502/503/504, …: counts towards opening its circuit), it asked to be left alone until
+   * {@code until} (429 or 503 with Retry-After), or nothing (the attempt never reached it).
    */
   public record HostSignal(String host, Kind kind, Instant until) {
     public static final HostSignal NONE = new HostSignal("", Kind.NONE, null);

@@ -203,9 +203,22 @@ final class Delivery {
   }
 
   /**
-   * A 429 or 503 with Retry-After throttles the whole host; network errors, timeouts, 408 and other
-   * 5xx count towards its circuit; any other answer shows it alive. A refused target never reached
-   * it, and an engine-internal failure is not the host's fault.
+   * What the attempt says about its target origin (see {@link HostGuard}), for the task's own
+   * organization only:
+   *
+   * <ul>
+   *   <li>a 429 or 503 with Retry-After throttles it (a 429 without one is left to the task's
+   *       backoff);
+   *   <li>what says the host is down counts towards its circuit: no connection (refused,
+   *       unreachable, connect timeout), a connection reset or closed without an answer, a timeout,
+   *       a 502/503/504 from it or its gateway, a name that does not resolve, a failed TLS
+   *       handshake — each fails every path of the host alike;
+   *   <li>any other answer, 500 and 4xx included, shows the host is up: it is about that endpoint,
+   *       often about that one request (a handler that fails on one payload), so it is left to the
+   *       task's own retries and backoff, and never holds another endpoint of the host.
+   * </ul>
+   *
+   * A refused target never reached the host, and an engine-internal failure is not its fault.
    */
   private static Completion.HostSignal hostSignal(
       ClaimedTask task, HttpOutcome outcome, Duration retryAfter, Instant finished) {
@@ -216,7 +229,8 @@ final class Delivery {
               when (r.status() == 429 || r.status() == 503) && retryAfter != null ->
               Completion.HostSignal.Kind.THROTTLED;
           case HttpOutcome.Responded r when r.status() == 429 -> Completion.HostSignal.Kind.NONE;
-          case HttpOutcome.Responded r when r.status() == 408 || r.status() >= 500 ->
+          case HttpOutcome.Responded r
+              when r.status() == 502 || r.status() == 503 || r.status() == 504 ->
               Completion.HostSignal.Kind.FAILED;
           case HttpOutcome.Responded r -> Completion.HostSignal.Kind.ALIVE;
           case HttpOutcome.Failed f when f.kind() == HttpOutcome.FailureKind.BLOCKED ->

@@ -216,6 +216,7 @@ public final class Engine implements AutoCloseable {
           rescued.abandoned());
     }
     HostGuard.Result guarded = hosts.runOnce(clock.instant());
+    metrics.troubledHosts(hosts.troubledByOrganization());
     if (guarded.wakeAt() != null) {
       wakeups.wake(guarded.wakeAt());
     }

@@ -3,9 +3,13 @@ package eu.runlater.engine;
 import eu.runlater.engine.http.HttpOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /** The engine's meters, exported by whatever registry the host application provides. */
 final class EngineMetrics {
@@ -16,6 +20,8 @@ final class EngineMetrics {
   private final Counter rejected;
   private final Counter rescued;
   private final Counter abandoned;
+  private final MultiGauge hostsThrottled;
+  private final MultiGauge circuitsOpen;
 
   EngineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -38,6 +44,32 @@ final class EngineMetrics {
             .register(registry);
     this.rescued = Counter.builder("runlater.tasks.rescued").register(registry);
     this.abandoned = Counter.builder("runlater.tasks.abandoned").register(registry);
+    // Per organization, tagged with its id (opaque: never a slug or a host), only for
+    // organizations with a target in trouble, at most HostGuard.MAX_ORGANIZATIONS_IN_METRICS.
+    this.hostsThrottled =
+        MultiGauge.builder("runlater.organization.hosts.throttled")
+            .description("Targets of the organization throttled after a 429/503 with Retry-After")
+            .register(registry);
+    this.circuitsOpen =
+        MultiGauge.builder("runlater.organization.hosts.circuits.open")
+            .description("Targets of the organization whose circuit is open")
+            .register(registry);
+  }
+
+  /** Replaces the per-organization host gauges with the leader's latest counts. */
+  void troubledHosts(List<HostGuard.Troubled> rows) {
+    hostsThrottled.register(
+        rows.stream()
+            .map(r -> MultiGauge.Row.of(tags(r), r.throttled()))
+            .collect(Collectors.toList()),
+        true);
+    circuitsOpen.register(
+        rows.stream().map(r -> MultiGauge.Row.of(tags(r), r.open())).collect(Collectors.toList()),
+        true);
+  }
+
+  private static Tags tags(HostGuard.Troubled r) {
+    return Tags.of("organization", r.organizationId().toString());
   }
 
   void lateness(Duration late) {

@@ -19,40 +19,70 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Backpressure and a circuit breaker per target host, shared by every node through {@code
- * host_states}.
+ * Backpressure and a circuit breaker per organization and target origin ({@link HostKey}), shared
+ * by every node through {@code host_states}. One organization's state never touches another's
+ * tasks: tenant A provoking 429s or timeouts from a shared host (Slack, a popular API) holds back
+ * only A's deliveries to it.
  *
- * <p><b>Throttle.</b> A 429 or 503 with {@code Retry-After} (capped at an hour) sets the host's
- * {@code throttled_until}: its waiting tasks are pushed back to that instant, and tasks inserted
- * later are due no earlier (the insert reads the row). Pushing back once is cheaper than excluding
- * throttled hosts in every claim: the claim stays the plain index walk, and the cost falls on the
- * rare throttle instead of the hot path. Attempts already under way are not recalled.
+ * <p><b>Throttle.</b> A 429 or 503 with {@code Retry-After} (capped at an hour) sets the target's
+ * {@code throttled_until}: the organization's waiting tasks to it are pushed back to that instant,
+ * and tasks inserted later are due no earlier (the insert reads the row). Pushing back once is
+ * cheaper than excluding throttled targets in every claim: the claim stays the plain index walk,
+ * and the cost falls on the rare throttle instead of the hot path. Attempts already under way are
+ * not recalled.
  *
- * <p><b>Circuit.</b> {@code circuitThreshold} consecutive failures (network errors, timeouts, 408,
- * 5xx) open the host's circuit for {@code circuitOpenFor}: its waiting tasks become {@code held},
- * out of the ready index, keeping their due time and attempts (an open circuit spends none), and
- * tasks inserted meanwhile are held too. One held task, the probe, stays ready, due when the period
- * ends. Its success closes the circuit and every held task goes back to ready at once; its failure
- * opens the circuit again for twice as long, up to {@code circuitOpenMax}. Any answer from the host
- * (not a failure) closes it as well.
+ * <p><b>Circuit.</b> {@code circuitThreshold} consecutive signs that the host is down (see {@link
+ * Delivery}: connection refused or reset, timeouts, 502/503/504, an unresolvable name or a failed
+ * TLS handshake) open the target's circuit for {@code circuitOpenFor}: its waiting tasks become
+ * {@code held}, out of the ready index, keeping their due time and attempts (an open circuit spends
+ * none), and tasks inserted meanwhile are held too. One held task, the probe, stays ready, due when
+ * the period ends. Its success closes the circuit and every held task goes back to ready at once;
+ * its failure opens it again for twice as long, up to {@code circuitOpenMax}. Any other answer from
+ * the host, a 500 or a 404 included, shows it up and closes the circuit as well: such an answer is
+ * about its endpoint (often about one request), and is left to that task's own retries and backoff.
  *
  * <p>Everything runs in the completer's transaction, after the attempts' tasks were updated, with
- * the hosts' rows locked in name order. A batch without troubled hosts costs one primary-key read
- * of a table that holds only hosts in trouble. The leader's pass ({@link #runOnce}) repairs what a
- * race let through (a task inserted while a throttle or circuit was being set, a rescued task, a
- * probe that was cancelled), and deletes rows of hosts that recovered. Consecutive failures counted
- * by two nodes at the same instant for a host without a row may undercount by one batch.
+ * the targets' rows locked in key order. A batch without troubled targets costs one primary-key
+ * read of a table that holds only targets in trouble. The leader's pass ({@link #runOnce}) repairs
+ * what a race let through (a task inserted while a throttle or circuit was being set or cleared, a
+ * rescued task, a probe that was cancelled), and deletes rows of targets that recovered.
+ * Consecutive failures counted by two nodes at the same instant for a target without a row may
+ * undercount by one batch.
  */
 final class HostGuard {
+  /** At most this many organizations get their own series in the host gauges. */
+  static final int MAX_ORGANIZATIONS_IN_METRICS = 1_000;
+
   private final Db db;
   private final EngineConfig config;
   private final AtomicInteger throttled = new AtomicInteger();
   private final AtomicInteger open = new AtomicInteger();
+  private volatile List<Troubled> byOrganization = List.of();
 
   HostGuard(Db db, EngineConfig config) {
     this.db = db;
     this.config = config;
   }
+
+  /**
+   * One organization's origin. Ordered as PostgreSQL orders the primary key ({@code uuid} by its
+   * bytes, which is the order of its text; {@code host} under "C"), so that the completer locks
+   * rows in the order {@code HOST_STATE_GET_MANY} does.
+   */
+  record Target(UUID organizationId, String host) implements Comparable<Target> {
+    @Override
+    public int compareTo(Target o) {
+      int c = organizationId.toString().compareTo(o.organizationId.toString());
+      return c != 0 ? c : host.compareTo(o.host);
+    }
+
+    Params params() {
+      return Params.of("org", organizationId).put("host", host);
+    }
+  }
+
+  /** How many of one organization's targets are throttled, and how many have an open circuit. */
+  record Troubled(UUID organizationId, int throttled, int open) {}
 
   /** What one batch or pass did that the producer should know: the earliest task it made due. */
   record Result(Instant wakeAt) {
@@ -77,13 +107,14 @@ final class HostGuard {
 
   /** Applies the host signals of recorded attempts, in the completer's transaction. */
   Result record(Connection c, List<Completion> recorded, Instant now) throws SQLException {
-    Map<String, Seen> hosts = new TreeMap<>();
+    Map<Target, Seen> hosts = new TreeMap<>();
     for (Completion completion : recorded) {
       Completion.HostSignal signal = completion.host();
       if (signal.kind() == Completion.HostSignal.Kind.NONE) {
         continue;
       }
-      Seen seen = hosts.computeIfAbsent(signal.host(), h -> new Seen());
+      Target target = new Target(completion.task().organizationId(), signal.host());
+      Seen seen = hosts.computeIfAbsent(target, h -> new Seen());
       switch (signal.kind()) {
         case ALIVE -> {
           seen.alive = true;
@@ -105,14 +136,16 @@ final class HostGuard {
     if (hosts.isEmpty()) {
       return Result.NONE;
     }
-    Map<String, Row> rows = new HashMap<>();
+    Map<Target, Row> rows = new HashMap<>();
+    List<UUID> orgs = hosts.keySet().stream().map(Target::organizationId).toList();
+    List<String> names = hosts.keySet().stream().map(Target::host).toList();
     Db.query(
         c,
         HOST_STATE_GET_MANY,
-        Params.of("hosts", Db.SqlArray.of("text", List.copyOf(hosts.keySet()))),
+        Params.of("orgs", Db.SqlArray.of("uuid", orgs)).put("hosts", Db.SqlArray.of("text", names)),
         rs ->
             rows.put(
-                rs.getString("host"),
+                new Target(rs.getObject("organization_id", UUID.class), rs.getString("host")),
                 new Row(
                     SqlTime.instant(rs, "throttled_until"),
                     rs.getInt("consecutive_failures"),
@@ -130,7 +163,7 @@ final class HostGuard {
     return new Result(wakeAt);
   }
 
-  private Instant apply(Connection c, String host, Seen seen, Row row, Instant now)
+  private Instant apply(Connection c, Target host, Seen seen, Row row, Instant now)
       throws SQLException {
     int failures =
         seen.alive
@@ -146,7 +179,7 @@ final class HostGuard {
     Instant wakeAt = null;
 
     if (seen.throttledUntil != null) {
-      Db.update(c, TASK_PUSH_BACK_HOST, Params.of("host", host).put("until", seen.throttledUntil));
+      Db.update(c, TASK_PUSH_BACK_HOST, host.params().put("until", seen.throttledUntil));
     }
     if ("open".equals(circuit)) {
       if (seen.alive) {
@@ -174,14 +207,14 @@ final class HostGuard {
     }
 
     if (hold) {
-      Db.update(c, TASK_HOLD_HOST, Params.of("host", host).put("probe", probe));
+      Db.update(c, TASK_HOLD_HOST, host.params().put("probe", probe));
       if (probe == null) {
         probe = designateProbe(c, host, reopenAt);
         wakeAt = reopenAt;
       }
     }
     if (release) {
-      Db.query(c, TASK_RELEASE_HOST, Params.of("host", host), rs -> null);
+      Db.query(c, TASK_RELEASE_HOST, host.params(), rs -> null);
       wakeAt = now;
     }
 
@@ -191,13 +224,13 @@ final class HostGuard {
     boolean healthy = "closed".equals(circuit) && failures == 0 && !throttledLater;
     if (healthy) {
       if (row != null) {
-        Db.update(c, HOST_STATE_DELETE, Params.of("host", host));
+        Db.update(c, HOST_STATE_DELETE, host.params());
       }
     } else {
       Db.update(
           c,
           HOST_STATE_UPSERT,
-          Params.of("host", host)
+          host.params()
               .put("throttled_until", seen.throttledUntil)
               .put("failures", failures)
               .put("circuit", circuit)
@@ -211,13 +244,13 @@ final class HostGuard {
     return wakeAt;
   }
 
-  private static UUID designateProbe(Connection c, String host, Instant reopenAt)
+  private static UUID designateProbe(Connection c, Target host, Instant reopenAt)
       throws SQLException {
     List<UUID> ids =
         Db.query(
             c,
             TASK_RELEASE_PROBE,
-            Params.of("host", host).put("reopen_at", reopenAt),
+            host.params().put("reopen_at", reopenAt),
             rs -> rs.getObject(1, UUID.class));
     return ids.isEmpty() ? null : ids.getFirst();
   }
@@ -233,12 +266,13 @@ final class HostGuard {
 
   /**
    * The leader's pass: holds stray ready tasks of open circuits and names a probe where none waits;
-   * pushes back stray tasks of throttled hosts; forgets hosts that recovered; refreshes the gauges.
+   * releases held tasks whose circuit is no longer open; pushes back stray tasks of throttled
+   * targets; forgets targets that recovered; refreshes the gauges.
    */
   Result runOnce(Instant now) throws SQLException {
     return db.inTransaction(
         c -> {
-          record Open(String host, Instant reopenAt, UUID probe) {}
+          record Open(Target target, Instant reopenAt, UUID probe) {}
           List<Open> opens =
               Db.query(
                   c,
@@ -246,7 +280,8 @@ final class HostGuard {
                   Params.of(),
                   rs ->
                       new Open(
-                          rs.getString("host"),
+                          new Target(
+                              rs.getObject("organization_id", UUID.class), rs.getString("host")),
                           SqlTime.instant(rs, "reopen_at"),
                           rs.getObject("probe_task_id", UUID.class)));
           Instant wakeAt = null;
@@ -258,33 +293,47 @@ final class HostGuard {
                     == 0) {
               probe = null;
             }
-            Db.update(c, TASK_HOLD_HOST, Params.of("host", o.host()).put("probe", probe));
+            Db.update(c, TASK_HOLD_HOST, o.target().params().put("probe", probe));
             if (probe == null) {
-              probe = designateProbe(c, o.host(), o.reopenAt());
+              probe = designateProbe(c, o.target(), o.reopenAt());
               if (probe != null) {
-                Db.update(
-                    c,
-                    "UPDATE host_states SET probe_task_id = :probe WHERE host = :host",
-                    Params.of("probe", probe).put("host", o.host()));
-                if (wakeAt == null || o.reopenAt().isBefore(wakeAt)) {
-                  wakeAt = o.reopenAt();
-                }
+                Db.update(c, HOST_STATE_SET_PROBE, o.target().params().put("probe", probe));
+                wakeAt = earlier(wakeAt, o.reopenAt());
               }
             }
           }
+          for (Instant released :
+              Db.query(c, TASK_RELEASE_ORPHANS, Params.of(), rs -> SqlTime.instant(rs, "run_at"))) {
+            wakeAt = earlier(wakeAt, released);
+          }
           Db.update(c, TASK_PUSH_BACK_THROTTLED, Params.of("now", now));
           Db.update(c, HOST_STATE_DELETE_HEALTHY, Params.of("now", now));
-          Db.query(
-              c,
-              HOST_STATE_COUNTS,
-              Params.of("now", now),
-              rs -> {
-                throttled.set(rs.getInt("throttled"));
-                open.set(rs.getInt("open"));
-                return null;
-              });
+          List<Troubled> counts =
+              Db.query(
+                  c,
+                  HOST_STATE_COUNTS,
+                  Params.of("now", now),
+                  rs ->
+                      new Troubled(
+                          rs.getObject("organization_id", UUID.class),
+                          rs.getInt("throttled"),
+                          rs.getInt("open")));
+          throttled.set(counts.stream().mapToInt(Troubled::throttled).sum());
+          open.set(counts.stream().mapToInt(Troubled::open).sum());
+          byOrganization =
+              counts.stream()
+                  .filter(t -> t.throttled() > 0 || t.open() > 0)
+                  .sorted(
+                      java.util.Comparator.comparingInt((Troubled t) -> t.throttled() + t.open())
+                          .reversed())
+                  .limit(MAX_ORGANIZATIONS_IN_METRICS)
+                  .toList();
           return new Result(wakeAt);
         });
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return a == null || (b != null && b.isBefore(a)) ? b : a;
   }
 
   int throttledHosts() {
@@ -293,5 +342,13 @@ final class HostGuard {
 
   int openCircuits() {
     return open.get();
+  }
+
+  /**
+   * Organizations with throttled targets or open circuits, as of the last pass, the most troubled
+   * first, at most {@value #MAX_ORGANIZATIONS_IN_METRICS}.
+   */
+  List<Troubled> troubledByOrganization() {
+    return byOrganization;
   }
 }

@@ -7,9 +7,9 @@ final class TaskQueries {
   /** The notification channel that carries "a task is due at <epoch ms>" between nodes. */
   static final String WAKE_CHANNEL = "runlater_tasks";
 
-  // A task for a throttled host is due no earlier than the throttle; one for a host whose circuit
-  // is open waits as 'held' (see HostGuard). Two primary-key probes of a table that holds only
-  // hosts in trouble, usually none.
+  // A task for a target its organization sees throttled is due no earlier than the throttle; one
+  // whose circuit is open waits as 'held' (see HostGuard). Two primary-key probes of a table that
+  // holds only targets in trouble, usually none.
   static final String TASK_INSERT =
       """
       INSERT INTO tasks (id, organization_id, source_kind, source_id, priority, run_at,
@@ -18,12 +18,14 @@ final class TaskQueries {
                          target_host, state)
       VALUES (:id, :organization_id, :source_kind, :source_id, :priority,
               greatest(:run_at::timestamptz,
-                       (SELECT h.throttled_until FROM host_states h WHERE h.host = :target_host)),
+                       (SELECT h.throttled_until FROM host_states h
+                        WHERE h.organization_id = :organization_id AND h.host = :target_host)),
               :scheduled_for, :max_attempts, :url, :method, :headers::jsonb, :sealed_headers,
               :body, :body_sealed, :timeout_ms, :backoff_base_ms, :backoff_max_ms, :created_at,
               :target_host,
               CASE WHEN EXISTS (SELECT 1 FROM host_states h
-                                WHERE h.host = :target_host AND h.circuit = 'open')
+                                WHERE h.organization_id = :organization_id
+                                  AND h.host = :target_host AND h.circuit = 'open')
                    THEN 'held' ELSE 'ready' END)
       """;
 

@@ -74,13 +74,28 @@ final class EngineFixture implements AutoCloseable {
     return engine(config, InstantSource.system(), OutcomeHook.NONE, dedicated);
   }
 
+  /** An engine that delivers through {@code http} (closed with the fixture). */
+  Engine engine(EngineConfig config, HttpDelivery http) {
+    clients.add(http);
+    return engine(config, InstantSource.system(), OutcomeHook.NONE, dedicated(), http);
+  }
+
   private Engine engine(
       EngineConfig config, InstantSource clock, OutcomeHook outcomes, ConnectionFactory dedicated) {
+    return engine(config, clock, outcomes, dedicated, http());
+  }
+
+  private Engine engine(
+      EngineConfig config,
+      InstantSource clock,
+      OutcomeHook outcomes,
+      ConnectionFactory dedicated,
+      HttpDelivery http) {
     Engine engine =
         Engine.builder(config)
             .outcomes(outcomes)
             .database(pool, dedicated)
-            .http(http())
+            .http(http)
             .secrets(secrets, org -> List.of(SECRET))
             .clock(clock)
             .build();

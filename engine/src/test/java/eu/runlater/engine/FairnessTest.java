@@ -128,7 +128,8 @@ class FairnessTest {
                                    scheduled_for, max_attempts, url, method, timeout_ms,
                                    backoff_base_ms, backoff_max_ms, created_at, target_host)
                 SELECT gen_random_uuid(), :a, 'message', 5, :t - g * interval '1 millisecond',
-                       :t, 1, 'http://127.0.0.1:9/', 'POST', 5000, 50, 200, :t, '127.0.0.1:9'
+                       :t, 1, 'http://127.0.0.1:9/', 'POST', 5000, 50, 200, :t,
+                       'http://127.0.0.1:9'
                 FROM generate_series(1, 100000) g
                 """,
                 Params.of("a", A).put("t", now)));

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Backpressure and circuits per host ({@code host:port}; two sinks on two ports are two hosts),
- * against real HTTP servers.
+ * Backpressure and circuits per organization and origin ({@code http://127.0.0.1:port}; two sinks
+ * on two ports are two targets), against real HTTP servers.
  */
 class HostGuardTest {
   final EngineFixture fixture = new EngineFixture();
@@ -36,10 +36,14 @@ class HostGuardTest {
   }
 
   private NewTask task(String url, Instant runAt, int maxAttempts) {
+    return task(EngineFixture.ORG, url, runAt, maxAttempts);
+  }
+
+  private NewTask task(UUID org, String url, Instant runAt, int maxAttempts) {
     NewTask t = fixture.task(url, runAt);
     return new NewTask(
         t.id(),
-        t.organizationId(),
+        org,
         t.sourceKind(),
         t.sourceId(),
         t.priority(),
@@ -51,7 +55,7 @@ class HostGuardTest {
   }
 
   private String hostOf(Sink sink) {
-    return "127.0.0.1:" + sink.port();
+    return "http://127.0.0.1:" + sink.port();
   }
 
   private Instant hostInstant(String column, Sink sink) throws Exception {
@@ -130,7 +134,7 @@ class HostGuardTest {
       a_failing_host_opens_its_circuit_probes_after_the_period_and_resumes_without_losing_attempts()
           throws Exception {
     AtomicBoolean healthy = new AtomicBoolean(false);
-    x.respond(r -> Reply.status(healthy.get() ? 200 : 500));
+    x.respond(r -> Reply.status(healthy.get() ? 200 : 503));
     Engine engine =
         fixture.engine(
             fixture
@@ -217,5 +221,179 @@ class HostGuardTest {
     assertThat(fixture.count("SELECT count(*) FROM executions WHERE final AND status = 'success'"))
         .isEqualTo(9);
     assertThat(fixture.count("SELECT count(*) FROM host_states WHERE circuit = 'open'")).isZero();
+  }
+
+  static final UUID A = UUID.fromString("0190c0de-0000-7000-8000-00000000000a");
+  static final UUID B = UUID.fromString("0190c0de-0000-7000-8000-00000000000b");
+
+  private long states(UUID org, String where) throws Exception {
+    return fixture.db.withConnection(
+        c ->
+            Db.query(
+                    c,
+                    "SELECT count(*) FROM host_states WHERE organization_id = :o AND " + where,
+                    Params.of("o", org),
+                    rs -> rs.getLong(1))
+                .getFirst());
+  }
+
+  private long count(String sql) {
+    try {
+      return fixture.count(sql);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private List<Sink.Received> under(Sink sink, String prefix) {
+    return sink.received().stream().filter(r -> r.path().startsWith(prefix)).toList();
+  }
+
+  @Test
+  void one_organizations_open_circuit_never_holds_anothers_deliveries_to_the_same_host()
+      throws Exception {
+    // One server, two tenants: A's endpoint is down (503), B's answers.
+    x.respond(r -> Reply.status(r.path().startsWith("/a/") ? 503 : 200));
+    Engine engine =
+        fixture.engine(
+            fixture
+                .config()
+                .circuitThreshold(3)
+                .circuitOpenFor(Duration.ofSeconds(60))
+                .circuitOpenMax(Duration.ofSeconds(60))
+                .build());
+    engine.start();
+    List<NewTask> down = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      down.add(task(A, x.url("/a/down"), Instant.now(), 1));
+    }
+    fixture.insert(engine, down);
+    Sink.await(
+        Duration.ofSeconds(5),
+        "A's circuit open",
+        () -> {
+          try {
+            return states(A, "circuit = 'open'") == 1;
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+
+    List<NewTask> theirs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      theirs.add(task(B, x.url("/b/ok"), Instant.now(), 1));
+    }
+    NewTask held = task(A, x.url("/a/ok"), Instant.now(), 1);
+    Instant inserted = Instant.now();
+    fixture.insert(engine, List.of(held));
+    fixture.insert(engine, theirs);
+
+    Sink.await(Duration.ofSeconds(5), "B's deliveries", () -> under(x, "/b/").size() == 5);
+    assertThat(under(x, "/b/"))
+        .allSatisfy(r -> assertThat(r.at()).isBefore(inserted.plusSeconds(1)));
+    // A's own new task to the host waits for A's circuit; B has no state at all.
+    assertThat(under(x, "/a/ok")).isEmpty();
+    assertThat(
+            count("SELECT count(*) FROM tasks WHERE state = 'held' AND id = '" + held.id() + "'"))
+        .isEqualTo(1);
+    assertThat(states(B, "true")).isZero();
+    // The gauges count per organization, by id.
+    engine.hosts().runOnce(Instant.now());
+    assertThat(engine.hosts().troubledByOrganization())
+        .containsExactly(new HostGuard.Troubled(A, 0, 1));
+  }
+
+  @Test
+  void one_organizations_retry_after_throttle_never_delays_anothers_deliveries_to_the_same_host()
+      throws Exception {
+    x.respond(
+        r ->
+            r.path().startsWith("/a/")
+                ? Reply.status(429).withHeader("Retry-After", "60")
+                : Reply.status(200));
+    Engine engine = fixture.engine(fixture.config().build());
+    engine.start();
+    fixture.insert(engine, List.of(task(A, x.url("/a/busy"), Instant.now(), 3)));
+    Sink.await(
+        Duration.ofSeconds(5),
+        "A throttled",
+        () -> {
+          try {
+            return states(A, "throttled_until > now()") == 1;
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+
+    NewTask pushed = task(A, x.url("/a/later"), Instant.now(), 1);
+    List<NewTask> theirs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      theirs.add(task(B, x.url("/b/ok"), Instant.now(), 1));
+    }
+    Instant inserted = Instant.now();
+    fixture.insert(engine, List.of(pushed));
+    fixture.insert(engine, theirs);
+
+    Sink.await(Duration.ofSeconds(5), "B's deliveries", () -> under(x, "/b/").size() == 5);
+    assertThat(under(x, "/b/"))
+        .allSatisfy(r -> assertThat(r.at()).isBefore(inserted.plusSeconds(1)));
+    assertThat(under(x, "/a/later")).isEmpty();
+    assertThat(
+            count(
+                "SELECT count(*) FROM tasks WHERE id = '"
+                    + pushed.id()
+                    + "' AND run_at > now() + interval '50 seconds'"))
+        .isEqualTo(1);
+    assertThat(states(B, "true")).isZero();
+  }
+
+  @Test
+  void a_500_on_one_endpoint_never_holds_another_endpoint_of_the_same_host() throws Exception {
+    x.respond(r -> Reply.status(r.path().equals("/fail") ? 500 : 200));
+    Engine engine =
+        fixture.engine(
+            fixture
+                .config()
+                .circuitThreshold(3)
+                .circuitOpenFor(Duration.ofSeconds(60))
+                .circuitOpenMax(Duration.ofSeconds(60))
+                .build());
+    engine.start();
+    // Five failing runs of a job, each retried: well past the circuit's threshold.
+    List<NewTask> failing = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      failing.add(task(x.url("/fail"), Instant.now(), 2));
+    }
+    fixture.insert(engine, failing);
+    x.awaitCount(10, Duration.ofSeconds(5));
+    Sink.await(
+        Duration.ofSeconds(5),
+        "the failing runs finished",
+        () -> count("SELECT count(*) FROM executions WHERE final AND status = 'failed'") == 5);
+
+    Instant inserted = Instant.now();
+    fixture.insert(engine, List.of(task(x.url("/ok"), Instant.now(), 1)));
+    Sink.await(Duration.ofSeconds(5), "/ok delivered", () -> under(x, "/ok").size() == 1);
+    assertThat(under(x, "/ok").getFirst().at()).isBefore(inserted.plusSeconds(1));
+    // A 500 shows the host is up: nothing counts against it.
+    assertThat(count("SELECT count(*) FROM host_states WHERE circuit = 'open'")).isZero();
+    assertThat(count("SELECT count(*) FROM tasks WHERE state = 'held'")).isZero();
+  }
+
+  @Test
+  void the_leaders_pass_releases_a_held_task_whose_circuit_is_no_longer_open() throws Exception {
+    Engine engine = fixture.engine(fixture.config().build());
+    NewTask stray = task(x.url("/stray"), Instant.now(), 1);
+    fixture.insert(engine, List.of(stray));
+    // As if inserted while its circuit was closing: held, with no open circuit to release it.
+    fixture.db.withConnection(
+        c ->
+            Db.update(
+                c, "UPDATE tasks SET state = 'held' WHERE id = :id", Params.of("id", stray.id())));
+
+    HostGuard.Result result = engine.hosts().runOnce(Instant.now());
+
+    assertThat(count("SELECT count(*) FROM tasks WHERE state = 'ready'")).isEqualTo(1);
+    assertThat(result.wakeAt()).isNotNull();
   }
 }

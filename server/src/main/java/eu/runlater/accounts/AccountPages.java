@@ -110,17 +110,15 @@ class AccountPages {
     }
     // Every sign-up counts as a mail request: per address against inbox flooding, per client
     // against mass account creation.
-    if (limiter.blocked(SignInLimiter.Kind.MAIL, email, request.getRemoteAddr())) {
+    if (limiter.attempt(SignInLimiter.Kind.MAIL, email, request.getRemoteAddr()).isEmpty()) {
       return "redirect:/login?locked";
     }
-    limiter.record(SignInLimiter.Kind.MAIL, email, request.getRemoteAddr());
     Users.SignUp result =
         users.signUp(email, password.isEmpty() ? null : password, decision.personalOrganization());
-    String link = flow.magicLink(request, result.user().email());
     if (result.created()) {
-      mail.welcome(result.user().email(), link);
+      mail.welcome(result.user().email(), flow.welcomeLink(result.user()));
     } else {
-      mail.alreadyRegistered(result.user().email(), link);
+      mail.alreadyRegistered(result.user().email(), flow.magicLink(request, result.user().email()));
     }
     return "redirect:" + SignInFlow.CHECK_MAIL;
   }
@@ -134,8 +132,7 @@ class AccountPages {
   String forgot(@RequestParam(defaultValue = "") String email, HttpServletRequest request) {
     String client = request.getRemoteAddr();
     if (Users.emailProblem(email) == null
-        && !limiter.blocked(SignInLimiter.Kind.MAIL, email, client)) {
-      limiter.record(SignInLimiter.Kind.MAIL, email, client);
+        && limiter.attempt(SignInLimiter.Kind.MAIL, email, client).isPresent()) {
       Optional<User> user = users.findByEmail(email);
       user.ifPresent(
           u ->
@@ -176,8 +173,10 @@ class AccountPages {
       model.addAttribute("valid", false);
       return "accounts/reset";
     }
-    users.setPassword(user.get(), password);
+    // Confirming first: a password set before the address was confirmed goes (with the sessions
+    // of whoever set it), then the owner's new one is set.
     users.confirm(user.get());
+    users.setPassword(user.get(), password);
     redirect.addFlashAttribute("flash", "Your password is set. Sign in with it.");
     return "redirect:/login";
   }

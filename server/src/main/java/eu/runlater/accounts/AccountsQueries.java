@@ -72,26 +72,26 @@ final class AccountsQueries {
   static final String API_KEY_INSERT =
       """
       INSERT INTO api_keys (id, organization_id, public_id, secret_hash, name, created_by,
-                            created_at)
-      VALUES (:id, :organization_id, :public_id, :secret_hash, :name, :created_by, :now)
+                            created_at, scope)
+      VALUES (:id, :organization_id, :public_id, :secret_hash, :name, :created_by, :now, :scope)
       """;
 
   static final String API_KEY_BY_PUBLIC_ID =
       """
-      SELECT id, organization_id, public_id, secret_hash, last_used_at, revoked_at
+      SELECT id, organization_id, public_id, secret_hash, last_used_at, revoked_at, scope
       FROM api_keys WHERE public_id = :public_id
       """;
 
   static final String API_KEY_LIST =
       """
-      SELECT id, public_id, name, created_by, created_at, last_used_at, revoked_at
+      SELECT id, public_id, name, created_by, created_at, last_used_at, revoked_at, scope
       FROM api_keys WHERE organization_id = :organization_id
       ORDER BY created_at DESC, id DESC
       """;
 
   static final String API_KEY_GET =
       """
-      SELECT id, public_id, name, created_by, created_at, last_used_at, revoked_at
+      SELECT id, public_id, name, created_by, created_at, last_used_at, revoked_at, scope
       FROM api_keys WHERE organization_id = :organization_id AND id = :id
       """;
 

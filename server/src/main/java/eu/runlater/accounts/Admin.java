@@ -4,6 +4,7 @@ import static eu.runlater.accounts.AdminQueries.*;
 
 import eu.runlater.engine.db.SqlTime;
 import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.security.ApiScope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashSet;
@@ -79,11 +80,15 @@ public class Admin {
     return organization(organizationId);
   }
 
-  /** An admin key of {@code organizationId}; the caller checked that {@code by} is superadmin. */
-  public ApiKeys.CreatedApiKey createAdminKey(UUID organizationId, String name, UUID by) {
+  /**
+   * An admin key of {@code organizationId}; the caller checked that {@code by} is superadmin. Its
+   * scope applies to the admin API as to any other (a read-only admin key only lists).
+   */
+  public ApiKeys.CreatedApiKey createAdminKey(
+      UUID organizationId, String name, UUID by, ApiScope scope) {
     return tx.execute(
         status -> {
-          ApiKeys.CreatedApiKey created = keys.create(organizationId, name, by);
+          ApiKeys.CreatedApiKey created = keys.create(organizationId, name, by, scope);
           jdbc.sql(API_KEY_MAKE_ADMIN).param("id", created.key().id()).update();
           return created;
         });

@@ -1,5 +1,6 @@
 package eu.runlater.accounts;
 
+import eu.runlater.platform.security.ApiScope;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -7,6 +8,7 @@ import java.util.UUID;
  * An API key as listed: its public half ({@code pk_live_…}), never its secret.
  *
  * @param prefix the public half, enough to recognise the key in a list
+ * @param scope what the key may do: {@code full}, {@code read-only} or {@code send}
  */
 public record ApiKey(
     UUID id,
@@ -15,4 +17,5 @@ public record ApiKey(
     UUID createdBy,
     Instant createdAt,
     Instant lastUsedAt,
-    Instant revokedAt) {}
+    Instant revokedAt,
+    ApiScope scope) {}

@@ -7,6 +7,7 @@ import eu.runlater.engine.db.SqlTime;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.security.ApiKeyVerifier;
 import eu.runlater.platform.security.ApiPrincipal;
+import eu.runlater.platform.security.ApiScope;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,7 +54,12 @@ public class ApiKeys implements ApiKeyVerifier {
   /** A key just created: {@link #token()} is shown once and never again. */
   public record CreatedApiKey(ApiKey key, String token) {}
 
+  /** A key with the {@code full} scope. */
   public CreatedApiKey create(UUID organizationId, String name, UUID createdBy) {
+    return create(organizationId, name, createdBy, ApiScope.FULL);
+  }
+
+  public CreatedApiKey create(UUID organizationId, String name, UUID createdBy, ApiScope scope) {
     Instant now = clock.instant();
     UUID id = Ids.v7(now);
     String publicId = randomBase32(16);
@@ -68,6 +74,7 @@ public class ApiKeys implements ApiKeyVerifier {
         .param("name", name)
         .param("created_by", createdBy)
         .param("now", SqlTime.ts(now))
+        .param("scope", scope.code())
         .update();
     String token = PUBLIC_PREFIX + publicId + "." + SECRET_PREFIX + secretText;
     return new CreatedApiKey(get(organizationId, id), token);
@@ -120,7 +127,8 @@ public class ApiKeys implements ApiKeyVerifier {
                         rs.getString("public_id"),
                         rs.getBytes("secret_hash"),
                         instant(rs, "last_used_at"),
-                        instant(rs, "revoked_at")))
+                        instant(rs, "revoked_at"),
+                        ApiScope.of(rs.getString("scope"))))
             .optional();
     // Compare against a dummy hash for unknown ids so both paths cost the same.
     byte[] stored = row.map(KeyRow::secretHash).orElse(new byte[presented.length]);
@@ -136,7 +144,8 @@ public class ApiKeys implements ApiKeyVerifier {
               + ". Use another key, or create a new one.");
     }
     touch(key);
-    return new ApiPrincipal(key.organizationId(), key.id(), PUBLIC_PREFIX + key.publicId());
+    return new ApiPrincipal(
+        key.organizationId(), key.id(), PUBLIC_PREFIX + key.publicId(), key.scope());
   }
 
   /**
@@ -157,7 +166,8 @@ public class ApiKeys implements ApiKeyVerifier {
       String publicId,
       byte[] secretHash,
       Instant lastUsedAt,
-      Instant revokedAt) {}
+      Instant revokedAt,
+      ApiScope scope) {}
 
   static byte[] sha256(String text) {
     try {
@@ -187,6 +197,7 @@ public class ApiKeys implements ApiKeyVerifier {
         rs.getObject("created_by", UUID.class),
         instant(rs, "created_at"),
         instant(rs, "last_used_at"),
-        instant(rs, "revoked_at"));
+        instant(rs, "revoked_at"),
+        ApiScope.of(rs.getString("scope")));
   }
 }

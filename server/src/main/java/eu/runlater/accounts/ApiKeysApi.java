@@ -1,7 +1,9 @@
 package eu.runlater.accounts;
 
 import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.idempotency.SecretResponse;
 import eu.runlater.platform.security.ApiPrincipal;
+import eu.runlater.platform.security.ApiScope;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -29,7 +31,11 @@ class ApiKeysApi {
     this.keys = keys;
   }
 
-  record CreateKey(String name) {}
+  /**
+   * @param scope {@code full} (default: every call), {@code read-only} (GET and HEAD) or {@code
+   *     send} (push messages and trigger jobs only)
+   */
+  record CreateKey(String name, String scope) {}
 
   record CreatedKey(ApiKey apiKey, String key) {}
 
@@ -41,13 +47,24 @@ class ApiKeysApi {
 
   @PostMapping
   @ResponseStatus(HttpStatus.CREATED)
-  @Operation(summary = "Create an API key; the response holds the full key, shown only once")
+  @Operation(
+      summary = "Create an API key; the response holds the full key, shown only once",
+      description =
+          "scope: full (default; every call), read-only (GET and HEAD only) or send (push"
+              + " messages and trigger jobs only). Only a full key creates keys or rotates"
+              + " secrets. With an Idempotency-Key, a repeat is answered 409 idempotency-answer-withheld: the"
+              + " key is never stored, and no second key is created.")
+  @SecretResponse
   CreatedKey create(@AuthenticationPrincipal ApiPrincipal caller, @RequestBody CreateKey body) {
     String name = body.name() == null ? "" : body.name().strip();
     if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
       throw ApiProblem.invalid("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
     }
-    ApiKeys.CreatedApiKey created = keys.create(caller.organizationId(), name, null);
+    ApiScope scope = body.scope() == null ? ApiScope.FULL : ApiScope.of(body.scope());
+    if (scope == null) {
+      throw ApiProblem.invalid("scope", "must be one of full, read-only, send");
+    }
+    ApiKeys.CreatedApiKey created = keys.create(caller.organizationId(), name, null, scope);
     return new CreatedKey(created.key(), created.token());
   }
 

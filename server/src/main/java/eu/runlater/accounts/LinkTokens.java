@@ -12,6 +12,11 @@ final class LinkTokens {
 
   private LinkTokens() {}
 
+  /** The SHA-256 of {@code token}, as text (for a session attribute). */
+  static String hashText(String token) {
+    return Base64.getEncoder().encodeToString(ApiKeys.sha256(token));
+  }
+
   static String generate() {
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);

@@ -1,6 +1,7 @@
 package eu.runlater.accounts;
 
 import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.idempotency.SecretResponse;
 import eu.runlater.platform.security.ApiPrincipal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -102,7 +103,10 @@ class OrganizationApi {
       description =
           "Returns the new whsec_ secret, shown this once. Deliveries carry signatures with both"
               + " the new and the previous secret until previous_secret_expires_at (24 hours),"
-              + " so receivers can switch over without rejecting any.")
+              + " so receivers can switch over without rejecting any. With an Idempotency-Key,"
+              + " a repeat is answered 409 idempotency-answer-withheld: the secret is never"
+              + " stored, and the rotation is not done twice.")
+  @SecretResponse
   Organizations.Rotation rotateSigningSecret(@AuthenticationPrincipal ApiPrincipal caller) {
     return organizations.rotateSigningSecret(caller.organizationId());
   }

@@ -1,6 +1,7 @@
 package eu.runlater.accounts;
 
 import eu.runlater.platform.web.PageException;
+import eu.runlater.platform.security.ApiScope;
 import eu.runlater.platform.web.Pages;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
@@ -67,6 +68,7 @@ class SettingsPages {
       Viewer viewer,
       @RequestParam(defaultValue = "") String name,
       @RequestParam(defaultValue = "false") boolean adminKey,
+      @RequestParam(defaultValue = "full") String scope,
       Model model,
       HttpServletResponse response) {
     viewer.require(Permission.MANAGE_KEYS, "create API keys");
@@ -75,6 +77,13 @@ class SettingsPages {
           HttpStatus.FORBIDDEN, "Only the instance's superadmin creates admin API keys.");
     }
     String clean = name.strip();
+    ApiScope chosen = ApiScope.of(scope);
+    if (chosen == null) {
+      keysPage(viewer, model);
+      model.addAttribute("name", name);
+      model.addAttribute("scopeError", "Choose full, read-only or send.");
+      return "settings/api-keys";
+    }
     if (clean.isEmpty() || clean.length() > MAX_KEY_NAME) {
       keysPage(viewer, model);
       model.addAttribute("name", name);
@@ -84,8 +93,8 @@ class SettingsPages {
     }
     ApiKeys.CreatedApiKey created =
         adminKey
-            ? admin.createAdminKey(viewer.organizationId(), clean, viewer.user().id())
-            : keys.create(viewer.organizationId(), clean, viewer.user().id());
+            ? admin.createAdminKey(viewer.organizationId(), clean, viewer.user().id(), chosen)
+            : keys.create(viewer.organizationId(), clean, viewer.user().id(), chosen);
     // The only response that ever carries the secret: keep it out of caches and history.
     response.setHeader("Cache-Control", "no-store");
     SettingsTabs.show(model, viewer, "api-keys");

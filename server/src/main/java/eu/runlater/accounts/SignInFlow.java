@@ -1,12 +1,14 @@
 package eu.runlater.accounts;
 
-import eu.runlater.platform.RunlaterProperties;
+import eu.runlater.platform.web.PublicUrl;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.OptionalLong;
 import org.springframework.security.authentication.CredentialsExpiredException;
 import org.springframework.security.authentication.ott.GenerateOneTimeTokenRequest;
 import org.springframework.security.authentication.ott.OneTimeToken;
@@ -20,7 +22,6 @@ import org.springframework.security.web.authentication.SavedRequestAwareAuthenti
 import org.springframework.security.web.authentication.ott.OneTimeTokenGenerationSuccessHandler;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The moving parts of signing in: mailing magic links (the same answer whether or not the address
@@ -34,12 +35,15 @@ public class SignInFlow
         AuthenticationFailureHandler {
   public static final Duration MAGIC_LINK_TTL = Duration.ofMinutes(15);
   static final String CHECK_MAIL = "/login/check-mail";
+  private static final String ATTEMPT = SignInFlow.class.getName() + ".attempt";
+  // The SHA-256 of a link mailed to the browser session that gave the right password.
+  private static final String PASSWORD_PROVEN_LINK = "runlater.passwordProvenLink";
 
   private final Users users;
   private final SignInLimiter limiter;
   private final AccountMail mail;
   private final OneTimeTokenService tokens;
-  private final RunlaterProperties properties;
+  private final PublicUrl publicUrl;
   private final SavedRequestAwareAuthenticationSuccessHandler saved =
       new SavedRequestAwareAuthenticationSuccessHandler();
 
@@ -48,34 +52,50 @@ public class SignInFlow
       SignInLimiter limiter,
       AccountMail mail,
       OneTimeTokenService tokens,
-      RunlaterProperties properties) {
+      PublicUrl publicUrl) {
     this.users = users;
     this.limiter = limiter;
     this.mail = mail;
     this.tokens = tokens;
-    this.properties = properties;
+    this.publicUrl = publicUrl;
     saved.setDefaultTargetUrl("/");
   }
 
-  /** A link to this instance: RUNLATER_BASE_URL when set, else the address the request used. */
+  /**
+   * A link to this instance: RUNLATER_BASE_URL when set, else http://localhost:&lt;port&gt;; never
+   * the request's Host header ({@link PublicUrl}). The request is not used; the parameter stays for
+   * the callers.
+   */
   public String link(HttpServletRequest request, String path) {
-    String base = properties.baseUrl();
-    if (base == null || base.isBlank()) {
-      base =
-          UriComponentsBuilder.fromUriString(request.getRequestURL().toString())
-              .replacePath(request.getContextPath())
-              .replaceQuery(null)
-              .build()
-              .toUriString();
-    }
-    return base + path;
+    return publicUrl.of(path);
   }
 
   /** A fresh magic link for {@code email}, valid for {@link #MAGIC_LINK_TTL}. */
   String magicLink(HttpServletRequest request, String email) {
-    OneTimeToken token =
-        tokens.generate(new GenerateOneTimeTokenRequest(Users.normalize(email), MAGIC_LINK_TTL));
-    return link(request, "/login/magic?token=" + token.getTokenValue());
+    return magicLink(newToken(email));
+  }
+
+  /**
+   * The welcome link of a sign-up that just created {@code user}: a magic link that, opened,
+   * confirms the address and keeps the password chosen on that sign-up (any other mail that
+   * confirms the address drops it: {@link Users#confirm(java.util.UUID, String, boolean, String)}).
+   */
+  String welcomeLink(User user) {
+    String token = newToken(user.email());
+    if (user.hasPassword()) {
+      users.rememberWelcomeLink(user.id(), token);
+    }
+    return magicLink(token);
+  }
+
+  private String newToken(String email) {
+    return tokens
+        .generate(new GenerateOneTimeTokenRequest(Users.normalize(email), MAGIC_LINK_TTL))
+        .getTokenValue();
+  }
+
+  private String magicLink(String token) {
+    return publicUrl.of("/login/magic?token=" + token);
   }
 
   /** After {@code POST /ott/generate}: mail the link if the address has an account. */
@@ -88,13 +108,12 @@ public class SignInFlow
       response.sendRedirect(request.getContextPath() + "/login?invalid-email");
       return;
     }
-    if (limiter.blocked(SignInLimiter.Kind.MAIL, email, client)) {
+    if (limiter.attempt(SignInLimiter.Kind.MAIL, email, client).isEmpty()) {
       response.sendRedirect(request.getContextPath() + "/login?locked");
       return;
     }
-    limiter.record(SignInLimiter.Kind.MAIL, email, client);
     if (users.findByEmail(email).isPresent()) {
-      mail.signInLink(email, link(request, "/login/magic?token=" + token.getTokenValue()));
+      mail.signInLink(email, magicLink(token.getTokenValue()));
     }
     response.sendRedirect(request.getContextPath() + CHECK_MAIL);
   }
@@ -103,10 +122,21 @@ public class SignInFlow
   public void onAuthenticationSuccess(
       HttpServletRequest request, HttpServletResponse response, Authentication authentication)
       throws IOException, ServletException {
+    forgetAttempt(request);
     if (authentication instanceof OneTimeTokenAuthentication
         && authentication.getPrincipal() instanceof SignedInUser user) {
-      // Opening the mailed link proves the address.
-      users.confirm(user.id());
+      // Opening the mailed link proves the address. A password set before then survives only
+      // the sign-up's own welcome link, or a link asked for by this browser with that password.
+      String token = request.getParameter("token");
+      HttpSession session = request.getSession(false);
+      boolean proven =
+          session != null
+              && token != null
+              && LinkTokens.hashText(token).equals(session.getAttribute(PASSWORD_PROVEN_LINK));
+      if (session != null) {
+        session.removeAttribute(PASSWORD_PROVEN_LINK);
+      }
+      users.confirm(user.id(), token, proven, session == null ? null : session.getId());
     }
     saved.onAuthenticationSuccess(request, response, authentication);
   }
@@ -117,22 +147,48 @@ public class SignInFlow
       throws IOException {
     String email = request.getParameter("email");
     String client = request.getRemoteAddr();
-    if (email == null) {
+    if (PasswordHashingBusyException.in(exception)) {
+      forgetAttempt(request);
+      busy(response);
+    } else if (email == null) {
       response.sendRedirect(request.getContextPath() + "/login?expired");
     } else if (exception instanceof CredentialsExpiredException) {
-      // The right password for an address not yet confirmed: mail a link that confirms it.
-      if (!limiter.blocked(SignInLimiter.Kind.MAIL, email, client)) {
-        limiter.record(SignInLimiter.Kind.MAIL, email, client);
-        mail.welcome(Users.normalize(email), magicLink(request, email));
+      // The right password for an address not yet confirmed: mail a link that confirms it, and
+      // keeps the password if opened in this browser (the owner of the address opening it
+      // elsewhere confirms too, without the password: whoever typed it may not be the owner).
+      forgetAttempt(request);
+      if (limiter.attempt(SignInLimiter.Kind.MAIL, email, client).isPresent()) {
+        String token = newToken(email);
+        request.getSession().setAttribute(PASSWORD_PROVEN_LINK, LinkTokens.hashText(token));
+        mail.welcome(Users.normalize(email), magicLink(token));
       }
       response.sendRedirect(request.getContextPath() + "/login?unconfirmed");
     } else {
-      limiter.record(SignInLimiter.Kind.PASSWORD, email, client);
+      // The failed password was recorded by limitFilter before it was checked.
       response.sendRedirect(request.getContextPath() + "/login?error");
     }
   }
 
-  /** Refuses a password attempt over the limit before the password is hashed and compared. */
+  /** Takes back the attempt limitFilter recorded: a password that was right does not count. */
+  private void forgetAttempt(HttpServletRequest request) {
+    if (request.getAttribute(ATTEMPT) instanceof Long id) {
+      request.removeAttribute(ATTEMPT);
+      limiter.forget(id);
+    }
+  }
+
+  private static void busy(HttpServletResponse response) throws IOException {
+    response.setHeader(
+        "Retry-After", String.valueOf(PasswordHashingBusyException.RETRY_AFTER_SECONDS));
+    response.sendError(
+        HttpServletResponse.SC_SERVICE_UNAVAILABLE, PasswordHashingBusyException.MESSAGE);
+  }
+
+  /**
+   * Records a password attempt and refuses it over the limit, in one step and before the password
+   * is hashed and compared: of N parallel attempts at most the limit are checked. A right password
+   * takes its attempt back; every hashing slot busy answers 503 with Retry-After.
+   */
   OncePerRequestFilter limitFilter() {
     return new OncePerRequestFilter() {
       @Override
@@ -144,12 +200,23 @@ public class SignInFlow
       protected void doFilterInternal(
           HttpServletRequest request, HttpServletResponse response, FilterChain chain)
           throws ServletException, IOException {
-        if (limiter.blocked(
-            SignInLimiter.Kind.PASSWORD, request.getParameter("email"), request.getRemoteAddr())) {
+        OptionalLong attempt =
+            limiter.attempt(
+                SignInLimiter.Kind.PASSWORD,
+                request.getParameter("email"),
+                request.getRemoteAddr());
+        if (attempt.isEmpty()) {
           response.sendRedirect(request.getContextPath() + "/login?locked");
           return;
         }
-        chain.doFilter(request, response);
+        request.setAttribute(ATTEMPT, attempt.getAsLong());
+        try {
+          chain.doFilter(request, response);
+        } catch (PasswordHashingBusyException e) {
+          // Thrown past Spring Security by the timing-attack guard for an unknown address.
+          forgetAttempt(request);
+          busy(response);
+        }
       }
     };
   }

@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Locale;
+import java.util.OptionalLong;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Limits sign-in attempts and the mail they send, within a sliding {@link #WINDOW}:
@@ -45,13 +47,62 @@ public class SignInLimiter {
   }
 
   private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
   private final InstantSource clock;
 
-  SignInLimiter(JdbcClient jdbc, InstantSource clock) {
+  SignInLimiter(JdbcClient jdbc, TransactionTemplate tx, InstantSource clock) {
     this.jdbc = jdbc;
+    this.tx = tx;
     this.clock = clock;
   }
 
+  /**
+   * Records an attempt of {@code kind} unless the limits are reached, in one step: under a
+   * transaction-scoped advisory lock on the address and one on the client, so that parallel
+   * requests are counted one after the other (a check and a separate insert would let N parallel
+   * requests all pass). Empty when refused (nothing recorded); else the attempt's id, which {@link
+   * #forget} takes back when the attempt turns out not to count (a password that was right).
+   */
+  public OptionalLong attempt(Kind kind, String email, String client) {
+    String address = email == null ? "" : email.trim();
+    Instant now = clock.instant();
+    OptionalLong id =
+        tx.execute(
+            status -> {
+              // Always the address first, then the client: one order, so no two requests wait
+              // on each other in a cycle.
+              jdbc.sql(SIGN_IN_LOCK)
+                  .param("key", "email:" + address.toLowerCase(Locale.ROOT))
+                  .query((rs, n) -> 1)
+                  .list();
+              jdbc.sql(SIGN_IN_LOCK).param("key", "client:" + client).query((rs, n) -> 1).list();
+              if (blocked(kind, address, client)) {
+                return OptionalLong.empty();
+              }
+              return OptionalLong.of(
+                  jdbc.sql(SIGN_IN_FAILURE_INSERT + " RETURNING id")
+                      .param("kind", kind.column())
+                      .param("email", address)
+                      .param("client", client)
+                      .param("now", SqlTime.ts(now))
+                      .query(Long.class)
+                      .single());
+            });
+    if (id.isPresent()) {
+      jdbc.sql(SIGN_IN_FAILURES_PURGE).param("before", SqlTime.ts(now.minus(WINDOW))).update();
+    }
+    return id;
+  }
+
+  /** Takes back an attempt recorded by {@link #attempt} that does not count. */
+  public void forget(long attemptId) {
+    jdbc.sql(SIGN_IN_FAILURE_DELETE).param("id", attemptId).update();
+  }
+
+  /**
+   * Whether the limits are reached. Checking and then {@link #record recording} in two steps is not
+   * atomic: use {@link #attempt} where parallel requests must not slip through together.
+   */
   public boolean blocked(Kind kind, String email, String client) {
     Instant since = clock.instant().minus(WINDOW);
     return jdbc.sql(SIGN_IN_FAILURES_COUNT)

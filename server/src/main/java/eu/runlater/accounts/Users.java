@@ -209,8 +209,50 @@ public class Users {
         });
   }
 
+  /**
+   * Confirms the address through a mail that is not the sign-up's own welcome link (a sign-in link,
+   * a reset): see {@link #confirm(UUID, String, boolean, String)}.
+   */
   public void confirm(UUID userId) {
-    jdbc.sql(USER_CONFIRM).param("id", userId).param("now", SqlTime.ts(clock.instant())).update();
+    confirm(userId, null, false, null);
+  }
+
+  /**
+   * Marks the address confirmed, once. Whoever set a password before then may not own the address
+   * (anyone can sign up with anyone's address), so unless the address is confirmed through the very
+   * welcome link of the sign-up that chose the password ({@code linkToken}), or through a link
+   * asked for in the same browser session that proved the password ({@code passwordProven}), the
+   * password goes and every other session of the account ends ({@code keepSession} stays). Nothing
+   * changes for an address already confirmed.
+   */
+  void confirm(UUID userId, String linkToken, boolean passwordProven, String keepSession) {
+    tx.executeWithoutResult(
+        status ->
+            jdbc.sql(USER_CONFIRM_FIRST)
+                .param("id", userId)
+                .param("link_hash", linkToken == null ? new byte[0] : ApiKeys.sha256(linkToken))
+                .param("password_proven", passwordProven)
+                .param("now", SqlTime.ts(clock.instant()))
+                .query((rs, n) -> new Object[] {rs.getString("email"), rs.getBoolean("kept")})
+                .optional()
+                .filter(row -> !(Boolean) row[1])
+                .ifPresent(
+                    row ->
+                        jdbc.sql(USER_OTHER_SESSIONS_DELETE)
+                            .param("email", row[0])
+                            .param("keep", keepSession == null ? "" : keepSession)
+                            .update()));
+  }
+
+  /**
+   * Remembers {@code token} (its SHA-256) as the welcome link of the sign-up of {@code userId}:
+   * opening it confirms the address and keeps the password chosen on that sign-up.
+   */
+  void rememberWelcomeLink(UUID userId, String token) {
+    jdbc.sql(USER_WELCOME_LINK_SET)
+        .param("id", userId)
+        .param("token_hash", ApiKeys.sha256(token))
+        .update();
   }
 
   private static User map(ResultSet rs, int row) throws SQLException {

@@ -23,10 +23,31 @@ final class UsersQueries {
       UPDATE users SET hashed_password = :hashed_password, updated_at = :now WHERE id = :id
       """;
 
-  static final String USER_CONFIRM =
+  // The first confirmation only. "kept": the link was the sign-up's welcome link, or was asked for
+  // by whoever proved the password in the same session; otherwise a password set before the
+  // confirmation goes. The old row is read (and locked) in the CTE: RETURNING shows new values.
+  static final String USER_CONFIRM_FIRST =
       """
-      UPDATE users SET confirmed_at = coalesce(confirmed_at, :now), updated_at = :now
-      WHERE id = :id
+      WITH old AS (
+        SELECT id, :password_proven OR coalesce(welcome_token_hash = :link_hash, false) AS kept
+        FROM users WHERE id = :id AND confirmed_at IS NULL FOR UPDATE)
+      UPDATE users u
+      SET confirmed_at = :now, updated_at = :now, welcome_token_hash = NULL,
+          hashed_password = CASE WHEN old.kept THEN u.hashed_password END
+      FROM old WHERE u.id = old.id
+      RETURNING u.email, old.kept
+      """;
+
+  static final String USER_WELCOME_LINK_SET =
+      """
+      UPDATE users SET welcome_token_hash = :token_hash WHERE id = :id AND confirmed_at IS NULL
+      """;
+
+  // Ends an account's sessions but the one that is signing in (Spring Session's rows).
+  static final String USER_OTHER_SESSIONS_DELETE =
+      """
+      DELETE FROM spring_session
+      WHERE lower(principal_name) = lower(:email) AND session_id <> :keep
       """;
 
   // Signing out everywhere after a password reset: the sessions are Spring Session's rows.
@@ -113,6 +134,12 @@ final class UsersQueries {
       FROM sign_in_failures
       WHERE failed_at > :since AND (client = :client OR lower(email) = lower(:email))
       """;
+
+  static final String SIGN_IN_FAILURE_DELETE = "DELETE FROM sign_in_failures WHERE id = :id";
+
+  // Serializes counting and recording per key until the transaction ends. The two-int form keeps
+  // these locks apart from the engine's single-bigint advisory locks; 0x5349474E is "SIGN".
+  static final String SIGN_IN_LOCK = "SELECT pg_advisory_xact_lock(1397311310, hashtext(:key))";
 
   static final String SIGN_IN_FAILURES_PURGE =
       "DELETE FROM sign_in_failures WHERE failed_at < :before";

@@ -54,10 +54,14 @@ class WebSecurity {
           + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none';"
           + " form-action 'self'; base-uri 'self'; object-src 'none'";
 
-  /** Argon2id at OWASP's minimum: 19 MiB, two passes, one lane. */
+  /**
+   * Argon2id at OWASP's minimum: 19 MiB, two passes, one lane; at most twice the cores at once
+   * ({@link BoundedPasswordEncoder}).
+   */
   @Bean
   PasswordEncoder passwordEncoder() {
-    return new Argon2PasswordEncoder(16, 32, 1, 19_456, 2);
+    return new BoundedPasswordEncoder(
+        new Argon2PasswordEncoder(16, 32, 1, 19_456, 2), BoundedPasswordEncoder.defaultPermits());
   }
 
   /** Saved requests without the "?continue" marker; the invite page saves its own the same way. */

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -18,16 +19,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Target hosts the engine is holding back: throttled after a 429 or 503 with Retry-After, or with
- * an open circuit after consecutive failures. A host is named {@code host:port}. Each organization
- * sees only hosts its own waiting tasks target.
+ * Target hosts the engine is holding back for the calling organization: throttled after a 429 or
+ * 503 with Retry-After, or with an open circuit after consecutive signs that the host is down. The
+ * state is the organization's own: another tenant's throttle or circuit for the same host is
+ * neither shown nor applied. A target is a scheme and {@code host:port}.
  */
 @RestController
 @Tag(name = "Hosts")
 class HostsApi {
+  private static final List<String> SCHEMES = List.of("https", "http");
+
   private final JdbcClient jdbc;
   private final InstantSource clock;
 
@@ -37,31 +42,38 @@ class HostsApi {
   }
 
   /**
-   * One host's delivery state.
+   * One target's delivery state, for the calling organization.
    *
+   * @param host {@code host:port}, the port made explicit
+   * @param scheme {@code https} or {@code http}
    * @param circuit {@code closed}, {@code open} (no delivery starts until {@code reopen_at}), or
    *     {@code half_open} (the period ended; one probe delivery decides)
    * @param throttledUntil no delivery to the host starts before this instant, or null
+   * @param lastError the last failure that counted towards the circuit, or null
    */
   record HostView(
       String host,
+      String scheme,
       boolean throttled,
       Instant throttledUntil,
       String circuit,
       Instant openedAt,
       Instant reopenAt,
-      int consecutiveFailures) {}
+      int consecutiveFailures,
+      String lastError) {}
 
   record HostList(List<HostView> data) {}
 
   @GetMapping("/api/v1/hosts")
   @Operation(
-      summary = "Hosts your waiting deliveries target that are throttled or have an open circuit")
+      summary =
+          "Hosts your deliveries target that are throttled or have an open circuit, for your"
+              + " organization")
   HostList list(@AuthenticationPrincipal ApiPrincipal caller) {
     Instant now = clock.instant();
     return new HostList(
         jdbc.sql(HOST_LIST_TROUBLED)
-            .param("now", OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC))
+            .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
             .param("organization_id", caller.organizationId())
             .query((rs, i) -> view(rs, now))
             .list());
@@ -69,25 +81,62 @@ class HostsApi {
 
   @GetMapping("/api/v1/hosts/{host}")
   @Operation(
-      summary = "One host's delivery state (host:port), if your waiting deliveries target it")
-  HostView get(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable String host) {
-    String key = host.toLowerCase(Locale.ROOT);
-    UUID org = caller.organizationId();
-    boolean targeted =
-        jdbc.sql(HOST_TARGETED)
-            .param("host", key)
-            .param("organization_id", org)
-            .query(Boolean.class)
-            .single();
-    if (!targeted) {
-      throw ApiProblem.notFound("host", key);
+      summary =
+          "One host's delivery state (host:port) for your organization, if it is in trouble or"
+              + " your waiting deliveries target it; scheme picks http or https when both apply")
+  HostView get(
+      @AuthenticationPrincipal ApiPrincipal caller,
+      @PathVariable String host,
+      @RequestParam(required = false) String scheme) {
+    List<String> schemes = SCHEMES;
+    if (scheme != null) {
+      String s = scheme.strip().toLowerCase(Locale.ROOT);
+      if (!SCHEMES.contains(s)) {
+        throw ApiProblem.invalid("scheme", "must be https or http, or left out");
+      }
+      schemes = List.of(s);
     }
+    String key = host.strip().toLowerCase(Locale.ROOT);
+    boolean hasPort = key.matches(".*:[0-9]{1,5}") && !key.endsWith("]");
+    List<String> origins =
+        schemes.stream()
+            .map(s -> s + "://" + key + (hasPort ? "" : s.equals("https") ? ":443" : ":80"))
+            .toList();
+    UUID org = caller.organizationId();
     Instant now = clock.instant();
-    return jdbc.sql(HOST_GET)
-        .param("host", key)
-        .query((rs, i) -> view(rs, now))
-        .optional()
-        .orElse(new HostView(key, false, null, "closed", null, null, 0));
+    var state =
+        jdbc.sql(HOST_GET)
+            .param("organization_id", org)
+            .param("hosts", origins)
+            .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+            .query((rs, i) -> view(rs, now))
+            .optional();
+    if (state.isPresent()) {
+      return state.get();
+    }
+    for (String origin : origins) {
+      boolean targeted =
+          jdbc.sql(HOST_TARGETED)
+              .param("host", origin)
+              .param("organization_id", org)
+              .query(Boolean.class)
+              .single();
+      if (targeted) {
+        Origin o = Origin.parse(origin);
+        return new HostView(o.host(), o.scheme(), false, null, "closed", null, null, 0, null);
+      }
+    }
+    throw ApiProblem.notFound("host", key);
+  }
+
+  /** An engine target key, {@code scheme://host:port}, split for the API. */
+  private record Origin(String scheme, String host) {
+    static Origin parse(String key) {
+      int sep = key.indexOf("://");
+      return sep < 0
+          ? new Origin("", key)
+          : new Origin(key.substring(0, sep), key.substring(sep + 3));
+    }
   }
 
   private static HostView view(ResultSet rs, Instant now) throws SQLException {
@@ -97,14 +146,17 @@ class HostsApi {
     if ("open".equals(circuit) && reopen != null && !reopen.isAfter(now)) {
       circuit = "half_open";
     }
+    Origin origin = Origin.parse(rs.getString("host"));
     return new HostView(
-        rs.getString("host"),
+        origin.host(),
+        origin.scheme(),
         until != null && until.isAfter(now),
         until,
         circuit,
         instant(rs, "opened_at"),
         reopen,
-        rs.getInt("consecutive_failures"));
+        rs.getInt("consecutive_failures"),
+        rs.getString("last_error"));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -1,33 +1,40 @@
 package eu.runlater.hosts;
 
-/** SQL over the engine's {@code host_states}, seen from one organization. */
+/**
+ * SQL over the engine's {@code host_states}, seen from one organization. The engine keeps one row
+ * per organization and target origin ({@code https://api.example.com:443}), so every statement
+ * names the organization: a tenant sees only its own state, never another's, even for a host both
+ * target.
+ */
 final class HostsQueries {
   private HostsQueries() {}
 
-  // Only hosts the organization's waiting tasks target (tasks_host_idx), so one tenant never
-  // learns another's targets.
   static final String HOST_LIST_TROUBLED =
       """
-      SELECT h.host, h.throttled_until, h.consecutive_failures, h.circuit, h.opened_at,
-             h.reopen_at
-      FROM host_states h
-      WHERE (h.throttled_until > :now OR h.circuit = 'open')
-        AND EXISTS (SELECT 1 FROM tasks t
-                    WHERE t.target_host = h.host AND t.state <> 'running'
-                      AND t.organization_id = :organization_id)
-      ORDER BY h.host
+      SELECT host, throttled_until, consecutive_failures, circuit, opened_at, reopen_at,
+             last_error
+      FROM host_states
+      WHERE organization_id = :organization_id AND (throttled_until > :now OR circuit = 'open')
+      ORDER BY host
       """;
 
+  // Of the origins asked for (one per scheme), the one in trouble, https before http.
+  static final String HOST_GET =
+      """
+      SELECT host, throttled_until, consecutive_failures, circuit, opened_at, reopen_at,
+             last_error
+      FROM host_states
+      WHERE organization_id = :organization_id AND host IN (:hosts)
+      ORDER BY (circuit = 'open' OR throttled_until > :now) DESC NULLS LAST,
+               starts_with(host, 'https://') DESC
+      LIMIT 1
+      """;
+
+  // Whether the organization's waiting tasks target the origin (tasks_host_idx).
   static final String HOST_TARGETED =
       """
       SELECT EXISTS (SELECT 1 FROM tasks t
-                     WHERE t.target_host = :host AND t.state <> 'running'
-                       AND t.organization_id = :organization_id)
-      """;
-
-  static final String HOST_GET =
-      """
-      SELECT host, throttled_until, consecutive_failures, circuit, opened_at, reopen_at
-      FROM host_states WHERE host = :host
+                     WHERE t.organization_id = :organization_id AND t.target_host = :host
+                       AND t.state <> 'running')
       """;
 }

@@ -97,6 +97,7 @@ class JobFormPages {
     model.addAttribute("jobName", job.name());
     try {
       JobDraft draft = validator.validate(input, clock.instant(), keep);
+      errors.addAll(CarriedSecrets.byForm(job, stored, form, draft));
       if (!errors.isEmpty()) {
         return form(model, form, id, errors);
       }

@@ -4,6 +4,7 @@ import eu.runlater.engine.crypto.SecretBox;
 import eu.runlater.platform.api.JsonMergePatch;
 import eu.runlater.platform.api.Page;
 import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.requests.SecretReentry;
 import eu.runlater.platform.security.ApiPrincipal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -158,7 +159,10 @@ class JobsApi {
       summary = "Change a job (JSON Merge Patch: give the fields to change, null to remove)",
       description =
           "A waiting run is replaced with the new definition, at the new time when the schedule"
-              + " changes; a run in progress finishes as it started.")
+              + " changes; a run in progress finishes as it started. A url with another scheme,"
+              + " host or port than the stored one is refused (422 secret-reentry-required,"
+              + " naming headers.<Name> or body) while a stored secret header or secret body is"
+              + " kept without its value being given again in the same patch.")
   JobView patch(
       @AuthenticationPrincipal ApiPrincipal caller,
       @PathVariable UUID id,
@@ -171,8 +175,8 @@ class JobsApi {
           "A PATCH body is a JSON object of the fields to change.");
     }
     Job current = jobs.get(caller.organizationId(), id);
-    JsonNode merged =
-        JsonMergePatch.apply(JobDocuments.patchTarget(jobs.draftOf(current), json), patch);
+    JobDraft stored = jobs.draftOf(current);
+    JsonNode merged = JsonMergePatch.apply(JobDocuments.patchTarget(stored, json), patch);
     JobInput input;
     try {
       input = json.treeToValue(merged, JobInput.class);
@@ -182,6 +186,14 @@ class JobsApi {
     JobDraft draft =
         validator.validate(
             input, clock.instant(), patch.has("schedule") ? null : current.schedule());
+    var reentry = CarriedSecrets.byPatch(current, stored, patch, draft);
+    if (!reentry.isEmpty()) {
+      throw SecretReentry.problem(reentry);
+    }
+    var revealed = CarriedSecrets.revealedByPatch(current, stored, patch, draft);
+    if (!revealed.isEmpty()) {
+      throw ApiProblem.invalid(revealed);
+    }
     jobs.update(caller.organizationId(), id, draft);
     return view(caller, id);
   }

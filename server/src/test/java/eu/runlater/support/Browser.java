@@ -32,19 +32,43 @@ public final class Browser {
   private String csrf;
   private String clientAddress;
 
+  private final Map<String, String> extraHeaders = new LinkedHashMap<>();
+
   public Browser(int port) {
+    this(port, null);
+  }
+
+  private Browser(int port, java.net.InetAddress localAddress) {
     this.base = "http://localhost:" + port;
-    this.client =
+    HttpClient.Builder builder =
         HttpClient.newBuilder()
             .cookieHandler(cookies)
             .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+            .connectTimeout(Duration.ofSeconds(5));
+    if (localAddress != null) {
+      builder.localAddress(localAddress);
+    }
+    this.client = builder.build();
   }
 
   /**
-   * Requests from now on come from {@code address}, as a trusted proxy on this machine reports it
-   * ({@code X-Forwarded-For}): how a test plays a client on another machine.
+   * A browser whose connections come from {@code loopbackAddress} (127.0.0.2, …: any of 127/8
+   * reaches the server on this machine): a peer on this machine that is not a trusted proxy.
+   */
+  public static Browser connectingFrom(int port, String loopbackAddress) {
+    return new Browser(port, java.net.InetAddress.ofLiteral(loopbackAddress));
+  }
+
+  /** Sends {@code name: value} with every request from now on (forwarded headers, …). */
+  public Browser header(String name, String value) {
+    extraHeaders.put(name, value);
+    return this;
+  }
+
+  /**
+   * Requests from now on come from {@code address}, as the trusted proxy on this machine reports it
+   * ({@code X-Forwarded-For}; ServerTest lists 127.0.0.1 in RUNLATER_TRUSTED_PROXIES): how a test
+   * plays a client on another machine.
    */
   public Browser from(String address) {
     this.clientAddress = address;
@@ -129,6 +153,7 @@ public final class Browser {
     if (clientAddress != null) {
       request.header("X-Forwarded-For", clientAddress);
     }
+    extraHeaders.forEach(request::header);
     try {
       HttpResponse<String> response =
           client.send(

@@ -29,6 +29,9 @@ public abstract class ServerTest {
     registry.add("runlater.database-url", () -> TestPostgres.jdbcUrl(sharedDatabase()));
     // Test targets listen on loopback; retries come fast.
     registry.add("runlater.engine.allow-private-targets", () -> "127.0.0.0/8");
+    // Tests play remote clients through X-Forwarded-For from 127.0.0.1 (Browser.from); other
+    // loopback peers (127.0.0.2, …) are not trusted.
+    registry.add("runlater.trusted-proxies", () -> "127.0.0.1,::1");
     registry.add("runlater.engine.backoff-base", () -> "100ms");
     registry.add("runlater.engine.backoff-max", () -> "200ms");
     registry.add("runlater.engine.poll-interval", () -> "200ms");

@@ -38,30 +38,105 @@ public final class SecretBox {
     return new SecretBox(key.clone());
   }
 
+  /** PBKDF2-HMAC-SHA256 rounds for a passphrase (OWASP's 2023 figure: at least 600,000). */
+  public static final int PASSPHRASE_ITERATIONS = 600_000;
+
+  /** The shortest passphrase accepted. */
+  public static final int MIN_PASSPHRASE = 32;
+
   /**
-   * A box for a configured key: 32 bytes in base64 ({@code openssl rand -base64 32}), or a
-   * passphrase of at least 32 characters (hashed with SHA-256).
+   * A box for a configured key that is 32 bytes in base64 ({@code openssl rand -base64 32}).
+   *
+   * @throws IllegalArgumentException for anything else, a passphrase included (a passphrase needs
+   *     the instance's salt: {@link #fromConfigured(String, byte[])})
    */
   public static SecretBox fromConfigured(String configured) {
-    String value = configured.strip();
-    try {
-      byte[] decoded = Base64.getDecoder().decode(value);
-      if (decoded.length == 32) {
-        return new SecretBox(decoded);
-      }
-    } catch (IllegalArgumentException notBase64) {
-      // fall through to the passphrase form
-    }
-    if (value.length() < 32) {
+    byte[] raw = rawKey(configured);
+    if (raw == null) {
       throw new IllegalArgumentException(
           "RUNLATER_SECRET_KEY must be 32 bytes in base64 (generate one with `openssl rand"
-              + " -base64 32`) or a passphrase of at least 32 characters");
+              + " -base64 32`) or a passphrase of at least "
+              + MIN_PASSPHRASE
+              + " characters");
+    }
+    return new SecretBox(raw);
+  }
+
+  /**
+   * A box for a configured key: 32 bytes in base64 ({@code openssl rand -base64 32}), used as is,
+   * or a passphrase of at least 32 characters, stretched with PBKDF2-HMAC-SHA256 ({@value
+   * #PASSPHRASE_ITERATIONS} rounds) over {@code salt}.
+   */
+  public static SecretBox fromConfigured(String configured, byte[] salt) {
+    byte[] raw = rawKey(configured);
+    if (raw != null) {
+      return new SecretBox(raw);
+    }
+    String passphrase = passphrase(configured);
+    try {
+      var spec =
+          new javax.crypto.spec.PBEKeySpec(
+              passphrase.toCharArray(), salt, PASSPHRASE_ITERATIONS, 256);
+      byte[] key =
+          javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+              .generateSecret(spec)
+              .getEncoded();
+      spec.clearPassword();
+      return new SecretBox(key);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The box this passphrase made before passphrases were stretched (one SHA-256), only to open
+   * values sealed then; null when {@code configured} is a base64 key, which was always used as is.
+   */
+  public static SecretBox legacyPassphrase(String configured) {
+    if (rawKey(configured) != null) {
+      return null;
     }
     try {
       return new SecretBox(
-          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+          MessageDigest.getInstance("SHA-256")
+              .digest(passphrase(configured).getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Whether {@code configured} is a passphrase (needs a salt) rather than a base64 key. */
+  public static boolean isPassphrase(String configured) {
+    return rawKey(configured) == null;
+  }
+
+  private static byte[] rawKey(String configured) {
+    try {
+      byte[] decoded = Base64.getDecoder().decode(configured.strip());
+      return decoded.length == 32 ? decoded : null;
+    } catch (IllegalArgumentException notBase64) {
+      return null;
+    }
+  }
+
+  private static String passphrase(String configured) {
+    String value = configured.strip();
+    if (value.length() < MIN_PASSPHRASE) {
+      throw new IllegalArgumentException(
+          "RUNLATER_SECRET_KEY must be 32 bytes in base64 (generate one with `openssl rand"
+              + " -base64 32`) or a passphrase of at least "
+              + MIN_PASSPHRASE
+              + " characters");
+    }
+    return value;
+  }
+
+  /** The value opened, or null when it was not sealed under this box's key (or is damaged). */
+  public byte[] tryOpen(byte[] sealed) {
+    try {
+      return open(sealed);
+    } catch (SecretBoxException e) {
+      return null;
     }
   }
 

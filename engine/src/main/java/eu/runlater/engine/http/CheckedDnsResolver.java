@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.hc.client5.http.DnsResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The only place where a connection's addresses come from: resolves the name once, drops every
@@ -26,6 +28,7 @@ import org.apache.hc.client5.http.DnsResolver;
  * resolver cannot be interrupted and may take many seconds to give up.
  */
 final class CheckedDnsResolver implements DnsResolver {
+  private static final Logger log = LoggerFactory.getLogger(CheckedDnsResolver.class);
   private final TargetPolicy policy;
   private final HostResolver resolver;
 
@@ -48,6 +51,13 @@ final class CheckedDnsResolver implements DnsResolver {
   @Override
   public String resolveCanonicalHostname(String host) {
     return host;
+  }
+
+  /** The refusal of a name whose every address is refused: without the addresses. */
+  static String resolvesOnlyToRefused(String host) {
+    return host
+        + " resolves only to addresses that are not allowed. Webhooks may only reach public"
+        + " addresses unless the operator allows more with RUNLATER_ALLOW_PRIVATE_TARGETS";
   }
 
   List<InetAddress> checkedAddresses(String host) throws UnknownHostException {
@@ -79,8 +89,11 @@ final class CheckedDnsResolver implements DnsResolver {
       }
     }
     if (allowed.isEmpty()) {
-      throw new TargetRefusedException(
-          host + " resolves only to refused addresses: " + String.join(", ", reasons));
+      // The message is stored with the execution and shown to the tenant: it names the host the
+      // user wrote, never what it resolved to, so that a URL cannot be used to read the addresses
+      // of internal names. The operator finds them in the debug log.
+      log.debug("{} resolves only to refused addresses: {}", host, String.join(", ", reasons));
+      throw new TargetRefusedException(resolvesOnlyToRefused(host));
     }
     return allowed;
   }

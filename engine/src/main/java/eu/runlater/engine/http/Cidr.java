@@ -2,10 +2,13 @@ package eu.runlater.engine.http;
 
 import java.util.Arrays;
 
-/** An address block: network bytes (4 or 16) and a prefix length. */
-record Cidr(byte[] network, int prefix) {
+/**
+ * An address block: network bytes (4 or 16) and a prefix length. Public for the server's other
+ * operator-listed ranges (trusted proxies).
+ */
+public record Cidr(byte[] network, int prefix) {
 
-  Cidr {
+  public Cidr {
     network = network.clone();
     if (prefix < 0 || prefix > network.length * 8) {
       throw new IllegalArgumentException("prefix out of range: " + prefix);
@@ -26,7 +29,7 @@ record Cidr(byte[] network, int prefix) {
    * configuration, where "010.0.0.0/8" or host bits after the prefix are more likely typos than
    * intent, so they are rejected with the reason.
    */
-  static Cidr parse(String text) {
+  public static Cidr parse(String text) {
     int slash = text.indexOf('/');
     String addressText = slash < 0 ? text : text.substring(0, slash);
     byte[] address =
@@ -62,7 +65,13 @@ record Cidr(byte[] network, int prefix) {
     return cidr;
   }
 
-  boolean contains(byte[] address) {
+  /** A copy: the record stays immutable now that it is public. */
+  @Override
+  public byte[] network() {
+    return network.clone();
+  }
+
+  public boolean contains(byte[] address) {
     return address.length == network.length && Arrays.equals(masked(address), network);
   }
 

@@ -38,9 +38,34 @@ class SecretBoxTest {
 
   @Test
   void passphrases_shorter_than_32_characters_are_refused_with_how_to_make_a_key() {
-    assertThatThrownBy(() -> SecretBox.fromConfigured("short"))
+    assertThatThrownBy(() -> SecretBox.fromConfigured("short", new byte[16]))
         .hasMessageContaining("openssl rand -base64 32");
-    SecretBox fromPassphrase = SecretBox.fromConfigured("a long passphrase of at least 32 chars");
+    byte[] salt = new byte[16];
+    String passphrase = "a long passphrase of at least 32 chars";
+    SecretBox fromPassphrase = SecretBox.fromConfigured(passphrase, salt);
     assertThat(fromPassphrase.openString(fromPassphrase.seal("ok"))).isEqualTo("ok");
+    // The same passphrase and salt make the same key; another salt another key.
+    assertThat(SecretBox.fromConfigured(passphrase, salt).openString(fromPassphrase.seal("x")))
+        .isEqualTo("x");
+    assertThat(
+            SecretBox.fromConfigured(passphrase, new byte[] {1}).tryOpen(fromPassphrase.seal("x")))
+        .isNull();
+  }
+
+  @Test
+  void a_passphrase_is_stretched_not_hashed_once_as_before() throws Exception {
+    String passphrase = "a long passphrase of at least 32 chars";
+    byte[] sha =
+        java.security.MessageDigest.getInstance("SHA-256")
+            .digest(passphrase.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    SecretBox old = SecretBox.ofKey(sha);
+    SecretBox stretched = SecretBox.fromConfigured(passphrase, new byte[16]);
+    assertThat(stretched.tryOpen(old.seal("x"))).isNull();
+    // The old derivation stays available to open what it sealed.
+    assertThat(SecretBox.legacyPassphrase(passphrase).openString(old.seal("x"))).isEqualTo("x");
+    assertThat(SecretBox.legacyPassphrase(SecretBox.generateKey())).isNull();
+    // A passphrase without the instance's salt is refused rather than derived weakly.
+    assertThatThrownBy(() -> SecretBox.fromConfigured(passphrase))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -7,44 +7,190 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The key that seals stored secrets: {@code RUNLATER_SECRET_KEY}, or a key generated once into
  * {@code <data dir>/secret.key}.
  *
- * <p>The database keeps a value sealed with the key of the first node that used it. A node started
- * with another key refuses to start, rather than failing later on every secret it reads (the usual
- * mistake when a second node joins without the first node's key).
+ * <p>A base64 key of 32 bytes is used as is. A passphrase is stretched with PBKDF2-HMAC-SHA256
+ * ({@value SecretBox#PASSPHRASE_ITERATIONS} rounds) over a random salt made once per instance and
+ * kept in the database ({@code instance_settings}), so every node derives the same key and a
+ * database dump alone is no shortcut to it.
+ *
+ * <p>The database keeps a value sealed with the key in use (the key check). A node started with
+ * another key refuses to start, rather than failing later on every secret it reads (the usual
+ * mistake when a second node joins without the first node's key). A node that finds the check
+ * sealed with a previous key (given as {@code RUNLATER_SECRET_KEY_PREVIOUS}, or the same passphrase
+ * as derived before it was stretched) re-encrypts every stored secret with the current key ({@link
+ * StoredSecrets}) and then the check, so the previous key is no longer needed.
  */
 @Configuration(proxyBeanMethods = false)
 class SecretKeyConfig {
   static final String KEY_FILE = "secret.key";
   private static final String CHECK_SETTING = "secret_key_check";
+  private static final String SALT_SETTING = "secret_key_salt";
   private static final String CHECK_PLAINTEXT = "runlater-secret-key-check";
   private static final Logger log = LoggerFactory.getLogger(SecretKeyConfig.class);
 
   @Bean
   @DependsOnDatabaseInitialization
-  SecretBox secretBox(RunlaterProperties properties, JdbcClient jdbc) {
-    SecretBox box =
+  SecretBox secretBox(
+      RunlaterProperties properties,
+      @Value("${runlater.secret-key-previous:}") String previousKey,
+      JdbcClient jdbc,
+      PlatformTransactionManager transactions) {
+    byte[] salt = instanceSalt(jdbc);
+    String configured =
         properties.secretKey() == null || properties.secretKey().isBlank()
             ? loadOrGenerate(properties.dataDir().resolve(KEY_FILE))
-            : SecretBox.fromConfigured(properties.secretKey());
-    verifyAgainstDatabase(box, jdbc);
+            : properties.secretKey();
+    SecretBox box = SecretBox.fromConfigured(configured, salt);
+    unlock(
+        box,
+        previous(configured, previousKey, salt),
+        previousKey != null && !previousKey.isBlank(),
+        jdbc,
+        new TransactionTemplate(transactions));
     return box;
   }
 
-  static SecretBox loadOrGenerate(Path keyFile) {
+  /**
+   * The keys the database's secrets may still be sealed with: {@code previousKey} (as a key, or a
+   * passphrase stretched and as derived before), and the current passphrase as derived before.
+   */
+  static List<SecretBox> previous(String configured, String previousKey, byte[] salt) {
+    List<SecretBox> previous = new ArrayList<>();
+    if (configured != null && !configured.isBlank()) {
+      SecretBox legacy = SecretBox.legacyPassphrase(configured);
+      if (legacy != null) {
+        previous.add(legacy);
+      }
+    }
+    if (previousKey != null && !previousKey.isBlank()) {
+      try {
+        previous.add(SecretBox.fromConfigured(previousKey, salt));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            e.getMessage().replace("RUNLATER_SECRET_KEY", "RUNLATER_SECRET_KEY_PREVIOUS"), e);
+      }
+      SecretBox legacy = SecretBox.legacyPassphrase(previousKey);
+      if (legacy != null) {
+        previous.add(legacy);
+      }
+    }
+    return previous;
+  }
+
+  /** The instance's PBKDF2 salt: 16 random bytes, made by the first node that needs them. */
+  static byte[] instanceSalt(JdbcClient jdbc) {
+    byte[] fresh = new byte[16];
+    new SecureRandom().nextBytes(fresh);
+    jdbc.sql(
+            """
+            INSERT INTO instance_settings (key, value) VALUES (:key, :value)
+            ON CONFLICT (key) DO NOTHING
+            """)
+        .param("key", SALT_SETTING)
+        .param("value", Base64.getEncoder().encodeToString(fresh))
+        .update();
+    return Base64.getDecoder()
+        .decode(
+            jdbc.sql("SELECT value FROM instance_settings WHERE key = :key")
+                .param("key", SALT_SETTING)
+                .query(String.class)
+                .single());
+  }
+
+  /**
+   * Checks {@code box} against the database's key check; when the check (or any stored secret) is
+   * sealed with one of {@code previous}, re-encrypts everything with {@code box} first.
+   *
+   * @param previousGiven whether the operator gave RUNLATER_SECRET_KEY_PREVIOUS: then stored
+   *     secrets are swept even when the check is already under {@code box}, for values a node still
+   *     on the old key wrote while the nodes were being switched
+   * @throws IllegalStateException with what to set, when the check opens with none of them
+   */
+  static void unlock(
+      SecretBox box,
+      List<SecretBox> previous,
+      boolean previousGiven,
+      JdbcClient jdbc,
+      TransactionTemplate tx) {
+    jdbc.sql(
+            """
+            INSERT INTO instance_settings (key, value) VALUES (:key, :value)
+            ON CONFLICT (key) DO NOTHING
+            """)
+        .param("key", CHECK_SETTING)
+        .param("value", Base64.getEncoder().encodeToString(box.seal(CHECK_PLAINTEXT)))
+        .update();
+    byte[] check = Base64.getDecoder().decode(readCheck(jdbc));
+    if (opens(box, check)) {
+      if (previousGiven) {
+        long n = StoredSecrets.reencrypt(jdbc, tx, box, previous);
+        log.info(
+            "The secret key check is sealed with RUNLATER_SECRET_KEY; re-encrypted {} stored"
+                + " secret(s) left under the previous key. RUNLATER_SECRET_KEY_PREVIOUS is no"
+                + " longer needed: remove it.",
+            n);
+      }
+      return;
+    }
+    if (previous.stream().noneMatch(p -> opens(p, check))) {
+      throw new IllegalStateException(
+          "The secret key does not match the one this database's secrets were sealed with."
+              + " Set RUNLATER_SECRET_KEY to the key the first node used (its "
+              + KEY_FILE
+              + " in the data directory); to move to a new key, set RUNLATER_SECRET_KEY to the"
+              + " new one and RUNLATER_SECRET_KEY_PREVIOUS to the old one; or point DATABASE_URL"
+              + " at another database.");
+    }
+    log.warn(
+        "The stored secrets are sealed with a previous key: re-encrypting them with the current"
+            + " RUNLATER_SECRET_KEY before starting.");
+    long n = StoredSecrets.reencrypt(jdbc, tx, box, previous);
+    // Last, so that a start interrupted before this point does the remaining rows again.
+    jdbc.sql("UPDATE instance_settings SET value = :value WHERE key = :key")
+        .param("key", CHECK_SETTING)
+        .param("value", Base64.getEncoder().encodeToString(box.seal(CHECK_PLAINTEXT)))
+        .update();
+    log.warn(
+        "Re-encrypted {} stored secret(s) with the current key; the previous key is no longer"
+            + " needed.",
+        n);
+  }
+
+  private static boolean opens(SecretBox box, byte[] check) {
+    byte[] plain = box.tryOpen(check);
+    return plain != null
+        && CHECK_PLAINTEXT.equals(new String(plain, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static String readCheck(JdbcClient jdbc) {
+    return jdbc.sql("SELECT value FROM instance_settings WHERE key = :key")
+        .param("key", CHECK_SETTING)
+        .query(String.class)
+        .single();
+  }
+
+  /** The key in {@code keyFile}, generated (base64, 32 random bytes) when there is none. */
+  static String loadOrGenerate(Path keyFile) {
     try {
       if (Files.exists(keyFile)) {
-        return SecretBox.fromConfigured(Files.readString(keyFile));
+        return Files.readString(keyFile).strip();
       }
       Files.createDirectories(keyFile.toAbsolutePath().getParent());
       String key = SecretBox.generateKey();
@@ -61,36 +207,9 @@ class SecretKeyConfig {
               + " secret headers) cannot be decrypted without it. To run several nodes, give"
               + " every node this key as RUNLATER_SECRET_KEY.",
           keyFile.toAbsolutePath().normalize());
-      return SecretBox.fromConfigured(key);
+      return key;
     } catch (IOException e) {
       throw new UncheckedIOException("could not read or create the secret key " + keyFile, e);
-    }
-  }
-
-  static void verifyAgainstDatabase(SecretBox box, JdbcClient jdbc) {
-    jdbc.sql(
-            """
-            INSERT INTO instance_settings (key, value) VALUES (:key, :value)
-            ON CONFLICT (key) DO NOTHING
-            """)
-        .param("key", CHECK_SETTING)
-        .param("value", Base64.getEncoder().encodeToString(box.seal(CHECK_PLAINTEXT)))
-        .update();
-    String check =
-        jdbc.sql("SELECT value FROM instance_settings WHERE key = :key")
-            .param("key", CHECK_SETTING)
-            .query(String.class)
-            .single();
-    try {
-      if (!CHECK_PLAINTEXT.equals(box.openString(Base64.getDecoder().decode(check)))) {
-        throw new SecretBox.SecretBoxException("key check mismatch", null);
-      }
-    } catch (SecretBox.SecretBoxException e) {
-      throw new IllegalStateException(
-          "The secret key does not match the one this database's secrets were sealed with."
-              + " Set RUNLATER_SECRET_KEY to the key the first node used (its "
-              + KEY_FILE
-              + " in the data directory), or point DATABASE_URL at another database.");
     }
   }
 }

@@ -17,7 +17,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -32,16 +31,28 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * true}) and creates nothing; the same key with a different body is a 422. Concurrent repeats wait
  * on the first (the key's row lock) and then replay it. Error answers are not recorded, so a
  * corrected request may reuse its key. Keys are kept for 24 hours.
+ *
+ * <p>An answer that carries a secret ({@link SecretResponse} on its handler, or anything that looks
+ * like an API key or a signing secret) is never stored: the row records only that the request
+ * succeeded, and a repeat is answered 409 {@code idempotency-answer-withheld}. Replaying a redacted
+ * answer instead would look like success to a client that lost the first one, and it would carry on
+ * without the secret it needs; running the request again would create a second key or rotate the
+ * secret again. The 409 tells it plainly that the work was done and the answer is gone.
  */
 public final class IdempotencyFilter extends OncePerRequestFilter {
   public static final String HEADER = "Idempotency-Key";
   static final Duration KEEP = Duration.ofHours(24);
   static final int MAX_KEY_LENGTH = 255;
-  // A created API key's secret must never be stored, so its response cannot be replayed.
+
+  /** Request attribute set (by an interceptor) when the handler is a {@link SecretResponse}. */
+  static final String SECRET_RESPONSE = IdempotencyFilter.class.getName() + ".secret";
+
+  // A safety net behind the annotation: the shapes of the secrets this server hands out once.
+  private static final java.util.regex.Pattern SECRET_SHAPES =
+      java.util.regex.Pattern.compile("sk_live_[A-Za-z0-9_-]{20}|whsec_[A-Za-z0-9+/=]{20}");
   // The proxy's options travel as headers and its destination's query string is part of the
   // request.
   private static final String PROXY = "/q/";
-  private static final Set<String> EXCLUDED = Set.of("/api/v1/api-keys");
 
   private final IdempotencyStore store;
   private final TransactionTemplate tx;
@@ -61,8 +72,7 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
     return !"POST".equals(request.getMethod())
         || request.getHeader(HEADER) == null
         || !(request.getRequestURI().startsWith("/api/")
-            || request.getRequestURI().startsWith(PROXY))
-        || EXCLUDED.contains(request.getRequestURI());
+            || request.getRequestURI().startsWith(PROXY));
   }
 
   @Override
@@ -103,6 +113,8 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
                 }
                 if (recorded.getStatus() >= 300) {
                   status.setRollbackOnly();
+                } else if (carriesSecret(request, recorded.getContentAsByteArray())) {
+                  store.recordWithheld(caller.organizationId(), key, recorded.getStatus());
                 } else {
                   store.record(
                       caller.organizationId(),
@@ -125,6 +137,22 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
               .toProblemDetail());
       return;
     }
+    if (outcome.replay() != null && outcome.replay().withheld()) {
+      problems.write(
+          response,
+          new ApiProblem(
+                  HttpStatus.CONFLICT,
+                  "idempotency-answer-withheld",
+                  "Answer not kept",
+                  "The first request with this Idempotency-Key succeeded (status "
+                      + outcome.replay().status()
+                      + "), but its answer carried a secret, which is never stored, so it cannot"
+                      + " be replayed. The work is done: do not send the request again blindly."
+                      + " If the secret was lost, create or rotate again with a new"
+                      + " Idempotency-Key.")
+              .toProblemDetail());
+      return;
+    }
     if (outcome.replay() != null) {
       IdempotencyStore.Recorded r = outcome.replay();
       response.setStatus(r.status());
@@ -140,6 +168,13 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
   }
 
   private record Outcome(IdempotencyStore.Recorded replay) {}
+
+  static boolean carriesSecret(HttpServletRequest request, byte[] body) {
+    return Boolean.TRUE.equals(request.getAttribute(SECRET_RESPONSE))
+        || SECRET_SHAPES
+            .matcher(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1))
+            .find();
+  }
 
   /**
    * What, beside the body, makes two requests the same: the path, and for the proxy also the query

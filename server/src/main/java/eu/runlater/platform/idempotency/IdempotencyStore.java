@@ -21,7 +21,10 @@ public class IdempotencyStore {
     this.clock = clock;
   }
 
-  record Recorded(int status, String contentType, byte[] body) {}
+  /**
+   * @param withheld the answer carried a secret and was not stored ({@code body} is null)
+   */
+  record Recorded(int status, String contentType, byte[] body, boolean withheld) {}
 
   /** The same key used for another request. */
   static final class KeyReused extends RuntimeException {
@@ -59,18 +62,26 @@ public class IdempotencyStore {
     }
     var row =
         jdbc.sql(
-                "SELECT request_hash, response_status, response_type, response_body"
+                "SELECT request_hash, response_status, response_type, response_body,"
+                    + " response_withheld"
                     + " FROM idempotency_keys WHERE organization_id = :org AND key = :key")
             .param("org", organizationId)
             .param("key", key)
             .query(
                 (rs, n) ->
-                    new Object[] {rs.getBytes(1), rs.getObject(2), rs.getString(3), rs.getBytes(4)})
+                    new Object[] {
+                      rs.getBytes(1),
+                      rs.getObject(2),
+                      rs.getString(3),
+                      rs.getBytes(4),
+                      rs.getBoolean(5)
+                    })
             .single();
     if (!MessageDigest.isEqual((byte[]) row[0], hash)) {
       throw new KeyReused();
     }
-    return Optional.of(new Recorded((Integer) row[1], (String) row[2], (byte[]) row[3]));
+    return Optional.of(
+        new Recorded((Integer) row[1], (String) row[2], (byte[]) row[3], (Boolean) row[4]));
   }
 
   void record(UUID organizationId, String key, int status, String contentType, byte[] body) {
@@ -83,6 +94,20 @@ public class IdempotencyStore {
         .param("status", status)
         .param("type", contentType)
         .param("body", body)
+        .param("org", organizationId)
+        .param("key", key)
+        .update();
+  }
+
+  /** Records that the request succeeded, without its answer (which carried a secret). */
+  void recordWithheld(UUID organizationId, String key, int status) {
+    jdbc.sql(
+            """
+            UPDATE idempotency_keys
+            SET response_status = :status, response_withheld = true
+            WHERE organization_id = :org AND key = :key
+            """)
+        .param("status", status)
         .param("org", organizationId)
         .param("key", key)
         .update();

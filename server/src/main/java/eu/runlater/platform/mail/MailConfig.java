@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Chooses where mail goes: {@code SMTP_URL}, or the dev mailbox when it is unset. */
 @Configuration(proxyBeanMethods = false)
@@ -18,11 +17,10 @@ class MailConfig {
   Mailer mailer(
       @Value("${runlater.smtp-url:}") String smtpUrl,
       RunlaterProperties properties,
-      JdbcClient jdbc,
       InstantSource clock) {
     if (smtpUrl == null || smtpUrl.isBlank()) {
       log.info("No SMTP_URL: mail goes to the log and to /dev/mailbox");
-      return new DevMailbox(jdbc, clock);
+      return new DevMailbox(clock);
     }
     if (properties.baseUrl() == null || properties.baseUrl().isBlank()) {
       // Mailed links carry sign-in and reset tokens: built from the Host header of whoever asked,

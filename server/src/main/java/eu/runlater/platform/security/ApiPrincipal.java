@@ -3,8 +3,20 @@ package eu.runlater.platform.security;
 import java.util.UUID;
 
 /**
- * Who is calling the API: the organization an API key belongs to. Controllers take it as
- * {@code @AuthenticationPrincipal ApiPrincipal caller} and scope every query by {@link
- * #organizationId()}.
+ * Who is calling the API: the organization an API key belongs to, and what the key may do.
+ * Controllers take it as {@code @AuthenticationPrincipal ApiPrincipal caller} and scope every query
+ * by {@link #organizationId()}.
+ *
+ * @param scope what the key may call, enforced by {@link ApiKeyAuthenticationFilter}
  */
-public record ApiPrincipal(UUID organizationId, UUID apiKeyId, String publicId) {}
+public record ApiPrincipal(UUID organizationId, UUID apiKeyId, String publicId, ApiScope scope) {
+
+  public ApiPrincipal {
+    scope = scope == null ? ApiScope.FULL : scope;
+  }
+
+  /** A principal with every right (a key made before scopes existed). */
+  public ApiPrincipal(UUID organizationId, UUID apiKeyId, String publicId) {
+    this(organizationId, apiKeyId, publicId, ApiScope.FULL);
+  }
+}

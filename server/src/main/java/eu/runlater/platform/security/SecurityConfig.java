@@ -60,7 +60,7 @@ class SecurityConfig {
         .requestCache(r -> r.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .addFilterBefore(
-            new ApiKeyAuthenticationFilter(verifier, entryPoint),
+            new ApiKeyAuthenticationFilter(verifier, entryPoint, problems),
             AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(
             a -> a.anyRequest().hasAuthority(ApiKeyAuthenticationFilter.API_AUTHORITY))

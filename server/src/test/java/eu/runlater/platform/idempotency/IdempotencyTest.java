@@ -15,6 +15,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 class IdempotencyTest extends ServerTest {
   @Autowired JdbcClient jdbc;
+  @Autowired eu.runlater.accounts.Organizations organizations;
 
   private static final String JOB =
       """
@@ -94,5 +95,76 @@ class IdempotencyTest extends ServerTest {
     }
     assertThat(ids).containsOnly(ids.getFirst());
     assertThat(jobs(tenant.id())).isEqualTo(1);
+  }
+
+  private Api.Response postWithKey(String key, String path, String idempotencyKey, String body) {
+    return api.send(
+        api.request(path)
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", idempotencyKey)
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** Every stored answer of an organization, as text, for looking for a secret in it. */
+  private String storedAnswers(java.util.UUID org) {
+    return String.join(
+        "\n",
+        jdbc.sql(
+                "SELECT coalesce(convert_from(response_body, 'UTF8'), '') FROM idempotency_keys"
+                    + " WHERE organization_id = :o")
+            .param("o", org)
+            .query(String.class)
+            .list());
+  }
+
+  @Test
+  void a_rotated_signing_secret_is_not_stored_and_a_repeat_is_refused_without_rotating_again() {
+    var tenant = fixtures.tenant();
+    String path = "/api/v1/organization/signing-secret/rotate";
+    var first = postWithKey(tenant.key(), path, "rotate-1", "");
+    assertThat(first.status()).isEqualTo(200);
+    String secret = first.json().get("signing_secret").asString();
+    assertThat(secret).startsWith("whsec_");
+
+    assertThat(storedAnswers(tenant.id())).doesNotContain(secret).doesNotContain("whsec_");
+    assertThat(
+            jdbc.sql(
+                    "SELECT response_withheld AND response_body IS NULL FROM idempotency_keys"
+                        + " WHERE organization_id = :o AND key = 'rotate-1'")
+                .param("o", tenant.id())
+                .query(Boolean.class)
+                .single())
+        .isTrue();
+
+    var repeat = postWithKey(tenant.key(), path, "rotate-1", "");
+    assertThat(repeat.status()).isEqualTo(409);
+    assertThat(repeat.contentType()).startsWith("application/problem+json");
+    assertThat(repeat.json().get("type").asString()).endsWith("idempotency-answer-withheld");
+    assertThat(repeat.body()).doesNotContain("whsec_");
+    // Not rotated a second time: the secret from the first answer is still the current one.
+    assertThat(organizations.signingSecret(tenant.id())).isEqualTo(secret);
+  }
+
+  @Test
+  void a_created_api_key_is_not_stored_and_a_repeat_creates_no_second_key() {
+    var tenant = fixtures.tenant();
+    String body = "{\"name\": \"deploy\"}";
+    var first = postWithKey(tenant.key(), "/api/v1/api-keys", "key-1", body);
+    assertThat(first.status()).isEqualTo(201);
+    String created = first.json().get("key").asString();
+    String secretHalf = created.substring(created.indexOf(".sk_live_") + 1);
+
+    assertThat(storedAnswers(tenant.id())).doesNotContain(secretHalf).doesNotContain("sk_live_");
+    var repeat = postWithKey(tenant.key(), "/api/v1/api-keys", "key-1", body);
+    assertThat(repeat.status()).isEqualTo(409);
+    assertThat(repeat.json().get("type").asString()).endsWith("idempotency-answer-withheld");
+    assertThat(repeat.body()).doesNotContain("sk_live_");
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM api_keys WHERE organization_id = :o AND name = 'deploy'")
+                .param("o", tenant.id())
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
   }
 }

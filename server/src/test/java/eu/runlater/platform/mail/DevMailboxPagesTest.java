@@ -11,14 +11,34 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The dev mailbox holds everyone's sign-in links: only this machine and the superadmin see it. */
+/**
+ * The dev mailbox holds everyone's sign-in links: only a signed-in superadmin sees it, wherever the
+ * request comes from; it lives in memory, never in the database.
+ */
 class DevMailboxPagesTest extends ServerTest {
   @Autowired JdbcClient jdbc;
+  @Autowired Mailer mailer;
 
   @Test
-  void a_browser_on_this_machine_sees_the_mailbox() {
+  void a_browser_on_this_machine_is_refused_and_pointed_at_the_log() {
+    // Directly on loopback, and through a proxy on this machine that is not listed.
     Browser local = new Browser(port);
-    assertThat(local.get("/dev/mailbox").status()).isEqualTo(200);
+    var refused = local.get("/dev/mailbox");
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.body()).contains("only to the superadmin").contains("server&#39;s log");
+    Browser proxied = Browser.connectingFrom(port, "127.0.0.2");
+    assertThat(proxied.get("/dev/mailbox").status()).isEqualTo(403);
+  }
+
+  @Test
+  void a_spoofed_loopback_address_does_not_open_the_mailbox() {
+    // A peer in what Tomcat's defaults trusted (127/8, 10/8, …) claims to be this machine.
+    Browser spoofing =
+        Browser.connectingFrom(port, "127.0.0.3").header("X-Forwarded-For", "127.0.0.1");
+    assertThat(spoofing.get("/dev/mailbox").status()).isEqualTo(403);
+    Browser forwarded =
+        Browser.connectingFrom(port, "127.0.0.3").header("Forwarded", "for=127.0.0.1");
+    assertThat(forwarded.get("/dev/mailbox").status()).isEqualTo(403);
   }
 
   @Test
@@ -31,11 +51,8 @@ class DevMailboxPagesTest extends ServerTest {
 
     var refused = stranger.get("/dev/mailbox");
     assertThat(refused.status()).isEqualTo(403);
-    assertThat(refused.body()).contains("only on this machine").doesNotContain("/login/magic");
-    String id =
-        jdbc.sql("SELECT id::text FROM dev_mailbox ORDER BY sent_at DESC LIMIT 1")
-            .query(String.class)
-            .single();
+    assertThat(refused.body()).contains("only to the superadmin").doesNotContain("/login/magic");
+    String id = ((DevMailbox) mailer).latest(1).getFirst().id().toString();
     assertThat(stranger.get("/dev/mailbox/" + id).status()).isEqualTo(403);
 
     Browser member = signedInFrom("203.0.113.51", user);
@@ -45,6 +62,24 @@ class DevMailboxPagesTest extends ServerTest {
     Browser superadmin = signedInFrom("203.0.113.52", user);
     assertThat(superadmin.get("/dev/mailbox").status()).isEqualTo(200);
     assertThat(superadmin.get("/dev/mailbox/" + id).body()).contains("/login/magic");
+  }
+
+  @Test
+  void the_mailbox_keeps_the_newest_messages_in_memory_only() {
+    DevMailbox box = new DevMailbox(java.time.InstantSource.system(), 3);
+    for (int i = 0; i < 5; i++) {
+      box.send(new Mail("n" + i + "@example.com", "subject " + i, "body"));
+    }
+    assertThat(box.latest(Integer.MAX_VALUE))
+        .extracting(DevMailbox.Message::recipient)
+        .containsExactly("n4@example.com", "n3@example.com", "n2@example.com");
+    // The table that held mail, links and all, is gone.
+    assertThat(
+            jdbc.sql(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_name = 'dev_mailbox'")
+                .query(Long.class)
+                .single())
+        .isZero();
   }
 
   private Browser signedInFrom(String address, Fixtures.TestUser user) {
