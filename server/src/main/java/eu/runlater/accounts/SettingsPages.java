@@ -1,7 +1,7 @@
 package eu.runlater.accounts;
 
-import eu.runlater.platform.web.PageException;
 import eu.runlater.platform.security.ApiScope;
+import eu.runlater.platform.web.PageException;
 import eu.runlater.platform.web.Pages;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
