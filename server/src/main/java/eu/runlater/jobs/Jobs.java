@@ -2,6 +2,7 @@ package eu.runlater.jobs;
 
 import static eu.runlater.jobs.JobsQueries.*;
 
+import eu.runlater.accounts.Caps;
 import eu.runlater.accounts.Tier;
 import eu.runlater.engine.Backoff;
 import eu.runlater.engine.HeaderCodec;
@@ -44,13 +45,16 @@ public class Jobs {
   private final SecretBox secrets;
   private final InstantSource clock;
   private final Backoff backoff;
+  private final Caps caps;
 
   Jobs(
       JdbcClient jdbc,
       TaskEnqueuer tasks,
       SecretBox secrets,
       InstantSource clock,
-      EngineProperties engine) {
+      EngineProperties engine,
+      Caps caps) {
+    this.caps = caps;
     this.jdbc = jdbc;
     this.tasks = tasks;
     this.secrets = secrets;
@@ -80,6 +84,7 @@ public class Jobs {
             now,
             now,
             now);
+    caps.checkRoom(organizationId, 0, bytes(job.request()));
     if (draft.enabled()) {
       job = job.withPendingTask(firstRun(job, tier, now));
     }
@@ -125,6 +130,7 @@ public class Jobs {
             scheduleChanged ? now : current.scheduleChangedAt(),
             current.createdAt(),
             now);
+    caps.checkRoom(organizationId, 0, bytes(updated.request()) - bytes(current.request()));
     UUID taskId = null;
     if (draft.enabled()) {
       boolean resumed = !current.enabled();
@@ -432,6 +438,14 @@ public class Jobs {
         r.body(),
         r.bodySealed(),
         r.timeoutMs());
+  }
+
+  /** What a job's request adds to the stored-bytes cap (as the V18 trigger counts it). */
+  private static long bytes(JobRequest r) {
+    return r.url().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        + eu.runlater.engine.HeaderCodec.toJson(r.headers()).length()
+        + (r.sealedHeaders() == null ? 0 : r.sealedHeaders().length)
+        + (r.body() == null ? 0 : r.body().length);
   }
 
   Tier tier(UUID organizationId) {
