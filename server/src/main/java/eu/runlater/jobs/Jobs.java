@@ -17,6 +17,7 @@ import eu.runlater.platform.engine.TaskEnqueuer;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.requests.RequestRules;
 import eu.runlater.platform.requests.SealedRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -442,8 +443,8 @@ public class Jobs {
 
   /** What a job's request adds to the stored-bytes cap (as the V18 trigger counts it). */
   private static long bytes(JobRequest r) {
-    return r.url().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-        + eu.runlater.engine.HeaderCodec.toJson(r.headers()).length()
+    return r.url().getBytes(StandardCharsets.UTF_8).length
+        + HeaderCodec.toJson(r.headers()).length()
         + (r.sealedHeaders() == null ? 0 : r.sealedHeaders().length)
         + (r.body() == null ? 0 : r.body().length);
   }

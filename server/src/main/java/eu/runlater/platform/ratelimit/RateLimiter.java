@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -109,7 +110,7 @@ public class RateLimiter {
     return bucket("user:" + username, tier);
   }
 
-  private String tier(String key, java.util.function.Supplier<Optional<String>> load) {
+  private String tier(String key, Supplier<Optional<String>> load) {
     Instant now = clock.instant();
     CachedTier cached = tiers.get(key);
     if (cached == null || now.isAfter(cached.until())) {
