@@ -35,6 +35,8 @@ public abstract class ServerTest {
     registry.add("runlater.engine.backoff-base", () -> "100ms");
     registry.add("runlater.engine.backoff-max", () -> "200ms");
     registry.add("runlater.engine.poll-interval", () -> "200ms");
+    // Tests push thousands of messages in bursts; RateLimitTest turns the limiter on at runtime.
+    registry.add("runlater.rate-limits.enabled", () -> "false");
     registry.add(
         "runlater.data-dir",
         () -> Path.of(System.getProperty("java.io.tmpdir"), "server-test-data").toString());
