@@ -49,6 +49,10 @@ final class BenchServer implements AutoCloseable {
                 "--runlater.database-url=" + pg.jdbcUrl(database),
                 "--runlater.data-dir=" + dataDir.resolve(database),
                 "--runlater.engine.allow-private-targets=127.0.0.0/8",
+                // The bench pushes over HTTP as fast as it can: no request rate limit, and a
+                // waiting-message cap no run reaches (the cap's counter still runs).
+                "--runlater.rate-limits.enabled=false",
+                "--runlater.caps.pro.waiting-messages=1000000000",
                 "--runlater.secret-key=" + SecretBox.generateKey(),
                 "--logging.level.root=WARN",
                 "--logging.register-shutdown-hook=false"));

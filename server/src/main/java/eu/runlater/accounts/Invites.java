@@ -33,9 +33,16 @@ public class Invites {
   private final Members members;
   private final Users users;
   private final InstantSource clock;
+  private final Caps caps;
 
   Invites(
-      JdbcClient jdbc, TransactionTemplate tx, Members members, Users users, InstantSource clock) {
+      JdbcClient jdbc,
+      TransactionTemplate tx,
+      Members members,
+      Users users,
+      InstantSource clock,
+      Caps caps) {
+    this.caps = caps;
     this.jdbc = jdbc;
     this.tx = tx;
     this.members = members;
@@ -79,6 +86,7 @@ public class Invites {
                     + " members, pending invitations included. Revoke an invitation, remove a"
                     + " member, or upgrade to Pro.");
           }
+          caps.recordInvite(organizationId, tier, address, now);
           UUID id = Ids.v7(now);
           String token = LinkTokens.generate();
           jdbc.sql(INVITE_INSERT)
@@ -152,6 +160,7 @@ public class Invites {
                     + " members, pending invitations"
                     + " included. Remove a member or upgrade to Pro to resend this invitation.");
           }
+          caps.recordInvite(organizationId, tier, invite.email(), now);
           String token = LinkTokens.generate();
           jdbc.sql(INVITE_RENEW)
               .param("organization_id", organizationId)

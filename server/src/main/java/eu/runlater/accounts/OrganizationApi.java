@@ -94,6 +94,10 @@ class OrganizationApi {
       throw ApiProblem.invalid(
           "name", "must be 1 to " + MAX_NAME_LENGTH + " characters, not blank");
     }
+    String problem = Organizations.nameProblem(name);
+    if (problem != null) {
+      throw ApiProblem.invalid("name", problem);
+    }
     return view(organizations.rename(caller.organizationId(), name));
   }
 

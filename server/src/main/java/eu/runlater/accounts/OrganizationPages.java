@@ -4,6 +4,7 @@ import eu.runlater.platform.web.Pages;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.UUID;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -19,11 +20,20 @@ class OrganizationPages {
   private final Users users;
   private final Organizations organizations;
   private final Members members;
+  private final Caps caps;
+  private final TransactionTemplate tx;
 
-  OrganizationPages(Users users, Organizations organizations, Members members) {
+  OrganizationPages(
+      Users users,
+      Organizations organizations,
+      Members members,
+      Caps caps,
+      TransactionTemplate tx) {
     this.users = users;
     this.organizations = organizations;
     this.members = members;
+    this.caps = caps;
+    this.tx = tx;
   }
 
   @GetMapping("/settings")
@@ -52,7 +62,21 @@ class OrganizationPages {
       model.addAttribute("nameError", problem);
       return "settings/new-organization";
     }
-    Organization org = users.createOrganization(name, user.id());
+    Organization org;
+    try {
+      // The cap check locks the user's row; createOrganization joins this transaction.
+      org =
+          tx.execute(
+              status -> {
+                caps.checkOrganizations(user.id());
+                return users.createOrganization(name, user.id());
+              });
+    } catch (CapRefusal e) {
+      model.addAttribute("first", false);
+      model.addAttribute("name", name);
+      model.addAttribute("nameError", e.getMessage());
+      return "settings/new-organization";
+    }
     request.getSession().setAttribute(ViewerResolver.CURRENT_ORGANIZATION, org.id().toString());
     redirect.addFlashAttribute("flash", "Created " + org.name() + ". You are its owner.");
     return "redirect:/settings/organization";

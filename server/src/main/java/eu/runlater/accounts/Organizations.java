@@ -70,8 +70,25 @@ public class Organizations {
     if (name.strip().length() > MAX_NAME_LENGTH) {
       return "Use at most " + MAX_NAME_LENGTH + " characters.";
     }
+    // The name goes into mail subjects and bodies (invitations): no second line, and nothing a
+    // mail client would turn into a link to someone else's site.
+    if (LINE_BREAK.matcher(name.strip()).find()) {
+      return "Use one line of text: no line breaks, tabs or other control characters.";
+    }
+    if (URL_LIKE.matcher(name).find()) {
+      return "Leave out web addresses and domain names (such as example.com).";
+    }
     return null;
   }
+
+  /** Control characters (CR, LF, tab, …) and Unicode line and paragraph separators. */
+  private static final java.util.regex.Pattern LINE_BREAK =
+      java.util.regex.Pattern.compile("[\\p{Cc}\\p{Zl}\\p{Zp}]");
+
+  /** A scheme ("https://"), "www.", or a dotted name ending in letters (example.com). */
+  private static final java.util.regex.Pattern URL_LIKE =
+      java.util.regex.Pattern.compile(
+          "(?i)(://|\\bwww\\.|[\\p{L}\\p{N}-][.\\u3002\\uFF0E]\\p{L}{2,}\\b)");
 
   /** A slug from a name, with a random suffix so two organizations may share a name. */
   static String slugFor(String name) {

@@ -77,7 +77,7 @@ class TeamPages {
           invites.create(viewer.organizationId(), viewer.user().id(), email, role(role));
       send(issued, viewer, request);
       redirect.addFlashAttribute("flash", "Invited " + issued.invite().email() + ".");
-    } catch (TeamRuleException e) {
+    } catch (TeamRuleException | CapRefusal e) {
       redirect.addFlashAttribute("flashError", e.getMessage());
     }
     return "redirect:/settings/team";
@@ -96,7 +96,7 @@ class TeamPages {
       redirect.addFlashAttribute(
           "flash",
           "Sent a new invitation to " + issued.invite().email() + "; the old link is void.");
-    } catch (TeamRuleException e) {
+    } catch (TeamRuleException | CapRefusal e) {
       redirect.addFlashAttribute("flashError", e.getMessage());
     }
     return "redirect:/settings/team";

@@ -2,6 +2,7 @@ package eu.runlater.jobs;
 
 import static eu.runlater.jobs.JobsQueries.*;
 
+import eu.runlater.accounts.Caps;
 import eu.runlater.accounts.Tier;
 import eu.runlater.engine.Backoff;
 import eu.runlater.engine.HeaderCodec;
@@ -16,6 +17,7 @@ import eu.runlater.platform.engine.TaskEnqueuer;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.requests.RequestRules;
 import eu.runlater.platform.requests.SealedRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -44,13 +46,16 @@ public class Jobs {
   private final SecretBox secrets;
   private final InstantSource clock;
   private final Backoff backoff;
+  private final Caps caps;
 
   Jobs(
       JdbcClient jdbc,
       TaskEnqueuer tasks,
       SecretBox secrets,
       InstantSource clock,
-      EngineProperties engine) {
+      EngineProperties engine,
+      Caps caps) {
+    this.caps = caps;
     this.jdbc = jdbc;
     this.tasks = tasks;
     this.secrets = secrets;
@@ -80,6 +85,7 @@ public class Jobs {
             now,
             now,
             now);
+    caps.checkRoom(organizationId, 0, bytes(job.request()));
     if (draft.enabled()) {
       job = job.withPendingTask(firstRun(job, tier, now));
     }
@@ -125,6 +131,7 @@ public class Jobs {
             scheduleChanged ? now : current.scheduleChangedAt(),
             current.createdAt(),
             now);
+    caps.checkRoom(organizationId, 0, bytes(updated.request()) - bytes(current.request()));
     UUID taskId = null;
     if (draft.enabled()) {
       boolean resumed = !current.enabled();
@@ -432,6 +439,14 @@ public class Jobs {
         r.body(),
         r.bodySealed(),
         r.timeoutMs());
+  }
+
+  /** What a job's request adds to the stored-bytes cap (as the V18 trigger counts it). */
+  private static long bytes(JobRequest r) {
+    return r.url().getBytes(StandardCharsets.UTF_8).length
+        + HeaderCodec.toJson(r.headers()).length()
+        + (r.sealedHeaders() == null ? 0 : r.sealedHeaders().length)
+        + (r.body() == null ? 0 : r.body().length);
   }
 
   Tier tier(UUID organizationId) {

@@ -21,7 +21,10 @@ class OpenApiConfig {
                 .description(
                     "Scheduled HTTP jobs, queues and signed delivery. Authenticate with"
                         + " 'Authorization: Bearer pk_live_….sk_live_…'. Errors are RFC 9457"
-                        + " problem details."))
+                        + " problem details. Each key has a rate limit by tier (a push costs one unit"
+                        + " per message): answers carry RateLimit-Policy and RateLimit headers, and"
+                        + " past the quota a 429 with Retry-After. Caps by tier (waiting messages,"
+                        + " stored bytes) answer 429 with a type naming the cap."))
         .components(
             new Components()
                 .addSecuritySchemes(

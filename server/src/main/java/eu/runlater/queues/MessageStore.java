@@ -3,6 +3,7 @@ package eu.runlater.queues;
 import static eu.runlater.queues.PushQueries.*;
 import static eu.runlater.queues.QueuesQueries.MESSAGE_INSERT;
 
+import eu.runlater.accounts.Caps;
 import eu.runlater.engine.HeaderCodec;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.TaskRequest;
@@ -45,13 +46,19 @@ class MessageStore {
   private final NamedParameterJdbcOperations batch;
   private final SecretBox secrets;
   private final Queues queues;
+  private final Caps caps;
 
   MessageStore(
-      JdbcClient jdbc, NamedParameterJdbcOperations batch, SecretBox secrets, Queues queues) {
+      JdbcClient jdbc,
+      NamedParameterJdbcOperations batch,
+      SecretBox secrets,
+      Queues queues,
+      Caps caps) {
     this.jdbc = jdbc;
     this.batch = batch;
     this.secrets = secrets;
     this.queues = queues;
+    this.caps = caps;
   }
 
   /** The named queues that exist, by name. */
@@ -134,6 +141,9 @@ class MessageStore {
       answers[i] = new Messages.Pushed(ids.get(i), queue.name(), false, draft.notBefore());
     }
     if (!rows.isEmpty()) {
+      // One read of the organization's counters (V18) per push, not a count of its messages.
+      caps.checkRoom(
+          organizationId, rows.size(), rows.stream().mapToLong(MessageStore::bytes).sum());
       batch.batchUpdate(MESSAGE_INSERT, rows.toArray(MapSqlParameterSource[]::new));
     }
     releaseAt.forEach(queues::releaseAfterCommit);
@@ -223,6 +233,21 @@ class MessageStore {
         .addValue("callback_url", draft.callbackUrl(), Types.VARCHAR)
         .addValue("failure_callback_url", draft.failureCallbackUrl(), Types.VARCHAR)
         .addValue("now", SqlTime.ts(now));
+  }
+
+  /**
+   * The bytes a row adds to the stored-bytes cap, as the V18 trigger counts them (the trigger takes
+   * the stored size of the headers' jsonb, close to their text's length).
+   */
+  private static long bytes(MapSqlParameterSource row) {
+    return ((String) row.getValue("url")).getBytes(StandardCharsets.UTF_8).length
+        + ((String) row.getValue("headers")).length()
+        + length(row.getValue("sealed_headers"))
+        + length(row.getValue("body"));
+  }
+
+  private static long length(Object bytes) {
+    return bytes instanceof byte[] b ? b.length : 0;
   }
 
   /** SHA-256 over what is sent: method, URL, headers and body. */

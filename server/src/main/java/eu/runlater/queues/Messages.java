@@ -7,6 +7,7 @@ import eu.runlater.engine.db.SqlTime;
 import eu.runlater.platform.database.TransactionalConnection;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
+import eu.runlater.platform.ratelimit.RequestQuota;
 import eu.runlater.platform.requests.RequestRules;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -295,6 +296,8 @@ public class Messages {
     if (!errors.isEmpty()) {
       throw ApiProblem.invalid(errors);
     }
+    // A push costs its caller's rate limit one unit per message (the request paid one already).
+    RequestQuota.chargeMessages(pending.size());
     Map<String, Queue> queues =
         existing.size() == names.size() ? existing : store.findOrCreate(organizationId, names, now);
     List<MessageStore.Item> items = new ArrayList<>(pending.size());

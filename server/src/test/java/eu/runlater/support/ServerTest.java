@@ -37,6 +37,8 @@ public abstract class ServerTest {
     registry.add("runlater.engine.poll-interval", () -> "200ms");
     // Tests sign up freely; SignupModesTest switches SignupPolicy's mode at run time.
     registry.add("runlater.signup.mode", () -> "open");
+    // Tests push thousands of messages in bursts; RateLimitTest turns the limiter on at runtime.
+    registry.add("runlater.rate-limits.enabled", () -> "false");
     registry.add(
         "runlater.data-dir",
         () -> Path.of(System.getProperty("java.io.tmpdir"), "server-test-data").toString());

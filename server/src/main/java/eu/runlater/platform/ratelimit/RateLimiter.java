@@ -1,0 +1,150 @@
+package eu.runlater.platform.ratelimit;
+
+import eu.runlater.platform.ratelimit.RateLimitProperties.Policy;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * One token bucket per API key and per signed-in user, in this node's memory (Bucket4j), sized by
+ * the tier of the key's organization (or the best tier among the user's organizations).
+ *
+ * <p>Why in memory: a database write per API request would cap the push path at the database's
+ * commit rate and add a round trip to every call. The engine keeps no table of live nodes, so the
+ * cluster-wide limit is approximated with a configured node count ({@code
+ * RUNLATER_RATE_LIMIT_NODES}): each node allows {@code quota / nodes}, which is the tier's quota in
+ * total when a load balancer spreads a key's requests evenly, and less when it does not (a key
+ * pinned to one node gets {@code quota / nodes}). A restart refills the buckets.
+ *
+ * <p>Tiers are read from the database at most once a minute per key, so a tier change reaches the
+ * limiter within a minute.
+ */
+@Component
+public class RateLimiter {
+  static final Duration TIER_TTL = Duration.ofMinutes(1);
+
+  /** Past this many buckets, idle ones are forgotten (a bucket left alone refills anyway). */
+  static final int MAX_BUCKETS = 100_000;
+
+  private final JdbcClient jdbc;
+  private final InstantSource clock;
+  private final RateLimitProperties defaults;
+  private volatile boolean enabled;
+  private volatile Map<String, Policy> policies;
+  private final Map<String, Limited> buckets = new ConcurrentHashMap<>();
+  private final Map<String, CachedTier> tiers = new ConcurrentHashMap<>();
+
+  RateLimiter(JdbcClient jdbc, InstantSource clock, RateLimitProperties properties) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+    this.defaults = properties;
+    reset();
+  }
+
+  /** A bucket and the policy it was built for. */
+  record Limited(Bucket bucket, Policy policy) {}
+
+  private record CachedTier(String tier, Instant until) {}
+
+  public boolean enabled() {
+    return enabled;
+  }
+
+  /**
+   * Replaces the policies at runtime (tests; an operator's hook) and forgets every bucket.
+   *
+   * @param policies by tier code: {@code free}, {@code pro}
+   */
+  public void configure(boolean enabled, Map<String, Policy> policies) {
+    this.enabled = enabled;
+    this.policies = Map.copyOf(policies);
+    buckets.clear();
+    tiers.clear();
+  }
+
+  /** Back to the configured settings, every bucket full. */
+  public void reset() {
+    configure(defaults.enabled(), defaults.policies());
+  }
+
+  /** The bucket of an API key. */
+  Limited forApiKey(UUID apiKeyId, UUID organizationId) {
+    String tier =
+        tier(
+            "org:" + organizationId,
+            () ->
+                jdbc.sql("SELECT tier FROM organizations WHERE id = :id")
+                    .param("id", organizationId)
+                    .query(String.class)
+                    .optional());
+    return bucket("key:" + apiKeyId, tier);
+  }
+
+  /** The bucket of a signed-in user (all of their sessions share it). */
+  Limited forUser(String username) {
+    String tier =
+        tier(
+            "user:" + username,
+            () ->
+                jdbc.sql(
+                        """
+                        SELECT o.tier FROM users u
+                        JOIN memberships m ON m.user_id = u.id
+                        JOIN organizations o ON o.id = m.organization_id
+                        WHERE u.email = :email
+                        ORDER BY o.tier = 'pro' DESC
+                        LIMIT 1
+                        """)
+                    .param("email", username)
+                    .query(String.class)
+                    .optional());
+    return bucket("user:" + username, tier);
+  }
+
+  private String tier(String key, Supplier<Optional<String>> load) {
+    Instant now = clock.instant();
+    CachedTier cached = tiers.get(key);
+    if (cached == null || now.isAfter(cached.until())) {
+      cached = new CachedTier(load.get().orElse("free"), now.plus(TIER_TTL));
+      if (tiers.size() >= MAX_BUCKETS) {
+        tiers.clear();
+      }
+      tiers.put(key, cached);
+    }
+    return cached.tier();
+  }
+
+  private Limited bucket(String key, String tier) {
+    Policy policy = policies.getOrDefault(tier, policies.get("free"));
+    Limited limited = buckets.get(key);
+    if (limited == null || !limited.policy().equals(policy)) {
+      if (buckets.size() >= MAX_BUCKETS) {
+        buckets.clear();
+      }
+      limited = new Limited(build(policy), policy);
+      buckets.put(key, limited);
+    }
+    return limited;
+  }
+
+  private static Bucket build(Policy policy) {
+    // Interval refill: the whole quota comes back at the end of each window, which is what the
+    // RateLimit-Policy header (q per w) says.
+    return Bucket.builder()
+        .addLimit(
+            Bandwidth.builder()
+                .capacity(policy.quota())
+                .refillIntervally(policy.quota(), policy.window())
+                .build())
+        .build();
+  }
+}
