@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -73,6 +74,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     Path runtime = dataDir.resolve("postgres-runtime");
     try {
       Files.createDirectories(runtime);
+      ownerOnly(runtime);
       stopOrphan(cluster);
       boolean fresh = !Files.exists(cluster.resolve("postgresql.conf"));
       if (!fresh && trusts(cluster.resolve("pg_hba.conf"))) {
@@ -98,6 +100,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
           passwords.writeSuperuserFile(pwfile);
         }
         EmbeddedPostgres postgres = builder(cluster, runtime, passwords, pwfile, fresh).start();
+        ownerOnly(runtime);
         EmbeddedDatabase database = new EmbeddedDatabase(postgres, passwords);
         database.bootstrap(false);
         return database;
@@ -171,6 +174,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
       postgres.close();
     }
     writeHba(cluster, HBA_PASSWORDS_ONLY);
+  }
+
+  /**
+   * The library leaves its working directory (the unpacked PostgreSQL binaries) writable by
+   * everyone, so any local user could swap in a {@code postgres} of their own for the next start.
+   */
+  private static void ownerOnly(Path runtime) throws IOException {
+    try {
+      Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
+    } catch (UnsupportedOperationException notPosix) {
+      // best effort on file systems without POSIX permissions
+    }
   }
 
   /** Whether {@code pg_hba.conf} lets anyone in without a password ({@code trust} method). */

@@ -54,6 +54,9 @@ class EmbeddedDatabaseTest {
       try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir)) {
         assertThat(Files.getPosixFilePermissions(passwords))
             .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        // The unpacked binaries: nobody else may replace them before the next start.
+        assertThat(Files.getPosixFilePermissions(dataDir.resolve("postgres-runtime")))
+            .isEqualTo(PosixFilePermissions.fromString("rwx------"));
         assertThat(Files.readString(passwords))
             .contains(db.url().password())
             .contains(db.superuserUrl().password());
