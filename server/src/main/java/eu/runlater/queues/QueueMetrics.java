@@ -98,7 +98,7 @@ class QueueMetrics {
                   .map(
                       r ->
                           MultiGauge.Row.of(
-                              Tags.of("organization_id", r.organization(), "queue_id", r.queue()),
+                              Tags.of("organization", r.organization(), "queue", r.queue()),
                               g.value().applyAsDouble(r.stats())))
                   .toList(),
               true);

@@ -102,9 +102,9 @@ class QueueMetricsTest extends ServerTest {
   /** One series of a scrape, whatever common tags the registry adds. */
   private static String series(String name, String organization, String queue, String value) {
     return name
-        + "\\{[^}]*organization_id=\""
+        + "\\{[^}]*organization=\""
         + java.util.regex.Pattern.quote(organization)
-        + "\",queue_id=\""
+        + "\",queue=\""
         + queue
         + "\"} "
         + value;
