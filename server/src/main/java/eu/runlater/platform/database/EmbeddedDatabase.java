@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -251,21 +252,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * runs on every start; {@code setSuperuserPassword} on an upgrade from trust.
    */
   private void bootstrap(boolean setSuperuserPassword) {
-    // The passwords are hex (checked by EmbeddedPasswords), so they are safe in a literal.
+    // Passwords go as SCRAM verifiers computed here (alterUserPassword): the plain text never
+    // reaches the server, so no server log line (a failed statement is logged) can carry it.
     try (Connection c = postgres.getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
+      PGConnection pg = c.unwrap(PGConnection.class);
       if (setSuperuserPassword) {
-        s.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + passwords.superuser() + "'");
+        pg.alterUserPassword(SUPERUSER, passwords.superuser().toCharArray(), "scram-sha-256");
       }
-      String attributes =
-          " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '"
-              + passwords.application()
-              + "'";
-      if (exists(s, "SELECT 1 FROM pg_roles WHERE rolname = '" + ROLE + "'")) {
-        s.execute("ALTER ROLE " + ROLE + attributes);
-      } else {
-        s.execute("CREATE ROLE " + ROLE + attributes);
+      if (!exists(s, "SELECT 1 FROM pg_roles WHERE rolname = '" + ROLE + "'")) {
+        s.execute("CREATE ROLE " + ROLE);
       }
+      s.execute(
+          "ALTER ROLE "
+              + ROLE
+              + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
+      pg.alterUserPassword(ROLE, passwords.application().toCharArray(), "scram-sha-256");
       if (exists(s, "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
         s.execute("ALTER DATABASE " + DATABASE + " OWNER TO " + ROLE);
       } else {

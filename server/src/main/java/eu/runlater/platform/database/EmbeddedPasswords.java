@@ -30,7 +30,7 @@ record EmbeddedPasswords(String superuser, String application) {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   EmbeddedPasswords {
-    // Hex only: the passwords go into SQL literals and initdb's password file as they are.
+    // Hex only: they go into initdb's password file and a properties file as they are.
     if (!superuser.matches("[0-9a-f]{64}") || !application.matches("[0-9a-f]{64}")) {
       throw new IllegalArgumentException(
           "the embedded PostgreSQL's password file holds a malformed password; restore it from"
