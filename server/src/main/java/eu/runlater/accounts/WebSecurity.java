@@ -22,14 +22,13 @@ import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 /**
  * The dashboard's filter chain (everything the API chain does not match): session sign-in by
  * password or magic link, CSRF on every form, a content security policy that allows only this
- * origin's scripts. Health, metrics, API docs, static files, the sign-in pages and invitation links
- * are open.
+ * origin's scripts. Health, API docs, static files, the sign-in pages and invitation links are
+ * open.
  */
 @Configuration(proxyBeanMethods = false)
 class WebSecurity {
   static final String[] OPEN = {
     "/health",
-    "/actuator/**",
     "/v3/api-docs/**",
     "/swagger-ui/**",
     "/swagger-ui.html",

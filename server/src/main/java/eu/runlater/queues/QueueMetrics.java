@@ -18,13 +18,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * Exports every queue's depth, in-flight count, dead letters and measured rate as gauges tagged
- * with the organization's slug and the queue's name ({@code runlater_queue_waiting}, {@code
- * runlater_queue_in_flight}, {@code runlater_queue_dead}, {@code
- * runlater_queue_finished_per_second}). The figures come from the shared database, so every node
- * exports the same values; they are refreshed every 15 seconds, for at most {@value #MAX_QUEUES}
- * queues (a bound on the series a scrape returns). Waiting and dead messages are counted up to
- * {@value #MAX_COUNTED} per queue, so a deep queue cannot make a refresh expensive: the gauge then
- * reads {@value #MAX_COUNTED}, "at least that many" (the API counts exactly).
+ * with the organization's id and the queue's id (opaque: a scrape names no tenant and no queue)
+ * ({@code runlater_queue_waiting}, {@code runlater_queue_in_flight}, {@code runlater_queue_dead},
+ * {@code runlater_queue_finished_per_second}). The figures come from the shared database, so every
+ * node exports the same values; they are refreshed every 15 seconds, for at most {@value
+ * #MAX_QUEUES} queues (a bound on the series a scrape returns). Waiting and dead messages are
+ * counted up to {@value #MAX_COUNTED} per queue, so a deep queue cannot make a refresh expensive:
+ * the gauge then reads {@value #MAX_COUNTED}, "at least that many" (the API counts exactly).
  */
 @Component
 class QueueMetrics {
@@ -82,7 +82,10 @@ class QueueMetrics {
               .param("cap", cap)
               .query(
                   (rs, n) ->
-                      new Row(rs.getString("slug"), rs.getString("name"), Queues.Stats.map(rs)))
+                      new Row(
+                          rs.getString("organization_id"),
+                          rs.getString("queue_id"),
+                          Queues.Stats.map(rs)))
               .list();
     } catch (RuntimeException e) {
       log.warn("Could not read queue figures for the metrics: {}", e.getMessage());

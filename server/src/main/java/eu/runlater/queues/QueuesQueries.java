@@ -76,12 +76,12 @@ final class QueuesQueries {
 
   static final String QUEUE_STATS_ONE = QUEUE_STATS + " AND q.id = :id";
 
-  // The same for every queue, for the metrics export (bounded).
+  // The same for every queue, for the metrics export (bounded). Ids only: a scrape must not
+  // carry tenants' names (an organization's slug, a queue's name).
   static final String QUEUE_STATS_ALL =
-      "SELECT o.slug, q.name, "
+      "SELECT q.organization_id, q.id AS queue_id, "
           + STATS_COLUMNS
-          + " FROM queues q JOIN organizations o ON o.id = q.organization_id"
-          + " ORDER BY q.id LIMIT :limit";
+          + " FROM queues q ORDER BY q.id LIMIT :limit";
 
   // --- release (flow control), on a raw connection ---
 

@@ -16,10 +16,28 @@ class OperationsTest extends ServerTest {
   RequestMappingHandlerMapping mappings;
 
   @Test
-  void prometheus_metrics_are_served() {
-    var response = api.get("/actuator/prometheus", null);
+  void prometheus_metrics_are_served_with_the_metrics_token() {
+    var tenant = fixtures.tenant();
+    var response = api.get("/actuator/prometheus", METRICS_TOKEN);
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.body()).contains("jvm_memory_used_bytes");
+    // Tenants appear by opaque id at most (QueueMetricsTest checks the queue series).
+    assertThat(response.body()).doesNotContain(tenant.organization().slug());
+  }
+
+  @Test
+  void prometheus_metrics_are_refused_without_the_metrics_token() {
+    var tenant = fixtures.tenant();
+    for (String credential :
+        new String[] {null, "wrong-" + METRICS_TOKEN, METRICS_TOKEN + "x", tenant.key()}) {
+      var response = api.get("/actuator/prometheus", credential);
+      assertThat(response.status()).as("with %s", credential).isEqualTo(401);
+      assertThat(response.contentType()).startsWith("application/problem+json");
+      assertThat(response.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+      assertThat(response.body()).doesNotContain("jvm_memory_used_bytes");
+    }
+    assertThat(api.get("/actuator", null).status()).isEqualTo(401);
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** A queue's depth, in-flight count, dead letters and measured rate: in the API and as metrics. */
@@ -16,6 +17,7 @@ class QueueMetricsTest extends ServerTest {
   static final Duration WAIT = Duration.ofSeconds(20);
   final Sink sink = Sink.start();
   @Autowired QueueMetrics metrics;
+  @Autowired JdbcClient jdbc;
 
   @AfterEach
   void stopSink() {
@@ -69,20 +71,32 @@ class QueueMetricsTest extends ServerTest {
     assertThat(held.get("measured").get("per_second").asDouble()).isZero();
 
     metrics.refresh();
-    String scrape = api.get("/actuator/prometheus", null).body();
-    String org = t.organization().slug();
-    assertThat(scrape).containsPattern(series("runlater_queue_waiting", org, "held", "3\\.0"));
-    assertThat(scrape).containsPattern(series("runlater_queue_waiting", org, "busy", "0\\.0"));
-    assertThat(scrape).containsPattern(series("runlater_queue_in_flight", org, "busy", "0\\.0"));
-    assertThat(scrape).containsPattern(series("runlater_queue_dead", org, "busy", "1\\.0"));
+    String scrape = api.get("/actuator/prometheus", METRICS_TOKEN).body();
+    // Series carry ids, never the organization's slug or a queue's name.
+    String org = t.organization().id().toString();
+    String heldId = queueId(t, "held");
+    String busyId = queueId(t, "busy");
+    assertThat(scrape).doesNotContain(t.organization().slug()).doesNotContain("\"held\"");
+    assertThat(scrape).containsPattern(series("runlater_queue_waiting", org, heldId, "3\\.0"));
+    assertThat(scrape).containsPattern(series("runlater_queue_waiting", org, busyId, "0\\.0"));
+    assertThat(scrape).containsPattern(series("runlater_queue_in_flight", org, busyId, "0\\.0"));
+    assertThat(scrape).containsPattern(series("runlater_queue_dead", org, busyId, "1\\.0"));
     assertThat(scrape)
-        .containsPattern(series("runlater_queue_finished_per_second", org, "busy", "0\\.066"));
+        .containsPattern(series("runlater_queue_finished_per_second", org, busyId, "0\\.066"));
 
     // A deep queue is counted up to the cap, so a refresh stays cheap; the API counts exactly.
     metrics.refresh(2);
-    assertThat(api.get("/actuator/prometheus", null).body())
-        .containsPattern(series("runlater_queue_waiting", org, "held", "2\\.0"));
+    assertThat(api.get("/actuator/prometheus", METRICS_TOKEN).body())
+        .containsPattern(series("runlater_queue_waiting", org, heldId, "2\\.0"));
     assertThat(queue(t.key(), "held").get("waiting").asLong()).isEqualTo(3);
+  }
+
+  private String queueId(eu.runlater.support.Fixtures.Tenant t, String name) {
+    return jdbc.sql("SELECT id::text FROM queues WHERE organization_id = :org AND name = :name")
+        .param("org", t.organization().id())
+        .param("name", name)
+        .query(String.class)
+        .single();
   }
 
   /** One series of a scrape, whatever common tags the registry adds. */

@@ -18,6 +18,9 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class ServerTest {
+  /** What the server's RUNLATER_METRICS_TOKEN is in tests: send it to read /actuator/**. */
+  protected static final String METRICS_TOKEN = "metrics-token-for-tests-0123456789abcdef";
+
   private static String database;
 
   @LocalServerPort protected int port;
@@ -39,6 +42,7 @@ public abstract class ServerTest {
     registry.add("runlater.signup.mode", () -> "open");
     // Tests push thousands of messages in bursts; RateLimitTest turns the limiter on at runtime.
     registry.add("runlater.rate-limits.enabled", () -> "false");
+    registry.add("runlater.metrics-token", () -> METRICS_TOKEN);
     registry.add(
         "runlater.data-dir",
         () -> Path.of(System.getProperty("java.io.tmpdir"), "server-test-data").toString());

@@ -40,18 +40,7 @@ final class SmtpMailer implements Mailer, AutoCloseable {
     sender.setUsername(url.username());
     sender.setPassword(url.password());
     sender.setDefaultEncoding("UTF-8");
-    Properties props = sender.getJavaMailProperties();
-    String p = "mail." + sender.getProtocol() + ".";
-    props.put(p + "auth", String.valueOf(url.username() != null));
-    props.put(p + "starttls.enable", "true");
-    // Credentials never cross the network in the clear: a server (or someone in between) that
-    // does not offer STARTTLS fails the connection instead. A relay on this machine is exempt.
-    props.put(
-        p + "starttls.required",
-        String.valueOf(url.username() != null && !url.tls() && !loopback(url.host())));
-    props.put(p + "connectiontimeout", "10000");
-    props.put(p + "timeout", "10000");
-    props.put(p + "writetimeout", "10000");
+    sender.setJavaMailProperties(javaMailProperties(url));
     this.from = url.from();
   }
 
@@ -67,7 +56,7 @@ final class SmtpMailer implements Mailer, AutoCloseable {
         });
   }
 
-  private void deliver(Mail mail) {
+  void deliver(Mail mail) {
     SimpleMailMessage message = new SimpleMailMessage();
     message.setFrom(from);
     message.setTo(mail.to());
@@ -76,10 +65,38 @@ final class SmtpMailer implements Mailer, AutoCloseable {
     sender.send(message);
   }
 
-  private static boolean loopback(String host) {
+  /**
+   * How JavaMail talks to the server. Mail carries sign-in links, so beyond this machine it never
+   * travels in the clear and never to an impostor: STARTTLS is required (a server, or someone in
+   * between, that does not offer it fails the send; {@code smtps} is TLS from the start), and the
+   * certificate must be trusted by the JVM's trust store and name the host. There is no opt-out: a
+   * relay without TLS has to run on this machine. A relay on loopback ({@code localhost},
+   * 127.0.0.0/8, ::1) may speak plain SMTP; STARTTLS is still used when it offers it.
+   */
+  static Properties javaMailProperties(SmtpUrl url) {
+    Properties props = new Properties();
+    String p = "mail." + (url.tls() ? "smtps" : "smtp") + ".";
+    boolean remote = !loopback(url.host());
+    props.put(p + "auth", String.valueOf(url.username() != null));
+    props.put(p + "starttls.enable", "true");
+    props.put(p + "starttls.required", String.valueOf(remote && !url.tls()));
+    props.put(p + "ssl.checkserveridentity", String.valueOf(remote));
+    props.put(p + "connectiontimeout", "10000");
+    props.put(p + "timeout", "10000");
+    props.put(p + "writetimeout", "10000");
+    return props;
+  }
+
+  static boolean loopback(String host) {
+    String literal =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if ("localhost".equalsIgnoreCase(literal)) {
+      return true;
+    }
     try {
-      return "localhost".equalsIgnoreCase(host) || InetAddress.ofLiteral(host).isLoopbackAddress();
-    } catch (IllegalArgumentException e) {
+      return InetAddress.ofLiteral(literal).isLoopbackAddress();
+    } catch (IllegalArgumentException notAnAddress) {
+      // A name other than localhost may resolve anywhere (and differently tomorrow): remote.
       return false;
     }
   }

@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * {@code SMTP_URL}: {@code smtp://user:password@host:587?from=Runlater%20<ops@example.com>} sends
- * with STARTTLS when the server offers it; {@code smtps://…:465} speaks TLS from the start. The
- * user and password are URL-encoded; {@code from} defaults to {@code runlater@<host>}.
+ * with STARTTLS, required unless the host is loopback ({@link SmtpMailer#javaMailProperties});
+ * {@code smtps://…:465} speaks TLS from the start. The user and password are URL-encoded; {@code
+ * from} defaults to {@code runlater@<host>}.
  */
 record SmtpUrl(String host, int port, boolean tls, String username, String password, String from) {
 

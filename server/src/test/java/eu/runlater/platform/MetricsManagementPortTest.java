@@ -1,0 +1,57 @@
+package eu.runlater.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import eu.runlater.support.Api;
+import eu.runlater.support.ServerTest;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * With RUNLATER_MANAGEMENT_PORT, metrics are served on that port, on 127.0.0.1 only, without a
+ * token; the public port serves none.
+ */
+@TestPropertySource(properties = "management.server.port=0")
+class MetricsManagementPortTest extends ServerTest {
+  @LocalManagementPort int managementPort;
+
+  @Test
+  void metrics_are_served_on_the_loopback_management_port_and_not_on_the_public_one()
+      throws Exception {
+    assertThat(managementPort).isPositive().isNotEqualTo(port);
+    var response = new Api(managementPort).get("/actuator/prometheus", null);
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.body()).contains("jvm_memory_used_bytes");
+
+    // Bound to 127.0.0.1: this machine's other addresses do not reach it.
+    for (InetAddress address : nonLoopbackAddresses()) {
+      assertThatThrownBy(
+              () -> {
+                try (Socket socket = new Socket()) {
+                  socket.connect(new InetSocketAddress(address, managementPort), 2_000);
+                }
+              })
+          .as("management port on %s", address)
+          .isInstanceOf(IOException.class);
+    }
+
+    assertThat(api.get("/actuator/prometheus", null).status()).isEqualTo(401);
+    assertThat(api.get("/actuator/prometheus", METRICS_TOKEN).status()).isEqualTo(404);
+  }
+
+  private static List<InetAddress> nonLoopbackAddresses() throws SocketException {
+    return NetworkInterface.networkInterfaces()
+        .flatMap(NetworkInterface::inetAddresses)
+        .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+        .toList();
+  }
+}
