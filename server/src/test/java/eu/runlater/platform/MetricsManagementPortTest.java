@@ -8,10 +8,7 @@ import eu.runlater.support.ServerTest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.Socket;
-import java.net.SocketException;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.TestPropertySource;
@@ -32,26 +29,18 @@ class MetricsManagementPortTest extends ServerTest {
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.body()).contains("jvm_memory_used_bytes");
 
-    // Bound to 127.0.0.1: this machine's other addresses do not reach it.
-    for (InetAddress address : nonLoopbackAddresses()) {
-      assertThatThrownBy(
-              () -> {
-                try (Socket socket = new Socket()) {
-                  socket.connect(new InetSocketAddress(address, managementPort), 2_000);
-                }
-              })
-          .as("management port on %s", address)
-          .isInstanceOf(IOException.class);
-    }
+    // Bound to 127.0.0.1 alone: another address of this machine (127.0.0.2 stands for them, as
+    // tests reach nothing beyond loopback) finds nothing listening on that port.
+    InetAddress other = InetAddress.getByName("127.0.0.2");
+    assertThatThrownBy(
+            () -> {
+              try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(other, managementPort), 2_000);
+              }
+            })
+        .isInstanceOf(IOException.class);
 
     assertThat(api.get("/actuator/prometheus", null).status()).isEqualTo(401);
     assertThat(api.get("/actuator/prometheus", METRICS_TOKEN).status()).isEqualTo(404);
-  }
-
-  private static List<InetAddress> nonLoopbackAddresses() throws SocketException {
-    return NetworkInterface.networkInterfaces()
-        .flatMap(NetworkInterface::inetAddresses)
-        .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress())
-        .toList();
   }
 }
