@@ -138,7 +138,13 @@ public class Users {
         local.replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "")
             + "-"
             + Integer.toString(RANDOM.nextInt(1 << 30), 36);
-    return organizations.create(local + "'s organization", slug, Tier.FREE).id();
+    // The name goes into mail subjects: an address like "www.evil.example@…" must not put a web
+    // address (or a control character) there.
+    String name = local + "'s organization";
+    if (Organizations.nameProblem(name) != null) {
+      name = "My organization";
+    }
+    return organizations.create(name, slug, Tier.FREE).id();
   }
 
   /** A new free-tier organization, owned by {@code ownerId}. */

@@ -47,6 +47,19 @@ class SignupModesTest extends ServerTest {
   }
 
   @Test
+  void a_personal_organization_is_never_named_after_a_web_address() {
+    policy.setMode(SignupPolicy.Mode.OPEN);
+    Browser browser = new Browser(port);
+    browser.get("/signup");
+    String email = "www.pay-here.example" + System.nanoTime() % 1000 + "@example.com";
+    browser.post("/signup", Map.of("email", email, "password", ""));
+    User user = users.findByEmail(email).orElseThrow();
+    assertThat(users.memberships(user.id()))
+        .singleElement()
+        .satisfies(m -> assertThat(m.organizationName()).isEqualTo("My organization"));
+  }
+
+  @Test
   void invite_accepts_only_the_holder_of_a_live_invitation_with_its_address() {
     policy.setMode(SignupPolicy.Mode.INVITE);
     Browser stranger = new Browser(port);
