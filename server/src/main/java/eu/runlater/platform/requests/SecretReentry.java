@@ -23,20 +23,18 @@ public final class SecretReentry {
 
   private SecretReentry() {}
 
-  /** Whether two URLs share scheme, host and port (a missing port is the scheme's default). */
+  /**
+   * Whether two URLs share scheme, host and port (a missing port is the scheme's default). Read
+   * from the raw authority, as the engine's HTTP client reads it: {@link URI#getHost()} is null for
+   * names it cannot read as a server ({@code billing_api}, {@code 127.1}), and two such names must
+   * not count as one origin. A URL whose origin cannot be read is never the same origin.
+   */
   public static boolean sameOrigin(String a, String b) {
     if (Objects.equals(a, b)) {
       return true;
     }
-    try {
-      URI x = new URI(a);
-      URI y = new URI(b);
-      return Objects.equals(lower(x.getScheme()), lower(y.getScheme()))
-          && Objects.equals(lower(x.getHost()), lower(y.getHost()))
-          && port(x) == port(y);
-    } catch (URISyntaxException | NullPointerException e) {
-      return false;
-    }
+    String x = originOf(a);
+    return x != null && x.equals(originOf(b));
   }
 
   /**
@@ -81,22 +79,43 @@ public final class SecretReentry {
   }
 
   private static String origin(String url) {
+    String origin = originOf(url);
+    return origin == null ? url : origin;
+  }
+
+  /** {@code scheme://host:port} in lower case from the raw authority, or null when unreadable. */
+  static String originOf(String url) {
     try {
       URI u = new URI(url);
-      return lower(u.getScheme()) + "://" + lower(u.getHost()) + ":" + port(u);
-    } catch (URISyntaxException e) {
-      return url;
+      String scheme = lower(u.getScheme());
+      String authority = u.getRawAuthority();
+      if (scheme == null || authority == null || authority.isEmpty()) {
+        return null;
+      }
+      String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+      String host = hostPort;
+      String port = null;
+      int colon = hostPort.lastIndexOf(':');
+      if (colon >= 0 && colon > hostPort.lastIndexOf(']')) {
+        host = hostPort.substring(0, colon);
+        port = hostPort.substring(colon + 1);
+      }
+      if (host.isEmpty()) {
+        return null;
+      }
+      int effective;
+      if (port == null || port.isEmpty()) {
+        effective = "https".equals(scheme) ? 443 : 80;
+      } else {
+        effective = Integer.parseInt(port);
+      }
+      return scheme + "://" + lower(host) + ":" + effective;
+    } catch (URISyntaxException | NumberFormatException e) {
+      return null;
     }
   }
 
   private static String lower(String s) {
     return s == null ? null : s.toLowerCase(Locale.ROOT);
-  }
-
-  private static int port(URI u) {
-    if (u.getPort() >= 0) {
-      return u.getPort();
-    }
-    return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
   }
 }
