@@ -158,6 +158,8 @@ class ScreenshotsTest extends ServerTest {
     shoot("api-keys", "/settings/api-keys", Chromium::context, "desktop");
     shoot("api-keys", "/settings/api-keys", Chromium::phone, "phone");
     shoot("team", "/settings/team", Chromium::phone, "phone");
+    shoot("billing", "/settings/billing", Chromium::context, "desktop");
+    shoot("billing", "/settings/billing", Chromium::phone, "phone");
   }
 
   @Test
