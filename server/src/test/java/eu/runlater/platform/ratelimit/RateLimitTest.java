@@ -10,8 +10,13 @@ import eu.runlater.support.Browser;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +120,33 @@ class RateLimitTest extends ServerTest {
     // 1 for the PUT, 3 for the three messages.
     assertThat(published.headers().firstValue("RateLimit").orElseThrow())
         .startsWith("\"pro\";r=1;");
+  }
+
+  @Test
+  void concurrent_first_requests_of_a_key_share_one_bucket() throws Exception {
+    var tenant = fixtures.tenant();
+    int threads = 16;
+    limiter.forApiKey(UUID.randomUUID(), tenant.id()); // the tier is cached: only the bucket races
+    try (var pool = Executors.newFixedThreadPool(threads)) {
+      for (int round = 0; round < 50; round++) {
+        UUID fresh = UUID.randomUUID();
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Future<Boolean>> answers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          answers.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return limiter.forApiKey(fresh, tenant.id()).bucket().tryConsume(1);
+                  }));
+        }
+        int passed = 0;
+        for (Future<Boolean> answer : answers) {
+          passed += answer.get() ? 1 : 0;
+        }
+        assertThat(passed).as("round %d", round).isEqualTo(QUOTA);
+      }
+    }
   }
 
   @Test
