@@ -14,9 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -125,21 +126,29 @@ class RateLimitTest extends ServerTest {
   @Test
   void concurrent_first_requests_of_a_key_share_one_bucket() throws Exception {
     var tenant = fixtures.tenant();
-    int threads = 16;
+    int threads = 8;
     limiter.forApiKey(UUID.randomUUID(), tenant.id()); // the tier is cached: only the bucket races
     try (var pool = Executors.newFixedThreadPool(threads)) {
-      for (int round = 0; round < 50; round++) {
+      // Many rounds, each on a fresh key, with the threads spinning at the start line so that
+      // they reach the limiter together (the window is the few microseconds a bucket takes).
+      for (int round = 0; round < 100; round++) {
         UUID fresh = UUID.randomUUID();
-        CyclicBarrier start = new CyclicBarrier(threads);
+        CountDownLatch ready = new CountDownLatch(threads);
+        AtomicBoolean go = new AtomicBoolean();
         List<Future<Boolean>> answers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
           answers.add(
               pool.submit(
                   () -> {
-                    start.await();
+                    ready.countDown();
+                    while (!go.get()) {
+                      Thread.onSpinWait();
+                    }
                     return limiter.forApiKey(fresh, tenant.id()).bucket().tryConsume(1);
                   }));
         }
+        ready.await();
+        go.set(true);
         int passed = 0;
         for (Future<Boolean> answer : answers) {
           passed += answer.get() ? 1 : 0;
