@@ -3,9 +3,10 @@
 -- a job) counts, and a push reads a handful of rows instead of counting the messages table.
 --
 -- Waiting messages: messages in state 'waiting' or 'queued' (accepted, not yet delivered, failed
--- or cancelled). Stored bytes: URL, headers (plain and sealed) and body of those messages and of
--- every job; delivered, failed and cancelled messages and execution history do not count (they
--- age out with retention).
+-- or cancelled). Stored bytes: URL, headers (plain and sealed) and body of those messages, of
+-- failed messages (dead letters: retention keeps them until they are deleted or redriven, so they
+-- would otherwise pile up without bound) and of every job; delivered and cancelled messages and
+-- execution history do not count (they age out with retention).
 --
 -- Each organization has up to 16 rows ("stripes"); a statement adds to the stripe of its backend
 -- (pg_backend_pid() % 16), so concurrent pushes of one organization on different connections do
@@ -34,9 +35,10 @@ BEGIN
     -- Rows in organization order, so two statements lock the rows of one stripe in one order.
     IF TG_OP = 'INSERT' THEN
         INSERT INTO organization_usage AS u (organization_id, stripe, waiting_messages, stored_bytes)
-        SELECT organization_id, pg_backend_pid() % 16, count(*),
+        SELECT organization_id, pg_backend_pid() % 16,
+               count(*) FILTER (WHERE state IN ('waiting', 'queued')),
                sum(request_bytes(url, headers, sealed_headers, body))
-        FROM new_rows WHERE state IN ('waiting', 'queued')
+        FROM new_rows WHERE state IN ('waiting', 'queued', 'failed')
         GROUP BY organization_id ORDER BY organization_id
         ON CONFLICT (organization_id, stripe) DO UPDATE
         SET waiting_messages = u.waiting_messages + excluded.waiting_messages,
@@ -44,11 +46,13 @@ BEGIN
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO organization_usage AS u (organization_id, stripe, waiting_messages, stored_bytes)
         SELECT organization_id, pg_backend_pid() % 16, sum(n), sum(b) FROM (
-            SELECT organization_id, 1 AS n, request_bytes(url, headers, sealed_headers, body) AS b
-            FROM new_rows WHERE state IN ('waiting', 'queued')
+            SELECT organization_id, (state <> 'failed')::int AS n,
+                   request_bytes(url, headers, sealed_headers, body) AS b
+            FROM new_rows WHERE state IN ('waiting', 'queued', 'failed')
             UNION ALL
-            SELECT organization_id, -1, -request_bytes(url, headers, sealed_headers, body)
-            FROM old_rows WHERE state IN ('waiting', 'queued')
+            SELECT organization_id, -(state <> 'failed')::int,
+                   -request_bytes(url, headers, sealed_headers, body)
+            FROM old_rows WHERE state IN ('waiting', 'queued', 'failed')
         ) d
         GROUP BY organization_id HAVING sum(n) <> 0 OR sum(b) <> 0 ORDER BY organization_id
         ON CONFLICT (organization_id, stripe) DO UPDATE
@@ -56,11 +60,12 @@ BEGIN
             stored_bytes = u.stored_bytes + excluded.stored_bytes;
     ELSE
         INSERT INTO organization_usage AS u (organization_id, stripe, waiting_messages, stored_bytes)
-        SELECT o.organization_id, pg_backend_pid() % 16, -count(*),
+        SELECT o.organization_id, pg_backend_pid() % 16,
+               -count(*) FILTER (WHERE o.state IN ('waiting', 'queued')),
                -sum(request_bytes(o.url, o.headers, o.sealed_headers, o.body))
         FROM old_rows o
         -- Not for an organization being deleted: its rows go with it.
-        WHERE o.state IN ('waiting', 'queued')
+        WHERE o.state IN ('waiting', 'queued', 'failed')
           AND EXISTS (SELECT 1 FROM organizations g WHERE g.id = o.organization_id)
         GROUP BY o.organization_id ORDER BY o.organization_id
         ON CONFLICT (organization_id, stripe) DO UPDATE
@@ -123,8 +128,9 @@ CREATE TRIGGER organizations_usage_delete AFTER DELETE ON organizations
 -- What is there already.
 INSERT INTO organization_usage (organization_id, stripe, waiting_messages, stored_bytes)
 SELECT organization_id, 0, sum(n), sum(b) FROM (
-    SELECT organization_id, 1 AS n, request_bytes(url, headers, sealed_headers, body) AS b
-    FROM messages WHERE state IN ('waiting', 'queued')
+    SELECT organization_id, (state <> 'failed')::int AS n,
+           request_bytes(url, headers, sealed_headers, body) AS b
+    FROM messages WHERE state IN ('waiting', 'queued', 'failed')
     UNION ALL
     SELECT organization_id, 0, request_bytes(url, headers, sealed_headers, body) FROM jobs
 ) d GROUP BY organization_id;

@@ -97,13 +97,13 @@ public class Caps {
               + usage.tier().code()
               + " tier allows "
               + limit
-              + " bytes of stored requests (URLs, headers and bodies of waiting messages and"
-              + " jobs); this organization holds "
+              + " bytes of stored requests (URLs, headers and bodies of waiting messages, dead"
+              + " letters and jobs); this organization holds "
               + usage.storedBytes()
               + " and this adds "
               + bytes
-              + ". Wait for deliveries, delete jobs or waiting messages, send smaller bodies, or"
-              + " upgrade to Pro.");
+              + ". Wait for deliveries, delete dead letters, jobs or waiting messages, send"
+              + " smaller bodies, or upgrade to Pro.");
     }
   }
 

@@ -2,8 +2,10 @@ package eu.runlater.queues;
 
 import static eu.runlater.queues.QueuesQueries.*;
 
+import eu.runlater.accounts.Caps;
 import eu.runlater.engine.db.SqlTime;
 import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.ratelimit.RequestQuota;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -18,6 +20,10 @@ import org.springframework.transaction.annotation.Transactional;
  * The dead-letter list: messages whose last attempt failed, with their last response. They can be
  * inspected, deleted, or redriven — one, or every match of a filter, spaced by a rate so that a
  * replay cannot flood the target.
+ *
+ * <p>A redrive puts dead letters back among the waiting messages, so it is held to what a push is
+ * held to: the waiting-message cap (their bytes are counted already: dead letters count against the
+ * stored-bytes cap, V18) and one unit of the caller's rate limit per message moved.
  */
 @Service
 public class DeadLetters {
@@ -30,12 +36,14 @@ public class DeadLetters {
   private final Messages messages;
   private final Queues queues;
   private final InstantSource clock;
+  private final Caps caps;
 
-  DeadLetters(JdbcClient jdbc, Messages messages, Queues queues, InstantSource clock) {
+  DeadLetters(JdbcClient jdbc, Messages messages, Queues queues, InstantSource clock, Caps caps) {
     this.jdbc = jdbc;
     this.messages = messages;
     this.queues = queues;
     this.clock = clock;
+    this.caps = caps;
   }
 
   /** Which dead letters a list or a redrive covers; null fields do not filter. */
@@ -70,9 +78,15 @@ public class DeadLetters {
     }
   }
 
-  /** Sends one dead letter again, now, with its full retry budget. */
+  /**
+   * Sends one dead letter again, now, with its full retry budget. Refused (429) like a push of one
+   * message when the organization is at its waiting-message cap.
+   */
   @Transactional
   public Message redrive(UUID organizationId, UUID id) {
+    get(organizationId, id);
+    caps.checkRoom(organizationId, 1, 0);
+    RequestQuota.chargeMessages(1);
     UUID queueId =
         jdbc.sql(DEAD_REDRIVE_ONE)
             .param("organization_id", organizationId)
@@ -87,7 +101,8 @@ public class DeadLetters {
 
   /**
    * @param matched how many dead letters the filter matches
-   * @param redriven how many this call sent again (0 on a dry run; at most 10,000 per call)
+   * @param redriven how many this call sent again (0 on a dry run; at most 10,000 per call, and at
+   *     most what the caller's rate limit holds: one unit per message)
    * @param lastStartAt when the last of them is due, given the rate
    */
   public record RedriveResult(
@@ -105,12 +120,17 @@ public class DeadLetters {
     if (dryRun || matched == 0) {
       return new RedriveResult(matched, 0, dryRun, rate, null);
     }
+    // As many as the caller can pay for now (the rest on a later call), checked against the
+    // waiting-message cap as a push of that many would be; a refusal moves nothing.
+    int moving = (int) Math.min(Math.min(matched, MAX_REDRIVE), RequestQuota.available());
+    caps.checkRoom(organizationId, moving, 0);
+    RequestQuota.chargeMessages(moving);
     long intervalMs = Math.max(1, 1000 / rate);
     List<UUID> queueIds =
         filtered(jdbc.sql(DEAD_REDRIVE_MATCHING), organizationId, f)
             .param("now", SqlTime.ts(now))
             .param("interval_ms", intervalMs)
-            .param("limit", MAX_REDRIVE)
+            .param("limit", moving)
             .query((rs, n) -> rs.getObject(1, UUID.class))
             .list();
     for (UUID queueId : new TreeSet<>(queueIds)) {

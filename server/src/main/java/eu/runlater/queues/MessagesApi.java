@@ -163,7 +163,9 @@ class MessagesApi {
       summary = "Redrive every dead letter matching a filter",
       description =
           "dry_run: true counts them first. Starts are spaced by rate_per_second (default 10)"
-              + " so a replay cannot flood the target; at most 10,000 per call.")
+              + " so a replay cannot flood the target; at most 10,000 per call, and at most"
+              + " what the key's rate limit holds (one unit per message). Refused (429) past the"
+              + " waiting-message cap.")
   DeadLetters.RedriveResult redriveMatching(
       @AuthenticationPrincipal ApiPrincipal caller, @RequestBody RedriveRequest request) {
     RedriveFilter f =

@@ -170,6 +170,10 @@ class QueuePages {
     try {
       deadLetters.redrive(viewer.organizationId(), id);
     } catch (ApiProblem problem) {
+      if (problem.status().value() == 429) { // a cap or the rate limit: say which
+        redirect.addFlashAttribute("flashError", describe(problem));
+        return "redirect:/messages/" + id;
+      }
       return noLongerDead(viewer.organizationId(), id, problem, redirect);
     }
     redirect.addFlashAttribute("flash", "Sent again with a full retry budget.");

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -36,6 +38,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * sealed with a previous key (given as {@code RUNLATER_SECRET_KEY_PREVIOUS}, or the same passphrase
  * as derived before it was stretched) re-encrypts every stored secret with the current key ({@link
  * StoredSecrets}) and then the check, so the previous key is no longer needed.
+ *
+ * <p>A rolling upgrade from the version that derived a passphrase with SHA-256 leaves old nodes
+ * sealing with that derivation after the first upgraded node has re-encrypted everything and
+ * flipped the check. So, while the configured key is a passphrase, every start sweeps for values
+ * under its old derivation until {@value #LEGACY_SWEEP_WINDOW_HOURS} hours after the first sweep
+ * (marked in {@code instance_settings} as {@value #LEGACY_SWEPT_SETTING}): nodes of the new version
+ * started during the upgrade catch what the old ones wrote meanwhile. A sweep reads every sealed
+ * value once; with nothing sealed it is a handful of empty index scans.
  */
 @Configuration(proxyBeanMethods = false)
 class SecretKeyConfig {
@@ -43,6 +53,8 @@ class SecretKeyConfig {
   private static final String CHECK_SETTING = "secret_key_check";
   private static final String SALT_SETTING = "secret_key_salt";
   private static final String CHECK_PLAINTEXT = "runlater-secret-key-check";
+  static final String LEGACY_SWEPT_SETTING = "secret_key_legacy_swept_at";
+  static final long LEGACY_SWEEP_WINDOW_HOURS = 24;
   private static final Logger log = LoggerFactory.getLogger(SecretKeyConfig.class);
 
   @Bean
@@ -62,6 +74,8 @@ class SecretKeyConfig {
         box,
         previous(configured, previousKey, salt),
         previousKey != null && !previousKey.isBlank(),
+        SecretBox.legacyPassphrase(configured) != null,
+        Instant.now(),
         jdbc,
         new TransactionTemplate(transactions));
     return box;
@@ -129,6 +143,23 @@ class SecretKeyConfig {
       boolean previousGiven,
       JdbcClient jdbc,
       TransactionTemplate tx) {
+    unlock(box, previous, previousGiven, false, Instant.now(), jdbc, tx);
+  }
+
+  /**
+   * As above; {@code passphrase}: the configured key is a passphrase, so {@code previous} holds its
+   * old derivation, which nodes of the previous version may still be sealing with during a rolling
+   * upgrade: swept on every start until {@value #LEGACY_SWEEP_WINDOW_HOURS} hours after the first
+   * sweep.
+   */
+  static void unlock(
+      SecretBox box,
+      List<SecretBox> previous,
+      boolean previousGiven,
+      boolean passphrase,
+      Instant now,
+      JdbcClient jdbc,
+      TransactionTemplate tx) {
     jdbc.sql(
             """
             INSERT INTO instance_settings (key, value) VALUES (:key, :value)
@@ -146,6 +177,17 @@ class SecretKeyConfig {
                 + " secret(s) left under the previous key. RUNLATER_SECRET_KEY_PREVIOUS is no"
                 + " longer needed: remove it.",
             n);
+      } else if (passphrase && legacySweepDue(jdbc, now)) {
+        long n = StoredSecrets.reencrypt(jdbc, tx, box, previous);
+        if (n > 0) {
+          log.warn(
+              "Re-encrypted {} stored secret(s) sealed with the passphrase as the previous"
+                  + " version derived it (written by a node of that version during the upgrade).",
+              n);
+        }
+      }
+      if (passphrase) {
+        markLegacySweep(jdbc, now);
       }
       return;
     }
@@ -167,10 +209,36 @@ class SecretKeyConfig {
         .param("key", CHECK_SETTING)
         .param("value", Base64.getEncoder().encodeToString(box.seal(CHECK_PLAINTEXT)))
         .update();
+    if (passphrase) {
+      markLegacySweep(jdbc, now);
+    }
     log.warn(
         "Re-encrypted {} stored secret(s) with the current key; the previous key is no longer"
             + " needed.",
         n);
+  }
+
+  /** Whether no sweep for the old passphrase derivation ran yet, or the first was recent. */
+  private static boolean legacySweepDue(JdbcClient jdbc, Instant now) {
+    return jdbc.sql("SELECT value FROM instance_settings WHERE key = :key")
+        .param("key", LEGACY_SWEPT_SETTING)
+        .query(String.class)
+        .optional()
+        .map(Instant::parse)
+        .map(first -> now.isBefore(first.plus(Duration.ofHours(LEGACY_SWEEP_WINDOW_HOURS))))
+        .orElse(true);
+  }
+
+  /** Records the first sweep (later ones keep its time, so the window ends). */
+  private static void markLegacySweep(JdbcClient jdbc, Instant now) {
+    jdbc.sql(
+            """
+            INSERT INTO instance_settings (key, value) VALUES (:key, :value)
+            ON CONFLICT (key) DO NOTHING
+            """)
+        .param("key", LEGACY_SWEPT_SETTING)
+        .param("value", now.toString())
+        .update();
   }
 
   private static boolean opens(SecretBox box, byte[] check) {

@@ -126,14 +126,20 @@ public class RateLimiter {
   private Limited bucket(String key, String tier) {
     Policy policy = policies.getOrDefault(tier, policies.get("free"));
     Limited limited = buckets.get(key);
-    if (limited == null || !limited.policy().equals(policy)) {
-      if (buckets.size() >= MAX_BUCKETS) {
-        buckets.clear();
-      }
-      limited = new Limited(build(policy), policy);
-      buckets.put(key, limited);
+    if (limited != null && limited.policy().equals(policy)) {
+      return limited;
     }
-    return limited;
+    if (limited == null && buckets.size() >= MAX_BUCKETS) {
+      buckets.clear();
+    }
+    // Atomic per key: concurrent first requests of one key share the bucket the first of them
+    // builds (a get-then-put would give each its own full bucket, and the burst would pass).
+    return buckets.compute(
+        key,
+        (k, present) ->
+            present != null && present.policy().equals(policy)
+                ? present
+                : new Limited(build(policy), policy));
   }
 
   private static Bucket build(Policy policy) {

@@ -42,6 +42,22 @@ public final class RequestQuota {
   }
 
   /**
+   * How many units the current request may spend in all, counting what it has paid already: what it
+   * paid plus what its caller's bucket holds now. Outside a rate-limited request, {@link
+   * Long#MAX_VALUE}. For a call that can do less than asked (a redrive moves what the caller can
+   * pay for and says how many are left).
+   */
+  public static long available() {
+    RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+    if (attributes != null
+        && attributes.getAttribute(ATTRIBUTE, RequestAttributes.SCOPE_REQUEST)
+            instanceof RequestQuota quota) {
+      return quota.charged + quota.limited.bucket().getAvailableTokens();
+    }
+    return Long.MAX_VALUE;
+  }
+
+  /**
    * Brings what this request has spent up to {@code total}; answers whether the bucket held it.
    * Either way the {@code RateLimit} header says what is left.
    */

@@ -100,6 +100,49 @@ class SecretKeyConfigTest {
   }
 
   @Test
+  void a_rolling_upgrade_catches_what_old_nodes_seal_after_the_check_was_flipped() {
+    try (var dataSource = TestPostgres.dataSource(TestPostgres.freshDatabase(), 2)) {
+      JdbcClient jdbc = JdbcClient.create(dataSource);
+      SecretBox old = legacy(PASSPHRASE);
+      SecretKeyConfig.unlock(old, List.of(), false, jdbc, tx(dataSource));
+      Rows.insert(jdbc, old);
+      byte[] salt = SecretKeyConfig.instanceSalt(jdbc);
+      SecretBox current = SecretBox.fromConfigured(PASSPHRASE, salt);
+      List<SecretBox> previous = SecretKeyConfig.previous(PASSPHRASE, "", salt);
+      Instant upgrade = Instant.parse("2026-12-01T10:00:00Z");
+
+      // Node A upgrades: re-encrypts everything and flips the check.
+      SecretKeyConfig.unlock(current, previous, false, true, upgrade, jdbc, tx(dataSource));
+      // Nodes B and C, still on the old version, keep sealing with SHA-256(passphrase).
+      UUID writtenByOldNode = Rows.organization(jdbc, old);
+      // B is replaced by a new-version node an hour later: its start finds those rows.
+      SecretKeyConfig.unlock(
+          current, previous, false, true, upgrade.plusSeconds(3_600), jdbc, tx(dataSource));
+      assertThat(current.openString(signingSecret(jdbc, writtenByOldNode)))
+          .isEqualTo("whsec_current");
+
+      // A day after the first sweep starts no longer sweep (and pay nothing for it).
+      UUID late = Rows.organization(jdbc, old);
+      SecretKeyConfig.unlock(
+          current, previous, false, true, upgrade.plusSeconds(25 * 3_600), jdbc, tx(dataSource));
+      assertThat(current.tryOpen(signingSecret(jdbc, late))).isNull();
+      assertThat(
+              jdbc.sql("SELECT value FROM instance_settings WHERE key = :key")
+                  .param("key", SecretKeyConfig.LEGACY_SWEPT_SETTING)
+                  .query(String.class)
+                  .single())
+          .isEqualTo(upgrade.toString());
+    }
+  }
+
+  private static byte[] signingSecret(JdbcClient jdbc, UUID organization) {
+    return jdbc.sql("SELECT signing_secret FROM organizations WHERE id = :id")
+        .param("id", organization)
+        .query((rs, n) -> rs.getBytes(1))
+        .single();
+  }
+
+  @Test
   void rotating_from_key_a_to_key_b_re_encrypts_everything_and_a_is_no_longer_needed() {
     try (var dataSource = TestPostgres.dataSource(TestPostgres.freshDatabase(), 2)) {
       JdbcClient jdbc = JdbcClient.create(dataSource);

@@ -10,8 +10,14 @@ import eu.runlater.support.Browser;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +121,41 @@ class RateLimitTest extends ServerTest {
     // 1 for the PUT, 3 for the three messages.
     assertThat(published.headers().firstValue("RateLimit").orElseThrow())
         .startsWith("\"pro\";r=1;");
+  }
+
+  @Test
+  void concurrent_first_requests_of_a_key_share_one_bucket() throws Exception {
+    var tenant = fixtures.tenant();
+    int threads = 8;
+    limiter.forApiKey(UUID.randomUUID(), tenant.id()); // the tier is cached: only the bucket races
+    try (var pool = Executors.newFixedThreadPool(threads)) {
+      // Many rounds, each on a fresh key, with the threads spinning at the start line so that
+      // they reach the limiter together (the window is the few microseconds a bucket takes).
+      for (int round = 0; round < 100; round++) {
+        UUID fresh = UUID.randomUUID();
+        CountDownLatch ready = new CountDownLatch(threads);
+        AtomicBoolean go = new AtomicBoolean();
+        List<Future<Boolean>> answers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          answers.add(
+              pool.submit(
+                  () -> {
+                    ready.countDown();
+                    while (!go.get()) {
+                      Thread.onSpinWait();
+                    }
+                    return limiter.forApiKey(fresh, tenant.id()).bucket().tryConsume(1);
+                  }));
+        }
+        ready.await();
+        go.set(true);
+        int passed = 0;
+        for (Future<Boolean> answer : answers) {
+          passed += answer.get() ? 1 : 0;
+        }
+        assertThat(passed).as("round %d", round).isEqualTo(QUOTA);
+      }
+    }
   }
 
   @Test
