@@ -70,6 +70,19 @@ class DevMailboxPagesTest extends ServerTest {
   }
 
   @Test
+  void a_superadmin_demoted_in_the_database_loses_the_mailbox_in_the_same_session() {
+    var user = fixtures.user(fixtures.tenant().id(), Role.OWNER);
+    jdbc.sql("UPDATE users SET superadmin = true WHERE id = :id").param("id", user.id()).update();
+    Browser session = signedInFrom("203.0.113.55", user);
+    assertThat(session.get("/dev/mailbox").status()).isEqualTo(200);
+    jdbc.sql("UPDATE users SET superadmin = false WHERE id = :id").param("id", user.id()).update();
+    assertThat(session.get("/dev/mailbox").status()).isEqualTo(403);
+    mailer.send(new Mail(user.email(), "a mail", "body"));
+    String id = ((DevMailbox) mailer).latest(1).getFirst().id().toString();
+    assertThat(session.get("/dev/mailbox/" + id).status()).isEqualTo(403);
+  }
+
+  @Test
   void the_log_names_each_mail_at_info_but_holds_its_link_only_at_debug() {
     var user = fixtures.user(fixtures.tenant().id(), Role.MEMBER);
     Logger logger = (Logger) LoggerFactory.getLogger(DevMailbox.class);
