@@ -40,6 +40,7 @@ public class AccountMail {
             %s
 
             The link works once, for 15 minutes; you can ask for a new one on the sign-in page.
+            If you did not sign up, ignore this mail: the address stays unconfirmed.
             """
                 .formatted(link)));
   }
