@@ -120,7 +120,10 @@ class AccountPages {
     Users.SignUp result =
         users.signUp(email, password.isEmpty() ? null : password, decision.personalOrganization());
     if (result.created()) {
-      mail.welcome(result.user().email(), flow.welcomeLink(result.user()));
+      // From a live invitation (invitedEmail is set only then): the mail names the way back to it.
+      String invitationLink =
+          decision.invitedEmail() == null ? null : flow.link(request, "/invites/" + invite);
+      mail.welcome(result.user().email(), flow.welcomeLink(result.user()), invitationLink);
     } else {
       mail.alreadyRegistered(result.user().email(), flow.magicLink(request, result.user().email()));
     }
