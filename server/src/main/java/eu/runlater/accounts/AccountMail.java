@@ -30,6 +30,25 @@ public class AccountMail {
   }
 
   void welcome(String to, String link) {
+    welcome(to, link, null);
+  }
+
+  /**
+   * The welcome mail of a sign-up; one that came from an invitation also carries the invitation's
+   * link, so that whoever confirms on another device (where the sign-up's browser session that
+   * would lead back to it is not) still finds the way to accept it.
+   */
+  void welcome(String to, String link, String invitationLink) {
+    String invitation =
+        invitationLink == null
+            ? ""
+            : """
+
+            You signed up from an invitation. Once signed in, accept it here:
+
+            %s
+            """
+                .formatted(invitationLink);
     mailer.send(
         new Mail(
             to,
@@ -38,10 +57,11 @@ public class AccountMail {
             Welcome to Runlater. Confirm your address and sign in:
 
             %s
-
+            %s
             The link works once, for 15 minutes; you can ask for a new one on the sign-in page.
+            If you did not sign up, ignore this mail: the address stays unconfirmed.
             """
-                .formatted(link)));
+                .formatted(link, invitation)));
   }
 
   void alreadyRegistered(String to, String link) {

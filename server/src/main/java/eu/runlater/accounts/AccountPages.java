@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -30,6 +31,7 @@ class AccountPages {
   private final ViewerResolver viewers;
   private final Mailer mailer;
   private final SignupPolicy signups;
+  private final TransactionTemplate tx;
 
   AccountPages(
       Users users,
@@ -39,8 +41,10 @@ class AccountPages {
       SignInLimiter limiter,
       ViewerResolver viewers,
       Mailer mailer,
-      SignupPolicy signups) {
+      SignupPolicy signups,
+      TransactionTemplate tx) {
     this.signups = signups;
+    this.tx = tx;
     this.users = users;
     this.tokens = tokens;
     this.flow = flow;
@@ -116,7 +120,10 @@ class AccountPages {
     Users.SignUp result =
         users.signUp(email, password.isEmpty() ? null : password, decision.personalOrganization());
     if (result.created()) {
-      mail.welcome(result.user().email(), flow.welcomeLink(result.user()));
+      // From a live invitation (invitedEmail is set only then): the mail names the way back to it.
+      String invitationLink =
+          decision.invitedEmail() == null ? null : flow.link(request, "/invites/" + invite);
+      mail.welcome(result.user().email(), flow.welcomeLink(result.user()), invitationLink);
     } else {
       mail.alreadyRegistered(result.user().email(), flow.magicLink(request, result.user().email()));
     }
@@ -167,18 +174,36 @@ class AccountPages {
       model.addAttribute("passwordError", problem);
       return "accounts/reset";
     }
-    Optional<UUID> user = tokens.spend(token, UserTokens.Purpose.RESET_PASSWORD);
-    if (user.isEmpty()) {
-      model.addAttribute("token", token);
-      model.addAttribute("valid", false);
-      return "accounts/reset";
+    if (tokens.peek(token, UserTokens.Purpose.RESET_PASSWORD).isEmpty()) {
+      return invalidReset(token, model);
     }
-    // Confirming first: a password set before the address was confirmed goes (with the sessions
-    // of whoever set it), then the owner's new one is set.
-    users.confirm(user.get());
-    users.setPassword(user.get(), password);
+    // Hashing first: when every hashing slot is busy this is refused (503, try again) before the
+    // link is spent or the account touched, so the same link works on the next try.
+    String hashed = users.hash(password);
+    // Then all or nothing: spend the link, confirm the address (a password set before it was
+    // confirmed goes, with the sessions of whoever set it), set the owner's new password.
+    Optional<UUID> user =
+        tx.execute(
+            status -> {
+              Optional<UUID> spent = tokens.spend(token, UserTokens.Purpose.RESET_PASSWORD);
+              spent.ifPresent(
+                  id -> {
+                    users.confirm(id);
+                    users.setPasswordHash(id, hashed);
+                  });
+              return spent;
+            });
+    if (user == null || user.isEmpty()) {
+      return invalidReset(token, model);
+    }
     redirect.addFlashAttribute("flash", "Your password is set. Sign in with it.");
     return "redirect:/login";
+  }
+
+  private static String invalidReset(String token, Model model) {
+    model.addAttribute("token", token);
+    model.addAttribute("valid", false);
+    return "accounts/reset";
   }
 
   @PostMapping("/organizations/switch")

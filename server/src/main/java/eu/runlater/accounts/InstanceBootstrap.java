@@ -85,6 +85,22 @@ class InstanceBootstrap {
             });
     if (printed.key() == null && printed.setupToken() == null) {
       log.info("Runlater is ready: API {}/api/v1", baseUrl);
+      if (!setup.done()) {
+        // No link because one was printed less than Setup.REISSUE_AFTER ago (by this node's last
+        // start or by another node): say so, or the operator restarting for a link sees nothing.
+        out.print(
+            """
+
+            ==========================================================================
+              Runlater is ready, but nobody has set it up yet. A setup link was
+              printed less than a minute ago (by the previous start or another node)
+              and still works: use it. Lost it? Wait a minute, then restart Runlater
+              for a new one.
+            ==========================================================================
+
+            """);
+        out.flush();
+      }
       return;
     }
     if (printed.key() == null) {

@@ -33,6 +33,10 @@ public class MagicLinks implements OneTimeTokenService {
     String token = LinkTokens.generate();
     Instant now = clock.instant();
     Instant expiresAt = now.plus(request.getExpiresIn());
+    if (Users.emailProblem(request.getUsername()) != null) {
+      // Not an address: SignInFlow.handle refuses it and mails nothing, so store nothing either.
+      return new DefaultOneTimeToken(token, request.getUsername(), expiresAt);
+    }
     jdbc.sql(MAGIC_LINK_INSERT)
         .param("token_hash", ApiKeys.sha256(token))
         .param("email", request.getUsername())

@@ -36,7 +36,7 @@ class SettingsPages {
   private final Members members;
   private final JdbcClient jdbc;
   private final InstantSource clock;
-  private final Setup setup;
+  private final OperatorContact operator;
   private final Admin admin;
 
   SettingsPages(
@@ -45,9 +45,9 @@ class SettingsPages {
       Members members,
       JdbcClient jdbc,
       InstantSource clock,
-      Setup setup,
+      OperatorContact operator,
       Admin admin) {
-    this.setup = setup;
+    this.operator = operator;
     this.admin = admin;
     this.keys = keys;
     this.organizations = organizations;
@@ -154,7 +154,9 @@ class SettingsPages {
     model.addAttribute("deliveries", UsageMeter.thisMonth(jdbc, org.id(), now));
     model.addAttribute("seats", members.seats(org.id()));
     model.addAttribute("pro", Tier.PRO.limits());
-    model.addAttribute("operator", setup.operatorEmail().orElse(null));
+    // The operator's published contact, never the superadmin's sign-in address (OperatorContact).
+    model.addAttribute("operator", operator.text());
+    model.addAttribute("operatorHref", operator.href());
     return "settings/billing";
   }
 

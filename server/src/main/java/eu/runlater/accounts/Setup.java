@@ -85,11 +85,6 @@ public class Setup {
         > 0;
   }
 
-  /** The address tenants are told to ask for a tier change: the first superadmin's, if any. */
-  public Optional<String> operatorEmail() {
-    return jdbc.sql(SUPERADMIN_FIRST_EMAIL).query(String.class).optional();
-  }
-
   /** How a setup attempt ended. */
   public enum Outcome {
     CREATED,

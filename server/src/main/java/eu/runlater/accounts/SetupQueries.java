@@ -38,8 +38,4 @@ final class SetupQueries {
       """;
 
   static final String SUPERADMIN_EXISTS = "SELECT EXISTS (SELECT 1 FROM users WHERE superadmin)";
-
-  /** Whom tenants ask for a tier change: the oldest superadmin. */
-  static final String SUPERADMIN_FIRST_EMAIL =
-      "SELECT email FROM users WHERE superadmin ORDER BY created_at, id LIMIT 1";
 }

@@ -200,6 +200,12 @@ public class SignInFlow
       protected void doFilterInternal(
           HttpServletRequest request, HttpServletResponse response, FilterChain chain)
           throws ServletException, IOException {
+        // Not an address at all (one of thousands of characters would not even fit the limiter's
+        // index): refused like a wrong password, and nothing recorded or hashed.
+        if (Users.emailProblem(request.getParameter("email")) != null) {
+          response.sendRedirect(request.getContextPath() + "/login?error");
+          return;
+        }
         OptionalLong attempt =
             limiter.attempt(
                 SignInLimiter.Kind.PASSWORD,

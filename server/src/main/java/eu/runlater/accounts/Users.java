@@ -198,14 +198,22 @@ public class Users {
     return jdbc.sql(USER_GET).param("id", id).query(Users::map).single();
   }
 
-  /** Sets a new password and signs the user out of every session. */
-  public void setPassword(UUID userId, String password) {
+  /**
+   * Hashes a new password. Call it before changing anything: when every hashing slot is busy it is
+   * refused ({@link PasswordHashingBusyException}), and the request must then have changed nothing.
+   */
+  public String hash(String password) {
+    return passwords.encode(password);
+  }
+
+  /** Sets a password hashed by {@link #hash} and signs the user out of every session. */
+  public void setPasswordHash(UUID userId, String hashedPassword) {
     User user = get(userId);
     tx.executeWithoutResult(
         status -> {
           jdbc.sql(USER_SET_PASSWORD)
               .param("id", userId)
-              .param("hashed_password", passwords.encode(password))
+              .param("hashed_password", hashedPassword)
               .param("now", SqlTime.ts(clock.instant()))
               .update();
           jdbc.sql(USER_SESSIONS_DELETE).param("email", user.email()).update();

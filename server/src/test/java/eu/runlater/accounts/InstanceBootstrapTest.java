@@ -73,8 +73,11 @@ class InstanceBootstrapTest {
       String secondStart = output.getOut().substring(before);
       assertThat(secondStart).contains("Runlater is ready");
       assertThat(KEY.matcher(secondStart).find()).isFalse();
-      // Within a minute of the first link (as a node started beside the first one), no new link.
+      // Within a minute of the first link (as a node started beside the first one), no new link,
+      // but a line that says the last one still works.
       assertThat(SETUP.matcher(secondStart).find()).isFalse();
+      assertThat(secondStart)
+          .contains("A setup link was", "printed less than a minute ago", "still works");
       int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
       assertThat(new Api(port).get("/api/v1/organization", key).status()).isEqualTo(200);
       // Nobody used the link; later, the operator who lost it restarts.
@@ -112,6 +115,7 @@ class InstanceBootstrapTest {
       assertThat(fourthStart).contains("Runlater is ready");
       assertThat(KEY.matcher(fourthStart).find()).isFalse();
       assertThat(SETUP.matcher(fourthStart).find()).isFalse();
+      assertThat(fourthStart).doesNotContain("nobody has set it up");
     }
   }
 

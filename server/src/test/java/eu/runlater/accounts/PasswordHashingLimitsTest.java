@@ -23,6 +23,7 @@ class PasswordHashingLimitsTest extends ServerTest {
   private static final int FLOOD = 50;
   @Autowired PasswordEncoder passwords;
   @Autowired JdbcClient jdbc;
+  @Autowired UserTokens tokens;
 
   @Test
   void a_parallel_flood_on_one_address_gets_at_most_the_limit_checked() throws Exception {
@@ -110,5 +111,45 @@ class PasswordHashingLimitsTest extends ServerTest {
                 .post("/login", Map.of("email", user.email(), "password", Fixtures.PASSWORD))
                 .redirectPath())
         .isEqualTo("/");
+  }
+
+  @Test
+  void a_password_reset_refused_as_busy_changes_nothing_and_the_link_still_works() {
+    BoundedPasswordEncoder encoder = (BoundedPasswordEncoder) passwords;
+    var user = fixtures.user(fixtures.tenant().id(), Role.MEMBER);
+    Browser session = new Browser(port).from("203.0.113.92");
+    session.get("/login");
+    session.post("/login", Map.of("email", user.email(), "password", Fixtures.PASSWORD));
+    assertThat(session.get("/").status()).isEqualTo(200);
+    String token = tokens.issue(user.id(), UserTokens.Purpose.RESET_PASSWORD, UserTokens.RESET_TTL);
+    String hashBefore = passwordHash(user.id());
+    Browser browser = new Browser(port).from("203.0.113.93");
+    browser.get("/password/reset?token=" + token);
+
+    int held = encoder.slots().drainPermits();
+    try {
+      var busy =
+          browser.post("/password/reset", Map.of("token", token, "password", "a brand new one!"));
+      assertThat(busy.status()).isEqualTo(503);
+      assertThat(busy.headers().get("retry-after")).containsExactly("2");
+    } finally {
+      encoder.slots().release(held);
+    }
+    // Nothing changed: the old password and session hold, and the link is still live.
+    assertThat(passwordHash(user.id())).isEqualTo(hashBefore);
+    assertThat(session.get("/").status()).isEqualTo(200);
+    assertThat(tokens.peek(token, UserTokens.Purpose.RESET_PASSWORD)).contains(user.id());
+    assertThat(browser.get("/password/reset?token=" + token).body()).contains("New password");
+    var done =
+        browser.post("/password/reset", Map.of("token", token, "password", "a brand new one!"));
+    assertThat(done.redirectPath()).isEqualTo("/login");
+    assertThat(passwordHash(user.id())).isNotEqualTo(hashBefore);
+  }
+
+  private String passwordHash(java.util.UUID id) {
+    return jdbc.sql("SELECT hashed_password FROM users WHERE id = :id")
+        .param("id", id)
+        .query(String.class)
+        .single();
   }
 }

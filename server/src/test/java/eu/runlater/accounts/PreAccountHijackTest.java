@@ -93,6 +93,7 @@ class PreAccountHijackTest extends ServerTest {
     browser.post("/signup", Map.of("email", email, "password", "my own password"));
     Mailbox.Message welcome = mailbox.latestTo(email);
     assertThat(welcome.subject()).isEqualTo("Confirm your email for Runlater");
+    assertThat(welcome.body()).contains("If you did not sign up, ignore this mail");
     // Opened on another device than the one that signed up: still the sign-up's own link.
     assertThat(signInThrough(new Browser(port), welcome.link())).isEqualTo("/");
     assertThat(passwordSignIn(email, "my own password")).isEqualTo("/");

@@ -28,6 +28,7 @@ class SettingsPagesTest extends ServerTest {
   @Autowired JdbcClient jdbc;
   @Autowired Organizations organizations;
   @Autowired CachedSigningSecrets cachedSecrets;
+  @Autowired OperatorContact operatorContact;
   @Autowired Users users;
 
   // Organizations and the organization tab
@@ -410,9 +411,23 @@ class SettingsPagesTest extends ServerTest {
         .update();
     Browser owner = signedIn(tenant, Role.OWNER);
     var page = owner.get("/settings/billing");
+    // Unset RUNLATER_OPERATOR_CONTACT: a generic line, and never the superadmin's sign-in address.
     assertThat(page.body())
-        .contains("contact them", operator.email(), tenant.organization().slug())
+        .contains("Ask the operator of this instance", tenant.organization().slug())
+        .doesNotContain(operator.email())
         .doesNotContain("/settings/billing/upgrade");
+    try {
+      operatorContact.set("billing@ops.example.org");
+      assertThat(owner.get("/settings/billing").body())
+          .contains("href=\"mailto:billing@ops.example.org\"")
+          .doesNotContain(operator.email());
+      operatorContact.set("the platform team in #ops");
+      assertThat(owner.get("/settings/billing").body())
+          .contains("contact", "the platform team in #ops")
+          .doesNotContain(operator.email());
+    } finally {
+      operatorContact.set(null);
+    }
     // The old one-click upgrade is gone: a direct POST changes nothing.
     var refused = owner.post("/settings/billing/upgrade", Map.of());
     assertThat(refused.status()).isEqualTo(404);

@@ -410,6 +410,40 @@ class SignInPagesTest extends ServerTest {
     return mailTo(email).getFirst();
   }
 
+  @Test
+  void an_address_of_thousands_of_characters_is_refused_without_an_error_or_a_record() {
+    // Random, so that PostgreSQL cannot compress it to fit an index entry.
+    var random = new java.util.Random(42);
+    StringBuilder local = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      local.append((char) ('a' + random.nextInt(26)));
+    }
+    String huge = local + "@example.com";
+    Browser browser = new Browser(port).from("203.0.113.140");
+    browser.get("/login");
+    var password = browser.post("/login", Map.of("email", huge, "password", "whatever12"));
+    assertThat(password.status()).isEqualTo(302);
+    assertThat(password.redirectPath()).isEqualTo("/login?error");
+    var link = browser.post("/ott/generate", Map.of("username", huge));
+    assertThat(link.status()).isEqualTo(302);
+    assertThat(link.redirectPath()).isEqualTo("/login?invalid-email");
+    browser.get("/password/forgot");
+    var forgot = browser.post("/password/forgot", Map.of("email", huge));
+    assertThat(forgot.status()).isEqualTo(302);
+    browser.get("/signup");
+    var signUp =
+        browser.post("/signup", Map.of("email", huge, "password", "a long enough password"));
+    assertThat(signUp.status()).isBetween(200, 499);
+    for (String table : List.of("sign_in_failures", "magic_link_tokens", "users")) {
+      assertThat(
+              jdbc.sql("SELECT count(*) FROM " + table + " WHERE length(email) > 254")
+                  .query(Long.class)
+                  .single())
+          .as(table)
+          .isZero();
+    }
+  }
+
   private static String linkIn(eu.runlater.platform.mail.DevMailbox.Message mail) {
     Matcher m = LINK.matcher(mail.body());
     assertThat(m.find()).as("a link in: " + mail.body()).isTrue();

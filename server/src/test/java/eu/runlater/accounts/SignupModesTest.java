@@ -60,6 +60,41 @@ class SignupModesTest extends ServerTest {
   }
 
   @Test
+  void an_invitee_who_confirms_on_another_device_finds_the_invitation_in_the_welcome_mail() {
+    policy.setMode(SignupPolicy.Mode.INVITE);
+    var tenant = fixtures.tenant();
+    Browser admin = signIn(fixtures.user(tenant.id(), Role.ADMIN));
+    admin.get("/settings/team");
+    String invited = "elsewhere-" + System.nanoTime() + "@example.com";
+    admin.post("/settings/team/invites", Map.of("email", invited, "role", "member"));
+    String inviteLink = new Mailbox(jdbc).latestTo(invited).link();
+    String token = inviteLink.substring(inviteLink.indexOf("/invites/") + 9);
+
+    Browser laptop = new Browser(port);
+    laptop.get("/signup?invite=" + token);
+    laptop.post("/signup", Map.of("email", invited, "password", "", "invite", token));
+    Mailbox.Message welcome = new Mailbox(jdbc).latestTo(invited);
+    assertThat(welcome.subject()).isEqualTo("Confirm your email for Runlater");
+    assertThat(welcome.body()).contains(inviteLink);
+
+    // The phone has no session that leads back to the invitation: the mail does.
+    Browser phone = new Browser(port);
+    String magic = welcome.link();
+    phone.get(magic);
+    assertThat(
+            phone
+                .post("/login/ott", Map.of("token", magic.substring(magic.indexOf("token=") + 6)))
+                .redirectPath())
+        .isEqualTo("/");
+    phone.get(inviteLink);
+    assertThat(phone.post("/invites/" + token + "/accept", Map.of()).redirectPath()).isEqualTo("/");
+    User user = users.findByEmail(invited).orElseThrow();
+    assertThat(users.memberships(user.id()))
+        .singleElement()
+        .satisfies(m -> assertThat(m.organizationId()).isEqualTo(tenant.id()));
+  }
+
+  @Test
   void invite_accepts_only_the_holder_of_a_live_invitation_with_its_address() {
     policy.setMode(SignupPolicy.Mode.INVITE);
     Browser stranger = new Browser(port);

@@ -43,8 +43,8 @@ class DashboardBrowserTest extends ServerTest {
         .click();
     assertThat(page.locator("h1")).hasText("Check your mail");
 
-    // The dev mailbox page is the superadmin's; a newcomer's link is in the server's log. The test
-    // reads it from the mailbox in memory.
+    // The dev mailbox page is the superadmin's; a newcomer's link is in the server's log only at
+    // DEBUG. The test reads it from the mailbox in memory.
     assertThat(page.locator("body")).containsText("server's log");
     page.navigate(
         new eu.runlater.support.Mailbox((eu.runlater.platform.mail.DevMailbox) mailer)

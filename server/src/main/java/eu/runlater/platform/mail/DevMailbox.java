@@ -8,14 +8,17 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Without {@code SMTP_URL}, mail is written to the log and kept in this node's memory for {@code
- * /dev/mailbox}, newest first; only the newest {@value #KEPT} messages stay (the oldest goes), and
- * a restart empties it. In memory, not in the database: the mail carries live sign-in and reset
- * links, and a copy of the database must not sign anyone in.
+ * Without {@code SMTP_URL}, mail is kept in this node's memory for {@code /dev/mailbox}, newest
+ * first, and the log says to whom and what about (INFO) but holds the body, live links and all,
+ * only at DEBUG on this logger (the operator's way in with no superadmin: README, "Run"); only the
+ * newest {@value #KEPT} messages stay (the oldest goes), and a restart empties it. In memory, not
+ * in the database: the mail carries live sign-in and reset links, and a copy of the database must
+ * not sign anyone in.
  */
 public final class DevMailbox implements Mailer {
   public static final int KEPT = 500;
@@ -26,15 +29,21 @@ public final class DevMailbox implements Mailer {
 
   private final InstantSource clock;
   private final int kept;
+  private final Supplier<String> mailboxUrl;
   private final Deque<Message> messages = new ArrayDeque<>(); // newest first
 
-  DevMailbox(InstantSource clock) {
-    this(clock, KEPT);
+  DevMailbox(InstantSource clock, Supplier<String> mailboxUrl) {
+    this(clock, KEPT, mailboxUrl);
   }
 
   DevMailbox(InstantSource clock, int kept) {
+    this(clock, kept, () -> "/dev/mailbox");
+  }
+
+  DevMailbox(InstantSource clock, int kept, Supplier<String> mailboxUrl) {
     this.clock = clock;
     this.kept = kept;
+    this.mailboxUrl = mailboxUrl;
   }
 
   @Override
@@ -47,13 +56,15 @@ public final class DevMailbox implements Mailer {
         messages.removeLast();
       }
     }
-    // No SMTP_URL: the log is the other place this instance's mail goes, and the only one before
-    // a superadmin can open /dev/mailbox (see README, "Run"). With SMTP_URL no mail is logged.
+    // Never the body at INFO: it holds live sign-in, reset and invitation links, and logs are
+    // shipped, kept and read by more people than the superadmin. The body is logged at DEBUG only,
+    // for an operator who turns it on to get in (README, "Run"). With SMTP_URL no mail is logged.
     log.info(
-        "Mail to {} (no SMTP_URL: also at /dev/mailbox)\nSubject: {}\n\n{}",
+        "Mail to {}: {} (no SMTP_URL: read it at {} as the superadmin)",
         mail.to(),
         mail.subject(),
-        mail.body());
+        mailboxUrl.get());
+    log.debug("Mail to {}\nSubject: {}\n\n{}", mail.to(), mail.subject(), mail.body());
   }
 
   public List<Message> latest(int limit) {

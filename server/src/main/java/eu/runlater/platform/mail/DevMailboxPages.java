@@ -17,15 +17,17 @@ import org.springframework.web.bind.annotation.PathVariable;
  * configured the page does not exist (404). The mail holds sign-in and reset links for every
  * account, so the page is shown only to a signed-in superadmin, wherever they are: a client address
  * proves nothing (a reverse proxy on this machine makes every visitor local). Anyone else gets a
- * 403 that says where else the mail is (the server's log).
+ * 403 that says where else the mail is (the server's log, at DEBUG).
  */
 @Pages
 class DevMailboxPages {
   private static final Pattern LINK = Pattern.compile("https?://\\S+");
   private final Mailer mailer;
+  private final MailboxAccess access;
 
-  DevMailboxPages(Mailer mailer) {
+  DevMailboxPages(Mailer mailer, MailboxAccess access) {
     this.mailer = mailer;
+    this.access = access;
   }
 
   @GetMapping("/dev/mailbox")
@@ -46,11 +48,14 @@ class DevMailboxPages {
     if (!(mailer instanceof DevMailbox box)) {
       throw PageException.notFound();
     }
-    if (!request.isUserInRole("SUPERADMIN")) {
+    // The database's word, not the session's role: a superadmin demoted since signing in is out.
+    if (!access.allowed(request)) {
       throw new PageException(
           HttpStatus.FORBIDDEN,
-          "The dev mailbox is shown only to the superadmin, signed in. The same mail is in the"
-              + " server's log (no SMTP_URL is set); set SMTP_URL to send real mail.");
+          "The dev mailbox is shown only to the superadmin, signed in. The server's log names"
+              + " each mail, and holds the whole mail only with DEBUG logging for"
+              + " eu.runlater.platform.mail.DevMailbox (no SMTP_URL is set); set SMTP_URL to send"
+              + " real mail.");
     }
     return box;
   }

@@ -1,6 +1,7 @@
 package eu.runlater.platform.mail;
 
 import eu.runlater.platform.RunlaterProperties;
+import eu.runlater.platform.web.PublicUrl;
 import java.time.InstantSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,10 +18,14 @@ class MailConfig {
   Mailer mailer(
       @Value("${runlater.smtp-url:}") String smtpUrl,
       RunlaterProperties properties,
+      PublicUrl publicUrl,
       InstantSource clock) {
     if (smtpUrl == null || smtpUrl.isBlank()) {
-      log.info("No SMTP_URL: mail goes to the log and to /dev/mailbox");
-      return new DevMailbox(clock);
+      log.info(
+          "No SMTP_URL: mail goes to /dev/mailbox (for the superadmin); the log names each mail,"
+              + " and holds its body only at DEBUG for {}",
+          DevMailbox.class.getName());
+      return new DevMailbox(clock, () -> publicUrl.of("/dev/mailbox"));
     }
     if (properties.baseUrl() == null || properties.baseUrl().isBlank()) {
       // Mailed links carry sign-in and reset tokens: built from the Host header of whoever asked,

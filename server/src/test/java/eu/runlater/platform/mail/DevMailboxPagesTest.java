@@ -2,12 +2,17 @@ package eu.runlater.platform.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import eu.runlater.accounts.Role;
 import eu.runlater.support.Browser;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -62,6 +67,65 @@ class DevMailboxPagesTest extends ServerTest {
     Browser superadmin = signedInFrom("203.0.113.52", user);
     assertThat(superadmin.get("/dev/mailbox").status()).isEqualTo(200);
     assertThat(superadmin.get("/dev/mailbox/" + id).body()).contains("/login/magic");
+  }
+
+  @Test
+  void a_superadmin_demoted_in_the_database_loses_the_mailbox_in_the_same_session() {
+    var user = fixtures.user(fixtures.tenant().id(), Role.OWNER);
+    jdbc.sql("UPDATE users SET superadmin = true WHERE id = :id").param("id", user.id()).update();
+    Browser session = signedInFrom("203.0.113.55", user);
+    assertThat(session.get("/dev/mailbox").status()).isEqualTo(200);
+    jdbc.sql("UPDATE users SET superadmin = false WHERE id = :id").param("id", user.id()).update();
+    assertThat(session.get("/dev/mailbox").status()).isEqualTo(403);
+    mailer.send(new Mail(user.email(), "a mail", "body"));
+    String id = ((DevMailbox) mailer).latest(1).getFirst().id().toString();
+    assertThat(session.get("/dev/mailbox/" + id).status()).isEqualTo(403);
+  }
+
+  @Test
+  void the_log_names_each_mail_at_info_but_holds_its_link_only_at_debug() {
+    var user = fixtures.user(fixtures.tenant().id(), Role.MEMBER);
+    Logger logger = (Logger) LoggerFactory.getLogger(DevMailbox.class);
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    logger.addAppender(captured);
+    Level before = logger.getLevel();
+    try {
+      String atInfo = askForResetLink("203.0.113.53", user.email());
+      assertThat(captured.list).isNotEmpty();
+      assertThat(captured.list)
+          .allSatisfy(
+              event -> {
+                assertThat(event.getLevel()).isEqualTo(Level.INFO);
+                assertThat(event.getFormattedMessage())
+                    .doesNotContain(atInfo)
+                    .doesNotContain("token=")
+                    .contains(user.email(), "/dev/mailbox");
+              });
+
+      // The operator's way in without a superadmin: DEBUG on this logger shows the whole mail.
+      captured.list.clear();
+      logger.setLevel(Level.DEBUG);
+      String atDebug = askForResetLink("203.0.113.54", user.email());
+      assertThat(captured.list)
+          .filteredOn(event -> event.getFormattedMessage().contains(atDebug))
+          .extracting(ILoggingEvent::getLevel)
+          .containsExactly(Level.DEBUG);
+    } finally {
+      logger.setLevel(before);
+      logger.detachAppender(captured);
+    }
+  }
+
+  /** Asks for a reset link for {@code email} and returns the token the mail holds. */
+  private String askForResetLink(String from, String email) {
+    Browser browser = new Browser(port).from(from);
+    browser.get("/password/forgot");
+    browser.post("/password/forgot", Map.of("email", email));
+    DevMailbox.Message mail = ((DevMailbox) mailer).latest(1).getFirst();
+    assertThat(mail.recipient()).isEqualTo(email);
+    String link = DevMailboxPages.links(mail.body()).getFirst();
+    return link.substring(link.indexOf("token=") + 6);
   }
 
   @Test

@@ -49,6 +49,7 @@ class SmtpUrlTest {
                     .mailer(
                         "smtp://mail.example.com",
                         new eu.runlater.platform.RunlaterProperties(null, null, 0, "", null),
+                        null,
                         null))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("RUNLATER_BASE_URL");
