@@ -99,11 +99,8 @@ public class SignInLimiter {
     jdbc.sql(SIGN_IN_FAILURE_DELETE).param("id", attemptId).update();
   }
 
-  /**
-   * Whether the limits are reached. Checking and then {@link #record recording} in two steps is not
-   * atomic: use {@link #attempt} where parallel requests must not slip through together.
-   */
-  public boolean blocked(Kind kind, String email, String client) {
+  /** Whether the limits are reached; only under {@link #attempt}'s locks, where it is atomic. */
+  private boolean blocked(Kind kind, String email, String client) {
     Instant since = clock.instant().minus(WINDOW);
     return jdbc.sql(SIGN_IN_FAILURES_COUNT)
         .param("kind", kind.column())
@@ -120,18 +117,5 @@ public class SignInLimiter {
                       case MAIL -> rs.getLong("by_email") >= MAIL_PER_EMAIL;
                     })
         .single();
-  }
-
-  /** Counts a failed password, or a request that sends mail. */
-  public void record(Kind kind, String email, String client) {
-    Instant now = clock.instant();
-    jdbc.sql(SIGN_IN_FAILURE_INSERT)
-        .param("kind", kind.column())
-        .param("email", email == null ? "" : email.trim())
-        .param("client", client)
-        .param("now", SqlTime.ts(now))
-        .update();
-    // Keeps the table to one window's worth without a separate sweeper.
-    jdbc.sql(SIGN_IN_FAILURES_PURGE).param("before", SqlTime.ts(now.minus(WINDOW))).update();
   }
 }

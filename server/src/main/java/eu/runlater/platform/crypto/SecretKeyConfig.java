@@ -1,12 +1,12 @@
 package eu.runlater.platform.crypto;
 
 import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.platform.OwnerOnlyFiles;
 import eu.runlater.platform.RunlaterProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -263,12 +263,10 @@ class SecretKeyConfig {
       Files.createDirectories(keyFile.toAbsolutePath().getParent());
       String key = SecretBox.generateKey();
       Path tmp = keyFile.resolveSibling(KEY_FILE + ".tmp");
+      Files.deleteIfExists(tmp);
+      // Created 0600 before the key is written: no moment in which the umask's mode applies.
+      OwnerOnlyFiles.create(tmp);
       Files.writeString(tmp, key + "\n");
-      try {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        // best effort on file systems without POSIX permissions
-      }
       Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       log.warn(
           "Generated a new secret key in {}. Back it up: stored secrets (signing secrets,"

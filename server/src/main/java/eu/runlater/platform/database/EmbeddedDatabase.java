@@ -1,11 +1,11 @@
 package eu.runlater.platform.database;
 
+import eu.runlater.platform.OwnerOnlyFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -182,11 +182,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * everyone, so any local user could swap in a {@code postgres} of their own for the next start.
    */
   private static void ownerOnly(Path runtime) throws IOException {
-    try {
-      Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
-    } catch (UnsupportedOperationException notPosix) {
-      // best effort on file systems without POSIX permissions
-    }
+    OwnerOnlyFiles.restrict(runtime);
   }
 
   /** Whether {@code pg_hba.conf} lets anyone in without a password ({@code trust} method). */

@@ -1,5 +1,6 @@
 package eu.runlater.platform.database;
 
+import eu.runlater.platform.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -7,12 +8,9 @@ import java.io.Writer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Properties;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 record EmbeddedPasswords(String superuser, String application) {
   static final String FILE = "postgres-passwords";
-  static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPasswords.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -78,11 +75,7 @@ record EmbeddedPasswords(String superuser, String application) {
     Path file = dataDir.resolve(FILE);
     try {
       Files.createDirectories(dataDir);
-      try {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-      } catch (UnsupportedOperationException notPosix) {
-        Files.createFile(file);
-      }
+      OwnerOnlyFiles.create(file);
       try (Writer out = Files.newBufferedWriter(file)) {
         out.write(
             """
@@ -103,22 +96,13 @@ record EmbeddedPasswords(String superuser, String application) {
   /** A file holding only the superuser's password, for initdb's {@code --pwfile}. */
   void writeSuperuserFile(Path file) throws IOException {
     Files.deleteIfExists(file);
-    try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-    } catch (UnsupportedOperationException notPosix) {
-      Files.createFile(file);
-    }
+    OwnerOnlyFiles.create(file);
     Files.writeString(file, superuser + "\n");
   }
 
   private static void tighten(Path file) throws IOException {
-    try {
-      if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
-        log.warn("{} was readable by others; set its mode to 0600", file);
-        Files.setPosixFilePermissions(file, OWNER_ONLY);
-      }
-    } catch (UnsupportedOperationException notPosix) {
-      // best effort on file systems without POSIX permissions
+    if (OwnerOnlyFiles.restrict(file)) {
+      log.warn("{} was readable by others; set its mode to 0600", file);
     }
   }
 
