@@ -4,7 +4,7 @@ import eu.runlater.RunlaterApplication;
 import eu.runlater.accounts.ApiKeys;
 import eu.runlater.accounts.Organizations;
 import eu.runlater.accounts.Tier;
-import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.SecretBox;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;

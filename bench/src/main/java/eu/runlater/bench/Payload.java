@@ -1,7 +1,7 @@
 package eu.runlater.bench;
 
+import eu.runlater.engine.Header;
 import eu.runlater.engine.Ids;
-import eu.runlater.engine.http.Header;
 import eu.runlater.engine.http.HttpDelivery;
 import eu.runlater.engine.http.HttpDeliveryConfig;
 import eu.runlater.engine.http.TargetPolicy;

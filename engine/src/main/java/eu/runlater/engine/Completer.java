@@ -192,7 +192,7 @@ final class Completer {
               if (!retries.isEmpty()) {
                 List<Object> runAts = new ArrayList<>(retries.size());
                 for (Completion r : retries) {
-                  runAts.add(eu.runlater.engine.db.SqlTime.ts(r.retryAt()));
+                  runAts.add(eu.runlater.engine.SqlTime.ts(r.retryAt()));
                 }
                 accepted.addAll(
                     Db.query(

@@ -1,7 +1,5 @@
 package eu.runlater.engine;
 
-import eu.runlater.engine.crypto.SecretBox;
-import eu.runlater.engine.http.Header;
 import eu.runlater.engine.http.HttpCall;
 import eu.runlater.engine.http.HttpDelivery;
 import eu.runlater.engine.http.HttpOutcome;

@@ -1,6 +1,5 @@
 package eu.runlater.engine;
 
-import eu.runlater.engine.crypto.SecretBox;
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
 import eu.runlater.engine.db.Db.SqlArray;

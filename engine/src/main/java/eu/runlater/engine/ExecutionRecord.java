@@ -1,6 +1,5 @@
 package eu.runlater.engine;
 
-import eu.runlater.engine.http.Header;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

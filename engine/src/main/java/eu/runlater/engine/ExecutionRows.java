@@ -2,7 +2,6 @@ package eu.runlater.engine;
 
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
-import eu.runlater.engine.http.Header;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -1,7 +1,5 @@
 package eu.runlater.engine;
 
-import eu.runlater.engine.crypto.SecretBox;
-import eu.runlater.engine.http.Header;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

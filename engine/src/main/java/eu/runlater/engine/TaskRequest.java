@@ -1,6 +1,5 @@
 package eu.runlater.engine;
 
-import eu.runlater.engine.http.Header;
 import java.util.List;
 
 /**

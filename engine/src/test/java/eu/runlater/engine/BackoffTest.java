@@ -49,7 +49,7 @@ class BackoffTest {
     assertThat(Delivery.sourceHeader("workflow_step")).isEqualTo("Runlater-Workflow-Step-Id");
   }
 
-  private static eu.runlater.engine.http.Header h(String name, String value) {
-    return new eu.runlater.engine.http.Header(name, value);
+  private static eu.runlater.engine.Header h(String name, String value) {
+    return new eu.runlater.engine.Header(name, value);
   }
 }

@@ -3,7 +3,6 @@ package eu.runlater.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.engine.db.Db;
-import eu.runlater.engine.http.Header;
 import eu.runlater.testing.Sink;
 import eu.runlater.testing.Sink.Reply;
 import eu.runlater.testing.StandardWebhooksVerifier;

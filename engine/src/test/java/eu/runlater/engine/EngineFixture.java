@@ -1,9 +1,7 @@
 package eu.runlater.engine;
 
 import com.zaxxer.hikari.HikariDataSource;
-import eu.runlater.engine.crypto.SecretBox;
 import eu.runlater.engine.db.Db;
-import eu.runlater.engine.http.Header;
 import eu.runlater.engine.http.HttpDelivery;
 import eu.runlater.engine.http.HttpDeliveryConfig;
 import eu.runlater.engine.http.TargetPolicy;

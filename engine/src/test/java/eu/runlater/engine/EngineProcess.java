@@ -2,7 +2,6 @@ package eu.runlater.engine;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import eu.runlater.engine.crypto.SecretBox;
 import eu.runlater.engine.http.HttpDelivery;
 import eu.runlater.engine.http.HttpDeliveryConfig;
 import eu.runlater.engine.http.TargetPolicy;

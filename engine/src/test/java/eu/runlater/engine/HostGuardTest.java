@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
-import eu.runlater.engine.db.SqlTime;
 import eu.runlater.testing.Sink;
 import eu.runlater.testing.Sink.Reply;
 import java.time.Duration;

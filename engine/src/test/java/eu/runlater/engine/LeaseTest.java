@@ -3,7 +3,6 @@ package eu.runlater.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.engine.db.Db;
-import eu.runlater.engine.http.Header;
 import eu.runlater.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,6 @@ package eu.runlater.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import eu.runlater.engine.http.Header;
 import eu.runlater.testing.MutableClock;
 import java.sql.SQLException;
 import java.time.Duration;

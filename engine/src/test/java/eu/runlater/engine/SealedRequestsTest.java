@@ -2,8 +2,6 @@ package eu.runlater.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.engine.crypto.SecretBox;
-import eu.runlater.engine.http.Header;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;

@@ -2,7 +2,7 @@ package eu.runlater.accounts;
 
 import static eu.runlater.accounts.AdminQueries.*;
 
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.security.ApiScope;
 import java.sql.ResultSet;

@@ -3,7 +3,7 @@ package eu.runlater.accounts;
 import static eu.runlater.accounts.AccountsQueries.*;
 
 import eu.runlater.engine.Ids;
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.security.ApiKeyVerifier;
 import eu.runlater.platform.security.ApiPrincipal;

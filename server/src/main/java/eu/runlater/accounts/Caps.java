@@ -1,7 +1,7 @@
 package eu.runlater.accounts;
 
 import eu.runlater.accounts.CapsProperties.TierCaps;
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -3,8 +3,8 @@ package eu.runlater.accounts;
 import static eu.runlater.accounts.AccountsQueries.*;
 
 import eu.runlater.engine.Ids;
-import eu.runlater.engine.crypto.SecretBox;
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SecretBox;
+import eu.runlater.engine.SqlTime;
 import eu.runlater.platform.errors.ApiProblem;
 import java.security.SecureRandom;
 import java.sql.ResultSet;

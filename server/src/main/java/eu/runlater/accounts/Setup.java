@@ -3,7 +3,7 @@ package eu.runlater.accounts;
 import static eu.runlater.accounts.SetupQueries.*;
 
 import eu.runlater.engine.Ids;
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

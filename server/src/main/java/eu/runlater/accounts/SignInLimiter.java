@@ -2,7 +2,7 @@ package eu.runlater.accounts;
 
 import static eu.runlater.accounts.UsersQueries.*;
 
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

@@ -3,7 +3,7 @@ package eu.runlater.accounts;
 import static eu.runlater.accounts.UsersQueries.*;
 
 import eu.runlater.engine.Ids;
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;

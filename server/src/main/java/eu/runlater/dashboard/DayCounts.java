@@ -2,7 +2,7 @@ package eu.runlater.dashboard;
 
 import static eu.runlater.executions.ExecutionStatuses.FAILED;
 
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

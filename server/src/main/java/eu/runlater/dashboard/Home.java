@@ -2,8 +2,8 @@ package eu.runlater.dashboard;
 
 import static eu.runlater.dashboard.HomeQueries.*;
 
-import eu.runlater.engine.cron.CronSchedule;
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.cron.CronSchedule;
+import eu.runlater.engine.SqlTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;

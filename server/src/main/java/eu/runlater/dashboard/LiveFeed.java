@@ -2,7 +2,7 @@ package eu.runlater.dashboard;
 
 import static eu.runlater.dashboard.HomeQueries.EXECUTIONS_FINGERPRINT;
 
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

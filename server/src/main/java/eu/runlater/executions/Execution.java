@@ -1,6 +1,6 @@
 package eu.runlater.executions;
 
-import eu.runlater.engine.http.Header;
+import eu.runlater.engine.Header;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

@@ -2,9 +2,9 @@ package eu.runlater.executions;
 
 import eu.runlater.accounts.Permission;
 import eu.runlater.accounts.Viewer;
+import eu.runlater.engine.Header;
 import eu.runlater.engine.SealedRequests;
-import eu.runlater.engine.crypto.SecretBox;
-import eu.runlater.engine.http.Header;
+import eu.runlater.engine.SecretBox;
 import eu.runlater.jobs.Job;
 import eu.runlater.jobs.Jobs;
 import eu.runlater.jobs.Schedule;

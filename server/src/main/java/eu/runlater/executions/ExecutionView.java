@@ -1,9 +1,9 @@
 package eu.runlater.executions;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import eu.runlater.engine.Header;
 import eu.runlater.engine.SealedRequests;
-import eu.runlater.engine.crypto.SecretBox;
-import eu.runlater.engine.http.Header;
+import eu.runlater.engine.SecretBox;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static eu.runlater.executions.ExecutionsQueries.*;
 
 import eu.runlater.engine.HeaderCodec;
 import eu.runlater.engine.Ids;
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import eu.runlater.platform.errors.ApiProblem;
 import java.sql.ResultSet;
 import java.sql.SQLException;

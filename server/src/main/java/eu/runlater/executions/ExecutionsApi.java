@@ -1,6 +1,6 @@
 package eu.runlater.executions;
 
-import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.SecretBox;
 import eu.runlater.jobs.Jobs;
 import eu.runlater.platform.api.Page;
 import eu.runlater.platform.errors.ApiProblem;

@@ -1,7 +1,7 @@
 package eu.runlater.jobs;
 
+import eu.runlater.engine.Header;
 import eu.runlater.engine.SealedRequests;
-import eu.runlater.engine.http.Header;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.SecretReentry;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package eu.runlater.jobs;
 
-import eu.runlater.engine.cron.CronParseException;
-import eu.runlater.engine.cron.CronSchedule;
+import eu.runlater.cron.CronParseException;
+import eu.runlater.cron.CronSchedule;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import io.swagger.v3.oas.annotations.Operation;

@@ -5,7 +5,7 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinition;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
-import eu.runlater.engine.cron.CronSchedule;
+import eu.runlater.cron.CronSchedule;
 import java.util.Locale;
 import java.util.Map;
 

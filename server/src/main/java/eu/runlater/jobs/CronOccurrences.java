@@ -324,7 +324,7 @@ class CronOccurrences implements ClaimHook {
                 new Running(
                     rs.getObject(1, UUID.class),
                     rs.getObject(2, UUID.class),
-                    eu.runlater.engine.db.SqlTime.instant(rs, "scheduled_for")))) {
+                    eu.runlater.engine.SqlTime.instant(rs, "scheduled_for")))) {
       running.computeIfAbsent(r.jobId(), k -> new ArrayList<>()).add(r);
     }
     return running;

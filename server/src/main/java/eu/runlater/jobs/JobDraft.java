@@ -1,6 +1,6 @@
 package eu.runlater.jobs;
 
-import eu.runlater.engine.http.Header;
+import eu.runlater.engine.Header;
 import eu.runlater.platform.requests.RequestRules;
 import java.util.List;
 import java.util.Set;

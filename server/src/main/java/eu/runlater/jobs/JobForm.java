@@ -1,8 +1,8 @@
 package eu.runlater.jobs;
 
+import eu.runlater.engine.Header;
 import eu.runlater.engine.SealedRequests;
 import eu.runlater.engine.TaskRequest;
-import eu.runlater.engine.http.Header;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;
 import jakarta.servlet.http.HttpServletRequest;

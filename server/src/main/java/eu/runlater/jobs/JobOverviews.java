@@ -2,7 +2,7 @@ package eu.runlater.jobs;
 
 import static eu.runlater.jobs.JobPagesQueries.*;
 
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

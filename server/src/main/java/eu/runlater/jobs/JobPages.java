@@ -3,7 +3,7 @@ package eu.runlater.jobs;
 import eu.runlater.accounts.Permission;
 import eu.runlater.accounts.Viewer;
 import eu.runlater.dashboard.LiveFeed;
-import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.SecretBox;
 import eu.runlater.executions.Execution;
 import eu.runlater.executions.Executions;
 import eu.runlater.platform.errors.ApiProblem;

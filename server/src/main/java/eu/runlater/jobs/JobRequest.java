@@ -1,7 +1,7 @@
 package eu.runlater.jobs;
 
+import eu.runlater.engine.Header;
 import eu.runlater.engine.TaskRequest;
-import eu.runlater.engine.http.Header;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package eu.runlater.jobs;
 
+import eu.runlater.cron.CronSchedule;
 import eu.runlater.engine.HeaderCodec;
-import eu.runlater.engine.cron.CronSchedule;
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package eu.runlater.jobs;
 
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import eu.runlater.platform.errors.ApiProblem;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package eu.runlater.jobs;
 
+import eu.runlater.engine.Header;
 import eu.runlater.engine.SealedRequests;
-import eu.runlater.engine.crypto.SecretBox;
-import eu.runlater.engine.http.Header;
+import eu.runlater.engine.SecretBox;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package eu.runlater.jobs;
 
-import eu.runlater.engine.cron.CronSchedule;
+import eu.runlater.cron.CronSchedule;
 import java.time.Instant;
 import java.time.ZoneId;
 

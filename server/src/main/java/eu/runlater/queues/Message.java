@@ -1,8 +1,8 @@
 package eu.runlater.queues;
 
 import eu.runlater.engine.HeaderCodec;
+import eu.runlater.engine.SqlTime;
 import eu.runlater.engine.TaskRequest;
-import eu.runlater.engine.db.SqlTime;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package eu.runlater.queues;
 
-import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.SecretBox;
 import eu.runlater.executions.ExecutionView;
 import eu.runlater.executions.Executions;
 import eu.runlater.platform.api.Page;

@@ -2,8 +2,8 @@ package eu.runlater.queues;
 
 import static eu.runlater.queues.QueuesQueries.*;
 
+import eu.runlater.engine.SqlTime;
 import eu.runlater.engine.Tasks;
-import eu.runlater.engine.db.SqlTime;
 import eu.runlater.platform.database.TransactionalConnection;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;

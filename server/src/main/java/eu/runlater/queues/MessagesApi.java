@@ -1,6 +1,6 @@
 package eu.runlater.queues;
 
-import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.SecretBox;
 import eu.runlater.platform.api.Page;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.security.ApiPrincipal;

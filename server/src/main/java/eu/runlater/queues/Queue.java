@@ -1,6 +1,6 @@
 package eu.runlater.queues;
 
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;

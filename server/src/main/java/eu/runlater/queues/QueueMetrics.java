@@ -2,7 +2,7 @@ package eu.runlater.queues;
 
 import static eu.runlater.queues.QueuesQueries.QUEUE_STATS_ALL;
 
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;

@@ -144,7 +144,7 @@ public class Queues {
             .param("retries", s.retries())
             .param("timeout_ms", s.timeoutMs())
             .param("paused", s.paused())
-            .param("now", eu.runlater.engine.db.SqlTime.ts(now))
+            .param("now", eu.runlater.engine.SqlTime.ts(now))
             .query((rs, n) -> rs.getBoolean("created"))
             .single();
     Queue queue = get(organizationId, name);
@@ -181,7 +181,7 @@ public class Queues {
                   .param("parallelism", Queue.DEFAULT_PARALLELISM)
                   .param("retries", Queue.DEFAULT_RETRIES)
                   .param("timeout_ms", Queue.DEFAULT_TIMEOUT_MS)
-                  .param("now", eu.runlater.engine.db.SqlTime.ts(now))
+                  .param("now", eu.runlater.engine.SqlTime.ts(now))
                   .update();
               return get(organizationId, name);
             });
@@ -198,7 +198,7 @@ public class Queues {
     Map<UUID, Stats> stats = new HashMap<>();
     jdbc.sql(QUEUE_STATS)
         .param("organization_id", organizationId)
-        .param("since", eu.runlater.engine.db.SqlTime.ts(clock.instant().minus(RATE_WINDOW)))
+        .param("since", eu.runlater.engine.SqlTime.ts(clock.instant().minus(RATE_WINDOW)))
         .param("cap", Long.MAX_VALUE)
         .query(
             (org.springframework.jdbc.core.RowCallbackHandler)
@@ -211,7 +211,7 @@ public class Queues {
     return jdbc.sql(QUEUE_STATS_ONE)
         .param("organization_id", organizationId)
         .param("id", queueId)
-        .param("since", eu.runlater.engine.db.SqlTime.ts(clock.instant().minus(RATE_WINDOW)))
+        .param("since", eu.runlater.engine.SqlTime.ts(clock.instant().minus(RATE_WINDOW)))
         .param("cap", Long.MAX_VALUE)
         .query((rs, n) -> Stats.map(rs))
         .optional()
@@ -252,7 +252,7 @@ public class Queues {
             .param("organization_id", organizationId)
             .param("name", name)
             .param("paused", paused)
-            .param("now", eu.runlater.engine.db.SqlTime.ts(clock.instant()))
+            .param("now", eu.runlater.engine.SqlTime.ts(clock.instant()))
             .query((rs, n) -> rs.getObject(1))
             .optional()
             .isPresent();

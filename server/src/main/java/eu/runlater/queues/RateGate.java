@@ -2,10 +2,10 @@ package eu.runlater.queues;
 
 import eu.runlater.engine.ClaimHook;
 import eu.runlater.engine.ClaimedTask;
+import eu.runlater.engine.SqlTime;
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
 import eu.runlater.engine.db.Db.SqlArray;
-import eu.runlater.engine.db.SqlTime;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package eu.runlater.queues;
 
+import eu.runlater.engine.Header;
 import eu.runlater.engine.HeaderCodec;
-import eu.runlater.engine.db.SqlTime;
-import eu.runlater.engine.http.Header;
+import eu.runlater.engine.SqlTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -2,13 +2,13 @@ package eu.runlater.queues;
 
 import static eu.runlater.queues.TopicsQueries.*;
 
+import eu.runlater.engine.Header;
 import eu.runlater.engine.HeaderCodec;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.SealedRequests;
+import eu.runlater.engine.SecretBox;
+import eu.runlater.engine.SqlTime;
 import eu.runlater.engine.TaskRequest;
-import eu.runlater.engine.crypto.SecretBox;
-import eu.runlater.engine.db.SqlTime;
-import eu.runlater.engine.http.Header;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;

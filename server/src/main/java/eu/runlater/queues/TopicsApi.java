@@ -1,6 +1,6 @@
 package eu.runlater.queues;
 
-import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.SecretBox;
 import eu.runlater.platform.security.ApiPrincipal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

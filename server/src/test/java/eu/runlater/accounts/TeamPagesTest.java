@@ -483,7 +483,7 @@ class TeamPagesTest extends ServerTest {
   private Instant instant(UUID invite, String column) {
     return jdbc.sql("SELECT " + column + " FROM invites WHERE id = :id")
         .param("id", invite)
-        .query((rs, n) -> eu.runlater.engine.db.SqlTime.instant(rs, column))
+        .query((rs, n) -> eu.runlater.engine.SqlTime.instant(rs, column))
         .list()
         .getFirst();
   }

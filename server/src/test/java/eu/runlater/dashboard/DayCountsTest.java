@@ -2,7 +2,7 @@ package eu.runlater.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import eu.runlater.support.ServerTest;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package eu.runlater.dashboard;
 
 import eu.runlater.engine.Ids;
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;

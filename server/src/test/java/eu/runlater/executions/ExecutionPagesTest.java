@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.accounts.Role;
 import eu.runlater.engine.Ids;
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import eu.runlater.support.Browser;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;

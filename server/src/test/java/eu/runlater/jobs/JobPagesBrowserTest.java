@@ -216,13 +216,13 @@ class JobPagesBrowserTest extends ServerTest {
                       convert_to('{"ok":true,"n":[1,2,3]}', 'UTF8'))
               """)
           .param("id", eu.runlater.engine.Ids.v7(created))
-          .param("created", eu.runlater.engine.db.SqlTime.ts(created))
+          .param("created", eu.runlater.engine.SqlTime.ts(created))
           .param("org", org.id())
           .param("task", java.util.UUID.randomUUID())
           .param("job", job.id())
           .param("status", i % 5 == 0 ? "failed" : "success")
           .param("code", i % 5 == 0 ? 502 : 200)
-          .param("planned", eu.runlater.engine.db.SqlTime.ts(planned))
+          .param("planned", eu.runlater.engine.SqlTime.ts(planned))
           .param("us", 40_000L + 9_000L * i)
           .update();
     }

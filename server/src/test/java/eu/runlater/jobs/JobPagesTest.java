@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.accounts.Role;
 import eu.runlater.engine.Ids;
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import eu.runlater.support.Browser;
 import eu.runlater.support.ServerTest;
 import java.time.Instant;
@@ -742,10 +742,10 @@ class JobPagesTest extends ServerTest {
     Instant now = Instant.parse("2026-03-02T12:00:00Z");
     var everyMinute =
         new Schedule.Cron(
-            eu.runlater.engine.cron.CronSchedule.parse("* * * * *"), java.time.ZoneOffset.UTC);
+            eu.runlater.cron.CronSchedule.parse("* * * * *"), java.time.ZoneOffset.UTC);
     var hourly =
         new Schedule.Cron(
-            eu.runlater.engine.cron.CronSchedule.parse("0 * * * *"), java.time.ZoneOffset.UTC);
+            eu.runlater.cron.CronSchedule.parse("0 * * * *"), java.time.ZoneOffset.UTC);
     assertThat(JobPages.timelineWindow(everyMinute, now))
         .containsExactly(java.time.Duration.ofMinutes(96), java.time.Duration.ofMinutes(12));
     assertThat(JobPages.timelineWindow(hourly, now))

@@ -3,7 +3,7 @@ package eu.runlater.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.accounts.Role;
-import eu.runlater.engine.http.Header;
+import eu.runlater.engine.Header;
 import eu.runlater.support.Api;
 import eu.runlater.support.Browser;
 import eu.runlater.support.Fixtures;

@@ -1,5 +1,6 @@
 package eu.runlater.engine.db;
 
+import eu.runlater.engine.SqlTime;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,6 @@
 package eu.runlater.engine.http;
 
+import eu.runlater.engine.Header;
 import eu.runlater.engine.http.HttpOutcome.Failed;
 import eu.runlater.engine.http.HttpOutcome.FailureKind;
 import java.io.InterruptedIOException;

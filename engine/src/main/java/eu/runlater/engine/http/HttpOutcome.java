@@ -1,5 +1,6 @@
 package eu.runlater.engine.http;
 
+import eu.runlater.engine.Header;
 import java.util.List;
 import java.util.Objects;
 

@@ -3,6 +3,7 @@ package eu.runlater.engine.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import eu.runlater.engine.SecretBox;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

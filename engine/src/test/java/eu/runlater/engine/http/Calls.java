@@ -1,5 +1,6 @@
 package eu.runlater.engine.http;
 
+import eu.runlater.engine.Header;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

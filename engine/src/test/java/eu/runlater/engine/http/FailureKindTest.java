@@ -2,6 +2,7 @@ package eu.runlater.engine.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eu.runlater.engine.Header;
 import eu.runlater.engine.http.HttpOutcome.Failed;
 import eu.runlater.engine.http.HttpOutcome.FailureKind;
 import java.net.InetAddress;

@@ -3,6 +3,7 @@ package eu.runlater.engine.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import eu.runlater.engine.Header;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,7 @@
 package eu.runlater.engine.http;
 
 import com.sun.net.httpserver.HttpServer;
+import eu.runlater.engine.Header;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package eu.runlater.platform.crypto;
 
-import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.SecretBox;
 import eu.runlater.platform.OwnerOnlyFiles;
 import eu.runlater.platform.RunlaterProperties;
 import java.io.IOException;

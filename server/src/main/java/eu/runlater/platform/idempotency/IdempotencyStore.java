@@ -1,6 +1,6 @@
 package eu.runlater.platform.idempotency;
 
-import eu.runlater.engine.db.SqlTime;
+import eu.runlater.engine.SqlTime;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.InstantSource;

@@ -1,9 +1,9 @@
 package eu.runlater.platform.requests;
 
+import eu.runlater.engine.Header;
 import eu.runlater.engine.SealedRequests;
+import eu.runlater.engine.SecretBox;
 import eu.runlater.engine.TaskRequest;
-import eu.runlater.engine.crypto.SecretBox;
-import eu.runlater.engine.http.Header;
 import java.util.List;
 
 /**

@@ -3,7 +3,7 @@ package eu.runlater.platform.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import eu.runlater.engine.crypto.SecretBox;
+import eu.runlater.engine.SecretBox;
 import eu.runlater.testing.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package eu.runlater.engine.crypto;
+package eu.runlater.engine;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package eu.runlater.engine.cron;
+package eu.runlater.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package eu.runlater.engine.cron;
+package eu.runlater.cron;
 
 import java.time.DayOfWeek;
 import java.time.Duration;

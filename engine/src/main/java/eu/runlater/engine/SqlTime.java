@@ -1,4 +1,4 @@
-package eu.runlater.engine.db;
+package eu.runlater.engine;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package eu.runlater.engine.http;
+package eu.runlater.engine;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package eu.runlater.engine.cron;
+package eu.runlater.cron;
 
 import java.util.BitSet;
 import java.util.List;
