@@ -3,6 +3,7 @@ package eu.runlater.platform.crypto;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.platform.OwnerOnlyFiles;
 import eu.runlater.platform.RunlaterProperties;
+import eu.runlater.platform.database.InstanceSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -112,20 +113,10 @@ class SecretKeyConfig {
   static byte[] instanceSalt(JdbcClient jdbc) {
     byte[] fresh = new byte[16];
     new SecureRandom().nextBytes(fresh);
-    jdbc.sql(
-            """
-            INSERT INTO instance_settings (key, value) VALUES (:key, :value)
-            ON CONFLICT (key) DO NOTHING
-            """)
-        .param("key", SALT_SETTING)
-        .param("value", Base64.getEncoder().encodeToString(fresh))
-        .update();
     return Base64.getDecoder()
         .decode(
-            jdbc.sql("SELECT value FROM instance_settings WHERE key = :key")
-                .param("key", SALT_SETTING)
-                .query(String.class)
-                .single());
+            new InstanceSettings(jdbc)
+                .putIfAbsent(SALT_SETTING, Base64.getEncoder().encodeToString(fresh)));
   }
 
   /**
@@ -160,15 +151,12 @@ class SecretKeyConfig {
       Instant now,
       JdbcClient jdbc,
       TransactionTemplate tx) {
-    jdbc.sql(
-            """
-            INSERT INTO instance_settings (key, value) VALUES (:key, :value)
-            ON CONFLICT (key) DO NOTHING
-            """)
-        .param("key", CHECK_SETTING)
-        .param("value", Base64.getEncoder().encodeToString(box.seal(CHECK_PLAINTEXT)))
-        .update();
-    byte[] check = Base64.getDecoder().decode(readCheck(jdbc));
+    InstanceSettings settings = new InstanceSettings(jdbc);
+    byte[] check =
+        Base64.getDecoder()
+            .decode(
+                settings.putIfAbsent(
+                    CHECK_SETTING, Base64.getEncoder().encodeToString(box.seal(CHECK_PLAINTEXT))));
     if (opens(box, check)) {
       if (previousGiven) {
         long n = StoredSecrets.reencrypt(jdbc, tx, box, previous);
@@ -177,7 +165,7 @@ class SecretKeyConfig {
                 + " secret(s) left under the previous key. RUNLATER_SECRET_KEY_PREVIOUS is no"
                 + " longer needed: remove it.",
             n);
-      } else if (passphrase && legacySweepDue(jdbc, now)) {
+      } else if (passphrase && legacySweepDue(settings, now)) {
         long n = StoredSecrets.reencrypt(jdbc, tx, box, previous);
         if (n > 0) {
           log.warn(
@@ -187,7 +175,7 @@ class SecretKeyConfig {
         }
       }
       if (passphrase) {
-        markLegacySweep(jdbc, now);
+        markLegacySweep(settings, now);
       }
       return;
     }
@@ -205,12 +193,9 @@ class SecretKeyConfig {
             + " RUNLATER_SECRET_KEY before starting.");
     long n = StoredSecrets.reencrypt(jdbc, tx, box, previous);
     // Last, so that a start interrupted before this point does the remaining rows again.
-    jdbc.sql("UPDATE instance_settings SET value = :value WHERE key = :key")
-        .param("key", CHECK_SETTING)
-        .param("value", Base64.getEncoder().encodeToString(box.seal(CHECK_PLAINTEXT)))
-        .update();
+    settings.set(CHECK_SETTING, Base64.getEncoder().encodeToString(box.seal(CHECK_PLAINTEXT)));
     if (passphrase) {
-      markLegacySweep(jdbc, now);
+      markLegacySweep(settings, now);
     }
     log.warn(
         "Re-encrypted {} stored secret(s) with the current key; the previous key is no longer"
@@ -219,39 +204,23 @@ class SecretKeyConfig {
   }
 
   /** Whether no sweep for the old passphrase derivation ran yet, or the first was recent. */
-  private static boolean legacySweepDue(JdbcClient jdbc, Instant now) {
-    return jdbc.sql("SELECT value FROM instance_settings WHERE key = :key")
-        .param("key", LEGACY_SWEPT_SETTING)
-        .query(String.class)
-        .optional()
+  private static boolean legacySweepDue(InstanceSettings settings, Instant now) {
+    return settings
+        .get(LEGACY_SWEPT_SETTING)
         .map(Instant::parse)
         .map(first -> now.isBefore(first.plus(Duration.ofHours(LEGACY_SWEEP_WINDOW_HOURS))))
         .orElse(true);
   }
 
   /** Records the first sweep (later ones keep its time, so the window ends). */
-  private static void markLegacySweep(JdbcClient jdbc, Instant now) {
-    jdbc.sql(
-            """
-            INSERT INTO instance_settings (key, value) VALUES (:key, :value)
-            ON CONFLICT (key) DO NOTHING
-            """)
-        .param("key", LEGACY_SWEPT_SETTING)
-        .param("value", now.toString())
-        .update();
+  private static void markLegacySweep(InstanceSettings settings, Instant now) {
+    settings.putIfAbsent(LEGACY_SWEPT_SETTING, now.toString());
   }
 
   private static boolean opens(SecretBox box, byte[] check) {
     byte[] plain = box.tryOpen(check);
     return plain != null
         && CHECK_PLAINTEXT.equals(new String(plain, java.nio.charset.StandardCharsets.UTF_8));
-  }
-
-  private static String readCheck(JdbcClient jdbc) {
-    return jdbc.sql("SELECT value FROM instance_settings WHERE key = :key")
-        .param("key", CHECK_SETTING)
-        .query(String.class)
-        .single();
   }
 
   /** The key in {@code keyFile}, generated (base64, 32 random bytes) when there is none. */
