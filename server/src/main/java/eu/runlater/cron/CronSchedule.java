@@ -138,7 +138,7 @@ public final class CronSchedule {
   }
 
   /** Whether the expression has a seconds field (sub-minute schedules). */
-  public boolean hasSeconds() {
+  boolean hasSeconds() {
     return seconds;
   }
 
