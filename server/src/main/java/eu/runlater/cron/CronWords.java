@@ -73,6 +73,9 @@ final class CronWords {
       if (everyMinute) {
         return "every minute" + atSecond;
       }
+      if (m.size() == 1 && second != 0) {
+        return "every hour at minute " + m.getFirst() + ", second " + second;
+      }
       return m.equals(List.of(0)) && second == 0 ? "every hour" : perHour(m) + atSecond;
     }
     int step = step(h);

@@ -58,6 +58,7 @@ class CronWordsTest {
           0 */5 * * * *        | Every 5 minutes
           30 */5 * * * *       | Every 5 minutes at second 30
           30 0 9 * * *         | At 09:00:30
+          30 15 * * * *        | Every hour at minute 15, second 30
           */10 0 * * * *       | Every 10 seconds during minute 0 of every hour
           */10 0-4 9 * * *     | Every 10 seconds during minutes 0 to 4 between 09:00 and 09:59
           */10 * 9-17 * * *    | Every 10 seconds between 09:00 and 17:59
