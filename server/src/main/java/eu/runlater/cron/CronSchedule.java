@@ -59,12 +59,15 @@ public final class CronSchedule {
 
   private final String expression;
   private final boolean seconds;
-  private final CronField second;
-  private final CronField minute;
-  private final CronField hour;
-  private final CronField dayOfMonth;
-  private final CronField month;
-  private final CronField dayOfWeek;
+  final CronField second;
+  final CronField minute;
+  final CronField hour;
+  final CronField dayOfMonth;
+  final CronField month;
+  final CronField dayOfWeek;
+
+  /** The words, written on first use (job lists describe the same cached schedules often). */
+  private volatile String description;
 
   private CronSchedule(String expression, String[] f, boolean seconds) {
     this.expression = expression;
@@ -135,8 +138,18 @@ public final class CronSchedule {
   }
 
   /** Whether the expression has a seconds field (sub-minute schedules). */
-  public boolean hasSeconds() {
+  boolean hasSeconds() {
     return seconds;
+  }
+
+  /** The schedule in English, e.g. "Every 5 minutes" or "At 09:00 every Monday". */
+  public String describe() {
+    String words = description;
+    if (words == null) {
+      words = CronWords.describe(this);
+      description = words;
+    }
+    return words;
   }
 
   /** Whether the hour field allows every hour: such schedules keep to elapsed time across DST. */

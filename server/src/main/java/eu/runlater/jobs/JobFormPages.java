@@ -2,6 +2,7 @@ package eu.runlater.jobs;
 
 import eu.runlater.accounts.Permission;
 import eu.runlater.accounts.Viewer;
+import eu.runlater.cron.CronPreview;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.web.Pages;
@@ -30,15 +31,12 @@ import tools.jackson.databind.json.JsonMapper;
 class JobFormPages {
   private final Jobs jobs;
   private final JobValidator validator;
-  private final CronApi cron;
   private final InstantSource clock;
   private final JsonMapper json;
 
-  JobFormPages(
-      Jobs jobs, JobValidator validator, CronApi cron, InstantSource clock, JsonMapper json) {
+  JobFormPages(Jobs jobs, JobValidator validator, InstantSource clock, JsonMapper json) {
     this.jobs = jobs;
     this.validator = validator;
-    this.cron = cron;
     this.clock = clock;
     this.json = json;
   }
@@ -209,7 +207,7 @@ class JobFormPages {
       return;
     }
     try {
-      CronApi.Preview p = cron.preview(new CronApi.PreviewRequest(expression.strip(), timezone, 5));
+      CronPreview p = CronPreview.of(expression.strip(), timezone, 5, clock.instant());
       model.addAttribute("preview", p);
     } catch (ApiProblem e) {
       model.addAttribute(

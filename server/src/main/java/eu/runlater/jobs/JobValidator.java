@@ -2,6 +2,7 @@ package eu.runlater.jobs;
 
 import eu.runlater.cron.CronParseException;
 import eu.runlater.cron.CronSchedule;
+import eu.runlater.platform.TimeZones;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;
@@ -237,22 +238,6 @@ class JobValidator {
 
   /** An IANA zone id, matched case-insensitively; UTC when absent. */
   static ZoneId zone(String timezone, String field, List<FieldError> errors) {
-    if (timezone == null || timezone.isBlank()) {
-      return ZoneId.of("UTC");
-    }
-    String wanted = timezone.strip();
-    for (String id : ZoneId.getAvailableZoneIds()) {
-      if (id.equalsIgnoreCase(wanted)) {
-        return ZoneId.of(id);
-      }
-    }
-    errors.add(
-        new FieldError(
-            field,
-            "'"
-                + timezone
-                + "' is not an IANA time zone; use a name such as Europe/Oslo,"
-                + " America/New_York or UTC"));
-    return null;
+    return TimeZones.parse(timezone, field, errors);
   }
 }

@@ -53,7 +53,7 @@ record JobView(
                 null,
                 cron.cron().expression(),
                 cron.zone().getId(),
-                CronDescriptions.describe(cron.cron()));
+                cron.cron().describe());
       };
     }
   }
