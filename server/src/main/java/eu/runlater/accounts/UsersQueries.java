@@ -1,6 +1,6 @@
 package eu.runlater.accounts;
 
-/** SQL for users, memberships and their one-use tokens. */
+/** SQL for users, their one-use tokens, sessions and sign-in failures. */
 final class UsersQueries {
   private UsersQueries() {}
 
@@ -10,6 +10,21 @@ final class UsersQueries {
       "SELECT " + USER_COLUMNS + " FROM users WHERE lower(email) = lower(:email)";
 
   static final String USER_GET = "SELECT " + USER_COLUMNS + " FROM users WHERE id = :id";
+
+  static final String USER_PASSWORD_HASH = "SELECT hashed_password FROM users WHERE id = :id";
+
+  static final String USER_EMAILS = "SELECT id, email FROM users WHERE id IN (:ids)";
+
+  static final String SUPERADMIN_EXISTS = "SELECT EXISTS (SELECT 1 FROM users WHERE superadmin)";
+
+  // Confirmed from the start: the operator chose the address, and there may be no mail server.
+  static final String USER_INSERT_SUPERADMIN =
+      """
+      INSERT INTO users (id, email, hashed_password, confirmed_at, superadmin, created_at,
+                         updated_at)
+      VALUES (:id, :email, :hashed_password, :now, true, :now, :now)
+      ON CONFLICT ((lower(email))) DO NOTHING
+      """;
 
   static final String USER_INSERT =
       """
@@ -79,21 +94,6 @@ final class UsersQueries {
 
   static final String USER_SESSIONS_DELETE =
       "DELETE FROM spring_session WHERE lower(principal_name) = lower(:email)";
-
-  static final String MEMBERSHIP_INSERT =
-      """
-      INSERT INTO memberships (id, organization_id, user_id, role, created_at, updated_at)
-      VALUES (:id, :organization_id, :user_id, :role, :now, :now)
-      ON CONFLICT (organization_id, user_id) DO NOTHING
-      """;
-
-  static final String MEMBERSHIPS_OF_USER =
-      """
-      SELECT m.organization_id, o.name, o.tier, m.role
-      FROM memberships m JOIN organizations o ON o.id = m.organization_id
-      WHERE m.user_id = :user_id
-      ORDER BY o.name, o.id
-      """;
 
   static final String USER_TOKEN_INSERT =
       """
