@@ -1,6 +1,6 @@
 package eu.runlater.accounts;
 
-import static eu.runlater.accounts.UsersQueries.*;
+import static eu.runlater.accounts.MagicLinksQueries.*;
 
 import eu.runlater.engine.SqlTime;
 import eu.runlater.platform.crypto.Sha256;

@@ -1,5 +1,7 @@
 package eu.runlater.accounts;
 
+import static eu.runlater.accounts.MagicLinksQueries.MAGIC_LINKS_DELETE;
+import static eu.runlater.accounts.UserTokensQueries.USER_TOKENS_DELETE;
 import static eu.runlater.accounts.UsersQueries.*;
 
 import eu.runlater.engine.Ids;

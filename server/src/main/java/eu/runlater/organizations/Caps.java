@@ -1,5 +1,7 @@
 package eu.runlater.organizations;
 
+import static eu.runlater.organizations.CapsQueries.*;
+
 import eu.runlater.engine.SqlTime;
 import eu.runlater.organizations.CapsProperties.TierCaps;
 import java.time.Duration;
@@ -18,15 +20,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class Caps {
-  static final String USAGE =
-      """
-      SELECT o.tier, coalesce(sum(u.waiting_messages), 0) AS waiting,
-             coalesce(sum(u.stored_bytes), 0) AS bytes
-      FROM organizations o LEFT JOIN organization_usage u ON u.organization_id = o.id
-      WHERE o.id = :id
-      GROUP BY o.tier
-      """;
-
   private final JdbcClient jdbc;
   private final CapsProperties configured;
   private volatile Map<Tier, TierCaps> caps;
@@ -113,18 +106,10 @@ public class Caps {
    * transaction that creates the organization.
    */
   public void checkOrganizations(UUID userId) {
-    jdbc.sql("SELECT id FROM users WHERE id = :id FOR NO KEY UPDATE")
-        .param("id", userId)
-        .query(UUID.class)
-        .list();
+    jdbc.sql(USER_LOCK).param("id", userId).query(UUID.class).list();
     record Owned(long count, boolean pro) {}
     Owned owned =
-        jdbc.sql(
-                """
-                SELECT count(*) AS owned, coalesce(bool_or(o.tier = 'pro'), false) AS pro
-                FROM memberships m JOIN organizations o ON o.id = m.organization_id
-                WHERE m.user_id = :id AND m.role = 'owner'
-                """)
+        jdbc.sql(ORGANIZATIONS_OWNED)
             .param("id", userId)
             .query((rs, n) -> new Owned(rs.getLong("owned"), rs.getBoolean("pro")))
             .single();
@@ -154,9 +139,7 @@ public class Caps {
     TierCaps cap = of(tier);
     java.time.OffsetDateTime dayAgo = SqlTime.ts(now.minus(Duration.ofDays(1)));
     long sent =
-        jdbc.sql(
-                "SELECT count(*) FROM invite_sends"
-                    + " WHERE organization_id = :org AND sent_at > :since")
+        jdbc.sql(INVITE_SENDS_BY_ORGANIZATION_COUNT)
             .param("org", organizationId)
             .param("since", dayAgo)
             .query(Long.class)
@@ -174,7 +157,7 @@ public class Caps {
               + ". Try again tomorrow.");
     }
     long toAddress =
-        jdbc.sql("SELECT count(*) FROM invite_sends WHERE email = :email AND sent_at > :since")
+        jdbc.sql(INVITE_SENDS_TO_EMAIL_COUNT)
             .param("email", email)
             .param("since", dayAgo)
             .query(Long.class)
@@ -191,12 +174,11 @@ public class Caps {
               + " a day reach one address. Ask them to use the link they have, or try again"
               + " tomorrow.");
     }
-    jdbc.sql("DELETE FROM invite_sends WHERE organization_id = :org AND sent_at < :before")
+    jdbc.sql(INVITE_SENDS_PURGE)
         .param("org", organizationId)
         .param("before", SqlTime.ts(now.minus(Duration.ofDays(2))))
         .update();
-    jdbc.sql(
-            "INSERT INTO invite_sends (organization_id, email, sent_at) VALUES (:org, :email, :now)")
+    jdbc.sql(INVITE_SEND_INSERT)
         .param("org", organizationId)
         .param("email", email)
         .param("now", SqlTime.ts(now))
