@@ -4,9 +4,9 @@ import eu.runlater.platform.mail.Mail;
 import eu.runlater.platform.mail.Mailer;
 import org.springframework.stereotype.Service;
 
-/** The mail accounts send. Every link in it is one-use and short-lived. */
+/** The mail of signing up and in. Every link in it is one-use and short-lived. */
 @Service
-public class AccountMail {
+class AccountMail {
   private final Mailer mailer;
 
   AccountMail(Mailer mailer) {
@@ -95,28 +95,5 @@ public class AccountMail {
             you did not ask for this, ignore this mail: your password stays as it is.
             """
                 .formatted(link)));
-  }
-
-  void invite(String to, String organization, String inviter, Role role, String link) {
-    mailer.send(
-        new Mail(
-            to,
-            "You are invited to join " + organization + " on Runlater",
-            """
-            %s invited you to join %s on Runlater as %s %s.
-
-            Accept or decline the invitation:
-
-            %s
-
-            The link works for 7 days. To accept, sign in (or create an account) with this
-            address. If you did not expect it, ignore this mail.
-            """
-                .formatted(
-                    inviter == null ? "Someone" : inviter,
-                    organization,
-                    role == Role.ADMIN || role == Role.OWNER ? "an" : "a",
-                    role.code(),
-                    link)));
   }
 }

@@ -17,9 +17,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * Signing up, signing in (the forms; Spring Security processes them), magic-link confirmation,
- * password reset and switching organization. Answers never reveal whether an address has an
- * account.
+ * Signing up, signing in (the forms; Spring Security processes them), magic-link confirmation and
+ * password reset. Answers never reveal whether an address has an account.
  */
 @Pages
 class AccountPages {
@@ -28,7 +27,6 @@ class AccountPages {
   private final SignInFlow flow;
   private final AccountMail mail;
   private final SignInLimiter limiter;
-  private final ViewerResolver viewers;
   private final Mailer mailer;
   private final SignupPolicy signups;
   private final TransactionTemplate tx;
@@ -39,7 +37,6 @@ class AccountPages {
       SignInFlow flow,
       AccountMail mail,
       SignInLimiter limiter,
-      ViewerResolver viewers,
       Mailer mailer,
       SignupPolicy signups,
       TransactionTemplate tx) {
@@ -50,7 +47,6 @@ class AccountPages {
     this.flow = flow;
     this.mail = mail;
     this.limiter = limiter;
-    this.viewers = viewers;
     this.mailer = mailer;
   }
 
@@ -204,15 +200,6 @@ class AccountPages {
     model.addAttribute("token", token);
     model.addAttribute("valid", false);
     return "accounts/reset";
-  }
-
-  @PostMapping("/organizations/switch")
-  String switchOrganization(
-      @RequestParam UUID organization, HttpServletRequest request, RedirectAttributes redirect) {
-    if (!viewers.switchTo(request, organization)) {
-      redirect.addFlashAttribute("flashError", "You are not a member of that organization.");
-    }
-    return "redirect:/";
   }
 
   /** The page that says why no account can be created here (RUNLATER_SIGNUP). */

@@ -7,8 +7,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
 
 /**
- * The dev mailbox is the superadmin's: read from the database on each request, as {@link
- * AdminPages} does, so that a demotion takes effect in sessions already open.
+ * The dev mailbox is the superadmin's: read from the database on each request, as the admin pages
+ * do, so that a demotion takes effect in sessions already open.
  */
 @Component
 class DevMailboxAccess implements MailboxAccess {

@@ -1,8 +1,9 @@
 package eu.runlater.accounts;
 
-import static eu.runlater.accounts.UsersQueries.*;
+import static eu.runlater.accounts.MagicLinksQueries.*;
 
 import eu.runlater.engine.SqlTime;
+import eu.runlater.platform.crypto.Sha256;
 import java.time.Instant;
 import java.time.InstantSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Service;
  * each link signs in once.
  */
 @Service
-public class MagicLinks implements OneTimeTokenService {
+class MagicLinks implements OneTimeTokenService {
   private final JdbcClient jdbc;
   private final InstantSource clock;
 
@@ -38,7 +39,7 @@ public class MagicLinks implements OneTimeTokenService {
       return new DefaultOneTimeToken(token, request.getUsername(), expiresAt);
     }
     jdbc.sql(MAGIC_LINK_INSERT)
-        .param("token_hash", ApiKeys.sha256(token))
+        .param("token_hash", Sha256.of(token))
         .param("email", request.getUsername())
         .param("now", SqlTime.ts(now))
         .param("expires_at", SqlTime.ts(expiresAt))
@@ -56,7 +57,7 @@ public class MagicLinks implements OneTimeTokenService {
       return null;
     }
     return jdbc.sql(MAGIC_LINK_SPEND)
-        .param("token_hash", ApiKeys.sha256(token))
+        .param("token_hash", Sha256.of(token))
         .param("now", SqlTime.ts(clock.instant()))
         .query(
             (rs, n) ->

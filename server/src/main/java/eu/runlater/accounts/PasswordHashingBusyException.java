@@ -4,7 +4,7 @@ package eu.runlater.accounts;
  * Every password-hashing slot stayed busy ({@link BoundedPasswordEncoder}): the request is answered
  * 503 with {@code Retry-After} and changes nothing.
  */
-public class PasswordHashingBusyException extends RuntimeException {
+class PasswordHashingBusyException extends RuntimeException {
   public static final int RETRY_AFTER_SECONDS = 2;
   public static final String MESSAGE =
       "Too many sign-ins are being checked right now. Try again in a few seconds.";

@@ -29,7 +29,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * checked, and confirming the address of whoever signs in through a link.
  */
 @Component
-public class SignInFlow
+class SignInFlow
     implements OneTimeTokenGenerationSuccessHandler,
         AuthenticationSuccessHandler,
         AuthenticationFailureHandler {

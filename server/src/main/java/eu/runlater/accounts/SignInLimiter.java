@@ -1,6 +1,6 @@
 package eu.runlater.accounts;
 
-import static eu.runlater.accounts.UsersQueries.*;
+import static eu.runlater.accounts.SignInFailuresQueries.*;
 
 import eu.runlater.engine.SqlTime;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package eu.runlater.accounts;
 
-import java.time.InstantSource;
 import java.util.Locale;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -10,11 +9,12 @@ import org.springframework.stereotype.Component;
  * someone holding a live invitation signs up, with the invited address, and gets no organization of
  * their own (they join the inviting one by accepting); in {@code open} mode anyone does, and a
  * sign-up without an invitation gets a free organization of its own; in {@code closed} mode nobody.
- * No mode lets a sign-up create a superadmin: the first owner comes from the setup link ({@link
- * Setup}). Read per request, so tests switch the mode without a new application context.
+ * No mode lets a sign-up create a superadmin: the first owner comes from the setup link ({@code
+ * eu.runlater.organizations.Setup}). Read per request, so tests switch the mode without a new
+ * application context.
  */
 @Component
-public class SignupPolicy {
+class SignupPolicy {
 
   /** The sign-up modes, as {@code RUNLATER_SIGNUP} names them. */
   public enum Mode {
@@ -67,14 +67,12 @@ public class SignupPolicy {
       "That invitation is no longer valid (accepted, declined, revoked or expired). Ask for a new"
           + " one.";
 
-  private final Invites invites;
-  private final InstantSource clock;
+  private final Invitations invitations;
   private volatile Mode mode;
 
-  SignupPolicy(SignupProperties properties, Invites invites, InstantSource clock) {
+  SignupPolicy(SignupProperties properties, Invitations invitations) {
     this.mode = Mode.of(properties.mode());
-    this.invites = invites;
-    this.clock = clock;
+    this.invitations = invitations;
   }
 
   public Mode mode() {
@@ -102,12 +100,11 @@ public class SignupPolicy {
     if (current == Mode.CLOSED) {
       return new Decision(CLOSED_REFUSAL, null, false);
     }
-    Optional<Invite> invite =
+    Optional<Invitations.Invitation> invite =
         inviteToken == null || inviteToken.isBlank()
             ? Optional.empty()
-            : invites.byToken(inviteToken);
-    boolean live =
-        invite.isPresent() && invite.get().state(clock.instant()) == Invite.State.PENDING;
+            : invitations.byToken(inviteToken);
+    boolean live = invite.isPresent() && invite.get().live();
     if (live) {
       // Joins the inviting organization by accepting; no organization of its own.
       return new Decision(null, invite.get().email(), false);

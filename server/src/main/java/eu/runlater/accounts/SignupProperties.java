@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     link and existing accounts)
  */
 @ConfigurationProperties("runlater.signup")
-public record SignupProperties(String mode) {
+record SignupProperties(String mode) {
   public static final String DEFAULT_MODE = "invite";
 
   public SignupProperties {

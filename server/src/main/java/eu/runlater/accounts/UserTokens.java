@@ -1,8 +1,9 @@
 package eu.runlater.accounts;
 
-import static eu.runlater.accounts.UsersQueries.*;
+import static eu.runlater.accounts.UserTokensQueries.*;
 
 import eu.runlater.engine.SqlTime;
+import eu.runlater.platform.crypto.Sha256;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -16,7 +17,7 @@ import org.springframework.stereotype.Service;
  * the link, only their SHA-256 in the database, spent by the statement that checks them.
  */
 @Service
-public class UserTokens {
+class UserTokens {
   public static final Duration RESET_TTL = Duration.ofHours(1);
 
   /** What a token is for; a token of one purpose never serves another. */
@@ -42,7 +43,7 @@ public class UserTokens {
     String token = LinkTokens.generate();
     Instant now = clock.instant();
     jdbc.sql(USER_TOKEN_INSERT)
-        .param("token_hash", ApiKeys.sha256(token))
+        .param("token_hash", Sha256.of(token))
         .param("user_id", userId)
         .param("purpose", purpose.code)
         .param("now", SqlTime.ts(now))
@@ -59,7 +60,7 @@ public class UserTokens {
       return Optional.empty();
     }
     return jdbc.sql(USER_TOKEN_PEEK)
-        .param("token_hash", ApiKeys.sha256(token))
+        .param("token_hash", Sha256.of(token))
         .param("purpose", purpose.code)
         .param("now", SqlTime.ts(clock.instant()))
         .query(UUID.class)
@@ -72,7 +73,7 @@ public class UserTokens {
       return Optional.empty();
     }
     return jdbc.sql(USER_TOKEN_SPEND)
-        .param("token_hash", ApiKeys.sha256(token))
+        .param("token_hash", Sha256.of(token))
         .param("purpose", purpose.code)
         .param("now", SqlTime.ts(clock.instant()))
         .query(UUID.class)

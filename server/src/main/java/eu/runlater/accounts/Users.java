@@ -1,16 +1,20 @@
 package eu.runlater.accounts;
 
+import static eu.runlater.accounts.MagicLinksQueries.MAGIC_LINKS_DELETE;
+import static eu.runlater.accounts.UserTokensQueries.USER_TOKENS_DELETE;
 import static eu.runlater.accounts.UsersQueries.*;
 
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.SqlTime;
-import java.security.SecureRandom;
+import eu.runlater.platform.crypto.Sha256;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.List;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -20,9 +24,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Users and their memberships. A sign-up never makes a superadmin (the first owner comes from the
- * setup link, see {@link Setup}); it gets an organization of its own (free tier) unless it came
- * from an invitation, and can be invited into others.
+ * Users: the people who sign in to the dashboard. A sign-up never makes a superadmin (the first
+ * owner comes from the setup link, {@code eu.runlater.organizations.Setup}); it gets an
+ * organization of its own ({@link PersonalOrganizations}) unless it came from an invitation.
  */
 @Service
 public class Users {
@@ -30,23 +34,22 @@ public class Users {
   public static final int MAX_PASSWORD = 128;
   // Deliberately loose: one @, something on each side, a dot in the domain. The mail proves it.
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
-  private final Organizations organizations;
+  private final PersonalOrganizations personalOrganizations;
   private final PasswordEncoder passwords;
   private final InstantSource clock;
 
   Users(
       JdbcClient jdbc,
       TransactionTemplate tx,
-      Organizations organizations,
+      PersonalOrganizations personalOrganizations,
       PasswordEncoder passwords,
       InstantSource clock) {
     this.jdbc = jdbc;
     this.tx = tx;
-    this.organizations = organizations;
+    this.personalOrganizations = personalOrganizations;
     this.passwords = passwords;
     this.clock = clock;
   }
@@ -126,60 +129,10 @@ public class Users {
             return new SignUp(findByEmail(normalized).orElseThrow(), false);
           }
           if (personalOrganization) {
-            addMember(personalOrganization(normalized), id, Role.OWNER);
+            personalOrganizations.create(id, normalized);
           }
           return new SignUp(get(id), true);
         });
-  }
-
-  private UUID personalOrganization(String email) {
-    String local = email.substring(0, email.indexOf('@'));
-    String slug =
-        local.replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "")
-            + "-"
-            + Integer.toString(RANDOM.nextInt(1 << 30), 36);
-    // The name goes into mail subjects: an address like "www.evil.example@…" must not put a web
-    // address (or a control character) there.
-    String name = local + "'s organization";
-    if (Organizations.nameProblem(name) != null) {
-      name = "My organization";
-    }
-    return organizations.create(name, slug, Tier.FREE).id();
-  }
-
-  /** A new free-tier organization, owned by {@code ownerId}. */
-  public Organization createOrganization(String name, UUID ownerId) {
-    String clean = name.strip();
-    return tx.execute(
-        status -> {
-          Organization org = organizations.create(clean, Organizations.slugFor(clean), Tier.FREE);
-          addMember(org.id(), ownerId, Role.OWNER);
-          return org;
-        });
-  }
-
-  public void addMember(UUID organizationId, UUID userId, Role role) {
-    Instant now = clock.instant();
-    jdbc.sql(MEMBERSHIP_INSERT)
-        .param("id", Ids.v7(now))
-        .param("organization_id", organizationId)
-        .param("user_id", userId)
-        .param("role", role.code())
-        .param("now", SqlTime.ts(now))
-        .update();
-  }
-
-  public List<Membership> memberships(UUID userId) {
-    return jdbc.sql(MEMBERSHIPS_OF_USER)
-        .param("user_id", userId)
-        .query(
-            (rs, n) ->
-                new Membership(
-                    rs.getObject("organization_id", UUID.class),
-                    rs.getString("name"),
-                    Tier.of(rs.getString("tier")),
-                    Role.of(rs.getString("role"))))
-        .list();
   }
 
   public Optional<User> findByEmail(String email) {
@@ -188,14 +141,48 @@ public class Users {
 
   /** The stored Argon2id hash, for the sign-in check only. */
   Optional<String> passwordHash(UUID userId) {
-    return jdbc.sql("SELECT hashed_password FROM users WHERE id = :id")
-        .param("id", userId)
-        .query(String.class)
-        .optional();
+    return jdbc.sql(USER_PASSWORD_HASH).param("id", userId).query(String.class).optional();
   }
 
   public User get(UUID id) {
     return jdbc.sql(USER_GET).param("id", id).query(Users::map).single();
+  }
+
+  /** Emails of users by id, for "created by" and "invited by" columns. */
+  public Map<UUID, String> emails(Collection<UUID> ids) {
+    Map<UUID, String> result = new HashMap<>();
+    if (ids.isEmpty()) {
+      return result;
+    }
+    jdbc.sql(USER_EMAILS)
+        .param("ids", ids)
+        .query(
+            rs -> {
+              result.put(rs.getObject("id", UUID.class), rs.getString("email"));
+            });
+    return result;
+  }
+
+  /** Whether the instance has a superadmin (its owner). */
+  public boolean superadminExists() {
+    return jdbc.sql(SUPERADMIN_EXISTS).query(Boolean.class).single();
+  }
+
+  /**
+   * Creates a confirmed superadmin with a password hashed by {@link #hash}: the operator chose the
+   * address, and there may be no mail server to prove it. Empty when the address has an account.
+   */
+  public Optional<UUID> createSuperadmin(String email, String hashedPassword) {
+    Instant now = clock.instant();
+    UUID id = Ids.v7(now);
+    int inserted =
+        jdbc.sql(USER_INSERT_SUPERADMIN)
+            .param("id", id)
+            .param("email", normalize(email))
+            .param("hashed_password", hashedPassword)
+            .param("now", SqlTime.ts(now))
+            .update();
+    return inserted == 1 ? Optional.of(id) : Optional.empty();
   }
 
   /**
@@ -244,7 +231,7 @@ public class Users {
         status ->
             jdbc.sql(USER_CONFIRM_FIRST)
                 .param("id", userId)
-                .param("link_hash", linkToken == null ? new byte[0] : ApiKeys.sha256(linkToken))
+                .param("link_hash", linkToken == null ? new byte[0] : Sha256.of(linkToken))
                 .param("password_proven", passwordProven)
                 .param("now", SqlTime.ts(clock.instant()))
                 .query((rs, n) -> new Object[] {rs.getString("email"), rs.getBoolean("kept")})
@@ -265,7 +252,7 @@ public class Users {
   void rememberWelcomeLink(UUID userId, String token) {
     jdbc.sql(USER_WELCOME_LINK_SET)
         .param("id", userId)
-        .param("token_hash", ApiKeys.sha256(token))
+        .param("token_hash", Sha256.of(token))
         .update();
   }
 

@@ -1,6 +1,6 @@
 package eu.runlater.accounts;
 
-/** SQL for users, memberships and their one-use tokens. */
+/** SQL for users and their sessions (Spring Session's rows), named noun-first. */
 final class UsersQueries {
   private UsersQueries() {}
 
@@ -10,6 +10,21 @@ final class UsersQueries {
       "SELECT " + USER_COLUMNS + " FROM users WHERE lower(email) = lower(:email)";
 
   static final String USER_GET = "SELECT " + USER_COLUMNS + " FROM users WHERE id = :id";
+
+  static final String USER_PASSWORD_HASH = "SELECT hashed_password FROM users WHERE id = :id";
+
+  static final String USER_EMAILS = "SELECT id, email FROM users WHERE id IN (:ids)";
+
+  static final String SUPERADMIN_EXISTS = "SELECT EXISTS (SELECT 1 FROM users WHERE superadmin)";
+
+  // Confirmed from the start: the operator chose the address, and there may be no mail server.
+  static final String USER_INSERT_SUPERADMIN =
+      """
+      INSERT INTO users (id, email, hashed_password, confirmed_at, superadmin, created_at,
+                         updated_at)
+      VALUES (:id, :email, :hashed_password, :now, true, :now, :now)
+      ON CONFLICT ((lower(email))) DO NOTHING
+      """;
 
   static final String USER_INSERT =
       """
@@ -57,90 +72,6 @@ final class UsersQueries {
       WHERE id = :id AND confirmed_at IS NULL
       """;
 
-  static final String USER_TOKENS_DELETE = "DELETE FROM user_tokens WHERE user_id = :user_id";
-
-  static final String MAGIC_LINK_INSERT =
-      """
-      INSERT INTO magic_link_tokens (token_hash, email, created_at, expires_at)
-      VALUES (:token_hash, :email, :now, :expires_at)
-      """;
-
-  /** Spends a link: gone whether or not it was still live, returned only if it was. */
-  static final String MAGIC_LINK_SPEND =
-      """
-      WITH spent AS (DELETE FROM magic_link_tokens WHERE token_hash = :token_hash RETURNING *)
-      SELECT email, expires_at FROM spent WHERE expires_at > :now
-      """;
-
-  static final String MAGIC_LINKS_PURGE = "DELETE FROM magic_link_tokens WHERE expires_at <= :now";
-
-  static final String MAGIC_LINKS_DELETE =
-      "DELETE FROM magic_link_tokens WHERE lower(email) = lower(:email)";
-
   static final String USER_SESSIONS_DELETE =
       "DELETE FROM spring_session WHERE lower(principal_name) = lower(:email)";
-
-  static final String MEMBERSHIP_INSERT =
-      """
-      INSERT INTO memberships (id, organization_id, user_id, role, created_at, updated_at)
-      VALUES (:id, :organization_id, :user_id, :role, :now, :now)
-      ON CONFLICT (organization_id, user_id) DO NOTHING
-      """;
-
-  static final String MEMBERSHIPS_OF_USER =
-      """
-      SELECT m.organization_id, o.name, o.tier, m.role
-      FROM memberships m JOIN organizations o ON o.id = m.organization_id
-      WHERE m.user_id = :user_id
-      ORDER BY o.name, o.id
-      """;
-
-  static final String USER_TOKEN_INSERT =
-      """
-      INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at)
-      VALUES (:token_hash, :user_id, :purpose, :now, :expires_at)
-      """;
-
-  // Spends the token in the statement that checks it, so two clicks cannot both use it.
-  static final String USER_TOKEN_SPEND =
-      """
-      UPDATE user_tokens SET used_at = :now
-      WHERE token_hash = :token_hash AND purpose = :purpose AND used_at IS NULL
-        AND expires_at > :now
-      RETURNING user_id
-      """;
-
-  static final String USER_TOKEN_PEEK =
-      """
-      SELECT user_id FROM user_tokens
-      WHERE token_hash = :token_hash AND purpose = :purpose AND used_at IS NULL
-        AND expires_at > :now
-      """;
-
-  static final String USER_TOKENS_PURGE = "DELETE FROM user_tokens WHERE expires_at < :before";
-
-  static final String SIGN_IN_FAILURE_INSERT =
-      """
-      INSERT INTO sign_in_failures (kind, email, client, failed_at)
-      VALUES (:kind, :email, :client, :now)
-      """;
-
-  static final String SIGN_IN_FAILURES_COUNT =
-      """
-      SELECT count(*) FILTER (WHERE client = :client) AS by_client,
-             count(*) FILTER (WHERE kind = :kind AND lower(email) = lower(:email)) AS by_email,
-             count(*) FILTER (WHERE kind = :kind AND lower(email) = lower(:email)
-                                AND client = :client) AS by_email_and_client
-      FROM sign_in_failures
-      WHERE failed_at > :since AND (client = :client OR lower(email) = lower(:email))
-      """;
-
-  static final String SIGN_IN_FAILURE_DELETE = "DELETE FROM sign_in_failures WHERE id = :id";
-
-  // Serializes counting and recording per key until the transaction ends. The two-int form keeps
-  // these locks apart from the engine's single-bigint advisory locks; 0x5349474E is "SIGN".
-  static final String SIGN_IN_LOCK = "SELECT pg_advisory_xact_lock(1397311310, hashtext(:key))";
-
-  static final String SIGN_IN_FAILURES_PURGE =
-      "DELETE FROM sign_in_failures WHERE failed_at < :before";
 }

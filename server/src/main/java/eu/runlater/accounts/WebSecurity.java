@@ -15,7 +15,6 @@ import org.springframework.security.web.authentication.UsernamePasswordAuthentic
 import org.springframework.security.web.authentication.ott.DefaultGenerateOneTimeTokenRequestResolver;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
-import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 
@@ -63,13 +62,6 @@ class WebSecurity {
         new Argon2PasswordEncoder(16, 32, 1, 19_456, 2), BoundedPasswordEncoder.defaultPermits());
   }
 
-  /** Saved requests without the "?continue" marker; the invite page saves its own the same way. */
-  static HttpSessionRequestCache savedRequests() {
-    HttpSessionRequestCache cache = new HttpSessionRequestCache();
-    cache.setMatchingRequestParameterName(null);
-    return cache;
-  }
-
   @Bean
   @Order(2)
   SecurityFilterChain webChain(HttpSecurity http, SignInFlow flow, OneTimeTokenService tokens)
@@ -92,7 +84,7 @@ class WebSecurity {
             a -> a.requestMatchers(OPEN).permitAll().anyRequest().authenticated())
         // Saved requests are matched without the "?continue" marker, so a sign-in lands on the
         // page's own URL.
-        .requestCache(r -> r.requestCache(savedRequests()))
+        .requestCache(r -> r.requestCache(Sessions.savedRequests()))
         .formLogin(
             f ->
                 f.loginPage("/login")

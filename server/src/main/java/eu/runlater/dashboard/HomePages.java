@@ -1,6 +1,6 @@
 package eu.runlater.dashboard;
 
-import eu.runlater.accounts.Viewer;
+import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.web.Pages;
 import org.springframework.http.MediaType;
 import org.springframework.ui.Model;

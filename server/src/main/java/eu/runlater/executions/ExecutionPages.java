@@ -1,13 +1,13 @@
 package eu.runlater.executions;
 
-import eu.runlater.accounts.Permission;
-import eu.runlater.accounts.Viewer;
 import eu.runlater.engine.Header;
 import eu.runlater.engine.SealedRequests;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.jobs.Job;
 import eu.runlater.jobs.Jobs;
 import eu.runlater.jobs.Schedule;
+import eu.runlater.organizations.Permission;
+import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.web.Pages;
 import java.util.List;

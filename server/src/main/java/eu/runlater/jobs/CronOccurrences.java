@@ -2,8 +2,6 @@ package eu.runlater.jobs;
 
 import static eu.runlater.jobs.JobsQueries.*;
 
-import eu.runlater.accounts.Tier;
-import eu.runlater.accounts.UsageMeter;
 import eu.runlater.engine.Backoff;
 import eu.runlater.engine.ClaimHook;
 import eu.runlater.engine.ClaimedTask;
@@ -12,6 +10,8 @@ import eu.runlater.engine.TaskEvent;
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
 import eu.runlater.engine.db.Db.SqlArray;
+import eu.runlater.organizations.Tier;
+import eu.runlater.organizations.UsageMeter;
 import eu.runlater.platform.engine.EngineProperties;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package eu.runlater.jobs;
 
-import eu.runlater.accounts.Permission;
-import eu.runlater.accounts.Viewer;
 import eu.runlater.cron.CronPreview;
+import eu.runlater.organizations.Permission;
+import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.web.Pages;

@@ -1,11 +1,11 @@
 package eu.runlater.jobs;
 
-import eu.runlater.accounts.Permission;
-import eu.runlater.accounts.Viewer;
 import eu.runlater.dashboard.LiveFeed;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.executions.Execution;
 import eu.runlater.executions.Executions;
+import eu.runlater.organizations.Permission;
+import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.web.Pages;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,10 +1,10 @@
 package eu.runlater.jobs;
 
-import eu.runlater.accounts.Tier;
 import eu.runlater.engine.Backoff;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.NewTask;
 import eu.runlater.engine.TaskRequest;
+import eu.runlater.organizations.Tier;
 import eu.runlater.platform.engine.Priorities;
 import java.time.Duration;
 import java.time.Instant;

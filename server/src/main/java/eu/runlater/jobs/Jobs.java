@@ -2,8 +2,6 @@ package eu.runlater.jobs;
 
 import static eu.runlater.jobs.JobsQueries.*;
 
-import eu.runlater.accounts.Caps;
-import eu.runlater.accounts.Tier;
 import eu.runlater.engine.Backoff;
 import eu.runlater.engine.HeaderCodec;
 import eu.runlater.engine.Ids;
@@ -12,6 +10,8 @@ import eu.runlater.engine.SealedRequests;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.engine.SqlTime;
 import eu.runlater.engine.TaskRequest;
+import eu.runlater.organizations.Caps;
+import eu.runlater.organizations.Tier;
 import eu.runlater.platform.engine.EngineProperties;
 import eu.runlater.platform.engine.TaskEnqueuer;
 import eu.runlater.platform.errors.ApiProblem;

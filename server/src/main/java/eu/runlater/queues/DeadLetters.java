@@ -2,8 +2,8 @@ package eu.runlater.queues;
 
 import static eu.runlater.queues.QueuesQueries.*;
 
-import eu.runlater.accounts.Caps;
 import eu.runlater.engine.SqlTime;
+import eu.runlater.organizations.Caps;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.ratelimit.RequestQuota;
 import java.time.Duration;

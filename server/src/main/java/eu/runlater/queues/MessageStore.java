@@ -3,13 +3,13 @@ package eu.runlater.queues;
 import static eu.runlater.queues.PushQueries.*;
 import static eu.runlater.queues.QueuesQueries.MESSAGE_INSERT;
 
-import eu.runlater.accounts.Caps;
 import eu.runlater.engine.Header;
 import eu.runlater.engine.HeaderCodec;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.engine.SqlTime;
 import eu.runlater.engine.TaskRequest;
+import eu.runlater.organizations.Caps;
 import eu.runlater.platform.requests.RequestRules;
 import eu.runlater.platform.requests.SealedRequest;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package eu.runlater.queues;
 
-import eu.runlater.accounts.Permission;
-import eu.runlater.accounts.Viewer;
+import eu.runlater.organizations.Permission;
+import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.web.Pages;
 import java.util.List;

@@ -2,13 +2,13 @@ package eu.runlater.queues;
 
 import static eu.runlater.queues.QueuesQueries.*;
 
-import eu.runlater.accounts.Tier;
 import eu.runlater.engine.Backoff;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.NewTask;
 import eu.runlater.engine.SqlTime;
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
+import eu.runlater.organizations.Tier;
 import eu.runlater.platform.engine.EngineProperties;
 import eu.runlater.platform.engine.Priorities;
 import java.sql.Connection;

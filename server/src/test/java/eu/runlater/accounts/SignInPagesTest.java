@@ -2,6 +2,10 @@ package eu.runlater.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eu.runlater.organizations.Members;
+import eu.runlater.organizations.Role;
+import eu.runlater.organizations.Tier;
+import eu.runlater.platform.crypto.Sha256;
 import eu.runlater.support.Browser;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
@@ -55,7 +59,7 @@ class SignInPagesTest extends ServerTest {
     User user = users().findByEmail(email).orElseThrow();
     assertThat(user.superadmin()).isFalse();
     assertThat(user.confirmed()).isTrue();
-    assertThat(users().memberships(user.id()))
+    assertThat(members().memberships(user.id()))
         .singleElement()
         .satisfies(
             m -> {
@@ -79,7 +83,7 @@ class SignInPagesTest extends ServerTest {
     User user = users().findByEmail(email).orElseThrow();
     assertThat(user.superadmin()).isFalse();
     assertThat(user.confirmed()).isFalse();
-    assertThat(users().memberships(user.id()))
+    assertThat(members().memberships(user.id()))
         .singleElement()
         .satisfies(
             m -> {
@@ -191,7 +195,7 @@ class SignInPagesTest extends ServerTest {
             .param("email", user.email())
             .query(byte[].class)
             .list();
-    assertThat(stored).singleElement().isEqualTo(ApiKeys.sha256(token));
+    assertThat(stored).singleElement().isEqualTo(Sha256.of(token));
 
     // Past its 15 minutes the link is refused and spent.
     jdbc.sql(
@@ -393,6 +397,10 @@ class SignInPagesTest extends ServerTest {
 
   private Users users() {
     return applicationContext.getBean(Users.class);
+  }
+
+  private Members members() {
+    return applicationContext.getBean(Members.class);
   }
 
   @Autowired org.springframework.context.ApplicationContext applicationContext;

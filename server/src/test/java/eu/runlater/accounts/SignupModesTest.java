@@ -2,6 +2,8 @@ package eu.runlater.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eu.runlater.organizations.Members;
+import eu.runlater.organizations.Role;
 import eu.runlater.support.Browser;
 import eu.runlater.support.Mailbox;
 import eu.runlater.support.ServerTest;
@@ -15,6 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class SignupModesTest extends ServerTest {
   @Autowired SignupPolicy policy;
   @Autowired Users users;
+  @Autowired Members members;
   @Autowired JdbcClient jdbc;
 
   @AfterEach
@@ -40,7 +43,7 @@ class SignupModesTest extends ServerTest {
     assertThat(browser.post("/signup", Map.of("email", email, "password", "")).redirectPath())
         .isEqualTo("/login/check-mail");
     User user = users.findByEmail(email).orElseThrow();
-    assertThat(users.memberships(user.id()))
+    assertThat(members.memberships(user.id()))
         .singleElement()
         .satisfies(m -> assertThat(m.role()).isEqualTo(Role.OWNER));
     assertMagicLinksCreateNoAccount();
@@ -54,7 +57,7 @@ class SignupModesTest extends ServerTest {
     String email = "www.pay-here.example" + System.nanoTime() % 1000 + "@example.com";
     browser.post("/signup", Map.of("email", email, "password", ""));
     User user = users.findByEmail(email).orElseThrow();
-    assertThat(users.memberships(user.id()))
+    assertThat(members.memberships(user.id()))
         .singleElement()
         .satisfies(m -> assertThat(m.organizationName()).isEqualTo("My organization"));
   }
@@ -89,7 +92,7 @@ class SignupModesTest extends ServerTest {
     phone.get(inviteLink);
     assertThat(phone.post("/invites/" + token + "/accept", Map.of()).redirectPath()).isEqualTo("/");
     User user = users.findByEmail(invited).orElseThrow();
-    assertThat(users.memberships(user.id()))
+    assertThat(members.memberships(user.id()))
         .singleElement()
         .satisfies(m -> assertThat(m.organizationId()).isEqualTo(tenant.id()));
   }
@@ -137,7 +140,7 @@ class SignupModesTest extends ServerTest {
         .isEqualTo("/login/check-mail");
     User user = users.findByEmail(invited).orElseThrow();
     // No organization of their own: they join the inviting one by accepting.
-    assertThat(users.memberships(user.id())).isEmpty();
+    assertThat(members.memberships(user.id())).isEmpty();
     String magic = new Mailbox(jdbc).latestTo(invited).link();
     guest.get(magic);
     assertThat(
@@ -147,7 +150,7 @@ class SignupModesTest extends ServerTest {
         .startsWith("/invites/" + token);
     guest.get("/invites/" + token);
     assertThat(guest.post("/invites/" + token + "/accept", Map.of()).redirectPath()).isEqualTo("/");
-    assertThat(users.memberships(user.id()))
+    assertThat(members.memberships(user.id()))
         .singleElement()
         .satisfies(m -> assertThat(m.organizationId()).isEqualTo(tenant.id()));
 

@@ -63,7 +63,7 @@ class DashboardBrowserTest extends ServerTest {
   @Test
   void an_execution_appears_on_the_home_page_without_reloading() {
     var tenant = fixtures.tenant();
-    var user = fixtures.user(tenant.id(), eu.runlater.accounts.Role.MEMBER);
+    var user = fixtures.user(tenant.id(), eu.runlater.organizations.Role.MEMBER);
     try (Sink sink = Sink.start()) {
       page.navigate(api.base() + "/login");
       page.locator("#email").fill(user.email());
@@ -96,7 +96,7 @@ class DashboardBrowserTest extends ServerTest {
   @Test
   void a_jobs_history_shows_a_new_execution_without_reloading() {
     var tenant = fixtures.tenant();
-    var user = fixtures.user(tenant.id(), eu.runlater.accounts.Role.MEMBER);
+    var user = fixtures.user(tenant.id(), eu.runlater.organizations.Role.MEMBER);
     try (Sink sink = Sink.start()) {
       var created =
           api.post(

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import eu.runlater.accounts.Role;
-import eu.runlater.accounts.Setup;
+import eu.runlater.organizations.Role;
+import eu.runlater.organizations.Setup;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
@@ -52,7 +52,7 @@ class ScreenshotsTest extends ServerTest {
     jdbc.sql("UPDATE users SET superadmin = true WHERE id = :id")
         .param("id", superadmin.id())
         .update();
-    fixtures.tenant(eu.runlater.accounts.Tier.FREE);
+    fixtures.tenant(eu.runlater.organizations.Tier.FREE);
     api = new eu.runlater.support.Api(port);
     jobId =
         job(

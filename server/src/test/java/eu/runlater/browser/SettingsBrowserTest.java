@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import eu.runlater.accounts.Role;
+import eu.runlater.organizations.Role;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Mailbox;

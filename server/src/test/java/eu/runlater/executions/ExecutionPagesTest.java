@@ -2,9 +2,9 @@ package eu.runlater.executions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.accounts.Role;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.SqlTime;
+import eu.runlater.organizations.Role;
 import eu.runlater.support.Browser;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;

@@ -2,7 +2,7 @@ package eu.runlater.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.accounts.Tier;
+import eu.runlater.organizations.Tier;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
 import java.time.Duration;

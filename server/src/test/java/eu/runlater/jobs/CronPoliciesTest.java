@@ -282,7 +282,7 @@ class CronPoliciesTest {
 
   @Test
   void an_occurrence_past_the_monthly_quota_is_skipped_and_shown_as_over_quota() {
-    var free = fixtures.tenant(eu.runlater.accounts.Tier.FREE);
+    var free = fixtures.tenant(eu.runlater.organizations.Tier.FREE);
     var created =
         api.post(
             "/api/v1/jobs",

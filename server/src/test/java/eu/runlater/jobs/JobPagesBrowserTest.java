@@ -9,7 +9,7 @@ import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.Cookie;
-import eu.runlater.accounts.Role;
+import eu.runlater.organizations.Role;
 import eu.runlater.support.ServerTest;
 import java.net.HttpCookie;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package eu.runlater.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.accounts.Role;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.SqlTime;
+import eu.runlater.organizations.Role;
 import eu.runlater.support.Browser;
 import eu.runlater.support.ServerTest;
 import java.time.Instant;
@@ -89,7 +89,7 @@ class JobPagesTest extends ServerTest {
     jobs.delete(org.id(), id);
 
     // The free tier allows no schedule under an hour: its sample runs hourly.
-    var free = fixtures.tenant(eu.runlater.accounts.Tier.FREE);
+    var free = fixtures.tenant(eu.runlater.organizations.Tier.FREE);
     Browser member = signIn(fixtures.user(free.id(), Role.MEMBER));
     assertThat(member.get("/jobs").body()).contains("every hour");
     var hourly = member.post("/jobs/sample", Map.of());
@@ -397,8 +397,8 @@ class JobPagesTest extends ServerTest {
 
   @Test
   void a_tier_limit_is_shown_on_the_form_and_creates_nothing() {
-    var org = fixtures.tenant(eu.runlater.accounts.Tier.FREE);
-    Integer limit = eu.runlater.accounts.Tier.FREE.limits().jobs();
+    var org = fixtures.tenant(eu.runlater.organizations.Tier.FREE);
+    Integer limit = eu.runlater.organizations.Tier.FREE.limits().jobs();
     for (int i = 0; i < limit; i++) {
       job(org.id(), "Free " + i, "https://example.com/free", YEARLY);
     }

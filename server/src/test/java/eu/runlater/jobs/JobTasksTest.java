@@ -2,8 +2,8 @@ package eu.runlater.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.accounts.Tier;
 import eu.runlater.cron.CronSchedule;
+import eu.runlater.organizations.Tier;
 import eu.runlater.platform.engine.Priorities;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -2,8 +2,8 @@ package eu.runlater.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.accounts.Organizations;
-import eu.runlater.accounts.Tier;
+import eu.runlater.organizations.Organizations;
+import eu.runlater.organizations.Tier;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
 import eu.runlater.testing.Sink.Reply;

@@ -2,8 +2,8 @@ package eu.runlater.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.accounts.Role;
 import eu.runlater.engine.Header;
+import eu.runlater.organizations.Role;
 import eu.runlater.support.Api;
 import eu.runlater.support.Browser;
 import eu.runlater.support.Fixtures;

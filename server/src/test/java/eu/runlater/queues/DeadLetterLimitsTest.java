@@ -2,9 +2,9 @@ package eu.runlater.queues;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.accounts.Caps;
-import eu.runlater.accounts.CapsProperties.TierCaps;
-import eu.runlater.accounts.Tier;
+import eu.runlater.organizations.Caps;
+import eu.runlater.organizations.CapsProperties.TierCaps;
+import eu.runlater.organizations.Tier;
 import eu.runlater.platform.ratelimit.RateLimitProperties.Policy;
 import eu.runlater.platform.ratelimit.RateLimiter;
 import eu.runlater.support.Api;

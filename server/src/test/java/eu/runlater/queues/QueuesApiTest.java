@@ -2,7 +2,7 @@ package eu.runlater.queues;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.accounts.Organizations;
+import eu.runlater.organizations.Organizations;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;

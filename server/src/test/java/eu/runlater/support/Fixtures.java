@@ -1,11 +1,11 @@
 package eu.runlater.support;
 
-import eu.runlater.accounts.ApiKeys;
-import eu.runlater.accounts.Organization;
-import eu.runlater.accounts.Organizations;
-import eu.runlater.accounts.Role;
-import eu.runlater.accounts.Tier;
-import eu.runlater.accounts.Users;
+import eu.runlater.apikeys.ApiKeys;
+import eu.runlater.organizations.Members;
+import eu.runlater.organizations.Organization;
+import eu.runlater.organizations.Organizations;
+import eu.runlater.organizations.Role;
+import eu.runlater.organizations.Tier;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,19 +22,19 @@ public class Fixtures {
 
   private final Organizations organizations;
   private final ApiKeys keys;
-  private final Users users;
+  private final Members members;
   private final JdbcClient jdbc;
   private final String passwordHash;
 
   Fixtures(
       Organizations organizations,
       ApiKeys keys,
-      Users users,
+      Members members,
       JdbcClient jdbc,
       PasswordEncoder passwords) {
     this.organizations = organizations;
     this.keys = keys;
-    this.users = users;
+    this.members = members;
     this.jdbc = jdbc;
     this.passwordHash = passwords.encode(PASSWORD);
   }
@@ -45,7 +45,7 @@ public class Fixtures {
   /** A new confirmed user who is a {@code role} of {@code organizationId}. */
   public TestUser user(UUID organizationId, Role role) {
     TestUser user = user();
-    users.addMember(organizationId, user.id(), role);
+    members.add(organizationId, user.id(), role);
     return user;
   }
 

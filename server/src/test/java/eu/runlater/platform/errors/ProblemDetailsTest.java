@@ -77,7 +77,8 @@ class ProblemDetailsTest extends ServerTest {
   @Test
   void a_page_stream_that_times_out_or_fails_after_it_started_ends_with_no_error_page_in_it(
       CapturedOutput output) throws Exception {
-    var browser = signIn(fixtures.user(fixtures.tenant().id(), eu.runlater.accounts.Role.MEMBER));
+    var browser =
+        signIn(fixtures.user(fixtures.tenant().id(), eu.runlater.organizations.Role.MEMBER));
     HttpClient client = HttpClient.newBuilder().cookieHandler(browser.cookies()).build();
     for (String path : List.of("/test-only/stream-timeout", "/test-only/stream-boom")) {
       // The body is read to its end: the server has handled the stream's end by then.
@@ -102,7 +103,8 @@ class ProblemDetailsTest extends ServerTest {
 
   @Test
   void a_page_that_fails_renders_the_apps_500_page_with_a_reference_and_no_internals() {
-    var browser = signIn(fixtures.user(fixtures.tenant().id(), eu.runlater.accounts.Role.MEMBER));
+    var browser =
+        signIn(fixtures.user(fixtures.tenant().id(), eu.runlater.organizations.Role.MEMBER));
     var page = browser.get("/test-only/page-boom");
     assertThat(page.status()).isEqualTo(500);
     assertThat(page.body())

@@ -15,7 +15,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 class IdempotencyTest extends ServerTest {
   @Autowired JdbcClient jdbc;
-  @Autowired eu.runlater.accounts.Organizations organizations;
+  @Autowired eu.runlater.organizations.Organizations organizations;
 
   private static final String JOB =
       """

@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import eu.runlater.accounts.Role;
+import eu.runlater.organizations.Role;
 import eu.runlater.support.Browser;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;

@@ -2,8 +2,8 @@ package eu.runlater.platform.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.accounts.Role;
-import eu.runlater.accounts.Tier;
+import eu.runlater.organizations.Role;
+import eu.runlater.organizations.Tier;
 import eu.runlater.platform.ratelimit.RateLimitProperties.Policy;
 import eu.runlater.support.Api;
 import eu.runlater.support.Browser;

@@ -2,7 +2,7 @@ package eu.runlater.platform.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.accounts.ApiKeys;
+import eu.runlater.apikeys.ApiKeys;
 import eu.runlater.support.Api;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
@@ -165,7 +165,7 @@ class ApiKeyScopesTest extends ServerTest {
 
   @Test
   void a_scope_is_chosen_and_shown_on_the_api_keys_page() {
-    var admin = fixtures.user(tenant.id(), eu.runlater.accounts.Role.ADMIN);
+    var admin = fixtures.user(tenant.id(), eu.runlater.organizations.Role.ADMIN);
     eu.runlater.support.Browser browser = signIn(admin);
     var form = browser.get("/settings/api-keys");
     assertThat(form.body()).contains("name=\"scope\"", "value=\"read-only\"", "value=\"send\"");

@@ -2,8 +2,8 @@ package eu.runlater.platform.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.accounts.Role;
 import eu.runlater.accounts.SignInLimiter;
+import eu.runlater.organizations.Role;
 import eu.runlater.support.Browser;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
