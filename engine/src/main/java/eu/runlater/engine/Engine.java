@@ -36,7 +36,6 @@ public final class Engine implements AutoCloseable {
   private final InstantSource clock;
   private final Wakeups wakeups = new Wakeups();
   private final Tasks tasks;
-  private final Tenants tenants = new Tenants();
   private final EngineMetrics metrics;
   private final Partitions partitions;
   private final Leader leader;
@@ -108,11 +107,6 @@ public final class Engine implements AutoCloseable {
   /** Inserting and removing tasks in the caller's transactions. */
   public Tasks tasks() {
     return tasks;
-  }
-
-  /** Per-organization caps, and forgetting an organization, in the caller's transactions. */
-  public Tenants tenants() {
-    return tenants;
   }
 
   public EngineConfig config() {

@@ -23,7 +23,8 @@ import java.util.UUID;
  */
 public final class Tenants {
 
-  Tenants() {}
+  /** Needs no engine: the server writes caps before, and while, engines run. */
+  public Tenants() {}
 
   /**
    * Sets one organization's cap on deliveries running at once, cluster-wide, in the caller's

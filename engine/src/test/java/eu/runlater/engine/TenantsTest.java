@@ -103,7 +103,7 @@ class TenantsTest {
 
     fixture.db.inTransaction(
         c -> {
-          engine.tenants().forget(c, EngineFixture.ORG);
+          tenants.forget(c, EngineFixture.ORG);
           return null;
         });
 
