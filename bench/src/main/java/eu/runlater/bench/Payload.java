@@ -2,9 +2,9 @@ package eu.runlater.bench;
 
 import eu.runlater.engine.Header;
 import eu.runlater.engine.Ids;
+import eu.runlater.engine.http.AddressPolicy;
 import eu.runlater.engine.http.HttpDelivery;
 import eu.runlater.engine.http.HttpDeliveryConfig;
-import eu.runlater.engine.http.TargetPolicy;
 import eu.runlater.engine.signing.WebhookSigner;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -14,19 +14,29 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** The one request every phase sends: a 200-byte JSON POST to the sink. */
+/**
+ * The one request every phase sends: a 200-byte JSON POST to the sink.
+ *
+ * <p>The HTTP-only baselines send it through the engine's internal client ({@code
+ * eu.runlater.engine.http}) and sign it as the engine does ({@code engine.signing}): they measure
+ * that client by itself, which no API offers. The bench is the one place outside the engine that
+ * reaches those packages, on purpose; the Runlater phase uses the engine's API only.
+ */
 final class Payload {
   static final byte[] BODY = body(200);
   static final List<Header> HEADERS = List.of(new Header("Content-Type", "application/json"));
   static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
   static final String USER_AGENT = "Runlater/bench";
 
+  /** The sink listens on loopback, which deliveries may not reach by default. */
+  static final String ALLOWED_TARGETS = "127.0.0.0/8";
+
   private Payload() {}
 
-  /** Runlater's delivery client as the server builds it, allowed to reach loopback. */
+  /** Runlater's delivery client as the engine builds it, allowed to reach loopback. */
   static HttpDelivery httpDelivery(int workers) {
     return new HttpDelivery(
-        HttpDeliveryConfig.defaults(TargetPolicy.parse("127.0.0.0/8"))
+        HttpDeliveryConfig.defaults(AddressPolicy.parse(ALLOWED_TARGETS))
             .withUserAgent(USER_AGENT)
             .withMaxConnections(Math.max(64, workers)));
   }

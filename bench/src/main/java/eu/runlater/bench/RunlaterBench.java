@@ -7,9 +7,8 @@ import eu.runlater.engine.EngineConfig;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.NewTask;
 import eu.runlater.engine.SecretBox;
+import eu.runlater.engine.TargetPolicy;
 import eu.runlater.engine.TaskRequest;
-import eu.runlater.engine.db.Db;
-import eu.runlater.engine.http.HttpDelivery;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -230,8 +229,6 @@ final class RunlaterBench {
   private final class Setup implements AutoCloseable {
     final String database;
     final HikariDataSource pool;
-    final Db db;
-    final HttpDelivery http;
     final Engine engine;
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final String url = sink.uri().toString();
@@ -242,13 +239,11 @@ final class RunlaterBench {
       database = pg.freshDatabase(purpose);
       // The server's default pool size.
       pool = pg.pool(database, 20, "runlater-bench");
-      db = new Db(pool);
       try {
         monitor = pg.connect(database);
       } catch (SQLException e) {
         throw new IllegalStateException(e);
       }
-      http = Payload.httpDelivery(workers);
       String jdbcUrl = pg.jdbcUrl(database);
       engine =
           Engine.builder(
@@ -257,7 +252,8 @@ final class RunlaterBench {
                       .userAgent(Payload.USER_AGENT)
                       .build())
               .database(pool, () -> DriverManager.getConnection(jdbcUrl, BenchPostgres.USER, null))
-              .http(http)
+              // The engine's own client: built as Payload.httpDelivery builds the HTTP-only one.
+              .targets(TargetPolicy.parse(Payload.ALLOWED_TARGETS))
               .secrets(
                   SecretBox.fromConfigured(SecretBox.generateKey()), org -> List.of(Payload.SECRET))
               .meters(meters)
@@ -266,7 +262,17 @@ final class RunlaterBench {
 
     /** Inserts in one transaction and tells the engine, as the server's enqueuer does. */
     void insert(List<NewTask> batch) throws SQLException {
-      Instant earliest = db.inTransaction(c -> engine.tasks().insert(c, batch));
+      Instant earliest;
+      try (Connection c = pool.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          earliest = engine.tasks().insert(c, batch);
+          c.commit();
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        }
+      }
       engine.tasks().committed(earliest);
     }
 
@@ -316,8 +322,7 @@ final class RunlaterBench {
 
     @Override
     public void close() {
-      engine.stop();
-      http.close();
+      engine.close();
       try {
         monitor.close();
       } catch (SQLException ignored) {

@@ -4,6 +4,7 @@ import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
 import eu.runlater.engine.db.Db.SqlArray;
 import eu.runlater.engine.http.HttpDelivery;
+import eu.runlater.engine.http.HttpDeliveryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
@@ -45,6 +46,7 @@ public final class Engine implements AutoCloseable {
   private final Workers workers;
   private final WakeListener listener;
   private final HttpDelivery http;
+  private final boolean ownsHttp;
   private volatile boolean running;
   private Thread maintenance;
   private Instant lastPartitionPass = Instant.EPOCH;
@@ -53,7 +55,8 @@ public final class Engine implements AutoCloseable {
     this.config = b.config;
     this.db = new Db(b.pool);
     this.clock = b.clock;
-    this.http = b.http;
+    this.ownsHttp = b.http == null;
+    this.http = ownsHttp ? httpDelivery(b.targets, b.config) : b.http;
     this.metrics = new EngineMetrics(b.meters);
     this.tasks = new Tasks(wakeups, clock);
     this.partitions = new Partitions(db, config.partitionsAhead(), config.retention());
@@ -75,7 +78,7 @@ public final class Engine implements AutoCloseable {
             producer::completionsRecorded);
     Delivery delivery =
         new Delivery(
-            b.http, b.secrets, b.signing, clock, config, metrics, ThreadLocalRandom::current);
+            http, b.secrets, b.signing, clock, config, metrics, ThreadLocalRandom::current);
     this.workers = new Workers(config.workers(), delivery, completer, producer::capacityFreed);
     producer.workers(workers);
     this.listener = new WakeListener(b.dedicated, wakeups, workers::cancel);
@@ -88,6 +91,17 @@ public final class Engine implements AutoCloseable {
 
   public static Builder builder(EngineConfig config) {
     return new Builder(config);
+  }
+
+  /**
+   * The engine's HTTP client: one per engine, with a connection per worker (at least 64, so a node
+   * with few workers still keeps warm connections to several hosts).
+   */
+  private static HttpDelivery httpDelivery(TargetPolicy targets, EngineConfig config) {
+    return new HttpDelivery(
+        HttpDeliveryConfig.defaults(targets.rules())
+            .withUserAgent(config.userAgent())
+            .withMaxConnections(Math.max(64, config.workers())));
   }
 
   /** Inserting and removing tasks in the caller's transactions. */
@@ -149,9 +163,13 @@ public final class Engine implements AutoCloseable {
     log.info("Engine stopped on node {}", config.nodeId());
   }
 
+  /** Stops (see {@link #stop()}) for good: the engine's own HTTP client closes too. */
   @Override
   public void close() {
     stop();
+    if (ownsHttp) {
+      http.close();
+    }
   }
 
   private void release(List<ClaimedTask> abandoned) {
@@ -264,6 +282,7 @@ public final class Engine implements AutoCloseable {
     private final EngineConfig config;
     private DataSource pool;
     private ConnectionFactory dedicated;
+    private TargetPolicy targets;
     private HttpDelivery http;
     private SecretBox secrets;
     private SigningSecrets signing;
@@ -283,7 +302,17 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
-    public Builder http(HttpDelivery http) {
+    /**
+     * Where deliveries may go (the SSRF guard); the engine builds its HTTP client with it, and
+     * closes that client on {@link Engine#close()}.
+     */
+    public Builder targets(TargetPolicy targets) {
+      this.targets = targets;
+      return this;
+    }
+
+    /** For tests: a client of their own (a fake resolver, a trust store), which they close. */
+    Builder http(HttpDelivery http) {
       this.http = http;
       return this;
     }
@@ -319,7 +348,9 @@ public final class Engine implements AutoCloseable {
 
     public Engine build() {
       Objects.requireNonNull(pool, "database");
-      Objects.requireNonNull(http, "http");
+      if (http == null && targets == null) {
+        throw new NullPointerException("targets: use TargetPolicy.publicOnly() or parse(...)");
+      }
       Objects.requireNonNull(secrets, "secrets");
       return new Engine(this);
     }

@@ -20,8 +20,8 @@ import java.util.Objects;
  * @param maxRescues how many lost leases a task survives before it is abandoned as {@code lost}
  * @param userAgent the {@code User-Agent} of every delivery
  * @param defaultOrganizationCap the most tasks of one organization running at once, cluster-wide,
- *     for an organization without a row in {@code organization_caps} (the server writes one per
- *     organization from its tier)
+ *     for an organization without a cap of its own (the server sets one per organization from its
+ *     tier, through {@link Tenants})
  * @param circuitThreshold consecutive failures of one host (network errors, timeouts, 408, 5xx)
  *     that open its circuit
  * @param circuitOpenFor how long a circuit first stays open before one probe goes; each failed

@@ -261,6 +261,41 @@ final class TaskQueries {
       RETURNING source_id
       """;
 
+  // One waiting task by id. SKIP LOCKED as above: a task being claimed right now is left to run
+  // (under the definition it was created with).
+  static final String TASK_DELETE_WAITING =
+      """
+      DELETE FROM tasks
+      WHERE id IN (SELECT id FROM tasks
+                   WHERE id = :id AND organization_id = :organization_id AND state <> 'running'
+                   FOR UPDATE SKIP LOCKED)
+      RETURNING run_at, scheduled_for
+      """;
+
+  static final String TASK_SET_SCHEDULED_FOR =
+      "UPDATE tasks SET scheduled_for = :scheduled_for WHERE id = :id";
+
+  static final String ORGANIZATION_TASKS_DELETE =
+      "DELETE FROM tasks WHERE organization_id = :organization_id";
+
+  static final String ORGANIZATION_EXECUTIONS_DELETE =
+      "DELETE FROM executions WHERE organization_id = :organization_id";
+
+  static final String ORGANIZATION_CAP_DELETE =
+      "DELETE FROM organization_caps WHERE organization_id = :organization_id";
+
+  // Rows in primary-key order, so that two nodes reconciling at the same start-up lock them in the
+  // same order and cannot deadlock; an unchanged cap is not rewritten.
+  static final String ORGANIZATION_CAPS_UPSERT =
+      """
+      INSERT INTO organization_caps (organization_id, max_running)
+      SELECT c.organization_id, c.max_running
+      FROM unnest(:organization_ids::uuid[], :max_running::int[]) AS c(organization_id, max_running)
+      ORDER BY c.organization_id
+      ON CONFLICT (organization_id) DO UPDATE SET max_running = excluded.max_running
+      WHERE organization_caps.max_running IS DISTINCT FROM excluded.max_running
+      """;
+
   static final String EXECUTION_INSERT =
       """
       INSERT INTO executions (id, created_at, organization_id, task_id, source_kind, source_id,

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -26,7 +27,7 @@ public final class Tasks {
   private final Wakeups wakeups;
   private final InstantSource clock;
 
-  public Tasks(Wakeups wakeups, InstantSource clock) {
+  Tasks(Wakeups wakeups, InstantSource clock) {
     this.wakeups = wakeups;
     this.clock = clock;
   }
@@ -100,6 +101,38 @@ public final class Tasks {
             .put("source_ids", Db.SqlArray.of("uuid", sourceIds))
             .put("unstarted", unstartedOnly),
         rs -> rs.getObject(1, UUID.class));
+  }
+
+  /** A task {@link #deleteWaiting} removed: when it was due, and the occurrence it stood for. */
+  public record Removed(Instant runAt, Instant scheduledFor) {}
+
+  /**
+   * Removes one task if it is waiting (not running), in the caller's transaction. A task a claim
+   * holds at this moment is left alone (it runs as it was defined), and so is a running one: both
+   * come back empty.
+   */
+  public Optional<Removed> deleteWaiting(Connection connection, UUID organizationId, UUID taskId)
+      throws SQLException {
+    return Db.query(
+            connection,
+            TASK_DELETE_WAITING,
+            Params.of("id", taskId).put("organization_id", organizationId),
+            rs -> new Removed(SqlTime.instant(rs, "run_at"), SqlTime.instant(rs, "scheduled_for")))
+        .stream()
+        .findFirst();
+  }
+
+  /**
+   * Sets the occurrence a claimed task stands for (its executions' {@code scheduled_for}), in the
+   * claim hook's transaction. A hook that returns a task with another {@code scheduledFor} calls
+   * this, so that the task's retries and a rescue record that occurrence too.
+   */
+  public void setScheduledFor(Connection connection, UUID taskId, Instant scheduledFor)
+      throws SQLException {
+    Db.update(
+        connection,
+        TASK_SET_SCHEDULED_FOR,
+        Params.of("scheduled_for", scheduledFor).put("id", taskId));
   }
 
   /** Removes tasks this claim took (a {@link ClaimHook} dropping them), fenced by their tokens. */

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * again without being told), and the instant it sleeps until otherwise. Inserts compare against it
  * to decide whether a {@code NOTIFY} is needed at all.
  */
-public final class Wakeups {
+final class Wakeups {
   private final AtomicReference<Instant> requested = new AtomicReference<>();
   private volatile Instant plannedWake = Instant.MAX;
   private volatile Thread sleeper;

@@ -163,6 +163,40 @@ class DeliveryTest {
   }
 
   @Test
+  void an_engine_given_only_a_target_policy_delivers_through_its_own_client() throws Exception {
+    Engine engine =
+        Engine.builder(fixture.config().build())
+            .database(fixture.pool, fixture.dedicated())
+            .targets(TargetPolicy.parse("127.0.0.0/8"))
+            .secrets(fixture.secrets, org -> List.of(EngineFixture.SECRET))
+            .build();
+    try (engine) {
+      engine.start();
+      fixture.insert(engine, List.of(fixture.task(sink.url("/own"))));
+      sink.awaitCount(1, WAIT);
+      assertThat(sink.received().getFirst().header("User-Agent")).isEqualTo("Runlater/test");
+    }
+  }
+
+  @Test
+  void an_engine_whose_policy_refuses_loopback_blocks_the_delivery() throws Exception {
+    Engine engine =
+        Engine.builder(fixture.config().build())
+            .database(fixture.pool, fixture.dedicated())
+            .targets(TargetPolicy.publicOnly())
+            .secrets(fixture.secrets, org -> List.of(EngineFixture.SECRET))
+            .build();
+    try (engine) {
+      engine.start();
+      NewTask task = fixture.task(sink.url("/refused"));
+      fixture.insert(engine, List.of(task));
+      awaitFinal(task.id());
+      assertThat(executions(task.id()).getFirst().get("status")).isEqualTo("blocked");
+      assertThat(sink.received()).isEmpty();
+    }
+  }
+
+  @Test
   void server_errors_are_retried_with_backoff_until_success_under_one_webhook_id()
       throws Exception {
     AtomicInteger calls = new AtomicInteger();

@@ -2,9 +2,9 @@ package eu.runlater.engine;
 
 import com.zaxxer.hikari.HikariDataSource;
 import eu.runlater.engine.db.Db;
+import eu.runlater.engine.http.AddressPolicy;
 import eu.runlater.engine.http.HttpDelivery;
 import eu.runlater.engine.http.HttpDeliveryConfig;
-import eu.runlater.engine.http.TargetPolicy;
 import eu.runlater.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -50,7 +50,7 @@ final class EngineFixture implements AutoCloseable {
 
   HttpDelivery http() {
     HttpDelivery http =
-        new HttpDelivery(HttpDeliveryConfig.defaults(TargetPolicy.parse("127.0.0.0/8")));
+        new HttpDelivery(HttpDeliveryConfig.defaults(AddressPolicy.parse("127.0.0.0/8")));
     clients.add(http);
     return http;
   }

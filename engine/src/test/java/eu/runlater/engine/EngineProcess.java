@@ -2,9 +2,9 @@ package eu.runlater.engine;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import eu.runlater.engine.http.AddressPolicy;
 import eu.runlater.engine.http.HttpDelivery;
 import eu.runlater.engine.http.HttpDeliveryConfig;
-import eu.runlater.engine.http.TargetPolicy;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +31,7 @@ public final class EngineProcess {
             .database(
                 new HikariDataSource(pool),
                 () -> DriverManager.getConnection(url, "postgres", null))
-            .http(new HttpDelivery(HttpDeliveryConfig.defaults(TargetPolicy.parse("127.0.0.0/8"))))
+            .http(new HttpDelivery(HttpDeliveryConfig.defaults(AddressPolicy.parse("127.0.0.0/8"))))
             .secrets(
                 SecretBox.fromConfigured(SecretBox.generateKey()),
                 org -> List.of(EngineFixture.SECRET))

@@ -50,13 +50,11 @@ class FairnessTest {
   }
 
   private void cap(UUID org, int max) throws Exception {
-    fixture.db.withConnection(
-        c ->
-            Db.update(
-                c,
-                "INSERT INTO organization_caps VALUES (:o, :m)"
-                    + " ON CONFLICT (organization_id) DO UPDATE SET max_running = :m",
-                Params.of("o", org).put("m", max)));
+    fixture.db.inTransaction(
+        c -> {
+          new Tenants().setCap(c, org, max);
+          return null;
+        });
   }
 
   private static Map<UUID, Long> byOrg(List<ClaimedTask> claimed) {

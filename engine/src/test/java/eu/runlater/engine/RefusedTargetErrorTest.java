@@ -3,9 +3,9 @@ package eu.runlater.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.engine.db.Db;
+import eu.runlater.engine.http.AddressPolicy;
 import eu.runlater.engine.http.HttpDelivery;
 import eu.runlater.engine.http.HttpDeliveryConfig;
-import eu.runlater.engine.http.TargetPolicy;
 import eu.runlater.testing.Sink;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -31,7 +31,7 @@ class RefusedTargetErrorTest {
     // "db.internal" resolves (as an internal name would) to a private and a metadata address.
     HttpDelivery http =
         new HttpDelivery(
-            HttpDeliveryConfig.defaults(TargetPolicy.publicOnly())
+            HttpDeliveryConfig.defaults(AddressPolicy.publicOnly())
                 .withResolver(
                     host ->
                         List.of(

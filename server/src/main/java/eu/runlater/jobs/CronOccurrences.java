@@ -145,10 +145,7 @@ class CronOccurrences implements ClaimHook {
             }
           }
           if (!plan.run().equals(task.scheduledFor())) {
-            Db.update(
-                claim.connection(),
-                TASK_SET_SCHEDULED_FOR,
-                Params.of("scheduled_for", plan.run()).put("id", task.id()));
+            claim.engine().setScheduledFor(claim.connection(), task.id(), plan.run());
           }
           deliver.add(task.withScheduledFor(plan.run()));
         }

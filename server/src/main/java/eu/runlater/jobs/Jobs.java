@@ -336,13 +336,9 @@ public class Jobs {
     if (job.pendingTaskId() == null) {
       return null;
     }
-    return jdbc.sql(TASK_DELETE_WAITING)
-        .param("id", job.pendingTaskId())
-        .param("organization_id", job.organizationId())
-        .query(
-            (rs, n) ->
-                new Pending(SqlTime.instant(rs, "run_at"), SqlTime.instant(rs, "scheduled_for")))
-        .optional()
+    return tasks
+        .deleteWaiting(job.organizationId(), job.pendingTaskId())
+        .map(removed -> new Pending(removed.runAt(), removed.scheduledFor()))
         .orElse(null);
   }
 

@@ -57,17 +57,6 @@ final class JobsQueries {
           + " FROM jobs j WHERE j.organization_id = :organization_id AND j.key IS NOT NULL"
           + " ORDER BY j.key";
 
-  // SKIP LOCKED: an occurrence being claimed right now runs under the old definition; waiting
-  // for it could deadlock with the claim hook, which waits for this job's row.
-  static final String TASK_DELETE_WAITING =
-      """
-      DELETE FROM tasks
-      WHERE id IN (SELECT id FROM tasks
-                   WHERE id = :id AND organization_id = :organization_id AND state <> 'running'
-                   FOR UPDATE SKIP LOCKED)
-      RETURNING run_at, scheduled_for
-      """;
-
   static final String CRON_JOBS_OF_CLAIM =
       "SELECT "
           + JOB_COLUMNS
@@ -92,9 +81,6 @@ final class JobsQueries {
       SELECT id, source_id, scheduled_for FROM tasks
       WHERE source_id = ANY(:jobs) AND state = 'running' AND id <> ALL(:claimed)
       """;
-
-  static final String TASK_SET_SCHEDULED_FOR =
-      "UPDATE tasks SET scheduled_for = :scheduled_for WHERE id = :id";
 
   static final String JOB_HAS_FINAL_EXECUTION =
       """

@@ -5,6 +5,7 @@ import static eu.runlater.organizations.OrganizationsQueries.*;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.engine.SqlTime;
+import eu.runlater.platform.engine.EngineTenants;
 import eu.runlater.platform.errors.ApiProblem;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
@@ -39,18 +40,21 @@ public class Organizations {
   private final InstantSource clock;
   private final TransactionTemplate tx;
   private final ApplicationEventPublisher events;
+  private final EngineTenants engine;
 
   Organizations(
       JdbcClient jdbc,
       SecretBox secrets,
       InstantSource clock,
       TransactionTemplate tx,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      EngineTenants engine) {
     this.jdbc = jdbc;
     this.secrets = secrets;
     this.clock = clock;
     this.tx = tx;
     this.events = events;
+    this.engine = engine;
   }
 
   /**
@@ -105,27 +109,29 @@ public class Organizations {
   public Organization create(String name, String slug, Tier tier) {
     Instant now = clock.instant();
     UUID id = Ids.v7(now);
-    jdbc.sql(ORGANIZATION_INSERT)
-        .param("id", id)
-        .param("name", name)
-        .param("slug", slug)
-        .param("tier", tier.code())
-        .param("signing_secret", secrets.seal(newSigningSecret()))
-        .param("now", SqlTime.ts(now))
-        .update();
-    setConcurrency(id, tier);
+    // One transaction (or the caller's): the organization never exists without its cap.
+    tx.executeWithoutResult(
+        status -> {
+          jdbc.sql(ORGANIZATION_INSERT)
+              .param("id", id)
+              .param("name", name)
+              .param("slug", slug)
+              .param("tier", tier.code())
+              .param("signing_secret", secrets.seal(newSigningSecret()))
+              .param("now", SqlTime.ts(now))
+              .update();
+          setConcurrency(id, tier);
+        });
     return get(id);
   }
 
   /**
    * Keeps the engine's cap on the organization's running deliveries equal to its tier's
-   * concurrency; call wherever the tier is set or changed (a migration backfilled existing rows).
+   * concurrency; call wherever the tier is set or changed, in that transaction ({@link
+   * TierConcurrency} brings every organization in line at start-up).
    */
   void setConcurrency(UUID id, Tier tier) {
-    jdbc.sql(ORGANIZATION_CAP_UPSERT)
-        .param("id", id)
-        .param("max_running", tier.limits().concurrency())
-        .update();
+    engine.setCap(id, tier.limits().concurrency());
   }
 
   public Organization get(UUID id) {
@@ -165,17 +171,16 @@ public class Organizations {
 
   /**
    * Deletes an organization and everything in it. Most tenant tables cascade from {@code
-   * organizations}; the engine's tables ({@code tasks}, {@code executions}, {@code
-   * organization_caps}) and {@code job_pauses} carry no foreign key (the engine knows no
-   * organizations), so they are emptied here first, in the same transaction. A delivery running at
-   * that moment finishes, and its completion finds no task row, as if its lease had been lost.
+   * organizations}; the engine's tables (tasks, history, caps) and {@code job_pauses} carry no
+   * foreign key (the engine knows no organizations), so they are emptied here first, in the same
+   * transaction. A delivery running at that moment finishes, and its completion finds no task row,
+   * as if its lease had been lost.
    */
   public void delete(UUID id) {
     tx.executeWithoutResult(
         status -> {
-          for (String statement : ORGANIZATION_DELETE_UNLINKED) {
-            jdbc.sql(statement).param("id", id).update();
-          }
+          engine.forget(id);
+          jdbc.sql(ORGANIZATION_DELETE_UNLINKED).param("id", id).update();
           jdbc.sql(ORGANIZATION_DELETE).param("id", id).update();
         });
   }

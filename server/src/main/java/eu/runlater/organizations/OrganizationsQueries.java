@@ -10,11 +10,9 @@ final class OrganizationsQueries {
       VALUES (:id, :name, :slug, :tier, :signing_secret, :now, :now)
       """;
 
-  static final String ORGANIZATION_CAP_UPSERT =
-      """
-      INSERT INTO organization_caps (organization_id, max_running) VALUES (:id, :max_running)
-      ON CONFLICT (organization_id) DO UPDATE SET max_running = excluded.max_running
-      """;
+  // FOR SHARE: a tier change committing meanwhile is waited for and read, never overwritten with
+  // the tier it replaced (TierConcurrency).
+  static final String ORGANIZATION_TIERS = "SELECT id, tier FROM organizations FOR SHARE";
 
   static final String ORGANIZATION_GET =
       """
@@ -36,13 +34,10 @@ final class OrganizationsQueries {
       UPDATE organizations SET tier = :tier, updated_at = :now WHERE id = :id
       """;
 
-  // Tables holding an organization's rows without a foreign key to it; the rest cascade.
-  static final java.util.List<String> ORGANIZATION_DELETE_UNLINKED =
-      java.util.List.of(
-          "DELETE FROM tasks WHERE organization_id = :id",
-          "DELETE FROM executions WHERE organization_id = :id",
-          "DELETE FROM job_pauses WHERE organization_id = :id",
-          "DELETE FROM organization_caps WHERE organization_id = :id");
+  // A table holding an organization's rows without a foreign key to it; the rest cascade, and
+  // the engine forgets its own (Tenants.forget).
+  static final String ORGANIZATION_DELETE_UNLINKED =
+      "DELETE FROM job_pauses WHERE organization_id = :id";
 
   static final String ORGANIZATION_DELETE = "DELETE FROM organizations WHERE id = :id";
 

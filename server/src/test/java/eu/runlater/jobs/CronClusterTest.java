@@ -7,7 +7,7 @@ import eu.runlater.engine.Engine;
 import eu.runlater.engine.EngineConfig;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.engine.SigningSecrets;
-import eu.runlater.engine.http.HttpDelivery;
+import eu.runlater.engine.TargetPolicy;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
 import eu.runlater.testing.TestPostgres;
@@ -36,7 +36,7 @@ class CronClusterTest extends ServerTest {
 
   @Autowired JdbcClient jdbc;
   @Autowired DataSource dataSource;
-  @Autowired HttpDelivery http;
+  @Autowired TargetPolicy targets;
   @Autowired SecretBox secrets;
   @Autowired SigningSecrets signing;
   @Autowired java.util.List<ClaimHook> hooks; // in their order, chained as the server does
@@ -46,7 +46,7 @@ class CronClusterTest extends ServerTest {
   @AfterEach
   void stop() {
     if (second != null) {
-      second.stop();
+      second.close();
     }
     sink.close();
   }
@@ -58,7 +58,7 @@ class CronClusterTest extends ServerTest {
     second =
         Engine.builder(EngineConfig.builder("second-node").workers(50).build())
             .database(dataSource, () -> DriverManager.getConnection(url, "postgres", null))
-            .http(http)
+            .targets(targets)
             .secrets(secrets, signing)
             .hook(ClaimHook.chain(hooks))
             .build();

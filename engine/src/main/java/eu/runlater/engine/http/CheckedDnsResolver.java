@@ -29,10 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 final class CheckedDnsResolver implements DnsResolver {
   private static final Logger log = LoggerFactory.getLogger(CheckedDnsResolver.class);
-  private final TargetPolicy policy;
+  private final AddressPolicy policy;
   private final HostResolver resolver;
 
-  CheckedDnsResolver(TargetPolicy policy, HostResolver resolver) {
+  CheckedDnsResolver(AddressPolicy policy, HostResolver resolver) {
     this.policy = policy;
     this.resolver = resolver;
   }

@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * One attempt's request.
  *
- * @param url where to send it; checked against the {@link TargetPolicy} when sent
+ * @param url where to send it; checked against the {@link AddressPolicy} when sent
  * @param method the HTTP method, sent as given (an RFC 9110 token such as POST)
  * @param headers sent in this order with these spellings; names are case-insensitive and may
  *     repeat. The framing headers Host, Content-Length, Transfer-Encoding and Connection belong to

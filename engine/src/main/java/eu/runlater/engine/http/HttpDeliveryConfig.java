@@ -20,7 +20,7 @@ import javax.net.ssl.SSLContext;
  * @param sslContext TLS trust and key material; the JVM default trusts the default CA store
  */
 public record HttpDeliveryConfig(
-    TargetPolicy policy,
+    AddressPolicy policy,
     HostResolver resolver,
     int maxConnections,
     int maxResponseBytes,
@@ -38,7 +38,7 @@ public record HttpDeliveryConfig(
 
   public HttpDeliveryConfig {
     Objects.requireNonNull(
-        policy, "policy: use TargetPolicy.publicOnly() or TargetPolicy.parse(...)");
+        policy, "policy: use AddressPolicy.publicOnly() or AddressPolicy.parse(...)");
     Objects.requireNonNull(resolver, "resolver: use HostResolver.system()");
     Objects.requireNonNull(sslContext, "sslContext: use SSLContext.getDefault()");
     if (maxConnections < 1 || maxConnections > 100_000) {
@@ -66,7 +66,7 @@ public record HttpDeliveryConfig(
   }
 
   /** The defaults, with the system resolver and the JVM's default TLS trust. */
-  public static HttpDeliveryConfig defaults(TargetPolicy policy) {
+  public static HttpDeliveryConfig defaults(AddressPolicy policy) {
     return new HttpDeliveryConfig(
         policy,
         HostResolver.system(),

@@ -57,8 +57,8 @@ public sealed interface HttpOutcome permits HttpOutcome.Responded, HttpOutcome.F
     /** The deadline passed before the response was complete. */
     TIMEOUT,
     /**
-     * Refused by the {@link TargetPolicy} (SSRF guard), or a URL that cannot be sent; no connection
-     * was made.
+     * Refused by the {@link AddressPolicy} (SSRF guard), or a URL that cannot be sent; no
+     * connection was made.
      */
     BLOCKED,
     /** The host name did not resolve. */

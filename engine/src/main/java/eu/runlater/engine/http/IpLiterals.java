@@ -14,8 +14,10 @@ import java.util.Locale;
  * hands them to the native resolver anyway. So IPv4 follows the WHATWG URL standard's IPv4 parser
  * (inet_aton semantics plus the trailing dot), and anything that <em>ends in a number</em> but does
  * not parse is malformed rather than a host name, so it never reaches a resolver.
+ *
+ * <p>Public only for {@link eu.runlater.engine.Cidr}; like the rest of this package it is no API.
  */
-final class IpLiterals {
+public final class IpLiterals {
   private IpLiterals() {}
 
   /** A host string that looks numeric but is no valid IPv4 address ("1.2.3.256", "08.1"). */
@@ -107,7 +109,7 @@ final class IpLiterals {
    * The 16 address bytes of an IPv6 literal without brackets or zone ("::1", "::ffff:127.0.0.1"),
    * or null when it is not one.
    */
-  static byte[] parseIpv6(String text) {
+  public static byte[] parseIpv6(String text) {
     if (text.isEmpty() || text.length() > 45) {
       return null;
     }
@@ -182,7 +184,7 @@ final class IpLiterals {
    * Dotted-quad decimal only, no leading zeros: the form allowed inside IPv6 literals and in the
    * operator's CIDR list, where "010" would be ambiguous.
    */
-  static byte[] parseStrictIpv4(String text) {
+  public static byte[] parseStrictIpv4(String text) {
     String[] parts = text.split("\\.", -1);
     if (parts.length != 4) {
       return null;
@@ -210,7 +212,7 @@ final class IpLiterals {
   }
 
   /** Canonical text: dotted quad, or RFC 5952 IPv6 (IPv4-mapped shown as ::ffff:a.b.c.d). */
-  static String format(byte[] address) {
+  public static String format(byte[] address) {
     if (address.length == 4) {
       return (address[0] & 0xff)
           + "."

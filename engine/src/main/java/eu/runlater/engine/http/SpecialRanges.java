@@ -1,5 +1,6 @@
 package eu.runlater.engine.http;
 
+import eu.runlater.engine.Cidr;
 import java.util.List;
 
 /**
@@ -16,7 +17,16 @@ final class SpecialRanges {
   private record Range(Cidr cidr, String kind) {}
 
   private static Range range(String cidr, String kind) {
-    return new Range(Cidr.of(cidr), kind);
+    return new Range(cidr(cidr), kind);
+  }
+
+  /** For the built-in tables, whose text is known to be well formed. */
+  private static Cidr cidr(String text) {
+    try {
+      return Cidr.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new AssertionError(text, e);
+    }
   }
 
   private static final List<Range> IPV4 =
@@ -65,9 +75,9 @@ final class SpecialRanges {
           range("fec0::/10", "site-local address"),
           range("ff00::/8", "multicast address"));
 
-  private static final Cidr IPV4_MAPPED = Cidr.of("::ffff:0:0/96");
-  private static final Cidr NAT64 = Cidr.of("64:ff9b::/96");
-  private static final Cidr SIX_TO_FOUR = Cidr.of("2002::/16");
+  private static final Cidr IPV4_MAPPED = cidr("::ffff:0:0/96");
+  private static final Cidr NAT64 = cidr("64:ff9b::/96");
+  private static final Cidr SIX_TO_FOUR = cidr("2002::/16");
 
   /** "loopback address 127.0.0.1", or null when the address is in no special block. */
   static String reason(byte[] address) {

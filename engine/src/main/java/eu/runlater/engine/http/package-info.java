@@ -5,7 +5,7 @@
  *
  * <ul>
  *   <li><b>SSRF guard.</b> A request only ever reaches an address the {@link
- *       eu.runlater.engine.http.TargetPolicy} allows (public addresses unless the operator allows
+ *       eu.runlater.engine.http.AddressPolicy} allows (public addresses unless the operator allows
  *       more). IP literals are recognised in every encoding a resolver would accept (decimal, hex,
  *       octal, short forms, IPv4-mapped IPv6, ...). Host names are resolved once, inside the
  *       connection layer; refused addresses are dropped and the socket connects only to an address

@@ -11,7 +11,7 @@ import java.util.function.BooleanSupplier;
 final class Calls {
   private Calls() {}
 
-  static final TargetPolicy LOOPBACK = TargetPolicy.parse("127.0.0.0/8,::1/128");
+  static final AddressPolicy LOOPBACK = AddressPolicy.parse("127.0.0.0/8,::1/128");
 
   /** A small JSON POST, as the engine sends them. */
   static HttpCall post(URI url, Duration timeout) {

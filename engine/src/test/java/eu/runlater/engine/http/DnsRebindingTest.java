@@ -45,7 +45,8 @@ class DnsRebindingTest {
     resolver = new FakeResolver();
     delivery =
         new HttpDelivery(
-            HttpDeliveryConfig.defaults(TargetPolicy.parse("127.0.0.1/32")).withResolver(resolver));
+            HttpDeliveryConfig.defaults(AddressPolicy.parse("127.0.0.1/32"))
+                .withResolver(resolver));
   }
 
   @AfterEach

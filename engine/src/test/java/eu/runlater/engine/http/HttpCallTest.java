@@ -67,7 +67,7 @@ class HttpCallTest {
 
   @Test
   void config_validation_says_what_to_change() {
-    HttpDeliveryConfig config = HttpDeliveryConfig.defaults(TargetPolicy.publicOnly());
+    HttpDeliveryConfig config = HttpDeliveryConfig.defaults(AddressPolicy.publicOnly());
 
     assertThat(config.maxConnections()).isEqualTo(256);
     assertThat(config.maxResponseBytes()).isEqualTo(256 * 1024);

@@ -80,7 +80,7 @@ public final class HttpClientComparison {
         () -> jdk.send(jdkRequest, HttpResponse.BodyHandlers.ofByteArray()).statusCode() == 200;
 
     HttpDelivery delivery =
-        new HttpDelivery(HttpDeliveryConfig.defaults(TargetPolicy.parse("127.0.0.1/32")));
+        new HttpDelivery(HttpDeliveryConfig.defaults(AddressPolicy.parse("127.0.0.1/32")));
     HttpCall call =
         new HttpCall(
             url,

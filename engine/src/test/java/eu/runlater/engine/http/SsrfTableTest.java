@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The SSRF guard as a table: host spellings and address ranges, each through {@link
- * TargetPolicy#checkUrl} (API time) and through {@link HttpDelivery#send} (send time).
+ * AddressPolicy#checkUrl} (API time) and through {@link HttpDelivery#send} (send time).
  *
  * <p>Refused hosts point at a live loopback sink on the right port, so a guard that let one through
  * would reach it: the test asserts BLOCKED, no connection at the sink, and no DNS lookup.
@@ -39,7 +39,7 @@ class SsrfTableTest {
     resolver = new FakeResolver();
     publicOnly =
         new HttpDelivery(
-            HttpDeliveryConfig.defaults(TargetPolicy.publicOnly()).withResolver(resolver));
+            HttpDeliveryConfig.defaults(AddressPolicy.publicOnly()).withResolver(resolver));
   }
 
   @AfterAll
@@ -195,7 +195,7 @@ class SsrfTableTest {
   @ParameterizedTest(name = "checkUrl refuses {0}")
   @MethodSource("refusedHosts")
   void check_url_refuses_special_addresses_in_any_spelling(String host, String reason) {
-    String problem = TargetPolicy.publicOnly().checkUrl(urlOn(host, 443));
+    String problem = AddressPolicy.publicOnly().checkUrl(urlOn(host, 443));
 
     assertThat(problem).contains("is not allowed").contains(reason);
   }
@@ -223,15 +223,15 @@ class SsrfTableTest {
   @ParameterizedTest(name = "checkUrl allows {0}")
   @MethodSource("allowedHosts")
   void check_url_allows_public_addresses_and_names(String host) {
-    assertThat(TargetPolicy.publicOnly().checkUrl(urlOn(host, 443))).isNull();
-    assertThat(TargetPolicy.publicOnly().checkUrl(URI.create("https://" + host + "/hook")))
+    assertThat(AddressPolicy.publicOnly().checkUrl(urlOn(host, 443))).isNull();
+    assertThat(AddressPolicy.publicOnly().checkUrl(URI.create("https://" + host + "/hook")))
         .isNull();
   }
 
   @ParameterizedTest(name = "checkUrl refuses {0}")
   @MethodSource("refusedUrls")
   void check_url_refuses_urls_it_cannot_send_and_says_what_to_fix(String url, String problem) {
-    assertThat(TargetPolicy.publicOnly().checkUrl(URI.create(url))).contains(problem);
+    assertThat(AddressPolicy.publicOnly().checkUrl(URI.create(url))).contains(problem);
   }
 
   @ParameterizedTest(name = "send refuses {0}")
@@ -271,7 +271,7 @@ class SsrfTableTest {
   @ParameterizedTest(name = "send with loopback allowed reaches {0}")
   @MethodSource("loopbackSpellings")
   void send_connects_allowed_literals_to_the_address_they_encode(String host) {
-    TargetPolicy loopback = TargetPolicy.parse("127.0.0.0/8,::1/128");
+    AddressPolicy loopback = AddressPolicy.parse("127.0.0.0/8,::1/128");
     assertThat(loopback.checkUrl(urlOn(host, 443))).isNull();
     boolean v6 = host.startsWith("[") && !host.contains("ffff");
     RawServer sink = v6 ? sink6 : sink4;
@@ -298,7 +298,7 @@ class SsrfTableTest {
 
   @Test
   void send_resolves_localhost_with_the_system_resolver_when_loopback_is_allowed() {
-    TargetPolicy loopback = TargetPolicy.parse("127.0.0.0/8,::1/128");
+    AddressPolicy loopback = AddressPolicy.parse("127.0.0.0/8,::1/128");
     try (HttpDelivery delivery =
         new HttpDelivery(
             HttpDeliveryConfig.defaults(loopback).withResolver(HostResolver.system()))) {

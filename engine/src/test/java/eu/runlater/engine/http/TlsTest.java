@@ -130,7 +130,7 @@ class TlsTest {
 
   private static HttpDelivery delivery(SSLContext tls, FakeResolver resolver) {
     return new HttpDelivery(
-        HttpDeliveryConfig.defaults(TargetPolicy.parse("127.0.0.1/32"))
+        HttpDeliveryConfig.defaults(AddressPolicy.parse("127.0.0.1/32"))
             .withResolver(resolver)
             .withSslContext(tls));
   }

@@ -6,10 +6,9 @@ import eu.runlater.engine.EngineConfig;
 import eu.runlater.engine.OutcomeHook;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.engine.SigningSecrets;
+import eu.runlater.engine.TargetPolicy;
 import eu.runlater.engine.Tasks;
-import eu.runlater.engine.http.HttpDelivery;
-import eu.runlater.engine.http.HttpDeliveryConfig;
-import eu.runlater.engine.http.TargetPolicy;
+import eu.runlater.engine.Tenants;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.sql.DriverManager;
@@ -35,21 +34,12 @@ class EngineWiring {
     }
   }
 
-  @Bean(destroyMethod = "close")
-  HttpDelivery httpDelivery(
-      TargetPolicy policy, EngineProperties properties, ObjectProvider<BuildProperties> build) {
-    return new HttpDelivery(
-        HttpDeliveryConfig.defaults(policy)
-            .withUserAgent(userAgent(build))
-            .withMaxConnections(Math.max(64, properties.workers())));
-  }
-
   @Bean
   Engine engine(
       EngineProperties properties,
       DataSource dataSource,
       DedicatedConnections dedicated,
-      HttpDelivery http,
+      TargetPolicy targets,
       SecretBox secrets,
       SigningSecrets signing,
       InstantSource clock,
@@ -66,7 +56,7 @@ class EngineWiring {
             .build();
     return Engine.builder(config)
         .database(dataSource, dedicated::open)
-        .http(http)
+        .targets(targets)
         .secrets(secrets, signing)
         .clock(clock)
         .meters(meters)
@@ -83,6 +73,11 @@ class EngineWiring {
   @Bean
   Tasks tasks(Engine engine) {
     return engine.tasks();
+  }
+
+  @Bean
+  Tenants tenants() {
+    return new Tenants();
   }
 
   static String userAgent(ObjectProvider<BuildProperties> build) {

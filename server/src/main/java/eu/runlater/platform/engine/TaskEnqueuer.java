@@ -6,6 +6,7 @@ import eu.runlater.platform.database.TransactionalConnection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -40,6 +41,18 @@ public class TaskEnqueuer {
               tasks.committed(earliest);
             }
           });
+    }
+  }
+
+  /**
+   * Removes one task in the caller's transaction if it is waiting; empty when it is running, being
+   * claimed, or gone (see {@link Tasks#deleteWaiting}).
+   */
+  public Optional<Tasks.Removed> deleteWaiting(UUID organizationId, UUID taskId) {
+    try {
+      return tasks.deleteWaiting(connection.current(), organizationId, taskId);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not remove task " + taskId, e);
     }
   }
 

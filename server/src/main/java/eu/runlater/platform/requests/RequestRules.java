@@ -1,8 +1,8 @@
 package eu.runlater.platform.requests;
 
 import eu.runlater.engine.Header;
+import eu.runlater.engine.TargetPolicy;
 import eu.runlater.engine.TaskRequest;
-import eu.runlater.engine.http.TargetPolicy;
 import eu.runlater.platform.errors.FieldError;
 import java.net.URI;
 import java.net.URISyntaxException;

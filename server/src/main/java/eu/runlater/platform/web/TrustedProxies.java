@@ -1,6 +1,6 @@
 package eu.runlater.platform.web;
 
-import eu.runlater.engine.http.Cidr;
+import eu.runlater.engine.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,9 +11,9 @@ import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Reading RUNLATER_ALLOW_PRIVATE_TARGETS and applying it to addresses. */
-class TargetPolicyTest {
+class AddressPolicyTest {
 
-  private static String refusal(TargetPolicy policy, String address) {
+  private static String refusal(AddressPolicy policy, String address) {
     return policy.refusal(FakeResolver.literal(address));
   }
 
@@ -21,7 +21,7 @@ class TargetPolicyTest {
   @NullSource
   @ValueSource(strings = {"", "  ", "false", "FALSE", " false "})
   void reads_unset_blank_and_false_as_public_only(String value) {
-    TargetPolicy policy = TargetPolicy.parse(value);
+    AddressPolicy policy = AddressPolicy.parse(value);
 
     assertThat(refusal(policy, "127.0.0.1")).isEqualTo("loopback address 127.0.0.1");
     assertThat(refusal(policy, "8.8.8.8")).isNull();
@@ -31,7 +31,7 @@ class TargetPolicyTest {
   @ParameterizedTest
   @ValueSource(strings = {"true", "TRUE", " True "})
   void reads_true_as_every_address(String value) {
-    TargetPolicy policy = TargetPolicy.parse(value);
+    AddressPolicy policy = AddressPolicy.parse(value);
 
     for (String address :
         new String[] {"127.0.0.1", "10.0.0.1", "169.254.169.254", "::1", "fe80::1"}) {
@@ -42,7 +42,7 @@ class TargetPolicyTest {
 
   @Test
   void allows_listed_cidrs_in_addition_to_public_addresses() {
-    TargetPolicy policy = TargetPolicy.parse("127.0.0.0/8, 10.1.0.0/16,::1/128,fd00::/8");
+    AddressPolicy policy = AddressPolicy.parse("127.0.0.0/8, 10.1.0.0/16,::1/128,fd00::/8");
 
     assertThat(refusal(policy, "127.0.0.1")).isNull();
     assertThat(refusal(policy, "127.255.0.9")).isNull();
@@ -61,7 +61,7 @@ class TargetPolicyTest {
 
   @Test
   void a_bare_address_allows_that_address_only() {
-    TargetPolicy policy = TargetPolicy.parse("10.0.0.5");
+    AddressPolicy policy = AddressPolicy.parse("10.0.0.5");
 
     assertThat(refusal(policy, "10.0.0.5")).isNull();
     assertThat(refusal(policy, "10.0.0.6")).isEqualTo("private address 10.0.0.6");
@@ -69,7 +69,7 @@ class TargetPolicyTest {
 
   @Test
   void an_allowed_ipv4_block_also_allows_it_inside_ipv6_forms() {
-    TargetPolicy policy = TargetPolicy.parse("127.0.0.0/8");
+    AddressPolicy policy = AddressPolicy.parse("127.0.0.0/8");
 
     assertThat(refusal(policy, "::ffff:127.0.0.1")).isNull();
     assertThat(refusal(policy, "64:ff9b::7f00:1")).isNull();
@@ -82,17 +82,18 @@ class TargetPolicyTest {
   void localhost_is_acceptable_only_when_loopback_is_allowed() {
     URI url = URI.create("http://localhost:3000/hook");
 
-    assertThat(TargetPolicy.publicOnly().checkUrl(url))
+    assertThat(AddressPolicy.publicOnly().checkUrl(url))
         .isEqualTo(
             "the host localhost is not allowed: loopback host name. Webhooks may only reach"
                 + " public addresses unless the operator allows more with"
                 + " RUNLATER_ALLOW_PRIVATE_TARGETS");
-    assertThat(TargetPolicy.parse("127.0.0.1/32").checkUrl(url)).isNull();
+    assertThat(AddressPolicy.parse("127.0.0.1/32").checkUrl(url)).isNull();
   }
 
   @Test
   void check_url_does_no_dns_so_private_names_pass_until_send_time() {
-    assertThat(TargetPolicy.publicOnly().checkUrl(URI.create("https://db.internal/hook"))).isNull();
+    assertThat(AddressPolicy.publicOnly().checkUrl(URI.create("https://db.internal/hook")))
+        .isNull();
   }
 
   @ParameterizedTest
@@ -115,7 +116,7 @@ class TargetPolicyTest {
       })
   void rejects_invalid_entries_saying_what_is_wrong_and_what_is_accepted(
       String value, String problem) {
-    assertThatThrownBy(() -> TargetPolicy.parse("127.0.0.0/8," + value))
+    assertThatThrownBy(() -> AddressPolicy.parse("127.0.0.0/8," + value))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
             "RUNLATER_ALLOW_PRIVATE_TARGETS: '" + value + "' is not a valid CIDR")
@@ -127,13 +128,13 @@ class TargetPolicyTest {
 
   @Test
   void ignores_empty_items_in_the_list() {
-    TargetPolicy policy = TargetPolicy.parse("127.0.0.0/8,,");
+    AddressPolicy policy = AddressPolicy.parse("127.0.0.0/8,,");
 
     assertThat(refusal(policy, "127.0.0.1")).isNull();
   }
 
   @Test
   void a_list_of_nothing_but_commas_is_public_only() {
-    assertThat(TargetPolicy.parse(" , ")).hasToString("TargetPolicy[public addresses only]");
+    assertThat(AddressPolicy.parse(" , ")).hasToString("TargetPolicy[public addresses only]");
   }
 }

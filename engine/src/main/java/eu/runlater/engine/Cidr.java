@@ -1,10 +1,11 @@
-package eu.runlater.engine.http;
+package eu.runlater.engine;
 
+import eu.runlater.engine.http.IpLiterals;
 import java.util.Arrays;
 
 /**
- * An address block: network bytes (4 or 16) and a prefix length. Public for the server's other
- * operator-listed ranges (trusted proxies).
+ * An address block: network bytes (4 or 16) and a prefix length. Shared with the server for its
+ * other operator-listed ranges (trusted proxies), so both settings accept and reject the same text.
  */
 public record Cidr(byte[] network, int prefix) {
 
@@ -12,15 +13,6 @@ public record Cidr(byte[] network, int prefix) {
     network = network.clone();
     if (prefix < 0 || prefix > network.length * 8) {
       throw new IllegalArgumentException("prefix out of range: " + prefix);
-    }
-  }
-
-  /** For the built-in tables, whose text is known to be well formed. */
-  static Cidr of(String text) {
-    try {
-      return parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new AssertionError(text, e);
     }
   }
 

@@ -1,5 +1,6 @@
 package eu.runlater.engine.http;
 
+import eu.runlater.engine.Cidr;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.stream.Collectors;
  * DNS), and to every address the host name resolves to when a request is sent ({@link
  * HttpDelivery}), so a name that resolves to a private address is refused too.
  */
-public final class TargetPolicy {
+public final class AddressPolicy {
   private static final String ACCEPTED_FORMS =
       "Accepted values: false (public addresses only, the default), true (every address), or a"
           + " comma-separated list of CIDRs allowed in addition to public addresses, such as"
@@ -27,19 +28,19 @@ public final class TargetPolicy {
 
   private static final byte[] IPV4_LOOPBACK = {127, 0, 0, 1};
 
-  private static final TargetPolicy PUBLIC_ONLY = new TargetPolicy(false, List.of());
-  private static final TargetPolicy ALLOW_ALL = new TargetPolicy(true, List.of());
+  private static final AddressPolicy PUBLIC_ONLY = new AddressPolicy(false, List.of());
+  private static final AddressPolicy ALLOW_ALL = new AddressPolicy(true, List.of());
 
   private final boolean allowAll;
   private final List<Cidr> allowed;
 
-  private TargetPolicy(boolean allowAll, List<Cidr> allowed) {
+  private AddressPolicy(boolean allowAll, List<Cidr> allowed) {
     this.allowAll = allowAll;
     this.allowed = List.copyOf(allowed);
   }
 
   /** Public addresses only: the default. */
-  public static TargetPolicy publicOnly() {
+  public static AddressPolicy publicOnly() {
     return PUBLIC_ONLY;
   }
 
@@ -51,7 +52,7 @@ public final class TargetPolicy {
    *
    * @throws IllegalArgumentException naming the bad entry and listing the accepted forms
    */
-  public static TargetPolicy parse(String allowPrivateTargets) {
+  public static AddressPolicy parse(String allowPrivateTargets) {
     if (allowPrivateTargets == null || allowPrivateTargets.isBlank()) {
       return PUBLIC_ONLY;
     }
@@ -81,7 +82,7 @@ public final class TargetPolicy {
             e);
       }
     }
-    return cidrs.isEmpty() ? PUBLIC_ONLY : new TargetPolicy(false, cidrs);
+    return cidrs.isEmpty() ? PUBLIC_ONLY : new AddressPolicy(false, cidrs);
   }
 
   /** Null when the address may be reached, else a short reason such as "loopback address ::1". */
