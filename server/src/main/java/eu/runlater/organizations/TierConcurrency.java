@@ -1,6 +1,6 @@
-package eu.runlater.accounts;
+package eu.runlater.organizations;
 
-import static eu.runlater.accounts.AccountsQueries.ORGANIZATION_TIERS;
+import static eu.runlater.organizations.OrganizationsQueries.ORGANIZATION_TIERS;
 
 import eu.runlater.platform.engine.EngineTenants;
 import java.util.HashMap;

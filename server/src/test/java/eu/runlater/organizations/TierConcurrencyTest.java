@@ -1,4 +1,4 @@
-package eu.runlater.accounts;
+package eu.runlater.organizations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
