@@ -1,6 +1,7 @@
 package eu.runlater.dashboard;
 
 import eu.runlater.accounts.Viewer;
+import eu.runlater.executions.LiveFeed;
 import eu.runlater.platform.web.Pages;
 import org.springframework.http.MediaType;
 import org.springframework.ui.Model;

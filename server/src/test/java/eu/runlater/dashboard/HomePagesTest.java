@@ -3,6 +3,7 @@ package eu.runlater.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.accounts.Role;
+import eu.runlater.executions.LiveFeed;
 import eu.runlater.support.Browser;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
