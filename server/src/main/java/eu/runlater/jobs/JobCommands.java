@@ -69,7 +69,7 @@ class JobCommands {
   }
 
   @Transactional
-  Job create(UUID organizationId, JobDraft draft) {
+  public Job create(UUID organizationId, JobDraft draft) {
     Tier tier = reads.tier(organizationId);
     checkJobLimit(organizationId, tier);
     checkInterval(draft.schedule(), tier);
@@ -111,7 +111,7 @@ class JobCommands {
    * time from now. A run in progress finishes as it started.
    */
   @Transactional
-  Job update(UUID organizationId, UUID id, JobDraft draft) {
+  public Job update(UUID organizationId, UUID id, JobDraft draft) {
     Job current = lock(organizationId, id);
     Tier tier = reads.tier(organizationId);
     Instant now = clock.instant();
@@ -165,7 +165,7 @@ class JobCommands {
 
   /** Enables or disables a job (pausing or resuming its schedule); a no-op when already so. */
   @Transactional
-  Job setEnabled(UUID organizationId, UUID id, boolean enabled) {
+  public Job setEnabled(UUID organizationId, UUID id, boolean enabled) {
     Job job = reads.get(organizationId, id);
     return job.enabled() == enabled
         ? job
@@ -174,7 +174,7 @@ class JobCommands {
 
   /** Deletes a job and its waiting runs; a run in progress finishes and stays in the history. */
   @Transactional
-  void delete(UUID organizationId, UUID id) {
+  public void delete(UUID organizationId, UUID id) {
     Job job = lock(organizationId, id);
     tasks.deletePending(organizationId, job.id());
     jdbc.sql(JOB_DELETE).param("organization_id", organizationId).param("id", id).update();
@@ -182,7 +182,7 @@ class JobCommands {
 
   /** Runs the job now, beside its schedule; returns the new task's id. */
   @Transactional
-  UUID trigger(UUID organizationId, UUID id) {
+  public UUID trigger(UUID organizationId, UUID id) {
     Job job = reads.get(organizationId, id);
     Instant now = clock.instant();
     return enqueue(
@@ -191,7 +191,7 @@ class JobCommands {
 
   /** Sends a stored request again (a retry from the history) on behalf of a job. */
   @Transactional
-  UUID resend(Job job, TaskRequest request) {
+  public UUID resend(Job job, TaskRequest request) {
     return enqueue(
         JobTasks.manual(job, request, reads.tier(job.organizationId()), backoff, clock.instant()));
   }
@@ -202,7 +202,7 @@ class JobCommands {
    * one-time call must not make that call again at once.
    */
   @Transactional
-  Job copy(UUID organizationId, UUID id) {
+  public Job copy(UUID organizationId, UUID id) {
     JobDraft original = reads.draftOf(reads.get(organizationId, id));
     Instant now = clock.instant();
     boolean passed = timePassed(original.schedule(), now);
