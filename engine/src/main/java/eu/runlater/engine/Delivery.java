@@ -15,8 +15,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -27,16 +25,6 @@ import java.util.random.RandomGenerator;
  */
 final class Delivery {
   static final Duration RETRY_AFTER_CAP = Duration.ofHours(1);
-  private static final Set<String> RESERVED =
-      Set.of(
-          "host",
-          "content-length",
-          "transfer-encoding",
-          "connection",
-          "user-agent",
-          "webhook-id",
-          "webhook-timestamp",
-          "webhook-signature");
 
   private final HttpDelivery http;
   private final SecretBox secrets;
@@ -84,7 +72,7 @@ final class Delivery {
     } else {
       List<Header> headers = new ArrayList<>();
       for (Header h : SealedRequests.openHeaders(secrets, request)) {
-        if (!RESERVED.contains(h.name().toLowerCase(Locale.ROOT))) {
+        if (!SealedRequests.reserved(h.name())) {
           headers.add(h);
         }
       }

@@ -11,6 +11,10 @@ import java.util.Set;
  * header is secret when the caller names it, or when its name says it carries credentials ({@code
  * Authorization}, {@code Cookie}, {@code X-Api-Key}, anything with "token", "secret", "password",
  * "auth" or "key" in it), so a known {@code Authorization} value never appears in a database dump.
+ *
+ * <p>It is also the one place that says which headers are whose: those Runlater or HTTP set on
+ * every delivery ({@link #reserved}), those an attempt adds to what it records ({@link
+ * #addedPerAttempt}), and those shown masked in a recorded attempt ({@link #maskedWhenShown}).
  */
 public final class SealedRequests {
   /** What replaces a secret value wherever a request is shown. */
@@ -20,6 +24,25 @@ public final class SealedRequests {
       Set.of("authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key");
   private static final List<String> SECRET_WORDS =
       List.of("token", "secret", "password", "passwd", "auth", "key", "signature", "session");
+
+  /** Set by Runlater itself or by HTTP on every delivery; lower case. */
+  private static final Set<String> RESERVED_NAMES =
+      Set.of(
+          "host",
+          "content-length",
+          "transfer-encoding",
+          "connection",
+          "keep-alive",
+          "upgrade",
+          "te",
+          "trailer",
+          "user-agent",
+          "webhook-id",
+          "webhook-timestamp",
+          "webhook-signature");
+
+  private static final String RUNLATER_PREFIX = "runlater-";
+  private static final String WEBHOOK_PREFIX = "webhook-";
 
   private SealedRequests() {}
 
@@ -35,6 +58,38 @@ public final class SealedRequests {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a header of this name is Runlater's or HTTP's to set ({@code User-Agent}, the signature
+   * headers, {@code Runlater-*}, the framing headers): a request may not give it, and a delivery
+   * never sends a stored one.
+   */
+  public static boolean reserved(String headerName) {
+    String name = headerName.toLowerCase(Locale.ROOT);
+    return RESERVED_NAMES.contains(name) || name.startsWith(RUNLATER_PREFIX);
+  }
+
+  /**
+   * Whether an attempt adds a header of this name to the request it records (the signature and
+   * {@code Runlater-*} headers, {@code User-Agent}, {@code traceparent}): sending the recorded
+   * request again leaves them out, and the new attempt adds its own.
+   */
+  public static boolean addedPerAttempt(String headerName) {
+    String name = headerName.toLowerCase(Locale.ROOT);
+    return name.startsWith(WEBHOOK_PREFIX)
+        || name.startsWith(RUNLATER_PREFIX)
+        || name.equals("user-agent")
+        || name.equals("traceparent");
+  }
+
+  /**
+   * Whether a recorded header of this name is shown masked: every one that {@link #looksSecret},
+   * except the signature headers, which are signed per attempt and prove nothing elsewhere.
+   */
+  public static boolean maskedWhenShown(String headerName) {
+    return looksSecret(headerName)
+        && !headerName.toLowerCase(Locale.ROOT).startsWith(WEBHOOK_PREFIX);
   }
 
   /**

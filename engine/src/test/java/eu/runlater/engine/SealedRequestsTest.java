@@ -55,4 +55,21 @@ class SealedRequestsTest {
     assertThat(new String(request.body(), StandardCharsets.ISO_8859_1)).doesNotContain("1234");
     assertThat(SealedRequests.openBody(box, request)).isEqualTo("pin=1234".getBytes());
   }
+
+  @Test
+  void says_which_headers_are_runlaters_which_an_attempt_adds_and_which_show_masked() {
+    assertThat(List.of("User-Agent", "webhook-signature", "Runlater-Job-Id", "Host", "TE"))
+        .allMatch(SealedRequests::reserved);
+    assertThat(List.of("traceparent", "Authorization", "X-Tenant", "webhook-custom"))
+        .noneMatch(SealedRequests::reserved);
+
+    assertThat(List.of("webhook-id", "Runlater-Attempt", "user-agent", "Traceparent"))
+        .allMatch(SealedRequests::addedPerAttempt);
+    assertThat(List.of("Authorization", "Content-Type")).noneMatch(SealedRequests::addedPerAttempt);
+
+    assertThat(SealedRequests.maskedWhenShown("Authorization")).isTrue();
+    assertThat(SealedRequests.maskedWhenShown("X-Session-Id")).isTrue();
+    assertThat(SealedRequests.maskedWhenShown("webhook-signature")).isFalse();
+    assertThat(SealedRequests.maskedWhenShown("Content-Type")).isFalse();
+  }
 }

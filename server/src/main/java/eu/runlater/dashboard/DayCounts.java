@@ -1,6 +1,6 @@
 package eu.runlater.dashboard;
 
-import static eu.runlater.executions.ExecutionStatuses.FAILED;
+import static eu.runlater.dashboard.HomeQueries.EXECUTIONS_DAY_CHANGES;
 
 import eu.runlater.engine.SqlTime;
 import java.time.Duration;
@@ -39,28 +39,6 @@ class DayCounts {
   /** Failures and successes in the last 24 hours; attempts since midnight UTC. */
   record Counts(long failures, long successes, long runsToday) {}
 
-  // (leave_from, leave_to]: left the day; (settled_from, settled_to]: settled; after: the tail.
-  static final String CHANGES =
-      """
-      SELECT count(*) FILTER (WHERE created_at <= :leave_to AND status IN %1$s) AS left_failures,
-             count(*) FILTER (WHERE created_at <= :leave_to AND status = 'success') AS left_successes,
-             count(*) FILTER (WHERE created_at > :settled_from AND created_at <= :settled_to
-                                AND status IN %1$s) AS settled_failures,
-             count(*) FILTER (WHERE created_at > :settled_from AND created_at <= :settled_to
-                                AND status = 'success') AS settled_successes,
-             count(*) FILTER (WHERE created_at > :settled_from AND created_at <= :settled_to
-                                AND attempt > 0 AND created_at >= :midnight) AS settled_runs,
-             count(*) FILTER (WHERE created_at > :settled_to AND status IN %1$s) AS tail_failures,
-             count(*) FILTER (WHERE created_at > :settled_to AND status = 'success')
-               AS tail_successes,
-             count(*) FILTER (WHERE created_at > :settled_to AND attempt > 0
-                                AND created_at >= :midnight) AS tail_runs
-      FROM executions
-      WHERE organization_id = :org
-        AND ((created_at > :leave_from AND created_at <= :leave_to) OR created_at > :settled_from)
-      """
-          .formatted(FAILED);
-
   /** The totals over (start, settled]; runs over [midnight, settled]. */
   private static final class Totals {
     Instant start;
@@ -96,7 +74,7 @@ class DayCounts {
       Instant leaveFrom = recount ? dayAgo : t.start;
       Instant settledFrom = recount ? dayAgo : t.settled;
       long[] c =
-          jdbc.sql(CHANGES)
+          jdbc.sql(EXECUTIONS_DAY_CHANGES)
               .param("org", org)
               .param("leave_from", SqlTime.ts(leaveFrom))
               .param("leave_to", SqlTime.ts(dayAgo))

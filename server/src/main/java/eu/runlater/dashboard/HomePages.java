@@ -1,5 +1,6 @@
 package eu.runlater.dashboard;
 
+import eu.runlater.executions.LiveFeed;
 import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.web.Pages;
 import org.springframework.http.MediaType;

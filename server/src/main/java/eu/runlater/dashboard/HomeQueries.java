@@ -2,7 +2,10 @@ package eu.runlater.dashboard;
 
 import static eu.runlater.executions.ExecutionStatuses.FAILED;
 
-/** SQL for the home page. Executions are read through (organization_id, created_at). */
+/**
+ * SQL for the home page, a read model over jobs and their execution history (read only: the engine
+ * writes both). Executions are read through (organization_id, created_at).
+ */
 final class HomeQueries {
   private HomeQueries() {}
 
@@ -70,15 +73,26 @@ final class HomeQueries {
       LIMIT :limit
       """;
 
-  // Cheap change detection for live updates: the newest execution by start, and how many
-  // started in the window (bounded), per organization.
-  static final String EXECUTIONS_FINGERPRINT =
+  // DayCounts' refresh. (leave_from, leave_to]: left the day; (settled_from, settled_to]:
+  // settled; after: the tail.
+  static final String EXECUTIONS_DAY_CHANGES =
       """
-      SELECT (SELECT id FROM executions
-              WHERE organization_id = :org AND created_at > :since
-              ORDER BY created_at DESC, id DESC LIMIT 1) AS newest,
-             (SELECT count(*) FROM (
-                SELECT 1 FROM executions
-                WHERE organization_id = :org AND created_at > :since LIMIT 10000) recent) AS recent
-      """;
+      SELECT count(*) FILTER (WHERE created_at <= :leave_to AND status IN %1$s) AS left_failures,
+             count(*) FILTER (WHERE created_at <= :leave_to AND status = 'success') AS left_successes,
+             count(*) FILTER (WHERE created_at > :settled_from AND created_at <= :settled_to
+                                AND status IN %1$s) AS settled_failures,
+             count(*) FILTER (WHERE created_at > :settled_from AND created_at <= :settled_to
+                                AND status = 'success') AS settled_successes,
+             count(*) FILTER (WHERE created_at > :settled_from AND created_at <= :settled_to
+                                AND attempt > 0 AND created_at >= :midnight) AS settled_runs,
+             count(*) FILTER (WHERE created_at > :settled_to AND status IN %1$s) AS tail_failures,
+             count(*) FILTER (WHERE created_at > :settled_to AND status = 'success')
+               AS tail_successes,
+             count(*) FILTER (WHERE created_at > :settled_to AND attempt > 0
+                                AND created_at >= :midnight) AS tail_runs
+      FROM executions
+      WHERE organization_id = :org
+        AND ((created_at > :leave_from AND created_at <= :leave_to) OR created_at > :settled_from)
+      """
+          .formatted(FAILED);
 }

@@ -3,9 +3,6 @@ package eu.runlater.executions;
 import eu.runlater.engine.Header;
 import eu.runlater.engine.SealedRequests;
 import eu.runlater.engine.SecretBox;
-import eu.runlater.jobs.Job;
-import eu.runlater.jobs.Jobs;
-import eu.runlater.jobs.Schedule;
 import eu.runlater.organizations.Permission;
 import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
@@ -30,19 +27,19 @@ import tools.jackson.databind.json.JsonMapper;
 class ExecutionPages {
   private final Executions executions;
   private final ExecutionRetries retries;
-  private final Jobs jobs;
+  private final ExecutionSources sources;
   private final SecretBox secrets;
   private final JsonMapper json;
 
   ExecutionPages(
       Executions executions,
       ExecutionRetries retries,
-      Jobs jobs,
+      ExecutionSources sources,
       SecretBox secrets,
       JsonMapper json) {
     this.executions = executions;
     this.retries = retries;
-    this.jobs = jobs;
+    this.sources = sources;
     this.secrets = secrets;
     this.json = json;
   }
@@ -52,19 +49,17 @@ class ExecutionPages {
     UUID org = viewer.organizationId();
     Execution e = executions.get(org, id);
     ExecutionView view = ExecutionView.detail(e, executions.attemptsOf(org, e.taskId()), secrets);
-    Job job = view.jobId() == null ? null : jobs.find(org, view.jobId()).orElse(null);
+    ExecutionSource.Owner owner = sources.owner(org, e).orElse(null);
     model.addAttribute("execution", view);
-    model.addAttribute("job", job);
-    model.addAttribute(
-        "zone",
-        job != null && job.schedule() instanceof Schedule.Cron c ? c.zone().getId() : "UTC");
+    model.addAttribute("job", owner);
+    model.addAttribute("zone", owner != null ? owner.zone() : "UTC");
     model.addAttribute(
         "requestHeaders", view.request() == null ? List.of() : masked(view.request().headers()));
     model.addAttribute(
         "requestBody", view.request() == null ? null : pretty(view.request().body()));
     model.addAttribute(
         "responseBody", view.response() == null ? null : pretty(view.response().body()));
-    model.addAttribute("retryable", job != null && ExecutionRetries.retryable(e));
+    model.addAttribute("retryable", owner != null && retries.retryable(e));
     return "executions/detail";
   }
 
@@ -83,7 +78,10 @@ class ExecutionPages {
     Execution e = executions.get(viewer.organizationId(), id);
     flash.addFlashAttribute(
         "flash", "Sent the request again; the new run shows in the history in a moment.");
-    return "redirect:/jobs/" + e.sourceId() + "#history";
+    return sources
+        .owner(viewer.organizationId(), e)
+        .map(o -> "redirect:" + o.link() + "#history")
+        .orElse("redirect:/executions/" + id);
   }
 
   /** Shown headers: besides the sealed ones, any whose name looks like a credential is masked. */
@@ -91,8 +89,7 @@ class ExecutionPages {
     return headers.stream()
         .map(
             h ->
-                SealedRequests.looksSecret(h.name())
-                        && !h.name().toLowerCase(java.util.Locale.ROOT).startsWith("webhook-")
+                SealedRequests.maskedWhenShown(h.name())
                     ? new Header(h.name(), SealedRequests.MASK)
                     : h)
         .toList();

@@ -1,5 +1,7 @@
 package eu.runlater.executions;
 
+import java.util.Set;
+
 /** Which execution statuses mean what, for every page and query that sums them up. */
 public final class ExecutionStatuses {
   private ExecutionStatuses() {}
@@ -11,4 +13,8 @@ public final class ExecutionStatuses {
    * count as neither success nor failure.
    */
   public static final String FAILED = "('failed', 'timeout', 'blocked', 'lost')";
+
+  /** Every status an execution can have, for filters that name one. */
+  public static final Set<String> ALL =
+      Set.of("success", "failed", "timeout", "blocked", "lost", "missed", "skipped", "cancelled");
 }

@@ -9,13 +9,17 @@ import eu.runlater.platform.errors.ApiProblem;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
-/** Reads the execution history. */
+/**
+ * Reads the execution history: the one API through which every producer of work (jobs, queues) and
+ * every page reads it. The engine writes it; nothing here depends on a producer.
+ */
 @Service
 public class Executions {
   private final JdbcClient jdbc;
@@ -66,6 +70,84 @@ public class Executions {
         .param("task_id", taskId)
         .query((rs, n) -> map(rs, false))
         .list();
+  }
+
+  /** Whether any run of a source has ended (its final attempt is recorded). */
+  public boolean anyFinal(UUID organizationId, UUID sourceId) {
+    return jdbc.sql(EXECUTION_FINAL_EXISTS)
+        .param("organization_id", organizationId)
+        .param("source_id", sourceId)
+        .query(Boolean.class)
+        .single();
+  }
+
+  /**
+   * A source's executions planned for {@code [from, to]}, by planned time: summaries, for a
+   * planned-versus-actual view.
+   */
+  public List<Execution> scheduledBetween(
+      UUID organizationId, UUID sourceId, Instant from, Instant to) {
+    return jdbc.sql(EXECUTION_LIST_SCHEDULED_BETWEEN)
+        .param("organization_id", organizationId)
+        .param("source_id", sourceId)
+        .param("from", SqlTime.ts(from))
+        .param("to", SqlTime.ts(to))
+        .query((rs, n) -> map(rs, false))
+        .list();
+  }
+
+  /** A source's attempts since an instant, summed up. */
+  public record Stats(long total, long succeeded, long failed, Double avgMs, Double p95Ms) {}
+
+  public Stats stats(UUID organizationId, UUID sourceId, Instant since) {
+    return jdbc.sql(EXECUTION_STATS_SINCE)
+        .param("organization_id", organizationId)
+        .param("source_id", sourceId)
+        .param("since", SqlTime.ts(since))
+        .query(
+            (rs, n) ->
+                new Stats(
+                    rs.getLong("total"),
+                    rs.getLong("succeeded"),
+                    rs.getLong("failed"),
+                    (Double) nullable(rs.getObject("avg_ms")),
+                    (Double) nullable(rs.getObject("p95_ms"))))
+        .single();
+  }
+
+  private static Object nullable(Object number) {
+    return number == null ? null : ((Number) number).doubleValue();
+  }
+
+  /** A source's attempts on one UTC day. */
+  public record DayCount(LocalDate day, long total, long succeeded) {}
+
+  /** One entry per UTC day with attempts since {@code since}, oldest first. */
+  public List<DayCount> daily(UUID organizationId, UUID sourceId, Instant since) {
+    return jdbc.sql(EXECUTION_DAILY_SINCE)
+        .param("organization_id", organizationId)
+        .param("source_id", sourceId)
+        .param("since", SqlTime.ts(since))
+        .query(
+            (rs, n) ->
+                new DayCount(
+                    rs.getObject("day", LocalDate.class),
+                    rs.getLong("total"),
+                    rs.getLong("succeeded")))
+        .list();
+  }
+
+  /**
+   * The version of a source's history: its newest execution and how many started after {@code
+   * recent}, as {@code newest.count}. It moves whenever an execution of the source lands.
+   */
+  public String sourceVersion(UUID organizationId, UUID sourceId, Instant recent) {
+    return jdbc.sql(EXECUTION_SOURCE_VERSION)
+        .param("organization_id", organizationId)
+        .param("source_id", sourceId)
+        .param("recent", SqlTime.ts(recent))
+        .query((rs, n) -> rs.getString("newest") + "." + rs.getLong("recent"))
+        .single();
   }
 
   private static Execution map(ResultSet rs, boolean detail) throws SQLException {

@@ -44,4 +44,69 @@ final class ExecutionsQueries {
           + SUMMARY_COLUMNS
           + " FROM executions WHERE organization_id = :organization_id AND task_id = :task_id"
           + " ORDER BY created_at, id";
+
+  static final String EXECUTION_FINAL_EXISTS =
+      """
+      SELECT EXISTS (SELECT 1 FROM executions
+                     WHERE organization_id = :organization_id AND source_id = :source_id AND final)
+      """;
+
+  // Executions are recorded at or after their planned time: created_at >= from is a safe bound.
+  static final String EXECUTION_LIST_SCHEDULED_BETWEEN =
+      "SELECT "
+          + SUMMARY_COLUMNS
+          + """
+           FROM executions
+          WHERE organization_id = :organization_id AND source_id = :source_id
+            AND created_at >= :from AND scheduled_for >= :from AND scheduled_for <= :to
+          ORDER BY scheduled_for, created_at, id
+          """;
+
+  // Attempts (attempt > 0) only: missed and skipped occurrences are not requests.
+  static final String EXECUTION_STATS_SINCE =
+      """
+      SELECT count(*) AS total,
+             count(*) FILTER (WHERE status = 'success') AS succeeded,
+             count(*) FILTER (WHERE status <> 'success') AS failed,
+             avg(duration_us) / 1000.0 AS avg_ms,
+             percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_us) / 1000.0 AS p95_ms
+      FROM executions
+      WHERE organization_id = :organization_id AND source_id = :source_id AND attempt > 0
+        AND created_at >= :since
+      """;
+
+  static final String EXECUTION_DAILY_SINCE =
+      """
+      SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS total,
+             count(*) FILTER (WHERE status = 'success') AS succeeded
+      FROM executions
+      WHERE organization_id = :organization_id AND source_id = :source_id AND attempt > 0
+        AND created_at >= :since
+      GROUP BY 1
+      ORDER BY 1
+      """;
+
+  // A source's newest execution, and how many started after :recent (a few minutes back: a row of
+  // another node can commit behind a newer one, but not later than that).
+  static final String EXECUTION_SOURCE_VERSION =
+      """
+      SELECT (SELECT e.id FROM executions e
+              WHERE e.source_id = :source_id AND e.organization_id = :organization_id
+              ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS newest,
+             (SELECT count(*) FROM executions e
+              WHERE e.source_id = :source_id AND e.organization_id = :organization_id
+                AND e.created_at > :recent) AS recent
+      """;
+
+  // Cheap change detection for live updates: the newest execution by start, and how many
+  // started in the window (bounded), per organization.
+  static final String EXECUTION_FINGERPRINT =
+      """
+      SELECT (SELECT id FROM executions
+              WHERE organization_id = :org AND created_at > :since
+              ORDER BY created_at DESC, id DESC LIMIT 1) AS newest,
+             (SELECT count(*) FROM (
+                SELECT 1 FROM executions
+                WHERE organization_id = :org AND created_at > :since LIMIT 10000) recent) AS recent
+      """;
 }

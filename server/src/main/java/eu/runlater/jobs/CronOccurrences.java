@@ -6,12 +6,11 @@ import eu.runlater.engine.Backoff;
 import eu.runlater.engine.ClaimHook;
 import eu.runlater.engine.ClaimedTask;
 import eu.runlater.engine.NewTask;
+import eu.runlater.engine.SqlTime;
 import eu.runlater.engine.TaskEvent;
-import eu.runlater.engine.db.Db;
-import eu.runlater.engine.db.Db.Params;
-import eu.runlater.engine.db.Db.SqlArray;
 import eu.runlater.organizations.Tier;
 import eu.runlater.organizations.UsageMeter;
+import eu.runlater.platform.database.ConnectionSql;
 import eu.runlater.platform.engine.EngineProperties;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -80,20 +81,20 @@ class CronOccurrences implements ClaimHook {
       claim.tasks().forEach(t -> usage.charge(t.organizationId()));
       return claim.tasks();
     }
+    JdbcClient sql = ConnectionSql.on(claim.connection());
     Map<UUID, CronJob> jobs = new HashMap<>();
     for (CronJob j :
-        Db.query(
-            claim.connection(),
-            CRON_JOBS_OF_CLAIM,
-            Params.of("ids", SqlArray.of("uuid", jobIds)),
-            rs -> new CronJob(JobRows.job(rs), Tier.of(rs.getString("tier"))))) {
+        sql.sql(CRON_JOBS_OF_CLAIM)
+            .param("ids", uuids(jobIds))
+            .query((rs, n) -> new CronJob(JobRows.job(rs), Tier.of(rs.getString("tier"))))
+            .list()) {
       jobs.put(j.job().id(), j);
     }
     if (jobs.isEmpty()) {
       claim.tasks().forEach(t -> usage.charge(t.organizationId()));
       return claim.tasks();
     }
-    Map<UUID, List<Running>> running = runningOthers(claim, jobs);
+    Map<UUID, List<Running>> running = runningOthers(sql, claim, jobs);
 
     List<ClaimedTask> deliver = new ArrayList<>(claim.tasks().size());
     List<ClaimedTask> dropped = new ArrayList<>();
@@ -161,7 +162,7 @@ class CronOccurrences implements ClaimHook {
           JobTasks.scheduled(job, plan.next(), plan.next(), cronJob.tier(), backoff, claim.now()));
       swapFrom.put(job.id(), task.id());
     }
-    List<NewTask> next = swapPending(claim, following, swapFrom);
+    List<NewTask> next = swapPending(sql, following, swapFrom);
 
     List<UUID> cancelled = claim.engine().cancelRunning(claim.connection(), cancel);
     for (UUID id : cancelled) {
@@ -186,21 +187,18 @@ class CronOccurrences implements ClaimHook {
    * meanwhile).
    */
   private static List<NewTask> swapPending(
-      Claim claim, Map<UUID, NewTask> following, Map<UUID, UUID> swapFrom) throws SQLException {
+      JdbcClient sql, Map<UUID, NewTask> following, Map<UUID, UUID> swapFrom) {
     if (following.isEmpty()) {
       return List.of();
     }
     List<UUID> ids = new ArrayList<>(following.keySet());
     List<UUID> swapped =
-        Db.query(
-            claim.connection(),
-            JOB_PENDING_SWAP,
-            Params.of("ids", SqlArray.of("uuid", ids))
-                .put(
-                    "nexts",
-                    SqlArray.of("uuid", ids.stream().map(id -> following.get(id).id()).toList()))
-                .put("claimed", SqlArray.of("uuid", ids.stream().map(swapFrom::get).toList())),
-            rs -> rs.getObject(1, UUID.class));
+        sql.sql(JOB_PENDING_SWAP)
+            .param("ids", uuids(ids))
+            .param("nexts", uuids(ids.stream().map(id -> following.get(id).id()).toList()))
+            .param("claimed", uuids(ids.stream().map(swapFrom::get).toList()))
+            .query((rs, n) -> rs.getObject(1, UUID.class))
+            .list();
     List<NewTask> next = new ArrayList<>(swapped.size());
     for (UUID id : swapped) {
       next.add(following.get(id));
@@ -297,8 +295,8 @@ class CronOccurrences implements ClaimHook {
 
   private record Running(UUID taskId, UUID jobId, Instant scheduledFor) {}
 
-  private static Map<UUID, List<Running>> runningOthers(Claim claim, Map<UUID, CronJob> jobs)
-      throws SQLException {
+  private static Map<UUID, List<Running>> runningOthers(
+      JdbcClient sql, Claim claim, Map<UUID, CronJob> jobs) {
     List<UUID> guarded = new ArrayList<>();
     for (CronJob j : jobs.values()) {
       if (j.job().overlap() != Policies.Overlap.ALLOW) {
@@ -312,18 +310,22 @@ class CronOccurrences implements ClaimHook {
     Set<UUID> claimed = new HashSet<>();
     claim.tasks().forEach(t -> claimed.add(t.id()));
     for (Running r :
-        Db.query(
-            claim.connection(),
-            TASKS_RUNNING_OF_JOBS,
-            Params.of("jobs", SqlArray.of("uuid", guarded))
-                .put("claimed", SqlArray.of("uuid", List.copyOf(claimed))),
-            rs ->
-                new Running(
-                    rs.getObject(1, UUID.class),
-                    rs.getObject(2, UUID.class),
-                    eu.runlater.engine.SqlTime.instant(rs, "scheduled_for")))) {
+        sql.sql(TASKS_RUNNING_OF_JOBS)
+            .param("jobs", uuids(guarded))
+            .param("claimed", uuids(List.copyOf(claimed)))
+            .query(
+                (rs, n) ->
+                    new Running(
+                        rs.getObject(1, UUID.class),
+                        rs.getObject(2, UUID.class),
+                        SqlTime.instant(rs, "scheduled_for")))
+            .list()) {
       running.computeIfAbsent(r.jobId(), k -> new ArrayList<>()).add(r);
     }
     return running;
+  }
+
+  private static SqlArrayValue uuids(List<UUID> ids) {
+    return new SqlArrayValue("uuid", ids.toArray());
   }
 }

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** A named HTTP request with a schedule, as stored. */
-public record Job(
+record Job(
     UUID id,
     UUID organizationId,
     String key,

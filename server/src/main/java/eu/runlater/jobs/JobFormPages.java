@@ -29,13 +29,20 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Pages
 class JobFormPages {
-  private final Jobs jobs;
+  private final JobCommands jobs;
+  private final JobReads reads;
   private final JobValidator validator;
   private final InstantSource clock;
   private final JsonMapper json;
 
-  JobFormPages(Jobs jobs, JobValidator validator, InstantSource clock, JsonMapper json) {
+  JobFormPages(
+      JobCommands jobs,
+      JobReads reads,
+      JobValidator validator,
+      InstantSource clock,
+      JsonMapper json) {
     this.jobs = jobs;
+    this.reads = reads;
     this.validator = validator;
     this.clock = clock;
     this.json = json;
@@ -48,9 +55,9 @@ class JobFormPages {
 
   @GetMapping("/jobs/{id}/edit")
   String editForm(Viewer viewer, @PathVariable UUID id, Model model) {
-    Job job = jobs.get(viewer.organizationId(), id);
+    Job job = reads.get(viewer.organizationId(), id);
     model.addAttribute("jobName", job.name());
-    return form(model, JobForm.of(jobs.draftOf(job)), id, List.of());
+    return form(model, JobForm.of(reads.draftOf(job)), id, List.of());
   }
 
   @PostMapping("/jobs")
@@ -80,8 +87,8 @@ class JobFormPages {
       Model model,
       RedirectAttributes flash) {
     viewer.require(Permission.OPERATE, "edit jobs");
-    Job job = jobs.get(viewer.organizationId(), id);
-    JobDraft stored = jobs.draftOf(job);
+    Job job = reads.get(viewer.organizationId(), id);
+    JobDraft stored = reads.draftOf(job);
     JobForm form = JobForm.from(request);
     List<FieldError> errors = new ArrayList<>();
     JobInput input = form.toInput(stored, json, errors);

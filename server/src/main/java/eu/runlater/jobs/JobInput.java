@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
  * @param catchUp cron: {@code latest} (default), {@code none} or {@code all}
  * @param overlap cron: {@code allow} (default), {@code forbid} or {@code replace}
  */
-public record JobInput(
+record JobInput(
     String name,
     String key,
     String url,
@@ -78,6 +78,5 @@ public record JobInput(
    *     (default UTC); for {@code once} the zone a local {@code at} is read in and the job shown in
    *     (optional)
    */
-  public record ScheduleInput(
-      String type, String at, String delay, String expression, String timezone) {}
+  record ScheduleInput(String type, String at, String delay, String expression, String timezone) {}
 }

@@ -1,8 +1,10 @@
 package eu.runlater.jobs;
 
-import static eu.runlater.jobs.JobPagesQueries.*;
+import static eu.runlater.jobs.JobOverviewsQueries.*;
+import static eu.runlater.jobs.JobsQueries.JOB_UPDATED_AT;
 
 import eu.runlater.engine.SqlTime;
+import eu.runlater.executions.Executions;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -15,15 +17,17 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** What the jobs pages read beside the {@link Jobs} service: a sortable list and statistics. */
+/** What the jobs pages read beside {@link JobReads}: a sortable list, statistics, live versions. */
 @Component
 class JobOverviews {
   static final int PAGE_SIZE = 25;
 
   private final JdbcClient jdbc;
+  private final Executions executions;
 
-  JobOverviews(JdbcClient jdbc) {
+  JobOverviews(JdbcClient jdbc, Executions executions) {
     this.jdbc = jdbc;
+    this.executions = executions;
   }
 
   enum Sort {
@@ -100,29 +104,26 @@ class JobOverviews {
         .param("health", filter.health());
   }
 
-  record Stats(long total, long succeeded, long failed, Double avgMs, Double p95Ms) {}
-
   /**
-   * The version of what a job's page shows live ({@link JobPagesQueries#JOB_LIVE_VERSION}),
-   * counting the executions that started after {@code from}; null when the job is not the
-   * organization's. The version starts with {@code from}, so that a later check counts from the
-   * same instant: a fixed start makes the count grow only, never drop as rows age.
+   * The version of what a job's page shows live: when the job last changed, and its history's
+   * version ({@link Executions#sourceVersion}), counting the executions that started after {@code
+   * from}; null when the job is not the organization's. The version starts with {@code from}, so
+   * that a later check counts from the same instant: a fixed start makes the count grow only, never
+   * drop as rows age.
    */
   String liveVersion(UUID organizationId, UUID jobId, Instant from) {
-    return jdbc.sql(JOB_LIVE_VERSION)
+    return jdbc.sql(JOB_UPDATED_AT)
         .param("organization_id", organizationId)
-        .param("job_id", jobId)
-        .param("recent", SqlTime.ts(from))
-        .query(
-            (rs, n) ->
+        .param("id", jobId)
+        .query((rs, n) -> SqlTime.instant(rs, "updated_at"))
+        .optional()
+        .map(
+            updated ->
                 from.toEpochMilli()
                     + "."
-                    + SqlTime.instant(rs, "updated_at").toEpochMilli()
+                    + updated.toEpochMilli()
                     + "."
-                    + rs.getString("newest")
-                    + "."
-                    + rs.getLong("recent"))
-        .optional()
+                    + executions.sourceVersion(organizationId, jobId, from))
         .orElse(null);
   }
 
@@ -141,24 +142,8 @@ class JobOverviews {
     return version.equals(liveVersion(organizationId, jobId, Instant.ofEpochMilli(from)));
   }
 
-  Stats stats(UUID organizationId, UUID jobId, Instant since) {
-    return jdbc.sql(EXECUTION_STATS_SINCE)
-        .param("organization_id", organizationId)
-        .param("job_id", jobId)
-        .param("since", SqlTime.ts(since))
-        .query(
-            (rs, n) ->
-                new Stats(
-                    rs.getLong("total"),
-                    rs.getLong("succeeded"),
-                    rs.getLong("failed"),
-                    (Double) nullable(rs.getObject("avg_ms")),
-                    (Double) nullable(rs.getObject("p95_ms"))))
-        .single();
-  }
-
-  private static Object nullable(Object number) {
-    return number == null ? null : ((Number) number).doubleValue();
+  Executions.Stats stats(UUID organizationId, UUID jobId, Instant since) {
+    return executions.stats(organizationId, jobId, since);
   }
 
   /**
@@ -171,16 +156,10 @@ class JobOverviews {
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     LocalDate first = today.minusDays(days - 1L);
     Map<LocalDate, long[]> counts = new HashMap<>();
-    jdbc.sql(EXECUTION_DAILY_SINCE)
-        .param("organization_id", organizationId)
-        .param("job_id", jobId)
-        .param("since", SqlTime.ts(first.atStartOfDay(ZoneOffset.UTC).toInstant()))
-        .query(
-            (rs, n) ->
-                counts.put(
-                    rs.getObject("day", LocalDate.class),
-                    new long[] {rs.getLong("total"), rs.getLong("succeeded")}))
-        .list();
+    for (Executions.DayCount c :
+        executions.daily(organizationId, jobId, first.atStartOfDay(ZoneOffset.UTC).toInstant())) {
+      counts.put(c.day(), new long[] {c.total(), c.succeeded()});
+    }
     List<Day> result = new ArrayList<>();
     for (LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
       long[] c = counts.getOrDefault(d, new long[] {0, 0});

@@ -1,9 +1,9 @@
 package eu.runlater.jobs;
 
-import eu.runlater.dashboard.LiveFeed;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.executions.Execution;
 import eu.runlater.executions.Executions;
+import eu.runlater.executions.LiveFeed;
 import eu.runlater.organizations.Permission;
 import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
@@ -25,8 +25,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * The jobs pages: the list with its quick actions and a job in detail ({@link JobFormPages} has the
- * form). Everything goes through the {@link Jobs} service, scoped to the viewer's organization:
- * another organization's job is the 404 page.
+ * form). Everything goes through {@link JobCommands} and {@link JobReads}, scoped to the viewer's
+ * organization: another organization's job is the 404 page.
  */
 @Pages
 class JobPages {
@@ -35,7 +35,8 @@ class JobPages {
   static final int TIMELINE_AHEAD = 12;
   static final String SAMPLE_NAME = "Sample: ping example.com";
 
-  private final Jobs jobs;
+  private final JobCommands jobs;
+  private final JobReads reads;
   private final JobValidator validator;
   private final JobOverviews overviews;
   private final JobTimeline timeline;
@@ -45,7 +46,8 @@ class JobPages {
   private final InstantSource clock;
 
   JobPages(
-      Jobs jobs,
+      JobCommands jobs,
+      JobReads reads,
       JobValidator validator,
       JobOverviews overviews,
       JobTimeline timeline,
@@ -54,6 +56,7 @@ class JobPages {
       LiveFeed live,
       InstantSource clock) {
     this.jobs = jobs;
+    this.reads = reads;
     this.validator = validator;
     this.overviews = overviews;
     this.timeline = timeline;
@@ -119,7 +122,7 @@ class JobPages {
   record Sample(String cron, String words) {}
 
   private Sample sample(UUID organizationId) {
-    return jobs.tier(organizationId).limits().minCronIntervalSeconds() <= 300
+    return reads.tier(organizationId).limits().minCronIntervalSeconds() <= 300
         ? new Sample("*/5 * * * *", "every 5 minutes")
         : new Sample("0 * * * *", "every hour");
   }
@@ -165,7 +168,7 @@ class JobPages {
       @RequestParam(required = false) String back,
       RedirectAttributes flash) {
     viewer.require(Permission.OPERATE, "run jobs");
-    Job job = jobs.get(viewer.organizationId(), id);
+    Job job = reads.get(viewer.organizationId(), id);
     jobs.trigger(viewer.organizationId(), id);
     flash.addFlashAttribute(
         "flash", "Started a run of “" + job.name() + "”; it shows in the history in a moment.");
@@ -218,7 +221,7 @@ class JobPages {
     }
     flash.addFlashAttribute(
         "flash",
-        !copy.enabled() && Jobs.timePassed(copy.schedule(), clock.instant())
+        !copy.enabled() && JobCommands.timePassed(copy.schedule(), clock.instant())
             ? "“" + copy.name() + "” created disabled: set its time, then enable it."
             : "Created “" + copy.name() + "”.");
     return "redirect:/jobs/" + copy.id();
@@ -227,7 +230,7 @@ class JobPages {
   @PostMapping("/jobs/{id}/delete")
   String delete(Viewer viewer, @PathVariable UUID id, RedirectAttributes flash) {
     viewer.require(Permission.OPERATE, "delete jobs");
-    Job job = jobs.get(viewer.organizationId(), id);
+    Job job = reads.get(viewer.organizationId(), id);
     jobs.delete(viewer.organizationId(), id);
     flash.addFlashAttribute(
         "flash", "Deleted “" + job.name() + "”. Its past executions stay in the history.");
@@ -257,7 +260,7 @@ class JobPages {
     // the live region's next refresh render again.
     model.addAttribute("version", overviews.liveVersion(org, id, now.minus(LiveFeed.WINDOW)));
     model.addAttribute("seen", live.fingerprint(org));
-    JobRows.JobWithState row = jobs.getWithState(org, id);
+    JobRows.JobWithState row = reads.getWithState(org, id);
     Job job = row.job();
     model.addAttribute("job", JobView.of(row, secrets));
     model.addAttribute("zone", zoneOf(job.schedule()));

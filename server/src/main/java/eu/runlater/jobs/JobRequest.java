@@ -8,7 +8,7 @@ import java.util.List;
  * A job's HTTP request as stored: plain headers, the secret ones sealed together, and a body that
  * may be sealed. The same sealed bytes go into each task, so secrets are encrypted once.
  */
-public record JobRequest(
+record JobRequest(
     String url,
     String method,
     List<Header> headers,

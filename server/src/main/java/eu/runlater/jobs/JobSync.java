@@ -23,13 +23,20 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 class JobSync {
-  private final Jobs jobs;
+  private final JobCommands jobs;
+  private final JobReads reads;
   private final JobValidator validator;
   private final JdbcClient jdbc;
   private final InstantSource clock;
 
-  JobSync(Jobs jobs, JobValidator validator, JdbcClient jdbc, InstantSource clock) {
+  JobSync(
+      JobCommands jobs,
+      JobReads reads,
+      JobValidator validator,
+      JdbcClient jdbc,
+      InstantSource clock) {
     this.jobs = jobs;
+    this.reads = reads;
     this.validator = validator;
     this.jdbc = jdbc;
     this.clock = clock;
@@ -53,13 +60,13 @@ class JobSync {
   @Transactional
   public List<Step> sync(UUID organizationId, List<JobInput> desired, boolean dryRun) {
     // One sync at a time per organization: a second waits here and then finds the first's work.
-    jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('runlater.sync:' || :org, 0))")
+    jdbc.sql(JobsQueries.JOB_SYNC_LOCK)
         .param("org", organizationId.toString())
         .query((rs, n) -> null)
         .list();
     Map<String, JobDraft> wanted = validate(desired);
     Map<String, Job> existing = new HashMap<>();
-    for (Job job : jobs.keyed(organizationId)) {
+    for (Job job : reads.keyed(organizationId)) {
       existing.put(job.key(), job);
     }
     List<Step> plan = new ArrayList<>();
@@ -70,7 +77,7 @@ class JobSync {
         plan.add(new Step(Action.CREATE, entry.getKey(), null, new LinkedHashMap<>()));
         continue;
       }
-      JobDraft before = jobs.draftOf(current);
+      JobDraft before = reads.draftOf(current);
       var changes = JobDocuments.changes(before, draft);
       plan.add(
           new Step(

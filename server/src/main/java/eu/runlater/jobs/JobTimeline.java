@@ -1,6 +1,10 @@
 package eu.runlater.jobs;
 
+import static eu.runlater.jobs.JobOverviewsQueries.TASKS_OF_JOB_BETWEEN;
+import static eu.runlater.jobs.JobPausesQueries.JOB_PAUSES_BETWEEN;
+
 import eu.runlater.engine.SqlTime;
+import eu.runlater.executions.Executions;
 import eu.runlater.platform.errors.ApiProblem;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,12 +29,14 @@ class JobTimeline {
   static final Duration MAX_WINDOW = Duration.ofDays(31);
   static final int MAX_ENTRIES = 2_000;
 
-  private final Jobs jobs;
+  private final JobReads jobs;
+  private final Executions executions;
   private final JdbcClient jdbc;
   private final InstantSource clock;
 
-  JobTimeline(Jobs jobs, JdbcClient jdbc, InstantSource clock) {
+  JobTimeline(JobReads jobs, Executions executions, JdbcClient jdbc, InstantSource clock) {
     this.jobs = jobs;
+    this.executions = executions;
     this.jdbc = jdbc;
     this.clock = clock;
   }
@@ -195,42 +201,25 @@ class JobTimeline {
   }
 
   private List<Attempt> attempts(UUID organizationId, UUID jobId, Instant from, Instant to) {
-    // Executions are recorded at or after their planned time: created_at >= from is a safe bound.
-    return jdbc.sql(
-            """
-            SELECT id, scheduled_for, status, final, status_code, started_at, error, attempt
-            FROM executions
-            WHERE organization_id = :org AND source_id = :job AND created_at >= :from
-              AND scheduled_for >= :from AND scheduled_for <= :to
-            ORDER BY scheduled_for, created_at, id
-            """)
-        .param("org", organizationId)
-        .param("job", jobId)
-        .param("from", SqlTime.ts(from))
-        .param("to", SqlTime.ts(to))
-        .query(
-            (rs, n) ->
+    return executions.scheduledBetween(organizationId, jobId, from, to).stream()
+        .map(
+            e ->
                 new Attempt(
-                    rs.getObject("id", UUID.class),
-                    SqlTime.instant(rs, "scheduled_for"),
-                    rs.getString("status"),
-                    rs.getBoolean("final"),
-                    (Integer) rs.getObject("status_code"),
-                    SqlTime.instant(rs, "started_at"),
-                    rs.getString("error"),
-                    rs.getInt("attempt")))
-        .list();
+                    e.id(),
+                    e.scheduledFor(),
+                    e.status(),
+                    e.finalAttempt(),
+                    e.statusCode(),
+                    e.startedAt(),
+                    e.error(),
+                    e.attempt()))
+        .toList();
   }
 
   /** The job's live tasks (waiting, running, retrying) for occurrences in the window. */
   private Map<Instant, String> tasks(UUID organizationId, UUID jobId, Instant from, Instant to) {
     Map<Instant, String> tasks = new TreeMap<>();
-    jdbc.sql(
-            """
-            SELECT scheduled_for, state FROM tasks
-            WHERE organization_id = :org AND source_id = :job
-              AND scheduled_for >= :from AND scheduled_for <= :to
-            """)
+    jdbc.sql(TASKS_OF_JOB_BETWEEN)
         .param("org", organizationId)
         .param("job", jobId)
         .param("from", SqlTime.ts(from))
@@ -248,11 +237,7 @@ class JobTimeline {
   }
 
   private List<Pause> pauses(UUID jobId, Instant from, Instant to) {
-    return jdbc.sql(
-            """
-            SELECT paused_at, resumed_at FROM job_pauses
-            WHERE job_id = :job AND paused_at <= :to AND (resumed_at IS NULL OR resumed_at >= :from)
-            """)
+    return jdbc.sql(JOB_PAUSES_BETWEEN)
         .param("job", jobId)
         .param("from", SqlTime.ts(from))
         .param("to", SqlTime.ts(to))

@@ -33,7 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/api/v1/jobs")
 @Tag(name = "Jobs")
 class JobsApi {
-  private final Jobs jobs;
+  private final JobCommands jobs;
+  private final JobReads reads;
   private final JobValidator validator;
   private final SecretBox secrets;
   private final InstantSource clock;
@@ -41,7 +42,8 @@ class JobsApi {
   private final JobTimeline timeline;
 
   JobsApi(
-      Jobs jobs,
+      JobCommands jobs,
+      JobReads reads,
       JobValidator validator,
       SecretBox secrets,
       InstantSource clock,
@@ -49,6 +51,7 @@ class JobsApi {
       JobTimeline timeline) {
     this.timeline = timeline;
     this.jobs = jobs;
+    this.reads = reads;
     this.validator = validator;
     this.secrets = secrets;
     this.clock = clock;
@@ -86,9 +89,9 @@ class JobsApi {
       throw ApiProblem.invalid("schedule_type", "must be once or cron");
     }
     var rows =
-        jobs.list(
+        reads.list(
             caller.organizationId(),
-            new Jobs.Filter(enabled, scheduleType, key, q == null || q.isBlank() ? null : q),
+            new JobReads.Filter(enabled, scheduleType, key, q == null || q.isBlank() ? null : q),
             Page.cursor(cursor),
             n + 1);
     return Page.of(rows, n, r -> r.job().id(), r -> JobView.of(r, secrets));
@@ -141,7 +144,7 @@ class JobsApi {
       @PathVariable String key,
       @RequestBody JobInput input) {
     JobInput keyed = input.withKey(key);
-    var existing = jobs.findByKey(caller.organizationId(), key);
+    var existing = reads.findByKey(caller.organizationId(), key);
     if (existing.isPresent()) {
       JobDraft draft =
           validator.validate(
@@ -174,8 +177,8 @@ class JobsApi {
           "Malformed request",
           "A PATCH body is a JSON object of the fields to change.");
     }
-    Job current = jobs.get(caller.organizationId(), id);
-    JobDraft stored = jobs.draftOf(current);
+    Job current = reads.get(caller.organizationId(), id);
+    JobDraft stored = reads.draftOf(current);
     JsonNode merged = JsonMergePatch.apply(JobDocuments.patchTarget(stored, json), patch);
     JobInput input;
     try {
@@ -245,7 +248,8 @@ class JobsApi {
   }
 
   private Job byKey(ApiPrincipal caller, String key) {
-    return jobs.findByKey(caller.organizationId(), key)
+    return reads
+        .findByKey(caller.organizationId(), key)
         .orElseThrow(
             () ->
                 new ApiProblem(
@@ -256,6 +260,6 @@ class JobsApi {
   }
 
   private JobView view(ApiPrincipal caller, UUID id) {
-    return JobView.of(jobs.getWithState(caller.organizationId(), id), secrets);
+    return JobView.of(reads.getWithState(caller.organizationId(), id), secrets);
   }
 }

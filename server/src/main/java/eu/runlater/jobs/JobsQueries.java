@@ -1,6 +1,9 @@
 package eu.runlater.jobs;
 
-/** SQL for jobs, named noun-first. */
+/**
+ * SQL for the jobs table, named noun-first, with what the claim hook reads and writes beside it.
+ * {@link JobOverviewsQueries} reads jobs beside their runs; {@link JobPausesQueries} their pauses.
+ */
 final class JobsQueries {
   private JobsQueries() {}
 
@@ -82,76 +85,19 @@ final class JobsQueries {
       WHERE source_id = ANY(:jobs) AND state = 'running' AND id <> ALL(:claimed)
       """;
 
-  static final String JOB_HAS_FINAL_EXECUTION =
-      """
-      SELECT EXISTS (SELECT 1 FROM executions
-                     WHERE organization_id = :organization_id AND source_id = :id AND final)
-      """;
-
-  static final String JOB_PAUSE_START =
-      """
-      INSERT INTO job_pauses (organization_id, job_id, paused_at) VALUES (:organization_id, :job_id, :now)
-      ON CONFLICT DO NOTHING
-      """;
-
-  static final String JOB_PAUSE_END =
-      "UPDATE job_pauses SET resumed_at = :now WHERE job_id = :job_id AND resumed_at IS NULL";
-
-  // What the API shows beside the job: its next waiting run and its latest attempt.
-  static final String JOB_STATE_COLUMNS =
-      """
-      pt.state AS task_state, pt.run_at AS task_run_at, pt.attempt AS task_attempt,
-      (SELECT min(t2.run_at) FROM tasks t2
-        WHERE t2.organization_id = j.organization_id AND t2.source_id = j.id
-          AND t2.state <> 'running') AS next_run_at,
-      le.id AS last_id, le.status AS last_status, le.status_code AS last_status_code,
-      le.started_at AS last_started_at, le.finished_at AS last_finished_at, le.final AS last_final
-      """;
-
-  static final String JOB_STATE_JOINS =
-      """
-      LEFT JOIN LATERAL (
-        SELECT state, run_at, attempt FROM tasks t
-        WHERE t.organization_id = j.organization_id AND t.source_id = j.id
-        ORDER BY (t.state = 'running') DESC, t.run_at
-        LIMIT 1
-      ) pt ON true
-      LEFT JOIN LATERAL (
-        SELECT id, status, status_code, started_at, finished_at, final FROM executions e
-        WHERE e.source_id = j.id AND e.organization_id = j.organization_id
-        ORDER BY e.created_at DESC
-        LIMIT 1
-      ) le ON true
-      """;
-
-  /** A job with its derived state (next run, last attempt); callers add the WHERE clause. */
-  static final String JOBS_WITH_STATE =
-      "SELECT " + JOB_COLUMNS + ", " + JOB_STATE_COLUMNS + " FROM jobs j " + JOB_STATE_JOINS;
-
-  static final String JOB_GET_WITH_STATE =
-      JOBS_WITH_STATE + " WHERE j.organization_id = :organization_id AND j.id = :id";
-
-  static final String JOB_LIST =
-      JOBS_WITH_STATE
-          + """
-           WHERE j.organization_id = :organization_id
-             AND (CAST(:cursor AS uuid) IS NULL OR j.id < CAST(:cursor AS uuid))
-             AND (CAST(:enabled AS boolean) IS NULL OR j.enabled = CAST(:enabled AS boolean))
-             AND (CAST(:schedule_type AS text) IS NULL OR j.schedule_type = CAST(:schedule_type AS text))
-             AND (CAST(:key AS text) IS NULL OR j.key = CAST(:key AS text))
-             AND (CAST(:q AS text) IS NULL
-                  OR j.name ILIKE '%' || CAST(:q AS text) || '%'
-                  OR j.url ILIKE '%' || CAST(:q AS text) || '%'
-                  OR j.key ILIKE '%' || CAST(:q AS text) || '%')
-           ORDER BY j.id DESC
-           LIMIT :limit
-          """;
-
   static final String JOB_COUNT =
       "SELECT count(*) FROM jobs WHERE organization_id = :organization_id";
 
   static final String JOB_DELETE =
       "DELETE FROM jobs WHERE organization_id = :organization_id AND id = :id";
+
+  // The job's own changes, for the version of what its page shows live.
+  static final String JOB_UPDATED_AT =
+      "SELECT updated_at FROM jobs WHERE organization_id = :organization_id AND id = :id";
+
+  // One sync at a time per organization: a second waits for the first's transaction.
+  static final String JOB_SYNC_LOCK =
+      "SELECT pg_advisory_xact_lock(hashtextextended('runlater.sync:' || :org, 0))";
 
   static final String ORGANIZATION_TIER = "SELECT tier FROM organizations WHERE id = :id";
 }

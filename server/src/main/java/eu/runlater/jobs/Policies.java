@@ -4,11 +4,11 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** A cron job's policies for missed occurrences and for overlapping runs. */
-public final class Policies {
+final class Policies {
   private Policies() {}
 
   /** Occurrences that passed while nothing ran (every node down). */
-  public enum CatchUp {
+  enum CatchUp {
     /** Run the most recent missed occurrence once; record the others as missed. */
     LATEST,
     /** Run none of them; record all as missed. */
@@ -27,7 +27,7 @@ public final class Policies {
   }
 
   /** An occurrence due while the previous run is still in flight. */
-  public enum Overlap {
+  enum Overlap {
     /** Run it anyway, beside the previous one. */
     ALLOW,
     /** Record it as skipped, with the reason. */

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 
 /** When a job runs: once at an instant, or on a cron schedule in a time zone. */
-public sealed interface Schedule permits Schedule.Once, Schedule.Cron {
+sealed interface Schedule permits Schedule.Once, Schedule.Cron {
   ZoneId UTC = ZoneId.of("UTC");
 
   String type();

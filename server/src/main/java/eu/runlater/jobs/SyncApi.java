@@ -18,12 +18,12 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Jobs")
 class SyncApi {
   private final JobSync sync;
-  private final Jobs jobs;
+  private final JobReads reads;
   private final SecretBox secrets;
 
-  SyncApi(JobSync sync, Jobs jobs, SecretBox secrets) {
+  SyncApi(JobSync sync, JobReads reads, SecretBox secrets) {
     this.sync = sync;
-    this.jobs = jobs;
+    this.reads = reads;
     this.secrets = secrets;
   }
 
@@ -63,7 +63,7 @@ class SyncApi {
                       step.id() == null || step.action() == JobSync.Action.DELETE && !dryRun
                           ? null
                           : JobView.of(
-                              jobs.getWithState(caller.organizationId(), step.id()), secrets);
+                              reads.getWithState(caller.organizationId(), step.id()), secrets);
                   Map<String, Change> changes = new LinkedHashMap<>();
                   step.changes()
                       .forEach(

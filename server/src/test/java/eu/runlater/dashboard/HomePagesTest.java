@@ -2,6 +2,7 @@ package eu.runlater.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eu.runlater.executions.LiveFeed;
 import eu.runlater.organizations.Role;
 import eu.runlater.support.Browser;
 import eu.runlater.support.ServerTest;

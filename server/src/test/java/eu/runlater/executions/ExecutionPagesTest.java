@@ -121,7 +121,10 @@ class ExecutionPagesTest extends ServerTest {
         .contains("Attempt 1: failed 503")
         .contains("Attempt 2: success 200")
         .contains("(this one)")
-        .contains("Retry now");
+        .contains("Retry now")
+        // Its job, named and linked (the history asks the job's ExecutionSource).
+        .contains("href=\"/jobs/" + second.sourceId() + "\"")
+        .contains("/jobs/" + second.sourceId() + "#history");
 
     var failed = browser.get("/executions/" + first.id());
     assertThat(failed.body()).contains("HTTP 503").contains("/executions/" + second.id());

@@ -28,7 +28,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 class JobPagesBrowserTest extends ServerTest {
   private static final Path SHOTS = Path.of("target", "screenshots");
 
-  @Autowired Jobs jobs;
+  @Autowired JobCommands jobs;
+  @Autowired JobReads reads;
   @Autowired JobValidator validator;
   @Autowired org.springframework.jdbc.core.simple.JdbcClient jdbc;
 

@@ -26,7 +26,8 @@ class JobPagesTest extends ServerTest {
   /** A yearly schedule: nothing runs while a test looks. */
   private static final String YEARLY = "0 0 1 1 *";
 
-  @Autowired Jobs jobs;
+  @Autowired JobCommands jobs;
+  @Autowired JobReads reads;
   @Autowired JobValidator validator;
   @Autowired JdbcClient jdbc;
 
@@ -81,7 +82,7 @@ class JobPagesTest extends ServerTest {
     var created = browser.post("/jobs/sample", Map.of());
     assertThat(created.status()).isEqualTo(302);
     UUID id = UUID.fromString(created.redirectPath().substring("/jobs/".length()));
-    Job sample = jobs.get(org.id(), id);
+    Job sample = reads.get(org.id(), id);
     assertThat(sample.name()).isEqualTo("Sample: ping example.com");
     assertThat(sample.request().url()).isEqualTo("https://example.com/");
     assertThat(sample.request().method()).isEqualTo("GET");
@@ -93,7 +94,7 @@ class JobPagesTest extends ServerTest {
     Browser member = signIn(fixtures.user(free.id(), Role.MEMBER));
     assertThat(member.get("/jobs").body()).contains("every hour");
     var hourly = member.post("/jobs/sample", Map.of());
-    Job freeSample = jobs.get(free.id(), UUID.fromString(hourly.redirectPath().substring(6)));
+    Job freeSample = reads.get(free.id(), UUID.fromString(hourly.redirectPath().substring(6)));
     assertThat(((Schedule.Cron) freeSample.schedule()).cron().expression()).isEqualTo("0 * * * *");
     jobs.delete(free.id(), freeSample.id());
   }
@@ -163,7 +164,7 @@ class JobPagesTest extends ServerTest {
     var page = browser.post("/jobs", form);
     assertThat(page.status()).as(page.body()).isEqualTo(302);
     UUID id = UUID.fromString(page.redirectPath().substring("/jobs/".length()));
-    Job job = jobs.get(org.id(), id);
+    Job job = reads.get(org.id(), id);
     assertThat(job.name()).isEqualTo("Form job");
     assertThat(job.request().method()).isEqualTo("POST");
     assertThat(job.request().url()).isEqualTo("https://example.com/hook");
@@ -203,7 +204,7 @@ class JobPagesTest extends ServerTest {
     form.put("at", at);
     page = browser.post("/jobs", form);
     assertThat(page.status()).as(page.body()).isEqualTo(302);
-    Job job = jobs.get(org.id(), UUID.fromString(page.redirectPath().substring(6)));
+    Job job = reads.get(org.id(), UUID.fromString(page.redirectPath().substring(6)));
     java.time.ZonedDateTime inOslo =
         java.time.LocalDateTime.parse(at).atZone(java.time.ZoneId.of("Europe/Oslo"));
     assertThat(((Schedule.Once) job.schedule()).at()).isEqualTo(inOslo.toInstant());
@@ -222,13 +223,13 @@ class JobPagesTest extends ServerTest {
     Map<String, String> again = new java.util.HashMap<>(form);
     again.put("name", "Once job, renamed");
     assertThat(browser.post("/jobs/" + job.id(), again).status()).isEqualTo(302);
-    assertThat(jobs.get(org.id(), job.id()).schedule())
+    assertThat(reads.get(org.id(), job.id()).schedule())
         .isEqualTo(new Schedule.Once(inOslo.toInstant(), java.time.ZoneId.of("Europe/Oslo")));
     again.put("timezone", "America/New_York");
     assertThat(browser.post("/jobs/" + job.id(), again).status()).isEqualTo(302);
     java.time.ZonedDateTime inNewYork =
         java.time.LocalDateTime.parse(at).atZone(java.time.ZoneId.of("America/New_York"));
-    assertThat(jobs.get(org.id(), job.id()).schedule())
+    assertThat(reads.get(org.id(), job.id()).schedule())
         .isEqualTo(new Schedule.Once(inNewYork.toInstant(), inNewYork.getZone()));
   }
 
@@ -316,7 +317,7 @@ class JobPagesTest extends ServerTest {
     var org = fixtures.tenant();
     Job job =
         pastOnceJob(org.id(), "Ran once", "https://example.com/once", "GET", false, "3 hours");
-    Instant past = ((Schedule.Once) jobs.get(org.id(), job.id()).schedule()).at();
+    Instant past = ((Schedule.Once) reads.get(org.id(), job.id()).schedule()).at();
     Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
     var edit = browser.get("/jobs/" + job.id() + "/edit");
     Matcher at =
@@ -331,7 +332,7 @@ class JobPagesTest extends ServerTest {
     form.remove("enabled");
     var saved = browser.post("/jobs/" + job.id(), form);
     assertThat(saved.redirectPath()).as(saved.body()).isEqualTo("/jobs/" + job.id());
-    Job after = jobs.get(org.id(), job.id());
+    Job after = reads.get(org.id(), job.id());
     assertThat(after.name()).isEqualTo("Renamed after it ran");
     assertThat(((Schedule.Once) after.schedule()).at()).isEqualTo(past);
 
@@ -376,11 +377,11 @@ class JobPagesTest extends ServerTest {
     form.put("timeoutSeconds", shown.group(1));
     var saved = browser.post("/jobs/" + job.id(), form);
     assertThat(saved.redirectPath()).as(saved.body()).isEqualTo("/jobs/" + job.id());
-    assertThat(jobs.get(org.id(), job.id()).request().timeoutMs()).isEqualTo(2500);
+    assertThat(reads.get(org.id(), job.id()).request().timeoutMs()).isEqualTo(2500);
 
     form.put("timeoutSeconds", "1.234");
     browser.post("/jobs/" + job.id(), form);
-    assertThat(jobs.get(org.id(), job.id()).request().timeoutMs()).isEqualTo(1234);
+    assertThat(reads.get(org.id(), job.id()).request().timeoutMs()).isEqualTo(1234);
 
     // What cannot be a timeout is said in seconds, once, beside the field.
     for (String wrong : new String[] {"2.0005", "0.5", "soon"}) {
@@ -392,7 +393,7 @@ class JobPagesTest extends ServerTest {
           .singleElement()
           .satisfies(e -> assertThat(e).startsWith("Timeout ").contains("seconds"));
     }
-    assertThat(jobs.get(org.id(), job.id()).request().timeoutMs()).isEqualTo(1234);
+    assertThat(reads.get(org.id(), job.id()).request().timeoutMs()).isEqualTo(1234);
   }
 
   @Test
@@ -478,9 +479,9 @@ class JobPagesTest extends ServerTest {
     form.put("headerValue", "••••••");
     var saved = browser.post("/jobs/" + job.id(), form);
     assertThat(saved.redirectPath()).isEqualTo("/jobs/" + job.id());
-    Job after = jobs.get(org.id(), job.id());
+    Job after = reads.get(org.id(), job.id());
     assertThat(after.name()).isEqualTo("After");
-    assertThat(jobs.draftOf(after).headers())
+    assertThat(reads.draftOf(after).headers())
         .anySatisfy(
             h -> {
               assertThat(h.name()).isEqualTo("Authorization");
@@ -490,7 +491,7 @@ class JobPagesTest extends ServerTest {
     form.put("cron", "bad");
     var invalid = browser.post("/jobs/" + job.id(), form);
     assertThat(invalid.status()).isEqualTo(200);
-    assertThat(jobs.get(org.id(), job.id()).schedule())
+    assertThat(reads.get(org.id(), job.id()).schedule())
         .isInstanceOfSatisfying(
             Schedule.Cron.class, c -> assertThat(c.cron().expression()).isEqualTo(YEARLY));
   }
@@ -518,9 +519,9 @@ class JobPagesTest extends ServerTest {
         .contains(
             "Header “X-Api-Key” needs its value again: the name changed, so the stored value"
                 + " does not carry over");
-    Job after = jobs.get(org.id(), job.id());
+    Job after = reads.get(org.id(), job.id());
     assertThat(after.name()).isEqualTo("Keyed call");
-    assertThat(jobs.draftOf(after).headers())
+    assertThat(reads.draftOf(after).headers())
         .extracting(h -> h.name() + ": " + h.value())
         .containsExactly("Authorization: Bearer keep-me");
 
@@ -528,7 +529,7 @@ class JobPagesTest extends ServerTest {
     form.put("headerValue", "k-123");
     assertThat(browser.post("/jobs/" + job.id(), form).redirectPath())
         .isEqualTo("/jobs/" + job.id());
-    assertThat(jobs.draftOf(jobs.get(org.id(), job.id())).headers())
+    assertThat(reads.draftOf(reads.get(org.id(), job.id())).headers())
         .extracting(h -> h.name() + ": " + h.value())
         .containsExactly("X-Api-Key: k-123");
 
@@ -554,7 +555,7 @@ class JobPagesTest extends ServerTest {
 
     var disabled = browser.post("/jobs/" + job.id() + "/disable", Map.of("back", "/jobs?q=Acted"));
     assertThat(disabled.redirectPath()).isEqualTo("/jobs?q=Acted");
-    assertThat(jobs.get(org.id(), job.id()).enabled()).isFalse();
+    assertThat(reads.get(org.id(), job.id()).enabled()).isFalse();
     assertThat(browser.get("/jobs?q=Acted").body()).contains("is disabled");
     // Only the jobs pages are places to go back to.
     assertThat(
@@ -562,7 +563,7 @@ class JobPagesTest extends ServerTest {
                 .post("/jobs/" + job.id() + "/enable", Map.of("back", "https://evil.example/"))
                 .redirectPath())
         .isEqualTo("/jobs/" + job.id());
-    assertThat(jobs.get(org.id(), job.id()).enabled()).isTrue();
+    assertThat(reads.get(org.id(), job.id()).enabled()).isTrue();
 
     int before = tasksOf(job.id());
     var run = browser.post("/jobs/" + job.id() + "/run", Map.of());
@@ -572,8 +573,8 @@ class JobPagesTest extends ServerTest {
     var cloned = browser.post("/jobs/" + job.id() + "/clone", Map.of());
     UUID copyId = UUID.fromString(cloned.redirectPath().substring("/jobs/".length()));
     assertThat(copyId).isNotEqualTo(job.id());
-    assertThat(jobs.get(org.id(), copyId).name()).isEqualTo("Copy of Acted on");
-    assertThat(jobs.get(org.id(), copyId).enabled()).isTrue();
+    assertThat(reads.get(org.id(), copyId).name()).isEqualTo("Copy of Acted on");
+    assertThat(reads.get(org.id(), copyId).enabled()).isTrue();
     assertThat(browser.get(cloned.redirectPath()).body())
         .contains("Created “Copy of Acted on”.")
         .doesNotContain("created disabled");
@@ -581,8 +582,8 @@ class JobPagesTest extends ServerTest {
     browser.get("/jobs/" + copyId);
     var deleted = browser.post("/jobs/" + copyId + "/delete", Map.of());
     assertThat(deleted.redirectPath()).isEqualTo("/jobs");
-    assertThat(jobs.find(org.id(), copyId)).isEmpty();
-    assertThat(jobs.find(org.id(), job.id())).isPresent();
+    assertThat(reads.find(org.id(), copyId)).isEmpty();
+    assertThat(reads.find(org.id(), job.id())).isPresent();
   }
 
   @Test
@@ -594,7 +595,7 @@ class JobPagesTest extends ServerTest {
 
     var cloned = browser.post("/jobs/" + job.id() + "/clone", Map.of());
     UUID copyId = UUID.fromString(cloned.redirectPath().substring("/jobs/".length()));
-    Job copy = jobs.get(org.id(), copyId);
+    Job copy = reads.get(org.id(), copyId);
     assertThat(copy.enabled()).isFalse();
     assertThat(copy.pendingTaskId()).isNull();
     assertThat(tasksOf(copyId)).isZero();
@@ -620,7 +621,7 @@ class JobPagesTest extends ServerTest {
       var page = browser.post(base + action, validForm("Hijacked"));
       assertThat(page.status()).as(action).isEqualTo(404);
     }
-    Job still = jobs.get(owner.id(), theirs.id());
+    Job still = reads.get(owner.id(), theirs.id());
     assertThat(still.name()).isEqualTo("Not yours");
     assertThat(still.enabled()).isTrue();
     assertThat(jobCount(other.id())).isZero();
@@ -733,7 +734,7 @@ class JobPagesTest extends ServerTest {
     assertThat(browser.postRaw("/jobs/" + job.id() + "/delete", Map.of()).status()).isEqualTo(403);
     assertThat(browser.postRaw("/jobs", validForm("Forged")).status()).isEqualTo(403);
     assertThat(browser.postRaw("/jobs/sample", Map.of()).status()).isEqualTo(403);
-    assertThat(jobs.find(org.id(), job.id())).isPresent();
+    assertThat(reads.find(org.id(), job.id())).isPresent();
     assertThat(jobCount(org.id())).isEqualTo(1);
   }
 

@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 
 /** A stored secret header or body goes to a new origin only when its value is given again. */
 class SecretReentryTest extends ServerTest {
-  @Autowired Jobs jobs;
+  @Autowired JobCommands jobs;
+  @Autowired JobReads reads;
 
   private Fixtures.Tenant tenant;
 
@@ -44,11 +45,11 @@ class SecretReentryTest extends ServerTest {
   }
 
   private Job job(String id) {
-    return jobs.get(tenant.id(), UUID.fromString(id));
+    return reads.get(tenant.id(), UUID.fromString(id));
   }
 
   private String header(String id, String name) {
-    return jobs.draftOf(job(id)).headers().stream()
+    return reads.draftOf(job(id)).headers().stream()
         .filter(h -> h.name().equalsIgnoreCase(name))
         .map(Header::value)
         .findFirst()
@@ -185,7 +186,7 @@ class SecretReentryTest extends ServerTest {
               "schedule": {"type": "cron", "expression": "0 0 1 1 *"}}]}
             """);
     assertThat(synced.status()).as(synced.body()).isEqualTo(200);
-    assertThat(jobs.draftOf(job(id)).headers())
+    assertThat(reads.draftOf(job(id)).headers())
         .extracting(Header::name)
         .contains("X-Api-Key")
         .doesNotContain("Authorization");

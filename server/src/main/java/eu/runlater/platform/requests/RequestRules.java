@@ -1,6 +1,7 @@
 package eu.runlater.platform.requests;
 
 import eu.runlater.engine.Header;
+import eu.runlater.engine.SealedRequests;
 import eu.runlater.engine.TargetPolicy;
 import eu.runlater.engine.TaskRequest;
 import eu.runlater.platform.errors.FieldError;
@@ -35,20 +36,6 @@ public class RequestRules {
   public static final int MAX_RETRIES = 10;
   public static final Set<String> METHODS =
       Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
-  static final Set<String> RESERVED_HEADERS =
-      Set.of(
-          "host",
-          "content-length",
-          "transfer-encoding",
-          "connection",
-          "keep-alive",
-          "upgrade",
-          "te",
-          "trailer",
-          "user-agent",
-          "webhook-id",
-          "webhook-timestamp",
-          "webhook-signature");
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private static final Pattern DELAY = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
 
@@ -264,8 +251,7 @@ public class RequestRules {
       errors.add(new FieldError(field, "is not a valid header name"));
       return null;
     }
-    String lower = name.toLowerCase(Locale.ROOT);
-    if (RESERVED_HEADERS.contains(lower) || lower.startsWith("runlater-")) {
+    if (SealedRequests.reserved(name)) {
       errors.add(
           new FieldError(field, "is set by Runlater itself (or by HTTP) and cannot be given"));
       return null;

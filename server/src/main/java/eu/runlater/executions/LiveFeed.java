@@ -1,6 +1,6 @@
-package eu.runlater.dashboard;
+package eu.runlater.executions;
 
-import static eu.runlater.dashboard.HomeQueries.EXECUTIONS_FINGERPRINT;
+import static eu.runlater.executions.ExecutionsQueries.EXECUTION_FINGERPRINT;
 
 import eu.runlater.engine.SqlTime;
 import java.io.IOException;
@@ -27,7 +27,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * start, and how many started in the last six minutes — the longest timeout plus a margin — up to
  * 10,000); a change sends an {@code executions} event, and the page re-fetches what it shows.
  * Because the fingerprint is read from the database, executions finished by any node reach every
- * node's viewers, with no other channel between nodes.
+ * node's viewers, with no other channel between nodes. It is part of the history, below every page
+ * that shows executions (the home page, a job's page), so none of them depends on another.
  *
  * <p>Failure: a query error skips that pass (logged), or refuses a new stream, which then holds
  * nothing; a client that went away is dropped on the next send. Stops before the web server's
@@ -89,7 +90,7 @@ public class LiveFeed implements SmartLifecycle {
    *
    * @param seen the fingerprint the page was rendered at ({@link #fingerprint}), or null
    */
-  SseEmitter subscribe(UUID organizationId, String seen) {
+  public SseEmitter subscribe(UUID organizationId, String seen) {
     return subscribe(organizationId, seen, new SseEmitter(STREAM_TIMEOUT.toMillis()));
   }
 
@@ -131,7 +132,7 @@ public class LiveFeed implements SmartLifecycle {
   }
 
   /** Whether this organization has open streams here (they get the next change). */
-  boolean watching(UUID organizationId) {
+  public boolean watching(UUID organizationId) {
     return streams.containsKey(organizationId);
   }
 
@@ -192,7 +193,7 @@ public class LiveFeed implements SmartLifecycle {
 
   /** The newest execution, and how many started after {@code from} (bounded). */
   private String fingerprint(UUID org, Instant from) {
-    return jdbc.sql(EXECUTIONS_FINGERPRINT)
+    return jdbc.sql(EXECUTION_FINGERPRINT)
         .param("org", org)
         .param("since", SqlTime.ts(from))
         .query((rs, n) -> rs.getString("newest") + "/" + rs.getLong("recent"))

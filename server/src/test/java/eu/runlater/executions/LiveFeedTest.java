@@ -1,4 +1,4 @@
-package eu.runlater.dashboard;
+package eu.runlater.executions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,29 +1,27 @@
 package eu.runlater.jobs;
 
+import static eu.runlater.jobs.JobPausesQueries.*;
 import static eu.runlater.jobs.JobsQueries.*;
 
 import eu.runlater.engine.Backoff;
 import eu.runlater.engine.HeaderCodec;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.NewTask;
-import eu.runlater.engine.SealedRequests;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.engine.SqlTime;
 import eu.runlater.engine.TaskRequest;
+import eu.runlater.executions.Executions;
 import eu.runlater.organizations.Caps;
 import eu.runlater.organizations.Tier;
 import eu.runlater.platform.engine.EngineProperties;
 import eu.runlater.platform.engine.TaskEnqueuer;
 import eu.runlater.platform.errors.ApiProblem;
-import eu.runlater.platform.requests.RequestRules;
 import eu.runlater.platform.requests.SealedRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
@@ -33,30 +31,37 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Jobs and their runs. Every change that creates or removes a run does so in the same transaction
- * as the job row, through the engine: an acknowledged create has its task committed, and a failed
- * one leaves neither. An enabled job always has its next scheduled run as a task ({@code
- * pending_task_id}); for cron jobs the engine's claim hook ({@link CronOccurrences}) replaces it
- * with the following occurrence in the transaction that claims it.
+ * Changes to jobs and their runs ({@link JobReads} reads them). Every change that creates or
+ * removes a run does so in the same transaction as the job row, through the engine: an acknowledged
+ * create has its task committed, and a failed one leaves neither. An enabled job always has its
+ * next scheduled run as a task ({@code pending_task_id}); for cron jobs the engine's claim hook
+ * ({@link CronOccurrences}) replaces it with the following occurrence in the transaction that
+ * claims it.
  */
 @Service
-public class Jobs {
+class JobCommands {
   private final JdbcClient jdbc;
+  private final JobReads reads;
   private final TaskEnqueuer tasks;
   private final SecretBox secrets;
   private final InstantSource clock;
   private final Backoff backoff;
   private final Caps caps;
+  private final Executions executions;
 
-  Jobs(
+  JobCommands(
       JdbcClient jdbc,
+      JobReads reads,
       TaskEnqueuer tasks,
       SecretBox secrets,
       InstantSource clock,
       EngineProperties engine,
-      Caps caps) {
+      Caps caps,
+      Executions executions) {
     this.caps = caps;
+    this.executions = executions;
     this.jdbc = jdbc;
+    this.reads = reads;
     this.tasks = tasks;
     this.secrets = secrets;
     this.clock = clock;
@@ -65,7 +70,7 @@ public class Jobs {
 
   @Transactional
   public Job create(UUID organizationId, JobDraft draft) {
-    Tier tier = tier(organizationId);
+    Tier tier = reads.tier(organizationId);
     checkJobLimit(organizationId, tier);
     checkInterval(draft.schedule(), tier);
     Instant now = clock.instant();
@@ -97,7 +102,7 @@ public class Jobs {
     if (!draft.enabled()) {
       pauseStarted(job, now);
     }
-    return get(organizationId, job.id());
+    return reads.get(organizationId, job.id());
   }
 
   /**
@@ -108,7 +113,7 @@ public class Jobs {
   @Transactional
   public Job update(UUID organizationId, UUID id, JobDraft draft) {
     Job current = lock(organizationId, id);
-    Tier tier = tier(organizationId);
+    Tier tier = reads.tier(organizationId);
     Instant now = clock.instant();
     boolean scheduleChanged = !sameSchedule(current.schedule(), draft.schedule());
     if (scheduleChanged) {
@@ -155,16 +160,16 @@ public class Jobs {
     } else if (!current.enabled() && draft.enabled()) {
       pauseEnded(updated, now);
     }
-    return get(organizationId, id);
+    return reads.get(organizationId, id);
   }
 
   /** Enables or disables a job (pausing or resuming its schedule); a no-op when already so. */
   @Transactional
   public Job setEnabled(UUID organizationId, UUID id, boolean enabled) {
-    Job job = get(organizationId, id);
+    Job job = reads.get(organizationId, id);
     return job.enabled() == enabled
         ? job
-        : update(organizationId, id, draftOf(job).withEnabled(enabled));
+        : update(organizationId, id, reads.draftOf(job).withEnabled(enabled));
   }
 
   /** Deletes a job and its waiting runs; a run in progress finishes and stays in the history. */
@@ -178,17 +183,17 @@ public class Jobs {
   /** Runs the job now, beside its schedule; returns the new task's id. */
   @Transactional
   public UUID trigger(UUID organizationId, UUID id) {
-    Job job = get(organizationId, id);
+    Job job = reads.get(organizationId, id);
     Instant now = clock.instant();
     return enqueue(
-        JobTasks.manual(job, job.request().toTask(), tier(organizationId), backoff, now));
+        JobTasks.manual(job, job.request().toTask(), reads.tier(organizationId), backoff, now));
   }
 
   /** Sends a stored request again (a retry from the history) on behalf of a job. */
   @Transactional
   public UUID resend(Job job, TaskRequest request) {
     return enqueue(
-        JobTasks.manual(job, request, tier(job.organizationId()), backoff, clock.instant()));
+        JobTasks.manual(job, request, reads.tier(job.organizationId()), backoff, clock.instant()));
   }
 
   /**
@@ -198,7 +203,7 @@ public class Jobs {
    */
   @Transactional
   public Job copy(UUID organizationId, UUID id) {
-    JobDraft original = draftOf(get(organizationId, id));
+    JobDraft original = reads.draftOf(reads.get(organizationId, id));
     Instant now = clock.instant();
     boolean passed = timePassed(original.schedule(), now);
     String name = ("Copy of " + original.name());
@@ -220,87 +225,6 @@ public class Jobs {
   /** Whether {@code schedule} is a one-time schedule whose time is not after {@code now}. */
   static boolean timePassed(Schedule schedule, Instant now) {
     return schedule instanceof Schedule.Once once && !once.at().isAfter(now);
-  }
-
-  public Job get(UUID organizationId, UUID id) {
-    return find(organizationId, id).orElseThrow(() -> ApiProblem.notFound("job", id));
-  }
-
-  public Optional<Job> find(UUID organizationId, UUID id) {
-    return jdbc.sql(JOB_GET)
-        .param("organization_id", organizationId)
-        .param("id", id)
-        .query((rs, n) -> JobRows.job(rs))
-        .optional();
-  }
-
-  public Optional<Job> findByKey(UUID organizationId, String key) {
-    return jdbc.sql(JOB_GET_BY_KEY)
-        .param("organization_id", organizationId)
-        .param("key", key)
-        .query((rs, n) -> JobRows.job(rs))
-        .optional();
-  }
-
-  JobRows.JobWithState getWithState(UUID organizationId, UUID id) {
-    return jdbc.sql(JOB_GET_WITH_STATE)
-        .param("organization_id", organizationId)
-        .param("id", id)
-        .query((rs, n) -> new JobRows.JobWithState(JobRows.job(rs), JobRows.state(rs)))
-        .optional()
-        .orElseThrow(() -> ApiProblem.notFound("job", id));
-  }
-
-  /** Filters for {@link #list}. Nulls match everything. */
-  record Filter(Boolean enabled, String scheduleType, String key, String query) {}
-
-  List<JobRows.JobWithState> list(UUID organizationId, Filter filter, UUID cursor, int limit) {
-    String q =
-        filter.query() == null
-            ? null
-            : filter.query().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    return jdbc.sql(JOB_LIST)
-        .param("organization_id", organizationId)
-        .param("cursor", cursor)
-        .param("enabled", filter.enabled())
-        .param("schedule_type", filter.scheduleType())
-        .param("key", filter.key())
-        .param("q", q)
-        .param("limit", limit)
-        .query((rs, n) -> new JobRows.JobWithState(JobRows.job(rs), JobRows.state(rs)))
-        .list();
-  }
-
-  /** Every keyed job of an organization, for sync. */
-  List<Job> keyed(UUID organizationId) {
-    return jdbc.sql(JOB_LIST_KEYED)
-        .param("organization_id", organizationId)
-        .query((rs, n) -> JobRows.job(rs))
-        .list();
-  }
-
-  /** The clear-text input a job was made from, for merging a PATCH into or comparing. */
-  JobDraft draftOf(Job job) {
-    TaskRequest request = job.request().toTask();
-    return new JobDraft(
-        job.name(),
-        job.key(),
-        new RequestRules.Draft(
-            job.request().url(),
-            job.request().method(),
-            SealedRequests.openHeaders(secrets, request),
-            new LinkedHashSet<>(
-                job.request().secretHeaderNames().stream()
-                    .filter(n -> !SealedRequests.looksSecret(n))
-                    .toList()),
-            SealedRequests.openBody(secrets, request),
-            job.request().bodySealed(),
-            job.request().timeoutMs()),
-        job.retries(),
-        job.schedule(),
-        job.enabled(),
-        job.catchUp(),
-        job.overlap());
   }
 
   /** Takes the job's row lock: edits, deletes and the claim hook serialize on it. */
@@ -343,11 +267,7 @@ public class Jobs {
   }
 
   private boolean hasRun(Job job) {
-    return jdbc.sql(JOB_HAS_FINAL_EXECUTION)
-        .param("organization_id", job.organizationId())
-        .param("id", job.id())
-        .query(Boolean.class)
-        .single();
+    return executions.anyFinal(job.organizationId(), job.id());
   }
 
   private void pauseStarted(Job job, Instant now) {
@@ -443,11 +363,6 @@ public class Jobs {
         + HeaderCodec.toJson(r.headers()).length()
         + (r.sealedHeaders() == null ? 0 : r.sealedHeaders().length)
         + (r.body() == null ? 0 : r.body().length);
-  }
-
-  Tier tier(UUID organizationId) {
-    return Tier.of(
-        jdbc.sql(ORGANIZATION_TIER).param("id", organizationId).query(String.class).single());
   }
 
   private static MapSqlParameterSource params(Job job, Instant now) {

@@ -1,0 +1,30 @@
+package eu.runlater.executions;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A producer of work as the history sees it: jobs today; queues, workflows and monitors later. The
+ * producer implements it as a bean. The history sits below the producers and depends on none of
+ * them, so it asks this, by {@code source_kind}, for an execution's owner and to send a recorded
+ * request again.
+ */
+public interface ExecutionSource {
+  /** The {@code source_kind} of the executions this producer owns. */
+  String kind();
+
+  /** The owner of an execution, for its page; empty when it was deleted. */
+  Optional<Owner> owner(UUID organizationId, UUID sourceId);
+
+  /**
+   * Sends a recorded request again, now, as a new run of its source; returns the new task's id.
+   * Throws a 409 problem when the source is gone.
+   */
+  UUID resend(UUID organizationId, UUID sourceId, Execution.Request request);
+
+  /**
+   * @param link the owner's page
+   * @param zone the time zone its times show in
+   */
+  record Owner(UUID id, String name, String link, String zone) {}
+}
