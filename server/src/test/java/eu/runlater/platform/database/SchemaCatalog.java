@@ -26,7 +26,7 @@ final class SchemaCatalog {
             AND c.relname NOT LIKE '%schema_history%'
             AND NOT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
                             WHERE i.indexrelid = c.oid AND t.relispartition))
-      SELECT 'relation ' || relname || ' kind=' || relkind
+      SELECT 'relation ' || relname || ' kind=' || relkind::text
              || coalesce(' options=' || array_to_string(reloptions, ','), '')
              || CASE WHEN relkind = 'p' THEN ' ' || pg_get_partkeydef(oid) ELSE '' END
       FROM rel
@@ -35,8 +35,8 @@ final class SchemaCatalog {
              || format_type(a.atttypid, a.atttypmod)
              || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
              || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
-             || CASE WHEN a.attidentity <> '' THEN ' identity ' || a.attidentity ELSE '' END
-             || CASE WHEN a.attgenerated <> '' THEN ' generated' ELSE '' END
+             || CASE WHEN a.attidentity::text <> '' THEN ' identity ' || a.attidentity::text ELSE '' END
+             || CASE WHEN a.attgenerated::text <> '' THEN ' generated' ELSE '' END
       FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid
       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
       WHERE a.attnum > 0 AND NOT a.attisdropped AND r.relkind IN ('r', 'p', 'v', 'm')
