@@ -85,9 +85,9 @@ final class LegacyHistory {
   }
 
   /**
-   * After every chain ran: does what the single chain did outside any module's tables, and renames
-   * the old history, in one transaction (a run stopped before it adopts again, finding the chains'
-   * histories in place, and does it then).
+   * After every chain ran: writes what the single chain wrote beyond the modules' own tables, and
+   * renames the old history, in one transaction. A run stopped before it commits adopts again on
+   * the next start: the chains that have their history keep it, the others are baselined then.
    */
   void retire(Connection connection, JdbcClient sql) throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
