@@ -2,6 +2,7 @@ package eu.runlater.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import eu.runlater.platform.database.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -138,11 +139,9 @@ final class BenchPostgres implements AutoCloseable {
     if (diagnose) {
       execute(TEMPLATE, "CREATE EXTENSION pg_stat_statements");
     }
-    Flyway.configure()
-        .dataSource(jdbcUrl(TEMPLATE), USER, null)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    // Every module's chain, not only the engine's: the server phases start a server on a copy,
+    // and BenchServer writes instance_settings before it does.
+    Migrations.migrate(Flyway.configure().dataSource(jdbcUrl(TEMPLATE), USER, null));
     execute("postgres", "ALTER DATABASE " + TEMPLATE + " WITH IS_TEMPLATE true");
   }
 

@@ -7,31 +7,20 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
- * V17 on a database that has host state keyed by host alone: targets become origins, the shared
- * state is dropped (it was transient), and nothing stays held without a circuit to release it.
+ * V3 (V17 before the engine's migrations were numbered on their own) on a database that has host
+ * state keyed by host alone: targets become origins, the shared state is dropped (it was
+ * transient), and nothing stays held without a circuit to release it.
  */
 class HostStatesMigrationTest {
 
   @Test
   void upgrading_rekeys_targets_clears_host_state_and_releases_held_tasks() throws Exception {
-    String database = "v17_" + UUID.randomUUID().toString().replace("-", "");
-    try (Connection admin =
-            DriverManager.getConnection(TestPostgres.jdbcUrl("postgres"), "postgres", null);
-        Statement s = admin.createStatement()) {
-      s.execute("CREATE DATABASE " + database);
-    }
+    String database = TestPostgres.emptyDatabase("engine_v3");
     String url = TestPostgres.jdbcUrl(database);
-    Flyway.configure()
-        .dataSource(url, "postgres", null)
-        .locations("classpath:db/migration")
-        .target("8")
-        .load()
-        .migrate();
+    TestPostgres.migrate(database, EngineSchema.LOCATION, EngineSchema.HISTORY_TABLE, "2");
     try (Connection c = DriverManager.getConnection(url, "postgres", null);
         Statement s = c.createStatement()) {
       s.execute(
@@ -57,11 +46,7 @@ class HostStatesMigrationTest {
           """);
     }
 
-    Flyway.configure()
-        .dataSource(url, "postgres", null)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    TestPostgres.migrate(database, EngineSchema.LOCATION, EngineSchema.HISTORY_TABLE, null);
 
     try (Connection c = DriverManager.getConnection(url, "postgres", null);
         Statement s = c.createStatement()) {

@@ -2,6 +2,7 @@ package eu.runlater.testing;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import eu.runlater.engine.EngineSchema;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -21,9 +23,9 @@ import org.flywaydb.core.Flyway;
  *
  * <p>Each test class gets clean state in one of two ways: {@link #freshDatabase()} clones a new
  * database from a migrated template (cheap: a file copy inside PostgreSQL), or {@link
- * #truncateAll(DataSource)} empties every table of a database a cached Spring context keeps.
- * Migrations are whatever {@code classpath:db/migration} holds in the calling module, so a module
- * tests exactly the schema it ships.
+ * #truncateAll(DataSource)} empties every table of a database a cached Spring context keeps. The
+ * template holds the engine's migrations, or the whole chain of the module under test when it
+ * provides a {@link TestSchema}, so a module tests exactly the schema it ships.
  */
 public final class TestPostgres {
   private static final String TEMPLATE = "runlater_template";
@@ -93,6 +95,36 @@ public final class TestPostgres {
     return name;
   }
 
+  /** A new database without any migration on the shared server; its name. */
+  public static synchronized String emptyDatabase(String prefix) {
+    String name = prefix + "_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+    execute("postgres", "CREATE DATABASE " + name);
+    return name;
+  }
+
+  /**
+   * Runs one chain of migrations on a database of the shared server, up to {@code target} (a
+   * version; null: the latest), for tests of a migration on the rows it finds.
+   *
+   * @param location the chain's Flyway location, like {@code classpath:db/engine}
+   * @param historyTable the chain's own history table
+   */
+  public static void migrate(String database, String location, String historyTable, String target) {
+    var flyway =
+        Flyway.configure()
+            .dataSource(jdbcUrl(database), "postgres", null)
+            .locations(location)
+            .table(historyTable)
+            // Other chains may have run in this database already: a chain without its history
+            // starts from its V1 (as platform.database.Migrations runs them).
+            .baselineOnMigrate(true)
+            .baselineVersion("0");
+    if (target != null) {
+      flyway.target(target);
+    }
+    flyway.load().migrate();
+  }
+
   /** A small connection pool on the given database of the shared server. */
   public static HikariDataSource dataSource(String database, int poolSize) {
     return pool(jdbcUrl(database), poolSize);
@@ -109,7 +141,7 @@ public final class TestPostgres {
     return new HikariDataSource(config);
   }
 
-  /** Empties every table in the public schema except Flyway's history. */
+  /** Empties every table in the public schema except the migration histories. */
   public static void truncateAll(DataSource dataSource) {
     // A running engine (the context's, between tests) may hold a lock on one of the tables and
     // wait for another that the TRUNCATE already holds; PostgreSQL then aborts one side with a
@@ -134,7 +166,7 @@ public final class TestPostgres {
           s.executeQuery(
               """
               SELECT quote_ident(tablename) FROM pg_tables
-              WHERE schemaname = 'public' AND tablename <> 'flyway_schema_history'
+              WHERE schemaname = 'public' AND tablename NOT LIKE '%schema_history%'
                 AND tablename NOT IN (SELECT c.relname FROM pg_inherits i
                                       JOIN pg_class c ON c.oid = i.inhrelid)
               """)) {
@@ -154,11 +186,15 @@ public final class TestPostgres {
     }
     execute("postgres", "DROP DATABASE IF EXISTS " + TEMPLATE);
     execute("postgres", "CREATE DATABASE " + TEMPLATE);
-    Flyway.configure()
-        .dataSource(jdbcUrl(TEMPLATE), "postgres", null)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    TestSchema schema =
+        ServiceLoader.load(TestSchema.class)
+            .findFirst()
+            .orElse(
+                dataSource ->
+                    migrate(TEMPLATE, EngineSchema.LOCATION, EngineSchema.HISTORY_TABLE, null));
+    try (HikariDataSource dataSource = dataSource(TEMPLATE, 4)) {
+      schema.migrate(dataSource);
+    }
     execute("postgres", "ALTER DATABASE " + TEMPLATE + " WITH IS_TEMPLATE true");
     templateReady = true;
   }

@@ -61,12 +61,10 @@ class EmbeddedDatabaseTest {
             .contains(db.url().password())
             .contains(db.superuserUrl().password());
         assertLoginsNeedThePassword(db);
-        // Every migration (engine and server) runs as the application role: none needs more.
-        Flyway.configure()
-            .dataSource(db.url().jdbcUrl(), db.url().username(), db.url().password())
-            .locations("classpath:db/migration")
-            .load()
-            .migrate();
+        // Every migration (engine and every module) runs as the application role: none needs more.
+        Migrations.migrate(
+            Flyway.configure()
+                .dataSource(db.url().jdbcUrl(), db.url().username(), db.url().password()));
 
         try (Connection c = connect(db.url());
             Statement s = c.createStatement()) {

@@ -2,6 +2,8 @@ package eu.runlater.platform.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eu.runlater.platform.database.Migrations;
+import eu.runlater.platform.database.Migrations.Chain;
 import eu.runlater.testing.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -10,30 +12,26 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
- * V20_1 on a database whose idempotency keys hold answers stored before it: those that carry an API
- * key or a signing secret are withheld with their body gone; the others still replay.
+ * Platform's V5 (V20_1 before each module numbered its migrations) on a database whose idempotency
+ * keys hold answers stored before it: those that carry an API key or a signing secret are withheld
+ * with their body gone; the others still replay.
  */
 class IdempotencyMigrationTest {
 
   @Test
-  void answers_stored_with_a_secret_before_v20_1_are_withheld_and_cleared() throws Exception {
-    String database = "v20_" + UUID.randomUUID().toString().replace("-", "");
-    try (Connection admin =
-            DriverManager.getConnection(TestPostgres.jdbcUrl("postgres"), "postgres", null);
-        Statement s = admin.createStatement()) {
-      s.execute("CREATE DATABASE " + database);
-    }
+  void answers_stored_with_a_secret_before_platform_v5_are_withheld_and_cleared() throws Exception {
+    String database = TestPostgres.emptyDatabase("platform_v5");
     String url = TestPostgres.jdbcUrl(database);
-    Flyway.configure()
-        .dataSource(url, "postgres", null)
-        .locations("classpath:db/migration")
-        .target("20")
-        .load()
-        .migrate();
+    for (Chain chain : Migrations.CHAINS) {
+      TestPostgres.migrate(
+          database,
+          chain.location(),
+          chain.historyTable(),
+          chain.module().equals("platform") ? "4" : null);
+    }
     UUID org = UUID.randomUUID();
     try (Connection c = DriverManager.getConnection(url, "postgres", null)) {
       try (Statement s = c.createStatement()) {
@@ -48,11 +46,9 @@ class IdempotencyMigrationTest {
       insert(c, org, "push", "{\"message_id\":\"0190\"}");
     }
 
-    Flyway.configure()
-        .dataSource(url, "postgres", null)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    try (var dataSource = TestPostgres.dataSource(database, 4)) {
+      Migrations.migrate(dataSource);
+    }
 
     try (Connection c = DriverManager.getConnection(url, "postgres", null);
         Statement s = c.createStatement()) {

@@ -1,0 +1,33 @@
+package eu.runlater.platform.database;
+
+/** SQL of {@link Migrations} and {@link LegacyHistory}, named noun-first. */
+final class MigrationQueries {
+  private MigrationQueries() {}
+
+  // Two int keys, apart from the engine's single-bigint leader lock; 0x4D494752 is "MIGR".
+  static final String MIGRATIONS_LOCK = "SELECT pg_advisory_lock(1296647762, 0)";
+  static final String MIGRATIONS_UNLOCK = "SELECT pg_advisory_unlock(1296647762, 0)";
+
+  static final String LEGACY_HISTORY_EXISTS =
+      "SELECT to_regclass('flyway_schema_history') IS NOT NULL";
+
+  static final String LEGACY_HISTORY_VERSIONS =
+      """
+      SELECT version, success FROM flyway_schema_history
+      WHERE version IS NOT NULL AND type <> 'BASELINE'
+      ORDER BY installed_rank
+      """;
+
+  static final String LEGACY_HISTORY_RETIRE =
+      "ALTER TABLE flyway_schema_history RENAME TO " + LegacyHistory.RETIRED_TABLE;
+
+  // What the single chain's V8 did for the organizations it found, with the caps it knew then
+  // (Tier's concurrency: pro 500, free 20). The engine's V2, which replaces it, reads no server
+  // table; a database whose history stopped before V8 gets the rows V8 would have written.
+  static final String ORGANIZATION_CAPS_LEGACY_FILL =
+      """
+      INSERT INTO organization_caps (organization_id, max_running)
+      SELECT id, CASE tier WHEN 'pro' THEN 500 ELSE 20 END FROM organizations
+      ON CONFLICT (organization_id) DO NOTHING
+      """;
+}

@@ -1,0 +1,106 @@
+package eu.runlater.platform.database;
+
+import eu.runlater.engine.EngineSchema;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Every module's migrations, run in one place and in the order their foreign keys need.
+ *
+ * <p>Each module numbers its own migrations (V1, V2, …) in its own folder, {@code db/<module>}, and
+ * keeps its own Flyway history, {@code <module>_schema_history}; the engine's are {@link
+ * EngineSchema}'s. A module's migrations create and change only its own tables, and read or
+ * reference only tables of the modules before it in {@link #CHAINS} (those it depends on: a foreign
+ * key to {@code organizations}, a trigger that counts into {@code organization_usage}); the
+ * engine's reference none of the server's.
+ *
+ * <p>A database that a release before this layout migrated has one history for everything, {@code
+ * flyway_schema_history}: {@link LegacyHistory} adopts it on the first run.
+ *
+ * <p>One node migrates at a time (a session advisory lock; the others wait, then find nothing to
+ * do). A run stopped halfway resumes where it stopped: each chain records its own progress.
+ */
+public final class Migrations {
+  private Migrations() {}
+
+  /**
+   * One module's migrations.
+   *
+   * @param legacyVersions the versions of the single history, before this layout, that brought this
+   *     module's V1, V2, … in that order (the single chain's V1 held the first migration of
+   *     accounts, organizations, apikeys and platform); empty for a module born after it
+   */
+  public record Chain(
+      String module, String location, String historyTable, List<String> legacyVersions) {
+
+    static Chain of(String module, String... legacyVersions) {
+      return new Chain(
+          module, "classpath:db/" + module, module + "_schema_history", List.of(legacyVersions));
+    }
+  }
+
+  /** In the order they run: each chain's foreign keys point only at chains before it. */
+  public static final List<Chain> CHAINS =
+      List.of(
+          new Chain(
+              "engine", EngineSchema.LOCATION, EngineSchema.HISTORY_TABLE, List.of("2", "8", "17")),
+          // users, sign-in tokens and failures
+          Chain.of("accounts", "1", "11", "13", "14", "16.1"),
+          // organizations, memberships, invites and their sends, usage counters
+          Chain.of("organizations", "1", "5", "12", "18", "18.1"),
+          Chain.of("apikeys", "1", "15", "20"),
+          // jobs (cron columns and pauses included) and their usage trigger
+          Chain.of("jobs", "3", "4", "18"),
+          // queues, messages, dedup, topics, rate reservations and the messages' usage triggers
+          Chain.of("queues", "6", "7", "9", "10", "18"),
+          // instance settings, idempotency keys, sessions (and the dev mailbox that was)
+          Chain.of("platform", "1", "3", "11", "16", "20.1"));
+
+  /** Runs every chain's pending migrations on {@code dataSource}. */
+  public static void migrate(DataSource dataSource) {
+    migrate(Flyway.configure().dataSource(dataSource));
+  }
+
+  /**
+   * Runs every chain's pending migrations with {@code base}'s data source and settings (Spring
+   * Boot's {@code spring.flyway.*}); location, history table and baseline are each chain's.
+   */
+  public static void migrate(Configuration base) {
+    try (Connection connection = base.getDataSource().getConnection()) {
+      JdbcClient sql = ConnectionSql.on(connection);
+      sql.sql(MigrationQueries.MIGRATIONS_LOCK).query().singleRow();
+      try {
+        LegacyHistory legacy = LegacyHistory.read(sql);
+        for (Chain chain : CHAINS) {
+          Flyway.configure()
+              .configuration(base)
+              .locations(chain.location())
+              .table(chain.historyTable())
+              // A chain without its history in a schema that other chains have filled: from its
+              // V1, or past what the single history ran of it. Only the first chain of a fresh
+              // install meets an empty schema; if it finds tables there, Flyway refuses, as it
+              // did before this layout, rather than writing into someone else's database.
+              .baselineOnMigrate(legacy != null || chain != CHAINS.getFirst())
+              .baselineVersion(legacy == null ? "0" : legacy.adoptedVersion(chain))
+              .baselineDescription(
+                  legacy == null ? "<< Flyway Baseline >>" : "<< " + legacy.describe() + " >>")
+              .target("latest")
+              .load()
+              .migrate();
+        }
+        if (legacy != null) {
+          legacy.retire(connection, sql);
+        }
+      } finally {
+        sql.sql(MigrationQueries.MIGRATIONS_UNLOCK).query().singleRow();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not migrate the database", e);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+-- Sessions shared by every node, and the dev mailbox.
+
+-- Spring Session JDBC's schema (schema-postgresql.sql in spring-session-jdbc), with room for a
+-- whole email address as the principal name. Sessions live in the database so that any node
+-- serves any request.
+CREATE TABLE spring_session (
+    primary_id            char(36) NOT NULL,
+    session_id            char(36) NOT NULL,
+    creation_time         bigint NOT NULL,
+    last_access_time      bigint NOT NULL,
+    max_inactive_interval int NOT NULL,
+    expiry_time           bigint NOT NULL,
+    principal_name        varchar(320),
+    CONSTRAINT spring_session_pk PRIMARY KEY (primary_id)
+);
+CREATE UNIQUE INDEX spring_session_ix1 ON spring_session (session_id);
+CREATE INDEX spring_session_ix2 ON spring_session (expiry_time);
+CREATE INDEX spring_session_ix3 ON spring_session (principal_name);
+
+CREATE TABLE spring_session_attributes (
+    session_primary_id char(36) NOT NULL,
+    attribute_name     varchar(200) NOT NULL,
+    attribute_bytes    bytea NOT NULL,
+    CONSTRAINT spring_session_attributes_pk PRIMARY KEY (session_primary_id, attribute_name),
+    CONSTRAINT spring_session_attributes_fk FOREIGN KEY (session_primary_id)
+        REFERENCES spring_session (primary_id) ON DELETE CASCADE
+);
+
+-- Without SMTP_URL, mail lands here and on the log, and /dev/mailbox shows it.
+CREATE TABLE dev_mailbox (
+    id         uuid PRIMARY KEY,
+    recipient  text NOT NULL,
+    subject    text NOT NULL,
+    body       text NOT NULL,
+    sent_at    timestamptz NOT NULL
+);
+CREATE INDEX dev_mailbox_sent_idx ON dev_mailbox (sent_at DESC);

@@ -1,0 +1,65 @@
+-- Messages count towards their organization's waiting messages and stored bytes (organizations
+-- V4: organization_usage, request_bytes); see there for what is counted and why in stripes.
+
+CREATE FUNCTION organization_usage_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- Rows in organization order, so two statements lock the rows of one stripe in one order.
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO organization_usage AS u (organization_id, stripe, waiting_messages, stored_bytes)
+        SELECT organization_id, pg_backend_pid() % 16,
+               count(*) FILTER (WHERE state IN ('waiting', 'queued')),
+               sum(request_bytes(url, headers, sealed_headers, body))
+        FROM new_rows WHERE state IN ('waiting', 'queued', 'failed')
+        GROUP BY organization_id ORDER BY organization_id
+        ON CONFLICT (organization_id, stripe) DO UPDATE
+        SET waiting_messages = u.waiting_messages + excluded.waiting_messages,
+            stored_bytes = u.stored_bytes + excluded.stored_bytes;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO organization_usage AS u (organization_id, stripe, waiting_messages, stored_bytes)
+        SELECT organization_id, pg_backend_pid() % 16, sum(n), sum(b) FROM (
+            SELECT organization_id, (state <> 'failed')::int AS n,
+                   request_bytes(url, headers, sealed_headers, body) AS b
+            FROM new_rows WHERE state IN ('waiting', 'queued', 'failed')
+            UNION ALL
+            SELECT organization_id, -(state <> 'failed')::int,
+                   -request_bytes(url, headers, sealed_headers, body)
+            FROM old_rows WHERE state IN ('waiting', 'queued', 'failed')
+        ) d
+        GROUP BY organization_id HAVING sum(n) <> 0 OR sum(b) <> 0 ORDER BY organization_id
+        ON CONFLICT (organization_id, stripe) DO UPDATE
+        SET waiting_messages = u.waiting_messages + excluded.waiting_messages,
+            stored_bytes = u.stored_bytes + excluded.stored_bytes;
+    ELSE
+        INSERT INTO organization_usage AS u (organization_id, stripe, waiting_messages, stored_bytes)
+        SELECT o.organization_id, pg_backend_pid() % 16,
+               -count(*) FILTER (WHERE o.state IN ('waiting', 'queued')),
+               -sum(request_bytes(o.url, o.headers, o.sealed_headers, o.body))
+        FROM old_rows o
+        -- Not for an organization being deleted: its rows go with it.
+        WHERE o.state IN ('waiting', 'queued', 'failed')
+          AND EXISTS (SELECT 1 FROM organizations g WHERE g.id = o.organization_id)
+        GROUP BY o.organization_id ORDER BY o.organization_id
+        ON CONFLICT (organization_id, stripe) DO UPDATE
+        SET waiting_messages = u.waiting_messages + excluded.waiting_messages,
+            stored_bytes = u.stored_bytes + excluded.stored_bytes;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER messages_usage_insert AFTER INSERT ON messages
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION organization_usage_add();
+CREATE TRIGGER messages_usage_update AFTER UPDATE ON messages
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION organization_usage_add();
+CREATE TRIGGER messages_usage_delete AFTER DELETE ON messages
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION organization_usage_add();
+
+-- What is there already (jobs V3 may have counted the organization's jobs).
+INSERT INTO organization_usage AS u (organization_id, stripe, waiting_messages, stored_bytes)
+SELECT organization_id, 0, count(*) FILTER (WHERE state <> 'failed'),
+       sum(request_bytes(url, headers, sealed_headers, body))
+FROM messages WHERE state IN ('waiting', 'queued', 'failed')
+GROUP BY organization_id
+ON CONFLICT (organization_id, stripe) DO UPDATE
+SET waiting_messages = u.waiting_messages + excluded.waiting_messages,
+    stored_bytes = u.stored_bytes + excluded.stored_bytes;

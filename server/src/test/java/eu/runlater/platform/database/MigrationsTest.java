@@ -1,0 +1,197 @@
+package eu.runlater.platform.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import eu.runlater.platform.database.Migrations.Chain;
+import eu.runlater.testing.TestPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each module's migrations build the schema the single chain of the releases before them built
+ * ({@code db/legacy}: that chain's files as they were, frozen, test-only), on a fresh database and
+ * on a database adopted at any version of the single history.
+ */
+class MigrationsTest {
+  static final String LEGACY = "classpath:db/legacy";
+  static final String ORGANIZATIONS =
+      """
+      INSERT INTO organizations (id, name, slug, tier, signing_secret, created_at, updated_at)
+      VALUES ('00000000-0000-7000-8000-000000000001', 'Pro', 'pro', 'pro', '\\x00', now(), now()),
+             ('00000000-0000-7000-8000-000000000002', 'Free', 'free', 'free', '\\x00', now(), now())
+      """;
+
+  static String expected;
+
+  @BeforeAll
+  static void singleChainSchema() throws SQLException {
+    String legacy = TestPostgres.emptyDatabase("legacy");
+    migrateLegacy(legacy, null);
+    expected = SchemaCatalog.describe(TestPostgres.jdbcUrl(legacy));
+  }
+
+  @Test
+  void a_fresh_database_gets_the_schema_of_the_single_chain() throws SQLException {
+    String database = TestPostgres.emptyDatabase("fresh");
+    migrate(database);
+
+    assertThat(SchemaCatalog.describe(TestPostgres.jdbcUrl(database))).isEqualTo(expected);
+    assertThat(expected).contains("relation tasks", "trigger CREATE TRIGGER messages_usage_insert");
+    for (Chain chain : Migrations.CHAINS) {
+      assertThat(
+              scalar(database, "SELECT count(*) FROM " + chain.historyTable() + " WHERE success"))
+          .as(chain.module())
+          .isPositive();
+    }
+  }
+
+  @Test
+  void no_migration_is_left_where_nothing_runs_it() {
+    // Boot's default location: a file added there (a merge from before the split) would never run.
+    assertThat(MigrationsTest.class.getResource("/db/migration")).isNull();
+  }
+
+  @Test
+  void a_database_at_any_version_of_the_single_history_is_adopted_and_upgraded()
+      throws SQLException {
+    // One database moved up the single chain a version at a time, copied at each; organizations
+    // exist from V1 on, as on a server that ran then.
+    String steps = TestPostgres.emptyDatabase("legacy_steps");
+    Map<String, String> copies = new LinkedHashMap<>();
+    for (MigrationInfo step : legacyVersions()) {
+      String version = step.getVersion().getVersion();
+      migrateLegacy(steps, version);
+      if (version.equals("1")) {
+        execute(steps, ORGANIZATIONS);
+      }
+      String copy = steps + "_v" + version.replace('.', '_');
+      execute("postgres", "CREATE DATABASE " + copy + " TEMPLATE " + steps);
+      copies.put(version, copy);
+    }
+    assertThat(copies).hasSize(22).containsKeys("1", "8", "16.1", "18.1", "20.1");
+
+    for (var copy : copies.entrySet()) {
+      String database = copy.getValue();
+      migrate(database);
+
+      assertThat(SchemaCatalog.describe(TestPostgres.jdbcUrl(database)))
+          .as("schema adopted at V" + copy.getKey())
+          .isEqualTo(expected);
+      assertThat(scalar(database, "SELECT (to_regclass('flyway_schema_history') IS NULL)::int"))
+          .isEqualTo(1);
+      assertThat(scalar(database, "SELECT count(*) FROM flyway_schema_history_legacy"))
+          .isEqualTo(copies.keySet().stream().toList().indexOf(copy.getKey()) + 1);
+      // V8 gave the organizations it found their tier's cap; a database that never ran it gets
+      // the same from the adoption.
+      assertThat(
+              text(
+                  database,
+                  "SELECT string_agg(max_running::text, ',' ORDER BY max_running)"
+                      + " FROM organization_caps"))
+          .as("caps at V" + copy.getKey())
+          .isEqualTo("20,500");
+      if (!copy.getKey().equals("20.1")) {
+        drop(database);
+      }
+    }
+    drop(steps);
+
+    // Adopted at the last version: every module's history is one baseline, nothing ran.
+    String last = copies.get("20.1");
+    for (Chain chain : Migrations.CHAINS) {
+      assertThat(
+              scalar(
+                  last,
+                  "SELECT version::int FROM "
+                      + chain.historyTable()
+                      + " WHERE type = 'BASELINE' AND description LIKE '%20.1%'"))
+          .as(chain.module())
+          .isEqualTo(chain.legacyVersions().size());
+    }
+    // And a second start finds nothing to do.
+    migrate(last);
+    assertThat(SchemaCatalog.describe(TestPostgres.jdbcUrl(last))).isEqualTo(expected);
+    drop(last);
+  }
+
+  @Test
+  void a_single_history_with_a_failed_migration_is_not_adopted() throws SQLException {
+    String database = TestPostgres.emptyDatabase("legacy_failed");
+    migrateLegacy(database, null);
+    execute(database, "UPDATE flyway_schema_history SET success = false WHERE version = '20.1'");
+
+    assertThatThrownBy(() -> migrate(database))
+        .hasMessageContaining("flyway_schema_history records migration 20.1 as failed");
+    assertThat(scalar(database, "SELECT count(*) FROM flyway_schema_history")).isEqualTo(22);
+  }
+
+  private static List<MigrationInfo> legacyVersions() throws SQLException {
+    String empty = TestPostgres.emptyDatabase("legacy_info");
+    List<MigrationInfo> all = new ArrayList<>();
+    for (MigrationInfo info : legacy(empty).info().pending()) {
+      all.add(info);
+    }
+    drop(empty);
+    return all;
+  }
+
+  private static void migrateLegacy(String database, String target) {
+    var flyway = legacy(database);
+    if (target != null) {
+      flyway = Flyway.configure().configuration(flyway.getConfiguration()).target(target).load();
+    }
+    flyway.migrate();
+  }
+
+  private static Flyway legacy(String database) {
+    return Flyway.configure()
+        .dataSource(TestPostgres.jdbcUrl(database), "postgres", null)
+        .locations(LEGACY)
+        .load();
+  }
+
+  private static void migrate(String database) {
+    try (var dataSource = TestPostgres.dataSource(database, 4)) {
+      Migrations.migrate(dataSource);
+    }
+  }
+
+  private static void execute(String database, String sql) throws SQLException {
+    try (Connection c =
+            DriverManager.getConnection(TestPostgres.jdbcUrl(database), "postgres", null);
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  // Fewer databases left for the shared server to checkpoint when the test JVM stops it.
+  private static void drop(String database) throws SQLException {
+    execute("postgres", "DROP DATABASE " + database + " WITH (FORCE)");
+  }
+
+  private static String text(String database, String sql) throws SQLException {
+    try (Connection c =
+            DriverManager.getConnection(TestPostgres.jdbcUrl(database), "postgres", null);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static long scalar(String database, String sql) throws SQLException {
+    return Long.parseLong(text(database, sql));
+  }
+}
