@@ -1,6 +1,6 @@
 package eu.runlater.queues;
 
-import static eu.runlater.queues.QueuesQueries.*;
+import static eu.runlater.queues.DeadLettersQueries.*;
 
 import eu.runlater.accounts.Caps;
 import eu.runlater.engine.SqlTime;
@@ -68,11 +68,7 @@ public class DeadLetters {
 
   @Transactional
   public void delete(UUID organizationId, UUID id) {
-    int n =
-        jdbc.sql(MESSAGE_DELETE_DEAD)
-            .param("organization_id", organizationId)
-            .param("id", id)
-            .update();
+    int n = jdbc.sql(DEAD_DELETE).param("organization_id", organizationId).param("id", id).update();
     if (n == 0) {
       throw ApiProblem.notFound("dead letter", id);
     }

@@ -1,7 +1,9 @@
 package eu.runlater.queues;
 
-import static eu.runlater.queues.PushQueries.*;
-import static eu.runlater.queues.QueuesQueries.MESSAGE_INSERT;
+import static eu.runlater.queues.MessageDedupQueries.*;
+import static eu.runlater.queues.MessagesQueries.MESSAGE_INSERT;
+import static eu.runlater.queues.QueuesQueries.QUEUES_BY_NAMES;
+import static eu.runlater.queues.QueuesQueries.QUEUES_CREATE_DEFAULTS;
 
 import eu.runlater.accounts.Caps;
 import eu.runlater.engine.Header;

@@ -1,6 +1,6 @@
 package eu.runlater.queues;
 
-import static eu.runlater.queues.QueuesQueries.*;
+import static eu.runlater.queues.MessagesQueries.*;
 
 import eu.runlater.engine.SqlTime;
 import eu.runlater.engine.Tasks;

@@ -1,5 +1,8 @@
 package eu.runlater.queues;
 
+import static eu.runlater.queues.MessagesQueries.MESSAGES_BACK_TO_WAITING;
+import static eu.runlater.queues.MessagesQueries.MESSAGES_QUEUED_OF_QUEUE;
+import static eu.runlater.queues.QueueStatsQueries.*;
 import static eu.runlater.queues.QueuesQueries.*;
 
 import eu.runlater.engine.Ids;
