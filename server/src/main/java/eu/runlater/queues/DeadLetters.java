@@ -26,7 +26,7 @@ import org.springframework.transaction.annotation.Transactional;
  * stored-bytes cap, V18) and one unit of the caller's rate limit per message moved.
  */
 @Service
-public class DeadLetters {
+class DeadLetters {
   /** The most messages one redrive call moves; call again for the rest. */
   static final int MAX_REDRIVE = 10_000;
 
