@@ -1,6 +1,6 @@
 package eu.runlater.queues;
 
-import static eu.runlater.queues.QueuesQueries.*;
+import static eu.runlater.queues.DeadLettersQueries.*;
 
 import eu.runlater.engine.SqlTime;
 import eu.runlater.organizations.Caps;
@@ -26,7 +26,7 @@ import org.springframework.transaction.annotation.Transactional;
  * stored-bytes cap, V18) and one unit of the caller's rate limit per message moved.
  */
 @Service
-public class DeadLetters {
+class DeadLetters {
   /** The most messages one redrive call moves; call again for the rest. */
   static final int MAX_REDRIVE = 10_000;
 
@@ -68,11 +68,7 @@ public class DeadLetters {
 
   @Transactional
   public void delete(UUID organizationId, UUID id) {
-    int n =
-        jdbc.sql(MESSAGE_DELETE_DEAD)
-            .param("organization_id", organizationId)
-            .param("id", id)
-            .update();
+    int n = jdbc.sql(DEAD_DELETE).param("organization_id", organizationId).param("id", id).update();
     if (n == 0) {
       throw ApiProblem.notFound("dead letter", id);
     }

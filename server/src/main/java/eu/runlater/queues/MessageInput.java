@@ -20,7 +20,7 @@ import tools.jackson.databind.JsonNode;
  * @param contentBasedDedup deduplicate on the request itself (URL, method, headers, body)
  * @param orderingKey messages with the same key are delivered one at a time, in push order
  */
-public record MessageInput(
+record MessageInput(
     String queue,
     String url,
     String method,

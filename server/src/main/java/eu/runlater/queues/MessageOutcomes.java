@@ -1,6 +1,6 @@
 package eu.runlater.queues;
 
-import static eu.runlater.queues.QueuesQueries.*;
+import static eu.runlater.queues.MessagesQueries.MESSAGE_FINISH;
 
 import eu.runlater.engine.Backoff;
 import eu.runlater.engine.Completion;
@@ -9,10 +9,9 @@ import eu.runlater.engine.Header;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.NewTask;
 import eu.runlater.engine.OutcomeHook;
+import eu.runlater.engine.SqlTime;
 import eu.runlater.engine.TaskRequest;
-import eu.runlater.engine.db.Db;
-import eu.runlater.engine.db.Db.Params;
-import eu.runlater.engine.db.Db.SqlArray;
+import eu.runlater.platform.database.ConnectionSql;
 import eu.runlater.platform.engine.EngineProperties;
 import eu.runlater.platform.engine.Priorities;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +26,8 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -80,46 +81,50 @@ class MessageOutcomes implements OutcomeHook {
     if (byMessage.isEmpty()) {
       return;
     }
-    List<Object> ids = new ArrayList<>();
-    List<Object> successes = new ArrayList<>();
-    List<Object> attempts = new ArrayList<>();
-    List<Object> statuses = new ArrayList<>();
-    List<Object> codes = new ArrayList<>();
-    List<Object> errors = new ArrayList<>();
-    List<Object> executions = new ArrayList<>();
+    int n = byMessage.size();
+    Object[] ids = new Object[n];
+    Object[] successes = new Object[n];
+    Object[] attempts = new Object[n];
+    Object[] statuses = new Object[n];
+    Object[] codes = new Object[n];
+    Object[] errors = new Object[n];
+    Object[] executions = new Object[n];
+    int i = 0;
     for (var e : byMessage.entrySet()) {
       ExecutionRecord x = e.getValue().execution();
-      ids.add(e.getKey());
-      successes.add(ExecutionRecord.SUCCESS.equals(x.status()));
-      attempts.add(e.getValue().task().attempt());
-      statuses.add(x.status());
-      codes.add(x.statusCode());
-      errors.add(x.error());
-      executions.add(x.id());
+      ids[i] = e.getKey();
+      successes[i] = ExecutionRecord.SUCCESS.equals(x.status());
+      attempts[i] = e.getValue().task().attempt();
+      statuses[i] = x.status();
+      codes[i] = x.statusCode();
+      errors[i] = x.error();
+      executions[i] = x.id();
+      i++;
     }
+    JdbcClient jdbc = ConnectionSql.on(finished.connection());
     List<Finished> rows =
-        Db.query(
-            finished.connection(),
-            MESSAGE_FINISH,
-            Params.of("ids", SqlArray.of("uuid", ids))
-                .put("successes", SqlArray.of("boolean", successes))
-                .put("attempts", SqlArray.of("integer", attempts))
-                .put("statuses", SqlArray.of("text", statuses))
-                .put("status_codes", SqlArray.of("integer", codes))
-                .put("errors", SqlArray.of("text", errors))
-                .put("execution_ids", SqlArray.of("uuid", executions))
-                .put("now", finished.now()),
-            rs ->
-                new Finished(
-                    rs.getObject("id", UUID.class),
-                    rs.getObject("organization_id", UUID.class),
-                    rs.getObject("queue_id", UUID.class),
-                    rs.getString("queue_name"),
-                    rs.getString("state"),
-                    rs.getString("callback_url"),
-                    rs.getString("failure_callback_url"),
-                    rs.getString("url"),
-                    rs.getInt("attempts")));
+        jdbc.sql(MESSAGE_FINISH)
+            .param("ids", new SqlArrayValue("uuid", ids))
+            .param("successes", new SqlArrayValue("boolean", successes))
+            .param("attempts", new SqlArrayValue("integer", attempts))
+            .param("statuses", new SqlArrayValue("text", statuses))
+            .param("status_codes", new SqlArrayValue("integer", codes))
+            .param("errors", new SqlArrayValue("text", errors))
+            .param("execution_ids", new SqlArrayValue("uuid", executions))
+            .param("now", SqlTime.ts(finished.now()))
+            .query(
+                (rs, row) ->
+                    new Finished(
+                        rs.getObject("id", UUID.class),
+                        rs.getObject("organization_id", UUID.class),
+                        rs.getObject("queue_id", UUID.class),
+                        rs.getString("queue_name"),
+                        rs.getString("state"),
+                        rs.getString("callback_url"),
+                        rs.getString("failure_callback_url"),
+                        rs.getString("url"),
+                        rs.getInt("attempts")))
+            .list();
 
     List<NewTask> callbacks = new ArrayList<>();
     TreeSet<UUID> queues = new TreeSet<>();
@@ -136,8 +141,7 @@ class MessageOutcomes implements OutcomeHook {
     }
     // Sorted, so two nodes finishing messages of the same queues lock them in the same order.
     for (UUID queueId : queues) {
-      Instant next =
-          release.release(finished.connection(), finished::insert, queueId, finished.now());
+      Instant next = release.release(jdbc, finished::insert, queueId, finished.now());
       if (next != null) {
         releaser.getObject().request(queueId, next);
       }

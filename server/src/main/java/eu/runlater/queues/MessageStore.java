@@ -1,7 +1,9 @@
 package eu.runlater.queues;
 
-import static eu.runlater.queues.PushQueries.*;
-import static eu.runlater.queues.QueuesQueries.MESSAGE_INSERT;
+import static eu.runlater.queues.MessageDedupQueries.*;
+import static eu.runlater.queues.MessagesQueries.MESSAGE_INSERT;
+import static eu.runlater.queues.QueuesQueries.QUEUES_BY_NAMES;
+import static eu.runlater.queues.QueuesQueries.QUEUES_CREATE_DEFAULTS;
 
 import eu.runlater.engine.Header;
 import eu.runlater.engine.HeaderCodec;
@@ -93,7 +95,7 @@ class MessageStore {
   }
 
   /** One checked message bound for a queue. */
-  record Item(Queue queue, Messages.Draft draft) {}
+  record Item(Queue queue, MessageRules.Draft draft) {}
 
   /**
    * Stores the messages in order and answers for each in the same order. A message whose dedup key
@@ -135,7 +137,7 @@ class MessageStore {
           continue;
         }
       }
-      Messages.Draft draft = item.draft();
+      MessageRules.Draft draft = item.draft();
       rows.add(row(organizationId, ids.get(i), queue, draft, keys[i], now));
       releaseAt.merge(queue.id(), draft.notBefore(), (a, b) -> a.isBefore(b) ? a : b);
       answers[i] = new Messages.Pushed(ids.get(i), queue.name(), false, draft.notBefore());
@@ -198,7 +200,7 @@ class MessageStore {
     return held;
   }
 
-  private static String dedupKey(Messages.Draft draft) {
+  private static String dedupKey(MessageRules.Draft draft) {
     if (draft.dedupId() != null) {
       return draft.dedupId();
     }
@@ -209,7 +211,7 @@ class MessageStore {
       UUID organizationId,
       UUID id,
       Queue queue,
-      Messages.Draft draft,
+      MessageRules.Draft draft,
       String dedupKey,
       Instant now) {
     SealedRequest sealed = SealedRequest.of(secrets, draft.request());

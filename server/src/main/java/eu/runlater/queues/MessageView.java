@@ -20,7 +20,7 @@ import java.util.UUID;
  * @param attempts attempts so far over all its deliveries (a redrive adds to them)
  * @param executions newest first, in the detail view only
  */
-public record MessageView(
+record MessageView(
     UUID id,
     String queue,
     String state,

@@ -1,6 +1,6 @@
 package eu.runlater.queues;
 
-import static eu.runlater.queues.QueuesQueries.*;
+import static eu.runlater.queues.MessagesQueries.*;
 
 import eu.runlater.engine.SqlTime;
 import eu.runlater.engine.Tasks;
@@ -8,13 +8,10 @@ import eu.runlater.platform.database.TransactionalConnection;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.ratelimit.RequestQuota;
-import eu.runlater.platform.requests.RequestRules;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,24 +21,20 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
-import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /** Messages: push (with delay, dedup and ordering), read, list and cancel. */
 @Service
-public class Messages {
-  static final Duration MAX_DELAY = Duration.ofDays(365);
+class Messages {
   static final Duration DEDUP_WINDOW = Duration.ofHours(24);
-  static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);
   static final int MAX_BATCH = 1_000;
   static final String DEFAULT_QUEUE = "default";
-  private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]{1,128}");
 
   private final JdbcClient jdbc;
   private final Queues queues;
-  private final RequestRules rules;
+  private final MessageRules rules;
   private final MessageStore store;
   private final InstantSource clock;
   private final Tasks tasks;
@@ -50,7 +43,7 @@ public class Messages {
   Messages(
       JdbcClient jdbc,
       Queues queues,
-      RequestRules rules,
+      MessageRules rules,
       MessageStore store,
       InstantSource clock,
       Tasks tasks,
@@ -64,135 +57,8 @@ public class Messages {
     this.connection = connection;
   }
 
-  /** A checked message, its secrets still in the clear. */
-  record Draft(
-      RequestRules.Draft request,
-      Integer retries,
-      Instant notBefore,
-      String callbackUrl,
-      String failureCallbackUrl,
-      String dedupId,
-      boolean contentBasedDedup,
-      String orderingKey) {
-    Draft withDedupId(String id) {
-      return new Draft(
-          request,
-          retries,
-          notBefore,
-          callbackUrl,
-          failureCallbackUrl,
-          id,
-          contentBasedDedup,
-          orderingKey);
-    }
-  }
-
   /** What a push did: a new message, or the one a dedup id already names. */
   public record Pushed(UUID messageId, String queue, boolean deduplicated, Instant notBefore) {}
-
-  /**
-   * Checks a message, adding every problem to {@code errors} (named as in {@link MessageInput});
-   * returns null when it added any.
-   */
-  Draft validate(MessageInput in, Instant now, List<FieldError> errors) {
-    RequestRules.Draft request =
-        rules.request(
-            in.url(),
-            in.method(),
-            in.headers(),
-            in.secretHeaders(),
-            in.body(),
-            in.secretBody(),
-            in.timeoutMs(),
-            errors);
-    return withOptions(request, in, now, errors);
-  }
-
-  /**
-   * Adds a message's delivery options (retries, delay, callbacks, dedup, ordering) to a checked
-   * request; only those fields of {@code in} are read. Returns null when anything was invalid.
-   */
-  Draft withOptions(
-      RequestRules.Draft request, MessageInput in, Instant now, List<FieldError> errors) {
-    int before = errors.size();
-    if (in.retries() != null) {
-      RequestRules.retries(in.retries(), 0, errors);
-    }
-    Instant notBefore = notBefore(in.delay(), in.notBefore(), now, errors);
-    String callback =
-        in.callbackUrl() == null ? null : rules.url("callback_url", in.callbackUrl(), errors);
-    String failureCallback =
-        in.failureCallbackUrl() == null
-            ? null
-            : rules.url("failure_callback_url", in.failureCallbackUrl(), errors);
-    boolean contentDedup = Boolean.TRUE.equals(in.contentBasedDedup());
-    if (in.dedupId() != null) {
-      checkToken("dedup_id", in.dedupId(), errors);
-      if (contentDedup) {
-        errors.add(
-            new FieldError(
-                "content_based_dedup", "give either dedup_id or content_based_dedup, not both"));
-      }
-    }
-    if (in.orderingKey() != null) {
-      checkToken("ordering_key", in.orderingKey(), errors);
-    }
-    if (request == null || errors.size() > before) {
-      return null;
-    }
-    return new Draft(
-        request,
-        in.retries(),
-        notBefore,
-        callback,
-        failureCallback,
-        in.dedupId(),
-        contentDedup,
-        in.orderingKey());
-  }
-
-  private static void checkToken(String field, String value, List<FieldError> errors) {
-    if (!TOKEN.matcher(value).matches()) {
-      errors.add(
-          new FieldError(field, "must be 1 to 128 visible ASCII characters, without spaces"));
-    }
-  }
-
-  static Instant notBefore(String delay, String at, Instant now, List<FieldError> errors) {
-    if (delay != null && at != null) {
-      errors.add(new FieldError("delay", "give either delay or not_before, not both"));
-      return now;
-    }
-    Instant when = now;
-    if (delay != null) {
-      Duration d = RequestRules.parseDelay(delay);
-      if (d == null) {
-        errors.add(
-            new FieldError(
-                "delay", "must look like 500ms, 90s, 15m, 2h, 1d or an ISO-8601 duration"));
-        return now;
-      }
-      when = now.plus(d);
-    } else if (at != null) {
-      try {
-        when = OffsetDateTime.parse(at).toInstant();
-      } catch (DateTimeParseException e) {
-        errors.add(
-            new FieldError(
-                "not_before", "must be an RFC 3339 timestamp such as 2026-01-31T09:00:00Z"));
-        return now;
-      }
-      if (when.isBefore(now.minus(PAST_TOLERANCE))) {
-        errors.add(new FieldError("not_before", "is in the past; leave it out to deliver now"));
-        return now;
-      }
-    }
-    if (when.isAfter(now.plus(MAX_DELAY))) {
-      errors.add(
-          new FieldError(delay != null ? "delay" : "not_before", "must be at most one year ahead"));
-    }
-    return when.isBefore(now) ? now : when;
-  }
 
   /** Pushes one message to a queue (created with the defaults if it does not exist). */
   @Transactional
@@ -208,7 +74,8 @@ public class Messages {
             List.of(
                 new Pending(
                     queueName,
-                    (timeout, errors) -> validate(withTimeout(input, timeout), now, errors))),
+                    (timeout, errors) ->
+                        rules.validate(MessageRules.withTimeout(input, timeout), now, errors))),
             i -> "",
             now)
         .getFirst();
@@ -243,7 +110,9 @@ public class Messages {
         continue;
       }
       String queue = in.queue() == null ? DEFAULT_QUEUE : in.queue();
-      pending.add(new Pending(queue, (t, errors) -> validate(withTimeout(in, t), now, errors)));
+      pending.add(
+          new Pending(
+              queue, (t, errors) -> rules.validate(MessageRules.withTimeout(in, t), now, errors)));
     }
     return pushAll(organizationId, pending, i -> "messages[" + i + "].", now);
   }
@@ -252,7 +121,8 @@ public class Messages {
    * One message to push: its queue, and its check, which gets the queue's timeout (for a message
    * that gives none) and adds its problems to the list.
    */
-  public record Pending(String queue, BiFunction<Integer, List<FieldError>, Draft> check) {}
+  public record Pending(
+      String queue, BiFunction<Integer, List<FieldError>, MessageRules.Draft> check) {}
 
   /**
    * Checks every message first (each problem named under {@code prefix(i)}), then stores them all
@@ -270,7 +140,7 @@ public class Messages {
     }
     Map<String, Queue> existing = store.find(organizationId, names);
     List<FieldError> errors = new ArrayList<>();
-    List<Draft> drafts = new ArrayList<>(pending.size());
+    List<MessageRules.Draft> drafts = new ArrayList<>(pending.size());
     for (int i = 0; i < pending.size(); i++) {
       Pending p = pending.get(i);
       List<FieldError> own = new ArrayList<>();
@@ -282,7 +152,7 @@ public class Messages {
                     + " digit"));
       }
       Queue queue = existing.get(p.queue());
-      Draft draft =
+      MessageRules.Draft draft =
           p.check().apply(queue == null ? Queue.DEFAULT_TIMEOUT_MS : queue.timeoutMs(), own);
       for (FieldError e : own) {
         String field = prefix.apply(i) + e.field();
@@ -305,11 +175,6 @@ public class Messages {
       items.add(new MessageStore.Item(queues.get(pending.get(i).queue()), drafts.get(i)));
     }
     return store.store(organizationId, items, now);
-  }
-
-  /** The input with the queue's timeout when it gives none. */
-  static MessageInput withTimeout(MessageInput in, int timeoutMs) {
-    return in.timeoutMs() != null ? in : in.to(in.url(), in.headers(), timeoutMs);
   }
 
   public Message get(UUID organizationId, UUID id) {

@@ -55,11 +55,13 @@ class ProxyApi {
           Map.entry("runlater-ordering-key", "ordering_key"));
 
   private final Messages messages;
+  private final MessageRules messageRules;
   private final RequestRules rules;
   private final InstantSource clock;
 
-  ProxyApi(Messages messages, RequestRules rules, InstantSource clock) {
+  ProxyApi(Messages messages, MessageRules messageRules, RequestRules rules, InstantSource clock) {
     this.messages = messages;
+    this.messageRules = messageRules;
     this.rules = rules;
     this.clock = clock;
   }
@@ -154,7 +156,7 @@ class ProxyApi {
                       request.getContentType(),
                       timeoutMs == null ? queueTimeout : timeoutMs,
                       own);
-              return messages.withOptions(draft, opts, now, own);
+              return messageRules.withOptions(draft, opts, now, own);
             });
     Messages.Pushed pushed;
     try {

@@ -11,7 +11,7 @@ package eu.runlater.queues;
  * @param retries the default for its messages, 0 to 10 (default 5)
  * @param timeoutMs the default for its messages, 1000 to 300000 (default 30000)
  */
-public record QueueInput(
+record QueueInput(
     Integer parallelism, RateInput rate, Integer retries, Integer timeoutMs, Boolean paused) {
 
   public record RateInput(Integer limit, String per) {}

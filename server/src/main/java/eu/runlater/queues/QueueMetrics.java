@@ -1,6 +1,6 @@
 package eu.runlater.queues;
 
-import static eu.runlater.queues.QueuesQueries.QUEUE_STATS_ALL;
+import static eu.runlater.queues.QueueStatsQueries.QUEUE_STATS_ALL;
 
 import eu.runlater.engine.SqlTime;
 import io.micrometer.core.instrument.MeterRegistry;

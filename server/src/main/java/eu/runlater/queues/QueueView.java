@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param dead messages in the dead-letter list
  * @param measured what the queue finished in the last minute, and the rate that makes
  */
-public record QueueView(
+record QueueView(
     String name,
     int parallelism,
     RateView rate,

@@ -1,5 +1,8 @@
 package eu.runlater.queues;
 
+import static eu.runlater.queues.MessagesQueries.MESSAGES_BACK_TO_WAITING;
+import static eu.runlater.queues.MessagesQueries.MESSAGES_QUEUED_OF_QUEUE;
+import static eu.runlater.queues.QueueStatsQueries.*;
 import static eu.runlater.queues.QueuesQueries.*;
 
 import eu.runlater.engine.Ids;
@@ -25,7 +28,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /** Queues: their settings, pause and resume, and how many messages each holds. */
 @Service
-public class Queues {
+class Queues {
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   static final int MAX_PARALLELISM = 1_000;
 

@@ -1,21 +1,29 @@
 package eu.runlater.queues;
 
+import static eu.runlater.queues.QueuesQueries.QUEUE_RATES_LOCK_BY_MESSAGE;
+import static eu.runlater.queues.QueuesQueries.QUEUE_SET_RATE_NEXT;
+import static eu.runlater.queues.RateReservationsQueries.RESERVATIONS_ADD;
+import static eu.runlater.queues.RateReservationsQueries.RESERVATIONS_TAKE;
+
 import eu.runlater.engine.ClaimHook;
 import eu.runlater.engine.ClaimedTask;
 import eu.runlater.engine.SqlTime;
-import eu.runlater.engine.db.Db;
-import eu.runlater.engine.db.Db.Params;
-import eu.runlater.engine.db.Db.SqlArray;
+import eu.runlater.platform.database.ConnectionSql;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,29 +41,6 @@ import org.springframework.stereotype.Component;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class RateGate implements ClaimHook {
-  static final String RATE_LIMITED_RETRIES =
-      """
-      SELECT m.id AS message_id, q.id AS queue_id, q.rate_limit, q.rate_period_ms, q.rate_next_at
-      FROM messages m JOIN queues q ON q.id = m.queue_id
-      WHERE m.id = ANY(:ids::uuid[]) AND q.rate_limit IS NOT NULL
-      ORDER BY q.id
-      FOR UPDATE OF q
-      """;
-
-  static final String RESERVATIONS_TAKE =
-      "DELETE FROM queue_rate_reservations WHERE task_id = ANY(:ids::uuid[]) RETURNING task_id";
-
-  static final String RESERVATIONS_ADD =
-      """
-      INSERT INTO queue_rate_reservations (task_id, queue_id, slot)
-      SELECT * FROM unnest(:task_ids::uuid[], :queue_ids::uuid[], :slots::timestamptz[])
-      ON CONFLICT (task_id) DO UPDATE SET slot = excluded.slot
-      """;
-
-  /** Reservations older than this belong to tasks that are gone (see the migration). */
-  static final String RESERVATIONS_PURGE =
-      "DELETE FROM queue_rate_reservations WHERE slot < :before";
-
   private record Gate(Duration interval, Instant next) {}
 
   @Override
@@ -71,31 +56,30 @@ class RateGate implements ClaimHook {
     if (retried.isEmpty()) {
       return claim.tasks();
     }
+    JdbcClient jdbc = ConnectionSql.on(claim.connection());
     // Deferred earlier and now at their slot: they start on the slot they hold.
-    java.util.Set<UUID> reserved =
-        new java.util.HashSet<>(
-            Db.query(
-                claim.connection(),
-                RESERVATIONS_TAKE,
-                Params.of("ids", SqlArray.of("uuid", retriedTasks)),
-                rs -> rs.getObject(1, UUID.class)));
+    Set<UUID> reserved =
+        new HashSet<>(
+            jdbc.sql(RESERVATIONS_TAKE)
+                .param("ids", new SqlArrayValue("uuid", retriedTasks.toArray()))
+                .query((rs, n) -> rs.getObject(1, UUID.class))
+                .list());
     Map<UUID, UUID> queueOf = new HashMap<>();
     Map<UUID, Gate> gates = new HashMap<>();
-    Db.query(
-        claim.connection(),
-        RATE_LIMITED_RETRIES,
-        Params.of("ids", SqlArray.of("uuid", retried)),
-        rs -> {
-          UUID queueId = rs.getObject("queue_id", UUID.class);
-          queueOf.put(rs.getObject("message_id", UUID.class), queueId);
-          gates.putIfAbsent(
-              queueId,
-              new Gate(
-                  Duration.ofMillis(rs.getLong("rate_period_ms"))
-                      .dividedBy(rs.getInt("rate_limit")),
-                  SqlTime.instant(rs, "rate_next_at")));
-          return null;
-        });
+    jdbc.sql(QUEUE_RATES_LOCK_BY_MESSAGE)
+        .param("ids", new SqlArrayValue("uuid", retried.toArray()))
+        .query(
+            (RowCallbackHandler)
+                rs -> {
+                  UUID queueId = rs.getObject("queue_id", UUID.class);
+                  queueOf.put(rs.getObject("message_id", UUID.class), queueId);
+                  gates.putIfAbsent(
+                      queueId,
+                      new Gate(
+                          Duration.ofMillis(rs.getLong("rate_period_ms"))
+                              .dividedBy(rs.getInt("rate_limit")),
+                          SqlTime.instant(rs, "rate_next_at")));
+                });
     if (queueOf.isEmpty()) {
       return claim.tasks();
     }
@@ -127,24 +111,22 @@ class RateGate implements ClaimHook {
       }
     }
     for (var e : gates.entrySet()) {
-      Db.update(
-          claim.connection(),
-          QueuesQueries.QUEUE_SET_RATE_NEXT,
-          Params.of("id", e.getKey()).put("rate_next_at", e.getValue().next()));
+      jdbc.sql(QUEUE_SET_RATE_NEXT)
+          .param("id", e.getKey())
+          .param("rate_next_at", SqlTime.ts(e.getValue().next()))
+          .update();
     }
     if (!deferred.isEmpty()) {
       claim.engine().deferClaimed(claim.connection(), deferred, deferredTo);
-      Db.update(
-          claim.connection(),
-          RESERVATIONS_ADD,
-          Params.of(
-                  "task_ids", SqlArray.of("uuid", deferred.stream().map(ClaimedTask::id).toList()))
-              .put("queue_ids", SqlArray.of("uuid", deferredQueues))
-              .put(
-                  "slots",
-                  SqlArray.of(
-                      "timestamptz",
-                      deferredTo.stream().map(at -> (Object) SqlTime.ts(at)).toList())));
+      jdbc.sql(RESERVATIONS_ADD)
+          .param(
+              "task_ids",
+              new SqlArrayValue("uuid", deferred.stream().map(ClaimedTask::id).toArray()))
+          .param("queue_ids", new SqlArrayValue("uuid", deferredQueues.toArray()))
+          .param(
+              "slots",
+              new SqlArrayValue("timestamptz", deferredTo.stream().map(SqlTime::ts).toArray()))
+          .update();
     }
     return deliver;
   }

@@ -1,17 +1,15 @@
 package eu.runlater.queues;
 
+import static eu.runlater.queues.MessagesQueries.*;
 import static eu.runlater.queues.QueuesQueries.*;
 
 import eu.runlater.engine.Backoff;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.NewTask;
 import eu.runlater.engine.SqlTime;
-import eu.runlater.engine.db.Db;
-import eu.runlater.engine.db.Db.Params;
 import eu.runlater.organizations.Tier;
 import eu.runlater.platform.engine.EngineProperties;
 import eu.runlater.platform.engine.Priorities;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -59,28 +58,30 @@ class Release {
   private record Locked(Queue queue, Tier tier, Instant rateNextAt) {}
 
   /**
-   * Releases what the queue lets go now, in the caller's transaction; returns when to look again (a
-   * delayed message or the rate's next slot), or null when only a push, a finished message or a
-   * resume can make room.
+   * Releases what the queue lets go now, in the caller's transaction ({@code jdbc} runs on its
+   * connection); returns when to look again (a delayed message or the rate's next slot), or null
+   * when only a push, a finished message or a resume can make room.
    */
-  Instant release(Connection c, Inserter tasks, UUID queueId, Instant now) throws SQLException {
+  Instant release(JdbcClient jdbc, Inserter tasks, UUID queueId, Instant now) throws SQLException {
     List<Locked> locked =
-        Db.query(
-            c,
-            QUEUE_LOCK,
-            Params.of("id", queueId),
-            rs ->
-                new Locked(
-                    Queue.map(rs),
-                    Tier.of(rs.getString("tier")),
-                    SqlTime.instant(rs, "rate_next_at")));
+        jdbc.sql(QUEUE_LOCK)
+            .param("id", queueId)
+            .query(
+                (rs, n) ->
+                    new Locked(
+                        Queue.map(rs),
+                        Tier.of(rs.getString("tier")),
+                        SqlTime.instant(rs, "rate_next_at")))
+            .list();
     if (locked.isEmpty() || locked.getFirst().queue().paused()) {
       return null;
     }
     Queue queue = locked.getFirst().queue();
     long inFlight =
-        Db.query(c, QUEUE_IN_FLIGHT, Params.of("queue_id", queueId), rs -> rs.getLong(1))
-            .getFirst();
+        jdbc.sql(MESSAGES_IN_FLIGHT_COUNT)
+            .param("queue_id", queueId)
+            .query((rs, n) -> rs.getLong(1))
+            .single();
     int room = (int) (queue.parallelism() - inFlight);
     if (room <= 0) {
       return null;
@@ -100,14 +101,13 @@ class Release {
     }
     List<Message> released =
         new ArrayList<>(
-            Db.query(
-                c,
-                MESSAGE_RELEASE,
-                Params.of("queue_id", queueId)
-                    .put("now", now)
-                    .put("horizon", now.plus(LOOKAHEAD))
-                    .put("limit", limit),
-                rs -> Message.map(rs, false)));
+            jdbc.sql(MESSAGE_RELEASE)
+                .param("queue_id", queueId)
+                .param("now", SqlTime.ts(now))
+                .param("horizon", SqlTime.ts(now.plus(LOOKAHEAD)))
+                .param("limit", limit)
+                .query((rs, n) -> Message.map(rs, false))
+                .list());
     released.sort(Comparator.comparing(Message::notBefore).thenComparing(Message::id));
     int priority = Priorities.of(locked.getFirst().tier() == Tier.PRO, Priorities.ONE_TIME);
     List<NewTask> newTasks = new ArrayList<>(released.size());
@@ -133,7 +133,10 @@ class Release {
       tasks.insert(newTasks);
     }
     if (rate != null && !released.isEmpty()) {
-      Db.update(c, QUEUE_SET_RATE_NEXT, Params.of("id", queueId).put("rate_next_at", slot));
+      jdbc.sql(QUEUE_SET_RATE_NEXT)
+          .param("id", queueId)
+          .param("rate_next_at", SqlTime.ts(slot))
+          .update();
     }
     if (released.size() == room) {
       return null; // full: a finished message makes room
@@ -141,12 +144,13 @@ class Release {
     if (rate != null && released.size() == limit) {
       return slot.minus(RATE_HORIZON); // the rate held some back
     }
+    // min() answers one row, null when no delayed message waits.
     Instant next =
-        Db.query(
-                c,
-                MESSAGE_NEXT_DELAYED,
-                Params.of("queue_id", queueId).put("horizon", now.plus(LOOKAHEAD)),
-                rs -> SqlTime.instant(rs, "next"))
+        jdbc.sql(MESSAGE_NEXT_DELAYED)
+            .param("queue_id", queueId)
+            .param("horizon", SqlTime.ts(now.plus(LOOKAHEAD)))
+            .query((rs, n) -> SqlTime.instant(rs, "next"))
+            .list()
             .getFirst();
     return next == null ? null : next.minus(LOOKAHEAD);
   }

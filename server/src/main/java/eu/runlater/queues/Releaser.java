@@ -1,10 +1,13 @@
 package eu.runlater.queues;
 
-import static eu.runlater.queues.QueuesQueries.*;
+import static eu.runlater.queues.MessageDedupQueries.DEDUP_PURGE_EXPIRED;
+import static eu.runlater.queues.MessagesQueries.MESSAGES_PURGE_FINISHED;
+import static eu.runlater.queues.QueuesQueries.QUEUES_WITH_DUE;
+import static eu.runlater.queues.RateReservationsQueries.RESERVATIONS_PURGE;
 
 import eu.runlater.engine.Engine;
-import eu.runlater.engine.db.Db;
-import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.SqlTime;
+import eu.runlater.platform.database.TransactionalConnection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +17,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs queue releases outside the transactions that asked for them: after a push commits, when a
@@ -37,7 +41,9 @@ class Releaser implements SmartLifecycle {
   static final Duration SWEEP_INTERVAL = Duration.ofSeconds(5);
   static final Duration RETENTION = Duration.ofDays(30);
 
-  private final Db db;
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+  private final TransactionalConnection connection;
   private final Engine engine;
   private final Release release;
   private final InstantSource clock;
@@ -46,8 +52,16 @@ class Releaser implements SmartLifecycle {
   private Thread thread;
   private Instant lastSweep = Instant.EPOCH;
 
-  Releaser(DataSource dataSource, Engine engine, Release release, InstantSource clock) {
-    this.db = new Db(dataSource);
+  Releaser(
+      JdbcClient jdbc,
+      TransactionTemplate tx,
+      TransactionalConnection connection,
+      Engine engine,
+      Release release,
+      InstantSource clock) {
+    this.jdbc = jdbc;
+    this.tx = tx;
+    this.connection = connection;
     this.engine = engine;
     this.release = release;
     this.clock = clock;
@@ -60,14 +74,22 @@ class Releaser implements SmartLifecycle {
   }
 
   /** Releases one queue now, in its own transaction; returns when to look again, or null. */
-  Instant releaseNow(UUID queueId) throws SQLException {
+  Instant releaseNow(UUID queueId) {
     Instant now = clock.instant();
     Instant[] earliest = new Instant[1];
     Instant next =
-        db.inTransaction(
-            c ->
-                release.release(
-                    c, tasks -> earliest[0] = engine.tasks().insert(c, tasks), queueId, now));
+        tx.execute(
+            status -> {
+              try {
+                return release.release(
+                    jdbc,
+                    tasks -> earliest[0] = engine.tasks().insert(connection.current(), tasks),
+                    queueId,
+                    now);
+              } catch (SQLException e) {
+                throw new IllegalStateException("could not release queue " + queueId, e);
+              }
+            });
     engine.tasks().committed(earliest[0]);
     return next;
   }
@@ -128,22 +150,19 @@ class Releaser implements SmartLifecycle {
     return List.of();
   }
 
-  private void sweep() throws SQLException {
+  private void sweep() {
     Instant now = clock.instant();
     List<UUID> queues =
-        db.withConnection(
-            c ->
-                Db.query(
-                    c, QUEUES_WITH_DUE, Params.of("now", now), rs -> rs.getObject(1, UUID.class)));
+        jdbc.sql(QUEUES_WITH_DUE)
+            .param("now", SqlTime.ts(now))
+            .query((rs, n) -> rs.getObject(1, UUID.class))
+            .list();
     queues.forEach(q -> request(q, now));
-    db.withConnection(
-        c -> {
-          Db.update(c, MESSAGES_PURGE_FINISHED, Params.of("before", now.minus(RETENTION)));
-          Db.update(c, DEDUP_PURGE_EXPIRED, Params.of("now", now));
-          Db.update(
-              c, RateGate.RESERVATIONS_PURGE, Params.of("before", now.minus(Duration.ofDays(1))));
-          return null;
-        });
+    jdbc.sql(MESSAGES_PURGE_FINISHED).param("before", SqlTime.ts(now.minus(RETENTION))).update();
+    jdbc.sql(DEDUP_PURGE_EXPIRED).param("now", SqlTime.ts(now)).update();
+    jdbc.sql(RESERVATIONS_PURGE)
+        .param("before", SqlTime.ts(now.minus(Duration.ofDays(1))))
+        .update();
   }
 
   @Override

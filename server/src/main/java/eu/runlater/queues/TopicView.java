@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A topic as the API shows it: its endpoints, with credentials' header values masked. */
-public record TopicView(
-    String name, List<EndpointView> endpoints, Instant createdAt, Instant updatedAt) {
+record TopicView(String name, List<EndpointView> endpoints, Instant createdAt, Instant updatedAt) {
 
   public record EndpointView(String url, Map<String, String> headers) {}
 

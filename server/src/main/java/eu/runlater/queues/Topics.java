@@ -31,13 +31,14 @@ import org.springframework.transaction.annotation.Transactional;
  * independent message (delivered, retried and dead-lettered on its own).
  */
 @Service
-public class Topics {
+class Topics {
   static final int MAX_ENDPOINTS = 100;
 
   private final JdbcClient jdbc;
   private final RequestRules rules;
   private final SecretBox secrets;
   private final Messages messages;
+  private final MessageRules messageRules;
   private final InstantSource clock;
 
   Topics(
@@ -45,11 +46,13 @@ public class Topics {
       RequestRules rules,
       SecretBox secrets,
       Messages messages,
+      MessageRules messageRules,
       InstantSource clock) {
     this.jdbc = jdbc;
     this.rules = rules;
     this.secrets = secrets;
     this.messages = messages;
+    this.messageRules = messageRules;
     this.clock = clock;
   }
 
@@ -184,8 +187,8 @@ public class Topics {
           new Messages.Pending(
               queue,
               (timeout, errors) -> {
-                Messages.Draft draft =
-                    messages.validate(Messages.withTimeout(one, timeout), now, errors);
+                MessageRules.Draft draft =
+                    messageRules.validate(MessageRules.withTimeout(one, timeout), now, errors);
                 return draft == null || draft.dedupId() == null
                     ? draft
                     : draft.withDedupId(draft.dedupId() + "@" + endpoint.url());

@@ -1,27 +1,8 @@
 package eu.runlater.queues;
 
-/** SQL for pushing messages in bulk: queues by name, dedup claims for many messages at once. */
-final class PushQueries {
-  private PushQueries() {}
-
-  static final String QUEUES_BY_NAMES =
-      "SELECT "
-          + QueuesQueries.QUEUE_COLUMNS
-          + """
-           FROM queues q
-          WHERE q.organization_id = :organization_id AND q.name = ANY(CAST(:names AS text[]))
-          """;
-
-  /** Creates the named queues with the defaults; concurrent first pushes make one each. */
-  static final String QUEUES_CREATE_DEFAULTS =
-      """
-      INSERT INTO queues (id, organization_id, name, parallelism, retries, timeout_ms,
-                          created_at, updated_at)
-      SELECT n.id, :organization_id, n.name, :parallelism, :retries, :timeout_ms, :now, :now
-      FROM unnest(CAST(:ids AS uuid[]), CAST(:names AS text[])) AS n(id, name)
-      ORDER BY n.name
-      ON CONFLICT (organization_id, name) DO NOTHING
-      """;
+/** SQL for message_dedup: claims of dedup ids for many messages at once, and their expiry. */
+final class MessageDedupQueries {
+  private MessageDedupQueries() {}
 
   // Claims many (queue, dedup id) pairs in one statement. The caller passes each pair once (ON
   // CONFLICT cannot touch a row twice in one command) and in (queue_id, dedup_id) order, so two
@@ -46,5 +27,11 @@ final class PushQueries {
       FROM message_dedup d
       JOIN unnest(CAST(:queue_ids AS uuid[]), CAST(:dedup_ids AS text[])) AS c(queue_id, dedup_id)
         ON d.queue_id = c.queue_id AND d.dedup_id = c.dedup_id
+      """;
+
+  static final String DEDUP_PURGE_EXPIRED =
+      """
+      DELETE FROM message_dedup WHERE ctid IN (
+        SELECT ctid FROM message_dedup WHERE expires_at < :now LIMIT 10000)
       """;
 }
