@@ -1,9 +1,8 @@
 package eu.runlater.organizations;
 
-import static eu.runlater.organizations.InstanceSettingsQueries.INSTANCE_SETTING_CLAIM;
-
 import eu.runlater.apikeys.ApiKeys;
 import eu.runlater.platform.RunlaterProperties;
+import eu.runlater.platform.database.InstanceSettings;
 import java.io.PrintStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,12 +64,9 @@ class InstanceBootstrap {
     Printed printed =
         tx.execute(
             status -> {
-              int claimed =
-                  jdbc.sql(INSTANCE_SETTING_CLAIM)
-                      .param("key", SETTING)
-                      .param("value", java.time.Instant.now().toString())
-                      .update();
-              if (claimed == 0) {
+              boolean claimed =
+                  new InstanceSettings(jdbc).claim(SETTING, java.time.Instant.now().toString());
+              if (!claimed) {
                 // Another node bootstrapped (its transaction committed before this claim
                 // returned, link included), or an earlier start did: a link only while no
                 // superadmin exists and none was issued just now.

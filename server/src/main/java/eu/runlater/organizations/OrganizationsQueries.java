@@ -62,4 +62,17 @@ final class OrganizationsQueries {
   // last owner or both take the last free seat.
   static final String ORGANIZATION_LOCK =
       "SELECT tier FROM organizations WHERE id = :id FOR UPDATE";
+
+  static final String ORGANIZATION_TIER = "SELECT tier FROM organizations WHERE id = :id";
+
+  // A signed-in user is limited by the best tier among their organizations.
+  static final String USER_BEST_TIER =
+      """
+      SELECT o.tier FROM users u
+      JOIN memberships m ON m.user_id = u.id
+      JOIN organizations o ON o.id = m.organization_id
+      WHERE u.email = :email
+      ORDER BY o.tier = 'pro' DESC
+      LIMIT 1
+      """;
 }

@@ -1,6 +1,6 @@
 package eu.runlater.organizations;
 
-import static eu.runlater.organizations.InstanceSettingsQueries.*;
+import static eu.runlater.organizations.SetupQueries.*;
 
 import eu.runlater.accounts.LinkTokens;
 import eu.runlater.accounts.Users;

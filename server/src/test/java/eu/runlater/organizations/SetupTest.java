@@ -27,7 +27,7 @@ class SetupTest extends ServerTest {
     jdbc.sql("DELETE FROM memberships").update();
     jdbc.sql("DELETE FROM users").update();
     jdbc.sql("DELETE FROM instance_settings WHERE key = :key")
-        .param("key", InstanceSettingsQueries.SETUP_TOKEN_KEY)
+        .param("key", SetupQueries.SETUP_TOKEN_KEY)
         .update();
   }
 
@@ -37,7 +37,7 @@ class SetupTest extends ServerTest {
     assertThat(token).as("256 random bits").hasSize(43);
     assertThat(
             jdbc.sql("SELECT value FROM instance_settings WHERE key = :key")
-                .param("key", InstanceSettingsQueries.SETUP_TOKEN_KEY)
+                .param("key", SetupQueries.SETUP_TOKEN_KEY)
                 .query(String.class)
                 .single())
         .isEqualTo(HexFormat.of().formatHex(Sha256.of(token)));
@@ -104,7 +104,7 @@ class SetupTest extends ServerTest {
     // A later start replaces it.
     jdbc.sql(
             "UPDATE instance_settings SET updated_at = now() - interval '2 minutes' WHERE key = :k")
-        .param("k", InstanceSettingsQueries.SETUP_TOKEN_KEY)
+        .param("k", SetupQueries.SETUP_TOKEN_KEY)
         .update();
     String second = setup.issue().orElseThrow();
     assertThat(second).isNotEqualTo(first);

@@ -20,9 +20,18 @@ public final class InstanceSettings {
     return jdbc.sql(INSTANCE_SETTING_GET).param("key", key).query(String.class).optional();
   }
 
+  /**
+   * Stores {@code value} unless the key has one; returns whether this call stored it (of several
+   * nodes claiming one key at once, exactly one does).
+   */
+  public boolean claim(String key, String value) {
+    return jdbc.sql(INSTANCE_SETTING_INSERT_ABSENT).param("key", key).param("value", value).update()
+        == 1;
+  }
+
   /** Stores {@code value} unless the key has one; returns the value that holds afterwards. */
   public String putIfAbsent(String key, String value) {
-    jdbc.sql(INSTANCE_SETTING_INSERT_ABSENT).param("key", key).param("value", value).update();
+    claim(key, value);
     return get(key).orElseThrow();
   }
 

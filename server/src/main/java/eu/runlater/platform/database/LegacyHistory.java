@@ -85,17 +85,15 @@ final class LegacyHistory {
   }
 
   /**
-   * After every chain ran: writes what the single chain wrote beyond the modules' own tables, and
-   * renames the old history, in one transaction. A run stopped before it commits adopts again on
-   * the next start: the chains that have their history keep it, the others are baselined then.
+   * After every chain ran: renames the old history. (Organizations adopted from before the single
+   * chain's V8 get their engine caps at start-up from organizations.TierConcurrency: a migration
+   * writes no other module's table.) A run stopped before it commits adopts again on the next
+   * start: the chains that have their history keep it, the others are baselined then.
    */
   void retire(Connection connection, JdbcClient sql) throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(false);
     try {
-      if (applied.contains("1") && !applied.contains("8")) {
-        sql.sql(MigrationQueries.ORGANIZATION_CAPS_LEGACY_FILL).update();
-      }
       sql.sql(MigrationQueries.LEGACY_HISTORY_RETIRE).update();
       connection.commit();
     } catch (RuntimeException | SQLException e) {

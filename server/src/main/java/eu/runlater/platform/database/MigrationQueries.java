@@ -20,14 +20,4 @@ final class MigrationQueries {
 
   static final String LEGACY_HISTORY_RETIRE =
       "ALTER TABLE flyway_schema_history RENAME TO " + LegacyHistory.RETIRED_TABLE;
-
-  // What the single chain's V8 did for the organizations it found, with the caps it knew then
-  // (Tier's concurrency: pro 500, free 20). The engine's V2, which replaces it, reads no server
-  // table; a database whose history stopped before V8 gets the rows V8 would have written.
-  static final String ORGANIZATION_CAPS_LEGACY_FILL =
-      """
-      INSERT INTO organization_caps (organization_id, max_running)
-      SELECT id, CASE tier WHEN 'pro' THEN 500 ELSE 20 END FROM organizations
-      ON CONFLICT (organization_id) DO NOTHING
-      """;
 }

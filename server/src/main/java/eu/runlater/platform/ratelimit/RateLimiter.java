@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,7 +34,7 @@ public class RateLimiter {
   /** Past this many buckets, idle ones are forgotten (a bucket left alone refills anyway). */
   static final int MAX_BUCKETS = 100_000;
 
-  private final JdbcClient jdbc;
+  private final RateLimitTiers tierOf;
   private final InstantSource clock;
   private final RateLimitProperties defaults;
   private volatile boolean enabled;
@@ -43,8 +42,8 @@ public class RateLimiter {
   private final Map<String, Limited> buckets = new ConcurrentHashMap<>();
   private final Map<String, CachedTier> tiers = new ConcurrentHashMap<>();
 
-  RateLimiter(JdbcClient jdbc, InstantSource clock, RateLimitProperties properties) {
-    this.jdbc = jdbc;
+  RateLimiter(RateLimitTiers tierOf, InstantSource clock, RateLimitProperties properties) {
+    this.tierOf = tierOf;
     this.clock = clock;
     this.defaults = properties;
     reset();
@@ -78,35 +77,13 @@ public class RateLimiter {
 
   /** The bucket of an API key. */
   Limited forApiKey(UUID apiKeyId, UUID organizationId) {
-    String tier =
-        tier(
-            "org:" + organizationId,
-            () ->
-                jdbc.sql("SELECT tier FROM organizations WHERE id = :id")
-                    .param("id", organizationId)
-                    .query(String.class)
-                    .optional());
+    String tier = tier("org:" + organizationId, () -> tierOf.ofOrganization(organizationId));
     return bucket("key:" + apiKeyId, tier);
   }
 
   /** The bucket of a signed-in user (all of their sessions share it). */
   Limited forUser(String username) {
-    String tier =
-        tier(
-            "user:" + username,
-            () ->
-                jdbc.sql(
-                        """
-                        SELECT o.tier FROM users u
-                        JOIN memberships m ON m.user_id = u.id
-                        JOIN organizations o ON o.id = m.organization_id
-                        WHERE u.email = :email
-                        ORDER BY o.tier = 'pro' DESC
-                        LIMIT 1
-                        """)
-                    .param("email", username)
-                    .query(String.class)
-                    .optional());
+    String tier = tier("user:" + username, () -> tierOf.ofUser(username));
     return bucket("user:" + username, tier);
   }
 

@@ -93,15 +93,18 @@ class MigrationsTest {
           .isEqualTo(1);
       assertThat(scalar(database, "SELECT count(*) FROM flyway_schema_history_legacy"))
           .isEqualTo(copies.keySet().stream().toList().indexOf(copy.getKey()) + 1);
-      // V8 gave the organizations it found their tier's cap; a database that never ran it gets
-      // the same from the adoption.
+      // V8 gave the organizations it found their tier's cap and adoption keeps them; migrations
+      // write no other module's table, so a database that never ran V8 gets its caps when the
+      // server starts (organizations.TierConcurrency, TierConcurrencyTest), not from here.
+      List<String> versions = copies.keySet().stream().toList();
+      boolean ranV8 = versions.indexOf(copy.getKey()) >= versions.indexOf("8");
       assertThat(
               text(
                   database,
                   "SELECT string_agg(max_running::text, ',' ORDER BY max_running)"
                       + " FROM organization_caps"))
           .as("caps at V" + copy.getKey())
-          .isEqualTo("20,500");
+          .isEqualTo(ranV8 ? "20,500" : null);
       if (!copy.getKey().equals("20.1")) {
         drop(database);
       }

@@ -1,11 +1,13 @@
 package eu.runlater.organizations;
 
 /**
- * SQL for instance_settings: the first start's claim, and the one-time setup link that creates the
- * first owner.
+ * SQL for the one-time setup link that creates the first owner: a read model over platform's
+ * instance_settings and accounts' users, because issuing must check "no superadmin yet" in the
+ * statement that writes the link, so that of several nodes starting together exactly one issues.
+ * Every other instance_settings access goes through platform's InstanceSettings.
  */
-final class InstanceSettingsQueries {
-  private InstanceSettingsQueries() {}
+final class SetupQueries {
+  private SetupQueries() {}
 
   /** The instance setting holding the SHA-256 (hex) of the live setup token. */
   static final String SETUP_TOKEN_KEY = "setup_token_sha256";
@@ -30,10 +32,4 @@ final class InstanceSettingsQueries {
   // Spends the token in the statement that checks it, so two submissions cannot both use it.
   static final String SETUP_TOKEN_SPEND =
       "DELETE FROM instance_settings WHERE key = :key AND value = :token_hash";
-
-  static final String INSTANCE_SETTING_CLAIM =
-      """
-      INSERT INTO instance_settings (key, value) VALUES (:key, :value)
-      ON CONFLICT (key) DO NOTHING
-      """;
 }
