@@ -30,9 +30,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class Users {
-  // THROWAWAY: a deliberate cycle (accounts -> organizations -> accounts) to show ModulesTest fail.
-  static final Class<?> DELIBERATE_CYCLE = eu.runlater.organizations.Tier.class;
-
   public static final int MIN_PASSWORD = 10;
   public static final int MAX_PASSWORD = 128;
   // Deliberately loose: one @, something on each side, a dot in the domain. The mail proves it.
