@@ -1,10 +1,10 @@
 package eu.runlater.bench;
 
 import eu.runlater.RunlaterApplication;
-import eu.runlater.accounts.ApiKeys;
-import eu.runlater.accounts.Organizations;
-import eu.runlater.accounts.Tier;
+import eu.runlater.apikeys.ApiKeys;
 import eu.runlater.engine.SecretBox;
+import eu.runlater.organizations.Organizations;
+import eu.runlater.organizations.Tier;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;

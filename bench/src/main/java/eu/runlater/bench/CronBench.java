@@ -1,7 +1,6 @@
 package eu.runlater.bench;
 
 import eu.runlater.jobs.BenchJobs;
-import eu.runlater.jobs.JobInput;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -174,7 +173,14 @@ final class CronBench {
                   () -> {
                     for (int i; (i = next.getAndIncrement()) < c.jobs(); ) {
                       try {
-                        jobs.create(org, input(c, i, url));
+                        jobs.createCron(
+                            org,
+                            "cron-" + c.name() + "-" + i,
+                            null,
+                            url,
+                            BODY,
+                            c.expression(i),
+                            "UTC");
                       } catch (RuntimeException e) {
                         if (errors.incrementAndGet() <= 3) {
                           System.out.println("  WARNING: job " + i + " not created: " + e);
@@ -193,24 +199,6 @@ final class CronBench {
     System.out.printf(
         "  created %,d jobs in %.1f s (%,.0f/s)%n", c.jobs(), seconds, c.jobs() / seconds);
     return c.jobs() / seconds;
-  }
-
-  private static JobInput input(Case c, int i, String url) {
-    return new JobInput(
-        "cron-" + c.name() + "-" + i,
-        null,
-        url,
-        "POST",
-        null,
-        null,
-        BODY,
-        null,
-        null,
-        null,
-        new JobInput.ScheduleInput("cron", null, null, c.expression(i), "UTC"),
-        true,
-        null,
-        null);
   }
 
   /**

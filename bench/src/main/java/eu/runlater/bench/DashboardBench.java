@@ -1,10 +1,10 @@
 package eu.runlater.bench;
 
-import eu.runlater.accounts.Role;
 import eu.runlater.accounts.Users;
-import eu.runlater.dashboard.BenchLiveFeed;
+import eu.runlater.executions.BenchLiveFeed;
 import eu.runlater.jobs.BenchJobs;
-import eu.runlater.jobs.JobInput;
+import eu.runlater.organizations.Members;
+import eu.runlater.organizations.Role;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
 import java.net.URI;
@@ -114,23 +114,14 @@ final class DashboardBench {
     List<UUID> ids = new ArrayList<>();
     for (int i = 0; i < JOBS; i++) {
       ids.add(
-          jobs.create(
+          jobs.createCron(
               org,
-              new JobInput(
-                  "nightly report " + i,
-                  "report-" + i,
-                  "https://example.com/reports/" + i,
-                  "POST",
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  new JobInput.ScheduleInput("cron", null, null, "0 3 1 1 *", "Europe/Oslo"),
-                  true,
-                  null,
-                  null)));
+              "nightly report " + i,
+              "report-" + i,
+              "https://example.com/reports/" + i,
+              null,
+              "0 3 1 1 *",
+              "Europe/Oslo"));
     }
     return ids;
   }
@@ -182,7 +173,7 @@ final class DashboardBench {
     String email = "owner@bench.example";
     UUID user = users.signUp(email, PASSWORD).user().id();
     users.confirm(user); // as opening the mailed link would: a password signs in only then
-    users.addMember(org, user, Role.OWNER);
+    server.context().getBean(Members.class).add(org, user, Role.OWNER);
     Session session = new Session(server.base());
     session.post("/login", Map.of("email", email, "password", PASSWORD), "/login");
     session.post("/organizations/switch", Map.of("organization", org.toString()), "/");

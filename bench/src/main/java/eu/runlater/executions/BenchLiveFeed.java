@@ -1,4 +1,4 @@
-package eu.runlater.dashboard;
+package eu.runlater.executions;
 
 import java.util.UUID;
 import org.springframework.context.ApplicationContext;
