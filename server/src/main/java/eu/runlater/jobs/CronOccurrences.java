@@ -64,13 +64,16 @@ class CronOccurrences implements ClaimHook {
 
   @Override
   public List<ClaimedTask> onClaimed(Claim claim) throws SQLException {
-    UsageMeter usage = new UsageMeter(claim.connection(), claim.now(), enforceQuotas);
-    List<ClaimedTask> deliver = occurrences(claim, usage);
+    // One JdbcClient over the claim's connection for the meter and the occurrences alike.
+    JdbcClient sql = ConnectionSql.on(claim.connection());
+    UsageMeter usage = new UsageMeter(sql, claim.now(), enforceQuotas);
+    List<ClaimedTask> deliver = occurrences(sql, claim, usage);
     usage.flush();
     return deliver;
   }
 
-  private List<ClaimedTask> occurrences(Claim claim, UsageMeter usage) throws SQLException {
+  private List<ClaimedTask> occurrences(JdbcClient sql, Claim claim, UsageMeter usage)
+      throws SQLException {
     List<UUID> jobIds = new ArrayList<>();
     for (ClaimedTask t : claim.tasks()) {
       if (JobTasks.SOURCE_KIND.equals(t.sourceKind()) && t.sourceId() != null) {
@@ -81,7 +84,6 @@ class CronOccurrences implements ClaimHook {
       claim.tasks().forEach(t -> usage.charge(t.organizationId()));
       return claim.tasks();
     }
-    JdbcClient sql = ConnectionSql.on(claim.connection());
     Map<UUID, CronJob> jobs = new HashMap<>();
     for (CronJob j :
         sql.sql(CRON_JOBS_OF_CLAIM)

@@ -2,8 +2,6 @@ package eu.runlater.organizations;
 
 import static eu.runlater.organizations.UsageQueries.*;
 
-import eu.runlater.platform.database.ConnectionSql;
-import java.sql.Connection;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -25,10 +23,12 @@ public final class UsageMeter {
   private final Map<UUID, Integer> charged = new HashMap<>();
 
   /**
+   * @param jdbc on the claim's connection ({@code ConnectionSql.on}), so it counts in the claim's
+   *     transaction
    * @param enforce whether monthly quotas refuse occurrences (counting happens either way)
    */
-  public UsageMeter(Connection connection, Instant now, boolean enforce) {
-    this.jdbc = ConnectionSql.on(connection);
+  public UsageMeter(JdbcClient jdbc, Instant now, boolean enforce) {
+    this.jdbc = jdbc;
     this.month = LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1);
     this.enforce = enforce;
   }
