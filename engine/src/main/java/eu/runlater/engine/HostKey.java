@@ -14,7 +14,7 @@ import java.util.Locale;
  * host_states} and {@code tasks} carry it). An unparseable URL has the empty key and is never
  * throttled; its delivery fails as invalid anyway.
  */
-final class HostKey {
+public final class HostKey {
   private HostKey() {}
 
   public static String of(String url) {

@@ -37,4 +37,21 @@ final class HostsQueries {
                      WHERE t.organization_id = :organization_id AND t.target_host = :host
                        AND t.state <> 'running')
       """;
+
+  // The organization's targets in trouble, and its running count against its cap (one read per
+  // page: Holds.forOrganization).
+  static final String HOST_HOLDS =
+      """
+      SELECT host, throttled_until, circuit, opened_at, reopen_at, last_error, updated_at
+      FROM host_states
+      WHERE organization_id = :organization_id AND (throttled_until > :now OR circuit = 'open')
+      """;
+
+  static final String ORGANIZATION_CAP_USE =
+      """
+      SELECT (SELECT max_running FROM organization_caps WHERE organization_id = :organization_id)
+               AS max_running,
+             (SELECT count(*) FROM tasks
+              WHERE organization_id = :organization_id AND state = 'running') AS running
+      """;
 }

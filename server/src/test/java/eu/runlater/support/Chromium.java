@@ -77,6 +77,15 @@ public final class Chromium {
                 .setLocale("en-GB"));
   }
 
+  /** Signs in through the login form as {@code email} (password {@link Fixtures#PASSWORD}). */
+  public static void signIn(Page page, String base, String email) {
+    page.navigate(base + "/login");
+    page.locator("#email").fill(email);
+    page.locator("#password").fill(Fixtures.PASSWORD);
+    page.locator("form[action='/login'] button").click();
+    page.waitForURL(url -> !url.contains("/login"));
+  }
+
   /** A page whose dialogs (confirmations) are accepted. */
   public static Page page(BrowserContext context) {
     Page page = context.newPage();
