@@ -1,5 +1,5 @@
-// Runlater's only hand-written script: CSRF on htmx requests, self-submitting selects, copy
-// buttons and confirmations. Pages work without it, except live updates.
+// Runlater's shared script: CSRF on htmx requests, self-submitting selects, copy buttons,
+// confirmations and row menus. Pages work without it, except live updates.
 (function () {
   "use strict";
   document.addEventListener("htmx:configRequest", function (e) {
@@ -28,6 +28,33 @@
     var message = e.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) {
       e.preventDefault();
+    }
+  });
+  // Row menus (details.row-menu): one open at a time; Escape or a click elsewhere closes it,
+  // and Escape puts the focus back on its button.
+  document.addEventListener("toggle", function (e) {
+    if (e.target.matches && e.target.matches("details.row-menu[open], details.user-menu[open]")) {
+      document.querySelectorAll("details.row-menu[open], details.user-menu[open]").forEach(function (d) {
+        if (d !== e.target) {
+          d.removeAttribute("open");
+        }
+      });
+    }
+  }, true);
+  document.addEventListener("click", function (e) {
+    document.querySelectorAll("details.row-menu[open], details.user-menu[open]").forEach(function (d) {
+      if (!d.contains(e.target)) {
+        d.removeAttribute("open");
+      }
+    });
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") {
+      var open = document.querySelector("details.row-menu[open], details.user-menu[open]");
+      if (open) {
+        open.removeAttribute("open");
+        open.querySelector("summary").focus();
+      }
     }
   });
 })();
