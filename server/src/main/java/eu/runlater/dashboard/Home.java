@@ -38,11 +38,13 @@ class Home {
 
   private final JdbcClient jdbc;
   private final DayCounts dayCounts;
+  private final NeedsAttention needs;
   private final InstantSource clock;
 
-  Home(JdbcClient jdbc, DayCounts dayCounts, InstantSource clock) {
+  Home(JdbcClient jdbc, DayCounts dayCounts, NeedsAttention needs, InstantSource clock) {
     this.jdbc = jdbc;
     this.dayCounts = dayCounts;
+    this.needs = needs;
     this.clock = clock;
   }
 
@@ -58,14 +60,23 @@ class Home {
       String sourceKind,
       UUID sourceId,
       String jobName,
+      String queueName,
       int attempt,
       Long durationMs,
       Integer statusCode,
       String method,
       String url) {}
 
-  /** A job that needs a look, and why. */
-  record Attention(UUID jobId, String name, String reason, Instant since) {}
+  /**
+   * Something that needs a look, and why.
+   *
+   * @param state its word in the state vocabulary (docs/states.md): held, overdue or failed
+   * @param name what it is (a job, a queue's message, a host, a dead-letter list)
+   * @param href where to look at it or act
+   * @param reason why it is listed
+   * @param since since when, or null
+   */
+  record Attention(String state, String name, String href, String reason, Instant since) {}
 
   Cards cards(UUID org) {
     long[] jobs =
@@ -89,41 +100,48 @@ class Home {
   }
 
   /**
-   * Failing jobs (their latest run failed), then cron jobs with no success for more than two
-   * intervals: two scheduled times have passed since the last success (or since the job was
-   * created, or since the oldest of its last {@link #SUCCESS_SCAN} executions when none of them
-   * succeeded), or since the job was last re-enabled if that is later; computed in the job's own
-   * time zone.
+   * What needs a look, at most {@link #ATTENTION} items: held hosts, runs past their time (with
+   * why), dead-letter lists that grew in the last day ({@link NeedsAttention}); then failing jobs
+   * (their latest run failed), then cron jobs with no success for more than two intervals: two
+   * scheduled times have passed since the last success (or since the job was created, or since the
+   * oldest of its last {@link #SUCCESS_SCAN} executions when none of them succeeded), or since the
+   * job was last re-enabled if that is later; computed in the job's own time zone.
    */
   List<Attention> attention(UUID org) {
     Instant now = clock.instant();
-    List<Attention> result = new ArrayList<>();
+    List<Attention> result = new ArrayList<>(needs.list(org, ATTENTION));
     Set<UUID> seen = new LinkedHashSet<>();
-    jdbc.sql(JOBS_FAILING)
+    if (result.size() >= ATTENTION) {
+      return result.subList(0, ATTENTION);
+    }
+    jdbc
+        .sql(JOBS_FAILING)
         .param("org", org)
         .param("limit", ATTENTION)
         .query(
-            (rs, n) ->
-                new Attention(
-                    rs.getObject("id", UUID.class),
-                    rs.getString("name"),
-                    "Last run " + rs.getString("status"),
-                    SqlTime.instant(rs, "created_at")))
+            (rs, n) -> {
+              UUID id = rs.getObject("id", UUID.class);
+              seen.add(id);
+              return new Attention(
+                  "failed",
+                  rs.getString("name"),
+                  "/jobs/" + id,
+                  "Last run " + rs.getString("status"),
+                  SqlTime.instant(rs, "created_at"));
+            })
         .list()
-        .forEach(
-            a -> {
-              seen.add(a.jobId());
-              result.add(a);
-            });
+        .stream()
+        .limit(Math.max(0, ATTENTION - result.size()))
+        .forEach(result::add);
     jdbc
         .sql(JOBS_LAST_SUCCESS)
         .param("org", org)
         .param("scan", SUCCESS_SCAN)
         .param("limit", SCHEDULE_SCAN)
-        .query((rs, n) -> overdue(rs, now))
+        .query((rs, n) -> seen.contains(rs.getObject("id", UUID.class)) ? null : overdue(rs, now))
         .list()
         .stream()
-        .filter(a -> a != null && !seen.contains(a.jobId()))
+        .filter(a -> a != null)
         .limit(Math.max(0, ATTENTION - result.size()))
         .forEach(result::add);
     return result;
@@ -164,7 +182,8 @@ class Home {
     if (second == null || !now.isAfter(second)) {
       return null;
     }
-    return new Attention(rs.getObject("id", UUID.class), rs.getString("name"), reason, from);
+    return new Attention(
+        "failed", rs.getString("name"), "/jobs/" + rs.getObject("id", UUID.class), reason, from);
   }
 
   private static Recent recentRow(ResultSet rs, int n) throws SQLException {
@@ -179,6 +198,7 @@ class Home {
         rs.getString("source_kind"),
         rs.getObject("source_id", UUID.class),
         rs.getString("job_name"),
+        rs.getString("queue_name"),
         rs.getInt("attempt"),
         durationMs,
         statusCode,

@@ -1,0 +1,172 @@
+package eu.runlater.dashboard;
+
+import static eu.runlater.dashboard.RunsQueries.*;
+
+import eu.runlater.engine.Ids;
+import eu.runlater.engine.SqlTime;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/** The runs log: an organization's executions, job runs and message deliveries, page by page. */
+@Service
+class Runs {
+  static final int PAGE = 50;
+
+  /** An upper bound no start reaches, for a log without "to": now plus any clock skew. */
+  static final Duration AHEAD = Duration.ofDays(1);
+
+  private final JdbcClient jdbc;
+  private final InstantSource clock;
+
+  Runs(JdbcClient jdbc, InstantSource clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  /** One execution as the log shows it. */
+  record Run(
+      UUID id,
+      Instant createdAt,
+      String status,
+      String sourceKind,
+      UUID sourceId,
+      String jobName,
+      String queueName,
+      int attempt,
+      Instant scheduledFor,
+      Instant startedAt,
+      Long durationMs,
+      Integer statusCode,
+      String method,
+      String url) {
+
+    /** How late the attempt started after its run's scheduled time, when more than a second. */
+    public Long lateMs() {
+      if (scheduledFor == null || startedAt == null) {
+        return null;
+      }
+      long ms = Duration.between(scheduledFor, startedAt).toMillis();
+      return ms > 1000 ? ms : null;
+    }
+
+    public boolean message() {
+      return "message".equals(sourceKind);
+    }
+  }
+
+  /**
+   * A page of the log and the cursor of the next (older) one, null on the last page.
+   *
+   * @param errors the filter's problems by field; when any, the page has no rows
+   */
+  record Page(List<Run> rows, UUID next, Map<String, String> errors) {}
+
+  /** The page after {@code cursor} (an execution id; null: the newest page). */
+  Page page(UUID org, RunFilter filter, UUID cursor) {
+    Map<String, String> errors = new java.util.LinkedHashMap<>(filter.errors());
+    UUID job = filter.jobId();
+    if (job != null && !errors.containsKey("job") && !exists(JOB_NAME, org, "id", job)) {
+      errors.put("job", "No job with id " + job + " in this organization.");
+    }
+    UUID queue = filter.queue() == null ? null : id(QUEUE_ID, org, filter.queue()).orElse(null);
+    if (filter.queue() != null && queue == null) {
+      errors.put("queue", "No queue named \"" + filter.queue() + "\".");
+    }
+    UUID topic = filter.topic() == null ? null : id(TOPIC_ID, org, filter.topic()).orElse(null);
+    if (filter.topic() != null && topic == null) {
+      errors.put("topic", "No topic named \"" + filter.topic() + "\".");
+    }
+    if (!errors.isEmpty()) {
+      return new Page(List.of(), null, Map.copyOf(errors));
+    }
+    Instant from = filter.fromInstant() == null ? Instant.EPOCH : filter.fromInstant();
+    Instant to = filter.toInstant() == null ? clock.instant().plus(AHEAD) : filter.toInstant();
+    // The cursor's start is the millisecond in its UUIDv7 id, as the engine writes created_at.
+    Instant cursorAt = cursor == null ? to : Ids.instantOf(cursor);
+    UUID cursorId = cursor == null ? new UUID(-1L, -1L) : cursor;
+    List<Run> rows =
+        jdbc.sql(RUNS_PAGE)
+            .param("org", org)
+            .param("from", SqlTime.ts(from))
+            .param("to", SqlTime.ts(to))
+            .param("cursor_at", SqlTime.ts(cursorAt))
+            .param("cursor_id", cursorId)
+            .param("status", filter.status())
+            .param("job", job)
+            .param("queue", queue)
+            .param("topic", topic)
+            .param("host", filter.hostPattern())
+            .param("limit", PAGE + 1)
+            .query(Runs::row)
+            .list();
+    UUID next = rows.size() > PAGE ? rows.get(PAGE - 1).id() : null;
+    return new Page(rows.size() > PAGE ? rows.subList(0, PAGE) : rows, next, Map.of());
+  }
+
+  /** A job's id and name, for the filter's choices. */
+  record Choice(String value, String label) {}
+
+  List<Choice> jobs(UUID org) {
+    return jdbc.sql(JOB_CHOICES)
+        .param("org", org)
+        .param("limit", CHOICES)
+        .query((rs, n) -> new Choice(rs.getString("id"), rs.getString("name")))
+        .list();
+  }
+
+  List<String> queues(UUID org) {
+    return names(QUEUE_CHOICES, org);
+  }
+
+  List<String> topics(UUID org) {
+    return names(TOPIC_CHOICES, org);
+  }
+
+  private List<String> names(String sql, UUID org) {
+    return jdbc.sql(sql).param("org", org).param("limit", CHOICES).query(String.class).list();
+  }
+
+  private boolean exists(String sql, UUID org, String name, Object value) {
+    return jdbc.sql(sql)
+        .param("org", org)
+        .param(name, value)
+        .query(String.class)
+        .optional()
+        .isPresent();
+  }
+
+  private Optional<UUID> id(String sql, UUID org, String name) {
+    return jdbc.sql(sql).param("org", org).param("name", name).query(UUID.class).optional();
+  }
+
+  private static Run row(ResultSet rs, int n) throws SQLException {
+    long durationUs = rs.getLong("duration_us");
+    Long durationMs = rs.wasNull() ? null : durationUs / 1000;
+    int code = rs.getInt("status_code");
+    Integer statusCode = rs.wasNull() ? null : code;
+    return new Run(
+        rs.getObject("id", UUID.class),
+        SqlTime.instant(rs, "created_at"),
+        rs.getString("status"),
+        rs.getString("source_kind"),
+        rs.getObject("source_id", UUID.class),
+        rs.getString("job_name"),
+        rs.getString("queue_name"),
+        rs.getInt("attempt"),
+        SqlTime.instant(rs, "scheduled_for"),
+        SqlTime.instant(rs, "started_at"),
+        durationMs,
+        statusCode,
+        rs.getString("request_method"),
+        rs.getString("request_url"));
+  }
+}
