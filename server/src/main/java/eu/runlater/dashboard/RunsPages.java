@@ -96,6 +96,7 @@ class RunsPages {
   private static void fill(Model model, RunFilter filter, Runs.Page page, boolean older) {
     String query = filter.query();
     model.addAttribute("filter", filter);
+    model.addAttribute("filtered", filter.any());
     model.addAttribute("page", page);
     model.addAttribute("errors", page.errors());
     model.addAttribute("older", older);
