@@ -52,21 +52,6 @@ class Home {
   record Cards(
       long activeJobs, long totalJobs, long failures24h, long runsToday, Double successRate) {}
 
-  /** One row of the recent executions table. */
-  record Recent(
-      UUID id,
-      Instant createdAt,
-      String status,
-      String sourceKind,
-      UUID sourceId,
-      String jobName,
-      String queueName,
-      int attempt,
-      Long durationMs,
-      Integer statusCode,
-      String method,
-      String url) {}
-
   /**
    * Something that needs a look, and why.
    *
@@ -90,12 +75,12 @@ class Home {
     return new Cards(jobs[0], jobs[1], c.failures(), c.runsToday(), rate);
   }
 
-  List<Recent> recent(UUID org) {
+  List<Runs.Run> recent(UUID org) {
     return jdbc.sql(EXECUTIONS_RECENT)
         .param("org", org)
         .param("since", SqlTime.ts(clock.instant().minus(RECENT_WINDOW)))
         .param("limit", RECENT)
-        .query(Home::recentRow)
+        .query(Runs::row)
         .list();
   }
 
@@ -184,25 +169,5 @@ class Home {
     }
     return new Attention(
         "failed", rs.getString("name"), "/jobs/" + rs.getObject("id", UUID.class), reason, from);
-  }
-
-  private static Recent recentRow(ResultSet rs, int n) throws SQLException {
-    long durationUs = rs.getLong("duration_us");
-    Long durationMs = rs.wasNull() ? null : durationUs / 1000;
-    int code = rs.getInt("status_code");
-    Integer statusCode = rs.wasNull() ? null : code;
-    return new Recent(
-        rs.getObject("id", UUID.class),
-        SqlTime.instant(rs, "created_at"),
-        rs.getString("status"),
-        rs.getString("source_kind"),
-        rs.getObject("source_id", UUID.class),
-        rs.getString("job_name"),
-        rs.getString("queue_name"),
-        rs.getInt("attempt"),
-        durationMs,
-        statusCode,
-        rs.getString("request_method"),
-        rs.getString("request_url"));
   }
 }

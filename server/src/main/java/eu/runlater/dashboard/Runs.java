@@ -112,7 +112,7 @@ class Runs {
     return new Page(rows.size() > PAGE ? rows.subList(0, PAGE) : rows, next, Map.of());
   }
 
-  /** A job's id and name, for the filter's choices. */
+  /** One of a filter's choices: what the form sends and what it shows. */
   record Choice(String value, String label) {}
 
   List<Choice> jobs(UUID org) {
@@ -123,16 +123,24 @@ class Runs {
         .list();
   }
 
-  List<String> queues(UUID org) {
+  List<Choice> queues(UUID org) {
     return names(QUEUE_CHOICES, org);
   }
 
-  List<String> topics(UUID org) {
+  List<Choice> topics(UUID org) {
     return names(TOPIC_CHOICES, org);
   }
 
-  private List<String> names(String sql, UUID org) {
-    return jdbc.sql(sql).param("org", org).param("limit", CHOICES).query(String.class).list();
+  private List<Choice> names(String sql, UUID org) {
+    return jdbc
+        .sql(sql)
+        .param("org", org)
+        .param("limit", CHOICES)
+        .query(String.class)
+        .list()
+        .stream()
+        .map(n -> new Choice(n, n))
+        .toList();
   }
 
   private boolean exists(String sql, UUID org, String name, Object value) {
@@ -148,7 +156,8 @@ class Runs {
     return jdbc.sql(sql).param("org", org).param("name", name).query(UUID.class).optional();
   }
 
-  private static Run row(ResultSet rs, int n) throws SQLException {
+  /** A row of RUNS_PAGE's columns (Home's recent executions read the same). */
+  static Run row(ResultSet rs, int n) throws SQLException {
     long durationUs = rs.getLong("duration_us");
     Long durationMs = rs.wasNull() ? null : durationUs / 1000;
     int code = rs.getInt("status_code");

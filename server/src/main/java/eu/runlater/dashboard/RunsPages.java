@@ -43,7 +43,9 @@ class RunsPages {
     // Before the query: a change after this makes the stream's first event re-fetch.
     model.addAttribute("seen", live.fingerprint(org));
     results(org, filter, cursor, model, response);
-    model.addAttribute("statuses", ExecutionStatuses.ALL.stream().sorted().toList());
+    model.addAttribute(
+        "statuses",
+        ExecutionStatuses.ALL.stream().sorted().map(v -> new Runs.Choice(v, v)).toList());
     model.addAttribute("jobs", runs.jobs(org));
     model.addAttribute("queues", runs.queues(org));
     model.addAttribute("topics", runs.topics(org));
