@@ -17,14 +17,8 @@ final class HomeQueries {
 
   // Missed and cancelled occurrences are records, not runs: they count as neither.
   static final String EXECUTIONS_RECENT =
-      """
-      SELECT e.id, e.created_at, e.status, e.source_kind, e.source_id, e.attempt, e.scheduled_for,
-             e.started_at, e.duration_us, e.status_code, e.request_method, e.request_url,
-             j.name AS job_name, q.name AS queue_name
-      FROM executions e
-      LEFT JOIN jobs j ON e.source_kind = 'job' AND j.id = e.source_id
-      LEFT JOIN messages m ON e.source_kind = 'message' AND m.id = e.source_id
-      LEFT JOIN queues q ON q.id = m.queue_id
+      RunsQueries.RUN_FROM
+          + """
       WHERE e.organization_id = :org AND e.created_at > :since
       ORDER BY e.created_at DESC, e.id DESC
       LIMIT :limit

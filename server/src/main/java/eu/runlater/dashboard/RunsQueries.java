@@ -9,12 +9,8 @@ package eu.runlater.dashboard;
 final class RunsQueries {
   private RunsQueries() {}
 
-  // A filter left out is a null parameter; PostgreSQL plans each page with its values (a custom
-  // plan), so an unused condition costs nothing. The topic's fan-out messages are ordinary
-  // messages to the topic's endpoint URLs (Topics.publish keeps no link to the topic), so a topic
-  // filter is "message deliveries to one of its endpoints". The host filter is a regular
-  // expression on the request URL's origin (RunFilter.hostPattern), the engine's target key.
-  static final String RUNS_PAGE =
+  /** A run's columns (Runs.row) and what names it: its job, or its message's queue. */
+  static final String RUN_FROM =
       """
       SELECT e.id, e.created_at, e.status, e.source_kind, e.source_id, e.attempt, e.scheduled_for,
              e.started_at, e.duration_us, e.status_code, e.request_method, e.request_url,
@@ -23,6 +19,16 @@ final class RunsQueries {
       LEFT JOIN jobs j ON e.source_kind = 'job' AND j.id = e.source_id
       LEFT JOIN messages m ON e.source_kind = 'message' AND m.id = e.source_id
       LEFT JOIN queues q ON q.id = m.queue_id
+      """;
+
+  // A filter left out is a null parameter; PostgreSQL plans each page with its values (a custom
+  // plan), so an unused condition costs nothing. The topic's fan-out messages are ordinary
+  // messages to the topic's endpoint URLs (Topics.publish keeps no link to the topic), so a topic
+  // filter is "message deliveries to one of its endpoints". The host filter is a regular
+  // expression on the request URL's origin (RunFilter.hostPattern), the engine's target key.
+  static final String RUNS_PAGE =
+      RUN_FROM
+          + """
       WHERE e.organization_id = :org
         AND e.created_at >= :from AND e.created_at < :to
         AND e.created_at <= :cursor_at

@@ -65,15 +65,24 @@ class HomeAttentionTest extends ServerTest {
     String url = "https://held-" + UUID.randomUUID() + ".example.com/hook";
     String target = eu.runlater.hosts.Holds.target(url);
     String id = job(t, "held-one", url);
+    // The job's next run (an hour ahead) is the circuit's probe, as the engine picks one: without
+    // a probe the engine would make the held run below the probe and move it to the reopen time.
+    UUID probe =
+        jdbc.sql("SELECT id FROM tasks WHERE source_id = :job::uuid")
+            .param("job", id)
+            .query(UUID.class)
+            .single();
     jdbc.sql(
             """
             INSERT INTO host_states (organization_id, host, consecutive_failures, circuit,
-                                     opened_at, reopen_at, open_count, last_error, updated_at)
-            VALUES (:org, :host, 10, 'open', now(), now() + interval '1 hour', 1, 'HTTP 503',
-                    now())
+                                     opened_at, reopen_at, open_count, probe_task_id, last_error,
+                                     updated_at)
+            VALUES (:org, :host, 10, 'open', now(), now() + interval '1 hour', 1, :probe,
+                    'HTTP 503', now())
             """)
         .param("org", t.id())
         .param("host", target)
+        .param("probe", probe)
         .update();
     task(t.id(), id, url, "held", Duration.ofMinutes(5));
 
