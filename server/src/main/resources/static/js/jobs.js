@@ -1,5 +1,6 @@
-// The job form: cron quick picks, header rows, and showing only the chosen kind of schedule.
-// The form works without it (both schedule kinds show; blank header rows are ignored).
+// The job form: cron quick picks, header rows, and showing only the chosen kind of schedule; the
+// job page: the planned-vs-actual squares' details. Both work without it (the form shows both
+// schedule kinds and ignores blank header rows; each square still names its occurrence).
 (function () {
   "use strict";
   function form() {
@@ -18,7 +19,37 @@
       showSchedule();
     }
   });
+  // Planned vs actual: a square (a button) shows its occurrence's details in the panel below. The
+  // details are rendered by the server into a <template> beside each square.
+  var selectedAt = null;
+  function showEntry(button) {
+    var panel = document.getElementById("tl-panel");
+    var template = document.getElementById(button.getAttribute("data-detail"));
+    if (!panel || !template) {
+      return;
+    }
+    document.querySelectorAll(".timeline .tl[aria-expanded=true]").forEach(function (b) {
+      b.setAttribute("aria-expanded", "false");
+    });
+    button.setAttribute("aria-expanded", "true");
+    panel.replaceChildren(template.content.cloneNode(true));
+    selectedAt = button.getAttribute("data-at");
+  }
+  // The live region re-renders the strip; keep the chosen occurrence open.
+  document.addEventListener("htmx:afterSettle", function () {
+    if (selectedAt) {
+      var again = document.querySelector('.timeline .tl[data-at="' + selectedAt + '"]');
+      if (again) {
+        showEntry(again);
+      }
+    }
+  });
   document.addEventListener("click", function (e) {
+    var entry = e.target.closest(".timeline .tl[data-detail]");
+    if (entry) {
+      showEntry(entry);
+      return;
+    }
     var pick = e.target.closest("[data-cron]");
     if (pick) {
       var input = document.getElementById("cron");
