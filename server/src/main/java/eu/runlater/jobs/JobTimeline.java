@@ -136,7 +136,7 @@ class JobTimeline {
     List<Pause> pauses = pauses(jobId, from, to);
     Instant waiting =
         tasks.entrySet().stream()
-            .filter(t -> "ready".equals(t.getValue()) && !t.getKey().isAfter(now))
+            .filter(t -> waits(t.getValue()) && !t.getKey().isAfter(now))
             .map(Map.Entry::getKey)
             .findFirst()
             .orElse(null);
@@ -199,23 +199,17 @@ class JobTimeline {
     }
     if (task != null) {
       Hold hold =
-          "ready".equals(task) && context.holds() != null
+          waits(task) && context.holds() != null
               ? context.holds().explain(context.url(), at)
               : null;
+      if (hold == null && "held".equals(task)) {
+        hold = Hold.of("host_circuit", "Held: its target's circuit is open");
+      }
       if (hold != null) {
         return new Entry(at, late(hold), planned, null, null, null, 0, null, words(hold), hold);
       }
       return new Entry(
-          at,
-          "ready".equals(task) ? "pending" : "running",
-          planned,
-          null,
-          null,
-          null,
-          0,
-          null,
-          null,
-          null);
+          at, waits(task) ? "pending" : "running", planned, null, null, null, 0, null, null, null);
     }
     for (Pause p : context.pauses()) {
       if (!at.isBefore(p.from()) && (p.to() == null || at.isBefore(p.to()))) {
@@ -258,6 +252,11 @@ class JobTimeline {
         null,
         "nothing was recorded for this occurrence",
         null);
+  }
+
+  /** Whether a task of this engine state waits to start ({@code ready}, or {@code held}). */
+  private static boolean waits(String task) {
+    return "ready".equals(task) || "held".equals(task);
   }
 
   /** A late run's state: {@code overdue} when no hold is known, else {@code held}. */

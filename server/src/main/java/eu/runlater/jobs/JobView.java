@@ -61,6 +61,7 @@ record JobView(
                     + " or the end of a throttle) and href (the dashboard page to act on it); null"
                     + " otherwise.")
         Hold hold,
+    @Schema(description = "When the held or overdue run was due; null otherwise.") Instant dueAt,
     Instant nextRunAt,
     LastExecution lastExecution,
     Instant createdAt,
@@ -140,6 +141,7 @@ record JobView(
         job.overlap(),
         status(job, state, hold),
         hold,
+        hold == null ? null : dueAt(state),
         state.nextRunAt(),
         last,
         job.createdAt(),
@@ -148,10 +150,30 @@ record JobView(
 
   /** What keeps the job's waiting run from starting though its time has come, or null. */
   private static Hold hold(Job job, JobRows.RunState state, Holds.Lookup holds) {
-    if (holds == null || !job.enabled() || !"ready".equals(state.taskState())) {
+    if (holds == null || !job.enabled() || dueAt(state) == null) {
       return null;
     }
-    return holds.explain(job.request().url(), state.taskRunAt());
+    Hold hold = holds.explain(job.request().url(), dueAt(state));
+    if (hold == null && "held".equals(state.taskState())) {
+      // The engine holds it, and the lookup (read a moment apart) no longer knows why.
+      return Hold.of("host_circuit", "Held: its target's circuit is open");
+    }
+    return hold;
+  }
+
+  /**
+   * When the job's waiting run was due: a retry when its backoff ends, a first attempt at its
+   * planned time (the engine may have moved its start later: a throttle's end, a probe's time).
+   * Null when no run waits.
+   */
+  private static Instant dueAt(JobRows.RunState state) {
+    if (!"ready".equals(state.taskState()) && !"held".equals(state.taskState())) {
+      return null;
+    }
+    if (state.taskAttempt() > 0 || state.taskScheduledFor() == null) {
+      return state.taskRunAt();
+    }
+    return state.taskScheduledFor();
   }
 
   private static String status(Job job, JobRows.RunState state, Hold hold) {
@@ -163,6 +185,9 @@ record JobView(
     }
     if (hold != null) {
       return "backlog".equals(hold.kind()) ? "overdue" : "held";
+    }
+    if ("held".equals(state.taskState())) {
+      return "held";
     }
     if ("ready".equals(state.taskState())) {
       return state.taskAttempt() > 0 ? "retrying" : "scheduled";

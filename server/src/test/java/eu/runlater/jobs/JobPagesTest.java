@@ -667,8 +667,7 @@ class JobPagesTest extends ServerTest {
     assertThat(body).contains(">23<").contains(">17<").contains(">6<").contains("1 ms");
     assertThat(body).contains("74% of 23 succeeded");
     // The planned-vs-actual strip says what each square is, for the eye and the screen reader.
-    assertThat(body)
-        .containsPattern("aria-label=\"[^\"]+: succeeded, not planned\"");
+    assertThat(body).containsPattern("aria-label=\"[^\"]+: succeeded, not planned\"");
     assertThat(count(body, "href=\"/executions/")).isGreaterThanOrEqualTo(20);
     Matcher older = Pattern.compile("before=([0-9a-f-]{36})").matcher(body);
     assertThat(older.find()).isTrue();
