@@ -114,7 +114,8 @@
       timeZone: zone, weekday: "long", day: "numeric", month: "long", year: "numeric",
       hour: "2-digit", minute: "2-digit", hourCycle: "h23"
     }).format(when);
-    var minutes = Math.round((when.getTime() - Date.now()) / 60000);
+    // Whole minutes from now: a pick made "in 5 min" (rounded up to the minute) reads so.
+    var minutes = Math.trunc((when.getTime() - Date.now()) / 60000);
     var rel = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
     var away = Math.abs(minutes) < 60 ? rel.format(minutes, "minute")
       : Math.abs(minutes) < 48 * 60 ? rel.format(Math.round(minutes / 60), "hour")

@@ -134,6 +134,10 @@ class JobPagesStateBrowserTest extends eu.runlater.support.ServerTest {
           "https://example.com/a-rather-long-path/that/goes/on/and/on/and/on/" + i + "?x=1&y=2",
           "0 9 * * 1");
     }
+    var view = api.get("/api/v1/jobs/" + held.id(), org.key()).json();
+    assertThat(view.get("status").asString()).isEqualTo("held");
+    assertThat(view.get("hold").get("kind").asString()).isEqualTo("host_circuit");
+    assertThat(view.get("due_at").isNull()).isFalse();
     for (boolean phone : List.of(false, true)) {
       Page page = signedIn(org.id(), phone);
       page.navigate(api.base() + "/jobs");
