@@ -57,47 +57,33 @@ class JobPagesStateBrowserTest extends eu.runlater.support.ServerTest {
   }
 
   private Job cron(UUID org, String name, String url, String expression) {
-    return jobs.create(
-        org,
-        validator.validate(
-            new JobInput(
-                name,
-                null,
-                url,
-                "GET",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                new JobInput.ScheduleInput("cron", null, null, expression, "UTC"),
-                true,
-                null,
-                null),
-            Instant.now()));
+    return create(
+        org, name, url, new JobInput.ScheduleInput("cron", null, null, expression, "UTC"));
   }
 
   private Job onceNow(UUID org, String name, String url) {
-    return jobs.create(
-        org,
-        validator.validate(
-            new JobInput(
-                name,
-                null,
-                url,
-                "GET",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                new JobInput.ScheduleInput("once", null, "0s", null, null),
-                true,
-                null,
-                null),
-            Instant.now()));
+    return create(org, name, url, new JobInput.ScheduleInput("once", null, "0s", null, null));
+  }
+
+  private Job create(UUID org, String name, String url, JobInput.ScheduleInput schedule) {
+    JobInput input =
+        new JobInput(
+            name, null, url, "GET", null, null, null, null, null, null, schedule, true, null, null);
+    return jobs.create(org, validator.validate(input, Instant.now()));
+  }
+
+  /** A one-time job made through the API, as another client would; its id. */
+  private String viaApi(String key, String name, String url, String delay) {
+    var created =
+        api.post(
+            "/api/v1/jobs",
+            key,
+            """
+            {"name": "%s", "url": "%s", "schedule": {"type": "once", "delay": "%s"}}
+            """
+                .formatted(name, url, delay));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    return created.json().get("id").asString();
   }
 
   /** The target's circuit open, as the engine leaves it after repeated failures. */
@@ -189,15 +175,7 @@ class JobPagesStateBrowserTest extends eu.runlater.support.ServerTest {
   void the_header_badge_and_last_run_follow_the_run_without_reloading() {
     var org = fixtures.tenant();
     try (Sink sink = Sink.start()) {
-      var created =
-          api.post(
-              "/api/v1/jobs",
-              org.key(),
-              """
-              {"name": "followed", "url": "%s", "schedule": {"type": "once", "delay": "1h"}}
-              """
-                  .formatted(sink.url("/followed")));
-      String id = created.json().get("id").asString();
+      String id = viaApi(org.key(), "followed", sink.url("/followed"), "1h");
       Page page = signedIn(org.id(), false);
       page.navigate(api.base() + "/jobs/" + id);
       assertThat(page.locator("#job-head .badge")).hasText("scheduled");
@@ -297,15 +275,7 @@ class JobPagesStateBrowserTest extends eu.runlater.support.ServerTest {
   void the_timeline_details_name_an_execution_s_outcome_and_link_to_it() {
     var org = fixtures.tenant();
     try (Sink sink = Sink.start()) {
-      var created =
-          api.post(
-              "/api/v1/jobs",
-              org.key(),
-              """
-              {"name": "ran once", "url": "%s", "schedule": {"type": "once", "delay": "0s"}}
-              """
-                  .formatted(sink.url("/ran")));
-      String id = created.json().get("id").asString();
+      String id = viaApi(org.key(), "ran once", sink.url("/ran"), "0s");
       sink.awaitCount(1, Duration.ofSeconds(20));
       Page page = signedIn(org.id(), true);
       page.navigate(api.base() + "/jobs/" + id);
