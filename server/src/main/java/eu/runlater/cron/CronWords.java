@@ -44,7 +44,10 @@ final class CronWords {
             values(cron.minute),
             values(cron.hour));
     String days = days(cron);
-    String text = days.isEmpty() ? time : time + (time.startsWith("every") ? ", " : " ") + days;
+    // "Every 5 minutes, every day from Monday to Friday" needs the comma; "Every hour on Monday"
+    // does not.
+    boolean comma = time.startsWith("every") && days.startsWith("every");
+    String text = days.isEmpty() ? time : time + (comma ? ", " : " ") + days;
     return Character.toUpperCase(text.charAt(0)) + text.substring(1);
   }
 
@@ -225,12 +228,15 @@ final class CronWords {
     return "the " + list(d, CronWords::ordinal, "and");
   }
 
-  /** "every Monday", "every Monday and Friday", "every day from Monday to Friday". */
+  /**
+   * "on Monday", "on Monday and Friday", "every day from Monday to Friday": a day of the week is
+   * said the way people say it ("at 09:00 on Monday"), never as "every Monday day".
+   */
   private static String weekdays(List<Integer> d) {
     if (d.size() >= 3 && runs(d).size() == 1) {
       return "every day from " + DAYS.get(d.getFirst()) + " to " + DAYS.get(d.getLast());
     }
-    return "every " + list(d, DAYS::get, "and");
+    return "on " + list(d, DAYS::get, "and");
   }
 
   /** "in January", "in January and July", "from March to October". */

@@ -258,7 +258,10 @@ class CronOccurrences implements ClaimHook {
               eu.runlater.engine.Ids.v7(Instant.now()),
               TaskEvent.MISSED,
               times.get(i),
-              "missed: no node ran while it was due (" + policy + ")"));
+              "missed: its time passed before the job's earlier run started (no node was"
+                  + " running, or its host or the organization's cap held that run; "
+                  + policy
+                  + ")"));
     }
     if (n > MISSED_RECORDED) {
       Instant from = times.get(MISSED_RECORDED);

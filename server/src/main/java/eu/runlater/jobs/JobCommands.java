@@ -313,24 +313,33 @@ class JobCommands {
   }
 
   private void checkInterval(Schedule schedule, Tier tier) {
+    String problem = intervalProblem(schedule, tier, clock.instant());
+    if (problem != null) {
+      throw new ApiProblem(HttpStatus.FORBIDDEN, "tier-limit", "Tier limit reached", problem);
+    }
+  }
+
+  /**
+   * Why the tier refuses this schedule (it runs more often than the tier allows), or null: one rule
+   * for saving a job and for the form's preview, so that the preview warns of what saving would
+   * refuse.
+   */
+  static String intervalProblem(Schedule schedule, Tier tier, Instant now) {
     if (!(schedule instanceof Schedule.Cron cron)) {
-      return;
+      return null;
     }
     Duration shortest = Duration.ofSeconds(tier.limits().minCronIntervalSeconds());
-    Duration interval = cron.cron().interval(clock.instant(), cron.zone());
-    if (interval.compareTo(shortest) < 0) {
-      throw new ApiProblem(
-          HttpStatus.FORBIDDEN,
-          "tier-limit",
-          "Tier limit reached",
-          "This schedule runs every "
-              + Durations.words(interval)
-              + "; the "
-              + tier.code()
-              + " tier allows at most one run every "
-              + Durations.words(shortest)
-              + ".");
+    Duration interval = cron.cron().interval(now, cron.zone());
+    if (interval.compareTo(shortest) >= 0) {
+      return null;
     }
+    return "This schedule runs every "
+        + Durations.words(interval)
+        + "; the "
+        + tier.code()
+        + " tier allows at most one run every "
+        + Durations.words(shortest)
+        + ".";
   }
 
   private static ApiProblem duplicateKey(String key) {

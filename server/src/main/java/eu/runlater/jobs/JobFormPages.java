@@ -1,6 +1,7 @@
 package eu.runlater.jobs;
 
 import eu.runlater.cron.CronPreview;
+import eu.runlater.cron.CronSchedule;
 import eu.runlater.organizations.Permission;
 import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
@@ -12,6 +13,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -50,14 +52,14 @@ class JobFormPages {
 
   @GetMapping("/jobs/new")
   String newForm(Viewer viewer, Model model) {
-    return form(model, JobForm.blank(), null, List.of());
+    return form(viewer, model, JobForm.blank(), null, List.of());
   }
 
   @GetMapping("/jobs/{id}/edit")
   String editForm(Viewer viewer, @PathVariable UUID id, Model model) {
     Job job = reads.get(viewer.organizationId(), id);
     model.addAttribute("jobName", job.name());
-    return form(model, JobForm.of(reads.draftOf(job)), id, List.of());
+    return form(viewer, model, JobForm.of(reads.draftOf(job)), id, List.of());
   }
 
   @PostMapping("/jobs")
@@ -69,13 +71,13 @@ class JobFormPages {
     try {
       JobDraft draft = validator.validate(input, clock.instant());
       if (!errors.isEmpty()) {
-        return form(model, form, null, errors);
+        return form(viewer, model, form, null, errors);
       }
       Job job = jobs.create(viewer.organizationId(), draft);
       flash.addFlashAttribute("flash", "Created “" + job.name() + "”.");
       return "redirect:/jobs/" + job.id();
     } catch (ApiProblem e) {
-      return form(model, form, null, merge(errors, e));
+      return form(viewer, model, form, null, merge(errors, e));
     }
   }
 
@@ -104,7 +106,7 @@ class JobFormPages {
       JobDraft draft = validator.validate(input, clock.instant(), keep);
       errors.addAll(CarriedSecrets.byForm(job, stored, form, draft));
       if (!errors.isEmpty()) {
-        return form(model, form, id, errors);
+        return form(viewer, model, form, id, errors);
       }
       jobs.update(viewer.organizationId(), id, draft);
       flash.addFlashAttribute("flash", "Saved “" + draft.name() + "”.");
@@ -113,7 +115,7 @@ class JobFormPages {
       if (e.status().value() == 404) {
         throw e;
       }
-      return form(model, form, id, merge(errors, e));
+      return form(viewer, model, form, id, merge(errors, e));
     }
   }
 
@@ -139,7 +141,7 @@ class JobFormPages {
     return all;
   }
 
-  private String form(Model model, JobForm form, UUID id, List<FieldError> errors) {
+  private String form(Viewer viewer, Model model, JobForm form, UUID id, List<FieldError> errors) {
     Map<String, String> byField = new LinkedHashMap<>();
     for (FieldError e : errors) {
       byField.merge(slot(e.field()), message(e), (a, b) -> a + "; " + b);
@@ -156,7 +158,7 @@ class JobFormPages {
         && !form.cron().isBlank()
         && !byField.containsKey("cron")
         && !byField.containsKey("timezone")) {
-      preview(form.cron(), form.timezone(), model);
+      showPreview(viewer, form.cron(), form.timezone(), model);
     }
     return "jobs/form";
   }
@@ -198,24 +200,43 @@ class JobFormPages {
     return label + " " + e.message();
   }
 
-  /** The live cron check: the expression in words and its next runs, or what is wrong. */
+  /**
+   * The live cron check: the expression in words and its next runs, or what is wrong — including
+   * what the organization's tier would refuse on save. A zone still being typed is not an error
+   * here: a unique match ("oslo") is used and named, anything else waits for the submit.
+   */
   @GetMapping("/jobs/preview")
   String preview(
       Viewer viewer,
       @RequestParam(defaultValue = "") String cron,
       @RequestParam(defaultValue = "UTC") String timezone,
       Model model) {
-    preview(cron, timezone, model);
+    String zone = Zones.match(timezone);
+    if (zone == null) {
+      model.addAttribute("zoneTyping", timezone.strip());
+      zone = "UTC";
+    } else if (!zone.equalsIgnoreCase(timezone.strip())) {
+      model.addAttribute("zoneMatched", zone);
+    }
+    showPreview(viewer, cron, zone, model);
     return "jobs/form :: preview";
   }
 
-  private void preview(String expression, String timezone, Model model) {
+  private void showPreview(Viewer viewer, String expression, String timezone, Model model) {
     if (expression.isBlank()) {
       return;
     }
     try {
       CronPreview p = CronPreview.of(expression.strip(), timezone, 5, clock.instant());
       model.addAttribute("preview", p);
+      String refused =
+          JobCommands.intervalProblem(
+              new Schedule.Cron(CronSchedule.parse(p.expression()), ZoneId.of(p.timezone())),
+              reads.tier(viewer.organizationId()),
+              clock.instant());
+      if (refused != null) {
+        model.addAttribute("previewErrors", List.of(refused));
+      }
     } catch (ApiProblem e) {
       model.addAttribute(
           "previewErrors",
@@ -254,10 +275,40 @@ class JobFormPages {
     return "jobs/form :: header-row";
   }
 
-  /** Every IANA zone, sorted, for the form's searchable selector. */
+  /** Every IANA zone, sorted, for the form's searchable selector, and what a typed name means. */
   static final class Zones {
     static final List<String> ALL = ZoneId.getAvailableZoneIds().stream().sorted().toList();
 
     private Zones() {}
+
+    /**
+     * The zone a person means by {@code typed}: its id in any case, or the one zone whose city is
+     * that name ("oslo", "new york" → America/New_York); null when there is none or several. Blank
+     * is UTC.
+     */
+    static String match(String typed) {
+      String wanted = typed == null ? "" : typed.strip();
+      if (wanted.isEmpty()) {
+        return "UTC";
+      }
+      String city = squash(wanted);
+      String found = null;
+      for (String id : ALL) {
+        if (id.equalsIgnoreCase(wanted)) {
+          return id;
+        }
+        if (squash(id.substring(id.lastIndexOf('/') + 1)).equals(city)) {
+          if (found != null) {
+            return null;
+          }
+          found = id;
+        }
+      }
+      return found;
+    }
+
+    private static String squash(String name) {
+      return name.toLowerCase(Locale.ROOT).replace('_', ' ').replace('-', ' ').strip();
+    }
   }
 }

@@ -17,6 +17,7 @@ final class JobOverviewsQueries {
   static final String JOB_STATE_COLUMNS =
       """
       pt.state AS task_state, pt.run_at AS task_run_at, pt.attempt AS task_attempt,
+      pt.scheduled_for AS task_scheduled_for,
       (SELECT min(t2.run_at) FROM tasks t2
         WHERE t2.organization_id = j.organization_id AND t2.source_id = j.id
           AND t2.state <> 'running') AS next_run_at,
@@ -27,7 +28,7 @@ final class JobOverviewsQueries {
   static final String JOB_STATE_JOINS =
       """
       LEFT JOIN LATERAL (
-        SELECT state, run_at, attempt FROM tasks t
+        SELECT state, run_at, attempt, scheduled_for FROM tasks t
         WHERE t.organization_id = j.organization_id AND t.source_id = j.id
         ORDER BY (t.state = 'running') DESC, t.run_at
         LIMIT 1

@@ -4,6 +4,7 @@ import eu.runlater.engine.SecretBox;
 import eu.runlater.executions.Execution;
 import eu.runlater.executions.Executions;
 import eu.runlater.executions.LiveFeed;
+import eu.runlater.hosts.Holds;
 import eu.runlater.organizations.Permission;
 import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
@@ -44,6 +45,7 @@ class JobPages {
   private final SecretBox secrets;
   private final LiveFeed live;
   private final InstantSource clock;
+  private final Holds holds;
 
   JobPages(
       JobCommands jobs,
@@ -54,7 +56,9 @@ class JobPages {
       Executions executions,
       SecretBox secrets,
       LiveFeed live,
-      InstantSource clock) {
+      InstantSource clock,
+      Holds holds) {
+    this.holds = holds;
     this.jobs = jobs;
     this.reads = reads;
     this.validator = validator;
@@ -93,7 +97,11 @@ class JobPages {
             new JobOverviews.Filter(q, enabled, healthFilter, order),
             pageNumber(page));
     boolean filtered = !q.isBlank() || enabled != null || healthFilter != null;
-    model.addAttribute("jobs", result.rows().stream().map(r -> JobView.of(r, secrets)).toList());
+    // One read of the holds for the page: each late row says why it waits.
+    Holds.Lookup held = holds.forOrganization(viewer.organizationId());
+    model.addAttribute(
+        "jobs", result.rows().stream().map(r -> JobView.of(r, secrets, held)).toList());
+    model.addAttribute("now", held.now());
     model.addAttribute("result", result);
     model.addAttribute("q", q);
     model.addAttribute("state", enabled == null ? "" : state);
@@ -262,7 +270,8 @@ class JobPages {
     model.addAttribute("seen", live.fingerprint(org));
     JobRows.JobWithState row = reads.getWithState(org, id);
     Job job = row.job();
-    model.addAttribute("job", JobView.of(row, secrets));
+    model.addAttribute("job", JobView.of(row, secrets, holds.forOrganization(org)));
+    model.addAttribute("now", now);
     model.addAttribute("zone", zoneOf(job.schedule()));
     model.addAttribute("nextRuns", nextRuns(job, now));
     model.addAttribute("stats", overviews.stats(org, id, now.minus(Duration.ofDays(1))));

@@ -52,11 +52,15 @@ final class JobRows {
     return new Schedule.Once(SqlTime.instant(rs, "run_at"), zone == null ? null : ZoneId.of(zone));
   }
 
-  /** The job's waiting run and latest attempt, as read beside it. */
+  /**
+   * The job's waiting run and latest attempt, as read beside it. The task's state is the engine's:
+   * {@code ready}, {@code running}, or {@code held} (its target's circuit is open).
+   */
   record RunState(
       String taskState,
       Instant taskRunAt,
       int taskAttempt,
+      Instant taskScheduledFor,
       Instant nextRunAt,
       UUID lastId,
       String lastStatus,
@@ -70,6 +74,7 @@ final class JobRows {
         rs.getString("task_state"),
         SqlTime.instant(rs, "task_run_at"),
         rs.getInt("task_attempt"),
+        SqlTime.instant(rs, "task_scheduled_for"),
         SqlTime.instant(rs, "next_run_at"),
         rs.getObject("last_id", UUID.class),
         rs.getString("last_status"),

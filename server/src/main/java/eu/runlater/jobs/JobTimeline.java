@@ -5,7 +5,9 @@ import static eu.runlater.jobs.JobPausesQueries.JOB_PAUSES_BETWEEN;
 
 import eu.runlater.engine.SqlTime;
 import eu.runlater.executions.Executions;
+import eu.runlater.hosts.Holds;
 import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.web.Hold;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -33,8 +35,11 @@ class JobTimeline {
   private final Executions executions;
   private final JdbcClient jdbc;
   private final InstantSource clock;
+  private final Holds holds;
 
-  JobTimeline(JobReads jobs, Executions executions, JdbcClient jdbc, InstantSource clock) {
+  JobTimeline(
+      JobReads jobs, Executions executions, JdbcClient jdbc, InstantSource clock, Holds holds) {
+    this.holds = holds;
     this.jobs = jobs;
     this.executions = executions;
     this.jdbc = jdbc;
@@ -42,12 +47,16 @@ class JobTimeline {
   }
 
   /**
-   * @param status {@code ran}, {@code running}, {@code retrying}, {@code pending} (its task waits),
-   *     {@code planned} (future), {@code missed}, {@code skipped}, {@code over_quota}, {@code
-   *     cancelled}, {@code paused}, or {@code not_run} (past, with nothing recorded)
+   * @param status {@code ran}, {@code running}, {@code retrying}, {@code pending} (its task waits,
+   *     not late), {@code held} (due and held, or waiting behind the job's earlier run that is),
+   *     {@code overdue} (due over 30 s ago, no hold known), {@code planned} (future), {@code
+   *     missed}, {@code skipped}, {@code over_quota}, {@code cancelled}, {@code paused}, or {@code
+   *     not_run} (past, with nothing recorded)
    * @param outcome for {@code ran}: the last attempt's status (success, failed, timeout, …)
    * @param latenessMs for {@code ran}: first attempt's start minus the planned time
    * @param planned whether the schedule planned it (false for manual runs)
+   * @param hold for {@code held} and {@code overdue}: what holds it (or the earlier run it waits
+   *     behind), with the page to act on it
    */
   record Entry(
       Instant scheduledFor,
@@ -58,7 +67,8 @@ class JobTimeline {
       Long latenessMs,
       Integer attempts,
       UUID executionId,
-      String reason) {}
+      String reason,
+      Hold hold) {}
 
   record Timeline(UUID jobId, Instant from, Instant to, List<Entry> entries, boolean truncated) {}
 
@@ -73,6 +83,15 @@ class JobTimeline {
       int attempt) {}
 
   private record Pause(Instant from, Instant to) {}
+
+  /**
+   * What the entries are judged against: now, the pauses, and the job's earliest due run that has
+   * not started (null if none) with what holds it. A cron job's next occurrence is only made when
+   * its pending one starts, so while that one is held the occurrences after it have no task of
+   * their own: they wait behind it, and the catch-up policy decides their fate when it starts.
+   */
+  private record Context(
+      Instant now, List<Pause> pauses, String url, Holds.Lookup holds, Instant waiting) {}
 
   Timeline timeline(UUID organizationId, UUID jobId, Instant from, Instant to) {
     Job job = jobs.get(organizationId, jobId);
@@ -115,15 +134,28 @@ class JobTimeline {
     }
     Map<Instant, String> tasks = tasks(organizationId, jobId, from, to);
     List<Pause> pauses = pauses(jobId, from, to);
+    Instant waiting =
+        tasks.entrySet().stream()
+            .filter(t -> waits(t.getValue()) && !t.getKey().isAfter(now))
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElse(null);
+    Context context =
+        new Context(
+            now,
+            pauses,
+            job.request().url(),
+            waiting == null ? null : holds.forOrganization(organizationId),
+            waiting);
 
     Map<Instant, Entry> entries = new LinkedHashMap<>();
     for (Instant p : plan) {
-      entries.put(p, entry(p, true, actual.get(p), tasks.get(p), pauses, now));
+      entries.put(p, entry(p, true, actual.get(p), tasks.get(p), context));
     }
     for (var e : actual.entrySet()) {
       if (!entries.containsKey(e.getKey())) {
         entries.put(
-            e.getKey(), entry(e.getKey(), false, e.getValue(), tasks.get(e.getKey()), pauses, now));
+            e.getKey(), entry(e.getKey(), false, e.getValue(), tasks.get(e.getKey()), context));
       }
     }
     List<Entry> ordered = new ArrayList<>(entries.values());
@@ -132,12 +164,8 @@ class JobTimeline {
   }
 
   private static Entry entry(
-      Instant at,
-      boolean planned,
-      List<Attempt> attempts,
-      String task,
-      List<Pause> pauses,
-      Instant now) {
+      Instant at, boolean planned, List<Attempt> attempts, String task, Context context) {
+    Instant now = context.now();
     if (attempts != null && !attempts.isEmpty()) {
       List<Attempt> http = attempts.stream().filter(a -> a.attempt() > 0).toList();
       if (http.isEmpty()) {
@@ -148,7 +176,7 @@ class JobTimeline {
             && event.error().startsWith("over quota")) {
           status = "over_quota";
         }
-        return new Entry(at, status, planned, null, null, null, 0, event.id(), event.error());
+        return new Entry(at, status, planned, null, null, null, 0, event.id(), event.error(), null);
       }
       Attempt first = http.getFirst();
       Attempt last = http.getLast();
@@ -166,27 +194,52 @@ class JobTimeline {
           lateness,
           http.size(),
           last.id(),
-          last.error());
+          last.error(),
+          null);
     }
     if (task != null) {
+      Hold hold =
+          waits(task) && context.holds() != null
+              ? context.holds().explain(context.url(), at)
+              : null;
+      if (hold == null && "held".equals(task)) {
+        hold = Hold.of("host_circuit", "Held: its target's circuit is open");
+      }
+      if (hold != null) {
+        return new Entry(at, late(hold), planned, null, null, null, 0, null, words(hold), hold);
+      }
+      return new Entry(
+          at, waits(task) ? "pending" : "running", planned, null, null, null, 0, null, null, null);
+    }
+    for (Pause p : context.pauses()) {
+      if (!at.isBefore(p.from()) && (p.to() == null || at.isBefore(p.to()))) {
+        return new Entry(
+            at, "paused", planned, null, null, null, 0, null, "the job was paused", null);
+      }
+    }
+    if (at.isAfter(now)) {
+      return new Entry(at, "planned", planned, null, null, null, 0, null, null, null);
+    }
+    if (context.waiting() != null && at.isAfter(context.waiting())) {
+      // No task of its own yet: it waits behind the job's earlier due run (see Context).
+      Hold hold = context.holds().explain(context.url(), context.waiting());
+      String behind =
+          "waits behind the run due at "
+              + context.waiting()
+              + (hold == null ? "" : ", " + lower(words(hold)))
+              + "; when that run starts, the catch-up policy decides whether this one runs or is"
+              + " recorded as missed";
       return new Entry(
           at,
-          "ready".equals(task) ? "pending" : "running",
+          hold == null || "backlog".equals(hold.kind()) ? "overdue" : "held",
           planned,
           null,
           null,
           null,
           0,
           null,
-          null);
-    }
-    for (Pause p : pauses) {
-      if (!at.isBefore(p.from()) && (p.to() == null || at.isBefore(p.to()))) {
-        return new Entry(at, "paused", planned, null, null, null, 0, null, "the job was paused");
-      }
-    }
-    if (at.isAfter(now)) {
-      return new Entry(at, "planned", planned, null, null, null, 0, null, null);
+          behind,
+          hold);
     }
     return new Entry(
         at,
@@ -197,7 +250,28 @@ class JobTimeline {
         null,
         0,
         null,
-        "nothing was recorded for this occurrence");
+        "nothing was recorded for this occurrence",
+        null);
+  }
+
+  /** Whether a task of this engine state waits to start ({@code ready}, or {@code held}). */
+  private static boolean waits(String task) {
+    return "ready".equals(task) || "held".equals(task);
+  }
+
+  /** A late run's state: {@code overdue} when no hold is known, else {@code held}. */
+  private static String late(Hold hold) {
+    return "backlog".equals(hold.kind()) ? "overdue" : "held";
+  }
+
+  private static String words(Hold hold) {
+    return hold.summary()
+        + (hold.until() == null ? "" : " (until " + hold.until() + ")")
+        + (hold.detail() == null ? "" : ". " + hold.detail());
+  }
+
+  private static String lower(String s) {
+    return Character.toLowerCase(s.charAt(0)) + s.substring(1);
   }
 
   private List<Attempt> attempts(UUID organizationId, UUID jobId, Instant from, Instant to) {

@@ -3,6 +3,9 @@ package eu.runlater.jobs;
 import eu.runlater.engine.Header;
 import eu.runlater.engine.SealedRequests;
 import eu.runlater.engine.SecretBox;
+import eu.runlater.hosts.Holds;
+import eu.runlater.platform.web.Hold;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,9 +13,11 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A job as the API shows it: secrets masked, and its run state — {@code scheduled} (a run waits),
- * {@code running}, {@code retrying} (a failed attempt waits for its retry), {@code succeeded} or
- * {@code failed} (the last run's outcome), {@code paused}, or {@code idle}.
+ * A job as the API shows it: secrets masked, and its run state in the words of docs/states.md —
+ * {@code scheduled} (a run waits for its time), {@code held} (its time has come and a named hold
+ * keeps it: {@code hold} says which), {@code overdue} (due over 30 s ago, no hold known), {@code
+ * running}, {@code retrying} (a failed attempt waits for its retry), {@code paused} (disabled), or,
+ * with nothing planned, the last run's outcome ({@code succeeded}, {@code failed}) or {@code idle}.
  */
 record JobView(
     UUID id,
@@ -30,7 +35,33 @@ record JobView(
     boolean enabled,
     Policies.CatchUp catchUp,
     Policies.Overlap overlap,
-    String status,
+    @Schema(
+            description =
+                "The job's state: scheduled (its next run waits for its time), held (its time has"
+                    + " come and something named holds it, see hold), overdue (due more than 30 s"
+                    + " ago, no hold known: waiting for a worker), running, retrying (a failed"
+                    + " attempt waits for its retry), paused (disabled); with nothing planned, the"
+                    + " last run's outcome: succeeded or failed, else idle.",
+            allowableValues = {
+              "scheduled",
+              "held",
+              "overdue",
+              "running",
+              "retrying",
+              "paused",
+              "succeeded",
+              "failed",
+              "idle"
+            })
+        String status,
+    @Schema(
+            description =
+                "Why a held or overdue run has not started: kind (host_circuit, host_throttle,"
+                    + " organization_cap, backlog), summary, detail, since, until (the next probe"
+                    + " or the end of a throttle) and href (the dashboard page to act on it); null"
+                    + " otherwise.")
+        Hold hold,
+    @Schema(description = "When the held or overdue run was due; null otherwise.") Instant dueAt,
     Instant nextRunAt,
     LastExecution lastExecution,
     Instant createdAt,
@@ -62,6 +93,14 @@ record JobView(
       UUID id, String status, Integer statusCode, Instant startedAt, Instant finishedAt) {}
 
   static JobView of(JobRows.JobWithState row, SecretBox secrets) {
+    return of(row, secrets, null);
+  }
+
+  /**
+   * @param holds the organization's holds as read for this page or answer, to say why a due run has
+   *     not started; null to leave that unsaid
+   */
+  static JobView of(JobRows.JobWithState row, SecretBox secrets, Holds.Lookup holds) {
     Job job = row.job();
     JobRows.RunState state = row.state();
     Map<String, String> headers = new LinkedHashMap<>();
@@ -83,6 +122,7 @@ record JobView(
                 state.lastStatusCode(),
                 state.lastStartedAt(),
                 state.lastFinishedAt());
+    Hold hold = hold(job, state, holds);
     return new JobView(
         job.id(),
         job.key(),
@@ -99,19 +139,55 @@ record JobView(
         job.enabled(),
         job.catchUp(),
         job.overlap(),
-        status(job, state),
+        status(job, state, hold),
+        hold,
+        hold == null ? null : dueAt(state),
         state.nextRunAt(),
         last,
         job.createdAt(),
         job.updatedAt());
   }
 
-  private static String status(Job job, JobRows.RunState state) {
+  /** What keeps the job's waiting run from starting though its time has come, or null. */
+  private static Hold hold(Job job, JobRows.RunState state, Holds.Lookup holds) {
+    if (holds == null || !job.enabled() || dueAt(state) == null) {
+      return null;
+    }
+    Hold hold = holds.explain(job.request().url(), dueAt(state));
+    if (hold == null && "held".equals(state.taskState())) {
+      // The engine holds it, and the lookup (read a moment apart) no longer knows why.
+      return Hold.of("host_circuit", "Held: its target's circuit is open");
+    }
+    return hold;
+  }
+
+  /**
+   * When the job's waiting run was due: a retry when its backoff ends, a first attempt at its
+   * planned time (the engine may have moved its start later: a throttle's end, a probe's time).
+   * Null when no run waits.
+   */
+  private static Instant dueAt(JobRows.RunState state) {
+    if (!"ready".equals(state.taskState()) && !"held".equals(state.taskState())) {
+      return null;
+    }
+    if (state.taskAttempt() > 0 || state.taskScheduledFor() == null) {
+      return state.taskRunAt();
+    }
+    return state.taskScheduledFor();
+  }
+
+  private static String status(Job job, JobRows.RunState state, Hold hold) {
     if ("running".equals(state.taskState())) {
       return "running";
     }
     if (!job.enabled()) {
       return "paused";
+    }
+    if (hold != null) {
+      return "backlog".equals(hold.kind()) ? "overdue" : "held";
+    }
+    if ("held".equals(state.taskState())) {
+      return "held";
     }
     if ("ready".equals(state.taskState())) {
       return state.taskAttempt() > 0 ? "retrying" : "scheduled";
@@ -120,6 +196,20 @@ record JobView(
       return "success".equals(state.lastStatus()) ? "succeeded" : "failed";
     }
     return "idle";
+  }
+
+  /**
+   * The one state the dashboard shows for the job (docs/states.md): its run's, {@code paused}, or
+   * {@code idle} when nothing is planned — the last run's outcome then shows beside it, not instead
+   * of it.
+   */
+  public String state() {
+    return "succeeded".equals(status) || "failed".equals(status) ? "idle" : status;
+  }
+
+  /** Whether its waiting run's time has come and it has not started (held or overdue). */
+  public boolean late() {
+    return hold != null;
   }
 
   /** The body as text when it is UTF-8, else base64 with a prefix saying so. */

@@ -1,6 +1,7 @@
 package eu.runlater.jobs;
 
 import eu.runlater.engine.SecretBox;
+import eu.runlater.hosts.Holds;
 import eu.runlater.platform.api.JsonMergePatch;
 import eu.runlater.platform.api.Page;
 import eu.runlater.platform.errors.ApiProblem;
@@ -40,6 +41,7 @@ class JobsApi {
   private final InstantSource clock;
   private final JsonMapper json;
   private final JobTimeline timeline;
+  private final Holds holds;
 
   JobsApi(
       JobCommands jobs,
@@ -48,8 +50,10 @@ class JobsApi {
       SecretBox secrets,
       InstantSource clock,
       JsonMapper json,
-      JobTimeline timeline) {
+      JobTimeline timeline,
+      Holds holds) {
     this.timeline = timeline;
+    this.holds = holds;
     this.jobs = jobs;
     this.reads = reads;
     this.validator = validator;
@@ -94,7 +98,8 @@ class JobsApi {
             new JobReads.Filter(enabled, scheduleType, key, q == null || q.isBlank() ? null : q),
             Page.cursor(cursor),
             n + 1);
-    return Page.of(rows, n, r -> r.job().id(), r -> JobView.of(r, secrets));
+    Holds.Lookup held = holds.forOrganization(caller.organizationId());
+    return Page.of(rows, n, r -> r.job().id(), r -> JobView.of(r, secrets, held));
   }
 
   @GetMapping("/{id}")
@@ -108,8 +113,11 @@ class JobsApi {
       summary = "Planned versus actual: every occurrence in a window and what happened to it",
       description =
           "from/to are RFC 3339 (default: the last day and the next), at most 31 days apart."
-              + " Each entry: ran (with outcome and lateness), running, retrying, pending,"
-              + " planned, missed, skipped, over_quota, cancelled, paused or not_run.")
+              + " Each entry: ran (with outcome and lateness), running, retrying, pending (due,"
+              + " about to start), held (due and held: hold and reason say by what, or waiting"
+              + " behind the job's earlier run that is held), overdue (due over 30 s ago, no"
+              + " hold known), planned, missed, skipped, over_quota, cancelled, paused or"
+              + " not_run.")
   JobTimeline.Timeline timeline(
       @AuthenticationPrincipal ApiPrincipal caller,
       @PathVariable UUID id,
@@ -260,6 +268,9 @@ class JobsApi {
   }
 
   private JobView view(ApiPrincipal caller, UUID id) {
-    return JobView.of(reads.getWithState(caller.organizationId(), id), secrets);
+    return JobView.of(
+        reads.getWithState(caller.organizationId(), id),
+        secrets,
+        holds.forOrganization(caller.organizationId()));
   }
 }

@@ -80,15 +80,22 @@ class CronWordsTest {
           0 0 * 3-10 *         | At 00:00 every day from March to October
           # day of week
           0 9 * * MON-FRI      | At 09:00 every day from Monday to Friday
-          0 9 * * 1            | At 09:00 every Monday
-          0 9 * * MON,WED,FRI  | At 09:00 every Monday, Wednesday and Friday
-          0 0 * * SAT,SUN      | At 00:00 every Saturday and Sunday
+          0 9 * * 1            | At 09:00 on Monday
+          0 9 * * MON,WED,FRI  | At 09:00 on Monday, Wednesday and Friday
+          0 0 * * SAT,SUN      | At 00:00 on Saturday and Sunday
           0 0 * * 5-7          | At 00:00 every day from Friday to Sunday
-          0 9 * JAN MON        | At 09:00 every Monday in January
+          0 9 * JAN MON        | At 09:00 on Monday in January
           */10 9-17 * * 1-5    | Every 10 minutes between 09:00 and 17:59, every day from Monday to Friday
+          # the form's quick picks read as people say them
+          0 9 * * 0            | At 09:00 on Sunday
+          0 9 * * TUE,THU      | At 09:00 on Tuesday and Thursday
+          0 * * * 1            | Every hour on Monday
+          */5 * * * 6          | Every 5 minutes on Saturday
+          0 9 15 * *           | At 09:00 on the 15th of the month
+          0 9 * * 1-3,5        | At 09:00 on Monday to Wednesday and Friday
           # both day fields: either matches (Vixie), unless one starts with *
-          0 0 1 * 1            | At 00:00 on the 1st of the month and every Monday
-          0 0 1 6 1            | At 00:00 on the 1st of June and every Monday in June
+          0 0 1 * 1            | At 00:00 on the 1st of the month and on Monday
+          0 0 1 6 1            | At 00:00 on the 1st of June and on Monday in June
           0 0 1-31 * 1         | At 00:00
           0 0 1 1 0-6          | At 00:00 every day in January
           0 0 */2 * 1          | At 00:00 on every 2nd day of the month if it is a Monday
@@ -96,7 +103,7 @@ class CronWordsTest {
           @hourly              | Every hour
           @daily               | At 00:00
           @midnight            | At 00:00
-          @weekly              | At 00:00 every Sunday
+          @weekly              | At 00:00 on Sunday
           @monthly             | At 00:00 on the 1st of the month
           @yearly              | At 00:00 on the 1st of January
           @annually            | At 00:00 on the 1st of January
