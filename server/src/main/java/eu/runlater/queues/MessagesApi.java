@@ -123,7 +123,11 @@ class MessagesApi {
         deadLetters.list(
             caller.organizationId(),
             new DeadLetters.Filter(
-                queue, instant("from", from), instant("to", to), statusCode, null),
+                queue,
+                instant("from", from),
+                instant("to", to),
+                StatusCodes.exactly(statusCode),
+                null),
             Page.cursor(cursor),
             n);
     return Page.of(rows, n, Message::id, m -> MessageView.of(m, secrets, null));
@@ -178,7 +182,7 @@ class MessagesApi {
             f.queue(),
             instant("filter.from", f.from()),
             instant("filter.to", f.to()),
-            f.statusCode(),
+            StatusCodes.exactly(f.statusCode()),
             f.urlPrefix()),
         Boolean.TRUE.equals(request.dryRun()),
         request.ratePerSecond());
