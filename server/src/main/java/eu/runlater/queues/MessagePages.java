@@ -1,5 +1,6 @@
 package eu.runlater.queues;
 
+import eu.runlater.executions.LiveFeed;
 import eu.runlater.organizations.Permission;
 import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
@@ -20,11 +21,13 @@ class MessagePages {
   private final Messages messages;
   private final MessageDetails details;
   private final MessageStates states;
+  private final LiveFeed live;
 
-  MessagePages(Messages messages, MessageDetails details, MessageStates states) {
+  MessagePages(Messages messages, MessageDetails details, MessageStates states, LiveFeed live) {
     this.messages = messages;
     this.details = details;
     this.states = states;
+    this.live = live;
   }
 
   @GetMapping("/messages/{id}")
@@ -34,6 +37,7 @@ class MessagePages {
     MessageStates.Row row = states.row(states.forOrganization(org), org, details.summary(m));
     model.addAttribute("page", details.page(org, m, row));
     model.addAttribute("message", row.m());
+    model.addAttribute("seen", live.fingerprint(org));
     return "queues/message";
   }
 

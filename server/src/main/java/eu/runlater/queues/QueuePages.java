@@ -1,5 +1,6 @@
 package eu.runlater.queues;
 
+import eu.runlater.executions.LiveFeed;
 import eu.runlater.organizations.Permission;
 import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
@@ -43,12 +44,19 @@ class QueuePages {
   private final Messages messages;
   private final MessageDetails details;
   private final MessageStates states;
+  private final LiveFeed live;
 
-  QueuePages(Queues queues, Messages messages, MessageDetails details, MessageStates states) {
+  QueuePages(
+      Queues queues,
+      Messages messages,
+      MessageDetails details,
+      MessageStates states,
+      LiveFeed live) {
     this.queues = queues;
     this.messages = messages;
     this.details = details;
     this.states = states;
+    this.live = live;
   }
 
   /** A queue in a row or a page: its view, and why its waiting messages wait (or null). */
@@ -138,6 +146,7 @@ class QueuePages {
     model.addAttribute("state", chosen);
     model.addAttribute("tabs", TAB_ORDER);
     model.addAttribute("tabNames", TABS);
+    model.addAttribute("seen", live.fingerprint(org));
     addPage(model, org, context, rows);
     return "queues/queue";
   }

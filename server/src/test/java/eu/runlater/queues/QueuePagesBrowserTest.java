@@ -16,6 +16,8 @@ import eu.runlater.testing.Sink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,9 +33,12 @@ class QueuePagesBrowserTest extends ServerTest {
 
   private final Sink sink = Sink.start();
   private final List<BrowserContext> contexts = new java.util.ArrayList<>();
+  // Holds the sink's answers to a slow target until the test is done with it.
+  private final CountDownLatch slow = new CountDownLatch(1);
 
   @AfterEach
   void close() {
+    slow.countDown();
     contexts.forEach(BrowserContext::close);
     sink.close();
   }
@@ -140,9 +145,17 @@ class QueuePagesBrowserTest extends ServerTest {
     // One at a time, and the first one takes its time: the second waits for it.
     assertThat(api.put("/api/v1/queues/single", tenant.key(), "{\"parallelism\": 1}").status())
         .isIn(200, 201);
-    sink.respond(r -> Sink.Reply.status(200).after(Duration.ofSeconds(25)));
-    String first = push(tenant, "single", "/slow", "");
-    String second = push(tenant, "single", "/slow", "");
+    sink.respond(
+        r -> {
+          try {
+            slow.await(5, TimeUnit.MINUTES);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Sink.Reply.status(200);
+        });
+    String first = push(tenant, "single", "/slow", ", \"timeout_ms\": 300000");
+    String second = push(tenant, "single", "/slow", ", \"timeout_ms\": 300000");
     sink.awaitCount(1, WAIT);
     List<Page> pages = pages(tenant);
 
@@ -186,6 +199,20 @@ class QueuePagesBrowserTest extends ServerTest {
           assertThat(page.locator(".queues-table")).containsText("is paused");
           assertThat(page.locator(".queues-table")).containsText("1 of 1 in flight");
         });
+
+    // The open page follows the message without a reload: once the target answers, it succeeded.
+    Page page = pages.getFirst();
+    page.navigate(api.base() + "/messages/" + first);
+    assertThat(page.locator("h1 .badge")).hasText("running");
+    page.evaluate("window.__stillHere = true");
+    slow.countDown();
+    assertThat(page.locator("h1 .badge"))
+        .hasText(
+            "succeeded",
+            new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions()
+                .setTimeout(20_000));
+    assertThat(page.locator("#attempt-count")).containsText("1");
+    assertThat(page.evaluate("window.__stillHere")).isEqualTo(true);
   }
 
   @Test
