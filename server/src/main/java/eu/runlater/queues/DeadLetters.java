@@ -48,12 +48,12 @@ class DeadLetters {
 
   /** Which dead letters a list or a redrive covers; null fields do not filter. */
   public record Filter(
-      String queue, Instant from, Instant to, Integer statusCode, String urlPrefix) {}
+      String queue, Instant from, Instant to, StatusCodes statusCodes, String urlPrefix) {}
 
   public List<Message> list(UUID organizationId, Filter f, UUID cursor, int limit) {
     return messages.list(
         organizationId,
-        new Messages.Filter(f.queue(), "failed", f.from(), f.to(), f.statusCode()),
+        new Messages.Filter(f.queue(), "failed", f.from(), f.to(), f.statusCodes()),
         cursor,
         limit);
   }
@@ -147,7 +147,8 @@ class DeadLetters {
         .param("queue", f.queue())
         .param("from", SqlTime.ts(f.from()))
         .param("to", SqlTime.ts(f.to()))
-        .param("status_code", f.statusCode())
+        .param("status_min", StatusCodes.min(f.statusCodes()))
+        .param("status_max", StatusCodes.max(f.statusCodes()))
         .param("url_prefix", f.urlPrefix());
   }
 }

@@ -26,8 +26,9 @@ final class DeadLettersQueries {
         AND (CAST(:queue AS text) IS NULL OR q.name = CAST(:queue AS text))
         AND (CAST(:from AS timestamptz) IS NULL OR m.finished_at >= CAST(:from AS timestamptz))
         AND (CAST(:to AS timestamptz) IS NULL OR m.finished_at < CAST(:to AS timestamptz))
-        AND (CAST(:status_code AS integer) IS NULL
-             OR m.last_status_code = CAST(:status_code AS integer))
+        AND (CAST(:status_min AS integer) IS NULL
+             OR m.last_status_code BETWEEN CAST(:status_min AS integer)
+                                       AND CAST(:status_max AS integer))
         AND (CAST(:url_prefix AS text) IS NULL
              OR left(m.url, length(CAST(:url_prefix AS text))) = CAST(:url_prefix AS text))
       """;

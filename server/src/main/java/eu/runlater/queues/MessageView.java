@@ -5,6 +5,7 @@ import eu.runlater.engine.SealedRequests;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.executions.ExecutionView;
 import eu.runlater.platform.requests.Bodies;
+import eu.runlater.platform.web.Hold;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,11 @@ import java.util.UUID;
  *     dead-letter list) or {@code cancelled}
  * @param attempts attempts so far over all its deliveries (a redrive adds to them)
  * @param executions newest first, in the detail view only
+ * @param runState in the detail view only: the state in the words the dashboard shows
+ *     (docs/states.md): scheduled, held, overdue, running, retrying, succeeded, failed, cancelled
+ * @param hold in the detail view only, when held or overdue: what holds it (its queue paused, its
+ *     parallelism full, its rate, an earlier message of its ordering key, its target's circuit or
+ *     throttle, the organization's cap), since and until when if known, and where to act on it
  */
 record MessageView(
     UUID id,
@@ -44,7 +50,9 @@ record MessageView(
     Instant createdAt,
     Instant releasedAt,
     Instant finishedAt,
-    List<ExecutionView> executions) {
+    List<ExecutionView> executions,
+    String runState,
+    Hold hold) {
 
   static MessageView of(Message m, SecretBox secrets, List<ExecutionView> executions) {
     Map<String, String> headers = new LinkedHashMap<>();
@@ -80,6 +88,42 @@ record MessageView(
         m.createdAt(),
         m.releasedAt(),
         m.finishedAt(),
-        executions);
+        executions,
+        null,
+        null);
+  }
+
+  /**
+   * This view with where it stands in the dashboard's words, and its attempts counted up to now
+   * (the stored count adds a delivery's attempts when it finishes).
+   */
+  MessageView withRun(String runState, Hold hold, int attempts) {
+    return new MessageView(
+        id,
+        queue,
+        state,
+        url,
+        method,
+        headers,
+        body,
+        timeoutMs,
+        retries,
+        notBefore,
+        orderingKey,
+        dedupId,
+        callbackUrl,
+        failureCallbackUrl,
+        attempts,
+        redrives,
+        lastStatus,
+        lastStatusCode,
+        lastError,
+        lastExecutionId,
+        createdAt,
+        releasedAt,
+        finishedAt,
+        executions,
+        runState,
+        hold);
   }
 }

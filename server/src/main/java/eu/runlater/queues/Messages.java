@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -190,7 +191,7 @@ class Messages {
   }
 
   /** Filters for lists of messages; null fields do not filter. */
-  record Filter(String queue, String state, Instant from, Instant to, Integer statusCode) {}
+  record Filter(String queue, String state, Instant from, Instant to, StatusCodes statusCodes) {}
 
   public List<Message> list(UUID organizationId, Filter filter, UUID cursor, int limit) {
     return jdbc.sql(MESSAGE_LIST)
@@ -199,9 +200,23 @@ class Messages {
         .param("state", filter.state())
         .param("from", SqlTime.ts(filter.from()))
         .param("to", SqlTime.ts(filter.to()))
-        .param("status_code", filter.statusCode())
+        .param("status_min", StatusCodes.min(filter.statusCodes()))
+        .param("status_max", StatusCodes.max(filter.statusCodes()))
         .param("cursor", cursor)
         .param("limit", limit + 1)
+        .query((rs, n) -> Message.map(rs, true))
+        .list();
+  }
+
+  /** The newest messages to any of {@code urls} (a topic's endpoints), newest first. */
+  public List<Message> recentTo(UUID organizationId, List<String> urls, int limit) {
+    if (urls.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(MESSAGES_TO_URLS)
+        .param("organization_id", organizationId)
+        .param("urls", new SqlArrayValue("text", urls.toArray()))
+        .param("limit", limit)
         .query((rs, n) -> Message.map(rs, true))
         .list();
   }

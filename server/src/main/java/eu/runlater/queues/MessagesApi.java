@@ -33,10 +33,16 @@ class MessagesApi {
   private final Messages messages;
   private final DeadLetters deadLetters;
   private final MessageDetails details;
+  private final MessageStates states;
   private final SecretBox secrets;
 
   MessagesApi(
-      Messages messages, DeadLetters deadLetters, MessageDetails details, SecretBox secrets) {
+      Messages messages,
+      DeadLetters deadLetters,
+      MessageDetails details,
+      MessageStates states,
+      SecretBox secrets) {
+    this.states = states;
     this.messages = messages;
     this.deadLetters = deadLetters;
     this.details = details;
@@ -73,9 +79,19 @@ class MessagesApi {
   }
 
   @GetMapping("/api/v1/messages/{id}")
-  @Operation(summary = "Get a message with every attempt")
+  @Operation(
+      summary = "Get a message with every attempt",
+      description =
+          "Besides the stored state, run_state names it as the dashboard does (scheduled, held,"
+              + " overdue, running, retrying, succeeded, failed, cancelled) and hold says what"
+              + " holds it when held or overdue: kind (queue_paused, queue_parallelism,"
+              + " queue_rate, ordering_key, host_circuit, host_throttle, organization_cap,"
+              + " backlog), summary, detail, since, until and href.")
   MessageView get(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable UUID id) {
-    return detail(caller.organizationId(), messages.get(caller.organizationId(), id));
+    UUID org = caller.organizationId();
+    MessageView view = detail(org, messages.get(org, id));
+    MessageStates.Row row = states.row(states.forOrganization(org), org, view);
+    return view.withRun(row.state(), row.hold(), row.attempts());
   }
 
   @GetMapping("/api/v1/messages")
@@ -123,7 +139,11 @@ class MessagesApi {
         deadLetters.list(
             caller.organizationId(),
             new DeadLetters.Filter(
-                queue, instant("from", from), instant("to", to), statusCode, null),
+                queue,
+                instant("from", from),
+                instant("to", to),
+                StatusCodes.exactly(statusCode),
+                null),
             Page.cursor(cursor),
             n);
     return Page.of(rows, n, Message::id, m -> MessageView.of(m, secrets, null));
@@ -178,7 +198,7 @@ class MessagesApi {
             f.queue(),
             instant("filter.from", f.from()),
             instant("filter.to", f.to()),
-            f.statusCode(),
+            StatusCodes.exactly(f.statusCode()),
             f.urlPrefix()),
         Boolean.TRUE.equals(request.dryRun()),
         request.ratePerSecond());

@@ -41,9 +41,22 @@ final class MessagesQueries {
             AND (CAST(:state AS text) IS NULL OR m.state = CAST(:state AS text))
             AND (CAST(:from AS timestamptz) IS NULL OR m.created_at >= CAST(:from AS timestamptz))
             AND (CAST(:to AS timestamptz) IS NULL OR m.created_at < CAST(:to AS timestamptz))
-            AND (CAST(:status_code AS integer) IS NULL
-                 OR m.last_status_code = CAST(:status_code AS integer))
+            AND (CAST(:status_min AS integer) IS NULL
+                 OR m.last_status_code BETWEEN CAST(:status_min AS integer)
+                                           AND CAST(:status_max AS integer))
             AND (CAST(:cursor AS uuid) IS NULL OR m.id < CAST(:cursor AS uuid))
+          ORDER BY m.id DESC
+          LIMIT :limit
+          """;
+
+  // The newest messages to any of these URLs: a topic's endpoints. Messages do not record the
+  // topic they came from, so these include ones pushed to those URLs directly.
+  static final String MESSAGES_TO_URLS =
+      "SELECT "
+          + MESSAGE_COLUMNS
+          + """
+           FROM messages m JOIN queues q ON q.id = m.queue_id
+          WHERE m.organization_id = :organization_id AND m.url = ANY(CAST(:urls AS text[]))
           ORDER BY m.id DESC
           LIMIT :limit
           """;

@@ -1,12 +1,14 @@
 package eu.runlater.queues;
 
+import eu.runlater.executions.LiveFeed;
 import eu.runlater.organizations.Permission;
 import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.web.Hold;
 import eu.runlater.platform.web.Pages;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -16,62 +18,108 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * Queue pages: the list with depth, in-flight and rate; one queue with its messages; a message with
- * its attempts; the dead-letter list with redrive (one, or every match after a dry run).
+ * Queue pages: the list with depth, in-flight, rate and why waiting messages wait; one queue with
+ * its messages in the dashboard's state words; creating a queue and editing its settings.
  */
 @Pages
 class QueuePages {
   static final int PAGE_SIZE = 50;
 
+  /**
+   * The message tabs of a queue's page: the stored state they filter by, named in the run words its
+   * messages show (docs/states.md).
+   */
+  static final Map<String, String> TABS =
+      Map.of(
+          "waiting", "Scheduled or held",
+          "queued", "Running or retrying",
+          "delivered", "Succeeded",
+          "failed", "Failed",
+          "cancelled", "Cancelled");
+
+  static final List<String> TAB_ORDER =
+      List.of("waiting", "queued", "delivered", "failed", "cancelled");
+
   private final Queues queues;
   private final Messages messages;
-  private final DeadLetters deadLetters;
   private final MessageDetails details;
+  private final MessageStates states;
+  private final LiveFeed live;
 
-  QueuePages(Queues queues, Messages messages, DeadLetters deadLetters, MessageDetails details) {
+  QueuePages(
+      Queues queues,
+      Messages messages,
+      MessageDetails details,
+      MessageStates states,
+      LiveFeed live) {
     this.queues = queues;
     this.messages = messages;
-    this.deadLetters = deadLetters;
     this.details = details;
+    this.states = states;
+    this.live = live;
   }
+
+  /** A queue in a row or a page: its view, and why its waiting messages wait (or null). */
+  record QueueRow(QueueView q, Hold hold) {}
 
   @GetMapping("/queues")
   String list(Viewer viewer, Model model) {
-    Map<UUID, Queues.Stats> stats = queues.stats(viewer.organizationId());
-    List<QueueView> views =
-        queues.list(viewer.organizationId()).stream()
+    UUID org = viewer.organizationId();
+    Map<UUID, Queues.Stats> stats = queues.stats(org);
+    MessageStates.Context context = states.forOrganization(org);
+    List<QueueRow> rows =
+        queues.list(org).stream()
             .map(q -> QueueView.of(q, stats.getOrDefault(q.id(), Queues.Stats.NONE)))
+            .map(v -> new QueueRow(v, waitingHold(context, v)))
             .toList();
-    model.addAttribute("queues", views);
-    model.addAttribute("dead", views.stream().mapToLong(QueueView::dead).sum());
+    model.addAttribute("queues", rows);
+    model.addAttribute("dead", rows.stream().mapToLong(r -> r.q().dead()).sum());
     return "queues/list";
   }
 
   @PostMapping("/queues")
-  String create(
+  String save(
       Viewer viewer,
       @RequestParam(defaultValue = "") String name,
       @RequestParam(required = false) Integer parallelism,
       @RequestParam(required = false) Integer rateLimit,
       @RequestParam(defaultValue = "second") String ratePer,
+      @RequestParam(required = false) Integer retries,
+      @RequestParam(required = false) Integer timeoutSeconds,
+      @RequestParam(defaultValue = "/queues") String from,
       RedirectAttributes redirect) {
     viewer.require(Permission.OPERATE, "create queues");
+    String trimmed = name.trim();
+    // Saving the form keeps a paused queue paused: the form has no pause switch of its own.
+    boolean paused = queues.find(viewer.organizationId(), trimmed).map(Queue::paused).orElse(false);
     QueueInput input =
         new QueueInput(
             parallelism,
             rateLimit == null ? null : new QueueInput.RateInput(rateLimit, ratePer),
-            null,
-            null,
-            null);
+            retries,
+            timeoutSeconds == null ? null : timeoutSeconds * 1000,
+            paused);
     try {
-      Queues.Put put = queues.put(viewer.organizationId(), name.trim(), input);
+      Queues.Put put = queues.put(viewer.organizationId(), trimmed, input);
       redirect.addFlashAttribute(
           "flash",
           (put.created() ? "Created queue " : "Updated queue ") + put.queue().name() + ".");
       return "redirect:/queues/" + put.queue().name();
     } catch (ApiProblem problem) {
-      redirect.addFlashAttribute("flashError", describe(problem));
-      return "redirect:/queues";
+      Map<String, String> errors = fieldErrors(problem);
+      redirect.addFlashAttribute("queueErrors", errors);
+      redirect.addFlashAttribute(
+          "queueInput",
+          Map.of(
+              "name", trimmed,
+              "parallelism", text(parallelism),
+              "rateLimit", text(rateLimit),
+              "ratePer", ratePer,
+              "retries", text(retries),
+              "timeoutSeconds", text(timeoutSeconds)));
+      redirect.addFlashAttribute(
+          "flashError", "The queue was not saved: " + String.join("; ", errors.values()));
+      return "redirect:" + (from.startsWith("/queues") ? from : "/queues") + "#queue-form";
     }
   }
 
@@ -82,19 +130,24 @@ class QueuePages {
       @RequestParam(required = false) String state,
       @RequestParam(required = false) String cursor,
       Model model) {
-    Queue queue = queues.get(viewer.organizationId(), name);
-    Queues.Stats stats = queues.stats(viewer.organizationId(), queue.id());
-    String chosen = state != null && MessagesApi.STATES.contains(state) ? state : null;
+    UUID org = viewer.organizationId();
+    Queue queue = queues.get(org, name);
+    QueueView view = QueueView.of(queue, queues.stats(org, queue.id()));
+    String chosen = state != null && TABS.containsKey(state) ? state : null;
     List<Message> rows =
         messages.list(
-            viewer.organizationId(),
+            org,
             new Messages.Filter(queue.name(), chosen, null, null, null),
             cursor(cursor),
             PAGE_SIZE + 1);
-    model.addAttribute("queue", QueueView.of(queue, stats));
+    MessageStates.Context context = states.forOrganization(org);
+    model.addAttribute("queue", view);
+    model.addAttribute("hold", waitingHold(context, view));
     model.addAttribute("state", chosen);
-    model.addAttribute("states", List.of("waiting", "queued", "delivered", "failed", "cancelled"));
-    addPage(model, rows);
+    model.addAttribute("tabs", TAB_ORDER);
+    model.addAttribute("tabNames", TABS);
+    model.addAttribute("seen", live.fingerprint(org));
+    addPage(model, org, context, rows);
     return "queues/queue";
   }
 
@@ -122,145 +175,22 @@ class QueuePages {
     return "redirect:/queues";
   }
 
-  @GetMapping("/messages/{id}")
-  String message(Viewer viewer, @PathVariable UUID id, Model model) {
-    Message m = messages.get(viewer.organizationId(), id);
-    model.addAttribute("message", details.detail(viewer.organizationId(), m));
-    return "queues/message";
+  /** Why a queue's waiting messages wait: shown only while some do. */
+  private static Hold waitingHold(MessageStates.Context context, QueueView q) {
+    MessageStates.Flow flow = context.flows().get(q.name());
+    return flow == null || q.waiting() == 0 ? null : MessageStates.queueHold(flow, context.now());
   }
 
-  @PostMapping("/messages/{id}/cancel")
-  String cancel(Viewer viewer, @PathVariable UUID id, RedirectAttributes redirect) {
-    viewer.require(Permission.OPERATE, "cancel messages");
-    try {
-      messages.cancel(viewer.organizationId(), id);
-      redirect.addFlashAttribute("flash", "Cancelled: it will not be delivered.");
-    } catch (ApiProblem problem) {
-      if (problem.status().value() == 404) {
-        throw problem;
-      }
-      redirect.addFlashAttribute("flashError", describe(problem));
-    }
-    return "redirect:/messages/" + id;
-  }
-
-  @GetMapping("/dead-letters")
-  String deadLetters(
-      Viewer viewer,
-      @RequestParam(required = false) String queue,
-      @RequestParam(required = false) String cursor,
-      Model model) {
-    String q = queue == null || queue.isBlank() ? null : queue;
-    List<Message> rows =
-        deadLetters.list(
-            viewer.organizationId(),
-            new DeadLetters.Filter(q, null, null, null, null),
-            cursor(cursor),
-            PAGE_SIZE + 1);
-    model.addAttribute("queue", q);
-    model.addAttribute(
-        "queueNames", queues.list(viewer.organizationId()).stream().map(Queue::name).toList());
-    addPage(model, rows);
-    return "queues/dead-letters";
-  }
-
-  @PostMapping("/dead-letters/{id}/redrive")
-  String redriveOne(Viewer viewer, @PathVariable UUID id, RedirectAttributes redirect) {
-    viewer.require(Permission.OPERATE, "redrive messages");
-    try {
-      deadLetters.redrive(viewer.organizationId(), id);
-    } catch (ApiProblem problem) {
-      if (problem.status().value() == 429) { // a cap or the rate limit: say which
-        redirect.addFlashAttribute("flashError", describe(problem));
-        return "redirect:/messages/" + id;
-      }
-      return noLongerDead(viewer.organizationId(), id, problem, redirect);
-    }
-    redirect.addFlashAttribute("flash", "Sent again with a full retry budget.");
-    return "redirect:/messages/" + id;
-  }
-
-  @PostMapping("/dead-letters/{id}/delete")
-  String deleteOne(Viewer viewer, @PathVariable UUID id, RedirectAttributes redirect) {
-    viewer.require(Permission.OPERATE, "delete dead letters");
-    try {
-      deadLetters.delete(viewer.organizationId(), id);
-    } catch (ApiProblem problem) {
-      return noLongerDead(viewer.organizationId(), id, problem, redirect);
-    }
-    redirect.addFlashAttribute("flash", "Deleted the dead letter.");
-    return "redirect:/dead-letters";
-  }
-
-  /**
-   * A redrive or delete of a message that is no longer a dead letter, usually a second click or
-   * another tab: says so on the message's page, or on the list when the message is gone. A message
-   * of another organization is gone as far as this one can tell, and reads the same.
-   */
-  private String noLongerDead(
-      UUID organizationId, UUID id, ApiProblem problem, RedirectAttributes redirect) {
-    if (problem.status().value() != 404) {
-      throw problem;
-    }
-    Optional<Message> message = messages.find(organizationId, id);
-    if (message.isPresent()) {
-      redirect.addFlashAttribute(
-          "flashError",
-          "This message is no longer a dead letter (it is "
-              + message.get().state()
-              + " now): it was redriven already.");
-      return "redirect:/messages/" + id;
-    }
-    redirect.addFlashAttribute("flashError", "This dead letter is gone: it was deleted already.");
-    return "redirect:/dead-letters";
-  }
-
-  /**
-   * Redrives every dead letter of the filter. Without {@code confirm} it is a dry run that shows
-   * how many would go, and a button to confirm.
-   */
-  @PostMapping("/dead-letters/redrive")
-  String redriveAll(
-      Viewer viewer,
-      @RequestParam(required = false) String queue,
-      @RequestParam(defaultValue = "false") boolean confirm,
-      @RequestParam(defaultValue = "10") int ratePerSecond,
-      Model model,
-      RedirectAttributes redirect) {
-    viewer.require(Permission.OPERATE, "redrive messages");
-    String q = queue == null || queue.isBlank() ? null : queue;
-    DeadLetters.Filter filter = new DeadLetters.Filter(q, null, null, null, null);
-    try {
-      DeadLetters.RedriveResult result =
-          deadLetters.redrive(viewer.organizationId(), filter, !confirm, ratePerSecond);
-      if (!confirm) {
-        model.addAttribute("queue", q);
-        model.addAttribute("result", result);
-        return "queues/redrive-confirm";
-      }
-      redirect.addFlashAttribute(
-          "flash",
-          "Redriving "
-              + result.redriven()
-              + " of "
-              + result.matched()
-              + " at "
-              + result.ratePerSecond()
-              + " per second.");
-    } catch (ApiProblem problem) {
-      redirect.addFlashAttribute("flashError", describe(problem));
-    }
-    return "redirect:/dead-letters" + (q == null ? "" : "?queue=" + q);
-  }
-
-  private void addPage(Model model, List<Message> rows) {
+  /** A page of messages in the run words, and the cursor of the next page. */
+  void addPage(Model model, UUID org, MessageStates.Context context, List<Message> rows) {
     boolean more = rows.size() > PAGE_SIZE;
     List<Message> page = more ? rows.subList(0, PAGE_SIZE) : rows;
-    model.addAttribute("messages", page.stream().map(details::summary).toList());
+    model.addAttribute(
+        "messages", states.rows(context, org, page.stream().map(details::summary).toList()));
     model.addAttribute("next", more ? page.getLast().id().toString() : null);
   }
 
-  private static UUID cursor(String cursor) {
+  static UUID cursor(String cursor) {
     try {
       return cursor == null || cursor.isBlank() ? null : UUID.fromString(cursor);
     } catch (IllegalArgumentException e) {
@@ -268,7 +198,47 @@ class QueuePages {
     }
   }
 
-  private static String describe(ApiProblem problem) {
+  /** The API's field names as the form labels them, so an error reads beside its field. */
+  private static final Map<String, String> FIELDS =
+      Map.of(
+          "name", "name",
+          "parallelism", "parallelism",
+          "rate.limit", "rateLimit",
+          "rate.per", "ratePer",
+          "retries", "retries",
+          "timeout_ms", "timeoutSeconds");
+
+  private static Map<String, String> fieldErrors(ApiProblem problem) {
+    Map<String, String> errors = new LinkedHashMap<>();
+    if (problem.errors().isEmpty()) {
+      errors.put("name", problem.getMessage());
+    }
+    for (var e : problem.errors()) {
+      String field = FIELDS.getOrDefault(e.field(), "name");
+      String message =
+          "timeout_ms".equals(e.field())
+              ? "Timeout must be 1 to 300 seconds."
+              : label(field) + " " + e.message() + ".";
+      errors.merge(field, message, (a, b) -> a + " " + b);
+    }
+    return errors;
+  }
+
+  private static String label(String field) {
+    return switch (field) {
+      case "rateLimit" -> "Rate limit";
+      case "ratePer" -> "Rate period";
+      case "retries" -> "Retries";
+      case "parallelism" -> "Parallelism";
+      default -> "Name";
+    };
+  }
+
+  private static String text(Integer value) {
+    return value == null ? "" : value.toString();
+  }
+
+  static String describe(ApiProblem problem) {
     if (problem.errors().isEmpty()) {
       return problem.getMessage();
     }

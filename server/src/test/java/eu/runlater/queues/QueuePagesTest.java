@@ -80,7 +80,8 @@ class QueuePagesTest extends ServerTest {
         () -> browser.get("/queues/orders?state=delivered").body().contains(id.substring(24)));
     var message = browser.get("/messages/" + id);
     assertThat(message.status()).isEqualTo(200);
-    assertThat(message.body()).contains("delivered").contains("#1").doesNotContain("s3cret");
+    // The page speaks the run words (docs/states.md): a delivered message has succeeded.
+    assertThat(message.body()).contains("succeeded").contains("#1").doesNotContain("s3cret");
   }
 
   @Test
@@ -160,6 +161,35 @@ class QueuePagesTest extends ServerTest {
     // And Redrive after Delete, from a page opened before it.
     var late = browser.post("/dead-letters/" + deleted + "/redrive", Map.of());
     assertThat(late.redirectPath()).isEqualTo("/dead-letters");
+  }
+
+  @Test
+  void a_bulk_delete_without_script_asks_first_on_a_page_of_its_own() {
+    var tenant = fixtures.tenant();
+    sink.respond(r -> Sink.Reply.status(500));
+    String id = push(tenant.key(), "nojs", "/down", 0);
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    Sink.await(
+        WAIT,
+        "the message in the dead-letter list",
+        () -> browser.get("/dead-letters?queue=nojs").body().contains(id.substring(24)));
+    var ask =
+        browser.post("/dead-letters/bulk", Map.of("ids", id, "action", "delete", "queue", "nojs"));
+    assertThat(ask.status()).isEqualTo(200);
+    assertThat(ask.body()).contains("selected dead letters will be deleted");
+    assertThat(browser.get("/dead-letters?queue=nojs").body()).contains(id.substring(24));
+    var done =
+        browser.post(
+            "/dead-letters/bulk",
+            Map.of("ids", id, "action", "delete", "queue", "nojs", "confirm", "true"));
+    assertThat(done.redirectPath()).isEqualTo("/dead-letters?queue=nojs");
+    assertThat(browser.get(done.redirectPath()).body())
+        .contains("Deleted 1 dead letter.")
+        .doesNotContain(id.substring(24));
+    // A status filter that reads as nothing is said so, not a server error.
+    var bad = browser.get("/dead-letters?status=5xxx");
+    assertThat(bad.status()).isEqualTo(200);
+    assertThat(bad.body()).contains("is not a status");
   }
 
   @Test

@@ -551,6 +551,42 @@ class QueuesApiTest extends ServerTest {
     return sink.received().stream().map(Sink.Received::path).toList();
   }
 
+  @Test
+  void a_message_says_in_the_dashboards_words_what_holds_it() {
+    var tenant = fixtures.tenant();
+    assertThat(api.put("/api/v1/queues/halted", tenant.key(), "{\"paused\": true}").status())
+        .isIn(200, 201);
+    String id =
+        api.post(
+                "/api/v1/queues/halted/messages",
+                tenant.key(),
+                "{\"url\": \"" + sink.url("/held") + "\"}")
+            .json()
+            .get("message_id")
+            .asString();
+    JsonNode held = api.get("/api/v1/messages/" + id, tenant.key()).json();
+    assertThat(held.get("state").asString()).isEqualTo("waiting");
+    assertThat(held.get("run_state").asString()).isEqualTo("held");
+    assertThat(held.get("hold").get("kind").asString()).isEqualTo("queue_paused");
+    assertThat(held.get("hold").get("href").asString()).isEqualTo("/queues/halted");
+
+    api.post("/api/v1/queues/halted/resume", tenant.key(), "");
+    sink.awaitCount(1, WAIT);
+    Sink.await(
+        WAIT,
+        "the message delivered",
+        () ->
+            "succeeded"
+                .equals(
+                    api.get("/api/v1/messages/" + id, tenant.key())
+                        .json()
+                        .get("run_state")
+                        .asString()));
+    JsonNode done = api.get("/api/v1/messages/" + id, tenant.key()).json();
+    assertThat(done.get("hold").isNull()).isTrue();
+    assertThat(done.get("attempts").asInt()).isEqualTo(done.get("executions").size());
+  }
+
   private Sink.Received byPath(String path) {
     return sink.received().stream().filter(r -> r.path().equals(path)).findFirst().orElseThrow();
   }
