@@ -63,6 +63,7 @@ class AccountPages {
     if (signedIn()) {
       return "redirect:/";
     }
+    model.addAttribute("refusal", refusal(request));
     String typed = TypedEmail.take(request);
     model.addAttribute("email", typed != null ? typed : invitedEmail(request, response));
     return "accounts/login";
@@ -228,6 +229,18 @@ class AccountPages {
     response.setStatus(HttpServletResponse.SC_FORBIDDEN);
     model.addAttribute("refusal", decision.refusal());
     return "accounts/signup-refused";
+  }
+
+  /**
+   * Why the form is shown again ({@code /login?error}, …), for the field the message belongs to.
+   */
+  private static String refusal(HttpServletRequest request) {
+    for (String reason : new String[] {"error", "locked", "unconfirmed", "invalid-email"}) {
+      if (request.getParameter(reason) != null) {
+        return reason;
+      }
+    }
+    return null;
   }
 
   /** The token of the invitation whose page sent this browser to sign in, if any. */
