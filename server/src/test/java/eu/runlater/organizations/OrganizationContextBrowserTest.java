@@ -204,8 +204,12 @@ class OrganizationContextBrowserTest extends ServerTest {
                   .formatted(sink.url("/ran")));
       sink.awaitCount(1, Duration.ofSeconds(20));
       String jobId = job.json().get("id").asString();
-      String execution =
-          firstId(api.get("/api/v1/jobs/" + jobId + "/executions", elsewhere.key()).body());
+      // The execution is recorded as the delivery ends, just after the target has it.
+      String path = "/api/v1/jobs/" + jobId + "/executions";
+      page.waitForCondition(
+          () -> api.get(path, elsewhere.key()).body().contains("\"id\""),
+          new Page.WaitForConditionOptions().setTimeout(20_000));
+      String execution = firstId(api.get(path, elsewhere.key()).body());
       page.navigate(api.base() + "/executions/" + execution);
       assertThat(page.locator(".error-page"))
           .containsText("This execution is in organization " + name);
