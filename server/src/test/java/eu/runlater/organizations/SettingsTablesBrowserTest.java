@@ -58,7 +58,11 @@ class SettingsTablesBrowserTest extends ServerTest {
       invites.create(
           tenant.id(),
           owner.id(),
-          "a-rather-long-address-of-an-invitee-number-" + i + "@subdomain.example.com",
+          "a-rather-long-address-of-an-invitee-"
+              + i
+              + "-"
+              + System.nanoTime()
+              + "@subdomain.example.com",
           Role.MEMBER);
     }
     return owner;
