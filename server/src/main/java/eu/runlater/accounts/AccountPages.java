@@ -5,10 +5,13 @@ import eu.runlater.platform.mail.Mailer;
 import eu.runlater.platform.web.Pages;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.net.URI;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,6 +33,7 @@ class AccountPages {
   private final Mailer mailer;
   private final SignupPolicy signups;
   private final TransactionTemplate tx;
+  private final HttpSessionRequestCache savedRequests = Sessions.savedRequests();
 
   AccountPages(
       Users users,
@@ -50,9 +54,19 @@ class AccountPages {
     this.mailer = mailer;
   }
 
+  /**
+   * The sign-in form: after a refusal with the address typed; else, for someone sent here from an
+   * invitation, with the invited address.
+   */
   @GetMapping("/login")
-  String login() {
-    return signedIn() ? "redirect:/" : "accounts/login";
+  String login(HttpServletRequest request, HttpServletResponse response, Model model) {
+    if (signedIn()) {
+      return "redirect:/";
+    }
+    model.addAttribute("refusal", refusal(request));
+    String typed = TypedEmail.take(request);
+    model.addAttribute("email", typed != null ? typed : invitedEmail(request, response));
+    return "accounts/login";
   }
 
   @GetMapping("/login/check-mail")
@@ -73,15 +87,22 @@ class AccountPages {
 
   @GetMapping("/signup")
   String signupForm(
-      @RequestParam(defaultValue = "") String invite, Model model, HttpServletResponse response) {
+      @RequestParam(defaultValue = "") String invite,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Model model) {
     if (signedIn()) {
       return "redirect:/";
+    }
+    if (invite.isBlank()) {
+      // Sent on from an invitation's page (via "Sign in", then "Create an account"): that one.
+      invite = savedInvitation(request, response).orElse("");
     }
     SignupPolicy.Decision decision = signups.decide(invite);
     if (!decision.allowed()) {
       return refused(decision, model, response);
     }
-    model.addAttribute("invite", invite);
+    model.addAttribute("invite", decision.invitedEmail() == null ? "" : invite);
     model.addAttribute("email", decision.invitedEmail());
     return "accounts/signup";
   }
@@ -208,6 +229,39 @@ class AccountPages {
     response.setStatus(HttpServletResponse.SC_FORBIDDEN);
     model.addAttribute("refusal", decision.refusal());
     return "accounts/signup-refused";
+  }
+
+  /**
+   * Why the form is shown again ({@code /login?error}, …), for the field the message belongs to.
+   */
+  private static String refusal(HttpServletRequest request) {
+    for (String reason : new String[] {"error", "locked", "unconfirmed", "invalid-email"}) {
+      if (request.getParameter(reason) != null) {
+        return reason;
+      }
+    }
+    return null;
+  }
+
+  /** The token of the invitation whose page sent this browser to sign in, if any. */
+  private Optional<String> savedInvitation(
+      HttpServletRequest request, HttpServletResponse response) {
+    SavedRequest saved = savedRequests.getRequest(request, response);
+    if (saved == null) {
+      return Optional.empty();
+    }
+    String path = URI.create(saved.getRedirectUrl()).getPath();
+    String prefix = request.getContextPath() + "/invites/";
+    if (path == null || !path.startsWith(prefix) || path.length() == prefix.length()) {
+      return Optional.empty();
+    }
+    return Optional.of(path.substring(prefix.length()));
+  }
+
+  private String invitedEmail(HttpServletRequest request, HttpServletResponse response) {
+    return savedInvitation(request, response)
+        .map(token -> signups.decide(token).invitedEmail())
+        .orElse(null);
   }
 
   private static boolean signedIn() {

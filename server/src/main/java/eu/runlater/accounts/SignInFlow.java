@@ -105,10 +105,12 @@ class SignInFlow
     String email = token.getUsername();
     String client = request.getRemoteAddr();
     if (Users.emailProblem(email) != null) {
+      TypedEmail.keep(request, request.getParameter("username"));
       response.sendRedirect(request.getContextPath() + "/login?invalid-email");
       return;
     }
     if (limiter.attempt(SignInLimiter.Kind.MAIL, email, client).isEmpty()) {
+      TypedEmail.keep(request, email);
       response.sendRedirect(request.getContextPath() + "/login?locked");
       return;
     }
@@ -147,6 +149,7 @@ class SignInFlow
       throws IOException {
     String email = request.getParameter("email");
     String client = request.getRemoteAddr();
+    TypedEmail.keep(request, email);
     if (PasswordHashingBusyException.in(exception)) {
       forgetAttempt(request);
       busy(response);
@@ -203,6 +206,7 @@ class SignInFlow
         // Not an address at all (one of thousands of characters would not even fit the limiter's
         // index): refused like a wrong password, and nothing recorded or hashed.
         if (Users.emailProblem(request.getParameter("email")) != null) {
+          TypedEmail.keep(request, request.getParameter("email"));
           response.sendRedirect(request.getContextPath() + "/login?error");
           return;
         }
@@ -212,6 +216,7 @@ class SignInFlow
                 request.getParameter("email"),
                 request.getRemoteAddr());
         if (attempt.isEmpty()) {
+          TypedEmail.keep(request, request.getParameter("email"));
           response.sendRedirect(request.getContextPath() + "/login?locked");
           return;
         }

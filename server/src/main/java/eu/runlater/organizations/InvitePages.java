@@ -29,9 +29,11 @@ class InvitePages {
   private final Invites invites;
   private final Users users;
   private final InstantSource clock;
+  private final ViewerResolver viewers;
   private final HttpSessionRequestCache requests = Sessions.savedRequests();
 
-  InvitePages(Invites invites, Users users, InstantSource clock) {
+  InvitePages(Invites invites, Users users, InstantSource clock, ViewerResolver viewers) {
+    this.viewers = viewers;
     this.invites = invites;
     this.users = users;
     this.clock = clock;
@@ -70,7 +72,7 @@ class InvitePages {
     if (joined.isEmpty()) {
       return "redirect:/invites/" + token;
     }
-    request.getSession().setAttribute(ViewerResolver.CURRENT_ORGANIZATION, joined.get().toString());
+    viewers.use(request, me.id(), joined.get());
     redirect.addFlashAttribute("flash", "Welcome! You joined the organization.");
     return "redirect:/";
   }

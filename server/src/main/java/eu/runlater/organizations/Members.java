@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -76,6 +77,23 @@ public class Members {
                     Tier.of(rs.getString("tier")),
                     Role.of(rs.getString("role"))))
         .list();
+  }
+
+  /**
+   * The organization {@code userId} last used (chose in the switcher, joined or created), if they
+   * still belong to it; else none. A new session opens there.
+   */
+  public Optional<UUID> lastUsed(UUID userId) {
+    return jdbc.sql(MEMBERSHIP_LAST_USED).param("user_id", userId).query(UUID.class).optional();
+  }
+
+  /** Remembers that {@code userId} now uses {@code organizationId}, for their next session. */
+  public void markUsed(UUID organizationId, UUID userId) {
+    jdbc.sql(MEMBERSHIP_MARK_USED)
+        .param("organization_id", organizationId)
+        .param("user_id", userId)
+        .param("now", SqlTime.ts(clock.instant()))
+        .update();
   }
 
   /** Members plus live pending invites, as the tier's member limit counts them. */

@@ -62,4 +62,17 @@ final class MembersQueries {
       WHERE m.user_id = :user_id
       ORDER BY o.name, o.id
       """;
+
+  static final String MEMBERSHIP_LAST_USED =
+      """
+      SELECT organization_id FROM memberships
+      WHERE user_id = :user_id AND last_used_at IS NOT NULL
+      ORDER BY last_used_at DESC LIMIT 1
+      """;
+
+  static final String MEMBERSHIP_MARK_USED =
+      """
+      UPDATE memberships SET last_used_at = :now
+      WHERE organization_id = :organization_id AND user_id = :user_id
+      """;
 }

@@ -81,18 +81,39 @@ class OrganizationPages {
       model.addAttribute("nameError", e.getMessage());
       return "settings/new-organization";
     }
-    request.getSession().setAttribute(ViewerResolver.CURRENT_ORGANIZATION, org.id().toString());
+    viewers.use(request, user.id(), org.id());
     redirect.addFlashAttribute("flash", "Created " + org.name() + ". You are its owner.");
     return "redirect:/settings/organization";
   }
 
+  /**
+   * Switches the dashboard to {@code organization}, then opens {@code return} (a path on this site:
+   * the page that offered the switch) or Home.
+   */
   @PostMapping("/organizations/switch")
   String switchOrganization(
-      @RequestParam UUID organization, HttpServletRequest request, RedirectAttributes redirect) {
+      @RequestParam UUID organization,
+      @RequestParam(name = "return", defaultValue = "/") String returnTo,
+      HttpServletRequest request,
+      RedirectAttributes redirect) {
     if (!viewers.switchTo(request, organization)) {
       redirect.addFlashAttribute("flashError", "You are not a member of that organization.");
+      return "redirect:/";
     }
-    return "redirect:/";
+    return "redirect:" + sameSite(returnTo);
+  }
+
+  /**
+   * {@code path} when it is a path on this site, else Home: never another host ({@code //evil},
+   * {@code /\evil}, {@code https://…}) nor a header split.
+   */
+  static String sameSite(String path) {
+    boolean safe =
+        path.startsWith("/")
+            && !path.startsWith("//")
+            && path.length() <= 2000
+            && path.chars().noneMatch(c -> c == '\\' || c < 0x21 || c > 0x7e);
+    return safe ? path : "/";
   }
 
   @GetMapping("/settings/organization")
@@ -111,7 +132,8 @@ class OrganizationPages {
     viewer.require(Permission.MANAGE_ORGANIZATION, "rename the organization");
     String problem = Organizations.nameProblem(name);
     if (problem != null) {
-      redirect.addFlashAttribute("flashError", problem);
+      redirect.addFlashAttribute("nameError", problem);
+      redirect.addFlashAttribute("name", name);
       return "redirect:/settings/organization";
     }
     Organization org = organizations.rename(viewer.organizationId(), name.strip());
@@ -130,7 +152,7 @@ class OrganizationPages {
     Organization org = organizations.get(viewer.organizationId());
     if (!confirm.strip().equals(org.name())) {
       redirect.addFlashAttribute(
-          "flashError", "Type the organization's name exactly to delete it: " + org.name());
+          "confirmError", "Type the organization's name exactly to delete it: " + org.name());
       return "redirect:/settings/organization";
     }
     organizations.delete(org.id());

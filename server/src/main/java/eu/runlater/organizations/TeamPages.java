@@ -69,8 +69,7 @@ class TeamPages {
     viewer.require(Permission.MANAGE_TEAM, "invite members");
     String problem = Users.emailProblem(email);
     if (problem != null) {
-      redirect.addFlashAttribute("flashError", problem);
-      return "redirect:/settings/team";
+      return inviteRefused(problem, email, redirect);
     }
     try {
       Invites.Issued issued =
@@ -78,8 +77,15 @@ class TeamPages {
       send(issued, viewer);
       redirect.addFlashAttribute("flash", "Invited " + issued.invite().email() + ".");
     } catch (TeamRuleException | CapRefusal e) {
-      redirect.addFlashAttribute("flashError", e.getMessage());
+      return inviteRefused(e.getMessage(), email, redirect);
     }
+    return "redirect:/settings/team";
+  }
+
+  /** Back to the form, the address kept and the problem shown at its field. */
+  private static String inviteRefused(String problem, String email, RedirectAttributes redirect) {
+    redirect.addFlashAttribute("inviteError", problem);
+    redirect.addFlashAttribute("inviteEmail", email);
     return "redirect:/settings/team";
   }
 

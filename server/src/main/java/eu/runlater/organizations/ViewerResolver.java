@@ -81,11 +81,17 @@ class ViewerResolver implements HandlerMethodArgumentResolver, WebMvcConfigurer 
     }
     HttpSession session = request.getSession();
     Object chosen = session.getAttribute(CURRENT_ORGANIZATION);
+    if (chosen == null) {
+      // A new session (any way of signing in): open the organization last used, if still a member.
+      chosen = members.lastUsed(user.id()).map(UUID::toString).orElse(null);
+    }
+    String wanted = chosen == null ? null : chosen.toString();
     Membership current =
         memberships.stream()
-            .filter(m -> chosen != null && m.organizationId().toString().equals(chosen))
+            .filter(m -> m.organizationId().toString().equals(wanted))
             .findFirst()
             .orElse(memberships.getFirst());
+    session.setAttribute(CURRENT_ORGANIZATION, current.organizationId().toString());
     return new Viewer(user, current, memberships);
   }
 
@@ -95,10 +101,19 @@ class ViewerResolver implements HandlerMethodArgumentResolver, WebMvcConfigurer 
     boolean member =
         viewer.memberships().stream().anyMatch(m -> m.organizationId().equals(organizationId));
     if (member) {
-      request.getSession().setAttribute(CURRENT_ORGANIZATION, organizationId.toString());
-      request.removeAttribute(VIEWER);
+      use(request, viewer.user().id(), organizationId);
     }
     return member;
+  }
+
+  /**
+   * Shows {@code organizationId} (which {@code userId} just joined, created or chose) in this
+   * session, and remembers it for their next one.
+   */
+  public void use(HttpServletRequest request, UUID userId, UUID organizationId) {
+    request.getSession().setAttribute(CURRENT_ORGANIZATION, organizationId.toString());
+    request.removeAttribute(VIEWER);
+    members.markUsed(organizationId, userId);
   }
 
   /** The signed-in user belongs to no organization. */

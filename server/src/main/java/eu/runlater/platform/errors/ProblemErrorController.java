@@ -19,6 +19,11 @@ import org.springframework.web.servlet.ModelAndView;
  */
 @RestController
 class ProblemErrorController implements ErrorController {
+  private final PageErrors pages;
+
+  ProblemErrorController(PageErrors pages) {
+    this.pages = pages;
+  }
 
   /** A browser navigating to a page gets the app's error page, not JSON. */
   @RequestMapping(value = "/error", produces = MediaType.TEXT_HTML_VALUE)
@@ -37,7 +42,7 @@ class ProblemErrorController implements ErrorController {
                   ? "Something went wrong on our side. Try again in a moment."
                   : status.getReasonPhrase() + ".";
         };
-    return PageErrors.view(status, message, null, response);
+    return pages.page(status, message, null, request, response);
   }
 
   @RequestMapping("/error")

@@ -3,6 +3,7 @@ package eu.runlater.platform.web;
 import eu.runlater.platform.errors.ApiProblem;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,26 +26,36 @@ import org.springframework.web.servlet.ModelAndView;
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class PageErrors {
   private static final Logger log = LoggerFactory.getLogger(PageErrors.class);
+  private final List<PageChrome> chrome;
+
+  PageErrors(List<PageChrome> chrome) {
+    this.chrome = chrome;
+  }
 
   @ExceptionHandler(PageException.class)
-  ModelAndView page(PageException e, HttpServletResponse response) {
-    return view(e.status(), e.getMessage(), null, response);
+  ModelAndView page(PageException e, HttpServletRequest request, HttpServletResponse response) {
+    return page(e.status(), e.getMessage(), null, request, response);
   }
 
   @ExceptionHandler(ApiProblem.class)
-  ModelAndView problem(ApiProblem e, HttpServletResponse response) {
+  ModelAndView problem(ApiProblem e, HttpServletRequest request, HttpServletResponse response) {
     HttpStatus status = e.status();
     String message =
         status == HttpStatus.NOT_FOUND
             ? "There is nothing here, or it is not yours."
             : e.getMessage();
-    return view(status, message, null, response);
+    return page(status, message, null, request, response);
   }
 
   @ExceptionHandler(org.springframework.beans.TypeMismatchException.class)
-  ModelAndView mismatch(HttpServletResponse response) {
+  ModelAndView mismatch(HttpServletRequest request, HttpServletResponse response) {
     // A malformed id in the path is a page that does not exist.
-    return view(HttpStatus.NOT_FOUND, "There is nothing here, or it is not yours.", null, response);
+    return page(
+        HttpStatus.NOT_FOUND,
+        "There is nothing here, or it is not yours.",
+        null,
+        request,
+        response);
   }
 
   @ExceptionHandler(Exception.class)
@@ -71,7 +82,7 @@ public class PageErrors {
           status == HttpStatus.NOT_FOUND
               ? "There is nothing here, or it is not yours."
               : "This request cannot be served (" + status.getReasonPhrase() + ").";
-      return view(status, message, null, response);
+      return page(status, message, null, request, response);
     }
     String reference = UUID.randomUUID().toString();
     log.error(
@@ -80,11 +91,34 @@ public class PageErrors {
         request.getRequestURI(),
         reference,
         e);
-    return view(
+    return page(
         HttpStatus.INTERNAL_SERVER_ERROR,
         "Something went wrong on our side. Try again; if it persists, quote the reference.",
         reference,
+        request,
         response);
+  }
+
+  /**
+   * The error page for {@code status}, with the layout's header when someone is signed in (and, for
+   * a "not found", the offer to switch to the organization that holds it).
+   */
+  public ModelAndView page(
+      HttpStatus status,
+      String message,
+      String reference,
+      HttpServletRequest request,
+      HttpServletResponse response) {
+    ModelAndView view = view(status, message, reference, response);
+    for (PageChrome c : chrome) {
+      try {
+        c.addTo(view, status, request);
+      } catch (RuntimeException e) {
+        // The error page must render even when the header cannot (the database is down).
+        log.warn("Error page {} without its header: {}", request.getRequestURI(), e.toString());
+      }
+    }
+    return view;
   }
 
   public static ModelAndView view(
