@@ -28,7 +28,7 @@ final class ExecutionDelays {
    * @param kind what held it ({@code host_circuit}, {@code host_throttle}, {@code node_lost}), or
    *     null
    */
-  record Delay(String text, String linkText, String href, String after, String kind) {}
+  public record Delay(String text, String linkText, String href, String after, String kind) {}
 
   /** The sentence for {@code e}, or null when it never started (missed, skipped, cancelled). */
   static Delay of(ExecutionView e, String zone) {

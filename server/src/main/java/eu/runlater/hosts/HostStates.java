@@ -46,7 +46,7 @@ class HostStates {
    *     decides)
    * @param waiting the organization's deliveries to it that wait (held or pushed back)
    */
-  record HostState(
+  public record HostState(
       String target,
       Instant now,
       boolean throttled,
@@ -59,34 +59,34 @@ class HostStates {
       Instant updatedAt,
       long waiting) {
 
-    String scheme() {
+    public String scheme() {
       return target.substring(0, target.indexOf("://"));
     }
 
     /** {@code host:port}. */
-    String host() {
+    public String host() {
       return target.substring(target.indexOf("://") + 3);
     }
 
     /** As people read it: the default port left out. */
-    String name() {
+    public String name() {
       return Holds.displayName(target);
     }
 
-    String href() {
+    public String href() {
       return Holds.href(target);
     }
 
-    boolean open() {
+    public boolean open() {
       return !"closed".equals(circuit);
     }
 
-    boolean held() {
+    public boolean held() {
       return open() || throttled;
     }
 
     /** The state's words: circuit open, circuit half-open (probing), throttled. */
-    String stateWords() {
+    public String stateWords() {
       if ("half_open".equals(circuit)) {
         return "circuit half-open";
       }
@@ -97,7 +97,7 @@ class HostStates {
     }
 
     /** Why the engine holds deliveries to it back. */
-    String reason() {
+    public String reason() {
       if (open()) {
         return "Its circuit opened after repeated signs that the host is down (connection errors,"
             + " timeouts, 502/503/504). Deliveries wait until a probe delivery succeeds.";
@@ -109,17 +109,17 @@ class HostStates {
     }
 
     /** Since when: the circuit's opening, or the throttle's last change. */
-    Instant since() {
+    public Instant since() {
       return open() ? openedAt : throttled ? updatedAt : null;
     }
 
     /** The next probe (open circuit), or the throttle's end. */
-    Instant until() {
+    public Instant until() {
       return open() ? reopenAt : throttled ? throttledUntil : null;
     }
 
     /** What {@link #until} is: "Next probe" or "Throttle ends". */
-    String untilWords() {
+    public String untilWords() {
       if ("half_open".equals(circuit)) {
         return "Probe due";
       }
@@ -199,7 +199,7 @@ class HostStates {
   }
 
   /** An attempt that went to a target. */
-  record Recent(
+  public record Recent(
       UUID id,
       Instant createdAt,
       String status,
