@@ -81,8 +81,9 @@ class HostsBrowserTest extends ServerTest {
         WAIT,
         "the circuit open",
         () -> !api.get("/api/v1/hosts", tenant.key()).json().get("data").isEmpty());
-    // A run planned while the circuit is open is held from its time on.
-    String waiting = job(tenant.key(), "waiting", 0, "1s");
+    // A run planned while the circuit is open is held from its time on. Its retries keep it held
+    // (as the next probe) should a scheduled probe fail before the test probes by hand.
+    String waiting = job(tenant.key(), "waiting", 5, "1s");
 
     desktop = Chromium.context();
     Page page = Chromium.page(desktop);
@@ -118,9 +119,12 @@ class HostsBrowserTest extends ServerTest {
     assertThat(page).hasURL(api.base() + hostPage);
     assertThat(page.locator(".flash")).containsText("Probing");
     Sink.await(
-        Duration.ofSeconds(10),
+        WAIT,
         "the held run delivered",
-        () -> sink.received().stream().skip(before).anyMatch(r -> r.path().equals("/waiting")));
+        () ->
+            sink.received().stream()
+                .skip(before)
+                .anyMatch(r -> r.path().equals("/waiting") && r.at() != null));
     // Live: the page learns of the deliveries and shows the host released.
     assertThat(page.locator(".host-title")).containsText("not held", within(WAIT));
     assertThat(page.locator(".recent-attempts"))
