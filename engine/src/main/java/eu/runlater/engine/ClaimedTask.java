@@ -9,6 +9,7 @@ import java.util.UUID;
  *
  * @param attempt this attempt's number, counting every claim (rescued ones included)
  * @param rescues how many earlier attempts were lost with their lease
+ * @param held what held this attempt back past its due time, or null (see {@link Held})
  */
 public record ClaimedTask(
     UUID id,
@@ -24,7 +25,26 @@ public record ClaimedTask(
     long leaseToken,
     Instant leaseExpiresAt,
     Backoff backoff,
-    TaskRequest request) {
+    TaskRequest request,
+    Held held) {
+
+  /**
+   * What held a task back before this attempt, as the task recorded it and its execution row keeps
+   * it: why the attempt started after its time.
+   *
+   * @param by {@link #HOST_CIRCUIT} (its target's circuit was open), {@link #HOST_THROTTLE} (its
+   *     target asked to slow down) or {@link #NODE_LOST} (an earlier attempt was lost with its
+   *     node, and the task rescued)
+   * @param since when the hold began for this task (never before its own due time)
+   * @param until when it ended, or null if it had not when the attempt was claimed
+   * @param note the target ({@link HostKey}) of a host hold, the node an earlier attempt was lost
+   *     with
+   */
+  public record Held(String by, Instant since, Instant until, String note) {
+    public static final String HOST_CIRCUIT = "host_circuit";
+    public static final String HOST_THROTTLE = "host_throttle";
+    public static final String NODE_LOST = "node_lost";
+  }
 
   /** The same task with another due time (the rescuer reports a lost attempt's own). */
   public ClaimedTask withRunAt(Instant at) {
@@ -42,7 +62,28 @@ public record ClaimedTask(
         leaseToken,
         leaseExpiresAt,
         backoff,
-        request);
+        request,
+        held);
+  }
+
+  /** The same task held by {@code held} (the rescuer reports a lost attempt's own hold). */
+  public ClaimedTask withHeld(Held held) {
+    return new ClaimedTask(
+        id,
+        organizationId,
+        sourceKind,
+        sourceId,
+        priority,
+        runAt,
+        scheduledFor,
+        attempt,
+        maxAttempts,
+        rescues,
+        leaseToken,
+        leaseExpiresAt,
+        backoff,
+        request,
+        held);
   }
 
   /** The same task standing for another planned time (a cron catch-up runs the latest). */
@@ -61,7 +102,8 @@ public record ClaimedTask(
         leaseToken,
         leaseExpiresAt,
         backoff,
-        request);
+        request,
+        held);
   }
 
   /** Attempts that ended in a failure so far, this one included if it fails. */

@@ -42,6 +42,7 @@ public final class Engine implements AutoCloseable {
   private final Rescuer rescuer;
   private final Completer completer;
   private final HostGuard hosts;
+  private final Hosts hostActions;
   private final Producer producer;
   private final Workers workers;
   private final WakeListener listener;
@@ -64,6 +65,7 @@ public final class Engine implements AutoCloseable {
     this.rescuer =
         new Rescuer(db, clock, config.nodeId(), config.maxRescues(), partitions, b.outcomes, tasks);
     this.hosts = new HostGuard(db, config);
+    this.hostActions = new Hosts(db, clock, wakeups);
     this.producer = new Producer(db, config, clock, wakeups, metrics);
     this.completer =
         new Completer(
@@ -107,6 +109,11 @@ public final class Engine implements AutoCloseable {
   /** Inserting and removing tasks in the caller's transactions. */
   public Tasks tasks() {
     return tasks;
+  }
+
+  /** Acting on targets held back for an organization: probe an open circuit now, release. */
+  public Hosts hosts() {
+    return hostActions;
   }
 
   public EngineConfig config() {
@@ -269,7 +276,7 @@ public final class Engine implements AutoCloseable {
     return workers;
   }
 
-  HostGuard hosts() {
+  HostGuard hostGuard() {
     return hosts;
   }
 

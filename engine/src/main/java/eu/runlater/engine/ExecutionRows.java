@@ -51,7 +51,11 @@ final class ExecutionRows {
               .put("request_body_sealed", false)
               .put("response_headers", null)
               .put("response_body", null)
-              .put("response_truncated", false));
+              .put("response_truncated", false)
+              .put("held_by", null)
+              .put("held_since", null)
+              .put("held_until", null)
+              .put("held_note", null));
     }
     Db.batch(c, TaskQueries.EXECUTION_INSERT, rows);
   }
@@ -61,6 +65,7 @@ final class ExecutionRows {
     List<Header> sent = new ArrayList<>(r.headers());
     sent.addAll(e.sentHeaders());
     ExecutionRecord.Response response = e.response();
+    ClaimedTask.Held held = task.held();
     return Params.of("id", e.id())
         .put("created_at", e.createdAt())
         .put("organization_id", task.organizationId())
@@ -87,6 +92,10 @@ final class ExecutionRows {
         .put("request_body_sealed", r.bodySealed())
         .put("response_headers", response == null ? null : HeaderCodec.toJson(response.headers()))
         .put("response_body", response == null ? null : response.body())
-        .put("response_truncated", response != null && response.truncated());
+        .put("response_truncated", response != null && response.truncated())
+        .put("held_by", held == null ? null : held.by())
+        .put("held_since", held == null ? null : held.since())
+        .put("held_until", held == null ? null : held.until())
+        .put("held_note", held == null ? null : held.note());
   }
 }

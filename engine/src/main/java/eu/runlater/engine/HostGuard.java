@@ -178,7 +178,8 @@ final class HostGuard {
     Instant wakeAt = null;
 
     if (seen.throttledUntil != null) {
-      Db.update(c, TASK_PUSH_BACK_HOST, host.params().put("until", seen.throttledUntil));
+      Db.update(
+          c, TASK_PUSH_BACK_HOST, host.params().put("until", seen.throttledUntil).put("now", now));
     }
     if ("open".equals(circuit)) {
       if (seen.alive) {
@@ -206,14 +207,14 @@ final class HostGuard {
     }
 
     if (hold) {
-      Db.update(c, TASK_HOLD_HOST, host.params().put("probe", probe));
+      Db.update(c, TASK_HOLD_HOST, host.params().put("probe", probe).put("now", now));
       if (probe == null) {
         probe = designateProbe(c, host, reopenAt);
         wakeAt = reopenAt;
       }
     }
     if (release) {
-      Db.query(c, TASK_RELEASE_HOST, host.params(), rs -> null);
+      Db.query(c, TASK_RELEASE_HOST, host.params().put("now", now), rs -> null);
       wakeAt = now;
     }
 
@@ -243,8 +244,7 @@ final class HostGuard {
     return wakeAt;
   }
 
-  private static UUID designateProbe(Connection c, Target host, Instant reopenAt)
-      throws SQLException {
+  static UUID designateProbe(Connection c, Target host, Instant reopenAt) throws SQLException {
     List<UUID> ids =
         Db.query(
             c,
@@ -292,7 +292,7 @@ final class HostGuard {
                     == 0) {
               probe = null;
             }
-            Db.update(c, TASK_HOLD_HOST, o.target().params().put("probe", probe));
+            Db.update(c, TASK_HOLD_HOST, o.target().params().put("probe", probe).put("now", now));
             if (probe == null) {
               probe = designateProbe(c, o.target(), o.reopenAt());
               if (probe != null) {
@@ -302,7 +302,11 @@ final class HostGuard {
             }
           }
           for (Instant released :
-              Db.query(c, TASK_RELEASE_ORPHANS, Params.of(), rs -> SqlTime.instant(rs, "run_at"))) {
+              Db.query(
+                  c,
+                  TASK_RELEASE_ORPHANS,
+                  Params.of("now", now),
+                  rs -> SqlTime.instant(rs, "run_at"))) {
             wakeAt = earlier(wakeAt, released);
           }
           Db.update(c, TASK_PUSH_BACK_THROTTLED, Params.of("now", now));

@@ -87,7 +87,9 @@ final class Rescuer {
                       rs -> {
                         // The row is the ready task again; report the attempt as it was claimed.
                         ClaimedTask task =
-                            Tasks.mapClaimed(rs).withRunAt(SqlTime.instant(rs, "lost_due_at"));
+                            Tasks.mapClaimed(rs)
+                                .withRunAt(SqlTime.instant(rs, "lost_due_at"))
+                                .withHeld(Tasks.held(rs, "lost_"));
                         return lostAttempt(task, rs.getString("lost_by"), now, false);
                       });
               List<Completion> lost = new ArrayList<>(abandoned);

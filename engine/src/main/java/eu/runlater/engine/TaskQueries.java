@@ -8,25 +8,36 @@ final class TaskQueries {
   static final String WAKE_CHANNEL = "runlater_tasks";
 
   // A task for a target its organization sees throttled is due no earlier than the throttle; one
-  // whose circuit is open waits as 'held' (see HostGuard). Two primary-key probes of a table that
-  // holds only targets in trouble, usually none.
+  // whose circuit is open waits as 'held' (see HostGuard). Either way it remembers what holds it
+  // (held_by, V4), so its attempt can say why it started late. One primary-key probe of a table
+  // that holds only targets in trouble, usually none. Nullable parameters are cast: in a SELECT
+  // list PostgreSQL would otherwise take an untyped null for text.
   static final String TASK_INSERT =
       """
       INSERT INTO tasks (id, organization_id, source_kind, source_id, priority, run_at,
                          scheduled_for, max_attempts, url, method, headers, sealed_headers, body,
                          body_sealed, timeout_ms, backoff_base_ms, backoff_max_ms, created_at,
-                         target_host, state)
-      VALUES (:id, :organization_id, :source_kind, :source_id, :priority,
-              greatest(:run_at::timestamptz,
-                       (SELECT h.throttled_until FROM host_states h
-                        WHERE h.organization_id = :organization_id AND h.host = :target_host)),
-              :scheduled_for, :max_attempts, :url, :method, :headers::jsonb, :sealed_headers,
-              :body, :body_sealed, :timeout_ms, :backoff_base_ms, :backoff_max_ms, :created_at,
-              :target_host,
-              CASE WHEN EXISTS (SELECT 1 FROM host_states h
-                                WHERE h.organization_id = :organization_id
-                                  AND h.host = :target_host AND h.circuit = 'open')
-                   THEN 'held' ELSE 'ready' END)
+                         target_host, state, held_by, held_since, held_until, held_note)
+      SELECT :id, :organization_id, :source_kind, :source_id::uuid, :priority,
+             greatest(:run_at::timestamptz, h.throttled_until),
+             :scheduled_for, :max_attempts, :url, :method, :headers::jsonb, :sealed_headers::bytea,
+             :body::bytea, :body_sealed, :timeout_ms, :backoff_base_ms, :backoff_max_ms,
+             :created_at, :target_host,
+             CASE WHEN h.circuit = 'open' THEN 'held' ELSE 'ready' END,
+             CASE WHEN h.circuit = 'open' THEN 'host_circuit'
+                  WHEN h.throttled_until > greatest(:run_at::timestamptz, :created_at::timestamptz)
+                  THEN 'host_throttle' END,
+             CASE WHEN h.circuit = 'open'
+                    OR h.throttled_until > greatest(:run_at::timestamptz, :created_at::timestamptz)
+                  THEN greatest(:run_at::timestamptz, :created_at::timestamptz) END,
+             CASE WHEN h.circuit <> 'open'
+                   AND h.throttled_until > greatest(:run_at::timestamptz, :created_at::timestamptz)
+                  THEN h.throttled_until END,
+             CASE WHEN h.circuit = 'open'
+                    OR h.throttled_until > greatest(:run_at::timestamptz, :created_at::timestamptz)
+                  THEN :target_host END
+      FROM (SELECT) AS one
+      LEFT JOIN host_states h ON h.organization_id = :organization_id AND h.host = :target_host
       """;
 
   static final String WAKE_NOTIFY = "SELECT pg_notify('" + WAKE_CHANNEL + "', :payload)";
@@ -178,11 +189,13 @@ final class TaskQueries {
       RETURNING t.id, c.token
       """;
 
+  // A retry starts afresh: what held the attempt that just ended is in its execution row.
   static final String TASK_RETRY_LATER =
       """
       UPDATE tasks t
       SET state = 'ready', run_at = c.run_at, lease_token = NULL, lease_expires_at = NULL,
-          claimed_by = NULL
+          claimed_by = NULL, held_by = NULL, held_since = NULL, held_until = NULL,
+          held_note = NULL
       FROM unnest(:ids::uuid[], :tokens::bigint[], :run_ats::timestamptz[]) AS c(id, token, run_at)
       WHERE t.id = ANY(:ids::uuid[]) AND t.id = c.id AND t.lease_token = c.token
       RETURNING t.id, c.token
@@ -220,10 +233,12 @@ final class TaskQueries {
       RETURNING *
       """;
 
+  // The next attempt of a rescued task says the earlier one was lost with its node (held_*); the
+  // lost attempt's own execution keeps what held it before (lost_held_*).
   static final String TASK_RESCUE_EXPIRED =
       """
       WITH expired AS (
-        SELECT id, claimed_by, run_at FROM tasks
+        SELECT id, claimed_by, run_at, held_by, held_since, held_until, held_note FROM tasks
         WHERE state = 'running' AND lease_expires_at < :now
         ORDER BY lease_expires_at
         LIMIT :limit
@@ -231,10 +246,13 @@ final class TaskQueries {
       )
       UPDATE tasks t
       SET state = 'ready', run_at = :now, lease_token = NULL, lease_expires_at = NULL,
-          claimed_by = NULL, rescues = t.rescues + 1
+          claimed_by = NULL, rescues = t.rescues + 1, held_by = 'node_lost', held_since = :now,
+          held_until = :now, held_note = e.claimed_by
       FROM expired e
       WHERE t.id = e.id
-      RETURNING t.*, e.claimed_by AS lost_by, e.run_at AS lost_due_at
+      RETURNING t.*, e.claimed_by AS lost_by, e.run_at AS lost_due_at,
+                e.held_by AS lost_held_by, e.held_since AS lost_held_since,
+                e.held_until AS lost_held_until, e.held_note AS lost_held_note
       """;
 
   // SKIP LOCKED: a task being claimed right now is left to run; never wait on a claim, whose
@@ -303,13 +321,15 @@ final class TaskQueries {
                               finished_at, duration_us, status_code, error, node, next_attempt_at,
                               request_url, request_method, request_headers,
                               request_sealed_headers, request_body, request_body_sealed,
-                              response_headers, response_body, response_truncated)
+                              response_headers, response_body, response_truncated, held_by,
+                              held_since, held_until, held_note)
       VALUES (:id, :created_at, :organization_id, :task_id, :source_kind, :source_id,
               :attempt, :status, :final, :scheduled_for, :due_at, :started_at,
               :finished_at, :duration_us, :status_code, :error, :node, :next_attempt_at,
               :request_url, :request_method, :request_headers::jsonb,
               :request_sealed_headers, :request_body, :request_body_sealed,
-              :response_headers::jsonb, :response_body, :response_truncated)
+              :response_headers::jsonb, :response_body, :response_truncated, :held_by,
+              :held_since, :held_until, :held_note)
       """;
 
   static final String LEADER_TRY_ACQUIRE = "SELECT pg_try_advisory_lock(:key)";

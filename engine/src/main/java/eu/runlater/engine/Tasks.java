@@ -246,6 +246,19 @@ public final class Tasks {
             rs.getBytes("sealed_headers"),
             rs.getBytes("body"),
             rs.getBoolean("body_sealed"),
-            rs.getInt("timeout_ms")));
+            rs.getInt("timeout_ms")),
+        held(rs, ""));
+  }
+
+  /** The hold recorded in {@code <prefix>held_by} and its siblings, or null. */
+  static ClaimedTask.Held held(ResultSet rs, String prefix) throws SQLException {
+    String by = rs.getString(prefix + "held_by");
+    return by == null
+        ? null
+        : new ClaimedTask.Held(
+            by,
+            SqlTime.instant(rs, prefix + "held_since"),
+            SqlTime.instant(rs, prefix + "held_until"),
+            rs.getString(prefix + "held_note"));
   }
 }

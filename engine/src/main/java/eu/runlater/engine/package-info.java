@@ -38,6 +38,14 @@
  * on running deliveries (the server derives it from the tier; without one, {@link
  * eu.runlater.engine.EngineConfig#defaultOrganizationCap()}) and forgets an organization that goes.
  *
+ * <h2>Held hosts</h2>
+ *
+ * The engine holds an organization's deliveries to a target back while the target throttles or its
+ * circuit is open. {@link eu.runlater.engine.Hosts} (from {@code Engine#hosts()}) lets a person act
+ * on one organization's target: probe an open circuit now, or release the target. A task remembers
+ * what held it ({@link eu.runlater.engine.ClaimedTask.Held}), and its attempt's execution row keeps
+ * it, so the history says why an attempt started late.
+ *
  * <h2>History</h2>
  *
  * Every attempt and event is appended to {@code executions}, partitioned by day and dropped after

@@ -305,8 +305,8 @@ class HostGuardTest {
         .isEqualTo(1);
     assertThat(states(B, "true")).isZero();
     // The gauges count per organization, by id.
-    engine.hosts().runOnce(Instant.now());
-    assertThat(engine.hosts().troubledByOrganization())
+    engine.hostGuard().runOnce(Instant.now());
+    assertThat(engine.hostGuard().troubledByOrganization())
         .containsExactly(new HostGuard.Troubled(A, 0, 1));
   }
 
@@ -398,7 +398,7 @@ class HostGuardTest {
             Db.update(
                 c, "UPDATE tasks SET state = 'held' WHERE id = :id", Params.of("id", stray.id())));
 
-    HostGuard.Result result = engine.hosts().runOnce(Instant.now());
+    HostGuard.Result result = engine.hostGuard().runOnce(Instant.now());
 
     assertThat(count("SELECT count(*) FROM tasks WHERE state = 'ready'")).isEqualTo(1);
     assertThat(result.wakeAt()).isNotNull();

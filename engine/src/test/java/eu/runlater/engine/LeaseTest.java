@@ -107,6 +107,33 @@ class LeaseTest {
   }
 
   @Test
+  void the_attempt_after_a_rescue_says_the_earlier_one_was_lost_with_its_node() throws Exception {
+    ClaimedTask first = claimOne();
+    assertThat(first.held()).isNull();
+    clock.advance(Duration.ofSeconds(11));
+    Instant rescuedAt = clock.instant();
+    engine.rescuer().runOnce();
+    ClaimedTask second = engine.producer().claim(1).getFirst();
+    assertThat(second.held())
+        .isEqualTo(
+            new ClaimedTask.Held(
+                ClaimedTask.Held.NODE_LOST, rescuedAt, rescuedAt, engine.config().nodeId()));
+    engine.completer().flush(List.of(done(second, "success", null)));
+    // Carried by the execution insert, from the task: the lost attempt's own row has no hold.
+    assertThat(
+            fixture.count(
+                "SELECT count(*) FROM executions WHERE status = 'success' AND attempt = 2"
+                    + " AND held_by = 'node_lost' AND held_note = '"
+                    + engine.config().nodeId()
+                    + "'"))
+        .isEqualTo(1);
+    assertThat(
+            fixture.count(
+                "SELECT count(*) FROM executions WHERE status = 'lost' AND held_by IS NULL"))
+        .isEqualTo(1);
+  }
+
+  @Test
   void a_lost_lease_does_not_use_up_the_retry_budget() throws Exception {
     ClaimedTask first = claimOne();
     assertThat(first.canRetry()).isFalse(); // one attempt allowed

@@ -50,9 +50,11 @@ class ExecutionPages {
     Execution e = executions.get(org, id);
     ExecutionView view = ExecutionView.detail(e, executions.attemptsOf(org, e.taskId()), secrets);
     ExecutionSource.Owner owner = sources.owner(org, e).orElse(null);
+    String zone = owner != null ? owner.zone() : "UTC";
     model.addAttribute("execution", view);
     model.addAttribute("job", owner);
-    model.addAttribute("zone", owner != null ? owner.zone() : "UTC");
+    model.addAttribute("zone", zone);
+    model.addAttribute("delay", ExecutionDelays.of(view, zone));
     model.addAttribute(
         "requestHeaders", view.request() == null ? List.of() : masked(view.request().headers()));
     model.addAttribute(

@@ -17,7 +17,9 @@ import java.util.UUID;
  * An execution as the API shows it. Secret request headers and a secret body are masked; bodies are
  * text when they are UTF-8 ({@code body_encoding: "utf-8"}) and base64 otherwise.
  *
- * @param latenessMs how late the attempt started after it was due
+ * @param latenessMs how late the attempt started after the time its run was scheduled for (its
+ *     planned time; a retry's lateness includes the earlier attempts and their waits)
+ * @param held what held the attempt back past its time, as the engine recorded it, or null
  * @param attempts every attempt of the same task, oldest first (detail only)
  */
 public record ExecutionView(
@@ -39,9 +41,32 @@ public record ExecutionView(
     String error,
     String node,
     Instant nextAttemptAt,
+    HeldView held,
     RequestView request,
     ResponseView response,
     List<ExecutionView> attempts) {
+
+  /**
+   * What held an attempt back.
+   *
+   * @param by {@code host_circuit} (its target's circuit was open), {@code host_throttle} (its
+   *     target asked to slow down, Retry-After) or {@code node_lost} (an earlier attempt was lost
+   *     with its node)
+   * @param since when the hold began for this run
+   * @param until when it ended, or null
+   * @param target the held target ({@code https://api.example.com:443}), for a host hold
+   * @param node the node an earlier attempt was lost with, for {@code node_lost}
+   */
+  public record HeldView(String by, Instant since, Instant until, String target, String node) {
+    static HeldView of(Execution.Held h) {
+      if (h == null) {
+        return null;
+      }
+      boolean lost = "node_lost".equals(h.by());
+      return new HeldView(
+          h.by(), h.since(), h.until(), lost ? null : h.note(), lost ? h.note() : null);
+    }
+  }
 
   record RequestView(
       String url, String method, List<Header> headers, String body, String bodyEncoding) {}
@@ -72,10 +97,13 @@ public record ExecutionView(
 
   private static ExecutionView of(
       Execution e, RequestView request, ResponseView response, List<ExecutionView> attempts) {
+    // From the planned time, not due_at: a hold or a rescue moves due_at, and measured from it a
+    // run held for six minutes read "late by 8 ms".
+    Instant planned = e.scheduledFor() != null ? e.scheduledFor() : e.dueAt();
     Long lateness =
-        e.startedAt() == null || e.dueAt() == null
+        e.startedAt() == null || planned == null
             ? null
-            : Math.max(0, Duration.between(e.dueAt(), e.startedAt()).toMillis());
+            : Math.max(0, Duration.between(planned, e.startedAt()).toMillis());
     return new ExecutionView(
         e.id(),
         e.taskId(),
@@ -95,6 +123,7 @@ public record ExecutionView(
         e.error(),
         e.node(),
         e.nextAttemptAt(),
+        HeldView.of(e.held()),
         request,
         response,
         attempts);

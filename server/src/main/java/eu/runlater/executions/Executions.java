@@ -190,6 +190,18 @@ public class Executions {
         rs.getString("node"),
         SqlTime.instant(rs, "next_attempt_at"),
         request,
-        response);
+        response,
+        held(rs));
+  }
+
+  private static Execution.Held held(ResultSet rs) throws SQLException {
+    String by = rs.getString("held_by");
+    return by == null
+        ? null
+        : new Execution.Held(
+            by,
+            SqlTime.instant(rs, "held_since"),
+            SqlTime.instant(rs, "held_until"),
+            rs.getString("held_note"));
   }
 }

@@ -8,7 +8,7 @@ final class ExecutionsQueries {
       """
       id, created_at, organization_id, task_id, source_kind, source_id, attempt, status, final,
       scheduled_for, due_at, started_at, finished_at, duration_us, status_code, error, node,
-      next_attempt_at
+      next_attempt_at, held_by, held_since, held_until, held_note
       """;
 
   static final String DETAIL_COLUMNS =

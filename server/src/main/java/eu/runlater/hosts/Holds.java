@@ -47,7 +47,7 @@ public class Holds {
               String target = rs.getString("host");
               Instant throttledUntil = SqlTime.instant(rs, "throttled_until");
               String name = displayName(target);
-              String href = "/hosts/" + target.replace("://", "/");
+              String href = href(target);
               if ("open".equals(rs.getString("circuit"))) {
                 Instant reopen = SqlTime.instant(rs, "reopen_at");
                 hosts.put(
@@ -143,8 +143,16 @@ public class Holds {
     return HostKey.of(url);
   }
 
+  /**
+   * The page of a target ({@code https://api.example.com:443}): {@code
+   * /hosts/https/api.example.com:443}, the link every host hold carries.
+   */
+  public static String href(String target) {
+    return "/hosts/" + target.replace("://", "/");
+  }
+
   /** A target as people read it: the default port left out. */
-  static String displayName(String target) {
+  public static String displayName(String target) {
     String rest = target.substring(target.indexOf("://") + 3);
     if (target.startsWith("https://") && rest.endsWith(":443")) {
       return rest.substring(0, rest.length() - 4);

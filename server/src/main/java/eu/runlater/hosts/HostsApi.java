@@ -1,24 +1,19 @@
 package eu.runlater.hosts;
 
-import static eu.runlater.hosts.HostsQueries.*;
-
+import eu.runlater.engine.Hosts;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.security.ApiPrincipal;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.InstantSource;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -26,19 +21,20 @@ import org.springframework.web.bind.annotation.RestController;
  * Target hosts the engine is holding back for the calling organization: throttled after a 429 or
  * 503 with Retry-After, or with an open circuit after consecutive signs that the host is down. The
  * state is the organization's own: another tenant's throttle or circuit for the same host is
- * neither shown nor applied. A target is a scheme and {@code host:port}.
+ * neither shown nor applied. A target is a scheme and {@code host:port}. A held host can be probed
+ * now (an open circuit's probe delivery goes at once) or released (circuit closed, throttle ended).
  */
 @RestController
 @Tag(name = "Hosts")
 class HostsApi {
   private static final List<String> SCHEMES = List.of("https", "http");
 
-  private final JdbcClient jdbc;
-  private final InstantSource clock;
+  private final HostStates states;
+  private final HostActions actions;
 
-  HostsApi(JdbcClient jdbc, InstantSource clock) {
-    this.jdbc = jdbc;
-    this.clock = clock;
+  HostsApi(HostStates states, HostActions actions) {
+    this.states = states;
+    this.actions = actions;
   }
 
   /**
@@ -50,6 +46,7 @@ class HostsApi {
    *     {@code half_open} (the period ended; one probe delivery decides)
    * @param throttledUntil no delivery to the host starts before this instant, or null
    * @param lastError the last failure that counted towards the circuit, or null
+   * @param waiting your deliveries to it that wait (held, or pushed back by a throttle)
    */
   record HostView(
       String host,
@@ -60,7 +57,22 @@ class HostsApi {
       Instant openedAt,
       Instant reopenAt,
       int consecutiveFailures,
-      String lastError) {}
+      String lastError,
+      long waiting) {
+    static HostView of(HostStates.HostState s) {
+      return new HostView(
+          s.host(),
+          s.scheme(),
+          s.throttled(),
+          s.throttledUntil(),
+          s.circuit(),
+          s.openedAt(),
+          s.reopenAt(),
+          s.consecutiveFailures(),
+          s.lastError(),
+          s.waiting());
+    }
+  }
 
   record HostList(List<HostView> data) {}
 
@@ -70,13 +82,8 @@ class HostsApi {
           "Hosts your deliveries target that are throttled or have an open circuit, for your"
               + " organization")
   HostList list(@AuthenticationPrincipal ApiPrincipal caller) {
-    Instant now = clock.instant();
     return new HostList(
-        jdbc.sql(HOST_LIST_TROUBLED)
-            .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-            .param("organization_id", caller.organizationId())
-            .query((rs, i) -> view(rs, now))
-            .list());
+        states.troubled(caller.organizationId()).stream().map(HostView::of).toList());
   }
 
   @GetMapping("/api/v1/hosts/{host}")
@@ -88,6 +95,79 @@ class HostsApi {
       @AuthenticationPrincipal ApiPrincipal caller,
       @PathVariable String host,
       @RequestParam(required = false) String scheme) {
+    UUID org = caller.organizationId();
+    List<String> origins = origins(host, scheme);
+    for (String origin : origins) {
+      var state = states.find(org, origin);
+      if (state.isPresent() && state.get().held()) {
+        return HostView.of(state.get());
+      }
+    }
+    for (String origin : origins) {
+      var state = states.find(org, origin);
+      if (state.isPresent()) {
+        return HostView.of(state.get());
+      }
+    }
+    for (String origin : origins) {
+      if (states.targeted(org, origin)) {
+        return HostView.of(states.healthy(org, origin));
+      }
+    }
+    throw ApiProblem.notFound("host", host.strip().toLowerCase(Locale.ROOT));
+  }
+
+  @PostMapping("/api/v1/hosts/{host}/probe")
+  @Operation(
+      summary =
+          "Probe a host whose circuit is open now: its probe delivery goes at once (never before"
+              + " its own due time) instead of when the open period ends; success closes the"
+              + " circuit. 404 when the host is not held for you, 409 when it is only throttled")
+  @ApiResponse(responseCode = "200", description = "The host's state after the call")
+  HostView probe(
+      @AuthenticationPrincipal ApiPrincipal caller,
+      @PathVariable String host,
+      @RequestParam(required = false) String scheme) {
+    return act(caller.organizationId(), host, scheme, HostActions.Action.PROBE);
+  }
+
+  @PostMapping("/api/v1/hosts/{host}/release")
+  @Operation(
+      summary =
+          "Release a held host: its circuit closes and any throttle ends; every held delivery"
+              + " goes at its own due time with its attempts. 404 when the host is not held for"
+              + " you")
+  @ApiResponse(responseCode = "200", description = "The host's state after the call")
+  HostView release(
+      @AuthenticationPrincipal ApiPrincipal caller,
+      @PathVariable String host,
+      @RequestParam(required = false) String scheme) {
+    return act(caller.organizationId(), host, scheme, HostActions.Action.RELEASE);
+  }
+
+  private HostView act(UUID org, String host, String scheme, HostActions.Action action) {
+    String key = host.strip().toLowerCase(Locale.ROOT);
+    String target =
+        origins(host, scheme).stream()
+            .filter(o -> states.find(org, o).map(HostStates.HostState::held).orElse(false))
+            .findFirst()
+            .orElseThrow(() -> ApiProblem.notFound("held host", key));
+    Hosts.Outcome outcome = actions.act(org, target, action);
+    switch (outcome) {
+      case NOT_HELD -> throw ApiProblem.notFound("held host", key);
+      case NOT_OPEN ->
+          throw ApiProblem.conflict(
+              "host-not-open",
+              key
+                  + " is throttled, not down: its circuit is closed, so there is no probe. Release"
+                  + " it to end the throttle.");
+      case DONE -> {}
+    }
+    return HostView.of(states.find(org, target).orElseGet(() -> states.healthy(org, target)));
+  }
+
+  /** The origins a {@code host[:port]} and an optional scheme name, https first. */
+  private static List<String> origins(String host, String scheme) {
     List<String> schemes = SCHEMES;
     if (scheme != null) {
       String s = scheme.strip().toLowerCase(Locale.ROOT);
@@ -98,69 +178,8 @@ class HostsApi {
     }
     String key = host.strip().toLowerCase(Locale.ROOT);
     boolean hasPort = key.matches(".*:[0-9]{1,5}") && !key.endsWith("]");
-    List<String> origins =
-        schemes.stream()
-            .map(s -> s + "://" + key + (hasPort ? "" : s.equals("https") ? ":443" : ":80"))
-            .toList();
-    UUID org = caller.organizationId();
-    Instant now = clock.instant();
-    var state =
-        jdbc.sql(HOST_GET)
-            .param("organization_id", org)
-            .param("hosts", origins)
-            .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-            .query((rs, i) -> view(rs, now))
-            .optional();
-    if (state.isPresent()) {
-      return state.get();
-    }
-    for (String origin : origins) {
-      boolean targeted =
-          jdbc.sql(HOST_TARGETED)
-              .param("host", origin)
-              .param("organization_id", org)
-              .query(Boolean.class)
-              .single();
-      if (targeted) {
-        Origin o = Origin.parse(origin);
-        return new HostView(o.host(), o.scheme(), false, null, "closed", null, null, 0, null);
-      }
-    }
-    throw ApiProblem.notFound("host", key);
-  }
-
-  /** An engine target key, {@code scheme://host:port}, split for the API. */
-  private record Origin(String scheme, String host) {
-    static Origin parse(String key) {
-      int sep = key.indexOf("://");
-      return sep < 0
-          ? new Origin("", key)
-          : new Origin(key.substring(0, sep), key.substring(sep + 3));
-    }
-  }
-
-  private static HostView view(ResultSet rs, Instant now) throws SQLException {
-    Instant until = instant(rs, "throttled_until");
-    Instant reopen = instant(rs, "reopen_at");
-    String circuit = rs.getString("circuit");
-    if ("open".equals(circuit) && reopen != null && !reopen.isAfter(now)) {
-      circuit = "half_open";
-    }
-    Origin origin = Origin.parse(rs.getString("host"));
-    return new HostView(
-        origin.host(),
-        origin.scheme(),
-        until != null && until.isAfter(now),
-        until,
-        circuit,
-        instant(rs, "opened_at"),
-        reopen,
-        rs.getInt("consecutive_failures"),
-        rs.getString("last_error"));
-  }
-
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? null : t.toInstant();
+    return schemes.stream()
+        .map(s -> s + "://" + key + (hasPort ? "" : s.equals("https") ? ":443" : ":80"))
+        .toList();
   }
 }

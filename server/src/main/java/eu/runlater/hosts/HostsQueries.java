@@ -12,7 +12,7 @@ final class HostsQueries {
   static final String HOST_LIST_TROUBLED =
       """
       SELECT host, throttled_until, consecutive_failures, circuit, opened_at, reopen_at,
-             last_error
+             last_error, updated_at
       FROM host_states
       WHERE organization_id = :organization_id AND (throttled_until > :now OR circuit = 'open')
       ORDER BY host
@@ -22,7 +22,7 @@ final class HostsQueries {
   static final String HOST_GET =
       """
       SELECT host, throttled_until, consecutive_failures, circuit, opened_at, reopen_at,
-             last_error
+             last_error, updated_at
       FROM host_states
       WHERE organization_id = :organization_id AND host IN (:hosts)
       ORDER BY (circuit = 'open' OR throttled_until > :now) DESC NULLS LAST,
@@ -53,5 +53,32 @@ final class HostsQueries {
                AS max_running,
              (SELECT count(*) FROM tasks
               WHERE organization_id = :organization_id AND state = 'running') AS running
+      """;
+
+  // Deliveries of the organization that wait for each of the targets (tasks_host_idx).
+  static final String HOST_WAITING_COUNTS =
+      """
+      SELECT target_host, count(*) AS waiting FROM tasks
+      WHERE organization_id = :organization_id AND target_host IN (:hosts)
+        AND state <> 'running'
+      GROUP BY target_host
+      """;
+
+  // The organization's latest attempts to one target: executions carry no target column, so the
+  // newest :scan of the window (executions_organization_idx) are filtered by the URL's origin
+  // (the caller checks each against the engine's key).
+  static final String HOST_RECENT_EXECUTIONS =
+      """
+      SELECT id, created_at, status, status_code, attempt, source_kind, request_method,
+             request_url, held_by
+      FROM (SELECT id, created_at, status, status_code, attempt, source_kind, request_method,
+                   request_url, held_by
+            FROM executions
+            WHERE organization_id = :organization_id AND created_at > :since
+            ORDER BY created_at DESC
+            LIMIT :scan) recent
+      WHERE request_url ~* :pattern
+      ORDER BY created_at DESC
+      LIMIT :limit
       """;
 }
