@@ -4,6 +4,7 @@ import static eu.runlater.dashboard.RunsQueries.*;
 
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.SqlTime;
+import eu.runlater.hosts.Holds;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -47,7 +48,29 @@ class Runs {
       Long durationMs,
       Integer statusCode,
       String method,
-      String url) {
+      String url,
+      String heldBy,
+      String heldNote) {
+
+    /** What held the attempt back, as the engine recorded it, in a few words; or null. */
+    public String heldWords() {
+      if (heldBy == null) {
+        return null;
+      }
+      return switch (heldBy) {
+        case "host_circuit" -> "held by the open circuit of " + Holds.displayName(heldNote);
+        case "host_throttle" -> "held: " + Holds.displayName(heldNote) + " asked to slow down";
+        case "node_lost" -> "an earlier attempt was lost with node " + heldNote;
+        default -> "held (" + heldBy + ")";
+      };
+    }
+
+    /** The held host's page, or null. */
+    public String heldHref() {
+      return heldBy != null && heldBy.startsWith("host_") && heldNote != null
+          ? Holds.href(heldNote)
+          : null;
+    }
 
     /** How late the attempt started after its run's scheduled time, when more than a second. */
     public Long lateMs() {
@@ -176,6 +199,8 @@ class Runs {
         durationMs,
         statusCode,
         rs.getString("request_method"),
-        rs.getString("request_url"));
+        rs.getString("request_url"),
+        rs.getString("held_by"),
+        rs.getString("held_note"));
   }
 }

@@ -14,7 +14,7 @@ final class RunsQueries {
       """
       SELECT e.id, e.created_at, e.status, e.source_kind, e.source_id, e.attempt, e.scheduled_for,
              e.started_at, e.duration_us, e.status_code, e.request_method, e.request_url,
-             j.name AS job_name, q.name AS queue_name
+             e.held_by, e.held_note, j.name AS job_name, q.name AS queue_name
       FROM executions e
       LEFT JOIN jobs j ON e.source_kind = 'job' AND j.id = e.source_id
       LEFT JOIN messages m ON e.source_kind = 'message' AND m.id = e.source_id

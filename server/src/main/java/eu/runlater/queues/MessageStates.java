@@ -139,7 +139,13 @@ class MessageStates {
     if (running) {
       return new Row(m, "running", null, null, attempts);
     }
-    Hold hold = c.hosts().explain(m.url(), e.runAt());
+    // A first attempt was due at its not-before time: the engine may have moved its start later
+    // (a throttle's end, or the time of a circuit's probe), which does not make it less late.
+    Instant dueAt =
+        e.attempt() > 0 || m.notBefore() == null || m.notBefore().isAfter(e.runAt())
+            ? e.runAt()
+            : m.notBefore();
+    Hold hold = c.hosts().explain(m.url(), dueAt);
     if (hold == null && "held".equals(e.taskState())) {
       hold = c.hosts().forUrl(m.url());
     }
