@@ -258,8 +258,8 @@ class CronOccurrences implements ClaimHook {
               eu.runlater.engine.Ids.v7(Instant.now()),
               TaskEvent.MISSED,
               times.get(i),
-              "missed: its time passed before the job's earlier run started (no node was"
-                  + " running, or its host or the organization's cap held that run; "
+              "missed: its time passed before the job's earlier run started; no node was"
+                  + " running, or its host or the organization's cap held that run ("
                   + policy
                   + ")"));
     }
