@@ -235,7 +235,7 @@ class JobPagesBrowserTest extends ServerTest {
     page.screenshot(
         new Page.ScreenshotOptions().setPath(SHOTS.resolve("job-detail.png")).setFullPage(true));
     page.locator("#history + .table-wrap a").first().click();
-    assertThat(page.locator("h1")).containsText("Execution");
+    assertThat(page.locator("h1")).containsText("Attempt 1 of");
     assertThat(page.locator("pre").last()).containsText("\"n\" : [ 1, 2, 3 ]");
     page.screenshot(
         new Page.ScreenshotOptions().setPath(SHOTS.resolve("execution.png")).setFullPage(true));

@@ -290,7 +290,7 @@ class JobPagesStateBrowserTest extends eu.runlater.support.ServerTest {
       assertThat(panel.locator(".badge")).hasText("succeeded");
       assertThat(panel).containsText("success");
       panel.getByText("Open the execution").tap();
-      assertThat(page.locator("h1")).containsText("Execution");
+      assertThat(page.locator("h1")).containsText("Attempt 1 of");
     }
   }
 
