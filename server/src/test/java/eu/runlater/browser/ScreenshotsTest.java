@@ -123,6 +123,7 @@ class ScreenshotsTest extends ServerTest {
 
   @AfterAll
   void stopSinks() {
+    contexts.values().forEach(BrowserContext::close);
     sink.close();
     down.close();
   }
@@ -146,6 +147,9 @@ class ScreenshotsTest extends ServerTest {
     assertThat(problems).as(path).isEmpty();
   }
 
+  /** One signed-in browser per person and size, reused across pages (a sign-in costs a hash). */
+  private final java.util.Map<String, BrowserContext> contexts = new java.util.HashMap<>();
+
   private void check(
       String name,
       String path,
@@ -153,12 +157,17 @@ class ScreenshotsTest extends ServerTest {
       String width,
       Fixtures.TestUser who,
       List<String> problems) {
-    BrowserContext context = device.get();
-    try {
-      Page page = Chromium.page(context);
+    String key = (who == null ? "-" : who.email()) + "/" + width;
+    BrowserContext context = contexts.get(key);
+    if (context == null) {
+      context = device.get();
+      contexts.put(key, context);
       if (who != null) {
-        Chromium.signIn(page, api.base(), who.email());
+        Chromium.signIn(Chromium.page(context), api.base(), who.email());
       }
+    }
+    Page page = Chromium.page(context);
+    try {
       page.navigate(api.base() + path);
       assertThat(page.locator("main")).isVisible();
       page.waitForLoadState();
@@ -169,7 +178,7 @@ class ScreenshotsTest extends ServerTest {
               .setPath(OUT.resolve(name + "-" + width + ".png"))
               .setFullPage(true));
     } finally {
-      context.close();
+      page.close();
     }
   }
 
