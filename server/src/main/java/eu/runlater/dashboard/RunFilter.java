@@ -9,7 +9,6 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
@@ -129,28 +128,7 @@ record RunFilter(
    */
   String hostPattern() {
     String t = target();
-    if (t == null) {
-      return null;
-    }
-    int colon = t.lastIndexOf(':');
-    String scheme = t.substring(0, t.indexOf("://"));
-    String name = t.substring(t.indexOf("://") + 3, colon);
-    String port = t.substring(colon + 1);
-    boolean defaultPort =
-        ("https".equals(scheme) && "443".equals(port))
-            || ("http".equals(scheme) && "80".equals(port));
-    return "^"
-        + quote(scheme)
-        + "://([^@/?#]*@)?"
-        + quote(name)
-        + (defaultPort ? "(:" + port + ")?" : ":" + port)
-        + "([/?#]|$)";
-  }
-
-  private static String quote(String s) {
-    // Everything but letters and digits escaped: a host name's dots and an IPv6 address's
-    // brackets are literal in the expression.
-    return Pattern.compile("([^A-Za-z0-9])").matcher(s).replaceAll("\\\\$1");
+    return t == null ? null : Holds.urlPattern(t);
   }
 
   private static Instant instant(String value) {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -161,5 +162,30 @@ public class Holds {
       return rest.substring(0, rest.length() - 3);
     }
     return rest;
+  }
+
+  /**
+   * A case-insensitive POSIX pattern for URLs of a target: its scheme and host, the port either
+   * explicit or left out when it is the scheme's default.
+   */
+  public static String urlPattern(String target) {
+    String scheme = target.substring(0, target.indexOf("://"));
+    String hostPort = target.substring(target.indexOf("://") + 3);
+    int colon = hostPort.lastIndexOf(':');
+    String host = hostPort.substring(0, colon);
+    String port = hostPort.substring(colon + 1);
+    boolean defaultPort =
+        ("https".equals(scheme) && "443".equals(port))
+            || ("http".equals(scheme) && "80".equals(port));
+    return "^"
+        + quote(scheme)
+        + "://([^/@?#]*@)?"
+        + quote(host)
+        + (defaultPort ? "(:" + port + ")?" : ":" + port)
+        + "([/?#]|$)";
+  }
+
+  private static String quote(String s) {
+    return Pattern.compile("[^a-zA-Z0-9]").matcher(s).replaceAll(m -> "\\\\" + m.group());
   }
 }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -218,7 +217,7 @@ class HostStates {
         .param("organization_id", organizationId)
         .param("since", SqlTime.ts(now.minus(RECENT)))
         .param("scan", RECENT_SCAN)
-        .param("pattern", urlPattern(target))
+        .param("pattern", Holds.urlPattern(target))
         .param("limit", limit)
         .query(
             (rs, i) ->
@@ -237,31 +236,6 @@ class HostStates {
         // The pattern is a coarse pre-filter; the engine's key decides.
         .filter(r -> target.equals(HostKey.of(r.url())))
         .toList();
-  }
-
-  /**
-   * A case-insensitive POSIX pattern for URLs of a target: its scheme and host, the port either
-   * explicit or left out when it is the scheme's default.
-   */
-  static String urlPattern(String target) {
-    String scheme = target.substring(0, target.indexOf("://"));
-    String hostPort = target.substring(target.indexOf("://") + 3);
-    int colon = hostPort.lastIndexOf(':');
-    String host = hostPort.substring(0, colon);
-    String port = hostPort.substring(colon + 1);
-    boolean defaultPort =
-        ("https".equals(scheme) && "443".equals(port))
-            || ("http".equals(scheme) && "80".equals(port));
-    return "^"
-        + quote(scheme)
-        + "://([^/@?#]*@)?"
-        + quote(host)
-        + (defaultPort ? "(:" + port + ")?" : ":" + port)
-        + "([/?#]|$)";
-  }
-
-  private static String quote(String s) {
-    return Pattern.compile("[^a-zA-Z0-9]").matcher(s).replaceAll(m -> "\\\\" + m.group());
   }
 
   private static HostState withWaiting(HostState s, long waiting) {
