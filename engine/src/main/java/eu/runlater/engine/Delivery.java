@@ -15,6 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.random.RandomGenerator;
 
 /**
@@ -33,9 +34,11 @@ final class Delivery {
   private final EngineConfig config;
   private final EngineMetrics metrics;
   private final java.util.function.Supplier<RandomGenerator> random;
+  private final java.util.Map<String, Transport> transports;
 
   Delivery(
       HttpDelivery http,
+      java.util.Map<String, Transport> transports,
       SecretBox secrets,
       SigningSecrets signing,
       InstantSource clock,
@@ -43,6 +46,7 @@ final class Delivery {
       EngineMetrics metrics,
       java.util.function.Supplier<RandomGenerator> random) {
     this.http = http;
+    this.transports = java.util.Map.copyOf(transports);
     this.secrets = secrets;
     this.signing = signing;
     this.clock = clock;
@@ -63,7 +67,7 @@ final class Delivery {
     String invalid = null;
     URI uri = null;
     try {
-      uri = new URI(request.url());
+      uri = new URI(SealedRequests.openUrl(secrets, request));
     } catch (URISyntaxException e) {
       invalid = "invalid URL: " + e.getReason();
     }
@@ -84,16 +88,57 @@ final class Delivery {
       }
       byte[] body = SealedRequests.openBody(secrets, request);
       headers.add(signature(task, started, body));
-      outcome =
-          http.send(
-              new HttpCall(
-                  uri, request.method(), headers, body, Duration.ofMillis(request.timeoutMs())));
+      Duration timeout = Duration.ofMillis(request.timeoutMs());
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (scheme.equals("http") || scheme.equals("https") || !transports.containsKey(scheme)) {
+        outcome = http.send(new HttpCall(uri, request.method(), headers, body, timeout));
+      } else {
+        outcome =
+            viaTransport(
+                transports.get(scheme),
+                new Transport.Message(
+                    task.id(),
+                    task.organizationId(),
+                    task.attempt(),
+                    uri,
+                    request.method(),
+                    headers,
+                    body == null ? new byte[0] : body,
+                    timeout));
+      }
     }
     Instant finished = clock.instant();
     long durationUs = outcome.durationNanos() / 1_000;
     metrics.delivered(outcome, Duration.ofNanos(outcome.durationNanos()));
     return decide(task, executionId, createdAt, started, finished, durationUs, generated, outcome);
   }
+
+  /**
+   * A non-HTTP attempt, told in the HTTP client's terms so that one contract decides what follows.
+   * Its time is bounded by the transport itself (a mail relay's own timeouts), not interrupted.
+   */
+  private static HttpOutcome viaTransport(Transport transport, Transport.Message message) {
+    long start = System.nanoTime();
+    try {
+      Transport.Answer answer = transport.send(message);
+      byte[] body = answer.body();
+      boolean truncated = body.length > EXCERPT_LIMIT;
+      if (truncated) {
+        body = java.util.Arrays.copyOf(body, EXCERPT_LIMIT);
+      }
+      return new HttpOutcome.Responded(
+          answer.status(), answer.headers(), body, truncated, "", System.nanoTime() - start);
+    } catch (java.io.IOException e) {
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return new HttpOutcome.Failed(
+          HttpOutcome.FailureKind.IO,
+          message.target().getScheme() + " transport: " + reason,
+          System.nanoTime() - start);
+    }
+  }
+
+  /** What a transport's answer may keep, as the HTTP client keeps of a response. */
+  static final int EXCERPT_LIMIT = 256 * 1024;
 
   /** An attempt that failed inside the engine (a bug, an unopenable secret): retried as usual. */
   Completion internalFailure(ClaimedTask task, RuntimeException e) {

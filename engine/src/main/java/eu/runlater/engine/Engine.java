@@ -80,7 +80,14 @@ public final class Engine implements AutoCloseable {
             producer::completionsRecorded);
     Delivery delivery =
         new Delivery(
-            http, b.secrets, b.signing, clock, config, metrics, ThreadLocalRandom::current);
+            http,
+            b.transports,
+            b.secrets,
+            b.signing,
+            clock,
+            config,
+            metrics,
+            ThreadLocalRandom::current);
     this.workers = new Workers(config.workers(), delivery, completer, producer::capacityFreed);
     producer.workers(workers);
     this.listener = new WakeListener(b.dedicated, wakeups, workers::cancel);
@@ -297,6 +304,7 @@ public final class Engine implements AutoCloseable {
     private MeterRegistry meters = new SimpleMeterRegistry();
     private ClaimHook hook = ClaimHook.NONE;
     private OutcomeHook outcomes = OutcomeHook.NONE;
+    private final java.util.Map<String, Transport> transports = new java.util.HashMap<>();
 
     private Builder(EngineConfig config) {
       this.config = config;
@@ -350,6 +358,19 @@ public final class Engine implements AutoCloseable {
     /** What a source does in the transaction that records its tasks' final outcomes. */
     public Builder outcomes(OutcomeHook outcomes) {
       this.outcomes = Objects.requireNonNull(outcomes);
+      return this;
+    }
+
+    /**
+     * Delivers the tasks whose URL has this scheme ({@code mailto}); {@code http} and {@code https}
+     * are the engine's own.
+     */
+    public Builder transport(String scheme, Transport transport) {
+      String name = scheme.toLowerCase(java.util.Locale.ROOT);
+      if (name.equals("http") || name.equals("https")) {
+        throw new IllegalArgumentException("http and https are the engine's own");
+      }
+      transports.put(name, Objects.requireNonNull(transport));
       return this;
     }
 

@@ -55,7 +55,8 @@ final class ExecutionRows {
               .put("held_by", null)
               .put("held_since", null)
               .put("held_until", null)
-              .put("held_note", null));
+              .put("held_note", null)
+              .put("request_sealed_url", null));
     }
     Db.batch(c, TaskQueries.EXECUTION_INSERT, rows);
   }
@@ -96,6 +97,7 @@ final class ExecutionRows {
         .put("held_by", held == null ? null : held.by())
         .put("held_since", held == null ? null : held.since())
         .put("held_until", held == null ? null : held.until())
-        .put("held_note", held == null ? null : held.note());
+        .put("held_note", held == null ? null : held.note())
+        .put("request_sealed_url", r.sealedUrl());
   }
 }

@@ -20,6 +20,25 @@ public interface OutcomeHook {
 
   void onFinished(Finished finished) throws SQLException;
 
+  /**
+   * Several sources' hooks as one, run in order in the same transaction; each sees every outcome
+   * and skips those of other sources.
+   */
+  static OutcomeHook chain(List<OutcomeHook> hooks) {
+    if (hooks.isEmpty()) {
+      return NONE;
+    }
+    if (hooks.size() == 1) {
+      return hooks.getFirst();
+    }
+    List<OutcomeHook> chained = List.copyOf(hooks);
+    return finished -> {
+      for (OutcomeHook h : chained) {
+        h.onFinished(finished);
+      }
+    };
+  }
+
   /** Terminal outcomes, in the transaction that recorded them. */
   final class Finished {
     private final Connection connection;

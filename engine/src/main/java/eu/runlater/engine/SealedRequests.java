@@ -161,4 +161,36 @@ public final class SealedRequests {
   public static byte[] openBody(SecretBox box, TaskRequest request) {
     return request.bodySealed() ? box.open(request.body()) : request.body();
   }
+
+  /** The URL to send to: the sealed one opened, or the stored one when it is not secret. */
+  public static String openUrl(SecretBox box, TaskRequest request) {
+    return request.sealedUrl() == null
+        ? request.url()
+        : new String(box.open(request.sealedUrl()), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * What a secret URL shows where it is stored in the clear or displayed: its scheme, host and
+   * port, which host states and the history need, and {@link #MASK} for the rest ({@code
+   * https://hooks.slack.com/••••••}); an opaque URL ({@code mailto:}) shows its scheme only.
+   */
+  public static String shownUrl(String url) {
+    try {
+      java.net.URI uri = new java.net.URI(url);
+      if (uri.getScheme() == null) {
+        return MASK;
+      }
+      if (uri.getHost() == null) {
+        return uri.getScheme() + ":" + MASK;
+      }
+      return uri.getScheme()
+          + "://"
+          + uri.getHost()
+          + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+          + "/"
+          + MASK;
+    } catch (java.net.URISyntaxException e) {
+      return MASK;
+    }
+  }
 }

@@ -17,7 +17,8 @@ final class TaskQueries {
       INSERT INTO tasks (id, organization_id, source_kind, source_id, priority, run_at,
                          scheduled_for, max_attempts, url, method, headers, sealed_headers, body,
                          body_sealed, timeout_ms, backoff_base_ms, backoff_max_ms, created_at,
-                         target_host, state, held_by, held_since, held_until, held_note)
+                         target_host, state, held_by, held_since, held_until, held_note,
+                         sealed_url)
       SELECT :id, :organization_id, :source_kind, :source_id::uuid, :priority,
              greatest(:run_at::timestamptz, h.throttled_until),
              :scheduled_for, :max_attempts, :url, :method, :headers::jsonb, :sealed_headers::bytea,
@@ -35,7 +36,8 @@ final class TaskQueries {
                   THEN h.throttled_until END,
              CASE WHEN h.circuit = 'open'
                     OR h.throttled_until > greatest(:run_at::timestamptz, :created_at::timestamptz)
-                  THEN :target_host END
+                  THEN :target_host END,
+             :sealed_url::bytea
       FROM (SELECT) AS one
       LEFT JOIN host_states h ON h.organization_id = :organization_id AND h.host = :target_host
       """;
@@ -322,14 +324,14 @@ final class TaskQueries {
                               request_url, request_method, request_headers,
                               request_sealed_headers, request_body, request_body_sealed,
                               response_headers, response_body, response_truncated, held_by,
-                              held_since, held_until, held_note)
+                              held_since, held_until, held_note, request_sealed_url)
       VALUES (:id, :created_at, :organization_id, :task_id, :source_kind, :source_id,
               :attempt, :status, :final, :scheduled_for, :due_at, :started_at,
               :finished_at, :duration_us, :status_code, :error, :node, :next_attempt_at,
               :request_url, :request_method, :request_headers::jsonb,
               :request_sealed_headers, :request_body, :request_body_sealed,
               :response_headers::jsonb, :response_body, :response_truncated, :held_by,
-              :held_since, :held_until, :held_note)
+              :held_since, :held_until, :held_note, :request_sealed_url)
       """;
 
   static final String LEADER_TRY_ACQUIRE = "SELECT pg_try_advisory_lock(:key)";

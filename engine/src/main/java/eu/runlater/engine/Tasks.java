@@ -218,6 +218,7 @@ public final class Tasks {
         .put("sealed_headers", r.sealedHeaders())
         .put("body", r.body())
         .put("body_sealed", r.bodySealed())
+        .put("sealed_url", r.sealedUrl())
         .put("timeout_ms", r.timeoutMs())
         .put("backoff_base_ms", task.backoff().baseMs())
         .put("backoff_max_ms", task.backoff().maxMs())
@@ -246,7 +247,8 @@ public final class Tasks {
             rs.getBytes("sealed_headers"),
             rs.getBytes("body"),
             rs.getBoolean("body_sealed"),
-            rs.getInt("timeout_ms")),
+            rs.getInt("timeout_ms"),
+            rs.getBytes("sealed_url")),
         held(rs, ""));
   }
 

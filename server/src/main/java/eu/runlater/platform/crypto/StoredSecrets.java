@@ -38,9 +38,11 @@ final class StoredSecrets {
           new Column("topic_endpoints", List.of("topic_id", "position"), "sealed_headers", "true"),
           new Column("tasks", List.of("id"), "sealed_headers", "true"),
           new Column("tasks", List.of("id"), "body", "body_sealed"),
+          new Column("tasks", List.of("id"), "sealed_url", "true"),
           // Execution ids are unique on their own (UUIDv7); the partition key is not needed.
           new Column("executions", List.of("id"), "request_sealed_headers", "true"),
-          new Column("executions", List.of("id"), "request_body", "request_body_sealed"));
+          new Column("executions", List.of("id"), "request_body", "request_body_sealed"),
+          new Column("executions", List.of("id"), "request_sealed_url", "true"));
 
   private StoredSecrets() {}
 

@@ -46,7 +46,8 @@ class EngineWiring {
       MeterRegistry meters,
       ObjectProvider<BuildProperties> build,
       ObjectProvider<ClaimHook> hook,
-      ObjectProvider<OutcomeHook> outcomes) {
+      ObjectProvider<OutcomeHook> outcomes,
+      ObjectProvider<SchemeTransport> transports) {
     EngineConfig config =
         EngineConfig.builder(nodeId())
             .workers(properties.workers())
@@ -54,15 +55,17 @@ class EngineWiring {
             .pollInterval(properties.pollInterval())
             .userAgent(userAgent(build))
             .build();
-    return Engine.builder(config)
-        .database(dataSource, dedicated::open)
-        .targets(targets)
-        .secrets(secrets, signing)
-        .clock(clock)
-        .meters(meters)
-        .hook(ClaimHook.chain(hook.orderedStream().toList()))
-        .outcomes(outcomes.getIfAvailable(() -> OutcomeHook.NONE))
-        .build();
+    Engine.Builder builder =
+        Engine.builder(config)
+            .database(dataSource, dedicated::open)
+            .targets(targets)
+            .secrets(secrets, signing)
+            .clock(clock)
+            .meters(meters)
+            .hook(ClaimHook.chain(hook.orderedStream().toList()))
+            .outcomes(OutcomeHook.chain(outcomes.orderedStream().toList()));
+    transports.orderedStream().forEach(t -> builder.transport(t.scheme(), t.transport()));
+    return builder.build();
   }
 
   @Bean
