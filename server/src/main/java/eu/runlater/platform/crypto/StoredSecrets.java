@@ -42,7 +42,8 @@ final class StoredSecrets {
           // Execution ids are unique on their own (UUIDv7); the partition key is not needed.
           new Column("executions", List.of("id"), "request_sealed_headers", "true"),
           new Column("executions", List.of("id"), "request_body", "request_body_sealed"),
-          new Column("executions", List.of("id"), "request_sealed_url", "true"));
+          new Column("executions", List.of("id"), "request_sealed_url", "true"),
+          new Column("alert_channels", List.of("id"), "sealed_settings", "true"));
 
   private StoredSecrets() {}
 

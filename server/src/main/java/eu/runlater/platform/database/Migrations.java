@@ -59,7 +59,9 @@ public final class Migrations {
           // queues, messages, dedup, topics, rate reservations and the messages' usage triggers
           Chain.of("queues", "6", "7", "9", "10", "18"),
           // instance settings, idempotency keys, sessions (and the dev mailbox that was)
-          Chain.of("platform", "1", "3", "11", "16", "20.1"));
+          Chain.of("platform", "1", "3", "11", "16", "20.1"),
+          // alert channels, rules, maintenance windows, incidents and the notification log
+          Chain.of("alerts"));
 
   /** Runs every chain's pending migrations on {@code dataSource}. */
   public static void migrate(DataSource dataSource) {
