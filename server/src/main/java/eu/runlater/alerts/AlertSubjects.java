@@ -18,6 +18,21 @@ public interface AlertSubjects {
   Map<UUID, Subject> describe(UUID organizationId, Collection<UUID> ids);
 
   /**
+   * The subject a person or the API names: its id, or what else identifies it in its own API (a
+   * queue's name). Empty when there is none in the organization.
+   */
+  default java.util.Optional<UUID> resolve(UUID organizationId, String reference) {
+    try {
+      UUID id = UUID.fromString(reference);
+      return describe(organizationId, java.util.List.of(id)).containsKey(id)
+          ? java.util.Optional.of(id)
+          : java.util.Optional.empty();
+    } catch (IllegalArgumentException notAnId) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
    * @param name as people know it
    * @param path its dashboard page, from the root ({@code /jobs/<id>})
    * @param pausePath where a signed-in person pauses it (a page with a button), or null
