@@ -39,7 +39,16 @@ import java.util.stream.Stream;
  */
 public final class DeliveryBench {
   static final Set<String> PHASES =
-      Set.of("http", "runlater", "dbscheduler", "lateness", "api", "cron", "queue", "dashboard");
+      Set.of(
+          "http",
+          "runlater",
+          "dbscheduler",
+          "lateness",
+          "api",
+          "cron",
+          "queue",
+          "dashboard",
+          "alerts");
 
   /** What runs without {@code --phases}: everything but cron, which takes long and runs apart. */
   static final List<String> DEFAULT_PHASES =
@@ -166,6 +175,37 @@ public final class DeliveryBench {
                   t.millis().p50());
             }
           }
+        }
+      }
+      if (options.phases.contains("alerts")) {
+        AlertBench alerts = new AlertBench(pg, sink, options.dir.resolve("server"));
+        for (int run = 0; run < options.runs; run++) {
+          System.out.printf("%n=== alerts storm, run %d of %d ===%n", run + 1, options.runs);
+          AlertBench.Storm storm = alerts.storm(options.alertJobs);
+          System.out.println(storm);
+          String jobs = "%,d jobs failing at one second".formatted(storm.jobs());
+          results.put(run, jobs + ": failure to alert p50 (ms)", storm.latency().p50());
+          results.put(run, jobs + ": failure to alert p99 (ms)", storm.latency().p99());
+          results.put(
+              run,
+              jobs + ": first message after first failure (ms)",
+              storm.firstMessageAfterFirstFailureMs());
+          results.put(run, jobs + ": messages within 5 s", storm.messagesWithin5s());
+          results.put(run, jobs + ": messages in all", storm.messages());
+          results.put(run, jobs + ": jobs named in a message", storm.alerted());
+        }
+        System.out.printf("%n=== alerts flap (%d runs) ===%n", options.runs);
+        List<AlertBench.Flap> flaps = alerts.flap(options.alertBacklog, options.runs);
+        for (int run = 0; run < flaps.size(); run++) {
+          AlertBench.Flap f = flaps.get(run);
+          results.put(
+              run, "Backlog drain, 100 jobs succeeding (deliveries/s)", f.baselinePerSecond());
+          results.put(
+              run,
+              "Backlog drain, 100 jobs flapping with alerts (deliveries/s)",
+              f.flappingPerSecond());
+          results.put(run, "ratio flapping / succeeding", f.ratio());
+          results.put(run, "alert messages during the flapping drain", f.notifications());
         }
       }
       if (options.phases.contains("cron")) {
@@ -542,7 +582,9 @@ public final class DeliveryBench {
       List<String> cronCases,
       int cronWarmupSeconds,
       int cronSeconds,
-      int cronJobs) {
+      int cronJobs,
+      int alertJobs,
+      int alertBacklog) {
 
     static Options parse(String[] args) {
       Set<String> phases = new LinkedHashSet<>(DEFAULT_PHASES);
@@ -550,6 +592,8 @@ public final class DeliveryBench {
       int cronWarmupSeconds = 60;
       int cronSeconds = 180;
       int cronJobs = 0;
+      int alertJobs = 1_000;
+      int alertBacklog = 30_000;
       int runs = 3;
       int tasks = 100_000;
       int workers = 50;
@@ -583,6 +627,8 @@ public final class DeliveryBench {
           case "--cron-warmup-seconds" -> cronWarmupSeconds = Integer.parseInt(value);
           case "--cron-seconds" -> cronSeconds = Integer.parseInt(value);
           case "--cron-jobs" -> cronJobs = Integer.parseInt(value);
+          case "--alert-jobs" -> alertJobs = Integer.parseInt(value);
+          case "--alert-backlog" -> alertBacklog = Integer.parseInt(value);
           case "--jfr" -> jfr = Path.of(value);
           case "--jfr-api" -> jfrApi = Path.of(value);
           case "--dir" -> dir = Path.of(value);
@@ -598,11 +644,12 @@ public final class DeliveryBench {
               throw new IllegalArgumentException(
                   "unknown option "
                       + args[i]
-                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron,queue,dashboard"
+                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron,queue,dashboard,alerts"
                       + " --runs 3"
                       + " --tasks 100000 --workers 50 --lateness-seconds 30 --rmax N --jfr file"
                       + " --jfr-api file --cron-cases a,b --cron-warmup-seconds 60"
-                      + " --cron-seconds 180 --cron-jobs N --dir /tmp/runlater-bench"
+                      + " --cron-seconds 180 --cron-jobs N --alert-jobs 1000 --alert-backlog 30000"
+                      + " --dir /tmp/runlater-bench"
                       + " --no-warmup --diagnose");
         }
         i++;
@@ -622,7 +669,9 @@ public final class DeliveryBench {
           cronCases,
           cronWarmupSeconds,
           cronSeconds,
-          cronJobs);
+          cronJobs,
+          alertJobs,
+          alertBacklog);
     }
   }
 }

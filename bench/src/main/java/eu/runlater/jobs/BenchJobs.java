@@ -36,6 +36,19 @@ public final class BenchJobs {
       JsonNode body,
       String expression,
       String timezone) {
+    return createCron(organizationId, name, key, url, body, expression, timezone, null);
+  }
+
+  /** As above, with the number of retries after a failed attempt (null: the default). */
+  public UUID createCron(
+      UUID organizationId,
+      String name,
+      String key,
+      String url,
+      JsonNode body,
+      String expression,
+      String timezone,
+      Integer retries) {
     JobInput input =
         new JobInput(
             name,
@@ -47,7 +60,7 @@ public final class BenchJobs {
             body,
             null,
             null,
-            null,
+            retries,
             new JobInput.ScheduleInput("cron", null, null, expression, timezone),
             true,
             null,
