@@ -163,7 +163,7 @@ class ScreenshotsTest extends ServerTest {
       context = device.get();
       contexts.put(key, context);
       if (who != null) {
-        Chromium.signIn(Chromium.page(context), api.base(), who.email());
+        Chromium.signIn(context, api.base(), who.email());
       }
     }
     Page page = Chromium.page(context);

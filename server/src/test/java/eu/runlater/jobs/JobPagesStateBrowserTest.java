@@ -51,8 +51,8 @@ class JobPagesStateBrowserTest extends eu.runlater.support.ServerTest {
 
   private Page signedIn(UUID org, BrowserContext context) {
     contexts.add(context);
+    Chromium.signIn(context, api.base(), fixtures.user(org, Role.MEMBER).email());
     Page page = Chromium.page(context);
-    Chromium.signIn(page, api.base(), fixtures.user(org, Role.MEMBER).email());
     return page;
   }
 

@@ -39,8 +39,8 @@ class SettingsTablesBrowserTest extends ServerTest {
   private Page signedIn(boolean phone, Fixtures.TestUser user) {
     BrowserContext context = phone ? Chromium.phone() : Chromium.context();
     contexts.add(context);
+    Chromium.signIn(context, api.base(), user.email());
     Page page = Chromium.page(context);
-    Chromium.signIn(page, api.base(), user.email());
     return page;
   }
 

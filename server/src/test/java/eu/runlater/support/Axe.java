@@ -1,5 +1,6 @@
 package eu.runlater.support;
 
+import com.deque.html.axecore.args.AxeRunOptions;
 import com.deque.html.axecore.playwright.AxeBuilder;
 import com.deque.html.axecore.results.AxeResults;
 import com.deque.html.axecore.results.Rule;
@@ -17,9 +18,21 @@ public final class Axe {
 
   private Axe() {}
 
+  /**
+   * How a scan runs, for speed (a third of the time of the defaults, same violations): axe reports
+   * in full only the violations (the passes, incomplete and inapplicable rules keep one example
+   * node each instead of every node), and it runs in the page itself ({@code axe.run}) rather than
+   * in partial runs merged in a new blank page per scan — our pages have no frames for it to cross.
+   */
+  private static AxeBuilder scan(Page page) {
+    AxeRunOptions options = new AxeRunOptions();
+    options.setResultTypes(List.of("violations"));
+    return new AxeBuilder(page).withTags(TAGS).options(options).setLegacyMode(true);
+  }
+
   /** The serious and critical violations on the page as it stands, one line each, readable. */
   public static List<String> serious(Page page) {
-    AxeResults results = new AxeBuilder(page).withTags(TAGS).analyze();
+    AxeResults results = scan(page).analyze();
     return results.getViolations().stream()
         .filter(v -> "serious".equals(v.getImpact()) || "critical".equals(v.getImpact()))
         .map(Axe::describe)

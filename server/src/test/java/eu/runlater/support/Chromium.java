@@ -1,10 +1,14 @@
 package eu.runlater.support;
 
+import com.microsoft.playwright.APIRequestContext;
+import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.FormData;
+import com.microsoft.playwright.options.RequestOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -84,6 +88,41 @@ public final class Chromium {
     page.locator("#password").fill(Fixtures.PASSWORD);
     page.locator("form[action='/login'] button").click();
     page.waitForURL(url -> !url.contains("/login"));
+  }
+
+  private static final java.util.regex.Pattern CSRF =
+      java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+  /**
+   * Signs {@code context} in as {@code email} (password {@link Fixtures#PASSWORD}) without
+   * rendering a page: the context's own request client, whose cookies are the context's, loads the
+   * login form and posts it, as {@link ServerTest#signIn} does over HTTP. A sign-in through the
+   * rendered form costs a second or two on a busy machine; tests about what comes after sign-in use
+   * this one, and the form itself is driven by {@link #signIn(Page, String, String)} and
+   * AccountPagesBrowserTest.
+   */
+  public static void signIn(BrowserContext context, String base, String email) {
+    APIRequestContext request = context.request();
+    String form = request.get(base + "/login").text();
+    java.util.regex.Matcher csrf = CSRF.matcher(form);
+    if (!csrf.find()) {
+      throw new AssertionError("no CSRF token on the login form");
+    }
+    APIResponse response =
+        request.post(
+            base + "/login",
+            RequestOptions.create()
+                .setForm(
+                    FormData.create()
+                        .set("email", email)
+                        .set("password", Fixtures.PASSWORD)
+                        .set("_csrf", csrf.group(1)))
+                .setMaxRedirects(0));
+    String location = response.headers().getOrDefault("location", "");
+    if (response.status() != 302 || location.contains("/login")) {
+      throw new AssertionError(
+          "sign-in as " + email + " failed: " + response.status() + " -> " + location);
+    }
   }
 
   /** A page whose dialogs (confirmations) are accepted. */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -17,6 +18,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * empty tables.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import({
+  TestOnlyEndpoints.Failing.class,
+  TestOnlyEndpoints.FailingPage.class,
+  TestOnlyEndpoints.FailingStream.class
+})
 public abstract class ServerTest {
   /** What the server's RUNLATER_METRICS_TOKEN is in tests: send it to read /actuator/**. */
   protected static final String METRICS_TOKEN = "metrics-token-for-tests-0123456789abcdef";

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.support.Api;
 import eu.runlater.support.ServerTest;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,65 +13,18 @@ import java.util.List;
 import java.util.concurrent.Flow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Import;
-import org.springframework.http.MediaType;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.ResponseBody;
-import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
 
-/** Every error status the API can answer, each as problem+json that says what to fix. */
-@Import({
-  ProblemDetailsTest.Failing.class,
-  ProblemDetailsTest.FailingPage.class,
-  ProblemDetailsTest.FailingStream.class
-})
+/**
+ * Every error status the API can answer, each as problem+json that says what to fix. The endpoints
+ * that fail on purpose ({@code /api/v1/test-only/…}, {@code /test-only/…}) are {@link
+ * eu.runlater.support.TestOnlyEndpoints}, in every server test's context so that this class shares
+ * the cached one instead of starting its own.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class ProblemDetailsTest extends ServerTest {
-
-  @TestConfiguration
-  @RestController
-  static class Failing {
-    @GetMapping("/api/v1/test-only/boom")
-    String boom() {
-      throw new IllegalStateException("secret internals: password=hunter2");
-    }
-  }
-
-  @TestConfiguration
-  @eu.runlater.platform.web.Pages
-  static class FailingPage {
-    @GetMapping("/test-only/page-boom")
-    String boom() {
-      throw new IllegalStateException("secret internals: password=hunter2");
-    }
-  }
-
-  /** Page streams that end badly once their first event is out, as /live can. */
-  @TestConfiguration
-  @eu.runlater.platform.web.Pages
-  static class FailingStream {
-    @GetMapping(value = "/test-only/stream-boom", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    @ResponseBody
-    SseEmitter boom() throws IOException {
-      SseEmitter emitter = new SseEmitter(60_000L);
-      emitter.send(SseEmitter.event().name("hello").data("first"));
-      emitter.completeWithError(new IllegalStateException("stream broke"));
-      return emitter;
-    }
-
-    @GetMapping(value = "/test-only/stream-timeout", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    @ResponseBody
-    SseEmitter timeout() throws IOException {
-      SseEmitter emitter = new SseEmitter(200L);
-      emitter.send(SseEmitter.event().name("hello").data("first"));
-      return emitter;
-    }
-  }
 
   @Test
   void a_page_stream_that_times_out_or_fails_after_it_started_ends_with_no_error_page_in_it(
