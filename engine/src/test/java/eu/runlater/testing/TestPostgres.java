@@ -73,13 +73,23 @@ public final class TestPostgres {
   }
 
   private static Path workDir(String name) {
-    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg", name);
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg" + forkSuffix(), name);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return dir;
+  }
+
+  /**
+   * "-2" in the second of several test JVMs that surefire runs at once ({@code
+   * -Drunlater.test.fork=${surefire.forkNumber}}), so that each has its own PostgreSQL and scratch
+   * directories; empty in a lone JVM.
+   */
+  public static String forkSuffix() {
+    String fork = System.getProperty("runlater.test.fork");
+    return fork == null || fork.isBlank() || fork.equals("1") ? "" : "-" + fork;
   }
 
   /** A JDBC URL for a database on the shared server. */

@@ -59,7 +59,11 @@ class CronPoliciesTest {
     registry.add("runlater.quotas.enforce", () -> "true");
     registry.add(
         "runlater.data-dir",
-        () -> Path.of(System.getProperty("java.io.tmpdir"), "cron-policies").toString());
+        () ->
+            Path.of(
+                    System.getProperty("java.io.tmpdir"),
+                    "cron-policies" + eu.runlater.testing.TestPostgres.forkSuffix())
+                .toString());
   }
 
   @LocalServerPort int port;

@@ -51,7 +51,11 @@ public abstract class ServerTest {
     registry.add("runlater.metrics-token", () -> METRICS_TOKEN);
     registry.add(
         "runlater.data-dir",
-        () -> Path.of(System.getProperty("java.io.tmpdir"), "server-test-data").toString());
+        () ->
+            Path.of(
+                    System.getProperty("java.io.tmpdir"),
+                    "server-test-data" + eu.runlater.testing.TestPostgres.forkSuffix())
+                .toString());
   }
 
   protected static synchronized String sharedDatabase() {

@@ -42,7 +42,11 @@ class LegacyUpgradeTest {
     registry.add("runlater.rate-limits.enabled", () -> "false");
     registry.add(
         "runlater.data-dir",
-        () -> Path.of(System.getProperty("java.io.tmpdir"), "legacy-upgrade").toString());
+        () ->
+            Path.of(
+                    System.getProperty("java.io.tmpdir"),
+                    "legacy-upgrade" + eu.runlater.testing.TestPostgres.forkSuffix())
+                .toString());
   }
 
   @LocalServerPort int port;
