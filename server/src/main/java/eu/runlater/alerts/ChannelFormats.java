@@ -214,7 +214,15 @@ class ChannelFormats {
             recipients.stream()
                 .map(r -> java.net.URLEncoder.encode(r, StandardCharsets.UTF_8).replace("%40", "@"))
                 .toList());
-    return new TaskRequest("mailto:" + to, "POST", JSON_TYPE, null, bytes(body), false, timeout);
+    // "mailto:" alone is no URI: with nobody to mail, the transport answers why (422).
+    return new TaskRequest(
+        to.isEmpty() ? "mailto:?" : "mailto:" + to,
+        "POST",
+        JSON_TYPE,
+        null,
+        bytes(body),
+        false,
+        timeout);
   }
 
   static String subject(AlertMessage m) {

@@ -44,6 +44,7 @@ class ChannelDeliveryTest extends ServerTest {
   @Autowired TransactionTemplate transactions;
   @Autowired TransactionalConnection connection;
   @Autowired JdbcClient jdbc;
+  @Autowired NotificationLog log;
 
   Fixtures.Tenant tenant;
 
@@ -427,6 +428,7 @@ class ChannelDeliveryTest extends ServerTest {
 
   @Test
   void a_failing_target_is_retried_and_shows_failed_in_the_log() throws Exception {
+    Instant start = Instant.now().minusSeconds(1);
     UUID id = channel("webhook", "{\"url\":\"" + SINKS.url("/fail/hook") + "\"}");
     UUID notification = send(id, opened(UUID.randomUUID()));
     for (int i = 0; i < AlertChannelProperties.ATTEMPTS; i++) {
@@ -439,6 +441,21 @@ class ChannelDeliveryTest extends ServerTest {
     assertThat(attempts.get(0).path("response").asString()).contains("boom");
     assertThat(detail.json().path("notification").path("attempts").asInt())
         .isEqualTo(AlertChannelProperties.ATTEMPTS);
+    // Home's attention list reads the ones whose retries ran out.
+    assertThat(log.failedSince(tenant.id(), start, 10))
+        .extracting(NotificationLog.Notification::id)
+        .containsExactly(notification);
+    assertThat(log.failedSince(tenant.id(), Instant.now().plusSeconds(60), 10)).isEmpty();
+  }
+
+  @Test
+  void an_email_channel_whose_roles_have_nobody_fails_saying_why() throws Exception {
+    UUID id = channel("email", "{\"roles\":[\"admin\"]}");
+    UUID notification = send(id, opened(UUID.randomUUID()));
+    Api.Response detail = awaitStatus(notification, "failed");
+    JsonNode attempt = detail.json().path("attempts").get(0);
+    assertThat(attempt.path("status_code").asInt()).isEqualTo(422);
+    assertThat(attempt.path("response").asString()).contains("no recipients");
   }
 
   Api.Response awaitStatus(UUID notification, String status) throws InterruptedException {
