@@ -400,6 +400,12 @@ class ChannelDeliveryTest extends ServerTest {
     assertThat(r.headers().get("x-env")).isEqualTo("prod");
     assertThat(r.headers().get("authorization")).isEqualTo(WEBHOOK_AUTH);
     assertThat(r.headers()).containsKeys("webhook-id", "webhook-timestamp", "webhook-signature");
+    assertThat(r.headers().get("runlater-alert-id")).isEqualTo(notification.toString());
+    // The execution's page links the attempt to its notification.
+    var browser = signIn(fixtures.user(tenant.id(), eu.runlater.organizations.Role.MEMBER));
+    var page = browser.get("/executions/" + r.headers().get("runlater-execution-id"));
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).contains("/notifications/" + notification);
     JsonNode body = r.json();
     JsonNode schema = ChannelSinks.JSON.readTree(Files.readString(schemaFile()));
     for (JsonNode field : schema.path("required")) {
