@@ -26,6 +26,12 @@ class ChannelFormats {
   private static final List<Header> JSON_TYPE =
       List.of(new Header("Content-Type", "application/json"));
 
+  /**
+   * Incidents a webhook body carries; a bigger group says how many it left out (the notification in
+   * the API lists every incident id).
+   */
+  static final int WEBHOOK_INCIDENTS = 100;
+
   private final SecretBox box;
   private final AlertChannelProperties properties;
 
@@ -150,8 +156,11 @@ class ChannelFormats {
     if (m.dashboardUrl() != null) {
       body.put("dashboard_url", m.dashboardUrl());
     }
+    List<AlertMessage.Item> items = m.items();
+    int shown = Math.min(items.size(), WEBHOOK_INCIDENTS);
+    body.put("incidents_omitted", items.size() - shown);
     ArrayNode incidents = body.putArray("incidents");
-    for (AlertMessage.Item item : m.items()) {
+    for (AlertMessage.Item item : items.subList(0, shown)) {
       ObjectNode i = incidents.addObject();
       putOrNull(i, "id", item.incidentId() == null ? null : item.incidentId().toString());
       i.put("change", item.change());
