@@ -64,7 +64,10 @@ class NotificationLog {
    */
   record Filter(UUID channelId, String kind, String status, UUID incidentId) {}
 
-  /** Newest first; {@code before} is the cursor (the last id of the previous page), or null. */
+  /**
+   * Newest first (the log's index: created_at, id); {@code before} is the cursor (the last id of
+   * the previous page), or null.
+   */
   List<Notification> list(UUID organizationId, Filter filter, UUID before, int limit) {
     return jdbc.sql(NOTIFICATION_LIST)
         .param("organization_id", organizationId)

@@ -31,9 +31,10 @@ final class NotificationsQueries {
       """;
 
   /**
-   * Each notification with its delivery's state: the last attempt's status decides ({@code
-   * delivered}; {@code failed} when it was the task's final one; else {@code retrying}); no attempt
-   * yet is {@code pending}.
+   * Each notification with its delivery's state (attempts are looked up from an hour before the
+   * notification, which prunes the history's daily partitions and allows for clocks of several
+   * nodes that disagree): the last attempt's status decides ({@code delivered}; {@code failed} when
+   * it was the task's final one; else {@code retrying}); no attempt yet is {@code pending}.
    */
   static final String NOTIFICATION_VIEW =
       """
@@ -47,10 +48,12 @@ final class NotificationsQueries {
                     ELSE 'retrying' END AS status
         FROM alert_notifications n
         LEFT JOIN LATERAL (SELECT x.status, x.final, x.status_code, x.error, x.created_at
-                           FROM executions x WHERE x.source_id = n.id
+                           FROM executions x
+                           WHERE x.source_id = n.id AND x.created_at >= n.created_at - interval '1 hour'
                            ORDER BY x.attempt DESC, x.created_at DESC LIMIT 1) e ON true
         LEFT JOIN LATERAL (SELECT count(*) AS attempts FROM executions x
-                           WHERE x.source_id = n.id) c ON true
+                           WHERE x.source_id = n.id
+                             AND x.created_at >= n.created_at - interval '1 hour') c ON true
         WHERE n.organization_id = :organization_id
       """;
 
@@ -60,11 +63,13 @@ final class NotificationsQueries {
               AND (CAST(:channel_id AS uuid) IS NULL OR n.channel_id = :channel_id)
               AND (CAST(:kind AS text) IS NULL OR n.kind = :kind)
               AND (CAST(:incident_id AS uuid) IS NULL OR n.incident_ids @> ARRAY[CAST(:incident_id AS uuid)])
-              AND (CAST(:before AS uuid) IS NULL OR n.id < :before)
-            ORDER BY n.id DESC
+              AND (CAST(:before AS uuid) IS NULL
+                   OR (n.created_at, n.id) < (SELECT b.created_at, b.id FROM alert_notifications b
+                                              WHERE b.id = :before))
+            ORDER BY n.created_at DESC, n.id DESC
           ) v
           WHERE CAST(:status AS text) IS NULL OR v.status = :status
-          ORDER BY v.id DESC LIMIT :limit
+          ORDER BY v.created_at DESC, v.id DESC LIMIT :limit
           """;
 
   static final String NOTIFICATION_GET = NOTIFICATION_VIEW + " AND n.id = :id) v";

@@ -353,6 +353,22 @@ class ChannelDeliveryTest extends ServerTest {
     assertThat(resolve.path("event_action").asString()).isEqualTo("resolve");
     assertThat(resolve.path("dedup_key").asString()).isEqualTo("runlater-" + triggerId);
     assertThat(resolveId).isNotEqualTo(triggerId);
+    // The log finds both by the incident they told of.
+    JsonNode byIncident =
+        api.get("/api/v1/alert-notifications?incident_id=" + incident, tenant.key())
+            .json()
+            .path("data");
+    assertThat(byIncident.size()).isEqualTo(2);
+    assertThat(byIncident.get(0).path("kind").asString()).isEqualTo("recovery");
+    assertThat(byIncident.get(1).path("kind").asString()).isEqualTo("alert");
+    assertThat(
+            api.get(
+                    "/api/v1/alert-notifications?kind=recovery&incident_id=" + incident,
+                    tenant.key())
+                .json()
+                .path("data")
+                .size())
+        .isEqualTo(1);
     // Resolved once: a second recovery of the same incident sends nothing.
     assertThat(send(id, recovered(incident))).isNull();
     assertNoSecretStored(PAGERDUTY_KEY);
