@@ -234,6 +234,48 @@ public class AlertSignals {
     return rates;
   }
 
+  /** A change to tell: one outbox row per channel the rule names. */
+  record Tell(UUID incidentId, UUID organizationId, String change, String channelList, int windowS) {
+    static Tell of(UUID incidentId, UUID organizationId, String change, RuleSettings rule, int windowS) {
+      return new Tell(
+          incidentId,
+          organizationId,
+          change,
+          rule.channelIds() == null ? null : AlertRules.uuidArray(rule.channelIds()),
+          windowS);
+    }
+  }
+
+  /** Writes the outbox rows of these changes, each due as its channel's group says. */
+  static void queue(JdbcClient sql, List<Tell> tells, long waitMs, Instant now) {
+    if (tells.isEmpty()) {
+      return;
+    }
+    int n = tells.size();
+    Object[] incidents = new Object[n];
+    Object[] orgs = new Object[n];
+    Object[] changes = new Object[n];
+    Object[] lists = new Object[n];
+    Object[] windows = new Object[n];
+    for (int k = 0; k < n; k++) {
+      Tell t = tells.get(k);
+      incidents[k] = t.incidentId();
+      orgs[k] = t.organizationId();
+      changes[k] = t.change();
+      lists[k] = t.channelList();
+      windows[k] = t.windowS();
+    }
+    sql.sql(PENDING_INSERT)
+        .param("incident_ids", new SqlArrayValue("uuid", incidents))
+        .param("organization_ids", new SqlArrayValue("uuid", orgs))
+        .param("changes", new SqlArrayValue("text", changes))
+        .param("channel_lists", new SqlArrayValue("text", lists))
+        .param("window_s", new SqlArrayValue("integer", windows))
+        .param("wait_ms", waitMs)
+        .param("now", SqlTime.ts(now))
+        .update();
+  }
+
   /** An incident being decided on: read (locked) or new. */
   static final class Incident {
     UUID id;
@@ -379,32 +421,15 @@ public class AlertSignals {
       if (!stored.isEmpty()) {
         update(sql, stored);
       }
-      List<Object[]> told = tells.stream().filter(t -> !lostIncidents.contains(t[0])).toList();
-      if (!told.isEmpty()) {
-        int n = told.size();
-        Object[] incidents = new Object[n];
-        Object[] orgs = new Object[n];
-        Object[] changes = new Object[n];
-        Object[] lists = new Object[n];
-        Object[] windows = new Object[n];
-        for (int k = 0; k < n; k++) {
-          Incident inc = (Incident) told.get(k)[0];
-          incidents[k] = inc.id;
-          orgs[k] = inc.organizationId;
-          changes[k] = told.get(k)[1];
-          lists[k] = told.get(k)[2];
-          windows[k] = told.get(k)[3];
+      List<Tell> told = new ArrayList<>();
+      for (Object[] t : tells) {
+        Incident inc = (Incident) t[0];
+        if (!lostIncidents.contains(inc)) {
+          told.add(
+              new Tell(inc.id, inc.organizationId, (String) t[1], (String) t[2], (Integer) t[3]));
         }
-        sql.sql(PENDING_INSERT)
-            .param("incident_ids", new SqlArrayValue("uuid", incidents))
-            .param("organization_ids", new SqlArrayValue("uuid", orgs))
-            .param("changes", new SqlArrayValue("text", changes))
-            .param("channel_lists", new SqlArrayValue("text", lists))
-            .param("window_s", new SqlArrayValue("integer", windows))
-            .param("wait_ms", properties.groupWait().toMillis())
-            .param("now", SqlTime.ts(now))
-            .update();
       }
+      queue(sql, told, properties.groupWait().toMillis(), now);
       return lost;
     }
 
