@@ -418,7 +418,7 @@ class AlertSettingsPages {
           "time_zone", "timeZone",
           "timezone", "timeZone",
           "duration", "duration",
-          "duration_s", "duration",
+          "duration_seconds", "duration",
           "duration_minutes", "duration");
 
   private static final Map<String, String> WINDOW_LABELS =
@@ -443,10 +443,14 @@ class AlertSettingsPages {
       String field =
           WINDOW_FIELDS.getOrDefault(
               e.field(), WINDOW_FIELDS.getOrDefault(snake(e.field()), "form"));
+      String said =
+          e.field().equals("duration_seconds") && e.message().startsWith("must be between")
+              ? "must be between 1 minute and 7 days"
+              : e.message();
       String message =
           field.equals("form")
-              ? e.field() + " " + e.message() + "."
-              : WINDOW_LABELS.get(field) + " " + e.message() + ".";
+              ? e.field() + " " + said + "."
+              : WINDOW_LABELS.get(field) + " " + said + ".";
       byField.merge(field, message, (a, b) -> a + " " + b);
     }
     return byField;

@@ -130,10 +130,29 @@ final class RuleForm {
     }
     for (FieldError e : all) {
       String field = field(e.field());
-      String message = field.equals("form") ? e.message() : label(field) + " " + e.message() + ".";
+      String message =
+          field.equals("form") ? e.message() : label(field) + " " + inMinutes(field, e) + ".";
       byField.merge(field, message, (a, b) -> a + " " + b);
     }
     return byField;
+  }
+
+  private static final java.util.regex.Pattern BETWEEN =
+      java.util.regex.Pattern.compile("must be between (\\d+) and (\\d+)");
+
+  /** The rules count seconds; the form asks for minutes: say the bounds in the form's unit. */
+  private static String inMinutes(String field, FieldError e) {
+    var m = BETWEEN.matcher(e.message());
+    if (e.field().endsWith("seconds")
+        && !field.equals("groupWindow")
+        && m.matches()) {
+      return "must be between "
+          + Long.parseLong(m.group(1)) / 60
+          + " and "
+          + Long.parseLong(m.group(2)) / 60
+          + " minutes";
+    }
+    return e.message();
   }
 
   static String field(String apiName) {
