@@ -105,7 +105,9 @@ class AlertChannels {
     String name = name(input.name(), errors);
     ChannelKind kind = kind(input.kind(), errors);
     ChannelSettings.Split split =
-        kind == null ? null : rules.apply(kind, input.settings(), ChannelSettings.Split.empty(), errors);
+        kind == null
+            ? null
+            : rules.apply(kind, input.settings(), ChannelSettings.Split.empty(), errors);
     if (!errors.isEmpty()) {
       throw ApiProblem.invalid(errors);
     }
@@ -259,7 +261,9 @@ class AlertChannels {
 
   private static String name(String given, List<FieldError> errors) {
     String name = given == null ? "" : given.strip();
-    if (name.isEmpty() || name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl)) {
+    if (name.isEmpty()
+        || name.length() > MAX_NAME
+        || name.chars().anyMatch(Character::isISOControl)) {
       errors.add(new FieldError("name", "is 1 to " + MAX_NAME + " characters on one line"));
     }
     return name;
@@ -276,7 +280,10 @@ class AlertChannels {
             "kind",
             "is one of "
                 + String.join(
-                    ", ", java.util.Arrays.stream(ChannelKind.values()).map(ChannelKind::apiName).toList())));
+                    ", ",
+                    java.util.Arrays.stream(ChannelKind.values())
+                        .map(ChannelKind::apiName)
+                        .toList())));
     return null;
   }
 

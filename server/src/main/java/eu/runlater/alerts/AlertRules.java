@@ -122,11 +122,9 @@ public class AlertRules {
     List<FieldError> errors = new ArrayList<>();
     boolean org = ORGANIZATION.equals(kind);
     if (s.trigger() != null
-        && !List.of(
-                RuleSettings.FIRST_FAILURE, RuleSettings.CONSECUTIVE, RuleSettings.FAILURE_RATE)
+        && !List.of(RuleSettings.FIRST_FAILURE, RuleSettings.CONSECUTIVE, RuleSettings.FAILURE_RATE)
             .contains(s.trigger())) {
-      errors.add(
-          new FieldError("trigger", "must be first_failure, consecutive or failure_rate"));
+      errors.add(new FieldError("trigger", "must be first_failure, consecutive or failure_rate"));
     } else if (RuleSettings.FAILURE_RATE.equals(s.trigger()) && "queue".equals(kind)) {
       errors.add(new FieldError("trigger", "failure_rate applies to jobs and monitors"));
     }

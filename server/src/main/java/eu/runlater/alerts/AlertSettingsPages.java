@@ -282,7 +282,7 @@ class AlertSettingsPages {
       }
       // Used by rules: say which, and offer to take it out of them.
       model.addAttribute("refused", channel);
-      model.addAttribute("refusedWhy", problem.getMessage());
+      model.addAttribute("refusedBy", channels.rulesNaming(viewer.organizationId(), id));
       response.setStatus(HttpStatus.CONFLICT.value());
       return show(viewer, model);
     }

@@ -14,7 +14,8 @@ import java.util.Locale;
  */
 final class AlertTexts {
   private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
   static final int SNIPPET = 300;
 
   private AlertTexts() {}
@@ -38,7 +39,8 @@ final class AlertTexts {
 
   static String subject(AlertMessage.Item item) {
     String kind = item.subjectKind() == null ? "" : item.subjectKind();
-    String label = kind.isEmpty() ? "" : Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + " ";
+    String label =
+        kind.isEmpty() ? "" : Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + " ";
     return label + item.subjectName();
   }
 

@@ -47,7 +47,8 @@ class ChannelFormats {
     return switch (channel.kind()) {
       case SLACK -> json(ChatFormats.slack(m), timeout).withSealedUrl(box, s.string("webhook_url"));
       case DISCORD ->
-          json(ChatFormats.discord(m), timeout).withSealedUrl(box, discordUrl(s.string("webhook_url")));
+          json(ChatFormats.discord(m), timeout)
+              .withSealedUrl(box, discordUrl(s.string("webhook_url")));
       case TEAMS -> json(ChatFormats.teams(m), timeout).withSealedUrl(box, s.string("webhook_url"));
       case TELEGRAM ->
           json(PushFormats.telegram(m, s.string("chat_id")), timeout)
@@ -79,7 +80,8 @@ class ChannelFormats {
   }
 
   private TaskRequest json(ObjectNode body, int timeout) {
-    return new TaskRequest("https://invalid/", "POST", JSON_TYPE, null, bytes(body), false, timeout);
+    return new TaskRequest(
+        "https://invalid/", "POST", JSON_TYPE, null, bytes(body), false, timeout);
   }
 
   /** Discord answers 204 without a body unless asked to wait for the message it made. */
@@ -96,7 +98,11 @@ class ChannelFormats {
       headers.add(new Header("Authorization", "Bearer " + token));
     }
     // The topic is the channel's secret (anyone who knows it reads it): the body is sealed.
-    return sealedBody(server + "/", headers, PushFormats.ntfy(m, s.string("topic"), integer(s, "priority", 4)), timeout);
+    return sealedBody(
+        server + "/",
+        headers,
+        PushFormats.ntfy(m, s.string("topic"), integer(s, "priority", 4)),
+        timeout);
   }
 
   private TaskRequest sealedBody(String url, List<Header> headers, ObjectNode body, int timeout) {
@@ -119,7 +125,15 @@ class ChannelFormats {
             secret.add(k.toString());
           });
     }
-    return SealedRequests.seal(box, "https://invalid/", "POST", headers, secret, bytes(webhookBody(id, m)), false, timeout)
+    return SealedRequests.seal(
+            box,
+            "https://invalid/",
+            "POST",
+            headers,
+            secret,
+            bytes(webhookBody(id, m)),
+            false,
+            timeout)
         .withSealedUrl(box, s.string("url"));
   }
 
@@ -128,7 +142,9 @@ class ChannelFormats {
     ObjectNode body = ChatFormats.JSON.createObjectNode();
     body.put("type", "alert." + webhookType(m.kind()));
     body.put("id", id.toString());
-    body.putObject("organization").put("id", m.organizationId().toString()).put("name", m.organizationName());
+    body.putObject("organization")
+        .put("id", m.organizationId().toString())
+        .put("name", m.organizationName());
     body.put("sent_at", m.at().toString());
     body.put("headline", m.headline());
     if (m.dashboardUrl() != null) {

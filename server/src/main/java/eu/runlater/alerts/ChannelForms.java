@@ -75,10 +75,16 @@ final class ChannelForms {
               ChannelKind.NTFY,
               "ntfy",
               List.of(
-                  new Field("server", "Server", "url", false, false, "Empty for ntfy.sh."),
-                  new Field("topic", "Topic", "text", false, false, null),
+                  new Field("server_url", "Server", "url", false, false, "Empty for ntfy.sh."),
                   new Field(
-                      "token",
+                      "topic",
+                      "Topic",
+                      "password",
+                      true,
+                      false,
+                      "Anyone who knows it can read it."),
+                  new Field(
+                      "access_token",
                       "Access token",
                       "password",
                       true,
@@ -180,8 +186,8 @@ final class ChannelForms {
       }
       if (value != null && !(value instanceof List<?>) && !value.toString().isBlank()) {
         String text = value.toString();
-        if ("topic".equals(key) && s.get("server") != null) {
-          return s.get("server") + "/" + text;
+        if ("topic".equals(key) && s.get("server_url") != null) {
+          return s.get("server_url") + "/" + text;
         }
         return text;
       }

@@ -31,8 +31,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * channel's shape, writes its row in the notification log and inserts its task (source kind {@code
  * alert}, source id the notification's id; secrets sealed; retried with backoff).
  *
- * <p>PagerDuty gets events, not messages: the openings and reminders of a message go as one
- * {@code trigger} whose dedup key is {@code runlater-<notification id>}; its recoveries resolve each
+ * <p>PagerDuty gets events, not messages: the openings and reminders of a message go as one {@code
+ * trigger} whose dedup key is {@code runlater-<notification id>}; its recoveries resolve each
  * earlier trigger of the channel that covered them once all of that trigger's incidents are closed
  * (several notifications from one message).
  */
@@ -150,7 +150,11 @@ class ChannelSender {
 
   private void pagerDuty(
       Connection connection,
-      JdbcClient sql, StoredChannel channel, AlertMessage message, Instant now, List<Pending> made)
+      JdbcClient sql,
+      StoredChannel channel,
+      AlertMessage message,
+      Instant now,
+      List<Pending> made)
       throws SQLException {
     List<AlertMessage.Item> triggers =
         message.items().stream().filter(i -> !AlertTexts.recovered(i)).toList();
@@ -176,7 +180,10 @@ class ChannelSender {
               : message.kind();
       made.add(
           new Pending(
-              id, kind, incidentIds(triggers), dedupKey,
+              id,
+              kind,
+              incidentIds(triggers),
+              dedupKey,
               formats.pagerDuty(channel, part, "trigger", dedupKey)));
     }
     List<UUID> recoveredIds = incidentIds(recovered);
@@ -206,7 +213,11 @@ class ChannelSender {
   }
 
   private static List<UUID> incidentIds(List<AlertMessage.Item> items) {
-    return items.stream().map(AlertMessage.Item::incidentId).filter(Objects::nonNull).distinct().toList();
+    return items.stream()
+        .map(AlertMessage.Item::incidentId)
+        .filter(Objects::nonNull)
+        .distinct()
+        .toList();
   }
 
   /** An email channel's addresses: the members with its roles, then the listed addresses. */

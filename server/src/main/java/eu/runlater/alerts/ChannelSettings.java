@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
  * <p>URLs must be https, and pass the SSRF guard ({@link TargetPolicy#checkUrl}). Plain http is
  * taken only for a host that is a private address literal (or {@code localhost}) which the
  * operator's {@code RUNLATER_ALLOW_PRIVATE_TARGETS} allows: a relay or test server on their own
- * network. Slack, Discord, Teams and webhook URLs are not tied to the services' hosts, so a proxy or
- * a self-hosted gateway works too.
+ * network. Slack, Discord, Teams and webhook URLs are not tied to the services' hosts, so a proxy
+ * or a self-hosted gateway works too.
  */
 @Component
 class ChannelSettings {
@@ -34,9 +34,11 @@ class ChannelSettings {
   static final Set<String> ROLES = Set.of("owner", "admin", "member");
   static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");
 
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s,;<>\"]+@[^@\\s,;<>\"]+\\.[^@\\s,;<>\"]+");
+  private static final Pattern EMAIL =
+      Pattern.compile("[^@\\s,;<>\"]+@[^@\\s,;<>\"]+\\.[^@\\s,;<>\"]+");
   private static final Pattern TELEGRAM_TOKEN = Pattern.compile("\\d{3,20}:[A-Za-z0-9_-]{20,100}");
-  private static final Pattern TELEGRAM_CHAT = Pattern.compile("-?\\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31}");
+  private static final Pattern TELEGRAM_CHAT =
+      Pattern.compile("-?\\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31}");
   private static final Pattern NTFY_TOPIC = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Pattern NTFY_TOKEN = Pattern.compile("[\\x21-\\x7e]{1,256}");
   private static final Pattern PAGERDUTY_KEY = Pattern.compile("[A-Za-z0-9]{32}");
@@ -103,9 +105,9 @@ class ChannelSettings {
   }
 
   /**
-   * The settings after {@code given} is applied over {@code stored} (empty on create): a given
-   * null removes an optional setting; a secret left out, or given back masked, keeps the stored
-   * one. Returns null when it added errors.
+   * The settings after {@code given} is applied over {@code stored} (empty on create): a given null
+   * removes an optional setting; a secret left out, or given back masked, keeps the stored one.
+   * Returns null when it added errors.
    */
   Split apply(ChannelKind kind, Map<String, Object> given, Split stored, List<FieldError> errors) {
     int before = errors.size();
@@ -152,7 +154,9 @@ class ChannelSettings {
     for (Setting s : SETTINGS.get(kind)) {
       Object value = s.secret() ? secrets.get(s.name()) : plain.get(s.name());
       if (value == null && !s.optional()) {
-        errors.add(new FieldError("settings." + s.name(), "is required for a " + kind.apiName() + " channel"));
+        errors.add(
+            new FieldError(
+                "settings." + s.name(), "is required for a " + kind.apiName() + " channel"));
       }
     }
     if (errors.size() > before) {
@@ -169,7 +173,10 @@ class ChannelSettings {
 
   /** Checks values and normalizes them in place (trimmed strings, numbers as integers). */
   private void check(
-      ChannelKind kind, Map<String, Object> plain, Map<String, Object> secrets, List<FieldError> errors) {
+      ChannelKind kind,
+      Map<String, Object> plain,
+      Map<String, Object> secrets,
+      List<FieldError> errors) {
     switch (kind) {
       case EMAIL -> {
         List<String> roles = strings("roles", plain.get("roles"), errors);
@@ -179,15 +186,20 @@ class ChannelSettings {
         }
         for (String role : roles) {
           if (!ROLES.contains(role)) {
-            errors.add(new FieldError("settings.roles", "takes owner, admin and member, not '" + role + "'"));
+            errors.add(
+                new FieldError(
+                    "settings.roles", "takes owner, admin and member, not '" + role + "'"));
           }
         }
         if (addresses.size() > MAX_ADDRESSES) {
-          errors.add(new FieldError("settings.addresses", "takes at most " + MAX_ADDRESSES + " addresses"));
+          errors.add(
+              new FieldError(
+                  "settings.addresses", "takes at most " + MAX_ADDRESSES + " addresses"));
         }
         for (String address : addresses) {
           if (!EMAIL.matcher(address).matches() || address.length() > 254) {
-            errors.add(new FieldError("settings.addresses", "'" + address + "' is not an email address"));
+            errors.add(
+                new FieldError("settings.addresses", "'" + address + "' is not an email address"));
           }
         }
         if (roles.isEmpty() && addresses.isEmpty()) {
@@ -196,17 +208,30 @@ class ChannelSettings {
                   "settings.addresses",
                   "give at least one recipient: addresses, or roles (owner, admin, member)"));
         }
-        putOrRemove(plain, "roles", roles.isEmpty() ? null : List.copyOf(new LinkedHashSet<>(roles)));
-        putOrRemove(plain, "addresses", addresses.isEmpty() ? null : List.copyOf(new LinkedHashSet<>(addresses)));
+        putOrRemove(
+            plain, "roles", roles.isEmpty() ? null : List.copyOf(new LinkedHashSet<>(roles)));
+        putOrRemove(
+            plain,
+            "addresses",
+            addresses.isEmpty() ? null : List.copyOf(new LinkedHashSet<>(addresses)));
       }
       case SLACK, DISCORD, TEAMS -> url("webhook_url", secrets, errors);
       case WEBHOOK -> url("url", secrets, errors);
       case TELEGRAM -> {
-        matching("bot_token", secrets, TELEGRAM_TOKEN, "is not a bot token (123456789:AA…, from @BotFather)", errors);
+        matching(
+            "bot_token",
+            secrets,
+            TELEGRAM_TOKEN,
+            "is not a bot token (123456789:AA…, from @BotFather)",
+            errors);
         Object chat = plain.get("chat_id");
-        String id = chat instanceof Number n ? String.valueOf(n.longValue()) : String.valueOf(chat).strip();
+        String id =
+            chat instanceof Number n ? String.valueOf(n.longValue()) : String.valueOf(chat).strip();
         if (!TELEGRAM_CHAT.matcher(id).matches()) {
-          errors.add(new FieldError("settings.chat_id", "is a numeric chat id (-1001234567890) or a channel's @username"));
+          errors.add(
+              new FieldError(
+                  "settings.chat_id",
+                  "is a numeric chat id (-1001234567890) or a channel's @username"));
         } else {
           plain.put("chat_id", id);
         }
@@ -217,12 +242,22 @@ class ChannelSettings {
         }
         matching("topic", secrets, NTFY_TOPIC, "is letters, digits, _ and - (at most 64)", errors);
         if (secrets.containsKey("access_token")) {
-          matching("access_token", secrets, NTFY_TOKEN, "is an access token (tk_…) with no spaces", errors);
+          matching(
+              "access_token",
+              secrets,
+              NTFY_TOKEN,
+              "is an access token (tk_…) with no spaces",
+              errors);
         }
         integer("priority", plain, 1, 5, errors);
       }
       case PAGERDUTY -> {
-        matching("routing_key", secrets, PAGERDUTY_KEY, "is the integration's 32-character routing key", errors);
+        matching(
+            "routing_key",
+            secrets,
+            PAGERDUTY_KEY,
+            "is the integration's 32-character routing key",
+            errors);
         if (plain.containsKey("severity")) {
           String severity = String.valueOf(plain.get("severity")).strip().toLowerCase(Locale.ROOT);
           if (!SEVERITIES.contains(severity)) {
@@ -233,8 +268,14 @@ class ChannelSettings {
         }
       }
       case PUSHOVER -> {
-        matching("app_token", secrets, PUSHOVER_KEY, "is the application's 30-character API token", errors);
-        matching("user_key", secrets, PUSHOVER_KEY, "is the 30-character user or group key", errors);
+        matching(
+            "app_token",
+            secrets,
+            PUSHOVER_KEY,
+            "is the application's 30-character API token",
+            errors);
+        matching(
+            "user_key", secrets, PUSHOVER_KEY, "is the 30-character user or group key", errors);
         integer("priority", plain, -2, 1, errors);
       }
     }
@@ -297,7 +338,11 @@ class ChannelSettings {
   }
 
   private static void matching(
-      String name, Map<String, Object> values, Pattern pattern, String message, List<FieldError> errors) {
+      String name,
+      Map<String, Object> values,
+      Pattern pattern,
+      String message,
+      List<FieldError> errors) {
     String value = values.get(name) instanceof String s ? s.strip() : null;
     if (value == null || !pattern.matcher(value).matches()) {
       errors.add(new FieldError("settings." + name, message));
@@ -306,15 +351,20 @@ class ChannelSettings {
     }
   }
 
-  private static void integer(String name, Map<String, Object> values, int min, int max, List<FieldError> errors) {
+  private static void integer(
+      String name, Map<String, Object> values, int min, int max, List<FieldError> errors) {
     if (!values.containsKey(name)) {
       return;
     }
     Object v = values.get(name);
-    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.intValue() >= min && n.intValue() <= max) {
+    if (v instanceof Number n
+        && n.doubleValue() == Math.rint(n.doubleValue())
+        && n.intValue() >= min
+        && n.intValue() <= max) {
       values.put(name, n.intValue());
     } else {
-      errors.add(new FieldError("settings." + name, "is a whole number from " + min + " to " + max));
+      errors.add(
+          new FieldError("settings." + name, "is a whole number from " + min + " to " + max));
     }
   }
 
@@ -351,7 +401,11 @@ class ChannelSettings {
    */
   @SuppressWarnings("unchecked")
   private static void headers(
-      Object value, Split stored, Map<String, Object> plain, Map<String, Object> secrets, List<FieldError> errors) {
+      Object value,
+      Split stored,
+      Map<String, Object> plain,
+      Map<String, Object> secrets,
+      List<FieldError> errors) {
     plain.remove("headers");
     secrets.remove("headers");
     if (value == null) {
@@ -380,7 +434,10 @@ class ChannelSettings {
         errors.add(new FieldError(field, "is set by Runlater; leave it out"));
         continue;
       }
-      if (!(e.getValue() instanceof String v) || v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0 || v.length() > 4_096) {
+      if (!(e.getValue() instanceof String v)
+          || v.indexOf('\r') >= 0
+          || v.indexOf('\n') >= 0
+          || v.length() > 4_096) {
         errors.add(new FieldError(field, "is one line of text (at most 4096 characters)"));
         continue;
       }
@@ -404,7 +461,8 @@ class ChannelSettings {
     Map<String, Object> shown = new LinkedHashMap<>(split.plain());
     for (var e : split.secrets().entrySet()) {
       switch (e.getKey()) {
-        case "webhook_url", "url" -> shown.put(e.getKey(), SealedRequests.shownUrl(e.getValue().toString()));
+        case "webhook_url", "url" ->
+            shown.put(e.getKey(), SealedRequests.shownUrl(e.getValue().toString()));
         case "headers" -> {
           Map<String, Object> headers = new LinkedHashMap<>();
           if (shown.get("headers") instanceof Map<?, ?> open) {

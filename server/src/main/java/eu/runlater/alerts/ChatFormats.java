@@ -34,19 +34,25 @@ final class ChatFormats {
     root.put("text", cut(m.headline(), 3000));
     ArrayNode blocks = root.putArray("blocks");
     ObjectNode header = blocks.addObject().put("type", "header");
-    header.putObject("text").put("type", "plain_text").put("text", cut(icon(m) + " " + m.headline(), 150)).put("emoji", true);
+    header
+        .putObject("text")
+        .put("type", "plain_text")
+        .put("text", cut(icon(m) + " " + m.headline(), 150))
+        .put("emoji", true);
     List<AlertMessage.Item> items = m.items();
     for (AlertMessage.Item item : items.subList(0, Math.min(items.size(), SLACK_ITEMS))) {
       ObjectNode section = blocks.addObject().put("type", "section");
-      String title = item.subjectUrl() == null
-          ? "*" + slackEscape(AlertTexts.title(item)) + "*"
-          : "*<" + item.subjectUrl() + "|" + slackEscape(AlertTexts.title(item)) + ">*";
+      String title =
+          item.subjectUrl() == null
+              ? "*" + slackEscape(AlertTexts.title(item)) + "*"
+              : "*<" + item.subjectUrl() + "|" + slackEscape(AlertTexts.title(item)) + ">*";
       section.putObject("text").put("type", "mrkdwn").put("text", cut(title, 3000));
       List<AlertTexts.Fact> facts = AlertTexts.facts(item, m.at());
       if (!facts.isEmpty()) {
         ArrayNode fields = section.putArray("fields");
         for (AlertTexts.Fact f : facts.subList(0, Math.min(facts.size(), 10))) {
-          fields.addObject()
+          fields
+              .addObject()
               .put("type", "mrkdwn")
               .put("text", cut("*" + f.label() + "*\n" + slackEscape(f.value()), 2000));
         }
@@ -66,8 +72,12 @@ final class ChatFormats {
     }
     ObjectNode context = blocks.addObject().put("type", "context");
     String more = items.size() > SLACK_ITEMS ? (items.size() - SLACK_ITEMS) + " more — " : "";
-    String footer = more + slackEscape(m.organizationName()) + " · " + AlertTexts.time(m.at())
-        + (m.dashboardUrl() == null ? "" : " · <" + m.dashboardUrl() + "|All notifications>");
+    String footer =
+        more
+            + slackEscape(m.organizationName())
+            + " · "
+            + AlertTexts.time(m.at())
+            + (m.dashboardUrl() == null ? "" : " · <" + m.dashboardUrl() + "|All notifications>");
     context.putArray("elements").addObject().put("type", "mrkdwn").put("text", cut(footer, 3000));
     return root;
   }
@@ -84,7 +94,8 @@ final class ChatFormats {
     root.putObject("allowed_mentions").putArray("parse");
     ArrayNode embeds = root.putArray("embeds");
     List<AlertMessage.Item> items = m.items();
-    int shown = Math.min(items.size(), items.size() > DISCORD_EMBEDS ? DISCORD_EMBEDS - 1 : DISCORD_EMBEDS);
+    int shown =
+        Math.min(items.size(), items.size() > DISCORD_EMBEDS ? DISCORD_EMBEDS - 1 : DISCORD_EMBEDS);
     // 6000 characters across all embeds: each gets its share.
     int budget = 5_800 / Math.max(1, Math.min(items.size(), DISCORD_EMBEDS));
     for (AlertMessage.Item item : items.subList(0, shown)) {
@@ -96,11 +107,21 @@ final class ChatFormats {
       if (item.subjectUrl() != null) {
         embed.put("url", item.subjectUrl());
       }
-      embed.put("color", item.change().equals("recovered") ? GREEN : m.kind().equals(AlertMessage.TEST) ? BLUE : RED);
+      embed.put(
+          "color",
+          item.change().equals("recovered")
+              ? GREEN
+              : m.kind().equals(AlertMessage.TEST) ? BLUE : RED);
       embed.put("timestamp", m.at().toString());
       StringBuilder description = new StringBuilder();
       for (AlertTexts.Link l : AlertTexts.links(item)) {
-        description.append(description.isEmpty() ? "" : " · ").append("[").append(l.label()).append("](").append(l.url()).append(")");
+        description
+            .append(description.isEmpty() ? "" : " · ")
+            .append("[")
+            .append(l.label())
+            .append("](")
+            .append(l.url())
+            .append(")");
       }
       String desc = cut(description.toString(), Math.min(4096, left / 2));
       if (!desc.isEmpty()) {
@@ -109,11 +130,18 @@ final class ChatFormats {
       }
       ArrayNode fields = embed.putArray("fields");
       for (AlertTexts.Fact f : AlertTexts.facts(item, m.at())) {
-        String value = cut(f.label().equals("Response") ? "```\n" + cut(f.value(), 250) + "\n```" : f.value(), 1024);
+        String value =
+            cut(
+                f.label().equals("Response") ? "```\n" + cut(f.value(), 250) + "\n```" : f.value(),
+                1024);
         if (left < f.label().length() + value.length() || fields.size() == 25) {
           break;
         }
-        fields.addObject().put("name", cut(f.label(), 256)).put("value", value).put("inline", !f.label().equals("Response") && !f.label().equals("Error"));
+        fields
+            .addObject()
+            .put("name", cut(f.label(), 256))
+            .put("value", value)
+            .put("inline", !f.label().equals("Response") && !f.label().equals("Error"));
         left -= f.label().length() + value.length();
       }
       embed.putObject("footer").put("text", cut(m.organizationName(), 200));
@@ -148,12 +176,15 @@ final class ChatFormats {
         .put("size", "Large")
         .put("weight", "Bolder")
         .put("wrap", true)
-        .put("color", AlertTexts.trouble(m) && !m.kind().equals(AlertMessage.TEST) ? "Attention" : "Good");
+        .put(
+            "color",
+            AlertTexts.trouble(m) && !m.kind().equals(AlertMessage.TEST) ? "Attention" : "Good");
     List<AlertMessage.Item> items = m.items();
     for (AlertMessage.Item item : items.subList(0, Math.min(items.size(), TEAMS_ITEMS))) {
       ObjectNode container = body.addObject().put("type", "Container").put("separator", true);
       ArrayNode items2 = container.putArray("items");
-      items2.addObject()
+      items2
+          .addObject()
           .put("type", "TextBlock")
           .put("text", AlertTexts.title(item))
           .put("weight", "Bolder")
@@ -167,12 +198,19 @@ final class ChatFormats {
       if (!links.isEmpty()) {
         ArrayNode actions = items2.addObject().put("type", "ActionSet").putArray("actions");
         for (AlertTexts.Link l : links) {
-          actions.addObject().put("type", "Action.OpenUrl").put("title", l.label()).put("url", l.url());
+          actions
+              .addObject()
+              .put("type", "Action.OpenUrl")
+              .put("title", l.label())
+              .put("url", l.url());
         }
       }
     }
     if (items.size() > TEAMS_ITEMS) {
-      body.addObject().put("type", "TextBlock").put("text", (items.size() - TEAMS_ITEMS) + " more").put("wrap", true);
+      body.addObject()
+          .put("type", "TextBlock")
+          .put("text", (items.size() - TEAMS_ITEMS) + " more")
+          .put("wrap", true);
     }
     body.addObject()
         .put("type", "TextBlock")
@@ -181,7 +219,11 @@ final class ChatFormats {
         .put("size", "Small")
         .put("wrap", true);
     if (m.dashboardUrl() != null) {
-      card.putArray("actions").addObject().put("type", "Action.OpenUrl").put("title", "All notifications").put("url", m.dashboardUrl());
+      card.putArray("actions")
+          .addObject()
+          .put("type", "Action.OpenUrl")
+          .put("title", "All notifications")
+          .put("url", m.dashboardUrl());
     }
     return root;
   }

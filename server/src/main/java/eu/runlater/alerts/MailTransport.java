@@ -36,12 +36,16 @@ class MailTransport {
             .filter(r -> !r.isEmpty())
             .toList();
     if (to.isEmpty()) {
-      return answer(422, "no recipients: the channel's roles have no members and it lists no address");
+      return answer(
+          422, "no recipients: the channel's roles have no members and it lists no address");
     }
     JsonNode body = ChatFormats.JSON.readTree(message.body());
     RichMail mail =
         new RichMail(
-            to, body.path("subject").asString(""), body.path("text").asString(""), body.path("html").asString(""));
+            to,
+            body.path("subject").asString(""),
+            body.path("text").asString(""),
+            body.path("html").asString(""));
     try {
       return Transport.Answer.ok(mailer.sendNow(mail));
     } catch (MailRefusedException e) {

@@ -67,8 +67,7 @@ final class NotificationsQueries {
           ORDER BY v.id DESC LIMIT :limit
           """;
 
-  static final String NOTIFICATION_GET =
-      NOTIFICATION_VIEW + " AND n.id = :id) v";
+  static final String NOTIFICATION_GET = NOTIFICATION_VIEW + " AND n.id = :id) v";
 
   static final String NOTIFICATION_FAILED_SINCE =
       NOTIFICATION_VIEW

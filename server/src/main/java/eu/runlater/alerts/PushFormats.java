@@ -29,17 +29,31 @@ final class PushFormats {
     int i = 0;
     for (AlertMessage.Item item : m.items()) {
       StringBuilder part = new StringBuilder("\n");
-      part.append(item.subjectUrl() == null
-          ? "<b>" + html(AlertTexts.title(item)) + "</b>"
-          : "<b><a href=\"" + attr(item.subjectUrl()) + "\">" + html(AlertTexts.title(item)) + "</a></b>");
+      part.append(
+          item.subjectUrl() == null
+              ? "<b>" + html(AlertTexts.title(item)) + "</b>"
+              : "<b><a href=\""
+                  + attr(item.subjectUrl())
+                  + "\">"
+                  + html(AlertTexts.title(item))
+                  + "</a></b>");
       part.append('\n');
       for (AlertTexts.Fact f : AlertTexts.facts(item, m.at())) {
-        String value = f.label().equals("Response") ? "<code>" + html(cut(f.value(), 200)) + "</code>" : html(f.value());
+        String value =
+            f.label().equals("Response")
+                ? "<code>" + html(cut(f.value(), 200)) + "</code>"
+                : html(f.value());
         part.append(html(f.label())).append(": ").append(value).append('\n');
       }
       StringBuilder links = new StringBuilder();
       for (AlertTexts.Link l : AlertTexts.links(item)) {
-        links.append(links.isEmpty() ? "" : " · ").append("<a href=\"").append(attr(l.url())).append("\">").append(html(l.label())).append("</a>");
+        links
+            .append(links.isEmpty() ? "" : " · ")
+            .append("<a href=\"")
+            .append(attr(l.url()))
+            .append("\">")
+            .append(html(l.label()))
+            .append("</a>");
       }
       part.append(links).append('\n');
       // Tags must stay whole: leave out items that do not fit rather than cut through one.
@@ -50,7 +64,8 @@ final class PushFormats {
       html.append(part);
       i++;
     }
-    if (m.dashboardUrl() != null && html.length() < TELEGRAM_TEXT - 80 - m.dashboardUrl().length()) {
+    if (m.dashboardUrl() != null
+        && html.length() < TELEGRAM_TEXT - 80 - m.dashboardUrl().length()) {
       html.append("\n<a href=\"").append(attr(m.dashboardUrl())).append("\">All notifications</a>");
     }
     ObjectNode body = JSON.createObjectNode();
@@ -82,9 +97,16 @@ final class PushFormats {
     body.put("message", cut(text.toString().strip(), NTFY_MESSAGE));
     boolean trouble = AlertTexts.trouble(m) && !m.kind().equals(AlertMessage.TEST);
     body.put("priority", trouble ? priority : Math.min(priority, 3));
-    body.putArray("tags").add(m.kind().equals(AlertMessage.TEST) ? "white_check_mark" : trouble ? "rotating_light" : "green_circle");
+    body.putArray("tags")
+        .add(
+            m.kind().equals(AlertMessage.TEST)
+                ? "white_check_mark"
+                : trouble ? "rotating_light" : "green_circle");
     AlertMessage.Item first = m.items().isEmpty() ? null : m.items().getFirst();
-    String click = first != null && first.subjectUrl() != null && m.items().size() == 1 ? first.subjectUrl() : m.dashboardUrl();
+    String click =
+        first != null && first.subjectUrl() != null && m.items().size() == 1
+            ? first.subjectUrl()
+            : m.dashboardUrl();
     if (click != null) {
       body.put("click", click);
     }
@@ -95,7 +117,11 @@ final class PushFormats {
         if (actions.size() == 3) {
           break;
         }
-        actions.addObject().put("action", "view").put("label", cut(l.label(), 40)).put("url", l.url());
+        actions
+            .addObject()
+            .put("action", "view")
+            .put("label", cut(l.label(), 40))
+            .put("url", l.url());
       }
     }
     return body;
@@ -114,10 +140,19 @@ final class PushFormats {
     body.put("message", cut(text.toString().strip(), PUSHOVER_MESSAGE));
     body.put("html", 1);
     AlertMessage.Item first = m.items().isEmpty() ? null : m.items().getFirst();
-    String url = first != null && m.items().size() == 1 && first.subjectUrl() != null ? first.subjectUrl() : m.dashboardUrl();
+    String url =
+        first != null && m.items().size() == 1 && first.subjectUrl() != null
+            ? first.subjectUrl()
+            : m.dashboardUrl();
     if (url != null && url.length() <= PUSHOVER_URL) {
       body.put("url", url);
-      body.put("url_title", cut(first != null && m.items().size() == 1 ? "Open " + first.subjectKind() : "All notifications", PUSHOVER_URL_TITLE));
+      body.put(
+          "url_title",
+          cut(
+              first != null && m.items().size() == 1
+                  ? "Open " + first.subjectKind()
+                  : "All notifications",
+              PUSHOVER_URL_TITLE));
     }
     boolean trouble = AlertTexts.trouble(m) && !m.kind().equals(AlertMessage.TEST);
     body.put("priority", trouble ? priority : Math.min(priority, 0));
@@ -126,7 +161,8 @@ final class PushFormats {
   }
 
   /** https://developer.pagerduty.com/docs/events-api-v2/trigger-events/ (and resolve). */
-  static ObjectNode pagerDuty(AlertMessage m, String routingKey, String action, String dedupKey, String severity) {
+  static ObjectNode pagerDuty(
+      AlertMessage m, String routingKey, String action, String dedupKey, String severity) {
     ObjectNode body = JSON.createObjectNode();
     body.put("routing_key", routingKey);
     body.put("event_action", action);

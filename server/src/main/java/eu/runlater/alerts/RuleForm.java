@@ -143,9 +143,7 @@ final class RuleForm {
   /** The rules count seconds; the form asks for minutes: say the bounds in the form's unit. */
   private static String inMinutes(String field, FieldError e) {
     var m = BETWEEN.matcher(e.message());
-    if (e.field().endsWith("seconds")
-        && !field.equals("groupWindow")
-        && m.matches()) {
+    if (e.field().endsWith("seconds") && !field.equals("groupWindow") && m.matches()) {
       return "must be between "
           + Long.parseLong(m.group(1)) / 60
           + " and "

@@ -27,7 +27,8 @@ record StoredChannel(
 
   static StoredChannel read(ResultSet rs, SecretBox box) throws SQLException {
     byte[] sealed = rs.getBytes("sealed_settings");
-    Map<String, Object> secrets = sealed == null ? Map.of() : JSON.readValue(box.openString(sealed), MAP);
+    Map<String, Object> secrets =
+        sealed == null ? Map.of() : JSON.readValue(box.openString(sealed), MAP);
     return new StoredChannel(
         rs.getObject("id", UUID.class),
         rs.getObject("organization_id", UUID.class),

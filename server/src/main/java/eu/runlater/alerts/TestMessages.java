@@ -12,7 +12,8 @@ import java.util.List;
 final class TestMessages {
   private TestMessages() {}
 
-  static AlertMessage of(StoredChannel channel, String organizationName, Instant now, PublicUrl urls) {
+  static AlertMessage of(
+      StoredChannel channel, String organizationName, Instant now, PublicUrl urls) {
     String log = urls.of("/notifications");
     AlertMessage.Item example =
         new AlertMessage.Item(

@@ -120,7 +120,8 @@ class AlertPagesBrowserTest extends ServerTest {
     // The URL is a secret: masked in the table, never shown whole.
     assertThat(row.locator(".target")).not().containsText("/hook");
 
-    row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Send a test to ops hook"))
+    row.getByRole(
+            AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Send a test to ops hook"))
         .click();
     Locator result = page.locator("#channel-test");
     assertThat(result.locator(".test-code")).hasText("200");
@@ -166,7 +167,8 @@ class AlertPagesBrowserTest extends ServerTest {
     Page page = desktop(fixtures.user(tenant.id(), Role.ADMIN));
     addWebhook(page, "named hook", sink.url("/hook"));
     page.locator("#rules input[name=channelsMode][value=chosen]").check();
-    page.locator("#rules .channel-choices label", new Locator.LocatorOptions().setHasText("named hook"))
+    page.locator(
+            "#rules .channel-choices label", new Page.LocatorOptions().setHasText("named hook"))
         .locator("input")
         .check();
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save default rule"))
@@ -192,7 +194,9 @@ class AlertPagesBrowserTest extends ServerTest {
     var member = fixtures.user(tenant.id(), Role.MEMBER);
     Page page = desktop(member);
     page.navigate(api.base() + "/settings");
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Notifications")).first().click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Notifications"))
+        .first()
+        .click();
     assertThat(page.locator("#read-only")).isVisible();
     assertThat(row(page, "seen hook")).isVisible();
     assertThat(page.locator("#add-channel")).hasCount(0);
@@ -266,7 +270,9 @@ class AlertPagesBrowserTest extends ServerTest {
     section.locator("input[name=mode][value=custom]").check();
     section.locator("#ov-trigger").selectOption("consecutive");
     section.locator("#ov-consecutive").fill("5");
-    section.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save alerts")).click();
+    section
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save alerts"))
+        .click();
     assertThat(page.locator(".flash")).containsText("Saved its own alert rule");
     assertThat(page.locator("#alerts")).containsText("It has its own rule.");
     assertThat(page.locator("#ov-consecutive")).hasValue("5");
@@ -305,14 +311,18 @@ class AlertPagesBrowserTest extends ServerTest {
         WAIT,
         "the alert delivered to the webhook",
         () ->
-            log.list(tenant.id(), new NotificationLog.Filter(null, "alert", "delivered", null), null, 5)
+            log
+                .list(
+                    tenant.id(),
+                    new NotificationLog.Filter(null, "alert", "delivered", null),
+                    null,
+                    5)
                 .stream()
                 .findAny()
                 .isPresent());
 
     page.navigate(api.base() + "/jobs");
-    Locator badge =
-        page.locator("tr[data-job-id='" + id + "'] .alert-badge");
+    Locator badge = page.locator("tr[data-job-id='" + id + "'] .alert-badge");
     assertThat(badge).hasText("alerting");
     assertThat(badge).hasAttribute("title", java.util.regex.Pattern.compile("Alerting since"));
     bothSizes(page, admin, "/jobs", "jobs-alerting");
@@ -327,7 +337,8 @@ class AlertPagesBrowserTest extends ServerTest {
     // The log lists the alert; its page shows what was sent and the attempt.
     page.navigate(api.base() + "/notifications?kind=alert");
     Locator alertRow =
-        page.locator("#notification-table tbody tr", new Page.LocatorOptions().setHasText("flaky sync"));
+        page.locator(
+            "#notification-table tbody tr", new Page.LocatorOptions().setHasText("flaky sync"));
     assertThat(alertRow.first().locator(".badge")).hasText("delivered");
     bothSizes(page, admin, "/notifications", "notifications");
     page.navigate(api.base() + "/notifications?kind=alert");

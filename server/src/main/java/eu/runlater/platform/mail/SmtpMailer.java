@@ -74,8 +74,7 @@ final class SmtpMailer implements Mailer, AutoCloseable {
   public String sendNow(RichMail mail) throws java.io.IOException, MailRefusedException {
     try {
       jakarta.mail.internet.MimeMessage message = sender.createMimeMessage();
-      var helper =
-          new org.springframework.mail.javamail.MimeMessageHelper(message, true, "UTF-8");
+      var helper = new org.springframework.mail.javamail.MimeMessageHelper(message, true, "UTF-8");
       helper.setFrom(from);
       helper.setTo(mail.to().toArray(String[]::new));
       helper.setSubject(mail.subject());
@@ -115,7 +114,9 @@ final class SmtpMailer implements Mailer, AutoCloseable {
       } catch (ReflectiveOperationException notAnSmtpFailure) {
         // keep looking down the causes
       }
-      if (t instanceof jakarta.mail.SendFailedException sf && sf.getNextException() != null && sf.getNextException() != t) {
+      if (t instanceof jakarta.mail.SendFailedException sf
+          && sf.getNextException() != null
+          && sf.getNextException() != t) {
         int code = replyCode(sf.getNextException());
         if (code > 0) {
           return code;
