@@ -67,6 +67,18 @@ public final class DevMailbox implements Mailer {
     log.debug("Mail to {}\nSubject: {}\n\n{}", mail.to(), mail.subject(), mail.body());
   }
 
+  /**
+   * Keeps a message with a text and an HTML part, once per recipient; the page shows the text part
+   * (the HTML part says the same).
+   */
+  @Override
+  public String sendNow(RichMail mail) {
+    for (String to : mail.to()) {
+      send(new Mail(to, mail.subject(), mail.text()));
+    }
+    return "stored in the dev mailbox";
+  }
+
   public List<Message> latest(int limit) {
     synchronized (messages) {
       return messages.stream().limit(limit).toList();

@@ -66,6 +66,67 @@ final class SmtpMailer implements Mailer, AutoCloseable {
   }
 
   /**
+   * Sends a text-and-HTML message now, on the caller's thread (alert mail is a task of the engine:
+   * the engine retries and records it). A 5xx reply is a refusal for good; anything else that goes
+   * wrong (no connection, a 4xx reply, a timeout) is worth retrying.
+   */
+  @Override
+  public String sendNow(RichMail mail) throws java.io.IOException, MailRefusedException {
+    try {
+      jakarta.mail.internet.MimeMessage message = sender.createMimeMessage();
+      var helper = new org.springframework.mail.javamail.MimeMessageHelper(message, true, "UTF-8");
+      helper.setFrom(from);
+      helper.setTo(mail.to().toArray(String[]::new));
+      helper.setSubject(mail.subject());
+      helper.setText(mail.text(), mail.html());
+      sender.send(message);
+      return "250 accepted by " + sender.getHost() + " for " + String.join(", ", mail.to());
+    } catch (jakarta.mail.MessagingException e) {
+      throw new java.io.IOException("could not build the message: " + e.getMessage(), e);
+    } catch (org.springframework.mail.MailSendException e) {
+      int code = replyCode(e);
+      if (code >= 500) {
+        throw new MailRefusedException(code, e.getMostSpecificCause().getMessage());
+      }
+      throw new java.io.IOException(e.getMostSpecificCause().getMessage(), e);
+    } catch (org.springframework.mail.MailException e) {
+      throw new java.io.IOException(e.getMostSpecificCause().getMessage(), e);
+    }
+  }
+
+  /** The SMTP reply code somewhere in a failure's causes, or 0. */
+  static int replyCode(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof org.springframework.mail.MailSendException send) {
+        for (Exception e : send.getMessageExceptions()) {
+          int code = replyCode(e);
+          if (code > 0) {
+            return code;
+          }
+        }
+      }
+      // Angus Mail's SMTP exceptions carry the reply code; it is a runtime-only dependency.
+      try {
+        Object code = t.getClass().getMethod("getReturnCode").invoke(t);
+        if (code instanceof Integer c && c > 0) {
+          return c;
+        }
+      } catch (ReflectiveOperationException notAnSmtpFailure) {
+        // keep looking down the causes
+      }
+      if (t instanceof jakarta.mail.SendFailedException sf
+          && sf.getNextException() != null
+          && sf.getNextException() != t) {
+        int code = replyCode(sf.getNextException());
+        if (code > 0) {
+          return code;
+        }
+      }
+    }
+    return 0;
+  }
+
+  /**
    * How JavaMail talks to the server. Mail carries sign-in links, so beyond this machine it never
    * travels in the clear and never to an impostor: STARTTLS is required (a server, or someone in
    * between, that does not offer it fails the send; {@code smtps} is TLS from the start), and the
