@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -60,6 +62,20 @@ public class AlertRules {
   public RuleSettings effective(UUID organizationId, String subjectKind, UUID subjectId) {
     return override(organizationId, subjectKind, subjectId)
         .over(defaults(organizationId).over(RuleSettings.BUILT_IN));
+  }
+
+  /** What applies to many subjects of one kind at once (two statements): subject → its rule. */
+  public Map<UUID, RuleSettings> effective(
+      String subjectKind, Map<UUID, UUID> organizationBySubject) {
+    RuleBook book =
+        RuleBook.load(
+            jdbc,
+            new HashSet<>(organizationBySubject.values()),
+            organizationBySubject.keySet());
+    Map<UUID, RuleSettings> rules = new HashMap<>();
+    organizationBySubject.forEach(
+        (subject, org) -> rules.put(subject, book.effective(org, subjectKind, subject)));
+    return rules;
   }
 
   @Transactional
