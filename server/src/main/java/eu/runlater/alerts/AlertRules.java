@@ -17,8 +17,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -69,9 +69,7 @@ public class AlertRules {
       String subjectKind, Map<UUID, UUID> organizationBySubject) {
     RuleBook book =
         RuleBook.load(
-            jdbc,
-            new HashSet<>(organizationBySubject.values()),
-            organizationBySubject.keySet());
+            jdbc, new HashSet<>(organizationBySubject.values()), organizationBySubject.keySet());
     Map<UUID, RuleSettings> rules = new HashMap<>();
     organizationBySubject.forEach(
         (subject, org) -> rules.put(subject, book.effective(org, subjectKind, subject)));
