@@ -358,7 +358,7 @@ class AlertPagesBrowserTest extends ServerTest {
     assertThat(page.locator("#alerts .muted-until")).containsText("Muted until");
     assertThat(page.locator("#job-head .alert-badge")).hasText("muted");
     page.navigate(api.base() + "/alerts/mute?subject=job:" + id);
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Unmute")).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Unmute").setExact(true)).click();
     assertThat(page.locator("#mute-state")).containsText("go to its channels");
   }
 }
