@@ -132,6 +132,26 @@ class AlertPagesBrowserTest extends ServerTest {
     assertThat(row(page, "ops hook").locator(".badge.delivered")).isVisible();
     bothSizes(page, admin, "/settings/notifications", "settings-notifications");
 
+    // Edited with the secret left empty: renamed, the URL kept (the test still reaches /hook).
+    row(page, "ops hook").locator("summary").click();
+    row(page, "ops hook")
+        .getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Edit"))
+        .click();
+    assertThat(page.locator("#ch-webhook-url")).hasValue("");
+    assertThat(page.locator("#ch-webhook-url")).hasAttribute("placeholder", "leave empty to keep");
+    checked(page, "settings-channel-edit", "desktop");
+    page.locator("#ch-name").fill("ops webhook");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save channel")).click();
+    assertThat(page.locator(".flash")).containsText("Saved channel ops webhook");
+    int before = sink.received().size();
+    row(page, "ops webhook")
+        .getByRole(
+            AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Send a test to ops webhook"))
+        .click();
+    assertThat(page.locator("#channel-test .test-code")).hasText("200");
+    assertThat(sink.received().subList(before, sink.received().size()))
+        .anyMatch(r -> r.path().equals("/hook"));
+
     addWebhook(page, "broken hook", sink.url("/fail"));
     row(page, "broken hook")
         .getByRole(
@@ -294,6 +314,30 @@ class AlertPagesBrowserTest extends ServerTest {
   }
 
   @Test
+  void a_queues_own_alert_rule_with_a_depth_threshold_is_saved_from_its_page() {
+    var tenant = fixtures.tenant();
+    var admin = fixtures.user(tenant.id(), Role.OWNER);
+    assertThat(api.put("/api/v1/queues/emails", tenant.key(), "{}").status()).isLessThan(300);
+    Page page = desktop(admin);
+    page.navigate(api.base() + "/queues/emails");
+    Locator section = page.locator("#alerts");
+    section.locator("input[name=mode][value=custom]").check();
+    // A queue's trigger has no failure rate.
+    assertThat(section.locator("#ov-trigger option[value=failure_rate]")).hasCount(0);
+    section.locator("#ov-depth").fill("1000");
+    section.locator("#ov-oldest").fill("15");
+    section.locator("#ov-dead").selectOption("false");
+    section
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save alerts"))
+        .click();
+    assertThat(page.locator(".flash")).containsText("Saved its own alert rule");
+    assertThat(page.locator("#ov-depth")).hasValue("1000");
+    assertThat(page.locator("#ov-oldest")).hasValue("15");
+    assertThat(page.locator("#ov-dead")).hasValue("false");
+    bothSizes(page, admin, "/queues/emails", "queue-alerts");
+  }
+
+  @Test
   void a_failing_job_shows_its_badge_its_alert_in_the_log_and_can_be_muted() {
     var tenant = fixtures.tenant();
     var admin = fixtures.user(tenant.id(), Role.ADMIN);
@@ -358,7 +402,8 @@ class AlertPagesBrowserTest extends ServerTest {
     assertThat(page.locator("#alerts .muted-until")).containsText("Muted until");
     assertThat(page.locator("#job-head .alert-badge")).hasText("muted");
     page.navigate(api.base() + "/alerts/mute?subject=job:" + id);
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Unmute").setExact(true)).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Unmute").setExact(true))
+        .click();
     assertThat(page.locator("#mute-state")).containsText("go to its channels");
   }
 }
