@@ -377,6 +377,7 @@ class AlertPagesBrowserTest extends ServerTest {
     // Home lists it.
     page.navigate(api.base() + "/");
     assertThat(page.locator("#attention")).containsText("flaky sync is alerting");
+    checked(page, "home-alerting", "desktop");
 
     // The log lists the alert; its page shows what was sent and the attempt.
     page.navigate(api.base() + "/notifications?kind=alert");
