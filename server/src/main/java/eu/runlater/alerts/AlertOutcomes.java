@@ -25,8 +25,7 @@ public final class AlertOutcomes {
     boolean ok = success != null ? success : ExecutionRecord.SUCCESS.equals(x.status());
     String error = x.error();
     if (error == null && !ok) {
-      error =
-          x.statusCode() != null ? "HTTP " + x.statusCode() : "the attempt ended " + x.status();
+      error = x.statusCode() != null ? "HTTP " + x.statusCode() : "the attempt ended " + x.status();
     }
     return new Outcome(
         completion.task().organizationId(),

@@ -17,8 +17,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -69,9 +69,7 @@ public class AlertRules {
       String subjectKind, Map<UUID, UUID> organizationBySubject) {
     RuleBook book =
         RuleBook.load(
-            jdbc,
-            new HashSet<>(organizationBySubject.values()),
-            organizationBySubject.keySet());
+            jdbc, new HashSet<>(organizationBySubject.values()), organizationBySubject.keySet());
     Map<UUID, RuleSettings> rules = new HashMap<>();
     organizationBySubject.forEach(
         (subject, org) -> rules.put(subject, book.effective(org, subjectKind, subject)));
@@ -138,11 +136,9 @@ public class AlertRules {
     List<FieldError> errors = new ArrayList<>();
     boolean org = ORGANIZATION.equals(kind);
     if (s.trigger() != null
-        && !List.of(
-                RuleSettings.FIRST_FAILURE, RuleSettings.CONSECUTIVE, RuleSettings.FAILURE_RATE)
+        && !List.of(RuleSettings.FIRST_FAILURE, RuleSettings.CONSECUTIVE, RuleSettings.FAILURE_RATE)
             .contains(s.trigger())) {
-      errors.add(
-          new FieldError("trigger", "must be first_failure, consecutive or failure_rate"));
+      errors.add(new FieldError("trigger", "must be first_failure, consecutive or failure_rate"));
     } else if (RuleSettings.FAILURE_RATE.equals(s.trigger()) && "queue".equals(kind)) {
       errors.add(new FieldError("trigger", "failure_rate applies to jobs and monitors"));
     }

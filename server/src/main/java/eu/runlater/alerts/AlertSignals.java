@@ -33,9 +33,9 @@ import org.springframework.stereotype.Component;
  * outcome or not at all — so an alert accepted is never lost to a crash, and never told twice.
  *
  * <p>Cost: a batch whose subjects are all fine and have no current incident costs one probe of a
- * partial index (current incidents only), nothing per outcome. A batch with failures adds the
- * rules and maintenance windows of its organizations (two statements), the incidents' writes (two)
- * and the outbox rows (one); failure-rate rules add one count over the engine's history.
+ * partial index (current incidents only), nothing per outcome. A batch with failures adds the rules
+ * and maintenance windows of its organizations (two statements), the incidents' writes (two) and
+ * the outbox rows (one); failure-rate rules add one count over the engine's history.
  */
 @Component
 public class AlertSignals {
@@ -114,7 +114,8 @@ public class AlertSignals {
     }
     Set<UUID> orgs = new HashSet<>();
     bySubject.keySet().forEach(k -> orgs.add(k.organizationId()));
-    RuleBook book = RuleBook.load(sql, orgs, bySubject.keySet().stream().map(Key::subjectId).toList());
+    RuleBook book =
+        RuleBook.load(sql, orgs, bySubject.keySet().stream().map(Key::subjectId).toList());
     Map<UUID, RuleEngine.Rate> rates = rates(sql, book, bySubject.keySet(), now);
 
     Changes changes = new Changes();
@@ -134,7 +135,8 @@ public class AlertSignals {
         RuleEngine.Decision d = RuleEngine.outcome(before, rule, o.success(), rate, quiet);
         if (!o.success()) {
           if (inc == null) {
-            inc = Incident.fresh(key.organizationId(), key.kind(), key.subjectId(), FAILING, o.at());
+            inc =
+                Incident.fresh(key.organizationId(), key.kind(), key.subjectId(), FAILING, o.at());
           }
           inc.fail(o);
         }
@@ -147,7 +149,8 @@ public class AlertSignals {
       outcomes(
           sql,
           outcomes.stream()
-              .filter(o -> lost.contains(new Key(o.organizationId(), o.subjectKind(), o.subjectId())))
+              .filter(
+                  o -> lost.contains(new Key(o.organizationId(), o.subjectKind(), o.subjectId())))
               .toList(),
           now,
           false);
@@ -187,8 +190,7 @@ public class AlertSignals {
     Changes changes = new Changes();
     changes.decide(inc, d, rule, book.groupWindow(organizationId), now, now);
     if (!changes.flush(sql, properties, now).isEmpty() && retry) {
-      condition(
-          sql, organizationId, subjectKind, subjectId, condition, active, detail, now, false);
+      condition(sql, organizationId, subjectKind, subjectId, condition, active, detail, now, false);
     }
   }
 
@@ -235,8 +237,10 @@ public class AlertSignals {
   }
 
   /** A change to tell: one outbox row per channel the rule names. */
-  record Tell(UUID incidentId, UUID organizationId, String change, String channelList, int windowS) {
-    static Tell of(UUID incidentId, UUID organizationId, String change, RuleSettings rule, int windowS) {
+  record Tell(
+      UUID incidentId, UUID organizationId, String change, String channelList, int windowS) {
+    static Tell of(
+        UUID incidentId, UUID organizationId, String change, RuleSettings rule, int windowS) {
       return new Tell(
           incidentId,
           organizationId,
@@ -337,8 +341,7 @@ public class AlertSignals {
     }
 
     RuleEngine.Current current() {
-      RuleEngine.State s =
-          "open".equals(state) ? RuleEngine.State.OPEN : RuleEngine.State.PENDING;
+      RuleEngine.State s = "open".equals(state) ? RuleEngine.State.OPEN : RuleEngine.State.PENDING;
       return new RuleEngine.Current(s, consecutiveFailures, announced, lastAlertAt);
     }
 

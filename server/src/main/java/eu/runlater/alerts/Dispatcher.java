@@ -166,7 +166,10 @@ class Dispatcher implements SmartLifecycle {
     } catch (SQLException e) {
       throw new IllegalStateException("could not queue the alert for channel " + channelId, e);
     }
-    jdbc.sql(CHANNEL_GROUP_SENT).param("channel_id", channelId).param("now", SqlTime.ts(now)).update();
+    jdbc.sql(CHANNEL_GROUP_SENT)
+        .param("channel_id", channelId)
+        .param("now", SqlTime.ts(now))
+        .update();
     Map<UUID, String> names = new HashMap<>();
     for (AlertMessage.Item item : message.items()) {
       names.put(item.incidentId(), item.subjectName());

@@ -234,9 +234,7 @@ class GroupMessages {
     if (RuleEngine.Decision.RECOVERED.equals(c.change())) {
       return "works again";
     }
-    return c.consecutiveFailures() == 1
-        ? "failed"
-        : c.consecutiveFailures() + " failures in a row";
+    return c.consecutiveFailures() == 1 ? "failed" : c.consecutiveFailures() + " failures in a row";
   }
 
   /** "45 s", "14 min", "2 h 5 min", "3 d 4 h". */

@@ -174,8 +174,7 @@ class MaintenanceWindows {
         try {
           ZoneId.of(in.timeZone());
         } catch (DateTimeException e) {
-          errors.add(
-              new FieldError("time_zone", "is not an IANA time zone (e.g. Europe/Oslo)"));
+          errors.add(new FieldError("time_zone", "is not an IANA time zone (e.g. Europe/Oslo)"));
         }
       }
       if (in.duration() == null) {
@@ -207,8 +206,7 @@ class MaintenanceWindows {
     }
     // On iff some start falls in (now - duration, now]: the first start after now - duration.
     Instant start =
-        CronSchedule.parseCached(w.cron())
-            .next(now.minus(w.duration()), ZoneId.of(w.timeZone()));
+        CronSchedule.parseCached(w.cron()).next(now.minus(w.duration()), ZoneId.of(w.timeZone()));
     return start != null && !start.isAfter(now) ? start : null;
   }
 

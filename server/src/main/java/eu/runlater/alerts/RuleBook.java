@@ -61,8 +61,7 @@ final class RuleBook {
   RuleSettings defaults(UUID organizationId) {
     return rules
         .getOrDefault(
-            new Key(organizationId, AlertRules.ORGANIZATION, organizationId),
-            RuleSettings.INHERIT)
+            new Key(organizationId, AlertRules.ORGANIZATION, organizationId), RuleSettings.INHERIT)
         .over(RuleSettings.BUILT_IN);
   }
 

@@ -14,13 +14,13 @@ import java.time.Instant;
  *       consecutive} keeps a pending incident counting until N failures in a row; {@code
  *       failure_rate} opens when at least {@code min_runs} final runs in the window include at
  *       least {@code percent} % failures (counted by the caller from the engine's history).
- *   <li>An incident that opens while the subject is muted or a maintenance window is on is
- *       tracked but not announced; the next failure outside them announces it.
+ *   <li>An incident that opens while the subject is muted or a maintenance window is on is tracked
+ *       but not announced; the next failure outside them announces it.
  *   <li>A success closes the incident ({@code failure_rate}: once the rate falls below the
  *       threshold). A recovery notice follows only if the opening was announced, recovery is on,
  *       and it is not quiet (muted or maintenance: nothing is told).
- *   <li>While open and announced, a reminder goes every {@code realert_every} after the last
- *       alert, unless quiet.
+ *   <li>While open and announced, a reminder goes every {@code realert_every} after the last alert,
+ *       unless quiet.
  * </ul>
  */
 final class RuleEngine {
@@ -143,7 +143,8 @@ final class RuleEngine {
   private static boolean rateReached(RuleSettings rule, Rate rate) {
     int minRuns = n(rule.failureRateMinRuns(), 5);
     int percent = n(rule.failureRatePercent(), 50);
-    return rate.runs() >= Math.max(1, minRuns) && rate.failures() * 100L >= percent * (long) rate.runs();
+    return rate.runs() >= Math.max(1, minRuns)
+        && rate.failures() * 100L >= percent * (long) rate.runs();
   }
 
   private static int n(Integer value, int fallback) {

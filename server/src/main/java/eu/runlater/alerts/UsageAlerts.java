@@ -17,9 +17,9 @@ import org.springframework.stereotype.Component;
 /**
  * The organization's monthly quota, on the leader every gauge interval: an incident (subject kind
  * {@code organization}) opens at 80 % ({@code usage_80}) and at 100 % ({@code usage_100}) of the
- * tier's deliveries per month, one of each per month. They close when the new month's usage is
- * back under, without a recovery notice (nothing was fixed; the month turned). Organizations
- * without channels are skipped: no one could be told.
+ * tier's deliveries per month, one of each per month. They close when the new month's usage is back
+ * under, without a recovery notice (nothing was fixed; the month turned). Organizations without
+ * channels are skipped: no one could be told.
  */
 @Component
 class UsageAlerts implements AlertGauge {
@@ -56,7 +56,12 @@ class UsageAlerts implements AlertGauge {
   }
 
   private void report(
-      Connection connection, UUID org, String condition, boolean active, long used, Long limit,
+      Connection connection,
+      UUID org,
+      String condition,
+      boolean active,
+      long used,
+      Long limit,
       Instant now)
       throws SQLException {
     String detail =

@@ -11,8 +11,8 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
- * Tells alerts how each job run ended, in the transaction that records it: a run whose execution
- * is a success is a success of its job; anything else final (failed, timed out, blocked, lost) is a
+ * Tells alerts how each job run ended, in the transaction that records it: a run whose execution is
+ * a success is a success of its job; anything else final (failed, timed out, blocked, lost) is a
  * failure.
  */
 @Component

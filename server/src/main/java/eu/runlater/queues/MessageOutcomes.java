@@ -141,7 +141,9 @@ class MessageOutcomes implements OutcomeHook {
       // letters do not count: AlertSignals reads that).
       outcomes.add(
           AlertOutcomes.of(
-              byMessage.get(row.id()), QueueAlertSubjects.KIND, row.queueId(),
+              byMessage.get(row.id()),
+              QueueAlertSubjects.KIND,
+              row.queueId(),
               "delivered".equals(row.state())));
       String target =
           "delivered".equals(row.state()) ? row.callbackUrl() : row.failureCallbackUrl();

@@ -76,8 +76,14 @@ class QueueAlertChecks implements AlertGauge {
         depthText = String.format("more than %,d messages waiting", above);
       }
       signals.condition(
-          connection, q.organizationId(), QueueAlertSubjects.KIND, q.id(), DEPTH, deep,
-          depthText, now);
+          connection,
+          q.organizationId(),
+          QueueAlertSubjects.KIND,
+          q.id(),
+          DEPTH,
+          deep,
+          depthText,
+          now);
       Duration oldest = rule.oldestWaiting() == null ? Duration.ZERO : rule.oldestWaiting();
       boolean old = false;
       String oldText = null;
@@ -99,8 +105,14 @@ class QueueAlertChecks implements AlertGauge {
         }
       }
       signals.condition(
-          connection, q.organizationId(), QueueAlertSubjects.KIND, q.id(), OLDEST_WAITING, old,
-          oldText, now);
+          connection,
+          q.organizationId(),
+          QueueAlertSubjects.KIND,
+          q.id(),
+          OLDEST_WAITING,
+          old,
+          oldText,
+          now);
     }
   }
 }

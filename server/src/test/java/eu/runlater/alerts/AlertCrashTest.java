@@ -50,7 +50,8 @@ class AlertCrashTest {
         first.getBean(Dispatcher.class).stop();
         Fixtures.Tenant tenant = first.getBean(Fixtures.class).tenant();
         key = tenant.key();
-        Api api = new Api(Integer.parseInt(first.getEnvironment().getProperty("local.server.port")));
+        Api api =
+            new Api(Integer.parseInt(first.getEnvironment().getProperty("local.server.port")));
         Api.Response channel =
             api.post(
                 "/api/v1/alert-channels",

@@ -54,8 +54,7 @@ class IncidentsApiTest extends ServerTest {
     assertThat(open.json().path("data").get(0).path("subject_id").asString())
         .isEqualTo(b.toString());
     assertThat(open.json().path("data").get(0).path("last_status_code").asInt()).isEqualTo(500);
-    Api.Response closed =
-        api.get("/api/v1/incidents?state=closed&subject_id=" + a, tenant.key());
+    Api.Response closed = api.get("/api/v1/incidents?state=closed&subject_id=" + a, tenant.key());
     assertThat(closed.json().path("data").size()).isEqualTo(1);
     Api.Response first = api.get("/api/v1/incidents?limit=1", tenant.key());
     String cursor = first.json().path("next_cursor").asString();
@@ -64,8 +63,7 @@ class IncidentsApiTest extends ServerTest {
         .isNotEqualTo(first.json().path("data").get(0).path("id").asString());
     String id = open.json().path("data").get(0).path("id").asString();
     assertThat(api.get("/api/v1/incidents/" + id, tenant.key()).status()).isEqualTo(200);
-    assertThat(api.get("/api/v1/incidents/" + id, fixtures.tenant().key()).status())
-        .isEqualTo(404);
+    assertThat(api.get("/api/v1/incidents/" + id, fixtures.tenant().key()).status()).isEqualTo(404);
     assertThat(incidents.open(tenant.id(), "job", List.of(a, b))).containsOnlyKeys(b);
     assertThat(api.get("/api/v1/incidents?state=broken", tenant.key()).status()).isEqualTo(422);
   }

@@ -50,8 +50,7 @@ class MaintenanceWindowsApiTest extends ServerTest {
     assertThat(replaced.json().path("duration_seconds").asInt()).isEqualTo(600);
     assertThat(api.delete("/api/v1/maintenance-windows/" + id, tenant.key()).status())
         .isEqualTo(204);
-    assertThat(api.get("/api/v1/maintenance-windows/" + id, tenant.key()).status())
-        .isEqualTo(404);
+    assertThat(api.get("/api/v1/maintenance-windows/" + id, tenant.key()).status()).isEqualTo(404);
   }
 
   @Test
@@ -63,8 +62,8 @@ class MaintenanceWindowsApiTest extends ServerTest {
             "{\"name\": \"x\", \"cron\": \"every night\", \"time_zone\": \"Nowhere/Else\","
                 + " \"duration_seconds\": 30}");
     assertThat(r.status()).as(r.toString()).isEqualTo(422);
-    assertThat(RulesApiTest.fields(r)).containsExactlyInAnyOrder(
-        "cron", "time_zone", "duration_seconds");
+    assertThat(RulesApiTest.fields(r))
+        .containsExactlyInAnyOrder("cron", "time_zone", "duration_seconds");
     Api.Response backwards =
         api.post(
             "/api/v1/maintenance-windows",

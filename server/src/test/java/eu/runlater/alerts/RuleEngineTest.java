@@ -23,8 +23,7 @@ class RuleEngineTest {
   static RuleSettings trigger(String trigger) {
     return with(
         new RuleSettings(
-            trigger, null, null, null, null, null, null, null, null, null, null, null, null,
-            null));
+            trigger, null, null, null, null, null, null, null, null, null, null, null, null, null));
   }
 
   static Current open(boolean announced, Instant lastAlert) {
@@ -57,10 +56,12 @@ class RuleEngineTest {
     assertThat(first.state()).isEqualTo(State.PENDING);
     assertThat(first.tell()).isNull();
     Decision second =
-        RuleEngine.outcome(new Current(State.PENDING, 1, false, null), rule, false, Rate.UNKNOWN, false);
+        RuleEngine.outcome(
+            new Current(State.PENDING, 1, false, null), rule, false, Rate.UNKNOWN, false);
     assertThat(second.state()).isEqualTo(State.PENDING);
     Decision third =
-        RuleEngine.outcome(new Current(State.PENDING, 2, false, null), rule, false, Rate.UNKNOWN, false);
+        RuleEngine.outcome(
+            new Current(State.PENDING, 2, false, null), rule, false, Rate.UNKNOWN, false);
     assertThat(third).isEqualTo(new Decision(State.OPEN, true, Decision.OPENED));
   }
 
@@ -68,7 +69,8 @@ class RuleEngineTest {
   void a_success_between_failures_resets_the_count_silently() {
     RuleSettings rule = trigger(RuleSettings.CONSECUTIVE);
     Decision d =
-        RuleEngine.outcome(new Current(State.PENDING, 2, false, null), rule, true, Rate.UNKNOWN, false);
+        RuleEngine.outcome(
+            new Current(State.PENDING, 2, false, null), rule, true, Rate.UNKNOWN, false);
     assertThat(d).isEqualTo(new Decision(State.NONE, false, null));
   }
 
@@ -113,8 +115,20 @@ class RuleEngineTest {
     RuleSettings rule =
         with(
             new RuleSettings(
-                null, null, null, null, null, null, Duration.ofHours(1), null, null, null, null,
-                null, null, null));
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Duration.ofHours(1),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
     assertThat(RuleEngine.reminderDue(open(true, NOW.minusSeconds(3599)), rule, false, NOW))
         .isFalse();
     assertThat(RuleEngine.reminderDue(open(true, NOW.minusSeconds(3600)), rule, false, NOW))
@@ -133,8 +147,20 @@ class RuleEngineTest {
     RuleSettings muted =
         with(
             new RuleSettings(
-                null, null, null, null, null, null, null, NOW.plusSeconds(60), null, null, null,
-                null, null, null));
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                NOW.plusSeconds(60),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
     assertThat(muted.mutedAt(NOW)).isTrue();
     Decision during =
         RuleEngine.outcome(Current.NONE, muted, false, Rate.UNKNOWN, muted.mutedAt(NOW));
@@ -155,13 +181,37 @@ class RuleEngineTest {
     RuleSettings forever =
         with(
             new RuleSettings(
-                null, null, null, null, null, null, null, Instant.MAX, null, null, null, null,
-                null, null));
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Instant.MAX,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
     assertThat(forever.mutedAt(NOW.plus(Duration.ofDays(3650)))).isTrue();
     RuleSettings unmuted =
         new RuleSettings(
-                null, null, null, null, null, null, null, Instant.EPOCH, null, null, null, null,
-                null, null)
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Instant.EPOCH,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null)
             .over(forever);
     assertThat(unmuted.mutedAt(NOW)).isFalse();
   }
@@ -191,8 +241,16 @@ class RuleEngineTest {
   void a_one_off_window_is_on_from_its_start_until_its_end() {
     MaintenanceWindows.Window w =
         new MaintenanceWindows.Window(
-            UUID.randomUUID(), "upgrade", NOW, NOW.plusSeconds(3600), null, null, null, null,
-            false, NOW);
+            UUID.randomUUID(),
+            "upgrade",
+            NOW,
+            NOW.plusSeconds(3600),
+            null,
+            null,
+            null,
+            null,
+            false,
+            NOW);
     assertThat(MaintenanceWindows.startOfActive(w, NOW.minusSeconds(1))).isNull();
     assertThat(MaintenanceWindows.startOfActive(w, NOW)).isEqualTo(NOW);
     assertThat(MaintenanceWindows.startOfActive(w, NOW.plusSeconds(3599))).isEqualTo(NOW);
@@ -207,12 +265,10 @@ class RuleEngineTest {
     assertThat(MaintenanceWindows.startOfActive(w, Instant.parse("2026-03-28T01:45:00Z")))
         .as("the night before: 02:30 CET is 01:30Z")
         .isEqualTo(Instant.parse("2026-03-28T01:30:00Z"));
-    assertThat(MaintenanceWindows.startOfActive(w, Instant.parse("2026-03-29T00:59:00Z")))
-        .isNull();
+    assertThat(MaintenanceWindows.startOfActive(w, Instant.parse("2026-03-29T00:59:00Z"))).isNull();
     assertThat(MaintenanceWindows.startOfActive(w, Instant.parse("2026-03-29T01:30:00Z")))
         .isEqualTo(Instant.parse("2026-03-29T01:00:00Z"));
-    assertThat(MaintenanceWindows.startOfActive(w, Instant.parse("2026-03-29T02:00:00Z")))
-        .isNull();
+    assertThat(MaintenanceWindows.startOfActive(w, Instant.parse("2026-03-29T02:00:00Z"))).isNull();
     assertThat(MaintenanceWindows.startOfActive(w, Instant.parse("2026-03-30T00:45:00Z")))
         .as("the night after: 02:30 CEST is 00:30Z")
         .isEqualTo(Instant.parse("2026-03-30T00:30:00Z"));
@@ -225,8 +281,7 @@ class RuleEngineTest {
     MaintenanceWindows.Window w = recurring("30 2 * * *", "Europe/Oslo", Duration.ofHours(1));
     assertThat(MaintenanceWindows.startOfActive(w, Instant.parse("2026-10-25T01:00:00Z")))
         .isEqualTo(Instant.parse("2026-10-25T00:30:00Z"));
-    assertThat(MaintenanceWindows.startOfActive(w, Instant.parse("2026-10-25T01:45:00Z")))
-        .isNull();
+    assertThat(MaintenanceWindows.startOfActive(w, Instant.parse("2026-10-25T01:45:00Z"))).isNull();
     assertThat(MaintenanceWindows.at(w, Instant.parse("2026-10-25T01:45:00Z")).nextStart())
         .isEqualTo(Instant.parse("2026-10-26T01:30:00Z"));
   }

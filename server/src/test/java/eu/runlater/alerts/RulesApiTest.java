@@ -82,8 +82,7 @@ class RulesApiTest extends ServerTest {
     assertThat(effective.path("failure_rate_window_seconds").asInt()).isEqualTo(600);
     assertThat(effective.path("realert_every_seconds").asInt()).isEqualTo(600);
     assertThat(effective.path("muted_until").asString()).isEqualTo("2031-01-01T00:00:00Z");
-    assertThat(api.delete("/api/v1/alert-rules/jobs/" + id, tenant.key()).status())
-        .isEqualTo(204);
+    assertThat(api.delete("/api/v1/alert-rules/jobs/" + id, tenant.key()).status()).isEqualTo(204);
     Api.Response after = api.get("/api/v1/alert-rules/jobs/" + id, tenant.key());
     assertThat(after.json().path("effective").path("trigger").asString())
         .isEqualTo("first_failure");
@@ -118,8 +117,12 @@ class RulesApiTest extends ServerTest {
         api.put("/api/v1/alert-rules/jobs/" + id, tenant.key(), "{\"muted_until\": \"soon\"}");
     assertThat(muted.status()).isEqualTo(422);
     assertThat(fields(muted)).containsExactly("muted_until");
-    assertThat(api.get("/api/v1/alert-rules/jobs/" + id, tenant.key()).json()
-            .path("rule").path("trigger").isNull())
+    assertThat(
+            api.get("/api/v1/alert-rules/jobs/" + id, tenant.key())
+                .json()
+                .path("rule")
+                .path("trigger")
+                .isNull())
         .isTrue();
   }
 
@@ -148,11 +151,9 @@ class RulesApiTest extends ServerTest {
 
   @Test
   void unknown_subjects_and_kinds_are_404() {
-    assertThat(
-            api.get("/api/v1/alert-rules/jobs/" + UUID.randomUUID(), tenant.key()).status())
+    assertThat(api.get("/api/v1/alert-rules/jobs/" + UUID.randomUUID(), tenant.key()).status())
         .isEqualTo(404);
-    assertThat(api.get("/api/v1/alert-rules/queues/nope", tenant.key()).status())
-        .isEqualTo(404);
+    assertThat(api.get("/api/v1/alert-rules/queues/nope", tenant.key()).status()).isEqualTo(404);
     assertThat(api.get("/api/v1/alert-rules/widgets/x", tenant.key()).status()).isEqualTo(404);
     String id = job();
     Fixtures.Tenant other = fixtures.tenant();

@@ -76,8 +76,7 @@ class SignalsTest extends ServerTest {
   @Test
   void successes_of_fine_subjects_change_nothing_and_a_success_recovers_an_open_incident() {
     UUID job = UUID.randomUUID();
-    alerts.inTransaction(
-        c -> signals.outcomes(c, List.of(success(org, "job", job, T0)), T0));
+    alerts.inTransaction(c -> signals.outcomes(c, List.of(success(org, "job", job, T0)), T0));
     assertThat(alerts.incidents(job)).isEmpty();
     alerts.inTransaction(
         c -> signals.outcomes(c, List.of(failure(org, "job", job, T0.plusSeconds(1))), T0));
@@ -85,7 +84,8 @@ class SignalsTest extends ServerTest {
         c ->
             signals.outcomes(
                 c, List.of(success(org, "job", job, T0.plusSeconds(2))), T0.plusSeconds(2)));
-    assertThat(alerts.incidents(job)).extracting(AlertFixtures.Incident::state)
+    assertThat(alerts.incidents(job))
+        .extracting(AlertFixtures.Incident::state)
         .containsExactly("closed");
     assertThat(alerts.pending(org))
         .extracting(AlertFixtures.Pending::change)
@@ -100,8 +100,20 @@ class SignalsTest extends ServerTest {
         "job",
         job,
         new RuleSettings(
-            null, null, null, null, null, null, null, null, List.of(optIn), null, null, null,
-            null, null));
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(optIn),
+            null,
+            null,
+            null,
+            null,
+            null));
     alerts.inTransaction(c -> signals.outcomes(c, List.of(failure(org, "job", job, T0)), T0));
     assertThat(alerts.pending(org))
         .extracting(AlertFixtures.Pending::channelId)
@@ -116,20 +128,34 @@ class SignalsTest extends ServerTest {
         "job",
         job,
         new RuleSettings(
-            RuleSettings.CONSECUTIVE, 3, null, null, null, null, null, null, null, null, null,
-            null, null, null));
+            RuleSettings.CONSECUTIVE,
+            3,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
     for (int i = 0; i < 2; i++) {
       Instant at = T0.plusSeconds(i);
       alerts.inTransaction(c -> signals.outcomes(c, List.of(failure(org, "job", job, at)), at));
     }
-    assertThat(alerts.incidents(job)).extracting(AlertFixtures.Incident::state)
+    assertThat(alerts.incidents(job))
+        .extracting(AlertFixtures.Incident::state)
         .containsExactly("pending");
     assertThat(alerts.pending(org)).isEmpty();
     alerts.inTransaction(
         c ->
             signals.outcomes(
                 c, List.of(failure(org, "job", job, T0.plusSeconds(2))), T0.plusSeconds(2)));
-    assertThat(alerts.incidents(job)).extracting(AlertFixtures.Incident::state)
+    assertThat(alerts.incidents(job))
+        .extracting(AlertFixtures.Incident::state)
         .containsExactly("open");
     assertThat(alerts.pending(org)).hasSize(2);
   }
@@ -148,17 +174,20 @@ class SignalsTest extends ServerTest {
         .param("until", eu.runlater.engine.SqlTime.ts(T0.plusSeconds(60)))
         .update();
     alerts.inTransaction(c -> signals.outcomes(c, List.of(failure(org, "job", job, T0)), T0));
-    assertThat(alerts.incidents(job)).singleElement()
-        .satisfies(i -> {
-          assertThat(i.state()).isEqualTo("open");
-          assertThat(i.announced()).isFalse();
-        });
+    assertThat(alerts.incidents(job))
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.state()).isEqualTo("open");
+              assertThat(i.announced()).isFalse();
+            });
     assertThat(alerts.pending(org)).isEmpty();
     Instant after = T0.plusSeconds(61);
-    alerts.inTransaction(
-        c -> signals.outcomes(c, List.of(failure(org, "job", job, after)), after));
-    assertThat(alerts.incidents(job)).singleElement()
-        .extracting(AlertFixtures.Incident::announced).isEqualTo(true);
+    alerts.inTransaction(c -> signals.outcomes(c, List.of(failure(org, "job", job, after)), after));
+    assertThat(alerts.incidents(job))
+        .singleElement()
+        .extracting(AlertFixtures.Incident::announced)
+        .isEqualTo(true);
     assertThat(alerts.pending(org)).hasSize(2);
   }
 
@@ -192,10 +221,8 @@ class SignalsTest extends ServerTest {
         "queue",
         queue,
         new RuleSettings(
-            null, null, null, null, null, null, null, null, null, false, null, null, null,
-            null));
-    alerts.inTransaction(
-        c -> signals.outcomes(c, List.of(failure(org, "queue", queue, T0)), T0));
+            null, null, null, null, null, null, null, null, null, false, null, null, null, null));
+    alerts.inTransaction(c -> signals.outcomes(c, List.of(failure(org, "queue", queue, T0)), T0));
     assertThat(alerts.incidents(queue)).isEmpty();
   }
 
@@ -207,14 +234,16 @@ class SignalsTest extends ServerTest {
       alerts.inTransaction(
           c -> signals.condition(c, org, "queue", queue, "depth", true, "deep", at));
     }
-    assertThat(alerts.incidents(queue)).singleElement()
-        .extracting(AlertFixtures.Incident::state).isEqualTo("open");
+    assertThat(alerts.incidents(queue))
+        .singleElement()
+        .extracting(AlertFixtures.Incident::state)
+        .isEqualTo("open");
     alerts.inTransaction(
-        c ->
-            signals.condition(
-                c, org, "queue", queue, "depth", false, null, T0.plusSeconds(60)));
-    assertThat(alerts.incidents(queue)).singleElement()
-        .extracting(AlertFixtures.Incident::state).isEqualTo("closed");
+        c -> signals.condition(c, org, "queue", queue, "depth", false, null, T0.plusSeconds(60)));
+    assertThat(alerts.incidents(queue))
+        .singleElement()
+        .extracting(AlertFixtures.Incident::state)
+        .isEqualTo("closed");
     assertThat(alerts.pending(org))
         .extracting(AlertFixtures.Pending::change)
         .containsExactly("opened", "opened", "recovered", "recovered");
