@@ -5,14 +5,17 @@ final class DispatcherQueries {
   private DispatcherQueries() {}
 
   // One channel whose group is due, locked so exactly one node sends it; a node that crashed
-  // before committing leaves its rows in place for the next pass (here or elsewhere).
+  // before committing leaves its rows in place for the next pass (here or elsewhere). NO KEY
+  // UPDATE, not UPDATE: signals inserting outbox rows take KEY SHARE on the channel (the foreign
+  // key) while holding their incidents' locks; FOR UPDATE would make them wait on the dispatcher,
+  // which then waits on those incidents — a deadlock.
   static final String CHANNEL_DUE_LOCK =
       """
       SELECT c.id, c.organization_id FROM alert_channels c
       WHERE c.id IN (SELECT p.channel_id FROM alert_pending p WHERE p.due_at <= :now)
       ORDER BY c.id
       LIMIT 1
-      FOR UPDATE OF c SKIP LOCKED
+      FOR NO KEY UPDATE OF c SKIP LOCKED
       """;
 
   // Everything the channel has waiting, due or not: it all goes in this group.
