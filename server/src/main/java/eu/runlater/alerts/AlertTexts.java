@@ -18,6 +18,9 @@ final class AlertTexts {
           .withZone(ZoneOffset.UTC);
   static final int SNIPPET = 300;
 
+  /** Items a plain-text message lists; the log's page has them all. */
+  static final int LISTED = 50;
+
   private AlertTexts() {}
 
   /** One labelled fact ("Last status" → "503"). */
@@ -109,7 +112,8 @@ final class AlertTexts {
   /** The message as plain text: the log's copy, a mail's text part, a push's body. */
   static String plain(AlertMessage message) {
     StringBuilder text = new StringBuilder(message.headline()).append('\n');
-    for (AlertMessage.Item item : message.items()) {
+    List<AlertMessage.Item> items = message.items();
+    for (AlertMessage.Item item : items.subList(0, Math.min(items.size(), LISTED))) {
       text.append('\n').append(title(item)).append('\n');
       for (Fact f : facts(item, message.at())) {
         text.append("  ").append(f.label()).append(": ").append(f.value()).append('\n');
@@ -117,6 +121,9 @@ final class AlertTexts {
       for (Link l : links(item)) {
         text.append("  ").append(l.label()).append(": ").append(l.url()).append('\n');
       }
+    }
+    if (items.size() > LISTED) {
+      text.append("\n…and ").append(items.size() - LISTED).append(" more.\n");
     }
     if (message.dashboardUrl() != null) {
       text.append("\nAll notifications: ").append(message.dashboardUrl()).append('\n');

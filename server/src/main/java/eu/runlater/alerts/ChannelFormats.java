@@ -26,6 +26,12 @@ class ChannelFormats {
   private static final List<Header> JSON_TYPE =
       List.of(new Header("Content-Type", "application/json"));
 
+  /**
+   * Incidents a webhook body carries; a bigger group says how many it left out (the notification in
+   * the API lists every incident id).
+   */
+  static final int WEBHOOK_INCIDENTS = 100;
+
   private final SecretBox box;
   private final AlertChannelProperties properties;
 
@@ -150,8 +156,11 @@ class ChannelFormats {
     if (m.dashboardUrl() != null) {
       body.put("dashboard_url", m.dashboardUrl());
     }
+    List<AlertMessage.Item> items = m.items();
+    int shown = Math.min(items.size(), WEBHOOK_INCIDENTS);
+    body.put("incidents_omitted", items.size() - shown);
     ArrayNode incidents = body.putArray("incidents");
-    for (AlertMessage.Item item : m.items()) {
+    for (AlertMessage.Item item : items.subList(0, shown)) {
       ObjectNode i = incidents.addObject();
       putOrNull(i, "id", item.incidentId() == null ? null : item.incidentId().toString());
       i.put("change", item.change());
@@ -214,7 +223,15 @@ class ChannelFormats {
             recipients.stream()
                 .map(r -> java.net.URLEncoder.encode(r, StandardCharsets.UTF_8).replace("%40", "@"))
                 .toList());
-    return new TaskRequest("mailto:" + to, "POST", JSON_TYPE, null, bytes(body), false, timeout);
+    // "mailto:" alone is no URI: with nobody to mail, the transport answers why (422).
+    return new TaskRequest(
+        to.isEmpty() ? "mailto:?" : "mailto:" + to,
+        "POST",
+        JSON_TYPE,
+        null,
+        bytes(body),
+        false,
+        timeout);
   }
 
   static String subject(AlertMessage m) {

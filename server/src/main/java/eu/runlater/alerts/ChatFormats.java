@@ -22,7 +22,8 @@ final class ChatFormats {
   // 10 embeds, title 256, description 4096, 25 fields (name 256, value 1024), 6000 in all;
   // content 2000.
   static final int DISCORD_EMBEDS = 10;
-  static final int TEAMS_ITEMS = 15;
+  // Teams: a message may be at most 28 KB; ten items with their facts stay well under it.
+  static final int TEAMS_ITEMS = 10;
   static final int RED = 0xD93025;
   static final int GREEN = 0x1E8E3E;
   static final int BLUE = 0x1A73E8;
@@ -44,8 +45,12 @@ final class ChatFormats {
       ObjectNode section = blocks.addObject().put("type", "section");
       String title =
           item.subjectUrl() == null
-              ? "*" + slackEscape(AlertTexts.title(item)) + "*"
-              : "*<" + item.subjectUrl() + "|" + slackEscape(AlertTexts.title(item)) + ">*";
+              ? "*" + slackEscape(cut(AlertTexts.title(item), 300)) + "*"
+              : "*<"
+                  + item.subjectUrl()
+                  + "|"
+                  + slackEscape(cut(AlertTexts.title(item), 300))
+                  + ">*";
       section.putObject("text").put("type", "mrkdwn").put("text", cut(title, 3000));
       List<AlertTexts.Fact> facts = AlertTexts.facts(item, m.at());
       if (!facts.isEmpty()) {
@@ -172,7 +177,7 @@ final class ChatFormats {
     ArrayNode body = card.putArray("body");
     body.addObject()
         .put("type", "TextBlock")
-        .put("text", m.headline())
+        .put("text", cut(m.headline(), 500))
         .put("size", "Large")
         .put("weight", "Bolder")
         .put("wrap", true)
@@ -186,7 +191,7 @@ final class ChatFormats {
       items2
           .addObject()
           .put("type", "TextBlock")
-          .put("text", AlertTexts.title(item))
+          .put("text", cut(AlertTexts.title(item), 300))
           .put("weight", "Bolder")
           .put("wrap", true)
           .put("color", AlertTexts.recovered(item) ? "Good" : "Attention");

@@ -1,5 +1,6 @@
 package eu.runlater.alerts;
 
+import java.util.List;
 import org.springframework.web.util.HtmlUtils;
 
 /** An alert as the HTML part of a mail: simple tables, inline styles, everything escaped. */
@@ -17,7 +18,8 @@ final class MailFormat {
         .append("\">")
         .append(e(m.headline()))
         .append("</h2>");
-    for (AlertMessage.Item item : m.items()) {
+    List<AlertMessage.Item> items = m.items();
+    for (AlertMessage.Item item : items.subList(0, Math.min(items.size(), AlertTexts.LISTED))) {
       h.append("<h3>");
       if (item.subjectUrl() != null) {
         h.append("<a href=\"")
@@ -52,6 +54,9 @@ final class MailFormat {
         first = false;
       }
       h.append("</p>");
+    }
+    if (items.size() > AlertTexts.LISTED) {
+      h.append("<p>…and ").append(items.size() - AlertTexts.LISTED).append(" more.</p>");
     }
     h.append("<p style=\"color:#5f6368;font-size:small\">")
         .append(e(m.organizationName()))

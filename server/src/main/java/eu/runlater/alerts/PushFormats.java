@@ -25,24 +25,25 @@ final class PushFormats {
 
   /** https://core.telegram.org/bots/api#sendmessage, parse_mode HTML. */
   static ObjectNode telegram(AlertMessage m, String chatId) {
-    StringBuilder html = new StringBuilder("<b>").append(html(m.headline())).append("</b>\n");
+    StringBuilder html =
+        new StringBuilder("<b>").append(html(cut(m.headline(), 500))).append("</b>\n");
     int i = 0;
     for (AlertMessage.Item item : m.items()) {
       StringBuilder part = new StringBuilder("\n");
       part.append(
           item.subjectUrl() == null
-              ? "<b>" + html(AlertTexts.title(item)) + "</b>"
+              ? "<b>" + html(cut(AlertTexts.title(item), 300)) + "</b>"
               : "<b><a href=\""
                   + attr(item.subjectUrl())
                   + "\">"
-                  + html(AlertTexts.title(item))
+                  + html(cut(AlertTexts.title(item), 300))
                   + "</a></b>");
       part.append('\n');
       for (AlertTexts.Fact f : AlertTexts.facts(item, m.at())) {
         String value =
             f.label().equals("Response")
                 ? "<code>" + html(cut(f.value(), 200)) + "</code>"
-                : html(f.value());
+                : html(cut(f.value(), 200));
         part.append(html(f.label())).append(": ").append(value).append('\n');
       }
       StringBuilder links = new StringBuilder();

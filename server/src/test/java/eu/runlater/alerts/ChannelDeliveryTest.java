@@ -44,6 +44,7 @@ class ChannelDeliveryTest extends ServerTest {
   @Autowired TransactionTemplate transactions;
   @Autowired TransactionalConnection connection;
   @Autowired JdbcClient jdbc;
+  @Autowired NotificationLog log;
 
   Fixtures.Tenant tenant;
 
@@ -399,6 +400,12 @@ class ChannelDeliveryTest extends ServerTest {
     assertThat(r.headers().get("x-env")).isEqualTo("prod");
     assertThat(r.headers().get("authorization")).isEqualTo(WEBHOOK_AUTH);
     assertThat(r.headers()).containsKeys("webhook-id", "webhook-timestamp", "webhook-signature");
+    assertThat(r.headers().get("runlater-alert-id")).isEqualTo(notification.toString());
+    // The execution's page links the attempt to its notification.
+    var browser = signIn(fixtures.user(tenant.id(), eu.runlater.organizations.Role.MEMBER));
+    var page = browser.get("/executions/" + r.headers().get("runlater-execution-id"));
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).contains("/notifications/" + notification);
     JsonNode body = r.json();
     JsonNode schema = ChannelSinks.JSON.readTree(Files.readString(schemaFile()));
     for (JsonNode field : schema.path("required")) {
@@ -427,6 +434,7 @@ class ChannelDeliveryTest extends ServerTest {
 
   @Test
   void a_failing_target_is_retried_and_shows_failed_in_the_log() throws Exception {
+    Instant start = Instant.now().minusSeconds(1);
     UUID id = channel("webhook", "{\"url\":\"" + SINKS.url("/fail/hook") + "\"}");
     UUID notification = send(id, opened(UUID.randomUUID()));
     for (int i = 0; i < AlertChannelProperties.ATTEMPTS; i++) {
@@ -439,6 +447,21 @@ class ChannelDeliveryTest extends ServerTest {
     assertThat(attempts.get(0).path("response").asString()).contains("boom");
     assertThat(detail.json().path("notification").path("attempts").asInt())
         .isEqualTo(AlertChannelProperties.ATTEMPTS);
+    // Home's attention list reads the ones whose retries ran out.
+    assertThat(log.failedSince(tenant.id(), start, 10))
+        .extracting(NotificationLog.Notification::id)
+        .containsExactly(notification);
+    assertThat(log.failedSince(tenant.id(), Instant.now().plusSeconds(60), 10)).isEmpty();
+  }
+
+  @Test
+  void an_email_channel_whose_roles_have_nobody_fails_saying_why() throws Exception {
+    UUID id = channel("email", "{\"roles\":[\"admin\"]}");
+    UUID notification = send(id, opened(UUID.randomUUID()));
+    Api.Response detail = awaitStatus(notification, "failed");
+    JsonNode attempt = detail.json().path("attempts").get(0);
+    assertThat(attempt.path("status_code").asInt()).isEqualTo(422);
+    assertThat(attempt.path("response").asString()).contains("no recipients");
   }
 
   Api.Response awaitStatus(UUID notification, String status) throws InterruptedException {
