@@ -3,6 +3,7 @@ package eu.runlater.dashboard;
 import static eu.runlater.dashboard.AttentionQueries.DEAD_LETTERS_GROWING;
 import static eu.runlater.dashboard.AttentionQueries.TASKS_OVERDUE;
 
+import eu.runlater.alerts.AlertAttention;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.SqlTime;
 import eu.runlater.hosts.Holds;
@@ -43,15 +44,21 @@ class NeedsAttention {
   private final Holds holds;
   private final Formats fmt;
   private final InstantSource clock;
+  private final AlertAttention alerts;
 
-  NeedsAttention(JdbcClient jdbc, Holds holds, Formats fmt, InstantSource clock) {
+  NeedsAttention(
+      JdbcClient jdbc, Holds holds, Formats fmt, InstantSource clock, AlertAttention alerts) {
+    this.alerts = alerts;
     this.jdbc = jdbc;
     this.holds = holds;
     this.fmt = fmt;
     this.clock = clock;
   }
 
-  /** Held hosts, then overdue runs, then growing dead-letter lists: at most {@code limit}. */
+  /**
+   * Held hosts, alerts (undelivered, open incidents), then overdue runs, then growing dead-letter
+   * lists: at most {@code limit}.
+   */
   List<Home.Attention> list(UUID org, int limit) {
     Instant now = clock.instant();
     Holds.Lookup lookup = holds.forOrganization(org);
@@ -69,6 +76,10 @@ class NeedsAttention {
                             ? h.detail()
                             : join(h.detail(), "next try " + fmt.ago(h.until())),
                         h.since())));
+    // Alerts that could not be delivered, and what is alerting (or muted while broken).
+    alerts.items(org, limit).stream()
+        .map(a -> new Home.Attention(a.state(), a.name(), a.href(), a.reason(), a.since()))
+        .forEach(items::add);
     jdbc.sql(TASKS_OVERDUE)
         .param("org", org)
         .param("due", SqlTime.ts(now.minus(Holds.GRACE)))

@@ -1,5 +1,7 @@
 package eu.runlater.jobs;
 
+import eu.runlater.alerts.AlertSections;
+import eu.runlater.alerts.Incidents;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.executions.Execution;
 import eu.runlater.executions.Executions;
@@ -46,6 +48,8 @@ class JobPages {
   private final LiveFeed live;
   private final InstantSource clock;
   private final Holds holds;
+  private final AlertSections alerts;
+  private final Incidents incidents;
 
   JobPages(
       JobCommands jobs,
@@ -57,8 +61,12 @@ class JobPages {
       SecretBox secrets,
       LiveFeed live,
       InstantSource clock,
-      Holds holds) {
+      Holds holds,
+      AlertSections alerts,
+      Incidents incidents) {
     this.holds = holds;
+    this.alerts = alerts;
+    this.incidents = incidents;
     this.jobs = jobs;
     this.reads = reads;
     this.validator = validator;
@@ -102,6 +110,13 @@ class JobPages {
     model.addAttribute(
         "jobs", result.rows().stream().map(r -> JobView.of(r, secrets, held)).toList());
     model.addAttribute("now", held.now());
+    // One read of the open incidents for the page: a failing row shows its badge.
+    model.addAttribute(
+        "incidents",
+        incidents.open(
+            viewer.organizationId(),
+            "job",
+            result.rows().stream().map(r -> r.job().id()).toList()));
     model.addAttribute("result", result);
     model.addAttribute("q", q);
     model.addAttribute("state", enabled == null ? "" : state);
@@ -273,6 +288,7 @@ class JobPages {
     model.addAttribute("job", JobView.of(row, secrets, holds.forOrganization(org)));
     model.addAttribute("now", now);
     model.addAttribute("zone", zoneOf(job.schedule()));
+    model.addAttribute("alerts", alerts.of(viewer, "job", id));
     model.addAttribute("nextRuns", nextRuns(job, now));
     model.addAttribute("stats", overviews.stats(org, id, now.minus(Duration.ofDays(1))));
     List<JobOverviews.Day> days = overviews.daily(org, id, now, 30);

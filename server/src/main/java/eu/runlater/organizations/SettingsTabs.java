@@ -5,14 +5,14 @@ import java.util.List;
 
 /**
  * The settings tabs a viewer sees: a tab appears only when the viewer's role may manage what it
- * holds, so a member sees the organization tab alone.
+ * holds, so a member sees the organization and notifications tabs alone.
  */
-final class SettingsTabs {
+public final class SettingsTabs {
   private SettingsTabs() {}
 
-  record Tab(String key, String label, String path) {}
+  public record Tab(String key, String label, String path) {}
 
-  static List<Tab> of(Viewer viewer) {
+  public static List<Tab> of(Viewer viewer) {
     List<Tab> tabs = new ArrayList<>(4);
     tabs.add(new Tab("organization", "Organization", "/settings/organization"));
     if (viewer.may(Permission.MANAGE_KEYS)) {
@@ -21,6 +21,8 @@ final class SettingsTabs {
     if (viewer.may(Permission.MANAGE_TEAM)) {
       tabs.add(new Tab("team", "Team", "/settings/team"));
     }
+    // Everyone sees the notification settings; admins and owners change them.
+    tabs.add(new Tab("notifications", "Notifications", "/settings/notifications"));
     if (viewer.may(Permission.MANAGE_BILLING)) {
       tabs.add(new Tab("billing", "Billing", "/settings/billing"));
     }
@@ -28,7 +30,7 @@ final class SettingsTabs {
   }
 
   /** Puts the tabs and the active one in the model. */
-  static void show(org.springframework.ui.Model model, Viewer viewer, String active) {
+  public static void show(org.springframework.ui.Model model, Viewer viewer, String active) {
     model.addAttribute("tabs", of(viewer));
     model.addAttribute("tab", active);
   }

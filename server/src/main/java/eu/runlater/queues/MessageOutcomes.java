@@ -2,6 +2,9 @@ package eu.runlater.queues;
 
 import static eu.runlater.queues.MessagesQueries.MESSAGE_FINISH;
 
+import eu.runlater.alerts.AlertOutcomes;
+import eu.runlater.alerts.AlertSignals;
+import eu.runlater.alerts.Outcome;
 import eu.runlater.engine.Backoff;
 import eu.runlater.engine.Completion;
 import eu.runlater.engine.ExecutionRecord;
@@ -47,12 +50,15 @@ class MessageOutcomes implements OutcomeHook {
   private final ObjectProvider<Releaser> releaser;
   private final Backoff backoff;
   private final JsonMapper json;
+  private final AlertSignals alerts;
 
   MessageOutcomes(
       Release release,
       ObjectProvider<Releaser> releaser,
       EngineProperties engine,
-      JsonMapper json) {
+      JsonMapper json,
+      AlertSignals alerts) {
+    this.alerts = alerts;
     this.release = release;
     this.releaser = releaser;
     this.backoff = engine.backoff();
@@ -128,8 +134,17 @@ class MessageOutcomes implements OutcomeHook {
 
     List<NewTask> callbacks = new ArrayList<>();
     TreeSet<UUID> queues = new TreeSet<>();
+    List<Outcome> outcomes = new ArrayList<>(rows.size());
     for (Finished row : rows) {
       queues.add(row.queueId());
+      // Delivered is a success of the queue, dead-lettered a failure (unless its rule says dead
+      // letters do not count: AlertSignals reads that).
+      outcomes.add(
+          AlertOutcomes.of(
+              byMessage.get(row.id()),
+              QueueAlertSubjects.KIND,
+              row.queueId(),
+              "delivered".equals(row.state())));
       String target =
           "delivered".equals(row.state()) ? row.callbackUrl() : row.failureCallbackUrl();
       if (target != null) {
@@ -139,6 +154,7 @@ class MessageOutcomes implements OutcomeHook {
     if (!callbacks.isEmpty()) {
       finished.insert(callbacks);
     }
+    alerts.outcomes(finished.connection(), outcomes, finished.now());
     // Sorted, so two nodes finishing messages of the same queues lock them in the same order.
     for (UUID queueId : queues) {
       Instant next = release.release(jdbc, finished::insert, queueId, finished.now());

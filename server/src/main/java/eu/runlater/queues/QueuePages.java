@@ -1,5 +1,7 @@
 package eu.runlater.queues;
 
+import eu.runlater.alerts.AlertSections;
+import eu.runlater.alerts.Incidents;
 import eu.runlater.executions.LiveFeed;
 import eu.runlater.organizations.Permission;
 import eu.runlater.organizations.Viewer;
@@ -45,13 +47,19 @@ class QueuePages {
   private final MessageDetails details;
   private final MessageStates states;
   private final LiveFeed live;
+  private final AlertSections alerts;
+  private final Incidents incidents;
 
   QueuePages(
       Queues queues,
       Messages messages,
       MessageDetails details,
       MessageStates states,
-      LiveFeed live) {
+      LiveFeed live,
+      AlertSections alerts,
+      Incidents incidents) {
+    this.alerts = alerts;
+    this.incidents = incidents;
     this.queues = queues;
     this.messages = messages;
     this.details = details;
@@ -59,18 +67,27 @@ class QueuePages {
     this.live = live;
   }
 
-  /** A queue in a row or a page: its view, and why its waiting messages wait (or null). */
-  record QueueRow(QueueView q, Hold hold) {}
+  /**
+   * A queue in a row or a page: its view, why its waiting messages wait (or null), and its open
+   * incident (or null).
+   */
+  record QueueRow(QueueView q, Hold hold, Incidents.Incident incident) {}
 
   @GetMapping("/queues")
   String list(Viewer viewer, Model model) {
     UUID org = viewer.organizationId();
     Map<UUID, Queues.Stats> stats = queues.stats(org);
     MessageStates.Context context = states.forOrganization(org);
+    List<Queue> all = queues.list(org);
+    Map<UUID, Incidents.Incident> open =
+        incidents.open(org, "queue", all.stream().map(Queue::id).toList());
     List<QueueRow> rows =
-        queues.list(org).stream()
-            .map(q -> QueueView.of(q, stats.getOrDefault(q.id(), Queues.Stats.NONE)))
-            .map(v -> new QueueRow(v, waitingHold(context, v)))
+        all.stream()
+            .map(
+                q -> {
+                  QueueView v = QueueView.of(q, stats.getOrDefault(q.id(), Queues.Stats.NONE));
+                  return new QueueRow(v, waitingHold(context, v), open.get(q.id()));
+                })
             .toList();
     model.addAttribute("queues", rows);
     model.addAttribute("dead", rows.stream().mapToLong(r -> r.q().dead()).sum());
@@ -147,6 +164,7 @@ class QueuePages {
     model.addAttribute("tabs", TAB_ORDER);
     model.addAttribute("tabNames", TABS);
     model.addAttribute("seen", live.fingerprint(org));
+    model.addAttribute("alerts", alerts.of(viewer, "queue", queue.id()));
     addPage(model, org, context, rows);
     return "queues/queue";
   }
