@@ -178,26 +178,11 @@ public final class DeliveryBench {
         }
       }
       if (options.phases.contains("alerts")) {
-        AlertBench alerts = new AlertBench(pg, sink, options.dir.resolve("server"));
-        for (int run = 0; run < options.runs; run++) {
-          System.out.printf("%n=== alerts storm, run %d of %d ===%n", run + 1, options.runs);
-          AlertBench.Storm storm = alerts.storm(options.alertJobs);
-          System.out.println(storm);
-          String jobs = "%,d jobs failing at one second".formatted(storm.jobs());
-          results.put(run, jobs + ": failure to alert p50 (ms)", storm.latency().p50());
-          results.put(run, jobs + ": failure to alert p99 (ms)", storm.latency().p99());
-          results.put(
-              run,
-              jobs + ": first message after first failure (ms)",
-              storm.firstMessageAfterFirstFailureMs());
-          results.put(run, jobs + ": messages within 5 s", storm.messagesWithin5s());
-          results.put(run, jobs + ": messages in all", storm.messages());
-          results.put(run, jobs + ": jobs named in a message", storm.alerted());
-        }
+        AlertFlapBench alerts = new AlertFlapBench(pg, sink, options.dir.resolve("server"));
         System.out.printf("%n=== alerts flap (%d runs) ===%n", options.runs);
-        List<AlertBench.Flap> flaps = alerts.flap(options.alertBacklog, options.runs);
+        List<AlertFlapBench.Flap> flaps = alerts.flap(options.alertBacklog, options.runs);
         for (int run = 0; run < flaps.size(); run++) {
-          AlertBench.Flap f = flaps.get(run);
+          AlertFlapBench.Flap f = flaps.get(run);
           results.put(
               run, "Backlog drain, 100 jobs succeeding (deliveries/s)", f.baselinePerSecond());
           results.put(
@@ -583,7 +568,6 @@ public final class DeliveryBench {
       int cronWarmupSeconds,
       int cronSeconds,
       int cronJobs,
-      int alertJobs,
       int alertBacklog) {
 
     static Options parse(String[] args) {
@@ -592,7 +576,6 @@ public final class DeliveryBench {
       int cronWarmupSeconds = 60;
       int cronSeconds = 180;
       int cronJobs = 0;
-      int alertJobs = 1_000;
       int alertBacklog = 30_000;
       int runs = 3;
       int tasks = 100_000;
@@ -627,7 +610,6 @@ public final class DeliveryBench {
           case "--cron-warmup-seconds" -> cronWarmupSeconds = Integer.parseInt(value);
           case "--cron-seconds" -> cronSeconds = Integer.parseInt(value);
           case "--cron-jobs" -> cronJobs = Integer.parseInt(value);
-          case "--alert-jobs" -> alertJobs = Integer.parseInt(value);
           case "--alert-backlog" -> alertBacklog = Integer.parseInt(value);
           case "--jfr" -> jfr = Path.of(value);
           case "--jfr-api" -> jfrApi = Path.of(value);
@@ -648,7 +630,7 @@ public final class DeliveryBench {
                       + " --runs 3"
                       + " --tasks 100000 --workers 50 --lateness-seconds 30 --rmax N --jfr file"
                       + " --jfr-api file --cron-cases a,b --cron-warmup-seconds 60"
-                      + " --cron-seconds 180 --cron-jobs N --alert-jobs 1000 --alert-backlog 30000"
+                      + " --cron-seconds 180 --cron-jobs N --alert-backlog 30000"
                       + " --dir /tmp/runlater-bench"
                       + " --no-warmup --diagnose");
         }
@@ -670,7 +652,6 @@ public final class DeliveryBench {
           cronWarmupSeconds,
           cronSeconds,
           cronJobs,
-          alertJobs,
           alertBacklog);
     }
   }

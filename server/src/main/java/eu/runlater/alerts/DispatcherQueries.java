@@ -4,7 +4,10 @@ package eu.runlater.alerts;
 final class DispatcherQueries {
   private DispatcherQueries() {}
 
-  // One channel whose group is due, locked so exactly one node sends it; a node that crashed
+  // One channel whose group is due, locked so exactly one node sends it. Due: a row's time has
+  // come and the channel's group window is over — a row written by a signal that read the
+  // channel just before its last group committed carries a due time from before that group, and
+  // must still wait for the window's end, as one follow-up. A node that crashed
   // before committing leaves its rows in place for the next pass (here or elsewhere). NO KEY
   // UPDATE, not UPDATE: signals inserting outbox rows take KEY SHARE on the channel (the foreign
   // key) while holding their incidents' locks; FOR UPDATE would make them wait on the dispatcher,
@@ -13,6 +16,12 @@ final class DispatcherQueries {
       """
       SELECT c.id, c.organization_id FROM alert_channels c
       WHERE c.id IN (SELECT p.channel_id FROM alert_pending p WHERE p.due_at <= :now)
+        AND (c.last_group_at IS NULL
+             OR c.last_group_at + make_interval(secs => COALESCE(
+                  (SELECT r.group_window_s FROM alert_rules r
+                   WHERE r.organization_id = c.organization_id
+                     AND r.subject_kind = 'organization' AND r.subject_id = c.organization_id),
+                  60)) <= :now)
       ORDER BY c.id
       LIMIT 1
       FOR NO KEY UPDATE OF c SKIP LOCKED
@@ -38,7 +47,8 @@ final class DispatcherQueries {
 
   static final String INCIDENTS_ALERTED =
       """
-      UPDATE alert_incidents i SET last_alert_at = :now,
+      UPDATE alert_incidents i
+      SET last_alert_at = CASE WHEN u.alerted THEN :now ELSE i.last_alert_at END,
              subject_name = COALESCE(u.name, i.subject_name)
       FROM unnest(CAST(:ids AS uuid[]), CAST(:names AS text[]), CAST(:alerted AS boolean[]))
            AS u(id, name, alerted)

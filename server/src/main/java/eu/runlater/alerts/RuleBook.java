@@ -66,9 +66,31 @@ final class RuleBook {
   }
 
   RuleSettings effective(UUID organizationId, String kind, UUID subjectId) {
-    return rules
-        .getOrDefault(new Key(organizationId, kind, subjectId), RuleSettings.INHERIT)
-        .over(defaults(organizationId));
+    RuleSettings rule =
+        rules
+            .getOrDefault(new Key(organizationId, kind, subjectId), RuleSettings.INHERIT)
+            .over(defaults(organizationId));
+    if ("queue".equals(kind) && RuleSettings.FAILURE_RATE.equals(rule.trigger())) {
+      // A queue's override cannot say failure_rate (422); one inherited from the defaults means
+      // the first failure for a queue (no run history to take a rate of).
+      return new RuleSettings(
+              RuleSettings.FIRST_FAILURE,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null)
+          .over(rule);
+    }
+    return rule;
   }
 
   Duration groupWindow(UUID organizationId) {

@@ -227,6 +227,34 @@ class SignalsTest extends ServerTest {
   }
 
   @Test
+  void a_failure_rate_default_means_the_first_failure_for_a_queue() {
+    rules.putDefaults(
+        org,
+        new RuleSettings(
+            RuleSettings.FAILURE_RATE,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
+    UUID queue = UUID.randomUUID();
+    alerts.inTransaction(c -> signals.outcomes(c, List.of(failure(org, "queue", queue, T0)), T0));
+    assertThat(alerts.incidents(queue))
+        .singleElement()
+        .extracting(AlertFixtures.Incident::state)
+        .isEqualTo("open");
+    rules.putDefaults(org, RuleSettings.INHERIT);
+  }
+
+  @Test
   void a_condition_opens_once_and_closes_with_a_recovery() {
     UUID queue = UUID.randomUUID();
     for (int i = 0; i < 3; i++) {
