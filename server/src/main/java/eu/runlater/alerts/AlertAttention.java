@@ -73,10 +73,15 @@ public class AlertAttention {
     }
     for (Incidents.Incident i : open) {
       AlertSubjects.Subject subject = named.get(i.subjectId());
-      String name =
-          subject != null
-              ? subject.name()
-              : (i.subjectName() != null ? i.subjectName() : i.subjectKind());
+      String name;
+      if (subject != null) {
+        name = subject.name();
+      } else if (i.subjectName() != null && !i.subjectName().isBlank()) {
+        name = i.subjectName();
+      } else {
+        // The organization's own incidents (its monthly usage) have no subject page to name them.
+        name = "organization".equals(i.subjectKind()) ? "Monthly usage" : i.subjectKind();
+      }
       String href =
           subject != null ? subject.path() + "#alerts" : "/notifications?incident=" + i.id();
       String detail = i.detail() != null ? i.detail() : i.condition();

@@ -42,6 +42,7 @@ class Runs {
       UUID sourceId,
       String jobName,
       String queueName,
+      String alertChannel,
       int attempt,
       Instant scheduledFor,
       Instant startedAt,
@@ -83,6 +84,11 @@ class Runs {
 
     public boolean message() {
       return "message".equals(sourceKind);
+    }
+
+    /** An attempt of an alert to a channel (its notification is {@code sourceId}). */
+    public boolean alert() {
+      return "alert".equals(sourceKind);
     }
   }
 
@@ -193,6 +199,7 @@ class Runs {
         rs.getObject("source_id", UUID.class),
         rs.getString("job_name"),
         rs.getString("queue_name"),
+        rs.getString("alert_channel"),
         rs.getInt("attempt"),
         SqlTime.instant(rs, "scheduled_for"),
         SqlTime.instant(rs, "started_at"),

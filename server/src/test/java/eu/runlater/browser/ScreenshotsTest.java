@@ -31,8 +31,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * has a serious or critical accessibility violation (axe-core, WCAG 2.2 AA), none is wider than its
  * container, and each is photographed. Screenshots go to {@code target/screenshots}, or to the
  * folder named by {@code -Drunlater.screenshots=…} (the README's come from {@code
- * ../docs/screenshots}). The seed includes a target whose circuit is open, a dead-letter list and a
- * topic, so the pages show their held, failed and empty-free states.
+ * ../docs/screenshots}). The seed includes a target whose circuit is open, a dead-letter list, a
+ * topic, an alert channel with the alert those dead letters set off, and a maintenance window, so
+ * the pages show their held, failed, alerting and empty-free states.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScreenshotsTest extends ServerTest {
@@ -49,6 +50,8 @@ class ScreenshotsTest extends ServerTest {
   private Fixtures.TestUser superadmin;
   private String messageId;
   private String executionId;
+  private String notificationId;
+  private String partnerQueueId;
 
   @BeforeAll
   void seed() {
@@ -83,6 +86,22 @@ class ScreenshotsTest extends ServerTest {
                   .formatted(sink.url("/mail"), i));
       messageId = pushed.json().get("message_id").asString();
     }
+    // Alerts go to a webhook channel; its alert about the partner queue's dead letters (below)
+    // fills the notification log, and a nightly maintenance window shows its next start.
+    var channel =
+        api.post(
+            "/api/v1/alert-channels",
+            tenant.key(),
+            "{\"name\": \"ops webhook\", \"kind\": \"webhook\", \"settings\": {\"url\": \"%s\"}}"
+                .formatted(sink.url("/alerts")));
+    assertThat(channel.status()).as(channel.body()).isEqualTo(201);
+    var window =
+        api.post(
+            "/api/v1/maintenance-windows",
+            tenant.key(),
+            "{\"name\": \"Nightly backups\", \"cron\": \"30 2 * * *\","
+                + " \"time_zone\": \"Europe/Oslo\", \"duration_seconds\": 3600}");
+    assertThat(window.status()).as(window.body()).isEqualTo(201);
     // A partner that is down: ten failed deliveries open its circuit (the engine's default
     // threshold), leave ten dead letters, and hold the job that calls it.
     api.put(
@@ -111,6 +130,28 @@ class ScreenshotsTest extends ServerTest {
         Duration.ofSeconds(30),
         "the partner's circuit opens",
         () -> api.get("/api/v1/hosts", tenant.key()).json().get("data").size() > 0);
+    Sink.await(
+        Duration.ofSeconds(30),
+        "the alert about the partner queue's dead letters is delivered",
+        () ->
+            api.get("/api/v1/alert-notifications?status=delivered", tenant.key())
+                    .json()
+                    .get("data")
+                    .size()
+                > 0);
+    notificationId =
+        api.get("/api/v1/alert-notifications", tenant.key())
+            .json()
+            .get("data")
+            .get(0)
+            .get("id")
+            .asString();
+    partnerQueueId =
+        jdbc.sql("SELECT id FROM queues WHERE organization_id = :org AND name = 'partner'")
+            .param("org", tenant.id())
+            .query(UUID.class)
+            .single()
+            .toString();
     executionId =
         jdbc.sql(
                 "SELECT id FROM executions WHERE organization_id = :org AND status = 'success'"
@@ -205,6 +246,14 @@ class ScreenshotsTest extends ServerTest {
     check("dead-letters", "/dead-letters", user);
     check("topics", "/topics", user);
     check("topic", "/topics/order-created", user);
+  }
+
+  @Test
+  void alerts() {
+    check("settings-notifications", "/settings/notifications", user);
+    check("notifications", "/notifications", user);
+    check("notification", "/notifications/" + notificationId, user);
+    check("alerts-mute", "/alerts/mute?subject=queue:" + partnerQueueId, user);
   }
 
   @Test
