@@ -15,6 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,8 +57,20 @@ final class AlertFlapBench {
     this.dataDir = dataDir;
   }
 
-  /** One pair of drains. */
-  record Flap(double baselinePerSecond, double flappingPerSecond, long notifications) {
+  /**
+   * One pair of drains.
+   *
+   * @param incidentsOpened incidents the flapping jobs opened during the flapping drain
+   * @param incidentsClosed incidents they closed (recovered) during it
+   * @param flapFailures their failed runs during it
+   */
+  record Flap(
+      double baselinePerSecond,
+      double flappingPerSecond,
+      long notifications,
+      long incidentsOpened,
+      long incidentsClosed,
+      long flapFailures) {
     double ratio() {
       return flappingPerSecond / baselinePerSecond;
     }
@@ -154,7 +168,11 @@ final class AlertFlapBench {
     return new Session(server, targets, key, client);
   }
 
-  /** Drains of {@code backlog} deliveries without and with 100 flapping jobs, alternately. */
+  /**
+   * Drains of {@code backlog} deliveries without and with 100 flapping jobs, in turns (ABBA: the
+   * first pair starts with the baseline, the next with the flapping drain, so warming up favours
+   * neither), after one unreported drain of each.
+   */
   List<Flap> flap(int backlog, int runs) throws Exception {
     try (Session s = session("alert_flap")) {
       BenchJobs create = new BenchJobs(s.server().context());
@@ -171,26 +189,75 @@ final class AlertFlapBench {
       }
       Tasks tasks = s.server().context().getBean(Tasks.class);
       DataSource pool = s.server().context().getBean(DataSource.class);
-      // Warm up: one small drain, not reported.
-      drain(tasks, pool, s.server().organizationId(), Math.min(5_000, backlog));
+      UUID org = s.server().organizationId();
+      // Warm up: one drain of each kind, not reported.
+      s.targets().flapping.set(false);
+      drain(tasks, pool, org, backlog);
+      s.targets().flapping.set(true);
+      drain(tasks, pool, org, backlog);
       List<Flap> out = new ArrayList<>();
-      for (int run = 0; run < runs; run++) {
-        s.targets().flapping.set(false);
-        Thread.sleep(5_000); // open incidents recover, the outbox empties
-        double baseline = drain(tasks, pool, s.server().organizationId(), backlog);
-        s.targets().flapping.set(true);
-        Thread.sleep(5_000); // incidents open and close
-        int before = s.targets().alerts.size();
-        double flapping = drain(tasks, pool, s.server().organizationId(), backlog);
-        long notifications = s.targets().alerts.size() - before;
-        System.out.printf(
-            "flap run %d: baseline %,.0f/s, flapping %,.0f/s (%.3f), %d alert messages%n",
-            run + 1, baseline, flapping, flapping / baseline, notifications);
-        out.add(new Flap(baseline, flapping, notifications));
+      try (Connection c = pg.connect(s.server().database())) {
+        for (int run = 0; run < runs; run++) {
+          double baseline = 0;
+          double flapping = 0;
+          long notifications = 0;
+          long[] churn = new long[3];
+          for (boolean flap :
+              run % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
+            s.targets().flapping.set(flap);
+            // Let open incidents recover (baseline) or the flapping settle in.
+            Thread.sleep(5_000);
+            int before = s.targets().alerts.size();
+            Instant from = Instant.now();
+            double rate = drain(tasks, pool, org, backlog);
+            Instant to = Instant.now();
+            if (flap) {
+              flapping = rate;
+              notifications = s.targets().alerts.size() - before;
+              churn = churn(c, from, to);
+            } else {
+              baseline = rate;
+            }
+          }
+          System.out.printf(
+              "flap run %d: baseline %,.0f/s, flapping %,.0f/s (%.3f); during the flapping drain:"
+                  + " %d runs failed, %d incidents opened, %d closed, %d alert messages%n",
+              run + 1,
+              baseline,
+              flapping,
+              flapping / baseline,
+              churn[2],
+              churn[0],
+              churn[1],
+              notifications);
+          out.add(new Flap(baseline, flapping, notifications, churn[0], churn[1], churn[2]));
+        }
       }
       s.targets().flapping.set(false);
       return out;
     }
+  }
+
+  /** Incidents opened and closed, and failed job runs, between {@code from} and {@code to}. */
+  private static long[] churn(Connection c, Instant from, Instant to) throws Exception {
+    long[] out = new long[3];
+    String[] sql = {
+      "SELECT count(*) FROM alert_incidents WHERE opened_at >= ? AND opened_at < ?",
+      "SELECT count(*) FROM alert_incidents WHERE closed_at >= ? AND closed_at < ?",
+      "SELECT count(*) FROM executions WHERE source_kind = 'job' AND status <> 'success'"
+          + " AND created_at >= ? AND created_at < ?"
+    };
+    for (int i = 0; i < sql.length; i++) {
+      try (PreparedStatement st = c.prepareStatement(sql[i])) {
+        st.setObject(1, from.atOffset(java.time.ZoneOffset.UTC));
+        st.setObject(2, to.atOffset(java.time.ZoneOffset.UTC));
+        try (ResultSet rs = st.executeQuery()) {
+          rs.next();
+          out[i] = rs.getLong(1);
+        }
+      }
+    }
+    return out;
   }
 
   /** Inserts {@code n} deliveries to the sink, due now; deliveries per second until all arrived. */

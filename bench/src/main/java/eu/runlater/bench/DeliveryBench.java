@@ -191,6 +191,9 @@ public final class DeliveryBench {
               f.flappingPerSecond());
           results.put(run, "ratio flapping / succeeding", f.ratio());
           results.put(run, "alert messages during the flapping drain", f.notifications());
+          results.put(run, "flapping drain: failed job runs", f.flapFailures());
+          results.put(run, "flapping drain: incidents opened", f.incidentsOpened());
+          results.put(run, "flapping drain: incidents closed", f.incidentsClosed());
         }
       }
       if (options.phases.contains("cron")) {
