@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
@@ -45,7 +44,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the {@link AlertGauge}s. The loop logs and retries on errors; it never dies.
  */
 @Component
-class Dispatcher implements SmartLifecycle {
+class Dispatcher extends eu.runlater.platform.BackgroundLoop {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   static final int MAX_CHANNELS_PER_PASS = 1_000;
 
@@ -61,8 +60,6 @@ class Dispatcher implements SmartLifecycle {
   private final List<AlertGauge> gauges;
   private final AlertProperties properties;
   private final InstantSource clock;
-  private volatile boolean running;
-  private Thread thread;
   private Instant lastGauges = Instant.EPOCH;
 
   Dispatcher(
@@ -75,6 +72,7 @@ class Dispatcher implements SmartLifecycle {
       List<AlertGauge> gauges,
       AlertProperties properties,
       InstantSource clock) {
+    super("runlater-alerts");
     this.jdbc = jdbc;
     this.tx = tx;
     this.connection = connection;
@@ -281,8 +279,9 @@ class Dispatcher implements SmartLifecycle {
     return n == null ? 0 : n;
   }
 
-  private void loop() {
-    while (running) {
+  @Override
+  protected void loop() {
+    while (running()) {
       try {
         Instant now = clock.instant();
         runOnce(now);
@@ -296,7 +295,7 @@ class Dispatcher implements SmartLifecycle {
         log.warn("Sending alerts failed; retrying", e);
       }
       synchronized (this) {
-        if (running) {
+        if (running()) {
           try {
             wait(properties.pollInterval().toMillis());
           } catch (InterruptedException e) {
@@ -305,42 +304,6 @@ class Dispatcher implements SmartLifecycle {
         }
       }
     }
-  }
-
-  @Override
-  public void start() {
-    if (running) {
-      return;
-    }
-    running = true;
-    thread = Thread.ofPlatform().name("runlater-alerts").daemon().start(this::loop);
-  }
-
-  @Override
-  public void stop() {
-    running = false;
-    synchronized (this) {
-      notifyAll();
-    }
-    if (thread != null) {
-      thread.interrupt();
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  /** Stops before the engine and the pool (like the queues' releaser). */
-  @Override
-  public int getPhase() {
-    return SmartLifecycle.DEFAULT_PHASE - 4096 + 1;
   }
 
   Duration pollInterval() {

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -36,7 +35,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * deduplication ids.
  */
 @Component
-class Releaser implements SmartLifecycle {
+class Releaser extends eu.runlater.platform.BackgroundLoop {
   private static final Logger log = LoggerFactory.getLogger(Releaser.class);
   static final Duration SWEEP_INTERVAL = Duration.ofSeconds(5);
   static final Duration RETENTION = Duration.ofDays(30);
@@ -48,8 +47,6 @@ class Releaser implements SmartLifecycle {
   private final Release release;
   private final InstantSource clock;
   private final Map<UUID, Instant> due = new HashMap<>(); // guarded by this
-  private volatile boolean running;
-  private Thread thread;
   private Instant lastSweep = Instant.EPOCH;
 
   Releaser(
@@ -59,6 +56,7 @@ class Releaser implements SmartLifecycle {
       Engine engine,
       Release release,
       InstantSource clock) {
+    super("runlater-queue-release");
     this.jdbc = jdbc;
     this.tx = tx;
     this.connection = connection;
@@ -94,8 +92,9 @@ class Releaser implements SmartLifecycle {
     return next;
   }
 
-  private void loop() {
-    while (running) {
+  @Override
+  protected void loop() {
+    while (running()) {
       try {
         for (UUID queueId : takeDue()) {
           Instant next = releaseNow(queueId);
@@ -125,7 +124,7 @@ class Releaser implements SmartLifecycle {
 
   /** Waits until some queue is due (or the sweep is), and takes the due ones. */
   private synchronized List<UUID> takeDue() throws InterruptedException {
-    while (running) {
+    while (running()) {
       Instant now = clock.instant();
       Instant earliest = lastSweep.plus(SWEEP_INTERVAL);
       List<UUID> ready = new ArrayList<>();
@@ -163,38 +162,5 @@ class Releaser implements SmartLifecycle {
     jdbc.sql(RESERVATIONS_PURGE)
         .param("before", SqlTime.ts(now.minus(Duration.ofDays(1))))
         .update();
-  }
-
-  @Override
-  public void start() {
-    running = true;
-    thread = Thread.ofPlatform().name("runlater-queue-release").daemon().start(this::loop);
-  }
-
-  @Override
-  public void stop() {
-    running = false;
-    synchronized (this) {
-      notifyAll();
-    }
-    if (thread != null) {
-      thread.interrupt();
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  /** Stops before the engine and the pool. */
-  @Override
-  public int getPhase() {
-    return SmartLifecycle.DEFAULT_PHASE - 4096 + 1;
   }
 }

@@ -23,6 +23,7 @@ import tools.jackson.databind.JsonNode;
  * incidents, the dispatcher groups them, and the real channel sender delivers one webhook per group
  * to a local sink.
  */
+@org.junit.jupiter.api.Tag(eu.runlater.support.ServerTest.ALONE)
 class GroupingTest extends ServerTest {
   static final Duration WITHIN = Duration.ofSeconds(20);
 

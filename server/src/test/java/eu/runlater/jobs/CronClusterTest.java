@@ -33,6 +33,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * machine, so every five seconds leaves room; a round running into the next would be recorded as
  * missed (catch-up {@code latest}) and fail the test.
  */
+@org.junit.jupiter.api.Tag(eu.runlater.support.ServerTest.ALONE)
 class CronClusterTest extends ServerTest {
   static final int JOBS = 1_000;
   static final Duration PERIOD = Duration.ofSeconds(5);

@@ -28,6 +28,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** Queues and messages through the API, delivered by the running engine to real HTTP targets. */
+@org.junit.jupiter.api.Tag(eu.runlater.support.ServerTest.ALONE)
 class QueuesApiTest extends ServerTest {
   static final Duration WAIT = Duration.ofSeconds(20);
   final Sink sink = Sink.start();

@@ -24,6 +24,14 @@ import org.springframework.test.context.DynamicPropertySource;
   TestOnlyEndpoints.FailingStream.class
 })
 public abstract class ServerTest {
+  /**
+   * The tag of test classes whose assertions are about time (a rate kept within 10 % per second,
+   * cron rounds on two engines five seconds apart, an alert within five seconds): surefire runs
+   * them after the others, in one JVM with nothing beside it, so the second test JVM's load cannot
+   * make them late (see server/pom.xml).
+   */
+  public static final String ALONE = "alone";
+
   /** What the server's RUNLATER_METRICS_TOKEN is in tests: send it to read /actuator/**. */
   protected static final String METRICS_TOKEN = "metrics-token-for-tests-0123456789abcdef";
 
