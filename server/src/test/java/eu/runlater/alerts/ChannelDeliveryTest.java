@@ -480,17 +480,19 @@ class ChannelDeliveryTest extends ServerTest {
     assertThat(attempt.path("response").asString()).contains("no recipients");
   }
 
-  Api.Response awaitStatus(UUID notification, String status) throws InterruptedException {
-    long deadline = System.nanoTime() + WITHIN.toNanos();
-    Api.Response r;
-    do {
-      r = api.get("/api/v1/alert-notifications/" + notification, tenant.key());
-      if (r.json().path("notification").path("status").asString().equals(status)) {
-        return r;
-      }
-      Thread.sleep(100);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("notification never became " + status + ": " + r);
+  Api.Response awaitStatus(UUID notification, String status) {
+    String path = "/api/v1/alert-notifications/" + notification;
+    eu.runlater.testing.Sink.await(
+        WITHIN,
+        "notification " + notification + " becomes " + status,
+        () ->
+            api.get(path, tenant.key())
+                .json()
+                .path("notification")
+                .path("status")
+                .asString()
+                .equals(status));
+    return api.get(path, tenant.key());
   }
 
   UUID incident(String state) {
