@@ -1,7 +1,6 @@
 package eu.runlater.accounts;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
@@ -47,10 +46,6 @@ class AccountPagesBrowserTest extends ServerTest {
     Layout.assertFits(page);
   }
 
-  private static Object focused(Page page) {
-    return page.evaluate("document.activeElement && document.activeElement.id");
-  }
-
   @ParameterizedTest(name = "phone: {0}")
   @ValueSource(booleans = {false, true})
   void a_wrong_password_keeps_the_address_and_points_at_the_password(boolean phone) {
@@ -68,7 +63,7 @@ class AccountPagesBrowserTest extends ServerTest {
     assertThat(page.locator("#password")).hasAttribute("aria-describedby", "password-error");
     assertThat(page.locator("#password-error"))
         .hasText("That email and password do not match an account.");
-    assertThat(focused(page)).isEqualTo("password");
+    assertThat(page.locator("#password")).isFocused();
     checked(page);
 
     // The address is not in the URL, and a reload of the form forgets it.
@@ -96,14 +91,14 @@ class AccountPagesBrowserTest extends ServerTest {
         .hasAttribute("aria-describedby", Pattern.compile("\\bpassword-error\\b"));
     assertThat(page.locator("#password-error")).isVisible();
     assertThat(page.locator("#email")).not().hasAttribute("aria-invalid", "true");
-    assertThat(focused(page)).isEqualTo("password");
+    assertThat(page.locator("#password")).isFocused();
     checked(page);
 
     page.locator("#email").fill("not an address");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
     assertThat(page.locator("#email")).hasAttribute("aria-invalid", "true");
     assertThat(page.locator("#email")).hasAttribute("aria-describedby", "email-error");
-    assertThat(focused(page)).isEqualTo("email");
+    assertThat(page.locator("#email")).isFocused();
   }
 
   @ParameterizedTest(name = "phone: {0}")

@@ -123,7 +123,7 @@ class SettingsTablesBrowserTest extends ServerTest {
         .hasAttribute("aria-describedby", "invite-email-error");
     assertThat(page.locator("#invite-email")).hasValue("not-an-address");
     assertThat(page.locator("#invite-email-error")).isVisible();
-    assertThat(page.evaluate("document.activeElement.id")).isEqualTo("invite-email");
+    assertThat(page.locator("#invite-email")).isFocused();
     checked(page);
   }
 
@@ -140,7 +140,7 @@ class SettingsTablesBrowserTest extends ServerTest {
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
     assertThat(page.locator("#key-name")).hasAttribute("aria-invalid", "true");
     assertThat(page.locator("#key-name")).hasAttribute("aria-describedby", "key-name-error");
-    assertThat(page.evaluate("document.activeElement.id")).isEqualTo("key-name");
+    assertThat(page.locator("#key-name")).isFocused();
     checked(page);
 
     page.locator("#key-name").fill("a key with a long name for the deploy pipeline of production");
@@ -203,7 +203,7 @@ class SettingsTablesBrowserTest extends ServerTest {
         .click();
     assertThat(page.locator("#confirm")).hasAttribute("aria-invalid", "true");
     assertThat(page.locator("#confirm")).hasAttribute("aria-describedby", "confirm-error");
-    assertThat(page.evaluate("document.activeElement.id")).isEqualTo("confirm");
+    assertThat(page.locator("#confirm")).isFocused();
     checked(page);
 
     page.navigate(api.base() + "/organizations/new");
