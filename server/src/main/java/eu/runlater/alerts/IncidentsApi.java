@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Incidents: one per failing subject and condition, from its first failure to its recovery. */
 @RestController
-@RequestMapping("/api/v1/incidents")
+@RequestMapping("/api/v1/alert-incidents")
 @Tag(name = "Alert rules")
 class IncidentsApi {
   private static final Set<String> KINDS = Set.of("job", "queue", "monitor", "organization");

@@ -23,15 +23,50 @@ public record CapsProperties(TierCaps free, TierCaps pro) {
    * @param invitesPerDay invitation mails (new or resent) per organization in 24 hours
    * @param invitesPerRecipientPerDay invitation mails to one address in 24 hours, from any
    *     organization on this instance (counted against the sending organization's tier)
+   * @param monitors heartbeat and uptime monitors
+   * @param minCheckInterval the shortest interval between an uptime monitor's checks
+   * @param statusPages status pages
    */
   public record TierCaps(
       Long waitingMessages,
       DataSize storedBytes,
       Integer organizationsPerUser,
       Integer invitesPerDay,
-      Integer invitesPerRecipientPerDay) {
-    static final TierCaps FREE = new TierCaps(10_000L, DataSize.ofMegabytes(100), 3, 20, 3);
-    static final TierCaps PRO = new TierCaps(1_000_000L, DataSize.ofGigabytes(10), 20, 200, 5);
+      Integer invitesPerRecipientPerDay,
+      Integer monitors,
+      java.time.Duration minCheckInterval,
+      Integer statusPages) {
+    static final TierCaps FREE =
+        new TierCaps(
+            10_000L, DataSize.ofMegabytes(100), 3, 20, 3, 20, java.time.Duration.ofMinutes(5), 1);
+    static final TierCaps PRO =
+        new TierCaps(
+            1_000_000L,
+            DataSize.ofGigabytes(10),
+            20,
+            200,
+            5,
+            1_000,
+            java.time.Duration.ofSeconds(30),
+            20);
+
+    /** The caps of messages, bytes and invites, with the free tier's monitors and pages. */
+    public TierCaps(
+        Long waitingMessages,
+        DataSize storedBytes,
+        Integer organizationsPerUser,
+        Integer invitesPerDay,
+        Integer invitesPerRecipientPerDay) {
+      this(
+          waitingMessages,
+          storedBytes,
+          organizationsPerUser,
+          invitesPerDay,
+          invitesPerRecipientPerDay,
+          20,
+          java.time.Duration.ofMinutes(5),
+          1);
+    }
 
     public TierCaps {
       check("waiting-messages", waitingMessages);
@@ -39,6 +74,9 @@ public record CapsProperties(TierCaps free, TierCaps pro) {
       check("organizations-per-user", organizationsPerUser);
       check("invites-per-day", invitesPerDay);
       check("invites-per-recipient-per-day", invitesPerRecipientPerDay);
+      check("monitors", monitors);
+      check("min-check-interval", minCheckInterval == null ? null : minCheckInterval.toSeconds());
+      check("status-pages", statusPages);
     }
 
     private static void check(String name, Number value) {

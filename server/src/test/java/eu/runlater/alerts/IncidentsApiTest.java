@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** /api/v1/incidents over HTTP, on incidents that signals opened and closed. */
+/** /api/v1/alert-incidents over HTTP, on incidents that signals opened and closed. */
 class IncidentsApiTest extends ServerTest {
   @Autowired AlertSignals signals;
   @Autowired JdbcClient jdbc;
@@ -48,23 +48,26 @@ class IncidentsApiTest extends ServerTest {
                 c,
                 List.of(AlertFixtures.success(tenant.id(), "job", a, t.plusSeconds(1))),
                 t.plusSeconds(1)));
-    Api.Response open = api.get("/api/v1/incidents?state=open", tenant.key());
+    Api.Response open = api.get("/api/v1/alert-incidents?state=open", tenant.key());
     assertThat(open.status()).isEqualTo(200);
     assertThat(open.json().path("data").size()).isEqualTo(1);
     assertThat(open.json().path("data").get(0).path("subject_id").asString())
         .isEqualTo(b.toString());
     assertThat(open.json().path("data").get(0).path("last_status_code").asInt()).isEqualTo(500);
-    Api.Response closed = api.get("/api/v1/incidents?state=closed&subject_id=" + a, tenant.key());
+    Api.Response closed =
+        api.get("/api/v1/alert-incidents?state=closed&subject_id=" + a, tenant.key());
     assertThat(closed.json().path("data").size()).isEqualTo(1);
-    Api.Response first = api.get("/api/v1/incidents?limit=1", tenant.key());
+    Api.Response first = api.get("/api/v1/alert-incidents?limit=1", tenant.key());
     String cursor = first.json().path("next_cursor").asString();
-    Api.Response second = api.get("/api/v1/incidents?limit=1&cursor=" + cursor, tenant.key());
+    Api.Response second = api.get("/api/v1/alert-incidents?limit=1&cursor=" + cursor, tenant.key());
     assertThat(second.json().path("data").get(0).path("id").asString())
         .isNotEqualTo(first.json().path("data").get(0).path("id").asString());
     String id = open.json().path("data").get(0).path("id").asString();
-    assertThat(api.get("/api/v1/incidents/" + id, tenant.key()).status()).isEqualTo(200);
-    assertThat(api.get("/api/v1/incidents/" + id, fixtures.tenant().key()).status()).isEqualTo(404);
+    assertThat(api.get("/api/v1/alert-incidents/" + id, tenant.key()).status()).isEqualTo(200);
+    assertThat(api.get("/api/v1/alert-incidents/" + id, fixtures.tenant().key()).status())
+        .isEqualTo(404);
     assertThat(incidents.open(tenant.id(), "job", List.of(a, b))).containsOnlyKeys(b);
-    assertThat(api.get("/api/v1/incidents?state=broken", tenant.key()).status()).isEqualTo(422);
+    assertThat(api.get("/api/v1/alert-incidents?state=broken", tenant.key()).status())
+        .isEqualTo(422);
   }
 }

@@ -61,7 +61,11 @@ public final class Migrations {
           // instance settings, idempotency keys, sessions (and the dev mailbox that was)
           Chain.of("platform", "1", "3", "11", "16", "20.1"),
           // alert channels, rules, maintenance windows, incidents and the notification log
-          Chain.of("alerts"));
+          Chain.of("alerts"),
+          // heartbeat and uptime monitors, their pings, checks and timeline
+          Chain.of("monitors"),
+          // status pages, their components, incidents and updates, subscribers
+          Chain.of("status"));
 
   /** Runs every chain's pending migrations on {@code dataSource}. */
   public static void migrate(DataSource dataSource) {

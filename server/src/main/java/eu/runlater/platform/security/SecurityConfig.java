@@ -22,12 +22,40 @@ import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
- * Two filter chains: {@code /api/**} and the proxy's {@code /q/**} are stateless and authenticated
- * by API key, with every refusal answered as problem details. Everything else goes through the
- * dashboard's chain ({@code accounts.WebSecurity}).
+ * Three filter chains: the public endpoints ({@link #PUBLIC}: pings, badges, status pages) are
+ * open, stateless and without CSRF tokens, since what they accept needs no session (a ping's token,
+ * a subscription confirmed by mail); {@code /api/**} and the proxy's {@code /q/**} are stateless
+ * and authenticated by API key, with every refusal answered as problem details. Everything else
+ * goes through the dashboard's chain ({@code accounts.WebSecurity}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
+  /** Paths anyone may use without signing in; nothing in them reads a session. */
+  static final String[] PUBLIC = {"/ping/**", "/badge/**", "/status", "/status/**"};
+
+  private static final String PUBLIC_CSP =
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
+          + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'self';"
+          + " form-action 'self'; base-uri 'self'; object-src 'none'";
+
+  @Bean
+  @Order(0)
+  SecurityFilterChain publicChain(HttpSecurity http) throws Exception {
+    return http.securityMatcher(PUBLIC)
+        .csrf(c -> c.disable())
+        .httpBasic(b -> b.disable())
+        .formLogin(f -> f.disable())
+        .logout(l -> l.disable())
+        .requestCache(r -> r.disable())
+        .securityContext(c -> c.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+        .headers(
+            h ->
+                h.frameOptions(f -> f.sameOrigin())
+                    .contentSecurityPolicy(c -> c.policyDirectives(PUBLIC_CSP)))
+        .build();
+  }
 
   @Bean
   @Order(1)
