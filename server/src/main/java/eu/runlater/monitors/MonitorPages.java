@@ -3,6 +3,7 @@ package eu.runlater.monitors;
 import eu.runlater.alerts.AlertSections;
 import eu.runlater.alerts.Incidents;
 import eu.runlater.cron.CronSchedule;
+import eu.runlater.engine.SecretBox;
 import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.web.Pages;
 import eu.runlater.platform.web.PublicUrl;
@@ -20,7 +21,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The monitors' pages: the list (state, last ping or check, next expected, uptime) and a monitor in
@@ -42,21 +42,24 @@ class MonitorPages {
   private final Incidents incidents;
   private final PublicUrl publicUrl;
   private final InstantSource clock;
-  private final JsonMapper json;
+  private final MonitorReads monitors;
+  private final SecretBox secrets;
 
   MonitorPages(
       MonitorPagesReads reads,
+      MonitorReads monitors,
+      SecretBox secrets,
       AlertSections alerts,
       Incidents incidents,
       PublicUrl publicUrl,
-      InstantSource clock,
-      JsonMapper json) {
+      InstantSource clock) {
     this.reads = reads;
+    this.monitors = monitors;
+    this.secrets = secrets;
     this.alerts = alerts;
     this.incidents = incidents;
     this.publicUrl = publicUrl;
     this.clock = clock;
-    this.json = json;
   }
 
   /** A row of the list: the monitor, its words, its uptime over 30 days. */
@@ -148,7 +151,14 @@ class MonitorPages {
           "slugUrl", key == null ? null : publicUrl.of("/ping/" + key + "/" + m.slug()));
     }
     model.addAttribute("badgeUrl", publicUrl.of("/badge/" + m.badgeKey() + ".svg"));
-    model.addAttribute("headerNames", MonitorPagesView.headerNames(m.headers(), json));
+    if ("http".equals(m.kind())) {
+      // Secret values masked, as the API shows them.
+      var headers =
+          MonitorView.of(monitors.get(org, id), secrets, publicUrl.base(), null).headers();
+      model.addAttribute("headers", headers == null ? java.util.Map.of() : headers);
+    } else {
+      model.addAttribute("headers", java.util.Map.of());
+    }
 
     // The timeline, outages and planned vs actual.
     model.addAttribute("events", reads.events(id, EVENTS_SHOWN));

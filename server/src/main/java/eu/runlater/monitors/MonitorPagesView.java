@@ -6,8 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Words and figures the monitors' pages show: schedules, uptime, the response-time chart. */
 final class MonitorPagesView {
@@ -88,31 +86,6 @@ final class MonitorPagesView {
       return "";
     }
     return p >= 99.9 ? "ok" : p >= 99 ? "warn" : "bad";
-  }
-
-  /** The names of an http check's plain headers ({@code [{"name":…,"value":…}]} or an object). */
-  static List<String> headerNames(String json, JsonMapper mapper) {
-    List<String> names = new ArrayList<>();
-    if (json == null || json.isBlank()) {
-      return names;
-    }
-    try {
-      JsonNode node = mapper.readTree(json);
-      if (node.isArray()) {
-        for (JsonNode h : node) {
-          if (h.isObject() && h.has("name")) {
-            names.add(h.get("name").asString());
-          } else if (h.isArray() && !h.isEmpty()) {
-            names.add(h.get(0).asString());
-          }
-        }
-      } else if (node.isObject()) {
-        node.propertyNames().forEach(names::add);
-      }
-    } catch (RuntimeException e) {
-      // Shown as none rather than failing the page.
-    }
-    return names;
   }
 
   /**

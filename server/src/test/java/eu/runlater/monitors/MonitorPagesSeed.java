@@ -147,7 +147,7 @@ public final class MonitorPagesSeed {
     jdbc.sql(
             """
             UPDATE monitors SET url = 'https://www.example.com/health', method = 'GET',
-              headers = '[{"name": "Accept", "value": "application/json"}]',
+              headers = '[["Accept", "application/json"]]',
               expected_statuses = '200-299', keyword = '"status":"ok"', max_response_ms = 2000,
               interval_s = 60, timeout_s = 10, confirmations = 2, tls_expiry_days = 14,
               tls_expires_at = :tls, due_at = :due WHERE id = :id
