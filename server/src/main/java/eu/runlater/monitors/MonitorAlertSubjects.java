@@ -29,9 +29,7 @@ class MonitorAlertSubjects implements AlertSubjects {
     if (ids.isEmpty()) {
       return subjects;
     }
-    jdbc.sql(
-            "SELECT id, name FROM monitors WHERE organization_id = :organization_id AND id ="
-                + " ANY(:ids)")
+    jdbc.sql(MonitorsQueries.MONITOR_NAMES)
         .param("organization_id", organizationId)
         .param("ids", new SqlArrayValue("uuid", ids.toArray()))
         .query(

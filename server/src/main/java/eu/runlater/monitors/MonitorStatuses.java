@@ -42,11 +42,7 @@ class MonitorStatuses implements Monitors {
     if (ids.isEmpty()) {
       return out;
     }
-    jdbc.sql(
-            """
-            SELECT id, name, kind, state, state_since, state_reason FROM monitors
-            WHERE organization_id = :organization_id AND id = ANY(:ids)
-            """)
+    jdbc.sql(MonitorsQueries.MONITOR_STATUSES)
         .param("organization_id", organizationId)
         .param("ids", new SqlArrayValue("uuid", ids.toArray()))
         .query(
@@ -65,7 +61,7 @@ class MonitorStatuses implements Monitors {
     return out;
   }
 
-  private record Change(Instant at, String to) {}
+  record Change(Instant at, String to) {}
 
   @Override
   public Map<UUID, List<Day>> daily(
@@ -76,9 +72,7 @@ class MonitorStatuses implements Monitors {
     }
     Instant windowEnd = to.plusDays(1).atStartOfDay(zone).toInstant();
     Map<UUID, Instant> created = new HashMap<>();
-    jdbc.sql(
-            "SELECT id, created_at FROM monitors WHERE organization_id = :organization_id AND id"
-                + " = ANY(:ids)")
+    jdbc.sql(MonitorsQueries.MONITOR_CREATED)
         .param("organization_id", organizationId)
         .param("ids", new SqlArrayValue("uuid", ids.toArray()))
         .query(
@@ -86,12 +80,7 @@ class MonitorStatuses implements Monitors {
               created.put(rs.getObject("id", UUID.class), SqlTime.instant(rs, "created_at"));
             });
     Map<UUID, List<Change>> changes = new HashMap<>();
-    jdbc.sql(
-            """
-            SELECT monitor_id, at, to_state FROM monitor_events
-            WHERE monitor_id = ANY(:ids) AND at < :end
-            ORDER BY monitor_id, at, id
-            """)
+    jdbc.sql(MonitorsQueries.EVENT_CHANGES_BEFORE)
         .param("ids", new SqlArrayValue("uuid", created.keySet().toArray()))
         .param("end", SqlTime.ts(windowEnd))
         .query(
