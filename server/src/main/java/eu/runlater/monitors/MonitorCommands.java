@@ -73,10 +73,7 @@ class MonitorCommands {
   public Monitor create(UUID organizationId, MonitorDraft draft) {
     Tier tier = reads.tier(organizationId);
     // The organization's row lock counts creations one after the other (no two pass the cap).
-    jdbc.sql("SELECT id FROM organizations WHERE id = :id FOR UPDATE")
-        .param("id", organizationId)
-        .query(UUID.class)
-        .single();
+    jdbc.sql(ORGANIZATION_LOCK).param("id", organizationId).query(UUID.class).single();
     int cap = caps.of(tier).monitors();
     if (reads.count(organizationId) >= cap) {
       throw new ApiProblem(

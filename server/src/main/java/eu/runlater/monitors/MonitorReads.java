@@ -15,9 +15,11 @@ import org.springframework.stereotype.Component;
 @Component
 class MonitorReads {
   private final JdbcClient jdbc;
+  private final java.time.InstantSource clock;
 
-  MonitorReads(JdbcClient jdbc) {
+  MonitorReads(JdbcClient jdbc, java.time.InstantSource clock) {
     this.jdbc = jdbc;
+    this.clock = clock;
   }
 
   /** List filters; null: any. */
@@ -159,7 +161,7 @@ class MonitorReads {
     jdbc.sql(PING_KEY_INSERT)
         .param("organization_id", organizationId)
         .param("ping_key", Tokens.next())
-        .param("now", SqlTime.ts(Instant.now()))
+        .param("now", SqlTime.ts(clock.instant()))
         .update();
     return jdbc.sql(PING_KEY_GET)
         .param("organization_id", organizationId)

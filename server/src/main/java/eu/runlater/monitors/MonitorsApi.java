@@ -99,13 +99,16 @@ class MonitorsApi {
     if (state != null && !STATES.contains(state)) {
       throw ApiProblem.invalid("state", "must be new, up, late, down or paused");
     }
-    String key = pingKeyIfAny(caller.organizationId());
     var rows =
         reads.list(
             caller.organizationId(),
             new MonitorReads.Filter(kind, state, tag, q == null || q.isBlank() ? null : q),
             Page.cursor(cursor),
             n + 1);
+    String key =
+        rows.stream().anyMatch(m -> m.slug() != null)
+            ? reads.pingKey(caller.organizationId())
+            : null;
     return Page.of(rows, n, Monitor::id, m -> view(m, key));
   }
 
@@ -302,10 +305,6 @@ class MonitorsApi {
 
   private MonitorView view(Monitor m, String pingKey) {
     return MonitorView.of(m, secrets, publicUrl.base(), pingKey);
-  }
-
-  private String pingKeyIfAny(UUID org) {
-    return reads.pingKey(org);
   }
 
   private static MonitorInput required(MonitorInput input) {

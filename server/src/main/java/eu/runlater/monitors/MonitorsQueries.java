@@ -182,6 +182,33 @@ final class MonitorsQueries {
       WHERE organization_id = :organization_id AND tag = ANY(:tags)
       """;
 
+  static final String ORGANIZATION_LOCK = "SELECT id FROM organizations WHERE id = :id FOR UPDATE";
+
+  static final String MONITOR_NAMES =
+      """
+      SELECT id, name FROM monitors
+      WHERE organization_id = :organization_id AND id = ANY(:ids)
+      """;
+
+  static final String MONITOR_STATUSES =
+      """
+      SELECT id, name, kind, state, state_since, state_reason FROM monitors
+      WHERE organization_id = :organization_id AND id = ANY(:ids)
+      """;
+
+  static final String MONITOR_CREATED =
+      """
+      SELECT id, created_at FROM monitors
+      WHERE organization_id = :organization_id AND id = ANY(:ids)
+      """;
+
+  static final String EVENT_CHANGES_BEFORE =
+      """
+      SELECT monitor_id, at, to_state FROM monitor_events
+      WHERE monitor_id = ANY(:ids) AND at < :end
+      ORDER BY monitor_id, at, id
+      """;
+
   static Monitor monitor(ResultSet rs) throws SQLException {
     return new Monitor(
         rs.getObject("id", UUID.class),
