@@ -15,11 +15,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class CheckExecutionSource implements ExecutionSource {
-  private static final String MONITOR_NAME =
-      """
-      SELECT id, name FROM monitors WHERE organization_id = :org AND id = :id
-      """;
-
   private final JdbcClient jdbc;
 
   CheckExecutionSource(JdbcClient jdbc) {
@@ -33,7 +28,7 @@ class CheckExecutionSource implements ExecutionSource {
 
   @Override
   public Optional<Owner> owner(UUID organizationId, UUID sourceId) {
-    return jdbc.sql(MONITOR_NAME)
+    return jdbc.sql(CheckQueries.MONITOR_NAME)
         .param("org", organizationId)
         .param("id", sourceId)
         .query(

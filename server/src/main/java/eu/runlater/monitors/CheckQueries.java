@@ -17,6 +17,12 @@ final class CheckQueries {
       FOR NO KEY UPDATE OF m
       """;
 
+  /** A monitor's name, for the history ("Check of <name>"). */
+  static final String MONITOR_NAME =
+      """
+      SELECT id, name FROM monitors WHERE organization_id = :org AND id = :id
+      """;
+
   static final String MONITOR_DUE_SET =
       """
       UPDATE monitors SET due_at = :due_at WHERE id = :id
