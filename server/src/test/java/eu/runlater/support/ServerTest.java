@@ -57,6 +57,8 @@ public abstract class ServerTest {
     // Tests push thousands of messages in bursts; RateLimitTest turns the limiter on at runtime.
     registry.add("runlater.rate-limits.enabled", () -> "false");
     registry.add("runlater.metrics-token", () -> METRICS_TOKEN);
+    // Uptime checks trust the test CA too (HTTPS test targets, certificate expiry).
+    registry.add("runlater.monitors.checks.extra-ca", CheckCa::pemFile);
     registry.add(
         "runlater.data-dir",
         () ->

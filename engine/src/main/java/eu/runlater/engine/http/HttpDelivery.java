@@ -9,6 +9,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -16,6 +19,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -266,7 +271,8 @@ public final class HttpDelivery implements AutoCloseable {
           body.bytes(),
           body.truncated(),
           remoteAddress(context),
-          System.nanoTime() - start);
+          System.nanoTime() - start,
+          tlsNotAfter(context));
     } finally {
       closeQuietly(response);
     }
@@ -280,6 +286,23 @@ public final class HttpDelivery implements AutoCloseable {
       return IpLiterals.format(address.getAddress());
     }
     return "";
+  }
+
+  /** The server certificate's expiry, from the exchange's TLS session; null over plain HTTP. */
+  private static Instant tlsNotAfter(HttpClientContext context) {
+    SSLSession session = context.getSSLSession();
+    if (session == null) {
+      return null;
+    }
+    try {
+      Certificate[] chain = session.getPeerCertificates();
+      if (chain.length > 0 && chain[0] instanceof X509Certificate leaf) {
+        return leaf.getNotAfter().toInstant();
+      }
+    } catch (SSLPeerUnverifiedException e) {
+      log.debug("No peer certificate in the TLS session", e);
+    }
+    return null;
   }
 
   private static void closeQuietly(ClassicHttpResponse response) {

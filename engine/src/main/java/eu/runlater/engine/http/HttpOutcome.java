@@ -1,6 +1,7 @@
 package eu.runlater.engine.http;
 
 import eu.runlater.engine.Header;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,6 +18,8 @@ public sealed interface HttpOutcome permits HttpOutcome.Responded, HttpOutcome.F
    * @param body at most the configured maximum of response bytes
    * @param bodyTruncated whether the server sent more than was kept
    * @param remoteAddress the IP address the request went to, e.g. "93.184.216.34" or "::1"
+   * @param tlsNotAfter over HTTPS, when the server's certificate (the first of its chain) expires;
+   *     null over plain HTTP
    */
   record Responded(
       int status,
@@ -24,11 +27,22 @@ public sealed interface HttpOutcome permits HttpOutcome.Responded, HttpOutcome.F
       byte[] body,
       boolean bodyTruncated,
       String remoteAddress,
-      long durationNanos)
+      long durationNanos,
+      Instant tlsNotAfter)
       implements HttpOutcome {
     public Responded {
       headers = List.copyOf(headers);
       Objects.requireNonNull(body, "body");
+    }
+
+    public Responded(
+        int status,
+        List<Header> headers,
+        byte[] body,
+        boolean bodyTruncated,
+        String remoteAddress,
+        long durationNanos) {
+      this(status, headers, body, bodyTruncated, remoteAddress, durationNanos, null);
     }
 
     /** The first value of a header, matched case-insensitively, or null. */
