@@ -44,9 +44,11 @@ class MonitorPages {
   private final InstantSource clock;
   private final MonitorReads monitors;
   private final SecretBox secrets;
+  private final CheckStats stats;
 
   MonitorPages(
       MonitorPagesReads reads,
+      CheckStats stats,
       MonitorReads monitors,
       SecretBox secrets,
       AlertSections alerts,
@@ -54,6 +56,7 @@ class MonitorPages {
       PublicUrl publicUrl,
       InstantSource clock) {
     this.reads = reads;
+    this.stats = stats;
     this.monitors = monitors;
     this.secrets = secrets;
     this.alerts = alerts;
@@ -131,16 +134,20 @@ class MonitorPages {
     model.addAttribute("zone", m.timeZone() == null ? "UTC" : m.timeZone());
     model.addAttribute("alerts", alerts.of(viewer, "monitor", id));
 
-    // Uptime over the four windows.
+    // Uptime over the four windows, named as the page says them.
     Map<String, Double> uptime = new LinkedHashMap<>();
-    for (var w :
-        List.of(
-            Map.entry("24 hours", Duration.ofDays(1)),
-            Map.entry("7 days", Duration.ofDays(7)),
-            Map.entry("30 days", Duration.ofDays(30)),
-            Map.entry("90 days", Duration.ofDays(90)))) {
-      uptime.put(w.getKey(), percent(reads.uptime(org, id, now, w.getValue()).get(id)));
-    }
+    stats
+        .uptime(id, now)
+        .forEach(
+            (window, percent) ->
+                uptime.put(
+                    switch (window) {
+                      case "24h" -> "24 hours";
+                      case "7d" -> "7 days";
+                      case "30d" -> "30 days";
+                      default -> "90 days";
+                    },
+                    percent));
     model.addAttribute("uptime", uptime);
 
     // How to ping it, and its badge.
@@ -175,10 +182,10 @@ class MonitorPages {
       model.addAttribute("older", more ? shown.getLast().receivedAt().toString() : null);
       model.addAttribute("before", cursor);
     } else {
-      model.addAttribute("checks", reads.checks(id, CHECKS_SHOWN));
+      model.addAttribute("checks", stats.recent(id, CHECKS_SHOWN));
       Instant to = now.truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1));
       Instant from = to.minus(CHART_WINDOW);
-      model.addAttribute("chart", MonitorPagesView.chart(reads.hourly(id, from), from, to));
+      model.addAttribute("chart", MonitorPagesView.chart(stats.hourly(id, from), from, to));
     }
     return "monitors/detail";
   }

@@ -165,7 +165,7 @@ class MonitorPagesForms {
       @RequestParam(required = false) String back,
       RedirectAttributes flash) {
     viewer.require(Permission.OPERATE, "pause monitors");
-    Monitor m = commands.pause(viewer.organizationId(), id, viewer.user().email());
+    Monitor m = commands.pause(viewer.organizationId(), id, "the dashboard");
     flash.addFlashAttribute(
         "flash", "Paused “" + m.name() + "”: no alerts and no checks until it is resumed.");
     return redirect(back, id);
@@ -178,7 +178,7 @@ class MonitorPagesForms {
       @RequestParam(required = false) String back,
       RedirectAttributes flash) {
     viewer.require(Permission.OPERATE, "resume monitors");
-    Monitor m = commands.resume(viewer.organizationId(), id, viewer.user().email());
+    Monitor m = commands.resume(viewer.organizationId(), id, "the dashboard");
     flash.addFlashAttribute(
         "flash",
         "Resumed “"

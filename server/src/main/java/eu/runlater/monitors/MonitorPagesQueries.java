@@ -91,29 +91,11 @@ final class MonitorPagesQueries {
       ORDER BY at, id
       """;
 
-  static final String CHECKS_RECENT =
-      """
-      SELECT checked_at, ok, status_code, duration_ms, reason, execution_id FROM monitor_checks
-      WHERE monitor_id = :id ORDER BY checked_at DESC LIMIT :limit
-      """;
-
   static final String CHECKS_BETWEEN =
       """
       SELECT checked_at, ok, status_code, duration_ms, reason, execution_id FROM monitor_checks
       WHERE monitor_id = :id AND checked_at >= :from AND checked_at < :to
       ORDER BY checked_at LIMIT :limit
-      """;
-
-  /** Response times per hour: the median and the 95th percentile of the checks that answered. */
-  static final String CHECKS_HOURLY =
-      """
-      SELECT date_trunc('hour', checked_at) AS hour, count(*) AS checks,
-             count(*) FILTER (WHERE NOT ok) AS failed,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,
-             percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
-      FROM monitor_checks
-      WHERE monitor_id = :id AND checked_at >= :from
-      GROUP BY 1 ORDER BY 1
       """;
 
   /**

@@ -1,8 +1,6 @@
 package eu.runlater.monitors;
 
 import static eu.runlater.monitors.MonitorPagesQueries.CHECKS_BETWEEN;
-import static eu.runlater.monitors.MonitorPagesQueries.CHECKS_HOURLY;
-import static eu.runlater.monitors.MonitorPagesQueries.CHECKS_RECENT;
 import static eu.runlater.monitors.MonitorPagesQueries.EVENTS_RECENT;
 import static eu.runlater.monitors.MonitorPagesQueries.EVENTS_SINCE;
 import static eu.runlater.monitors.MonitorPagesQueries.MONITORS_COUNT_BY_STATE;
@@ -32,8 +30,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the monitors' pages show, read straight from the monitors' tables: the list, one monitor,
- * its pings, timeline, checks, response times per hour and uptime over windows. Another
- * organization's monitor is not found.
+ * its pings, timeline and checks in a window, and the uptime of many at once ({@link CheckStats}
+ * has one monitor's response times and uptime). Another organization's monitor is not found.
  */
 @Component
 class MonitorPagesReads {
@@ -140,8 +138,6 @@ class MonitorPagesReads {
       Integer durationMs,
       String reason,
       UUID executionId) {}
-
-  record Hour(Instant hour, int checks, int failed, Double p50, Double p95) {}
 
   /** Seconds up, late or down ({@code knownS}) and of those down, since a window's start. */
   record Uptime(double knownS, double downS) {
@@ -258,14 +254,6 @@ class MonitorPagesReads {
         .list();
   }
 
-  List<Check> checks(UUID monitorId, int limit) {
-    return jdbc.sql(CHECKS_RECENT)
-        .param("id", monitorId)
-        .param("limit", limit)
-        .query((rs, n) -> check(rs))
-        .list();
-  }
-
   List<Check> checksBetween(UUID monitorId, Instant from, Instant to, int limit) {
     return jdbc.sql(CHECKS_BETWEEN)
         .param("id", monitorId)
@@ -273,21 +261,6 @@ class MonitorPagesReads {
         .param("to", SqlTime.ts(to))
         .param("limit", limit)
         .query((rs, n) -> check(rs))
-        .list();
-  }
-
-  List<Hour> hourly(UUID monitorId, Instant from) {
-    return jdbc.sql(CHECKS_HOURLY)
-        .param("id", monitorId)
-        .param("from", SqlTime.ts(from))
-        .query(
-            (rs, n) ->
-                new Hour(
-                    SqlTime.instant(rs, "hour"),
-                    rs.getInt("checks"),
-                    rs.getInt("failed"),
-                    (Double) rs.getObject("p50"),
-                    (Double) rs.getObject("p95")))
         .list();
   }
 

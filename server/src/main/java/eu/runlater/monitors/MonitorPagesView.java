@@ -93,7 +93,7 @@ final class MonitorPagesView {
    * box, and the scale.
    */
   record Chart(
-      List<MonitorPagesReads.Hour> hours,
+      List<CheckStats.Hour> hours,
       String p50,
       String p95,
       List<Bar> failures,
@@ -112,12 +112,10 @@ final class MonitorPagesView {
   static final int WIDTH = 600;
   static final int HEIGHT = 140;
 
-  static Chart chart(List<MonitorPagesReads.Hour> hours, Instant from, Instant to) {
+  static Chart chart(List<CheckStats.Hour> hours, Instant from, Instant to) {
     double max = 1;
-    for (MonitorPagesReads.Hour h : hours) {
-      if (h.p95() != null) {
-        max = Math.max(max, h.p95());
-      }
+    for (CheckStats.Hour h : hours) {
+      max = Math.max(max, h.p95Ms());
     }
     long top = niceCeiling(max);
     double span = Math.max(1, Duration.between(from, to).toSeconds());
@@ -127,18 +125,14 @@ final class MonitorPagesView {
     List<Bar> failures = new ArrayList<>();
     double p50Sum = 0;
     int counted = 0;
-    for (MonitorPagesReads.Hour h : hours) {
+    for (CheckStats.Hour h : hours) {
       double x = WIDTH * Duration.between(from, h.hour()).toSeconds() / span + slot / 2;
-      if (h.p50() != null) {
-        p50.append(point(x, h.p50(), top));
-        p50Sum += h.p50();
-        counted++;
-      }
-      if (h.p95() != null) {
-        p95.append(point(x, h.p95(), top));
-      }
+      p50.append(point(x, h.p50Ms(), top));
+      p50Sum += h.p50Ms();
+      counted++;
+      p95.append(point(x, h.p95Ms(), top));
       if (h.failed() > 0) {
-        failures.add(new Bar(round(x - slot / 2), round(slot), h.failed()));
+        failures.add(new Bar(round(x - slot / 2), round(slot), (int) h.failed()));
       }
     }
     String summary =

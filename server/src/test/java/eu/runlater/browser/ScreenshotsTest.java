@@ -239,6 +239,22 @@ class ScreenshotsTest extends ServerTest {
   }
 
   @Test
+  void monitors() {
+    // Monitors with a history (pings, checks, outages), their HTTP check aimed at a local server.
+    try (Sink site = eu.runlater.monitors.MonitorPagesSeed.healthy()) {
+      var seeded =
+          new eu.runlater.monitors.MonitorPagesSeed(
+                  jdbc, tenant.id(), java.time.Instant.now(), site.url("/health"))
+              .all();
+      check("monitors", "/monitors", user);
+      check("monitor-detail", "/monitors/" + seeded.billing(), user);
+      check("monitor-uptime", "/monitors/" + seeded.website(), user);
+      check("monitor-form", "/monitors/" + seeded.website() + "/edit", user);
+      check("monitor-new", "/monitors/new", user);
+    }
+  }
+
+  @Test
   void queues_topics_and_dead_letters() {
     check("queues", "/queues", user);
     check("queue", "/queues/partner", user);

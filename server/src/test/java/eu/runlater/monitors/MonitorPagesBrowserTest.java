@@ -12,6 +12,7 @@ import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
 import eu.runlater.support.ServerTest;
+import eu.runlater.testing.Sink;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,17 +39,20 @@ class MonitorPagesBrowserTest extends ServerTest {
   private Fixtures.Tenant tenant;
   private Fixtures.TestUser user;
   private MonitorPagesSeed.Seeded seeded;
+  private Sink site;
 
   @BeforeEach
   void seed() {
+    site = MonitorPagesSeed.healthy();
     tenant = fixtures.tenant();
     user = fixtures.user(tenant.id(), Role.MEMBER);
-    seeded = new MonitorPagesSeed(jdbc, tenant.id(), Instant.now()).all();
+    seeded = new MonitorPagesSeed(jdbc, tenant.id(), Instant.now(), site.url("/health")).all();
   }
 
   @AfterEach
   void close() {
     contexts.forEach(BrowserContext::close);
+    site.close();
   }
 
   private Page signedIn(Fixtures.TestUser who, Supplier<BrowserContext> device) {
@@ -92,7 +96,7 @@ class MonitorPagesBrowserTest extends ServerTest {
     assertThat(billing.locator(".next-cell")).containsText("in ");
     assertThat(billing.locator(".uptime")).containsText("%");
     Locator website = page.locator("tr[data-monitor-id='" + seeded.website() + "']");
-    assertThat(website).containsText("GET https://www.example.com/health");
+    assertThat(website).containsText("GET " + site.url("/health"));
     assertThat(website).containsText("passed · 200");
     Locator replica = page.locator("tr[data-monitor-id='" + seeded.database() + "']");
     assertThat(replica.locator(".next-cell")).hasText("paused");
@@ -158,7 +162,7 @@ class MonitorPagesBrowserTest extends ServerTest {
   void an_uptime_monitors_page_shows_response_times_per_hour_and_its_checks() {
     Page page = signedIn(user, Chromium::context);
     page.navigate(api.base() + "/monitors/" + seeded.website());
-    assertThat(page.locator(".request-line")).hasText("GET https://www.example.com/health");
+    assertThat(page.locator(".request-line")).hasText("GET " + site.url("/health"));
     assertThat(page.locator("svg.rt-svg polyline.rt-p50")).hasCount(1);
     assertThat(page.locator("svg.rt-svg rect.rt-fail")).hasCount(1);
     assertThat(page.locator("table.checks tbody tr")).hasCount(MonitorPages.CHECKS_SHOWN);

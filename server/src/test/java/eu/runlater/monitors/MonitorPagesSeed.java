@@ -16,11 +16,28 @@ public final class MonitorPagesSeed {
   private final JdbcClient jdbc;
   private final UUID org;
   private final Instant now;
+  private final String website;
 
-  public MonitorPagesSeed(JdbcClient jdbc, UUID organizationId, Instant now) {
+  /**
+   * @param website the HTTP monitor's URL: checks really run against it once the checks' sweep
+   *     finds the monitor, so give a local server that answers 200 with {@code "status":"ok"}
+   *     ({@link #healthy()}), or the seeded history would gain failures as the test runs
+   */
+  public MonitorPagesSeed(JdbcClient jdbc, UUID organizationId, Instant now, String website) {
     this.jdbc = jdbc;
     this.org = organizationId;
     this.now = now;
+    this.website = website;
+  }
+
+  /** A local server that answers what the seeded HTTP monitor expects. */
+  public static eu.runlater.testing.Sink healthy() {
+    return eu.runlater.testing.Sink.start()
+        .respond(
+            r ->
+                eu.runlater.testing.Sink.Reply.status(200)
+                    .withBody(
+                        "{\"status\":\"ok\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   /** The ids of what {@link #all()} made. */
@@ -146,12 +163,13 @@ public final class MonitorPagesSeed {
             "HTTP 200 in 212 ms");
     jdbc.sql(
             """
-            UPDATE monitors SET url = 'https://www.example.com/health', method = 'GET',
+            UPDATE monitors SET url = :url, method = 'GET',
               headers = '[["Accept", "application/json"]]',
               expected_statuses = '200-299', keyword = '"status":"ok"', max_response_ms = 2000,
               interval_s = 60, timeout_s = 10, confirmations = 2, tls_expiry_days = 14,
               tls_expires_at = :tls, due_at = :due WHERE id = :id
             """)
+        .param("url", website)
         .param("tls", SqlTime.ts(now.plus(Duration.ofDays(61))))
         .param("due", SqlTime.ts(now.plus(Duration.ofSeconds(40))))
         .param("id", id)
