@@ -39,7 +39,10 @@ class MonitorPagesFormBrowserTest extends ServerTest {
     BrowserContext context = device.get();
     contexts.add(context);
     Chromium.signIn(context, api.base(), who.email());
-    return Chromium.page(context);
+    Page page = Chromium.page(context);
+    // The machine runs other suites beside this one: a page may take longer than the default.
+    page.setDefaultNavigationTimeout(60_000);
+    return page;
   }
 
   private static void checked(Page page, String name, String width) {

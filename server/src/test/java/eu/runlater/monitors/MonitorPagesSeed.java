@@ -165,7 +165,7 @@ public final class MonitorPagesSeed {
             """
             UPDATE monitors SET url = :url, method = 'GET',
               headers = '[["Accept", "application/json"]]',
-              expected_statuses = '200-299', keyword = '"status":"ok"', max_response_ms = 2000,
+              expected_statuses = '200-299', keyword = '"status":"ok"', max_response_ms = 9000,
               interval_s = 60, timeout_s = 10, confirmations = 2, tls_expiry_days = 14,
               tls_expires_at = :tls, due_at = :due WHERE id = :id
             """)
