@@ -208,8 +208,15 @@ public final class Probes implements AutoCloseable {
   /** Connects to {@code host:port} and closes the connection; status 0 when it connected. */
   public Result tcp(String host, int port, Duration timeout) {
     long start = System.nanoTime();
-    URI url =
-        URI.create("tcp://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port);
+    URI url;
+    try {
+      url = URI.create("tcp://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port);
+    } catch (IllegalArgumentException e) {
+      url = null;
+    }
+    if (port < 1 || port > 65535) {
+      return failed("blocked", "a TCP check needs a port from 1 to 65535", start, url, 0);
+    }
     HttpOutcome outcome = prober.tcp(host, port, timeout);
     if (outcome instanceof HttpOutcome.Failed f) {
       return failed(f.kind().name().toLowerCase(Locale.ROOT), f.message(), start, url, 0);

@@ -190,5 +190,6 @@ class ProbesTest {
     Probes.Result refused = probes.tcp("127.0.0.1", closed, Duration.ofSeconds(5));
     assertThat(refused.answered()).isFalse();
     assertThat(refused.failure()).isEqualTo("connect");
+    assertThat(probes.tcp("127.0.0.1", 0, Duration.ofSeconds(5)).failure()).isEqualTo("blocked");
   }
 }

@@ -43,6 +43,7 @@ class Runs {
       String jobName,
       String queueName,
       String alertChannel,
+      String monitorName,
       int attempt,
       Instant scheduledFor,
       Instant startedAt,
@@ -89,6 +90,11 @@ class Runs {
     /** An attempt of an alert to a channel (its notification is {@code sourceId}). */
     public boolean alert() {
       return "alert".equals(sourceKind);
+    }
+
+    /** An uptime check of a monitor (its id is {@code sourceId}). */
+    public boolean check() {
+      return "monitor".equals(sourceKind);
     }
   }
 
@@ -200,6 +206,7 @@ class Runs {
         rs.getString("job_name"),
         rs.getString("queue_name"),
         rs.getString("alert_channel"),
+        rs.getString("monitor_name"),
         rs.getInt("attempt"),
         SqlTime.instant(rs, "scheduled_for"),
         SqlTime.instant(rs, "started_at"),

@@ -10,20 +10,21 @@ final class RunsQueries {
   private RunsQueries() {}
 
   /**
-   * A run's columns (Runs.row) and what names it: its job, its message's queue, or the channel of
-   * its alert.
+   * A run's columns (Runs.row) and what names it: its job, its message's queue, the channel of its
+   * alert, or the monitor it checks.
    */
   static final String RUN_FROM =
       """
       SELECT e.id, e.created_at, e.status, e.source_kind, e.source_id, e.attempt, e.scheduled_for,
              e.started_at, e.duration_us, e.status_code, e.request_method, e.request_url,
              e.held_by, e.held_note, j.name AS job_name, q.name AS queue_name,
-             n.channel_name AS alert_channel
+             n.channel_name AS alert_channel, mo.name AS monitor_name
       FROM executions e
       LEFT JOIN jobs j ON e.source_kind = 'job' AND j.id = e.source_id
       LEFT JOIN messages m ON e.source_kind = 'message' AND m.id = e.source_id
       LEFT JOIN queues q ON q.id = m.queue_id
       LEFT JOIN alert_notifications n ON e.source_kind = 'alert' AND n.id = e.source_id
+      LEFT JOIN monitors mo ON e.source_kind = 'monitor' AND mo.id = e.source_id
       """;
 
   // A filter left out is a null parameter; PostgreSQL plans each page with its values (a custom

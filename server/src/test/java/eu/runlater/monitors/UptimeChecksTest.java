@@ -314,6 +314,25 @@ class UptimeChecksTest extends ServerTest {
   }
 
   @Test
+  void the_runs_log_and_home_name_a_check_by_its_monitor() {
+    try (Sink target = Sink.start().respond(r -> text(200, "ok"))) {
+      UUID id =
+          monitors.create(
+              org, "billing site", CheckFixtures.Spec.http(target.url("/")).interval(3600));
+      Sink.await(WITHIN, "the check", () -> monitors.checks(id) >= 1);
+      eu.runlater.support.Browser browser =
+          signIn(fixtures.user(org, eu.runlater.organizations.Role.MEMBER));
+
+      for (String path : List.of("/runs", "/")) {
+        String body = browser.get(path).body();
+        assertThat(body)
+            .as(path)
+            .contains("Check of <a href=\"/monitors/" + id + "\">billing site</a>");
+      }
+    }
+  }
+
+  @Test
   void stats_give_hourly_percentiles_and_uptime_per_window() {
     UUID id = monitors.insert(org, "stats", CheckFixtures.Spec.http("https://example.com"));
     Instant now = Instant.now();
