@@ -85,6 +85,20 @@ public final class HeartbeatBench {
         BenchServer server =
             BenchServer.start(
                 pg, dir, "heartbeats", "--runlater.caps.pro.monitors=" + (monitors + 10))) {
+      // The tier's cap of monitors, raised at runtime for the bench.
+      var caps = server.context().getBean(eu.runlater.organizations.Caps.class);
+      var pro = caps.of(eu.runlater.organizations.Tier.PRO);
+      caps.override(
+          eu.runlater.organizations.Tier.PRO,
+          new eu.runlater.organizations.CapsProperties.TierCaps(
+              pro.waitingMessages(),
+              pro.storedBytes(),
+              pro.organizationsPerUser(),
+              pro.invitesPerDay(),
+              pro.invitesPerRecipientPerDay(),
+              monitors + 10,
+              pro.minCheckInterval(),
+              pro.statusPages()));
       String key = server.apiKey();
       URI base = server.base();
       send(
