@@ -182,8 +182,6 @@ final class MonitorsQueries {
       WHERE organization_id = :organization_id AND tag = ANY(:tags)
       """;
 
-  static final String ORGANIZATION_LOCK = "SELECT id FROM organizations WHERE id = :id FOR UPDATE";
-
   static final String MONITOR_NAMES =
       """
       SELECT id, name FROM monitors

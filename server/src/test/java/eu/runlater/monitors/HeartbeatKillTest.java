@@ -37,6 +37,9 @@ class HeartbeatKillTest {
   static final int MONITORS = 20;
   static final Duration WITHIN = Duration.ofSeconds(30);
 
+  /** Both nodes seal secrets with one key, as a cluster must. */
+  static final String SECRET_KEY = eu.runlater.engine.SecretBox.generateKey();
+
   static ConfigurableApplicationContext node(String database, Path dataDir) {
     return new SpringApplicationBuilder(RunlaterApplication.class)
         .run(
@@ -45,6 +48,7 @@ class HeartbeatKillTest {
             "--runlater.data-dir=" + dataDir,
             "--runlater.engine.allow-private-targets=127.0.0.0/8",
             "--runlater.engine.poll-interval=200ms",
+            "--runlater.secret-key=" + SECRET_KEY,
             "--runlater.rate-limits.enabled=false");
   }
 
