@@ -96,13 +96,18 @@ class IncidentAutomation implements AlertGauge {
       if (openSubjects.contains(s.id())) {
         continue;
       }
-      List<UUID> components =
-          jdbc.sql(COMPONENTS_OF_SUBJECT)
-              .param("organization_id", s.organizationId())
-              .param("subject_id", s.id())
-              .query(UUID.class)
-              .list();
+      Map<UUID, String> named = new LinkedHashMap<>();
+      jdbc.sql(COMPONENTS_OF_SUBJECT)
+          .param("organization_id", s.organizationId())
+          .param("subject_id", s.id())
+          .query(
+              (org.springframework.jdbc.core.RowCallbackHandler)
+                  rs -> named.put(rs.getObject("id", UUID.class), rs.getString("name")));
+      List<UUID> components = List.copyOf(named.keySet());
       String name = e.getValue().name();
+      if (name == null || name.isBlank()) {
+        name = named.isEmpty() ? "A " + s.kind() : named.values().iterator().next();
+      }
       UUID id =
           book.open(
               s.organizationId(),

@@ -159,8 +159,9 @@ final class IncidentBookQueries {
 
   static final String COMPONENTS_OF_SUBJECT =
       """
-      SELECT c.id FROM status_components c JOIN status_pages p ON p.id = c.page_id
+      SELECT c.id, c.name FROM status_components c JOIN status_pages p ON p.id = c.page_id
        WHERE p.organization_id = :organization_id AND c.subject_id = :subject_id
+       ORDER BY c.id
       """;
 
   /** Maintenance whose window began or ended and whose status has not followed yet. */

@@ -5,6 +5,7 @@ import static eu.runlater.status.StatusPagesQueries.*;
 import eu.runlater.alerts.AlertSubjects;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.SqlTime;
+import eu.runlater.monitors.Monitors;
 import eu.runlater.organizations.Caps;
 import eu.runlater.organizations.Organizations;
 import eu.runlater.organizations.Tier;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -55,13 +57,16 @@ class StatusPages {
   private final Caps caps;
   private final Organizations organizations;
   private final Map<String, AlertSubjects> subjects = new HashMap<>();
+  private final ObjectProvider<Monitors> monitors;
 
   StatusPages(
       JdbcClient jdbc,
       InstantSource clock,
       Caps caps,
       Organizations organizations,
-      List<AlertSubjects> subjects) {
+      List<AlertSubjects> subjects,
+      ObjectProvider<Monitors> monitors) {
+    this.monitors = monitors;
     this.jdbc = jdbc;
     this.clock = clock;
     this.caps = caps;
@@ -310,11 +315,7 @@ class StatusPages {
                   at + "subject",
                   "is required for a " + kind + " component: the " + kind + "'s id"));
         } else {
-          AlertSubjects names = subjects.get(kind);
-          subjectId =
-              names == null
-                  ? null
-                  : names.resolve(organizationId, c.subject().strip()).orElse(null);
+          subjectId = resolve(organizationId, kind, c.subject().strip());
           if (subjectId == null) {
             errors.add(
                 new FieldError(
@@ -370,6 +371,24 @@ class StatusPages {
       throw hostTaken(host);
     }
     return components;
+  }
+
+  /** The subject's id, when the organization has it (by id, or a queue by its name). */
+  private UUID resolve(UUID organizationId, String kind, String reference) {
+    AlertSubjects names = subjects.get(kind);
+    if (names != null) {
+      return names.resolve(organizationId, reference).orElse(null);
+    }
+    Monitors states = kind.equals("monitor") ? monitors.getIfAvailable() : null;
+    if (states == null) {
+      return null;
+    }
+    try {
+      UUID id = UUID.fromString(reference);
+      return states.statuses(organizationId, List.of(id)).containsKey(id) ? id : null;
+    } catch (IllegalArgumentException notAnId) {
+      return null;
+    }
   }
 
   private static ApiProblem slugTaken(String slug) {
