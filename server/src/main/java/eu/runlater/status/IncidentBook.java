@@ -67,15 +67,15 @@ class IncidentBook {
       Instant resolvedAt,
       List<AffectedComponent> components,
       List<Update> updates) {
-    boolean open() {
+    public boolean open() {
       return resolvedAt == null;
     }
 
-    boolean maintenance() {
+    public boolean maintenance() {
       return "maintenance".equals(kind);
     }
 
-    List<String> statuses() {
+    public List<String> statuses() {
       return maintenance() ? MAINTENANCE_STATUSES : INCIDENT_STATUSES;
     }
   }
