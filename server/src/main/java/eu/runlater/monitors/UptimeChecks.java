@@ -22,8 +22,8 @@ class UptimeChecks {
   }
 
   /**
-   * Removes the monitor's waiting check (a pause, a delete, a change to heartbeat); a check
-   * already running ends and makes no next.
+   * Removes the monitor's waiting check (a pause, a delete, a change to heartbeat); a check already
+   * running ends and makes no next.
    */
   void unschedule(Connection connection, UUID monitorId) throws SQLException {
     throw new UnsupportedOperationException("checks are being built (issue 16)");
