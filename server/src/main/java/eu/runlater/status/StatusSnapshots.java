@@ -119,6 +119,19 @@ public class StatusSnapshots {
     return jdbc.sql(PAGE_BY_ID).param("id", id).query((rs, n) -> page(rs)).optional();
   }
 
+  /** Every page's custom host, to its slug. */
+  Map<String, String> customHosts() {
+    Map<String, String> hosts = new HashMap<>();
+    jdbc.sql(StatusSnapshotsQueries.PAGES_CUSTOM_HOSTS)
+        .query(
+            rs -> {
+              hosts.put(
+                  rs.getString("custom_host").toLowerCase(java.util.Locale.ROOT),
+                  rs.getString("slug"));
+            });
+    return hosts;
+  }
+
   /** The saved page with this slug, as the public sees it now. */
   public Optional<StatusSnapshot> bySlug(String slug) {
     return pageBySlug(slug).map(this::of);

@@ -76,4 +76,9 @@ final class StatusSnapshotsQueries {
       """
       SELECT component, state, detail, checked_at FROM status_instance_checks
       """;
+
+  static final String PAGES_CUSTOM_HOSTS =
+      """
+      SELECT custom_host, slug FROM status_pages WHERE custom_host IS NOT NULL
+      """;
 }

@@ -93,8 +93,9 @@ public class Subscribers {
             .param("token_hash", Sha256.of(token))
             .param("token_sealed", secrets.seal(token))
             .param("now", SqlTime.ts(now))
-            .query((rs, n) -> SqlTime.instant(rs, "confirmed_at"))
-            .single();
+            .query((rs, n) -> Optional.ofNullable(SqlTime.instant(rs, "confirmed_at")))
+            .single()
+            .orElse(null);
     String unsubscribe = unsubscribeUrl(slug, token);
     if (confirmedAt == null) {
       mailer.send(
