@@ -18,7 +18,6 @@ final class SubscribersQueries {
       """
       UPDATE status_subscribers SET confirmed_at = COALESCE(confirmed_at, :now)
        WHERE token_hash = :token_hash
-      RETURNING page_id, email
       """;
 
   static final String SUBSCRIBER_BY_TOKEN =
