@@ -344,7 +344,7 @@ public class StatusSnapshots {
         sorted.past(),
         first,
         last,
-        now,
+        asOf(now),
         lastChange,
         preview);
   }
@@ -416,7 +416,7 @@ public class StatusSnapshots {
         sorted.past(),
         first,
         last,
-        now,
+        asOf(now),
         lastChange,
         false);
   }
@@ -676,6 +676,14 @@ public class StatusSnapshots {
         .map(DraftComponent::subjectId)
         .distinct()
         .toList();
+  }
+
+  /**
+   * The time a snapshot says it is as of: to the minute, so that a page that did not change renders
+   * the same bytes (and ETag) for a minute, across rebuilds.
+   */
+  private static Instant asOf(Instant now) {
+    return now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
   }
 
   private static boolean blank(String s) {

