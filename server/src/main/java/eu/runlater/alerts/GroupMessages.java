@@ -189,7 +189,14 @@ class GroupMessages {
     }
     String things = plural(items);
     return switch (kind) {
-      case AlertMessage.ALERT -> items.size() + " " + things + " are failing: " + names(items);
+      case AlertMessage.ALERT ->
+          items.size()
+              + " "
+              + things
+              + (items.stream().allMatch(i -> "down".equals(i.condition()))
+                  ? " are down: "
+                  : " are failing: ")
+              + names(items);
       case AlertMessage.RECOVERY -> items.size() + " " + things + " recovered: " + names(items);
       default -> items.size() + " " + things + " are still failing: " + names(items);
     };
@@ -197,6 +204,10 @@ class GroupMessages {
 
   private static String verb(AlertMessage.Item i, boolean still) {
     String s = still ? "still " : "";
+    if ("down".equals(i.condition())) {
+      // A monitor: the condition's detail says why ("no ping since …", "HTTP 503 twice").
+      return "is " + s + "down: " + i.conditionText();
+    }
     return AlertSignals.FAILING.equals(i.condition())
         ? "is " + s + "failing"
         : "is " + s + "in trouble: " + i.conditionText();

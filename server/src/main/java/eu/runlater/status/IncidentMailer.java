@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,7 @@ class IncidentMailer extends BackgroundLoop {
   private final TransactionTemplate tx;
   private final Mailer mailer;
   private final PublicUrl publicUrl;
+  private final Subscribers subscribers;
   private final InstantSource clock;
 
   IncidentMailer(
@@ -49,12 +52,14 @@ class IncidentMailer extends BackgroundLoop {
       TransactionTemplate tx,
       Mailer mailer,
       PublicUrl publicUrl,
+      Subscribers subscribers,
       InstantSource clock) {
     super("runlater-status-mail");
     this.jdbc = jdbc;
     this.tx = tx;
     this.mailer = mailer;
     this.publicUrl = publicUrl;
+    this.subscribers = subscribers;
     this.clock = clock;
   }
 
@@ -62,6 +67,7 @@ class IncidentMailer extends BackgroundLoop {
       UUID id,
       int attempts,
       UUID subscriberId,
+      UUID pageId,
       String email,
       String slug,
       String pageTitle,
@@ -110,6 +116,7 @@ class IncidentMailer extends BackgroundLoop {
                               rs.getObject("id", UUID.class),
                               rs.getInt("attempts"),
                               rs.getObject("subscriber_id", UUID.class),
+                              rs.getObject("page_id", UUID.class),
                               rs.getString("email"),
                               rs.getString("slug"),
                               rs.getString("page_title"),
@@ -119,12 +126,17 @@ class IncidentMailer extends BackgroundLoop {
                               rs.getString("title"),
                               rs.getString("kind")))
                   .list();
+          // Each subscriber's own unsubscribe link (its token is kept sealed by Subscribers).
+          Map<UUID, String> unsubscribe = new HashMap<>();
+          subscribers
+              .confirmed(due.stream().map(Due::pageId).distinct().toList())
+              .forEach(s -> unsubscribe.put(s.id(), s.unsubscribeUrl()));
           int sent = 0;
           int retried = 0;
           int dropped = 0;
           for (Due d : due) {
             try {
-              mailer.sendNow(mail(d));
+              mailer.sendNow(mail(d, unsubscribe.get(d.subscriberId())));
               jdbc.sql(OUTBOX_DELETE).param("id", d.id()).update();
               sent++;
             } catch (MailRefusedException e) {
@@ -158,7 +170,7 @@ class IncidentMailer extends BackgroundLoop {
         });
   }
 
-  RichMail mail(Due d) {
+  RichMail mail(Due d, String unsubscribeUrl) {
     String page = publicUrl.of("/status/" + d.slug());
     String status = d.status().replace('_', ' ');
     String subject =
@@ -169,7 +181,7 @@ class IncidentMailer extends BackgroundLoop {
             + ": "
             + Character.toUpperCase(status.charAt(0))
             + status.substring(1);
-    String unsubscribe = unsubscribeUrl(d);
+    String unsubscribe = unsubscribeUrl == null ? page : unsubscribeUrl;
     String text =
         d.title()
             + "\n"
@@ -199,10 +211,5 @@ class IncidentMailer extends BackgroundLoop {
             + HtmlUtils.htmlEscape(unsubscribe)
             + "\">Unsubscribe</a></p>";
     return new RichMail(List.of(d.email()), subject, text, html);
-  }
-
-  /** The subscriber's unsubscribe link (status-public's Subscribers makes it; see the report). */
-  private String unsubscribeUrl(Due d) {
-    return publicUrl.of("/status/" + d.slug() + "#subscribe");
   }
 }

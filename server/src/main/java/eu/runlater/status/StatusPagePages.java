@@ -31,9 +31,50 @@ class StatusPagePages {
   static final int BLANK_ROWS = 2;
 
   private final StatusPages pages;
+  private final StatusSnapshots snapshots;
+  private final PublicRender render;
 
-  StatusPagePages(StatusPages pages) {
+  StatusPagePages(StatusPages pages, StatusSnapshots snapshots, PublicRender render) {
     this.pages = pages;
+    this.snapshots = snapshots;
+    this.render = render;
+  }
+
+  /**
+   * The public page as it would look with the form saved (status-public's renderer, in an iframe's
+   * srcdoc). A subject that is not an id yet shows as a manual component until it is saved.
+   */
+  String previewHtml(UUID organizationId, UUID pageId, Form form) {
+    List<StatusSnapshots.DraftComponent> components = new ArrayList<>();
+    for (Row r : form.rows()) {
+      String kind = r.kind() == null || r.kind().isBlank() ? "manual" : r.kind();
+      UUID subject = kind.equals("manual") ? null : uuid(r.subject());
+      if (subject == null) {
+        kind = "manual";
+      }
+      String state = StatusPages.MANUAL_STATES.contains(r.state()) ? r.state() : "operational";
+      components.add(
+          new StatusSnapshots.DraftComponent(
+              uuid(r.id()),
+              r.group() == null ? "" : r.group().strip(),
+              r.name() == null || r.name().isBlank() ? "(no name)" : r.name().strip(),
+              "",
+              kind,
+              subject,
+              state));
+    }
+    String slug = form.slug() == null || form.slug().isBlank() ? "preview" : form.slug().strip();
+    String title =
+        form.title() == null || form.title().isBlank() ? "(untitled)" : form.title().strip();
+    return render.preview(
+        snapshots.preview(
+            new StatusSnapshots.Draft(
+                pageId,
+                organizationId,
+                slug,
+                title,
+                form.description() == null ? "" : form.description(),
+                components)));
   }
 
   /** One row of the components table, as typed. */
@@ -136,7 +177,8 @@ class StatusPagePages {
         model,
         null,
         new Form("", "", "", "", List.of(new Row("", "", "Website", "manual", "", "operational"))),
-        Map.of());
+        Map.of(),
+        viewer.organizationId());
   }
 
   @PostMapping("/status-pages")
@@ -154,7 +196,7 @@ class StatusPagePages {
       return "redirect:/status-pages/" + p.id();
     } catch (ApiProblem problem) {
       response.setStatus(problem.status().value());
-      return editor(model, null, form, errors(problem));
+      return editor(model, null, form, errors(problem), viewer.organizationId());
     }
   }
 
@@ -162,7 +204,7 @@ class StatusPagePages {
   String edit(Viewer viewer, @PathVariable UUID id, Model model) {
     StatusPages.Page p = page(viewer, id);
     model.addAttribute("mayChange", viewer.may(Permission.MANAGE_ORGANIZATION));
-    return editor(model, p, Form.of(p), Map.of());
+    return editor(model, p, Form.of(p), Map.of(), viewer.organizationId());
   }
 
   @PostMapping("/status-pages/{id}")
@@ -182,7 +224,7 @@ class StatusPagePages {
       return "redirect:/status-pages/" + id;
     } catch (ApiProblem problem) {
       response.setStatus(problem.status().value());
-      return editor(model, p, form, errors(problem));
+      return editor(model, p, form, errors(problem), viewer.organizationId());
     }
   }
 
@@ -203,14 +245,21 @@ class StatusPagePages {
           String htmx,
       Model model) {
     Form form = Form.read(params);
-    model.addAttribute("preview", StatusPagePreview.of(form));
+    UUID pageId = uuid(params.getFirst("pageId"));
+    model.addAttribute("preview", previewHtml(viewer.organizationId(), pageId, form));
     if (htmx != null) {
       return "status/admin-editor :: preview";
     }
-    return editor(model, null, form, Map.of());
+    return editor(
+        model,
+        pageId == null ? null : pages.find(viewer.organizationId(), pageId).orElse(null),
+        form,
+        Map.of(),
+        viewer.organizationId());
   }
 
-  private String editor(Model model, StatusPages.Page p, Form form, Map<String, String> errors) {
+  private String editor(
+      Model model, StatusPages.Page p, Form form, Map<String, String> errors, UUID organizationId) {
     model.addAttribute("page", p);
     model.addAttribute("form", form);
     model.addAttribute("rows", form.withBlanks());
@@ -218,7 +267,7 @@ class StatusPagePages {
     model.addAttribute("kinds", List.of("manual", "monitor", "job", "queue"));
     model.addAttribute("states", StatusPages.MANUAL_STATES);
     if (!model.containsAttribute("preview")) {
-      model.addAttribute("preview", StatusPagePreview.of(form));
+      model.addAttribute("preview", previewHtml(organizationId, p == null ? null : p.id(), form));
     }
     if (!model.containsAttribute("mayChange")) {
       model.addAttribute("mayChange", true);

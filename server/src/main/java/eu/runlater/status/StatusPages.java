@@ -162,7 +162,7 @@ class StatusPages {
         jdbc.sql(PAGES_COUNT).param("organization_id", organizationId).query(Long.class).single();
     if (count >= cap) {
       throw new ApiProblem(
-          HttpStatus.UNPROCESSABLE_CONTENT,
+          HttpStatus.FORBIDDEN,
           "cap-status-pages",
           "Cap reached",
           "The "

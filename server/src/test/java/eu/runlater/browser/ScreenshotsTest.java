@@ -320,6 +320,13 @@ class ScreenshotsTest extends ServerTest {
   }
 
   @Test
+  void status_page() {
+    String slug = "acme-cloud-" + UUID.randomUUID().toString().substring(0, 6);
+    new eu.runlater.status.PublicStatusData(jdbc).example(tenant.id(), slug);
+    check("status-page", "/status/" + slug, null);
+  }
+
+  @Test
   void operator_pages() {
     check("admin-organizations", "/admin/organizations", superadmin);
     check("mailbox", "/dev/mailbox", superadmin);

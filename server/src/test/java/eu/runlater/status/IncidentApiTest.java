@@ -84,7 +84,10 @@ class IncidentApiTest extends ServerTest {
         () -> !new Mailbox(jdbc).to(confirmed).isEmpty());
     Mailbox.Message mail = new Mailbox(jdbc).latestTo(confirmed);
     assertThat(mail.subject()).contains("Slow API").contains("Investigating");
-    assertThat(mail.body()).contains("Requests are slow.").contains("/status/");
+    assertThat(mail.body())
+        .contains("Requests are slow.")
+        .contains("/status/")
+        .contains("Unsubscribe");
     assertThat(new Mailbox(jdbc).to(unconfirmed)).isEmpty();
 
     for (String status : new String[] {"identified", "monitoring"}) {

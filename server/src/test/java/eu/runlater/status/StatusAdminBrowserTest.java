@@ -81,9 +81,10 @@ class StatusAdminBrowserTest extends ServerTest {
     page.locator("#c-name-1").fill("Webhooks");
     page.locator("#c-state-1").selectOption("major_outage");
     // The preview follows the unsaved form.
-    assertThat(page.locator("#preview")).containsText("Acme status");
-    assertThat(page.locator("#preview")).containsText("Webhooks");
-    assertThat(page.locator("#preview")).containsText("Major outage");
+    var preview = page.frameLocator("#preview iframe");
+    assertThat(preview.locator("h1")).hasText("Acme status");
+    assertThat(preview.locator("body")).containsText("Webhooks");
+    assertThat(preview.locator("body")).containsText("Preview");
 
     page.locator("#sp-slug").fill("taken");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create status page"))

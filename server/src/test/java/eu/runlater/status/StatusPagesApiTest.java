@@ -137,7 +137,7 @@ class StatusPagesApiTest extends ServerTest {
         .isEqualTo(201);
     Api.Response second =
         api.post("/api/v1/status-pages", free.key(), "{\"slug\": \"free-2\", \"title\": \"B\"}");
-    assertThat(second.status()).as(second.toString()).isEqualTo(422);
+    assertThat(second.status()).as(second.toString()).isEqualTo(403);
     assertThat(second.json().path("type").asString()).endsWith("cap-status-pages");
     assertThat(second.json().path("detail").asString()).contains("free tier allows 1 status page");
   }

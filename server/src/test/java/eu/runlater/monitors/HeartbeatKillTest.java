@@ -1,0 +1,136 @@
+package eu.runlater.monitors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.runlater.RunlaterApplication;
+import eu.runlater.engine.SqlTime;
+import eu.runlater.support.Api;
+import eu.runlater.support.Fixtures;
+import eu.runlater.support.ServerTest;
+import eu.runlater.testing.Sink;
+import eu.runlater.testing.TestPostgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Two nodes on one database; one dies while heartbeats are due, in the middle of its sweep (its
+ * database session ends with the monitors' rows locked and nothing committed, as when the process
+ * is killed: PostgreSQL rolls the transaction back when the connection drops). The other node
+ * notices the missing pings and marks every monitor down on time, alerting once for each.
+ */
+@Tag(ServerTest.ALONE)
+class HeartbeatKillTest {
+  static final int MONITORS = 20;
+  static final Duration WITHIN = Duration.ofSeconds(30);
+
+  static ConfigurableApplicationContext node(String database, Path dataDir) {
+    return new SpringApplicationBuilder(RunlaterApplication.class)
+        .run(
+            "--server.port=0",
+            "--runlater.database-url=" + TestPostgres.jdbcUrl(database),
+            "--runlater.data-dir=" + dataDir,
+            "--runlater.engine.allow-private-targets=127.0.0.0/8",
+            "--runlater.engine.poll-interval=200ms",
+            "--runlater.rate-limits.enabled=false");
+  }
+
+  @Test
+  void when_a_node_dies_mid_sweep_the_other_marks_the_silent_monitors_down_on_time(
+      @TempDir Path dataA, @TempDir Path dataB) throws Exception {
+    String database = TestPostgres.freshDatabase();
+    try (ConfigurableApplicationContext b = node(database, dataB)) {
+      JdbcClient jdbc = b.getBean(JdbcClient.class);
+      List<UUID> ids = new ArrayList<>();
+      Instant due;
+      Duration grace = Duration.ofSeconds(2);
+      try (ConfigurableApplicationContext a = node(database, dataA)) {
+        Fixtures.Tenant tenant = a.getBean(Fixtures.class).tenant();
+        Api api = new Api(Integer.parseInt(a.getEnvironment().getProperty("local.server.port")));
+        for (int i = 0; i < MONITORS; i++) {
+          var created =
+              api.post(
+                  "/api/v1/monitors",
+                  tenant.key(),
+                  "{\"name\": \"cron-" + i + "\", \"period\": \"1m\", \"grace\": \"1m\"}");
+          assertThat(created.status()).as(created.body()).isEqualTo(201);
+          String pingUrl = created.json().get("ping_url").asString();
+          assertThat(api.get(pingUrl.replaceFirst("^http://[^/]+", ""), null).status())
+              .isEqualTo(200);
+          ids.add(UUID.fromString(created.json().get("id").asString()));
+        }
+        // Shorten the wait: the pings were "57 s ago", due in 3 s, with 2 s of grace (below the
+        // API's minimum, so set in the database: the test is about who notices, not how long).
+        due = Instant.now().plusSeconds(3);
+        jdbc.sql(
+                "UPDATE monitors SET due_at = :due, transition_at = :due, grace_s = :grace,"
+                    + " last_ping_at = :due - interval '60 seconds'")
+            .param("due", SqlTime.ts(due))
+            .param("grace", (int) grace.toSeconds())
+            .update();
+        // Node A's sweep takes the monitors and dies holding them: a session of its own locks
+        // the rows the way a pass does, then the node goes away and its session is cut.
+        Connection sweeping =
+            DriverManager.getConnection(TestPostgres.jdbcUrl(database), "postgres", null);
+        sweeping.setAutoCommit(false);
+        int pid;
+        try (Statement s = sweeping.createStatement()) {
+          try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            pid = rs.getInt(1);
+          }
+          s.executeQuery("SELECT id FROM monitors FOR UPDATE").close();
+        }
+        a.getBean(HeartbeatSweep.class).stop();
+        a.close();
+        // The dead node's connection drops (kill -9: the socket closes; PostgreSQL rolls back).
+        jdbc.sql("SELECT pg_terminate_backend(:pid)")
+            .param("pid", pid)
+            .query(Boolean.class)
+            .single();
+        try {
+          sweeping.close();
+        } catch (Exception alreadyGone) {
+          // the session was cut
+        }
+      }
+      Instant deadline = due.plus(grace);
+      Sink.await(
+          WITHIN,
+          "every monitor down",
+          () ->
+              jdbc.sql("SELECT count(*) FROM monitors WHERE state = 'down'")
+                      .query(Long.class)
+                      .single()
+                  == MONITORS);
+      List<Instant> downAt =
+          jdbc.sql("SELECT at FROM monitor_events WHERE to_state = 'down' ORDER BY at")
+              .query((rs, n) -> SqlTime.instant(rs, "at"))
+              .list();
+      assertThat(downAt).hasSize(MONITORS);
+      // On time: within the sweep interval (1 s) and a little scheduling slack of due + grace.
+      assertThat(downAt.getFirst()).isAfterOrEqualTo(deadline);
+      assertThat(downAt.getLast()).isBefore(deadline.plusSeconds(3));
+      assertThat(
+              jdbc.sql(
+                      "SELECT count(*) FROM alert_incidents WHERE subject_kind = 'monitor' AND"
+                          + " condition = 'down' AND state IN ('pending', 'open')")
+                  .query(Long.class)
+                  .single())
+          .isEqualTo(MONITORS);
+    }
+  }
+}
