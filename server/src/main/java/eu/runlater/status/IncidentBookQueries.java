@@ -154,7 +154,10 @@ final class IncidentBookQueries {
 
   static final String AUTOMATIC_OPEN =
       """
-      SELECT * FROM status_incidents WHERE automatic AND resolved_at IS NULL FOR UPDATE
+      SELECT * FROM status_incidents
+       WHERE automatic AND resolved_at IS NULL AND organization_id IS NOT NULL
+         AND subject_kind IN ('monitor', 'job', 'queue')
+         FOR UPDATE
       """;
 
   static final String COMPONENTS_OF_SUBJECT =
