@@ -3,6 +3,7 @@ package eu.runlater.alerts;
 import static eu.runlater.alerts.IncidentsQueries.INCIDENTS_OPEN;
 import static eu.runlater.alerts.IncidentsQueries.INCIDENTS_OPEN_OF_SUBJECTS;
 import static eu.runlater.alerts.IncidentsQueries.INCIDENTS_PAGE;
+import static eu.runlater.alerts.IncidentsQueries.INCIDENTS_WINDOWS;
 import static eu.runlater.alerts.IncidentsQueries.INCIDENT_GET;
 
 import eu.runlater.engine.SqlTime;
@@ -93,6 +94,40 @@ public class Incidents {
       open.putIfAbsent(i.subjectId(), i);
     }
     return open;
+  }
+
+  /**
+   * When an incident of these subjects was open (from its opening to its close, or null while it
+   * is), for the spans that reach past {@code since}: a status page's uptime bars for jobs and
+   * queues.
+   *
+   * @param condition {@code failing}, …
+   */
+  public record Window(UUID subjectId, Instant from, Instant to) {}
+
+  /** The open spans of the subjects' incidents of {@code condition} since {@code since}. */
+  public List<Window> windows(
+      UUID organizationId,
+      String subjectKind,
+      Collection<UUID> ids,
+      String condition,
+      Instant since) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(INCIDENTS_WINDOWS)
+        .param("organization_id", organizationId)
+        .param("subject_kind", subjectKind)
+        .param("ids", new SqlArrayValue("uuid", ids.toArray()))
+        .param("condition", condition)
+        .param("since", SqlTime.ts(since))
+        .query(
+            (rs, n) ->
+                new Window(
+                    rs.getObject("subject_id", UUID.class),
+                    SqlTime.instant(rs, "opened_at"),
+                    SqlTime.instant(rs, "closed_at")))
+        .list();
   }
 
   /** Every open incident of the organization, oldest first. */

@@ -22,6 +22,17 @@ final class IncidentsQueries {
           ORDER BY first_failure_at
           """;
 
+  // The spans the subjects' incidents of one condition were open, overlapping [since, now].
+  static final String INCIDENTS_WINDOWS =
+      """
+      SELECT subject_id, opened_at, closed_at
+        FROM alert_incidents
+       WHERE organization_id = :organization_id AND subject_kind = :subject_kind
+         AND subject_id = ANY(:ids) AND condition = :condition AND opened_at IS NOT NULL
+         AND (closed_at IS NULL OR closed_at >= :since)
+       ORDER BY opened_at
+      """;
+
   static final String INCIDENTS_OPEN =
       "SELECT "
           + INCIDENT_COLUMNS

@@ -297,6 +297,52 @@ class ScreenshotsTest extends ServerTest {
   }
 
   @Test
+  void status_admin_pages() {
+    var created =
+        api.post(
+            "/api/v1/status-pages",
+            tenant.key(),
+            "{\"slug\": \"acme-shots\", \"title\": \"Acme status\", \"description\":"
+                + " \"Live status of the Acme API and website.\", \"components\": ["
+                + " {\"group\": \"Core\", \"name\": \"Public API\"},"
+                + " {\"group\": \"Core\", \"name\": \"Webhooks\", \"manual_state\":"
+                + " \"degraded\"}, {\"group\": \"Website\", \"name\": \"Dashboard\"},"
+                + " {\"group\": \"Website\", \"name\": \"Docs\"}]}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String pageId = created.json().get("id").asString();
+    String webhooks = created.json().get("components").get(1).get("id").asString();
+    var incident =
+        api.post(
+            "/api/v1/incidents",
+            tenant.key(),
+            "{\"title\": \"Webhook deliveries delayed\", \"impact\": \"minor\","
+                + " \"message\": \"Deliveries to some endpoints are running a few minutes"
+                + " late.\", \"component_ids\": [\"%s\"]}".formatted(webhooks));
+    String incidentId = incident.json().get("id").asString();
+    api.post(
+        "/api/v1/incidents/" + incidentId + "/updates",
+        tenant.key(),
+        "{\"status\": \"identified\", \"message\": \"A slow partner endpoint holds a"
+            + " worker pool; we are moving it to its own.\"}");
+    api.post(
+        "/api/v1/incidents",
+        tenant.key(),
+        "{\"kind\": \"maintenance\", \"title\": \"Database upgrade\", \"starts_at\":"
+            + " \"2030-01-05T02:00:00Z\", \"ends_at\": \"2030-01-05T03:00:00Z\"}");
+    check("status-pages", "/status-pages", user);
+    check("status-page-editor", "/status-pages/" + pageId, user);
+    check("incidents", "/incidents", user);
+    check("incident", "/incidents/" + incidentId, user);
+  }
+
+  @Test
+  void status_page() {
+    String slug = "acme-cloud-" + UUID.randomUUID().toString().substring(0, 6);
+    new eu.runlater.status.PublicStatusData(jdbc).example(tenant.id(), slug);
+    check("status-page", "/status/" + slug, null);
+  }
+
+  @Test
   void operator_pages() {
     check("admin-organizations", "/admin/organizations", superadmin);
     check("mailbox", "/dev/mailbox", superadmin);

@@ -1,0 +1,142 @@
+package eu.runlater.status;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * This node's copy of the public pages: one snapshot per page (by slug, by custom host, and the
+ * instance's own), kept for {@code runlater.status.cache-ttl} (5 s), with each format rendered once
+ * from it. So a page under load costs one build per TTL per node, whatever the request rate; an
+ * unknown slug is remembered as unknown for as long. A write on this node ({@link #invalidate})
+ * drops the page at once; other nodes see it within the TTL.
+ *
+ * <p>When an entry expires, one request rebuilds it (per key) while the others wait for it: a burst
+ * after expiry makes one build, not one per request.
+ */
+@Component
+public class PublicCache {
+  /** More keys than this (random slugs) and the expired ones go. */
+  static final int MAX_ENTRIES = 10_000;
+
+  /** A rendered form of a snapshot: its bytes and their strong ETag. */
+  record Body(byte[] bytes, String etag) {
+    static Body of(String text) {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      try {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+        return new Body(bytes, "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** One page's snapshot (null: no such page) and what was rendered from it. */
+  static final class Entry {
+    final StatusSnapshot snapshot;
+    final Instant expires;
+    private final Map<String, Body> bodies = new ConcurrentHashMap<>();
+
+    Entry(StatusSnapshot snapshot, Instant expires) {
+      this.snapshot = snapshot;
+      this.expires = expires;
+    }
+
+    /** The form {@code format} (html, json, atom, rss), rendered once. */
+    Body body(String format, Function<StatusSnapshot, String> render) {
+      return bodies.computeIfAbsent(format, f -> Body.of(render.apply(snapshot)));
+    }
+  }
+
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final InstantSource clock;
+  private final Duration ttl;
+  private volatile Map<String, String> hosts;
+  private volatile Instant hostsExpire = Instant.EPOCH;
+
+  PublicCache(InstantSource clock, @Value("${runlater.status.cache-ttl:5s}") Duration ttl) {
+    this.clock = clock;
+    this.ttl = ttl;
+  }
+
+  /** The entry of {@code key}, built by {@code build} when it is missing or expired. */
+  Entry get(String key, Supplier<Optional<StatusSnapshot>> build) {
+    Entry e = entries.get(key);
+    if (e != null && clock.instant().isBefore(e.expires)) {
+      return e;
+    }
+    synchronized (locks.computeIfAbsent(key, k -> new Object())) {
+      e = entries.get(key);
+      Instant now = clock.instant();
+      if (e != null && now.isBefore(e.expires)) {
+        return e;
+      }
+      if (entries.size() >= MAX_ENTRIES) {
+        entries.values().removeIf(x -> !now.isBefore(x.expires));
+        if (entries.size() >= MAX_ENTRIES) {
+          entries.clear();
+        }
+        locks.clear();
+      }
+      Entry fresh = new Entry(build.get().orElse(null), now.plus(ttl));
+      entries.put(key, fresh);
+      return fresh;
+    }
+  }
+
+  /**
+   * The custom hosts of all pages ({@code host → slug}), read at most once per TTL: the custom-host
+   * filter asks on every request.
+   */
+  Map<String, String> hosts(Supplier<Map<String, String>> load) {
+    Map<String, String> h = hosts;
+    if (h != null && clock.instant().isBefore(hostsExpire)) {
+      return h;
+    }
+    synchronized (this) {
+      if (hosts == null || !clock.instant().isBefore(hostsExpire)) {
+        hosts = Map.copyOf(load.get());
+        hostsExpire = clock.instant().plus(ttl);
+      }
+      return hosts;
+    }
+  }
+
+  /** Drops what this node holds of the page (a write to it, its components or incidents). */
+  public void invalidate(UUID pageId) {
+    entries
+        .values()
+        .removeIf(
+            e ->
+                e.snapshot != null
+                    && e.snapshot.page() != null
+                    && pageId.equals(e.snapshot.page().id()));
+    // A new or renamed slug or host was "unknown" a moment ago.
+    entries.values().removeIf(e -> e.snapshot == null);
+    hostsExpire = Instant.EPOCH;
+  }
+
+  /** Drops everything (the instance's incidents, a page deleted). */
+  public void invalidateAll() {
+    entries.clear();
+    hostsExpire = Instant.EPOCH;
+  }
+
+  Duration ttl() {
+    return ttl;
+  }
+}
