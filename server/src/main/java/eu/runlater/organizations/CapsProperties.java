@@ -68,6 +68,8 @@ public record CapsProperties(TierCaps free, TierCaps pro) {
           1);
     }
 
+    /** Bound from configuration (the record has a shorter constructor too). */
+    @org.springframework.boot.context.properties.bind.ConstructorBinding
     public TierCaps {
       check("waiting-messages", waitingMessages);
       check("stored-bytes", storedBytes == null ? null : storedBytes.toBytes());
