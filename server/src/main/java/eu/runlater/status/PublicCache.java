@@ -23,6 +23,8 @@ import org.springframework.stereotype.Component;
  * unknown slug is remembered as unknown for as long. A write on this node ({@link #invalidate})
  * drops the page at once; other nodes see it within the TTL.
  *
+ * <p>Each form is kept gzipped too (compressed once), for the clients that accept it.
+ *
  * <p>When an entry expires, one request rebuilds it (per key) while the others wait for it: a burst
  * after expiry makes one build, not one per request.
  */
@@ -32,14 +34,21 @@ public class PublicCache {
   static final int MAX_ENTRIES = 10_000;
 
   /** A rendered form of a snapshot: its bytes and their strong ETag. */
-  record Body(byte[] bytes, String etag) {
+  record Body(byte[] bytes, byte[] gzipped, String etag) {
     static Body of(String text) {
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       try {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-        return new Body(bytes, "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length / 4);
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out)) {
+          gzip.write(bytes);
+        }
+        return new Body(
+            bytes, out.toByteArray(), "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"");
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
     }
   }

@@ -77,7 +77,6 @@ public class PublicRender {
     page.put("description", s.description());
     page.put("url", selfUrl);
     page.put("updated_at", s.lastChange());
-    page.put("generated_at", s.builtAt());
     root.put("page", page);
     root.put("status", Map.of("state", s.state(), "description", s.stateLabel()));
     List<Object> components = new ArrayList<>();

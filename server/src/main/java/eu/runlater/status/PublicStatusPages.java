@@ -151,12 +151,19 @@ class PublicStatusPages {
     if (request.checkNotModified(body.etag(), entry.snapshot.lastChange().toEpochMilli())) {
       return null; // 304, headers set by checkNotModified
     }
-    return ResponseEntity.ok()
-        .contentType(type)
-        .eTag(body.etag())
-        .lastModified(entry.snapshot.lastChange())
-        .cacheControl(CacheControl.maxAge(cache.ttl()).cachePublic())
-        .body(body.bytes());
+    String accept = request.getHeader("Accept-Encoding");
+    boolean gzip = accept != null && accept.contains("gzip");
+    ResponseEntity.BodyBuilder ok =
+        ResponseEntity.ok()
+            .contentType(type)
+            .eTag(body.etag())
+            .lastModified(entry.snapshot.lastChange())
+            .varyBy("Accept-Encoding")
+            .cacheControl(CacheControl.maxAge(cache.ttl()).cachePublic());
+    if (gzip) {
+      return ok.header("Content-Encoding", "gzip").body(body.gzipped());
+    }
+    return ok.body(body.bytes());
   }
 
   private static final byte[] NOT_FOUND =
