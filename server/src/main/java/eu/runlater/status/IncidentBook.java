@@ -40,10 +40,12 @@ class IncidentBook {
 
   private final JdbcClient jdbc;
   private final InstantSource clock;
+  private final PublicCache cache;
 
-  IncidentBook(JdbcClient jdbc, InstantSource clock) {
+  IncidentBook(JdbcClient jdbc, InstantSource clock, PublicCache cache) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.cache = cache;
   }
 
   /**
@@ -133,6 +135,7 @@ class IncidentBook {
 
   @Transactional
   Incident create(UUID organizationId, NewIncident in) {
+    cache.invalidateAfterCommit();
     List<FieldError> errors = new ArrayList<>();
     String kind = in.kind() == null || in.kind().isBlank() ? "incident" : in.kind().strip();
     boolean maintenance = kind.equals("maintenance");
@@ -269,6 +272,7 @@ class IncidentBook {
   /** Posts an update: the incident takes its status (and impact, when given). */
   @Transactional
   Incident post(UUID organizationId, UUID id, NewUpdate in) {
+    cache.invalidateAfterCommit();
     Incident current =
         jdbc.sql(INCIDENT_LOCK)
             .param("organization_id", organizationId)
@@ -308,6 +312,7 @@ class IncidentBook {
   }
 
   void setStatus(UUID id, String status, String impact, Instant now) {
+    cache.invalidateAfterCommit();
     jdbc.sql(INCIDENT_SET_STATUS)
         .param("id", id)
         .param("status", status)
@@ -319,6 +324,7 @@ class IncidentBook {
 
   /** Appends an update and, with notify, queues its mails; returns how many mails. */
   int addUpdate(UUID incidentId, String status, String body, boolean notifies, Instant now) {
+    cache.invalidateAfterCommit();
     UUID updateId = Ids.v7(now);
     jdbc.sql(UPDATE_INSERT)
         .param("id", updateId)
@@ -340,6 +346,7 @@ class IncidentBook {
 
   @Transactional
   void delete(UUID organizationId, UUID id) {
+    cache.invalidateAfterCommit();
     if (jdbc.sql(INCIDENT_DELETE).param("organization_id", organizationId).param("id", id).update()
         == 0) {
       throw ApiProblem.notFound("incident", id);

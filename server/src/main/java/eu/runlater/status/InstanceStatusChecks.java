@@ -163,7 +163,7 @@ class InstanceStatusChecks extends BackgroundLoop {
             changes[1] += confirmGood(m, now) ? 1 : 0;
           }
         });
-    cache.invalidateAll();
+    cache.invalidateInstance();
     return new Pass(List.copyOf(measures), changes[0], changes[1]);
   }
 

@@ -34,6 +34,9 @@ public class PublicCache {
   static final int MAX_ENTRIES = 10_000;
 
   /** A rendered form of a snapshot: its bytes and their strong ETag. */
+  /** The key of the instance's own page. */
+  static final String INSTANCE_KEY = "instance";
+
   record Body(byte[] bytes, byte[] gzipped, String etag) {
     static Body of(String text) {
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
@@ -139,7 +142,33 @@ public class PublicCache {
     hostsExpire = Instant.EPOCH;
   }
 
-  /** Drops everything (the instance's incidents, a page deleted). */
+  /**
+   * Drops everything once the current transaction commits (at once without one): a write to a page,
+   * its components or an incident shows on this node's next request, and a request between the
+   * write and its commit cannot cache the old state for a whole TTL.
+   */
+  void invalidateAfterCommit() {
+    if (!org.springframework.transaction.support.TransactionSynchronizationManager
+        .isSynchronizationActive()) {
+      invalidateAll();
+      return;
+    }
+    org.springframework.transaction.support.TransactionSynchronizationManager
+        .registerSynchronization(
+            new org.springframework.transaction.support.TransactionSynchronization() {
+              @Override
+              public void afterCompletion(int status) {
+                invalidateAll();
+              }
+            });
+  }
+
+  /** Drops the instance's own page (its checks measured, its incidents changed). */
+  void invalidateInstance() {
+    entries.remove(INSTANCE_KEY);
+  }
+
+  /** Drops everything (a page deleted, an incident on several pages). */
   public void invalidateAll() {
     entries.clear();
     hostsExpire = Instant.EPOCH;

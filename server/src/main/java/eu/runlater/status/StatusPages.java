@@ -58,6 +58,10 @@ class StatusPages {
   private final Organizations organizations;
   private final Map<String, AlertSubjects> subjects = new HashMap<>();
   private final ObjectProvider<Monitors> monitors;
+  private final PublicCache cache;
+
+  /** Paths of the instance's own status that a page's slug would shadow. */
+  static final java.util.Set<String> RESERVED_SLUGS = java.util.Set.of("instance");
 
   StatusPages(
       JdbcClient jdbc,
@@ -65,8 +69,10 @@ class StatusPages {
       Caps caps,
       Organizations organizations,
       List<AlertSubjects> subjects,
-      ObjectProvider<Monitors> monitors) {
+      ObjectProvider<Monitors> monitors,
+      PublicCache cache) {
     this.monitors = monitors;
+    this.cache = cache;
     this.jdbc = jdbc;
     this.clock = clock;
     this.caps = caps;
@@ -151,6 +157,7 @@ class StatusPages {
 
   @Transactional
   Page create(UUID organizationId, PageInput input) {
+    cache.invalidateAfterCommit();
     List<Component> components = check(organizationId, null, input, Map.of());
     jdbc.sql(PAGES_LOCK_ORGANIZATION)
         .param("organization_id", organizationId.toString())
@@ -194,6 +201,7 @@ class StatusPages {
 
   @Transactional
   Page replace(UUID organizationId, UUID id, PageInput input) {
+    cache.invalidateAfterCommit();
     Page current =
         find(organizationId, id).orElseThrow(() -> ApiProblem.notFound("status page", id));
     Map<UUID, Component> existing = new HashMap<>();
@@ -217,6 +225,7 @@ class StatusPages {
 
   @Transactional
   void delete(UUID organizationId, UUID id) {
+    cache.invalidateAfterCommit();
     if (jdbc.sql(PAGE_DELETE).param("organization_id", organizationId).param("id", id).update()
         == 0) {
       throw ApiProblem.notFound("status page", id);
@@ -226,6 +235,7 @@ class StatusPages {
   /** Sets a manual component's state (operational, degraded, …). */
   @Transactional
   Page setState(UUID organizationId, UUID pageId, UUID componentId, String state) {
+    cache.invalidateAfterCommit();
     if (state == null || !MANUAL_STATES.contains(state)) {
       throw ApiProblem.invalid(
           "manual_state", "must be one of " + String.join(", ", MANUAL_STATES));
@@ -260,6 +270,14 @@ class StatusPages {
               "slug",
               "must be 1-63 lowercase letters, digits and dashes, not starting or ending with a"
                   + " dash (it is the address /status/<slug>)"));
+    } else if (RESERVED_SLUGS.contains(slug)) {
+      errors.add(
+          new FieldError(
+              "slug",
+              "'"
+                  + slug
+                  + "' is reserved for the instance's own status (/status/instance.json);"
+                  + " choose another"));
     }
     if (input.title() == null || input.title().isBlank()) {
       errors.add(new FieldError("title", "is required"));

@@ -101,6 +101,10 @@ class StatusPagesApiTest extends ServerTest {
             other.key(),
             "{\"slug\": \"other\", \"title\": \"B\", \"custom_host\": \"Status.Example.com.\"}");
     assertThat(host.status()).as(host.toString()).isEqualTo(409);
+    Api.Response reserved =
+        api.post("/api/v1/status-pages", other.key(), "{\"slug\": \"instance\", \"title\": \"B\"}");
+    assertThat(reserved.status()).as(reserved.toString()).isEqualTo(422);
+    assertThat(fields(reserved)).containsExactly("slug");
     assertThat(api.get("/api/v1/status-pages", other.key()).json().path("data").size()).isZero();
   }
 
