@@ -87,7 +87,8 @@ class PublicStatusPages {
   }
 
   private PublicCache.Entry instanceEntry() {
-    return cache.get(PublicCache.INSTANCE_KEY, () -> Optional.of(snapshots.instance(INSTANCE_TITLE)));
+    return cache.get(
+        PublicCache.INSTANCE_KEY, () -> Optional.of(snapshots.instance(INSTANCE_TITLE)));
   }
 
   // ---- organizations' pages

@@ -27,10 +27,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Two nodes on one database; one dies while heartbeats are due, in the middle of its sweep (its
- * database session ends with the monitors' rows locked and nothing committed, as when the process
- * is killed: PostgreSQL rolls the transaction back when the connection drops). The other node
- * notices the missing pings and marks every monitor down on time, alerting once for each.
+ * Two nodes on one database; one dies while heartbeats are due. First as a process killed with
+ * SIGKILL (no shutdown, no goodbye) after it took the monitors and their pings; then in the middle
+ * of its sweep (its database session ends with the monitors' rows locked and nothing committed, as
+ * when the process is killed: PostgreSQL rolls the transaction back when the connection drops). The
+ * other node notices the missing pings and marks every monitor down on time, alerting once for
+ * each.
  */
 @Tag(ServerTest.ALONE)
 class HeartbeatKillTest {
@@ -50,6 +52,106 @@ class HeartbeatKillTest {
             "--runlater.engine.poll-interval=200ms",
             "--runlater.secret-key=" + SECRET_KEY,
             "--runlater.rate-limits.enabled=false");
+  }
+
+  @Test
+  void when_a_node_is_killed_the_other_notices_the_missing_pings_on_time(
+      @TempDir Path dataA, @TempDir Path dataB) throws Exception {
+    String database = TestPostgres.freshDatabase();
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Process a = startProcess(database, dataA, port);
+    try (ConfigurableApplicationContext b = node(database, dataB)) {
+      JdbcClient jdbc = b.getBean(JdbcClient.class);
+      Fixtures.Tenant tenant = b.getBean(Fixtures.class).tenant();
+      Api api = new Api(port);
+      Sink.await(Duration.ofSeconds(120), "node A answers", () -> health(api) == 200);
+      List<UUID> ids = new ArrayList<>();
+      for (int i = 0; i < MONITORS; i++) {
+        var created =
+            api.post(
+                "/api/v1/monitors",
+                tenant.key(),
+                "{\"name\": \"cron-" + i + "\", \"period\": \"1m\", \"grace\": \"1m\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String pingUrl = created.json().get("ping_url").asString();
+        assertThat(api.get(pingUrl.replaceFirst("^http://[^/]+", ""), null).status())
+            .isEqualTo(200);
+        ids.add(UUID.fromString(created.json().get("id").asString()));
+      }
+      assertThat(
+              jdbc.sql("SELECT count(*) FROM monitors WHERE state = 'up'")
+                  .query(Long.class)
+                  .single())
+          .isEqualTo(MONITORS);
+      Duration grace = Duration.ofSeconds(2);
+      Instant due = Instant.now().plusSeconds(4);
+      jdbc.sql(
+              "UPDATE monitors SET due_at = :due, transition_at = :due, grace_s = :grace,"
+                  + " last_ping_at = :due - interval '60 seconds'")
+          .param("due", SqlTime.ts(due))
+          .param("grace", (int) grace.toSeconds())
+          .update();
+      a.destroyForcibly(); // SIGKILL
+      assertThat(a.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      Instant deadline = due.plus(grace);
+      Sink.await(
+          WITHIN,
+          "every monitor down",
+          () ->
+              jdbc.sql("SELECT count(*) FROM monitors WHERE state = 'down'")
+                      .query(Long.class)
+                      .single()
+                  == MONITORS);
+      List<Instant> downAt =
+          jdbc.sql("SELECT at FROM monitor_events WHERE to_state = 'down' ORDER BY at")
+              .query((rs, n) -> SqlTime.instant(rs, "at"))
+              .list();
+      assertThat(downAt).hasSize(MONITORS);
+      assertThat(downAt.getFirst()).isAfterOrEqualTo(deadline);
+      assertThat(downAt.getLast()).isBefore(deadline.plusSeconds(3));
+      assertThat(
+              jdbc.sql(
+                      "SELECT count(*) FROM alert_incidents WHERE subject_kind = 'monitor' AND"
+                          + " condition = 'down' AND state IN ('pending', 'open')")
+                  .query(Long.class)
+                  .single())
+          .isEqualTo(MONITORS);
+    } finally {
+      a.destroyForcibly();
+    }
+  }
+
+  private static int health(Api api) {
+    try {
+      return api.get("/health", null).status();
+    } catch (RuntimeException notYet) {
+      return 0;
+    }
+  }
+
+  /** Node A as a process of its own, so that it can be killed; its output goes to its data dir. */
+  private static Process startProcess(String database, Path dataDir, int port) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(
+            java,
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            RunlaterApplication.class.getName(),
+            "--server.port=" + port,
+            "--runlater.database-url=" + TestPostgres.jdbcUrl(database),
+            "--runlater.data-dir=" + dataDir,
+            "--runlater.engine.allow-private-targets=127.0.0.0/8",
+            "--runlater.engine.poll-interval=200ms",
+            "--runlater.secret-key=" + SECRET_KEY,
+            "--runlater.rate-limits.enabled=false")
+        .redirectErrorStream(true)
+        .redirectOutput(dataDir.resolve("node-a.log").toFile())
+        .start();
   }
 
   @Test
