@@ -25,6 +25,7 @@ import org.springframework.web.util.HtmlUtils;
  * or for every monitor with a tag (the worst state among them: down, then late, then up).
  */
 @RestController
+@io.swagger.v3.oas.annotations.security.SecurityRequirements
 @Tag(name = "Badges")
 class BadgesController {
   private static final MediaType SVG = MediaType.parseMediaType("image/svg+xml");

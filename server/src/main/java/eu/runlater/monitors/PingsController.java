@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
  * monitor's now (never saying whether it was one); 429 with Retry-After for a flood of repeats.
  */
 @RestController
+@io.swagger.v3.oas.annotations.security.SecurityRequirements
 @Tag(name = "Pings")
 class PingsController {
   private static final MediaType TEXT = MediaType.TEXT_PLAIN;

@@ -1,6 +1,8 @@
 package eu.runlater.status;
 
-import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
 import java.util.function.Function;
@@ -24,7 +26,8 @@ import org.springframework.web.context.request.ServletWebRequest;
  * handlers answer at {@code /} ({@link CustomHostFilter} forwards here and says which host).
  */
 @Controller
-@Hidden
+@Tag(name = "Status pages (public)")
+@SecurityRequirements
 class PublicStatusPages {
   private static final MediaType HTML =
       new MediaType("text", "html", java.nio.charset.StandardCharsets.UTF_8);
@@ -55,11 +58,17 @@ class PublicStatusPages {
 
   // ---- the instance's own page
 
+  @Operation(
+      summary =
+          "The instance's own status page (HTML, no script): API, scheduler, delivery, database.")
   @GetMapping("/status")
   ResponseEntity<byte[]> instance(ServletWebRequest request) {
     return serve(request, instanceEntry(), "html", HTML, s -> render.html(s, "/status"));
   }
 
+  @Operation(
+      summary =
+          "The instance's own status as JSON: overall state, components, incidents with updates.")
   @GetMapping("/status/instance.json")
   ResponseEntity<byte[]> instanceJson(ServletWebRequest request) {
     return serve(
@@ -70,6 +79,7 @@ class PublicStatusPages {
         s -> render.json(s, render.absolute("/status", null)));
   }
 
+  @Operation(summary = "The instance's incidents and their updates as an Atom feed.")
   @GetMapping("/status/feed.atom")
   ResponseEntity<byte[]> instanceAtom(ServletWebRequest request) {
     return serve(
@@ -80,6 +90,7 @@ class PublicStatusPages {
         s -> render.atom(s, render.absolute("/status", null)));
   }
 
+  @Operation(summary = "The instance's incidents and their updates as an RSS feed.")
   @GetMapping("/status/feed.rss")
   ResponseEntity<byte[]> instanceRss(ServletWebRequest request) {
     return serve(
@@ -94,6 +105,9 @@ class PublicStatusPages {
   // ---- organizations' pages
 
   /** {@code /status/<slug>} and {@code /status/<slug>.json}. */
+  @Operation(
+      summary =
+          "A status page: /status/{slug} is HTML (no script), /status/{slug}.json the same as JSON (overall state, components with 90-day uptime, incidents, maintenance). Cached per node; ETag and Last-Modified answer 304. 404 for an unknown slug.")
   @GetMapping("/status/{name}")
   ResponseEntity<byte[]> page(@PathVariable String name, ServletWebRequest request) {
     String host = CustomHostFilter.host(request.getRequest());
@@ -107,12 +121,14 @@ class PublicStatusPages {
     return serve(request, p.entry, "html", HTML, s -> render.html(s, p.base));
   }
 
+  @Operation(summary = "A status page's incidents and updates as an Atom feed.")
   @GetMapping("/status/{slug}/feed.atom")
   ResponseEntity<byte[]> atom(@PathVariable String slug, ServletWebRequest request) {
     Page p = page(slug, CustomHostFilter.host(request.getRequest()));
     return serve(request, p.entry, "atom", ATOM, s -> render.atom(s, p.url()));
   }
 
+  @Operation(summary = "A status page's incidents and updates as an RSS feed.")
   @GetMapping("/status/{slug}/feed.rss")
   ResponseEntity<byte[]> rss(@PathVariable String slug, ServletWebRequest request) {
     Page p = page(slug, CustomHostFilter.host(request.getRequest()));
@@ -179,6 +195,9 @@ class PublicStatusPages {
 
   // ---- subscriptions (forms post without CSRF tokens: the public chain has no session)
 
+  @Operation(
+      summary =
+          "Subscribe an email address (form field email) to a page's incident mail; a mail with a confirm link follows (double opt-in). 422 for a bad address, 429 when asked too often.")
   @PostMapping("/status/{slug}/subscriptions")
   String subscribe(
       @PathVariable String slug,
@@ -219,6 +238,9 @@ class PublicStatusPages {
   }
 
   /** The link in the mail shows a button: a mail scanner that follows links confirms nothing. */
+  @Operation(
+      summary =
+          "The confirm link's page: a button that confirms (a GET changes nothing, so mail scanners cannot confirm).")
   @GetMapping("/status/{slug}/subscriptions/confirm")
   String confirmForm(
       @PathVariable String slug,
@@ -228,6 +250,7 @@ class PublicStatusPages {
     return linkForm(slug, token, request, model, "confirm");
   }
 
+  @Operation(summary = "Confirms a subscription (form field token from the mailed link).")
   @PostMapping("/status/{slug}/subscriptions/confirm")
   String confirm(
       @PathVariable String slug,
@@ -251,6 +274,7 @@ class PublicStatusPages {
     return "status/public-message";
   }
 
+  @Operation(summary = "The unsubscribe link's page: a button that unsubscribes.")
   @GetMapping("/status/{slug}/subscriptions/unsubscribe")
   String unsubscribeForm(
       @PathVariable String slug,
@@ -260,6 +284,7 @@ class PublicStatusPages {
     return linkForm(slug, token, request, model, "unsubscribe");
   }
 
+  @Operation(summary = "Unsubscribes (form field token from any mail).")
   @PostMapping("/status/{slug}/subscriptions/unsubscribe")
   String unsubscribe(
       @PathVariable String slug,
