@@ -3,6 +3,7 @@ package eu.runlater.monitors;
 import eu.runlater.engine.SqlTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -174,20 +175,26 @@ public final class MonitorPagesSeed {
         .param("due", SqlTime.ts(now.plus(Duration.ofSeconds(40))))
         .param("id", id)
         .update();
-    // Hour 21 back is slow and fails 6 times; the rest answer in ~200 ms with some spread.
+    // Hour 21 back is slow and fails 6 times, inside one clock hour (the chart's buckets are clock
+    // hours); the rest answer in ~200 ms with some spread.
+    Instant last = now.minus(Duration.ofSeconds(20));
+    Instant failFrom =
+        now.minus(Duration.ofHours(21)).truncatedTo(ChronoUnit.HOURS).plusSeconds(20 * 60);
+    long f0 = Duration.between(failFrom.plusSeconds(5 * 60), last).toMinutes();
     jdbc.sql(
             """
             INSERT INTO monitor_checks (monitor_id, checked_at, ok, status_code, duration_ms, reason)
             SELECT :id, :last - make_interval(mins => g),
-                   NOT (g BETWEEN 1260 AND 1265),
-                   CASE WHEN g BETWEEN 1260 AND 1265 THEN 503 ELSE 200 END,
-                   CASE WHEN g BETWEEN 1230 AND 1290 THEN 900 + (g % 13) * 60
+                   NOT (g BETWEEN :f0 AND :f0 + 5),
+                   CASE WHEN g BETWEEN :f0 AND :f0 + 5 THEN 503 ELSE 200 END,
+                   CASE WHEN g BETWEEN :f0 - 30 AND :f0 + 30 THEN 900 + (g % 13) * 60
                         ELSE 160 + (g % 17) * 6 + (g % 97) END,
-                   CASE WHEN g BETWEEN 1260 AND 1265 THEN 'HTTP 503, expected 200-299' END
+                   CASE WHEN g BETWEEN :f0 AND :f0 + 5 THEN 'HTTP 503, expected 200-299' END
             FROM generate_series(0, 2879) g
             """)
         .param("id", id)
-        .param("last", SqlTime.ts(now.minus(Duration.ofSeconds(20))))
+        .param("f0", f0)
+        .param("last", SqlTime.ts(last))
         .update();
     event(id, created.plus(Duration.ofMinutes(1)), "new", "up", "HTTP 200 in 180 ms");
     event(id, now.minus(Duration.ofDays(20)), "up", "down", "connect timed out twice in a row");
