@@ -22,11 +22,15 @@ import java.util.Map;
  * pingers, the target and the alert sink); then, alone, the most pings per second with 64
  * concurrent pingers. After the runs, the median of each figure.
  *
- * <p>{@code --checks 0} or {@code --heartbeats 0} runs one load alone.
+ * <p>{@code --checks 0} or {@code --heartbeats 0} runs one load alone. {@code --group-window S}
+ * sets the organization's alert group window (default 60 s: the downs after a channel's first
+ * message wait for the window's end and go as one follow-up; 0 sends each dispatcher pass's downs
+ * at once).
  *
  * <pre>
  * MonitorsBench [--heartbeats 10000] [--silent 1000] [--checks 1000] [--interval 30]
- *               [--minutes 3] [--runs 3] [--burst true] [--dir bench/target/monitors-bench]
+ *               [--minutes 3] [--runs 3] [--burst true] [--group-window 60]
+ *               [--dir bench/target/monitors-bench]
  * </pre>
  */
 public final class MonitorsBench {
@@ -39,6 +43,7 @@ public final class MonitorsBench {
     int minutes = 3;
     int runs = 3;
     boolean burst = true;
+    int groupWindow = -1;
     Path dir = Path.of("bench/target/monitors-bench");
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
@@ -49,6 +54,7 @@ public final class MonitorsBench {
         case "--minutes" -> minutes = Integer.parseInt(args[i + 1]);
         case "--runs" -> runs = Integer.parseInt(args[i + 1]);
         case "--burst" -> burst = Boolean.parseBoolean(args[i + 1]);
+        case "--group-window" -> groupWindow = Integer.parseInt(args[i + 1]);
         case "--dir" -> dir = Path.of(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -65,7 +71,8 @@ public final class MonitorsBench {
       System.out.printf("%n-- run %d of %d --%n", run, runs);
       Path runDir = dir.resolve("run-" + run);
       Files.createDirectories(runDir);
-      Map<String, Double> f = run(runDir, heartbeats, silent, checks, interval, minutes, burst);
+      Map<String, Double> f =
+          run(runDir, heartbeats, silent, checks, interval, minutes, burst, groupWindow);
       f.forEach((k, v) -> figures.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
     }
     System.out.printf("%nmedians of %d runs (each run's figures in brackets):%n", runs);
@@ -77,7 +84,14 @@ public final class MonitorsBench {
   }
 
   private static Map<String, Double> run(
-      Path dir, int heartbeats, int silent, int checks, int interval, int minutes, boolean burst)
+      Path dir,
+      int heartbeats,
+      int silent,
+      int checks,
+      int interval,
+      int minutes,
+      boolean burst,
+      int groupWindow)
       throws Exception {
     Map<String, Double> f = new LinkedHashMap<>();
     try (BenchPostgres pg = BenchPostgres.start(dir.resolve("pg"), false);
@@ -91,7 +105,8 @@ public final class MonitorsBench {
         System.out.printf("checks: first from %s, spread over %d s%n", sites.seed(), interval);
       }
       if (heartbeats > 0) {
-        System.out.printf("heartbeats: %,d created in %.1f s%n", heartbeats, beats.create());
+        System.out.printf(
+            "heartbeats: %,d created in %.1f s%n", heartbeats, beats.create(groupWindow));
       }
       if (checks > 0) {
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), sites.warm()).toMillis()));
@@ -120,8 +135,12 @@ public final class MonitorsBench {
         System.out.printf(
             "due+grace -> down alert at the webhook (%d alerted, %d messages): %s%n",
             s.alertLate().count(), s.messages(), s.alertLate());
+        System.out.printf(
+            "  of which in the first message (the group wait): %s%n", s.firstMessageLate());
         f.put("down after due+grace p99 ms", s.downLate().p99());
         f.put("down alert after due+grace p99 ms", s.alertLate().p99());
+        f.put("  first message: p99 ms", s.firstMessageLate().p99());
+        f.put("silent monitors not alerted", (double) (s.expected() - s.alertLate().count()));
         f.put("silent monitors not down", (double) (s.expected() - s.downLate().count()));
       }
       if (checks > 0) {
