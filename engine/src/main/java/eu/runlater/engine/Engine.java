@@ -37,6 +37,9 @@ public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   private static final Duration PARTITION_INTERVAL = Duration.ofHours(1);
 
+  /** The least pause between two maintenance passes, however long the last one took. */
+  private static final long MIN_MAINTENANCE_PAUSE = 10_000_000;
+
   /** How long the rows of nodes that stopped or were declared dead are kept. */
   static final Duration NODES_KEPT = Duration.ofDays(7);
 
@@ -247,15 +250,22 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * At a fixed rate: a pass that took part of the interval shortens the wait after it (a silent
+   * node is declared at most one interval after its dead-after, however long the passes take).
+   */
   private void maintenanceLoop() {
+    long interval = config.maintenanceInterval().toNanos();
     while (running) {
+      long started = System.nanoTime();
       try {
         maintainOnce();
       } catch (Exception e) {
         log.warn("Maintenance pass failed on node {}", config.nodeId(), e);
       }
+      long wait = Math.max(interval - (System.nanoTime() - started), MIN_MAINTENANCE_PAUSE);
       try {
-        Thread.sleep(config.maintenanceInterval());
+        Thread.sleep(Duration.ofNanos(wait));
       } catch (InterruptedException e) {
         return;
       }

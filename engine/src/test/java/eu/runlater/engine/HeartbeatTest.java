@@ -53,6 +53,19 @@ class HeartbeatTest {
   }
 
   @Test
+  void dead_after_must_leave_room_for_three_heartbeats() {
+    var config = EngineConfig.builder("n").heartbeatInterval(Duration.ofSeconds(2));
+    assertThat(config.deadAfter(Duration.ofSeconds(6)).build().deadAfter())
+        .isEqualTo(Duration.ofSeconds(6));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> config.deadAfter(Duration.ofSeconds(5)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("deadAfter must be at least three heartbeat intervals (PT6S)");
+    assertThat(EngineConfig.defaults("n").deadAfter()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(EngineConfig.defaults("n").heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
   void a_node_heartbeats_with_the_database_s_clock_whatever_its_own_says() throws Exception {
     // Its own clock is a year behind; its heartbeat is the database's now().
     var clock = new MutableClock(Instant.now().minus(Duration.ofDays(365)));
