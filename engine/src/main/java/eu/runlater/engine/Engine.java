@@ -20,8 +20,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's delivery engine: a producer claiming due tasks, workers delivering them, a completer
- * recording outcomes, a listener for wake-ups, and — on the leader only — the rescuer and the
- * history's partition upkeep. Any number of engines share one database.
+ * recording outcomes, a listener for wake-ups, a heartbeat, and — on the leader only — the
+ * hand-over of dead nodes' tasks, the rescuer of expired leases and the history's partition upkeep.
+ * Any number of engines share one database.
+ *
+ * <p>Liveness: every node heartbeats ({@link Heartbeat}); the leader declares a node silent for
+ * {@code deadAfter} dead and hands its running tasks on at once ({@link Rescuer#handOver}); a node
+ * whose heartbeat is stale stops claiming; a silent leader is replaced ({@link Leader}). Lease
+ * expiry stays the backstop.
  *
  * <p>{@link #stop()} is graceful: claiming stops, in-flight deliveries get {@code shutdownGrace} to
  * finish, and those still running are interrupted and handed back to ready (fenced by their lease
@@ -31,6 +37,12 @@ public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   private static final Duration PARTITION_INTERVAL = Duration.ofHours(1);
 
+  /** The least pause between two maintenance passes, however long the last one took. */
+  private static final long MIN_MAINTENANCE_PAUSE = 10_000_000;
+
+  /** How long the rows of nodes that stopped or were declared dead are kept. */
+  static final Duration NODES_KEPT = Duration.ofDays(7);
+
   private final EngineConfig config;
   private final Db db;
   private final InstantSource clock;
@@ -38,7 +50,10 @@ public final class Engine implements AutoCloseable {
   private final Tasks tasks;
   private final EngineMetrics metrics;
   private final Partitions partitions;
+  private final Session session;
   private final Leader leader;
+  private final Heartbeat heartbeat;
+  private final Nodes nodes;
   private final Rescuer rescuer;
   private final Completer completer;
   private final HostGuard hosts;
@@ -61,12 +76,15 @@ public final class Engine implements AutoCloseable {
     this.metrics = new EngineMetrics(b.meters);
     this.tasks = new Tasks(wakeups, clock);
     this.partitions = new Partitions(db, config.partitionsAhead(), config.retention());
-    this.leader = new Leader(b.dedicated, config.nodeId());
+    this.session = new Session(b.dedicated);
+    this.leader = new Leader(session, config.nodeId(), config.deadAfter());
+    this.heartbeat = new Heartbeat(session, db, config, leader::isLeader);
+    this.nodes = new Nodes(db);
     this.rescuer =
         new Rescuer(db, clock, config.nodeId(), config.maxRescues(), partitions, b.outcomes, tasks);
     this.hosts = new HostGuard(db, config);
     this.hostActions = new Hosts(db, clock, wakeups);
-    this.producer = new Producer(db, config, clock, wakeups, metrics);
+    this.producer = new Producer(db, config, clock, wakeups, metrics, heartbeat);
     this.completer =
         new Completer(
             db,
@@ -96,6 +114,9 @@ public final class Engine implements AutoCloseable {
     metrics.gauge("runlater.completions.pending", completer::pending);
     metrics.gauge("runlater.hosts.throttled", hosts::throttledHosts);
     metrics.gauge("runlater.hosts.circuits.open", hosts::openCircuits);
+    for (Heartbeat.State state : Heartbeat.State.values()) {
+      metrics.nodes(state.name(), () -> heartbeat.count(state));
+    }
   }
 
   public static Builder builder(EngineConfig config) {
@@ -131,12 +152,19 @@ public final class Engine implements AutoCloseable {
     return leader.isLeader();
   }
 
+  /** The nodes sharing this engine's database, as their heartbeats show them. */
+  public Nodes nodes() {
+    return nodes;
+  }
+
   public synchronized void start() throws SQLException {
     if (running) {
       return;
     }
     partitions.ensure(clock.instant());
+    heartbeat.register();
     running = true;
+    heartbeat.start();
     listener.start();
     completer.start();
     producer.start();
@@ -167,11 +195,16 @@ public final class Engine implements AutoCloseable {
       release(abandoned);
       maintenance.interrupt();
       maintenance.join(5_000);
+      // Heartbeats go on until every delivery has ended or been handed back: a node stopping
+      // slowly must not be declared dead (and its tasks handed on) while it still delivers.
+      heartbeat.stop();
+      heartbeat.markStopped();
       leader.release();
       listener.stop();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      heartbeat.halt();
       wakeups.stopped();
     }
     log.info("Engine stopped on node {}", config.nodeId());
@@ -217,25 +250,51 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * At a fixed rate: a pass that took part of the interval shortens the wait after it (a silent
+   * node is declared at most one interval after its dead-after, however long the passes take).
+   */
   private void maintenanceLoop() {
+    long interval = config.maintenanceInterval().toNanos();
     while (running) {
+      long started = System.nanoTime();
       try {
         maintainOnce();
       } catch (Exception e) {
         log.warn("Maintenance pass failed on node {}", config.nodeId(), e);
       }
+      long wait = Math.max(interval - (System.nanoTime() - started), MIN_MAINTENANCE_PAUSE);
       try {
-        Thread.sleep(config.maintenanceInterval());
+        Thread.sleep(Duration.ofNanos(wait));
       } catch (InterruptedException e) {
         return;
       }
     }
   }
 
-  /** One maintenance pass: elect, and if leading, rescue and keep partitions. */
+  /**
+   * One maintenance pass: elect (replacing a silent leader), and if leading, declare silent nodes
+   * dead and hand their tasks on, rescue expired leases, guard hosts, and keep partitions and node
+   * rows.
+   */
   void maintainOnce() throws SQLException {
     if (!leader.runOnce()) {
       return;
+    }
+    Rescuer.HandOver handed = rescuer.handOver(config.deadAfter());
+    if (!handed.declared().isEmpty()) {
+      log.warn(
+          "Declared node(s) {} dead: no heartbeat for {}",
+          String.join(", ", handed.declared()),
+          config.deadAfter());
+    }
+    if (handed.handedOn() > 0 || handed.abandoned() > 0) {
+      metrics.handedOn(handed.handedOn());
+      metrics.abandoned(handed.abandoned());
+      log.warn(
+          "Handed on {} running tasks of nodes that are gone; abandoned {} that lost too many",
+          handed.handedOn(),
+          handed.abandoned());
     }
     Rescuer.Result rescued = rescuer.runOnce();
     if (rescued.rescued() > 0 || rescued.abandoned() > 0) {
@@ -254,7 +313,17 @@ public final class Engine implements AutoCloseable {
     Instant now = clock.instant();
     if (Duration.between(lastPartitionPass, now).compareTo(PARTITION_INTERVAL) >= 0) {
       partitions.runOnce(now);
+      pruneNodes();
       lastPartitionPass = now;
+    }
+  }
+
+  private void pruneNodes() throws SQLException {
+    int pruned =
+        db.withConnection(
+            c -> Db.update(c, NodeQueries.NODE_PRUNE, Params.of("keep_ms", NODES_KEPT.toMillis())));
+    if (pruned > 0) {
+      log.info("Forgot {} nodes gone for more than {}", pruned, NODES_KEPT);
     }
   }
 
@@ -273,6 +342,10 @@ public final class Engine implements AutoCloseable {
 
   Leader leader() {
     return leader;
+  }
+
+  Heartbeat heartbeat() {
+    return heartbeat;
   }
 
   Partitions partitions() {

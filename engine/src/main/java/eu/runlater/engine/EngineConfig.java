@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param leaseMargin added to a task's timeout to form its lease: time to record the outcome before
  *     the rescuer may hand the task to another node
  * @param pollInterval the fallback wake-up when no timer or notification fires
- * @param maintenanceInterval how often the leader rescues expired leases and the leadership is
- *     re-checked
+ * @param maintenanceInterval how often each node re-checks the leadership (and replaces a silent
+ *     leader), and the leader declares silent nodes dead, hands their tasks on and rescues expired
+ *     leases: with {@code deadAfter} it bounds how long a dead node's tasks wait
  * @param partitionsAhead how many daily history partitions exist ahead of today
  * @param retention how long execution history is kept (whole days; older partitions are dropped)
  * @param shutdownGrace how long a stopping node lets in-flight deliveries finish
@@ -27,6 +28,12 @@ import java.util.Objects;
  * @param circuitOpenFor how long a circuit first stays open before one probe goes; each failed
  *     probe doubles it
  * @param circuitOpenMax the longest a circuit stays open between probes
+ * @param heartbeatInterval how often the node writes its heartbeat (its row in {@code
+ *     engine_nodes}, with the database's clock)
+ * @param deadAfter how long a node may go without a heartbeat before the leader declares it dead
+ *     and hands its running tasks on; a node whose own heartbeat has not reached the database for
+ *     half of it stops claiming until one does (at least three heartbeat intervals)
+ * @param version the Runlater version the node runs, shown in its row
  */
 public record EngineConfig(
     String nodeId,
@@ -43,13 +50,16 @@ public record EngineConfig(
     int defaultOrganizationCap,
     int circuitThreshold,
     Duration circuitOpenFor,
-    Duration circuitOpenMax) {
+    Duration circuitOpenMax,
+    Duration heartbeatInterval,
+    Duration deadAfter,
+    String version) {
 
   public static final int DEFAULT_WORKERS = 100;
   public static final int DEFAULT_CLAIM_BATCH = 100;
   public static final Duration DEFAULT_LEASE_MARGIN = Duration.ofSeconds(30);
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
-  public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofSeconds(1);
   public static final int DEFAULT_PARTITIONS_AHEAD = 7;
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(31);
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
@@ -58,6 +68,8 @@ public record EngineConfig(
   public static final int DEFAULT_CIRCUIT_THRESHOLD = 10;
   public static final Duration DEFAULT_CIRCUIT_OPEN_FOR = Duration.ofSeconds(30);
   public static final Duration DEFAULT_CIRCUIT_OPEN_MAX = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_DEAD_AFTER = Duration.ofSeconds(10);
 
   public EngineConfig {
     Objects.requireNonNull(nodeId, "nodeId");
@@ -82,6 +94,17 @@ public record EngineConfig(
     require(
         circuitOpenMax.compareTo(circuitOpenFor) >= 0,
         "circuitOpenMax must be at least circuitOpenFor, got " + circuitOpenMax);
+    require(
+        heartbeatInterval.toMillis() >= 10,
+        "heartbeatInterval must be at least 10 ms, got " + heartbeatInterval);
+    require(
+        deadAfter.compareTo(heartbeatInterval.multipliedBy(3)) >= 0,
+        "deadAfter must be at least three heartbeat intervals ("
+            + heartbeatInterval.multipliedBy(3)
+            + "), got "
+            + deadAfter
+            + ": a node stops claiming after half of it without a heartbeat");
+    Objects.requireNonNull(version, "version");
   }
 
   /** Defaults for a node with the given id. */
@@ -110,6 +133,9 @@ public record EngineConfig(
     private int circuitThreshold = DEFAULT_CIRCUIT_THRESHOLD;
     private Duration circuitOpenFor = DEFAULT_CIRCUIT_OPEN_FOR;
     private Duration circuitOpenMax = DEFAULT_CIRCUIT_OPEN_MAX;
+    private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+    private Duration deadAfter = DEFAULT_DEAD_AFTER;
+    private String version = "dev";
 
     private Builder(String nodeId) {
       this.nodeId = nodeId;
@@ -185,6 +211,21 @@ public record EngineConfig(
       return this;
     }
 
+    public Builder heartbeatInterval(Duration value) {
+      heartbeatInterval = value;
+      return this;
+    }
+
+    public Builder deadAfter(Duration value) {
+      deadAfter = value;
+      return this;
+    }
+
+    public Builder version(String value) {
+      version = value;
+      return this;
+    }
+
     public EngineConfig build() {
       return new EngineConfig(
           nodeId,
@@ -201,7 +242,10 @@ public record EngineConfig(
           defaultOrganizationCap,
           circuitThreshold,
           circuitOpenFor,
-          circuitOpenMax);
+          circuitOpenMax,
+          heartbeatInterval,
+          deadAfter,
+          version);
     }
   }
 

@@ -20,6 +20,7 @@ final class EngineMetrics {
   private final Counter rejected;
   private final Counter rescued;
   private final Counter abandoned;
+  private final Counter handedOn;
   private final MultiGauge hostsThrottled;
   private final MultiGauge circuitsOpen;
 
@@ -44,6 +45,11 @@ final class EngineMetrics {
             .register(registry);
     this.rescued = Counter.builder("runlater.tasks.rescued").register(registry);
     this.abandoned = Counter.builder("runlater.tasks.abandoned").register(registry);
+    this.handedOn =
+        Counter.builder("runlater.tasks.handed.on")
+            .description(
+                "Running tasks handed on to other nodes because their node was declared dead")
+            .register(registry);
     // Per organization, tagged with its id (opaque: never a slug or a host), only for
     // organizations with a target in trouble, at most HostGuard.MAX_ORGANIZATIONS_IN_METRICS.
     this.hostsThrottled =
@@ -100,6 +106,21 @@ final class EngineMetrics {
 
   void abandoned(int n) {
     abandoned.increment(n);
+  }
+
+  void handedOn(int n) {
+    handedOn.increment(n);
+  }
+
+  /**
+   * Nodes in one state ({@code alive}, {@code dead}, {@code stopped}) as this node's last heartbeat
+   * saw the cluster: every node reports the same figure, so aggregate with max, not sum.
+   */
+  void nodes(String state, Supplier<Number> value) {
+    io.micrometer.core.instrument.Gauge.builder("runlater.nodes", value)
+        .description("Engine nodes by state, as the last heartbeat saw them (the whole cluster)")
+        .tag("state", state)
+        .register(registry);
   }
 
   void gauge(String name, Supplier<Number> value) {

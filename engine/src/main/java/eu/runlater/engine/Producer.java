@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * belong to organizations at their cap, it sleeps until a completion recorded on this node frees
  * room (or the poll interval passes) instead of spinning.
  *
+ * <p>Self-fenced: it claims only while the node's heartbeat is fresh ({@link Heartbeat#fresh()}),
+ * and hands back unstarted what it claimed if the heartbeat went stale during the claim, so a node
+ * that was paused or cut off does not start deliveries the leader is handing to another node.
+ *
  * <p>A failed pass (database unreachable) is logged and retried with backoff; the loop never dies
  * while the engine runs.
  */
@@ -40,6 +44,7 @@ final class Producer {
   private final InstantSource clock;
   private final Wakeups wakeups;
   private final EngineMetrics metrics;
+  private final Heartbeat heartbeat;
   private Workers workers;
   private ClaimHook hook = ClaimHook.NONE;
   private Tasks tasks;
@@ -64,13 +69,22 @@ final class Producer {
 
   private Thread thread;
 
+  /** While the heartbeat is stale, how often to look whether it is fresh again. */
+  private static final long FENCE_RECHECK_NANOS = 50_000_000;
+
   Producer(
-      Db db, EngineConfig config, InstantSource clock, Wakeups wakeups, EngineMetrics metrics) {
+      Db db,
+      EngineConfig config,
+      InstantSource clock,
+      Wakeups wakeups,
+      EngineMetrics metrics,
+      Heartbeat heartbeat) {
     this.db = db;
     this.config = config;
     this.clock = clock;
     this.wakeups = wakeups;
     this.metrics = metrics;
+    this.heartbeat = heartbeat;
   }
 
   void workers(Workers workers) {
@@ -175,6 +189,10 @@ final class Producer {
     wakeups.working();
     while (running) {
       try {
+        if (!heartbeat.fresh()) {
+          awaitHeartbeat();
+          continue;
+        }
         int free = workers.free();
         if (free == 0 || (saturated && free < lowWater)) {
           waitForCapacity(free == 0 ? 1 : lowWater);
@@ -184,6 +202,10 @@ final class Producer {
         int want = Math.min(free, config.claimBatch());
         long recordedBefore = recorded.get();
         List<ClaimedTask> claimed = claim(want);
+        if (!claimed.isEmpty() && !heartbeat.fresh()) {
+          handBack(claimed);
+          continue;
+        }
         for (ClaimedTask task : claimed) {
           workers.start(task);
         }
@@ -231,6 +253,58 @@ final class Producer {
         LockSupport.parkNanos(backoffMs * 1_000_000);
         backoffMs = Math.min(backoffMs * 2, 5_000);
       }
+    }
+  }
+
+  /** Parks until the heartbeat is fresh again (or the engine stops), saying so once. */
+  private void awaitHeartbeat() {
+    log.warn(
+        "Node {} has had no heartbeat reach the database for {}; not claiming until one does",
+        config.nodeId(),
+        heartbeat.sinceLastBeat());
+    while (running && !heartbeat.fresh()) {
+      LockSupport.parkNanos(this, FENCE_RECHECK_NANOS);
+    }
+    if (running) {
+      log.info("Node {} has a fresh heartbeat again; claiming", config.nodeId());
+    }
+  }
+
+  /**
+   * Hands tasks claimed while the heartbeat went stale back unstarted, fenced by their tokens (the
+   * leader may be handing them on already); if the database cannot be reached, the leader will.
+   */
+  private void handBack(List<ClaimedTask> claimed) {
+    try {
+      int released =
+          db.withConnection(
+              c ->
+                  Db.query(
+                          c,
+                          TASK_RELEASE,
+                          Params.of(
+                                  "ids",
+                                  Db.SqlArray.of(
+                                      "uuid", claimed.stream().map(ClaimedTask::id).toList()))
+                              .put(
+                                  "tokens",
+                                  Db.SqlArray.of(
+                                      "bigint",
+                                      claimed.stream().map(ClaimedTask::leaseToken).toList())),
+                          rs -> rs.getObject(1))
+                      .size());
+      log.warn(
+          "Node {} claimed {} tasks as its heartbeat went stale; handed {} back unstarted",
+          config.nodeId(),
+          claimed.size(),
+          released);
+    } catch (SQLException e) {
+      log.warn(
+          "Node {} could not hand back {} tasks it claimed as its heartbeat went stale; they are"
+              + " handed on once it is declared dead, or when their leases expire",
+          config.nodeId(),
+          claimed.size(),
+          e);
     }
   }
 

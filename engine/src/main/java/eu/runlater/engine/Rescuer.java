@@ -6,20 +6,24 @@ import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Makes tasks whose lease expired ready again: their node died, hung, or was cut off from the
- * database before it could report. Each lost attempt is recorded as a {@code lost} execution, so
- * the history shows why a task ran twice. A task that loses its lease more than {@code maxRescues}
- * times (a request that crashes nodes, say) is abandoned with a final {@code lost} execution
- * instead of circling forever.
+ * Makes the running tasks of lost nodes ready again, for any node to take. Two ways in: the
+ * leader's hand-over ({@link #handOver}) declares dead the nodes whose heartbeat stopped (see
+ * {@link Heartbeat}) and moves their tasks at once, whatever their timeouts; and, as the backstop,
+ * a task whose lease expired (its node hung, or was cut off before it could report, or ran an older
+ * version without heartbeats) is rescued by {@link #runOnce}. Each lost attempt is recorded as a
+ * {@code lost} execution saying which node lost it and why, so the history shows why a task ran
+ * twice. A task that loses its lease more than {@code maxRescues} times (a request that crashes
+ * nodes, say) is abandoned with a final {@code lost} execution instead of circling forever.
  *
  * <p>Leader-only, and safe to run on several nodes at once anyway: rows are taken with {@code SKIP
- * LOCKED}, and the attempt that lost its lease is fenced out by its token.
+ * LOCKED}, and the attempt that lost its task is fenced out by its token.
  */
 final class Rescuer {
   static final int BATCH = 1_000;
@@ -109,8 +113,127 @@ final class Rescuer {
     return result;
   }
 
+  /** What one hand-over pass did: the nodes it declared dead, the tasks it moved. */
+  record HandOver(List<String> declared, int handedOn, int abandoned) {}
+
+  /**
+   * Declares dead the alive nodes whose heartbeat is older than {@code deadAfter} (by the
+   * database's clock) and, in the same transaction, hands on the running tasks of every node that
+   * is not alive: ready again at once with a {@code lost} execution naming the node, fenced by the
+   * lease token (the node's late completion matches no row), abandoned after {@code maxRescues}
+   * lost attempts as for an expired lease.
+   */
+  HandOver handOver(Duration deadAfter) throws SQLException {
+    Instant now = clock.instant();
+    try {
+      return handOverPass(now, deadAfter);
+    } catch (SQLException e) {
+      if (!Partitions.isMissingPartition(e)) {
+        throw e;
+      }
+      partitions.ensure(now);
+      return handOverPass(now, deadAfter);
+    }
+  }
+
+  private HandOver handOverPass(Instant now, Duration deadAfter) throws SQLException {
+    Instant[] inserted = new Instant[1];
+    HandOver result =
+        db.inTransaction(
+            c -> {
+              List<String> declared =
+                  Db.query(
+                      c,
+                      NodeQueries.NODE_DECLARE_DEAD,
+                      Params.of("node", nodeId).put("dead_after_ms", deadAfter.toMillis()),
+                      rs -> rs.getString("node_id"));
+              Params params =
+                  Params.of("now", now).put("limit", BATCH).put("max_rescues", maxRescues);
+              List<Completion> abandoned =
+                  Db.query(
+                      c,
+                      NodeQueries.TASK_ABANDON_OF_GONE_NODES,
+                      params,
+                      rs ->
+                          goneAttempt(
+                              Tasks.mapClaimed(rs),
+                              rs.getString("claimed_by"),
+                              rs.getString("node_state"),
+                              SqlTime.instant(rs, "node_heartbeat_at"),
+                              deadAfter,
+                              now,
+                              true));
+              List<Completion> handed =
+                  Db.query(
+                      c,
+                      NodeQueries.TASK_HAND_ON_OF_GONE_NODES,
+                      params,
+                      rs -> {
+                        ClaimedTask task =
+                            Tasks.mapClaimed(rs)
+                                .withRunAt(SqlTime.instant(rs, "lost_due_at"))
+                                .withHeld(Tasks.held(rs, "lost_"));
+                        return goneAttempt(
+                            task,
+                            rs.getString("lost_by"),
+                            rs.getString("node_state"),
+                            SqlTime.instant(rs, "node_heartbeat_at"),
+                            deadAfter,
+                            now,
+                            false);
+                      });
+              List<Completion> lost = new ArrayList<>(abandoned);
+              lost.addAll(handed);
+              ExecutionRows.insert(c, lost);
+              if (!abandoned.isEmpty()) {
+                var hooked = new OutcomeHook.Finished(c, abandoned, now, tasks);
+                outcomes.onFinished(hooked);
+                inserted[0] = hooked.earliestInserted();
+              }
+              if (!handed.isEmpty()) {
+                notifyDue(c, now);
+              }
+              return new HandOver(declared, handed.size(), abandoned.size());
+            });
+    tasks.committed(inserted[0]);
+    return result;
+  }
+
+  private Completion goneAttempt(
+      ClaimedTask task,
+      String lostBy,
+      String nodeState,
+      Instant heartbeatAt,
+      Duration deadAfter,
+      Instant now,
+      boolean last) {
+    String why =
+        "dead".equals(nodeState)
+            ? "node "
+                + lostBy
+                + " was declared dead: no heartbeat since "
+                + heartbeatAt
+                + " (dead after "
+                + seconds(deadAfter)
+                + ")"
+            : "node " + lostBy + " stopped without reporting";
+    return lost(
+        task,
+        why
+            + "; attempt "
+            + task.attempt()
+            + (last
+                ? " lost, abandoned after " + (task.rescues() + 1) + " lost attempts"
+                : " handed on by " + nodeId),
+        now,
+        last);
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
+  }
+
   private Completion lostAttempt(ClaimedTask task, String lostBy, Instant now, boolean last) {
-    var id = Ids.v7(now);
     String error =
         "lease expired: node "
             + (lostBy == null ? "(unknown)" : lostBy)
@@ -120,6 +243,11 @@ final class Rescuer {
             + (last
                 ? "; abandoned after " + (task.rescues() + 1) + " lost attempts"
                 : "; rescued by " + nodeId);
+    return lost(task, error, now, last);
+  }
+
+  private Completion lost(ClaimedTask task, String error, Instant now, boolean last) {
+    var id = Ids.v7(now);
     ExecutionRecord record =
         new ExecutionRecord(
             id,

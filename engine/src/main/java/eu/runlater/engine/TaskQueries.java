@@ -334,7 +334,40 @@ final class TaskQueries {
               :held_since, :held_until, :held_note, :request_sealed_url)
       """;
 
-  static final String LEADER_TRY_ACQUIRE = "SELECT pg_try_advisory_lock(:key)";
+  // Takes the lock and, in the same statement, records this session's pid as the leader's in the
+  // node's row, clearing it from every other row: a silent leader is found by its pid (see
+  // LEADER_SILENT_HOLDER), and a pid that a stale row still names may belong to another session by
+  // now. The lock is taken once (a materialized CTE); the UPDATE runs only when it was granted.
+  static final String LEADER_TRY_ACQUIRE =
+      """
+      WITH lock AS MATERIALIZED (SELECT pg_try_advisory_lock(:key) AS got),
+      mark AS (
+        UPDATE engine_nodes
+        SET leader_pid = CASE WHEN node_id = :node THEN pg_backend_pid() END
+        WHERE (SELECT got FROM lock) AND (node_id = :node OR leader_pid IS NOT NULL)
+        RETURNING 1
+      )
+      SELECT got FROM lock
+      """;
+
+  // The session holding the leader lock in this database, when the node that recorded it as its
+  // leader session has sent no heartbeat for :dead_after_ms (by the database's clock). A holder no
+  // node row names (a node of an older version) is never reported: its lease expiry still rescues.
+  static final String LEADER_SILENT_HOLDER =
+      """
+      SELECT l.pid, n.node_id, n.heartbeat_at
+      FROM pg_locks l
+      JOIN engine_nodes n ON n.leader_pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND ((l.classid::bigint << 32) | l.objid::bigint) = :key
+        AND n.node_id <> :node
+        AND n.heartbeat_at < now() - :dead_after_ms * interval '1 millisecond'
+      """;
+
+  // Ends a silent leader's session, waiting (PostgreSQL 14+) until it is gone and its lock with it.
+  // Needs the same role as the other nodes (or pg_signal_backend).
+  static final String LEADER_TERMINATE = "SELECT pg_terminate_backend(:pid, :wait_ms::bigint)";
 
   static final String LEADER_HOLDS =
       """

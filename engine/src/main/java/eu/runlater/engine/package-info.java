@@ -46,6 +46,12 @@
  * what held it ({@link eu.runlater.engine.ClaimedTask.Held}), and its attempt's execution row keeps
  * it, so the history says why an attempt started late.
  *
+ * <h2>Nodes</h2>
+ *
+ * Every engine heartbeats into {@code engine_nodes}; the leader declares a silent node dead after
+ * {@link eu.runlater.engine.EngineConfig#deadAfter()} and hands its running tasks on. {@link
+ * eu.runlater.engine.Nodes} (from {@code Engine#nodes()}) lists the nodes for an operator.
+ *
  * <h2>History</h2>
  *
  * Every attempt and event is appended to {@code executions}, partitioned by day and dropped after

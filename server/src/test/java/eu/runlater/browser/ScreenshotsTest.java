@@ -345,6 +345,7 @@ class ScreenshotsTest extends ServerTest {
   @Test
   void operator_pages() {
     check("admin-organizations", "/admin/organizations", superadmin);
+    check("admin-nodes", "/admin/nodes", superadmin);
     check("mailbox", "/dev/mailbox", superadmin);
   }
 }

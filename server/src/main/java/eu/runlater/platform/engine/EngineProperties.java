@@ -1,5 +1,6 @@
 package eu.runlater.platform.engine;
 
+import eu.runlater.engine.EngineConfig;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -14,6 +15,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param backoffMax the cap on a retry's wait
  * @param shutdownGrace how long in-flight deliveries may finish when the node stops
  * @param pollInterval the fallback wake-up when no timer or notification fires
+ * @param heartbeatInterval how often the node writes its heartbeat ({@code
+ *     RUNLATER_HEARTBEAT_INTERVAL}, default 2 s)
+ * @param deadAfter how long a node may go without a heartbeat before the leader declares it dead
+ *     and hands its running tasks on ({@code RUNLATER_DEAD_AFTER}, default 10 s; at least three
+ *     heartbeat intervals)
  */
 @ConfigurationProperties("runlater.engine")
 public record EngineProperties(
@@ -22,18 +28,36 @@ public record EngineProperties(
     Duration backoffBase,
     Duration backoffMax,
     Duration shutdownGrace,
-    Duration pollInterval) {
+    Duration pollInterval,
+    Duration heartbeatInterval,
+    Duration deadAfter) {
 
   public EngineProperties {
-    workers = workers == null ? eu.runlater.engine.EngineConfig.DEFAULT_WORKERS : workers;
+    workers = workers == null ? EngineConfig.DEFAULT_WORKERS : workers;
     backoffBase = backoffBase == null ? Duration.ofSeconds(15) : backoffBase;
     backoffMax = backoffMax == null ? Duration.ofHours(1) : backoffMax;
-    shutdownGrace =
-        shutdownGrace == null
-            ? eu.runlater.engine.EngineConfig.DEFAULT_SHUTDOWN_GRACE
-            : shutdownGrace;
-    pollInterval =
-        pollInterval == null ? eu.runlater.engine.EngineConfig.DEFAULT_POLL_INTERVAL : pollInterval;
+    shutdownGrace = shutdownGrace == null ? EngineConfig.DEFAULT_SHUTDOWN_GRACE : shutdownGrace;
+    pollInterval = pollInterval == null ? EngineConfig.DEFAULT_POLL_INTERVAL : pollInterval;
+    heartbeatInterval =
+        heartbeatInterval == null ? EngineConfig.DEFAULT_HEARTBEAT_INTERVAL : heartbeatInterval;
+    deadAfter = deadAfter == null ? EngineConfig.DEFAULT_DEAD_AFTER : deadAfter;
+    if (heartbeatInterval.toMillis() < 100) {
+      throw new IllegalArgumentException(
+          "runlater.engine.heartbeat-interval (RUNLATER_HEARTBEAT_INTERVAL) must be at least"
+              + " 100ms, got "
+              + heartbeatInterval);
+    }
+    if (deadAfter.compareTo(heartbeatInterval.multipliedBy(3)) < 0) {
+      throw new IllegalArgumentException(
+          "runlater.engine.dead-after (RUNLATER_DEAD_AFTER) must be at least three heartbeat"
+              + " intervals ("
+              + heartbeatInterval.multipliedBy(3)
+              + " with runlater.engine.heartbeat-interval "
+              + heartbeatInterval
+              + "), got "
+              + deadAfter
+              + ": a node stops claiming after half of it without a heartbeat");
+    }
   }
 
   public eu.runlater.engine.Backoff backoff() {

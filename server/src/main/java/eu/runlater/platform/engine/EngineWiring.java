@@ -3,6 +3,7 @@ package eu.runlater.platform.engine;
 import eu.runlater.engine.ClaimHook;
 import eu.runlater.engine.Engine;
 import eu.runlater.engine.EngineConfig;
+import eu.runlater.engine.Nodes;
 import eu.runlater.engine.OutcomeHook;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.engine.SigningSecrets;
@@ -53,7 +54,10 @@ class EngineWiring {
             .workers(properties.workers())
             .shutdownGrace(properties.shutdownGrace())
             .pollInterval(properties.pollInterval())
+            .heartbeatInterval(properties.heartbeatInterval())
+            .deadAfter(properties.deadAfter())
             .userAgent(userAgent(build))
+            .version(version(build))
             .build();
     Engine.Builder builder =
         Engine.builder(config)
@@ -83,9 +87,19 @@ class EngineWiring {
     return new Tenants();
   }
 
+  /** The engine nodes sharing the database, for the superadmin's view. */
+  @Bean
+  Nodes nodes(Engine engine) {
+    return engine.nodes();
+  }
+
   static String userAgent(ObjectProvider<BuildProperties> build) {
+    return "Runlater/" + version(build);
+  }
+
+  static String version(ObjectProvider<BuildProperties> build) {
     BuildProperties properties = build.getIfAvailable();
-    return "Runlater/" + (properties == null ? "dev" : properties.getVersion());
+    return properties == null ? "dev" : properties.getVersion();
   }
 
   /** Unique per process: host, pid and a random suffix (pids repeat across containers). */

@@ -1,0 +1,262 @@
+package eu.runlater.engine;
+
+import static eu.runlater.engine.NodeQueries.*;
+
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.db.Db.Params;
+import java.net.InetAddress;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's heartbeat: its row in {@code engine_nodes}, written every {@code heartbeatInterval}
+ * with the database's clock on the node's own session (see {@link Session}).
+ *
+ * <p>Self-fencing: {@link #fresh()} says whether the last heartbeat that reached the database was
+ * sent less than half of {@code deadAfter} ago (by this process's monotonic clock, from the moment
+ * it was sent, so never later than the time the database wrote). The producer claims only while it
+ * is fresh. A node cut off from the database, paused or starved therefore stops claiming well
+ * before the leader may declare it dead and hand its tasks on, and does not start deliveries that
+ * are about to be given to another node; what it still completes of tasks that were handed on is
+ * refused by their lease tokens.
+ *
+ * <p>A heartbeat that finds the node's row declared dead logs it and registers the node again; it
+ * claims again from then on. A failed heartbeat is logged once per outage and retried every half
+ * second; the loop never dies while the engine runs.
+ */
+final class Heartbeat {
+  private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
+  private static final long RETRY_NANOS = 500_000_000L;
+
+  /** The states a node row can be in, for the {@code runlater.nodes} gauge. */
+  enum State {
+    alive,
+    dead,
+    stopped
+  }
+
+  private final Session session;
+  private final Db db;
+  private final EngineConfig config;
+  private final BooleanSupplier leading;
+  private final String host = hostName();
+  private final long pid = ProcessHandle.current().pid();
+  private final long fenceNanos;
+  private final Map<State, AtomicInteger> counts = new EnumMap<>(State.class);
+  private volatile Instant startedAt;
+  private volatile long lastSent;
+  private volatile boolean registered;
+  private volatile boolean beating;
+  private Thread thread;
+
+  Heartbeat(Session session, Db db, EngineConfig config, BooleanSupplier leading) {
+    this.session = session;
+    this.db = db;
+    this.config = config;
+    this.leading = leading;
+    this.fenceNanos = config.deadAfter().toNanos() / 2;
+    for (State s : State.values()) {
+      counts.put(s, new AtomicInteger());
+    }
+  }
+
+  /** Nodes in {@code state} as of this node's last heartbeat (the whole cluster's view). */
+  int count(State state) {
+    return counts.get(state).get();
+  }
+
+  /** Writes the node's row as a new start; the engine starts claiming only after it. */
+  void register() throws SQLException {
+    long sent = System.nanoTime();
+    startedAt =
+        session.run(
+            c ->
+                Db.query(c, NODE_REGISTER, identity(), rs -> SqlTime.instant(rs, "started_at"))
+                    .getFirst());
+    lastSent = sent;
+    registered = true;
+  }
+
+  void start() {
+    beating = true;
+    thread = Thread.ofPlatform().name("runlater-heartbeat").daemon().start(this::loop);
+  }
+
+  /** Stops heartbeating; returns once the loop has exited. */
+  void stop() throws InterruptedException {
+    beating = false;
+    if (thread != null) {
+      thread.interrupt();
+      thread.join(5_000);
+    }
+  }
+
+  /** Stops the loop without waiting (a stop that was interrupted half way). */
+  void halt() {
+    beating = false;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+
+  /** Marks the node stopped (through the pool: the session may be gone); never declared dead. */
+  void markStopped() {
+    if (!registered) {
+      return;
+    }
+    try {
+      db.withConnection(c -> Db.update(c, NODE_STOP, Params.of("node", config.nodeId())));
+    } catch (SQLException e) {
+      log.warn(
+          "Could not mark node {} stopped; the leader will declare it dead after {}",
+          config.nodeId(),
+          config.deadAfter(),
+          e);
+    }
+    registered = false;
+  }
+
+  /**
+   * Whether the last successful heartbeat was sent less than half of {@code deadAfter} ago: the
+   * node may claim.
+   */
+  boolean fresh() {
+    return registered && System.nanoTime() - lastSent < fenceNanos;
+  }
+
+  /** How long ago the last successful heartbeat was sent. */
+  Duration sinceLastBeat() {
+    return Duration.ofNanos(System.nanoTime() - lastSent);
+  }
+
+  /** What one heartbeat found. */
+  enum Result {
+    /** The row was alive and is fresh again. */
+    BEAT,
+    /** The row was declared dead (or stopped, or gone); the node registered again. */
+    REVIVED
+  }
+
+  /** One heartbeat; on success the node is fresh. */
+  Result beatOnce() throws SQLException {
+    long sent = System.nanoTime();
+    Result result =
+        session.run(
+            c -> {
+              Params params =
+                  Params.of("node", config.nodeId()).put("leading", leading.getAsBoolean());
+              if (Db.update(c, NODE_HEARTBEAT, params) == 1) {
+                countStates(c);
+                return Result.BEAT;
+              }
+              record Found(String state, Instant heartbeatAt, Instant deadAt) {}
+              List<Found> found =
+                  Db.query(
+                      c,
+                      NODE_GET,
+                      Params.of("node", config.nodeId()),
+                      rs ->
+                          new Found(
+                              rs.getString("state"),
+                              SqlTime.instant(rs, "heartbeat_at"),
+                              SqlTime.instant(rs, "dead_at")));
+              if (found.isEmpty()) {
+                // Pruned or emptied (tests truncate tables between classes): nothing was lost.
+                log.info("Node {} found no row of its own; registering again", config.nodeId());
+              } else if ("dead".equals(found.getFirst().state())) {
+                log.warn(
+                    "Node {} was declared dead at {} (no heartbeat since {}, dead after {}): its"
+                        + " running tasks were handed on to other nodes, and what it still"
+                        + " finishes of them is refused. Registering again.",
+                    config.nodeId(),
+                    found.getFirst().deadAt(),
+                    found.getFirst().heartbeatAt(),
+                    config.deadAfter());
+              } else {
+                log.warn(
+                    "Node {} found its row {}; registering again",
+                    config.nodeId(),
+                    found.getFirst().state());
+              }
+              Db.update(
+                  c,
+                  NODE_REVIVE,
+                  identity().put("started_at", startedAt).put("leading", leading.getAsBoolean()));
+              countStates(c);
+              return Result.REVIVED;
+            });
+    lastSent = sent;
+    return result;
+  }
+
+  private void countStates(java.sql.Connection c) throws SQLException {
+    Map<State, Integer> seen = new EnumMap<>(State.class);
+    Db.query(
+        c,
+        NODE_COUNTS,
+        Params.of(),
+        rs -> seen.put(State.valueOf(rs.getString("state")), rs.getInt("n")));
+    for (State s : State.values()) {
+      counts.get(s).set(seen.getOrDefault(s, 0));
+    }
+  }
+
+  private Params identity() {
+    return Params.of("node", config.nodeId())
+        .put("version", config.version())
+        .put("host", host)
+        .put("pid", pid);
+  }
+
+  private void loop() {
+    boolean failing = false;
+    while (beating) {
+      long sent = System.nanoTime();
+      try {
+        beatOnce();
+        if (failing) {
+          log.info("Heartbeat of node {} reaches the database again", config.nodeId());
+          failing = false;
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (!beating) {
+          return;
+        }
+        if (!failing) {
+          log.warn(
+              "Heartbeat failed on node {}; it stops claiming {} after its last heartbeat until"
+                  + " one succeeds",
+              config.nodeId(),
+              Duration.ofNanos(fenceNanos),
+              e);
+        }
+        failing = true;
+      }
+      long next = sent + (failing ? RETRY_NANOS : config.heartbeatInterval().toNanos());
+      long wait = next - System.nanoTime();
+      if (wait > 0) {
+        try {
+          Thread.sleep(Duration.ofNanos(wait));
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+}
