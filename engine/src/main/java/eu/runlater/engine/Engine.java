@@ -3,6 +3,7 @@ package eu.runlater.engine;
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
 import eu.runlater.engine.db.Db.SqlArray;
+import eu.runlater.engine.db.FailureStreak;
 import eu.runlater.engine.http.HttpDelivery;
 import eu.runlater.engine.http.HttpDeliveryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -218,11 +219,13 @@ public final class Engine implements AutoCloseable {
   }
 
   private void maintenanceLoop() {
+    FailureStreak failures = new FailureStreak(log, "Maintenance on node " + config.nodeId());
     while (running) {
       try {
         maintainOnce();
+        failures.succeeded();
       } catch (Exception e) {
-        log.warn("Maintenance pass failed on node {}", config.nodeId(), e);
+        failures.failed(e);
       }
       try {
         Thread.sleep(config.maintenanceInterval());

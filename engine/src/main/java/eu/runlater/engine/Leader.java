@@ -4,6 +4,7 @@ import static eu.runlater.engine.TaskQueries.*;
 
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.db.FailureStreak;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -29,10 +30,12 @@ final class Leader {
   private final String nodeId;
   private Connection connection;
   private volatile boolean leader;
+  private final FailureStreak failures;
 
   Leader(ConnectionFactory connections, String nodeId) {
     this.connections = connections;
     this.nodeId = nodeId;
+    this.failures = new FailureStreak(log, "The leader check on node " + nodeId);
   }
 
   boolean isLeader() {
@@ -48,8 +51,10 @@ final class Leader {
       }
       boolean holds = query(LEADER_HOLDS);
       leader = holds || query(LEADER_TRY_ACQUIRE);
+      failures.succeeded();
     } catch (SQLException e) {
-      log.warn("Leader check failed on node {}; not leading until it succeeds", nodeId, e);
+      // Not leading until it succeeds; one warning per outage (FailureStreak).
+      failures.failed(e);
       closeQuietly();
       leader = false;
     }
