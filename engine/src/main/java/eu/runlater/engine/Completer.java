@@ -5,6 +5,7 @@ import static eu.runlater.engine.TaskQueries.*;
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
 import eu.runlater.engine.db.Db.SqlArray;
+import eu.runlater.engine.db.FailureStreak;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,7 +96,7 @@ final class Completer {
 
   private void loop() {
     List<Completion> batch = new ArrayList<>();
-    long backoffMs = 50;
+    FailureStreak failures = new FailureStreak(log, "Recording completions");
     while (running || !queue.isEmpty()) {
       try {
         if (batch.isEmpty()) {
@@ -108,19 +109,15 @@ final class Completer {
         }
         flush(batch);
         batch.clear();
-        backoffMs = 50;
+        failures.succeeded();
       } catch (InterruptedException e) {
         if (running) {
           continue;
         }
         // Stopping: one last attempt at what is queued, below.
       } catch (Exception e) {
-        if (backoffMs == 50) {
-          log.warn("Could not record {} completions; retrying", batch.size(), e);
-        } else {
-          log.warn(
-              "Still cannot record completions ({}); retrying in {} ms", e.getMessage(), backoffMs);
-        }
+        // The batch is kept and written again until it lands: one warning per outage.
+        long waitMs = failures.failed(e);
         if (!running) {
           log.warn(
               "Stopping with {} completions unrecorded; their tasks will be rescued",
@@ -128,11 +125,10 @@ final class Completer {
           return;
         }
         try {
-          Thread.sleep(backoffMs);
+          Thread.sleep(waitMs);
         } catch (InterruptedException stop) {
           // re-checked by the loop
         }
-        backoffMs = Math.min(backoffMs * 2, 5_000);
       }
     }
   }

@@ -3,6 +3,7 @@ package eu.runlater.engine;
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
 import eu.runlater.engine.db.Db.SqlArray;
+import eu.runlater.engine.db.FailureStreak;
 import eu.runlater.engine.http.HttpDelivery;
 import eu.runlater.engine.http.HttpDeliveryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -256,12 +257,14 @@ public final class Engine implements AutoCloseable {
    */
   private void maintenanceLoop() {
     long interval = config.maintenanceInterval().toNanos();
+    FailureStreak failures = new FailureStreak(log, "Maintenance on node " + config.nodeId());
     while (running) {
       long started = System.nanoTime();
       try {
         maintainOnce();
+        failures.succeeded();
       } catch (Exception e) {
-        log.warn("Maintenance pass failed on node {}", config.nodeId(), e);
+        failures.failed(e);
       }
       long wait = Math.max(interval - (System.nanoTime() - started), MIN_MAINTENANCE_PAUSE);
       try {

@@ -4,6 +4,7 @@ import static eu.runlater.engine.TaskQueries.*;
 
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.db.FailureStreak;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -42,6 +43,7 @@ final class Leader {
   private final String nodeId;
   private final Duration deadAfter;
   private volatile boolean leader;
+  private final FailureStreak failures;
 
   /** A leader that never replaces a silent one (for tests of the lock alone). */
   Leader(ConnectionFactory connections, String nodeId) {
@@ -56,6 +58,7 @@ final class Leader {
     this.session = session;
     this.nodeId = nodeId;
     this.deadAfter = deadAfter;
+    this.failures = new FailureStreak(log, "The leader check on node " + nodeId);
   }
 
   boolean isLeader() {
@@ -95,8 +98,10 @@ final class Leader {
             }
             return null;
           });
+      failures.succeeded();
     } catch (SQLException e) {
-      log.warn("Leader check failed on node {}; not leading until it succeeds", nodeId, e);
+      // Not leading until it succeeds; one warning per outage (FailureStreak).
+      failures.failed(e);
       leader = false;
     }
     if (leader != was) {

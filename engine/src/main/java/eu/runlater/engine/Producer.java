@@ -4,6 +4,7 @@ import static eu.runlater.engine.TaskQueries.*;
 
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.db.FailureStreak;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -185,7 +186,7 @@ final class Producer {
   private void loop() {
     int lowWater = Math.max(1, Math.min(config.claimBatch(), config.workers() / 4));
     boolean saturated = false;
-    long backoffMs = 50;
+    FailureStreak failures = new FailureStreak(log, "Claiming on node " + config.nodeId());
     wakeups.working();
     while (running) {
       try {
@@ -209,7 +210,7 @@ final class Producer {
         for (ClaimedTask task : claimed) {
           workers.start(task);
         }
-        backoffMs = 50;
+        failures.succeeded();
         if (lastTaken == want) {
           saturated = true;
           continue;
@@ -244,14 +245,8 @@ final class Producer {
         wakeups.sleepUntil(until, clock, () -> !running, config.pollInterval());
         wakeups.working();
       } catch (Exception e) {
-        // The stack trace once per outage; afterwards one line per retry.
-        if (backoffMs == 50) {
-          log.warn("Claiming failed on node {}; retrying", config.nodeId(), e);
-        } else {
-          log.warn("Claiming still failing ({}); retrying in {} ms", e.getMessage(), backoffMs);
-        }
-        LockSupport.parkNanos(backoffMs * 1_000_000);
-        backoffMs = Math.min(backoffMs * 2, 5_000);
+        // One warning per outage, one line when claiming works again (FailureStreak).
+        LockSupport.parkNanos(failures.failed(e) * 1_000_000);
       }
     }
   }

@@ -1,5 +1,6 @@
 package eu.runlater.engine;
 
+import eu.runlater.engine.db.FailureStreak;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * producer for them. Each time it starts listening (first connect or after a lost connection) it
  * wakes the producer once, since notifications sent before are gone (the producer's own query then
  * finds what they announced).
+ *
+ * <p>A lost session (PostgreSQL restarted, or the network dropped it) is reopened within about a
+ * second of the database accepting connections again ({@link FailureStreak}'s pacing); the outage
+ * costs two log lines, one when it begins and one when the listener listens again.
  */
 final class WakeListener {
   private static final Logger log = LoggerFactory.getLogger(WakeListener.class);
@@ -69,14 +74,14 @@ final class WakeListener {
   }
 
   private void loop() {
-    long backoffMs = 100;
+    FailureStreak failures = new FailureStreak(log, "The wake-up listener");
     while (running) {
       try (Connection c = SessionSettings.watched(connections.open())) {
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN " + TaskQueries.WAKE_CHANNEL);
           s.execute("LISTEN " + TaskQueries.CANCEL_CHANNEL);
         }
-        backoffMs = 100;
+        failures.succeeded();
         // Notifications sent before this session listened went to nobody — while the node was
         // starting (the producer may already have looked and gone to sleep) or while we were
         // away: look now, once.
@@ -117,24 +122,17 @@ final class WakeListener {
             wakeups.wake(earliest);
           }
         }
-      } catch (SQLException e) {
+      } catch (SQLException | RuntimeException e) {
+        // Lost (the database restarted, or went away): reconnect, and look once on listening
+        // again, since what was notified meanwhile went to nobody. Never let the thread die.
         if (!running) {
           return;
         }
-        if (backoffMs == 100) {
-          log.warn("Wake-up listener lost its connection; reconnecting", e);
-        } else {
-          log.warn(
-              "Wake-up listener still disconnected ({}); retrying in {} ms",
-              e.getMessage(),
-              backoffMs);
-        }
         try {
-          Thread.sleep(backoffMs);
+          Thread.sleep(failures.failed(e));
         } catch (InterruptedException stop) {
           return;
         }
-        backoffMs = Math.min(backoffMs * 2, 5_000);
       }
     }
   }

@@ -291,8 +291,9 @@ class Dispatcher extends eu.runlater.platform.BackgroundLoop {
             measure(now);
           }
         }
+        passSucceeded("Sending alerts");
       } catch (RuntimeException e) {
-        log.warn("Sending alerts failed; retrying", e);
+        passFailed("Sending alerts", e);
       }
       synchronized (this) {
         if (running()) {

@@ -94,8 +94,9 @@ class CheckSweep extends BackgroundLoop {
         if (engine.isLeader()) {
           runOnce();
         }
+        passSucceeded("Sweeping uptime checks");
       } catch (RuntimeException e) {
-        log.warn("Sweeping uptime checks failed; retrying", e);
+        passFailed("Sweeping uptime checks", e);
       }
       synchronized (this) {
         if (running()) {

@@ -98,8 +98,9 @@ class HeartbeatSweep extends BackgroundLoop {
     while (running()) {
       try {
         runOnce(clock.instant());
+        passSucceeded("Sweeping heartbeats");
       } catch (RuntimeException e) {
-        log.warn("Sweeping heartbeats failed; retrying", e);
+        passFailed("Sweeping heartbeats", e);
       }
       synchronized (this) {
         if (running()) {

@@ -17,8 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -36,7 +34,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 class Releaser extends eu.runlater.platform.BackgroundLoop {
-  private static final Logger log = LoggerFactory.getLogger(Releaser.class);
   static final Duration SWEEP_INTERVAL = Duration.ofSeconds(5);
   static final Duration RETENTION = Duration.ofDays(30);
 
@@ -109,10 +106,11 @@ class Releaser extends eu.runlater.platform.BackgroundLoop {
             sweep();
           }
         }
+        passSucceeded("Releasing queued messages");
       } catch (InterruptedException e) {
         // re-checked by the loop
       } catch (Exception e) {
-        log.warn("Releasing queued messages failed; retrying", e);
+        passFailed("Releasing queued messages", e);
         try {
           Thread.sleep(500);
         } catch (InterruptedException stop) {

@@ -88,8 +88,9 @@ class IncidentMailer extends BackgroundLoop {
         do {
           pass = runOnce(clock.instant());
         } while (running() && pass.sent() + pass.retried() + pass.dropped() == BATCH);
+        passSucceeded("Sending incident mail");
       } catch (RuntimeException e) {
-        log.warn("Incident mail pass failed; trying again shortly", e);
+        passFailed("Sending incident mail", e);
       }
       synchronized (this) {
         try {

@@ -26,8 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -49,7 +47,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 class InstanceStatusChecks extends BackgroundLoop {
-  private static final Logger log = LoggerFactory.getLogger(InstanceStatusChecks.class);
   static final int CONFIRMATIONS = 2;
   static final Duration DELIVERY_WINDOW = Duration.ofMinutes(5);
   static final int DELIVERY_MIN_ATTEMPTS = 20;
@@ -126,8 +123,9 @@ class InstanceStatusChecks extends BackgroundLoop {
         if (engine.isLeader()) {
           runOnce(clock.instant());
         }
+        passSucceeded("The instance's status checks");
       } catch (RuntimeException e) {
-        log.warn("The instance's status checks failed; retrying", e);
+        passFailed("The instance's status checks", e);
       }
       synchronized (this) {
         if (running()) {

@@ -30,6 +30,10 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class PublicCache {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PublicCache.class);
+  private final java.util.concurrent.atomic.AtomicBoolean hostsLoading =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   /** More keys than this (random slugs) and the expired ones go. */
   static final int MAX_ENTRIES = 10_000;
 
@@ -119,13 +123,39 @@ public class PublicCache {
     if (h != null && clock.instant().isBefore(hostsExpire)) {
       return h;
     }
-    synchronized (this) {
-      if (hosts == null || !clock.instant().isBefore(hostsExpire)) {
-        hosts = Map.copyOf(load.get());
-        hostsExpire = clock.instant().plus(ttl);
+    if (h != null) {
+      // Stale: read them again in the background and go on with the ones held, so that no
+      // request waits for the read (with the database away, seconds for a connection).
+      if (hostsLoading.compareAndSet(false, true)) {
+        Thread.startVirtualThread(
+            () -> {
+              try {
+                loadHosts(load);
+              } finally {
+                hostsLoading.set(false);
+              }
+            });
       }
-      return hosts;
+      return h;
     }
+    return loadHosts(load);
+  }
+
+  private synchronized Map<String, String> loadHosts(Supplier<Map<String, String>> load) {
+    if (hosts == null || !clock.instant().isBefore(hostsExpire)) {
+      try {
+        hosts = Map.copyOf(load.get());
+      } catch (RuntimeException e) {
+        // The database is away: keep the hosts known (none, at first) for another TTL, so that
+        // requests, /health included, neither fail here nor wait for it each time.
+        log.debug("Could not read the custom hosts; keeping the last known", e);
+        if (hosts == null) {
+          hosts = Map.of();
+        }
+      }
+      hostsExpire = clock.instant().plus(ttl);
+    }
+    return hosts;
   }
 
   /** Drops what this node holds of the page (a write to it, its components or incidents). */
@@ -139,6 +169,8 @@ public class PublicCache {
                     && pageId.equals(e.snapshot.page().id()));
     // A new or renamed slug or host was "unknown" a moment ago.
     entries.values().removeIf(e -> e.snapshot == null);
+    // Read again by the next request itself, not in the background: it may name the new host.
+    hosts = null;
     hostsExpire = Instant.EPOCH;
   }
 
@@ -171,6 +203,7 @@ public class PublicCache {
   /** Drops everything (a page deleted, an incident on several pages). */
   public void invalidateAll() {
     entries.clear();
+    hosts = null;
     hostsExpire = Instant.EPOCH;
   }
 

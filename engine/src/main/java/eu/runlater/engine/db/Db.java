@@ -34,25 +34,39 @@ public final class Db {
     return dataSource;
   }
 
-  /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+  /**
+   * Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. A
+   * failed commit throws (nothing may count as recorded then), and the error that ended the
+   * transaction is the one thrown: a rollback or a reset that fails after it, on a connection the
+   * database already dropped, is only added to it as suppressed.
+   */
   public <T> T inTransaction(SqlWork<T> work) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
+      T result;
       try {
-        T result = work.run(c);
+        result = work.run(c);
         c.commit();
-        return result;
       } catch (SQLException | RuntimeException e) {
         try {
           c.rollback();
         } catch (SQLException rollback) {
           e.addSuppressed(rollback);
         }
+        try {
+          c.setAutoCommit(autoCommit);
+        } catch (SQLException reset) {
+          e.addSuppressed(reset);
+        }
         throw e;
-      } finally {
-        c.setAutoCommit(autoCommit);
       }
+      try {
+        c.setAutoCommit(autoCommit);
+      } catch (SQLException reset) {
+        // Committed: the work counts. The pool resets (or drops) the connection anyway.
+      }
+      return result;
     }
   }
 

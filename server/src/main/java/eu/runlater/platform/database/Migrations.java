@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * Every module's migrations, run in one place and in the order their foreign keys need.
@@ -77,7 +78,8 @@ public final class Migrations {
    * Boot's {@code spring.flyway.*}); location, history table and baseline are each chain's.
    */
   public static void migrate(Configuration base) {
-    try (Connection connection = base.getDataSource().getConnection()) {
+    DataSource unbounded = withoutNetworkTimeout(base.getDataSource());
+    try (Connection connection = unbounded.getConnection()) {
       JdbcClient sql = ConnectionSql.on(connection);
       sql.sql(MigrationQueries.MIGRATIONS_LOCK).query().singleRow();
       try {
@@ -85,6 +87,7 @@ public final class Migrations {
         for (Chain chain : CHAINS) {
           Flyway.configure()
               .configuration(base)
+              .dataSource(unbounded)
               .locations(chain.location())
               .table(chain.historyTable())
               // A chain without its history in a schema that other chains have filled: from its
@@ -107,6 +110,35 @@ public final class Migrations {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("could not migrate the database", e);
+    }
+  }
+
+  /**
+   * {@code dataSource} whose connections wait on the database for as long as it takes: a migration
+   * on a large table may run for minutes, past the pool's backstop ({@link
+   * StatementTimeouts#BACKGROUND}). The pool restores its default when a connection returns.
+   */
+  static DataSource withoutNetworkTimeout(DataSource dataSource) {
+    return new DelegatingDataSource(dataSource) {
+      @Override
+      public Connection getConnection() throws SQLException {
+        return unbounded(super.getConnection());
+      }
+
+      @Override
+      public Connection getConnection(String username, String password) throws SQLException {
+        return unbounded(super.getConnection(username, password));
+      }
+    };
+  }
+
+  private static Connection unbounded(Connection c) throws SQLException {
+    try {
+      c.setNetworkTimeout(Runnable::run, 0);
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
     }
   }
 }

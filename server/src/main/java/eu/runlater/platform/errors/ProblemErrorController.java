@@ -28,6 +28,20 @@ class ProblemErrorController implements ErrorController {
   /** A browser navigating to a page gets the app's error page, not JSON. */
   @RequestMapping(value = "/error", produces = MediaType.TEXT_HTML_VALUE)
   ModelAndView page(HttpServletRequest request, HttpServletResponse response) {
+    if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure) {
+      var outage = DatabaseUnavailable.of(failure);
+      if (outage.isPresent()) {
+        response.setHeader(
+            org.springframework.http.HttpHeaders.RETRY_AFTER,
+            Long.toString(outage.get().retryAfterSeconds()));
+        return pages.page(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            DatabaseOutageFilter.pageMessage(outage.get()),
+            null,
+            request,
+            response);
+      }
+    }
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     HttpStatus status = HttpStatus.resolve(code instanceof Integer i ? i : 500);
     if (status == null) {
@@ -47,6 +61,15 @@ class ProblemErrorController implements ErrorController {
 
   @RequestMapping("/error")
   ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+    if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure) {
+      var outage = DatabaseUnavailable.of(failure);
+      if (outage.isPresent()) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+            .headers(outage.get().headers())
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .body(outage.get().problem());
+      }
+    }
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     int status = code instanceof Integer i ? i : 500;
     HttpStatus httpStatus = HttpStatus.resolve(status);

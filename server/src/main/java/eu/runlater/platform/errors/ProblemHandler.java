@@ -51,6 +51,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+    java.util.Optional<DatabaseUnavailable> outage = DatabaseUnavailable.of(e);
+    if (outage.isPresent()) {
+      // Not a bug: the database is away, restarting or full. Nothing was committed (a failed
+      // commit is an error too), so the client may send the same request again.
+      outage.get().logAnswered(log, request.getMethod(), request.getRequestURI(), e);
+      return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+          .headers(outage.get().headers())
+          .body(outage.get().problem());
+    }
     String reference = UUID.randomUUID().toString();
     log.error(
         "Unexpected error on {} {} (reference {})",

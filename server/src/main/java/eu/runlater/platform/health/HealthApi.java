@@ -12,18 +12,21 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /health}: 200 when the database answers a query within {@link #DEADLINE}, 503
- * otherwise. Load balancers and orchestrators poll it; it never waits longer than the deadline.
+ * {@code GET /health}: 200 when the database answers a query within {@link #DEADLINE}, 503 (with
+ * {@code Retry-After}) otherwise. Load balancers and orchestrators poll it; it never waits longer
+ * than the deadline.
  */
 @RestController
 @Tag(name = "Operations")
 class HealthApi {
   static final Duration DEADLINE = Duration.ofSeconds(3);
+  static final Duration RETRY_AFTER = Duration.ofSeconds(5);
   private static final Logger log = LoggerFactory.getLogger(HealthApi.class);
 
   private final DataSource dataSource;
@@ -52,7 +55,10 @@ class HealthApi {
     body.put("latency_ms", (System.nanoTime() - started) / 1_000_000);
     if (failure != null) {
       body.put("error", failure);
-      return ResponseEntity.status(503).body(body);
+      // Load balancers and clients may come back after this many seconds.
+      return ResponseEntity.status(503)
+          .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER.toSeconds()))
+          .body(body);
     }
     return ResponseEntity.ok(body);
   }
@@ -60,6 +66,9 @@ class HealthApi {
   private void ping() {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
+      // The answer goes out after DEADLINE regardless; this ends the ping itself (and frees its
+      // pooled connection) when the database has gone silent rather than away.
+      c.setNetworkTimeout(Runnable::run, (int) DEADLINE.toMillis());
       s.setQueryTimeout((int) DEADLINE.toSeconds());
       s.execute("SELECT 1");
     } catch (java.sql.SQLException e) {

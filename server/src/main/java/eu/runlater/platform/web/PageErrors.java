@@ -1,6 +1,8 @@
 package eu.runlater.platform.web;
 
 import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.errors.DatabaseOutageFilter;
+import eu.runlater.platform.errors.DatabaseUnavailable;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
@@ -75,6 +77,20 @@ public class PageErrors {
           e.toString());
       return new ModelAndView();
     }
+    var outage = DatabaseUnavailable.of(e);
+    if (outage.isPresent()) {
+      // The database is away, restarting or full: a 503 to try again, not a bug to quote.
+      outage.get().logAnswered(log, request.getMethod(), request.getRequestURI(), e);
+      response.setHeader(
+          org.springframework.http.HttpHeaders.RETRY_AFTER,
+          Long.toString(outage.get().retryAfterSeconds()));
+      return page(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          DatabaseOutageFilter.pageMessage(outage.get()),
+          null,
+          request,
+          response);
+    }
     if (e instanceof org.springframework.web.ErrorResponse framework) {
       // Spring MVC's own: a missing parameter (400), a wrong method (405), …
       HttpStatus status = HttpStatus.valueOf(framework.getStatusCode().value());
@@ -115,7 +131,11 @@ public class PageErrors {
         c.addTo(view, status, request);
       } catch (RuntimeException e) {
         // The error page must render even when the header cannot (the database is down).
-        log.warn("Error page {} without its header: {}", request.getRequestURI(), e.toString());
+        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+          log.debug("Error page {} without its header: {}", request.getRequestURI(), e.toString());
+        } else {
+          log.warn("Error page {} without its header: {}", request.getRequestURI(), e.toString());
+        }
       }
     }
     return view;
@@ -136,6 +156,7 @@ public class PageErrors {
     return switch (status.value()) {
       case 403 -> "Not allowed";
       case 404 -> "Not found";
+      case 503 -> "Temporarily unavailable";
       default -> status.is5xxServerError() ? "Something went wrong" : status.getReasonPhrase();
     };
   }

@@ -39,6 +39,7 @@ class HealthTest {
       long tookMs = (System.nanoTime() - started) / 1_000_000;
       assertThat(down.status()).isEqualTo(503);
       assertThat(down.json().get("database").asString()).isEqualTo("down");
+      assertThat(down.headers().firstValue("Retry-After")).hasValue("5");
       // Answers within its own deadline instead of hanging on the pool.
       assertThat(tookMs).isLessThan(HealthApi.DEADLINE.toMillis() + 2_000);
     } finally {
