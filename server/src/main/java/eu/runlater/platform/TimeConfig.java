@@ -22,7 +22,8 @@ class TimeConfig {
       return InstantSource.system();
     }
     LoggerFactory.getLogger(TimeConfig.class)
-        .warn("runlater.testing.clock-offset={}: this node's clock is skewed (testing only)", offset);
+        .warn(
+            "runlater.testing.clock-offset={}: this node's clock is skewed (testing only)", offset);
     return InstantSource.offset(InstantSource.system(), offset);
   }
 }

@@ -24,7 +24,8 @@ final class Api {
   }
 
   /** An answer: status (-1 when none came), the body, Retry-After, how long it took. */
-  record Answer(int status, String body, String retryAfter, String replayed, long millis, String error) {
+  record Answer(
+      int status, String body, String retryAfter, String replayed, long millis, String error) {
     boolean ok() {
       return status >= 200 && status < 300;
     }
@@ -64,7 +65,8 @@ final class Api {
   }
 
   /** A one-time job to {@code url}, due after {@code delay} (or at {@code at} when not null). */
-  static String jobJson(String name, String url, String delay, String at, int timeoutMs, int retries) {
+  static String jobJson(
+      String name, String url, String delay, String at, int timeoutMs, int retries) {
     String schedule =
         at != null
             ? "{\"type\":\"once\",\"at\":\"%s\"}".formatted(at)

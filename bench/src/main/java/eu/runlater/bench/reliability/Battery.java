@@ -20,13 +20,14 @@ import java.util.Map;
  *         [--dir bench/target/reliability]
  * </pre>
  *
- * {@code --scale} shrinks every size and duration (0.1 for a smoke run of a few minutes);
- * {@code --rate} is the offered load, items per second, of the scenarios that run under load.
+ * {@code --scale} shrinks every size and duration (0.1 for a smoke run of a few minutes); {@code
+ * --rate} is the offered load, items per second, of the scenarios that run under load.
  */
 public final class Battery {
   static final List<String> ALL = List.of("R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9");
 
-  record Options(List<String> scenarios, double scale, double rate, String heap, Path jar, Path dir) {
+  record Options(
+      List<String> scenarios, double scale, double rate, String heap, Path jar, Path dir) {
     static Options parse(String[] args) {
       List<String> scenarios = new ArrayList<>();
       double scale = 1.0;

@@ -13,9 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What a scenario runs on: one PostgreSQL ({@link Database}), {@code n} server processes ({@link
- * Node}) sharing it, the recording sink ({@link Ledger}), and the API key the instance's first start
- * printed. Optionally one node reaches the database through a {@link CutProxy} the scenario can
- * sever.
+ * Node}) sharing it, the recording sink ({@link Ledger}), and the API key the instance's first
+ * start printed. Optionally one node reaches the database through a {@link CutProxy} the scenario
+ * can sever.
  */
 final class Cluster implements AutoCloseable {
   /** Lets the harness read a node's {@code /actuator/prometheus} with a bearer token. */
@@ -86,7 +86,6 @@ final class Cluster implements AutoCloseable {
       env.put("RUNLATER_RATE_LIMITS", "false");
       env.put("RUNLATER_CAP_PRO_WAITING_MESSAGES", "100000000");
       env.put("RUNLATER_METRICS_TOKEN", METRICS_TOKEN);
-      env.put("RUNLATER_DB_POOL_SIZE", "10");
       List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC"));
       String nodeOpts = System.getenv("NODE_OPTS");
       if (nodeOpts != null && !nodeOpts.isBlank()) {
@@ -111,7 +110,8 @@ final class Cluster implements AutoCloseable {
     for (Node n : nodes.subList(1, nodes.size())) {
       ready.add(n.awaitReady(Duration.ofMinutes(4)));
     }
-    System.out.printf("  cluster: %d nodes ready (start-to-ready ms %s), PostgreSQL on port %d%n",
+    System.out.printf(
+        "  cluster: %d nodes ready (start-to-ready ms %s), PostgreSQL on port %d%n",
         nodes.size(), ready, db.port());
     Cluster c = new Cluster(dir, db, ledger, proxy, nodes, new Api(key));
     return c;
@@ -127,7 +127,9 @@ final class Cluster implements AutoCloseable {
     return alive.get(ThreadLocalRandom.current().nextInt(alive.size()));
   }
 
-  /** Node ids of the engines (host-pid-random) currently claiming, as the tasks table names them. */
+  /**
+   * Node ids of the engines (host-pid-random) currently claiming, as the tasks table names them.
+   */
   List<String> runningTaskIdsOf(Node n) {
     return db.queryStrings(
         "SELECT id::text FROM tasks WHERE state = 'running' AND claimed_by LIKE '"
@@ -152,8 +154,7 @@ final class Cluster implements AutoCloseable {
               .header("Authorization", "Bearer " + METRICS_TOKEN)
               .timeout(Duration.ofSeconds(10))
               .build();
-      String body =
-          api.client.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      String body = api.client.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
       double sum = 0;
       boolean found = false;
       for (String line : body.split("\n")) {

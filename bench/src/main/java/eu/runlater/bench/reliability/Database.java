@@ -114,7 +114,8 @@ final class Database implements AutoCloseable {
 
   /** A crash: the postmaster and every backend get SIGKILL; the next start recovers from WAL. */
   void kill() throws IOException, InterruptedException {
-    long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
+    long pid =
+        Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
     // Orphaned backends die with the postmaster's pipe; wait until the port is free.
@@ -142,7 +143,8 @@ final class Database implements AutoCloseable {
     Process p =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.resolveSibling("pg_ctl.log").toFile()))
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(log.resolveSibling("pg_ctl.log").toFile()))
             .start();
     if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("pg_ctl " + String.join(" ", args) + " failed; see pg_ctl.log");

@@ -64,7 +64,9 @@ final class Ledger implements AutoCloseable {
       all.add(a);
       bySeq.computeIfAbsent(seq, k -> Collections.synchronizedList(new ArrayList<>())).add(a);
       if (id != null) {
-        byWebhookId.computeIfAbsent(id, k -> Collections.synchronizedList(new ArrayList<>())).add(a);
+        byWebhookId
+            .computeIfAbsent(id, k -> Collections.synchronizedList(new ArrayList<>()))
+            .add(a);
       }
       requests.increment();
       long ms = Long.parseLong(query.getOrDefault("ms", "0"));

@@ -63,8 +63,7 @@ final class Load {
 
   /** Submits one job until acknowledged or out of patience; true when acknowledged. */
   boolean job(long seq) {
-    String body =
-        Api.jobJson("s" + seq, c.ledger.url(seq, deliveryMs), "1s", null, timeoutMs, 5);
+    String body = Api.jobJson("s" + seq, c.ledger.url(seq, deliveryMs), "1s", null, timeoutMs, 5);
     return submit(List.of(seq), "POST", "/api/v1/jobs", body, "s" + seq);
   }
 
@@ -219,7 +218,12 @@ final class Load {
   String answersSummary() {
     StringBuilder s = new StringBuilder();
     new java.util.TreeMap<>(answers)
-        .forEach((k, v) -> s.append(s.isEmpty() ? "" : ", ").append(k == -1 ? "none" : k).append(" x").append(v.sum()));
+        .forEach(
+            (k, v) ->
+                s.append(s.isEmpty() ? "" : ", ")
+                    .append(k == -1 ? "none" : k)
+                    .append(" x")
+                    .append(v.sum()));
     return s.toString();
   }
 

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 /**
  * One Runlater server: the packaged jar in a JVM of its own, on its own port, with the shared
  * {@code DATABASE_URL} and {@code RUNLATER_SECRET_KEY}. Its output goes to {@code node-<n>.log}
- * (every start appends). It is stopped with SIGTERM ({@link #terminate}) or SIGKILL ({@link
- * #kill}) and started again on the same port.
+ * (every start appends). It is stopped with SIGTERM ({@link #terminate}) or SIGKILL ({@link #kill})
+ * and started again on the same port.
  */
 final class Node {
   private static final Pattern API_KEY = Pattern.compile("API key\\s+(pk_live_\\S+)");
@@ -89,7 +89,8 @@ final class Node {
         HttpRequest.newBuilder(base().resolve("/health")).timeout(Duration.ofSeconds(5)).build();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name() + " exited with " + process.exitValue() + "; see " + log);
+        throw new IllegalStateException(
+            name() + " exited with " + process.exitValue() + "; see " + log);
       }
       try {
         if (HEALTH.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {

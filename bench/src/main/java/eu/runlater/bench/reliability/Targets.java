@@ -47,7 +47,8 @@ final class Targets implements AutoCloseable {
     HttpServer plain = t.server(ex -> ex.sendResponseHeaders(200, -1));
     t.faults.put(
         "tls-error",
-        new Fault("tls-error", "https://127.0.0.1:" + plain.getAddress().getPort() + "/", true, null));
+        new Fault(
+            "tls-error", "https://127.0.0.1:" + plain.getAddress().getPort() + "/", true, null));
     int refused = Database.freePort();
     t.faults.put(
         "connection-refused",
