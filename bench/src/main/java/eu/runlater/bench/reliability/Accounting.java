@@ -132,7 +132,7 @@ final class Accounting {
         stuck[0],
         stuck[1],
         stuck[2],
-        longestGap(c.ledger.all()),
+        longestGap(c.ledger.all().stream().filter(a -> a.nanos() >= load.createdNanos).toList()),
         drain);
   }
 

@@ -86,6 +86,7 @@ public final class Battery {
       System.out.printf("%s: %s%n", s, verdict);
       verdicts.put(s, verdict);
     }
+    scenarios.close();
     StringBuilder md = new StringBuilder();
     md.append("# Fault battery, ")
         .append(Instant.now())

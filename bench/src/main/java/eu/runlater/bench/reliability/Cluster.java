@@ -173,8 +173,37 @@ final class Cluster implements AutoCloseable {
     return dir;
   }
 
+  /** A cluster shared by several scenarios: closing it at a scenario's end does nothing. */
+  private boolean shared;
+
+  Cluster shared() {
+    shared = true;
+    return this;
+  }
+
+  /**
+   * Before a scenario on a shared cluster: every node that a previous scenario left stopped is
+   * started again, and all are ready.
+   */
+  void ready() throws Exception {
+    for (Node n : nodes) {
+      if (!n.alive()) {
+        n.launch();
+      }
+    }
+    for (Node n : nodes) {
+      n.awaitReady(Duration.ofMinutes(4));
+    }
+  }
+
   @Override
   public void close() throws IOException {
+    if (!shared) {
+      closeNow();
+    }
+  }
+
+  void closeNow() throws IOException {
     for (Node n : nodes) {
       n.stopQuietly();
     }

@@ -32,6 +32,9 @@ final class Load {
   final LongAdder retries = new LongAdder();
   private final Semaphore inFlight = new Semaphore(48);
 
+  /** When this load was made: the scenario's deliveries are those that arrive after. */
+  final long createdNanos = System.nanoTime();
+
   /**
    * @param deliveryMs how long the sink takes to answer each delivery
    * @param timeoutMs the jobs' {@code timeout_ms} (messages take the queue's)

@@ -40,6 +40,24 @@ final class Scenarios {
     return o.dir().resolve(scenario.toLowerCase()).toAbsolutePath();
   }
 
+  /** The plain 3-node cluster, started once and shared by R1, R2, R3, R6 and R7. */
+  private Cluster standard;
+
+  private Cluster standard() throws Exception {
+    if (standard == null) {
+      standard = cluster("shared", Cluster.Spec.of(3)).shared();
+    } else {
+      standard.ready();
+    }
+    return standard;
+  }
+
+  void close() throws java.io.IOException {
+    if (standard != null) {
+      standard.closeNow();
+    }
+  }
+
   private Cluster cluster(String scenario, Cluster.Spec spec) throws Exception {
     Path d = dir(scenario);
     deleteRecursively(d);
@@ -59,7 +77,7 @@ final class Scenarios {
 
   private String r1() throws Exception {
     int total = scaled(100_000, 2_000);
-    try (Cluster c = cluster("R1", Cluster.Spec.of(3))) {
+    try (Cluster c = standard()) {
       Load.createQueue(c, 30_000);
       Load load = new Load(c, seqs, 0, 30_000);
       System.out.printf("  submitting %,d jobs and %,d messages%n", total / 2, total - total / 2);
@@ -71,7 +89,8 @@ final class Scenarios {
           (submitted - t0) / 1e9, total / ((submitted - t0) / 1e9), load.answersSummary());
       Accounting.Books b = Accounting.settle(c, load, submitted, Duration.ofSeconds(60));
       System.out.println("  " + b);
-      List<Ledger.Arrival> all = c.ledger.all();
+      List<Ledger.Arrival> all =
+          c.ledger.all().stream().filter(a -> a.nanos() >= t0).toList();
       long first = all.stream().mapToLong(Ledger.Arrival::nanos).min().orElse(t0);
       long last = all.stream().mapToLong(Ledger.Arrival::nanos).max().orElse(t0);
       double rate = all.size() / Math.max(1e-9, (last - first) / 1e9);
@@ -99,7 +118,7 @@ final class Scenarios {
   private String r2() throws Exception {
     int seconds = scaled(300, 40);
     long deliveryMs = 500;
-    try (Cluster c = cluster("R2", Cluster.Spec.of(3))) {
+    try (Cluster c = standard()) {
       Load.createQueue(c, 30_000);
       Load load = new Load(c, seqs, deliveryMs, 30_000);
       System.out.printf(
@@ -217,7 +236,7 @@ final class Scenarios {
     long deliveryMs = 100;
     int between = 15;
     int seconds = restarts * (between + outageSeconds + 5) + 10;
-    try (Cluster c = cluster("R3", Cluster.Spec.of(3))) {
+    try (Cluster c = standard()) {
       Load.createQueue(c, 30_000);
       Load load = new Load(c, seqs, deliveryMs, 30_000);
       System.out.printf(
@@ -594,7 +613,7 @@ final class Scenarios {
 
   private String r6() throws Exception {
     long deliveryMs = 500;
-    try (Cluster c = cluster("R6", Cluster.Spec.of(3))) {
+    try (Cluster c = standard()) {
       Load.createQueue(c, 30_000);
       Load load = new Load(c, seqs, deliveryMs, 30_000);
       // Long enough for every node to stop and start again, with load throughout.
@@ -643,7 +662,7 @@ final class Scenarios {
   private String r7() throws Exception {
     int rounds = scaled(5, 2);
     int concurrent = 50;
-    try (Cluster c = cluster("R7", Cluster.Spec.of(3))) {
+    try (Cluster c = standard()) {
       Load.createQueue(c, 30_000);
       int jobsOk = 0;
       int messagesOk = 0;
