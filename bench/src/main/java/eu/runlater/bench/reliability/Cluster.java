@@ -21,6 +21,9 @@ final class Cluster implements AutoCloseable {
   /** Lets the harness read a node's {@code /actuator/prometheus} with a bearer token. */
   static final String METRICS_TOKEN = "battery-metrics-token-0123456789abcdef0123456789";
 
+  /** Start-up on a busy 2-core machine takes minutes: how long a node may take to be ready. */
+  static final Duration READY_PATIENCE = Duration.ofMinutes(8);
+
   final Database db;
   final Ledger ledger;
   final List<Node> nodes = new ArrayList<>();
@@ -94,25 +97,39 @@ final class Cluster implements AutoCloseable {
       jvm.addAll(spec.jvmOptionsPerNode().getOrDefault(i, List.of()));
       nodes.add(new Node(i, jar, dir, env, jvm, spec.springArgs()));
     }
-    // The first node migrates the schema and bootstraps the instance (prints the API key); the
-    // others start once it is ready.
-    Node first = nodes.getFirst();
-    first.launch();
-    long firstMs = first.awaitReady(Duration.ofMinutes(4));
-    String key = first.printedApiKey();
-    if (key == null) {
-      throw new IllegalStateException("the first node printed no API key; see its log");
+    String key;
+    try {
+      // The first node migrates the schema and bootstraps the instance (prints the API key); the
+      // others start once it is ready.
+      Node first = nodes.getFirst();
+      first.launch();
+      long firstMs = first.awaitReady(READY_PATIENCE);
+      key = first.printedApiKey();
+      if (key == null) {
+        throw new IllegalStateException("the first node printed no API key; see its log");
+      }
+      List<Long> ready = new ArrayList<>(List.of(firstMs));
+      for (Node n : nodes.subList(1, nodes.size())) {
+        n.launch();
+      }
+      for (Node n : nodes.subList(1, nodes.size())) {
+        ready.add(n.awaitReady(READY_PATIENCE));
+      }
+      System.out.printf(
+          "  cluster: %d nodes ready (start-to-ready ms %s), PostgreSQL on port %d%n",
+          nodes.size(), ready, db.port());
+    } catch (Exception e) {
+      // Leave nothing running behind a cluster that did not come up.
+      for (Node n : nodes) {
+        n.stopQuietly();
+      }
+      if (proxy != null) {
+        proxy.close();
+      }
+      ledger.close();
+      db.close();
+      throw e;
     }
-    List<Long> ready = new ArrayList<>(List.of(firstMs));
-    for (Node n : nodes.subList(1, nodes.size())) {
-      n.launch();
-    }
-    for (Node n : nodes.subList(1, nodes.size())) {
-      ready.add(n.awaitReady(Duration.ofMinutes(4)));
-    }
-    System.out.printf(
-        "  cluster: %d nodes ready (start-to-ready ms %s), PostgreSQL on port %d%n",
-        nodes.size(), ready, db.port());
     Cluster c = new Cluster(dir, db, ledger, proxy, nodes, new Api(key));
     return c;
   }
@@ -192,7 +209,7 @@ final class Cluster implements AutoCloseable {
       }
     }
     for (Node n : nodes) {
-      n.awaitReady(Duration.ofMinutes(4));
+      n.awaitReady(READY_PATIENCE);
     }
   }
 

@@ -25,6 +25,14 @@ final class Node {
   private static final Pattern API_KEY = Pattern.compile("API key\\s+(pk_live_\\S+)");
   private static final HttpClient HEALTH = HttpClient.newHttpClient();
 
+  /** Every server process started, so none outlives the harness (Ctrl-C, SIGTERM, an error). */
+  private static final java.util.Set<Process> LAUNCHED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> LAUNCHED.forEach(Process::destroyForcibly)));
+  }
+
   final int index;
   final int port;
   private final Path jar;
@@ -80,6 +88,7 @@ final class Node {
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     startedAt = System.nanoTime();
     process = pb.start();
+    LAUNCHED.add(process);
   }
 
   /** Waits until {@code /health} answers 200; the time from launch, in ms. */

@@ -150,7 +150,7 @@ final class Scenarios {
               .start(
                   () -> {
                     try {
-                      restartMs.add(victim.awaitReady(Duration.ofMinutes(3)));
+                      restartMs.add(victim.awaitReady(Cluster.READY_PATIENCE));
                       ready.put(victim, true);
                     } catch (Exception e) {
                       System.out.println("  " + victim.name() + " did not come back: " + e);
@@ -630,7 +630,7 @@ final class Scenarios {
         long stopMs = n.terminate(Duration.ofSeconds(60));
         Integer exit = n.exitCode();
         n.launch();
-        long readyMs = n.awaitReady(Duration.ofMinutes(3));
+        long readyMs = n.awaitReady(Cluster.READY_PATIENCE);
         String step =
             "%s: %d running at SIGTERM, stopped in %d ms (exit %s), ready again in %d ms"
                 .formatted(n.name(), running, stopMs, exit, readyMs);

@@ -20,6 +20,7 @@ final class Targets implements AutoCloseable {
   record Fault(String name, String url, boolean retried, Integer retryAfterSeconds) {}
 
   private final List<HttpServer> servers = new ArrayList<>();
+  private final List<java.net.ServerSocket> sockets = new ArrayList<>();
   final Map<String, Fault> faults = new LinkedHashMap<>();
 
   static Targets start() throws IOException {
@@ -43,12 +44,26 @@ final class Targets implements AutoCloseable {
     t.status("status-429-retry-after-2", 429, "2", true);
     t.status("status-410", 410, null, false);
     t.status("status-302", 302, null, false);
-    // https:// to a port that speaks plain HTTP: the TLS handshake fails.
-    HttpServer plain = t.server(ex -> ex.sendResponseHeaders(200, -1));
+    // https:// to a port that answers the TLS client hello with plain HTTP and closes: the
+    // handshake fails at once ("Unsupported or unrecognized SSL message").
+    java.net.ServerSocket plain = new java.net.ServerSocket(0, 64, InetAddress.getByName("127.0.0.1"));
+    t.sockets.add(plain);
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              while (!plain.isClosed()) {
+                try (java.net.Socket s = plain.accept()) {
+                  s.getInputStream().read(new byte[512]);
+                  s.getOutputStream()
+                      .write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes());
+                } catch (IOException e) {
+                  // the next one
+                }
+              }
+            });
     t.faults.put(
         "tls-error",
-        new Fault(
-            "tls-error", "https://127.0.0.1:" + plain.getAddress().getPort() + "/", true, null));
+        new Fault("tls-error", "https://127.0.0.1:" + plain.getLocalPort() + "/", true, null));
     int refused = Database.freePort();
     t.faults.put(
         "connection-refused",
@@ -125,6 +140,13 @@ final class Targets implements AutoCloseable {
   public void close() {
     for (HttpServer s : servers) {
       s.stop(0);
+    }
+    for (java.net.ServerSocket s : sockets) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // closed
+      }
     }
   }
 }
