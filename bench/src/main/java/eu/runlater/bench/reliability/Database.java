@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The one PostgreSQL 18 the battery's nodes share, a process of its own that can be stopped,
@@ -61,14 +60,10 @@ final class Database implements AutoCloseable {
             .setServerConfig("full_page_writes", "on")
             .setServerConfig("max_connections", "300")
             .start();
-    Path pgCtl;
-    try (Stream<Path> files = Files.walk(dir.resolve("runtime"))) {
-      pgCtl =
-          files
-              .filter(p -> p.getFileName().toString().equals("pg_ctl"))
-              .findFirst()
-              .orElseThrow(() -> new IOException("no pg_ctl under " + dir.resolve("runtime")));
-    }
+    // The library unpacks its binaries once per JVM (into the first working directory): find
+    // pg_ctl beside the running postmaster's executable.
+    long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
+    Path pgCtl = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).resolveSibling("pg_ctl");
     Database db = new Database(postgres, data, pgCtl, port, dir.resolve("postgres.log"));
     // The settings of later starts (pg_ctl with only the port): kept in postgresql.auto.conf.
     for (String setting :
