@@ -64,6 +64,13 @@ final class Targets implements AutoCloseable {
     t.faults.put(
         "tls-error",
         new Fault("tls-error", "https://127.0.0.1:" + plain.getLocalPort() + "/", true, null));
+    // https:// to a plain HTTP server that reads the client hello and waits for the rest of a
+    // request line: the handshake stalls until the attempt's timeout.
+    HttpServer stall = t.server(ex -> ex.sendResponseHeaders(200, -1));
+    t.faults.put(
+        "tls-handshake-stall",
+        new Fault(
+            "tls-handshake-stall", "https://127.0.0.1:" + stall.getAddress().getPort() + "/", true, null));
     int refused = Database.freePort();
     t.faults.put(
         "connection-refused",
