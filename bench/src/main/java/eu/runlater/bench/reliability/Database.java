@@ -62,8 +62,11 @@ final class Database implements AutoCloseable {
             .start();
     // The library unpacks its binaries once per JVM (into the first working directory): find
     // pg_ctl beside the running postmaster's executable.
-    long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
-    Path pgCtl = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).resolveSibling("pg_ctl");
+    long pid =
+        Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
+    Path pgCtl =
+        Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe"))
+            .resolveSibling("pg_ctl");
     Database db = new Database(postgres, data, pgCtl, port, dir.resolve("postgres.log"));
     // The settings of later starts (pg_ctl with only the port): kept in postgresql.auto.conf.
     for (String setting :

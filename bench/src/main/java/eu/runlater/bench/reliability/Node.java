@@ -26,7 +26,8 @@ final class Node {
   private static final HttpClient HEALTH = HttpClient.newHttpClient();
 
   /** Every server process started, so none outlives the harness (Ctrl-C, SIGTERM, an error). */
-  private static final java.util.Set<Process> LAUNCHED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.Set<Process> LAUNCHED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   static {
     Runtime.getRuntime()

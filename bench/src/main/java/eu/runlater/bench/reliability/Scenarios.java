@@ -89,8 +89,7 @@ final class Scenarios {
           (submitted - t0) / 1e9, total / ((submitted - t0) / 1e9), load.answersSummary());
       Accounting.Books b = Accounting.settle(c, load, submitted, Duration.ofSeconds(60));
       System.out.println("  " + b);
-      List<Ledger.Arrival> all =
-          c.ledger.all().stream().filter(a -> a.nanos() >= t0).toList();
+      List<Ledger.Arrival> all = c.ledger.all().stream().filter(a -> a.nanos() >= t0).toList();
       long first = all.stream().mapToLong(Ledger.Arrival::nanos).min().orElse(t0);
       long last = all.stream().mapToLong(Ledger.Arrival::nanos).max().orElse(t0);
       double rate = all.size() / Math.max(1e-9, (last - first) / 1e9);

@@ -46,7 +46,8 @@ final class Targets implements AutoCloseable {
     t.status("status-302", 302, null, false);
     // https:// to a port that answers the TLS client hello with plain HTTP and closes: the
     // handshake fails at once ("Unsupported or unrecognized SSL message").
-    java.net.ServerSocket plain = new java.net.ServerSocket(0, 64, InetAddress.getByName("127.0.0.1"));
+    java.net.ServerSocket plain =
+        new java.net.ServerSocket(0, 64, InetAddress.getByName("127.0.0.1"));
     t.sockets.add(plain);
     Thread.ofVirtual()
         .start(
@@ -70,7 +71,10 @@ final class Targets implements AutoCloseable {
     t.faults.put(
         "tls-handshake-stall",
         new Fault(
-            "tls-handshake-stall", "https://127.0.0.1:" + stall.getAddress().getPort() + "/", true, null));
+            "tls-handshake-stall",
+            "https://127.0.0.1:" + stall.getAddress().getPort() + "/",
+            true,
+            null));
     int refused = Database.freePort();
     t.faults.put(
         "connection-refused",
