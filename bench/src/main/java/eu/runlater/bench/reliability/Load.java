@@ -32,6 +32,13 @@ final class Load {
   final LongAdder retries = new LongAdder();
   private final Semaphore inFlight = new Semaphore(48);
 
+  private volatile boolean stopped;
+
+  /** Ends a {@link #steady} load before its duration (it still waits for its answers). */
+  void stop() {
+    stopped = true;
+  }
+
   /** When this load was made: the scenario's deliveries are those that arrive after. */
   final long createdNanos = System.nanoTime();
 
@@ -161,7 +168,7 @@ final class Load {
               long end = start + duration.toNanos();
               double owed = 0;
               boolean jobTurn = true;
-              for (long tick = 0; start + tick * 100_000_000L < end; tick++) {
+              for (long tick = 0; start + tick * 100_000_000L < end && !stopped; tick++) {
                 long at = start + tick * 100_000_000L;
                 long wait = at - System.nanoTime();
                 if (wait > 0) {
