@@ -136,7 +136,12 @@ final class Database implements AutoCloseable {
   }
 
   private void pgCtl(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(pgCtl.toString(), "-D", data.toString()));
+    List<String> command = new ArrayList<>();
+    if ("root".equals(System.getProperty("user.name"))) {
+      // pg_ctl refuses to run as root; as the library does, run it in a user namespace.
+      command.addAll(List.of("unshare", "-U"));
+    }
+    command.addAll(List.of(pgCtl.toString(), "-D", data.toString()));
     command.addAll(List.of(args));
     Process p =
         new ProcessBuilder(command)
