@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +42,7 @@ class AlertPagesBrowserTest extends ServerTest {
   @Autowired NotificationLog log;
 
   private final List<BrowserContext> contexts = new ArrayList<>();
+  private final Map<String, Page> phones = new HashMap<>();
   private Sink sink;
 
   @BeforeEach
@@ -57,6 +60,7 @@ class AlertPagesBrowserTest extends ServerTest {
   @AfterEach
   void close() {
     contexts.forEach(BrowserContext::close);
+    phones.clear();
     sink.close();
   }
 
@@ -64,16 +68,29 @@ class AlertPagesBrowserTest extends ServerTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private Page signedIn(Fixtures.TestUser user, Supplier<BrowserContext> device) {
+  /**
+   * A browser profile signed in as {@code user} by a request: the login form itself is
+   * AccountPagesBrowserTest's, and a sign-in through it renders two pages and costs a second or two
+   * on a busy machine.
+   */
+  private BrowserContext signedIn(Fixtures.TestUser user, Supplier<BrowserContext> device) {
     BrowserContext context = device.get();
     contexts.add(context);
-    Page page = Chromium.page(context);
-    Chromium.signIn(page, api.base(), user.email());
-    return page;
+    Chromium.signIn(context, api.base(), user.email());
+    return context;
   }
 
   private Page desktop(Fixtures.TestUser user) {
-    return signedIn(user, Chromium::context);
+    return Chromium.page(signedIn(user, Chromium::context));
+  }
+
+  /**
+   * One phone, signed in once per user and test, whose tab goes from page to page: every page
+   * checked at phone size (a new profile or tab per page costs more than the check).
+   */
+  private Page phone(Fixtures.TestUser user) {
+    return phones.computeIfAbsent(
+        user.email(), email -> Chromium.page(signedIn(user, Chromium::phone)));
   }
 
   /** The page passes axe, fits its width, and is photographed as {@code <name>-<width>.png}. */
@@ -91,7 +108,7 @@ class AlertPagesBrowserTest extends ServerTest {
   private void bothSizes(Page page, Fixtures.TestUser user, String path, String name) {
     page.navigate(api.base() + path);
     checked(page, name, "desktop");
-    Page phone = signedIn(user, Chromium::phone);
+    Page phone = phone(user);
     phone.navigate(api.base() + path);
     checked(phone, name, "phone");
   }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -30,6 +31,10 @@ import tools.jackson.databind.JsonNode;
  * service: the body has the service's documented shape and stays within its limits, and no secret
  * is stored in the clear.
  */
+// A context of its own (its properties differ from ServerTest's): closed after the class, so its
+// engine and background loops stop instead of running beside every later class of this JVM (the
+// test framework keeps cached contexts alive until the JVM ends).
+@DirtiesContext
 class ChannelDeliveryTest extends ServerTest {
   static final ChannelSinks SINKS = start();
   static final Duration WITHIN = Duration.ofSeconds(15);

@@ -87,7 +87,7 @@ class HeldEverywhereBrowserTest extends ServerTest {
     for (boolean phone : List.of(false, true)) {
       context = phone ? Chromium.phone() : Chromium.context();
       Page page = Chromium.page(context);
-      Chromium.signIn(page, api.base(), member.email());
+      Chromium.signIn(context, api.base(), member.email());
 
       // The job is held once its time has come: the list, its page and its timeline say why.
       page.navigate(api.base() + "/jobs");
@@ -125,7 +125,7 @@ class HeldEverywhereBrowserTest extends ServerTest {
     healthy.set(true);
     context = Chromium.context();
     Page page = Chromium.page(context);
-    Chromium.signIn(page, api.base(), member.email());
+    Chromium.signIn(page.context(), api.base(), member.email());
     page.navigate(api.base() + hostPage);
     page.getByText("Probe now").click();
     Sink.await(

@@ -87,7 +87,7 @@ class HostsBrowserTest extends ServerTest {
 
     desktop = Chromium.context();
     Page page = Chromium.page(desktop);
-    Chromium.signIn(page, api.base(), member.email());
+    Chromium.signIn(page.context(), api.base(), member.email());
     page.navigate(api.base() + "/hosts");
     var row = page.locator("table.hosts tbody tr");
     assertThat(row).hasCount(1);
@@ -103,7 +103,7 @@ class HostsBrowserTest extends ServerTest {
 
     phone = Chromium.phone();
     Page small = Chromium.page(phone);
-    Chromium.signIn(small, api.base(), member.email());
+    Chromium.signIn(phone, api.base(), member.email());
     small.navigate(api.base() + "/hosts");
     assertThat(small.locator("table.hosts tbody tr")).containsText("circuit open");
     assertThat(small.getByText("Probe now")).isVisible();

@@ -95,7 +95,7 @@ class HomeAttentionBrowserTest extends ServerTest {
     Sink.await(WAIT, "two dead letters in alerts", () -> deadIn(t, "alerts") == 2);
 
     Page page = Chromium.page(context);
-    Chromium.signIn(page, api.base(), fixtures.user(t.id(), Role.MEMBER).email());
+    Chromium.signIn(context, api.base(), fixtures.user(t.id(), Role.MEMBER).email());
     page.navigate(api.base() + "/");
     var attention = page.locator("#attention");
     var held = attention.locator("tr[data-state=held]").first();

@@ -75,7 +75,7 @@ class RunsBrowserTest extends ServerTest {
     }
     var user = fixtures.user(t.id(), Role.MEMBER);
     Page page = Chromium.page(context);
-    Chromium.signIn(page, api.base(), user.email());
+    Chromium.signIn(context, api.base(), user.email());
     page.navigate(api.base() + "/runs");
     var rows = page.locator("#runs tbody tr");
     assertThat(rows).hasCount(Runs.PAGE);

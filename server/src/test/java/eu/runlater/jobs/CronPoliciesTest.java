@@ -27,6 +27,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -35,6 +36,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * takes its tasks) whose clock the test moves: occurrences pass while the engine is stopped, and
  * runs overlap against a target that answers only when the test lets it.
  */
+// A context of its own (its properties differ from ServerTest's): closed after the class, so its
+// engine and background loops stop instead of running beside every later class of this JVM (the
+// test framework keeps cached contexts alive until the JVM ends).
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(CronPoliciesTest.Clock.class)
 class CronPoliciesTest {

@@ -11,12 +11,17 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 /**
  * With RUNLATER_MANAGEMENT_PORT, metrics are served on that port, on 127.0.0.1 only, without a
  * token; the public port serves none.
  */
+// A context of its own (its properties differ from ServerTest's): closed after the class, so its
+// engine and background loops stop instead of running beside every later class of this JVM (the
+// test framework keeps cached contexts alive until the JVM ends).
+@DirtiesContext
 @TestPropertySource(properties = "management.server.port=0")
 class MetricsManagementPortTest extends ServerTest {
   @LocalManagementPort int managementPort;

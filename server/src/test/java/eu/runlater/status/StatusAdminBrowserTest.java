@@ -14,7 +14,9 @@ import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
 import eu.runlater.support.ServerTest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,18 +32,28 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class StatusAdminBrowserTest extends ServerTest {
   @Autowired JdbcClient jdbc;
   private final List<BrowserContext> contexts = new ArrayList<>();
+  private final Map<String, Page> phones = new HashMap<>();
 
   @AfterEach
   void close() {
     contexts.forEach(BrowserContext::close);
+    phones.clear();
   }
 
+  /**
+   * A page signed in as {@code user} by a request: the login form itself is
+   * AccountPagesBrowserTest's, and a sign-in through it renders two pages and costs a second or two
+   * on a busy machine.
+   */
   private Page signedIn(Fixtures.TestUser user, Supplier<BrowserContext> device) {
+    return Chromium.page(profile(user, device));
+  }
+
+  private BrowserContext profile(Fixtures.TestUser user, Supplier<BrowserContext> device) {
     BrowserContext context = device.get();
     contexts.add(context);
-    Page page = Chromium.page(context);
-    Chromium.signIn(page, api.base(), user.email());
-    return page;
+    Chromium.signIn(context, api.base(), user.email());
+    return context;
   }
 
   private static void checked(Page page, String what) {
@@ -53,7 +65,9 @@ class StatusAdminBrowserTest extends ServerTest {
   private void bothSizes(Page desktop, Fixtures.TestUser user, String path) {
     desktop.navigate(api.base() + path);
     checked(desktop, path + " desktop");
-    Page phone = signedIn(user, Chromium::phone);
+    // One phone per user and test, signed in once, whose tab goes from page to page (a new
+    // profile or tab per page costs more than the check).
+    Page phone = phones.computeIfAbsent(user.email(), e -> signedIn(user, Chromium::phone));
     phone.navigate(api.base() + path);
     checked(phone, path + " phone");
   }

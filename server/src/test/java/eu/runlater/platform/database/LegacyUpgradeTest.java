@@ -17,6 +17,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -26,6 +27,10 @@ import tools.jackson.databind.JsonNode;
  * ({@link LegacyDatabase}): it adopts the old history, migrates, and answers for the old rows
  * through the API with the old API key, and new work goes through, signed with the old secret.
  */
+// A context of its own (its properties differ from ServerTest's): closed after the class, so its
+// engine and background loops stop instead of running beside every later class of this JVM (the
+// test framework keeps cached contexts alive until the JVM ends).
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the old rows are read before new ones come
 class LegacyUpgradeTest {

@@ -10,10 +10,15 @@ import jakarta.mail.internet.MimeMessage;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** With SMTP_URL set, account mail goes to a real SMTP server and the dev mailbox is gone. */
+// A context of its own (its properties differ from ServerTest's): closed after the class, so its
+// engine and background loops stop instead of running beside every later class of this JVM (the
+// test framework keeps cached contexts alive until the JVM ends).
+@DirtiesContext
 class SmtpMailTest extends ServerTest {
   static final GreenMail SMTP = start();
 
