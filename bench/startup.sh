@@ -1,28 +1,51 @@
 #!/usr/bin/env bash
-# Start-to-ready of the server jar: from process launch until GET /health answers 200.
+# Start-to-ready of ./run: from process launch until GET /health answers 200.
 # "fresh" starts on an empty data directory (PostgreSQL binaries unpacked, initdb, migrations,
-# first-start bootstrap); "restart" starts again on the same directory.
-# Usage: bench/startup.sh [runs]   (build first: ./mvnw -q -DskipTests -pl server -am package)
+# first-start bootstrap); "restart" starts again on the same directory. Each run starts ./run as
+# an operator does (the start-up cache when it is there; RUNLATER_AOT=off measures without it).
+# BUSY=N keeps N CPU burners (busy loops) running during the measured starts, e.g. BUSY=2 on two
+# cores: "a node starts while two others are busy".
+# Usage: bench/startup.sh [runs]   (builds first if ./run would)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
-JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-JAR=server/target/runlater-server-exec.jar
 PORT=${PORT:-18181}
+BUSY=${BUSY:-0}
+
+# Builds now if needed, so that no measured start includes a build; shows what runs.
+echo "command: $(RUNLATER_RUN_PRINT=1 ./run)"
+echo "machine: $(nproc) cores, $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg), busy loops: $BUSY"
+
+burners=()
+stop_burners() {
+  for b in ${burners[@]+"${burners[@]}"}; do kill "$b" 2>/dev/null || true; done
+}
+trap stop_burners EXIT
+for _ in $(seq 1 "$BUSY"); do
+  bash -c 'while :; do :; done' &
+  burners+=($!)
+done
 
 measure() {
   local dir=$1 start end pid
   start=$(date +%s%N)
-  RUNLATER_DATA_DIR=$dir PORT=$PORT "$JAVA" -jar "$JAR" >"$dir.log" 2>&1 &
+  RUNLATER_DATA_DIR=$dir PORT=$PORT ./run >"$dir.log" 2>&1 &
   pid=$!
-  until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; do sleep 0.02; done
+  until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "the server exited; its output:" >&2
+      cat "$dir.log" >&2
+      exit 1
+    fi
+    sleep 0.02
+  done
   end=$(date +%s%N)
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo $(( (end - start) / 1000000 ))
 }
 
 fresh=(); restart=()
-for i in $(seq 1 "$RUNS"); do
+for _ in $(seq 1 "$RUNS"); do
   dir=$(mktemp -d /tmp/runlater-startup.XXXX)
   fresh+=("$(measure "$dir")")
   restart+=("$(measure "$dir")")
