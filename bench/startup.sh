@@ -40,8 +40,11 @@ measure() {
     sleep 0.02
   done
   end=$(date +%s%N)
+  # CPU the JVM used until then (user + system), beside the wall time.
+  read -r -a stat < "/proc/$pid/stat"
+  cpu=$(( (stat[13] + stat[14]) * 1000 / $(getconf CLK_TCK) ))
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo $(( (end - start) / 1000000 ))
+  echo "$(( (end - start) / 1000000 ))/$cpu"
 }
 
 fresh=(); restart=()
@@ -52,5 +55,12 @@ for _ in $(seq 1 "$RUNS"); do
   rm -rf "$dir" "$dir.log"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "fresh start-to-ready ms:   ${fresh[*]}  (median $(median "${fresh[@]}"))"
-echo "restart start-to-ready ms: ${restart[*]}  (median $(median "${restart[@]}"))"
+report() {
+  local name=$1; shift
+  local walls=() cpus=()
+  for r in "$@"; do walls+=("${r%/*}"); cpus+=("${r#*/}"); done
+  echo "$name start-to-ready ms: ${walls[*]}  (median $(median "${walls[@]}"));" \
+       "JVM CPU ms until ready: ${cpus[*]}  (median $(median "${cpus[@]}"))"
+}
+report "fresh  " "${fresh[@]}"
+report "restart" "${restart[@]}"

@@ -21,14 +21,22 @@ public class RunlaterApplication {
     if (Boolean.getBoolean("runlater.exit-when-ready")) {
       // The build's training start (server/pom.xml, profile aot-cache): start as ./run does,
       // then stop as on SIGTERM, so the AOT cache holds the whole start and the embedded
-      // PostgreSQL stops with it. From another thread: the ready event's other listeners first.
+      // PostgreSQL stops with it. Once main has returned: the ready event's other listeners first.
       application.addListeners(
           (ApplicationListener<ApplicationReadyEvent>)
-              ready ->
-                  Thread.ofPlatform()
-                      .start(
-                          () ->
-                              System.exit(SpringApplication.exit(ready.getApplicationContext()))));
+              ready -> {
+                Thread main = Thread.currentThread();
+                Thread.ofPlatform()
+                    .start(
+                        () -> {
+                          try {
+                            main.join();
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                          System.exit(SpringApplication.exit(ready.getApplicationContext()));
+                        });
+              });
     }
     application.run(args);
   }
