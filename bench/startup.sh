@@ -1,33 +1,66 @@
 #!/usr/bin/env bash
-# Start-to-ready of the server jar: from process launch until GET /health answers 200.
+# Start-to-ready of ./run: from process launch until GET /health answers 200.
 # "fresh" starts on an empty data directory (PostgreSQL binaries unpacked, initdb, migrations,
-# first-start bootstrap); "restart" starts again on the same directory.
-# Usage: bench/startup.sh [runs]   (build first: ./mvnw -q -DskipTests -pl server -am package)
+# first-start bootstrap); "restart" starts again on the same directory. Each run starts ./run as
+# an operator does (the start-up cache when it is there; RUNLATER_AOT=off measures without it).
+# BUSY=N keeps N CPU burners (busy loops) running during the measured starts, e.g. BUSY=2 on two
+# cores: "a node starts while two others are busy".
+# Usage: bench/startup.sh [runs]   (builds first if ./run would)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
-JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-JAR=server/target/runlater-server-exec.jar
 PORT=${PORT:-18181}
+BUSY=${BUSY:-0}
+
+# Builds now if needed, so that no measured start includes a build; shows what runs.
+echo "command: $(RUNLATER_RUN_PRINT=1 ./run)"
+echo "machine: $(nproc) cores, $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg), busy loops: $BUSY"
+
+burners=()
+stop_burners() {
+  for b in ${burners[@]+"${burners[@]}"}; do kill "$b" 2>/dev/null || true; done
+}
+trap stop_burners EXIT
+for _ in $(seq 1 "$BUSY"); do
+  bash -c 'while :; do :; done' &
+  burners+=($!)
+done
 
 measure() {
   local dir=$1 start end pid
   start=$(date +%s%N)
-  RUNLATER_DATA_DIR=$dir PORT=$PORT "$JAVA" -jar "$JAR" >"$dir.log" 2>&1 &
+  RUNLATER_DATA_DIR=$dir PORT=$PORT ./run >"$dir.log" 2>&1 &
   pid=$!
-  until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; do sleep 0.02; done
+  until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "the server exited; its output:" >&2
+      cat "$dir.log" >&2
+      exit 1
+    fi
+    sleep 0.02
+  done
   end=$(date +%s%N)
+  # CPU the JVM used until then (user + system), beside the wall time.
+  read -r -a stat < "/proc/$pid/stat"
+  cpu=$(( (stat[13] + stat[14]) * 1000 / $(getconf CLK_TCK) ))
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo $(( (end - start) / 1000000 ))
+  echo "$(( (end - start) / 1000000 ))/$cpu"
 }
 
 fresh=(); restart=()
-for i in $(seq 1 "$RUNS"); do
+for _ in $(seq 1 "$RUNS"); do
   dir=$(mktemp -d /tmp/runlater-startup.XXXX)
   fresh+=("$(measure "$dir")")
   restart+=("$(measure "$dir")")
   rm -rf "$dir" "$dir.log"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "fresh start-to-ready ms:   ${fresh[*]}  (median $(median "${fresh[@]}"))"
-echo "restart start-to-ready ms: ${restart[*]}  (median $(median "${restart[@]}"))"
+report() {
+  local name=$1; shift
+  local walls=() cpus=()
+  for r in "$@"; do walls+=("${r%/*}"); cpus+=("${r#*/}"); done
+  echo "$name start-to-ready ms: ${walls[*]}  (median $(median "${walls[@]}"));" \
+       "JVM CPU ms until ready: ${cpus[*]}  (median $(median "${cpus[@]}"))"
+}
+report "fresh  " "${fresh[@]}"
+report "restart" "${restart[@]}"

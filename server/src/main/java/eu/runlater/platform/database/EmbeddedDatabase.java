@@ -69,8 +69,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
     this.passwords = passwords;
   }
 
-  /** Starts (creating or upgrading on first use) the cluster under {@code dataDir}. */
+  /**
+   * Starts (creating or upgrading on first use) the cluster under {@code dataDir}, or takes the one
+   * {@link EmbeddedDatabaseEarlyStart} began for it while the application context was being built.
+   */
   public static EmbeddedDatabase start(Path dataDir) {
+    return EmbeddedDatabaseEarlyStart.takeOrStart(dataDir);
+  }
+
+  /** Starts (creating or upgrading on first use) the cluster under {@code dataDir}, now. */
+  static EmbeddedDatabase startNow(Path dataDir) {
     Path cluster = dataDir.resolve("postgres");
     Path runtime = dataDir.resolve("postgres-runtime");
     try {
