@@ -97,7 +97,7 @@ final class Completer {
   private void loop() {
     List<Completion> batch = new ArrayList<>();
     FailureStreak failures = new FailureStreak(log, "Recording completions");
-    while (running || !queue.isEmpty()) {
+    while (running || !queue.isEmpty() || !batch.isEmpty()) {
       try {
         if (batch.isEmpty()) {
           Completion first = queue.poll(1, TimeUnit.SECONDS);
@@ -116,6 +116,11 @@ final class Completer {
         }
         // Stopping: one last attempt at what is queued, below.
       } catch (Exception e) {
+        if (!running && Thread.interrupted()) {
+          // The stop's interrupt reached the write (the pool turns it into an SQLException):
+          // write again, uninterrupted, before giving anything up.
+          continue;
+        }
         // The batch is kept and written again until it lands: one warning per outage.
         long waitMs = failures.failed(e);
         if (!running) {

@@ -27,12 +27,6 @@ import org.junit.jupiter.api.Test;
  * duplicated 0 (every task delivered exactly once, no lost attempt recorded), and nothing stuck: a
  * stopped node holds no task once its stop returns, and no task is left at the end.
  */
-@org.junit.jupiter.api.Disabled(
-    "Fails today: Engine.stop() interrupts the completer, and when the interrupt reaches a write"
-        + " waiting for a pool connection (HikariPool: 'Interrupted during connection"
-        + " acquisition') the completer gives the batch up ('Stopping with N completions"
-        + " unrecorded'); those delivered tasks are rescued and delivered again. Enable with the"
-        + " Completer fix (issue 17, verify's report).")
 class ClusterRollingStopTest {
   static final Duration BATCH_EVERY = Duration.ofMillis(100);
   final EngineFixture fixture = new EngineFixture();
