@@ -15,13 +15,30 @@ class SignInUsers implements UserDetailsService {
   /**
    * Stands in for the hash of an account without a password (magic link only): a real Argon2 hash
    * of a random value, so comparing against it takes as long as against any other and matches
-   * nothing.
+   * nothing. Made at its first use, not at start-up: an Argon2 hash on a cold JVM took about a
+   * tenth of the start's main thread.
    */
-  private final String unusableHash;
+  private final PasswordEncoder passwords;
+
+  private volatile String unusableHash;
 
   SignInUsers(Users users, PasswordEncoder passwords) {
     this.users = users;
-    this.unusableHash = passwords.encode(UUID.randomUUID().toString());
+    this.passwords = passwords;
+  }
+
+  private String unusableHash() {
+    String hash = unusableHash;
+    if (hash == null) {
+      synchronized (this) {
+        hash = unusableHash;
+        if (hash == null) {
+          hash = passwords.encode(UUID.randomUUID().toString());
+          unusableHash = hash;
+        }
+      }
+    }
+    return hash;
   }
 
   @Override
@@ -36,6 +53,6 @@ class SignInUsers implements UserDetailsService {
         user.email(),
         user.superadmin(),
         user.confirmedAt() != null,
-        hash == null ? unusableHash : hash);
+        hash == null ? unusableHash() : hash);
   }
 }

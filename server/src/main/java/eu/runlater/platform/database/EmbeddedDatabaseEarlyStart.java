@@ -45,6 +45,10 @@ public final class EmbeddedDatabaseEarlyStart
   }
 
   private static void begin(ConfigurableEnvironment environment) {
+    if (Boolean.getBoolean("spring.aot.processing")) {
+      // The build's Spring AOT processing runs main to read the bean definitions: no database.
+      return;
+    }
     Binder binder = Binder.get(environment);
     String url = binder.bind("runlater.database-url", String.class).orElse("");
     if (!url.isBlank()) {

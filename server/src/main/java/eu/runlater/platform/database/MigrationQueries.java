@@ -20,4 +20,15 @@ final class MigrationQueries {
 
   static final String LEGACY_HISTORY_RETIRE =
       "ALTER TABLE flyway_schema_history RENAME TO " + LegacyHistory.RETIRED_TABLE;
+
+  static final String FINGERPRINT_TABLE_EXISTS =
+      "SELECT to_regclass('platform_schema_fingerprint') IS NOT NULL";
+
+  static final String FINGERPRINT_RECORDED = "SELECT fingerprint FROM platform_schema_fingerprint";
+
+  static final String FINGERPRINT_RECORD =
+      """
+      INSERT INTO platform_schema_fingerprint (fingerprint) VALUES (?)
+      ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, recorded_at = now()
+      """;
 }

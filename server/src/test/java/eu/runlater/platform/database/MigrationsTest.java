@@ -4,20 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import eu.runlater.platform.database.Migrations.Chain;
+import eu.runlater.testing.Sink;
 import eu.runlater.testing.TestPostgres;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.ResourceProvider;
+import org.flywaydb.core.api.resource.LoadableResource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each module's migrations build the schema the single chain of the releases before them built
@@ -57,6 +70,80 @@ class MigrationsTest {
               scalar(database, "SELECT count(*) FROM " + chain.historyTable() + " WHERE success"))
           .as(chain.module())
           .isPositive();
+    }
+  }
+
+  @Test
+  void a_start_on_the_schema_its_own_files_made_skips_flyway_and_any_other_runs_it()
+      throws Exception {
+    String database = TestPostgres.emptyDatabase("fingerprint");
+    migrate(database);
+    String own = Migrations.fingerprint(Migrations.class.getClassLoader());
+    assertThat(text(database, "SELECT fingerprint FROM platform_schema_fingerprint"))
+        .isEqualTo(own);
+
+    try (var dataSource = TestPostgres.dataSource(database, 4);
+        Connection peer =
+            DriverManager.getConnection(TestPostgres.jdbcUrl(database), "postgres", null);
+        Statement peerSql = peer.createStatement()) {
+      var config = Flyway.configure().dataSource(dataSource);
+      // A peer holds the migrations lock: the up-to-date start does not even wait for it...
+      peerSql.execute(MigrationQueries.MIGRATIONS_LOCK);
+      var fast = CompletableFuture.runAsync(() -> Migrations.migrate(config));
+      fast.get(30, TimeUnit.SECONDS);
+
+      // ...while a start with other files (another release's) waits for it, then runs every chain
+      // and records its own digest.
+      var full = CompletableFuture.runAsync(() -> Migrations.migrate(config, "another release"));
+      Sink.await(
+          Duration.ofSeconds(30),
+          "the other release's start to wait for the lock",
+          () -> waiting(database) == 1);
+      assertThat(full).isNotDone();
+      peerSql.execute(MigrationQueries.MIGRATIONS_UNLOCK);
+      full.get(60, TimeUnit.SECONDS);
+    }
+    assertThat(text(database, "SELECT fingerprint FROM platform_schema_fingerprint"))
+        .isEqualTo("another release");
+    drop(database);
+  }
+
+  @Test
+  void each_chain_finds_its_own_files_whatever_resource_provider_boot_configured()
+      throws SQLException {
+    // With Spring AOT on, Boot's Flyway carries a resource provider for spring.flyway.locations
+    // only (the native-image one); it must not leave the chains without their files.
+    String database = TestPostgres.emptyDatabase("provider");
+    try (var dataSource = TestPostgres.dataSource(database, 4)) {
+      Migrations.migrate(
+          Flyway.configure().dataSource(dataSource).resourceProvider(new NoResources()));
+    }
+    assertThat(SchemaCatalog.describe(TestPostgres.jdbcUrl(database))).isEqualTo(expected);
+    drop(database);
+  }
+
+  private static final class NoResources implements ResourceProvider {
+    @Override
+    public LoadableResource getResource(String name) {
+      return null;
+    }
+
+    @Override
+    public Collection<LoadableResource> getResources(String prefix, String... suffixes) {
+      return List.of();
+    }
+  }
+
+  @Test
+  void the_digest_changes_with_any_migration_file(@TempDir Path extra) throws IOException {
+    ClassLoader own = Migrations.class.getClassLoader();
+    assertThat(Migrations.fingerprint(own)).isEqualTo(Migrations.fingerprint(own)).hasSize(64);
+
+    Path added = extra.resolve("db/status/V999__later.sql");
+    Files.createDirectories(added.getParent());
+    Files.writeString(added, "SELECT 1;");
+    try (var withAdded = new URLClassLoader(new URL[] {extra.toUri().toURL()}, own)) {
+      assertThat(Migrations.fingerprint(withAdded)).isNotEqualTo(Migrations.fingerprint(own));
     }
   }
 
@@ -171,6 +258,15 @@ class MigrationsTest {
   private static void migrate(String database) {
     try (var dataSource = TestPostgres.dataSource(database, 4)) {
       Migrations.migrate(dataSource);
+    }
+  }
+
+  private static long waiting(String database) {
+    try {
+      return scalar(
+          database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
