@@ -3,6 +3,7 @@ package eu.runlater.executions;
 import static eu.runlater.executions.ExecutionsQueries.EXECUTION_FINGERPRINT;
 
 import eu.runlater.engine.SqlTime;
+import eu.runlater.platform.FailingPasses;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,9 +31,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * node's viewers, with no other channel between nodes. It is part of the history, below every page
  * that shows executions (the home page, a job's page), so none of them depends on another.
  *
- * <p>Failure: a query error skips that pass (logged), or refuses a new stream, which then holds
- * nothing; a client that went away is dropped on the next send. Stops before the web server's
- * graceful shutdown, so open streams never hold it up.
+ * <p>Failure: a query error skips that pass (logged once for a run of failures), or refuses a new
+ * stream, which then holds nothing; a client that went away is dropped on the next send. Stops
+ * before the web server's graceful shutdown, so open streams never hold it up.
  */
 @Component
 public class LiveFeed implements SmartLifecycle {
@@ -47,6 +48,7 @@ public class LiveFeed implements SmartLifecycle {
   static final Duration HEARTBEAT = Duration.ofSeconds(15);
   static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
   private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
+  private static final String PASS = "Live updates of executions";
 
   private final JdbcClient jdbc;
   private final InstantSource clock;
@@ -59,6 +61,10 @@ public class LiveFeed implements SmartLifecycle {
   private final Map<UUID, Watch> streams = new ConcurrentHashMap<>();
 
   private volatile ScheduledExecutorService timer;
+
+  // While the database is away every pass fails: one line when that starts, one when it ends, not
+  // a stack trace a second. Touched by the passes' thread only.
+  private final FailingPasses failures = new FailingPasses(log);
   private long ticks;
 
   LiveFeed(JdbcClient jdbc, InstantSource clock) {
@@ -174,6 +180,16 @@ public class LiveFeed implements SmartLifecycle {
     return notified;
   }
 
+  /** A pass as the timer runs it: a failure skips it and is logged once for a run of them. */
+  void pass() {
+    try {
+      runOnce();
+      failures.succeeded(PASS);
+    } catch (RuntimeException e) {
+      failures.failed(PASS, e);
+    }
+  }
+
   private void leave(UUID organizationId, SseEmitter emitter) {
     streams.computeIfPresent(
         organizationId,
@@ -218,16 +234,7 @@ public class LiveFeed implements SmartLifecycle {
               return t;
             });
     timer.scheduleWithFixedDelay(
-        () -> {
-          try {
-            runOnce();
-          } catch (RuntimeException e) {
-            log.warn("Live update pass failed; retrying in {}", PERIOD, e);
-          }
-        },
-        PERIOD.toMillis(),
-        PERIOD.toMillis(),
-        TimeUnit.MILLISECONDS);
+        this::pass, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

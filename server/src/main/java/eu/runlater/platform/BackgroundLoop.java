@@ -1,7 +1,5 @@
 package eu.runlater.platform;
 
-import eu.runlater.platform.errors.DatabaseUnavailable;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -14,15 +12,10 @@ import org.springframework.context.SmartLifecycle;
  * seconds to end.
  *
  * <p>A loop never dies of a failed pass: it reports it with {@link #passFailed} and goes on, and
- * reports each good pass with {@link #passSucceeded()}. While the database is away every pass
- * fails; the log gets one warning when the failures begin (with the cause; a stack trace only when
- * the cause is not the database being away), a reminder every {@link #REMIND_EVERY} while they
- * last, and one line when a pass succeeds again, instead of a stack trace per pass.
+ * reports each good pass with {@link #passSucceeded}; a run of failures (the database away) is
+ * logged once, as {@link FailingPasses} says, not as a stack trace per pass.
  */
 public abstract class BackgroundLoop implements SmartLifecycle {
-  /** While passes keep failing, how often the log is reminded. */
-  static final Duration REMIND_EVERY = Duration.ofMinutes(5);
-
   // The subclass's logger, so the lines name the loop.
   private final Logger log = LoggerFactory.getLogger(getClass());
   private final String threadName;
@@ -30,54 +23,23 @@ public abstract class BackgroundLoop implements SmartLifecycle {
   private Thread thread;
 
   // The current run of failed passes (touched by the loop's thread only).
-  private long failures;
-  private long failingSince;
-  private long remindedAt;
+  private final FailingPasses failures = new FailingPasses(log);
 
   protected BackgroundLoop(String threadName) {
     this.threadName = threadName;
   }
 
   /**
-   * Reports a failed pass of {@code what} ("Sweeping heartbeats"); logs as the class comment says.
+   * Reports a failed pass of {@code what} ("Sweeping heartbeats"); logs as {@link FailingPasses}
+   * says.
    */
   protected final void passFailed(String what, Exception e) {
-    long now = System.nanoTime();
-    failures++;
-    if (failures == 1) {
-      failingSince = now;
-      remindedAt = now;
-      if (DatabaseUnavailable.of(e).isPresent()) {
-        log.warn(
-            "{} failed: the database is unavailable ({}); retrying quietly until it works",
-            what,
-            DatabaseUnavailable.rootMessage(e));
-      } else {
-        log.warn("{} failed; retrying quietly until it works", what, e);
-      }
-    } else if (now - remindedAt >= REMIND_EVERY.toNanos()) {
-      remindedAt = now;
-      log.warn(
-          "{} still failing after {} s ({} passes): {}",
-          what,
-          (now - failingSince) / 1_000_000_000,
-          failures,
-          e.toString());
-    } else {
-      log.debug("{} failed again", what, e);
-    }
+    failures.failed(what, e);
   }
 
   /** Reports a good pass of {@code what}: ends (and logs the end of) a run of failures. */
   protected final void passSucceeded(String what) {
-    if (failures > 0) {
-      log.info(
-          "{} works again after {} ms ({} failed passes)",
-          what,
-          (System.nanoTime() - failingSince) / 1_000_000,
-          failures);
-      failures = 0;
-    }
+    failures.succeeded(what);
   }
 
   /** The loop: runs passes while {@link #running()}, never throws, waits on {@code this}. */

@@ -3,6 +3,7 @@ package eu.runlater.queues;
 import static eu.runlater.queues.QueueStatsQueries.QUEUE_STATS_ALL;
 
 import eu.runlater.engine.SqlTime;
+import eu.runlater.platform.FailingPasses;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -29,6 +30,11 @@ import org.springframework.stereotype.Component;
 @Component
 class QueueMetrics {
   private static final Logger log = LoggerFactory.getLogger(QueueMetrics.class);
+  private static final String READING = "Reading queue figures for the metrics";
+
+  // While the database is away every refresh fails: one line when that starts, one when it ends.
+  // Guarded by this (refresh is synchronized: the scheduler and a caller may both refresh).
+  private final FailingPasses failures = new FailingPasses(log);
   static final int MAX_QUEUES = 1_000;
   static final long MAX_COUNTED = 10_000;
 
@@ -72,7 +78,7 @@ class QueueMetrics {
   }
 
   /** Refreshes the gauges, counting waiting and dead messages up to {@code cap} per queue. */
-  void refresh(long cap) {
+  synchronized void refresh(long cap) {
     List<Row> rows;
     try {
       rows =
@@ -88,9 +94,10 @@ class QueueMetrics {
                           Queues.Stats.map(rs)))
               .list();
     } catch (RuntimeException e) {
-      log.warn("Could not read queue figures for the metrics: {}", e.getMessage());
+      failures.failed(READING, e);
       return;
     }
+    failures.succeeded(READING);
     for (Gauge g : gauges) {
       g.gauge()
           .register(

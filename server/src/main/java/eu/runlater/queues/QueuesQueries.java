@@ -72,11 +72,15 @@ final class QueuesQueries {
 
   // --- release (flow control) and the retries' rate gate, on the engine's connection ---
 
+  // FOR NO KEY UPDATE, not FOR UPDATE: releases still take turns on a queue, but a push's insert
+  // (whose foreign key takes FOR KEY SHARE on the queue's row) never waits for one. With FOR UPDATE
+  // a batch push taking its queues in the order of its messages and an outcome releasing them in id
+  // order deadlocked (docs/reliability.md, R2; PushLockOrderTest).
   static final String QUEUE_LOCK =
       """
       SELECT q.*, o.tier FROM queues q JOIN organizations o ON o.id = q.organization_id
       WHERE q.id = :id
-      FOR UPDATE OF q
+      FOR NO KEY UPDATE OF q
       """;
 
   static final String QUEUE_SET_RATE_NEXT =
@@ -92,13 +96,14 @@ final class QueuesQueries {
       """;
 
   // The rate-limited queues of retried messages, locked in id order (so two claims take them in
-  // the same order) for the rate gate to hand out their next slots.
+  // the same order) for the rate gate to hand out their next slots; NO KEY, so pushes to them never
+  // wait (as QUEUE_LOCK).
   static final String QUEUE_RATES_LOCK_BY_MESSAGE =
       """
       SELECT m.id AS message_id, q.id AS queue_id, q.rate_limit, q.rate_period_ms, q.rate_next_at
       FROM messages m JOIN queues q ON q.id = m.queue_id
       WHERE m.id = ANY(:ids::uuid[]) AND q.rate_limit IS NOT NULL
       ORDER BY q.id
-      FOR UPDATE OF q
+      FOR NO KEY UPDATE OF q
       """;
 }

@@ -24,8 +24,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Runs queue releases outside the transactions that asked for them: after a push commits, when a
  * delayed message or the rate's next slot comes due, after a resume or a redrive. Requests for the
- * same queue coalesce, so a burst of pushes costs one release. Pushes never lock the queue row;
- * only releases do, one at a time per queue.
+ * same queue coalesce, so a burst of pushes costs one release. Pushes never wait on the queue row
+ * (their foreign key's FOR KEY SHARE does not conflict with a release's FOR NO KEY UPDATE); only
+ * releases lock it, one at a time per queue.
  *
  * <p>On the leader, a sweep every few seconds also releases any queue with due waiting messages:
  * the fallback for a node that died between accepting a push and releasing it, or holding the only

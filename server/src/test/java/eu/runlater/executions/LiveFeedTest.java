@@ -3,8 +3,10 @@ package eu.runlater.executions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.SqlTime;
+import eu.runlater.support.LogCapture;
 import eu.runlater.support.ServerTest;
 import java.io.IOException;
 import java.time.Instant;
@@ -140,6 +142,39 @@ class LiveFeedTest extends ServerTest {
     assertThat(feed.runOnce()).isZero();
     assertThat(feed.watching(org)).isFalse();
     assertThat(refused.events).isEmpty();
+  }
+
+  @Test
+  void passes_failing_in_a_row_log_one_warning_and_one_line_when_they_work_again() {
+    UUID org = fixtures.tenant().id();
+    feed.subscribe(org, new Stream());
+    try (LogCapture logs = LogCapture.of(LiveFeed.class)) {
+      clockBroken.set(true);
+      for (int i = 0; i < 3; i++) {
+        feed.pass();
+      }
+      assertThat(logs.at(Level.WARN))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getFormattedMessage())
+                    .startsWith("Live updates of executions failed; retrying quietly");
+                assertThat(e.getThrowableProxy().getMessage())
+                    .isEqualTo("clock broken for the test");
+              });
+      assertThat(logs.at(Level.DEBUG)).hasSize(2);
+      clockBroken.set(false);
+      feed.pass();
+      feed.pass();
+      assertThat(logs.at(Level.INFO))
+          .singleElement()
+          .satisfies(
+              e ->
+                  assertThat(e.getFormattedMessage())
+                      .startsWith("Live updates of executions works again")
+                      .endsWith("(3 failed passes)"));
+      assertThat(logs.at(Level.WARN)).hasSize(1);
+    }
   }
 
   @Test

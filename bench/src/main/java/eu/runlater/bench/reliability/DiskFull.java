@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * R9: the nodes' database lives in a tablespace on a small tmpfs (needs root to mount it); the WAL
@@ -19,11 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * load, a filler file takes the free space; probes record what the API answers while the space is
  * gone; the filler is removed and the books are settled.
  */
-final class DiskFull {
-  private DiskFull() {}
+final class DiskFull extends Scenario {
+  DiskFull(Scenarios s) {
+    super(s);
+  }
 
-  static String run(Scenarios s, Battery.Options o, AtomicLong seqs) throws Exception {
-    Path space = s.dirFor("R9-space");
+  @Override
+  String run() throws Exception {
+    Path space = dir("R9-space");
     Scenarios.deleteRecursively(space);
     Files.createDirectories(space);
     if (!sh("mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", space.toString())) {
@@ -32,7 +34,7 @@ final class DiskFull {
     try {
       Path location = space.resolve("pg");
       Files.createDirectories(location);
-      try (Cluster c = s.clusterFor("R9", Cluster.Spec.of(3).tablespace(location))) {
+      try (Cluster c = cluster("R9", Cluster.Spec.of(3).tablespace(location))) {
         Load.createQueue(c, 30_000);
         Load load = new Load(c, seqs, 0, 30_000);
         int fullSeconds = 30;
@@ -44,7 +46,7 @@ final class DiskFull {
         Thread loadThread = load.steady(o.rate(), Duration.ofSeconds(seconds));
         Load.sleep(20_000);
         List<Scenarios.Probe> probes = Collections.synchronizedList(new ArrayList<>());
-        Thread probe = s.probe(c, load, probes, fullSeconds + 20);
+        Thread probe = probe(c, load, probes, fullSeconds + 20);
         Path filler = space.resolve("filler");
         long filled = fill(filler);
         long fullAt = System.nanoTime();

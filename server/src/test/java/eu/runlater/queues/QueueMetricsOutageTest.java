@@ -1,0 +1,49 @@
+package eu.runlater.queues;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import eu.runlater.support.HeldPool;
+import eu.runlater.support.LogCapture;
+import eu.runlater.support.ServerTest;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The queue metrics while the database cannot be reached: logged once, not once per refresh. */
+class QueueMetricsOutageTest extends ServerTest {
+  @Autowired QueueMetrics metrics;
+  @Autowired DataSource dataSource;
+
+  @Test
+  void
+      refreshes_failing_for_want_of_a_connection_log_one_warning_and_one_line_when_they_work_again()
+          throws SQLException {
+    try (LogCapture logs = LogCapture.of(QueueMetrics.class)) {
+      try (HeldPool held = HeldPool.hold(dataSource)) {
+        for (int i = 0; i < 3; i++) {
+          metrics.refresh();
+        }
+      }
+      assertThat(logs.at(Level.WARN))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getFormattedMessage())
+                    .startsWith("Reading queue figures for the metrics failed")
+                    .contains("the database is unavailable");
+                assertThat(e.getThrowableProxy()).as("no stack trace").isNull();
+              });
+      assertThat(logs.at(Level.DEBUG)).hasSizeGreaterThanOrEqualTo(2);
+      metrics.refresh();
+      assertThat(logs.at(Level.INFO))
+          .singleElement()
+          .satisfies(
+              e ->
+                  assertThat(e.getFormattedMessage())
+                      .startsWith("Reading queue figures for the metrics works again"));
+      assertThat(logs.at(Level.WARN)).hasSize(1);
+    }
+  }
+}
