@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * <p>Self-fencing: {@link #fresh()} says whether the last heartbeat that reached the database was
  * sent less than half of {@code deadAfter} ago (by this process's monotonic clock, from the moment
  * it was sent, so never later than the time the database wrote). The producer claims only while it
- * is fresh. A node cut off from the database, paused or starved therefore stops claiming well
- * before the leader may declare it dead and hand its tasks on, and does not start deliveries that
- * are about to be given to another node; what it still completes of tasks that were handed on is
- * refused by their lease tokens.
+ * is fresh, and a delivery is sent only while it is fresh (asked right before the send; a task
+ * claimed before the heartbeat went stale goes back unsent). A node cut off from the database,
+ * paused or starved therefore stops claiming well before the leader may declare it dead and hand
+ * its tasks on, and does not start deliveries that are about to be given to another node; what it
+ * still completes of tasks that were handed on is refused by their lease tokens.
  *
  * <p>A heartbeat that finds the node's row declared dead logs it and registers the node again; it
  * claims again from then on. A failed heartbeat is logged once per outage and retried every half

@@ -270,24 +270,9 @@ final class Producer {
    * leader may be handing them on already); if the database cannot be reached, the leader will.
    */
   private void handBack(List<ClaimedTask> claimed) {
+    metrics.fenced(claimed.size());
     try {
-      int released =
-          db.withConnection(
-              c ->
-                  Db.query(
-                          c,
-                          TASK_RELEASE,
-                          Params.of(
-                                  "ids",
-                                  Db.SqlArray.of(
-                                      "uuid", claimed.stream().map(ClaimedTask::id).toList()))
-                              .put(
-                                  "tokens",
-                                  Db.SqlArray.of(
-                                      "bigint",
-                                      claimed.stream().map(ClaimedTask::leaseToken).toList())),
-                          rs -> rs.getObject(1))
-                      .size());
+      int released = HandBack.toReady(db, claimed);
       log.warn(
           "Node {} claimed {} tasks as its heartbeat went stale; handed {} back unstarted",
           config.nodeId(),
