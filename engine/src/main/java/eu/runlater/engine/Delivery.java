@@ -24,11 +24,12 @@ import java.util.random.RandomGenerator;
  * succeeds; network errors, timeouts, 408, 429 and 5xx retry with backoff (or after {@code
  * Retry-After}, capped at an hour); everything else, redirects included, fails at once.
  *
- * <p>Self-fenced: right before the send it asks whether the node's heartbeat is still fresh ({@link
- * Heartbeat#fresh()}); if not, it sends nothing and throws {@link Fenced}, and the task goes back
- * unsent. What happens between the claim and the send (opening secrets, looking up the signing
- * secrets, which may query the database, a starved machine) can take long enough for the node to be
- * cut off, and the leader may be handing the task to another node by then.
+ * <p>Self-fenced: right before the send it asks whether the node's heartbeat is still fresh and the
+ * node not declared dead since the claim ({@link Heartbeat#fence()}); if not, it sends nothing and
+ * throws {@link Fenced}, and the task goes back unsent. What happens between the claim and the send
+ * (opening secrets, looking up the signing secrets, which may query the database, a starved
+ * machine) can take long enough for the node to be cut off, and the leader may be handing the task
+ * to another node by then.
  */
 final class Delivery {
   static final Duration RETRY_AFTER_CAP = Duration.ofHours(1);
@@ -41,7 +42,6 @@ final class Delivery {
   private final EngineMetrics metrics;
   private final java.util.function.Supplier<RandomGenerator> random;
   private final java.util.Map<String, Transport> transports;
-  private final java.util.function.BooleanSupplier fresh;
 
   /** The attempt was not sent: the node's heartbeat had gone stale (see the class comment). */
   static final class Fenced extends RuntimeException {
@@ -50,10 +50,6 @@ final class Delivery {
     }
   }
 
-  /**
-   * @param fresh whether the node's heartbeat is fresh enough to send (asked right before each
-   *     send)
-   */
   Delivery(
       HttpDelivery http,
       java.util.Map<String, Transport> transports,
@@ -62,8 +58,7 @@ final class Delivery {
       InstantSource clock,
       EngineConfig config,
       EngineMetrics metrics,
-      java.util.function.Supplier<RandomGenerator> random,
-      java.util.function.BooleanSupplier fresh) {
+      java.util.function.Supplier<RandomGenerator> random) {
     this.http = http;
     this.transports = java.util.Map.copyOf(transports);
     this.secrets = secrets;
@@ -72,15 +67,16 @@ final class Delivery {
     this.config = config;
     this.metrics = metrics;
     this.random = random;
-    this.fresh = fresh;
   }
 
   /**
    * Sends one attempt and decides what follows.
    *
-   * @throws Fenced when the node's heartbeat went stale before the send: nothing was sent
+   * @param fence whether the node may still send this claim ({@link Heartbeat#fence()} as of the
+   *     claim), asked right before the send
+   * @throws Fenced when the fence said no: nothing was sent
    */
-  Completion attempt(ClaimedTask task) {
+  Completion attempt(ClaimedTask task, java.util.function.BooleanSupplier fence) {
     Instant started = clock.instant();
     metrics.lateness(Duration.between(task.runAt(), started));
     var executionId = Ids.v7(started);
@@ -115,7 +111,7 @@ final class Delivery {
       headers.add(signature(task, started, body));
       Duration timeout = Duration.ofMillis(request.timeoutMs());
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!fresh.getAsBoolean()) {
+      if (!fence.getAsBoolean()) {
         throw new Fenced();
       }
       if (scheme.equals("http") || scheme.equals("https") || !transports.containsKey(scheme)) {

@@ -105,8 +105,7 @@ public final class Engine implements AutoCloseable {
             clock,
             config,
             metrics,
-            ThreadLocalRandom::current,
-            heartbeat::fresh);
+            ThreadLocalRandom::current);
     this.workers =
         new Workers(
             config.workers(), delivery, completer, producer::capacityFreed, this::handBackUnsent);

@@ -54,6 +54,7 @@ final class Heartbeat {
   private final Map<State, AtomicInteger> counts = new EnumMap<>(State.class);
   private volatile Instant startedAt;
   private volatile long lastSent;
+  private volatile long revivals;
   private volatile boolean registered;
   private volatile boolean beating;
   private Thread thread;
@@ -133,6 +134,18 @@ final class Heartbeat {
     return registered && System.nanoTime() - lastSent < fenceNanos;
   }
 
+  /**
+   * A fence for work taken from now on (a claim): true while the heartbeat is {@link #fresh()} and
+   * the node has not been declared dead since this call. A node paused past its dead-after has its
+   * tasks handed on; when it resumes, its heartbeat may register it again (fresh) before a worker
+   * sends a task claimed before the pause: the fence still says no.
+   */
+  java.util.function.BooleanSupplier fence() {
+    long at = revivals;
+    // fresh() reads lastSent before revivals is read: a revival is counted before lastSent moves.
+    return () -> fresh() && revivals == at;
+  }
+
   /** How long ago the last successful heartbeat was sent. */
   Duration sinceLastBeat() {
     return Duration.ofNanos(System.nanoTime() - lastSent);
@@ -194,6 +207,9 @@ final class Heartbeat {
               countStates(c);
               return Result.REVIVED;
             });
+    if (result == Result.REVIVED) {
+      revivals++; // one writer: this loop
+    }
     lastSent = sent;
     return result;
   }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Self-fenced: it claims only while the node's heartbeat is fresh ({@link Heartbeat#fresh()}),
  * and hands back unstarted what it claimed if the heartbeat went stale during the claim, so a node
- * that was paused or cut off does not start deliveries the leader is handing to another node.
+ * that was paused or cut off does not start deliveries the leader is handing to another node; each
+ * worker asks the claim's {@link Heartbeat#fence()} again right before its send.
  *
  * <p>A failed pass (database unreachable) is logged and retried with backoff; the loop never dies
  * while the engine runs.
@@ -202,13 +203,14 @@ final class Producer {
         }
         int want = Math.min(free, config.claimBatch());
         long recordedBefore = recorded.get();
+        java.util.function.BooleanSupplier fence = heartbeat.fence();
         List<ClaimedTask> claimed = claim(want);
-        if (!claimed.isEmpty() && !heartbeat.fresh()) {
+        if (!claimed.isEmpty() && !fence.getAsBoolean()) {
           handBack(claimed);
           continue;
         }
         for (ClaimedTask task : claimed) {
-          workers.start(task);
+          workers.start(task, fence);
         }
         failures.succeeded();
         if (lastTaken == want) {

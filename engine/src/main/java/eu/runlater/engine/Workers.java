@@ -54,18 +54,22 @@ final class Workers {
     return size - permits.availablePermits();
   }
 
-  void start(ClaimedTask task) {
+  /**
+   * Delivers {@code task} on a thread of its own; {@code fence} ({@link Heartbeat#fence()} as of
+   * its claim) is asked right before the send.
+   */
+  void start(ClaimedTask task, java.util.function.BooleanSupplier fence) {
     permits.acquireUninterruptibly();
-    Thread thread = Thread.ofVirtual().name("runlater-delivery").unstarted(() -> run(task));
+    Thread thread = Thread.ofVirtual().name("runlater-delivery").unstarted(() -> run(task, fence));
     inFlight.put(task.leaseToken(), new Running(task, thread));
     thread.start();
   }
 
-  private void run(ClaimedTask task) {
+  private void run(ClaimedTask task, java.util.function.BooleanSupplier fence) {
     try {
       Completion completion;
       try {
-        completion = delivery.attempt(task);
+        completion = delivery.attempt(task, fence);
       } catch (Delivery.Fenced e) {
         unsent.accept(task);
         return;

@@ -45,11 +45,18 @@ class SelfFencingTest {
     }
   }
 
-  @Test
-  void a_task_claimed_before_the_heartbeat_went_stale_is_handed_back_unsent() throws Exception {
-    // The node's own sessions (heartbeat, leader lock, wake-ups) can be cut; its pool cannot, so
-    // only the check before the send keeps the claimed task from going out.
-    AtomicBoolean cut = new AtomicBoolean();
+  /** Whether the engine's own sessions (heartbeat, leader lock, wake-ups) are refused. */
+  final AtomicBoolean cut = new AtomicBoolean();
+
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+  /**
+   * A node with a heartbeat every 100 ms, stale after 500 ms, whose sessions {@link #cut} refuses
+   * (its pool stays: only self-fencing keeps it from sending). Between the claim and the send a
+   * delivery looks up the signing secrets (the server's lookup may query the database): the first
+   * lookup is held until {@link #signingMayReturn}.
+   */
+  private Engine node() {
     String url = TestPostgres.jdbcUrl(fixture.database);
     ConnectionFactory sessions =
         () -> {
@@ -58,8 +65,6 @@ class SelfFencingTest {
           }
           return DriverManager.getConnection(url, "postgres", null);
         };
-    // Between the claim and the send the delivery looks up the signing secrets (the server's
-    // lookup may query the database): the first lookup is held until the test lets it return.
     AtomicInteger lookups = new AtomicInteger();
     SigningSecrets signing =
         org -> {
@@ -73,20 +78,23 @@ class SelfFencingTest {
           }
           return List.of(EngineFixture.SECRET);
         };
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    Engine engine =
-        fixture.stopsWithFixture(
-            Engine.builder(
-                    fixture
-                        .config()
-                        .heartbeatInterval(Duration.ofMillis(100))
-                        .deadAfter(Duration.ofSeconds(1))
-                        .build())
-                .database(fixture.pool, sessions)
-                .http(fixture.http())
-                .secrets(fixture.secrets, signing)
-                .meters(meters)
-                .build());
+    return fixture.stopsWithFixture(
+        Engine.builder(
+                fixture
+                    .config()
+                    .heartbeatInterval(Duration.ofMillis(100))
+                    .deadAfter(Duration.ofSeconds(1))
+                    .build())
+            .database(fixture.pool, sessions)
+            .http(fixture.http())
+            .secrets(fixture.secrets, signing)
+            .meters(meters)
+            .build());
+  }
+
+  /** Starts the node with one task and returns once its delivery is held between claim and send. */
+  private Engine nodeHoldingATask() throws Exception {
+    Engine engine = node();
     engine.start();
     sink.respond(r -> Sink.Reply.status(200));
     fixture.insert(engine, List.of(fixture.task(sink.url("/held"))));
@@ -94,7 +102,11 @@ class SelfFencingTest {
         .as("the claimed task's delivery reached the signing lookup")
         .isTrue();
     assertThat(count("SELECT count(*) FROM tasks WHERE state = 'running'")).isEqualTo(1);
+    return engine;
+  }
 
+  /** Cuts the node's sessions and returns once its heartbeat is stale. */
+  private void cutOff(Engine engine) throws SQLException {
     cut.set(true);
     try (Connection admin = fixture.connection()) {
       admin
@@ -104,6 +116,16 @@ class SelfFencingTest {
                   + " WHERE application_name = 'runlater-engine' AND datname = current_database()");
     }
     Sink.await(WAIT, "the node to fence itself", () -> !engine.heartbeat().fresh());
+  }
+
+  private double fenced() {
+    return meters.get("runlater.tasks.fenced").counter().count();
+  }
+
+  @Test
+  void a_task_claimed_before_the_heartbeat_went_stale_is_handed_back_unsent() throws Exception {
+    Engine engine = nodeHoldingATask();
+    cutOff(engine);
     signingMayReturn.countDown();
 
     Sink.await(
@@ -115,7 +137,7 @@ class SelfFencingTest {
                     == 1);
     assertThat(sink.count()).as("sent after the heartbeat went stale").isZero();
     assertThat(count("SELECT count(*) FROM executions")).isZero();
-    assertThat(meters.get("runlater.tasks.fenced").counter().count()).isEqualTo(1.0);
+    assertThat(fenced()).isEqualTo(1.0);
 
     // Reconnected, the node claims it again and delivers it once, as its first attempt.
     cut.set(false);
@@ -125,5 +147,37 @@ class SelfFencingTest {
     assertThat(sink.received().getFirst().path()).isEqualTo("/held");
     assertThat(sink.received().getFirst().header("Runlater-Attempt")).isEqualTo("1");
     assertThat(count("SELECT count(*) FROM executions WHERE status = 'success'")).isEqualTo(1);
+  }
+
+  @Test
+  void a_task_claimed_before_the_node_was_declared_dead_is_not_sent_once_it_is_back()
+      throws Exception {
+    Engine engine = nodeHoldingATask();
+    cutOff(engine);
+    // The leader (another node) declares the silent node dead and hands its task on.
+    Engine leader = fixture.engine(fixture.config().build()); // not started: driven directly
+    Sink.await(
+        WAIT,
+        "the node declared dead and its task handed on",
+        () -> {
+          try {
+            return leader.rescuer().handOver(Duration.ofSeconds(1)).handedOn() == 1;
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    // Back: the node registers again, fresh, claims the handed-on task anew and delivers it, while
+    // its first claim of it is still held before the send.
+    cut.set(false);
+    sink.awaitCount(1, WAIT);
+    Sink.await(WAIT, "the outcome recorded", () -> count("SELECT count(*) FROM tasks") == 0);
+    assertThat(engine.heartbeat().fresh()).isTrue();
+    assertThat(sink.received().getFirst().header("Runlater-Attempt")).isEqualTo("2");
+
+    signingMayReturn.countDown();
+    Sink.await(WAIT, "the first claim fenced or sent", () -> fenced() == 1 || sink.count() > 1);
+    assertThat(sink.count()).as("the first claim sent after the hand-over").isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM executions WHERE status = 'success'")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM executions WHERE status = 'lost'")).isEqualTo(1);
   }
 }
