@@ -23,6 +23,13 @@ import java.util.random.RandomGenerator;
  * what follows — done, retry at a time, or failed for good — by the delivery contract: 2xx
  * succeeds; network errors, timeouts, 408, 429 and 5xx retry with backoff (or after {@code
  * Retry-After}, capped at an hour); everything else, redirects included, fails at once.
+ *
+ * <p>Self-fenced: right before the send it asks whether the node's heartbeat is still fresh and the
+ * node not declared dead since the claim ({@link Heartbeat#fence()}); if not, it sends nothing and
+ * throws {@link Fenced}, and the task goes back unsent. What happens between the claim and the send
+ * (opening secrets, looking up the signing secrets, which may query the database, a starved
+ * machine) can take long enough for the node to be cut off, and the leader may be handing the task
+ * to another node by then.
  */
 final class Delivery {
   static final Duration RETRY_AFTER_CAP = Duration.ofHours(1);
@@ -35,6 +42,13 @@ final class Delivery {
   private final EngineMetrics metrics;
   private final java.util.function.Supplier<RandomGenerator> random;
   private final java.util.Map<String, Transport> transports;
+
+  /** The attempt was not sent: the node's heartbeat had gone stale (see the class comment). */
+  static final class Fenced extends RuntimeException {
+    Fenced() {
+      super("not sent: the node's heartbeat is stale", null, false, false);
+    }
+  }
 
   Delivery(
       HttpDelivery http,
@@ -55,7 +69,14 @@ final class Delivery {
     this.random = random;
   }
 
-  Completion attempt(ClaimedTask task) {
+  /**
+   * Sends one attempt and decides what follows.
+   *
+   * @param fence whether the node may still send this claim ({@link Heartbeat#fence()} as of the
+   *     claim), asked right before the send
+   * @throws Fenced when the fence said no: nothing was sent
+   */
+  Completion attempt(ClaimedTask task, java.util.function.BooleanSupplier fence) {
     Instant started = clock.instant();
     metrics.lateness(Duration.between(task.runAt(), started));
     var executionId = Ids.v7(started);
@@ -90,6 +111,9 @@ final class Delivery {
       headers.add(signature(task, started, body));
       Duration timeout = Duration.ofMillis(request.timeoutMs());
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!fence.getAsBoolean()) {
+        throw new Fenced();
+      }
       if (scheme.equals("http") || scheme.equals("https") || !transports.containsKey(scheme)) {
         outcome = http.send(new HttpCall(uri, request.method(), headers, body, timeout));
       } else {

@@ -2,7 +2,6 @@ package eu.runlater.engine;
 
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
-import eu.runlater.engine.db.Db.SqlArray;
 import eu.runlater.engine.db.FailureStreak;
 import eu.runlater.engine.http.HttpDelivery;
 import eu.runlater.engine.http.HttpDeliveryConfig;
@@ -107,7 +106,9 @@ public final class Engine implements AutoCloseable {
             config,
             metrics,
             ThreadLocalRandom::current);
-    this.workers = new Workers(config.workers(), delivery, completer, producer::capacityFreed);
+    this.workers =
+        new Workers(
+            config.workers(), delivery, completer, producer::capacityFreed, this::handBackUnsent);
     producer.workers(workers);
     this.listener = new WakeListener(b.dedicated, wakeups, workers::cancel);
     producer.hook(b.hook, tasks);
@@ -225,29 +226,40 @@ public final class Engine implements AutoCloseable {
       return;
     }
     try {
-      int released =
-          db.withConnection(
-              c ->
-                  Db.query(
-                          c,
-                          TaskQueries.TASK_RELEASE,
-                          Params.of(
-                                  "ids",
-                                  SqlArray.of(
-                                      "uuid", abandoned.stream().map(ClaimedTask::id).toList()))
-                              .put(
-                                  "tokens",
-                                  SqlArray.of(
-                                      "bigint",
-                                      abandoned.stream().map(ClaimedTask::leaseToken).toList())),
-                          rs -> rs.getObject(1))
-                      .size());
+      int released = HandBack.toReady(db, abandoned);
       log.info("Handed {} unfinished tasks back to ready", released);
     } catch (SQLException e) {
       log.warn(
           "Could not hand {} tasks back; the rescuer will once their leases expire",
           abandoned.size(),
           e);
+    }
+  }
+
+  /**
+   * A task a worker did not send because the heartbeat went stale between its claim and its send:
+   * back to ready, fenced by its token (the leader may be handing it on already); if the database
+   * cannot be reached, the leader hands it on once this node is declared dead, or its lease
+   * expires.
+   */
+  private void handBackUnsent(ClaimedTask task) {
+    metrics.fenced(1);
+    try {
+      int released = HandBack.toReady(db, List.of(task));
+      log.warn(
+          "Node {} had no heartbeat reach the database for {}: task {} not sent{}",
+          config.nodeId(),
+          heartbeat.sinceLastBeat(),
+          task.id(),
+          released == 1 ? ", handed back" : " (another node holds it by now)");
+    } catch (SQLException e) {
+      log.warn(
+          "Node {} had no heartbeat reach the database for {}: task {} not sent, and could not be"
+              + " handed back ({}); it is handed on once the node is declared dead",
+          config.nodeId(),
+          heartbeat.sinceLastBeat(),
+          task.id(),
+          e.toString());
     }
   }
 

@@ -21,6 +21,7 @@ final class EngineMetrics {
   private final Counter rescued;
   private final Counter abandoned;
   private final Counter handedOn;
+  private final Counter fenced;
   private final MultiGauge hostsThrottled;
   private final MultiGauge circuitsOpen;
 
@@ -49,6 +50,11 @@ final class EngineMetrics {
         Counter.builder("runlater.tasks.handed.on")
             .description(
                 "Running tasks handed on to other nodes because their node was declared dead")
+            .register(registry);
+    this.fenced =
+        Counter.builder("runlater.tasks.fenced")
+            .description(
+                "Claimed tasks handed back unsent because this node's heartbeat had gone stale")
             .register(registry);
     // Per organization, tagged with its id (opaque: never a slug or a host), only for
     // organizations with a target in trouble, at most HostGuard.MAX_ORGANIZATIONS_IN_METRICS.
@@ -110,6 +116,10 @@ final class EngineMetrics {
 
   void handedOn(int n) {
     handedOn.increment(n);
+  }
+
+  void fenced(int n) {
+    fenced.increment(n);
   }
 
   /**

@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * <p>Self-fencing: {@link #fresh()} says whether the last heartbeat that reached the database was
  * sent less than half of {@code deadAfter} ago (by this process's monotonic clock, from the moment
  * it was sent, so never later than the time the database wrote). The producer claims only while it
- * is fresh. A node cut off from the database, paused or starved therefore stops claiming well
- * before the leader may declare it dead and hand its tasks on, and does not start deliveries that
- * are about to be given to another node; what it still completes of tasks that were handed on is
- * refused by their lease tokens.
+ * is fresh, and a delivery is sent only while it is fresh (asked right before the send; a task
+ * claimed before the heartbeat went stale goes back unsent). A node cut off from the database,
+ * paused or starved therefore stops claiming well before the leader may declare it dead and hand
+ * its tasks on, and does not start deliveries that are about to be given to another node; what it
+ * still completes of tasks that were handed on is refused by their lease tokens.
  *
  * <p>A heartbeat that finds the node's row declared dead logs it and registers the node again; it
  * claims again from then on. A failed heartbeat is logged once per outage and retried every half
@@ -53,6 +54,7 @@ final class Heartbeat {
   private final Map<State, AtomicInteger> counts = new EnumMap<>(State.class);
   private volatile Instant startedAt;
   private volatile long lastSent;
+  private volatile long revivals;
   private volatile boolean registered;
   private volatile boolean beating;
   private Thread thread;
@@ -132,6 +134,18 @@ final class Heartbeat {
     return registered && System.nanoTime() - lastSent < fenceNanos;
   }
 
+  /**
+   * A fence for work taken from now on (a claim): true while the heartbeat is {@link #fresh()} and
+   * the node has not been declared dead since this call. A node paused past its dead-after has its
+   * tasks handed on; when it resumes, its heartbeat may register it again (fresh) before a worker
+   * sends a task claimed before the pause: the fence still says no.
+   */
+  java.util.function.BooleanSupplier fence() {
+    long at = revivals;
+    // fresh() reads lastSent before revivals is read: a revival is counted before lastSent moves.
+    return () -> fresh() && revivals == at;
+  }
+
   /** How long ago the last successful heartbeat was sent. */
   Duration sinceLastBeat() {
     return Duration.ofNanos(System.nanoTime() - lastSent);
@@ -193,6 +207,9 @@ final class Heartbeat {
               countStates(c);
               return Result.REVIVED;
             });
+    if (result == Result.REVIVED) {
+      revivals++; // one writer: this loop
+    }
     lastSent = sent;
     return result;
   }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Self-fenced: it claims only while the node's heartbeat is fresh ({@link Heartbeat#fresh()}),
  * and hands back unstarted what it claimed if the heartbeat went stale during the claim, so a node
- * that was paused or cut off does not start deliveries the leader is handing to another node.
+ * that was paused or cut off does not start deliveries the leader is handing to another node; each
+ * worker asks the claim's {@link Heartbeat#fence()} again right before its send.
  *
  * <p>A failed pass (database unreachable) is logged and retried with backoff; the loop never dies
  * while the engine runs.
@@ -202,13 +203,14 @@ final class Producer {
         }
         int want = Math.min(free, config.claimBatch());
         long recordedBefore = recorded.get();
+        java.util.function.BooleanSupplier fence = heartbeat.fence();
         List<ClaimedTask> claimed = claim(want);
-        if (!claimed.isEmpty() && !heartbeat.fresh()) {
+        if (!claimed.isEmpty() && !fence.getAsBoolean()) {
           handBack(claimed);
           continue;
         }
         for (ClaimedTask task : claimed) {
-          workers.start(task);
+          workers.start(task, fence);
         }
         failures.succeeded();
         if (lastTaken == want) {
@@ -270,24 +272,9 @@ final class Producer {
    * leader may be handing them on already); if the database cannot be reached, the leader will.
    */
   private void handBack(List<ClaimedTask> claimed) {
+    metrics.fenced(claimed.size());
     try {
-      int released =
-          db.withConnection(
-              c ->
-                  Db.query(
-                          c,
-                          TASK_RELEASE,
-                          Params.of(
-                                  "ids",
-                                  Db.SqlArray.of(
-                                      "uuid", claimed.stream().map(ClaimedTask::id).toList()))
-                              .put(
-                                  "tokens",
-                                  Db.SqlArray.of(
-                                      "bigint",
-                                      claimed.stream().map(ClaimedTask::leaseToken).toList())),
-                          rs -> rs.getObject(1))
-                      .size());
+      int released = HandBack.toReady(db, claimed);
       log.warn(
           "Node {} claimed {} tasks as its heartbeat went stale; handed {} back unstarted",
           config.nodeId(),

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs deliveries, one virtual thread each, never more than {@code size} at once. A finished
- * attempt goes to the completer; its slot is freed at once, and the producer told.
+ * attempt goes to the completer; its slot is freed at once, and the producer told. An attempt the
+ * delivery did not send because the node's heartbeat went stale ({@link Delivery.Fenced}) goes to
+ * {@code unsent} instead, to be handed back.
  */
 final class Workers {
   private static final Logger log = LoggerFactory.getLogger(Workers.class);
@@ -23,18 +25,25 @@ final class Workers {
   private final Delivery delivery;
   private final Completer completer;
   private final Runnable onFree;
+  private final java.util.function.Consumer<ClaimedTask> unsent;
   // Keyed by lease token, unique per attempt: cheap to hash, unlike the task with its request.
   private final Map<Long, Running> inFlight = new ConcurrentHashMap<>();
   private final Set<Long> abandoned = ConcurrentHashMap.newKeySet();
 
   private record Running(ClaimedTask task, Thread thread) {}
 
-  Workers(int size, Delivery delivery, Completer completer, Runnable onFree) {
+  Workers(
+      int size,
+      Delivery delivery,
+      Completer completer,
+      Runnable onFree,
+      java.util.function.Consumer<ClaimedTask> unsent) {
     this.size = size;
     this.permits = new Semaphore(size);
     this.delivery = delivery;
     this.completer = completer;
     this.onFree = onFree;
+    this.unsent = unsent;
   }
 
   int free() {
@@ -45,18 +54,25 @@ final class Workers {
     return size - permits.availablePermits();
   }
 
-  void start(ClaimedTask task) {
+  /**
+   * Delivers {@code task} on a thread of its own; {@code fence} ({@link Heartbeat#fence()} as of
+   * its claim) is asked right before the send.
+   */
+  void start(ClaimedTask task, java.util.function.BooleanSupplier fence) {
     permits.acquireUninterruptibly();
-    Thread thread = Thread.ofVirtual().name("runlater-delivery").unstarted(() -> run(task));
+    Thread thread = Thread.ofVirtual().name("runlater-delivery").unstarted(() -> run(task, fence));
     inFlight.put(task.leaseToken(), new Running(task, thread));
     thread.start();
   }
 
-  private void run(ClaimedTask task) {
+  private void run(ClaimedTask task, java.util.function.BooleanSupplier fence) {
     try {
       Completion completion;
       try {
-        completion = delivery.attempt(task);
+        completion = delivery.attempt(task, fence);
+      } catch (Delivery.Fenced e) {
+        unsent.accept(task);
+        return;
       } catch (RuntimeException e) {
         log.error("Delivery of task {} failed inside the engine", task.id(), e);
         completion = delivery.internalFailure(task, e);
