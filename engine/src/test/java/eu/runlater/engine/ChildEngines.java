@@ -138,25 +138,7 @@ final class ChildEngines implements AutoCloseable {
 
   /** A task to POST its own id to {@code url}, due at {@code runAt}, one attempt. */
   static NewTask task(String url, Instant runAt, int timeoutMs) {
-    UUID id = Ids.v7(Instant.now());
-    return new NewTask(
-        id,
-        EngineFixture.ORG,
-        "job",
-        UUID.randomUUID(),
-        5,
-        runAt,
-        runAt,
-        1,
-        new Backoff(50, 200),
-        new TaskRequest(
-            url,
-            "POST",
-            List.of(new Header("Content-Type", "application/json")),
-            null,
-            id.toString().getBytes(StandardCharsets.UTF_8),
-            false,
-            timeoutMs));
+    return EngineFixture.task(url, runAt, timeoutMs, UUID::toString);
   }
 
   @Override

@@ -64,11 +64,11 @@ class ClaimHookTest {
     Sink.await(
         Duration.ofSeconds(10),
         "the kept task recorded",
-        () -> count("SELECT count(*) FROM executions") == 1);
+        () -> fixture.count("SELECT count(*) FROM executions") == 1);
     assertThat(sink.received()).extracting(Sink.Received::path).containsExactly("/keep");
-    assertThat(count("SELECT count(*) FROM tasks WHERE id = '" + drop.id() + "'")).isZero();
+    assertThat(fixture.count("SELECT count(*) FROM tasks WHERE id = '" + drop.id() + "'")).isZero();
     assertThat(
-            count(
+            fixture.count(
                 "SELECT count(*) FROM tasks WHERE id = '"
                     + follower.id()
                     + "' AND state = 'ready'"))
@@ -89,20 +89,13 @@ class ClaimHookTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.producer().claim(10))
         .hasMessageContaining("hook failed");
     assertThat(
-            count(
+            fixture.count(
                 "SELECT count(*) FROM tasks WHERE id = '"
                     + task.id()
                     + "' AND state = 'ready' AND attempt = 0"))
         .isEqualTo(1);
-    assertThat(count("SELECT count(*) FROM tasks WHERE id = '" + never.id() + "'")).isZero();
-  }
-
-  long count(String sql) {
-    try {
-      return fixture.count(sql);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    assertThat(fixture.count("SELECT count(*) FROM tasks WHERE id = '" + never.id() + "'"))
+        .isZero();
   }
 
   @Test
@@ -131,8 +124,8 @@ class ClaimHookTest {
     assertThat(cancelled).containsExactly(task.id());
     Sink.await(Duration.ofSeconds(10), "the worker freed", () -> runner.workers().busy() == 0);
     release.countDown();
-    assertThat(count("SELECT count(*) FROM tasks")).isZero();
+    assertThat(fixture.count("SELECT count(*) FROM tasks")).isZero();
     // The interrupted attempt records nothing: the canceller records the cancellation.
-    assertThat(count("SELECT count(*) FROM executions")).isZero();
+    assertThat(fixture.count("SELECT count(*) FROM executions")).isZero();
   }
 }

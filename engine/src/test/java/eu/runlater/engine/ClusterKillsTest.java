@@ -16,9 +16,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +36,6 @@ import org.junit.jupiter.api.Test;
 class ClusterKillsTest {
   static final Duration LOAD = Duration.ofSeconds(30);
   static final Duration KILL_EVERY = Duration.ofSeconds(4);
-  static final Duration BATCH_EVERY = Duration.ofMillis(100);
   static final int TIMEOUT_MS = 10_000;
   final EngineFixture fixture = new EngineFixture();
   final ChildEngines nodes = new ChildEngines(fixture);
@@ -60,32 +56,10 @@ class ClusterKillsTest {
     sink.respond(r -> Reply.status(200).after(Duration.ofMillis(150)));
     nodes.start("a-1", "b-1", "c-1");
 
-    Engine inserter = fixture.engine(fixture.config().build()); // not started: inserts only
-    Set<UUID> inserted = ConcurrentHashMap.newKeySet();
-    AtomicBoolean loading = new AtomicBoolean(true);
-    AtomicReference<Exception> loadFailed = new AtomicReference<>();
-    Thread load =
-        Thread.ofPlatform()
-            .daemon()
-            .name("r2-load")
-            .start(
-                () -> {
-                  try {
-                    while (loading.get()) {
-                      // Six due now, two due within the next two seconds.
-                      List<NewTask> batch = new ArrayList<>();
-                      for (int i = 0; i < 8; i++) {
-                        Instant runAt = Instant.now().plusMillis(i < 6 ? 0 : jitter(2_000));
-                        batch.add(ChildEngines.task(sink.url("/r2"), runAt, TIMEOUT_MS));
-                      }
-                      fixture.insert(inserter, batch);
-                      batch.forEach(t -> inserted.add(t.id()));
-                      Thread.sleep(BATCH_EVERY);
-                    }
-                  } catch (Exception e) {
-                    loadFailed.set(e);
-                  }
-                });
+    // Six due now, two due within the next two seconds.
+    SteadyLoad load =
+        new SteadyLoad(
+            "r2-load", fixture, sink.url("/r2"), TIMEOUT_MS, i -> i < 6 ? 0 : jitter(2_000));
 
     Map<String, Integer> incarnations = new HashMap<>(Map.of("a", 1, "b", 1, "c", 1));
     Set<UUID> heldAtKills = new HashSet<>();
@@ -110,17 +84,13 @@ class ClusterKillsTest {
       nextKill += KILL_EVERY.toNanos();
     }
     Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
-    loading.set(false);
-    load.join();
-    if (loadFailed.get() != null) {
-      throw new AssertionError("the load could not insert", loadFailed.get());
-    }
+    Set<UUID> inserted = load.stop();
 
     // Past the last leases (10 s timeout + 1 s margin), with room for a busy machine.
     Sink.await(
         Duration.ofMinutes(2),
         "every task to finish",
-        () -> count("SELECT count(*) FROM tasks") == 0 && sink.inFlight() == 0);
+        () -> fixture.count("SELECT count(*) FROM tasks") == 0 && sink.inFlight() == 0);
 
     Map<UUID, List<Sink.Received>> byTask = new HashMap<>();
     for (Sink.Received r : sink.received()) {
@@ -182,13 +152,5 @@ class ClusterKillsTest {
 
   private static long jitter(int bound) {
     return java.util.concurrent.ThreadLocalRandom.current().nextInt(bound);
-  }
-
-  private long count(String sql) {
-    try {
-      return fixture.count(sql);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

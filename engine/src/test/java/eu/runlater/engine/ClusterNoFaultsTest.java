@@ -57,7 +57,9 @@ class ClusterNoFaultsTest {
     // Generous: the test is about what arrives, not how fast (a busy CI machine is slow).
     sink.awaitCount(NOW + LATER, Duration.ofMinutes(3));
     Sink.await(
-        Duration.ofSeconds(60), "no task left", () -> count("SELECT count(*) FROM tasks") == 0);
+        Duration.ofSeconds(60),
+        "no task left",
+        () -> fixture.count("SELECT count(*) FROM tasks") == 0);
 
     Map<UUID, List<Sink.Received>> byTask = new HashMap<>();
     for (Sink.Received r : sink.received()) {
@@ -78,13 +80,5 @@ class ClusterNoFaultsTest {
     assertThat(fixture.count("SELECT count(DISTINCT node) FROM executions"))
         .as("every node took part")
         .isEqualTo(3);
-  }
-
-  private long count(String sql) {
-    try {
-      return fixture.count(sql);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

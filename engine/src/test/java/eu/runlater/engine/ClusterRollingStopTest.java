@@ -6,16 +6,12 @@ import eu.runlater.testing.Sink;
 import eu.runlater.testing.Sink.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * stopped node holds no task once its stop returns, and no task is left at the end.
  */
 class ClusterRollingStopTest {
-  static final Duration BATCH_EVERY = Duration.ofMillis(100);
   final EngineFixture fixture = new EngineFixture();
   final Sink sink = Sink.start();
 
@@ -48,40 +43,17 @@ class ClusterRollingStopTest {
       first.add(engine);
     }
 
-    Engine inserter = fixture.engine(fixture.config().build()); // not started: inserts only
-    Set<UUID> inserted = ConcurrentHashMap.newKeySet();
-    AtomicBoolean loading = new AtomicBoolean(true);
-    AtomicReference<Exception> loadFailed = new AtomicReference<>();
-    Thread load =
-        Thread.ofPlatform()
-            .daemon()
-            .name("r6-load")
-            .start(
-                () -> {
-                  try {
-                    while (loading.get()) {
-                      List<NewTask> batch = new ArrayList<>();
-                      for (int i = 0; i < 8; i++) {
-                        Instant runAt = Instant.now().plusMillis(i < 6 ? 0 : 250L * i);
-                        batch.add(ChildEngines.task(sink.url("/r6"), runAt, 5_000));
-                      }
-                      fixture.insert(inserter, batch);
-                      batch.forEach(t -> inserted.add(t.id()));
-                      Thread.sleep(BATCH_EVERY);
-                    }
-                  } catch (Exception e) {
-                    loadFailed.set(e);
-                  }
-                });
+    SteadyLoad load =
+        new SteadyLoad("r6-load", fixture, sink.url("/r6"), 5_000, i -> i < 6 ? 0 : 250L * i);
 
     for (Engine old : first) {
       String node = old.config().nodeId();
       Sink.await(
           Duration.ofSeconds(60),
           node + " to have deliveries in flight",
-          () -> count("SELECT count(*) FROM tasks WHERE claimed_by = '" + node + "'") > 0);
+          () -> fixture.count("SELECT count(*) FROM tasks WHERE claimed_by = '" + node + "'") > 0);
       old.stop();
-      assertThat(count("SELECT count(*) FROM tasks WHERE claimed_by = '" + node + "'"))
+      assertThat(fixture.count("SELECT count(*) FROM tasks WHERE claimed_by = '" + node + "'"))
           .as("tasks %s still holds after its stop", node)
           .isZero();
       Engine next = fixture.engine(fixture.config().build());
@@ -90,17 +62,14 @@ class ClusterRollingStopTest {
       Sink.await(
           Duration.ofSeconds(60),
           nextNode + " to deliver",
-          () -> count("SELECT count(*) FROM executions WHERE node = '" + nextNode + "'") > 0);
+          () ->
+              fixture.count("SELECT count(*) FROM executions WHERE node = '" + nextNode + "'") > 0);
     }
-    loading.set(false);
-    load.join();
-    if (loadFailed.get() != null) {
-      throw new AssertionError("the load could not insert", loadFailed.get());
-    }
+    Set<UUID> inserted = load.stop();
     Sink.await(
         Duration.ofMinutes(2),
         "every task to finish",
-        () -> count("SELECT count(*) FROM tasks") == 0 && sink.inFlight() == 0);
+        () -> fixture.count("SELECT count(*) FROM tasks") == 0 && sink.inFlight() == 0);
 
     Map<UUID, Integer> deliveries = new HashMap<>();
     for (Sink.Received r : sink.received()) {
@@ -117,13 +86,5 @@ class ClusterRollingStopTest {
         .isEqualTo(inserted.size());
     assertThat(fixture.count("SELECT count(*) FROM executions")).isEqualTo(inserted.size());
     assertThat(fixture.count("SELECT count(*) FROM tasks")).as("stuck").isZero();
-  }
-
-  private long count(String sql) {
-    try {
-      return fixture.count(sql);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

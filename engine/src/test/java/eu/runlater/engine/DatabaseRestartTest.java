@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
@@ -177,37 +176,17 @@ class DatabaseRestartTest {
 
   private static long count(Db db, String sql) {
     try {
-      return db.withConnection(c -> Db.query(c, sql, Db.Params.of(), rs -> rs.getLong(1)))
-          .getFirst();
+      return EngineFixture.count(db, sql);
     } catch (java.sql.SQLException e) {
       return -1;
     }
   }
 
   private static void insert(Db db, Engine engine, NewTask task) throws java.sql.SQLException {
-    Instant earliest = db.inTransaction(c -> engine.tasks().insert(c, List.of(task)));
-    engine.tasks().committed(earliest);
+    EngineFixture.insert(db, engine, List.of(task));
   }
 
   private static NewTask task(String url, Instant runAt) {
-    UUID id = Ids.v7(Instant.now());
-    return new NewTask(
-        id,
-        UUID.fromString("0190c0de-0000-7000-8000-000000000001"),
-        "job",
-        UUID.randomUUID(),
-        5,
-        runAt,
-        runAt,
-        1,
-        new Backoff(50, 200),
-        new TaskRequest(
-            url,
-            "POST",
-            List.of(new Header("Content-Type", "application/json")),
-            null,
-            ("{\"task\":\"" + id + "\"}").getBytes(),
-            false,
-            5_000));
+    return EngineFixture.task(url, runAt, 5_000, EngineFixture.JSON_BODY);
   }
 }

@@ -98,14 +98,6 @@ class DeadNodeTest {
         .toList();
   }
 
-  private long count(String sql) {
-    try {
-      return fixture.count(sql);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private String nodeState(String nodeId) throws Exception {
     return fixture.db.withConnection(
         c ->
@@ -163,12 +155,12 @@ class DeadNodeTest {
         Duration.ofSeconds(10),
         "every second attempt recorded",
         () ->
-            count(
+            fixture.count(
                     "SELECT count(*) FROM executions WHERE status = 'success' AND final AND node = '"
                         + survivor.config().nodeId()
                         + "'")
                 == TASKS);
-    assertThat(count(lostBecauseDeclaredDead("doomed"))).isEqualTo(TASKS);
+    assertThat(fixture.count(lostBecauseDeclaredDead("doomed"))).isEqualTo(TASKS);
     assertThat(nodeState("doomed")).isEqualTo("dead");
     // Delivered twice each (the lost attempt, then the survivor's), under one webhook-id.
     Map<String, List<String>> ids = new HashMap<>();
@@ -226,13 +218,13 @@ class DeadNodeTest {
     Sink.await(
         HANDED_ON_WITHIN,
         "the paused node declared dead and its tasks handed on",
-        () -> count(lostBecauseDeclaredDead("sleeper")) == held);
+        () -> fixture.count(lostBecauseDeclaredDead("sleeper")) == held);
     gate.countDown();
     Sink.await(
         Duration.ofSeconds(30),
         "the leader to deliver the handed-on tasks",
         () ->
-            count(
+            fixture.count(
                     "SELECT count(*) FROM executions WHERE status = 'success' AND final"
                         + " AND attempt = 2 AND node = '"
                         + leader.config().nodeId()
@@ -246,7 +238,7 @@ class DeadNodeTest {
         Duration.ofSeconds(30),
         "the sleeper's late completions refused",
         () -> sleeper.rejected() == held);
-    assertThat(count("SELECT count(*) FROM executions WHERE node = 'sleeper'"))
+    assertThat(fixture.count("SELECT count(*) FROM executions WHERE node = 'sleeper'"))
         .as("the paused node wrote no execution")
         .isZero();
     assertThat(received("/held", "1")).as("nothing sent again by the paused node").hasSize(held);
@@ -269,7 +261,8 @@ class DeadNodeTest {
         Duration.ofSeconds(30),
         "the sleeper to deliver new tasks",
         () ->
-            count("SELECT count(*) FROM executions WHERE status = 'success' AND node = 'sleeper'")
+            fixture.count(
+                    "SELECT count(*) FROM executions WHERE status = 'success' AND node = 'sleeper'")
                 == 3);
   }
 
@@ -315,7 +308,7 @@ class DeadNodeTest {
         HANDED_ON_WITHIN,
         "the paused leader's tasks delivered again",
         () -> received("/work", "2").size() == TASKS);
-    assertThat(count(lostBecauseDeclaredDead("frozen-leader"))).isEqualTo(TASKS);
+    assertThat(fixture.count(lostBecauseDeclaredDead("frozen-leader"))).isEqualTo(TASKS);
     assertThat(nodeState("frozen-leader")).isEqualTo("dead");
     frozen.kill();
   }

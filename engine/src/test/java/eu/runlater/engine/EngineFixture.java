@@ -6,6 +6,7 @@ import eu.runlater.engine.http.AddressPolicy;
 import eu.runlater.engine.http.HttpDelivery;
 import eu.runlater.engine.http.HttpDeliveryConfig;
 import eu.runlater.testing.TestPostgres;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A fresh, migrated database and everything an engine needs on it: tests build engines (several for
@@ -107,12 +109,24 @@ final class EngineFixture implements AutoCloseable {
     return engine;
   }
 
-  /** A task to POST {@code body} to {@code url}, due now, one attempt, fast backoff. */
+  /** A task to POST {@code {"task": id}} to {@code url}, due now, one attempt, fast backoff. */
   NewTask task(String url) {
     return task(url, Instant.now());
   }
 
   NewTask task(String url, Instant runAt) {
+    return task(url, runAt, 5_000, JSON_BODY);
+  }
+
+  /** The body of {@link #task(String)}'s tasks: {@code {"task": "<id>"}}. */
+  static final Function<UUID, String> JSON_BODY = id -> "{\"task\":\"" + id + "\"}";
+
+  /**
+   * A task to POST {@code body.apply(its id)} to {@code url}, due at {@code runAt}, one attempt,
+   * fast backoff, in {@link #ORG}: the one test task of the engine tests, the fixture's and those
+   * of tests with their own database (child processes, a restartable PostgreSQL).
+   */
+  static NewTask task(String url, Instant runAt, int timeoutMs, Function<UUID, String> body) {
     UUID id = Ids.v7(Instant.now());
     return new NewTask(
         id,
@@ -129,17 +143,31 @@ final class EngineFixture implements AutoCloseable {
             "POST",
             List.of(new Header("Content-Type", "application/json")),
             null,
-            ("{\"task\":\"" + id + "\"}").getBytes(),
+            body.apply(id).getBytes(StandardCharsets.UTF_8),
             false,
-            5_000));
+            timeoutMs));
   }
 
   void insert(Engine engine, List<NewTask> tasks) throws SQLException {
+    insert(db, engine, tasks);
+  }
+
+  /** Inserts {@code tasks} through {@code engine} in one transaction and wakes its producer. */
+  static void insert(Db db, Engine engine, List<NewTask> tasks) throws SQLException {
     Instant earliest = db.inTransaction(c -> engine.tasks().insert(c, tasks));
     engine.tasks().committed(earliest);
   }
 
-  long count(String sql) throws SQLException {
+  /** The first column of the first row of {@code sql} (a count); unchecked, for awaits. */
+  long count(String sql) {
+    try {
+      return count(db, sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static long count(Db db, String sql) throws SQLException {
     return db.withConnection(c -> Db.query(c, sql, Db.Params.of(), rs -> rs.getLong(1)).getFirst());
   }
 

@@ -44,14 +44,6 @@ class HeartbeatTest {
                 .getFirst());
   }
 
-  private long count(String sql) {
-    try {
-      return fixture.count(sql);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   @Test
   void dead_after_must_leave_room_for_three_heartbeats() {
     var config = EngineConfig.builder("n").heartbeatInterval(Duration.ofSeconds(2));
@@ -73,7 +65,7 @@ class HeartbeatTest {
     engine.heartbeat().register();
     String id = engine.config().nodeId();
     assertThat(
-            count(
+            fixture.count(
                 "SELECT count(*) FROM engine_nodes WHERE node_id = '"
                     + id
                     + "' AND state = 'alive' AND version = '9.9.9'"
@@ -136,7 +128,7 @@ class HeartbeatTest {
     first.stop();
     assertThat(column(first.config().nodeId(), "state")).isEqualTo("stopped");
     assertThat(column(first.config().nodeId(), "leader_pid")).isNull();
-    assertThat(count("SELECT count(*) FROM executions WHERE status = 'lost'")).isZero();
+    assertThat(fixture.count("SELECT count(*) FROM executions WHERE status = 'lost'")).isZero();
   }
 
   @Test
@@ -165,7 +157,8 @@ class HeartbeatTest {
     sink.respond(r -> Sink.Reply.status(200));
     fixture.insert(engine, List.of(fixture.task(sink.url("/before"))));
     sink.awaitCount(1, WAIT);
-    Sink.await(WAIT, "the first outcome recorded", () -> count("SELECT count(*) FROM tasks") == 0);
+    Sink.await(
+        WAIT, "the first outcome recorded", () -> fixture.count("SELECT count(*) FROM tasks") == 0);
 
     cut.set(true);
     try (Connection admin = fixture.connection()) {
@@ -180,7 +173,7 @@ class HeartbeatTest {
     // Claims would come within a poll interval (200 ms); ten of them pass with none.
     long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
     while (System.nanoTime() < deadline) {
-      assertThat(count("SELECT count(*) FROM tasks WHERE state = 'running'"))
+      assertThat(fixture.count("SELECT count(*) FROM tasks WHERE state = 'running'"))
           .as(
               () -> {
                 try {

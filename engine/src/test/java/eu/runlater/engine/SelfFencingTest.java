@@ -37,14 +37,6 @@ class SelfFencingTest {
     sink.close();
   }
 
-  private long count(String sql) {
-    try {
-      return fixture.count(sql);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** Whether the engine's own sessions (heartbeat, leader lock, wake-ups) are refused. */
   final AtomicBoolean cut = new AtomicBoolean();
 
@@ -101,7 +93,7 @@ class SelfFencingTest {
     assertThat(inSigning.await(WAIT.toMillis(), TimeUnit.MILLISECONDS))
         .as("the claimed task's delivery reached the signing lookup")
         .isTrue();
-    assertThat(count("SELECT count(*) FROM tasks WHERE state = 'running'")).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM tasks WHERE state = 'running'")).isEqualTo(1);
     return engine;
   }
 
@@ -133,20 +125,23 @@ class SelfFencingTest {
         "the task handed back or sent",
         () ->
             sink.count() > 0
-                || count("SELECT count(*) FROM tasks WHERE state = 'ready' AND claimed_by IS NULL")
+                || fixture.count(
+                        "SELECT count(*) FROM tasks WHERE state = 'ready' AND claimed_by IS NULL")
                     == 1);
     assertThat(sink.count()).as("sent after the heartbeat went stale").isZero();
-    assertThat(count("SELECT count(*) FROM executions")).isZero();
+    assertThat(fixture.count("SELECT count(*) FROM executions")).isZero();
     assertThat(fenced()).isEqualTo(1.0);
 
     // Reconnected, the node claims it again and delivers it once, as its first attempt.
     cut.set(false);
     sink.awaitCount(1, WAIT);
-    Sink.await(WAIT, "the outcome recorded", () -> count("SELECT count(*) FROM tasks") == 0);
+    Sink.await(
+        WAIT, "the outcome recorded", () -> fixture.count("SELECT count(*) FROM tasks") == 0);
     assertThat(sink.count()).isEqualTo(1);
     assertThat(sink.received().getFirst().path()).isEqualTo("/held");
     assertThat(sink.received().getFirst().header("Runlater-Attempt")).isEqualTo("1");
-    assertThat(count("SELECT count(*) FROM executions WHERE status = 'success'")).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM executions WHERE status = 'success'"))
+        .isEqualTo(1);
   }
 
   @Test
@@ -170,14 +165,16 @@ class SelfFencingTest {
     // its first claim of it is still held before the send.
     cut.set(false);
     sink.awaitCount(1, WAIT);
-    Sink.await(WAIT, "the outcome recorded", () -> count("SELECT count(*) FROM tasks") == 0);
+    Sink.await(
+        WAIT, "the outcome recorded", () -> fixture.count("SELECT count(*) FROM tasks") == 0);
     assertThat(engine.heartbeat().fresh()).isTrue();
     assertThat(sink.received().getFirst().header("Runlater-Attempt")).isEqualTo("2");
 
     signingMayReturn.countDown();
     Sink.await(WAIT, "the first claim fenced or sent", () -> fenced() == 1 || sink.count() > 1);
     assertThat(sink.count()).as("the first claim sent after the hand-over").isEqualTo(1);
-    assertThat(count("SELECT count(*) FROM executions WHERE status = 'success'")).isEqualTo(1);
-    assertThat(count("SELECT count(*) FROM executions WHERE status = 'lost'")).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM executions WHERE status = 'success'"))
+        .isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM executions WHERE status = 'lost'")).isEqualTo(1);
   }
 }

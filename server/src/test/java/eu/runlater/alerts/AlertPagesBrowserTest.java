@@ -12,10 +12,10 @@ import eu.runlater.support.Axe;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
+import eu.runlater.support.Screenshots;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,10 +32,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  * The alerts pages in the system Chromium against the real services: channels added, tested (the
  * target's answer shown), refused and detached; the default rule and a maintenance window saved; a
  * job's own rule; a failing job's badge, its notification in the log, and the mute page. Each page
- * passes axe and fits a desktop and a phone, and is photographed for the README.
+ * passes axe and fits a desktop and a phone (photographed when the run asks: {@link Screenshots}).
  */
 class AlertPagesBrowserTest extends ServerTest {
-  private static final Path SHOTS = Path.of("target", "screenshots");
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Autowired Incidents incidents;
@@ -93,15 +92,12 @@ class AlertPagesBrowserTest extends ServerTest {
         user.email(), email -> Chromium.page(signedIn(user, Chromium::phone)));
   }
 
-  /** The page passes axe, fits its width, and is photographed as {@code <name>-<width>.png}. */
+  /** The page passes axe and fits its width; photographed as {@code <name>-<width>} if asked. */
   private static void checked(Page page, String name, String width) {
     page.waitForLoadState();
     assertThat(Axe.serious(page)).as(name + " " + width + " axe").isEmpty();
     assertThat(Layout.overflowing(page)).as(name + " " + width + " layout").isEmpty();
-    page.screenshot(
-        new Page.ScreenshotOptions()
-            .setPath(SHOTS.resolve(name + "-" + width + ".png"))
-            .setFullPage(true));
+    Screenshots.take(AlertPagesBrowserTest.class, page, name + "-" + width);
   }
 
   /** Checks {@code path} at desktop size on {@code page} and again on a phone. */

@@ -11,9 +11,9 @@ import eu.runlater.support.Axe;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
+import eu.runlater.support.Screenshots;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,16 +29,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Every page a user sees, at desktop (1280×860) and phone (390×844) sizes, with data in it: none
  * has a serious or critical accessibility violation (axe-core, WCAG 2.2 AA), none is wider than its
- * container, and each is photographed. Screenshots go to {@code target/screenshots}, or to the
- * folder named by {@code -Drunlater.screenshots=…} (the README's come from {@code
- * ../docs/screenshots}). The seed includes a target whose circuit is open, a dead-letter list, a
- * topic, an alert channel with the alert those dead letters set off, and a maintenance window, so
- * the pages show their held, failed, alerting and empty-free states.
+ * container, and each is photographed when the run asks for it ({@code -Drunlater.screenshots=DIR},
+ * see {@link Screenshots}; the README's come from {@code docs/screenshots}). The seed includes a
+ * target whose circuit is open, a dead-letter list, a topic, an alert channel with the alert those
+ * dead letters set off, and a maintenance window, so the pages show their held, failed, alerting
+ * and empty-free states.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScreenshotsTest extends ServerTest {
-  private static final Path OUT =
-      Path.of(System.getProperty("runlater.screenshots", "target/screenshots"));
   private Sink sink;
   private Sink down;
   private Fixtures.Tenant tenant;
@@ -221,10 +219,7 @@ class ScreenshotsTest extends ServerTest {
     page.waitForLoadState();
     problems.addAll(Axe.serious(page).stream().map(p -> width + " " + p).toList());
     problems.addAll(Layout.overflowing(page).stream().map(p -> width + " " + p).toList());
-    page.screenshot(
-        new Page.ScreenshotOptions()
-            .setPath(OUT.resolve(name + "-" + width + ".png"))
-            .setFullPage(true));
+    Screenshots.take(page, name + "-" + width);
   }
 
   @Test

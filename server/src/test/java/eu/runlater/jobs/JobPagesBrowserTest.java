@@ -10,6 +10,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.Cookie;
 import eu.runlater.organizations.Role;
+import eu.runlater.support.Screenshots;
 import eu.runlater.support.ServerTest;
 import java.net.HttpCookie;
 import java.nio.file.Path;
@@ -26,7 +27,6 @@ import org.springframework.beans.factory.annotation.Autowired;
  * follows what is typed, the schedule kind shows its own fields; and the pages fit a phone.
  */
 class JobPagesBrowserTest extends ServerTest {
-  private static final Path SHOTS = Path.of("target", "screenshots");
 
   @Autowired JobCommands jobs;
   @Autowired JobReads reads;
@@ -108,8 +108,7 @@ class JobPagesBrowserTest extends ServerTest {
     assertThat(page.locator(".header-row")).hasCount(rows + 1);
     page.locator("[data-remove-row]").first().click();
     assertThat(page.locator(".header-row")).hasCount(rows);
-    page.screenshot(
-        new Page.ScreenshotOptions().setPath(SHOTS.resolve("job-form.png")).setFullPage(true));
+    Screenshots.take(JobPagesBrowserTest.class, page, "job-form");
   }
 
   @Test
@@ -135,10 +134,7 @@ class JobPagesBrowserTest extends ServerTest {
     var org = fixtures.tenant();
     Page page = page(org.id(), true);
     page.navigate(url("/jobs"));
-    page.screenshot(
-        new Page.ScreenshotOptions()
-            .setPath(SHOTS.resolve("jobs-empty-phone.png"))
-            .setFullPage(true));
+    Screenshots.take(JobPagesBrowserTest.class, page, "jobs-empty-phone");
     for (int i = 0; i < 3; i++) {
       JobInput input =
           new JobInput(
@@ -159,20 +155,15 @@ class JobPagesBrowserTest extends ServerTest {
       jobs.create(org.id(), validator.validate(input, Instant.now()));
     }
     page.navigate(url("/jobs"));
-    page.screenshot(
-        new Page.ScreenshotOptions().setPath(SHOTS.resolve("jobs-phone.png")).setFullPage(true));
+    Screenshots.take(JobPagesBrowserTest.class, page, "jobs-phone");
     // The page itself does not scroll sideways; the table does, inside its wrapper.
     assertThat(overflowing(page)).isEmpty();
     page.locator("a.job-name").first().click();
     assertThat(page.locator("h1")).containsText("Phone job");
-    page.screenshot(
-        new Page.ScreenshotOptions().setPath(SHOTS.resolve("job-phone.png")).setFullPage(true));
+    Screenshots.take(JobPagesBrowserTest.class, page, "job-phone");
     assertThat(overflowing(page)).isEmpty();
     page.navigate(url("/jobs/new"));
-    page.screenshot(
-        new Page.ScreenshotOptions()
-            .setPath(SHOTS.resolve("job-form-phone.png"))
-            .setFullPage(true));
+    Screenshots.take(JobPagesBrowserTest.class, page, "job-form-phone");
     assertThat(overflowing(page)).isEmpty();
   }
 
@@ -232,25 +223,19 @@ class JobPagesBrowserTest extends ServerTest {
     assertThat(page.locator(".rate-day")).hasCount(30);
     assertThat(page.locator(".rate-bar")).hasCount(1);
     assertThat(page.locator(".timeline .tl").first()).isVisible();
-    page.screenshot(
-        new Page.ScreenshotOptions().setPath(SHOTS.resolve("job-detail.png")).setFullPage(true));
+    Screenshots.take(JobPagesBrowserTest.class, page, "job-detail");
     page.locator("#history + .table-wrap a").first().click();
     assertThat(page.locator("h1")).containsText("Attempt 1 of");
     assertThat(page.locator("pre").last()).containsText("\"n\" : [ 1, 2, 3 ]");
-    page.screenshot(
-        new Page.ScreenshotOptions().setPath(SHOTS.resolve("execution.png")).setFullPage(true));
+    Screenshots.take(JobPagesBrowserTest.class, page, "execution");
     page.navigate(url("/jobs"));
     assertThat(page.locator(".jobs-table .dot.success")).hasCount(1);
-    page.screenshot(
-        new Page.ScreenshotOptions().setPath(SHOTS.resolve("jobs.png")).setFullPage(true));
+    Screenshots.take(JobPagesBrowserTest.class, page, "jobs");
     page.navigate(url("/jobs/" + job.id() + "/edit"));
     page.locator("#cron").fill("61 * * * *");
     page.getByText("Save").click();
     assertThat(page.locator(".flash.error")).containsText("not saved");
-    page.screenshot(
-        new Page.ScreenshotOptions()
-            .setPath(SHOTS.resolve("job-form-errors.png"))
-            .setFullPage(true));
+    Screenshots.take(JobPagesBrowserTest.class, page, "job-form-errors");
   }
 
   /** Elements that stick out of the viewport's width (none, when the page fits). */

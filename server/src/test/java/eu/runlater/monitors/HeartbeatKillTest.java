@@ -16,9 +16,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,19 +66,7 @@ class HeartbeatKillTest {
       Fixtures.Tenant tenant = b.getBean(Fixtures.class).tenant();
       Api api = new Api(port);
       Sink.await(Duration.ofSeconds(120), "node A answers", () -> health(api) == 200);
-      List<UUID> ids = new ArrayList<>();
-      for (int i = 0; i < MONITORS; i++) {
-        var created =
-            api.post(
-                "/api/v1/monitors",
-                tenant.key(),
-                "{\"name\": \"cron-" + i + "\", \"period\": \"1m\", \"grace\": \"1m\"}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        String pingUrl = created.json().get("ping_url").asString();
-        assertThat(api.get(pingUrl.replaceFirst("^http://[^/]+", ""), null).status())
-            .isEqualTo(200);
-        ids.add(UUID.fromString(created.json().get("id").asString()));
-      }
+      createPinged(api, tenant);
       assertThat(
               jdbc.sql("SELECT count(*) FROM monitors WHERE state = 'up'")
                   .query(Long.class)
@@ -88,41 +74,70 @@ class HeartbeatKillTest {
           .isEqualTo(MONITORS);
       Duration grace = Duration.ofSeconds(2);
       Instant due = Instant.now().plusSeconds(4);
-      jdbc.sql(
-              "UPDATE monitors SET due_at = :due, transition_at = :due, grace_s = :grace,"
-                  + " last_ping_at = :due - interval '60 seconds'")
-          .param("due", SqlTime.ts(due))
-          .param("grace", (int) grace.toSeconds())
-          .update();
+      dueSoon(jdbc, due, grace);
       a.destroyForcibly(); // SIGKILL
       assertThat(a.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
-      Instant deadline = due.plus(grace);
-      Sink.await(
-          WITHIN,
-          "every monitor down",
-          () ->
-              jdbc.sql("SELECT count(*) FROM monitors WHERE state = 'down'")
-                      .query(Long.class)
-                      .single()
-                  == MONITORS);
-      List<Instant> downAt =
-          jdbc.sql("SELECT at FROM monitor_events WHERE to_state = 'down' ORDER BY at")
-              .query((rs, n) -> SqlTime.instant(rs, "at"))
-              .list();
-      assertThat(downAt).hasSize(MONITORS);
-      assertThat(downAt.getFirst()).isAfterOrEqualTo(deadline);
-      assertThat(downAt.getLast()).isBefore(deadline.plusSeconds(3));
-      assertThat(
-              jdbc.sql(
-                      "SELECT count(*) FROM alert_incidents WHERE subject_kind = 'monitor' AND"
-                          + " condition = 'down' AND state IN ('pending', 'open')")
-                  .query(Long.class)
-                  .single())
-          .isEqualTo(MONITORS);
+      allDownOnTime(jdbc, due.plus(grace));
     } finally {
       a.destroyForcibly();
     }
+  }
+
+  /** Creates {@link #MONITORS} monitors (a ping a minute, a minute of grace) and pings each. */
+  private static void createPinged(Api api, Fixtures.Tenant tenant) {
+    for (int i = 0; i < MONITORS; i++) {
+      var created =
+          api.post(
+              "/api/v1/monitors",
+              tenant.key(),
+              "{\"name\": \"cron-" + i + "\", \"period\": \"1m\", \"grace\": \"1m\"}");
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      String pingUrl = created.json().get("ping_url").asString();
+      assertThat(api.get(pingUrl.replaceFirst("^http://[^/]+", ""), null).status()).isEqualTo(200);
+    }
+  }
+
+  /**
+   * Shortens the wait: the pings were "57 s ago", due at {@code due}, with {@code grace} (below the
+   * API's minimum, so set in the database: the test is about who notices, not how long).
+   */
+  private static void dueSoon(JdbcClient jdbc, Instant due, Duration grace) {
+    jdbc.sql(
+            "UPDATE monitors SET due_at = :due, transition_at = :due, grace_s = :grace,"
+                + " last_ping_at = :due - interval '60 seconds'")
+        .param("due", SqlTime.ts(due))
+        .param("grace", (int) grace.toSeconds())
+        .update();
+  }
+
+  /**
+   * Every monitor goes down on time: not before {@code deadline} (due + grace), and within the
+   * sweep interval (1 s) and a little scheduling slack of it; each with one alert incident.
+   */
+  private static void allDownOnTime(JdbcClient jdbc, Instant deadline) {
+    Sink.await(
+        WITHIN,
+        "every monitor down",
+        () ->
+            jdbc.sql("SELECT count(*) FROM monitors WHERE state = 'down'")
+                    .query(Long.class)
+                    .single()
+                == MONITORS);
+    List<Instant> downAt =
+        jdbc.sql("SELECT at FROM monitor_events WHERE to_state = 'down' ORDER BY at")
+            .query((rs, n) -> SqlTime.instant(rs, "at"))
+            .list();
+    assertThat(downAt).hasSize(MONITORS);
+    assertThat(downAt.getFirst()).isAfterOrEqualTo(deadline);
+    assertThat(downAt.getLast()).isBefore(deadline.plusSeconds(3));
+    assertThat(
+            jdbc.sql(
+                    "SELECT count(*) FROM alert_incidents WHERE subject_kind = 'monitor' AND"
+                        + " condition = 'down' AND state IN ('pending', 'open')")
+                .query(Long.class)
+                .single())
+        .isEqualTo(MONITORS);
   }
 
   private static int health(Api api) {
@@ -160,33 +175,14 @@ class HeartbeatKillTest {
     String database = TestPostgres.freshDatabase();
     try (ConfigurableApplicationContext b = node(database, dataB)) {
       JdbcClient jdbc = b.getBean(JdbcClient.class);
-      List<UUID> ids = new ArrayList<>();
       Instant due;
       Duration grace = Duration.ofSeconds(2);
       try (ConfigurableApplicationContext a = node(database, dataA)) {
         Fixtures.Tenant tenant = a.getBean(Fixtures.class).tenant();
         Api api = new Api(Integer.parseInt(a.getEnvironment().getProperty("local.server.port")));
-        for (int i = 0; i < MONITORS; i++) {
-          var created =
-              api.post(
-                  "/api/v1/monitors",
-                  tenant.key(),
-                  "{\"name\": \"cron-" + i + "\", \"period\": \"1m\", \"grace\": \"1m\"}");
-          assertThat(created.status()).as(created.body()).isEqualTo(201);
-          String pingUrl = created.json().get("ping_url").asString();
-          assertThat(api.get(pingUrl.replaceFirst("^http://[^/]+", ""), null).status())
-              .isEqualTo(200);
-          ids.add(UUID.fromString(created.json().get("id").asString()));
-        }
-        // Shorten the wait: the pings were "57 s ago", due in 3 s, with 2 s of grace (below the
-        // API's minimum, so set in the database: the test is about who notices, not how long).
+        createPinged(api, tenant);
         due = Instant.now().plusSeconds(3);
-        jdbc.sql(
-                "UPDATE monitors SET due_at = :due, transition_at = :due, grace_s = :grace,"
-                    + " last_ping_at = :due - interval '60 seconds'")
-            .param("due", SqlTime.ts(due))
-            .param("grace", (int) grace.toSeconds())
-            .update();
+        dueSoon(jdbc, due, grace);
         // Node A's sweep takes the monitors and dies holding them: a session of its own locks
         // the rows the way a pass does, then the node goes away and its session is cut.
         Connection sweeping =
@@ -213,30 +209,7 @@ class HeartbeatKillTest {
           // the session was cut
         }
       }
-      Instant deadline = due.plus(grace);
-      Sink.await(
-          WITHIN,
-          "every monitor down",
-          () ->
-              jdbc.sql("SELECT count(*) FROM monitors WHERE state = 'down'")
-                      .query(Long.class)
-                      .single()
-                  == MONITORS);
-      List<Instant> downAt =
-          jdbc.sql("SELECT at FROM monitor_events WHERE to_state = 'down' ORDER BY at")
-              .query((rs, n) -> SqlTime.instant(rs, "at"))
-              .list();
-      assertThat(downAt).hasSize(MONITORS);
-      // On time: within the sweep interval (1 s) and a little scheduling slack of due + grace.
-      assertThat(downAt.getFirst()).isAfterOrEqualTo(deadline);
-      assertThat(downAt.getLast()).isBefore(deadline.plusSeconds(3));
-      assertThat(
-              jdbc.sql(
-                      "SELECT count(*) FROM alert_incidents WHERE subject_kind = 'monitor' AND"
-                          + " condition = 'down' AND state IN ('pending', 'open')")
-                  .query(Long.class)
-                  .single())
-          .isEqualTo(MONITORS);
+      allDownOnTime(jdbc, due.plus(grace));
     }
   }
 }

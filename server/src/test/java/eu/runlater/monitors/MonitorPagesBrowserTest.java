@@ -11,9 +11,9 @@ import eu.runlater.support.Axe;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
+import eu.runlater.support.Screenshots;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +31,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * desktop and a phone.
  */
 class MonitorPagesBrowserTest extends ServerTest {
-  private static final Path SHOTS = Path.of("target", "screenshots");
 
   @Autowired JdbcClient jdbc;
 
@@ -65,15 +64,12 @@ class MonitorPagesBrowserTest extends ServerTest {
     return page;
   }
 
-  /** The page passes axe, fits its width, and is photographed as {@code <name>-<width>.png}. */
+  /** The page passes axe and fits its width; photographed as {@code <name>-<width>} if asked. */
   private static void checked(Page page, String name, String width) {
     page.waitForLoadState();
     assertThat(Axe.serious(page)).as(name + " " + width + " axe").isEmpty();
     assertThat(Layout.overflowing(page)).as(name + " " + width + " layout").isEmpty();
-    page.screenshot(
-        new Page.ScreenshotOptions()
-            .setPath(SHOTS.resolve(name + "-" + width + ".png"))
-            .setFullPage(true));
+    Screenshots.take(MonitorPagesBrowserTest.class, page, name + "-" + width);
   }
 
   private void onPhoneToo(String path, String name) {

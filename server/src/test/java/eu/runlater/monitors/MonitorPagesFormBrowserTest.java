@@ -12,8 +12,8 @@ import eu.runlater.support.Axe;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
+import eu.runlater.support.Screenshots;
 import eu.runlater.support.ServerTest;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
  * shortest check interval refused on the interval, and pause, resume and delete from the page.
  */
 class MonitorPagesFormBrowserTest extends ServerTest {
-  private static final Path SHOTS = Path.of("target", "screenshots");
 
   private final List<BrowserContext> contexts = new ArrayList<>();
 
@@ -49,10 +48,7 @@ class MonitorPagesFormBrowserTest extends ServerTest {
     page.waitForLoadState();
     assertThat(Axe.serious(page)).as(name + " " + width + " axe").isEmpty();
     assertThat(Layout.overflowing(page)).as(name + " " + width + " layout").isEmpty();
-    page.screenshot(
-        new Page.ScreenshotOptions()
-            .setPath(SHOTS.resolve(name + "-" + width + ".png"))
-            .setFullPage(true));
+    Screenshots.take(MonitorPagesFormBrowserTest.class, page, name + "-" + width);
   }
 
   private long monitors(Fixtures.Tenant tenant) {

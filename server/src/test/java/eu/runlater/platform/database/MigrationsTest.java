@@ -22,7 +22,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -155,7 +160,7 @@ class MigrationsTest {
 
   @Test
   void a_database_at_any_version_of_the_single_history_is_adopted_and_upgraded()
-      throws SQLException {
+      throws SQLException, InterruptedException {
     // One database moved up the single chain a version at a time, copied at each; organizations
     // exist from V1 on, as on a server that ran then.
     String steps = TestPostgres.emptyDatabase("legacy_steps");
@@ -172,31 +177,27 @@ class MigrationsTest {
     }
     assertThat(copies).hasSize(22).containsKeys("1", "8", "16.1", "18.1", "20.1");
 
+    // Each copy is adopted and checked on its own database, three at once: the 22 adoptions (each
+    // runs every module's chain) share nothing, and one after another they took most of a minute.
+    List<String> versions = copies.keySet().stream().toList();
+    List<Callable<Void>> adoptions = new ArrayList<>();
     for (var copy : copies.entrySet()) {
-      String database = copy.getValue();
-      migrate(database);
-
-      assertThat(SchemaCatalog.describe(TestPostgres.jdbcUrl(database)))
-          .as("schema adopted at V" + copy.getKey())
-          .isEqualTo(expected);
-      assertThat(scalar(database, "SELECT (to_regclass('flyway_schema_history') IS NULL)::int"))
-          .isEqualTo(1);
-      assertThat(scalar(database, "SELECT count(*) FROM flyway_schema_history_legacy"))
-          .isEqualTo(copies.keySet().stream().toList().indexOf(copy.getKey()) + 1);
-      // V8 gave the organizations it found their tier's cap and adoption keeps them; migrations
-      // write no other module's table, so a database that never ran V8 gets its caps when the
-      // server starts (organizations.TierConcurrency, TierConcurrencyTest), not from here.
-      List<String> versions = copies.keySet().stream().toList();
-      boolean ranV8 = versions.indexOf(copy.getKey()) >= versions.indexOf("8");
-      assertThat(
-              text(
-                  database,
-                  "SELECT string_agg(max_running::text, ',' ORDER BY max_running)"
-                      + " FROM organization_caps"))
-          .as("caps at V" + copy.getKey())
-          .isEqualTo(ranV8 ? "20,500" : null);
-      if (!copy.getKey().equals("20.1")) {
-        drop(database);
+      adoptions.add(
+          () -> {
+            adoptedAndUpgraded(copy.getKey(), copy.getValue(), versions);
+            return null;
+          });
+    }
+    try (ExecutorService pool = Executors.newFixedThreadPool(3)) {
+      for (Future<Void> adoption : pool.invokeAll(adoptions)) {
+        try {
+          adoption.get();
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof AssertionError failed) {
+            throw failed;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
       }
     }
     drop(steps);
@@ -217,6 +218,34 @@ class MigrationsTest {
     migrate(last);
     assertThat(SchemaCatalog.describe(TestPostgres.jdbcUrl(last))).isEqualTo(expected);
     drop(last);
+  }
+
+  /** The copy at {@code version} is adopted by the module chains and ends with their schema. */
+  private static void adoptedAndUpgraded(String version, String database, List<String> versions)
+      throws SQLException {
+    migrate(database);
+
+    assertThat(SchemaCatalog.describe(TestPostgres.jdbcUrl(database)))
+        .as("schema adopted at V" + version)
+        .isEqualTo(expected);
+    assertThat(scalar(database, "SELECT (to_regclass('flyway_schema_history') IS NULL)::int"))
+        .isEqualTo(1);
+    assertThat(scalar(database, "SELECT count(*) FROM flyway_schema_history_legacy"))
+        .isEqualTo(versions.indexOf(version) + 1);
+    // V8 gave the organizations it found their tier's cap and adoption keeps them; migrations
+    // write no other module's table, so a database that never ran V8 gets its caps when the
+    // server starts (organizations.TierConcurrency, TierConcurrencyTest), not from here.
+    boolean ranV8 = versions.indexOf(version) >= versions.indexOf("8");
+    assertThat(
+            text(
+                database,
+                "SELECT string_agg(max_running::text, ',' ORDER BY max_running)"
+                    + " FROM organization_caps"))
+        .as("caps at V" + version)
+        .isEqualTo(ranV8 ? "20,500" : null);
+    if (!version.equals("20.1")) {
+      drop(database);
+    }
   }
 
   @Test
