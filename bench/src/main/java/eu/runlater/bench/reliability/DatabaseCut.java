@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +19,6 @@ final class DatabaseCut extends Scenario {
 
   /** More duplicated or unfinished items than this are explained in a file only. */
   private static final int PRINTED = 20;
-
-  /** A task the cut node had running at the cut: the attempt it held. */
-  private record Held(int attempt) {}
 
   DatabaseCut(Scenarios s) {
     super(s);
@@ -48,17 +44,9 @@ final class DatabaseCut extends Scenario {
       long cutEpoch = System.currentTimeMillis();
       c.proxy.sever();
       // What the cut node held at the cut: its running tasks and the attempt of each (the
-      // Runlater-Attempt it sends). Read after the sever, from rows the
-      // cut node can no longer change (the leader hands them on only after dead-after).
-      Map<String, Held> held = new HashMap<>();
-      for (String row :
-          c.db.queryStrings(
-              "SELECT id || '|' || attempt FROM tasks WHERE state = 'running' AND claimed_by LIKE '"
-                  + cut.nodeIdPattern()
-                  + "'")) {
-        String[] p = row.split("\\|");
-        held.put(p[0], new Held(Integer.parseInt(p[1])));
-      }
+      // Runlater-Attempt it sends). Read after the sever, from rows the cut node can no longer
+      // change (the leader hands them on only after dead-after).
+      Map<String, Integer> held = c.runningTasksOf(cut);
       System.out.printf("  cut: %s had %d tasks running%n", cut.name(), held.size());
       Load.sleep(cutSeconds * 1000L);
       c.proxy.heal();
@@ -82,12 +70,12 @@ final class DatabaseCut extends Scenario {
         List<Ledger.Arrival> arr = c.ledger.arrivalsOfRun(h.getKey());
         long firstRedelivery = Long.MAX_VALUE;
         for (Ledger.Arrival a : arr) {
-          if (a.attempt() == h.getValue().attempt() && a.epochMillis() >= cutEpoch) {
+          if (a.attempt() == h.getValue() && a.epochMillis() >= cutEpoch) {
             deliveredDuringCut++;
             if (a.epochMillis() >= cutEpoch + boundMs) {
               afterBound.add((a.epochMillis() - cutEpoch) / 1000.0);
             }
-          } else if (a.attempt() > h.getValue().attempt()) {
+          } else if (a.attempt() > h.getValue()) {
             firstRedelivery = Math.min(firstRedelivery, a.epochMillis());
           }
         }
@@ -163,14 +151,14 @@ final class DatabaseCut extends Scenario {
    * nodes' rows and their fencing metrics. Written to {@code diagnostics.txt} in the scenario's
    * directory; printed too when there are at most {@link #PRINTED} items of each kind.
    */
-  private void explain(Cluster c, Load load, long cutEpoch, Map<String, Held> held)
+  private void explain(Cluster c, Load load, long cutEpoch, Map<String, Integer> held)
       throws IOException {
-    String since = "round(extract(epoch from %s) * 1000 - " + cutEpoch + ")";
+    String since = "coalesce(round(extract(epoch from %s) * 1000 - " + cutEpoch + ")::text, '-')";
     String executions =
         ("SELECT format('attempt %%s %%s on %%s final %%s, started %%s ms after the cut, took %%s ms%%s',"
             + " attempt, status, coalesce(node, '-'), final, "
             + since.formatted("started_at")
-            + ", duration_us / 1000, ': ' || error)"
+            + ", coalesce((duration_us / 1000)::text, '-'), ': ' || error)"
             + " FROM executions WHERE task_id = '%s'::uuid ORDER BY created_at, attempt");
     List<String> duplicates = new ArrayList<>();
     for (long seq : load.accepted.stream().sorted().toList()) {
@@ -181,14 +169,14 @@ final class DatabaseCut extends Scenario {
       StringBuilder line = new StringBuilder("seq " + seq + " arrived " + arr.size() + " times:");
       Set<String> tasks = new LinkedHashSet<>();
       for (Ledger.Arrival a : arr) {
-        Held h = held.get(a.webhookId());
+        Integer h = held.get(a.webhookId());
         line.append(
             " [task %s attempt %d at %+.1f s%s]"
                 .formatted(
                     a.webhookId(),
                     a.attempt(),
                     (a.epochMillis() - cutEpoch) / 1000.0,
-                    h == null ? "" : ", held by the cut node at attempt " + h.attempt()));
+                    h == null ? "" : ", held by the cut node at attempt " + h));
         if (a.webhookId() != null) {
           tasks.add(a.webhookId());
         }
