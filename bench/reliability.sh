@@ -8,6 +8,8 @@
 #   bench/reliability.sh --rate 200 R2        # offered load of the scenarios under load (items/s)
 # Options: --scale F, --rate N, --heap 512m (each node's -Xmx), --jar PATH, --dir PATH.
 # NODE_OPTS adds JVM options to every node; SKIP_BUILD=1 reuses the last build.
+# Each scenario's nodes' logs are in <dir>/<scenario>/ (dir: bench/target/reliability); R4 also
+# writes diagnostics.txt there (its duplicated and unfinished items, node rows, fencing metrics).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"

@@ -144,14 +144,27 @@ final class Cluster implements AutoCloseable {
     return alive.get(ThreadLocalRandom.current().nextInt(alive.size()));
   }
 
-  /**
-   * Node ids of the engines (host-pid-random) currently claiming, as the tasks table names them.
-   */
+  /** The ids of the tasks node {@code n} has running (its engine's node id claimed them). */
   List<String> runningTaskIdsOf(Node n) {
-    return db.queryStrings(
-        "SELECT id::text FROM tasks WHERE state = 'running' AND claimed_by LIKE '"
-            + n.nodeIdPattern()
-            + "'");
+    return List.copyOf(runningTasksOf(n).keySet());
+  }
+
+  /**
+   * The tasks node {@code n} has running, each with the attempt number it holds (the {@code
+   * Runlater-Attempt} it sends), in no particular order: an arrival of the same task with a higher
+   * attempt is a re-delivery by another claim.
+   */
+  Map<String, Integer> runningTasksOf(Node n) {
+    Map<String, Integer> held = new HashMap<>();
+    for (String row :
+        db.queryStrings(
+            "SELECT id || '|' || attempt FROM tasks WHERE state = 'running' AND claimed_by LIKE '"
+                + n.nodeIdPattern()
+                + "'")) {
+      int bar = row.indexOf('|');
+      held.put(row.substring(0, bar), Integer.parseInt(row.substring(bar + 1)));
+    }
+    return held;
   }
 
   /** Tasks still ready or running, and messages still waiting or queued. */

@@ -93,8 +93,9 @@ final class DiskFull extends Scenario {
                 && clear503
                 && retryAfter == refusals
                 && b.stuckReady() + b.stuckRunning() + b.stuckMessages() == 0;
-        return (pass ? "PASS " : "MISS ")
-            + ("API while the tablespace was full: %s, slowest %d ms; accepted %,d: lost %d, stuck %d;"
+        return verdict(
+            pass,
+            ("API while the tablespace was full: %s, slowest %d ms; accepted %,d: lost %d, stuck %d;"
                     + " new work accepted again %.1f s after space was freed")
                 .formatted(
                     whileFull,
@@ -102,7 +103,7 @@ final class DiskFull extends Scenario {
                     b.accepted(),
                     b.lost(),
                     b.stuckReady() + b.stuckRunning() + b.stuckMessages(),
-                    resumed);
+                    resumed));
       }
     } finally {
       sh("umount", "-l", space.toString());

@@ -18,16 +18,17 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The receiving endpoint that keeps the books: every request to {@code /ok?seq=N} is recorded with
- * its arrival time and its {@code webhook-id} (the run's id, the same on every retry), then
- * answered 200, after {@code ms} milliseconds when the query asks for it (so deliveries are in
+ * its arrival time, its {@code webhook-id} (the task's id, the same on every retry) and its {@code
+ * Runlater-Attempt} (the attempt number: a re-delivery of a lost attempt carries a higher one),
+ * then answered 200, after {@code ms} milliseconds when the query asks for it (so deliveries are in
  * flight when a node is killed). The sequence number is the harness's own name for what it
  * submitted: one accepted job or message, one {@code seq}.
  */
 final class Ledger implements AutoCloseable {
   private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
 
-  /** One request that reached the sink. */
-  record Arrival(long seq, String webhookId, long nanos, long epochMillis) {}
+  /** One request that reached the sink; {@code attempt} is -1 when the header was missing. */
+  record Arrival(long seq, String webhookId, int attempt, long nanos, long epochMillis) {}
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -60,7 +61,7 @@ final class Ledger implements AutoCloseable {
       Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
       long seq = Long.parseLong(query.getOrDefault("seq", "-1"));
       String id = exchange.getRequestHeaders().getFirst("webhook-id");
-      Arrival a = new Arrival(seq, id, now, epoch);
+      Arrival a = new Arrival(seq, id, attempt(exchange), now, epoch);
       all.add(a);
       bySeq.computeIfAbsent(seq, k -> Collections.synchronizedList(new ArrayList<>())).add(a);
       if (id != null) {
@@ -81,6 +82,15 @@ final class Ledger implements AutoCloseable {
       exchange.getResponseHeaders().set("Content-Type", "text/plain");
       exchange.sendResponseHeaders(200, OK.length);
       exchange.getResponseBody().write(OK);
+    }
+  }
+
+  private static int attempt(HttpExchange exchange) {
+    String attempt = exchange.getRequestHeaders().getFirst("Runlater-Attempt");
+    try {
+      return attempt == null ? -1 : Integer.parseInt(attempt.trim());
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
