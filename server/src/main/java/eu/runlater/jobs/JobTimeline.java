@@ -200,7 +200,7 @@ class JobTimeline {
     if (task != null) {
       Hold hold =
           waits(task) && context.holds() != null
-              ? context.holds().explain(context.url(), at)
+              ? context.holds().explain(context.url(), "held".equals(task) ? null : at)
               : null;
       if (hold == null && "held".equals(task)) {
         hold = Hold.of("host_circuit", "Held: its target's circuit is open");

@@ -153,8 +153,11 @@ record JobView(
     if (holds == null || !job.enabled() || dueAt(state) == null) {
       return null;
     }
-    Hold hold = holds.explain(job.request().url(), dueAt(state));
-    if (hold == null && "held".equals(state.taskState())) {
+    boolean held = "held".equals(state.taskState());
+    // Held by the engine: the target's hold says why, whether or not the run's time has come (the
+    // engine holds a host's waiting runs when its circuit opens, those not yet due included).
+    Hold hold = holds.explain(job.request().url(), held ? null : dueAt(state));
+    if (hold == null && held) {
       // The engine holds it, and the lookup (read a moment apart) no longer knows why.
       return Hold.of("host_circuit", "Held: its target's circuit is open");
     }
