@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,11 @@ import org.springframework.stereotype.Component;
  * #MAX_QUEUES} queues (a bound on the series a scrape returns). Waiting and dead messages are
  * counted up to {@value #MAX_COUNTED} per queue, so a deep queue cannot make a refresh expensive:
  * the gauge then reads {@value #MAX_COUNTED}, "at least that many" (the API counts exactly).
+ *
+ * <p>A queue's gauges read its latest figures from a cell that each refresh updates in place; a
+ * refresh registers only queues new since the last one and removes only queues gone since, so a
+ * scrape running beside a refresh never misses a queue's series (re-registering every row, as
+ * before, removed each one for a moment).
  */
 @Component
 class QueueMetrics {
@@ -39,6 +46,17 @@ class QueueMetrics {
   static final long MAX_COUNTED = 10_000;
 
   private record Row(String organization, String queue, Queues.Stats stats) {}
+
+  /** One queue's latest figures, read by its gauges (held here, strongly, while it exists). */
+  private static final class Cell {
+    volatile Queues.Stats stats;
+
+    Cell(Queues.Stats stats) {
+      this.stats = stats;
+    }
+  }
+
+  private final Map<List<String>, Cell> cells = new HashMap<>();
 
   private final JdbcClient jdbc;
   private final InstantSource clock;
@@ -98,17 +116,33 @@ class QueueMetrics {
       return;
     }
     failures.succeeded(READING);
+    Map<List<String>, Cell> current = new HashMap<>();
+    for (Row r : rows) {
+      List<String> key = List.of(r.organization(), r.queue());
+      Cell cell = cells.get(key);
+      if (cell == null) {
+        cell = new Cell(r.stats());
+      } else {
+        cell.stats = r.stats();
+      }
+      current.put(key, cell);
+    }
+    cells.clear();
+    cells.putAll(current);
     for (Gauge g : gauges) {
+      ToDoubleFunction<Queues.Stats> value = g.value();
       g.gauge()
           .register(
-              rows.stream()
+              current.entrySet().stream()
                   .map(
-                      r ->
+                      e ->
                           MultiGauge.Row.of(
-                              Tags.of("organization", r.organization(), "queue", r.queue()),
-                              g.value().applyAsDouble(r.stats())))
+                              Tags.of(
+                                  "organization", e.getKey().get(0), "queue", e.getKey().get(1)),
+                              e.getValue(),
+                              (Cell c) -> value.applyAsDouble(c.stats)))
                   .toList(),
-              true);
+              false);
     }
   }
 }
