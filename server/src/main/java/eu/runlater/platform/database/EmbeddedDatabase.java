@@ -77,8 +77,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return EmbeddedDatabaseEarlyStart.takeOrStart(dataDir);
   }
 
-  /** Starts (creating or upgrading on first use) the cluster under {@code dataDir}, now. */
+  /**
+   * Starts (creating or upgrading on first use) the cluster under {@code dataDir}, now; a first
+   * start copies the build's template ({@link EmbeddedTemplate#configured}) when there is one.
+   */
   static EmbeddedDatabase startNow(Path dataDir) {
+    return startNow(dataDir, EmbeddedTemplate.configured());
+  }
+
+  /**
+   * Starts (creating or upgrading on first use) the cluster under {@code dataDir}, now; a first
+   * start copies {@code template} when given.
+   */
+  static EmbeddedDatabase startNow(Path dataDir, Optional<Path> template) {
     Path cluster = dataDir.resolve("postgres");
     Path runtime = dataDir.resolve("postgres-runtime");
     try {
@@ -103,6 +114,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 + dataDir.resolve(EmbeddedPasswords.FILE)
                 + " is missing: restore it from the backup of the data directory");
       }
+      if (fresh && template.isPresent()) {
+        fresh = !seeded(template.get(), cluster, runtime, passwords);
+      }
       Path pwfile = runtime.resolve("initdb-pwfile");
       try {
         if (fresh) {
@@ -118,6 +132,27 @@ public final class EmbeddedDatabase implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the embedded PostgreSQL in " + cluster, e);
+    }
+  }
+
+  /**
+   * A first start from the build's template: its cluster and binaries copied, with {@code
+   * passwords} set. False (and a warning) when that failed: the start goes on as without one.
+   */
+  private static boolean seeded(
+      Path template, Path cluster, Path runtime, EmbeddedPasswords passwords) {
+    long started = System.nanoTime();
+    try {
+      EmbeddedTemplate.seed(template, cluster, runtime, passwords);
+      log.info(
+          "New database copied from the template {} in {} ms",
+          template,
+          (System.nanoTime() - started) / 1_000_000);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          "Could not copy the database template {}; creating the database instead", template, e);
+      return false;
     }
   }
 

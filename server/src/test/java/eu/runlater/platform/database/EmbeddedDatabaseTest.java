@@ -157,11 +157,11 @@ class EmbeddedDatabaseTest {
     }
   }
 
-  private static Connection connect(DatabaseUrl url) throws SQLException {
+  static Connection connect(DatabaseUrl url) throws SQLException {
     return DriverManager.getConnection(url.jdbcUrl(), url.username(), url.password());
   }
 
-  private static String scalar(Statement s, String query) throws SQLException {
+  static String scalar(Statement s, String query) throws SQLException {
     try (ResultSet rs = s.executeQuery(query)) {
       rs.next();
       return rs.getString(1);
