@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.Configuration;
@@ -83,26 +84,39 @@ public final class Migrations {
           // status pages, their components, incidents and updates, subscribers
           Chain.of("status"));
 
-  /** Runs every chain's pending migrations on {@code dataSource}. */
+  /**
+   * Runs every chain's pending migrations on {@code dataSource}, with Flyway's defaults. Flyway is
+   * not even configured when the recorded digest matches (its configuration and plugins cost more
+   * than the whole check).
+   */
   public static void migrate(DataSource dataSource) {
-    migrate(Flyway.configure().dataSource(dataSource));
+    migrate(
+        dataSource,
+        () -> Flyway.configure().dataSource(dataSource),
+        fingerprint(Migrations.class.getClassLoader()));
   }
 
   /**
-   * Runs every chain's pending migrations with {@code base}'s data source and settings (Spring
-   * Boot's {@code spring.flyway.*}); location, history table and baseline are each chain's.
+   * Runs every chain's pending migrations with {@code base}'s data source and settings; location,
+   * history table and baseline are each chain's.
    */
   public static void migrate(Configuration base) {
     migrate(base, fingerprint(Migrations.class.getClassLoader()));
   }
 
   static void migrate(Configuration base, String fingerprint) {
-    DataSource unbounded = withoutNetworkTimeout(base.getDataSource());
+    migrate(base.getDataSource(), () -> base, fingerprint);
+  }
+
+  private static void migrate(
+      DataSource dataSource, Supplier<Configuration> settings, String fingerprint) {
+    DataSource unbounded = withoutNetworkTimeout(dataSource);
     try (Connection connection = unbounded.getConnection()) {
       JdbcClient sql = ConnectionSql.on(connection);
       if (fingerprint.equals(recorded(sql))) {
         return;
       }
+      Configuration base = settings.get();
       sql.sql(MigrationQueries.MIGRATIONS_LOCK).query().singleRow();
       try {
         LegacyHistory legacy = LegacyHistory.read(sql);
