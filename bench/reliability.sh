@@ -7,7 +7,8 @@
 #   bench/reliability.sh --scale 0.1 R1 R2    # a smoke run: sizes and durations x 0.1 (minutes)
 #   bench/reliability.sh --rate 200 R2        # offered load of the scenarios under load (items/s)
 # Options: --scale F, --rate N, --heap 512m (each node's -Xmx), --jar PATH, --dir PATH.
-# NODE_OPTS adds JVM options to every node; SKIP_BUILD=1 reuses the last build.
+# NODE_OPTS adds JVM options to every node; SKIP_BUILD=1 reuses the last build. The nodes start as
+# ./run starts them (the extracted jar with its start-up cache) when the build made the cache.
 # Each scenario's nodes' logs are in <dir>/<scenario>/ (dir: bench/target/reliability); R4 also
 # writes diagnostics.txt there (its duplicated and unfinished items, node rows, fencing metrics).
 set -euo pipefail
@@ -16,7 +17,8 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 if [ "${SKIP_BUILD:-}" != "1" ] || [ ! -f bench/target/classpath.txt ]; then
   # Built in this tree's reactor (nothing installed): the server's exec jar, the bench's classes
   # and the bench's classpath (written last, by the bench module).
-  ./mvnw -q -B -o -DskipTests -pl bench -am package dependency:build-classpath \
+  # With the start-up cache (profile aot-cache), so that nodes start as ./run starts them.
+  ./mvnw -q -B -o -DskipTests -Paot-cache -pl bench -am package dependency:build-classpath \
     -Dmdep.outputFile="$PWD/bench/target/classpath.txt"
 fi
 # A private snapshot of the classes and the server jar, so a build started meanwhile cannot
@@ -28,6 +30,15 @@ SNAP="bench/target/reliability-runs/$$"
 mkdir -p "$SNAP/lib"
 cp -r bench/target/classes "$SNAP/classes"
 cp server/target/runlater-server-exec.jar "$SNAP/runlater-server-exec.jar"
+JAR="$SNAP/runlater-server-exec.jar"
+if [ -f server/target/app/runlater.aot ] && [ server/target/app/runlater.aot -nt server/target/runlater-server-exec.jar ]; then
+  # The extracted jar and its cache, as ./run uses them (modification times kept: the cache
+  # checks them); the nodes then start from it (Node).
+  mkdir -p "$SNAP/server/target"
+  cp -a server/target/app "$SNAP/server/target/app"
+  rm -rf "$SNAP/server/target/app/postgres-template"
+  JAR="$SNAP/server/target/app/runlater-server-exec.jar"
+fi
 cp -r server/target/classes "$SNAP/server-classes"
 cp -r engine/target/classes "$SNAP/engine-classes"
 CP="$SNAP/classes:$SNAP/server-classes:$SNAP/engine-classes"
@@ -39,4 +50,4 @@ while IFS= read -r jar || [ -n "$jar" ]; do
 done < <(tr ':' '\n' < bench/target/classpath.txt)
 # shellcheck disable=SC2086
 exec "$JAVA_HOME/bin/java" -Xmx1g ${JAVA_OPTS:-} -cp "$CP" eu.runlater.bench.reliability.Battery \
-  --jar "$SNAP/runlater-server-exec.jar" "$@"
+  --jar "$JAR" "$@"

@@ -84,7 +84,7 @@ final class Cluster implements AutoCloseable {
       int dbPort = proxy != null && i == spec.proxiedNode() ? proxy.port() : db.port();
       env.put("DATABASE_URL", db.url(dbPort));
       env.put("RUNLATER_SECRET_KEY", secretKey);
-      env.put("RUNLATER_DATA_DIR", dir.resolve("node-" + i).toString());
+      env.put("RUNLATER_DATA_DIR", dir.resolve("node-" + i).toAbsolutePath().toString());
       env.put("RUNLATER_ALLOW_PRIVATE_TARGETS", "127.0.0.0/8");
       env.put("RUNLATER_RATE_LIMITS", "false");
       env.put("RUNLATER_CAP_PRO_WAITING_MESSAGES", "100000000");

@@ -34,6 +34,9 @@ final class Node {
         .addShutdownHook(new Thread(() -> LAUNCHED.forEach(Process::destroyForcibly)));
   }
 
+  /** Where the build puts the extracted jar and its cache, relative to the repository. */
+  private static final String APP = "server/target/app";
+
   final int index;
   final int port;
   private final Path jar;
@@ -73,11 +76,26 @@ final class Node {
   void launch() throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(jvmOptions);
-    command.add("-jar");
-    command.add(jar.toString());
-    command.addAll(springArgs);
+    Path cache = jar.resolveSibling("runlater.aot");
     ProcessBuilder pb = new ProcessBuilder(command);
+    if (Files.exists(cache)) {
+      // The extracted jar with its start-up cache, started as ./run starts it: the JDK's cache
+      // records the class path as given (server/target/app/...), so the process runs from the
+      // root of that layout (the battery's snapshot of it) and names the jar the same way.
+      pb.directory(jar.getParent().getParent().getParent().getParent().toFile());
+      command.addAll(
+          List.of(
+              "-XX:AOTCache=" + APP + "/runlater.aot",
+              "-Xlog:aot=off",
+              "-Xlog:cds=off",
+              "-Dspring.aot.enabled=true"));
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-jar", APP + "/runlater-server-exec.jar"));
+    } else {
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-jar", jar.toString()));
+    }
+    command.addAll(springArgs);
     pb.environment().putAll(env);
     pb.environment().put("PORT", Integer.toString(port));
     pb.redirectErrorStream(true);
