@@ -1,5 +1,6 @@
 package eu.runlater.platform.errors;
 
+import eu.runlater.engine.FailureStreak;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -85,6 +86,23 @@ public enum DatabaseUnavailable {
       }
     }
     return Optional.ofNullable(found);
+  }
+
+  /** Whether {@code error} (or any of its causes) says the database cannot serve now. */
+  public static boolean explains(Throwable error) {
+    return of(error).isPresent();
+  }
+
+  /**
+   * A loop's run of failed passes, told once (see {@link FailureStreak}), that knows the database
+   * being away as this class does (a failed commit too). Every server loop that touches the
+   * database reports its passes to one.
+   *
+   * @param log the loop's logger, so the lines name the loop
+   * @param what the loop's work, as the subject of a sentence ("Sweeping heartbeats")
+   */
+  public static FailureStreak failureStreak(Logger log, String what) {
+    return new FailureStreak(log, what, DatabaseUnavailable::explains);
   }
 
   private static DatabaseUnavailable classify(Throwable t) {
