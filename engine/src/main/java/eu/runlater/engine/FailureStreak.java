@@ -145,8 +145,11 @@ public final class FailureStreak {
     return false;
   }
 
-  /** The innermost SQL error (the driver's own words), else the error itself. */
-  static String describe(Throwable error) {
+  /**
+   * The innermost SQL error (the driver's own words), else the error itself, as "Type: message":
+   * what a log line says of a failure whose stack trace it leaves out.
+   */
+  public static String describe(Throwable error) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     Throwable shown = error;
     for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {

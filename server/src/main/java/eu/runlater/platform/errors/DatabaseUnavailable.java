@@ -196,13 +196,6 @@ public enum DatabaseUnavailable {
 
   /** The innermost SQL error's message (the driver's own words), else the error's. */
   public static String rootMessage(Throwable error) {
-    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    Throwable shown = error;
-    for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
-      if (t instanceof SQLException) {
-        shown = t;
-      }
-    }
-    return shown.getClass().getSimpleName() + ": " + shown.getMessage();
+    return FailureStreak.describe(error);
   }
 }
