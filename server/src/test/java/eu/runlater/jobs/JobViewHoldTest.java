@@ -3,7 +3,6 @@ package eu.runlater.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.hosts.Holds;
-import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -20,19 +19,6 @@ import tools.jackson.databind.JsonNode;
 class JobViewHoldTest extends ServerTest {
   @Autowired JdbcClient jdbc;
 
-  private String job(Fixtures.Tenant t, String name, String url) {
-    var created =
-        api.post(
-            "/api/v1/jobs",
-            t.key(),
-            """
-            {"name": "%s", "url": "%s", "schedule": {"type": "once", "delay": "1h"}}
-            """
-                .formatted(name, url));
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    return created.json().get("id").asString();
-  }
-
   private String taskState(String job) {
     return jdbc.sql("SELECT state FROM tasks WHERE source_id = :job::uuid")
         .param("job", job)
@@ -45,7 +31,7 @@ class JobViewHoldTest extends ServerTest {
     var t = fixtures.tenant();
     String host = "held-" + UUID.randomUUID() + ".example.com";
     String target = Holds.target("https://" + host + "/probe");
-    String probeJob = job(t, "probe", "https://" + host + "/probe");
+    String probeJob = jobAnHourAhead(t, "probe", "https://" + host + "/probe");
     jdbc.sql(
             """
             INSERT INTO host_states (organization_id, host, consecutive_failures, circuit,
@@ -60,7 +46,7 @@ class JobViewHoldTest extends ServerTest {
         .param("job", probeJob)
         .update();
 
-    String held = job(t, "held-sync", "https://" + host + "/sync");
+    String held = jobAnHourAhead(t, "held-sync", "https://" + host + "/sync");
     assertThat(taskState(held)).as("the engine holds the run it inserts").isEqualTo("held");
 
     String circuit = "Held: the circuit to " + host + " is open after repeated failures";
