@@ -2,7 +2,6 @@ package eu.runlater.engine;
 
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
-import eu.runlater.engine.db.FailureStreak;
 import eu.runlater.engine.http.HttpDelivery;
 import eu.runlater.engine.http.HttpDeliveryConfig;
 import io.micrometer.core.instrument.MeterRegistry;

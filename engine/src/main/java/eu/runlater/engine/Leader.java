@@ -4,7 +4,6 @@ import static eu.runlater.engine.TaskQueries.*;
 
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
-import eu.runlater.engine.db.FailureStreak;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import static eu.runlater.engine.TaskQueries.*;
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,59 +59,23 @@ final class Rescuer {
 
   Result runOnce() throws SQLException {
     Instant now = clock.instant();
-    try {
-      return pass(now);
-    } catch (SQLException e) {
-      if (!Partitions.isMissingPartition(e)) {
-        throw e;
-      }
-      partitions.ensure(now);
-      return pass(now);
-    }
-  }
-
-  private Result pass(Instant now) throws SQLException {
-    Instant[] inserted = new Instant[1];
-    Result result =
-        db.inTransaction(
-            c -> {
-              Params params =
-                  Params.of("now", now).put("limit", BATCH).put("max_rescues", maxRescues);
-              List<Completion> abandoned =
-                  Db.query(
-                      c,
-                      TASK_ABANDON_EXPIRED,
-                      params,
-                      rs ->
-                          lostAttempt(Tasks.mapClaimed(rs), rs.getString("claimed_by"), now, true));
-              List<Completion> rescued =
-                  Db.query(
-                      c,
-                      TASK_RESCUE_EXPIRED,
-                      params,
-                      rs -> {
-                        // The row is the ready task again; report the attempt as it was claimed.
-                        ClaimedTask task =
-                            Tasks.mapClaimed(rs)
-                                .withRunAt(SqlTime.instant(rs, "lost_due_at"))
-                                .withHeld(Tasks.held(rs, "lost_"));
-                        return lostAttempt(task, rs.getString("lost_by"), now, false);
-                      });
-              List<Completion> lost = new ArrayList<>(abandoned);
-              lost.addAll(rescued);
-              ExecutionRows.insert(c, lost);
-              if (!abandoned.isEmpty()) {
-                var hooked = new OutcomeHook.Finished(c, abandoned, now, tasks);
-                outcomes.onFinished(hooked);
-                inserted[0] = hooked.earliestInserted();
-              }
-              if (!rescued.isEmpty()) {
-                notifyDue(c, now);
-              }
-              return new Result(rescued.size(), abandoned.size());
-            });
-    tasks.committed(inserted[0]);
-    return result;
+    return pass(
+        now,
+        (c, params) -> {
+          List<Completion> abandoned =
+              Db.query(
+                  c,
+                  TASK_ABANDON_EXPIRED,
+                  params,
+                  rs -> lostAttempt(Tasks.mapClaimed(rs), rs.getString("claimed_by"), now, true));
+          List<Completion> rescued =
+              Db.query(
+                  c,
+                  TASK_RESCUE_EXPIRED,
+                  params,
+                  rs -> lostAttempt(readyAgain(rs), rs.getString("lost_by"), now, false));
+          return new Found<>(abandoned, rescued, new Result(rescued.size(), abandoned.size()));
+        });
   }
 
   /** What one hand-over pass did: the nodes it declared dead, the tasks it moved. */
@@ -125,78 +90,109 @@ final class Rescuer {
    */
   HandOver handOver(Duration deadAfter) throws SQLException {
     Instant now = clock.instant();
+    return pass(
+        now,
+        (c, params) -> {
+          List<String> declared =
+              Db.query(
+                  c,
+                  NodeQueries.NODE_DECLARE_DEAD,
+                  Params.of("node", nodeId).put("dead_after_ms", deadAfter.toMillis()),
+                  rs -> rs.getString("node_id"));
+          List<Completion> abandoned =
+              Db.query(
+                  c,
+                  NodeQueries.TASK_ABANDON_OF_GONE_NODES,
+                  params,
+                  rs ->
+                      goneAttempt(
+                          Tasks.mapClaimed(rs),
+                          rs.getString("claimed_by"),
+                          rs.getString("node_state"),
+                          SqlTime.instant(rs, "node_heartbeat_at"),
+                          deadAfter,
+                          now,
+                          true));
+          List<Completion> handed =
+              Db.query(
+                  c,
+                  NodeQueries.TASK_HAND_ON_OF_GONE_NODES,
+                  params,
+                  rs ->
+                      goneAttempt(
+                          readyAgain(rs),
+                          rs.getString("lost_by"),
+                          rs.getString("node_state"),
+                          SqlTime.instant(rs, "node_heartbeat_at"),
+                          deadAfter,
+                          now,
+                          false));
+          return new Found<>(
+              abandoned, handed, new HandOver(declared, handed.size(), abandoned.size()));
+        });
+  }
+
+  /**
+   * What a pass's statements found lost, in its transaction: attempts abandoned for good, and tasks
+   * made ready again; and what the pass reports.
+   */
+  private record Found<R>(List<Completion> abandoned, List<Completion> readyAgain, R result) {}
+
+  /** A pass's statements: find (and move) what was lost, in the pass's transaction. */
+  @FunctionalInterface
+  private interface Finder<R> {
+    Found<R> find(Connection c, Params params) throws SQLException;
+  }
+
+  /**
+   * Runs one pass in one transaction: {@code finder}'s statements, then the record of what they
+   * found: a {@code lost} execution per attempt, the outcome hooks of the abandoned ones (a job's
+   * next run), a wake-up for the tasks ready again; and once committed, the due times the hooks
+   * inserted. A pass whose executions fall into a day without its partition creates it and runs
+   * again.
+   */
+  private <R> R pass(Instant now, Finder<R> finder) throws SQLException {
     try {
-      return handOverPass(now, deadAfter);
+      return passOnce(now, finder);
     } catch (SQLException e) {
       if (!Partitions.isMissingPartition(e)) {
         throw e;
       }
       partitions.ensure(now);
-      return handOverPass(now, deadAfter);
+      return passOnce(now, finder);
     }
   }
 
-  private HandOver handOverPass(Instant now, Duration deadAfter) throws SQLException {
+  private <R> R passOnce(Instant now, Finder<R> finder) throws SQLException {
     Instant[] inserted = new Instant[1];
-    HandOver result =
+    R result =
         db.inTransaction(
             c -> {
-              List<String> declared =
-                  Db.query(
-                      c,
-                      NodeQueries.NODE_DECLARE_DEAD,
-                      Params.of("node", nodeId).put("dead_after_ms", deadAfter.toMillis()),
-                      rs -> rs.getString("node_id"));
-              Params params =
-                  Params.of("now", now).put("limit", BATCH).put("max_rescues", maxRescues);
-              List<Completion> abandoned =
-                  Db.query(
-                      c,
-                      NodeQueries.TASK_ABANDON_OF_GONE_NODES,
-                      params,
-                      rs ->
-                          goneAttempt(
-                              Tasks.mapClaimed(rs),
-                              rs.getString("claimed_by"),
-                              rs.getString("node_state"),
-                              SqlTime.instant(rs, "node_heartbeat_at"),
-                              deadAfter,
-                              now,
-                              true));
-              List<Completion> handed =
-                  Db.query(
-                      c,
-                      NodeQueries.TASK_HAND_ON_OF_GONE_NODES,
-                      params,
-                      rs -> {
-                        ClaimedTask task =
-                            Tasks.mapClaimed(rs)
-                                .withRunAt(SqlTime.instant(rs, "lost_due_at"))
-                                .withHeld(Tasks.held(rs, "lost_"));
-                        return goneAttempt(
-                            task,
-                            rs.getString("lost_by"),
-                            rs.getString("node_state"),
-                            SqlTime.instant(rs, "node_heartbeat_at"),
-                            deadAfter,
-                            now,
-                            false);
-                      });
-              List<Completion> lost = new ArrayList<>(abandoned);
-              lost.addAll(handed);
+              Found<R> found =
+                  finder.find(
+                      c, Params.of("now", now).put("limit", BATCH).put("max_rescues", maxRescues));
+              List<Completion> lost = new ArrayList<>(found.abandoned());
+              lost.addAll(found.readyAgain());
               ExecutionRows.insert(c, lost);
-              if (!abandoned.isEmpty()) {
-                var hooked = new OutcomeHook.Finished(c, abandoned, now, tasks);
+              if (!found.abandoned().isEmpty()) {
+                var hooked = new OutcomeHook.Finished(c, found.abandoned(), now, tasks);
                 outcomes.onFinished(hooked);
                 inserted[0] = hooked.earliestInserted();
               }
-              if (!handed.isEmpty()) {
+              if (!found.readyAgain().isEmpty()) {
                 notifyDue(c, now);
               }
-              return new HandOver(declared, handed.size(), abandoned.size());
+              return found.result();
             });
     tasks.committed(inserted[0]);
     return result;
+  }
+
+  /** A row that is the ready task again, as the attempt that lost it was claimed. */
+  private static ClaimedTask readyAgain(ResultSet rs) throws SQLException {
+    return Tasks.mapClaimed(rs)
+        .withRunAt(SqlTime.instant(rs, "lost_due_at"))
+        .withHeld(Tasks.held(rs, "lost_"));
   }
 
   private Completion goneAttempt(

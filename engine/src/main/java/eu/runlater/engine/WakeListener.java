@@ -1,6 +1,5 @@
 package eu.runlater.engine;
 
-import eu.runlater.engine.db.FailureStreak;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

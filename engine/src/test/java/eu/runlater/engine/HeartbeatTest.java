@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eu.runlater.engine.db.Db;
 import eu.runlater.testing.MutableClock;
 import eu.runlater.testing.Sink;
-import eu.runlater.testing.TestPostgres;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -136,23 +132,8 @@ class HeartbeatTest {
       throws Exception {
     // The node's own sessions (heartbeat and leader lock, wake-ups) can be cut; its pool cannot,
     // so only self-fencing keeps it from claiming.
-    AtomicBoolean cut = new AtomicBoolean();
-    String url = TestPostgres.jdbcUrl(fixture.database);
-    ConnectionFactory sessions =
-        () -> {
-          if (cut.get()) {
-            throw new SQLException("cut off (test)", "08001");
-          }
-          return DriverManager.getConnection(url, "postgres", null);
-        };
-    Engine engine =
-        fixture.engine(
-            fixture
-                .config()
-                .heartbeatInterval(Duration.ofMillis(100))
-                .deadAfter(Duration.ofSeconds(1))
-                .build(),
-            sessions);
+    CuttableSessions sessions = new CuttableSessions(fixture);
+    Engine engine = fixture.engine(CuttableSessions.staleSoon(fixture).build(), sessions);
     engine.start();
     sink.respond(r -> Sink.Reply.status(200));
     fixture.insert(engine, List.of(fixture.task(sink.url("/before"))));
@@ -160,15 +141,7 @@ class HeartbeatTest {
     Sink.await(
         WAIT, "the first outcome recorded", () -> fixture.count("SELECT count(*) FROM tasks") == 0);
 
-    cut.set(true);
-    try (Connection admin = fixture.connection()) {
-      admin
-          .createStatement()
-          .execute(
-              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                  + " WHERE application_name = 'runlater-engine' AND datname = current_database()");
-    }
-    Sink.await(WAIT, "the node to fence itself", () -> !engine.heartbeat().fresh());
+    sessions.cutOff(engine, WAIT);
     fixture.insert(engine, List.of(fixture.task(sink.url("/during"))));
     // Claims would come within a poll interval (200 ms); ten of them pass with none.
     long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
@@ -203,7 +176,7 @@ class HeartbeatTest {
     }
     assertThat(sink.count()).isEqualTo(1);
 
-    cut.set(false);
+    sessions.reconnect();
     sink.awaitCount(2, WAIT);
     assertThat(engine.heartbeat().fresh()).isTrue();
     assertThat(sink.received().get(1).path()).isEqualTo("/during");

@@ -3,16 +3,12 @@ package eu.runlater.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.testing.Sink;
-import eu.runlater.testing.TestPostgres;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,26 +33,18 @@ class SelfFencingTest {
     sink.close();
   }
 
-  /** Whether the engine's own sessions (heartbeat, leader lock, wake-ups) are refused. */
-  final AtomicBoolean cut = new AtomicBoolean();
+  /** The engine's own sessions (heartbeat, leader lock, wake-ups), which a test cuts. */
+  final CuttableSessions sessions = new CuttableSessions(fixture);
 
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   /**
-   * A node with a heartbeat every 100 ms, stale after 500 ms, whose sessions {@link #cut} refuses
-   * (its pool stays: only self-fencing keeps it from sending). Between the claim and the send a
-   * delivery looks up the signing secrets (the server's lookup may query the database): the first
-   * lookup is held until {@link #signingMayReturn}.
+   * A node with a heartbeat every 100 ms, stale after 1 s, whose {@link #sessions} a test cuts (its
+   * pool stays: only self-fencing keeps it from sending). Between the claim and the send a delivery
+   * looks up the signing secrets (the server's lookup may query the database): the first lookup is
+   * held until {@link #signingMayReturn}.
    */
   private Engine node() {
-    String url = TestPostgres.jdbcUrl(fixture.database);
-    ConnectionFactory sessions =
-        () -> {
-          if (cut.get()) {
-            throw new SQLException("cut off (test)", "08001");
-          }
-          return DriverManager.getConnection(url, "postgres", null);
-        };
     AtomicInteger lookups = new AtomicInteger();
     SigningSecrets signing =
         org -> {
@@ -71,12 +59,7 @@ class SelfFencingTest {
           return List.of(EngineFixture.SECRET);
         };
     return fixture.stopsWithFixture(
-        Engine.builder(
-                fixture
-                    .config()
-                    .heartbeatInterval(Duration.ofMillis(100))
-                    .deadAfter(Duration.ofSeconds(1))
-                    .build())
+        Engine.builder(CuttableSessions.staleSoon(fixture).build())
             .database(fixture.pool, sessions)
             .http(fixture.http())
             .secrets(fixture.secrets, signing)
@@ -97,19 +80,6 @@ class SelfFencingTest {
     return engine;
   }
 
-  /** Cuts the node's sessions and returns once its heartbeat is stale. */
-  private void cutOff(Engine engine) throws SQLException {
-    cut.set(true);
-    try (Connection admin = fixture.connection()) {
-      admin
-          .createStatement()
-          .execute(
-              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                  + " WHERE application_name = 'runlater-engine' AND datname = current_database()");
-    }
-    Sink.await(WAIT, "the node to fence itself", () -> !engine.heartbeat().fresh());
-  }
-
   private double fenced() {
     return meters.get("runlater.tasks.fenced").counter().count();
   }
@@ -117,7 +87,7 @@ class SelfFencingTest {
   @Test
   void a_task_claimed_before_the_heartbeat_went_stale_is_handed_back_unsent() throws Exception {
     Engine engine = nodeHoldingATask();
-    cutOff(engine);
+    sessions.cutOff(engine, WAIT);
     signingMayReturn.countDown();
 
     Sink.await(
@@ -133,7 +103,7 @@ class SelfFencingTest {
     assertThat(fenced()).isEqualTo(1.0);
 
     // Reconnected, the node claims it again and delivers it once, as its first attempt.
-    cut.set(false);
+    sessions.reconnect();
     sink.awaitCount(1, WAIT);
     Sink.await(
         WAIT, "the outcome recorded", () -> fixture.count("SELECT count(*) FROM tasks") == 0);
@@ -148,7 +118,7 @@ class SelfFencingTest {
   void a_task_claimed_before_the_node_was_declared_dead_is_not_sent_once_it_is_back()
       throws Exception {
     Engine engine = nodeHoldingATask();
-    cutOff(engine);
+    sessions.cutOff(engine, WAIT);
     // The leader (another node) declares the silent node dead and hands its task on.
     Engine leader = fixture.engine(fixture.config().build()); // not started: driven directly
     Sink.await(
@@ -163,7 +133,7 @@ class SelfFencingTest {
         });
     // Back: the node registers again, fresh, claims the handed-on task anew and delivers it, while
     // its first claim of it is still held before the send.
-    cut.set(false);
+    sessions.reconnect();
     sink.awaitCount(1, WAIT);
     Sink.await(
         WAIT, "the outcome recorded", () -> fixture.count("SELECT count(*) FROM tasks") == 0);

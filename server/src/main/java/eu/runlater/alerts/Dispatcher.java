@@ -72,7 +72,7 @@ class Dispatcher extends eu.runlater.platform.BackgroundLoop {
       List<AlertGauge> gauges,
       AlertProperties properties,
       InstantSource clock) {
-    super("runlater-alerts");
+    super("runlater-alerts", "Sending alerts");
     this.jdbc = jdbc;
     this.tx = tx;
     this.connection = connection;
@@ -291,9 +291,9 @@ class Dispatcher extends eu.runlater.platform.BackgroundLoop {
             measure(now);
           }
         }
-        passSucceeded("Sending alerts");
+        passSucceeded();
       } catch (RuntimeException e) {
-        passFailed("Sending alerts", e);
+        passFailed(e);
       }
       synchronized (this) {
         if (running()) {

@@ -2,8 +2,9 @@ package eu.runlater.executions;
 
 import static eu.runlater.executions.ExecutionsQueries.EXECUTION_FINGERPRINT;
 
+import eu.runlater.engine.FailureStreak;
 import eu.runlater.engine.SqlTime;
-import eu.runlater.platform.FailingPasses;
+import eu.runlater.platform.errors.DatabaseUnavailable;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +65,7 @@ public class LiveFeed implements SmartLifecycle {
 
   // While the database is away every pass fails: one line when that starts, one when it ends, not
   // a stack trace a second. Touched by the passes' thread only.
-  private final FailingPasses failures = new FailingPasses(log);
+  private final FailureStreak failures = DatabaseUnavailable.failureStreak(log, PASS);
   private long ticks;
 
   LiveFeed(JdbcClient jdbc, InstantSource clock) {
@@ -184,9 +185,9 @@ public class LiveFeed implements SmartLifecycle {
   void pass() {
     try {
       runOnce();
-      failures.succeeded(PASS);
+      failures.succeeded();
     } catch (RuntimeException e) {
-      failures.failed(PASS, e);
+      failures.failed(e);
     }
   }
 

@@ -140,12 +140,15 @@ class JobTimeline {
             .map(Map.Entry::getKey)
             .findFirst()
             .orElse(null);
+    // The holds are read when a run waits past its time, or when the engine holds one, due or not
+    // (it holds a host's waiting runs when its circuit opens, those not yet due included).
+    boolean held = tasks.containsValue("held");
     Context context =
         new Context(
             now,
             pauses,
             job.request().url(),
-            waiting == null ? null : holds.forOrganization(organizationId),
+            waiting == null && !held ? null : holds.forOrganization(organizationId),
             waiting);
 
     Map<Instant, Entry> entries = new LinkedHashMap<>();

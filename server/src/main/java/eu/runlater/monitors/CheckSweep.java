@@ -44,7 +44,7 @@ class CheckSweep extends BackgroundLoop {
       Engine engine,
       InstantSource clock,
       CheckProperties properties) {
-    super("runlater-check-sweep");
+    super("runlater-check-sweep", "Sweeping uptime checks");
     this.tx = tx;
     this.connection = connection;
     this.checks = checks;
@@ -94,9 +94,9 @@ class CheckSweep extends BackgroundLoop {
         if (engine.isLeader()) {
           runOnce();
         }
-        passSucceeded("Sweeping uptime checks");
+        passSucceeded();
       } catch (RuntimeException e) {
-        passFailed("Sweeping uptime checks", e);
+        passFailed(e);
       }
       synchronized (this) {
         if (running()) {

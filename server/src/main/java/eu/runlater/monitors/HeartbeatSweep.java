@@ -41,7 +41,7 @@ class HeartbeatSweep extends BackgroundLoop {
       MonitorCommands commands,
       HeartbeatProperties properties,
       InstantSource clock) {
-    super("runlater-heartbeats");
+    super("runlater-heartbeats", "Sweeping heartbeats");
     this.jdbc = jdbc;
     this.tx = tx;
     this.commands = commands;
@@ -98,9 +98,9 @@ class HeartbeatSweep extends BackgroundLoop {
     while (running()) {
       try {
         runOnce(clock.instant());
-        passSucceeded("Sweeping heartbeats");
+        passSucceeded();
       } catch (RuntimeException e) {
-        passFailed("Sweeping heartbeats", e);
+        passFailed(e);
       }
       synchronized (this) {
         if (running()) {

@@ -1,5 +1,7 @@
 package eu.runlater.platform;
 
+import eu.runlater.engine.FailureStreak;
+import eu.runlater.platform.errors.DatabaseUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -13,7 +15,7 @@ import org.springframework.context.SmartLifecycle;
  *
  * <p>A loop never dies of a failed pass: it reports it with {@link #passFailed} and goes on, and
  * reports each good pass with {@link #passSucceeded}; a run of failures (the database away) is
- * logged once, as {@link FailingPasses} says, not as a stack trace per pass.
+ * logged once, as {@link FailureStreak} says, not as a stack trace per pass.
  */
 public abstract class BackgroundLoop implements SmartLifecycle {
   // The subclass's logger, so the lines name the loop.
@@ -23,23 +25,25 @@ public abstract class BackgroundLoop implements SmartLifecycle {
   private Thread thread;
 
   // The current run of failed passes (touched by the loop's thread only).
-  private final FailingPasses failures = new FailingPasses(log);
-
-  protected BackgroundLoop(String threadName) {
-    this.threadName = threadName;
-  }
+  private final FailureStreak failures;
 
   /**
-   * Reports a failed pass of {@code what} ("Sweeping heartbeats"); logs as {@link FailingPasses}
-   * says.
+   * @param threadName the loop's thread
+   * @param what the loop's work, as the subject of a sentence ("Sweeping heartbeats")
    */
-  protected final void passFailed(String what, Exception e) {
-    failures.failed(what, e);
+  protected BackgroundLoop(String threadName, String what) {
+    this.threadName = threadName;
+    this.failures = DatabaseUnavailable.failureStreak(log, what);
   }
 
-  /** Reports a good pass of {@code what}: ends (and logs the end of) a run of failures. */
-  protected final void passSucceeded(String what) {
-    failures.succeeded(what);
+  /** Reports a failed pass; logs as {@link FailureStreak} says. */
+  protected final void passFailed(Exception e) {
+    failures.failed(e);
+  }
+
+  /** Reports a good pass: ends (and logs the end of) a run of failures. */
+  protected final void passSucceeded() {
+    failures.succeeded();
   }
 
   /** The loop: runs passes while {@link #running()}, never throws, waits on {@code this}. */

@@ -2,8 +2,9 @@ package eu.runlater.queues;
 
 import static eu.runlater.queues.QueueStatsQueries.QUEUE_STATS_ALL;
 
+import eu.runlater.engine.FailureStreak;
 import eu.runlater.engine.SqlTime;
-import eu.runlater.platform.FailingPasses;
+import eu.runlater.platform.errors.DatabaseUnavailable;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -41,7 +42,7 @@ class QueueMetrics {
 
   // While the database is away every refresh fails: one line when that starts, one when it ends.
   // Guarded by this (refresh is synchronized: the scheduler and a caller may both refresh).
-  private final FailingPasses failures = new FailingPasses(log);
+  private final FailureStreak failures = DatabaseUnavailable.failureStreak(log, READING);
   static final int MAX_QUEUES = 1_000;
   static final long MAX_COUNTED = 10_000;
 
@@ -112,10 +113,10 @@ class QueueMetrics {
                           Queues.Stats.map(rs)))
               .list();
     } catch (RuntimeException e) {
-      failures.failed(READING, e);
+      failures.failed(e);
       return;
     }
-    failures.succeeded(READING);
+    failures.succeeded();
     Map<List<String>, Cell> current = new HashMap<>();
     for (Row r : rows) {
       List<String> key = List.of(r.organization(), r.queue());

@@ -54,7 +54,7 @@ class Releaser extends eu.runlater.platform.BackgroundLoop {
       Engine engine,
       Release release,
       InstantSource clock) {
-    super("runlater-queue-release");
+    super("runlater-queue-release", "Releasing queued messages");
     this.jdbc = jdbc;
     this.tx = tx;
     this.connection = connection;
@@ -107,11 +107,11 @@ class Releaser extends eu.runlater.platform.BackgroundLoop {
             sweep();
           }
         }
-        passSucceeded("Releasing queued messages");
+        passSucceeded();
       } catch (InterruptedException e) {
         // re-checked by the loop
       } catch (Exception e) {
-        passFailed("Releasing queued messages", e);
+        passFailed(e);
         try {
           Thread.sleep(500);
         } catch (InterruptedException stop) {

@@ -54,7 +54,7 @@ class IncidentMailer extends BackgroundLoop {
       PublicUrl publicUrl,
       Subscribers subscribers,
       InstantSource clock) {
-    super("runlater-status-mail");
+    super("runlater-status-mail", "Sending incident mail");
     this.jdbc = jdbc;
     this.tx = tx;
     this.mailer = mailer;
@@ -88,9 +88,9 @@ class IncidentMailer extends BackgroundLoop {
         do {
           pass = runOnce(clock.instant());
         } while (running() && pass.sent() + pass.retried() + pass.dropped() == BATCH);
-        passSucceeded("Sending incident mail");
+        passSucceeded();
       } catch (RuntimeException e) {
-        passFailed("Sending incident mail", e);
+        passFailed(e);
       }
       synchronized (this) {
         try {

@@ -101,7 +101,7 @@ class InstanceStatusChecks extends BackgroundLoop {
       Environment environment,
       InstantSource clock,
       @Value("${runlater.status.instance-check-interval:15s}") Duration interval) {
-    super("runlater-instance-status");
+    super("runlater-instance-status", "The instance's status checks");
     this.jdbc = jdbc;
     this.tx = tx;
     this.engine = engine;
@@ -123,9 +123,9 @@ class InstanceStatusChecks extends BackgroundLoop {
         if (engine.isLeader()) {
           runOnce(clock.instant());
         }
-        passSucceeded("The instance's status checks");
+        passSucceeded();
       } catch (RuntimeException e) {
-        passFailed("The instance's status checks", e);
+        passFailed(e);
       }
       synchronized (this) {
         if (running()) {

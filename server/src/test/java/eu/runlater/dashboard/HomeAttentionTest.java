@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.organizations.Role;
 import eu.runlater.support.Browser;
-import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -21,19 +20,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 class HomeAttentionTest extends ServerTest {
   @Autowired JdbcClient jdbc;
-
-  private String job(Fixtures.Tenant t, String name, String url) {
-    var created =
-        api.post(
-            "/api/v1/jobs",
-            t.key(),
-            """
-            {"name": "%s", "url": "%s", "schedule": {"type": "once", "delay": "1h"}}
-            """
-                .formatted(name, url));
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    return created.json().get("id").asString();
-  }
 
   private void task(UUID org, String job, String url, String state, Duration due) {
     OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).minus(due);
@@ -64,7 +50,7 @@ class HomeAttentionTest extends ServerTest {
     var t = fixtures.tenant();
     String url = "https://held-" + UUID.randomUUID() + ".example.com/hook";
     String target = eu.runlater.hosts.Holds.target(url);
-    String id = job(t, "held-one", url);
+    String id = jobAnHourAhead(t, "held-one", url);
     // The job's next run (an hour ahead) is the circuit's probe, as the engine picks one: without
     // a probe the engine would make the held run below the probe and move it to the reopen time.
     UUID probe =
@@ -102,8 +88,8 @@ class HomeAttentionTest extends ServerTest {
   @Test
   void a_run_waiting_for_the_organizations_cap_says_so() {
     var t = fixtures.tenant();
-    String busy = job(t, "busy-one", "https://busy.example.com/hook");
-    String waiting = job(t, "waiting-one", "https://waiting.example.com/hook");
+    String busy = jobAnHourAhead(t, "busy-one", "https://busy.example.com/hook");
+    String waiting = jobAnHourAhead(t, "waiting-one", "https://waiting.example.com/hook");
     jdbc.sql("UPDATE organization_caps SET max_running = 1 WHERE organization_id = :o")
         .param("o", t.id())
         .update();

@@ -1,5 +1,7 @@
 package eu.runlater.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -32,6 +34,38 @@ public final class LogCapture implements AutoCloseable {
     synchronized (appender) {
       return new ArrayList<>(appender.list).stream().filter(e -> e.getLevel() == level).toList();
     }
+  }
+
+  /**
+   * Asserts that a run of failed passes of {@code what} was told as {@code FailureStreak} tells the
+   * database being away: one warning, without a stack trace.
+   */
+  public void assertOneOutageWarning(String what) {
+    assertThat(at(Level.WARN))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getFormattedMessage())
+                  .startsWith(what + " failed: the database is unavailable");
+              assertThat(e.getThrowableProxy()).as("no stack trace").isNull();
+            });
+  }
+
+  /** Asserts one line saying {@code what} works again after {@code failures} failed passes. */
+  public void assertOneRecovery(String what, int failures) {
+    assertOneRecovery(what);
+    assertThat(at(Level.INFO).getFirst().getFormattedMessage())
+        .endsWith("(" + failures + " failed passes)");
+  }
+
+  /**
+   * Asserts one line saying {@code what} works again (after however many failed passes: a scheduled
+   * pass may have failed beside the test's).
+   */
+  public void assertOneRecovery(String what) {
+    assertThat(at(Level.INFO))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getFormattedMessage()).startsWith(what + " works again"));
   }
 
   @Override

@@ -85,6 +85,22 @@ public abstract class ServerTest {
     api = new Api(port);
   }
 
+  /** Creates, through the API, a one-time job of {@code t}'s due in an hour; returns its id. */
+  protected String jobAnHourAhead(Fixtures.Tenant t, String name, String url) {
+    var created =
+        api.post(
+            "/api/v1/jobs",
+            t.key(),
+            """
+            {"name": "%s", "url": "%s", "schedule": {"type": "once", "delay": "1h"}}
+            """
+                .formatted(name, url));
+    if (created.status() != 201) {
+      throw new AssertionError("creating job " + name + " failed: " + created.body());
+    }
+    return created.json().get("id").asString();
+  }
+
   /** A browser signed in as {@code user} with the fixtures' password. */
   protected Browser signIn(Fixtures.TestUser user) {
     Browser browser = new Browser(port);

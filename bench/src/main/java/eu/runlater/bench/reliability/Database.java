@@ -23,19 +23,24 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Durable as the server's own embedded database: {@code fsync}, {@code synchronous_commit} and
  * {@code full_page_writes} on.
+ *
+ * <p>Stopped once, by this class ({@link #close}, or a shutdown hook if the battery is
+ * interrupted): the library's own close would run {@code pg_ctl stop} again, with 5 s to stop, on a
+ * server that this class had already stopped, and log "Could not stop postmaster" with a stack
+ * trace.
  */
 final class Database implements AutoCloseable {
   static final String NAME = "runlater";
   private static final String USER = "postgres";
 
-  private final EmbeddedPostgres initial;
   private final Path data;
   private final Path pgCtl;
   private final int port;
   private final Path log;
 
-  private Database(EmbeddedPostgres initial, Path data, Path pgCtl, int port, Path log) {
-    this.initial = initial;
+  private final Thread stopAtExit = Thread.ofPlatform().unstarted(this::stopQuietly);
+
+  private Database(Path data, Path pgCtl, int port, Path log) {
     this.data = data;
     this.pgCtl = pgCtl;
     this.port = port;
@@ -46,20 +51,21 @@ final class Database implements AutoCloseable {
     Files.createDirectories(dir.resolve("runtime"));
     Path data = dir.resolve("data");
     int port = freePort();
-    EmbeddedPostgres postgres =
-        EmbeddedPostgres.builder()
-            .setOverrideWorkingDirectory(dir.resolve("runtime").toFile())
-            .setDataDirectory(data)
-            .setCleanDataDirectory(true)
-            .setRegisterShutdownHook(true)
-            .setPort(port)
-            .setPGStartupWait(Duration.ofSeconds(60))
-            .setServerConfig("listen_addresses", "127.0.0.1")
-            .setServerConfig("synchronous_commit", "on")
-            .setServerConfig("fsync", "on")
-            .setServerConfig("full_page_writes", "on")
-            .setServerConfig("max_connections", "300")
-            .start();
+    // The library's instance is not kept: it unpacks the binaries, runs initdb and the first
+    // start; this class stops the server (see the class's comment).
+    EmbeddedPostgres.builder()
+        .setOverrideWorkingDirectory(dir.resolve("runtime").toFile())
+        .setDataDirectory(data)
+        .setCleanDataDirectory(true)
+        .setRegisterShutdownHook(false)
+        .setPort(port)
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("fsync", "on")
+        .setServerConfig("full_page_writes", "on")
+        .setServerConfig("max_connections", "300")
+        .start();
     // The library unpacks its binaries once per JVM (into the first working directory): find
     // pg_ctl beside the running postmaster's executable.
     long pid =
@@ -67,7 +73,8 @@ final class Database implements AutoCloseable {
     Path pgCtl =
         Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe"))
             .resolveSibling("pg_ctl");
-    Database db = new Database(postgres, data, pgCtl, port, dir.resolve("postgres.log"));
+    Database db = new Database(data, pgCtl, port, dir.resolve("postgres.log"));
+    Runtime.getRuntime().addShutdownHook(db.stopAtExit);
     // The settings of later starts (pg_ctl with only the port): kept in postgresql.auto.conf.
     for (String setting :
         List.of(
@@ -196,15 +203,38 @@ final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the server if it runs (a clean {@link #stop}) and deletes its data directory; a server
+   * that would not stop is left with its data, and said so.
+   */
   @Override
   public void close() throws IOException {
     try {
-      if (Files.exists(data.resolve("postmaster.pid"))) {
-        stop();
-      }
-    } catch (IOException | InterruptedException e) {
-      // best effort: the shutdown hook of the library tries again
+      Runtime.getRuntime().removeShutdownHook(stopAtExit);
+    } catch (IllegalStateException exiting) {
+      // the JVM is exiting: the hook runs, or has run, stopQuietly
     }
-    initial.close();
+    if (!stopQuietly()) {
+      return;
+    }
+    try (var paths = Files.walk(data)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Stops the server if it runs; whether it is stopped. */
+  private synchronized boolean stopQuietly() {
+    if (!Files.exists(data.resolve("postmaster.pid"))) {
+      return true;
+    }
+    try {
+      stop();
+      return true;
+    } catch (IOException | InterruptedException e) {
+      System.err.println("PostgreSQL in " + data + " did not stop (" + e.getMessage() + ")");
+      return false;
+    }
   }
 }

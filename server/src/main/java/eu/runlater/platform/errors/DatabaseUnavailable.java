@@ -1,5 +1,6 @@
 package eu.runlater.platform.errors;
 
+import eu.runlater.engine.FailureStreak;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -85,6 +86,23 @@ public enum DatabaseUnavailable {
       }
     }
     return Optional.ofNullable(found);
+  }
+
+  /** Whether {@code error} (or any of its causes) says the database cannot serve now. */
+  public static boolean explains(Throwable error) {
+    return of(error).isPresent();
+  }
+
+  /**
+   * A loop's run of failed passes, told once (see {@link FailureStreak}), that knows the database
+   * being away as this class does (a failed commit too). Every server loop that touches the
+   * database reports its passes to one.
+   *
+   * @param log the loop's logger, so the lines name the loop
+   * @param what the loop's work, as the subject of a sentence ("Sweeping heartbeats")
+   */
+  public static FailureStreak failureStreak(Logger log, String what) {
+    return new FailureStreak(log, what, DatabaseUnavailable::explains);
   }
 
   private static DatabaseUnavailable classify(Throwable t) {
@@ -178,13 +196,6 @@ public enum DatabaseUnavailable {
 
   /** The innermost SQL error's message (the driver's own words), else the error's. */
   public static String rootMessage(Throwable error) {
-    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    Throwable shown = error;
-    for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
-      if (t instanceof SQLException) {
-        shown = t;
-      }
-    }
-    return shown.getClass().getSimpleName() + ": " + shown.getMessage();
+    return FailureStreak.describe(error);
   }
 }

@@ -1,11 +1,15 @@
 package eu.runlater.platform.idempotency;
 
+import eu.runlater.engine.FailureStreak;
 import eu.runlater.engine.SqlTime;
+import eu.runlater.platform.errors.DatabaseUnavailable;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -13,8 +17,15 @@ import org.springframework.stereotype.Component;
 /** The recorded first responses behind {@link IdempotencyFilter}. */
 @Component
 public class IdempotencyStore {
+  private static final Logger log = LoggerFactory.getLogger(IdempotencyStore.class);
+
   private final JdbcClient jdbc;
   private final InstantSource clock;
+
+  // While the database is away every purge fails: one line when that starts, one when it ends, not
+  // a stack trace an hour. Guarded by this (the scheduler and a caller may both purge).
+  private final FailureStreak purges =
+      DatabaseUnavailable.failureStreak(log, "Forgetting expired idempotency keys");
 
   IdempotencyStore(JdbcClient jdbc, InstantSource clock) {
     this.jdbc = jdbc;
@@ -113,11 +124,20 @@ public class IdempotencyStore {
         .update();
   }
 
-  /** Forgets keys older than a day; any node may run it, it is idempotent. */
+  /**
+   * Forgets keys older than a day; any node may run it, it is idempotent. A failed purge is logged
+   * as {@link FailureStreak} says and left to the next hour.
+   */
   @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
-  void purge() {
-    jdbc.sql("DELETE FROM idempotency_keys WHERE created_at < :expired")
-        .param("expired", SqlTime.ts(clock.instant().minus(IdempotencyFilter.KEEP)))
-        .update();
+  synchronized void purge() {
+    try {
+      jdbc.sql("DELETE FROM idempotency_keys WHERE created_at < :expired")
+          .param("expired", SqlTime.ts(clock.instant().minus(IdempotencyFilter.KEEP)))
+          .update();
+    } catch (RuntimeException e) {
+      purges.failed(e);
+      return;
+    }
+    purges.succeeded();
   }
 }

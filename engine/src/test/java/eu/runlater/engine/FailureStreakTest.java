@@ -1,4 +1,4 @@
-package eu.runlater.engine.db;
+package eu.runlater.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,7 +56,7 @@ class FailureStreakTest {
         .satisfies(
             e ->
                 assertThat(e.getFormattedMessage())
-                    .contains("works again after", "20 failed tries"));
+                    .contains("works again after", "20 failed passes"));
     assertThat(waits.getFirst()).isEqualTo(FailureStreak.FIRST_DELAY.toMillis());
     assertThat(waits).isSorted();
     assertThat(waits.getLast()).isEqualTo(FailureStreak.MAX_DELAY.toMillis());

@@ -1,4 +1,4 @@
-package eu.runlater.engine.db;
+package eu.runlater.engine;
 
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -8,15 +8,18 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 
 /**
- * One loop's run of failed passes (the database away, restarting or full), told once and paced.
+ * One loop's run of failed passes (the database away, restarting or full), told once and paced. The
+ * engine's loops use it, and so do the server's (its background loops, metrics, live feed and
+ * purges): one mechanism, one wording in the log.
  *
  * <p>Logging: the first failure is one warning (with the stack trace only when the cause is not the
  * database being unavailable, which needs no trace), then one reminder every {@link #REMIND_EVERY}
  * while failures last, and one info line when a pass succeeds again, saying how long it took. A
- * PostgreSQL restart thus costs each loop two lines, not a stack trace per retry.
+ * PostgreSQL restart thus costs each loop two lines, not a stack trace per pass.
  *
  * <p>Pacing: {@link #failed} returns how long to wait before the next try, doubling from {@link
  * #FIRST_DELAY} up to {@link #MAX_DELAY}. The cap is short on purpose: while the database is away
@@ -24,7 +27,7 @@ import org.slf4j.Logger;
  * costs nothing, and a short cap lets the loop resume within about a second of the database being
  * back.
  *
- * <p>Not thread-safe: one loop, one thread.
+ * <p>Not thread-safe: one loop, one thread (or callers that hold a lock).
  */
 public final class FailureStreak {
   public static final Duration FIRST_DELAY = Duration.ofMillis(50);
@@ -33,17 +36,35 @@ public final class FailureStreak {
 
   private final Logger log;
   private final String what;
+  private final Predicate<Throwable> unavailable;
   private long failures;
   private long since;
   private long remindedAt;
   private long delayMs;
 
   /**
+   * A streak that tells the database being away by {@link #isDatabaseUnavailable}.
+   *
+   * @param log the loop's logger, so the lines name the loop
    * @param what the loop's work, as the subject of a sentence ("Claiming on node n1")
    */
   public FailureStreak(Logger log, String what) {
+    this(log, what, FailureStreak::isDatabaseUnavailable);
+  }
+
+  /**
+   * A streak that tells the database being away by {@code unavailable} instead: a caller whose
+   * errors come wrapped in its framework's exceptions (a failed commit without a SQLSTATE) knows
+   * more of them than {@link #isDatabaseUnavailable} does.
+   *
+   * @param log the loop's logger, so the lines name the loop
+   * @param what the loop's work, as the subject of a sentence ("Sweeping heartbeats")
+   * @param unavailable whether an error (or a cause) says the database cannot serve now
+   */
+  public FailureStreak(Logger log, String what, Predicate<Throwable> unavailable) {
     this.log = log;
     this.what = what;
+    this.unavailable = unavailable;
   }
 
   /** Whether the last pass failed. */
@@ -51,7 +72,10 @@ public final class FailureStreak {
     return failures > 0;
   }
 
-  /** Reports a failed pass; returns how many milliseconds to wait before the next. */
+  /**
+   * Reports a failed pass; returns how many milliseconds to wait before the next (a loop with a
+   * pace of its own may ignore it).
+   */
   public long failed(Exception e) {
     long now = System.nanoTime();
     failures++;
@@ -59,7 +83,7 @@ public final class FailureStreak {
       since = now;
       remindedAt = now;
       delayMs = FIRST_DELAY.toMillis();
-      if (isDatabaseUnavailable(e)) {
+      if (unavailable.test(e)) {
         log.warn(
             "{} failed: the database is unavailable ({}); retrying quietly until it works",
             what,
@@ -72,7 +96,7 @@ public final class FailureStreak {
       if (now - remindedAt >= REMIND_EVERY.toNanos()) {
         remindedAt = now;
         log.warn(
-            "{} still failing after {} s ({} tries): {}",
+            "{} still failing after {} s ({} passes): {}",
             what,
             (now - since) / 1_000_000_000,
             failures,
@@ -88,7 +112,7 @@ public final class FailureStreak {
   public void succeeded() {
     if (failures > 0) {
       log.info(
-          "{} works again after {} ms ({} failed tries)",
+          "{} works again after {} ms ({} failed passes)",
           what,
           (System.nanoTime() - since) / 1_000_000,
           failures);
@@ -121,8 +145,11 @@ public final class FailureStreak {
     return false;
   }
 
-  /** The innermost SQL error (the driver's own words), else the error itself. */
-  static String describe(Throwable error) {
+  /**
+   * The innermost SQL error (the driver's own words), else the error itself, as "Type: message":
+   * what a log line says of a failure whose stack trace it leaves out.
+   */
+  public static String describe(Throwable error) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     Throwable shown = error;
     for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
