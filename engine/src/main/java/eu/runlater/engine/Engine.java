@@ -77,7 +77,7 @@ public final class Engine implements AutoCloseable {
     this.partitions = new Partitions(db, config.partitionsAhead(), config.retention());
     this.session = new Session(b.dedicated);
     this.leader = new Leader(session, config.nodeId(), config.deadAfter());
-    this.heartbeat = new Heartbeat(session, db, config, leader::isLeader);
+    this.heartbeat = new Heartbeat(session, db, config, leader::isLeader, clock);
     this.nodes = new Nodes(db);
     this.rescuer =
         new Rescuer(db, clock, config.nodeId(), config.maxRescues(), partitions, b.outcomes, tasks);
@@ -118,6 +118,7 @@ public final class Engine implements AutoCloseable {
     for (Heartbeat.State state : Heartbeat.State.values()) {
       metrics.nodes(state.name(), () -> heartbeat.count(state));
     }
+    metrics.clockOffset(heartbeat::aheadSeconds);
   }
 
   public static Builder builder(EngineConfig config) {

@@ -133,6 +133,19 @@ final class EngineMetrics {
         .register(registry);
   }
 
+  /**
+   * This node's clock minus the database's, in seconds, as of its last heartbeat (NaN before the
+   * first): {@code runlater_node_clock_offset_seconds}. Due times, leases and liveness follow the
+   * database's clock; a node far off still delivers nothing early, but its logs and the times it
+   * stamps (a job's "now") are off by as much.
+   */
+  void clockOffset(Supplier<Number> seconds) {
+    io.micrometer.core.instrument.Gauge.builder("runlater.node.clock.offset", seconds)
+        .description("This node's clock minus the database's, as of its last heartbeat")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
   void gauge(String name, Supplier<Number> value) {
     io.micrometer.core.instrument.Gauge.builder(name, value).register(registry);
   }

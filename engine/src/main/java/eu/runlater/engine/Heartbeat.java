@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * its tasks on, and does not start deliveries that are about to be given to another node; what it
  * still completes of tasks that were handed on is refused by their lease tokens.
  *
+ * <p>Each heartbeat also reads the database's clock and estimates how far this node's clock is
+ * {@link #ahead() ahead} of it (the node's time at the statement's round trip midpoint minus the
+ * database's {@code now()}; the error is at most half the round trip). The producer waits on the
+ * database's time with it; the offset is exported as {@code runlater.node.clock.offset}, and a node
+ * whose clock is more than {@link #SKEW_WARNING} off says so once (and once when it is back
+ * within).
+ *
  * <p>A heartbeat that finds the node's row declared dead logs it and registers the node again; it
  * claims again from then on. A failed heartbeat is logged once per outage and retried every half
  * second; the loop never dies while the engine runs.
@@ -36,6 +44,9 @@ import org.slf4j.LoggerFactory;
 final class Heartbeat {
   private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
   private static final long RETRY_NANOS = 500_000_000L;
+
+  /** A node clock further than this from the database's is logged (once per episode). */
+  static final Duration SKEW_WARNING = Duration.ofSeconds(1);
 
   /** The states a node row can be in, for the {@code runlater.nodes} gauge. */
   enum State {
@@ -48,6 +59,7 @@ final class Heartbeat {
   private final Db db;
   private final EngineConfig config;
   private final BooleanSupplier leading;
+  private final InstantSource clock;
   private final String host = hostName();
   private final long pid = ProcessHandle.current().pid();
   private final long fenceNanos;
@@ -57,13 +69,20 @@ final class Heartbeat {
   private volatile long revivals;
   private volatile boolean registered;
   private volatile boolean beating;
+
+  /** This node's clock minus the database's, as of the last heartbeat; null before the first. */
+  private volatile Duration ahead;
+
+  private volatile boolean skewed;
   private Thread thread;
 
-  Heartbeat(Session session, Db db, EngineConfig config, BooleanSupplier leading) {
+  Heartbeat(
+      Session session, Db db, EngineConfig config, BooleanSupplier leading, InstantSource clock) {
     this.session = session;
     this.db = db;
     this.config = config;
     this.leading = leading;
+    this.clock = clock;
     this.fenceNanos = config.deadAfter().toNanos() / 2;
     for (State s : State.values()) {
       counts.put(s, new AtomicInteger());
@@ -78,11 +97,20 @@ final class Heartbeat {
   /** Writes the node's row as a new start; the engine starts claiming only after it. */
   void register() throws SQLException {
     long sent = System.nanoTime();
+    Instant before = clock.instant();
     startedAt =
         session.run(
-            c ->
-                Db.query(c, NODE_REGISTER, identity(), rs -> SqlTime.instant(rs, "started_at"))
-                    .getFirst());
+            c -> {
+              long queried = System.nanoTime();
+              Instant at =
+                  Db.query(c, NODE_REGISTER, identity(), rs -> SqlTime.instant(rs, "started_at"))
+                      .getFirst();
+              long roundTrip = System.nanoTime() - queried;
+              // started_at is the database's now(): the first estimate of the clock offset.
+              measured(
+                  Duration.between(at, before.plusNanos(queried - sent).plusNanos(roundTrip / 2)));
+              return at;
+            });
     lastSent = sent;
     registered = true;
   }
@@ -151,6 +179,58 @@ final class Heartbeat {
     return Duration.ofNanos(System.nanoTime() - lastSent);
   }
 
+  /**
+   * How far this node's clock ({@code clock.instant()}) is ahead of the database's as of the last
+   * heartbeat (negative: behind); zero before the first heartbeat.
+   */
+  Duration ahead() {
+    Duration a = ahead;
+    return a == null ? Duration.ZERO : a;
+  }
+
+  /** {@link #ahead()} in seconds, NaN before the first heartbeat (the gauge). */
+  double aheadSeconds() {
+    Duration a = ahead;
+    return a == null ? Double.NaN : a.toNanos() / 1e9;
+  }
+
+  /**
+   * Runs {@code sql} (which returns {@code now() AS db_now}, one row when it wrote) and takes the
+   * clock offset from it; returns whether it wrote a row.
+   */
+  private boolean stamped(java.sql.Connection c, String sql, Params params) throws SQLException {
+    Instant before = clock.instant();
+    long sent = System.nanoTime();
+    List<Instant> dbNow = Db.query(c, sql, params, rs -> SqlTime.instant(rs, "db_now"));
+    long roundTrip = System.nanoTime() - sent;
+    if (dbNow.isEmpty()) {
+      return false;
+    }
+    measured(Duration.between(dbNow.getFirst(), before.plusNanos(roundTrip / 2)));
+    return true;
+  }
+
+  private void measured(Duration offset) {
+    ahead = offset;
+    boolean off = offset.abs().compareTo(SKEW_WARNING) > 0;
+    if (off && !skewed) {
+      log.warn(
+          "The clock of node {} is {} {} the database's: due times, leases and liveness follow the"
+              + " database's clock, but fix the node's time (NTP)",
+          config.nodeId(),
+          offset.abs(),
+          offset.isNegative() ? "behind" : "ahead of");
+    } else if (!off && skewed) {
+      log.info(
+          "The clock of node {} is back within {} of the database's ({} {})",
+          config.nodeId(),
+          SKEW_WARNING,
+          offset.abs(),
+          offset.isNegative() ? "behind" : "ahead");
+    }
+    skewed = off;
+  }
+
   /** What one heartbeat found. */
   enum Result {
     /** The row was alive and is fresh again. */
@@ -167,7 +247,7 @@ final class Heartbeat {
             c -> {
               Params params =
                   Params.of("node", config.nodeId()).put("leading", leading.getAsBoolean());
-              if (Db.update(c, NODE_HEARTBEAT, params) == 1) {
+              if (stamped(c, NODE_HEARTBEAT, params)) {
                 countStates(c);
                 return Result.BEAT;
               }
@@ -200,7 +280,7 @@ final class Heartbeat {
                     config.nodeId(),
                     found.getFirst().state());
               }
-              Db.update(
+              stamped(
                   c,
                   NODE_REVIVE,
                   identity().put("started_at", startedAt).put("leading", leading.getAsBoolean()));

@@ -24,12 +24,14 @@ final class NodeQueries {
   // from the missing row count, and re-registers knowingly (NODE_REVIVE). The leader's
   // declaration and this update take the same row lock; whichever comes second re-checks its WHERE
   // on the row the first one wrote. Written on the node's own session: its pid is the leader
-  // lock's holder when it leads.
+  // lock's holder when it leads. Returns the database's clock, which the node compares with its
+  // own (Heartbeat#ahead).
   static final String NODE_HEARTBEAT =
       """
       UPDATE engine_nodes
       SET heartbeat_at = now(), leader_pid = CASE WHEN :leading THEN pg_backend_pid() END
       WHERE node_id = :node AND state = 'alive'
+      RETURNING now() AS db_now
       """;
 
   static final String NODE_GET =
@@ -44,6 +46,7 @@ final class NodeQueries {
               CASE WHEN :leading THEN pg_backend_pid() END)
       ON CONFLICT (node_id) DO UPDATE
       SET heartbeat_at = now(), state = 'alive', dead_at = NULL, leader_pid = excluded.leader_pid
+      RETURNING now() AS db_now
       """;
 
   static final String NODE_STOP =

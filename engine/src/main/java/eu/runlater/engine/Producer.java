@@ -31,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * that was paused or cut off does not start deliveries the leader is handing to another node; each
  * worker asks the claim's {@link Heartbeat#fence()} again right before its send.
  *
+ * <p>Due by the database's clock: a node whose clock runs ahead must not deliver early. The claim
+ * takes what is due by the earlier of the node's time and the database's ({@code least(:now,
+ * now())}); the producer works on its clock less what the heartbeat measured it to be {@link
+ * Heartbeat#ahead() ahead} of the database, and when it sleeps until a due time it also waits for
+ * the database's clock to reach it, as the look for the next due time read it.
+ *
  * <p>A failed pass (database unreachable) is logged and retried with backoff; the loop never dies
  * while the engine runs.
  */
@@ -54,6 +60,9 @@ final class Producer {
   private volatile boolean waitingForRoom;
   private final java.util.concurrent.atomic.AtomicLong recorded =
       new java.util.concurrent.atomic.AtomicLong();
+
+  /** How many claim statements this producer has sent (for tests: how often it looked). */
+  private volatile long claims;
 
   /** How many rows the last claim statement took (before the hook kept some of them). */
   private int lastTaken;
@@ -102,7 +111,8 @@ final class Producer {
    * transaction; returns the tasks to deliver.
    */
   List<ClaimedTask> claim(int limit) throws SQLException {
-    Instant now = clock.instant();
+    claims++; // one writer: the producer's loop (or a test calling claim itself)
+    Instant now = now();
     lastClaimAt = now;
     Params params =
         Params.of("now", now)
@@ -139,10 +149,43 @@ final class Producer {
     return Math.max(2 * limit, 20);
   }
 
+  /** How many claim statements this producer has sent. */
+  long claims() {
+    return claims;
+  }
+
+  /**
+   * This node's time, less how far the heartbeat last measured its clock to be ahead of the
+   * database's (never moved forward: a clock behind, or a test's clock in the past, is left as it
+   * is, as the claim takes the earlier of the two).
+   */
+  Instant now() {
+    Instant t = clock.instant();
+    java.time.Duration ahead = heartbeat.ahead();
+    return ahead.isPositive() ? t.minus(ahead) : t;
+  }
+
   /** The earliest due time of any ready task, or null when none waits. */
   Instant nextDue() throws SQLException {
+    return dueTimes().at();
+  }
+
+  /**
+   * The earliest due time of any ready task ({@code at}, null when none waits) and the database's
+   * time when it was read.
+   */
+  record Next(Instant at, Instant dbNow) {}
+
+  private Next dueTimes() throws SQLException {
     return db.withConnection(
-            c -> Db.query(c, TASK_NEXT_DUE, Params.of(), rs -> SqlTime.instant(rs, "next_run_at")))
+            c ->
+                Db.query(
+                    c,
+                    TASK_NEXT_DUE,
+                    Params.of(),
+                    rs ->
+                        new Next(
+                            SqlTime.instant(rs, "next_run_at"), SqlTime.instant(rs, "db_now"))))
         .getFirst();
   }
 
@@ -203,6 +246,7 @@ final class Producer {
         int want = Math.min(free, config.claimBatch());
         long recordedBefore = recorded.get();
         java.util.function.BooleanSupplier fence = heartbeat.fence();
+        long claimSent = System.nanoTime();
         List<ClaimedTask> claimed = claim(want);
         if (!claimed.isEmpty() && !fence.getAsBoolean()) {
           handBack(claimed);
@@ -217,14 +261,14 @@ final class Producer {
           continue;
         }
         saturated = false;
-        Instant now = clock.instant();
+        Next next = dueTimes();
+        Instant now = now();
         Instant until = now.plus(config.pollInterval());
-        Instant next = nextDue();
-        if (next != null && !next.isAfter(lastClaimAt) && lastTaken == 0) {
+        if (next.at() != null && lastTaken == 0 && dueAtClaim(next, claimSent)) {
           // Tasks due when the claim looked, yet it took none: their organizations are at their
           // caps (or another node had them locked). Looking again at once would spin; a
           // completion recorded here frees room and wakes this loop at once. (Compared with the
-          // claim's own instant: a task that fell due just after it is simply claimed next.)
+          // claim's own instants: a task that fell due just after it is simply claimed next.)
           waitingForRoom = true;
           try {
             if (recorded.get() == recordedBefore) {
@@ -232,7 +276,7 @@ final class Producer {
                   config.pollInterval().compareTo(ROOM_RECHECK) < 0
                       ? config.pollInterval()
                       : ROOM_RECHECK;
-              wakeups.sleepUntil(now.plus(wait), clock, () -> !running, wait);
+              wakeups.sleepUntil(now.plus(wait), this::now, () -> !running, wait);
             }
           } finally {
             waitingForRoom = false;
@@ -240,16 +284,37 @@ final class Producer {
           wakeups.working();
           continue;
         }
-        if (next != null && next.isBefore(until)) {
-          until = next;
+        if (next.at() != null) {
+          Instant due = next.at();
+          if (due.isAfter(next.dbNow())) {
+            // Not due yet by the database's clock: wait for it to get there in real time too (the
+            // measured offset is only as good as half a heartbeat's round trip).
+            Instant byDatabase = now.plus(java.time.Duration.between(next.dbNow(), due));
+            if (byDatabase.isAfter(due)) {
+              due = byDatabase;
+            }
+          }
+          if (due.isBefore(until)) {
+            until = due;
+          }
         }
-        wakeups.sleepUntil(until, clock, () -> !running, config.pollInterval());
+        wakeups.sleepUntil(until, this::now, () -> !running, config.pollInterval());
         wakeups.working();
       } catch (Exception e) {
         // One warning per outage, one line when claiming works again (FailureStreak).
         LockSupport.parkNanos(failures.failed(e) * 1_000_000);
       }
     }
+  }
+
+  /**
+   * Whether the next due time had come for the claim that was sent at {@code claimSent} (nano
+   * time): by this node's instant for it, and by the database's clock then, which was at least
+   * {@code next.dbNow()} less the time since.
+   */
+  private boolean dueAtClaim(Next next, long claimSent) {
+    Instant dbAtClaim = next.dbNow().minusNanos(System.nanoTime() - claimSent);
+    return !next.at().isAfter(lastClaimAt) && !next.at().isAfter(dbAtClaim);
   }
 
   /** Parks until the heartbeat is fresh again (or the engine stops), saying so once. */

@@ -94,7 +94,7 @@ final class TaskQueries {
         FROM generate_series(0, 9) AS p(priority)
         CROSS JOIN LATERAL (
           SELECT id, organization_id, priority, run_at FROM tasks
-          WHERE state = 'ready' AND priority = p.priority AND run_at <= :now
+          WHERE state = 'ready' AND priority = p.priority AND run_at <= least(:now, now())
           ORDER BY run_at, id
           LIMIT :window
         ) d
@@ -125,7 +125,7 @@ final class TaskQueries {
         CROSS JOIN capped
         CROSS JOIN LATERAL (
           SELECT id, organization_id, priority, run_at FROM tasks
-          WHERE state = 'ready' AND organization_id = o.organization_id AND run_at <= :now
+          WHERE state = 'ready' AND organization_id = o.organization_id AND run_at <= least(:now, now())
           ORDER BY priority, run_at, id
           LIMIT :limit
         ) b
@@ -159,7 +159,7 @@ final class TaskQueries {
       SET state = 'running',
           attempt = t.attempt + 1,
           lease_token = nextval('task_lease_token_seq'),
-          lease_expires_at = :now + (t.timeout_ms + :margin_ms) * interval '1 millisecond',
+          lease_expires_at = least(:now, now()) + (t.timeout_ms + :margin_ms) * interval '1 millisecond',
           claimed_by = :node
       WHERE t.id = ANY(ARRAY(SELECT id FROM due))
       RETURNING t.*
@@ -167,7 +167,7 @@ final class TaskQueries {
 
   static final String TASK_NEXT_DUE =
       """
-      SELECT min(n.run_at) AS next_run_at
+      SELECT min(n.run_at) AS next_run_at, now() AS db_now
       FROM generate_series(0, 9) AS p(priority)
       CROSS JOIN LATERAL (
         SELECT run_at FROM tasks
