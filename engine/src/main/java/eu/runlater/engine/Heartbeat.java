@@ -194,6 +194,14 @@ final class Heartbeat {
     return a == null ? Double.NaN : a.toNanos() / 1e9;
   }
 
+  /** {@link #ahead()} in whole milliseconds (capped to an int), null before the first heartbeat. */
+  private Integer aheadMillis() {
+    Duration a = ahead;
+    return a == null
+        ? null
+        : (int) Math.clamp(a.toMillis(), (long) Integer.MIN_VALUE, (long) Integer.MAX_VALUE);
+  }
+
   /**
    * Runs {@code sql} (which returns {@code now() AS db_now}, one row when it wrote) and takes the
    * clock offset from it; returns whether it wrote a row.
@@ -246,7 +254,9 @@ final class Heartbeat {
         session.run(
             c -> {
               Params params =
-                  Params.of("node", config.nodeId()).put("leading", leading.getAsBoolean());
+                  Params.of("node", config.nodeId())
+                      .put("leading", leading.getAsBoolean())
+                      .put("clock_offset_ms", aheadMillis());
               if (stamped(c, NODE_HEARTBEAT, params)) {
                 countStates(c);
                 return Result.BEAT;
@@ -283,7 +293,10 @@ final class Heartbeat {
               stamped(
                   c,
                   NODE_REVIVE,
-                  identity().put("started_at", startedAt).put("leading", leading.getAsBoolean()));
+                  identity()
+                      .put("started_at", startedAt)
+                      .put("leading", leading.getAsBoolean())
+                      .put("clock_offset_ms", aheadMillis()));
               countStates(c);
               return Result.REVIVED;
             });

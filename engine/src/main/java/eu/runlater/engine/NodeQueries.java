@@ -16,7 +16,7 @@ final class NodeQueries {
       ON CONFLICT (node_id) DO UPDATE
       SET started_at = now(), heartbeat_at = now(), version = excluded.version,
           host = excluded.host, pid = excluded.pid, state = 'alive', dead_at = NULL,
-          leader_pid = NULL
+          leader_pid = NULL, clock_offset_ms = NULL
       RETURNING started_at
       """;
 
@@ -25,11 +25,12 @@ final class NodeQueries {
   // declaration and this update take the same row lock; whichever comes second re-checks its WHERE
   // on the row the first one wrote. Written on the node's own session: its pid is the leader
   // lock's holder when it leads. Returns the database's clock, which the node compares with its
-  // own (Heartbeat#ahead).
+  // own (Heartbeat#ahead); records the offset the previous heartbeat measured, for the operator.
   static final String NODE_HEARTBEAT =
       """
       UPDATE engine_nodes
-      SET heartbeat_at = now(), leader_pid = CASE WHEN :leading THEN pg_backend_pid() END
+      SET heartbeat_at = now(), leader_pid = CASE WHEN :leading THEN pg_backend_pid() END,
+          clock_offset_ms = :clock_offset_ms
       WHERE node_id = :node AND state = 'alive'
       RETURNING now() AS db_now
       """;
@@ -41,11 +42,12 @@ final class NodeQueries {
   static final String NODE_REVIVE =
       """
       INSERT INTO engine_nodes (node_id, started_at, heartbeat_at, version, host, pid, state,
-                                leader_pid)
+                                leader_pid, clock_offset_ms)
       VALUES (:node, :started_at, now(), :version, :host, :pid, 'alive',
-              CASE WHEN :leading THEN pg_backend_pid() END)
+              CASE WHEN :leading THEN pg_backend_pid() END, :clock_offset_ms)
       ON CONFLICT (node_id) DO UPDATE
-      SET heartbeat_at = now(), state = 'alive', dead_at = NULL, leader_pid = excluded.leader_pid
+      SET heartbeat_at = now(), state = 'alive', dead_at = NULL, leader_pid = excluded.leader_pid,
+          clock_offset_ms = excluded.clock_offset_ms
       RETURNING now() AS db_now
       """;
 
@@ -127,7 +129,7 @@ final class NodeQueries {
   static final String NODE_LIST =
       """
       SELECT n.node_id, n.host, n.pid, n.version, n.started_at, n.heartbeat_at, n.state,
-             n.dead_at, now() AS db_now,
+             n.dead_at, n.clock_offset_ms, now() AS db_now,
              EXISTS (SELECT 1 FROM pg_locks l
                      WHERE l.locktype = 'advisory' AND l.granted AND l.pid = n.leader_pid
                        AND l.database = (SELECT oid FROM pg_database

@@ -37,6 +37,8 @@ public final class Nodes {
    * @param deadAt when it was declared dead, or null
    * @param leader whether it holds the leader lock now
    * @param running the tasks it is delivering now (claimed and not reported)
+   * @param clockOffset how far its clock is ahead of the database's (negative: behind) as its
+   *     heartbeats measured it, or null before they have
    */
   public record Node(
       String id,
@@ -49,7 +51,8 @@ public final class Nodes {
       String state,
       Instant deadAt,
       boolean leader,
-      int running) {}
+      int running,
+      Duration clockOffset) {}
 
   /** Every node with a row, at most {@link #SHOWN}; rows of nodes gone for 7 days are pruned. */
   public List<Node> list() throws SQLException {
@@ -62,6 +65,7 @@ public final class Nodes {
                 rs -> {
                   Instant heartbeatAt = SqlTime.instant(rs, "heartbeat_at");
                   Duration silent = Duration.between(heartbeatAt, SqlTime.instant(rs, "db_now"));
+                  Integer offsetMs = rs.getObject("clock_offset_ms", Integer.class);
                   return new Node(
                       rs.getString("node_id"),
                       rs.getString("host"),
@@ -73,7 +77,8 @@ public final class Nodes {
                       rs.getString("state"),
                       SqlTime.instant(rs, "dead_at"),
                       rs.getBoolean("leader"),
-                      rs.getInt("running"));
+                      rs.getInt("running"),
+                      offsetMs == null ? null : Duration.ofMillis(offsetMs));
                 }));
   }
 }

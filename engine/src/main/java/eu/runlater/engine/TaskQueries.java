@@ -229,19 +229,22 @@ final class TaskQueries {
       """
       DELETE FROM tasks
       WHERE id IN (SELECT id FROM tasks
-                   WHERE state = 'running' AND lease_expires_at < :now AND rescues >= :max_rescues
+                   WHERE state = 'running' AND lease_expires_at < least(:now, now())
+                     AND rescues >= :max_rescues
                    ORDER BY lease_expires_at LIMIT :limit
                    FOR UPDATE SKIP LOCKED)
       RETURNING *
       """;
 
   // The next attempt of a rescued task says the earlier one was lost with its node (held_*); the
-  // lost attempt's own execution keeps what held it before (lost_held_*).
+  // lost attempt's own execution keeps what held it before (lost_held_*). Expired by the earlier of
+  // the leader's clock and the database's, as leases are stamped (TASK_CLAIM_DUE): a leader whose
+  // clock runs ahead does not take a task from a node that still holds its lease.
   static final String TASK_RESCUE_EXPIRED =
       """
       WITH expired AS (
         SELECT id, claimed_by, run_at, held_by, held_since, held_until, held_note FROM tasks
-        WHERE state = 'running' AND lease_expires_at < :now
+        WHERE state = 'running' AND lease_expires_at < least(:now, now())
         ORDER BY lease_expires_at
         LIMIT :limit
         FOR UPDATE SKIP LOCKED

@@ -88,6 +88,22 @@ class ClockSkewTest {
   }
 
   @Test
+  void a_leader_whose_clock_is_ahead_leaves_a_lease_alone_until_it_expires_by_the_database()
+      throws Exception {
+    Engine claimer = fixture.engine(fixture.config().build());
+    SkewedClock ahead = new SkewedClock();
+    ahead.offset.set(Duration.ofMinutes(1));
+    Engine leader = fixture.engine(fixture.config().build(), ahead);
+    fixture.insert(claimer, List.of(fixture.task(sink.url("/skew"))));
+    assertThat(claimer.producer().claim(1)).hasSize(1);
+
+    // The lease (5 s timeout + 5 s margin) has 10 s to run by the database's clock; by the
+    // leader's it expired 50 s ago.
+    assertThat(leader.rescuer().runOnce().rescued()).isZero();
+    assertThat(fixture.count("SELECT count(*) FROM tasks WHERE state = 'running'")).isEqualTo(1);
+  }
+
+  @Test
   void a_node_whose_clock_is_ahead_delivers_a_task_when_it_is_due_by_the_database_s_clock()
       throws Exception {
     sink.respond(
@@ -153,6 +169,13 @@ class ClockSkewTest {
       engine.heartbeat().beatOnce();
       double offset = meters.get("runlater.node.clock.offset").gauge().value();
       assertThat(offset).isBetween(4.5, 5.5);
+      Nodes.Node row =
+          engine.nodes().list().stream()
+              .filter(n -> n.id().equals(config.nodeId()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(row.clockOffset()).as("the operator's view").isNotNull();
+      assertThat(row.clockOffset().toMillis()).isBetween(4_500L, 5_500L);
 
       clock.offset.set(Duration.ofMillis(-200));
       engine.heartbeat().beatOnce();

@@ -26,6 +26,8 @@ class NodesApi {
    * One node as the API shows it.
    *
    * @param silentForMs how long ago its last heartbeat was, on the database's clock
+   * @param clockOffsetMs how far its clock is ahead of the database's (negative: behind), as its
+   *     heartbeats measured it; null until they have
    */
   record NodeView(
       String id,
@@ -38,7 +40,8 @@ class NodesApi {
       String state,
       Instant deadAt,
       boolean leader,
-      int running) {
+      int running,
+      Long clockOffsetMs) {
     static NodeView of(Nodes.Node n) {
       return new NodeView(
           n.id(),
@@ -51,7 +54,8 @@ class NodesApi {
           n.state(),
           n.deadAt(),
           n.leader(),
-          n.running());
+          n.running(),
+          n.clockOffset() == null ? null : n.clockOffset().toMillis());
     }
   }
 
@@ -63,7 +67,8 @@ class NodesApi {
       description =
           "Alive nodes first, then the most recently heard of (at most 200): state alive, dead"
               + " (declared by the leader after its silence; its running tasks were handed on) or"
-              + " stopped; leader; running tasks; last heartbeat on the database's clock.")
+              + " stopped; leader; running tasks; last heartbeat on the database's clock; how far"
+              + " the node's clock is off the database's.")
   NodeList list() throws SQLException {
     return new NodeList(nodes.list().stream().map(NodeView::of).toList());
   }

@@ -77,10 +77,11 @@ class NodesBrowserTest extends ServerTest {
     String self = engine.config().nodeId();
     Sink.await(
         Duration.ofSeconds(15),
-        "this node's row, leading",
+        "this node's row, leading, with its clock offset",
         () -> {
           try {
-            return nodes.list().stream().anyMatch(n -> n.id().equals(self) && n.leader());
+            return nodes.list().stream()
+                .anyMatch(n -> n.id().equals(self) && n.leader() && n.clockOffset() != null);
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
@@ -106,6 +107,9 @@ class NodesBrowserTest extends ServerTest {
               .filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText(self));
       assertThat(mine).containsText("alive");
       assertThat(mine).containsText("leader");
+      // Its clock against the database's (the same machine: well within a second, no warning).
+      assertThat(mine).containsText(java.util.regex.Pattern.compile("\\d+ ms (ahead|behind)"));
+      assertThat(mine.locator(".badge.late")).hasCount(0);
       var dead =
           page.locator("#nodes tr")
               .filter(
@@ -158,5 +162,38 @@ class NodesBrowserTest extends ServerTest {
     assertThat(dead.getFirst().get("silent_for_ms").asLong()).isGreaterThanOrEqualTo(20_000);
     assertThat(dead.getFirst().get("leader").asBoolean()).isFalse();
     assertThat(dead.getFirst().has("heartbeat_at")).isTrue();
+    var deadOffset = dead.getFirst().get("clock_offset_ms");
+    assertThat(deadOffset == null || deadOffset.isNull()).as("never measured").isTrue();
+  }
+
+  @Test
+  void the_json_gives_each_node_s_clock_offset() throws Exception {
+    String self = engine.config().nodeId();
+    Sink.await(
+        Duration.ofSeconds(15),
+        "this node's row with its clock offset",
+        () -> {
+          try {
+            return nodes.list().stream()
+                .anyMatch(n -> n.id().equals(self) && n.clockOffset() != null);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    var tenant = fixtures.tenant();
+    var admin = superadmin(tenant.id());
+    String key = adminKeys.create(tenant.id(), "ops", admin.id(), ApiScope.READ_ONLY).token();
+    var list = api.get("/api/v1/admin/nodes", key);
+    assertThat(list.status()).as(list.body()).isEqualTo(200);
+    var offsets = new ArrayList<Long>();
+    list.json()
+        .get("data")
+        .forEach(
+            n -> {
+              if (n.get("id").asString().equals(self)) {
+                offsets.add(n.get("clock_offset_ms").asLong());
+              }
+            });
+    assertThat(offsets).singleElement().satisfies(ms -> assertThat(Math.abs(ms)).isLessThan(1_000));
   }
 }
