@@ -32,10 +32,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each heartbeat also reads the database's clock and estimates how far this node's clock is
  * {@link #ahead() ahead} of it (the node's time at the statement's round trip midpoint minus the
- * database's {@code now()}; the error is at most half the round trip). The producer waits on the
- * database's time with it; the offset is exported as {@code runlater.node.clock.offset}, and a node
- * whose clock is more than {@link #SKEW_WARNING} off says so once (and once when it is back
- * within).
+ * database's {@code now()}; the error is at most half the round trip). The offset is exported as
+ * {@code runlater.node.clock.offset}, and a node whose clock is more than {@link #SKEW_WARNING} off
+ * says so once (and once when it is back within). The producer corrects its clock by {@link
+ * #aheadAtLeast()}, the offset's lower bound (the node's time when the statement was sent): a slow
+ * round trip on a busy machine can then make it look for due tasks early, which the claim refuses
+ * by the database's clock, but never late.
  *
  * <p>A heartbeat that finds the node's row declared dead logs it and registers the node again; it
  * claims again from then on. A failed heartbeat is logged once per outage and retried every half
@@ -73,6 +75,9 @@ final class Heartbeat {
   /** This node's clock minus the database's, as of the last heartbeat; null before the first. */
   private volatile Duration ahead;
 
+  /** The least the offset can be, as of the last heartbeat; null before the first. */
+  private volatile Duration aheadAtLeast;
+
   private volatile boolean skewed;
   private Thread thread;
 
@@ -105,10 +110,10 @@ final class Heartbeat {
               Instant at =
                   Db.query(c, NODE_REGISTER, identity(), rs -> SqlTime.instant(rs, "started_at"))
                       .getFirst();
-              long roundTrip = System.nanoTime() - queried;
               // started_at is the database's now(): the first estimate of the clock offset.
               measured(
-                  Duration.between(at, before.plusNanos(queried - sent).plusNanos(roundTrip / 2)));
+                  Duration.between(at, before.plusNanos(queried - sent)),
+                  System.nanoTime() - queried);
               return at;
             });
     lastSent = sent;
@@ -188,6 +193,15 @@ final class Heartbeat {
     return a == null ? Duration.ZERO : a;
   }
 
+  /**
+   * The least this node's clock can be ahead of the database's, as of the last heartbeat (its time
+   * when the heartbeat was sent minus the database's time in it); zero before the first heartbeat.
+   */
+  Duration aheadAtLeast() {
+    Duration a = aheadAtLeast;
+    return a == null ? Duration.ZERO : a;
+  }
+
   /** {@link #ahead()} in seconds, NaN before the first heartbeat (the gauge). */
   double aheadSeconds() {
     Duration a = ahead;
@@ -214,11 +228,17 @@ final class Heartbeat {
     if (dbNow.isEmpty()) {
       return false;
     }
-    measured(Duration.between(dbNow.getFirst(), before.plusNanos(roundTrip / 2)));
+    measured(Duration.between(dbNow.getFirst(), before), roundTrip);
     return true;
   }
 
-  private void measured(Duration offset) {
+  /**
+   * Takes one reading: {@code atLeast} is the node's time when the statement was sent minus the
+   * database's time in it, {@code roundTripNanos} how long the statement took.
+   */
+  private void measured(Duration atLeast, long roundTripNanos) {
+    Duration offset = atLeast.plusNanos(roundTripNanos / 2);
+    aheadAtLeast = atLeast;
     ahead = offset;
     boolean off = offset.abs().compareTo(SKEW_WARNING) > 0;
     if (off && !skewed) {

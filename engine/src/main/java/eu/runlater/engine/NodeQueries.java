@@ -98,9 +98,10 @@ final class NodeQueries {
       RETURNING t.*, g.node_state, g.node_heartbeat_at
       """;
 
-  // As TASK_RESCUE_EXPIRED, for the tasks of nodes that are gone: ready at once, a new lease token
-  // at the next claim (the old attempt's completion matches no row), the next attempt told that
-  // the earlier one was lost with its node.
+  // As TASK_RESCUE_EXPIRED, for the tasks of nodes that are gone: ready at once (by the database's
+  // clock too: a leader whose clock runs ahead must not push them into its future), a new lease
+  // token at the next claim (the old attempt's completion matches no row), the next attempt told
+  // that the earlier one was lost with its node.
   static final String TASK_HAND_ON_OF_GONE_NODES =
       """
       WITH gone AS (
@@ -112,9 +113,9 @@ final class NodeQueries {
         FOR UPDATE OF t SKIP LOCKED
       )
       UPDATE tasks t
-      SET state = 'ready', run_at = :now, lease_token = NULL, lease_expires_at = NULL,
-          claimed_by = NULL, rescues = t.rescues + 1, held_by = 'node_lost', held_since = :now,
-          held_until = :now, held_note = g.claimed_by
+      SET state = 'ready', run_at = least(:now, now()), lease_token = NULL,
+          lease_expires_at = NULL, claimed_by = NULL, rescues = t.rescues + 1,
+          held_by = 'node_lost', held_since = :now, held_until = :now, held_note = g.claimed_by
       FROM gone g
       WHERE t.id = g.id
       RETURNING t.*, g.claimed_by AS lost_by, g.run_at AS lost_due_at,

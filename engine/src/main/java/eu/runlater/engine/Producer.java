@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Due by the database's clock: a node whose clock runs ahead must not deliver early. The claim
  * takes what is due by the earlier of the node's time and the database's ({@code least(:now,
- * now())}); the producer works on its clock less what the heartbeat measured it to be {@link
- * Heartbeat#ahead() ahead} of the database, and when it sleeps until a due time it also waits for
- * the database's clock to reach it, as the look for the next due time read it.
+ * now())}); the producer works on its clock less the least the heartbeat measured it to be {@link
+ * Heartbeat#aheadAtLeast() ahead} of the database (so it may look early, never late), and when it
+ * sleeps until a due time it also waits for the database's clock to reach it, as the look for the
+ * next due time read it.
  *
  * <p>A failed pass (database unreachable) is logged and retried with backoff; the loop never dies
  * while the engine runs.
@@ -155,13 +156,13 @@ final class Producer {
   }
 
   /**
-   * This node's time, less how far the heartbeat last measured its clock to be ahead of the
+   * This node's time, less the least the heartbeat last measured its clock to be ahead of the
    * database's (never moved forward: a clock behind, or a test's clock in the past, is left as it
    * is, as the claim takes the earlier of the two).
    */
   Instant now() {
     Instant t = clock.instant();
-    java.time.Duration ahead = heartbeat.ahead();
+    java.time.Duration ahead = heartbeat.aheadAtLeast();
     return ahead.isPositive() ? t.minus(ahead) : t;
   }
 

@@ -125,7 +125,8 @@ final class TaskQueries {
         CROSS JOIN capped
         CROSS JOIN LATERAL (
           SELECT id, organization_id, priority, run_at FROM tasks
-          WHERE state = 'ready' AND organization_id = o.organization_id AND run_at <= least(:now, now())
+          WHERE state = 'ready' AND organization_id = o.organization_id
+            AND run_at <= least(:now, now())
           ORDER BY priority, run_at, id
           LIMIT :limit
         ) b
@@ -159,7 +160,8 @@ final class TaskQueries {
       SET state = 'running',
           attempt = t.attempt + 1,
           lease_token = nextval('task_lease_token_seq'),
-          lease_expires_at = least(:now, now()) + (t.timeout_ms + :margin_ms) * interval '1 millisecond',
+          lease_expires_at =
+            least(:now, now()) + (t.timeout_ms + :margin_ms) * interval '1 millisecond',
           claimed_by = :node
       WHERE t.id = ANY(ARRAY(SELECT id FROM due))
       RETURNING t.*
@@ -250,9 +252,9 @@ final class TaskQueries {
         FOR UPDATE SKIP LOCKED
       )
       UPDATE tasks t
-      SET state = 'ready', run_at = :now, lease_token = NULL, lease_expires_at = NULL,
-          claimed_by = NULL, rescues = t.rescues + 1, held_by = 'node_lost', held_since = :now,
-          held_until = :now, held_note = e.claimed_by
+      SET state = 'ready', run_at = least(:now, now()), lease_token = NULL,
+          lease_expires_at = NULL, claimed_by = NULL, rescues = t.rescues + 1,
+          held_by = 'node_lost', held_since = :now, held_until = :now, held_note = e.claimed_by
       FROM expired e
       WHERE t.id = e.id
       RETURNING t.*, e.claimed_by AS lost_by, e.run_at AS lost_due_at,

@@ -104,6 +104,33 @@ class ClockSkewTest {
   }
 
   @Test
+  void a_leader_whose_clock_is_ahead_hands_a_dead_node_s_tasks_on_due_now_by_the_database()
+      throws Exception {
+    SkewedClock ahead = new SkewedClock();
+    ahead.offset.set(Duration.ofMinutes(1));
+    Engine leader = fixture.engine(fixture.config().build(), ahead);
+    Engine gone = fixture.engine(fixture.config().build());
+    fixture.insert(gone, List.of(fixture.task(sink.url("/skew"))));
+    assertThat(gone.producer().claim(1)).hasSize(1);
+    fixture.db.withConnection(
+        c ->
+            Db.update(
+                c,
+                """
+                INSERT INTO engine_nodes (node_id, started_at, heartbeat_at, version, host, pid,
+                                          state, dead_at)
+                VALUES (:id, now(), now(), 'test', 'here', 1, 'dead', now())
+                """,
+                Db.Params.of("id", gone.config().nodeId())));
+
+    assertThat(leader.rescuer().handOver(Duration.ofSeconds(10)).handedOn()).isEqualTo(1);
+    assertThat(
+            fixture.count("SELECT count(*) FROM tasks WHERE state = 'ready' AND run_at <= now()"))
+        .as("ready at once by the database's clock, not a minute on by the leader's")
+        .isEqualTo(1);
+  }
+
+  @Test
   void a_node_whose_clock_is_ahead_delivers_a_task_when_it_is_due_by_the_database_s_clock()
       throws Exception {
     sink.respond(

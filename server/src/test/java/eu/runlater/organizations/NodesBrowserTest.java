@@ -63,18 +63,11 @@ class NodesBrowserTest extends ServerTest {
         .update();
   }
 
-  private Page signedIn(
-      Fixtures.TestUser user, java.util.function.Supplier<BrowserContext> device) {
-    BrowserContext context = device.get();
-    contexts.add(context);
-    Chromium.signIn(context, api.base(), user.email());
-    return Chromium.page(context);
-  }
-
-  @Test
-  void the_superadmin_sees_every_node_with_its_state_and_leadership() {
-    // Tables were emptied before this class: this node's next heartbeat writes its row again.
-    String self = engine.config().nodeId();
+  /**
+   * Until this node's row is there, leading, with its clock offset (tables may have been emptied
+   * before the class: its next heartbeat writes the row again).
+   */
+  private void awaitOwnRow(String self) {
     Sink.await(
         Duration.ofSeconds(15),
         "this node's row, leading, with its clock offset",
@@ -86,6 +79,20 @@ class NodesBrowserTest extends ServerTest {
             throw new IllegalStateException(e);
           }
         });
+  }
+
+  private Page signedIn(
+      Fixtures.TestUser user, java.util.function.Supplier<BrowserContext> device) {
+    BrowserContext context = device.get();
+    contexts.add(context);
+    Chromium.signIn(context, api.base(), user.email());
+    return Chromium.page(context);
+  }
+
+  @Test
+  void the_superadmin_sees_every_node_with_its_state_and_leadership() {
+    String self = engine.config().nodeId();
+    awaitOwnRow(self);
     otherNode("worker-2-4242-dead01", "dead", "3 minutes");
     otherNode("worker-3-77-stop01", "stopped", "1 hour");
     var tenant = fixtures.tenant();
@@ -169,17 +176,7 @@ class NodesBrowserTest extends ServerTest {
   @Test
   void the_json_gives_each_node_s_clock_offset() throws Exception {
     String self = engine.config().nodeId();
-    Sink.await(
-        Duration.ofSeconds(15),
-        "this node's row with its clock offset",
-        () -> {
-          try {
-            return nodes.list().stream()
-                .anyMatch(n -> n.id().equals(self) && n.clockOffset() != null);
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
+    awaitOwnRow(self);
     var tenant = fixtures.tenant();
     var admin = superadmin(tenant.id());
     String key = adminKeys.create(tenant.id(), "ops", admin.id(), ApiScope.READ_ONLY).token();
