@@ -88,16 +88,23 @@ public final class EmbeddedTemplate {
   static Path make(Path template) throws IOException, SQLException {
     Path work = template.resolveSibling(template.getFileName() + ".making");
     deleteTree(work);
+    Path binaries;
     try (EmbeddedDatabase db = EmbeddedDatabase.startNow(work, Optional.empty())) {
       PGSimpleDataSource dataSource = new PGSimpleDataSource();
       dataSource.setUrl(db.url().jdbcUrl());
       dataSource.setUser(db.url().username());
       dataSource.setPassword(db.url().password());
       Migrations.migrate(dataSource);
+      binaries = runningBinaries(work.resolve("postgres"));
     }
     Files.delete(work.resolve(EmbeddedPasswords.FILE));
     Files.move(work.resolve("postgres"), work.resolve(CLUSTER));
-    Files.move(work.resolve("postgres-runtime"), work.resolve(RUNTIME));
+    // The binaries the server ran from: unpacked under the work directory, or, when this JVM had
+    // unpacked them elsewhere already (the library keeps one directory per JVM), copied from there.
+    Path runtime = work.resolve(RUNTIME);
+    Files.createDirectories(runtime);
+    copyTree(binaries, runtime.resolve(name(binaries)), true);
+    deleteTree(work.resolve("postgres-runtime"));
     try (Stream<Path> left = Files.list(work)) {
       for (Path file : left.filter(p -> !Set.of(CLUSTER, RUNTIME).contains(name(p))).toList()) {
         deleteTree(file);
@@ -138,6 +145,23 @@ public final class EmbeddedTemplate {
     } finally {
       deleteTree(making);
     }
+  }
+
+  /** The {@code PG-*} directory of the server running on {@code cluster} (its postmaster's). */
+  private static Path runningBinaries(Path cluster) throws IOException {
+    long pid =
+        Long.parseLong(Files.readAllLines(cluster.resolve("postmaster.pid")).getFirst().strip());
+    Path postgres =
+        ProcessHandle.of(pid)
+            .flatMap(p -> p.info().command())
+            .map(Path::of)
+            .orElseThrow(
+                () -> new IOException("cannot tell where PostgreSQL (pid " + pid + ") runs from"));
+    Path dir = postgres.getParent().getParent();
+    if (!name(dir).startsWith("PG-") || !Files.exists(dir.resolve(".exists"))) {
+      throw new IOException("PostgreSQL runs from " + postgres + ", not from unpacked binaries");
+    }
+    return dir;
   }
 
   /** The unpacked binaries in {@code runtime} (the one {@code PG-*} directory marked complete). */
