@@ -1,14 +1,13 @@
 package eu.runlater;
 
 import eu.runlater.platform.LogFormat;
+import eu.runlater.platform.TrainingStart;
 import eu.runlater.platform.database.EmbeddedDatabaseEarlyStart;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.tomcat.autoconfigure.metrics.TomcatMetricsAutoConfiguration;
-import org.springframework.context.ApplicationListener;
 
 // No in-memory user: API callers are API keys, and users (later) live in the database.
 // No Tomcat metrics: they count Tomcat's own sessions (ours are in the database) and made the
@@ -22,25 +21,10 @@ public class RunlaterApplication {
     SpringApplication application = new SpringApplication(RunlaterApplication.class);
     // The embedded PostgreSQL starts beside the context instead of when its bean is made.
     application.addListeners(new EmbeddedDatabaseEarlyStart());
-    if (Boolean.getBoolean("runlater.exit-when-ready")) {
+    if (TrainingStart.enabled()) {
       // The build's training start (server/pom.xml, profile aot-cache): start as ./run does,
-      // then stop as on SIGTERM, so the AOT cache holds the whole start and the embedded
-      // PostgreSQL stops with it. Once main has returned: the ready event's other listeners first.
-      application.addListeners(
-          (ApplicationListener<ApplicationReadyEvent>)
-              ready -> {
-                Thread main = Thread.currentThread();
-                Thread.ofPlatform()
-                    .start(
-                        () -> {
-                          try {
-                            main.join();
-                          } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                          }
-                          System.exit(SpringApplication.exit(ready.getApplicationContext()));
-                        });
-              });
+      // answer a first visitor's requests, then stop as on SIGTERM.
+      application.addListeners(new TrainingStart());
     }
     application.run(args);
   }
