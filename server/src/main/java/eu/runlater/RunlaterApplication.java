@@ -18,8 +18,9 @@ import org.springframework.boot.tomcat.autoconfigure.metrics.TomcatMetricsAutoCo
 public class RunlaterApplication {
   public static void main(String[] args) {
     LogFormat.apply(System.getenv("LOG_FORMAT"));
+    // The embedded PostgreSQL starts now, beside Spring, instead of when its bean is made.
+    EmbeddedDatabaseEarlyStart.begin(args);
     SpringApplication application = new SpringApplication(RunlaterApplication.class);
-    // The embedded PostgreSQL starts beside the context instead of when its bean is made.
     application.addListeners(new EmbeddedDatabaseEarlyStart());
     if (TrainingStart.enabled()) {
       // The build's training start (server/pom.xml, profile aot-cache): start as ./run does,
