@@ -68,7 +68,9 @@ class CronWordsTest {
           0 0 2,3,22,23 * *    | At 00:00 on the 2nd, 3rd, 22nd and 23rd of the month
           0 4 8-14 * *         | At 04:00 on the 8th to 14th of the month
           0 0 1-5,20 * *       | At 00:00 on the 1st to 5th and 20th of the month
-          0 0 */2 * *          | At 00:00 on every 2nd day of the month
+          0 0 */2 * *          | At 00:00 on odd-numbered days of the month
+          0 0 2-31/2 * *       | At 00:00 on even-numbered days of the month
+          0 0 */3 * *          | At 00:00 on every 3rd day of the month
           0 0 5-25/5 * *       | At 00:00 on every 5th day from the 5th to the 25th of the month
           0 0 11,12,13,31 * *  | At 00:00 on the 11th to 13th and 31st of the month
           # month
@@ -98,7 +100,26 @@ class CronWordsTest {
           0 0 1 6 1            | At 00:00 on the 1st of June and on Monday in June
           0 0 1-31 * 1         | At 00:00
           0 0 1 1 0-6          | At 00:00 every day in January
-          0 0 */2 * 1          | At 00:00 on every 2nd day of the month if it is a Monday
+          0 0 */2 * 1          | At 00:00 on odd-numbered days of the month, only if it is also a Monday
+          0 0 13 * */2         | At 00:00 on the 13th of the month, only if it is also a Tuesday, Thursday, Saturday or Sunday
+          0 0 13 * FRI         | At 00:00 on the 13th of the month and on Friday
+          # calendar days
+          0 0 L * *            | At 00:00 on the last day of the month
+          0 0 1,L * *          | At 00:00 on the 1st and the last day of the month
+          0 0 L-3 * *          | At 00:00 on the 4th-last day of the month
+          0 0 L-1 2 *          | At 00:00 on the 2nd-last day of February
+          0 9 15W * *          | At 09:00 on the weekday nearest the 15th of the month
+          0 9 LW * *           | At 09:00 on the last weekday of the month
+          0 9 * * 1#1          | At 09:00 on the first Monday of the month
+          0 9 * * MON#2,FRI#4  | At 09:00 on the second Monday and the fourth Friday of the month
+          0 9 * * 5L           | At 09:00 on the last Friday of the month
+          0 9 * 1 5L           | At 09:00 on the last Friday of the month in January
+          0 9 * * 1,5L         | At 09:00 on Monday and on the last Friday of the month
+          0 9 */2 * 1#1        | At 09:00 on odd-numbered days of the month, only if it is also the first Monday of the month
+          0 9 L * 5            | At 09:00 on the last day of the month and on Friday
+          0 0 * * FRI-SUN      | At 00:00 every day from Friday to Sunday
+          0 0 * * SAT-MON      | At 00:00 on Monday, Saturday and Sunday
+          0 0 1 NOV-FEB *      | At 00:00 on the 1st of January, February, November and December
           # macros
           @hourly              | Every hour
           @daily               | At 00:00
