@@ -13,15 +13,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * takes.
  */
 class CronWordsTest {
-  private static String words(String expression) {
-    return CronSchedule.parse(expression).describe();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(
-      delimiter = '|',
-      textBlock =
-          """
+  /** Each field form and its words; {@link CronWordsReadBackTest} reads them back too. */
+  static final String EXAMPLES =
+      """
           # minutes and hours
           * * * * *            | Every minute
           */5 * * * *          | Every 5 minutes
@@ -128,7 +122,14 @@ class CronWordsTest {
           @monthly             | At 00:00 on the 1st of the month
           @yearly              | At 00:00 on the 1st of January
           @annually            | At 00:00 on the 1st of January
-          """)
+          """;
+
+  private static String words(String expression) {
+    return CronSchedule.parse(expression).describe();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = EXAMPLES)
   void each_field_form_has_words(String expression, String words) {
     assertThat(words(expression)).isEqualTo(words);
   }
