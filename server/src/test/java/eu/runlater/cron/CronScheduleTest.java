@@ -236,6 +236,56 @@ class CronScheduleTest {
         .isEqualTo(instants("2026-11-09T00:00:00Z", "2026-11-23T00:00:00Z"));
   }
 
+  /** The README's examples of the day rule, over all of 2027. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          0 0 */2 * MON | odd Monday
+          0 0 * * 5L    | last Friday
+          0 0 13 * FRI  | 13th or Friday
+          0 0 1,15 * MON| 1st, 15th or Monday
+          0 9 1-7 * 1   | 1st to 7th or Monday
+          0 9 * * 1#1   | first Monday
+          """)
+  void the_documented_day_rule_examples_run_on_the_days_they_say(String expression, String rule) {
+    java.util.function.Predicate<java.time.LocalDate> days =
+        switch (rule) {
+          case "odd Monday" -> d -> d.getDayOfMonth() % 2 == 1 && d.getDayOfWeek().getValue() == 1;
+          case "last Friday" ->
+              d ->
+                  d.getDayOfWeek().getValue() == 5
+                      && d.plusWeeks(1).getMonthValue() != d.getMonthValue();
+          case "13th or Friday" -> d -> d.getDayOfMonth() == 13 || d.getDayOfWeek().getValue() == 5;
+          case "1st, 15th or Monday" ->
+              d ->
+                  d.getDayOfMonth() == 1
+                      || d.getDayOfMonth() == 15
+                      || d.getDayOfWeek().getValue() == 1;
+          case "1st to 7th or Monday" ->
+              d -> d.getDayOfMonth() <= 7 || d.getDayOfWeek().getValue() == 1;
+          case "first Monday" -> d -> d.getDayOfMonth() <= 7 && d.getDayOfWeek().getValue() == 1;
+          default -> throw new IllegalArgumentException(rule);
+        };
+    List<java.time.LocalDate> expected =
+        java.time.LocalDate.of(2027, 1, 1)
+            .datesUntil(java.time.LocalDate.of(2028, 1, 1))
+            .filter(days)
+            .toList();
+    List<java.time.LocalDate> actual =
+        CronSchedule.parse(expression)
+            .between(
+                Instant.parse("2026-12-31T23:59:59Z"),
+                Instant.parse("2027-12-31T23:59:59Z"),
+                ZoneOffset.UTC,
+                400)
+            .stream()
+            .map(t -> t.atOffset(ZoneOffset.UTC).toLocalDate())
+            .toList();
+    assertThat(actual).as(expression).isEqualTo(expected);
+  }
+
   @Test
   void oslo_spring_forward_runs_a_skipped_time_once_at_the_end_of_the_gap() {
     // 2026-03-29: 02:00 CET becomes 03:00 CEST (01:00 UTC).
