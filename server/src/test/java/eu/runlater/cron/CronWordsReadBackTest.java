@@ -10,10 +10,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.Month;
 import java.time.ZoneOffset;
+import java.time.format.TextStyle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,21 +38,13 @@ class CronWordsReadBackTest {
   static final LocalDate END = LocalDate.of(2029, 1, 1);
 
   static final List<String> MONTHS =
-      List.of(
-          "January",
-          "February",
-          "March",
-          "April",
-          "May",
-          "June",
-          "July",
-          "August",
-          "September",
-          "October",
-          "November",
-          "December");
+      Arrays.stream(Month.values())
+          .map(m -> m.getDisplayName(TextStyle.FULL, Locale.ENGLISH))
+          .toList();
   static final List<String> DAYS =
-      List.of("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday");
+      Arrays.stream(DayOfWeek.values())
+          .map(d -> d.getDisplayName(TextStyle.FULL, Locale.ENGLISH))
+          .toList();
   static final List<String> NTH = List.of("first", "second", "third", "fourth", "fifth");
 
   // ---- what the schedule does ----
