@@ -152,6 +152,16 @@ class CronScheduleTest {
         .isEqualTo(instants("2027-03-14T07:00:00Z"));
     assertThat(runs("30 1 * * SUN#1", "2027-11-01T00:00:00Z", NEW_YORK, 1))
         .isEqualTo(instants("2027-11-07T05:30:00Z"));
+    // Cairo springs forward at midnight on the last Friday of April: 00:30 on 30 April 2027 is
+    // skipped, so the last weekday, the last Friday and Friday-to-Sunday run at 01:00 EEST.
+    ZoneId cairo = ZoneId.of("Africa/Cairo");
+    for (String expression : List.of("30 0 LW 4 *", "30 0 * 4 5L", "30 0 * 4 FRI-SUN")) {
+      assertThat(runs(expression, "2027-04-29T00:00:00Z", cairo, 1))
+          .as(expression)
+          .isEqualTo(instants("2027-04-29T22:00:00Z"));
+    }
+    assertThat(runs("30 0 30W 4 *", "2027-04-29T00:00:00Z", cairo, 1))
+        .isEqualTo(instants("2027-04-29T22:00:00Z"));
     // Every-hour schedules on those days keep to elapsed time: both passes of 01:30.
     assertThat(runs("30 * * * SUN#1", "2027-11-07T05:00:00Z", NEW_YORK, 2))
         .isEqualTo(instants("2027-11-07T05:30:00Z", "2027-11-07T06:30:00Z"));
