@@ -36,6 +36,29 @@ class CronApiTest extends ServerTest {
   }
 
   @Test
+  void the_openapi_document_describes_from_and_each_runs_local_time_and_offset() {
+    JsonNode doc = api.get("/v3/api-docs", null).json();
+    JsonNode preview = doc.at("/paths/~1api~1v1~1cron~1preview/post");
+    assertThat(preview.get("description").asString()).contains("`from`", "L-3", "15W", "1#2");
+    String request = preview.at("/requestBody/content/application~1json/schema/$ref").asString();
+    JsonNode requestSchema =
+        doc.at("/components/schemas/" + request.substring(request.lastIndexOf('/') + 1));
+    assertThat(requestSchema.get("properties").has("from")).as(requestSchema.toString()).isTrue();
+    JsonNode run = doc.at("/components/schemas/Preview/properties/next/items/$ref");
+    JsonNode runSchema =
+        doc.at(
+            "/components/schemas/" + run.asString().substring(run.asString().lastIndexOf('/') + 1));
+    // The document names properties in camelCase for every schema (its model reader does not see
+    // the API's snake_case naming), so local_time shows as localTime like keeps_elapsed_time.
+    assertThat(runSchema.get("properties").propertyNames())
+        .as(runSchema.toString())
+        .contains("local", "offset", "utc")
+        .containsAnyOf("local_time", "localTime");
+    assertThat(doc.at("/components/schemas/Preview/properties").propertyNames())
+        .containsAnyOf("keeps_elapsed_time", "keepsElapsedTime");
+  }
+
+  @Test
   void a_wrong_from_is_named_with_how_to_write_it() {
     var tenant = fixtures.tenant();
     var bad =
