@@ -89,6 +89,9 @@ class CronWordsTest {
           */5 * * * 6          | Every 5 minutes on Saturday
           0 9 15 * *           | At 09:00 on the 15th of the month
           0 9 * * 1-3,5        | At 09:00 on Monday to Wednesday and Friday
+          # issue 21's examples: the words name the runs
+          0 12 * * 1-5/2       | At 12:00 on Monday, Wednesday and Friday
+          5/15 * * * *         | Every 15 minutes from minute 5
           # both day fields: either matches (Vixie), unless one starts with *
           0 0 1 * 1            | At 00:00 on the 1st of the month and on Monday
           0 0 1 6 1            | At 00:00 on the 1st of June and on Monday in June
