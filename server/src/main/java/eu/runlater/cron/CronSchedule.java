@@ -1,6 +1,5 @@
 package eu.runlater.cron;
 
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,9 +16,12 @@ import java.util.Map;
 
 /**
  * A cron schedule: 5-field Unix cron (minute hour day-of-month month day-of-week) or 6 fields with
- * a leading seconds field, with ranges, lists, steps, names and the macros {@code @hourly},
- * {@code @daily}, {@code @weekly}, {@code @monthly}, {@code @yearly}. When both day fields are
- * restricted a day matches either (Vixie cron's rule).
+ * a leading seconds field, with ranges, lists, steps, names (month and weekday ranges may wrap
+ * around), the calendar items {@code L}, {@code L-n}, {@code nW}, {@code LW}, {@code d#k} and
+ * {@code dL} (see {@link CronField}) and the macros {@code @hourly}, {@code @daily}, {@code
+ * @weekly}, {@code @monthly}, {@code @yearly}. The day fields combine by Vixie cron's rule (see
+ * {@link #dayMatches}). Runs are found however far ahead they are (a leap day on a Sunday comes
+ * every 28 years), and an expression no day can match is refused.
  *
  * <p>Next run times follow these documented rules in any IANA time zone:
  *
@@ -54,8 +56,13 @@ public final class CronSchedule {
   private static final java.util.concurrent.ConcurrentHashMap<String, CronSchedule> CACHE =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** How far ahead a search looks before deciding an expression never fires. */
-  private static final int SEARCH_YEARS = 5;
+  /**
+   * How far ahead a search looks before deciding an expression never fires: the Gregorian calendar
+   * repeats its dates and weekdays every 400 years (146,097 days, a whole number of weeks), and
+   * whether a day matches depends on nothing else, so a day that matches at all matches within any
+   * 400 years (one more covers a start late in a year).
+   */
+  static final int SEARCH_YEARS = 401;
 
   private final String expression;
   private final boolean seconds;
@@ -76,13 +83,10 @@ public final class CronSchedule {
     this.second = seconds ? CronField.parse("seconds", f[i++], 0, 59, List.of()) : zeroSecond();
     this.minute = CronField.parse("minute", f[i++], 0, 59, List.of());
     this.hour = CronField.parse("hour", f[i++], 0, 23, List.of());
-    this.dayOfMonth = CronField.parse("day-of-month", f[i++], 1, 31, List.of());
-    this.month = CronField.parse("month", f[i++], 1, 12, MONTHS);
-    CronField dow = CronField.parse("day-of-week", f[i], 0, 7, DAYS);
-    if (dow.has(7)) {
-      dow.values.set(0);
-    }
-    this.dayOfWeek = dow;
+    this.dayOfMonth =
+        CronField.parse("day-of-month", f[i++], 1, 31, List.of(), CronField.Kind.DAY_OF_MONTH);
+    this.month = CronField.parse("month", f[i++], 1, 12, MONTHS, CronField.Kind.MONTH);
+    this.dayOfWeek = CronField.parse("day-of-week", f[i], 0, 7, DAYS, CronField.Kind.DAY_OF_WEEK);
   }
 
   private static CronField zeroSecond() {
@@ -157,7 +161,7 @@ public final class CronSchedule {
     return hour.full();
   }
 
-  /** The next run strictly after {@code after}, or null if none within five years. */
+  /** The next run strictly after {@code after}, or null if the schedule never fires again. */
   public Instant next(Instant after, ZoneId zone) {
     return everyHour() ? nextByElapsedTime(after, zone) : nextByWallClock(after, zone);
   }
@@ -289,14 +293,23 @@ public final class CronSchedule {
     return null;
   }
 
-  private boolean dayMatches(LocalDate date) {
-    boolean dom = dayOfMonth.has(date.getDayOfMonth());
-    boolean dow =
-        dayOfWeek.has(date.getDayOfWeek() == DayOfWeek.SUNDAY ? 0 : date.getDayOfWeek().getValue());
-    if (dayOfMonth.star || dayOfWeek.star) {
+  /**
+   * Vixie cron's day rule: when either day field starts with {@code *} (or is {@code ?}) a day must
+   * match both, so {@code 0 0 *}{@code /2 * MON} runs on odd-numbered Mondays; when neither does, a
+   * day matches either, so {@code 0 0 13 * FRI} runs on the 13th and on every Friday.
+   */
+  boolean dayMatches(LocalDate date) {
+    boolean dom = dayOfMonth.matchesDayOfMonth(date);
+    boolean dow = dayOfWeek.matchesDayOfWeek(date);
+    if (bothDays()) {
       return dom && dow;
     }
     return dom || dow;
+  }
+
+  /** Whether a day must match both day fields (one starts with {@code *}) rather than either. */
+  boolean bothDays() {
+    return dayOfMonth.star || dayOfWeek.star;
   }
 
   /** Whether a local time matches the fields (for tests and oracles). */

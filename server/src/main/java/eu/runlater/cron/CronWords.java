@@ -32,6 +32,9 @@ final class CronWords {
   private static final List<String> DAYS =
       List.of("", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday");
 
+  private static final List<String> NTH =
+      List.of("", "first", "second", "third", "fourth", "fifth");
+
   /** At most this many clock times are listed ("at 09:00 and 17:00"); more read as a pattern. */
   private static final int TIMES_LISTED = 6;
 
@@ -190,32 +193,71 @@ final class CronWords {
     List<Integer> dom = values(cron.dayOfMonth);
     List<Integer> dow = weekdays(cron.dayOfWeek);
     List<Integer> months = values(cron.month);
-    // Vixie cron: with both day fields restricted a day matches either, so one that allows every
-    // day makes every day match; with a * in either, a day must match both.
-    boolean both = cron.dayOfMonth.star || cron.dayOfWeek.star;
-    boolean everyDom = dom.size() == 31 || (!both && dow.size() == 7);
-    boolean everyDow = dow.size() == 7 || (!both && dom.size() == 31);
+    // Vixie cron: with either day field starting with * a day must match both; otherwise a day
+    // matches either, so a field that allows every day makes every day match.
+    boolean both = cron.bothDays();
+    boolean allDom = dom.size() == 31;
+    boolean allDow = dow.size() == 7;
+    boolean everyDom = allDom || (!both && allDow);
+    boolean everyDow = allDow || (!both && allDom);
     String in = months.size() == 12 ? "" : monthNames(months);
     if (everyDom && everyDow) {
       return in.isEmpty() ? "" : "every day " + in;
     }
     String ofMonth = " of " + (in.isEmpty() ? "the month" : list(months, MONTHS::get, "and"));
-    if (everyDow) {
-      return "on " + monthDays(dom) + ofMonth;
-    }
-    String weekdays = weekdays(dow);
     String inMonths = in.isEmpty() ? "" : " " + in;
+    if (everyDow) {
+      return "on " + monthDays(cron.dayOfMonth, dom) + ofMonth;
+    }
     if (everyDom) {
-      return weekdays + inMonths;
+      return weekdays(cron.dayOfWeek, dow) + inMonths;
     }
     if (both) {
-      return "on " + monthDays(dom) + ofMonth + " if it is a " + list(dow, DAYS::get, "or");
+      return "on "
+          + monthDays(cron.dayOfMonth, dom)
+          + ofMonth
+          + ", only if it is also "
+          + alsoWeekdays(cron.dayOfWeek, dow);
     }
-    return "on " + monthDays(dom) + ofMonth + " and " + weekdays + inMonths;
+    return "on "
+        + monthDays(cron.dayOfMonth, dom)
+        + ofMonth
+        + " and "
+        + weekdays(cron.dayOfWeek, dow)
+        + inMonths;
   }
 
-  /** "the 1st", "the 1st and 15th", "the 8th to 14th", "every 2nd day", "every 3rd day from…". */
-  private static String monthDays(List<Integer> d) {
+  /**
+   * "the 1st", "the 1st and 15th", "the 8th to 14th", "odd-numbered days", "every 3rd day from…",
+   * then the calendar items: "the last day", "the 4th-last day" (L-3), "the weekday nearest the
+   * 15th", "the last weekday".
+   */
+  private static String monthDays(CronField field, List<Integer> d) {
+    List<String> items = new ArrayList<>();
+    if (!d.isEmpty()) {
+      items.add(plainMonthDays(d));
+    }
+    for (int n = field.nearestWeekday.nextSetBit(1);
+        n > 0;
+        n = field.nearestWeekday.nextSetBit(n + 1)) {
+      items.add("the weekday nearest the " + ordinal(n));
+    }
+    if (field.lastWeekday) {
+      items.add("the last weekday");
+    }
+    for (int n = field.lastMinus.nextSetBit(0); n >= 0; n = field.lastMinus.nextSetBit(n + 1)) {
+      items.add(n == 0 ? "the last day" : "the " + ordinal(n + 1) + "-last day");
+    }
+    return join(items, "and");
+  }
+
+  private static String plainMonthDays(List<Integer> d) {
+    if (d.size() == 16 && step(d) == 2 && d.getFirst() == 1) {
+      return "odd-numbered days";
+    }
+    if (d.size() == 15 && step(d) == 2 && d.getFirst() == 2) {
+      return "even-numbered days";
+    }
     int step = step(d);
     if (step > 0 && d.size() >= 3 && runs(d).size() > 1) {
       boolean toEnd = d.getLast() + step > 31;
@@ -230,13 +272,49 @@ final class CronWords {
 
   /**
    * "on Monday", "on Monday and Friday", "every day from Monday to Friday": a day of the week is
-   * said the way people say it ("at 09:00 on Monday"), never as "every Monday day".
+   * said the way people say it ("at 09:00 on Monday"), never as "every Monday day"; then the
+   * calendar items, "on the first Monday and the last Friday of the month".
    */
-  private static String weekdays(List<Integer> d) {
+  private static String weekdays(CronField field, List<Integer> d) {
+    String plain = "";
     if (d.size() >= 3 && runs(d).size() == 1) {
-      return "every day from " + DAYS.get(d.getFirst()) + " to " + DAYS.get(d.getLast());
+      plain = "every day from " + DAYS.get(d.getFirst()) + " to " + DAYS.get(d.getLast());
+    } else if (!d.isEmpty()) {
+      plain = "on " + list(d, DAYS::get, "and");
     }
-    return "on " + list(d, DAYS::get, "and");
+    List<String> items = calendarWeekdays(field);
+    if (items.isEmpty()) {
+      return plain;
+    }
+    return (plain.isEmpty() ? "" : plain + " and ") + "on " + join(items, "and") + " of the month";
+  }
+
+  /** The weekdays a day must also be: "a Monday", "a Monday or Friday", "the first Monday". */
+  private static String alsoWeekdays(CronField field, List<Integer> d) {
+    List<String> items = new ArrayList<>();
+    if (!d.isEmpty()) {
+      items.add("a " + list(d, DAYS::get, "or"));
+    }
+    for (String item : calendarWeekdays(field)) {
+      items.add(item + " of the month");
+    }
+    return join(items, "or");
+  }
+
+  /** "the first Monday", "the last Friday", Monday first. */
+  private static List<String> calendarWeekdays(CronField field) {
+    List<String> items = new ArrayList<>();
+    for (int day = 1; day <= 7; day++) {
+      for (int k = 1; k <= 5; k++) {
+        if (field.nth.get(day % 7 * 8 + k)) {
+          items.add("the " + NTH.get(k) + " " + DAYS.get(day));
+        }
+      }
+      if (field.lastOf.get(day % 7)) {
+        items.add("the last " + DAYS.get(day));
+      }
+    }
+    return items;
   }
 
   /** "in January", "in January and July", "from March to October". */

@@ -13,15 +13,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * takes.
  */
 class CronWordsTest {
-  private static String words(String expression) {
-    return CronSchedule.parse(expression).describe();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(
-      delimiter = '|',
-      textBlock =
-          """
+  /** Each field form and its words; {@link CronWordsReadBackTest} reads them back too. */
+  static final String EXAMPLES =
+      """
           # minutes and hours
           * * * * *            | Every minute
           */5 * * * *          | Every 5 minutes
@@ -68,7 +62,9 @@ class CronWordsTest {
           0 0 2,3,22,23 * *    | At 00:00 on the 2nd, 3rd, 22nd and 23rd of the month
           0 4 8-14 * *         | At 04:00 on the 8th to 14th of the month
           0 0 1-5,20 * *       | At 00:00 on the 1st to 5th and 20th of the month
-          0 0 */2 * *          | At 00:00 on every 2nd day of the month
+          0 0 */2 * *          | At 00:00 on odd-numbered days of the month
+          0 0 2-31/2 * *       | At 00:00 on even-numbered days of the month
+          0 0 */3 * *          | At 00:00 on every 3rd day of the month
           0 0 5-25/5 * *       | At 00:00 on every 5th day from the 5th to the 25th of the month
           0 0 11,12,13,31 * *  | At 00:00 on the 11th to 13th and 31st of the month
           # month
@@ -93,12 +89,34 @@ class CronWordsTest {
           */5 * * * 6          | Every 5 minutes on Saturday
           0 9 15 * *           | At 09:00 on the 15th of the month
           0 9 * * 1-3,5        | At 09:00 on Monday to Wednesday and Friday
+          # issue 21's examples: the words name the runs
+          0 12 * * 1-5/2       | At 12:00 on Monday, Wednesday and Friday
+          5/15 * * * *         | Every 15 minutes from minute 5
           # both day fields: either matches (Vixie), unless one starts with *
           0 0 1 * 1            | At 00:00 on the 1st of the month and on Monday
           0 0 1 6 1            | At 00:00 on the 1st of June and on Monday in June
           0 0 1-31 * 1         | At 00:00
           0 0 1 1 0-6          | At 00:00 every day in January
-          0 0 */2 * 1          | At 00:00 on every 2nd day of the month if it is a Monday
+          0 0 */2 * 1          | At 00:00 on odd-numbered days of the month, only if it is also a Monday
+          0 0 13 * */2         | At 00:00 on the 13th of the month, only if it is also a Tuesday, Thursday, Saturday or Sunday
+          0 0 13 * FRI         | At 00:00 on the 13th of the month and on Friday
+          # calendar days
+          0 0 L * *            | At 00:00 on the last day of the month
+          0 0 1,L * *          | At 00:00 on the 1st and the last day of the month
+          0 0 L-3 * *          | At 00:00 on the 4th-last day of the month
+          0 0 L-1 2 *          | At 00:00 on the 2nd-last day of February
+          0 9 15W * *          | At 09:00 on the weekday nearest the 15th of the month
+          0 9 LW * *           | At 09:00 on the last weekday of the month
+          0 9 * * 1#1          | At 09:00 on the first Monday of the month
+          0 9 * * MON#2,FRI#4  | At 09:00 on the second Monday and the fourth Friday of the month
+          0 9 * * 5L           | At 09:00 on the last Friday of the month
+          0 9 * 1 5L           | At 09:00 on the last Friday of the month in January
+          0 9 * * 1,5L         | At 09:00 on Monday and on the last Friday of the month
+          0 9 */2 * 1#1        | At 09:00 on odd-numbered days of the month, only if it is also the first Monday of the month
+          0 9 L * 5            | At 09:00 on the last day of the month and on Friday
+          0 0 * * FRI-SUN      | At 00:00 every day from Friday to Sunday
+          0 0 * * SAT-MON      | At 00:00 on Monday, Saturday and Sunday
+          0 0 1 NOV-FEB *      | At 00:00 on the 1st of January, February, November and December
           # macros
           @hourly              | Every hour
           @daily               | At 00:00
@@ -107,7 +125,14 @@ class CronWordsTest {
           @monthly             | At 00:00 on the 1st of the month
           @yearly              | At 00:00 on the 1st of January
           @annually            | At 00:00 on the 1st of January
-          """)
+          """;
+
+  private static String words(String expression) {
+    return CronSchedule.parse(expression).describe();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = EXAMPLES)
   void each_field_form_has_words(String expression, String words) {
     assertThat(words(expression)).isEqualTo(words);
   }
