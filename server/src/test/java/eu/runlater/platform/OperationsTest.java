@@ -3,7 +3,10 @@ package eu.runlater.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.support.ServerTest;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -70,6 +73,33 @@ class OperationsTest extends ServerTest {
       assertThat(paths.has(parts[1])).as("OpenAPI lists %s", parts[1]).isTrue();
       assertThat(paths.get(parts[1]).has(parts[0])).as("OpenAPI lists %s", endpoint).isTrue();
     }
+  }
+
+  @Test
+  void the_openapi_schemas_name_properties_as_the_api_does_in_snake_case() {
+    var schemas = api.get("/v3/api-docs", null).json().get("components").get("schemas");
+
+    List<String> camel = new ArrayList<>();
+    schemas
+        .properties()
+        .forEach(
+            schema -> {
+              var properties = schema.getValue().get("properties");
+              if (properties != null) {
+                properties
+                    .propertyNames()
+                    .forEach(
+                        name -> {
+                          if (!name.equals(name.toLowerCase(Locale.ROOT))) {
+                            camel.add(schema.getKey() + "." + name);
+                          }
+                        });
+              }
+            });
+    assertThat(camel).isEmpty();
+    assertThat(schemas.get("JobInput").get("properties").has("timeout_ms")).isTrue();
+    // A free-form body is any JSON value, not Jackson's JsonNode with its getters.
+    assertThat(schemas.has("JsonNode")).isFalse();
   }
 
   @Test
