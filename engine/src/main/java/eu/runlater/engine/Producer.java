@@ -14,12 +14,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Claims due tasks and hands them to workers. One statement claims a batch ({@code FOR UPDATE SKIP
- * LOCKED}), never more than the free workers, in priority then due-time order.
+ * LOCKED}) in priority then due-time order: no more than the free workers, or under load the free
+ * workers and one round of workers ahead (leased, counted as running, started as workers free up).
  *
  * <p>It wakes on time, not on a tick: after a pass that left workers free it asks for the next due
  * time and sleeps until then, unless a notification (a sooner task inserted anywhere), a local
- * retry, or the fallback poll interval wakes it first. Under load it keeps claiming as workers free
- * up, waiting briefly for a few to free so each claim takes a batch.
+ * retry, or the fallback poll interval wakes it first. Under load it claims the next batch while
+ * the workers are still busy with the last, so no worker waits for a claim.
  *
  * <p>Fair: the claim gives each organization at most the room its concurrency cap leaves and takes
  * organizations in turns (see {@link TaskQueries#TASK_CLAIM_DUE}). When due tasks wait but all
@@ -43,9 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Producer {
   private static final Logger log = LoggerFactory.getLogger(Producer.class);
-
-  /** Under load, how long to wait for a fuller batch before claiming for what is free. */
-  private static final long BATCH_WAIT_NANOS = 2_000_000;
 
   private final Db db;
   private final EngineConfig config;
@@ -228,7 +226,6 @@ final class Producer {
   }
 
   private void loop() {
-    int lowWater = Math.max(1, Math.min(config.claimBatch(), config.workers() / 4));
     boolean saturated = false;
     FailureStreak failures = new FailureStreak(log, "Claiming on node " + config.nodeId());
     wakeups.working();
@@ -239,12 +236,17 @@ final class Producer {
           continue;
         }
         int free = workers.free();
-        if (free == 0 || (saturated && free < lowWater)) {
-          waitForCapacity(free == 0 ? 1 : lowWater);
-          saturated = false;
+        // Under load (the last claim took all it asked for) the claim also takes up to one round
+        // of workers ahead, started as workers free up: the next claim is then sent while every
+        // worker is busy, so no worker waits for it, and each claim takes a batch about twice as
+        // large (the claim statement's cost is mostly per statement: its plan, its CTEs, its
+        // commit). Idle or lightly loaded, it takes no more than the free workers.
+        int ahead = saturated ? config.workers() : 0;
+        if (free + ahead == 0) {
+          waitForCapacity();
           continue;
         }
-        int want = Math.min(free, config.claimBatch());
+        int want = Math.min(free + ahead, config.claimBatch());
         long recordedBefore = recorded.get();
         java.util.function.BooleanSupplier fence = heartbeat.fence();
         long claimSent = System.nanoTime();
@@ -253,9 +255,7 @@ final class Producer {
           handBack(claimed);
           continue;
         }
-        for (ClaimedTask task : claimed) {
-          workers.start(task, fence);
-        }
+        startAll(claimed, fence);
         failures.succeeded();
         if (lastTaken == want) {
           saturated = true;
@@ -309,6 +309,37 @@ final class Producer {
   }
 
   /**
+   * Starts every claimed task, waiting for a free worker for each (the tasks claimed ahead wait
+   * here, leased and counted as running); a stop meanwhile hands the unstarted ones back.
+   */
+  private void startAll(List<ClaimedTask> claimed, java.util.function.BooleanSupplier fence) {
+    for (int i = 0; i < claimed.size(); i++) {
+      while (running && workers.free() == 0) {
+        waitForCapacity();
+      }
+      if (!running) {
+        releaseUnstarted(claimed.subList(i, claimed.size()));
+        return;
+      }
+      workers.start(claimed.get(i), fence);
+    }
+  }
+
+  /** Hands back, on stop, tasks claimed ahead that no worker took yet, fenced by their tokens. */
+  private void releaseUnstarted(List<ClaimedTask> unstarted) {
+    try {
+      HandBack.toReady(db, unstarted);
+    } catch (SQLException e) {
+      log.warn(
+          "Node {} could not hand back {} tasks it had claimed ahead as it stopped; they are"
+              + " handed on when their leases expire",
+          config.nodeId(),
+          unstarted.size(),
+          e);
+    }
+  }
+
+  /**
    * Whether the next due time had come for the claim that was sent at {@code claimSent} (nano
    * time): by this node's instant for it, and by the database's clock then, which was at least
    * {@code next.dbNow()} less the time since.
@@ -355,21 +386,12 @@ final class Producer {
     }
   }
 
-  /** Parks until {@code wanted} workers are free, or briefly when some already are. */
-  private void waitForCapacity(int wanted) {
+  /** Parks until a worker is free (a finishing worker unparks it) or the engine stops. */
+  private void waitForCapacity() {
     waitingForCapacity = true;
     try {
-      long deadline = System.nanoTime() + BATCH_WAIT_NANOS;
-      while (running && workers.free() < wanted) {
-        if (workers.free() > 0) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            return;
-          }
-          LockSupport.parkNanos(this, left);
-        } else {
-          LockSupport.parkNanos(this, config.pollInterval().toNanos());
-        }
+      while (running && workers.free() == 0) {
+        LockSupport.parkNanos(this, config.pollInterval().toNanos());
       }
     } finally {
       waitingForCapacity = false;
