@@ -339,6 +339,70 @@ final class TaskQueries {
               :held_since, :held_until, :held_note, :request_sealed_url)
       """;
 
+  // Every execution of a completer batch in one statement, each column bound as one array: one
+  // plan and one round trip per batch, where a JDBC batch of single-row inserts (rewritten by the
+  // driver into multi-row statements of 1, 2, 4 … 128 rows) sent up to eight differently shaped
+  // statements per batch, each with 32 parameters a row to bind and plan. The column types are
+  // EXECUTION_COLUMNS (ExecutionRows binds each column's values as an array of its type).
+  static final String EXECUTION_INSERT_MANY =
+      """
+      INSERT INTO executions (id, created_at, organization_id, task_id, source_kind, source_id,
+                              attempt, status, final, scheduled_for, due_at, started_at,
+                              finished_at, duration_us, status_code, error, node, next_attempt_at,
+                              request_url, request_method, request_headers,
+                              request_sealed_headers, request_body, request_body_sealed,
+                              response_headers, response_body, response_truncated, held_by,
+                              held_since, held_until, held_note, request_sealed_url)
+      SELECT * FROM unnest(:id::uuid[], :created_at::timestamptz[], :organization_id::uuid[],
+                           :task_id::uuid[], :source_kind::text[], :source_id::uuid[], :attempt::int[],
+                           :status::text[], :final::boolean[], :scheduled_for::timestamptz[],
+                           :due_at::timestamptz[], :started_at::timestamptz[],
+                           :finished_at::timestamptz[], :duration_us::bigint[], :status_code::int[],
+                           :error::text[], :node::text[], :next_attempt_at::timestamptz[],
+                           :request_url::text[], :request_method::text[], :request_headers::jsonb[],
+                           :request_sealed_headers::bytea[], :request_body::bytea[],
+                           :request_body_sealed::boolean[], :response_headers::jsonb[],
+                           :response_body::bytea[], :response_truncated::boolean[], :held_by::text[],
+                           :held_since::timestamptz[], :held_until::timestamptz[], :held_note::text[],
+                           :request_sealed_url::bytea[])
+      """;
+
+  /** The type of each column of EXECUTION_INSERT_MANY. */
+  static final java.util.Map<String, String> EXECUTION_COLUMNS =
+      java.util.Map.ofEntries(
+          java.util.Map.entry("id", "uuid"),
+          java.util.Map.entry("created_at", "timestamptz"),
+          java.util.Map.entry("organization_id", "uuid"),
+          java.util.Map.entry("task_id", "uuid"),
+          java.util.Map.entry("source_kind", "text"),
+          java.util.Map.entry("source_id", "uuid"),
+          java.util.Map.entry("attempt", "int"),
+          java.util.Map.entry("status", "text"),
+          java.util.Map.entry("final", "boolean"),
+          java.util.Map.entry("scheduled_for", "timestamptz"),
+          java.util.Map.entry("due_at", "timestamptz"),
+          java.util.Map.entry("started_at", "timestamptz"),
+          java.util.Map.entry("finished_at", "timestamptz"),
+          java.util.Map.entry("duration_us", "bigint"),
+          java.util.Map.entry("status_code", "int"),
+          java.util.Map.entry("error", "text"),
+          java.util.Map.entry("node", "text"),
+          java.util.Map.entry("next_attempt_at", "timestamptz"),
+          java.util.Map.entry("request_url", "text"),
+          java.util.Map.entry("request_method", "text"),
+          java.util.Map.entry("request_headers", "jsonb"),
+          java.util.Map.entry("request_sealed_headers", "bytea"),
+          java.util.Map.entry("request_body", "bytea"),
+          java.util.Map.entry("request_body_sealed", "boolean"),
+          java.util.Map.entry("response_headers", "jsonb"),
+          java.util.Map.entry("response_body", "bytea"),
+          java.util.Map.entry("response_truncated", "boolean"),
+          java.util.Map.entry("held_by", "text"),
+          java.util.Map.entry("held_since", "timestamptz"),
+          java.util.Map.entry("held_until", "timestamptz"),
+          java.util.Map.entry("held_note", "text"),
+          java.util.Map.entry("request_sealed_url", "bytea"));
+
   // Takes the lock and, in the same statement, records this session's pid as the leader's in the
   // node's row, clearing it from every other row: a silent leader is found by its pid (see
   // LEADER_SILENT_HOLDER), and a pid that a stale row still names may belong to another session by
