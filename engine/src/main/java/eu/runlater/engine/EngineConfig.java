@@ -7,8 +7,7 @@ import java.util.Objects;
  * How one node's engine runs.
  *
  * @param nodeId names this node in leases and execution history (unique per running process)
- * @param workers concurrent deliveries on this node; a claim takes no more than the free workers,
- *     under load the free workers and as many again ahead
+ * @param workers concurrent deliveries on this node; claims never exceed free workers
  * @param claimBatch the most tasks one claim statement takes
  * @param leaseMargin added to a task's timeout to form its lease: time to record the outcome before
  *     the rescuer may hand the task to another node

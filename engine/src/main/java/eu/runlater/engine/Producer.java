@@ -14,13 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Claims due tasks and hands them to workers. One statement claims a batch ({@code FOR UPDATE SKIP
- * LOCKED}) in priority then due-time order: no more than the free workers, or under load the free
- * workers and one round of workers ahead (leased, counted as running, started as workers free up).
+ * LOCKED}), never more than the free workers, in priority then due-time order.
  *
  * <p>It wakes on time, not on a tick: after a pass that left workers free it asks for the next due
  * time and sleeps until then, unless a notification (a sooner task inserted anywhere), a local
- * retry, or the fallback poll interval wakes it first. Under load it claims the next batch while
- * the workers are still busy with the last, so no worker waits for a claim.
+ * retry, or the fallback poll interval wakes it first. Under load it keeps claiming as workers free
+ * up, waiting briefly for a few to free so each claim takes a batch.
  *
  * <p>Fair: the claim gives each organization at most the room its concurrency cap leaves and takes
  * organizations in turns (see {@link TaskQueries#TASK_CLAIM_DUE}). When due tasks wait but all
@@ -44,6 +43,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Producer {
   private static final Logger log = LoggerFactory.getLogger(Producer.class);
+
+  /** Under load, how long to wait for a fuller batch before claiming for what is free. */
+  private static final long BATCH_WAIT_NANOS = 2_000_000;
 
   private final Db db;
   private final EngineConfig config;
@@ -226,6 +228,7 @@ final class Producer {
   }
 
   private void loop() {
+    int lowWater = Math.max(1, Math.min(config.claimBatch(), config.workers() / 4));
     boolean saturated = false;
     FailureStreak failures = new FailureStreak(log, "Claiming on node " + config.nodeId());
     wakeups.working();
@@ -236,17 +239,12 @@ final class Producer {
           continue;
         }
         int free = workers.free();
-        // Under load (the last claim took all it asked for) the claim also takes up to one round
-        // of workers ahead, started as workers free up: the next claim is then sent while every
-        // worker is busy, so no worker waits for it, and each claim takes a batch about twice as
-        // large (the claim statement's cost is mostly per statement: its plan, its CTEs, its
-        // commit). Idle or lightly loaded, it takes no more than the free workers.
-        int ahead = saturated ? config.workers() : 0;
-        if (free + ahead == 0) {
-          waitForCapacity();
+        if (free == 0 || (saturated && free < lowWater)) {
+          waitForCapacity(free == 0 ? 1 : lowWater);
+          saturated = false;
           continue;
         }
-        int want = Math.min(free + ahead, config.claimBatch());
+        int want = Math.min(free, config.claimBatch());
         long recordedBefore = recorded.get();
         java.util.function.BooleanSupplier fence = heartbeat.fence();
         long claimSent = System.nanoTime();
@@ -255,7 +253,9 @@ final class Producer {
           handBack(claimed);
           continue;
         }
-        startAll(claimed, fence);
+        for (ClaimedTask task : claimed) {
+          workers.start(task, fence);
+        }
         failures.succeeded();
         if (lastTaken == want) {
           saturated = true;
@@ -309,37 +309,6 @@ final class Producer {
   }
 
   /**
-   * Starts every claimed task, waiting for a free worker for each (the tasks claimed ahead wait
-   * here, leased and counted as running); a stop meanwhile hands the unstarted ones back.
-   */
-  private void startAll(List<ClaimedTask> claimed, java.util.function.BooleanSupplier fence) {
-    for (int i = 0; i < claimed.size(); i++) {
-      while (running && workers.free() == 0) {
-        waitForCapacity();
-      }
-      if (!running) {
-        releaseUnstarted(claimed.subList(i, claimed.size()));
-        return;
-      }
-      workers.start(claimed.get(i), fence);
-    }
-  }
-
-  /** Hands back, on stop, tasks claimed ahead that no worker took yet, fenced by their tokens. */
-  private void releaseUnstarted(List<ClaimedTask> unstarted) {
-    try {
-      HandBack.toReady(db, unstarted);
-    } catch (SQLException e) {
-      log.warn(
-          "Node {} could not hand back {} tasks it had claimed ahead as it stopped; they are"
-              + " handed on when their leases expire",
-          config.nodeId(),
-          unstarted.size(),
-          e);
-    }
-  }
-
-  /**
    * Whether the next due time had come for the claim that was sent at {@code claimSent} (nano
    * time): by this node's instant for it, and by the database's clock then, which was at least
    * {@code next.dbNow()} less the time since.
@@ -386,12 +355,21 @@ final class Producer {
     }
   }
 
-  /** Parks until a worker is free (a finishing worker unparks it) or the engine stops. */
-  private void waitForCapacity() {
+  /** Parks until {@code wanted} workers are free, or briefly when some already are. */
+  private void waitForCapacity(int wanted) {
     waitingForCapacity = true;
     try {
-      while (running && workers.free() == 0) {
-        LockSupport.parkNanos(this, config.pollInterval().toNanos());
+      long deadline = System.nanoTime() + BATCH_WAIT_NANOS;
+      while (running && workers.free() < wanted) {
+        if (workers.free() > 0) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return;
+          }
+          LockSupport.parkNanos(this, left);
+        } else {
+          LockSupport.parkNanos(this, config.pollInterval().toNanos());
+        }
       }
     } finally {
       waitingForCapacity = false;
