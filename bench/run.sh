@@ -4,6 +4,7 @@
 #   bench/run.sh                                          # all delivery phases, 3 runs (~45 min)
 #   bench/run.sh --phases runlater --runs 1 --jfr /tmp/rl.jfr
 #   bench/run.sh --phases runlater --runs 1 --diagnose    # pg_stat_statements + auto_explain
+#   bench/run.sh --phases http,runlater,dbscheduler --busy-ok  # others keep the machine busy: measure once each
 #   bench/run.sh --phases cron --cron-cases a --runs 3    # cron benchmark (CronBench), ~15 min
 #   bench/run.sh --phases dashboard --runs 3 --no-warmup  # dashboard page latencies (DashboardBench), ~10 min
 #   bench/run.sh --phases alerts --runs 3 --no-warmup     # what 100 flapping jobs cost the engine (AlertFlapBench), ~5 min

@@ -16,7 +16,7 @@ final class ExecutionRows {
     for (Completion completion : completions) {
       rows.add(params(completion.task(), completion.execution()));
     }
-    Db.batch(c, TaskQueries.EXECUTION_INSERT, rows);
+    Db.columns(c, TaskQueries.EXECUTION_INSERT_MANY, TaskQueries.EXECUTION_COLUMNS, rows);
   }
 
   static void insertEvents(Connection c, List<TaskEvent> events, String node, java.time.Instant now)

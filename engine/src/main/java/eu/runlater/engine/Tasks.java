@@ -50,7 +50,7 @@ public final class Tasks {
         earliest = task.runAt();
       }
     }
-    Db.batch(connection, TASK_INSERT, rows);
+    Db.columns(connection, TASK_INSERT, TASK_COLUMNS, rows);
     if (wakeups.wouldSleepPast(earliest)) {
       // Delivered at commit to every listening node, this one included.
       Db.query(

@@ -110,6 +110,36 @@ public final class Db {
     }
   }
 
+  /**
+   * Runs a statement once for many rows, each {@code :name} bound to the array of that column's
+   * values over {@code rows} (for {@code INSERT … SELECT * FROM unnest(:a::t[], …)}): one statement
+   * and one plan whatever the number of rows. {@code types} gives each column's element type.
+   */
+  public static int columns(Connection c, String sql, Map<String, String> types, List<Params> rows)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return 0;
+    }
+    Params arrays = Params.of();
+    for (Map.Entry<String, String> column : types.entrySet()) {
+      String name = column.getKey();
+      // A typed array where the driver needs one to encode the elements: byte[] values are not
+      // Objects it would print.
+      Object[] values =
+          "bytea".equals(column.getValue()) ? new byte[rows.size()][] : new Object[rows.size()];
+      for (int i = 0; i < rows.size(); i++) {
+        Params row = rows.get(i);
+        if (!row.values.containsKey(name)) {
+          throw new IllegalArgumentException("no value for :" + name + " in row " + i);
+        }
+        Object value = row.values.get(name);
+        values[i] = value instanceof Instant instant ? SqlTime.ts(instant) : value;
+      }
+      arrays.put(name, new SqlArray(column.getValue(), values));
+    }
+    return update(c, sql, arrays);
+  }
+
   private static PreparedStatement prepare(Connection c, String sql, Params params)
       throws SQLException {
     Parsed parsed = parse(sql);
