@@ -3,6 +3,8 @@ package eu.runlater.engine;
 import eu.runlater.engine.db.Db;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,20 +32,46 @@ final class TaskVacuum {
   static final long DEAD_ROWS = 1_000;
 
   private final Db db;
+  private final AtomicBoolean running = new AtomicBoolean();
 
   TaskVacuum(Db db) {
     this.db = db;
   }
 
-  /** Vacuums the tasks table if enough dead rows have gathered; returns whether it did. */
-  boolean runOnce() throws SQLException {
+  /**
+   * Starts a vacuum of the tasks table on a thread of its own when enough dead rows have gathered
+   * and none of these is running; completes with whether it vacuumed. The leader's pass does not
+   * wait for it: on a large table a vacuum takes seconds, and the same pass hands a dead node's
+   * tasks on.
+   */
+  CompletableFuture<Boolean> runOnce() throws SQLException {
     long dead =
         db.withConnection(
                 c -> Db.query(c, TaskQueries.TASK_DEAD_ROWS, Db.Params.of(), rs -> rs.getLong(1)))
             .getFirst();
-    if (dead < DEAD_ROWS) {
-      return false;
+    if (dead < DEAD_ROWS || !running.compareAndSet(false, true)) {
+      return CompletableFuture.completedFuture(false);
     }
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("runlater-task-vacuum")
+        .start(
+            () -> {
+              boolean vacuumed = false;
+              try {
+                vacuum(dead);
+                vacuumed = true;
+              } catch (SQLException | RuntimeException e) {
+                log.warn("Vacuuming the tasks table failed; autovacuum will do it later", e);
+              } finally {
+                running.set(false);
+                done.complete(vacuumed);
+              }
+            });
+    return done;
+  }
+
+  private void vacuum(long dead) throws SQLException {
     long started = System.nanoTime();
     db.withConnection(
         c -> {
@@ -58,6 +86,5 @@ final class TaskVacuum {
         "Vacuumed the tasks table ({} dead rows) in {} ms",
         dead,
         (System.nanoTime() - started) / 1_000_000);
-    return true;
   }
 }

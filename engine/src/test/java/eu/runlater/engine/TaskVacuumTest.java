@@ -25,11 +25,11 @@ class TaskVacuumTest {
         c -> c.createStatement().execute("ALTER TABLE tasks SET (autovacuum_enabled = false)"));
 
     churn(engine, 900);
-    assertThat(vacuum.runOnce()).as("900 dead rows").isFalse();
+    assertThat(vacuum.runOnce().join()).as("900 dead rows").isFalse();
     assertThat(vacuums()).isZero();
 
     churn(engine, 300);
-    assertThat(vacuum.runOnce()).as("1,200 dead rows").isTrue();
+    assertThat(vacuum.runOnce().join()).as("1,200 dead rows").isTrue();
     assertThat(vacuums()).isEqualTo(1);
     flushStatistics();
     assertThat(fixture.count("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'tasks'"))
