@@ -49,7 +49,6 @@ public final class Engine implements AutoCloseable {
   private final Tasks tasks;
   private final EngineMetrics metrics;
   private final Partitions partitions;
-  private final TaskVacuum vacuum;
   private final Session session;
   private final Leader leader;
   private final Heartbeat heartbeat;
@@ -76,7 +75,6 @@ public final class Engine implements AutoCloseable {
     this.metrics = new EngineMetrics(b.meters);
     this.tasks = new Tasks(wakeups, clock);
     this.partitions = new Partitions(db, config.partitionsAhead(), config.retention());
-    this.vacuum = new TaskVacuum(db);
     this.session = new Session(b.dedicated);
     this.leader = new Leader(session, config.nodeId(), config.deadAfter());
     this.heartbeat = new Heartbeat(session, db, config, leader::isLeader, clock);
@@ -291,8 +289,8 @@ public final class Engine implements AutoCloseable {
 
   /**
    * One maintenance pass: elect (replacing a silent leader), and if leading, declare silent nodes
-   * dead and hand their tasks on, rescue expired leases, guard hosts, vacuum the tasks table as it
-   * churns, and keep partitions and node rows.
+   * dead and hand their tasks on, rescue expired leases, guard hosts, and keep partitions and node
+   * rows.
    */
   void maintainOnce() throws SQLException {
     if (!leader.runOnce()) {
@@ -327,7 +325,6 @@ public final class Engine implements AutoCloseable {
     if (guarded.wakeAt() != null) {
       wakeups.wake(guarded.wakeAt());
     }
-    vacuum.runOnce();
     Instant now = clock.instant();
     if (Duration.between(lastPartitionPass, now).compareTo(PARTITION_INTERVAL) >= 0) {
       partitions.runOnce(now);

@@ -327,17 +327,6 @@ final class TaskQueries {
       RETURNING run_at, scheduled_for
       """;
 
-  // Dead rows of the tasks table as the statistics last counted them (TaskVacuum).
-  static final String TASK_DEAD_ROWS =
-      """
-      SELECT coalesce((SELECT n_dead_tup FROM pg_stat_user_tables
-                       WHERE relid = 'tasks'::regclass), 0)
-      """;
-
-  // INDEX_CLEANUP ON: the dead index entries are the point, and with few dead rows per page
-  // PostgreSQL would otherwise skip the indexes.
-  static final String TASK_VACUUM = "VACUUM (SKIP_LOCKED, INDEX_CLEANUP ON) tasks";
-
   static final String TASK_SET_SCHEDULED_FOR =
       "UPDATE tasks SET scheduled_for = :scheduled_for WHERE id = :id";
 
