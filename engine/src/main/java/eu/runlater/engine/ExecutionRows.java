@@ -58,7 +58,7 @@ final class ExecutionRows {
               .put("held_note", null)
               .put("request_sealed_url", null));
     }
-    Db.batch(c, TaskQueries.EXECUTION_INSERT, rows);
+    Db.columns(c, TaskQueries.EXECUTION_INSERT_MANY, TaskQueries.EXECUTION_COLUMNS, rows);
   }
 
   static Params params(ClaimedTask task, ExecutionRecord e) {

@@ -351,24 +351,6 @@ final class TaskQueries {
       WHERE organization_caps.max_running IS DISTINCT FROM excluded.max_running
       """;
 
-  static final String EXECUTION_INSERT =
-      """
-      INSERT INTO executions (id, created_at, organization_id, task_id, source_kind, source_id,
-                              attempt, status, final, scheduled_for, due_at, started_at,
-                              finished_at, duration_us, status_code, error, node, next_attempt_at,
-                              request_url, request_method, request_headers,
-                              request_sealed_headers, request_body, request_body_sealed,
-                              response_headers, response_body, response_truncated, held_by,
-                              held_since, held_until, held_note, request_sealed_url)
-      VALUES (:id, :created_at, :organization_id, :task_id, :source_kind, :source_id,
-              :attempt, :status, :final, :scheduled_for, :due_at, :started_at,
-              :finished_at, :duration_us, :status_code, :error, :node, :next_attempt_at,
-              :request_url, :request_method, :request_headers::jsonb,
-              :request_sealed_headers, :request_body, :request_body_sealed,
-              :response_headers::jsonb, :response_body, :response_truncated, :held_by,
-              :held_since, :held_until, :held_note, :request_sealed_url)
-      """;
-
   // Every execution of a completer batch in one statement, each column bound as one array: one
   // plan and one round trip per batch, where a JDBC batch of single-row inserts (rewritten by the
   // driver into multi-row statements of 1, 2, 4 … 128 rows) sent up to eight differently shaped
