@@ -52,9 +52,13 @@ class LeaderTest {
     try (Connection admin =
             DriverManager.getConnection(
                 eu.runlater.testing.TestPostgres.jdbcUrl(fixture.database), "postgres", null);
-        var s = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
+        // With a timeout the call returns once the backend has exited and released its locks;
+        // without one it only signals, and the next node's try-lock can still find it held.
+        var s = admin.prepareStatement("SELECT pg_terminate_backend(?, 10000)")) {
       s.setInt(1, pid);
-      s.execute();
+      try (var rs = s.executeQuery()) {
+        assertThat(rs.next() && rs.getBoolean(1)).as("the leader's session has ended").isTrue();
+      }
     }
   }
 }

@@ -199,7 +199,7 @@ class HeartbeatKillTest {
         a.getBean(HeartbeatSweep.class).stop();
         a.close();
         // The dead node's connection drops (kill -9: the socket closes; PostgreSQL rolls back).
-        jdbc.sql("SELECT pg_terminate_backend(:pid)")
+        jdbc.sql("SELECT pg_terminate_backend(:pid, 10000)")
             .param("pid", pid)
             .query(Boolean.class)
             .single();
