@@ -8,6 +8,7 @@
 #   bench/run.sh --phases cron --cron-cases a --runs 3    # cron benchmark (CronBench), ~15 min
 #   bench/run.sh --phases dashboard --runs 3 --no-warmup  # dashboard page latencies (DashboardBench), ~10 min
 #   bench/run.sh --phases alerts --runs 3 --no-warmup     # what 100 flapping jobs cost the engine (AlertFlapBench), ~5 min
+#   bench/run.sh --phases idle --runs 3 --diagnose        # an idle node with 1,000 hourly cron jobs (IdleBench), ~4 min
 # JAVA_OPTS adds JVM options; SKIP_BUILD=1 reuses the last build. Results: docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -54,6 +54,11 @@ final class BenchPostgres implements AutoCloseable {
     this.diagnose = diagnose;
   }
 
+  /** Whether this PostgreSQL keeps statement statistics ({@code --diagnose}). */
+  boolean diagnose() {
+    return diagnose;
+  }
+
   /** With {@code --diagnose}: forgets the statement statistics gathered so far. */
   void resetStatements(Connection c) {
     if (diagnose) {

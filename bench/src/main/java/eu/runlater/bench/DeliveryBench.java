@@ -51,7 +51,8 @@ public final class DeliveryBench {
           "cron",
           "queue",
           "dashboard",
-          "alerts");
+          "alerts",
+          "idle");
 
   /** What runs without {@code --phases}: everything but cron, which takes long and runs apart. */
   static final List<String> DEFAULT_PHASES =
@@ -197,6 +198,22 @@ public final class DeliveryBench {
           results.put(run, "flapping drain: failed job runs", f.flapFailures());
           results.put(run, "flapping drain: incidents opened", f.incidentsOpened());
           results.put(run, "flapping drain: incidents closed", f.incidentsClosed());
+        }
+      }
+      if (options.phases.contains("idle")) {
+        IdleBench idle = new IdleBench(pg, cpu, options.dir.resolve("server"));
+        System.out.printf(
+            "%n=== idle node, 1,000 hourly cron jobs (%d windows) ===%n", options.runs);
+        List<IdleBench.Idle> windows =
+            idle.run(1_000, options.runs, Duration.ofSeconds(30), Duration.ofSeconds(60));
+        for (int run = 0; run < windows.size(); run++) {
+          IdleBench.Idle w = windows.get(run);
+          cpu(results, run, "Idle node", w.cpu());
+          results.put(run, "Idle node: database transactions/s", w.transactionsPerSecond());
+          results.put(run, "Idle node: database rows read/s", w.rowsReadPerSecond());
+          if (!w.statements().isEmpty()) {
+            results.put(run, "Idle node: statements/s", w.callsPerSecond());
+          }
         }
       }
       if (options.phases.contains("cron")) {
@@ -639,7 +656,7 @@ public final class DeliveryBench {
               throw new IllegalArgumentException(
                   "unknown option "
                       + args[i]
-                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron,queue,dashboard,alerts"
+                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron,queue,dashboard,alerts,idle"
                       + " --runs 3"
                       + " --tasks 100000 --workers 50 --lateness-seconds 30 --rmax N --jfr file"
                       + " --jfr-api file --cron-cases a,b --cron-warmup-seconds 60"

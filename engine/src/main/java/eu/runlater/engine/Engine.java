@@ -296,7 +296,11 @@ public final class Engine implements AutoCloseable {
     if (!leader.runOnce()) {
       return;
     }
-    Rescuer.HandOver handed = rescuer.handOver(config.deadAfter());
+    Probe probe = probe(clock.instant());
+    Rescuer.HandOver handed =
+        probe.silent() || probe.gone()
+            ? rescuer.handOver(config.deadAfter())
+            : Rescuer.HandOver.NONE;
     if (!handed.declared().isEmpty()) {
       log.warn(
           "Declared node(s) {} dead: no heartbeat for {}",
@@ -311,7 +315,7 @@ public final class Engine implements AutoCloseable {
           handed.handedOn(),
           handed.abandoned());
     }
-    Rescuer.Result rescued = rescuer.runOnce();
+    Rescuer.Result rescued = probe.expired() ? rescuer.runOnce() : Rescuer.Result.NONE;
     if (rescued.rescued() > 0 || rescued.abandoned() > 0) {
       metrics.rescued(rescued.rescued());
       metrics.abandoned(rescued.abandoned());
@@ -320,7 +324,7 @@ public final class Engine implements AutoCloseable {
           rescued.rescued(),
           rescued.abandoned());
     }
-    HostGuard.Result guarded = hosts.runOnce(clock.instant());
+    HostGuard.Result guarded = probe.hosts() ? hosts.runOnce(clock.instant()) : hosts.untroubled();
     metrics.troubledHosts(hosts.troubledByOrganization());
     if (guarded.wakeAt() != null) {
       wakeups.wake(guarded.wakeAt());
@@ -331,6 +335,27 @@ public final class Engine implements AutoCloseable {
       pruneNodes();
       lastPartitionPass = now;
     }
+  }
+
+  /** Which steps of the leader's pass have anything to do (NodeQueries.MAINTENANCE_PROBE). */
+  record Probe(boolean silent, boolean gone, boolean expired, boolean hosts) {}
+
+  private Probe probe(Instant now) throws SQLException {
+    return db.withConnection(
+            c ->
+                Db.query(
+                    c,
+                    NodeQueries.MAINTENANCE_PROBE,
+                    Params.of("node", config.nodeId())
+                        .put("dead_after_ms", config.deadAfter().toMillis())
+                        .put("now", now),
+                    rs ->
+                        new Probe(
+                            rs.getBoolean("silent"),
+                            rs.getBoolean("gone"),
+                            rs.getBoolean("expired"),
+                            rs.getBoolean("hosts"))))
+        .getFirst();
   }
 
   private void pruneNodes() throws SQLException {

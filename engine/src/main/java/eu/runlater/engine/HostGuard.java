@@ -335,6 +335,17 @@ final class HostGuard {
         });
   }
 
+  /**
+   * What {@link #runOnce} would find and do when there is no {@code host_states} row and no held
+   * task (the leader's probe said so): nothing to hold, release or push back, no troubled host.
+   */
+  Result untroubled() {
+    throttled.set(0);
+    open.set(0);
+    byOrganization = List.of();
+    return new Result(null);
+  }
+
   private static Instant earlier(Instant a, Instant b) {
     return a == null || (b != null && b.isBefore(a)) ? b : a;
   }

@@ -25,9 +25,13 @@ import org.slf4j.LoggerFactory;
  * paused longer than {@code deadAfter} therefore comes back as an ordinary node (its session gone,
  * its node declared dead by the new leader, see {@link Heartbeat}).
  *
- * <p>Leadership is re-checked on every pass (the lock must still show as granted to this session);
- * a failed check closes the session and reports "not leader" until a new session wins the lock
- * again. Singleton work asks {@link #isLeader()} before each pass.
+ * <p>Leadership is re-checked on every pass: the lock is held exactly while the session it was
+ * taken on is still the node's session and answers (a session lock ends only with an unlock, which
+ * only {@link #release()} does, or with its session). So a pass asks the session a trivial question
+ * rather than reading {@code pg_locks}, which builds the server's whole lock table and cost an idle
+ * node more database time than the rest of its pass together. A failed check closes the session and
+ * reports "not leader" until a new session wins the lock again. Singleton work asks {@link
+ * #isLeader()} before each pass.
  */
 final class Leader {
   /** The advisory lock key: "runlater" in ASCII, so it is recognisable in pg_locks. */
@@ -43,6 +47,9 @@ final class Leader {
   private final Duration deadAfter;
   private volatile boolean leader;
   private final FailureStreak failures;
+
+  /** The session's connection the lock was taken on, while held; the lock lives as long. */
+  private Connection lockedOn;
 
   /** A leader that never replaces a silent one (for tests of the lock alone). */
   Leader(ConnectionFactory connections, String nodeId) {
@@ -75,7 +82,7 @@ final class Leader {
           c -> {
             // Set inside the session's turn, so a heartbeat on the same session (which records
             // this session's pid when it leads) never sees a stale answer.
-            leader = query(c, LEADER_HOLDS, Params.of("key", LOCK_KEY)) || acquire(c);
+            leader = holds(c) || acquire(c);
             if (!leader && deadAfter != null) {
               Silent silent = silentHolder(c);
               if (silent != null) {
@@ -120,6 +127,7 @@ final class Leader {
     }
     session.close();
     leader = false;
+    lockedOn = null;
   }
 
   /**
@@ -127,7 +135,18 @@ final class Leader {
    * and clears it everywhere else (a pid a stale row still names may since belong to someone else).
    */
   private boolean acquire(Connection c) throws SQLException {
-    return query(c, LEADER_TRY_ACQUIRE, Params.of("key", LOCK_KEY).put("node", nodeId));
+    boolean got = query(c, LEADER_TRY_ACQUIRE, Params.of("key", LOCK_KEY).put("node", nodeId));
+    lockedOn = got ? c : null;
+    return got;
+  }
+
+  /**
+   * Whether this session still holds the lock: it is the session the lock was taken on, and it
+   * answers (a session that died, or was ended by a node that found this one silent, fails here,
+   * which closes it).
+   */
+  private boolean holds(Connection c) throws SQLException {
+    return c == lockedOn && query(c, LEADER_ALIVE, Params.of());
   }
 
   private Silent silentHolder(Connection c) throws SQLException {

@@ -71,6 +71,28 @@ final class NodeQueries {
       RETURNING node_id, heartbeat_at
       """;
 
+  // The leader's question before its pass: which of its steps have anything to do. One cheap
+  // statement instead of a dozen that find nothing on an idle node (issue 18, target 8); each flag
+  // is the WHERE of the step it gates, so a step skipped had nothing to find when asked. What
+  // appears after the probe is found by the next pass, a maintenance interval later.
+  //  - silent: alive nodes NODE_DECLARE_DEAD would declare dead;
+  //  - gone: running tasks of nodes not alive (TASK_ABANDON/HAND_ON_OF_GONE_NODES);
+  //  - expired: running tasks whose lease has expired (TASK_ABANDON/RESCUE_EXPIRED);
+  //  - hosts: a host_states row or a held task (what HostGuard reads and repairs).
+  static final String MAINTENANCE_PROBE =
+      """
+      SELECT
+        EXISTS (SELECT 1 FROM engine_nodes
+                WHERE state = 'alive' AND node_id <> :node
+                  AND heartbeat_at < now() - :dead_after_ms * interval '1 millisecond') AS silent,
+        EXISTS (SELECT 1 FROM tasks t JOIN engine_nodes n ON n.node_id = t.claimed_by
+                WHERE t.state = 'running' AND n.state <> 'alive') AS gone,
+        EXISTS (SELECT 1 FROM tasks
+                WHERE state = 'running' AND lease_expires_at < least(:now, now())) AS expired,
+        EXISTS (SELECT 1 FROM host_states)
+          OR EXISTS (SELECT 1 FROM tasks WHERE state = 'held') AS hosts
+      """;
+
   // Rows of nodes gone (dead or stopped) for longer than :keep_ms.
   static final String NODE_PRUNE =
       """

@@ -55,7 +55,10 @@ final class Rescuer {
   }
 
   /** What one pass did. */
-  record Result(int rescued, int abandoned) {}
+  record Result(int rescued, int abandoned) {
+    /** A pass that had nothing to do. */
+    static final Result NONE = new Result(0, 0);
+  }
 
   Result runOnce() throws SQLException {
     Instant now = clock.instant();
@@ -79,7 +82,10 @@ final class Rescuer {
   }
 
   /** What one hand-over pass did: the nodes it declared dead, the tasks it moved. */
-  record HandOver(List<String> declared, int handedOn, int abandoned) {}
+  record HandOver(List<String> declared, int handedOn, int abandoned) {
+    /** A pass that had nothing to do. */
+    static final HandOver NONE = new HandOver(List.of(), 0, 0);
+  }
 
   /**
    * Declares dead the alive nodes whose heartbeat is older than {@code deadAfter} (by the

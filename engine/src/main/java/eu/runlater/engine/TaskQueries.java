@@ -434,15 +434,19 @@ final class TaskQueries {
   // The session holding the leader lock in this database, when the node that recorded it as its
   // leader session has sent no heartbeat for :dead_after_ms (by the database's clock). A holder no
   // node row names (a node of an older version) is never reported: its lease expiry still rescues.
+  // pg_locks is read only for a node row that qualifies (a lateral subquery runs per outer row):
+  // every follower asks this on every pass, and reading pg_locks builds the whole lock table.
   static final String LEADER_SILENT_HOLDER =
       """
       SELECT l.pid, n.node_id, n.heartbeat_at
-      FROM pg_locks l
-      JOIN engine_nodes n ON n.leader_pid = l.pid
-      WHERE l.locktype = 'advisory' AND l.granted
-        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND ((l.classid::bigint << 32) | l.objid::bigint) = :key
-        AND n.node_id <> :node
+      FROM engine_nodes n
+      CROSS JOIN LATERAL (
+        SELECT l.pid FROM pg_locks l
+        WHERE l.pid = n.leader_pid AND l.locktype = 'advisory' AND l.granted
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND ((l.classid::bigint << 32) | l.objid::bigint) = :key
+      ) l
+      WHERE n.leader_pid IS NOT NULL AND n.node_id <> :node
         AND n.heartbeat_at < now() - :dead_after_ms * interval '1 millisecond'
       """;
 
@@ -450,12 +454,8 @@ final class TaskQueries {
   // Needs the same role as the other nodes (or pg_signal_backend).
   static final String LEADER_TERMINATE = "SELECT pg_terminate_backend(:pid, :wait_ms::bigint)";
 
-  static final String LEADER_HOLDS =
-      """
-      SELECT count(*) > 0 FROM pg_locks
-      WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
-        AND ((classid::bigint << 32) | objid::bigint) = :key
-      """;
+  // The leader's session answering: it still holds the lock it took (see Leader#holds).
+  static final String LEADER_ALIVE = "SELECT true";
 
   static final String LEADER_RELEASE = "SELECT pg_advisory_unlock(:key)";
 

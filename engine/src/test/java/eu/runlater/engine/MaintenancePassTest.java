@@ -1,0 +1,110 @@
+package eu.runlater.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.runlater.testing.MutableClock;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The leader's pass on an idle database asks two questions (is the lock's session alive, and which
+ * steps have anything to do) instead of running every step to find nothing; a step whose probe
+ * answers yes still runs in the same pass (issue 18, target 8: an idle node makes a few queries a
+ * second). Statements are counted on their way to the real database.
+ */
+class MaintenancePassTest {
+  final EngineFixture fixture = new EngineFixture();
+  final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
+  final List<String> statements = Collections.synchronizedList(new ArrayList<>());
+  final Engine engine =
+      fixture.stopsWithFixture(
+          Engine.builder(fixture.config().build())
+              .database(counted(fixture.pool), counted(fixture.dedicated()))
+              .http(fixture.http())
+              .secrets(fixture.secrets, org -> List.of(EngineFixture.SECRET))
+              .clock(clock)
+              .build());
+
+  @AfterEach
+  void close() {
+    fixture.close();
+  }
+
+  @Test
+  void an_idle_pass_asks_two_questions_and_a_pass_with_an_expired_lease_rescues_it()
+      throws Exception {
+    engine.maintainOnce(); // takes the lock (and so becomes leader): more than a confirming pass
+    assertThat(engine.isLeader()).isTrue();
+
+    statements.clear();
+    for (int i = 0; i < 5; i++) {
+      engine.maintainOnce();
+    }
+    assertThat(statements)
+        .as("five idle passes: the session's answer and the probe, each")
+        .hasSize(10)
+        .filteredOn(sql -> sql.contains("pg_locks"))
+        .isEmpty();
+
+    // A running task whose lease expires: the probe finds it and the same pass rescues it.
+    fixture.insert(engine, List.of(fixture.task("http://127.0.0.1:9/", clock.instant())));
+    assertThat(engine.producer().claim(1)).hasSize(1);
+    clock.advance(Duration.ofSeconds(11)); // the lease: the task's 5 s timeout and a 5 s margin
+    statements.clear();
+    engine.maintainOnce();
+    assertThat(statements)
+        .as("the pass ran the rescue")
+        .anyMatch(sql -> sql.contains("lease_expires_at < least") && sql.startsWith("WITH"));
+    assertThat(fixture.count("SELECT count(*) FROM tasks WHERE state = 'ready' AND rescues = 1"))
+        .isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM executions WHERE status = 'lost'")).isEqualTo(1);
+  }
+
+  /** The engine's pool, each of its connections counting the statements prepared on it. */
+  private DataSource counted(DataSource pool) {
+    return (DataSource)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              Object result = invoke(pool, method, args);
+              return result instanceof Connection c ? counted(c) : result;
+            });
+  }
+
+  private ConnectionFactory counted(ConnectionFactory dedicated) {
+    return () -> counted(dedicated.open());
+  }
+
+  private Connection counted(Connection connection) {
+    return (Connection)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("prepareStatement")
+                  || method.getName().equals("prepareCall")) {
+                statements.add(((String) args[0]).strip());
+              }
+              return invoke(connection, method, args);
+            });
+  }
+
+  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args)
+      throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+}
