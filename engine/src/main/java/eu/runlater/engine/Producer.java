@@ -227,10 +227,42 @@ final class Producer {
     }
   }
 
+  /**
+   * Sleeps until the next task is due (by this node's clock and the database's) or the fallback
+   * poll, whichever is first, or until woken; returns whether it woke for the poll alone.
+   */
+  private boolean sleepToNext(Next next) {
+    Instant now = now();
+    Instant until = now.plus(config.pollInterval());
+    boolean poll = true;
+    if (next.at() != null) {
+      Instant due = next.at();
+      if (due.isAfter(next.dbNow())) {
+        // Not due yet by the database's clock: wait for it to get there in real time too (the
+        // measured offset is only as good as half a heartbeat's round trip).
+        Instant byDatabase = now.plus(java.time.Duration.between(next.dbNow(), due));
+        if (byDatabase.isAfter(due)) {
+          due = byDatabase;
+        }
+      }
+      if (due.isBefore(until)) {
+        until = due;
+        poll = false;
+      }
+    }
+    boolean unasked = wakeups.sleepUntil(until, this::now, () -> !running, config.pollInterval());
+    wakeups.working();
+    return poll && unasked;
+  }
+
   private void loop() {
     int lowWater = Math.max(1, Math.min(config.claimBatch(), config.workers() / 4));
     boolean saturated = false;
     FailureStreak failures = new FailureStreak(log, "Claiming on node " + config.nodeId());
+    // Woken by the fallback poll alone (no task due by then, nobody said there is one): ask for
+    // the next due time before claiming. An idle node otherwise ran the claim, its dearest
+    // statement, every poll interval to find nothing (issue 18, target 8).
+    boolean polled = false;
     wakeups.working();
     while (running) {
       try {
@@ -243,6 +275,15 @@ final class Producer {
           waitForCapacity(free == 0 ? 1 : lowWater);
           saturated = false;
           continue;
+        }
+        if (polled) {
+          polled = false;
+          Next next = dueTimes();
+          if (next.at() == null || next.at().isAfter(next.dbNow())) {
+            failures.succeeded();
+            polled = sleepToNext(next);
+            continue;
+          }
         }
         int want = Math.min(free, config.claimBatch());
         long recordedBefore = recorded.get();
@@ -264,7 +305,6 @@ final class Producer {
         saturated = false;
         Next next = dueTimes();
         Instant now = now();
-        Instant until = now.plus(config.pollInterval());
         if (next.at() != null && lastTaken == 0 && dueAtClaim(next, claimSent)) {
           // Tasks due when the claim looked, yet it took none: their organizations are at their
           // caps (or another node had them locked). Looking again at once would spin; a
@@ -285,22 +325,7 @@ final class Producer {
           wakeups.working();
           continue;
         }
-        if (next.at() != null) {
-          Instant due = next.at();
-          if (due.isAfter(next.dbNow())) {
-            // Not due yet by the database's clock: wait for it to get there in real time too (the
-            // measured offset is only as good as half a heartbeat's round trip).
-            Instant byDatabase = now.plus(java.time.Duration.between(next.dbNow(), due));
-            if (byDatabase.isAfter(due)) {
-              due = byDatabase;
-            }
-          }
-          if (due.isBefore(until)) {
-            until = due;
-          }
-        }
-        wakeups.sleepUntil(until, this::now, () -> !running, config.pollInterval());
-        wakeups.working();
+        polled = sleepToNext(next);
       } catch (Exception e) {
         // One warning per outage, one line when claiming works again (FailureStreak).
         LockSupport.parkNanos(failures.failed(e) * 1_000_000);

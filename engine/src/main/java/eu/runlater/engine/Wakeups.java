@@ -79,8 +79,11 @@ final class Wakeups {
    * time, whatever the clock says. The bound is the fallback poll: a clock stepped backwards (NTP,
    * or a test moving its clock) would otherwise stretch a planned 50 ms into hours, and a task due
    * "now" by the new clock would wait for a wake that never comes.
+   *
+   * @return whether it woke on its own (at {@code until} or the bound) with no wake request pending
+   *     and no nudge: nobody said there is anything to do
    */
-  void sleepUntil(
+  boolean sleepUntil(
       Instant until,
       InstantSource clock,
       java.util.function.BooleanSupplier stop,
@@ -94,25 +97,26 @@ final class Wakeups {
         plannedWake = target;
         Instant now = clock.instant();
         if (!target.isAfter(now)) {
-          return;
+          return request == null;
         }
         long left = giveUp - System.nanoTime();
         if (left <= 0) {
-          return;
+          return request == null;
         }
         long nanos = Math.min(Duration.between(now, target).toNanos(), left);
         long deadline = System.nanoTime() + nanos;
         LockSupport.parkNanos(this, nanos);
         if (nudged) {
           nudged = false;
-          return;
+          return false;
         }
         if (System.nanoTime() - deadline >= 0) {
           // Slept the whole time (to the target, or to the real-time bound).
-          return;
+          return requested.get() == null;
         }
         // Woken by a wake() (or spuriously): plan again with the current request.
       }
+      return false;
     } finally {
       requested.set(null);
       plannedWake = Instant.MIN;

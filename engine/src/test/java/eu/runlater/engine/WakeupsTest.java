@@ -15,12 +15,14 @@ class WakeupsTest {
     // An insert committed while the producer was busy: its after-commit wake lands now.
     wakeups.wake(Instant.now());
     long started = System.nanoTime();
-    wakeups.sleepUntil(
-        Instant.now().plus(Duration.ofMinutes(5)),
-        InstantSource.system(),
-        () -> false,
-        Duration.ofHours(1));
+    boolean unasked =
+        wakeups.sleepUntil(
+            Instant.now().plus(Duration.ofMinutes(5)),
+            InstantSource.system(),
+            () -> false,
+            Duration.ofHours(1));
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    assertThat(unasked).as("woken by the wake, not on its own").isFalse();
     assertThat(wakeups.plannedWake()).isEqualTo(Instant.MIN);
   }
 
@@ -83,9 +85,44 @@ class WakeupsTest {
     // The clock steps back two hours between planning and sleeping.
     clock.set(Instant.parse("2026-11-22T10:00:00Z"));
     long started = System.nanoTime();
-    wakeups.sleepUntil(until, clock, () -> false, Duration.ofMillis(200));
+    boolean unasked = wakeups.sleepUntil(until, clock, () -> false, Duration.ofMillis(200));
     Duration slept = Duration.ofNanos(System.nanoTime() - started);
     assertThat(slept).isGreaterThanOrEqualTo(Duration.ofMillis(200));
     assertThat(slept).isLessThan(Duration.ofSeconds(10));
+    assertThat(unasked).as("woke on its own: the poll").isTrue();
+  }
+
+  @Test
+  void a_sleep_to_its_own_time_says_nobody_asked_and_a_nudge_says_otherwise() throws Exception {
+    Wakeups wakeups = new Wakeups();
+    assertThat(
+            wakeups.sleepUntil(
+                Instant.now().plusMillis(20),
+                InstantSource.system(),
+                () -> false,
+                Duration.ofHours(1)))
+        .isTrue();
+    // A request for later than the planned look does not wake the sleeper, but it is pending when
+    // the sleep ends: the producer must look.
+    wakeups.wake(Instant.now().plus(Duration.ofHours(1)));
+    assertThat(
+            wakeups.sleepUntil(
+                Instant.now().plusMillis(20),
+                InstantSource.system(),
+                () -> false,
+                Duration.ofHours(1)))
+        .isFalse();
+    var result = new java.util.concurrent.CompletableFuture<Boolean>();
+    Instant far = Instant.now().plus(Duration.ofMinutes(10));
+    Thread.ofPlatform()
+        .start(
+            () ->
+                result.complete(
+                    wakeups.sleepUntil(
+                        far, InstantSource.system(), () -> false, Duration.ofHours(1))));
+    eu.runlater.testing.Sink.await(
+        Duration.ofSeconds(5), "the sleep to start", () -> wakeups.plannedWake().equals(far));
+    wakeups.nudge();
+    assertThat(result.get(5, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
   }
 }

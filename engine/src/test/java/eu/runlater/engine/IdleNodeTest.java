@@ -3,6 +3,7 @@ package eu.runlater.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.testing.MutableClock;
+import eu.runlater.testing.Sink;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -16,12 +17,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The leader's pass on an idle database asks two questions (is the lock's session alive, and which
- * steps have anything to do) instead of running every step to find nothing; a step whose probe
- * answers yes still runs in the same pass (issue 18, target 8: an idle node makes a few queries a
- * second). Statements are counted on their way to the real database.
+ * What an idle node asks its database (issue 18, target 8: an idle node makes a few queries a
+ * second). The leader's pass asks two questions (is the lock's session alive, and which steps have
+ * anything to do) instead of running every step to find nothing, and a step whose probe answers yes
+ * still runs in the same pass; the producer's fallback poll asks for the next due time instead of
+ * claiming, and still finds a task nobody announced. Statements are counted on their way to the
+ * real database.
  */
-class MaintenancePassTest {
+class IdleNodeTest {
   final EngineFixture fixture = new EngineFixture();
   final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
   final List<String> statements = Collections.synchronizedList(new ArrayList<>());
@@ -67,6 +70,50 @@ class MaintenancePassTest {
     assertThat(fixture.count("SELECT count(*) FROM tasks WHERE state = 'ready' AND rescues = 1"))
         .isEqualTo(1);
     assertThat(fixture.count("SELECT count(*) FROM executions WHERE status = 'lost'")).isEqualTo(1);
+  }
+
+  @Test
+  void an_idle_producer_asks_for_the_next_due_time_instead_of_claiming_and_still_finds_a_task()
+      throws Exception {
+    try (Sink sink = Sink.start()) {
+      Engine idle =
+          fixture.stopsWithFixture(
+              Engine.builder(
+                      fixture
+                          .config()
+                          .pollInterval(Duration.ofMillis(100))
+                          .maintenanceInterval(Duration.ofHours(1))
+                          .build())
+                  .database(counted(fixture.pool), counted(fixture.dedicated()))
+                  .http(fixture.http())
+                  .secrets(fixture.secrets, org -> List.of(EngineFixture.SECRET))
+                  .build());
+      // One task due in an hour: the producer's next look is an hour away, the poll at 100 ms.
+      fixture.insert(
+          idle, List.of(fixture.task(sink.url("/later"), Instant.now().plus(Duration.ofHours(1)))));
+      idle.start();
+      Sink.await(
+          Duration.ofSeconds(10),
+          "ten polls",
+          () -> statements.stream().filter(sql -> sql.contains("min(n.run_at)")).count() >= 10);
+      statements.clear();
+      Sink.await(
+          Duration.ofSeconds(10),
+          "ten more polls",
+          () -> statements.stream().filter(sql -> sql.contains("min(n.run_at)")).count() >= 10);
+      assertThat(statements)
+          .as("polls with nothing due ask for the next due time only")
+          .noneMatch(sql -> sql.startsWith("WITH RECURSIVE"));
+
+      // A task made due behind the engine's back (no wake, no notification: a lost NOTIFY, a
+      // clock that moved): the next poll finds it due and claims it.
+      try (var c = fixture.connection();
+          var update =
+              c.prepareStatement("UPDATE tasks SET run_at = now() - interval '1 second'")) {
+        assertThat(update.executeUpdate()).isEqualTo(1);
+      }
+      Sink.await(Duration.ofSeconds(10), "the task delivered", () -> sink.count() == 1);
+    }
   }
 
   /** The engine's pool, each of its connections counting the statements prepared on it. */
