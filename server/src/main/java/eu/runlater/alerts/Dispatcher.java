@@ -6,6 +6,7 @@ import static eu.runlater.alerts.DispatcherQueries.INCIDENTS_ALERTED;
 import static eu.runlater.alerts.DispatcherQueries.INCIDENTS_BY_IDS;
 import static eu.runlater.alerts.DispatcherQueries.INCIDENTS_OPEN_ANNOUNCED;
 import static eu.runlater.alerts.DispatcherQueries.INCIDENTS_REMIND;
+import static eu.runlater.alerts.DispatcherQueries.PASS_PROBE;
 import static eu.runlater.alerts.DispatcherQueries.PENDING_TAKE;
 
 import eu.runlater.engine.Engine;
@@ -86,10 +87,15 @@ class Dispatcher extends eu.runlater.platform.BackgroundLoop {
 
   /** One pass: due re-alerts into the outbox, then every due group out of it. */
   Pass runOnce(Instant now) {
-    int reminders = remind(now);
+    boolean[] work =
+        jdbc.sql(PASS_PROBE)
+            .param("now", SqlTime.ts(now))
+            .query((rs, n) -> new boolean[] {rs.getBoolean("open"), rs.getBoolean("due")})
+            .single();
+    int reminders = work[0] ? remind(now) : 0;
     int sentMessages = 0;
     int changes = 0;
-    for (int i = 0; i < MAX_CHANNELS_PER_PASS; i++) {
+    for (int i = 0; work[1] && i < MAX_CHANNELS_PER_PASS; i++) {
       Integer sent = tx.execute(status -> sendOne(now));
       if (sent == null) {
         break;

@@ -27,6 +27,18 @@ final class DispatcherQueries {
       FOR NO KEY UPDATE OF c SKIP LOCKED
       """;
 
+  // The pass's question first: are there open announced incidents (reminders may be due) and
+  // outbox rows whose time has come (a group may be due)? Each flag is the WHERE of the step it
+  // gates (INCIDENTS_OPEN_ANNOUNCED; CHANNEL_DUE_LOCK's first condition), so an idle instance asks
+  // one statement a second instead of a query and a transaction (issue 18, target 8).
+  static final String PASS_PROBE =
+      """
+      SELECT
+        EXISTS (SELECT 1 FROM alert_incidents
+                WHERE state = 'open' AND announced AND last_alert_at IS NOT NULL) AS open,
+        EXISTS (SELECT 1 FROM alert_pending WHERE due_at <= :now) AS due
+      """;
+
   // Everything the channel has waiting, due or not: it all goes in this group.
   static final String PENDING_TAKE =
       """

@@ -1,5 +1,6 @@
 package eu.runlater.monitors;
 
+import static eu.runlater.monitors.MonitorsQueries.SWEEP_ANY_DUE;
 import static eu.runlater.monitors.MonitorsQueries.SWEEP_DUE;
 
 import eu.runlater.engine.SqlTime;
@@ -53,6 +54,9 @@ class HeartbeatSweep extends BackgroundLoop {
   Pass runOnce(Instant now) {
     int looked = 0;
     int moved = 0;
+    if (!jdbc.sql(SWEEP_ANY_DUE).param("now", SqlTime.ts(now)).query(Boolean.class).single()) {
+      return new Pass(0, 0);
+    }
     while (true) {
       int[] batch = tx.execute(status -> batch(now));
       looked += batch[0];

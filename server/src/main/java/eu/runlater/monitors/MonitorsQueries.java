@@ -155,6 +155,15 @@ final class MonitorsQueries {
       FOR UPDATE SKIP LOCKED
       """;
 
+  /**
+   * Whether the sweep has anything to look at: {@link #SWEEP_DUE}'s condition, asked without a
+   * transaction or a lock, so an idle instance's pass is one statement (issue 18, target 8).
+   */
+  static final String SWEEP_ANY_DUE =
+      """
+      SELECT EXISTS (SELECT 1 FROM monitors WHERE transition_at <= :now AND kind = 'heartbeat')
+      """;
+
   static final String MONITOR_BY_BADGE_KEY = "SELECT * FROM monitors WHERE badge_key = :key";
 
   static final String TAG_BADGE_BY_KEY =
