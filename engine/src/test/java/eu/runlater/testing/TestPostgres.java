@@ -54,6 +54,7 @@ public final class TestPostgres {
 
   private static EmbeddedPostgres start(Path dir) {
     try {
+      clearLeftovers(dir.resolve("data"));
       return EmbeddedPostgres.builder()
           .setOverrideWorkingDirectory(dir.toFile())
           .setDataDirectory(dir.resolve("data"))
@@ -69,6 +70,34 @@ public final class TestPostgres {
           .start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start embedded PostgreSQL in " + dir, e);
+    }
+  }
+
+  /**
+   * What a test JVM killed before its clean-up left (surefire kills a fork whose shutdown hooks run
+   * past 30 s, as deleting a large data directory on a loaded machine can): initdb refuses a
+   * directory that is not empty, and every later run in this checkout would fail to start. The
+   * killed JVM's server, if it still runs, is stopped first; this directory is this fork's alone.
+   */
+  private static void clearLeftovers(Path data) throws IOException {
+    if (!Files.exists(data)) {
+      return;
+    }
+    Path pidFile = data.resolve("postmaster.pid");
+    if (Files.exists(pidFile)) {
+      long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
+      ProcessHandle.of(pid)
+          .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false))
+          .ifPresent(
+              p -> {
+                p.destroyForcibly();
+                p.onExit().join();
+              });
+    }
+    try (var paths = Files.walk(data)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
