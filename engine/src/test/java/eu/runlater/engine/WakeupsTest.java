@@ -95,23 +95,11 @@ class WakeupsTest {
   @Test
   void a_sleep_to_its_own_time_says_nobody_asked_and_a_nudge_says_otherwise() throws Exception {
     Wakeups wakeups = new Wakeups();
-    assertThat(
-            wakeups.sleepUntil(
-                Instant.now().plusMillis(20),
-                InstantSource.system(),
-                () -> false,
-                Duration.ofHours(1)))
-        .isTrue();
+    assertThat(sleepBriefly(wakeups)).isTrue();
     // A request for later than the planned look does not wake the sleeper, but it is pending when
     // the sleep ends: the producer must look.
     wakeups.wake(Instant.now().plus(Duration.ofHours(1)));
-    assertThat(
-            wakeups.sleepUntil(
-                Instant.now().plusMillis(20),
-                InstantSource.system(),
-                () -> false,
-                Duration.ofHours(1)))
-        .isFalse();
+    assertThat(sleepBriefly(wakeups)).isFalse();
     var result = new java.util.concurrent.CompletableFuture<Boolean>();
     Instant far = Instant.now().plus(Duration.ofMinutes(10));
     Thread.ofPlatform()
@@ -124,5 +112,11 @@ class WakeupsTest {
         Duration.ofSeconds(5), "the sleep to start", () -> wakeups.plannedWake().equals(far));
     wakeups.nudge();
     assertThat(result.get(5, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+  }
+
+  /** Sleeps 20 ms (or less, if woken); whether nobody asked. */
+  private static boolean sleepBriefly(Wakeups wakeups) {
+    return wakeups.sleepUntil(
+        Instant.now().plusMillis(20), InstantSource.system(), () -> false, Duration.ofHours(1));
   }
 }
