@@ -221,9 +221,23 @@ final class Heartbeat {
    * clock offset from it; returns whether it wrote a row.
    */
   private boolean stamped(java.sql.Connection c, String sql, Params params) throws SQLException {
+    return stamped(c, sql, params, rs -> {});
+  }
+
+  /** As above; {@code row} also reads the written row's other columns. */
+  private boolean stamped(java.sql.Connection c, String sql, Params params, RowReader row)
+      throws SQLException {
     Instant before = clock.instant();
     long sent = System.nanoTime();
-    List<Instant> dbNow = Db.query(c, sql, params, rs -> SqlTime.instant(rs, "db_now"));
+    List<Instant> dbNow =
+        Db.query(
+            c,
+            sql,
+            params,
+            rs -> {
+              row.read(rs);
+              return SqlTime.instant(rs, "db_now");
+            });
     long roundTrip = System.nanoTime() - sent;
     if (dbNow.isEmpty()) {
       return false;
@@ -277,8 +291,7 @@ final class Heartbeat {
                   Params.of("node", config.nodeId())
                       .put("leading", leading.getAsBoolean())
                       .put("clock_offset_ms", aheadMillis());
-              if (stamped(c, NODE_HEARTBEAT, params)) {
-                countStates(c);
+              if (stamped(c, NODE_HEARTBEAT, params, this::countedStates)) {
                 return Result.BEAT;
               }
               record Found(String state, Instant heartbeatAt, Instant deadAt) {}
@@ -325,6 +338,19 @@ final class Heartbeat {
     }
     lastSent = sent;
     return result;
+  }
+
+  /** Reads more of a row than {@link #stamped} does. */
+  @FunctionalInterface
+  private interface RowReader {
+    void read(java.sql.ResultSet rs) throws SQLException;
+  }
+
+  /** Takes the node counts the heartbeat's own statement returned. */
+  private void countedStates(java.sql.ResultSet rs) throws SQLException {
+    for (State s : State.values()) {
+      counts.get(s).set(rs.getInt(s.name()));
+    }
   }
 
   private void countStates(java.sql.Connection c) throws SQLException {

@@ -26,13 +26,18 @@ final class NodeQueries {
   // on the row the first one wrote. Written on the node's own session: its pid is the leader
   // lock's holder when it leads. Returns the database's clock, which the node compares with its
   // own (Heartbeat#ahead); records the offset the previous heartbeat measured, for the operator.
+  // With the nodes in each state (the gauges), read in the same statement: the row was alive
+  // before and after, so the statement's snapshot counts what a query after it would.
   static final String NODE_HEARTBEAT =
       """
       UPDATE engine_nodes
       SET heartbeat_at = now(), leader_pid = CASE WHEN :leading THEN pg_backend_pid() END,
           clock_offset_ms = :clock_offset_ms
       WHERE node_id = :node AND state = 'alive'
-      RETURNING now() AS db_now
+      RETURNING now() AS db_now,
+        (SELECT count(*) FILTER (WHERE n.state = 'alive') FROM engine_nodes n)::int AS alive,
+        (SELECT count(*) FILTER (WHERE n.state = 'dead') FROM engine_nodes n)::int AS dead,
+        (SELECT count(*) FILTER (WHERE n.state = 'stopped') FROM engine_nodes n)::int AS stopped
       """;
 
   static final String NODE_GET =

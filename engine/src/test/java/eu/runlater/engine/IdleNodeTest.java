@@ -116,6 +116,25 @@ class IdleNodeTest {
     }
   }
 
+  @Test
+  void a_heartbeat_is_one_statement_and_brings_the_node_counts_with_it() throws Exception {
+    try (var c = fixture.connection();
+        var other =
+            c.prepareStatement(
+                "INSERT INTO engine_nodes (node_id, started_at, heartbeat_at, version, host, pid,"
+                    + " state, dead_at) VALUES ('gone', now(), now(), 'test', 'h', 1, 'dead',"
+                    + " now())")) {
+      other.executeUpdate();
+    }
+    engine.heartbeat().register();
+    statements.clear();
+    assertThat(engine.heartbeat().beatOnce()).isEqualTo(Heartbeat.Result.BEAT);
+    assertThat(statements).hasSize(1);
+    assertThat(engine.heartbeat().count(Heartbeat.State.alive)).isEqualTo(1);
+    assertThat(engine.heartbeat().count(Heartbeat.State.dead)).isEqualTo(1);
+    assertThat(engine.heartbeat().count(Heartbeat.State.stopped)).isZero();
+  }
+
   /** The engine's pool, each of its connections counting the statements prepared on it. */
   private DataSource counted(DataSource pool) {
     return (DataSource)
