@@ -293,10 +293,12 @@ public final class Engine implements AutoCloseable {
    * rows.
    */
   void maintainOnce() throws SQLException {
-    if (!leader.runOnce()) {
+    Instant probedAt = clock.instant();
+    // The probe runs on the leader lock's session: its answer also confirms the lock.
+    Probe probe = leader.runOnce(c -> probe(c, probedAt));
+    if (probe == null) {
       return;
     }
-    Probe probe = probe(clock.instant());
     Rescuer.HandOver handed =
         probe.silent() || probe.gone()
             ? rescuer.handOver(config.deadAfter())
@@ -340,21 +342,19 @@ public final class Engine implements AutoCloseable {
   /** Which steps of the leader's pass have anything to do (NodeQueries.MAINTENANCE_PROBE). */
   record Probe(boolean silent, boolean gone, boolean expired, boolean hosts) {}
 
-  private Probe probe(Instant now) throws SQLException {
-    return db.withConnection(
-            c ->
-                Db.query(
-                    c,
-                    NodeQueries.MAINTENANCE_PROBE,
-                    Params.of("node", config.nodeId())
-                        .put("dead_after_ms", config.deadAfter().toMillis())
-                        .put("now", now),
-                    rs ->
-                        new Probe(
-                            rs.getBoolean("silent"),
-                            rs.getBoolean("gone"),
-                            rs.getBoolean("expired"),
-                            rs.getBoolean("hosts"))))
+  private Probe probe(java.sql.Connection c, Instant now) throws SQLException {
+    return Db.query(
+            c,
+            NodeQueries.MAINTENANCE_PROBE,
+            Params.of("node", config.nodeId())
+                .put("dead_after_ms", config.deadAfter().toMillis())
+                .put("now", now),
+            rs ->
+                new Probe(
+                    rs.getBoolean("silent"),
+                    rs.getBoolean("gone"),
+                    rs.getBoolean("expired"),
+                    rs.getBoolean("hosts")))
         .getFirst();
   }
 

@@ -76,13 +76,30 @@ final class Leader {
 
   /** Takes or confirms leadership; returns whether this node leads after the pass. */
   synchronized boolean runOnce() {
+    return runOnce(c -> query(c, LEADER_ALIVE, Params.of())) != null;
+  }
+
+  /**
+   * Takes or confirms leadership and, when this node leads after it, runs {@code leading} on the
+   * lock's session in the same turn. A session that still answers holds its lock, so {@code
+   * leading}'s own statement is the confirmation: the leader's pass asks its probe this way, one
+   * statement instead of two. Returns what {@code leading} returned, or null when this node does
+   * not lead (a failure of {@code leading} closes the session, and with it the lock).
+   */
+  synchronized <T> T runOnce(Session.Work<T> leading) {
     boolean was = leader;
+    List<T> result = new java.util.ArrayList<>(1);
     try {
       session.run(
           c -> {
             // Set inside the session's turn, so a heartbeat on the same session (which records
             // this session's pid when it leads) never sees a stale answer.
-            leader = holds(c) || acquire(c);
+            if (c == lockedOn) {
+              result.add(leading.run(c));
+              leader = true;
+              return null;
+            }
+            leader = acquire(c);
             if (!leader && deadAfter != null) {
               Silent silent = silentHolder(c);
               if (silent != null) {
@@ -102,6 +119,9 @@ final class Leader {
                 leader = acquire(c);
               }
             }
+            if (leader) {
+              result.add(leading.run(c));
+            }
             return null;
           });
       failures.succeeded();
@@ -109,11 +129,12 @@ final class Leader {
       // Not leading until it succeeds; one warning per outage (FailureStreak).
       failures.failed(e);
       leader = false;
+      lockedOn = null;
     }
     if (leader != was) {
       log.info("Node {} {} the leader", nodeId, leader ? "is now" : "is no longer");
     }
-    return leader;
+    return leader && !result.isEmpty() ? result.getFirst() : null;
   }
 
   /** Gives up leadership (unlocks and closes the session). */
@@ -138,15 +159,6 @@ final class Leader {
     boolean got = query(c, LEADER_TRY_ACQUIRE, Params.of("key", LOCK_KEY).put("node", nodeId));
     lockedOn = got ? c : null;
     return got;
-  }
-
-  /**
-   * Whether this session still holds the lock: it is the session the lock was taken on, and it
-   * answers (a session that died, or was ended by a node that found this one silent, fails here,
-   * which closes it).
-   */
-  private boolean holds(Connection c) throws SQLException {
-    return c == lockedOn && query(c, LEADER_ALIVE, Params.of());
   }
 
   private Silent silentHolder(Connection c) throws SQLException {
