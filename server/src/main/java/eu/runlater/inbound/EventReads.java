@@ -9,8 +9,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -33,13 +36,85 @@ class EventReads {
   /** A list's filters; null fields do not filter. */
   record Filter(UUID sourceId, String status, Instant since, Instant until) {}
 
+  /** One request with its forwards and their attempts. */
   EventView get(UUID organizationId, UUID id) {
-    return jdbc.sql(InboundEventsQueries.EVENT_GET)
+    EventView event =
+        jdbc.sql(InboundEventsQueries.EVENT_GET)
+            .param("organization_id", organizationId)
+            .param("id", id)
+            .query(this::row)
+            .optional()
+            .orElseThrow(() -> ApiProblem.notFound("inbound event", id));
+    return event.withForwards(forwards(organizationId, id));
+  }
+
+  private List<EventView.ForwardView> forwards(UUID organizationId, UUID eventId) {
+    record Row(
+        UUID id,
+        UUID connectionId,
+        String name,
+        String url,
+        String state,
+        String detail,
+        Instant createdAt,
+        Instant queuedAt) {}
+    List<Row> rows =
+        jdbc.sql(ConnectionsQueries.FORWARDS_OF_EVENT)
+            .param("organization_id", organizationId)
+            .param("event_id", eventId)
+            .query(
+                (rs, n) ->
+                    new Row(
+                        rs.getObject("id", UUID.class),
+                        rs.getObject("connection_id", UUID.class),
+                        rs.getString("connection_name"),
+                        rs.getString("destination_url"),
+                        rs.getString("state"),
+                        rs.getString("detail"),
+                        rs.getTimestamp("created_at").toInstant(),
+                        instant(rs.getTimestamp("queued_at"))))
+            .list();
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    Map<UUID, List<EventView.AttemptView>> attempts = new HashMap<>();
+    jdbc.sql(ConnectionsQueries.FORWARD_ATTEMPTS)
         .param("organization_id", organizationId)
-        .param("id", id)
-        .query(this::row)
-        .optional()
-        .orElseThrow(() -> ApiProblem.notFound("inbound event", id));
+        .param("forward_ids", rows.stream().map(Row::id).toList())
+        .query(
+            (rs, n) -> {
+              attempts
+                  .computeIfAbsent(rs.getObject("source_id", UUID.class), k -> new ArrayList<>())
+                  .add(
+                      new EventView.AttemptView(
+                          rs.getObject("id", UUID.class),
+                          rs.getInt("attempt"),
+                          rs.getString("status"),
+                          (Integer) rs.getObject("status_code"),
+                          instant(rs.getTimestamp("started_at")),
+                          instant(rs.getTimestamp("finished_at")),
+                          rs.getString("error")));
+              return null;
+            })
+        .list();
+    return rows.stream()
+        .map(
+            r ->
+                new EventView.ForwardView(
+                    r.id(),
+                    r.connectionId(),
+                    r.name(),
+                    r.url(),
+                    r.state(),
+                    r.detail(),
+                    r.createdAt(),
+                    r.queuedAt(),
+                    attempts.getOrDefault(r.id(), List.of())))
+        .toList();
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
   }
 
   List<EventView> list(UUID organizationId, Filter f, UUID cursor, int limit) {
@@ -77,7 +152,8 @@ class EventReads {
         verification == null
             ? null
             : json.readValue(verification, InboundEvents.Verification.class),
-        rs.getString("event_key"));
+        rs.getString("event_key"),
+        null);
   }
 
   private static String utf8(byte[] bytes) {

@@ -16,6 +16,7 @@ import java.util.UUID;
  * @param bodyEncoding utf8 or base64
  * @param verification the source's verification and its outcome; null when it did not run
  * @param eventKey the provider's event id used for dedup
+ * @param forwards what each connection did with it, with every attempt (detail only; null in lists)
  */
 record EventView(
     UUID id,
@@ -33,4 +34,55 @@ record EventView(
     String status,
     String reason,
     InboundEvents.Verification verification,
-    String eventKey) {}
+    String eventKey,
+    List<ForwardView> forwards) {
+
+  /**
+   * One connection's forward of the request.
+   *
+   * @param state queued (a task delivers it; see attempts), held (the connection is paused),
+   *     filtered (its filter was false) or failed (its transformation failed)
+   * @param detail why it was filtered, held or failed
+   */
+  record ForwardView(
+      UUID id,
+      UUID connectionId,
+      String connectionName,
+      String destinationUrl,
+      String state,
+      String detail,
+      Instant createdAt,
+      Instant queuedAt,
+      List<AttemptView> attempts) {}
+
+  /** One delivery attempt of a forward, from the execution history. */
+  record AttemptView(
+      UUID executionId,
+      int attempt,
+      String status,
+      Integer statusCode,
+      Instant startedAt,
+      Instant finishedAt,
+      String error) {}
+
+  EventView withForwards(List<ForwardView> forwards) {
+    return new EventView(
+        id,
+        sourceId,
+        sourceName,
+        receivedAt,
+        method,
+        path,
+        query,
+        headers,
+        body,
+        bodyEncoding,
+        bodySize,
+        sourceIp,
+        status,
+        reason,
+        verification,
+        eventKey,
+        forwards);
+  }
+}

@@ -27,10 +27,12 @@ class InboundEvents {
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
+  private final Forwards forwards;
 
-  InboundEvents(JdbcClient jdbc, JsonMapper json) {
+  InboundEvents(JdbcClient jdbc, JsonMapper json, Forwards forwards) {
     this.jdbc = jdbc;
     this.json = json;
+    this.forwards = forwards;
   }
 
   /** The verification as stored with the request. */
@@ -38,7 +40,8 @@ class InboundEvents {
 
   /**
    * Stores one request and answers its status: {@code status} as given, or {@link #DUPLICATE} when
-   * {@code eventKey} was claimed by another of the source's requests within 24 h.
+   * {@code eventKey} was claimed by another of the source's requests within 24 h. An accepted
+   * request that is to be {@code forwarded} gets its forwards in the same transaction.
    */
   @Transactional
   String store(
@@ -48,7 +51,8 @@ class InboundEvents {
       String status,
       String reason,
       Verification verification,
-      String eventKey) {
+      String eventKey,
+      boolean forwarded) {
     String stored = status;
     String why = reason;
     if (eventKey != null && ACCEPTED.equals(status)) {
@@ -84,6 +88,12 @@ class InboundEvents {
         .param("verification", verification == null ? null : json.writeValueAsString(verification))
         .param("event_key", eventKey)
         .update();
+    if (forwarded && ACCEPTED.equals(stored)) {
+      forwards.plan(
+          source,
+          new Forwards.Request(id, r.method(), r.path(), r.query(), r.headers(), r.body()),
+          r.at());
+    }
     return stored;
   }
 

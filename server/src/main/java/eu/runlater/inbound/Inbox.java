@@ -61,7 +61,8 @@ class Inbox {
             + source.rateWindowSeconds()
             + " s",
         null,
-        null);
+        null,
+        false);
     return text(HttpStatus.TOO_MANY_REQUESTS, id)
         .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
         .body("rate limited\n");
@@ -77,7 +78,8 @@ class Inbox {
         InboundEvents.REJECTED,
         "body larger than 1 MB (" + (r.bodySize() < 0 ? "chunked" : r.bodySize() + " bytes") + ")",
         null,
-        null);
+        null,
+        false);
     return text(HttpStatus.CONTENT_TOO_LARGE, id).body("body larger than 1 MB\n");
   }
 
@@ -100,14 +102,23 @@ class Inbox {
           InboundEvents.REJECTED,
           "verification failed: " + result.detail(),
           verification,
-          null);
+          null,
+          false);
       return text(HttpStatus.UNAUTHORIZED, id).body("verification failed\n");
     }
     JsonNode body = jsonBody(r);
+    String challenge = spec.type() == VerificationSpec.Type.SLACK ? slackChallenge(body) : null;
+    // Slack's handshake is stored, not forwarded: it is no event.
     String status =
         events.store(
-            id, source, r, InboundEvents.ACCEPTED, null, verification, eventKey(source, r, body));
-    String challenge = spec.type() == VerificationSpec.Type.SLACK ? slackChallenge(body) : null;
+            id,
+            source,
+            r,
+            InboundEvents.ACCEPTED,
+            null,
+            verification,
+            eventKey(source, r, body),
+            challenge == null);
     if (challenge != null) {
       // Slack's URL verification: it expects the challenge back, as JSON, with a 200.
       return ResponseEntity.ok()

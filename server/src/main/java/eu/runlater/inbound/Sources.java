@@ -113,6 +113,14 @@ class Sources {
         .orElseThrow(() -> ApiProblem.notFound("source", id));
   }
 
+  boolean exists(UUID organizationId, UUID id) {
+    return jdbc.sql(SourcesQueries.SOURCE_EXISTS)
+        .param("organization_id", organizationId)
+        .param("id", id)
+        .query(Boolean.class)
+        .single();
+  }
+
   Optional<Source> byToken(String token) {
     return jdbc.sql(SourcesQueries.SOURCE_BY_TOKEN)
         .param("token", token)

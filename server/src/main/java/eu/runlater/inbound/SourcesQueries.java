@@ -38,7 +38,11 @@ final class SourcesQueries {
           + SOURCE_COLUMNS
           + " FROM inbound_sources WHERE organization_id = :organization_id AND id = :id";
 
-  static final String SOURCE_GET_FOR_UPDATE = SOURCE_GET + " FOR UPDATE";
+  static final String SOURCE_EXISTS =
+      """
+      SELECT EXISTS (SELECT 1 FROM inbound_sources
+                      WHERE organization_id = :organization_id AND id = :id)
+      """;
 
   static final String SOURCE_BY_TOKEN =
       "SELECT " + SOURCE_COLUMNS + " FROM inbound_sources WHERE token = :token";
