@@ -34,7 +34,16 @@ class EventReads {
   }
 
   /** A list's filters; null fields do not filter. */
-  record Filter(UUID sourceId, String status, Instant since, Instant until) {}
+  record Filter(UUID sourceId, String status, Instant since, Instant until, String q) {
+    JdbcClient.StatementSpec bind(JdbcClient.StatementSpec sql, UUID organizationId) {
+      return sql.param("organization_id", organizationId)
+          .param("source_id", sourceId)
+          .param("status", status)
+          .param("since", since == null ? null : Timestamp.from(since))
+          .param("until", until == null ? null : Timestamp.from(until))
+          .param("q", q);
+    }
+  }
 
   /** One request with its forwards and their attempts. */
   EventView get(UUID organizationId, UUID id) {
@@ -118,13 +127,8 @@ class EventReads {
   }
 
   List<EventView> list(UUID organizationId, Filter f, UUID cursor, int limit) {
-    return jdbc.sql(InboundEventsQueries.EVENT_LIST)
-        .param("organization_id", organizationId)
+    return f.bind(jdbc.sql(InboundEventsQueries.EVENT_LIST), organizationId)
         .param("cursor", cursor)
-        .param("source_id", f.sourceId())
-        .param("status", f.status())
-        .param("since", f.since() == null ? null : Timestamp.from(f.since()))
-        .param("until", f.until() == null ? null : Timestamp.from(f.until()))
         .param("limit", limit)
         .query(this::row)
         .list();

@@ -85,13 +85,25 @@ class Forwards {
 
   /** Plans the forwards of one accepted request, in the caller's transaction. */
   void plan(Source source, Request request, Instant now) {
+    plan(source, request, null, now, now);
+  }
+
+  /**
+   * Plans forwards of a stored request over every connection of its source (or only {@code
+   * connectionId}), their tasks due at {@code runAt}; returns how many forwards it made.
+   */
+  int plan(Source source, Request request, UUID connectionId, Instant now, Instant runAt) {
     List<Connection> connections =
-        jdbc.sql(ConnectionsQueries.CONNECTIONS_OF_SOURCE)
+        jdbc
+            .sql(ConnectionsQueries.CONNECTIONS_OF_SOURCE)
             .param("source_id", source.id())
             .query(Connections::row)
-            .list();
+            .list()
+            .stream()
+            .filter(c -> connectionId == null || c.id().equals(connectionId))
+            .toList();
     if (connections.isEmpty()) {
-      return;
+      return 0;
     }
     Map<String, Object> vars = vars(request);
     List<NewTask> tasks = new ArrayList<>();
@@ -108,7 +120,7 @@ class Forwards {
           state = HELD;
           detail = "connection paused";
         } else {
-          task = task(c, forwardId, request, vars, source.verification().credentialHeader(), now);
+          task = task(c, forwardId, request, vars, source.verification().credentialHeader(), runAt);
           state = QUEUED;
         }
       } catch (Expressions.Failed | IllegalArgumentException e) {
@@ -123,6 +135,7 @@ class Forwards {
     if (!tasks.isEmpty()) {
       enqueuer.enqueue(tasks);
     }
+    return connections.size();
   }
 
   /**
@@ -297,7 +310,8 @@ class Forwards {
     return vars;
   }
 
-  private List<Map.Entry<String, String>> pairs(String headersJson) {
+  /** Stored headers ([[name, value], …]) as pairs. */
+  List<Map.Entry<String, String>> pairs(String headersJson) {
     List<Map.Entry<String, String>> out = new ArrayList<>();
     for (JsonNode pair : json.readTree(headersJson)) {
       out.add(Map.entry(pair.get(0).asString(), pair.get(1).asString()));

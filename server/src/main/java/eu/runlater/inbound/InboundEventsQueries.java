@@ -42,18 +42,54 @@ final class InboundEventsQueries {
           WHERE e.organization_id = :organization_id AND e.id = :id
           """;
 
+  /**
+   * The filters of the events list and of a replay by filter; a null parameter does not filter.
+   * {@code q} matches a request whose body holds it (as UTF-8 bytes) or whose headers do.
+   */
+  static final String EVENT_FILTER =
+      """
+      e.organization_id = :organization_id
+        AND (CAST(:source_id AS uuid) IS NULL OR e.source_id = CAST(:source_id AS uuid))
+        AND (CAST(:status AS text) IS NULL OR e.status = CAST(:status AS text))
+        AND (CAST(:since AS timestamptz) IS NULL OR e.received_at >= CAST(:since AS timestamptz))
+        AND (CAST(:until AS timestamptz) IS NULL OR e.received_at < CAST(:until AS timestamptz))
+        AND (CAST(:q AS text) IS NULL
+             OR position(convert_to(CAST(:q AS text), 'UTF8') IN e.body) > 0
+             OR strpos(e.headers::text, CAST(:q AS text)) > 0)
+      """;
+
   static final String EVENT_LIST =
       "SELECT "
           + EVENT_COLUMNS
+          + " FROM inbound_events e JOIN inbound_sources s ON s.id = e.source_id WHERE "
+          + EVENT_FILTER
           + """
-           FROM inbound_events e JOIN inbound_sources s ON s.id = e.source_id
-          WHERE e.organization_id = :organization_id
             AND (CAST(:cursor AS uuid) IS NULL OR e.id < CAST(:cursor AS uuid))
-            AND (CAST(:source_id AS uuid) IS NULL OR e.source_id = CAST(:source_id AS uuid))
-            AND (CAST(:status AS text) IS NULL OR e.status = CAST(:status AS text))
-            AND (CAST(:since AS timestamptz) IS NULL OR e.received_at >= CAST(:since AS timestamptz))
-            AND (CAST(:until AS timestamptz) IS NULL OR e.received_at < CAST(:until AS timestamptz))
           ORDER BY e.id DESC
           LIMIT :limit
           """;
+
+  /** Requests a replay may forward again: those that were accepted or duplicates. */
+  private static final String REPLAYABLE = " AND e.status IN ('accepted', 'duplicate') ";
+
+  static final String EVENT_REPLAY_COUNT =
+      "SELECT count(*) FROM inbound_events e WHERE " + EVENT_FILTER + REPLAYABLE;
+
+  /** The oldest first, as they were received. */
+  static final String EVENT_REPLAY_MATCHING =
+      """
+      SELECT e.id, e.source_id, e.status, e.method, e.path, e.query, e.headers::text AS headers,
+             e.body
+        FROM inbound_events e WHERE
+      """
+          + EVENT_FILTER
+          + REPLAYABLE
+          + " ORDER BY e.id LIMIT :limit";
+
+  static final String EVENT_REPLAY_ONE =
+      """
+      SELECT e.id, e.source_id, e.status, e.method, e.path, e.query, e.headers::text AS headers,
+             e.body
+        FROM inbound_events e WHERE e.organization_id = :organization_id AND e.id = :id
+      """;
 }

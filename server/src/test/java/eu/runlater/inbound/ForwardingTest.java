@@ -219,4 +219,89 @@ class ForwardingTest extends ServerTest {
           .isEqualTo("queued");
     }
   }
+
+  @Test
+  void a_request_is_replayed_alone_or_by_filter_after_a_dry_run_spaced_by_the_rate() {
+    var t = fixtures.tenant();
+    try (Sink sink = Sink.start()) {
+      JsonNode s = source(t);
+      JsonNode c = connection(t, s, sink.url("/r"), "");
+      var one = receive(s, "{\"type\": \"invoice.paid\", \"n\": 1}");
+      receive(s, "{\"type\": \"invoice.void\", \"n\": 2}");
+      receive(s, "{\"type\": \"invoice.paid\", \"n\": 3}", "X-Tenant", "blue");
+      sink.awaitCount(3, WITHIN);
+
+      // Search by a body value and by a header value.
+      var paid = api.get("/api/v1/inbound-events?q=invoice.paid", t.key()).json().get("data");
+      assertThat(paid).hasSize(2);
+      assertThat(api.get("/api/v1/inbound-events?q=blue", t.key()).json().get("data")).hasSize(1);
+
+      var replayed =
+          api.post(
+              "/api/v1/inbound-events/"
+                  + one.headers().firstValue(Inbox.REQUEST_ID_HEADER).orElseThrow()
+                  + "/replay",
+              t.key(),
+              "{\"connection_id\": \"" + c.get("id").asString() + "\"}");
+      assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);
+      assertThat(replayed.json().get("forwards")).hasSize(2);
+      sink.awaitCount(4, WITHIN);
+
+      String filter =
+          "{\"filter\": {\"source_id\": \"%s\", \"q\": \"invoice.paid\"}, \"dry_run\": %s,"
+              + " \"rate_per_second\": 5}";
+      var dry =
+          api.post(
+              "/api/v1/inbound-events/replay",
+              t.key(),
+              filter.formatted(s.get("id").asString(), "true"));
+      assertThat(dry.status()).as(dry.body()).isEqualTo(200);
+      assertThat(dry.json().get("matched").asLong()).isEqualTo(2);
+      assertThat(dry.json().get("replayed").asLong()).isZero();
+      assertThat(dry.json().get("dry_run").asBoolean()).isTrue();
+
+      var real =
+          api.post(
+              "/api/v1/inbound-events/replay",
+              t.key(),
+              filter.formatted(s.get("id").asString(), "false"));
+      assertThat(real.json().get("replayed").asLong()).isEqualTo(2);
+      assertThat(real.json().get("forwards").asLong()).isEqualTo(2);
+      sink.awaitCount(6, WITHIN);
+      var last = sink.received().subList(4, 6);
+      assertThat(last)
+          .extracting(r -> new String(r.body(), StandardCharsets.UTF_8))
+          .allMatch(b -> b.contains("invoice.paid"));
+      // 5 per second: the second start is due 200 ms after the first, and none starts early.
+      java.time.Instant lastStart =
+          java.time.Instant.parse(real.json().get("last_start_at").asString());
+      assertThat(
+              last.stream()
+                  .map(Sink.Received::at)
+                  .max(java.util.Comparator.naturalOrder())
+                  .orElseThrow())
+          .isAfterOrEqualTo(lastStart.minusMillis(20));
+      assertThat(sink.count()).isEqualTo(6);
+    }
+    // A rejected request is never replayed.
+    var strict =
+        api.post(
+            "/api/v1/sources",
+            t.key(),
+            "{\"name\": \"strict\", \"verification\": {\"type\": \"api_key\", \"secret\": \"k\"}}");
+    var refused =
+        api.send(
+            api.request(strict.json().get("url").asString().replaceFirst("^http://[^/]+", ""))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    assertThat(refused.status()).isEqualTo(401);
+    var again =
+        api.post(
+            "/api/v1/inbound-events/"
+                + refused.headers().firstValue(Inbox.REQUEST_ID_HEADER).orElseThrow()
+                + "/replay",
+            t.key(),
+            "");
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.body()).contains("rejected");
+  }
 }
