@@ -59,7 +59,8 @@ class OperationsTest extends ServerTest {
                     pattern.startsWith("/ping/")
                         || pattern.startsWith("/badge/")
                         || pattern.equals("/status")
-                        || pattern.startsWith("/status/");
+                        || pattern.startsWith("/status/")
+                        || pattern.startsWith("/in/");
                 if ((pattern.startsWith("/api/") || open) && !pattern.contains("test-only")) {
                   info.getMethodsCondition()
                       .getMethods()

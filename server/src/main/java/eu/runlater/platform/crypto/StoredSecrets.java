@@ -43,7 +43,8 @@ final class StoredSecrets {
           new Column("executions", List.of("id"), "request_sealed_headers", "true"),
           new Column("executions", List.of("id"), "request_body", "request_body_sealed"),
           new Column("executions", List.of("id"), "request_sealed_url", "true"),
-          new Column("alert_channels", List.of("id"), "sealed_settings", "true"));
+          new Column("alert_channels", List.of("id"), "sealed_settings", "true"),
+          new Column("inbound_sources", List.of("id"), "sealed_secret", "true"));
 
   private StoredSecrets() {}
 

@@ -100,8 +100,26 @@ public class RateLimiter {
     return cached.tier();
   }
 
+  /**
+   * Takes one unit from the bucket named {@code key}, made for {@code policy} on first use (and
+   * made again when the policy changes). For limits a user sets on something of theirs (an inbound
+   * source's requests): they hold whether or not the API's limits are {@link #enabled}.
+   *
+   * @return 0 when the unit was taken, else the seconds until the bucket has one (at least 1)
+   */
+  public long take(String key, Policy policy) {
+    var probe = bucket(key, policy).bucket().tryConsumeAndReturnRemaining(1);
+    if (probe.isConsumed()) {
+      return 0;
+    }
+    return Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+  }
+
   private Limited bucket(String key, String tier) {
-    Policy policy = policies.getOrDefault(tier, policies.get("free"));
+    return bucket(key, policies.getOrDefault(tier, policies.get("free")));
+  }
+
+  private Limited bucket(String key, Policy policy) {
     Limited limited = buckets.get(key);
     if (limited != null && limited.policy().equals(policy)) {
       return limited;

@@ -31,7 +31,14 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
   /** Paths anyone may use without signing in; nothing in them reads a session. */
-  static final String[] PUBLIC = {"/ping/**", "/badge/**", "/status", "/status/**"};
+  static final String[] PUBLIC = {
+    "/ping/**",
+    "/badge/**",
+    "/status",
+    "/status/**",
+    // inbound webhooks' hosted URLs: the token is the secret, the source's verification the proof
+    "/in/**"
+  };
 
   private static final String PUBLIC_CSP =
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"

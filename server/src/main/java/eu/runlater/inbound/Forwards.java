@@ -1,0 +1,329 @@
+package eu.runlater.inbound;
+
+import eu.runlater.engine.Backoff;
+import eu.runlater.engine.Header;
+import eu.runlater.engine.Ids;
+import eu.runlater.engine.NewTask;
+import eu.runlater.engine.SealedRequests;
+import eu.runlater.engine.SecretBox;
+import eu.runlater.engine.TaskRequest;
+import eu.runlater.platform.engine.EngineProperties;
+import eu.runlater.platform.engine.Priorities;
+import eu.runlater.platform.engine.TaskEnqueuer;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns an accepted request into one forward per connection of its source, in the transaction that
+ * stores the request: a filter that is false makes a {@code filtered} forward, a paused connection
+ * a {@code held} one, any other an engine task (source kind {@code inbound}) inserted through
+ * {@link TaskEnqueuer}, so the request and its tasks commit together or not at all. Once the 202 is
+ * sent, the forwards exist: a node killed right after it loses nothing; the engine delivers them
+ * with the delivery contract (signed, SSRF-guarded, retried, every attempt in history).
+ */
+@Component
+class Forwards {
+  static final String SOURCE_KIND = "inbound";
+  static final String QUEUED = "queued";
+  static final String HELD = "held";
+  static final String FILTERED = "filtered";
+  static final String FAILED = "failed";
+
+  /** Headers of the received request that are not forwarded (the hop's own, or HTTP's). */
+  private static final Set<String> NOT_FORWARDED =
+      Set.of(
+          "accept-encoding",
+          "expect",
+          "forwarded",
+          "x-forwarded-for",
+          "x-forwarded-proto",
+          "x-forwarded-host",
+          "x-forwarded-port",
+          "x-real-ip");
+
+  private final JdbcClient jdbc;
+  private final TaskEnqueuer enqueuer;
+  private final SecretBox box;
+  private final JsonMapper json;
+  private final Backoff backoff;
+
+  Forwards(
+      JdbcClient jdbc,
+      TaskEnqueuer enqueuer,
+      SecretBox box,
+      JsonMapper json,
+      EngineProperties engine) {
+    this.jdbc = jdbc;
+    this.enqueuer = enqueuer;
+    this.box = box;
+    this.json = json;
+    this.backoff = engine.backoff();
+  }
+
+  /** A stored request, as the forwards read it. */
+  record Request(
+      UUID eventId,
+      String method,
+      String path,
+      String query,
+      List<Map.Entry<String, String>> headers,
+      byte[] body) {}
+
+  /** Plans the forwards of one accepted request, in the caller's transaction. */
+  void plan(Source source, Request request, Instant now) {
+    plan(source, request, null, now, now);
+  }
+
+  /**
+   * Plans forwards of a stored request over every connection of its source (or only {@code
+   * connectionId}), their tasks due at {@code runAt}; returns how many forwards it made.
+   */
+  int plan(Source source, Request request, UUID connectionId, Instant now, Instant runAt) {
+    List<Connection> connections =
+        jdbc
+            .sql(ConnectionsQueries.CONNECTIONS_OF_SOURCE)
+            .param("source_id", source.id())
+            .query(Connections::row)
+            .list()
+            .stream()
+            .filter(c -> connectionId == null || c.id().equals(connectionId))
+            .toList();
+    if (connections.isEmpty()) {
+      return 0;
+    }
+    Map<String, Object> vars = vars(request);
+    List<NewTask> tasks = new ArrayList<>();
+    for (Connection c : connections) {
+      UUID forwardId = Ids.v7(now);
+      String state;
+      String detail = null;
+      NewTask task = null;
+      try {
+        if (c.filter() != null && !Boolean.TRUE.equals(Expressions.eval(c.filter(), vars))) {
+          state = FILTERED;
+          detail = "filter is false: " + c.filter();
+        } else if (c.paused()) {
+          state = HELD;
+          detail = "connection paused";
+        } else {
+          task = task(c, forwardId, request, vars, source.verification().credentialHeader(), runAt);
+          state = QUEUED;
+        }
+      } catch (Expressions.Failed | IllegalArgumentException e) {
+        state = FAILED;
+        detail = e.getMessage();
+      }
+      insert(forwardId, source.organizationId(), request.eventId(), c.id(), state, detail, now);
+      if (task != null) {
+        tasks.add(task);
+      }
+    }
+    if (!tasks.isEmpty()) {
+      enqueuer.enqueue(tasks);
+    }
+    return connections.size();
+  }
+
+  /**
+   * Queues a resumed connection's held forwards, in the caller's transaction (which holds the
+   * connection's row lock); returns how many.
+   */
+  int release(Connection c, String credentialHeader, Instant now) {
+    int released = 0;
+    while (true) {
+      List<Held> held =
+          jdbc.sql(ConnectionsQueries.FORWARDS_HELD)
+              .param("connection_id", c.id())
+              .param("limit", 500)
+              .query(
+                  (rs, n) ->
+                      new Held(
+                          rs.getObject("forward_id", UUID.class),
+                          new Request(
+                              rs.getObject("event_id", UUID.class),
+                              rs.getString("method"),
+                              rs.getString("path"),
+                              rs.getString("query"),
+                              pairs(rs.getString("headers")),
+                              rs.getBytes("body"))))
+              .list();
+      if (held.isEmpty()) {
+        return released;
+      }
+      List<NewTask> tasks = new ArrayList<>();
+      for (Held h : held) {
+        String state = QUEUED;
+        String detail = null;
+        try {
+          tasks.add(task(c, h.forwardId(), h.request(), vars(h.request()), credentialHeader, now));
+        } catch (Expressions.Failed | IllegalArgumentException e) {
+          state = FAILED;
+          detail = e.getMessage();
+        }
+        jdbc.sql(ConnectionsQueries.FORWARD_SET_STATE)
+            .param("id", h.forwardId())
+            .param("state", state)
+            .param("detail", detail)
+            .param("now", Timestamp.from(now))
+            .update();
+      }
+      if (!tasks.isEmpty()) {
+        enqueuer.enqueue(tasks);
+      }
+      released += tasks.size();
+    }
+  }
+
+  private record Held(UUID forwardId, Request request) {}
+
+  private void insert(
+      UUID id,
+      UUID organizationId,
+      UUID eventId,
+      UUID connectionId,
+      String state,
+      String detail,
+      Instant now) {
+    jdbc.sql(ConnectionsQueries.FORWARD_INSERT)
+        .param("id", id)
+        .param("organization_id", organizationId)
+        .param("event_id", eventId)
+        .param("connection_id", connectionId)
+        .param("state", state)
+        .param("detail", detail)
+        .param("now", Timestamp.from(now))
+        .update();
+  }
+
+  /** The engine task forwarding {@code request} over {@code c}. */
+  private NewTask task(
+      Connection c,
+      UUID forwardId,
+      Request request,
+      Map<String, Object> vars,
+      String credentialHeader,
+      Instant now)
+      throws Expressions.Failed {
+    List<Header> headers = new ArrayList<>();
+    for (var h : request.headers()) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (!SealedRequests.reserved(name)
+          && !NOT_FORWARDED.contains(name)
+          && !name.equals(credentialHeader)) {
+        headers.add(new Header(h.getKey(), h.getValue()));
+      }
+    }
+    byte[] body = request.body();
+    if (c.transform() != null) {
+      Object result = Expressions.eval(c.transform(), vars);
+      if (!(result instanceof Map<?, ?> map)) {
+        throw new Expressions.Failed("transform must make a map of body and headers");
+      }
+      if (map.containsKey("body")) {
+        JsonNode value = Expressions.toJson(map.get("body"));
+        body =
+            (value.isString() ? value.asString() : json.writeValueAsString(value))
+                .getBytes(StandardCharsets.UTF_8);
+      }
+      if (map.get("headers") instanceof Map<?, ?> replaced) {
+        headers.clear();
+        for (var e : replaced.entrySet()) {
+          String name = String.valueOf(e.getKey());
+          if (!SealedRequests.reserved(name)) {
+            headers.add(new Header(name, String.valueOf(e.getValue())));
+          }
+        }
+      }
+    }
+    if (body != null && body.length > TaskRequest.MAX_BODY_BYTES) {
+      throw new IllegalArgumentException(
+          "the body to forward is larger than 256 KB, the delivery limit");
+    }
+    String method = c.method() != null ? c.method() : request.method();
+    TaskRequest sealed =
+        SealedRequests.seal(
+            box,
+            c.destinationUrl(),
+            method,
+            headers,
+            Set.of(),
+            body == null || body.length == 0 ? null : body,
+            false,
+            c.timeoutMs());
+    return new NewTask(
+        Ids.v7(now),
+        c.organizationId(),
+        SOURCE_KIND,
+        forwardId,
+        Priorities.ONE_TIME,
+        now,
+        now,
+        c.retries() + 1,
+        backoff,
+        sealed);
+  }
+
+  /** What a filter or transformation sees of a request. */
+  private Map<String, Object> vars(Request r) {
+    Map<String, Object> headers = new LinkedHashMap<>();
+    for (var h : r.headers()) {
+      headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+    }
+    Map<String, Object> query = new LinkedHashMap<>();
+    if (r.query() != null) {
+      for (String pair : r.query().split("&")) {
+        if (!pair.isEmpty()) {
+          String[] kv = pair.split("=", 2);
+          query.putIfAbsent(decode(kv[0]), kv.length == 2 ? decode(kv[1]) : "");
+        }
+      }
+    }
+    Object body = "";
+    if (r.body() != null && r.body().length > 0) {
+      String text = new String(r.body(), StandardCharsets.UTF_8);
+      try {
+        body = Expressions.toCel(json.readTree(text));
+      } catch (JacksonException e) {
+        body = text;
+      }
+    }
+    Map<String, Object> vars = new LinkedHashMap<>();
+    vars.put("method", r.method());
+    vars.put("path", r.path());
+    vars.put("query", query);
+    vars.put("headers", headers);
+    vars.put("body", body);
+    return vars;
+  }
+
+  /** Stored headers ([[name, value], …]) as pairs. */
+  List<Map.Entry<String, String>> pairs(String headersJson) {
+    List<Map.Entry<String, String>> out = new ArrayList<>();
+    for (JsonNode pair : json.readTree(headersJson)) {
+      out.add(Map.entry(pair.get(0).asString(), pair.get(1).asString()));
+    }
+    return out;
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
+  }
+}

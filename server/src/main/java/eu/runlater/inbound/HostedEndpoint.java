@@ -1,0 +1,128 @@
+package eu.runlater.inbound;
+
+import eu.runlater.platform.web.PublicUrl;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.InstantSource;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The hosted URLs, {@code /in/<token>[/<anything>]}: any method, no session or API key (the token
+ * is the secret; the source's verification is the proof). The body is read here, up to {@link
+ * Inbox#MAX_BODY} and one byte more to tell a larger one; the platform's 256 KB request limit does
+ * not apply to these paths.
+ */
+@RestController
+@io.swagger.v3.oas.annotations.security.SecurityRequirements
+@Tag(name = "Inbound sources")
+class HostedEndpoint {
+  static final String PREFIX = "/in/";
+
+  private final Sources sources;
+  private final Inbox inbox;
+  private final PublicUrl publicUrl;
+  private final InstantSource clock;
+
+  HostedEndpoint(Sources sources, Inbox inbox, PublicUrl publicUrl, InstantSource clock) {
+    this.sources = sources;
+    this.inbox = inbox;
+    this.publicUrl = publicUrl;
+    this.clock = clock;
+  }
+
+  @RequestMapping(
+      path = {"/in/{token}", "/in/{token}/**"},
+      method = {
+        RequestMethod.GET,
+        RequestMethod.HEAD,
+        RequestMethod.POST,
+        RequestMethod.PUT,
+        RequestMethod.PATCH,
+        RequestMethod.DELETE
+      })
+  @Operation(
+      summary = "A source's hosted URL: receives a webhook (no auth: the token is the secret)",
+      description =
+          "Any method; anything after the token is kept as the request's path. The request"
+              + " (method, path, query, headers, body up to 1 MB, source IP, time) is stored before"
+              + " the answer: 202 {request_id, status} (or the source's configured status and"
+              + " body; a Slack url_verification gets its challenge back). 401 when the source's"
+              + " verification fails, 413 over 1 MB, 429 with Retry-After over the source's rate"
+              + " limit: each stored as rejected with its reason. 404 for a token that is no"
+              + " source's.")
+  ResponseEntity<String> receive(@PathVariable String token, HttpServletRequest request) {
+    Optional<Source> found = sources.byToken(token);
+    if (found.isEmpty()) {
+      return ResponseEntity.status(HttpStatus.NOT_FOUND)
+          .header(HttpHeaders.CACHE_CONTROL, "no-store")
+          .contentType(MediaType.TEXT_PLAIN)
+          .body("not found\n");
+    }
+    Source source = found.get();
+    long retryAfter = inbox.admit(source);
+    if (retryAfter > 0) {
+      return inbox.rateLimited(
+          source, received(token, request, null, declared(request)), retryAfter);
+    }
+    long declared = declared(request);
+    if (declared > Inbox.MAX_BODY) {
+      return inbox.tooLarge(source, received(token, request, null, declared));
+    }
+    byte[] body;
+    try (InputStream in = request.getInputStream()) {
+      body = in.readNBytes(Inbox.MAX_BODY + 1);
+    } catch (IOException e) {
+      // The body broke off: nothing was acknowledged, and the sender will retry.
+      return ResponseEntity.status(HttpStatus.BAD_REQUEST)
+          .contentType(MediaType.TEXT_PLAIN)
+          .body("the body could not be read\n");
+    }
+    if (body.length > Inbox.MAX_BODY) {
+      return inbox.tooLarge(source, received(token, request, null, -1));
+    }
+    return inbox.receive(source, received(token, request, body, body.length));
+  }
+
+  private static long declared(HttpServletRequest request) {
+    return Math.max(0, request.getContentLengthLong());
+  }
+
+  private Received received(String token, HttpServletRequest request, byte[] body, long size) {
+    String uri = request.getRequestURI();
+    String path = uri.substring(Math.min(uri.length(), PREFIX.length() + token.length()));
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    for (String name : Collections.list(request.getHeaderNames())) {
+      for (String value : Collections.list(request.getHeaders(name))) {
+        headers.add(new AbstractMap.SimpleImmutableEntry<>(name, value));
+      }
+    }
+    String query = request.getQueryString();
+    return new Received(
+        request.getMethod(),
+        path,
+        query,
+        headers,
+        body,
+        size,
+        request.getContentType(),
+        request.getRemoteAddr(),
+        publicUrl.of(uri + (query == null ? "" : "?" + query)),
+        clock.instant());
+  }
+}

@@ -1,0 +1,26 @@
+package eu.runlater.inbound;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A source as stored, its secret opened.
+ *
+ * @param token the hosted URL's secret part: {@code /in/<token>}
+ * @param responseStatus the answer to an accepted request; null: 202 with the request id as JSON
+ */
+record Source(
+    UUID id,
+    UUID organizationId,
+    String name,
+    String token,
+    VerificationSpec verification,
+    String dedupHeader,
+    String dedupJsonPath,
+    Integer responseStatus,
+    String responseBody,
+    String responseType,
+    int rateRequests,
+    int rateWindowSeconds,
+    Instant createdAt,
+    Instant updatedAt) {}
