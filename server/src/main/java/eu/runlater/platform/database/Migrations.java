@@ -82,7 +82,9 @@ public final class Migrations {
           // heartbeat and uptime monitors, their pings, checks and timeline
           Chain.of("monitors"),
           // status pages, their components, incidents and updates, subscribers
-          Chain.of("status"));
+          Chain.of("status"),
+          // workflows, their versions, runs and run steps
+          Chain.of("workflows"));
 
   /**
    * Runs every chain's pending migrations on {@code dataSource}, with Flyway's defaults. Flyway is
