@@ -307,4 +307,32 @@ class WorkflowRunsTest extends ServerTest {
     assertThat(second.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
     assertThat(api.get("/api/v1/workflows/typed/runs", t.key()).json().get("data")).hasSize(1);
   }
+
+  @Test
+  void the_readme_example_is_accepted_and_runs_as_its_run_view_shows() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+    int at = readme.indexOf("curl -s -X POST $RL/workflows -H");
+    int from = readme.indexOf("-d '", at) + 4;
+    String definition =
+        readme
+            .substring(from, readme.indexOf("}'\n", from) + 1)
+            .replaceAll("https://[a-z]+\\.example\\.com", target.url(""));
+    target.respond(r -> json(200, r.path().startsWith("/orders/") ? "{\"total\": 1250}" : "{}"));
+    var created = api.post("/api/v1/workflows", t.key(), definition);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String id = startRun("order-paid", "{\"order_id\": 7}");
+    Sink.await(
+        WITHIN,
+        "the run to reach its sleep",
+        () -> steps(run(id)).get("later").get("state").asString().equals("running"));
+    var s = steps(run(id));
+    assertThat(s.get("big").get("decision").get("chosen").toString()).isEqualTo("[\"review\"]");
+    assertThat(s.get("ship").get("state").asString()).isEqualTo("skipped");
+    assertThat(s.get("ship").get("decision").get("reason").asString())
+        .isEqualTo("join all of 1 can no longer be met: big chose the other branch");
+    assertThat(target.received().stream().map(Sink.Received::path))
+        .containsExactly("/orders/7", "/reviews");
+    assertThat(new String(target.received().get(1).body(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"order\":7,\"total\":1250}");
+  }
 }
