@@ -35,29 +35,43 @@ class Conditions {
   static final int MAX_EXPRESSION = 4_096;
   private static final int MAX_CACHED = 2_048;
 
-  private final Cel cel =
-      CelFactory.standardCelBuilder()
-          .setOptions(
-              CelOptions.current()
-                  .comprehensionMaxIterations(10_000)
-                  .maxParseRecursionDepth(100)
-                  .build())
-          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-          .addVar("input", SimpleType.DYN)
-          .addVar("steps", MapType.create(SimpleType.STRING, SimpleType.DYN))
-          .addVar("now", SimpleType.TIMESTAMP)
-          .setResultType(SimpleType.BOOL)
-          .build();
+  private final Cel cel = cel(false);
+  // A wait_for_event step's match sees the event's payload too.
+  private final Cel eventCel = cel(true);
+
+  private static Cel cel(boolean withEvent) {
+    var builder =
+        CelFactory.standardCelBuilder()
+            .setOptions(
+                CelOptions.current()
+                    .comprehensionMaxIterations(10_000)
+                    .maxParseRecursionDepth(100)
+                    .build())
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addVar("input", SimpleType.DYN)
+            .addVar("steps", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .addVar("now", SimpleType.TIMESTAMP)
+            .setResultType(SimpleType.BOOL);
+    if (withEvent) {
+      builder.addVar("event", SimpleType.DYN);
+    }
+    return builder.build();
+  }
 
   // Definitions are immutable and few; programs are made once per expression text.
   private final Map<String, CelRuntime.Program> programs = new ConcurrentHashMap<>();
 
   /** Why the expression cannot be a condition (syntax, types, not a bool), or null if it can. */
   String check(String expression) {
+    return check(expression, false);
+  }
+
+  /** The same for a wait_for_event step's match, which may read {@code event} too. */
+  String check(String expression, boolean withEvent) {
     if (expression.length() > MAX_EXPRESSION) {
       return "must be at most " + MAX_EXPRESSION + " characters";
     }
-    CelValidationResult result = cel.compile(expression);
+    CelValidationResult result = (withEvent ? eventCel : cel).compile(expression);
     if (result.hasError()) {
       return "is not a valid CEL condition: " + result.getErrorString().strip();
     }
@@ -67,31 +81,49 @@ class Conditions {
   /** The condition's value for this run; throws with a message when evaluation fails. */
   boolean evaluate(String expression, JsonNode input, Map<String, Object> steps, Instant now)
       throws CelEvaluationException {
-    CelRuntime.Program program = program(expression);
+    return evaluate(expression, input, steps, now, null);
+  }
+
+  /** A match's value for an event's payload ({@code event} is the payload). */
+  boolean evaluate(
+      String expression, JsonNode input, Map<String, Object> steps, Instant now, JsonNode event)
+      throws CelEvaluationException {
+    CelRuntime.Program program = program(expression, event != null);
     Map<String, Object> vars = new LinkedHashMap<>();
+    if (event != null) {
+      vars.put("event", value(event));
+    }
     vars.put("input", value(input));
     vars.put("steps", steps);
     vars.put(
         "now",
         Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build());
-    return Boolean.TRUE.equals(program.eval(vars));
+    Object result = program.eval(vars);
+    if (!(result instanceof Boolean b)) {
+      // Fields of input, steps and event are dyn: only the run tells what they hold.
+      throw new IllegalArgumentException("the expression gave " + result + ", not a bool");
+    }
+    return b;
   }
 
-  private CelRuntime.Program program(String expression) throws CelEvaluationException {
-    CelRuntime.Program cached = programs.get(expression);
+  private CelRuntime.Program program(String expression, boolean withEvent)
+      throws CelEvaluationException {
+    String id = (withEvent ? "event:" : "condition:") + expression;
+    CelRuntime.Program cached = programs.get(id);
     if (cached != null) {
       return cached;
     }
+    Cel env = withEvent ? eventCel : cel;
     CelRuntime.Program program;
     try {
-      program = cel.createProgram(cel.compile(expression).getAst());
+      program = env.createProgram(env.compile(expression).getAst());
     } catch (CelValidationException e) {
       throw new IllegalStateException("a stored condition no longer compiles: " + expression, e);
     }
     if (programs.size() >= MAX_CACHED) {
       programs.clear();
     }
-    programs.put(expression, program);
+    programs.put(id, program);
     return program;
   }
 

@@ -13,6 +13,7 @@ import eu.runlater.workflows.WorkflowDefinition.Http;
 import eu.runlater.workflows.WorkflowDefinition.Join;
 import eu.runlater.workflows.WorkflowDefinition.Sleep;
 import eu.runlater.workflows.WorkflowDefinition.Step;
+import eu.runlater.workflows.WorkflowDefinition.Wait;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -52,7 +53,10 @@ class DefinitionParser {
       Set.of("url", "method", "headers", "body", "timeout", "retries", "backoff");
   private static final Set<String> CONDITION_FIELDS = Set.of("expression", "then", "else");
   private static final Set<String> SLEEP_FIELDS = Set.of("duration", "until");
-  private static final Set<String> LATER = Set.of("wait_for_event", "approval", "workflow");
+  private static final Set<String> WAIT_FIELDS = Set.of("event", "match", "timeout", "on_timeout");
+  private static final Set<String> LATER = Set.of("approval", "workflow");
+  static final Pattern EVENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}");
+  private static final String KINDS = "http, condition, sleep or wait_for_event";
 
   private final RequestRules rules;
   private final Conditions conditions;
@@ -185,7 +189,7 @@ class DefinitionParser {
     int before = errors.size();
     String kind = optionalText(s, "kind", at + "kind", errors);
     if (kind == null) {
-      errors.add(new FieldError(at + "kind", "is required: http, condition or sleep"));
+      errors.add(new FieldError(at + "kind", "is required: " + KINDS));
       return null;
     }
     Set<String> allowed = new HashSet<>(COMMON);
@@ -193,13 +197,14 @@ class DefinitionParser {
       case WorkflowDefinition.HTTP -> allowed.addAll(HTTP_FIELDS);
       case WorkflowDefinition.CONDITION -> allowed.addAll(CONDITION_FIELDS);
       case WorkflowDefinition.SLEEP -> allowed.addAll(SLEEP_FIELDS);
+      case WorkflowDefinition.WAIT -> allowed.addAll(WAIT_FIELDS);
       default -> {
         errors.add(
             new FieldError(
                 at + "kind",
                 LATER.contains(kind)
-                    ? "'" + kind + "' steps are not available yet; use http, condition or sleep"
-                    : "must be http, condition or sleep"));
+                    ? "'" + kind + "' steps are not available yet; use " + KINDS
+                    : "must be " + KINDS));
         return null;
       }
     }
@@ -227,15 +232,17 @@ class DefinitionParser {
     Http http = null;
     Condition condition = null;
     Sleep sleep = null;
+    Wait wait = null;
     switch (kind) {
       case WorkflowDefinition.HTTP -> http = http(s, at, errors);
       case WorkflowDefinition.CONDITION -> condition = condition(s, at, errors);
+      case WorkflowDefinition.WAIT -> wait = waitFor(s, at, errors);
       default -> sleep = sleep(s, at, errors);
     }
     if (errors.size() > before) {
       return null;
     }
-    return new Step(name, kind, deps, join, continueOnFailure, http, condition, sleep);
+    return new Step(name, kind, deps, join, continueOnFailure, http, condition, sleep, wait);
   }
 
   private Http http(JsonNode s, String at, List<FieldError> errors) {
@@ -339,6 +346,30 @@ class DefinitionParser {
       }
     }
     return new Condition(expression, then, otherwise);
+  }
+
+  private Wait waitFor(JsonNode s, String at, List<FieldError> errors) {
+    String event = optionalText(s, "event", at + "event", errors);
+    if (event == null || !EVENT.matcher(event).matches()) {
+      errors.add(
+          new FieldError(
+              at + "event",
+              "is required: the event's name (letters, digits and . _ : / -, at most 100)"));
+    }
+    String match = optionalText(s, "match", at + "match", errors);
+    if (match != null) {
+      String problem = conditions.check(match, true);
+      if (problem != null) {
+        errors.add(new FieldError(at + "match", problem));
+      }
+    }
+    Duration timeout = duration(s.get("timeout"), at + "timeout", errors);
+    String onTimeout = optionalText(s, "on_timeout", at + "on_timeout", errors);
+    if (onTimeout != null && !onTimeout.equals("fail") && !onTimeout.equals("continue")) {
+      errors.add(new FieldError(at + "on_timeout", "must be fail (the default) or continue"));
+    }
+    return new Wait(
+        event, match, timeout == null ? MAX_WAIT : timeout, "continue".equals(onTimeout));
   }
 
   private Sleep sleep(JsonNode s, String at, List<FieldError> errors) {
@@ -519,8 +550,12 @@ class DefinitionParser {
         check(s.name(), at + "body", Templates.strings(s.http().body()), before, errors);
       }
     }
-    if (s.condition() != null && s.condition().expression() != null) {
-      String e = s.condition().expression();
+    String e =
+        s.condition() != null
+            ? s.condition().expression()
+            : s.waitFor() != null ? s.waitFor().match() : null;
+    if (e != null) {
+      String field = s.condition() != null ? "expression" : "match";
       Set<String> read = new LinkedHashSet<>();
       for (Pattern p : List.of(CEL_STEP_REF, CEL_STEP_INDEX)) {
         Matcher m = p.matcher(e);
@@ -530,7 +565,7 @@ class DefinitionParser {
       }
       for (String name : read) {
         if (!before.contains(name)) {
-          errors.add(new FieldError(at + "expression", cannotHaveRun(name, s.name())));
+          errors.add(new FieldError(at + field, cannotHaveRun(name, s.name())));
         }
       }
     }

@@ -317,7 +317,11 @@ class RunAdvancer {
       return evaluate(c, run, step, input, rows, now, sink);
     }
     NewTask task;
-    if (WorkflowDefinition.SLEEP.equals(step.kind())) {
+    String waitingFor = null;
+    if (WorkflowDefinition.WAIT.equals(step.kind())) {
+      task = internalTask(run, "timeout", now.plus(step.waitFor().timeout()), now);
+      waitingFor = step.waitFor().event();
+    } else if (WorkflowDefinition.SLEEP.equals(step.kind())) {
       Instant at =
           step.sleep().until() != null ? step.sleep().until() : now.plus(step.sleep().duration());
       task = internalTask(run, "sleep", at.isBefore(now) ? now : at, now);
@@ -325,7 +329,7 @@ class RunAdvancer {
       task = httpTask(run, step, context(run, input, rows), now);
     }
     sink.insert(List.of(task));
-    started(c, run, step, task.id(), now);
+    started(c, run, step, task.id(), waitingFor, now);
     return true;
   }
 
@@ -339,15 +343,7 @@ class RunAdvancer {
       TaskSink sink)
       throws SQLException {
     var cond = step.condition();
-    Map<String, Object> steps = new LinkedHashMap<>();
-    for (StepRow r : rows.values()) {
-      if (SUCCEEDED.equals(r.state()) || FAILED.equals(r.state())) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("state", r.state());
-        s.put("output", Conditions.value(r.output() == null ? null : json.readTree(r.output())));
-        steps.put(r.name(), s);
-      }
-    }
+    Map<String, Object> steps = celSteps(rows);
     ObjectNode decision =
         JsonNodeFactory.instance.objectNode().put("expression", cond.expression());
     try {
@@ -364,18 +360,34 @@ class RunAdvancer {
     }
   }
 
+  /** What CEL sees as {@code steps}: each finished step's {@code {state, output}}. */
+  Map<String, Object> celSteps(Map<String, StepRow> rows) {
+    Map<String, Object> steps = new LinkedHashMap<>();
+    for (StepRow r : rows.values()) {
+      if (SUCCEEDED.equals(r.state()) || FAILED.equals(r.state())) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("state", r.state());
+        s.put("output", Conditions.value(r.output() == null ? null : json.readTree(r.output())));
+        steps.put(r.name(), s);
+      }
+    }
+    return steps;
+  }
+
   private static tools.jackson.databind.node.ArrayNode strings(List<String> names) {
     var a = JsonNodeFactory.instance.arrayNode();
     names.forEach(a::add);
     return a;
   }
 
-  private static void started(Connection c, LockedRun run, Step step, UUID taskId, Instant now) {
+  private static void started(
+      Connection c, LockedRun run, Step step, UUID taskId, String waitingFor, Instant now) {
     ConnectionSql.on(c)
         .sql(STEP_START)
         .param("run_id", run.id())
         .param("name", step.name())
         .param("task_id", taskId)
+        .param("waiting_for", waitingFor)
         .param("now", SqlTime.ts(now))
         .update();
   }

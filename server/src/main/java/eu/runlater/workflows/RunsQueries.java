@@ -59,7 +59,7 @@ final class RunsQueries {
       """
       UPDATE workflow_run_steps
       SET state = 'running', task_id = :task_id, started_at = :now, finished_at = NULL,
-          error = NULL
+          error = NULL, waiting_for = :waiting_for
       WHERE run_id = :run_id AND name = :name
       """;
 
@@ -120,5 +120,22 @@ final class RunsQueries {
       UPDATE workflow_run_steps
       SET state = 'skipped', finished_at = :now, decision = CAST(:decision AS jsonb)
       WHERE run_id = :run_id AND name = :name
+      """;
+
+  // Steps of this organization's running runs waiting for an event of this name, by run.
+  static final String STEPS_WAITING_FOR =
+      """
+      SELECT s.run_id, s.name
+      FROM workflow_run_steps s JOIN workflow_runs r ON r.id = s.run_id
+      WHERE s.waiting_for = :name AND s.state = 'running' AND r.state = 'running'
+        AND r.organization_id = :organization_id
+      ORDER BY s.run_id, s.name
+      LIMIT :limit
+      """;
+
+  static final String EVENT_INSERT =
+      """
+      INSERT INTO workflow_events (id, organization_id, name, payload, received_at, resumed)
+      VALUES (:id, :organization_id, :name, CAST(:payload AS jsonb), :now, :resumed)
       """;
 }

@@ -130,6 +130,18 @@ class StepOutcomes implements OutcomeHook {
     boolean ok = ExecutionRecord.SUCCESS.equals(e.status());
     JsonNode output = WorkflowDefinition.SLEEP.equals(step.kind()) ? null : output(e);
     String error = ok ? null : error(e);
+    if (step.waitFor() != null) {
+      // Its task is its timeout: no matching event came in time.
+      ok = step.waitFor().continueOnTimeout();
+      output = JsonNodeFactory.instance.objectNode().put("timed_out", true);
+      error =
+          ok
+              ? null
+              : "no event '"
+                  + step.waitFor().event()
+                  + "' matched within "
+                  + step.waitFor().timeout();
+    }
     return advancer.finishStep(
         connection,
         run,
@@ -138,7 +150,7 @@ class StepOutcomes implements OutcomeHook {
         output,
         null,
         error,
-        c.task().attempt(),
+        WorkflowDefinition.HTTP.equals(step.kind()) ? c.task().attempt() : 0,
         e.id(),
         finished.now(),
         sink);

@@ -21,6 +21,7 @@ record WorkflowDefinition(
   static final String HTTP = "http";
   static final String CONDITION = "condition";
   static final String SLEEP = "sleep";
+  static final String WAIT = "wait_for_event";
 
   WorkflowDefinition {
     steps = List.copyOf(steps);
@@ -35,8 +36,8 @@ record WorkflowDefinition(
   }
 
   /**
-   * One step. Exactly one of {@code http}, {@code condition}, {@code sleep} is set, as {@code kind}
-   * says.
+   * One step. Exactly one of {@code http}, {@code condition}, {@code sleep}, {@code waitFor} is
+   * set, as {@code kind} says.
    *
    * @param continueOnFailure {@code on_failure: continue}: a failure is recorded and the run goes
    *     on, the step counting as done for its dependents; otherwise a failure fails the run
@@ -49,7 +50,8 @@ record WorkflowDefinition(
       boolean continueOnFailure,
       Http http,
       Condition condition,
-      Sleep sleep) {
+      Sleep sleep,
+      Wait waitFor) {
     Step {
       dependsOn = List.copyOf(dependsOn);
     }
@@ -100,4 +102,12 @@ record WorkflowDefinition(
 
   /** A wait of {@code duration}, or until {@code until}. */
   record Sleep(Duration duration, Instant until) {}
+
+  /**
+   * A wait for an event named {@code event} ({@code POST /api/v1/events}) whose payload meets
+   * {@code match} (CEL over {@code event}, {@code input}, {@code steps}, {@code now}; null: any),
+   * for at most {@code timeout}; then the step fails, or with {@code continueOnTimeout} succeeds
+   * with {@code {timed_out: true}}.
+   */
+  record Wait(String event, String match, Duration timeout, boolean continueOnTimeout) {}
 }

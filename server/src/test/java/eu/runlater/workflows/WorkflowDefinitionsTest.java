@@ -54,7 +54,37 @@ class WorkflowDefinitionsTest extends ServerTest {
             "unknown kind",
             doc("w", "{\"name\": \"a\", \"kind\": \"email\"}"),
             "steps.a.kind",
-            "http, condition or sleep"),
+            "http, condition, sleep or wait_for_event"),
+        Arguments.of(
+            "a wait without an event name",
+            doc("w", "{\"name\": \"w\", \"kind\": \"wait_for_event\", \"timeout\": \"1h\"}"),
+            "steps.w.event",
+            "is required"),
+        Arguments.of(
+            "a match that is not a bool",
+            doc(
+                "w",
+                "{\"name\": \"w\", \"kind\": \"wait_for_event\", \"event\": \"paid\","
+                    + " \"match\": \"'paid'\"}"),
+            "steps.w.match",
+            "not a valid CEL condition"),
+        Arguments.of(
+            "a match reading a step that has not run",
+            doc(
+                "w",
+                http("a", ""),
+                "{\"name\": \"w\", \"kind\": \"wait_for_event\", \"event\": \"paid\","
+                    + " \"match\": \"event.id == steps.a.output.body.id\"}"),
+            "steps.w.match",
+            "reads step 'a'"),
+        Arguments.of(
+            "bad on_timeout",
+            doc(
+                "w",
+                "{\"name\": \"w\", \"kind\": \"wait_for_event\", \"event\": \"paid\","
+                    + " \"on_timeout\": \"skip\"}"),
+            "steps.w.on_timeout",
+            "fail (the default) or continue"),
         Arguments.of(
             "a kind of a later release",
             doc("w", "{\"name\": \"a\", \"kind\": \"approval\"}"),

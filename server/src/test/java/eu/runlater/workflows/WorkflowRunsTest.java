@@ -308,6 +308,68 @@ class WorkflowRunsTest extends ServerTest {
     assertThat(api.get("/api/v1/workflows/typed/runs", t.key()).json().get("data")).hasSize(1);
   }
 
+  JsonNode event(String name, String payload) {
+    var r =
+        api.post(
+            "/api/v1/events",
+            t.key(),
+            "{\"name\": \"%s\", \"payload\": %s}".formatted(name, payload));
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    return r.json();
+  }
+
+  @Test
+  void a_wait_for_event_resumes_on_the_matching_event_only_and_its_payload_is_the_output() {
+    define(
+        "paid",
+        """
+        {"name": "wait", "kind": "wait_for_event", "event": "payment.received",
+         "match": "event.order_id == input.order_id", "timeout": "1h"}""",
+        http("ship", "/ship/{{ steps.wait.output.payload.amount }}", "\"depends_on\": [\"wait\"]"));
+    String seven = startRun("paid", "{\"order_id\": 7}");
+    String eight = startRun("paid", "{\"order_id\": 8}");
+    assertThat(steps(run(seven)).get("wait").get("state").asString()).isEqualTo("running");
+
+    // Nothing waits for this name; this one matches neither run's order.
+    assertThat(event("payment.refunded", "{\"order_id\": 7}").get("resumed")).isEmpty();
+    assertThat(event("payment.received", "{\"order_id\": 9}").get("resumed")).isEmpty();
+    // A payload without the field the match reads matches nothing.
+    assertThat(event("payment.received", "{}").get("resumed")).isEmpty();
+
+    JsonNode got = event("payment.received", "{\"order_id\": 7, \"amount\": 120}");
+    assertThat(got.get("resumed")).hasSize(1);
+    assertThat(got.get("resumed").get(0).get("run_id").asString()).isEqualTo(seven);
+    JsonNode r = awaitState(seven, "succeeded");
+    assertThat(steps(r).get("wait").get("output").get("payload").get("amount").asInt())
+        .isEqualTo(120);
+    assertThat(target.received().getFirst().path()).isEqualTo("/ship/120");
+    assertThat(run(eight).get("state").asString()).isEqualTo("running");
+    // The same event again: the run no longer waits; recorded, resumes nothing.
+    assertThat(event("payment.received", "{\"order_id\": 7, \"amount\": 120}").get("resumed"))
+        .isEmpty();
+    assertThat(api.post("/api/v1/events", t.key(), "{\"payload\": {}}").status()).isEqualTo(422);
+  }
+
+  @Test
+  void a_wait_that_times_out_fails_the_run_or_continues_as_declared() {
+    define(
+        "strict",
+        "{\"name\": \"wait\", \"kind\": \"wait_for_event\", \"event\": \"never\", \"timeout\": \"1s\"}",
+        http("after", "/after", "\"depends_on\": [\"wait\"]"));
+    JsonNode failed = awaitState(startRun("strict", "{}"), "failed");
+    assertThat(failed.get("error").asString()).contains("no event 'never' matched");
+    assertThat(steps(failed).get("after").get("state").asString()).isEqualTo("cancelled");
+
+    define(
+        "lenient",
+        "{\"name\": \"wait\", \"kind\": \"wait_for_event\", \"event\": \"never\", \"timeout\": \"1s\","
+            + " \"on_timeout\": \"continue\"}",
+        http("after", "/after", "\"depends_on\": [\"wait\"]"));
+    JsonNode ok = awaitState(startRun("lenient", "{}"), "succeeded");
+    assertThat(steps(ok).get("wait").get("output").get("timed_out").asBoolean()).isTrue();
+    assertThat(target.count()).isEqualTo(1);
+  }
+
   @Test
   void the_readme_example_is_accepted_and_runs_as_its_run_view_shows() throws Exception {
     String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
