@@ -5,6 +5,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import eu.runlater.engine.Backoff;
+import eu.runlater.engine.SealedRequests;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;
@@ -50,7 +51,14 @@ class DefinitionParser {
   private static final Set<String> COMMON =
       Set.of("name", "kind", "depends_on", "join", "on_failure");
   private static final Set<String> HTTP_FIELDS =
-      Set.of("url", "method", "headers", "body", "timeout", "retries", "backoff");
+      Set.of("url", "method", "headers", "secret_headers", "body", "timeout", "retries", "backoff");
+
+  /**
+   * In a stored definition only: the secret headers' values, each sealed ({@link
+   * eu.runlater.engine.SecretBox}, base64), kept out of {@code headers}.
+   */
+  static final String SEALED_HEADERS = "sealed_headers";
+
   private static final Set<String> CONDITION_FIELDS = Set.of("expression", "then", "else");
   private static final Set<String> SLEEP_FIELDS = Set.of("duration", "until");
   private static final Set<String> WAIT_FIELDS = Set.of("event", "match", "timeout", "on_timeout");
@@ -82,8 +90,12 @@ class DefinitionParser {
 
   /** The definition, or a 422 naming each problem; {@code name} falls back to the key. */
   WorkflowDefinition parse(JsonNode doc, String key) {
+    return parse(doc, key, false);
+  }
+
+  private WorkflowDefinition parse(JsonNode doc, String key, boolean stored) {
     List<FieldError> errors = new ArrayList<>();
-    WorkflowDefinition d = parse(doc, key, errors);
+    WorkflowDefinition d = parse(doc, key, errors, stored);
     if (!errors.isEmpty()) {
       throw ApiProblem.invalid(errors);
     }
@@ -92,10 +104,11 @@ class DefinitionParser {
 
   /** A stored definition, trusted: it passed {@link #parse(JsonNode, String)} when saved. */
   WorkflowDefinition load(JsonNode doc, String key) {
-    return parse(doc, key);
+    return parse(doc, key, true);
   }
 
-  private WorkflowDefinition parse(JsonNode doc, String key, List<FieldError> errors) {
+  private WorkflowDefinition parse(
+      JsonNode doc, String key, List<FieldError> errors, boolean stored) {
     if (doc == null || !doc.isObject()) {
       errors.add(new FieldError("body", "must be a JSON object: {key, name?, steps: [...]}"));
       return null;
@@ -164,7 +177,7 @@ class DefinitionParser {
     }
     Map<String, Step> steps = new LinkedHashMap<>();
     for (var e : raw.entrySet()) {
-      Step step = step(e.getKey(), e.getValue(), raw.keySet(), errors);
+      Step step = step(e.getKey(), e.getValue(), raw.keySet(), errors, stored);
       if (step != null) {
         steps.put(step.name(), step);
       }
@@ -184,7 +197,8 @@ class DefinitionParser {
         name == null ? key : name, maxRunTime, schema, List.copyOf(steps.values()));
   }
 
-  private Step step(String name, JsonNode s, Set<String> names, List<FieldError> errors) {
+  private Step step(
+      String name, JsonNode s, Set<String> names, List<FieldError> errors, boolean stored) {
     String at = "steps." + name + ".";
     int before = errors.size();
     String kind = optionalText(s, "kind", at + "kind", errors);
@@ -194,7 +208,12 @@ class DefinitionParser {
     }
     Set<String> allowed = new HashSet<>(COMMON);
     switch (kind) {
-      case WorkflowDefinition.HTTP -> allowed.addAll(HTTP_FIELDS);
+      case WorkflowDefinition.HTTP -> {
+        allowed.addAll(HTTP_FIELDS);
+        if (stored) {
+          allowed.add(SEALED_HEADERS);
+        }
+      }
       case WorkflowDefinition.CONDITION -> allowed.addAll(CONDITION_FIELDS);
       case WorkflowDefinition.SLEEP -> allowed.addAll(SLEEP_FIELDS);
       case WorkflowDefinition.WAIT -> allowed.addAll(WAIT_FIELDS);
@@ -234,7 +253,7 @@ class DefinitionParser {
     Sleep sleep = null;
     Wait wait = null;
     switch (kind) {
-      case WorkflowDefinition.HTTP -> http = http(s, at, errors);
+      case WorkflowDefinition.HTTP -> http = http(s, at, errors, stored);
       case WorkflowDefinition.CONDITION -> condition = condition(s, at, errors);
       case WorkflowDefinition.WAIT -> wait = waitFor(s, at, errors);
       default -> sleep = sleep(s, at, errors);
@@ -245,7 +264,7 @@ class DefinitionParser {
     return new Step(name, kind, deps, join, continueOnFailure, http, condition, sleep, wait);
   }
 
-  private Http http(JsonNode s, String at, List<FieldError> errors) {
+  private Http http(JsonNode s, String at, List<FieldError> errors, boolean stored) {
     String url = optionalText(s, "url", at + "url", errors);
     if (url == null) {
       errors.add(new FieldError(at + "url", "is required: the http(s) URL to call"));
@@ -325,7 +344,28 @@ class DefinitionParser {
         }
       }
     }
-    return new Http(method, url, headers, body, timeoutMs, retries, backoff);
+    Map<String, String> sealed = new LinkedHashMap<>();
+    JsonNode sh = stored ? s.get(SEALED_HEADERS) : null;
+    if (sh != null) {
+      for (var e : sh.properties()) {
+        sealed.put(e.getKey(), e.getValue().asString());
+      }
+    }
+    Set<String> secret = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    secret.addAll(sealed.keySet());
+    for (String n : names(s.get("secret_headers"), at + "secret_headers", errors)) {
+      if (headers.keySet().stream().noneMatch(n::equalsIgnoreCase) && !secret.contains(n)) {
+        errors.add(
+            new FieldError(at + "secret_headers", "names '" + n + "', which is not in headers"));
+      }
+      secret.add(n);
+    }
+    for (String n : headers.keySet()) {
+      if (SealedRequests.looksSecret(n)) {
+        secret.add(n);
+      }
+    }
+    return new Http(method, url, headers, sealed, secret, body, timeoutMs, retries, backoff);
   }
 
   private Condition condition(JsonNode s, String at, List<FieldError> errors) {

@@ -103,12 +103,15 @@ class RunAdvancer {
   private final Conditions conditions;
   private final JsonMapper json;
   private final Backoff defaultBackoff;
+  private final eu.runlater.engine.SecretBox secrets;
 
   RunAdvancer(
       Definitions definitions,
       Conditions conditions,
       JsonMapper json,
-      eu.runlater.platform.engine.EngineProperties engine) {
+      eu.runlater.platform.engine.EngineProperties engine,
+      eu.runlater.engine.SecretBox secrets) {
+    this.secrets = secrets;
     this.definitions = definitions;
     this.conditions = conditions;
     this.json = json;
@@ -413,7 +416,15 @@ class RunAdvancer {
     List<Header> headers = new ArrayList<>();
     boolean hasType = false;
     boolean hasKey = false;
-    for (var h : http.headers().entrySet()) {
+    Map<String, String> given = new LinkedHashMap<>(http.headers());
+    for (var sealed : http.sealedHeaders().entrySet()) {
+      given.put(
+          sealed.getKey(),
+          new String(
+              secrets.open(java.util.Base64.getDecoder().decode(sealed.getValue())),
+              StandardCharsets.UTF_8));
+    }
+    for (var h : given.entrySet()) {
       String value = Templates.render(h.getValue(), ctx).replace('\r', ' ').replace('\n', ' ');
       headers.add(new Header(h.getKey(), value));
       hasType |= h.getKey().equalsIgnoreCase("content-type");
@@ -434,12 +445,14 @@ class RunAdvancer {
       // receiver can tell a repeat (Runlater-Run-Id comes with it: the task's source header).
       headers.add(new Header("Idempotency-Key", stepKey(run.id(), step.name())));
     }
+    // Secret headers travel sealed in the task, as a job's do, and show masked in its history.
     TaskRequest request =
-        new TaskRequest(
+        eu.runlater.engine.SealedRequests.seal(
+            secrets,
             Templates.render(http.url(), ctx),
             http.method(),
             headers,
-            null,
+            http.secretHeaders(),
             body,
             false,
             http.timeoutMs());

@@ -9,11 +9,18 @@ import static eu.runlater.workflows.WorkflowsQueries.WORKFLOW_NEW_VERSION;
 import static eu.runlater.workflows.WorkflowsQueries.WORKFLOW_VERSION_INSERT;
 
 import eu.runlater.engine.Ids;
+import eu.runlater.engine.SealedRequests;
+import eu.runlater.engine.SecretBox;
 import eu.runlater.engine.SqlTime;
 import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.errors.FieldError;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -37,12 +44,19 @@ class WorkflowCommands {
   private final DefinitionParser parser;
   private final JsonMapper json;
   private final InstantSource clock;
+  private final SecretBox secrets;
 
-  WorkflowCommands(JdbcClient db, DefinitionParser parser, JsonMapper json, InstantSource clock) {
+  WorkflowCommands(
+      JdbcClient db,
+      DefinitionParser parser,
+      JsonMapper json,
+      InstantSource clock,
+      SecretBox secrets) {
     this.db = db;
     this.parser = parser;
     this.json = json;
     this.clock = clock;
+    this.secrets = secrets;
   }
 
   record Row(
@@ -101,7 +115,7 @@ class WorkflowCommands {
               + key
               + " saves a new version of it.");
     }
-    insertVersion(id, 1, doc, now);
+    insertVersion(id, 1, stored(doc, d, null), now);
     return get(org, key, null);
   }
 
@@ -129,7 +143,8 @@ class WorkflowCommands {
       return create(org, withKey);
     }
     int version = locked.get().version() + 1;
-    insertVersion(locked.get().id(), version, doc, now);
+    JsonNode previous = json.readTree(row(org, key, null).definition());
+    insertVersion(locked.get().id(), version, stored(doc, d, previous), now);
     db.sql(WORKFLOW_NEW_VERSION)
         .param("id", locked.get().id())
         .param("version", version)
@@ -139,9 +154,79 @@ class WorkflowCommands {
     return get(org, key, null);
   }
 
-  private void insertVersion(UUID id, int version, JsonNode doc, Instant now) {
-    ObjectNode stored = ((ObjectNode) doc.deepCopy());
-    stored.remove("key");
+  /**
+   * The document as stored: each secret header's value sealed into the step's {@code
+   * sealed_headers}, out of {@code headers}. A value given masked ({@code ••••••}, as GET shows it)
+   * keeps the current version's sealed value, so a definition read back can be saved again.
+   */
+  private ObjectNode stored(JsonNode doc, WorkflowDefinition d, JsonNode previous) {
+    ObjectNode out = (ObjectNode) doc.deepCopy();
+    out.remove("key");
+    Map<String, JsonNode> before = new HashMap<>();
+    if (previous != null) {
+      for (JsonNode s : previous.path("steps")) {
+        before.put(s.path("name").asString(), s);
+      }
+    }
+    List<FieldError> errors = new ArrayList<>();
+    for (JsonNode node : out.get("steps")) {
+      ObjectNode step = (ObjectNode) node;
+      String name = step.get("name").asString();
+      WorkflowDefinition.Http http = d.byName().get(name).http();
+      if (http == null || !(step.get("headers") instanceof ObjectNode headers)) {
+        continue;
+      }
+      ObjectNode sealed = step.objectNode();
+      for (String header : new ArrayList<>(headers.propertyNames())) {
+        if (!http.secretHeaders().contains(header)) {
+          continue;
+        }
+        String value = headers.get(header).asString();
+        if (SealedRequests.MASK.equals(value)) {
+          JsonNode kept =
+              before.getOrDefault(name, step).path(DefinitionParser.SEALED_HEADERS).get(header);
+          if (kept == null) {
+            errors.add(
+                new FieldError(
+                    "steps." + name + ".headers." + header,
+                    "is masked; give its value (a masked value keeps the current version's only"
+                        + " when it has one)"));
+          } else {
+            sealed.put(header, kept.asString());
+          }
+        } else {
+          sealed.put(header, Base64.getEncoder().encodeToString(secrets.seal(value)));
+        }
+        headers.remove(header);
+      }
+      if (!sealed.isEmpty()) {
+        step.set(DefinitionParser.SEALED_HEADERS, sealed);
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw ApiProblem.invalid(errors);
+    }
+    return out;
+  }
+
+  /** A stored document as the API shows it: secret header values masked. */
+  static JsonNode masked(JsonNode stored) {
+    ObjectNode out = (ObjectNode) stored.deepCopy();
+    for (JsonNode node : out.path("steps")) {
+      ObjectNode step = (ObjectNode) node;
+      JsonNode sealed = step.remove(DefinitionParser.SEALED_HEADERS);
+      if (sealed != null) {
+        ObjectNode headers =
+            step.get("headers") instanceof ObjectNode h ? h : step.putObject("headers");
+        for (String header : sealed.propertyNames()) {
+          headers.put(header, SealedRequests.MASK);
+        }
+      }
+    }
+    return out;
+  }
+
+  private void insertVersion(UUID id, int version, ObjectNode stored, Instant now) {
     db.sql(WORKFLOW_VERSION_INSERT)
         .param("workflow_id", id)
         .param("version", version)
@@ -198,6 +283,6 @@ class WorkflowCommands {
         r.archivedAt() != null,
         r.createdAt(),
         r.updatedAt(),
-        json.readTree(r.definition()));
+        masked(json.readTree(r.definition())));
   }
 }

@@ -83,12 +83,18 @@ record WorkflowDefinition(
   /**
    * An HTTP request whose url, header values and body strings may hold {@code {{ refs }}}.
    *
+   * @param headers the headers in the clear (at save, the secret ones too)
+   * @param sealedHeaders stored secret headers: name to sealed value (base64)
+   * @param secretHeaders the names (any case) of the headers sealed at rest and in tasks: named in
+   *     {@code secret_headers}, or credentials by their name ({@code Authorization}, …)
    * @param backoff the step's own, or null for the engine's default (as a job's)
    */
   record Http(
       String method,
       String url,
       Map<String, String> headers,
+      Map<String, String> sealedHeaders,
+      java.util.Set<String> secretHeaders,
       JsonNode body,
       int timeoutMs,
       int retries,

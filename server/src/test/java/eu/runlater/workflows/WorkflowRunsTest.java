@@ -25,6 +25,9 @@ import tools.jackson.databind.JsonNode;
 class WorkflowRunsTest extends ServerTest {
   static final Duration WITHIN = Duration.ofSeconds(30);
 
+  @org.springframework.beans.factory.annotation.Autowired
+  org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
   Sink target;
   Fixtures.Tenant t;
 
@@ -368,6 +371,54 @@ class WorkflowRunsTest extends ServerTest {
     JsonNode ok = awaitState(startRun("lenient", "{}"), "succeeded");
     assertThat(steps(ok).get("wait").get("output").get("timed_out").asBoolean()).isTrue();
     assertThat(target.count()).isEqualTo(1);
+  }
+
+  @Test
+  void secret_headers_are_sealed_at_rest_masked_when_shown_and_sent_in_the_clear() {
+    define(
+        "secretive",
+        http(
+            "call",
+            "/call",
+            "\"headers\": {\"Authorization\": \"Bearer {{ input.token }}\", \"X-Custom\":"
+                + " \"s3cret-value\", \"X-Plain\": \"plain\"}, \"secret_headers\": [\"X-Custom\"]"));
+    JsonNode shown = api.get("/api/v1/workflows/secretive", t.key()).json().get("definition");
+    JsonNode headers = shown.get("steps").get(0).get("headers");
+    assertThat(headers.get("Authorization").asString()).isEqualTo("••••••");
+    assertThat(headers.get("X-Custom").asString()).isEqualTo("••••••");
+    assertThat(headers.get("X-Plain").asString()).isEqualTo("plain");
+    assertThat(
+            jdbc.sql("SELECT definition::text FROM workflow_versions").query(String.class).list())
+        .noneMatch(d -> d.contains("s3cret-value") || d.contains("Bearer"));
+
+    JsonNode r = awaitState(startRun("secretive", "{\"token\": \"tok-1\"}"), "succeeded");
+    var got = target.received().getFirst();
+    assertThat(got.header("Authorization")).isEqualTo("Bearer tok-1");
+    assertThat(got.header("X-Custom")).isEqualTo("s3cret-value");
+    String execution = steps(r).get("call").get("execution_id").asString();
+    String history = api.get("/api/v1/executions/" + execution, t.key()).body();
+    assertThat(history).doesNotContain("s3cret-value").doesNotContain("Bearer tok-1");
+
+    // What GET shows saves again: the masked values keep the current version's.
+    var again =
+        api.put(
+            "/api/v1/workflows/secretive",
+            t.key(),
+            "{\"steps\": " + shown.get("steps").toString() + "}");
+    assertThat(again.status()).as(again.body()).isEqualTo(200);
+    awaitState(startRun("secretive", "{\"token\": \"tok-2\"}"), "succeeded");
+    assertThat(target.received().get(1).header("X-Custom")).isEqualTo("s3cret-value");
+    assertThat(target.received().get(1).header("Authorization")).isEqualTo("Bearer tok-2");
+
+    var masked =
+        api.put(
+            "/api/v1/workflows/secretive",
+            t.key(),
+            "{\"steps\": ["
+                + http("call", "/call", "\"headers\": {\"X-Token\": \"••••••\"}")
+                + "]}");
+    assertThat(masked.status()).as(masked.body()).isEqualTo(422);
+    assertThat(masked.body()).contains("steps.call.headers.X-Token");
   }
 
   @Test
