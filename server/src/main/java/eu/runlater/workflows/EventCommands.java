@@ -4,10 +4,8 @@ import static eu.runlater.workflows.RunsQueries.EVENT_INSERT;
 import static eu.runlater.workflows.RunsQueries.STEPS_WAITING_FOR;
 
 import eu.runlater.engine.Ids;
-import eu.runlater.engine.NewTask;
 import eu.runlater.engine.SqlTime;
 import eu.runlater.platform.database.TransactionalConnection;
-import eu.runlater.platform.engine.TaskEnqueuer;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.workflows.RunAdvancer.LockedRun;
 import eu.runlater.workflows.RunAdvancer.StepRow;
@@ -42,7 +40,7 @@ class EventCommands {
 
   private final JdbcClient db;
   private final TransactionalConnection connection;
-  private final TaskEnqueuer enqueuer;
+  private final EnqueuedTasks sink;
   private final RunAdvancer advancer;
   private final Conditions conditions;
   private final JsonMapper json;
@@ -51,14 +49,14 @@ class EventCommands {
   EventCommands(
       JdbcClient db,
       TransactionalConnection connection,
-      TaskEnqueuer enqueuer,
+      EnqueuedTasks sink,
       RunAdvancer advancer,
       Conditions conditions,
       JsonMapper json,
       InstantSource clock) {
     this.db = db;
     this.connection = connection;
-    this.enqueuer = enqueuer;
+    this.sink = sink;
     this.advancer = advancer;
     this.conditions = conditions;
     this.json = json;
@@ -91,7 +89,6 @@ class EventCommands {
             .query(Waiting.class)
             .list();
     Connection c = connection.current();
-    RunAdvancer.TaskSink sink = sink();
     ObjectNode event = JsonNodeFactory.instance.objectNode();
     event.put("id", id.toString()).put("name", name).set("payload", body);
     List<Received.Resumed> resumed = new ArrayList<>();
@@ -145,19 +142,5 @@ class EventCommands {
       // A payload without the fields the match reads does not match.
       return false;
     }
-  }
-
-  private RunAdvancer.TaskSink sink() {
-    return new RunAdvancer.TaskSink() {
-      @Override
-      public void insert(List<NewTask> tasks) {
-        enqueuer.enqueue(tasks);
-      }
-
-      @Override
-      public boolean deleteWaiting(UUID organizationId, UUID taskId) {
-        return enqueuer.deleteWaiting(organizationId, taskId).isPresent();
-      }
-    };
   }
 }

@@ -15,7 +15,6 @@ import eu.runlater.engine.Ids;
 import eu.runlater.engine.NewTask;
 import eu.runlater.engine.SqlTime;
 import eu.runlater.platform.database.TransactionalConnection;
-import eu.runlater.platform.engine.TaskEnqueuer;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.workflows.RunAdvancer.LockedRun;
@@ -40,13 +39,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Starts, cancels and retries runs, each in one transaction with the tasks it makes (through {@link
- * TaskEnqueuer}, so the tasks commit with the run or not at all); reads runs back.
+ * EnqueuedTasks}, so the tasks commit with the run or not at all); reads runs back.
  */
 @Component
 class RunCommands {
   private final JdbcClient db;
   private final TransactionalConnection connection;
-  private final TaskEnqueuer enqueuer;
+  private final EnqueuedTasks sink;
   private final RunAdvancer advancer;
   private final WorkflowCommands workflows;
   private final Definitions definitions;
@@ -58,7 +57,7 @@ class RunCommands {
   RunCommands(
       JdbcClient db,
       TransactionalConnection connection,
-      TaskEnqueuer enqueuer,
+      EnqueuedTasks sink,
       RunAdvancer advancer,
       WorkflowCommands workflows,
       Definitions definitions,
@@ -66,26 +65,13 @@ class RunCommands {
       InstantSource clock) {
     this.db = db;
     this.connection = connection;
-    this.enqueuer = enqueuer;
+    this.sink = sink;
     this.advancer = advancer;
     this.workflows = workflows;
     this.definitions = definitions;
     this.json = json;
     this.clock = clock;
   }
-
-  private final RunAdvancer.TaskSink sink =
-      new RunAdvancer.TaskSink() {
-        @Override
-        public void insert(List<NewTask> tasks) {
-          enqueuer.enqueue(tasks);
-        }
-
-        @Override
-        public boolean deleteWaiting(UUID organizationId, UUID taskId) {
-          return enqueuer.deleteWaiting(organizationId, taskId).isPresent();
-        }
-      };
 
   /** Starts a run of the workflow's current version; 422 when the input fails its schema. */
   @Transactional
@@ -136,7 +122,7 @@ class RunCommands {
       return run;
     }
     NewTask t = RunAdvancer.internalTask(run, "deadline", now.plus(maxRunTime), now);
-    enqueuer.enqueue(List.of(t));
+    sink.insert(List.of(t));
     db.sql(RUN_SET_DEADLINE).param("id", run.id()).param("task_id", t.id()).update();
     return advancer.lock(c, run.id()).orElseThrow();
   }
