@@ -273,7 +273,10 @@ class DefinitionParser {
         errors.add(
             new FieldError(at + "url", "must start with http:// or https:// before any template"));
       }
-    } else {
+    } else if (!stored) {
+      // A stored URL passed this when saved; the engine checks every delivery's address again,
+      // so a policy changed since (private targets no longer allowed) fails the step, never the
+      // engine's outcome transaction that loads the definition.
       url = rules.url(at + "url", url, errors);
     }
     JsonNode body = s.get("body");

@@ -181,9 +181,12 @@ class StepOutcomes implements OutcomeHook {
         out.putNull("body");
       } else {
         String text = new String(body, StandardCharsets.UTF_8).replace("\u0000", "");
-        if (e.response().truncated()) {
+        // PostgreSQL's jsonb holds no NUL character: such a body stays text.
+        if (e.response().truncated() || text.contains("\\u0000")) {
           out.put("body", text);
-          out.put("body_truncated", true);
+          if (e.response().truncated()) {
+            out.put("body_truncated", true);
+          }
         } else {
           try {
             out.set("body", json.readTree(text));

@@ -422,6 +422,14 @@ class WorkflowRunsTest extends ServerTest {
   }
 
   @Test
+  void a_response_postgresql_cannot_hold_as_jsonb_is_kept_as_text() {
+    target.respond(r -> json(200, "{\"a\": \"x\\u0000y\"}"));
+    define("nul", http("call", "/call", ""));
+    JsonNode r = awaitState(startRun("nul", "{}"), "succeeded");
+    assertThat(steps(r).get("call").get("output").get("body").asString()).contains("u0000");
+  }
+
+  @Test
   void the_readme_example_is_accepted_and_runs_as_its_run_view_shows() throws Exception {
     String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
     int at = readme.indexOf("curl -s -X POST $RL/workflows -H");
