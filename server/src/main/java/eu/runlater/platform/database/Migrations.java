@@ -84,7 +84,9 @@ public final class Migrations {
           // status pages, their components, incidents and updates, subscribers
           Chain.of("status"),
           // inbound webhook sources, the requests they received, their dedup keys
-          Chain.of("inbound"));
+          Chain.of("inbound"),
+          // workflows, their versions, runs and run steps
+          Chain.of("workflows"));
 
   /**
    * Runs every chain's pending migrations on {@code dataSource}, with Flyway's defaults. Flyway is

@@ -1,0 +1,497 @@
+package eu.runlater.workflows;
+
+import static eu.runlater.workflows.RunsQueries.RUN_FINISH;
+import static eu.runlater.workflows.RunsQueries.RUN_LOCK;
+import static eu.runlater.workflows.RunsQueries.RUN_STEPS;
+import static eu.runlater.workflows.RunsQueries.STEPS_CANCEL_PENDING;
+import static eu.runlater.workflows.RunsQueries.STEP_FINISH;
+import static eu.runlater.workflows.RunsQueries.STEP_START;
+
+import eu.runlater.engine.Backoff;
+import eu.runlater.engine.Header;
+import eu.runlater.engine.Ids;
+import eu.runlater.engine.NewTask;
+import eu.runlater.engine.SqlTime;
+import eu.runlater.engine.TaskRequest;
+import eu.runlater.platform.database.ConnectionSql;
+import eu.runlater.platform.engine.Priorities;
+import eu.runlater.workflows.WorkflowDefinition.Step;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Moves a run forward under its row lock, on whatever connection the caller's transaction holds —
+ * the API's (a run started, cancelled or retried) or the engine's outcome transaction (a step's
+ * task finished). So a step's result, the decisions it allows (conditions evaluated, joins met or
+ * made impossible, branches skipped) and the tasks of the steps it lets start commit together or
+ * not at all: a crash between two of them cannot exist.
+ *
+ * <p>Steps start in definition order once their join is met; a condition is evaluated at once, in
+ * the same pass. The run succeeds when every step has ended (a failure under {@code on_failure:
+ * continue} included) and fails at the first other failure: pending steps are cancelled and waiting
+ * tasks removed; a task already in flight finishes and is recorded, but moves nothing.
+ */
+@Component
+class RunAdvancer {
+  static final String SOURCE_KIND = "run";
+  static final String PENDING = "pending";
+  static final String RUNNING = "running";
+  static final String SUCCEEDED = "succeeded";
+  static final String FAILED = "failed";
+  static final String SKIPPED = "skipped";
+  static final String CANCELLED = "cancelled";
+
+  /** Where the tasks go: the engine, on the caller's transaction. */
+  interface TaskSink {
+    void insert(List<NewTask> tasks) throws SQLException;
+
+    /** Removes the task if it is waiting (not claimed); whether it did. */
+    boolean deleteWaiting(UUID organizationId, UUID taskId) throws SQLException;
+  }
+
+  /** A run as locked: what advancing it needs. */
+  record LockedRun(
+      UUID id,
+      UUID organizationId,
+      UUID workflowId,
+      int version,
+      String state,
+      String input,
+      UUID deadlineTaskId,
+      String tier) {}
+
+  record StepRow(
+      String name,
+      String state,
+      UUID taskId,
+      int attempts,
+      Instant startedAt,
+      Instant finishedAt,
+      String output,
+      String decision,
+      String error,
+      UUID executionId) {
+    static StepRow of(java.sql.ResultSet rs, int n) throws SQLException {
+      return new StepRow(
+          rs.getString("name"),
+          rs.getString("state"),
+          rs.getObject("task_id", UUID.class),
+          rs.getInt("attempts"),
+          SqlTime.instant(rs, "started_at"),
+          SqlTime.instant(rs, "finished_at"),
+          rs.getString("output"),
+          rs.getString("decision"),
+          rs.getString("error"),
+          rs.getObject("execution_id", UUID.class));
+    }
+  }
+
+  private final Definitions definitions;
+  private final Conditions conditions;
+  private final JsonMapper json;
+  private final Backoff defaultBackoff;
+  private final eu.runlater.engine.SecretBox secrets;
+
+  RunAdvancer(
+      Definitions definitions,
+      Conditions conditions,
+      JsonMapper json,
+      eu.runlater.platform.engine.EngineProperties engine,
+      eu.runlater.engine.SecretBox secrets) {
+    this.secrets = secrets;
+    this.definitions = definitions;
+    this.conditions = conditions;
+    this.json = json;
+    this.defaultBackoff = engine.backoff();
+  }
+
+  Optional<LockedRun> lock(Connection c, UUID runId) {
+    return ConnectionSql.on(c).sql(RUN_LOCK).param("id", runId).query(LockedRun.class).optional();
+  }
+
+  WorkflowDefinition definition(Connection c, LockedRun run) {
+    return definitions.get(c, run.workflowId(), run.version());
+  }
+
+  Map<String, StepRow> steps(Connection c, UUID runId) {
+    Map<String, StepRow> rows = new LinkedHashMap<>();
+    for (StepRow r :
+        ConnectionSql.on(c).sql(RUN_STEPS).param("run_id", runId).query(StepRow::of).list()) {
+      rows.put(r.name(), r);
+    }
+    return rows;
+  }
+
+  /**
+   * Records a step's end. A failure that does not continue fails the run (and returns false: the
+   * run is not to be advanced).
+   */
+  boolean finishStep(
+      Connection c,
+      LockedRun run,
+      Step step,
+      boolean ok,
+      JsonNode output,
+      JsonNode decision,
+      String error,
+      int attempts,
+      UUID executionId,
+      Instant now,
+      TaskSink sink)
+      throws SQLException {
+    ConnectionSql.on(c)
+        .sql(STEP_FINISH)
+        .param("run_id", run.id())
+        .param("name", step.name())
+        .param("state", ok ? SUCCEEDED : FAILED)
+        .param("output", output == null ? null : output.toString())
+        .param("decision", decision == null ? null : decision.toString())
+        .param("error", error)
+        .param("attempts", attempts)
+        .param("execution_id", executionId)
+        .param("now", SqlTime.ts(now))
+        .update();
+    if (!ok && !step.continueOnFailure() && RUNNING.equals(run.state())) {
+      end(c, run, FAILED, "step " + step.name() + " failed: " + error, now, sink);
+      return false;
+    }
+    return true;
+  }
+
+  /** Ends a running run: pending steps cancelled, waiting tasks (and the deadline) removed. */
+  void end(Connection c, LockedRun run, String state, String error, Instant now, TaskSink sink)
+      throws SQLException {
+    ConnectionSql.on(c)
+        .sql(RUN_FINISH)
+        .param("id", run.id())
+        .param("state", state)
+        .param("error", error)
+        .param("now", SqlTime.ts(now))
+        .update();
+    ConnectionSql.on(c)
+        .sql(STEPS_CANCEL_PENDING)
+        .param("run_id", run.id())
+        .param("now", SqlTime.ts(now))
+        .update();
+    for (StepRow r : steps(c, run.id()).values()) {
+      if (RUNNING.equals(r.state())
+          && r.taskId() != null
+          && sink.deleteWaiting(run.organizationId(), r.taskId())) {
+        ConnectionSql.on(c)
+            .sql(RunsQueries.STEP_CANCEL)
+            .param("run_id", run.id())
+            .param("name", r.name())
+            .param("now", SqlTime.ts(now))
+            .update();
+      }
+    }
+    if (run.deadlineTaskId() != null) {
+      sink.deleteWaiting(run.organizationId(), run.deadlineTaskId());
+    }
+  }
+
+  /** Starts every step whose join is met, skips those whose join cannot be, until none moves. */
+  void advance(Connection c, LockedRun run, Instant now, TaskSink sink) throws SQLException {
+    if (!RUNNING.equals(run.state())) {
+      return;
+    }
+    WorkflowDefinition d = definition(c, run);
+    Map<String, Step> byName = d.byName();
+    JsonNode input = json.readTree(run.input());
+    boolean moved = true;
+    while (moved) {
+      moved = false;
+      Map<String, StepRow> rows = steps(c, run.id());
+      for (Step step : d.steps()) {
+        if (!PENDING.equals(rows.get(step.name()).state())) {
+          continue;
+        }
+        Verdict v = verdict(step, byName, rows);
+        if (v.waits()) {
+          continue;
+        }
+        moved = true;
+        if (v.skipReason() != null) {
+          skip(c, run, step, v.skipReason(), now);
+        } else if (!start(c, run, step, input, rows, now, sink)) {
+          return;
+        }
+        rows = steps(c, run.id());
+      }
+    }
+    Map<String, StepRow> rows = steps(c, run.id());
+    boolean allEnded =
+        rows.values().stream()
+            .allMatch(r -> List.of(SUCCEEDED, FAILED, SKIPPED).contains(r.state()));
+    if (allEnded) {
+      end(c, run, SUCCEEDED, null, now, sink);
+    }
+  }
+
+  private record Verdict(boolean waits, String skipReason) {}
+
+  /** Whether a pending step may run now, must be skipped (and why), or waits. */
+  private Verdict verdict(Step step, Map<String, Step> byName, Map<String, StepRow> rows) {
+    int done = 0;
+    int open = 0;
+    List<String> dead = new ArrayList<>();
+    for (String dep : step.dependsOn()) {
+      StepRow r = rows.get(dep);
+      Step ds = byName.get(dep);
+      switch (r.state()) {
+        case PENDING, RUNNING -> open++;
+        case SUCCEEDED -> {
+          if (ds.condition() == null || onChosenBranch(step.name(), ds, r)) {
+            done++;
+          } else {
+            dead.add(dep + " chose the other branch");
+          }
+        }
+        case FAILED -> {
+          if (ds.continueOnFailure()) {
+            done++;
+          } else {
+            dead.add(dep + " failed");
+          }
+        }
+        default -> dead.add(dep + " " + r.state());
+      }
+    }
+    int needed = step.join().needed(step.dependsOn().size());
+    if (done >= needed) {
+      return new Verdict(false, null);
+    }
+    if (done + open < needed) {
+      return new Verdict(
+          false,
+          "join "
+              + step.join().asJson()
+              + " of "
+              + step.dependsOn().size()
+              + " can no longer be met: "
+              + String.join(", ", dead));
+    }
+    return new Verdict(true, null);
+  }
+
+  private boolean onChosenBranch(String step, Step condition, StepRow row) {
+    boolean result =
+        row.output() != null && json.readTree(row.output()).path("result").asBoolean(false);
+    return result
+        ? condition.condition().thenSteps().contains(step)
+        : condition.condition().elseSteps().contains(step);
+  }
+
+  private void skip(Connection c, LockedRun run, Step step, String reason, Instant now) {
+    ObjectNode decision = JsonNodeFactory.instance.objectNode().put("reason", reason);
+    ConnectionSql.on(c)
+        .sql(RunsQueries.STEP_SKIP)
+        .param("run_id", run.id())
+        .param("name", step.name())
+        .param("decision", decision.toString())
+        .param("now", SqlTime.ts(now))
+        .update();
+  }
+
+  /** Starts one step; false when that ended the run (a condition that failed to evaluate). */
+  private boolean start(
+      Connection c,
+      LockedRun run,
+      Step step,
+      JsonNode input,
+      Map<String, StepRow> rows,
+      Instant now,
+      TaskSink sink)
+      throws SQLException {
+    if (WorkflowDefinition.CONDITION.equals(step.kind())) {
+      return evaluate(c, run, step, input, rows, now, sink);
+    }
+    NewTask task;
+    String waitingFor = null;
+    if (WorkflowDefinition.WAIT.equals(step.kind())) {
+      task = internalTask(run, "timeout", now.plus(step.waitFor().timeout()), now);
+      waitingFor = step.waitFor().event();
+    } else if (WorkflowDefinition.SLEEP.equals(step.kind())) {
+      Instant at =
+          step.sleep().until() != null ? step.sleep().until() : now.plus(step.sleep().duration());
+      task = internalTask(run, "sleep", at.isBefore(now) ? now : at, now);
+    } else {
+      task = httpTask(run, step, context(run, input, rows), now);
+    }
+    sink.insert(List.of(task));
+    started(c, run, step, task.id(), waitingFor, now);
+    return true;
+  }
+
+  private boolean evaluate(
+      Connection c,
+      LockedRun run,
+      Step step,
+      JsonNode input,
+      Map<String, StepRow> rows,
+      Instant now,
+      TaskSink sink)
+      throws SQLException {
+    var cond = step.condition();
+    Map<String, Object> steps = celSteps(rows);
+    ObjectNode decision =
+        JsonNodeFactory.instance.objectNode().put("expression", cond.expression());
+    try {
+      boolean result = conditions.evaluate(cond.expression(), input, steps, now);
+      decision.put("result", result);
+      decision.set("chosen", strings(result ? cond.thenSteps() : cond.elseSteps()));
+      decision.set("not_chosen", strings(result ? cond.elseSteps() : cond.thenSteps()));
+      ObjectNode output = JsonNodeFactory.instance.objectNode().put("result", result);
+      return finishStep(c, run, step, true, output, decision, null, 1, null, now, sink);
+    } catch (dev.cel.runtime.CelEvaluationException | RuntimeException e) {
+      String error = "the condition could not be evaluated: " + e.getMessage();
+      decision.put("error", error);
+      return finishStep(c, run, step, false, null, decision, error, 1, null, now, sink);
+    }
+  }
+
+  /** What CEL sees as {@code steps}: each finished step's {@code {state, output}}. */
+  Map<String, Object> celSteps(Map<String, StepRow> rows) {
+    Map<String, Object> steps = new LinkedHashMap<>();
+    for (StepRow r : rows.values()) {
+      if (SUCCEEDED.equals(r.state()) || FAILED.equals(r.state())) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("state", r.state());
+        s.put("output", Conditions.value(r.output() == null ? null : json.readTree(r.output())));
+        steps.put(r.name(), s);
+      }
+    }
+    return steps;
+  }
+
+  private static tools.jackson.databind.node.ArrayNode strings(List<String> names) {
+    var a = JsonNodeFactory.instance.arrayNode();
+    names.forEach(a::add);
+    return a;
+  }
+
+  private static void started(
+      Connection c, LockedRun run, Step step, UUID taskId, String waitingFor, Instant now) {
+    ConnectionSql.on(c)
+        .sql(STEP_START)
+        .param("run_id", run.id())
+        .param("name", step.name())
+        .param("task_id", taskId)
+        .param("waiting_for", waitingFor)
+        .param("now", SqlTime.ts(now))
+        .update();
+  }
+
+  /** What templates read: {@code {input, steps: {<name>: {state, output}}, run: {id}}}. */
+  private JsonNode context(LockedRun run, JsonNode input, Map<String, StepRow> rows) {
+    ObjectNode ctx = JsonNodeFactory.instance.objectNode();
+    ctx.set("input", input);
+    ObjectNode steps = ctx.putObject("steps");
+    for (StepRow r : rows.values()) {
+      if (r.output() != null) {
+        ObjectNode s = steps.putObject(r.name());
+        s.put("state", r.state());
+        s.set("output", json.readTree(r.output()));
+      }
+    }
+    ctx.putObject("run").put("id", run.id().toString());
+    return ctx;
+  }
+
+  private NewTask httpTask(LockedRun run, Step step, JsonNode ctx, Instant now) {
+    var http = step.http();
+    List<Header> headers = new ArrayList<>();
+    boolean hasType = false;
+    boolean hasKey = false;
+    Map<String, String> given = new LinkedHashMap<>(http.headers());
+    for (var sealed : http.sealedHeaders().entrySet()) {
+      given.put(
+          sealed.getKey(),
+          new String(
+              secrets.open(java.util.Base64.getDecoder().decode(sealed.getValue())),
+              StandardCharsets.UTF_8));
+    }
+    for (var h : given.entrySet()) {
+      String value = Templates.render(h.getValue(), ctx).replace('\r', ' ').replace('\n', ' ');
+      headers.add(new Header(h.getKey(), value));
+      hasType |= h.getKey().equalsIgnoreCase("content-type");
+      hasKey |= h.getKey().equalsIgnoreCase("idempotency-key");
+    }
+    byte[] body = null;
+    if (http.body() != null) {
+      JsonNode rendered = Templates.render(http.body(), ctx);
+      boolean text = rendered.isString();
+      body = (text ? rendered.asString() : rendered.toString()).getBytes(StandardCharsets.UTF_8);
+      if (!hasType) {
+        headers.add(
+            new Header("Content-Type", text ? "text/plain; charset=utf-8" : "application/json"));
+      }
+    }
+    if (!hasKey) {
+      // The same on every attempt of this step in this run, retries from failure included, so a
+      // receiver can tell a repeat (Runlater-Run-Id comes with it: the task's source header).
+      headers.add(new Header("Idempotency-Key", stepKey(run.id(), step.name())));
+    }
+    // Secret headers travel sealed in the task, as a job's do, and show masked in its history.
+    TaskRequest request =
+        eu.runlater.engine.SealedRequests.seal(
+            secrets,
+            Templates.render(http.url(), ctx),
+            http.method(),
+            headers,
+            http.secretHeaders(),
+            body,
+            false,
+            http.timeoutMs());
+    return new NewTask(
+        Ids.v7(now),
+        run.organizationId(),
+        SOURCE_KIND,
+        run.id(),
+        Priorities.of("pro".equals(run.tier()), Priorities.ONE_TIME),
+        now,
+        now,
+        http.retries() + 1,
+        http.backoff() == null ? defaultBackoff : http.backoff(),
+        request);
+  }
+
+  static String stepKey(UUID runId, String step) {
+    return runId + "/" + step;
+  }
+
+  /** A timer: a task to {@code workflow:<what>} that the workflow transport answers at once. */
+  static NewTask internalTask(LockedRun run, String what, Instant at, Instant now) {
+    return new NewTask(
+        Ids.v7(now),
+        run.organizationId(),
+        SOURCE_KIND,
+        run.id(),
+        Priorities.of("pro".equals(run.tier()), Priorities.ONE_TIME),
+        at,
+        at,
+        3,
+        Backoff.DEFAULT,
+        new TaskRequest(
+            WorkflowTransport.SCHEME + ":" + what,
+            "POST",
+            List.of(),
+            null,
+            null,
+            false,
+            TaskRequest.MIN_TIMEOUT_MS));
+  }
+}

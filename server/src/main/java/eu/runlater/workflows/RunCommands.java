@@ -1,0 +1,260 @@
+package eu.runlater.workflows;
+
+import static eu.runlater.workflows.RunsQueries.RUN_GET;
+import static eu.runlater.workflows.RunsQueries.RUN_INSERT;
+import static eu.runlater.workflows.RunsQueries.RUN_LIST;
+import static eu.runlater.workflows.RunsQueries.RUN_RESUME;
+import static eu.runlater.workflows.RunsQueries.RUN_SET_DEADLINE;
+import static eu.runlater.workflows.RunsQueries.RUN_STEPS_INSERT;
+import static eu.runlater.workflows.RunsQueries.STEPS_RESET_FOR_RETRY;
+
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import eu.runlater.engine.Ids;
+import eu.runlater.engine.NewTask;
+import eu.runlater.engine.SqlTime;
+import eu.runlater.platform.database.TransactionalConnection;
+import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.errors.FieldError;
+import eu.runlater.workflows.RunAdvancer.LockedRun;
+import eu.runlater.workflows.RunAdvancer.StepRow;
+import eu.runlater.workflows.WorkflowDefinition.Step;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * Starts, cancels and retries runs, each in one transaction with the tasks it makes (through {@link
+ * EnqueuedTasks}, so the tasks commit with the run or not at all); reads runs back.
+ */
+@Component
+class RunCommands {
+  private final JdbcClient db;
+  private final TransactionalConnection connection;
+  private final EnqueuedTasks sink;
+  private final RunAdvancer advancer;
+  private final WorkflowCommands workflows;
+  private final Definitions definitions;
+  private final JsonMapper json;
+  private final InstantSource clock;
+  private final SchemaRegistry schemas =
+      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+
+  RunCommands(
+      JdbcClient db,
+      TransactionalConnection connection,
+      EnqueuedTasks sink,
+      RunAdvancer advancer,
+      WorkflowCommands workflows,
+      Definitions definitions,
+      JsonMapper json,
+      InstantSource clock) {
+    this.db = db;
+    this.connection = connection;
+    this.sink = sink;
+    this.advancer = advancer;
+    this.workflows = workflows;
+    this.definitions = definitions;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  /** Starts a run of the workflow's current version; 422 when the input fails its schema. */
+  @Transactional
+  RunView start(UUID org, String key, JsonNode input) throws SQLException {
+    WorkflowCommands.Row w = workflows.row(org, key, null);
+    if (w.archivedAt() != null) {
+      throw ApiProblem.conflict(
+          "workflow-archived",
+          "Workflow '" + key + "' is archived; save it again (PUT) to run it.");
+    }
+    JsonNode given =
+        input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input;
+    Connection c = connection.current();
+    WorkflowDefinition d = definitions.get(c, w.id(), w.version());
+    if (d.inputSchema() != null) {
+      Schema schema = schemas.getSchema(d.inputSchema());
+      List<FieldError> errors = new ArrayList<>();
+      for (var e : schema.validate(given)) {
+        String at = e.getInstanceLocation().toString().replace("$", "");
+        errors.add(new FieldError("input" + at, e.getMessage()));
+      }
+      if (!errors.isEmpty()) {
+        throw ApiProblem.invalid(errors);
+      }
+    }
+    Instant now = clock.instant();
+    UUID id = Ids.v7(now);
+    db.sql(RUN_INSERT)
+        .param("id", id)
+        .param("organization_id", org)
+        .param("workflow_id", w.id())
+        .param("version", w.version())
+        .param("input", given.toString())
+        .param("now", SqlTime.ts(now))
+        .update();
+    db.sql(RUN_STEPS_INSERT)
+        .param("run_id", id)
+        .param("names", d.steps().stream().map(Step::name).toArray(String[]::new))
+        .update();
+    LockedRun run = advancer.lock(c, id).orElseThrow();
+    run = deadline(c, run, d.maxRunTime(), now);
+    advancer.advance(c, run, now, sink);
+    return get(org, id);
+  }
+
+  private LockedRun deadline(Connection c, LockedRun run, Duration maxRunTime, Instant now) {
+    if (maxRunTime == null) {
+      return run;
+    }
+    NewTask t = RunAdvancer.internalTask(run, "deadline", now.plus(maxRunTime), now);
+    sink.insert(List.of(t));
+    db.sql(RUN_SET_DEADLINE).param("id", run.id()).param("task_id", t.id()).update();
+    return advancer.lock(c, run.id()).orElseThrow();
+  }
+
+  /** Cancels a running run: pending steps never start; running ones finish, moving nothing. */
+  @Transactional
+  RunView cancel(UUID org, UUID id) throws SQLException {
+    Connection c = connection.current();
+    LockedRun run = locked(c, org, id);
+    if (!RunAdvancer.RUNNING.equals(run.state())) {
+      throw ApiProblem.conflict(
+          "run-not-running", "Run " + id + " is " + run.state() + "; only a running run cancels.");
+    }
+    advancer.end(c, run, RunAdvancer.CANCELLED, "cancelled by request", clock.instant(), sink);
+    return get(org, id);
+  }
+
+  /**
+   * Runs a failed or cancelled run again from where it stopped: succeeded steps keep their outputs;
+   * failed and cancelled ones go back to pending; the max run time starts again.
+   */
+  @Transactional
+  RunView retry(UUID org, UUID id) throws SQLException {
+    Connection c = connection.current();
+    LockedRun run = locked(c, org, id);
+    if (!RunAdvancer.FAILED.equals(run.state()) && !RunAdvancer.CANCELLED.equals(run.state())) {
+      throw ApiProblem.conflict(
+          "run-not-ended",
+          "Run " + id + " is " + run.state() + "; only a failed or cancelled run is retried.");
+    }
+    WorkflowDefinition d = advancer.definition(c, run);
+    String[] kept =
+        d.steps().stream().filter(Step::continueOnFailure).map(Step::name).toArray(String[]::new);
+    db.sql(STEPS_RESET_FOR_RETRY).param("run_id", id).param("kept", kept).update();
+    db.sql(RUN_RESUME).param("id", id).update();
+    Instant now = clock.instant();
+    run = deadline(c, advancer.lock(c, id).orElseThrow(), d.maxRunTime(), now);
+    advancer.advance(c, run, now, sink);
+    return get(org, id);
+  }
+
+  private LockedRun locked(Connection c, UUID org, UUID id) {
+    return advancer
+        .lock(c, id)
+        .filter(r -> r.organizationId().equals(org))
+        .orElseThrow(() -> ApiProblem.notFound("workflow run", id));
+  }
+
+  record RunRow(
+      UUID id,
+      String key,
+      int version,
+      String state,
+      String input,
+      String error,
+      Instant createdAt,
+      Instant finishedAt,
+      UUID workflowId) {
+    static RunRow of(ResultSet rs, int n) throws SQLException {
+      return new RunRow(
+          rs.getObject("id", UUID.class),
+          rs.getString("key"),
+          rs.getInt("version"),
+          rs.getString("state"),
+          rs.getString("input"),
+          rs.getString("error"),
+          SqlTime.instant(rs, "created_at"),
+          SqlTime.instant(rs, "finished_at"),
+          rs.getObject("workflow_id", UUID.class));
+    }
+  }
+
+  @Transactional(readOnly = true)
+  RunView get(UUID org, UUID id) {
+    RunRow r =
+        db.sql(RUN_GET)
+            .param("organization_id", org)
+            .param("id", id)
+            .query(RunRow::of)
+            .optional()
+            .orElseThrow(() -> ApiProblem.notFound("workflow run", id));
+    Connection c = connection.current();
+    WorkflowDefinition d = definitions.get(c, r.workflowId(), r.version());
+    Map<String, StepRow> rows = advancer.steps(c, id);
+    List<RunView.StepView> steps = new ArrayList<>();
+    for (Step s : d.steps()) {
+      StepRow row = rows.get(s.name());
+      steps.add(
+          new RunView.StepView(
+              s.name(),
+              s.kind(),
+              s.dependsOn(),
+              row.state(),
+              row.startedAt(),
+              row.finishedAt(),
+              millis(row.startedAt(), row.finishedAt()),
+              row.attempts(),
+              row.output() == null ? null : json.readTree(row.output()),
+              row.decision() == null ? null : json.readTree(row.decision()),
+              row.error(),
+              row.executionId()));
+    }
+    return view(r, steps);
+  }
+
+  List<RunRow> list(UUID org, String key, String state, UUID cursor, int limit) {
+    workflows.row(org, key, null);
+    return db.sql(RUN_LIST)
+        .param("organization_id", org)
+        .param("key", key)
+        .param("state", state)
+        .param("cursor", cursor)
+        .param("limit", limit)
+        .query(RunRow::of)
+        .list();
+  }
+
+  RunView view(RunRow r, List<RunView.StepView> steps) {
+    return new RunView(
+        r.id(),
+        r.key(),
+        r.version(),
+        r.state(),
+        json.readTree(r.input()),
+        r.error(),
+        r.createdAt(),
+        r.finishedAt(),
+        millis(r.createdAt(), r.finishedAt()),
+        steps);
+  }
+
+  private static Long millis(Instant from, Instant to) {
+    return from == null || to == null ? null : Duration.between(from, to).toMillis();
+  }
+}

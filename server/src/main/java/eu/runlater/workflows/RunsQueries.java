@@ -1,0 +1,141 @@
+package eu.runlater.workflows;
+
+/** SQL for {@code workflow_runs} and {@code workflow_run_steps}. */
+final class RunsQueries {
+  private RunsQueries() {}
+
+  static final String RUN_INSERT =
+      """
+      INSERT INTO workflow_runs
+        (id, organization_id, workflow_id, version, state, input, created_at)
+      VALUES (:id, :organization_id, :workflow_id, :version, 'running', CAST(:input AS jsonb), :now)
+      """;
+
+  static final String RUN_STEPS_INSERT =
+      """
+      INSERT INTO workflow_run_steps (run_id, name, state)
+      SELECT :run_id, n, 'pending' FROM unnest(CAST(:names AS text[])) AS n
+      """;
+
+  static final String RUN_SET_DEADLINE =
+      "UPDATE workflow_runs SET deadline_task_id = :task_id WHERE id = :id";
+
+  // Every change to a run and its steps happens under this lock: two steps of one run finishing
+  // on two nodes advance it one after the other, each seeing the other's result.
+  static final String RUN_LOCK =
+      """
+      SELECT r.id, r.organization_id, r.workflow_id, r.version, r.state, r.input::text AS input,
+             r.deadline_task_id, o.tier
+      FROM workflow_runs r JOIN organizations o ON o.id = r.organization_id
+      WHERE r.id = :id
+      FOR UPDATE OF r
+      """;
+
+  static final String RUN_FINISH =
+      """
+      UPDATE workflow_runs SET state = :state, error = :error, finished_at = :now
+      WHERE id = :id
+      """;
+
+  static final String RUN_RESUME =
+      """
+      UPDATE workflow_runs SET state = 'running', error = NULL, finished_at = NULL WHERE id = :id
+      """;
+
+  static final String RUN_STEPS =
+      """
+      SELECT name, state, task_id, attempts, started_at, finished_at, output::text AS output,
+             decision::text AS decision, error, execution_id
+      FROM workflow_run_steps WHERE run_id = :run_id
+      """;
+
+  static final String STEP_BY_TASK =
+      "SELECT run_id, name FROM workflow_run_steps WHERE task_id = :task_id";
+
+  static final String RUN_BY_DEADLINE_TASK =
+      "SELECT id FROM workflow_runs WHERE deadline_task_id = :task_id";
+
+  static final String STEP_START =
+      """
+      UPDATE workflow_run_steps
+      SET state = 'running', task_id = :task_id, started_at = :now, finished_at = NULL,
+          error = NULL, waiting_for = :waiting_for
+      WHERE run_id = :run_id AND name = :name
+      """;
+
+  static final String STEP_FINISH =
+      """
+      UPDATE workflow_run_steps
+      SET state = :state, finished_at = :now, output = CAST(:output AS jsonb),
+          decision = CAST(:decision AS jsonb), error = :error,
+          attempts = attempts + :attempts, execution_id = :execution_id,
+          started_at = COALESCE(started_at, :now)
+      WHERE run_id = :run_id AND name = :name
+      """;
+
+  static final String STEPS_CANCEL_PENDING =
+      """
+      UPDATE workflow_run_steps SET state = 'cancelled', finished_at = :now
+      WHERE run_id = :run_id AND state = 'pending'
+      """;
+
+  // Retry from failure: what failed (fail-the-run) or never started goes back to pending; what
+  // succeeded keeps its output.
+  static final String STEPS_RESET_FOR_RETRY =
+      """
+      UPDATE workflow_run_steps
+      SET state = 'pending', task_id = NULL, finished_at = NULL, error = NULL, output = NULL,
+          decision = NULL
+      WHERE run_id = :run_id AND (state = 'cancelled' OR (state = 'failed' AND name <> ALL(CAST(:kept AS text[]))))
+      """;
+
+  static final String RUN_GET =
+      """
+      SELECT r.id, w.key, r.version, r.state, r.input::text AS input, r.error, r.created_at,
+             r.finished_at, r.workflow_id
+      FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id
+      WHERE r.organization_id = :organization_id AND r.id = :id
+      """;
+
+  static final String RUN_LIST =
+      """
+      SELECT r.id, w.key, r.version, r.state, r.input::text AS input, r.error, r.created_at,
+             r.finished_at, r.workflow_id
+      FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id
+      WHERE r.organization_id = :organization_id AND w.key = :key
+        AND (CAST(:state AS text) IS NULL OR r.state = :state)
+        AND (CAST(:cursor AS uuid) IS NULL OR r.id < :cursor)
+      ORDER BY r.id DESC
+      LIMIT :limit
+      """;
+
+  static final String STEP_CANCEL =
+      """
+      UPDATE workflow_run_steps SET state = 'cancelled', finished_at = :now
+      WHERE run_id = :run_id AND name = :name
+      """;
+
+  static final String STEP_SKIP =
+      """
+      UPDATE workflow_run_steps
+      SET state = 'skipped', finished_at = :now, decision = CAST(:decision AS jsonb)
+      WHERE run_id = :run_id AND name = :name
+      """;
+
+  // Steps of this organization's running runs waiting for an event of this name, by run.
+  static final String STEPS_WAITING_FOR =
+      """
+      SELECT s.run_id, s.name
+      FROM workflow_run_steps s JOIN workflow_runs r ON r.id = s.run_id
+      WHERE s.waiting_for = :name AND s.state = 'running' AND r.state = 'running'
+        AND r.organization_id = :organization_id
+      ORDER BY s.run_id, s.name
+      LIMIT :limit
+      """;
+
+  static final String EVENT_INSERT =
+      """
+      INSERT INTO workflow_events (id, organization_id, name, payload, received_at, resumed)
+      VALUES (:id, :organization_id, :name, CAST(:payload AS jsonb), :now, :resumed)
+      """;
+}

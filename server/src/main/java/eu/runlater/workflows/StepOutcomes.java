@@ -1,0 +1,203 @@
+package eu.runlater.workflows;
+
+import static eu.runlater.workflows.RunsQueries.STEP_BY_TASK;
+
+import eu.runlater.engine.Completion;
+import eu.runlater.engine.ExecutionRecord;
+import eu.runlater.engine.Header;
+import eu.runlater.engine.NewTask;
+import eu.runlater.engine.OutcomeHook;
+import eu.runlater.platform.database.ConnectionSql;
+import eu.runlater.workflows.RunAdvancer.LockedRun;
+import eu.runlater.workflows.WorkflowDefinition.Step;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A step's task ended (its last attempt, or abandoned): in the engine's outcome transaction, the
+ * step's result is recorded and its run advanced ({@link RunAdvancer}), so the next steps' tasks
+ * commit with this one's result. The engine fences the outcome (a node that lost its lease cannot
+ * complete), and the step is found by the task it waits for: an outcome of any other task — one
+ * replaced by a retry from failure — matches no step and moves nothing.
+ *
+ * <p>Runs are locked in id order, so two nodes finishing steps of the same runs never deadlock.
+ */
+@Component
+class StepOutcomes implements OutcomeHook {
+  private final RunAdvancer advancer;
+  private final JsonMapper json;
+
+  StepOutcomes(RunAdvancer advancer, JsonMapper json) {
+    this.advancer = advancer;
+    this.json = json;
+  }
+
+  @Override
+  public void onFinished(Finished finished) throws SQLException {
+    Map<UUID, List<Completion>> byRun = new TreeMap<>();
+    for (Completion c : finished.outcomes()) {
+      if (RunAdvancer.SOURCE_KIND.equals(c.task().sourceKind()) && c.task().sourceId() != null) {
+        byRun.computeIfAbsent(c.task().sourceId(), k -> new ArrayList<>()).add(c);
+      }
+    }
+    if (byRun.isEmpty()) {
+      return;
+    }
+    Connection connection = finished.connection();
+    RunAdvancer.TaskSink sink =
+        new RunAdvancer.TaskSink() {
+          @Override
+          public void insert(List<NewTask> tasks) throws SQLException {
+            finished.insert(tasks);
+          }
+
+          @Override
+          public boolean deleteWaiting(UUID organizationId, UUID taskId) throws SQLException {
+            return finished.engine().deleteWaiting(connection, organizationId, taskId).isPresent();
+          }
+        };
+    for (var e : byRun.entrySet()) {
+      Optional<LockedRun> locked = advancer.lock(connection, e.getKey());
+      if (locked.isEmpty()) {
+        continue;
+      }
+      LockedRun run = locked.get();
+      boolean advance = RunAdvancer.RUNNING.equals(run.state());
+      for (Completion c : e.getValue()) {
+        if (!outcome(connection, run, c, finished, sink)) {
+          advance = false;
+          run = advancer.lock(connection, run.id()).orElseThrow();
+        }
+      }
+      if (advance) {
+        // Re-read: a step's failure may have ended the run.
+        Optional<LockedRun> now = advancer.lock(connection, run.id());
+        if (now.isPresent()) {
+          advancer.advance(connection, now.get(), finished.now(), sink);
+        }
+      }
+    }
+  }
+
+  /** Records one outcome; false when it ended the run. */
+  private boolean outcome(
+      Connection connection,
+      LockedRun run,
+      Completion c,
+      Finished finished,
+      RunAdvancer.TaskSink sink)
+      throws SQLException {
+    UUID taskId = c.task().id();
+    if (taskId.equals(run.deadlineTaskId())) {
+      if (RunAdvancer.RUNNING.equals(run.state())) {
+        WorkflowDefinition d = advancer.definition(connection, run);
+        advancer.end(
+            connection,
+            run,
+            RunAdvancer.FAILED,
+            "the run passed its max run time (" + d.maxRunTime() + ")",
+            finished.now(),
+            sink);
+        return false;
+      }
+      return true;
+    }
+    record Found(UUID runId, String name) {}
+    Optional<Found> found =
+        ConnectionSql.on(connection)
+            .sql(STEP_BY_TASK)
+            .param("task_id", taskId)
+            .query(Found.class)
+            .optional();
+    if (found.isEmpty()) {
+      return true;
+    }
+    Step step = advancer.definition(connection, run).byName().get(found.get().name());
+    ExecutionRecord e = c.execution();
+    boolean ok = ExecutionRecord.SUCCESS.equals(e.status());
+    JsonNode output = WorkflowDefinition.SLEEP.equals(step.kind()) ? null : output(e);
+    String error = ok ? null : error(e);
+    if (step.waitFor() != null) {
+      // Its task is its timeout: no matching event came in time.
+      ok = step.waitFor().continueOnTimeout();
+      output = JsonNodeFactory.instance.objectNode().put("timed_out", true);
+      error =
+          ok
+              ? null
+              : "no event '"
+                  + step.waitFor().event()
+                  + "' matched within "
+                  + step.waitFor().timeout();
+    }
+    return advancer.finishStep(
+        connection,
+        run,
+        step,
+        ok,
+        output,
+        null,
+        error,
+        WorkflowDefinition.HTTP.equals(step.kind()) ? c.task().attempt() : 0,
+        e.id(),
+        finished.now(),
+        sink);
+  }
+
+  private static String error(ExecutionRecord e) {
+    if (e.error() != null && !e.error().isBlank()) {
+      return e.error();
+    }
+    return e.statusCode() == null ? e.status() : "HTTP " + e.statusCode();
+  }
+
+  /** {@code {status, headers, body}}: the body as JSON when it parses, as text otherwise. */
+  private JsonNode output(ExecutionRecord e) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    if (e.statusCode() == null) {
+      out.putNull("status");
+    } else {
+      out.put("status", e.statusCode());
+    }
+    ObjectNode headers = out.putObject("headers");
+    if (e.response() != null) {
+      for (Header h : e.response().headers()) {
+        headers.put(h.name().toLowerCase(java.util.Locale.ROOT), h.value());
+      }
+      byte[] body = e.response().body();
+      if (body == null || body.length == 0) {
+        out.putNull("body");
+      } else {
+        String text = new String(body, StandardCharsets.UTF_8).replace("\u0000", "");
+        // PostgreSQL's jsonb holds no NUL character: such a body stays text.
+        if (e.response().truncated() || text.contains("\\u0000")) {
+          out.put("body", text);
+          if (e.response().truncated()) {
+            out.put("body_truncated", true);
+          }
+        } else {
+          try {
+            out.set("body", json.readTree(text));
+          } catch (JacksonException notJson) {
+            out.put("body", text);
+          }
+        }
+      }
+    } else {
+      out.putNull("body");
+    }
+    return out;
+  }
+}

@@ -1,0 +1,146 @@
+package eu.runlater.workflows;
+
+import eu.runlater.platform.api.Page;
+import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.security.ApiPrincipal;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.sql.SQLException;
+import java.util.Set;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Workflow definitions (versioned) and the runs of each. */
+@RestController
+@RequestMapping("/api/v1/workflows")
+@Tag(name = "Workflows")
+class WorkflowsApi {
+  static final Set<String> STATES = Set.of("running", "succeeded", "failed", "cancelled");
+  private static final String DEFINITION =
+      "A definition: {key, name?, max_run_time?, input_schema? (JSON Schema 2020-12), steps: [...]}."
+          + " Each step: {name, kind, depends_on?: [names], join?: all (default) | any | N,"
+          + " on_failure?: fail (default) | continue, ...}. kind http: {url, method?, headers?,"
+          + " body?, timeout? (30s), retries? (0), backoff? {base, max}}; url, header values and"
+          + " body strings may read {{ input.x }}, {{ steps.<name>.output.body.x }}, {{ run.id }}."
+          + " kind condition: {expression (CEL over input, steps, now; a bool), then: [names],"
+          + " else: [names]}. kind sleep: {duration | until}. Problems answer 422 naming"
+          + " steps.<name>.<field> and change nothing.";
+
+  private final WorkflowCommands commands;
+  private final RunCommands runs;
+
+  WorkflowsApi(WorkflowCommands commands, RunCommands runs) {
+    this.commands = commands;
+    this.runs = runs;
+  }
+
+  @PostMapping
+  @Operation(
+      summary = "Create a workflow (version 1)",
+      description = DEFINITION + " 409 when the key exists. Honours Idempotency-Key.")
+  ResponseEntity<WorkflowView> create(
+      @AuthenticationPrincipal ApiPrincipal caller, @RequestBody JsonNode doc) {
+    WorkflowView w = commands.create(caller.organizationId(), doc);
+    return ResponseEntity.created(URI.create("/api/v1/workflows/" + w.key())).body(w);
+  }
+
+  @GetMapping
+  @Operation(summary = "List workflows, newest first (archived ones with archived=true)")
+  Page<WorkflowView> list(
+      @AuthenticationPrincipal ApiPrincipal caller,
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) String cursor,
+      @RequestParam(required = false) Boolean archived) {
+    int n = Page.limit(limit);
+    var rows =
+        commands.list(
+            caller.organizationId(), Boolean.TRUE.equals(archived), Page.cursor(cursor), n + 1);
+    return Page.of(rows, n, WorkflowCommands.Row::id, commands::view);
+  }
+
+  @GetMapping("/{key}")
+  @Operation(summary = "A workflow: its current version, or the one asked for with ?version=")
+  WorkflowView get(
+      @AuthenticationPrincipal ApiPrincipal caller,
+      @PathVariable String key,
+      @RequestParam(required = false) Integer version) {
+    return commands.get(caller.organizationId(), key, version);
+  }
+
+  @PutMapping("/{key}")
+  @Operation(
+      summary = "Save a new version of a workflow (or create it)",
+      description =
+          DEFINITION
+              + " Runs under way keep the version they started with; new runs take this one.")
+  WorkflowView save(
+      @AuthenticationPrincipal ApiPrincipal caller,
+      @PathVariable String key,
+      @RequestBody JsonNode doc) {
+    return commands.save(caller.organizationId(), key, doc);
+  }
+
+  @DeleteMapping("/{key}")
+  @Operation(
+      summary = "Archive a workflow",
+      description = "It starts no run any more; its runs stay readable. PUT brings it back.")
+  ResponseEntity<Void> archive(
+      @AuthenticationPrincipal ApiPrincipal caller, @PathVariable String key) {
+    commands.archive(caller.organizationId(), key);
+    return ResponseEntity.noContent().build();
+  }
+
+  @PostMapping("/{key}/runs")
+  @Operation(
+      summary = "Start a run",
+      description =
+          "Body {input?: JSON} (checked against the workflow's input_schema: 422 naming"
+              + " input/<path>). The run takes the current version. Honours Idempotency-Key: the"
+              + " same key and body answer the first run again.")
+  ResponseEntity<RunView> start(
+      @AuthenticationPrincipal ApiPrincipal caller,
+      @PathVariable String key,
+      @RequestBody(required = false) JsonNode body)
+      throws SQLException {
+    if (body != null && !body.isNull() && !body.isObject()) {
+      throw ApiProblem.invalid("body", "must be an object: {input: ...}");
+    }
+    if (body != null && body.isObject()) {
+      for (var e : body.properties()) {
+        if (!e.getKey().equals("input")) {
+          throw ApiProblem.invalid(e.getKey(), "is not a field here; give {input: ...}");
+        }
+      }
+    }
+    JsonNode input = body == null ? null : body.get("input");
+    RunView run = runs.start(caller.organizationId(), key, input);
+    return ResponseEntity.created(URI.create("/api/v1/workflow-runs/" + run.id())).body(run);
+  }
+
+  @GetMapping("/{key}/runs")
+  @Operation(summary = "List a workflow's runs, newest first, by state (steps left out)")
+  Page<RunView> runs(
+      @AuthenticationPrincipal ApiPrincipal caller,
+      @PathVariable String key,
+      @RequestParam(required = false) String state,
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) String cursor) {
+    int n = Page.limit(limit);
+    if (state != null && !STATES.contains(state)) {
+      throw ApiProblem.invalid("state", "must be running, succeeded, failed or cancelled");
+    }
+    var rows = runs.list(caller.organizationId(), key, state, Page.cursor(cursor), n + 1);
+    return Page.of(rows, n, RunCommands.RunRow::id, r -> runs.view(r, null));
+  }
+}
