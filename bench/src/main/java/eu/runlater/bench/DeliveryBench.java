@@ -52,7 +52,9 @@ public final class DeliveryBench {
           "queue",
           "dashboard",
           "alerts",
-          "idle");
+          "idle",
+          "workflows",
+          "inbound");
 
   /** What runs without {@code --phases}: everything but cron, which takes long and runs apart. */
   static final List<String> DEFAULT_PHASES =
@@ -155,6 +157,20 @@ public final class DeliveryBench {
         for (int run = 0; run < options.runs; run++) {
           System.out.printf("%n=== queues, run %d of %d ===%n", run + 1, options.runs);
           queues(run, queue);
+        }
+      }
+      if (options.phases.contains("workflows") || options.phases.contains("inbound")) {
+        QueueBench queue =
+            new QueueBench(pg, sink, cpu, options.dir.resolve("server"), options.workers);
+        for (int run = 0; run < options.runs; run++) {
+          if (options.phases.contains("workflows")) {
+            System.out.printf("%n=== workflows, run %d of %d ===%n", run + 1, options.runs);
+            workflows(run, queue, new WorkflowBench(queue, sink, cpu));
+          }
+          if (options.phases.contains("inbound")) {
+            System.out.printf("%n=== inbound webhooks, run %d of %d ===%n", run + 1, options.runs);
+            inbound(run, queue, new InboundBench(queue, sink, cpu, options.workers));
+          }
         }
       }
       if (options.phases.contains("dashboard")) {
@@ -414,6 +430,94 @@ public final class DeliveryBench {
     }
   }
 
+  static final String WF_STEPS = "Workflow, 5 http steps, backlog (step deliveries/s)";
+  static final String WF_GAP_P99 = "Workflow @50%: step to next step p99 (ms)";
+
+  /**
+   * A 5-step workflow's backlog drain against one queue's on the same server (and the engine's e2e
+   * when the runlater phase ran), then the gap between steps at half the runs per second.
+   */
+  private void workflows(int run, QueueBench queues, WorkflowBench bench) throws Exception {
+    try (QueueBench.Session s = queues.session("workflows")) {
+      int runs = Math.max(1_000, options.tasks / 10);
+      WorkflowBench.Drain drain =
+          measured(
+              "Workflow: %,d runs of 5 http steps, from the instant they wake".formatted(runs),
+              () -> bench.throughput(s, runs, "bench" + run));
+      System.out.printf(
+          "  %,d runs started in %s; %.0f runs/s, %.0f step deliveries/s%n",
+          runs, drain.startWindow(), drain.runsPerSecond(), drain.stepsPerSecond());
+      results.put(run, "Workflow, 5 http steps, backlog (runs/s)", drain.runsPerSecond());
+      results.put(run, WF_STEPS, drain.stepsPerSecond());
+      results.put(run, "Workflow backlog: runs not succeeded", drain.failed());
+      results.put(run, "Workflow backlog: duplicate deliveries", drain.duplicates());
+      cpu(results, run, "Workflow backlog", drain.cpu());
+      QueueBench.Drain plain =
+          measured(
+              "Plain deliveries on the same server: %,d messages, one queue, parallelism 100"
+                  .formatted(runs * WorkflowBench.STEPS),
+              () -> queues.endToEnd(s, runs * WorkflowBench.STEPS, null));
+      results.put(run, Q_E2E, plain.perSecond());
+      results.put(
+          run,
+          "ratio workflow step deliveries / queue e2e",
+          drain.stepsPerSecond() / plain.perSecond());
+      double engine = results.get(run, RL_E2E);
+      if (!Double.isNaN(engine)) {
+        results.put(
+            run, "ratio workflow step deliveries / Runlater e2e", drain.stepsPerSecond() / engine);
+      }
+      double rate = drain.runsPerSecond() / 2;
+      WorkflowBench.Overhead gap =
+          measured(
+              "Workflow step overhead: runs started at %.0f/s (50%%) for %d s"
+                  .formatted(rate, options.latenessSeconds),
+              () -> bench.overhead(s, "gap" + run, rate, secs(options.latenessSeconds), secs(5)));
+      System.out.println("  step to next step " + gap.gap());
+      results.put(run, "Workflow @50%: offered (runs/s)", gap.offeredRunsPerSecond());
+      results.put(run, "Workflow @50%: step to next step p50 (ms)", gap.gap().p50());
+      results.put(run, WF_GAP_P99, gap.gap().p99());
+      results.put(run, "Workflow @50%: runs unfinished", gap.unfinished());
+      cpu(results, run, "Workflow @50%", gap.cpu());
+    }
+  }
+
+  /** Inbound ingest against GET /health on the same server, then receive → forward at half. */
+  private void inbound(int run, QueueBench queues, InboundBench bench) throws Exception {
+    try (QueueBench.Session s = queues.session("inbound")) {
+      QueueBench.Rate ingest =
+          measured(
+              "Inbound ingest: POST /in/<token>, %d virtual threads, no connection"
+                  .formatted(options.workers),
+              () -> bench.ingest(s, secs(3), secs(15)));
+      QueueBench.Rate ceiling =
+          measured(
+              "HTTP ceiling: GET /health, %d virtual threads".formatted(options.workers),
+              () -> queues.ceiling(s, secs(3), secs(15)));
+      System.out.println("  ingest latency " + ingest.latency());
+      results.put(run, "Inbound ingest (requests/s)", ingest.perSecond());
+      results.put(run, "Inbound ingest latency p50 (ms)", ingest.latency().p50());
+      results.put(run, "Inbound ingest latency p99 (ms)", ingest.latency().p99());
+      results.put(run, "HTTP ceiling: GET /health (requests/s)", ceiling.perSecond());
+      results.put(
+          run, "ratio inbound ingest / GET /health", ingest.perSecond() / ceiling.perSecond());
+      cpu(results, run, "Inbound ingest", ingest.cpu());
+      double rate = ingest.perSecond() / 2;
+      InboundBench.Forwarding fwd =
+          measured(
+              "Inbound receive -> forward at %.0f/s (50%% of ingest) for %d s"
+                  .formatted(rate, options.latenessSeconds),
+              () -> bench.forwarding(s, rate, secs(options.latenessSeconds), secs(5)));
+      System.out.println("  receive -> forward " + fwd.latency());
+      results.put(run, "Inbound @50%: offered (requests/s)", fwd.offered());
+      results.put(run, "Inbound @50%: receive -> forward p50 (ms)", fwd.latency().p50());
+      results.put(run, "Inbound @50%: receive -> forward p99 (ms)", fwd.latency().p99());
+      results.put(run, "Inbound @50%: forwards missing", fwd.missing());
+      results.put(run, "Inbound @50%: requests refused", fwd.refused());
+      cpu(results, run, "Inbound @50%", fwd.cpu());
+    }
+  }
+
   private void cron(int run, CronBench bench, CronBench.Case c) throws Exception {
     Duration warmup = secs(options.cronWarmupSeconds);
     Duration measure = secs(options.cronSeconds);
@@ -656,7 +760,7 @@ public final class DeliveryBench {
               throw new IllegalArgumentException(
                   "unknown option "
                       + args[i]
-                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron,queue,dashboard,alerts,idle"
+                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron,queue,dashboard,alerts,idle,workflows,inbound"
                       + " --runs 3"
                       + " --tasks 100000 --workers 50 --lateness-seconds 30 --rmax N --jfr file"
                       + " --jfr-api file --cron-cases a,b --cron-warmup-seconds 60"

@@ -16,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -243,41 +242,13 @@ final class QueueBench {
             .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString()))
             .build();
     pg.resetStatements(s.monitor);
-    long ticks = warmup.plus(feed).toNanos() / TICK.toNanos();
-    long measuredFrom = warmup.toNanos() / TICK.toNanos();
-    AtomicLong errors = new AtomicLong();
-    Instant[] windowStart = new Instant[1];
-    CpuMeter.Sample[] before = new CpuMeter.Sample[1];
-    long start = System.nanoTime();
-    List<Thread> senders = new ArrayList<>();
-    for (long k = 0; k < ticks; k++) {
-      long due = start + k * TICK.toNanos();
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        java.util.concurrent.locks.LockSupport.parkNanos(wait);
-      }
-      if (k == measuredFrom) {
-        windowStart[0] = Instant.now();
-        before[0] = cpu.sample();
-      }
-      senders.add(
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    if (s.send(request) != 201) {
-                      errors.incrementAndGet();
-                    }
-                  }));
+    OpenLoop.Window w =
+        OpenLoop.run(1e9 / TICK.toNanos(), warmup, feed, cpu, () -> s.send(request) == 201);
+    if (w.refused() > 0) {
+      System.out.println("  WARNING: " + w.refused() + " delayed batches were not accepted");
     }
-    for (Thread t : senders) {
-      t.join();
-    }
-    CpuMeter.Sample after = cpu.sample();
-    if (errors.get() > 0) {
-      System.out.println("  WARNING: " + errors.get() + " delayed batches were not accepted");
-    }
-    long expected = (ticks - measuredFrom - errors.get()) * perTick;
-    Instant from = windowStart[0].plusSeconds(1);
+    long expected = (w.calls() - w.refused()) * perTick;
+    Instant from = w.start().plusSeconds(1);
     long got = awaitAttempts(s.monitor, "delayed", from, expected);
     pg.printStatements(s.monitor, s.server.database());
     double[] lateness =
@@ -292,21 +263,17 @@ final class QueueBench {
             """,
             from);
     return new Lateness(
-        (double) (ticks - measuredFrom) * perTick / (feed.toNanos() / 1e9),
-        Stats.Percentiles.of(lateness),
-        expected - got,
-        CpuMeter.between(before[0], after));
+        w.offered() * perTick, Stats.Percentiles.of(lateness), expected - got, w.cpu());
   }
 
   @FunctionalInterface
-  private interface Call {
+  interface Call {
     /** Items accepted by one call, or a negative number when it failed. */
     int call();
   }
 
   /** With {@code jfr}, the measured window is recorded there. */
-  private Rate drive(int threads, Duration warmup, Duration measure, Path jfr, Call call)
-      throws Exception {
+  Rate drive(int threads, Duration warmup, Duration measure, Path jfr, Call call) throws Exception {
     long measureFrom = System.nanoTime() + warmup.toNanos();
     long end = measureFrom + measure.toNanos();
     LongAdder accepted = new LongAdder();
@@ -384,16 +351,17 @@ final class QueueBench {
         n,
         ps -> {
           ps.setString(1, queue);
-          ps.setObject(2, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+          ps.setObject(2, at(from));
         });
   }
 
   @FunctionalInterface
-  private interface Binder {
+  interface Binder {
     void bind(PreparedStatement ps) throws SQLException;
   }
 
-  private static long awaitCount(Connection c, String sql, long n, Binder binder)
+  /** Waits (up to a minute) until {@code sql} counts {@code n} rows; the count it reached. */
+  static long awaitCount(Connection c, String sql, long n, Binder binder)
       throws SQLException, InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     long count;
@@ -414,10 +382,15 @@ final class QueueBench {
     return count;
   }
 
-  private static double[] doubles(Connection c, String sql, Instant from) throws SQLException {
+  /** An instant as the JDBC driver binds a timestamptz. */
+  static OffsetDateTime at(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  static double[] doubles(Connection c, String sql, Instant from) throws SQLException {
     List<Double> values = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+      ps.setObject(1, at(from));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           values.add(rs.getDouble(1));
