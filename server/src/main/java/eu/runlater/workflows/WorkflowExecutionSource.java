@@ -15,12 +15,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class WorkflowExecutionSource implements ExecutionSource {
-  private static final String RUN_OWNER =
-      """
-      SELECT w.name FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id
-      WHERE r.organization_id = :organization_id AND r.id = :id
-      """;
-
   private final JdbcClient db;
 
   WorkflowExecutionSource(JdbcClient db) {
@@ -34,7 +28,7 @@ class WorkflowExecutionSource implements ExecutionSource {
 
   @Override
   public Optional<Owner> owner(UUID organizationId, UUID sourceId) {
-    return db.sql(RUN_OWNER)
+    return db.sql(WorkflowPagesQueries.RUN_WORKFLOW_NAME)
         .param("organization_id", organizationId)
         .param("id", sourceId)
         .query(

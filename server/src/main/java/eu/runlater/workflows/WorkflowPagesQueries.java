@@ -1,6 +1,9 @@
 package eu.runlater.workflows;
 
-/** SQL that only the workflow pages read: a list's run counts, versions, steps' wake times. */
+/**
+ * SQL that only the workflow pages and the history read: a list's run counts, versions, steps' wake
+ * times, a run's workflow name.
+ */
 final class WorkflowPagesQueries {
   private WorkflowPagesQueries() {}
 
@@ -49,5 +52,11 @@ final class WorkflowPagesQueries {
       """
       SELECT name, waiting_for FROM workflow_run_steps
       WHERE run_id = :run_id AND state = 'running' AND waiting_for IS NOT NULL
+      """;
+
+  static final String RUN_WORKFLOW_NAME =
+      """
+      SELECT w.name FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id
+      WHERE r.organization_id = :organization_id AND r.id = :id
       """;
 }
