@@ -120,7 +120,7 @@ record RunWaterfall(Instant from, long spanMs, List<Long> ticks, List<Row> rows)
               waits ? "waiting" : s.state(),
               left,
               width,
-              running ? due.get(s.name()) : null,
+              dueAt(running, waits, due.get(s.name()), now),
               waitingFor.get(s.name()),
               spec(specs.get(s.name()), json),
               s.executionId() == null
@@ -134,6 +134,17 @@ record RunWaterfall(Instant from, long spanMs, List<Long> ticks, List<Row> rows)
       ticks.add(span * i / 4);
     }
     return new RunWaterfall(from, span, ticks, rows);
+  }
+
+  /**
+   * A waiting step's wake time or timeout; a running http step's next attempt only while it is
+   * ahead (a task due in the past is in flight, not waiting).
+   */
+  private static Instant dueAt(boolean running, boolean waits, Instant due, Instant now) {
+    if (!running || due == null) {
+      return null;
+    }
+    return waits || due.isAfter(now) ? due : null;
   }
 
   private static double clamp(double percent) {
