@@ -1,0 +1,54 @@
+package eu.runlater.workflows;
+
+import eu.runlater.executions.Execution;
+import eu.runlater.executions.ExecutionSource;
+import eu.runlater.platform.errors.ApiProblem;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The history's view of workflow steps: an execution of source kind {@code run} belongs to "Run of
+ * <workflow>", linked to the run's page. A step is not sent again from the history: its output
+ * feeds the steps after it, so the run is retried instead (from its failed step).
+ */
+@Component
+class WorkflowExecutionSource implements ExecutionSource {
+  private final JdbcClient db;
+
+  WorkflowExecutionSource(JdbcClient db) {
+    this.db = db;
+  }
+
+  @Override
+  public String kind() {
+    return RunAdvancer.SOURCE_KIND;
+  }
+
+  @Override
+  public Optional<Owner> owner(UUID organizationId, UUID sourceId) {
+    return db.sql(WorkflowPagesQueries.RUN_WORKFLOW_NAME)
+        .param("organization_id", organizationId)
+        .param("id", sourceId)
+        .query(
+            (rs, n) ->
+                new Owner(
+                    sourceId,
+                    "Run of " + rs.getString("name"),
+                    "/workflow-runs/" + sourceId,
+                    "UTC"))
+        .optional();
+  }
+
+  @Override
+  public UUID resend(UUID organizationId, UUID sourceId, Execution.Request request) {
+    throw ApiProblem.conflict(
+        "step-not-resent",
+        "A workflow step is not sent again from the history: the steps after it read its output."
+            + " Retry the run from its failed step on the run's page (POST"
+            + " /api/v1/workflow-runs/"
+            + sourceId
+            + "/retry).");
+  }
+}
