@@ -84,6 +84,7 @@ class RunCommands {
     }
     JsonNode given =
         input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input;
+    storable(given, "input");
     Connection c = connection.current();
     WorkflowDefinition d = definitions.get(c, w.id(), w.version());
     if (d.inputSchema() != null) {
@@ -115,6 +116,34 @@ class RunCommands {
     run = deadline(c, run, d.maxRunTime(), now);
     advancer.advance(c, run, now, sink);
     return get(org, id);
+  }
+
+  /**
+   * 422 for JSON that PostgreSQL's jsonb cannot hold: a NUL character in a string or a name, which
+   * would otherwise fail the insert (a 500).
+   */
+  static void storable(JsonNode value, String field) {
+    if (hasNul(value)) {
+      throw ApiProblem.invalid(
+          field, "must not contain the NUL character (\\u0000): PostgreSQL cannot store it");
+    }
+  }
+
+  private static boolean hasNul(JsonNode n) {
+    if (n.isString()) {
+      return n.asString().indexOf(0) >= 0;
+    }
+    for (var e : n.properties()) {
+      if (e.getKey().indexOf(0) >= 0 || hasNul(e.getValue())) {
+        return true;
+      }
+    }
+    for (JsonNode item : n.isArray() ? n : List.<JsonNode>of()) {
+      if (hasNul(item)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private LockedRun deadline(Connection c, LockedRun run, Duration maxRunTime, Instant now) {

@@ -2,100 +2,21 @@ package eu.runlater.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.support.Fixtures;
-import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Runs through the API against a real HTTP target: each step kind, templates, joins, skipped
  * branches, failure with retries, continue, retry from the failed step, cancellation, the max run
- * time, the input schema and Idempotency-Key.
+ * time, the input schema and Idempotency-Key, input PostgreSQL cannot store, and what a send key
+ * may do with workflows.
  */
-class WorkflowRunsTest extends ServerTest {
-  static final Duration WITHIN = Duration.ofSeconds(30);
-
-  @org.springframework.beans.factory.annotation.Autowired
-  org.springframework.jdbc.core.simple.JdbcClient jdbc;
-
-  Sink target;
-  Fixtures.Tenant t;
-
-  @BeforeEach
-  void start() {
-    target = Sink.start().respond(r -> json(200, "{\"id\": 42, \"path\": \"" + r.path() + "\"}"));
-    t = fixtures.tenant();
-  }
-
-  @AfterEach
-  void stop() {
-    target.close();
-  }
-
-  static Sink.Reply json(int status, String body) {
-    return Sink.Reply.status(status)
-        .withHeader("Content-Type", "application/json")
-        .withBody(body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  String http(String name, String path, String extra) {
-    return """
-        {"name": "%s", "kind": "http", "url": "%s"%s}"""
-        .formatted(name, target.url(path), extra.isEmpty() ? "" : ", " + extra);
-  }
-
-  void define(String key, String... steps) {
-    defineWith(key, "", steps);
-  }
-
-  void defineWith(String key, String extra, String... steps) {
-    var r =
-        api.post(
-            "/api/v1/workflows",
-            t.key(),
-            "{\"key\": \"%s\"%s, \"steps\": [%s]}"
-                .formatted(key, extra.isEmpty() ? "" : ", " + extra, String.join(", ", steps)));
-    assertThat(r.status()).as(r.body()).isEqualTo(201);
-  }
-
-  String startRun(String key, String input) {
-    var r = api.post("/api/v1/workflows/" + key + "/runs", t.key(), "{\"input\": " + input + "}");
-    assertThat(r.status()).as(r.body()).isEqualTo(201);
-    return r.json().get("id").asString();
-  }
-
-  JsonNode run(String id) {
-    return api.get("/api/v1/workflow-runs/" + id, t.key()).json();
-  }
-
-  JsonNode awaitState(String id, String state) {
-    Sink.await(
-        WITHIN,
-        "run " + id + " " + state,
-        () -> !run(id).get("state").asString().equals("running"));
-    JsonNode r = run(id);
-    assertThat(r.get("state").asString()).as(r.toString()).isEqualTo(state);
-    return r;
-  }
-
-  static Map<String, JsonNode> steps(JsonNode run) {
-    Map<String, JsonNode> map = new HashMap<>();
-    for (JsonNode s : run.get("steps")) {
-      map.put(s.get("name").asString(), s);
-    }
-    return map;
-  }
-
+class WorkflowRunsTest extends WorkflowApiTest {
   @Test
   void a_linear_run_passes_outputs_through_templates_and_carries_run_and_step_keys() {
     define(
@@ -311,16 +232,6 @@ class WorkflowRunsTest extends ServerTest {
     assertThat(api.get("/api/v1/workflows/typed/runs", t.key()).json().get("data")).hasSize(1);
   }
 
-  JsonNode event(String name, String payload) {
-    var r =
-        api.post(
-            "/api/v1/events",
-            t.key(),
-            "{\"name\": \"%s\", \"payload\": %s}".formatted(name, payload));
-    assertThat(r.status()).as(r.body()).isEqualTo(202);
-    return r.json();
-  }
-
   @Test
   void a_wait_for_event_resumes_on_the_matching_event_only_and_its_payload_is_the_output() {
     define(
@@ -455,5 +366,35 @@ class WorkflowRunsTest extends ServerTest {
         .containsExactly("/orders/7", "/reviews");
     assertThat(new String(target.received().get(1).body(), StandardCharsets.UTF_8))
         .isEqualTo("{\"order\":7,\"total\":1250}");
+  }
+
+  @Test
+  void input_or_a_payload_postgresql_cannot_store_is_a_422_and_a_send_key_starts_runs_only() {
+    define("plain", http("a", "/a", ""));
+    var nul =
+        api.post("/api/v1/workflows/plain/runs", t.key(), "{\"input\": {\"x\": \"a\\u0000b\"}}");
+    assertThat(nul.status()).as(nul.body()).isEqualTo(422);
+    assertThat(nul.json().get("errors").get(0).get("field").asString()).isEqualTo("input");
+    var payload =
+        api.post("/api/v1/events", t.key(), "{\"name\": \"e\", \"payload\": {\"\\u0000\": 1}}");
+    assertThat(payload.status()).as(payload.body()).isEqualTo(422);
+    assertThat(api.get("/api/v1/workflows/plain/runs", t.key()).json().get("data")).isEmpty();
+
+    var made = api.post("/api/v1/api-keys", t.key(), "{\"name\": \"pusher\", \"scope\": \"send\"}");
+    assertThat(made.status()).as(made.body()).isEqualTo(201);
+    String send = made.json().get("key").asString();
+    var started = api.post("/api/v1/workflows/plain/runs", send, "{\"input\": {}}");
+    assertThat(started.status()).as(started.body()).isEqualTo(201);
+    assertThat(api.post("/api/v1/events", send, "{\"name\": \"e\"}").status()).isEqualTo(202);
+    String run = started.json().get("id").asString();
+    refusedBySendScope(api.get("/api/v1/workflow-runs/" + run, send));
+    refusedBySendScope(api.post("/api/v1/workflow-runs/" + run + "/cancel", send, "{}"));
+    refusedBySendScope(api.post("/api/v1/workflows", send, "{}"));
+    awaitState(run, "succeeded");
+  }
+
+  static void refusedBySendScope(eu.runlater.support.Api.Response r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(403);
+    assertThat(r.json().get("type").asString()).endsWith("api-key-scope");
   }
 }
