@@ -9,6 +9,8 @@ import eu.runlater.engine.SealedRequests;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;
+import eu.runlater.workflows.WorkflowDefinition.Approval;
+import eu.runlater.workflows.WorkflowDefinition.Assignees;
 import eu.runlater.workflows.WorkflowDefinition.Condition;
 import eu.runlater.workflows.WorkflowDefinition.Http;
 import eu.runlater.workflows.WorkflowDefinition.Join;
@@ -62,9 +64,12 @@ class DefinitionParser {
   private static final Set<String> CONDITION_FIELDS = Set.of("expression", "then", "else");
   private static final Set<String> SLEEP_FIELDS = Set.of("duration", "until");
   private static final Set<String> WAIT_FIELDS = Set.of("event", "match", "timeout", "on_timeout");
-  private static final Set<String> LATER = Set.of("approval", "workflow");
+  private static final Set<String> APPROVAL_FIELDS =
+      Set.of("assignees", "timeout", "on_timeout", "escalate");
+  private static final Set<String> LATER = Set.of("workflow");
+  private static final Set<String> ROLES = Set.of("owner", "admin", "member");
   static final Pattern EVENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}");
-  private static final String KINDS = "http, condition, sleep or wait_for_event";
+  private static final String KINDS = "http, condition, sleep, wait_for_event or approval";
 
   private final RequestRules rules;
   private final Conditions conditions;
@@ -217,6 +222,7 @@ class DefinitionParser {
       case WorkflowDefinition.CONDITION -> allowed.addAll(CONDITION_FIELDS);
       case WorkflowDefinition.SLEEP -> allowed.addAll(SLEEP_FIELDS);
       case WorkflowDefinition.WAIT -> allowed.addAll(WAIT_FIELDS);
+      case WorkflowDefinition.APPROVAL -> allowed.addAll(APPROVAL_FIELDS);
       default -> {
         errors.add(
             new FieldError(
@@ -252,8 +258,10 @@ class DefinitionParser {
     Condition condition = null;
     Sleep sleep = null;
     Wait wait = null;
+    Approval approval = null;
     switch (kind) {
       case WorkflowDefinition.HTTP -> http = http(s, at, errors, stored);
+      case WorkflowDefinition.APPROVAL -> approval = approval(s, at, errors);
       case WorkflowDefinition.CONDITION -> condition = condition(s, at, errors);
       case WorkflowDefinition.WAIT -> wait = waitFor(s, at, errors);
       default -> sleep = sleep(s, at, errors);
@@ -261,7 +269,8 @@ class DefinitionParser {
     if (errors.size() > before) {
       return null;
     }
-    return new Step(name, kind, deps, join, continueOnFailure, http, condition, sleep, wait);
+    return new Step(
+        name, kind, deps, join, continueOnFailure, http, condition, sleep, wait, approval);
   }
 
   private Http http(JsonNode s, String at, List<FieldError> errors, boolean stored) {
@@ -413,6 +422,80 @@ class DefinitionParser {
     }
     return new Wait(
         event, match, timeout == null ? MAX_WAIT : timeout, "continue".equals(onTimeout));
+  }
+
+  private Approval approval(JsonNode s, String at, List<FieldError> errors) {
+    Assignees assignees = assignees(s.get("assignees"), at + "assignees", errors);
+    Duration timeout = duration(s.get("timeout"), at + "timeout", errors);
+    String onTimeout = optionalText(s, "on_timeout", at + "on_timeout", errors);
+    if (onTimeout != null && !List.of("approve", "reject", "fail").contains(onTimeout)) {
+      errors.add(
+          new FieldError(at + "on_timeout", "must be fail (the default), approve or reject"));
+    }
+    Duration after = null;
+    Assignees to = null;
+    JsonNode e = s.get("escalate");
+    if (e != null && !e.isNull()) {
+      if (!e.isObject()) {
+        errors.add(
+            new FieldError(
+                at + "escalate",
+                "must be {after, to: {users, roles}}, e.g. {\"after\": \"1d\", \"to\":"
+                    + " {\"roles\": [\"owner\"]}}"));
+      } else {
+        unknown(e, Set.of("after", "to"), at + "escalate.", errors);
+        after = duration(e.get("after"), at + "escalate.after", errors);
+        if (after == null && e.get("after") == null) {
+          errors.add(new FieldError(at + "escalate.after", "is required: a duration, e.g. 1d"));
+        }
+        to = assignees(e.get("to"), at + "escalate.to", errors);
+        if (after != null && timeout != null && after.compareTo(timeout) >= 0) {
+          errors.add(
+              new FieldError(
+                  at + "escalate.after", "must be shorter than the timeout, or it never happens"));
+        }
+      }
+    }
+    return new Approval(
+        assignees,
+        timeout == null ? MAX_WAIT : timeout,
+        onTimeout == null ? "fail" : onTimeout,
+        after,
+        to);
+  }
+
+  /** {users: [emails], roles: [owner|admin|member]}, at least one of them. */
+  private static Assignees assignees(JsonNode a, String field, List<FieldError> errors) {
+    List<String> users = new ArrayList<>();
+    List<String> roles = new ArrayList<>();
+    if (a == null || a.isNull() || !a.isObject()) {
+      errors.add(
+          new FieldError(
+              field,
+              "is required: {users: [emails], roles: [owner, admin or member]}, at least one"));
+      return new Assignees(users, roles);
+    }
+    unknown(a, Set.of("users", "roles"), field + ".", errors);
+    for (String u : strings(a.get("users"), field + ".users", "emails", errors)) {
+      String email = u.strip().toLowerCase(java.util.Locale.ROOT);
+      if (eu.runlater.accounts.Users.emailProblem(email) != null) {
+        errors.add(new FieldError(field + ".users", "'" + u + "' is not an email address"));
+      } else if (!users.contains(email)) {
+        users.add(email);
+      }
+    }
+    for (String r : strings(a.get("roles"), field + ".roles", "roles", errors)) {
+      if (!ROLES.contains(r)) {
+        errors.add(
+            new FieldError(field + ".roles", "'" + r + "' is not a role: owner, admin or member"));
+      } else if (!roles.contains(r)) {
+        roles.add(r);
+      }
+    }
+    if (users.isEmpty() && roles.isEmpty()) {
+      errors.add(new FieldError(field, "names nobody: give users (emails) or roles"));
+    }
+    return new Assignees(users, roles);
   }
 
   private Sleep sleep(JsonNode s, String at, List<FieldError> errors) {
@@ -670,17 +753,22 @@ class DefinitionParser {
   }
 
   private static List<String> names(JsonNode node, String field, List<FieldError> errors) {
+    return strings(node, field, "step names", errors);
+  }
+
+  private static List<String> strings(
+      JsonNode node, String field, String what, List<FieldError> errors) {
     List<String> out = new ArrayList<>();
     if (node == null || node.isNull()) {
       return out;
     }
     if (!node.isArray()) {
-      errors.add(new FieldError(field, "must be an array of step names"));
+      errors.add(new FieldError(field, "must be an array of " + what));
       return out;
     }
     for (JsonNode n : node) {
       if (!n.isString()) {
-        errors.add(new FieldError(field, "must be an array of step names"));
+        errors.add(new FieldError(field, "must be an array of " + what));
         return out;
       }
       out.add(n.asString());

@@ -328,6 +328,12 @@ class RunAdvancer {
       Instant at =
           step.sleep().until() != null ? step.sleep().until() : now.plus(step.sleep().duration());
       task = internalTask(run, "sleep", at.isBefore(now) ? now : at, now);
+    } else if (WorkflowDefinition.APPROVAL.equals(step.kind())) {
+      // Its task is its timeout (the first); an escalation timer may come with it.
+      List<NewTask> tasks = ApprovalSteps.start(c, run, step, now);
+      sink.insert(tasks);
+      started(c, run, step, tasks.getFirst().id(), null, now);
+      return true;
     } else {
       task = httpTask(run, step, context(run, input, rows), now);
     }

@@ -22,6 +22,7 @@ record WorkflowDefinition(
   static final String CONDITION = "condition";
   static final String SLEEP = "sleep";
   static final String WAIT = "wait_for_event";
+  static final String APPROVAL = "approval";
 
   WorkflowDefinition {
     steps = List.copyOf(steps);
@@ -36,8 +37,8 @@ record WorkflowDefinition(
   }
 
   /**
-   * One step. Exactly one of {@code http}, {@code condition}, {@code sleep}, {@code waitFor} is
-   * set, as {@code kind} says.
+   * One step. Exactly one of {@code http}, {@code condition}, {@code sleep}, {@code waitFor},
+   * {@code approval} is set, as {@code kind} says.
    *
    * @param continueOnFailure {@code on_failure: continue}: a failure is recorded and the run goes
    *     on, the step counting as done for its dependents; otherwise a failure fails the run
@@ -51,7 +52,8 @@ record WorkflowDefinition(
       Http http,
       Condition condition,
       Sleep sleep,
-      Wait waitFor) {
+      Wait waitFor,
+      Approval approval) {
     Step {
       dependsOn = List.copyOf(dependsOn);
     }
@@ -116,4 +118,27 @@ record WorkflowDefinition(
    * with {@code {timed_out: true}}.
    */
   record Wait(String event, String match, Duration timeout, boolean continueOnTimeout) {}
+
+  /**
+   * A decision by people: any one of the assignees approves (the step succeeds) or rejects (it
+   * fails, so its {@code on_failure} applies), with a comment. Without a decision within {@code
+   * timeout} the step takes {@code onTimeout}: approve, reject or fail. After {@code escalateAfter}
+   * (if set) the {@code escalateTo} assignees may decide too.
+   *
+   * @param onTimeout approve, reject (as a rejection: {@code approved: false}) or fail (an error)
+   */
+  record Approval(
+      Assignees assignees,
+      Duration timeout,
+      String onTimeout,
+      Duration escalateAfter,
+      Assignees escalateTo) {}
+
+  /** Who may decide: members by email (lower case), and every member with one of the roles. */
+  record Assignees(List<String> users, List<String> roles) {
+    Assignees {
+      users = List.copyOf(users);
+      roles = List.copyOf(roles);
+    }
+  }
 }

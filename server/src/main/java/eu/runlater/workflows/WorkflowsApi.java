@@ -34,7 +34,11 @@ class WorkflowsApi {
           + " body?, timeout? (30s), retries? (0), backoff? {base, max}}; url, header values and"
           + " body strings may read {{ input.x }}, {{ steps.<name>.output.body.x }}, {{ run.id }}."
           + " kind condition: {expression (CEL over input, steps, now; a bool), then: [names],"
-          + " else: [names]}. kind sleep: {duration | until}. Problems answer 422 naming"
+          + " else: [names]}. kind sleep: {duration | until}. kind wait_for_event: {event, match?"
+          + " (CEL over event, input, steps, now), timeout?, on_timeout?: fail | continue}. kind"
+          + " approval: {assignees: {users?: [emails], roles?: [owner | admin | member]}, timeout?,"
+          + " on_timeout?: fail (default) | approve | reject, escalate?: {after, to: {users?,"
+          + " roles?}}}. Problems answer 422 naming"
           + " steps.<name>.<field> and change nothing.";
 
   private final WorkflowCommands commands;

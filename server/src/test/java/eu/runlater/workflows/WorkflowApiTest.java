@@ -100,4 +100,9 @@ abstract class WorkflowApiTest extends ServerTest {
     assertThat(r.status()).as(r.body()).isEqualTo(202);
     return r.json();
   }
+
+  /** The approvals waiting for this member (GET /api/v1/approvals?for=). */
+  JsonNode inbox(eu.runlater.support.Fixtures.TestUser u) {
+    return api.get("/api/v1/approvals?for=" + u.email(), t.key()).json().get("data");
+  }
 }

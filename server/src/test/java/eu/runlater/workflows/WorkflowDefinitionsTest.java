@@ -54,7 +54,7 @@ class WorkflowDefinitionsTest extends ServerTest {
             "unknown kind",
             doc("w", "{\"name\": \"a\", \"kind\": \"email\"}"),
             "steps.a.kind",
-            "http, condition, sleep or wait_for_event"),
+            "http, condition, sleep, wait_for_event or approval"),
         Arguments.of(
             "a wait without an event name",
             doc("w", "{\"name\": \"w\", \"kind\": \"wait_for_event\", \"timeout\": \"1h\"}"),
@@ -87,9 +87,60 @@ class WorkflowDefinitionsTest extends ServerTest {
             "fail (the default) or continue"),
         Arguments.of(
             "a kind of a later release",
-            doc("w", "{\"name\": \"a\", \"kind\": \"approval\"}"),
+            doc("w", "{\"name\": \"a\", \"kind\": \"workflow\"}"),
             "steps.a.kind",
             "not available yet"),
+        Arguments.of(
+            "an approval without assignees",
+            doc("w", "{\"name\": \"a\", \"kind\": \"approval\"}"),
+            "steps.a.assignees",
+            "is required"),
+        Arguments.of(
+            "an approval assigned to no one",
+            doc("w", "{\"name\": \"a\", \"kind\": \"approval\", \"assignees\": {\"users\": []}}"),
+            "steps.a.assignees",
+            "names nobody"),
+        Arguments.of(
+            "an approval assignee that is not an email",
+            doc(
+                "w",
+                "{\"name\": \"a\", \"kind\": \"approval\", \"assignees\": {\"users\":"
+                    + " [\"alice\"]}}"),
+            "steps.a.assignees.users",
+            "'alice' is not an email address"),
+        Arguments.of(
+            "an approval role that does not exist",
+            doc(
+                "w",
+                "{\"name\": \"a\", \"kind\": \"approval\", \"assignees\": {\"roles\":"
+                    + " [\"boss\"]}}"),
+            "steps.a.assignees.roles",
+            "'boss' is not a role"),
+        Arguments.of(
+            "an approval with a bad on_timeout",
+            doc(
+                "w",
+                "{\"name\": \"a\", \"kind\": \"approval\", \"assignees\": {\"roles\":"
+                    + " [\"owner\"]}, \"on_timeout\": \"continue\"}"),
+            "steps.a.on_timeout",
+            "fail (the default), approve or reject"),
+        Arguments.of(
+            "an escalation after the timeout",
+            doc(
+                "w",
+                "{\"name\": \"a\", \"kind\": \"approval\", \"assignees\": {\"roles\":"
+                    + " [\"member\"]}, \"timeout\": \"1h\", \"escalate\": {\"after\":"
+                    + " \"2h\", \"to\": {\"roles\": [\"owner\"]}}}"),
+            "steps.a.escalate.after",
+            "shorter than the timeout"),
+        Arguments.of(
+            "an escalation to no one",
+            doc(
+                "w",
+                "{\"name\": \"a\", \"kind\": \"approval\", \"assignees\": {\"roles\":"
+                    + " [\"member\"]}, \"escalate\": {\"after\": \"2h\"}}"),
+            "steps.a.escalate.to",
+            "is required"),
         Arguments.of(
             "unknown dependency",
             doc("w", http("a", "\"depends_on\": [\"nope\"]")),
