@@ -16,6 +16,7 @@ import eu.runlater.workflows.WorkflowDefinition.Http;
 import eu.runlater.workflows.WorkflowDefinition.Join;
 import eu.runlater.workflows.WorkflowDefinition.Sleep;
 import eu.runlater.workflows.WorkflowDefinition.Step;
+import eu.runlater.workflows.WorkflowDefinition.Sub;
 import eu.runlater.workflows.WorkflowDefinition.Wait;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,10 +67,11 @@ class DefinitionParser {
   private static final Set<String> WAIT_FIELDS = Set.of("event", "match", "timeout", "on_timeout");
   private static final Set<String> APPROVAL_FIELDS =
       Set.of("assignees", "timeout", "on_timeout", "escalate");
-  private static final Set<String> LATER = Set.of("workflow");
+  private static final Set<String> SUB_FIELDS = Set.of("workflow", "input");
   private static final Set<String> ROLES = Set.of("owner", "admin", "member");
   static final Pattern EVENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}");
-  private static final String KINDS = "http, condition, sleep, wait_for_event or approval";
+  private static final String KINDS =
+      "http, condition, sleep, wait_for_event, approval or workflow";
 
   private final RequestRules rules;
   private final Conditions conditions;
@@ -223,13 +225,9 @@ class DefinitionParser {
       case WorkflowDefinition.SLEEP -> allowed.addAll(SLEEP_FIELDS);
       case WorkflowDefinition.WAIT -> allowed.addAll(WAIT_FIELDS);
       case WorkflowDefinition.APPROVAL -> allowed.addAll(APPROVAL_FIELDS);
+      case WorkflowDefinition.SUB -> allowed.addAll(SUB_FIELDS);
       default -> {
-        errors.add(
-            new FieldError(
-                at + "kind",
-                LATER.contains(kind)
-                    ? "'" + kind + "' steps are not available yet; use " + KINDS
-                    : "must be " + KINDS));
+        errors.add(new FieldError(at + "kind", "must be " + KINDS));
         return null;
       }
     }
@@ -259,9 +257,11 @@ class DefinitionParser {
     Sleep sleep = null;
     Wait wait = null;
     Approval approval = null;
+    Sub sub = null;
     switch (kind) {
       case WorkflowDefinition.HTTP -> http = http(s, at, errors, stored);
       case WorkflowDefinition.APPROVAL -> approval = approval(s, at, errors);
+      case WorkflowDefinition.SUB -> sub = sub(s, at, errors);
       case WorkflowDefinition.CONDITION -> condition = condition(s, at, errors);
       case WorkflowDefinition.WAIT -> wait = waitFor(s, at, errors);
       default -> sleep = sleep(s, at, errors);
@@ -270,7 +270,7 @@ class DefinitionParser {
       return null;
     }
     return new Step(
-        name, kind, deps, join, continueOnFailure, http, condition, sleep, wait, approval);
+        name, kind, deps, join, continueOnFailure, http, condition, sleep, wait, approval, sub);
   }
 
   private Http http(JsonNode s, String at, List<FieldError> errors, boolean stored) {
@@ -462,6 +462,24 @@ class DefinitionParser {
         onTimeout == null ? "fail" : onTimeout,
         after,
         to);
+  }
+
+  private static Sub sub(JsonNode s, String at, List<FieldError> errors) {
+    String key = optionalText(s, "workflow", at + "workflow", errors);
+    if (key == null || !WorkflowCommands.KEY.matcher(key).matches()) {
+      errors.add(
+          new FieldError(
+              at + "workflow", "is required: the key of the workflow to run (saved before this)"));
+    }
+    JsonNode input = s.get("input");
+    if (input != null && input.isNull()) {
+      input = null;
+    }
+    if (input != null
+        && input.toString().length() > eu.runlater.engine.TaskRequest.MAX_BODY_BYTES) {
+      errors.add(new FieldError(at + "input", "must be at most 256 KB"));
+    }
+    return new Sub(key, input);
   }
 
   /** {users: [emails], roles: [owner|admin|member]}, at least one of them. */
@@ -675,6 +693,9 @@ class DefinitionParser {
       if (s.http().body() != null) {
         check(s.name(), at + "body", Templates.strings(s.http().body()), before, errors);
       }
+    }
+    if (s.sub() != null && s.sub().input() != null) {
+      check(s.name(), at + "input", Templates.strings(s.sub().input()), before, errors);
     }
     String e =
         s.condition() != null

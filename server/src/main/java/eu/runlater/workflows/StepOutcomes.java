@@ -123,6 +123,12 @@ class StepOutcomes implements OutcomeHook {
             .query(Found.class)
             .optional();
     if (found.isEmpty()) {
+      String url = c.task().request().url();
+      String child = WorkflowTransport.SCHEME + ":" + RunAdvancer.CHILD;
+      if (url.startsWith(child)) {
+        UUID childId = UUID.fromString(url.substring(child.length()));
+        return childEnded(connection, run, childId, finished, sink);
+      }
       escalation(connection, run, taskId, finished);
       return true;
     }
@@ -156,6 +162,66 @@ class StepOutcomes implements OutcomeHook {
         error,
         WorkflowDefinition.HTTP.equals(step.kind()) ? c.task().attempt() : 0,
         e.id(),
+        finished.now(),
+        sink);
+  }
+
+  /**
+   * A child run ended: the step waiting for it (if it still does: not for an older child replaced
+   * by a retry) succeeds with its outputs or fails with its error.
+   */
+  private boolean childEnded(
+      Connection connection,
+      LockedRun run,
+      UUID childId,
+      Finished finished,
+      RunAdvancer.TaskSink sink)
+      throws SQLException {
+    if (!RunAdvancer.RUNNING.equals(run.state())) {
+      return true;
+    }
+    var row =
+        advancer.steps(connection, run.id()).values().stream()
+            .filter(r -> RunAdvancer.RUNNING.equals(r.state()) && childId.equals(r.childRunId()))
+            .findFirst();
+    record Child(String state, String error) {}
+    Child child =
+        ConnectionSql.on(connection)
+            .sql(RunsQueries.RUN_STATE)
+            .param("id", childId)
+            .query(Child.class)
+            .single();
+    if (row.isEmpty() || RunAdvancer.RUNNING.equals(child.state())) {
+      return true;
+    }
+    Step step = advancer.definition(connection, run).byName().get(row.get().name());
+    boolean ok = RunAdvancer.SUCCEEDED.equals(child.state());
+    ObjectNode output = JsonNodeFactory.instance.objectNode();
+    output.put("run_id", childId.toString()).put("state", child.state());
+    ObjectNode steps = output.putObject("steps");
+    for (var r : advancer.steps(connection, childId).values()) {
+      if (r.output() != null) {
+        steps.set(r.name(), json.readTree(r.output()));
+      }
+    }
+    String error =
+        ok
+            ? null
+            : "sub-workflow run "
+                + childId
+                + " "
+                + child.state()
+                + (child.error() == null ? "" : ": " + child.error());
+    return advancer.finishStep(
+        connection,
+        run,
+        step,
+        ok,
+        output,
+        ApprovalSteps.decision(json, row.get().decision()),
+        error,
+        0,
+        null,
         finished.now(),
         sink);
   }

@@ -23,6 +23,7 @@ record WorkflowDefinition(
   static final String SLEEP = "sleep";
   static final String WAIT = "wait_for_event";
   static final String APPROVAL = "approval";
+  static final String SUB = "workflow";
 
   WorkflowDefinition {
     steps = List.copyOf(steps);
@@ -38,7 +39,7 @@ record WorkflowDefinition(
 
   /**
    * One step. Exactly one of {@code http}, {@code condition}, {@code sleep}, {@code waitFor},
-   * {@code approval} is set, as {@code kind} says.
+   * {@code approval}, {@code sub} is set, as {@code kind} says.
    *
    * @param continueOnFailure {@code on_failure: continue}: a failure is recorded and the run goes
    *     on, the step counting as done for its dependents; otherwise a failure fails the run
@@ -53,7 +54,8 @@ record WorkflowDefinition(
       Condition condition,
       Sleep sleep,
       Wait waitFor,
-      Approval approval) {
+      Approval approval,
+      Sub sub) {
     Step {
       dependsOn = List.copyOf(dependsOn);
     }
@@ -141,4 +143,11 @@ record WorkflowDefinition(
       roles = List.copyOf(roles);
     }
   }
+
+  /**
+   * A sub-workflow: a run of the organization's workflow {@code workflow} (its current version when
+   * the step starts) with {@code input} (templates rendered), waited for; its success is the step's
+   * output {@code {run_id, state, steps: {<name>: output}}}, its failure the step's failure.
+   */
+  record Sub(String workflow, JsonNode input) {}
 }

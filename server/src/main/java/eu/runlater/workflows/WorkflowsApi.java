@@ -38,7 +38,8 @@ class WorkflowsApi {
           + " (CEL over event, input, steps, now), timeout?, on_timeout?: fail | continue}. kind"
           + " approval: {assignees: {users?: [emails], roles?: [owner | admin | member]}, timeout?,"
           + " on_timeout?: fail (default) | approve | reject, escalate?: {after, to: {users?,"
-          + " roles?}}}. Problems answer 422 naming"
+          + " roles?}}}. kind workflow: {workflow: <key>, input?: JSON (templates as a body)}: runs"
+          + " that workflow's current version as a child and waits for it. Problems answer 422 naming"
           + " steps.<name>.<field> and change nothing.";
 
   private final WorkflowCommands commands;

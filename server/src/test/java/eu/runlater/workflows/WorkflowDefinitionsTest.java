@@ -54,7 +54,7 @@ class WorkflowDefinitionsTest extends ServerTest {
             "unknown kind",
             doc("w", "{\"name\": \"a\", \"kind\": \"email\"}"),
             "steps.a.kind",
-            "http, condition, sleep, wait_for_event or approval"),
+            "http, condition, sleep, wait_for_event, approval or workflow"),
         Arguments.of(
             "a wait without an event name",
             doc("w", "{\"name\": \"w\", \"kind\": \"wait_for_event\", \"timeout\": \"1h\"}"),
@@ -86,10 +86,29 @@ class WorkflowDefinitionsTest extends ServerTest {
             "steps.w.on_timeout",
             "fail (the default) or continue"),
         Arguments.of(
-            "a kind of a later release",
+            "a sub-workflow without its workflow",
             doc("w", "{\"name\": \"a\", \"kind\": \"workflow\"}"),
-            "steps.a.kind",
-            "not available yet"),
+            "steps.a.workflow",
+            "is required"),
+        Arguments.of(
+            "a sub-workflow that does not exist",
+            doc("w", "{\"name\": \"a\", \"kind\": \"workflow\", \"workflow\": \"nope\"}"),
+            "steps.a.workflow",
+            "'nope', which does not exist"),
+        Arguments.of(
+            "a workflow that runs itself",
+            doc("w", "{\"name\": \"a\", \"kind\": \"workflow\", \"workflow\": \"w\"}"),
+            "steps.a.workflow",
+            "forms a cycle of workflows: w -> w"),
+        Arguments.of(
+            "a sub-workflow input reading a later step",
+            doc(
+                "w",
+                http("b", ""),
+                "{\"name\": \"a\", \"kind\": \"workflow\", \"workflow\": \"w\","
+                    + " \"input\": {\"x\": \"{{ steps.b.output.status }}\"}}"),
+            "steps.a.input",
+            "reads step 'b'"),
         Arguments.of(
             "an approval without assignees",
             doc("w", "{\"name\": \"a\", \"kind\": \"approval\"}"),
