@@ -195,6 +195,7 @@ class DefinitionParser {
     if (!acyclic(steps, errors)) {
       return null;
     }
+    compensations(steps, errors);
     Map<String, Set<String>> ancestors = ancestors(steps);
     for (Step s : steps.values()) {
       reachable(s, steps, errors);
@@ -245,12 +246,29 @@ class DefinitionParser {
     }
     Join join = join(s.get("join"), deps.size(), at + "join", errors);
     boolean continueOnFailure = false;
-    String onFailure = optionalText(s, "on_failure", at + "on_failure", errors);
-    if (onFailure != null) {
-      if (!onFailure.equals("fail") && !onFailure.equals("continue")) {
-        errors.add(new FieldError(at + "on_failure", "must be fail (the default) or continue"));
+    String compensate = null;
+    JsonNode of = s.get("on_failure");
+    if (of != null && of.isObject()) {
+      unknown(of, Set.of("compensate"), at + "on_failure.", errors);
+      compensate = optionalText(of, "compensate", at + "on_failure.compensate", errors);
+      if (compensate == null || !names.contains(compensate) || compensate.equals(name)) {
+        errors.add(
+            new FieldError(
+                at + "on_failure.compensate",
+                "must name another step of this workflow, the one to run when this one fails"));
+        compensate = null;
       }
-      continueOnFailure = onFailure.equals("continue");
+    } else {
+      String onFailure = optionalText(s, "on_failure", at + "on_failure", errors);
+      if (onFailure != null) {
+        if (!onFailure.equals("fail") && !onFailure.equals("continue")) {
+          errors.add(
+              new FieldError(
+                  at + "on_failure",
+                  "must be fail (the default), continue, or {\"compensate\": \"<step>\"}"));
+        }
+        continueOnFailure = onFailure.equals("continue");
+      }
     }
     Http http = null;
     Condition condition = null;
@@ -270,7 +288,18 @@ class DefinitionParser {
       return null;
     }
     return new Step(
-        name, kind, deps, join, continueOnFailure, http, condition, sleep, wait, approval, sub);
+        name,
+        kind,
+        deps,
+        join,
+        continueOnFailure,
+        http,
+        condition,
+        sleep,
+        wait,
+        approval,
+        sub,
+        compensate);
   }
 
   private Http http(JsonNode s, String at, List<FieldError> errors, boolean stored) {
@@ -562,6 +591,41 @@ class DefinitionParser {
     errors.add(
         new FieldError(field, "must be all (the default), any, or a number N of depends_on"));
     return Join.ALL;
+  }
+
+  /**
+   * A compensation step runs alone, when another fails: it depends on nothing (its templates may
+   * read the input and the run), nothing depends on it, and it declares no compensation itself.
+   */
+  private static void compensations(Map<String, Step> steps, List<FieldError> errors) {
+    for (Step s : steps.values()) {
+      Step c = s.compensate() == null ? null : steps.get(s.compensate());
+      if (c == null) {
+        continue;
+      }
+      String at = "steps." + c.name() + ".";
+      if (!c.dependsOn().isEmpty()) {
+        errors.add(
+            new FieldError(
+                at + "depends_on",
+                "must be empty: '"
+                    + c.name()
+                    + "' compensates '"
+                    + s.name()
+                    + "' and runs only when it fails"));
+      }
+      if (c.compensate() != null) {
+        errors.add(new FieldError(at + "on_failure", "a compensation step cannot compensate"));
+      }
+      for (Step other : steps.values()) {
+        if (other.dependsOn().contains(c.name())) {
+          errors.add(
+              new FieldError(
+                  "steps." + other.name() + ".depends_on",
+                  "names '" + c.name() + "', a compensation step, which runs only on a failure"));
+        }
+      }
+    }
   }
 
   /** Depth-first search; reports the first cycle found, naming its steps in order. */

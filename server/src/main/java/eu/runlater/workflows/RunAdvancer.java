@@ -75,7 +75,9 @@ class RunAdvancer {
       String input,
       UUID deadlineTaskId,
       String tier,
-      UUID parentRunId) {}
+      UUID parentRunId,
+      boolean compensating,
+      String error) {}
 
   record StepRow(
       String name,
@@ -173,11 +175,51 @@ class RunAdvancer {
         .param("execution_id", executionId)
         .param("now", SqlTime.ts(now))
         .update();
+    if (RUNNING.equals(run.state()) && run.compensating()) {
+      // Only the compensation step moves a compensating run: its end fails the run.
+      if (definition(c, run).compensations().contains(step.name())) {
+        String how =
+            ok
+                ? "; compensated by " + step.name()
+                : "; its compensation " + step.name() + " failed too: " + error;
+        end(c, run, FAILED, run.error() + how, now, sink);
+      }
+      return false;
+    }
     if (!ok && !step.continueOnFailure() && RUNNING.equals(run.state())) {
-      end(c, run, FAILED, "step " + step.name() + " failed: " + error, now, sink);
+      String failure = "step " + step.name() + " failed: " + error;
+      if (step.compensate() != null) {
+        compensate(c, run, step, failure, now, sink);
+      } else {
+        end(c, run, FAILED, failure, now, sink);
+      }
       return false;
     }
     return true;
+  }
+
+  /**
+   * A step with a compensation failed: nothing else starts (pending steps cancelled, waiting tasks
+   * removed), the failure is kept as the run's error, and the compensation step starts alone.
+   */
+  private void compensate(
+      Connection c, LockedRun run, Step failed, String failure, Instant now, TaskSink sink)
+      throws SQLException {
+    ConnectionSql.on(c)
+        .sql(RunsQueries.RUN_COMPENSATE)
+        .param("id", run.id())
+        .param("error", failure)
+        .update();
+    ConnectionSql.on(c)
+        .sql(RunsQueries.STEPS_CANCEL_PENDING_BUT)
+        .param("run_id", run.id())
+        .param("kept", failed.compensate())
+        .param("now", SqlTime.ts(now))
+        .update();
+    stopRunning(c, run, now, sink);
+    LockedRun again = lock(c, run.id()).orElseThrow();
+    Step compensation = definition(c, again).byName().get(failed.compensate());
+    start(c, again, compensation, json.readTree(again.input()), steps(c, run.id()), now, sink);
   }
 
   /** Ends a running run: pending steps cancelled, waiting tasks (and the deadline) removed. */
@@ -195,6 +237,30 @@ class RunAdvancer {
         .param("run_id", run.id())
         .param("now", SqlTime.ts(now))
         .update();
+    stopRunning(c, run, now, sink);
+    if (run.deadlineTaskId() != null) {
+      sink.deleteWaiting(run.organizationId(), run.deadlineTaskId());
+    }
+    if (run.parentRunId() != null) {
+      // The parent's step learns of this end in the parent's own lock, from this task's outcome.
+      sink.insert(
+          List.of(
+              internalTask(
+                  run.organizationId(),
+                  run.parentRunId(),
+                  run.tier(),
+                  CHILD + run.id(),
+                  now,
+                  now)));
+    }
+  }
+
+  /**
+   * Stops what runs: children cancelled, waiting tasks removed (their steps cancelled); a request
+   * already in flight finishes and is recorded, moving nothing.
+   */
+  private void stopRunning(Connection c, LockedRun run, Instant now, TaskSink sink)
+      throws SQLException {
     for (StepRow r : steps(c, run.id()).values()) {
       boolean child = RUNNING.equals(r.state()) && r.childRunId() != null;
       if (child) {
@@ -217,29 +283,15 @@ class RunAdvancer {
             .update();
       }
     }
-    if (run.deadlineTaskId() != null) {
-      sink.deleteWaiting(run.organizationId(), run.deadlineTaskId());
-    }
-    if (run.parentRunId() != null) {
-      // The parent's step learns of this end in the parent's own lock, from this task's outcome.
-      sink.insert(
-          List.of(
-              internalTask(
-                  run.organizationId(),
-                  run.parentRunId(),
-                  run.tier(),
-                  CHILD + run.id(),
-                  now,
-                  now)));
-    }
   }
 
   /** Starts every step whose join is met, skips those whose join cannot be, until none moves. */
   void advance(Connection c, LockedRun run, Instant now, TaskSink sink) throws SQLException {
-    if (!RUNNING.equals(run.state())) {
+    if (!RUNNING.equals(run.state()) || run.compensating()) {
       return;
     }
     WorkflowDefinition d = definition(c, run);
+    java.util.Set<String> compensations = d.compensations();
     Map<String, Step> byName = d.byName();
     JsonNode input = json.readTree(run.input());
     boolean moved = true;
@@ -247,7 +299,7 @@ class RunAdvancer {
       moved = false;
       Map<String, StepRow> rows = steps(c, run.id());
       for (Step step : d.steps()) {
-        if (!PENDING.equals(rows.get(step.name()).state())) {
+        if (!PENDING.equals(rows.get(step.name()).state()) || compensations.contains(step.name())) {
           continue;
         }
         Verdict v = verdict(step, byName, rows);
@@ -266,8 +318,16 @@ class RunAdvancer {
     Map<String, StepRow> rows = steps(c, run.id());
     boolean allEnded =
         rows.values().stream()
-            .allMatch(r -> List.of(SUCCEEDED, FAILED, SKIPPED).contains(r.state()));
+            .allMatch(
+                r ->
+                    List.of(SUCCEEDED, FAILED, SKIPPED).contains(r.state())
+                        || compensations.contains(r.name()) && PENDING.equals(r.state()));
     if (allEnded) {
+      for (StepRow r : rows.values()) {
+        if (compensations.contains(r.name()) && PENDING.equals(r.state())) {
+          skip(c, run, byName.get(r.name()), "no step it compensates failed", now);
+        }
+      }
       end(c, run, SUCCEEDED, null, now, sink);
     }
   }

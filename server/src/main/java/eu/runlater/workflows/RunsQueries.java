@@ -41,7 +41,7 @@ final class RunsQueries {
   static final String RUN_LOCK =
       """
       SELECT r.id, r.organization_id, r.workflow_id, r.version, r.state, r.input::text AS input,
-             r.deadline_task_id, o.tier, r.parent_run_id
+             r.deadline_task_id, o.tier, r.parent_run_id, r.compensating, r.error
       FROM workflow_runs r JOIN organizations o ON o.id = r.organization_id
       WHERE r.id = :id
       FOR UPDATE OF r
@@ -55,7 +55,9 @@ final class RunsQueries {
 
   static final String RUN_RESUME =
       """
-      UPDATE workflow_runs SET state = 'running', error = NULL, finished_at = NULL WHERE id = :id
+      UPDATE workflow_runs SET state = 'running', error = NULL, finished_at = NULL,
+                               compensating = false
+      WHERE id = :id
       """;
 
   static final String RUN_STEPS =
@@ -87,6 +89,15 @@ final class RunsQueries {
           attempts = attempts + :attempts, execution_id = :execution_id,
           started_at = COALESCE(started_at, :now)
       WHERE run_id = :run_id AND name = :name
+      """;
+
+  static final String RUN_COMPENSATE =
+      "UPDATE workflow_runs SET compensating = true, error = :error WHERE id = :id";
+
+  static final String STEPS_CANCEL_PENDING_BUT =
+      """
+      UPDATE workflow_run_steps SET state = 'cancelled', finished_at = :now
+      WHERE run_id = :run_id AND state = 'pending' AND name <> :kept
       """;
 
   static final String STEPS_CANCEL_PENDING =

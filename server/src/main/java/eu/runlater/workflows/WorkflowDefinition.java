@@ -29,6 +29,20 @@ record WorkflowDefinition(
     steps = List.copyOf(steps);
   }
 
+  /**
+   * The steps named by some {@code on_failure.compensate}: they run only when a step they
+   * compensate fails, never on their own.
+   */
+  java.util.Set<String> compensations() {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Step s : steps) {
+      if (s.compensate() != null) {
+        names.add(s.compensate());
+      }
+    }
+    return names;
+  }
+
   Map<String, Step> byName() {
     Map<String, Step> map = new LinkedHashMap<>();
     for (Step s : steps) {
@@ -43,6 +57,8 @@ record WorkflowDefinition(
    *
    * @param continueOnFailure {@code on_failure: continue}: a failure is recorded and the run goes
    *     on, the step counting as done for its dependents; otherwise a failure fails the run
+   * @param compensate {@code on_failure: {compensate: <step>}}: a failure runs that step, then
+   *     fails the run; or null
    */
   record Step(
       String name,
@@ -55,7 +71,8 @@ record WorkflowDefinition(
       Sleep sleep,
       Wait waitFor,
       Approval approval,
-      Sub sub) {
+      Sub sub,
+      String compensate) {
     Step {
       dependsOn = List.copyOf(dependsOn);
     }

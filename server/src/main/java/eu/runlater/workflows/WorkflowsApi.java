@@ -30,7 +30,7 @@ class WorkflowsApi {
   private static final String DEFINITION =
       "A definition: {key, name?, max_run_time?, input_schema? (JSON Schema 2020-12), steps: [...]}."
           + " Each step: {name, kind, depends_on?: [names], join?: all (default) | any | N,"
-          + " on_failure?: fail (default) | continue, ...}. kind http: {url, method?, headers?,"
+          + " on_failure?: fail (default) | continue | {compensate: <step>}, ...}. kind http: {url, method?, headers?,"
           + " body?, timeout? (30s), retries? (0), backoff? {base, max}}; url, header values and"
           + " body strings may read {{ input.x }}, {{ steps.<name>.output.body.x }}, {{ run.id }}."
           + " kind condition: {expression (CEL over input, steps, now; a bool), then: [names],"

@@ -86,6 +86,19 @@ class WorkflowDefinitionsTest extends ServerTest {
             "steps.w.on_timeout",
             "fail (the default) or continue"),
         Arguments.of(
+            "a compensation that is not a step",
+            doc("w", http("a", "\"on_failure\": {\"compensate\": \"undo\"}")),
+            "steps.a.on_failure.compensate",
+            "must name another step"),
+        Arguments.of(
+            "a compensation step with dependencies",
+            doc(
+                "w",
+                http("a", "\"on_failure\": {\"compensate\": \"undo\"}"),
+                http("undo", "\"depends_on\": [\"a\"]")),
+            "steps.undo.depends_on",
+            "must be empty: 'undo' compensates 'a'"),
+        Arguments.of(
             "a sub-workflow without its workflow",
             doc("w", "{\"name\": \"a\", \"kind\": \"workflow\"}"),
             "steps.a.workflow",
@@ -210,7 +223,7 @@ class WorkflowDefinitionsTest extends ServerTest {
             "bad on_failure",
             doc("w", http("a", "\"on_failure\": \"ignore\"")),
             "steps.a.on_failure",
-            "fail (the default) or continue"),
+            "fail (the default), continue, or {\"compensate\""),
         Arguments.of(
             "a join larger than the dependencies",
             doc(

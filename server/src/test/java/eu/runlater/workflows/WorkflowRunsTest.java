@@ -393,6 +393,41 @@ class WorkflowRunsTest extends WorkflowApiTest {
     awaitState(run, "succeeded");
   }
 
+  @Test
+  void a_failed_step_runs_its_compensation_alone_then_fails_the_run() {
+    java.util.Set<String> failing = new java.util.concurrent.CopyOnWriteArraySet<>();
+    failing.add("/charge");
+    target.respond(r -> json(failing.contains(r.path()) ? 500 : 200, "{}"));
+    define(
+        "refund",
+        http("reserve", "/reserve", ""),
+        http(
+            "charge",
+            "/charge",
+            "\"depends_on\": [\"reserve\"], \"on_failure\": {\"compensate\": \"release\"}"),
+        http("ship", "/ship", "\"depends_on\": [\"charge\"]"),
+        http("release", "/release/{{ input.order }}", ""));
+    JsonNode r = awaitState(startRun("refund", "{\"order\": 7}"), "failed");
+    assertThat(r.get("error").asString())
+        .isEqualTo("step charge failed: HTTP 500; compensated by release");
+    var s = steps(r);
+    assertThat(s.get("release").get("state").asString()).isEqualTo("succeeded");
+    assertThat(s.get("ship").get("state").asString()).isEqualTo("cancelled");
+    assertThat(target.received().stream().map(Sink.Received::path))
+        .containsExactly("/reserve", "/charge", "/release/7");
+
+    failing.add("/release/8");
+    JsonNode both = awaitState(startRun("refund", "{\"order\": 8}"), "failed");
+    assertThat(both.get("error").asString())
+        .isEqualTo("step charge failed: HTTP 500; its compensation release failed too: HTTP 500");
+
+    failing.clear();
+    JsonNode ok = awaitState(startRun("refund", "{\"order\": 9}"), "succeeded");
+    assertThat(steps(ok).get("release").get("state").asString()).isEqualTo("skipped");
+    assertThat(steps(ok).get("release").get("decision").get("reason").asString())
+        .isEqualTo("no step it compensates failed");
+  }
+
   static void refusedBySendScope(eu.runlater.support.Api.Response r) {
     assertThat(r.status()).as(r.body()).isEqualTo(403);
     assertThat(r.json().get("type").asString()).endsWith("api-key-scope");
