@@ -428,6 +428,51 @@ class WorkflowRunsTest extends WorkflowApiTest {
         .isEqualTo("no step it compensates failed");
   }
 
+  @Test
+  void a_cancel_while_an_event_is_awaited_or_a_request_is_in_flight_ends_the_run_at_once() {
+    define(
+        "waits",
+        "{\"name\": \"wait\", \"kind\": \"wait_for_event\", \"event\": \"go\"}",
+        http("after", "/after", "\"depends_on\": [\"wait\"]"));
+    String waiting = startRun("waits", "{}");
+    var cancelled = api.post("/api/v1/workflow-runs/" + waiting + "/cancel", t.key(), "{}");
+    assertThat(steps(cancelled.json()).get("wait").get("state").asString()).isEqualTo("cancelled");
+    assertThat(event("go", "{}").get("resumed")).isEmpty();
+
+    java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    target.respond(
+        r -> {
+          if (r.path().equals("/slow")) {
+            inFlight.countDown();
+            try {
+              release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return json(200, "{}");
+        });
+    define("busy", http("slow", "/slow", ""), http("next", "/next", "\"depends_on\": [\"slow\"]"));
+    String id = startRun("busy", "{}");
+    Sink.await(WITHIN, "the request to be in flight", () -> inFlight.getCount() == 0);
+    var stopped = api.post("/api/v1/workflow-runs/" + id + "/cancel", t.key(), "{}");
+    assertThat(stopped.status()).as(stopped.body()).isEqualTo(200);
+    assertThat(stopped.json().get("state").asString()).isEqualTo("cancelled");
+    assertThat(steps(stopped.json()).get("slow").get("state").asString()).isEqualTo("running");
+    assertThat(steps(stopped.json()).get("next").get("state").asString()).isEqualTo("cancelled");
+    release.countDown();
+    // The request in flight finishes and is recorded; it moves nothing.
+    Sink.await(
+        WITHIN,
+        "the in-flight step to be recorded",
+        () -> steps(run(id)).get("slow").get("state").asString().equals("succeeded"));
+    JsonNode r = run(id);
+    assertThat(r.get("state").asString()).isEqualTo("cancelled");
+    assertThat(steps(r).get("next").get("state").asString()).isEqualTo("cancelled");
+    assertThat(target.received().stream().map(Sink.Received::path)).containsExactly("/slow");
+  }
+
   static void refusedBySendScope(eu.runlater.support.Api.Response r) {
     assertThat(r.status()).as(r.body()).isEqualTo(403);
     assertThat(r.json().get("type").asString()).endsWith("api-key-scope");
