@@ -33,7 +33,7 @@ class ApiKeysApi {
 
   /**
    * @param scope {@code full} (default: every call), {@code read-only} (GET and HEAD) or {@code
-   *     send} (push messages and trigger jobs only)
+   *     send} (push messages, trigger jobs, start workflow runs, send events only)
    */
   record CreateKey(String name, String scope) {}
 
@@ -51,7 +51,7 @@ class ApiKeysApi {
       summary = "Create an API key; the response holds the full key, shown only once",
       description =
           "scope: full (default; every call), read-only (GET and HEAD only) or send (push"
-              + " messages and trigger jobs only). Only a full key creates keys or rotates"
+              + " messages, trigger jobs, start workflow runs and send events only). Only a full key creates keys or rotates"
               + " secrets. With an Idempotency-Key, a repeat is answered 409 idempotency-answer-withheld: the"
               + " key is never stored, and no second key is created.")
   @SecretResponse

@@ -9,11 +9,14 @@ import eu.runlater.engine.SealedRequests;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;
+import eu.runlater.workflows.WorkflowDefinition.Approval;
+import eu.runlater.workflows.WorkflowDefinition.Assignees;
 import eu.runlater.workflows.WorkflowDefinition.Condition;
 import eu.runlater.workflows.WorkflowDefinition.Http;
 import eu.runlater.workflows.WorkflowDefinition.Join;
 import eu.runlater.workflows.WorkflowDefinition.Sleep;
 import eu.runlater.workflows.WorkflowDefinition.Step;
+import eu.runlater.workflows.WorkflowDefinition.Sub;
 import eu.runlater.workflows.WorkflowDefinition.Wait;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,9 +65,13 @@ class DefinitionParser {
   private static final Set<String> CONDITION_FIELDS = Set.of("expression", "then", "else");
   private static final Set<String> SLEEP_FIELDS = Set.of("duration", "until");
   private static final Set<String> WAIT_FIELDS = Set.of("event", "match", "timeout", "on_timeout");
-  private static final Set<String> LATER = Set.of("approval", "workflow");
+  private static final Set<String> APPROVAL_FIELDS =
+      Set.of("assignees", "timeout", "on_timeout", "escalate");
+  private static final Set<String> SUB_FIELDS = Set.of("workflow", "input");
+  private static final Set<String> ROLES = Set.of("owner", "admin", "member");
   static final Pattern EVENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}");
-  private static final String KINDS = "http, condition, sleep or wait_for_event";
+  private static final String KINDS =
+      "http, condition, sleep, wait_for_event, approval or workflow";
 
   private final RequestRules rules;
   private final Conditions conditions;
@@ -188,6 +195,7 @@ class DefinitionParser {
     if (!acyclic(steps, errors)) {
       return null;
     }
+    compensations(steps, errors);
     Map<String, Set<String>> ancestors = ancestors(steps);
     for (Step s : steps.values()) {
       reachable(s, steps, errors);
@@ -217,13 +225,10 @@ class DefinitionParser {
       case WorkflowDefinition.CONDITION -> allowed.addAll(CONDITION_FIELDS);
       case WorkflowDefinition.SLEEP -> allowed.addAll(SLEEP_FIELDS);
       case WorkflowDefinition.WAIT -> allowed.addAll(WAIT_FIELDS);
+      case WorkflowDefinition.APPROVAL -> allowed.addAll(APPROVAL_FIELDS);
+      case WorkflowDefinition.SUB -> allowed.addAll(SUB_FIELDS);
       default -> {
-        errors.add(
-            new FieldError(
-                at + "kind",
-                LATER.contains(kind)
-                    ? "'" + kind + "' steps are not available yet; use " + KINDS
-                    : "must be " + KINDS));
+        errors.add(new FieldError(at + "kind", "must be " + KINDS));
         return null;
       }
     }
@@ -241,19 +246,40 @@ class DefinitionParser {
     }
     Join join = join(s.get("join"), deps.size(), at + "join", errors);
     boolean continueOnFailure = false;
-    String onFailure = optionalText(s, "on_failure", at + "on_failure", errors);
-    if (onFailure != null) {
-      if (!onFailure.equals("fail") && !onFailure.equals("continue")) {
-        errors.add(new FieldError(at + "on_failure", "must be fail (the default) or continue"));
+    String compensate = null;
+    JsonNode of = s.get("on_failure");
+    if (of != null && of.isObject()) {
+      unknown(of, Set.of("compensate"), at + "on_failure.", errors);
+      compensate = optionalText(of, "compensate", at + "on_failure.compensate", errors);
+      if (compensate == null || !names.contains(compensate) || compensate.equals(name)) {
+        errors.add(
+            new FieldError(
+                at + "on_failure.compensate",
+                "must name another step of this workflow, the one to run when this one fails"));
+        compensate = null;
       }
-      continueOnFailure = onFailure.equals("continue");
+    } else {
+      String onFailure = optionalText(s, "on_failure", at + "on_failure", errors);
+      if (onFailure != null) {
+        if (!onFailure.equals("fail") && !onFailure.equals("continue")) {
+          errors.add(
+              new FieldError(
+                  at + "on_failure",
+                  "must be fail (the default), continue, or {\"compensate\": \"<step>\"}"));
+        }
+        continueOnFailure = onFailure.equals("continue");
+      }
     }
     Http http = null;
     Condition condition = null;
     Sleep sleep = null;
     Wait wait = null;
+    Approval approval = null;
+    Sub sub = null;
     switch (kind) {
       case WorkflowDefinition.HTTP -> http = http(s, at, errors, stored);
+      case WorkflowDefinition.APPROVAL -> approval = approval(s, at, errors);
+      case WorkflowDefinition.SUB -> sub = sub(s, at, errors);
       case WorkflowDefinition.CONDITION -> condition = condition(s, at, errors);
       case WorkflowDefinition.WAIT -> wait = waitFor(s, at, errors);
       default -> sleep = sleep(s, at, errors);
@@ -261,7 +287,19 @@ class DefinitionParser {
     if (errors.size() > before) {
       return null;
     }
-    return new Step(name, kind, deps, join, continueOnFailure, http, condition, sleep, wait);
+    return new Step(
+        name,
+        kind,
+        deps,
+        join,
+        continueOnFailure,
+        http,
+        condition,
+        sleep,
+        wait,
+        approval,
+        sub,
+        compensate);
   }
 
   private Http http(JsonNode s, String at, List<FieldError> errors, boolean stored) {
@@ -415,6 +453,98 @@ class DefinitionParser {
         event, match, timeout == null ? MAX_WAIT : timeout, "continue".equals(onTimeout));
   }
 
+  private Approval approval(JsonNode s, String at, List<FieldError> errors) {
+    Assignees assignees = assignees(s.get("assignees"), at + "assignees", errors);
+    Duration timeout = duration(s.get("timeout"), at + "timeout", errors);
+    String onTimeout = optionalText(s, "on_timeout", at + "on_timeout", errors);
+    if (onTimeout != null && !List.of("approve", "reject", "fail").contains(onTimeout)) {
+      errors.add(
+          new FieldError(at + "on_timeout", "must be fail (the default), approve or reject"));
+    }
+    Duration after = null;
+    Assignees to = null;
+    JsonNode e = s.get("escalate");
+    if (e != null && !e.isNull()) {
+      if (!e.isObject()) {
+        errors.add(
+            new FieldError(
+                at + "escalate",
+                "must be {after, to: {users, roles}}, e.g. {\"after\": \"1d\", \"to\":"
+                    + " {\"roles\": [\"owner\"]}}"));
+      } else {
+        unknown(e, Set.of("after", "to"), at + "escalate.", errors);
+        after = duration(e.get("after"), at + "escalate.after", errors);
+        if (after == null && e.get("after") == null) {
+          errors.add(new FieldError(at + "escalate.after", "is required: a duration, e.g. 1d"));
+        }
+        to = assignees(e.get("to"), at + "escalate.to", errors);
+        if (after != null && timeout != null && after.compareTo(timeout) >= 0) {
+          errors.add(
+              new FieldError(
+                  at + "escalate.after", "must be shorter than the timeout, or it never happens"));
+        }
+      }
+    }
+    return new Approval(
+        assignees,
+        timeout == null ? MAX_WAIT : timeout,
+        onTimeout == null ? "fail" : onTimeout,
+        after,
+        to);
+  }
+
+  private static Sub sub(JsonNode s, String at, List<FieldError> errors) {
+    String key = optionalText(s, "workflow", at + "workflow", errors);
+    if (key == null || !WorkflowCommands.KEY.matcher(key).matches()) {
+      errors.add(
+          new FieldError(
+              at + "workflow", "is required: the key of the workflow to run (saved before this)"));
+    }
+    JsonNode input = s.get("input");
+    if (input != null && input.isNull()) {
+      input = null;
+    }
+    if (input != null
+        && input.toString().length() > eu.runlater.engine.TaskRequest.MAX_BODY_BYTES) {
+      errors.add(new FieldError(at + "input", "must be at most 256 KB"));
+    }
+    return new Sub(key, input);
+  }
+
+  /** {users: [emails], roles: [owner|admin|member]}, at least one of them. */
+  private static Assignees assignees(JsonNode a, String field, List<FieldError> errors) {
+    List<String> users = new ArrayList<>();
+    List<String> roles = new ArrayList<>();
+    if (a == null || a.isNull() || !a.isObject()) {
+      errors.add(
+          new FieldError(
+              field,
+              "is required: {users: [emails], roles: [owner, admin or member]}, at least one"));
+      return new Assignees(users, roles);
+    }
+    unknown(a, Set.of("users", "roles"), field + ".", errors);
+    for (String u : strings(a.get("users"), field + ".users", "emails", errors)) {
+      String email = u.strip().toLowerCase(java.util.Locale.ROOT);
+      if (eu.runlater.accounts.Users.emailProblem(email) != null) {
+        errors.add(new FieldError(field + ".users", "'" + u + "' is not an email address"));
+      } else if (!users.contains(email)) {
+        users.add(email);
+      }
+    }
+    for (String r : strings(a.get("roles"), field + ".roles", "roles", errors)) {
+      if (!ROLES.contains(r)) {
+        errors.add(
+            new FieldError(field + ".roles", "'" + r + "' is not a role: owner, admin or member"));
+      } else if (!roles.contains(r)) {
+        roles.add(r);
+      }
+    }
+    if (users.isEmpty() && roles.isEmpty()) {
+      errors.add(new FieldError(field, "names nobody: give users (emails) or roles"));
+    }
+    return new Assignees(users, roles);
+  }
+
   private Sleep sleep(JsonNode s, String at, List<FieldError> errors) {
     Duration duration = duration(s.get("duration"), at + "duration", errors);
     String untilText = optionalText(s, "until", at + "until", errors);
@@ -461,6 +591,41 @@ class DefinitionParser {
     errors.add(
         new FieldError(field, "must be all (the default), any, or a number N of depends_on"));
     return Join.ALL;
+  }
+
+  /**
+   * A compensation step runs alone, when another fails: it depends on nothing (its templates may
+   * read the input and the run), nothing depends on it, and it declares no compensation itself.
+   */
+  private static void compensations(Map<String, Step> steps, List<FieldError> errors) {
+    for (Step s : steps.values()) {
+      Step c = s.compensate() == null ? null : steps.get(s.compensate());
+      if (c == null) {
+        continue;
+      }
+      String at = "steps." + c.name() + ".";
+      if (!c.dependsOn().isEmpty()) {
+        errors.add(
+            new FieldError(
+                at + "depends_on",
+                "must be empty: '"
+                    + c.name()
+                    + "' compensates '"
+                    + s.name()
+                    + "' and runs only when it fails"));
+      }
+      if (c.compensate() != null) {
+        errors.add(new FieldError(at + "on_failure", "a compensation step cannot compensate"));
+      }
+      for (Step other : steps.values()) {
+        if (other.dependsOn().contains(c.name())) {
+          errors.add(
+              new FieldError(
+                  "steps." + other.name() + ".depends_on",
+                  "names '" + c.name() + "', a compensation step, which runs only on a failure"));
+        }
+      }
+    }
   }
 
   /** Depth-first search; reports the first cycle found, naming its steps in order. */
@@ -593,6 +758,9 @@ class DefinitionParser {
         check(s.name(), at + "body", Templates.strings(s.http().body()), before, errors);
       }
     }
+    if (s.sub() != null && s.sub().input() != null) {
+      check(s.name(), at + "input", Templates.strings(s.sub().input()), before, errors);
+    }
     String e =
         s.condition() != null
             ? s.condition().expression()
@@ -670,17 +838,22 @@ class DefinitionParser {
   }
 
   private static List<String> names(JsonNode node, String field, List<FieldError> errors) {
+    return strings(node, field, "step names", errors);
+  }
+
+  private static List<String> strings(
+      JsonNode node, String field, String what, List<FieldError> errors) {
     List<String> out = new ArrayList<>();
     if (node == null || node.isNull()) {
       return out;
     }
     if (!node.isArray()) {
-      errors.add(new FieldError(field, "must be an array of step names"));
+      errors.add(new FieldError(field, "must be an array of " + what));
       return out;
     }
     for (JsonNode n : node) {
       if (!n.isString()) {
-        errors.add(new FieldError(field, "must be an array of step names"));
+        errors.add(new FieldError(field, "must be an array of " + what));
         return out;
       }
       out.add(n.asString());

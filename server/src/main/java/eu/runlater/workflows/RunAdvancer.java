@@ -54,6 +54,9 @@ class RunAdvancer {
   static final String SKIPPED = "skipped";
   static final String CANCELLED = "cancelled";
 
+  /** What a child run's end task is to: {@code workflow:child/<child run id>}. */
+  static final String CHILD = "child/";
+
   /** Where the tasks go: the engine, on the caller's transaction. */
   interface TaskSink {
     void insert(List<NewTask> tasks) throws SQLException;
@@ -71,7 +74,10 @@ class RunAdvancer {
       String state,
       String input,
       UUID deadlineTaskId,
-      String tier) {}
+      String tier,
+      UUID parentRunId,
+      boolean compensating,
+      String error) {}
 
   record StepRow(
       String name,
@@ -83,7 +89,8 @@ class RunAdvancer {
       String output,
       String decision,
       String error,
-      UUID executionId) {
+      UUID executionId,
+      UUID childRunId) {
     static StepRow of(java.sql.ResultSet rs, int n) throws SQLException {
       return new StepRow(
           rs.getString("name"),
@@ -95,7 +102,8 @@ class RunAdvancer {
           rs.getString("output"),
           rs.getString("decision"),
           rs.getString("error"),
-          rs.getObject("execution_id", UUID.class));
+          rs.getObject("execution_id", UUID.class),
+          rs.getObject("child_run_id", UUID.class));
     }
   }
 
@@ -104,6 +112,9 @@ class RunAdvancer {
   private final JsonMapper json;
   private final Backoff defaultBackoff;
   private final eu.runlater.engine.SecretBox secrets;
+  private final com.networknt.schema.SchemaRegistry schemas =
+      com.networknt.schema.SchemaRegistry.withDefaultDialect(
+          com.networknt.schema.SpecificationVersion.DRAFT_2020_12);
 
   RunAdvancer(
       Definitions definitions,
@@ -164,11 +175,51 @@ class RunAdvancer {
         .param("execution_id", executionId)
         .param("now", SqlTime.ts(now))
         .update();
+    if (RUNNING.equals(run.state()) && run.compensating()) {
+      // Only the compensation step moves a compensating run: its end fails the run.
+      if (definition(c, run).compensations().contains(step.name())) {
+        String how =
+            ok
+                ? "; compensated by " + step.name()
+                : "; its compensation " + step.name() + " failed too: " + error;
+        end(c, run, FAILED, run.error() + how, now, sink);
+      }
+      return false;
+    }
     if (!ok && !step.continueOnFailure() && RUNNING.equals(run.state())) {
-      end(c, run, FAILED, "step " + step.name() + " failed: " + error, now, sink);
+      String failure = "step " + step.name() + " failed: " + error;
+      if (step.compensate() != null) {
+        compensate(c, run, step, failure, now, sink);
+      } else {
+        end(c, run, FAILED, failure, now, sink);
+      }
       return false;
     }
     return true;
+  }
+
+  /**
+   * A step with a compensation failed: nothing else starts (pending steps cancelled, waiting tasks
+   * removed), the failure is kept as the run's error, and the compensation step starts alone.
+   */
+  private void compensate(
+      Connection c, LockedRun run, Step failed, String failure, Instant now, TaskSink sink)
+      throws SQLException {
+    ConnectionSql.on(c)
+        .sql(RunsQueries.RUN_COMPENSATE)
+        .param("id", run.id())
+        .param("error", failure)
+        .update();
+    ConnectionSql.on(c)
+        .sql(RunsQueries.STEPS_CANCEL_PENDING_BUT)
+        .param("run_id", run.id())
+        .param("kept", failed.compensate())
+        .param("now", SqlTime.ts(now))
+        .update();
+    stopRunning(c, run, now, sink);
+    LockedRun again = lock(c, run.id()).orElseThrow();
+    Step compensation = definition(c, again).byName().get(failed.compensate());
+    start(c, again, compensation, json.readTree(again.input()), steps(c, run.id()), now, sink);
   }
 
   /** Ends a running run: pending steps cancelled, waiting tasks (and the deadline) removed. */
@@ -186,10 +237,44 @@ class RunAdvancer {
         .param("run_id", run.id())
         .param("now", SqlTime.ts(now))
         .update();
+    stopRunning(c, run, now, sink);
+    if (run.deadlineTaskId() != null) {
+      sink.deleteWaiting(run.organizationId(), run.deadlineTaskId());
+    }
+    if (run.parentRunId() != null) {
+      // The parent's step learns of this end in the parent's own lock, from this task's outcome.
+      sink.insert(
+          List.of(
+              internalTask(
+                  run.organizationId(),
+                  run.parentRunId(),
+                  run.tier(),
+                  CHILD + run.id(),
+                  now,
+                  now)));
+    }
+  }
+
+  /**
+   * Stops what runs: children cancelled, waiting tasks removed (their steps cancelled); a request
+   * already in flight finishes and is recorded, moving nothing.
+   */
+  private void stopRunning(Connection c, LockedRun run, Instant now, TaskSink sink)
+      throws SQLException {
     for (StepRow r : steps(c, run.id()).values()) {
-      if (RUNNING.equals(r.state())
-          && r.taskId() != null
-          && sink.deleteWaiting(run.organizationId(), r.taskId())) {
+      boolean child = RUNNING.equals(r.state()) && r.childRunId() != null;
+      if (child) {
+        // Parent before child, always: a child's end tells its parent by a task, never by a lock.
+        Optional<LockedRun> running =
+            lock(c, r.childRunId()).filter(x -> RUNNING.equals(x.state()));
+        if (running.isPresent()) {
+          end(c, running.get(), CANCELLED, "its parent run " + run.id() + " ended", now, sink);
+        }
+      }
+      if (child
+          || RUNNING.equals(r.state())
+              && r.taskId() != null
+              && sink.deleteWaiting(run.organizationId(), r.taskId())) {
         ConnectionSql.on(c)
             .sql(RunsQueries.STEP_CANCEL)
             .param("run_id", run.id())
@@ -198,17 +283,15 @@ class RunAdvancer {
             .update();
       }
     }
-    if (run.deadlineTaskId() != null) {
-      sink.deleteWaiting(run.organizationId(), run.deadlineTaskId());
-    }
   }
 
   /** Starts every step whose join is met, skips those whose join cannot be, until none moves. */
   void advance(Connection c, LockedRun run, Instant now, TaskSink sink) throws SQLException {
-    if (!RUNNING.equals(run.state())) {
+    if (!RUNNING.equals(run.state()) || run.compensating()) {
       return;
     }
     WorkflowDefinition d = definition(c, run);
+    java.util.Set<String> compensations = d.compensations();
     Map<String, Step> byName = d.byName();
     JsonNode input = json.readTree(run.input());
     boolean moved = true;
@@ -216,7 +299,7 @@ class RunAdvancer {
       moved = false;
       Map<String, StepRow> rows = steps(c, run.id());
       for (Step step : d.steps()) {
-        if (!PENDING.equals(rows.get(step.name()).state())) {
+        if (!PENDING.equals(rows.get(step.name()).state()) || compensations.contains(step.name())) {
           continue;
         }
         Verdict v = verdict(step, byName, rows);
@@ -235,8 +318,16 @@ class RunAdvancer {
     Map<String, StepRow> rows = steps(c, run.id());
     boolean allEnded =
         rows.values().stream()
-            .allMatch(r -> List.of(SUCCEEDED, FAILED, SKIPPED).contains(r.state()));
+            .allMatch(
+                r ->
+                    List.of(SUCCEEDED, FAILED, SKIPPED).contains(r.state())
+                        || compensations.contains(r.name()) && PENDING.equals(r.state()));
     if (allEnded) {
+      for (StepRow r : rows.values()) {
+        if (compensations.contains(r.name()) && PENDING.equals(r.state())) {
+          skip(c, run, byName.get(r.name()), "no step it compensates failed", now);
+        }
+      }
       end(c, run, SUCCEEDED, null, now, sink);
     }
   }
@@ -328,11 +419,101 @@ class RunAdvancer {
       Instant at =
           step.sleep().until() != null ? step.sleep().until() : now.plus(step.sleep().duration());
       task = internalTask(run, "sleep", at.isBefore(now) ? now : at, now);
+    } else if (WorkflowDefinition.SUB.equals(step.kind())) {
+      return startChild(c, run, step, context(run, input, rows), now, sink);
+    } else if (WorkflowDefinition.APPROVAL.equals(step.kind())) {
+      // Its task is its timeout (the first); an escalation timer may come with it.
+      List<NewTask> tasks = ApprovalSteps.start(c, run, step, now);
+      sink.insert(tasks);
+      started(c, run, step, tasks.getFirst().id(), null, now);
+      return true;
     } else {
       task = httpTask(run, step, context(run, input, rows), now);
     }
     sink.insert(List.of(task));
     started(c, run, step, task.id(), waitingFor, now);
+    return true;
+  }
+
+  /**
+   * Starts a run of the step's workflow (its current version) as this run's child, in this
+   * transaction; false when the step failed instead (no such workflow, archived, or the input does
+   * not meet its schema) and that ended the run.
+   */
+  private boolean startChild(
+      Connection c, LockedRun run, Step step, JsonNode ctx, Instant now, TaskSink sink)
+      throws SQLException {
+    var sub = step.sub();
+    JsonNode input =
+        sub.input() == null
+            ? JsonNodeFactory.instance.objectNode()
+            : Templates.render(sub.input(), ctx);
+    record Target(UUID id, int version, Instant archivedAt) {}
+    Optional<Target> w =
+        ConnectionSql.on(c)
+            .sql(WorkflowsQueries.WORKFLOW_GET)
+            .param("organization_id", run.organizationId())
+            .param("key", sub.workflow())
+            .param("version", null)
+            .query(Target.class)
+            .optional();
+    ObjectNode decision = JsonNodeFactory.instance.objectNode().put("workflow", sub.workflow());
+    String problem = null;
+    WorkflowDefinition d = null;
+    if (w.isEmpty() || w.get().archivedAt() != null) {
+      problem = w.isEmpty() ? "it does not exist" : "it is archived";
+    } else if (!RunCommands.storable(input)) {
+      problem = "its input holds a NUL character";
+    } else {
+      d = definitions.get(c, w.get().id(), w.get().version());
+      var errors = RunCommands.inputErrors(schemas, d, input);
+      if (!errors.isEmpty()) {
+        problem =
+            "its input does not meet its input_schema: "
+                + errors.stream().map(e -> e.field() + " " + e.message()).toList();
+      }
+    }
+    if (problem != null) {
+      String error = "workflow '" + sub.workflow() + "' could not start: " + problem;
+      return finishStep(c, run, step, false, null, decision, error, 0, null, now, sink);
+    }
+    UUID childId = Ids.v7(now);
+    ConnectionSql.on(c)
+        .sql(RunsQueries.RUN_INSERT_CHILD)
+        .param("id", childId)
+        .param("organization_id", run.organizationId())
+        .param("workflow_id", w.get().id())
+        .param("version", w.get().version())
+        .param("input", input.toString())
+        .param("now", SqlTime.ts(now))
+        .param("parent_run_id", run.id())
+        .update();
+    ConnectionSql.on(c)
+        .sql(RunsQueries.RUN_STEPS_INSERT)
+        .param("run_id", childId)
+        .param("names", d.steps().stream().map(Step::name).toArray(String[]::new))
+        .update();
+    if (d.maxRunTime() != null) {
+      NewTask t =
+          internalTask(
+              run.organizationId(), childId, run.tier(), "deadline", now.plus(d.maxRunTime()), now);
+      sink.insert(List.of(t));
+      ConnectionSql.on(c)
+          .sql(RunsQueries.RUN_SET_DEADLINE)
+          .param("id", childId)
+          .param("task_id", t.id())
+          .update();
+    }
+    started(c, run, step, null, null, now);
+    ConnectionSql.on(c)
+        .sql(RunsQueries.STEP_SET_CHILD)
+        .param("run_id", run.id())
+        .param("name", step.name())
+        .param("child_run_id", childId)
+        .update();
+    decision.put("version", w.get().version()).put("run_id", childId.toString());
+    ApprovalSteps.setDecision(c, run.id(), step.name(), decision);
+    advance(c, lock(c, childId).orElseThrow(), now, sink);
     return true;
   }
 
@@ -475,12 +656,18 @@ class RunAdvancer {
 
   /** A timer: a task to {@code workflow:<what>} that the workflow transport answers at once. */
   static NewTask internalTask(LockedRun run, String what, Instant at, Instant now) {
+    return internalTask(run.organizationId(), run.id(), run.tier(), what, at, now);
+  }
+
+  /** As {@link #internalTask(LockedRun, String, Instant, Instant)}, for the run {@code runId}. */
+  static NewTask internalTask(
+      UUID organizationId, UUID runId, String tier, String what, Instant at, Instant now) {
     return new NewTask(
         Ids.v7(now),
-        run.organizationId(),
+        organizationId,
         SOURCE_KIND,
-        run.id(),
-        Priorities.of("pro".equals(run.tier()), Priorities.ONE_TIME),
+        runId,
+        Priorities.of("pro".equals(tier), Priorities.ONE_TIME),
         at,
         at,
         3,

@@ -84,18 +84,12 @@ class RunCommands {
     }
     JsonNode given =
         input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input;
+    storable(given, "input");
     Connection c = connection.current();
     WorkflowDefinition d = definitions.get(c, w.id(), w.version());
-    if (d.inputSchema() != null) {
-      Schema schema = schemas.getSchema(d.inputSchema());
-      List<FieldError> errors = new ArrayList<>();
-      for (var e : schema.validate(given)) {
-        String at = e.getInstanceLocation().toString().replace("$", "");
-        errors.add(new FieldError("input" + at, e.getMessage()));
-      }
-      if (!errors.isEmpty()) {
-        throw ApiProblem.invalid(errors);
-      }
+    List<FieldError> errors = inputErrors(schemas, d, given);
+    if (!errors.isEmpty()) {
+      throw ApiProblem.invalid(errors);
     }
     Instant now = clock.instant();
     UUID id = Ids.v7(now);
@@ -115,6 +109,52 @@ class RunCommands {
     run = deadline(c, run, d.maxRunTime(), now);
     advancer.advance(c, run, now, sink);
     return get(org, id);
+  }
+
+  /** Where {@code input} fails the definition's input schema (none: empty), as input/<path>. */
+  static List<FieldError> inputErrors(
+      SchemaRegistry schemas, WorkflowDefinition d, JsonNode input) {
+    List<FieldError> errors = new ArrayList<>();
+    if (d.inputSchema() != null) {
+      Schema schema = schemas.getSchema(d.inputSchema());
+      for (var e : schema.validate(input)) {
+        String at = e.getInstanceLocation().toString().replace("$", "");
+        errors.add(new FieldError("input" + at, e.getMessage()));
+      }
+    }
+    return errors;
+  }
+
+  /**
+   * 422 for JSON that PostgreSQL's jsonb cannot hold: a NUL character in a string or a name, which
+   * would otherwise fail the insert (a 500).
+   */
+  static void storable(JsonNode value, String field) {
+    if (!storable(value)) {
+      throw ApiProblem.invalid(
+          field, "must not contain the NUL character (\\u0000): PostgreSQL cannot store it");
+    }
+  }
+
+  static boolean storable(JsonNode n) {
+    return !hasNul(n);
+  }
+
+  private static boolean hasNul(JsonNode n) {
+    if (n.isString()) {
+      return n.asString().indexOf(0) >= 0;
+    }
+    for (var e : n.properties()) {
+      if (e.getKey().indexOf(0) >= 0 || hasNul(e.getValue())) {
+        return true;
+      }
+    }
+    for (JsonNode item : n.isArray() ? n : List.<JsonNode>of()) {
+      if (hasNul(item)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private LockedRun deadline(Connection c, LockedRun run, Duration maxRunTime, Instant now) {

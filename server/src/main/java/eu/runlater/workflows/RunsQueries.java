@@ -11,6 +11,22 @@ final class RunsQueries {
       VALUES (:id, :organization_id, :workflow_id, :version, 'running', CAST(:input AS jsonb), :now)
       """;
 
+  static final String RUN_INSERT_CHILD =
+      """
+      INSERT INTO workflow_runs
+        (id, organization_id, workflow_id, version, state, input, created_at, parent_run_id)
+      VALUES (:id, :organization_id, :workflow_id, :version, 'running', CAST(:input AS jsonb), :now,
+              :parent_run_id)
+      """;
+
+  static final String RUN_STATE = "SELECT state, error FROM workflow_runs WHERE id = :id";
+
+  static final String STEP_SET_CHILD =
+      """
+      UPDATE workflow_run_steps SET child_run_id = :child_run_id
+      WHERE run_id = :run_id AND name = :name
+      """;
+
   static final String RUN_STEPS_INSERT =
       """
       INSERT INTO workflow_run_steps (run_id, name, state)
@@ -25,7 +41,7 @@ final class RunsQueries {
   static final String RUN_LOCK =
       """
       SELECT r.id, r.organization_id, r.workflow_id, r.version, r.state, r.input::text AS input,
-             r.deadline_task_id, o.tier
+             r.deadline_task_id, o.tier, r.parent_run_id, r.compensating, r.error
       FROM workflow_runs r JOIN organizations o ON o.id = r.organization_id
       WHERE r.id = :id
       FOR UPDATE OF r
@@ -39,13 +55,15 @@ final class RunsQueries {
 
   static final String RUN_RESUME =
       """
-      UPDATE workflow_runs SET state = 'running', error = NULL, finished_at = NULL WHERE id = :id
+      UPDATE workflow_runs SET state = 'running', error = NULL, finished_at = NULL,
+                               compensating = false
+      WHERE id = :id
       """;
 
   static final String RUN_STEPS =
       """
       SELECT name, state, task_id, attempts, started_at, finished_at, output::text AS output,
-             decision::text AS decision, error, execution_id
+             decision::text AS decision, error, execution_id, child_run_id
       FROM workflow_run_steps WHERE run_id = :run_id
       """;
 
@@ -71,6 +89,15 @@ final class RunsQueries {
           attempts = attempts + :attempts, execution_id = :execution_id,
           started_at = COALESCE(started_at, :now)
       WHERE run_id = :run_id AND name = :name
+      """;
+
+  static final String RUN_COMPENSATE =
+      "UPDATE workflow_runs SET compensating = true, error = :error WHERE id = :id";
+
+  static final String STEPS_CANCEL_PENDING_BUT =
+      """
+      UPDATE workflow_run_steps SET state = 'cancelled', finished_at = :now
+      WHERE run_id = :run_id AND state = 'pending' AND name <> :kept
       """;
 
   static final String STEPS_CANCEL_PENDING =

@@ -123,9 +123,19 @@ class StepOutcomes implements OutcomeHook {
             .query(Found.class)
             .optional();
     if (found.isEmpty()) {
+      String url = c.task().request().url();
+      String child = WorkflowTransport.SCHEME + ":" + RunAdvancer.CHILD;
+      if (url.startsWith(child)) {
+        UUID childId = UUID.fromString(url.substring(child.length()));
+        return childEnded(connection, run, childId, finished, sink);
+      }
+      escalation(connection, run, taskId, finished);
       return true;
     }
     Step step = advancer.definition(connection, run).byName().get(found.get().name());
+    if (step.approval() != null) {
+      return approvalTimedOut(connection, run, step, c, finished, sink);
+    }
     ExecutionRecord e = c.execution();
     boolean ok = ExecutionRecord.SUCCESS.equals(e.status());
     JsonNode output = WorkflowDefinition.SLEEP.equals(step.kind()) ? null : output(e);
@@ -152,6 +162,129 @@ class StepOutcomes implements OutcomeHook {
         error,
         WorkflowDefinition.HTTP.equals(step.kind()) ? c.task().attempt() : 0,
         e.id(),
+        finished.now(),
+        sink);
+  }
+
+  /**
+   * A child run ended: the step waiting for it (if it still does: not for an older child replaced
+   * by a retry) succeeds with its outputs or fails with its error.
+   */
+  private boolean childEnded(
+      Connection connection,
+      LockedRun run,
+      UUID childId,
+      Finished finished,
+      RunAdvancer.TaskSink sink)
+      throws SQLException {
+    if (!RunAdvancer.RUNNING.equals(run.state())) {
+      return true;
+    }
+    var row =
+        advancer.steps(connection, run.id()).values().stream()
+            .filter(r -> RunAdvancer.RUNNING.equals(r.state()) && childId.equals(r.childRunId()))
+            .findFirst();
+    record Child(String state, String error) {}
+    Child child =
+        ConnectionSql.on(connection)
+            .sql(RunsQueries.RUN_STATE)
+            .param("id", childId)
+            .query(Child.class)
+            .single();
+    if (row.isEmpty() || RunAdvancer.RUNNING.equals(child.state())) {
+      return true;
+    }
+    Step step = advancer.definition(connection, run).byName().get(row.get().name());
+    boolean ok = RunAdvancer.SUCCEEDED.equals(child.state());
+    ObjectNode output = JsonNodeFactory.instance.objectNode();
+    output.put("run_id", childId.toString()).put("state", child.state());
+    ObjectNode steps = output.putObject("steps");
+    for (var r : advancer.steps(connection, childId).values()) {
+      if (r.output() != null) {
+        steps.set(r.name(), json.readTree(r.output()));
+      }
+    }
+    String error =
+        ok
+            ? null
+            : "sub-workflow run "
+                + childId
+                + " "
+                + child.state()
+                + (child.error() == null ? "" : ": " + child.error());
+    return advancer.finishStep(
+        connection,
+        run,
+        step,
+        ok,
+        output,
+        ApprovalSteps.decision(json, row.get().decision()),
+        error,
+        0,
+        null,
+        finished.now(),
+        sink);
+  }
+
+  /** An escalation timer fired: if its approval still waits, the escalation's assignees join. */
+  private void escalation(Connection connection, LockedRun run, UUID taskId, Finished finished) {
+    record Found(UUID runId, String name) {}
+    Optional<Found> found =
+        ConnectionSql.on(connection)
+            .sql(ApprovalsQueries.APPROVAL_BY_ESCALATION)
+            .param("task_id", taskId)
+            .query(Found.class)
+            .optional();
+    if (found.isEmpty() || !RunAdvancer.RUNNING.equals(run.state())) {
+      return;
+    }
+    var row = advancer.steps(connection, run.id()).get(found.get().name());
+    if (!RunAdvancer.RUNNING.equals(row.state())) {
+      return;
+    }
+    Step step = advancer.definition(connection, run).byName().get(row.name());
+    ApprovalSteps.escalate(connection, json, run.id(), step, row.decision(), finished.now());
+  }
+
+  /** No one decided in time: the step takes its declared {@code on_timeout}. */
+  private boolean approvalTimedOut(
+      Connection connection,
+      LockedRun run,
+      Step step,
+      Completion c,
+      Finished finished,
+      RunAdvancer.TaskSink sink)
+      throws SQLException {
+    var a = step.approval();
+    var row = advancer.steps(connection, run.id()).get(step.name());
+    var pending = ApprovalSteps.pending(connection, run.id(), step.name());
+    if (pending.isPresent() && pending.get().escalate() != null) {
+      sink.deleteWaiting(run.organizationId(), pending.get().escalate());
+    }
+    ObjectNode decision = ApprovalSteps.decision(json, row.decision());
+    ApprovalSteps.history(decision, finished.now(), "timed_out").put("outcome", a.onTimeout());
+    ObjectNode output = JsonNodeFactory.instance.objectNode();
+    if (!"fail".equals(a.onTimeout())) {
+      output.put("approved", "approve".equals(a.onTimeout()));
+    }
+    output.put("timed_out", true);
+    boolean ok = "approve".equals(a.onTimeout());
+    String error =
+        ok
+            ? null
+            : "no decision within "
+                + a.timeout()
+                + ("reject".equals(a.onTimeout()) ? ": rejected as on_timeout says" : "");
+    return advancer.finishStep(
+        connection,
+        run,
+        step,
+        ok,
+        output,
+        decision,
+        error,
+        0,
+        c.execution().id(),
         finished.now(),
         sink);
   }

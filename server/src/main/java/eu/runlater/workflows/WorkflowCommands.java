@@ -19,9 +19,11 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -96,6 +98,7 @@ class WorkflowCommands {
   WorkflowView create(UUID org, JsonNode doc) {
     String key = checkKey(doc != null && doc.get("key") != null ? doc.get("key").asString() : null);
     WorkflowDefinition d = parser.parse(doc, key);
+    checkSubWorkflows(org, key, d);
     Instant now = clock.instant();
     UUID id = Ids.v7(now);
     int inserted =
@@ -130,6 +133,7 @@ class WorkflowCommands {
       throw ApiProblem.invalid("key", "must be the key in the path, '" + key + "', or left out");
     }
     WorkflowDefinition d = parser.parse(doc, key);
+    checkSubWorkflows(org, key, d);
     Instant now = clock.instant();
     record Locked(UUID id, int version, Instant archivedAt) {}
     Optional<Locked> locked =
@@ -243,6 +247,66 @@ class WorkflowCommands {
         .param("key", key)
         .param("now", SqlTime.ts(clock.instant()))
         .update();
+  }
+
+  /**
+   * 422 when a workflow step names a workflow that does not exist, or one whose workflow steps lead
+   * back to this one (through the current versions: what a run would start).
+   */
+  private void checkSubWorkflows(UUID org, String key, WorkflowDefinition d) {
+    List<FieldError> errors = new ArrayList<>();
+    for (WorkflowDefinition.Step s : d.steps()) {
+      if (s.sub() == null) {
+        continue;
+      }
+      String field = "steps." + s.name() + ".workflow";
+      String target = s.sub().workflow();
+      if (!target.equals(key) && current(org, target).isEmpty()) {
+        errors.add(
+            new FieldError(
+                field, "names workflow '" + target + "', which does not exist: save it first"));
+        continue;
+      }
+      List<String> path = new ArrayList<>(List.of(key));
+      if (leadsBack(org, key, target, path, new HashSet<>())) {
+        errors.add(
+            new FieldError(field, "forms a cycle of workflows: " + String.join(" -> ", path)));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw ApiProblem.invalid(errors);
+    }
+  }
+
+  /** Whether running {@code target} can start {@code root} again; {@code path} then shows how. */
+  private boolean leadsBack(
+      UUID org, String root, String target, List<String> path, Set<String> seen) {
+    path.add(target);
+    if (target.equals(root)) {
+      return true;
+    }
+    if (seen.add(target)) {
+      Optional<Row> row = current(org, target);
+      if (row.isPresent()) {
+        WorkflowDefinition d = parser.load(json.readTree(row.get().definition()), target);
+        for (WorkflowDefinition.Step s : d.steps()) {
+          if (s.sub() != null && leadsBack(org, root, s.sub().workflow(), path, seen)) {
+            return true;
+          }
+        }
+      }
+    }
+    path.removeLast();
+    return false;
+  }
+
+  private Optional<Row> current(UUID org, String key) {
+    return db.sql(WORKFLOW_GET)
+        .param("organization_id", org)
+        .param("key", key)
+        .param("version", null)
+        .query(Row::of)
+        .optional();
   }
 
   Row row(UUID org, String key, Integer version) {

@@ -22,9 +22,25 @@ record WorkflowDefinition(
   static final String CONDITION = "condition";
   static final String SLEEP = "sleep";
   static final String WAIT = "wait_for_event";
+  static final String APPROVAL = "approval";
+  static final String SUB = "workflow";
 
   WorkflowDefinition {
     steps = List.copyOf(steps);
+  }
+
+  /**
+   * The steps named by some {@code on_failure.compensate}: they run only when a step they
+   * compensate fails, never on their own.
+   */
+  java.util.Set<String> compensations() {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Step s : steps) {
+      if (s.compensate() != null) {
+        names.add(s.compensate());
+      }
+    }
+    return names;
   }
 
   Map<String, Step> byName() {
@@ -36,11 +52,13 @@ record WorkflowDefinition(
   }
 
   /**
-   * One step. Exactly one of {@code http}, {@code condition}, {@code sleep}, {@code waitFor} is
-   * set, as {@code kind} says.
+   * One step. Exactly one of {@code http}, {@code condition}, {@code sleep}, {@code waitFor},
+   * {@code approval}, {@code sub} is set, as {@code kind} says.
    *
    * @param continueOnFailure {@code on_failure: continue}: a failure is recorded and the run goes
    *     on, the step counting as done for its dependents; otherwise a failure fails the run
+   * @param compensate {@code on_failure: {compensate: <step>}}: a failure runs that step, then
+   *     fails the run; or null
    */
   record Step(
       String name,
@@ -51,7 +69,10 @@ record WorkflowDefinition(
       Http http,
       Condition condition,
       Sleep sleep,
-      Wait waitFor) {
+      Wait waitFor,
+      Approval approval,
+      Sub sub,
+      String compensate) {
     Step {
       dependsOn = List.copyOf(dependsOn);
     }
@@ -116,4 +137,34 @@ record WorkflowDefinition(
    * with {@code {timed_out: true}}.
    */
   record Wait(String event, String match, Duration timeout, boolean continueOnTimeout) {}
+
+  /**
+   * A decision by people: any one of the assignees approves (the step succeeds) or rejects (it
+   * fails, so its {@code on_failure} applies), with a comment. Without a decision within {@code
+   * timeout} the step takes {@code onTimeout}: approve, reject or fail. After {@code escalateAfter}
+   * (if set) the {@code escalateTo} assignees may decide too.
+   *
+   * @param onTimeout approve, reject (as a rejection: {@code approved: false}) or fail (an error)
+   */
+  record Approval(
+      Assignees assignees,
+      Duration timeout,
+      String onTimeout,
+      Duration escalateAfter,
+      Assignees escalateTo) {}
+
+  /** Who may decide: members by email (lower case), and every member with one of the roles. */
+  record Assignees(List<String> users, List<String> roles) {
+    Assignees {
+      users = List.copyOf(users);
+      roles = List.copyOf(roles);
+    }
+  }
+
+  /**
+   * A sub-workflow: a run of the organization's workflow {@code workflow} (its current version when
+   * the step starts) with {@code input} (templates rendered), waited for; its success is the step's
+   * output {@code {run_id, state, steps: {<name>: output}}}, its failure the step's failure.
+   */
+  record Sub(String workflow, JsonNode input) {}
 }

@@ -30,11 +30,16 @@ class WorkflowsApi {
   private static final String DEFINITION =
       "A definition: {key, name?, max_run_time?, input_schema? (JSON Schema 2020-12), steps: [...]}."
           + " Each step: {name, kind, depends_on?: [names], join?: all (default) | any | N,"
-          + " on_failure?: fail (default) | continue, ...}. kind http: {url, method?, headers?,"
+          + " on_failure?: fail (default) | continue | {compensate: <step>}, ...}. kind http: {url, method?, headers?,"
           + " body?, timeout? (30s), retries? (0), backoff? {base, max}}; url, header values and"
           + " body strings may read {{ input.x }}, {{ steps.<name>.output.body.x }}, {{ run.id }}."
           + " kind condition: {expression (CEL over input, steps, now; a bool), then: [names],"
-          + " else: [names]}. kind sleep: {duration | until}. Problems answer 422 naming"
+          + " else: [names]}. kind sleep: {duration | until}. kind wait_for_event: {event, match?"
+          + " (CEL over event, input, steps, now), timeout?, on_timeout?: fail | continue}. kind"
+          + " approval: {assignees: {users?: [emails], roles?: [owner | admin | member]}, timeout?,"
+          + " on_timeout?: fail (default) | approve | reject, escalate?: {after, to: {users?,"
+          + " roles?}}}. kind workflow: {workflow: <key>, input?: JSON (templates as a body)}: runs"
+          + " that workflow's current version as a child and waits for it. Problems answer 422 naming"
           + " steps.<name>.<field> and change nothing.";
 
   private final WorkflowCommands commands;

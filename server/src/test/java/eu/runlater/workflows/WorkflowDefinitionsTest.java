@@ -54,7 +54,7 @@ class WorkflowDefinitionsTest extends ServerTest {
             "unknown kind",
             doc("w", "{\"name\": \"a\", \"kind\": \"email\"}"),
             "steps.a.kind",
-            "http, condition, sleep or wait_for_event"),
+            "http, condition, sleep, wait_for_event, approval or workflow"),
         Arguments.of(
             "a wait without an event name",
             doc("w", "{\"name\": \"w\", \"kind\": \"wait_for_event\", \"timeout\": \"1h\"}"),
@@ -86,10 +86,93 @@ class WorkflowDefinitionsTest extends ServerTest {
             "steps.w.on_timeout",
             "fail (the default) or continue"),
         Arguments.of(
-            "a kind of a later release",
+            "a compensation that is not a step",
+            doc("w", http("a", "\"on_failure\": {\"compensate\": \"undo\"}")),
+            "steps.a.on_failure.compensate",
+            "must name another step"),
+        Arguments.of(
+            "a compensation step with dependencies",
+            doc(
+                "w",
+                http("a", "\"on_failure\": {\"compensate\": \"undo\"}"),
+                http("undo", "\"depends_on\": [\"a\"]")),
+            "steps.undo.depends_on",
+            "must be empty: 'undo' compensates 'a'"),
+        Arguments.of(
+            "a sub-workflow without its workflow",
+            doc("w", "{\"name\": \"a\", \"kind\": \"workflow\"}"),
+            "steps.a.workflow",
+            "is required"),
+        Arguments.of(
+            "a sub-workflow that does not exist",
+            doc("w", "{\"name\": \"a\", \"kind\": \"workflow\", \"workflow\": \"nope\"}"),
+            "steps.a.workflow",
+            "'nope', which does not exist"),
+        Arguments.of(
+            "a workflow that runs itself",
+            doc("w", "{\"name\": \"a\", \"kind\": \"workflow\", \"workflow\": \"w\"}"),
+            "steps.a.workflow",
+            "forms a cycle of workflows: w -> w"),
+        Arguments.of(
+            "a sub-workflow input reading a later step",
+            doc(
+                "w",
+                http("b", ""),
+                "{\"name\": \"a\", \"kind\": \"workflow\", \"workflow\": \"w\","
+                    + " \"input\": {\"x\": \"{{ steps.b.output.status }}\"}}"),
+            "steps.a.input",
+            "reads step 'b'"),
+        Arguments.of(
+            "an approval without assignees",
             doc("w", "{\"name\": \"a\", \"kind\": \"approval\"}"),
-            "steps.a.kind",
-            "not available yet"),
+            "steps.a.assignees",
+            "is required"),
+        Arguments.of(
+            "an approval assigned to no one",
+            doc("w", "{\"name\": \"a\", \"kind\": \"approval\", \"assignees\": {\"users\": []}}"),
+            "steps.a.assignees",
+            "names nobody"),
+        Arguments.of(
+            "an approval assignee that is not an email",
+            doc(
+                "w",
+                "{\"name\": \"a\", \"kind\": \"approval\", \"assignees\": {\"users\":"
+                    + " [\"alice\"]}}"),
+            "steps.a.assignees.users",
+            "'alice' is not an email address"),
+        Arguments.of(
+            "an approval role that does not exist",
+            doc(
+                "w",
+                "{\"name\": \"a\", \"kind\": \"approval\", \"assignees\": {\"roles\":"
+                    + " [\"boss\"]}}"),
+            "steps.a.assignees.roles",
+            "'boss' is not a role"),
+        Arguments.of(
+            "an approval with a bad on_timeout",
+            doc(
+                "w",
+                "{\"name\": \"a\", \"kind\": \"approval\", \"assignees\": {\"roles\":"
+                    + " [\"owner\"]}, \"on_timeout\": \"continue\"}"),
+            "steps.a.on_timeout",
+            "fail (the default), approve or reject"),
+        Arguments.of(
+            "an escalation after the timeout",
+            doc(
+                "w",
+                "{\"name\": \"a\", \"kind\": \"approval\", \"assignees\": {\"roles\":"
+                    + " [\"member\"]}, \"timeout\": \"1h\", \"escalate\": {\"after\":"
+                    + " \"2h\", \"to\": {\"roles\": [\"owner\"]}}}"),
+            "steps.a.escalate.after",
+            "shorter than the timeout"),
+        Arguments.of(
+            "an escalation to no one",
+            doc(
+                "w",
+                "{\"name\": \"a\", \"kind\": \"approval\", \"assignees\": {\"roles\":"
+                    + " [\"member\"]}, \"escalate\": {\"after\": \"2h\"}}"),
+            "steps.a.escalate.to",
+            "is required"),
         Arguments.of(
             "unknown dependency",
             doc("w", http("a", "\"depends_on\": [\"nope\"]")),
@@ -140,7 +223,7 @@ class WorkflowDefinitionsTest extends ServerTest {
             "bad on_failure",
             doc("w", http("a", "\"on_failure\": \"ignore\"")),
             "steps.a.on_failure",
-            "fail (the default) or continue"),
+            "fail (the default), continue, or {\"compensate\""),
         Arguments.of(
             "a join larger than the dependencies",
             doc(

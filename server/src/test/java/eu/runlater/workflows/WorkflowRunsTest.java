@@ -2,100 +2,21 @@ package eu.runlater.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.runlater.support.Fixtures;
-import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Runs through the API against a real HTTP target: each step kind, templates, joins, skipped
  * branches, failure with retries, continue, retry from the failed step, cancellation, the max run
- * time, the input schema and Idempotency-Key.
+ * time, the input schema and Idempotency-Key, input PostgreSQL cannot store, and what a send key
+ * may do with workflows.
  */
-class WorkflowRunsTest extends ServerTest {
-  static final Duration WITHIN = Duration.ofSeconds(30);
-
-  @org.springframework.beans.factory.annotation.Autowired
-  org.springframework.jdbc.core.simple.JdbcClient jdbc;
-
-  Sink target;
-  Fixtures.Tenant t;
-
-  @BeforeEach
-  void start() {
-    target = Sink.start().respond(r -> json(200, "{\"id\": 42, \"path\": \"" + r.path() + "\"}"));
-    t = fixtures.tenant();
-  }
-
-  @AfterEach
-  void stop() {
-    target.close();
-  }
-
-  static Sink.Reply json(int status, String body) {
-    return Sink.Reply.status(status)
-        .withHeader("Content-Type", "application/json")
-        .withBody(body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  String http(String name, String path, String extra) {
-    return """
-        {"name": "%s", "kind": "http", "url": "%s"%s}"""
-        .formatted(name, target.url(path), extra.isEmpty() ? "" : ", " + extra);
-  }
-
-  void define(String key, String... steps) {
-    defineWith(key, "", steps);
-  }
-
-  void defineWith(String key, String extra, String... steps) {
-    var r =
-        api.post(
-            "/api/v1/workflows",
-            t.key(),
-            "{\"key\": \"%s\"%s, \"steps\": [%s]}"
-                .formatted(key, extra.isEmpty() ? "" : ", " + extra, String.join(", ", steps)));
-    assertThat(r.status()).as(r.body()).isEqualTo(201);
-  }
-
-  String startRun(String key, String input) {
-    var r = api.post("/api/v1/workflows/" + key + "/runs", t.key(), "{\"input\": " + input + "}");
-    assertThat(r.status()).as(r.body()).isEqualTo(201);
-    return r.json().get("id").asString();
-  }
-
-  JsonNode run(String id) {
-    return api.get("/api/v1/workflow-runs/" + id, t.key()).json();
-  }
-
-  JsonNode awaitState(String id, String state) {
-    Sink.await(
-        WITHIN,
-        "run " + id + " " + state,
-        () -> !run(id).get("state").asString().equals("running"));
-    JsonNode r = run(id);
-    assertThat(r.get("state").asString()).as(r.toString()).isEqualTo(state);
-    return r;
-  }
-
-  static Map<String, JsonNode> steps(JsonNode run) {
-    Map<String, JsonNode> map = new HashMap<>();
-    for (JsonNode s : run.get("steps")) {
-      map.put(s.get("name").asString(), s);
-    }
-    return map;
-  }
-
+class WorkflowRunsTest extends WorkflowApiTest {
   @Test
   void a_linear_run_passes_outputs_through_templates_and_carries_run_and_step_keys() {
     define(
@@ -311,16 +232,6 @@ class WorkflowRunsTest extends ServerTest {
     assertThat(api.get("/api/v1/workflows/typed/runs", t.key()).json().get("data")).hasSize(1);
   }
 
-  JsonNode event(String name, String payload) {
-    var r =
-        api.post(
-            "/api/v1/events",
-            t.key(),
-            "{\"name\": \"%s\", \"payload\": %s}".formatted(name, payload));
-    assertThat(r.status()).as(r.body()).isEqualTo(202);
-    return r.json();
-  }
-
   @Test
   void a_wait_for_event_resumes_on_the_matching_event_only_and_its_payload_is_the_output() {
     define(
@@ -455,5 +366,115 @@ class WorkflowRunsTest extends ServerTest {
         .containsExactly("/orders/7", "/reviews");
     assertThat(new String(target.received().get(1).body(), StandardCharsets.UTF_8))
         .isEqualTo("{\"order\":7,\"total\":1250}");
+  }
+
+  @Test
+  void input_or_a_payload_postgresql_cannot_store_is_a_422_and_a_send_key_starts_runs_only() {
+    define("plain", http("a", "/a", ""));
+    var nul =
+        api.post("/api/v1/workflows/plain/runs", t.key(), "{\"input\": {\"x\": \"a\\u0000b\"}}");
+    assertThat(nul.status()).as(nul.body()).isEqualTo(422);
+    assertThat(nul.json().get("errors").get(0).get("field").asString()).isEqualTo("input");
+    var payload =
+        api.post("/api/v1/events", t.key(), "{\"name\": \"e\", \"payload\": {\"\\u0000\": 1}}");
+    assertThat(payload.status()).as(payload.body()).isEqualTo(422);
+    assertThat(api.get("/api/v1/workflows/plain/runs", t.key()).json().get("data")).isEmpty();
+
+    var made = api.post("/api/v1/api-keys", t.key(), "{\"name\": \"pusher\", \"scope\": \"send\"}");
+    assertThat(made.status()).as(made.body()).isEqualTo(201);
+    String send = made.json().get("key").asString();
+    var started = api.post("/api/v1/workflows/plain/runs", send, "{\"input\": {}}");
+    assertThat(started.status()).as(started.body()).isEqualTo(201);
+    assertThat(api.post("/api/v1/events", send, "{\"name\": \"e\"}").status()).isEqualTo(202);
+    String run = started.json().get("id").asString();
+    refusedBySendScope(api.get("/api/v1/workflow-runs/" + run, send));
+    refusedBySendScope(api.post("/api/v1/workflow-runs/" + run + "/cancel", send, "{}"));
+    refusedBySendScope(api.post("/api/v1/workflows", send, "{}"));
+    awaitState(run, "succeeded");
+  }
+
+  @Test
+  void a_failed_step_runs_its_compensation_alone_then_fails_the_run() {
+    java.util.Set<String> failing = new java.util.concurrent.CopyOnWriteArraySet<>();
+    failing.add("/charge");
+    target.respond(r -> json(failing.contains(r.path()) ? 500 : 200, "{}"));
+    define(
+        "refund",
+        http("reserve", "/reserve", ""),
+        http(
+            "charge",
+            "/charge",
+            "\"depends_on\": [\"reserve\"], \"on_failure\": {\"compensate\": \"release\"}"),
+        http("ship", "/ship", "\"depends_on\": [\"charge\"]"),
+        http("release", "/release/{{ input.order }}", ""));
+    JsonNode r = awaitState(startRun("refund", "{\"order\": 7}"), "failed");
+    assertThat(r.get("error").asString())
+        .isEqualTo("step charge failed: HTTP 500; compensated by release");
+    var s = steps(r);
+    assertThat(s.get("release").get("state").asString()).isEqualTo("succeeded");
+    assertThat(s.get("ship").get("state").asString()).isEqualTo("cancelled");
+    assertThat(target.received().stream().map(Sink.Received::path))
+        .containsExactly("/reserve", "/charge", "/release/7");
+
+    failing.add("/release/8");
+    JsonNode both = awaitState(startRun("refund", "{\"order\": 8}"), "failed");
+    assertThat(both.get("error").asString())
+        .isEqualTo("step charge failed: HTTP 500; its compensation release failed too: HTTP 500");
+
+    failing.clear();
+    JsonNode ok = awaitState(startRun("refund", "{\"order\": 9}"), "succeeded");
+    assertThat(steps(ok).get("release").get("state").asString()).isEqualTo("skipped");
+    assertThat(steps(ok).get("release").get("decision").get("reason").asString())
+        .isEqualTo("no step it compensates failed");
+  }
+
+  @Test
+  void a_cancel_while_an_event_is_awaited_or_a_request_is_in_flight_ends_the_run_at_once() {
+    define(
+        "waits",
+        "{\"name\": \"wait\", \"kind\": \"wait_for_event\", \"event\": \"go\"}",
+        http("after", "/after", "\"depends_on\": [\"wait\"]"));
+    String waiting = startRun("waits", "{}");
+    var cancelled = api.post("/api/v1/workflow-runs/" + waiting + "/cancel", t.key(), "{}");
+    assertThat(steps(cancelled.json()).get("wait").get("state").asString()).isEqualTo("cancelled");
+    assertThat(event("go", "{}").get("resumed")).isEmpty();
+
+    java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    target.respond(
+        r -> {
+          if (r.path().equals("/slow")) {
+            inFlight.countDown();
+            try {
+              release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return json(200, "{}");
+        });
+    define("busy", http("slow", "/slow", ""), http("next", "/next", "\"depends_on\": [\"slow\"]"));
+    String id = startRun("busy", "{}");
+    Sink.await(WITHIN, "the request to be in flight", () -> inFlight.getCount() == 0);
+    var stopped = api.post("/api/v1/workflow-runs/" + id + "/cancel", t.key(), "{}");
+    assertThat(stopped.status()).as(stopped.body()).isEqualTo(200);
+    assertThat(stopped.json().get("state").asString()).isEqualTo("cancelled");
+    assertThat(steps(stopped.json()).get("slow").get("state").asString()).isEqualTo("running");
+    assertThat(steps(stopped.json()).get("next").get("state").asString()).isEqualTo("cancelled");
+    release.countDown();
+    // The request in flight finishes and is recorded; it moves nothing.
+    Sink.await(
+        WITHIN,
+        "the in-flight step to be recorded",
+        () -> steps(run(id)).get("slow").get("state").asString().equals("succeeded"));
+    JsonNode r = run(id);
+    assertThat(r.get("state").asString()).isEqualTo("cancelled");
+    assertThat(steps(r).get("next").get("state").asString()).isEqualTo("cancelled");
+    assertThat(target.received().stream().map(Sink.Received::path)).containsExactly("/slow");
+  }
+
+  static void refusedBySendScope(eu.runlater.support.Api.Response r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(403);
+    assertThat(r.json().get("type").asString()).endsWith("api-key-scope");
   }
 }

@@ -17,19 +17,27 @@ public enum ApiScope {
   FULL("full", "every API call"),
   /** Reads: GET and HEAD under /api. */
   READ_ONLY("read-only", "GET and HEAD requests under /api/v1 (reads) only"),
-  /** Pushing messages and triggering jobs, nothing else (no reads). */
+  /**
+   * Pushing work in, nothing else (no reads): messages, job triggers, workflow runs and events —
+   * each starts work as the organization already defined it, and none reads or changes a
+   * definition, decides an approval, cancels or retries.
+   */
   SEND(
       "send",
       "pushing messages (POST /api/v1/queues/{name}/messages, POST /api/v1/messages/batch,"
-          + " POST /api/v1/topics/{name}/messages, the /q/ proxy) and triggering jobs"
-          + " (POST /api/v1/jobs/{id}/trigger) only");
+          + " POST /api/v1/topics/{name}/messages, the /q/ proxy), triggering jobs"
+          + " (POST /api/v1/jobs/{id}/trigger), starting workflow runs"
+          + " (POST /api/v1/workflows/{key}/runs) and sending events (POST /api/v1/events)"
+          + " only");
 
   private static final List<Pattern> SEND_POSTS =
       List.of(
           Pattern.compile("/api/v1/queues/[^/]+/messages"),
           Pattern.compile("/api/v1/messages/batch"),
           Pattern.compile("/api/v1/topics/[^/]+/messages"),
-          Pattern.compile("/api/v1/jobs/[^/]+/trigger"));
+          Pattern.compile("/api/v1/jobs/[^/]+/trigger"),
+          Pattern.compile("/api/v1/workflows/[^/]+/runs"),
+          Pattern.compile("/api/v1/events"));
 
   private final String code;
   private final String allows;

@@ -1,0 +1,108 @@
+package eu.runlater.workflows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.runlater.support.Fixtures;
+import eu.runlater.support.ServerTest;
+import eu.runlater.testing.Sink;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the workflow API tests share: a real HTTP target, a tenant, and helpers to define workflows,
+ * start runs and wait for them. The Spring context is the one every server test shares.
+ */
+abstract class WorkflowApiTest extends ServerTest {
+  static final Duration WITHIN = Duration.ofSeconds(30);
+
+  @org.springframework.beans.factory.annotation.Autowired
+  org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+  Sink target;
+  Fixtures.Tenant t;
+
+  @BeforeEach
+  void start() {
+    target = Sink.start().respond(r -> json(200, "{\"id\": 42, \"path\": \"" + r.path() + "\"}"));
+    t = fixtures.tenant();
+  }
+
+  @AfterEach
+  void stop() {
+    target.close();
+  }
+
+  static Sink.Reply json(int status, String body) {
+    return Sink.Reply.status(status)
+        .withHeader("Content-Type", "application/json")
+        .withBody(body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  String http(String name, String path, String extra) {
+    return """
+        {"name": "%s", "kind": "http", "url": "%s"%s}"""
+        .formatted(name, target.url(path), extra.isEmpty() ? "" : ", " + extra);
+  }
+
+  void define(String key, String... steps) {
+    defineWith(key, "", steps);
+  }
+
+  void defineWith(String key, String extra, String... steps) {
+    var r =
+        api.post(
+            "/api/v1/workflows",
+            t.key(),
+            "{\"key\": \"%s\"%s, \"steps\": [%s]}"
+                .formatted(key, extra.isEmpty() ? "" : ", " + extra, String.join(", ", steps)));
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+  }
+
+  String startRun(String key, String input) {
+    var r = api.post("/api/v1/workflows/" + key + "/runs", t.key(), "{\"input\": " + input + "}");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json().get("id").asString();
+  }
+
+  JsonNode run(String id) {
+    return api.get("/api/v1/workflow-runs/" + id, t.key()).json();
+  }
+
+  JsonNode awaitState(String id, String state) {
+    Sink.await(
+        WITHIN,
+        "run " + id + " " + state,
+        () -> !run(id).get("state").asString().equals("running"));
+    JsonNode r = run(id);
+    assertThat(r.get("state").asString()).as(r.toString()).isEqualTo(state);
+    return r;
+  }
+
+  static Map<String, JsonNode> steps(JsonNode run) {
+    Map<String, JsonNode> map = new HashMap<>();
+    for (JsonNode s : run.get("steps")) {
+      map.put(s.get("name").asString(), s);
+    }
+    return map;
+  }
+
+  JsonNode event(String name, String payload) {
+    var r =
+        api.post(
+            "/api/v1/events",
+            t.key(),
+            "{\"name\": \"%s\", \"payload\": %s}".formatted(name, payload));
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    return r.json();
+  }
+
+  /** The approvals waiting for this member (GET /api/v1/approvals?for=). */
+  JsonNode inbox(eu.runlater.support.Fixtures.TestUser u) {
+    return api.get("/api/v1/approvals?for=" + u.email(), t.key()).json().get("data");
+  }
+}
