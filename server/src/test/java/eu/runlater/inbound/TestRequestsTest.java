@@ -59,7 +59,8 @@ class TestRequestsTest {
             100,
             1,
             AT,
-            AT);
+            AT,
+            "pro");
     Received r = TestRequests.sample(source, URL, "127.0.0.1", AT);
     Map<String, List<String>> headers = new HashMap<>();
     r.headers()
