@@ -66,22 +66,6 @@ class InboundRetention extends eu.runlater.platform.BackgroundLoop {
 
   @Override
   protected void loop() {
-    while (running()) {
-      try {
-        if (engine.isLeader()) {
-          runOnce(clock.instant());
-        }
-        passSucceeded();
-      } catch (RuntimeException e) {
-        passFailed(e);
-      }
-      synchronized (this) {
-        try {
-          wait(INTERVAL.toMillis());
-        } catch (InterruptedException e) {
-          // re-checked by the loop
-        }
-      }
-    }
+    repeat(INTERVAL, engine::isLeader, () -> runOnce(clock.instant()));
   }
 }
