@@ -127,6 +127,17 @@ class InboundPagesBrowserTest extends ServerTest {
       checked(page, "inbound-event", "desktop");
       checked(list, "inbound-events", "desktop");
 
+      // The attempt's page in the history names the forward and links back to the request.
+      String eventUrl = page.url();
+      page.locator(".attempts-table a").first().click();
+      assertThat(page.locator("main")).containsText("Inbound: Stripe payments → Orders service");
+      page.getByRole(
+              AriaRole.LINK,
+              new Page.GetByRoleOptions().setName("Inbound: Stripe payments → Orders service"))
+          .first()
+          .click();
+      assertThat(page).hasURL(eventUrl);
+
       // Replayed: a second forward beside the first, delivered again.
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Replay")).click();
       assertThat(page.locator(".flash")).containsText("Replayed");
