@@ -97,4 +97,15 @@ final class ConnectionsQueries {
        WHERE organization_id = :organization_id AND source_id IN (:forward_ids)
        ORDER BY source_id, attempt
       """;
+
+  /** A forward's request, source and connection, for the execution history's link. */
+  static final String FORWARD_OWNER =
+      """
+      SELECT f.event_id, s.name AS source_name, c.name AS connection_name
+        FROM inbound_forwards f
+        JOIN inbound_connections c ON c.id = f.connection_id
+        JOIN inbound_events e ON e.id = f.event_id
+        JOIN inbound_sources s ON s.id = e.source_id
+       WHERE f.organization_id = :organization_id AND f.id = :id
+      """;
 }

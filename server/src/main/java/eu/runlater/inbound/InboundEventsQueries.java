@@ -92,4 +92,19 @@ final class InboundEventsQueries {
              e.body
         FROM inbound_events e WHERE e.organization_id = :organization_id AND e.id = :id
       """;
+
+  /**
+   * Deletes up to {@code :batch} requests of a tier's organizations received before {@code :before}
+   * (their forwards go with them). Ids are UUIDv7 of the time received, so {@code id < :bound} (the
+   * first id of that millisecond) walks the primary key instead of every row.
+   */
+  static final String EVENT_PURGE_OLD =
+      """
+      DELETE FROM inbound_events WHERE id IN (
+        SELECT e.id FROM inbound_events e JOIN organizations o ON o.id = e.organization_id
+         WHERE e.id < :bound AND e.received_at < :before AND o.tier = :tier
+         LIMIT :batch)
+      """;
+
+  static final String DEDUP_PURGE_EXPIRED = "DELETE FROM inbound_dedup WHERE expires_at <= :now";
 }

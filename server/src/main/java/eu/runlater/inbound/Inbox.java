@@ -1,10 +1,8 @@
 package eu.runlater.inbound;
 
 import eu.runlater.engine.Ids;
-import eu.runlater.platform.ratelimit.RateLimitProperties.Policy;
 import eu.runlater.platform.ratelimit.RateLimiter;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -41,10 +39,7 @@ class Inbox {
 
   /** Whether a request to {@code source} may come in now; 0 yes, else seconds to wait. */
   long admit(Source source) {
-    return limiter.take(
-        "inbound-source:" + source.id(),
-        new Policy(
-            "source", source.rateRequests(), Duration.ofSeconds(source.rateWindowSeconds())));
+    return limiter.take("inbound-source:" + source.id(), InboundLimits.policy(source));
   }
 
   /** Records a request refused by the rate limit and answers 429. */
@@ -55,11 +50,7 @@ class Inbox {
         source,
         r,
         InboundEvents.REJECTED,
-        "rate limited: more than "
-            + source.rateRequests()
-            + " requests per "
-            + source.rateWindowSeconds()
-            + " s",
+        InboundLimits.refusal(source, InboundLimits.policy(source)),
         null,
         null,
         false);

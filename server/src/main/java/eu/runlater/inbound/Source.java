@@ -8,6 +8,7 @@ import java.util.UUID;
  *
  * @param token the hosted URL's secret part: {@code /in/<token>}
  * @param responseStatus the answer to an accepted request; null: 202 with the request id as JSON
+ * @param tier its organization's tier code ({@code free}, {@code pro}): caps the rate limit
  */
 record Source(
     UUID id,
@@ -23,4 +24,5 @@ record Source(
     int rateRequests,
     int rateWindowSeconds,
     Instant createdAt,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    String tier) {}

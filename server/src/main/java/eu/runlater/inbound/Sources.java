@@ -204,7 +204,8 @@ class Sources {
         rs.getInt("rate_requests"),
         rs.getInt("rate_window_s"),
         rs.getTimestamp("created_at").toInstant(),
-        rs.getTimestamp("updated_at").toInstant());
+        rs.getTimestamp("updated_at").toInstant(),
+        rs.getString("tier"));
   }
 
   private static String text(JsonNode node, String field) {

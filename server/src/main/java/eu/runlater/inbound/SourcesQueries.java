@@ -8,7 +8,8 @@ final class SourcesQueries {
       """
       id, organization_id, name, token, verification_type, verification, sealed_secret,
       dedup_header, dedup_json_path, response_status, response_body, response_type,
-      rate_requests, rate_window_s, created_at, updated_at
+      rate_requests, rate_window_s, created_at, updated_at,
+      (SELECT o.tier FROM organizations o WHERE o.id = inbound_sources.organization_id) AS tier
       """;
 
   static final String SOURCE_INSERT =

@@ -2,6 +2,8 @@ package eu.runlater.platform;
 
 import eu.runlater.engine.FailureStreak;
 import eu.runlater.platform.errors.DatabaseUnavailable;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -51,6 +53,32 @@ public abstract class BackgroundLoop implements SmartLifecycle {
 
   protected final boolean running() {
     return running;
+  }
+
+  /**
+   * A {@link #loop()} that runs {@code pass} every {@code interval} while {@code when} holds (such
+   * as "this node leads"), reporting each pass; {@link #stop()} ends the wait at once.
+   */
+  protected final void repeat(Duration interval, BooleanSupplier when, Runnable pass) {
+    while (running()) {
+      try {
+        if (when.getAsBoolean()) {
+          pass.run();
+        }
+        passSucceeded();
+      } catch (RuntimeException e) {
+        passFailed(e);
+      }
+      synchronized (this) {
+        if (running()) {
+          try {
+            wait(interval.toMillis());
+          } catch (InterruptedException e) {
+            // re-checked by the loop
+          }
+        }
+      }
+    }
   }
 
   @Override
