@@ -9,9 +9,8 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,14 @@ import org.junit.jupiter.api.Test;
 class IdleNodeTest {
   final EngineFixture fixture = new EngineFixture();
   final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
-  final List<String> statements = Collections.synchronizedList(new ArrayList<>());
+
+  /**
+   * Every statement the engine sent, as it sent them. Copy-on-write: the tests stream it while the
+   * engine's threads append (a synchronized list's stream is not, and threw
+   * ConcurrentModificationException once in CI).
+   */
+  final List<String> statements = new CopyOnWriteArrayList<>();
+
   final Engine engine =
       fixture.stopsWithFixture(
           Engine.builder(fixture.config().build())
