@@ -316,13 +316,7 @@ class RunAdvancer {
       }
     }
     Map<String, StepRow> rows = steps(c, run.id());
-    boolean allEnded =
-        rows.values().stream()
-            .allMatch(
-                r ->
-                    List.of(SUCCEEDED, FAILED, SKIPPED).contains(r.state())
-                        || compensations.contains(r.name()) && PENDING.equals(r.state()));
-    if (allEnded) {
+    if (allEnded(rows.values(), compensations)) {
       for (StepRow r : rows.values()) {
         if (compensations.contains(r.name()) && PENDING.equals(r.state())) {
           skip(c, run, byName.get(r.name()), "no step it compensates failed", now);
@@ -332,10 +326,22 @@ class RunAdvancer {
     }
   }
 
-  private record Verdict(boolean waits, String skipReason) {}
+  /**
+   * Whether every step has ended (a failure under {@code on_failure: continue} included), counting
+   * a compensation that never started as ended.
+   */
+  static boolean allEnded(java.util.Collection<StepRow> rows, java.util.Set<String> compensations) {
+    return rows.stream()
+        .allMatch(
+            r ->
+                List.of(SUCCEEDED, FAILED, SKIPPED).contains(r.state())
+                    || compensations.contains(r.name()) && PENDING.equals(r.state()));
+  }
+
+  record Verdict(boolean waits, String skipReason) {}
 
   /** Whether a pending step may run now, must be skipped (and why), or waits. */
-  private Verdict verdict(Step step, Map<String, Step> byName, Map<String, StepRow> rows) {
+  Verdict verdict(Step step, Map<String, Step> byName, Map<String, StepRow> rows) {
     int done = 0;
     int open = 0;
     List<String> dead = new ArrayList<>();
@@ -577,7 +583,7 @@ class RunAdvancer {
   }
 
   /** What templates read: {@code {input, steps: {<name>: {state, output}}, run: {id}}}. */
-  private JsonNode context(LockedRun run, JsonNode input, Map<String, StepRow> rows) {
+  JsonNode context(LockedRun run, JsonNode input, Map<String, StepRow> rows) {
     ObjectNode ctx = JsonNodeFactory.instance.objectNode();
     ctx.set("input", input);
     ObjectNode steps = ctx.putObject("steps");
@@ -592,7 +598,7 @@ class RunAdvancer {
     return ctx;
   }
 
-  private NewTask httpTask(LockedRun run, Step step, JsonNode ctx, Instant now) {
+  NewTask httpTask(LockedRun run, Step step, JsonNode ctx, Instant now) {
     var http = step.http();
     List<Header> headers = new ArrayList<>();
     boolean hasType = false;

@@ -39,12 +39,52 @@ final class RunsQueries {
   // Every change to a run and its steps happens under this lock: two steps of one run finishing
   // on two nodes advance it one after the other, each seeing the other's result.
   static final String RUN_LOCK =
+      RunsQueries.LOCKED_RUN
+          + """
+          WHERE r.id = :id
+          FOR UPDATE OF r
+          """;
+
+  // A completer batch's runs, locked in one statement in id order (rows are locked as the sort
+  // returns them), as every other path that locks several runs does.
+  static final String RUNS_LOCK_MANY =
+      RunsQueries.LOCKED_RUN
+          + """
+          WHERE r.id = ANY(:ids::uuid[])
+          ORDER BY r.id
+          FOR UPDATE OF r
+          """;
+
+  // What RunAdvancer.LockedRun holds.
+  private static final String LOCKED_RUN =
       """
       SELECT r.id, r.organization_id, r.workflow_id, r.version, r.state, r.input::text AS input,
              r.deadline_task_id, o.tier, r.parent_run_id, r.compensating, r.error
       FROM workflow_runs r JOIN organizations o ON o.id = r.organization_id
-      WHERE r.id = :id
-      FOR UPDATE OF r
+      """;
+
+  static final String RUNS_FINISH_MANY =
+      """
+      UPDATE workflow_runs r SET state = u.state, error = u.error, finished_at = :now
+      FROM unnest(:ids::uuid[], :states::text[], :errors::text[]) AS u(id, state, error)
+      WHERE r.id = u.id
+      """;
+
+  // Many runs' steps as the batch left them: every column an advance may change, absolute.
+  static final String STEPS_WRITE_MANY =
+      """
+      UPDATE workflow_run_steps s
+      SET state = u.state, task_id = u.task_id, attempts = u.attempts, started_at = u.started_at,
+          finished_at = u.finished_at, output = CAST(u.output AS jsonb),
+          decision = CAST(u.decision AS jsonb), error = u.error, execution_id = u.execution_id,
+          waiting_for = CASE WHEN u.state = 'running' THEN u.waiting_for ELSE s.waiting_for END
+      FROM unnest(:run_ids::uuid[], :names::text[], :states::text[], :task_ids::uuid[],
+                  :attempts::integer[], :started::timestamptz[], :finished::timestamptz[],
+                  :outputs::text[], :decisions::text[], :errors::text[], :execution_ids::uuid[],
+                  :waiting::text[])
+           AS u(run_id, name, state, task_id, attempts, started_at, finished_at, output, decision,
+                error, execution_id, waiting_for)
+      WHERE s.run_id = u.run_id AND s.name = u.name
       """;
 
   static final String RUN_FINISH =
@@ -65,6 +105,13 @@ final class RunsQueries {
       SELECT name, state, task_id, attempts, started_at, finished_at, output::text AS output,
              decision::text AS decision, error, execution_id, child_run_id
       FROM workflow_run_steps WHERE run_id = :run_id
+      """;
+
+  static final String STEPS_OF_RUNS =
+      """
+      SELECT run_id, name, state, task_id, attempts, started_at, finished_at, output::text AS output,
+             decision::text AS decision, error, execution_id, child_run_id
+      FROM workflow_run_steps WHERE run_id = ANY(:ids::uuid[])
       """;
 
   static final String STEP_BY_TASK =

@@ -10,6 +10,8 @@ import eu.runlater.engine.OutcomeHook;
 import eu.runlater.platform.database.ConnectionSql;
 import eu.runlater.workflows.RunAdvancer.LockedRun;
 import eu.runlater.workflows.WorkflowDefinition.Step;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,10 +41,27 @@ import tools.jackson.databind.node.ObjectNode;
 class StepOutcomes implements OutcomeHook {
   private final RunAdvancer advancer;
   private final JsonMapper json;
+  private final StepBatch batch;
+  private final Counter batched;
+  private final Counter oneByOne;
 
-  StepOutcomes(RunAdvancer advancer, JsonMapper json) {
+  StepOutcomes(RunAdvancer advancer, JsonMapper json, MeterRegistry meters) {
     this.advancer = advancer;
     this.json = json;
+    this.batch = new StepBatch(advancer, json);
+    this.batched = outcomes(meters, "batch");
+    this.oneByOne = outcomes(meters, "per_run");
+  }
+
+  /**
+   * {@code runlater_workflow_step_outcomes_total{path}}: outcomes applied set-based ({@code batch})
+   * or one run at a time ({@code per_run}).
+   */
+  private static Counter outcomes(MeterRegistry meters, String path) {
+    return Counter.builder("runlater.workflow.step.outcomes")
+        .description("Workflow task outcomes applied, by the path that applied them")
+        .tag("path", path)
+        .register(meters);
   }
 
   @Override
@@ -57,6 +76,12 @@ class StepOutcomes implements OutcomeHook {
       return;
     }
     Connection connection = finished.connection();
+    // The plain outcomes of the whole batch at once; what is left goes one run at a time.
+    int all = count(byRun);
+    byRun = batch.apply(connection, byRun, finished);
+    int left = count(byRun);
+    batched.increment(all - left);
+    oneByOne.increment(left);
     RunAdvancer.TaskSink sink =
         new RunAdvancer.TaskSink() {
           @Override
@@ -90,6 +115,14 @@ class StepOutcomes implements OutcomeHook {
         }
       }
     }
+  }
+
+  private static int count(Map<UUID, List<Completion>> byRun) {
+    int n = 0;
+    for (List<Completion> l : byRun.values()) {
+      n += l.size();
+    }
+    return n;
   }
 
   /** Records one outcome; false when it ended the run. */
@@ -138,7 +171,7 @@ class StepOutcomes implements OutcomeHook {
     }
     ExecutionRecord e = c.execution();
     boolean ok = ExecutionRecord.SUCCESS.equals(e.status());
-    JsonNode output = WorkflowDefinition.SLEEP.equals(step.kind()) ? null : output(e);
+    JsonNode output = WorkflowDefinition.SLEEP.equals(step.kind()) ? null : output(json, e);
     String error = ok ? null : error(e);
     if (step.waitFor() != null) {
       // Its task is its timeout: no matching event came in time.
@@ -297,7 +330,7 @@ class StepOutcomes implements OutcomeHook {
   }
 
   /** {@code {status, headers, body}}: the body as JSON when it parses, as text otherwise. */
-  private JsonNode output(ExecutionRecord e) {
+  static JsonNode output(JsonMapper json, ExecutionRecord e) {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     if (e.statusCode() == null) {
       out.putNull("status");
