@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -30,7 +31,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * 10,000); a change sends an {@code executions} event, and the page re-fetches what it shows.
  * Because the fingerprint is read from the database, executions finished by any node reach every
  * node's viewers, with no other channel between nodes. It is part of the history, below every page
- * that shows executions (the home page, a job's page), so none of them depends on another.
+ * that shows executions (the home page, a job's page), so none of them depends on another. Rows
+ * that appear without an execution (an inbound request that is forwarded nowhere) reach it through
+ * {@link LiveSignal}s, whose fingerprints are folded into the organization's.
  *
  * <p>Failure: a query error skips that pass (logged once for a run of failures), or refuses a new
  * stream, which then holds nothing; a client that went away is dropped on the next send. Stops
@@ -53,6 +56,7 @@ public class LiveFeed implements SmartLifecycle {
 
   private final JdbcClient jdbc;
   private final InstantSource clock;
+  private final List<LiveSignal> signals;
 
   /**
    * Each watched organization's open streams. A watch joins and leaves the map only through {@code
@@ -69,8 +73,14 @@ public class LiveFeed implements SmartLifecycle {
   private long ticks;
 
   LiveFeed(JdbcClient jdbc, InstantSource clock) {
+    this(jdbc, clock, List.of());
+  }
+
+  @org.springframework.beans.factory.annotation.Autowired
+  LiveFeed(JdbcClient jdbc, InstantSource clock, List<LiveSignal> signals) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.signals = List.copyOf(signals);
   }
 
   /**
@@ -208,13 +218,25 @@ public class LiveFeed implements SmartLifecycle {
     return fingerprint(org, clock.instant().minus(WINDOW));
   }
 
-  /** The newest execution, and how many started after {@code from} (bounded). */
+  /**
+   * The newest execution, and how many started after {@code from} (bounded); then each signal's
+   * fingerprint.
+   */
   private String fingerprint(UUID org, Instant from) {
-    return jdbc.sql(EXECUTION_FINGERPRINT)
-        .param("org", org)
-        .param("since", SqlTime.ts(from))
-        .query((rs, n) -> rs.getString("newest") + "/" + rs.getLong("recent"))
-        .single();
+    String executions =
+        jdbc.sql(EXECUTION_FINGERPRINT)
+            .param("org", org)
+            .param("since", SqlTime.ts(from))
+            .query((rs, n) -> rs.getString("newest") + "/" + rs.getLong("recent"))
+            .single();
+    if (signals.isEmpty()) {
+      return executions;
+    }
+    StringBuilder all = new StringBuilder(executions);
+    for (LiveSignal signal : signals) {
+      all.append('|').append(signal.fingerprint(org, from));
+    }
+    return all.toString();
   }
 
   private void send(UUID org, SseEmitter emitter, SseEmitter.SseEventBuilder e) {

@@ -13,6 +13,10 @@ import java.util.UUID;
  *     headers} (a map of strings) that replace the request's
  * @param timeoutMs each attempt's timeout (1,000 to 300,000; default 30,000)
  * @param retries retries after the first attempt (0 to 10; default 5)
+ * @param parallelism forwards in flight at most (1 to 1,000; default 10 when a rate is set, none
+ *     when neither is)
+ * @param rate at most {@code limit} (1 to 100,000) forwards start per {@code per} ({@code second}
+ *     or {@code minute}); absent: no rate
  */
 record ConnectionInput(
     UUID sourceId,
@@ -22,4 +26,9 @@ record ConnectionInput(
     String filter,
     String transform,
     Integer timeoutMs,
-    Integer retries) {}
+    Integer retries,
+    Integer parallelism,
+    RateInput rate) {
+
+  record RateInput(Integer limit, String per) {}
+}

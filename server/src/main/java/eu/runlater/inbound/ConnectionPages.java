@@ -35,29 +35,38 @@ class ConnectionPages {
           "filter",
           "transform",
           "timeoutSeconds",
-          "retries");
+          "retries",
+          "parallelism",
+          "rateLimit",
+          "ratePer");
 
   private static final Map<String, String> BY_API_FIELD =
-      Map.of(
-          "source_id", "sourceId",
-          "name", "name",
-          "destination_url", "destinationUrl",
-          "method", "method",
-          "filter", "filter",
-          "transform", "transform",
-          "timeout_ms", "timeoutSeconds",
-          "retries", "retries");
+      Map.ofEntries(
+          Map.entry("source_id", "sourceId"),
+          Map.entry("name", "name"),
+          Map.entry("destination_url", "destinationUrl"),
+          Map.entry("method", "method"),
+          Map.entry("filter", "filter"),
+          Map.entry("transform", "transform"),
+          Map.entry("timeout_ms", "timeoutSeconds"),
+          Map.entry("retries", "retries"),
+          Map.entry("parallelism", "parallelism"),
+          Map.entry("rate.limit", "rateLimit"),
+          Map.entry("rate.per", "ratePer"));
 
   private static final Map<String, String> LABELS =
-      Map.of(
-          "sourceId", "Source",
-          "name", "Name",
-          "destinationUrl", "Destination URL",
-          "method", "Method",
-          "filter", "Filter",
-          "transform", "Transformation",
-          "timeoutSeconds", "Timeout",
-          "retries", "Retries");
+      Map.ofEntries(
+          Map.entry("sourceId", "Source"),
+          Map.entry("name", "Name"),
+          Map.entry("destinationUrl", "Destination URL"),
+          Map.entry("method", "Method"),
+          Map.entry("filter", "Filter"),
+          Map.entry("transform", "Transformation"),
+          Map.entry("timeoutSeconds", "Timeout"),
+          Map.entry("retries", "Retries"),
+          Map.entry("parallelism", "Parallelism"),
+          Map.entry("rateLimit", "Rate"),
+          Map.entry("ratePer", "Rate period"));
 
   private final Connections connections;
   private final Sources sources;
@@ -82,6 +91,7 @@ class ConnectionPages {
     Map<String, String> v = new LinkedHashMap<>();
     FIELDS.forEach(f -> v.put(f, ""));
     v.put("sourceId", source == null ? "" : source.toString());
+    v.put("ratePer", "second");
     return form(viewer, model, null, v, Map.of());
   }
 
@@ -119,6 +129,9 @@ class ConnectionPages {
     v.put("transform", c.transform() == null ? "" : c.transform());
     v.put("timeoutSeconds", Integer.toString(c.timeoutMs() / 1000));
     v.put("retries", Integer.toString(c.retries()));
+    v.put("parallelism", c.parallelism() == null ? "" : Integer.toString(c.parallelism()));
+    v.put("rateLimit", c.rate() == null ? "" : Integer.toString(c.rate().limit()));
+    v.put("ratePer", c.rate() == null ? "second" : c.rate().per());
     return form(viewer, model, c, v, Map.of());
   }
 
@@ -223,6 +236,8 @@ class ConnectionPages {
     }
     Integer timeout = InboundForms.number(v.get("timeoutSeconds"), "timeout_ms", errors);
     Integer retries = InboundForms.number(v.get("retries"), "retries", errors);
+    Integer parallelism = InboundForms.number(v.get("parallelism"), "parallelism", errors);
+    Integer rateLimit = InboundForms.number(v.get("rateLimit"), "rate.limit", errors);
     if (!errors.isEmpty()) {
       throw ApiProblem.invalid(errors);
     }
@@ -234,7 +249,12 @@ class ConnectionPages {
         v.get("filter"),
         v.get("transform"),
         timeout == null ? null : timeout * 1000,
-        retries);
+        retries,
+        parallelism,
+        rateLimit == null
+            ? null
+            : new ConnectionInput.RateInput(
+                rateLimit, v.get("ratePer").isBlank() ? null : v.get("ratePer")));
   }
 
   private static Map<String, String> errors(ApiProblem problem) {

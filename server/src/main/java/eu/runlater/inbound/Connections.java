@@ -4,6 +4,7 @@ import eu.runlater.engine.Ids;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;
+import eu.runlater.queues.QueueMessages;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -17,7 +18,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Connections: create, read, change, pause, resume (its held forwards queued), delete. */
+/**
+ * Connections: create, read, change, pause, resume (its held forwards queued), delete. A connection
+ * with a rate or a parallelism owns a queue ({@link QueueMessages}) whose settings, pause and
+ * deletion follow the connection's, in the same transaction.
+ */
 @Service
 class Connections {
   static final int DEFAULT_RETRIES = 5;
@@ -26,6 +31,7 @@ class Connections {
   private final Sources sources;
   private final Forwards forwards;
   private final RequestRules rules;
+  private final QueueMessages queues;
   private final InstantSource clock;
 
   Connections(
@@ -33,11 +39,13 @@ class Connections {
       Sources sources,
       Forwards forwards,
       RequestRules rules,
+      QueueMessages queues,
       InstantSource clock) {
     this.jdbc = jdbc;
     this.sources = sources;
     this.forwards = forwards;
     this.rules = rules;
+    this.queues = queues;
     this.clock = clock;
   }
 
@@ -50,7 +58,8 @@ class Connections {
       String filter,
       String transform,
       int timeoutMs,
-      int retries) {}
+      int retries,
+      QueueMessages.Limits limits) {}
 
   Draft check(UUID organizationId, ConnectionInput in) {
     if (in == null) {
@@ -80,10 +89,17 @@ class Connections {
     String transform = expression("transform", in.transform(), errors);
     int timeout = RequestRules.timeout(in.timeoutMs(), errors);
     int retries = RequestRules.retries(in.retries(), DEFAULT_RETRIES, errors);
+    QueueMessages.Limits limits =
+        QueueMessages.Limits.check(
+            in.parallelism(),
+            in.rate() == null ? null : in.rate().limit(),
+            in.rate() == null ? null : in.rate().per(),
+            "",
+            errors);
     if (!errors.isEmpty()) {
       throw ApiProblem.invalid(errors);
     }
-    return new Draft(in.sourceId(), name, url, method, filter, transform, timeout, retries);
+    return new Draft(in.sourceId(), name, url, method, filter, transform, timeout, retries, limits);
   }
 
   private static String expression(String field, String text, List<FieldError> errors) {
@@ -106,27 +122,49 @@ class Connections {
         .param("organization_id", organizationId)
         .param("now", Timestamp.from(now))
         .update();
-    return get(organizationId, id);
+    Connection c = get(organizationId, id);
+    ownQueue(c, now);
+    return c;
   }
 
+  /**
+   * Applies to requests received from now on. Limits set or changed apply to the forwards already
+   * waiting in the connection's queue too; limits removed leave that queue to drain at the old ones
+   * while new forwards go straight to the engine.
+   */
   @Transactional
   Connection update(UUID organizationId, UUID id, Draft d) {
+    Instant now = clock.instant();
     int changed =
         bind(jdbc.sql(ConnectionsQueries.CONNECTION_UPDATE), d)
             .param("id", id)
             .param("organization_id", organizationId)
-            .param("now", Timestamp.from(clock.instant()))
+            .param("now", Timestamp.from(now))
             .update();
     if (changed == 0) {
       throw ApiProblem.notFound("connection", id);
     }
-    return get(organizationId, id);
+    Connection c = get(organizationId, id);
+    ownQueue(c, now);
+    return c;
+  }
+
+  private void ownQueue(Connection c, Instant now) {
+    if (c.limits() != null) {
+      queues.own(c.organizationId(), c.queueName(), Connection.QUEUE_OWNER, c.limits(), now);
+      if (c.paused()) {
+        queues.pause(c.organizationId(), c.queueName());
+      }
+    }
   }
 
   /** Pauses: accepted requests are kept as held forwards until a resume. A no-op when paused. */
   @Transactional
   Connection pause(UUID organizationId, UUID id) {
-    return setPaused(organizationId, id, true);
+    Connection c = setPaused(organizationId, id, true);
+    // Forwards waiting in its queue wait too, and those released but not started go back.
+    queues.pause(organizationId, c.queueName());
+    return c;
   }
 
   /** Resumes: the held forwards are queued now, in order, in this transaction. */
@@ -135,6 +173,7 @@ class Connections {
     Connection c = setPaused(organizationId, id, false);
     Source source = sources.get(organizationId, c.sourceId());
     forwards.release(c, source.verification().credentialHeader(), clock.instant());
+    queues.resume(organizationId, c.queueName());
     return c;
   }
 
@@ -156,7 +195,13 @@ class Connections {
     return get(organizationId, id);
   }
 
+  /**
+   * Deletes the connection and its forwards; a limited connection's queue goes with it (forwards
+   * not yet started are withdrawn). A forward already handed to the engine directly still runs.
+   */
+  @Transactional
   void delete(UUID organizationId, UUID id) {
+    queues.drop(organizationId, Connection.queueName(id));
     int deleted =
         jdbc.sql(ConnectionsQueries.CONNECTION_DELETE)
             .param("organization_id", organizationId)
@@ -194,7 +239,10 @@ class Connections {
         .param("filter", d.filter())
         .param("transform", d.transform())
         .param("timeout_ms", d.timeoutMs())
-        .param("retries", d.retries());
+        .param("retries", d.retries())
+        .param("parallelism", d.limits() == null ? null : d.limits().parallelism())
+        .param("rate_limit", d.limits() == null ? null : d.limits().rateLimit())
+        .param("rate_period_ms", d.limits() == null ? null : d.limits().ratePeriodMs());
   }
 
   static Connection row(ResultSet rs, int n) throws SQLException {
@@ -209,8 +257,18 @@ class Connections {
         rs.getString("transform"),
         rs.getInt("timeout_ms"),
         rs.getInt("retries"),
+        (Integer) rs.getObject("parallelism"),
+        rate(rs),
         rs.getBoolean("paused"),
         rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("updated_at").toInstant());
+  }
+
+  private static Connection.Rate rate(ResultSet rs) throws SQLException {
+    int limit = rs.getInt("rate_limit");
+    if (rs.wasNull()) {
+      return null;
+    }
+    return new Connection.Rate(limit, rs.getInt("rate_period_ms") == 60_000 ? "minute" : "second");
   }
 }

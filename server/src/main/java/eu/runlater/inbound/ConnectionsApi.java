@@ -39,10 +39,16 @@ class ConnectionsApi {
       summary = "Create a connection",
       description =
           "{source_id, name, destination_url, method? (default: as received), filter? (CEL bool),"
-              + " transform? (CEL map of body and headers), timeout_ms? (30000), retries? (5)}."
+              + " transform? (CEL map of body and headers), timeout_ms? (30000), retries? (5),"
+              + " parallelism? (1-1000), rate? ({limit: 1-100000, per: second|minute})}."
               + " CEL sees method, path, query, headers (lower-case names) and body (the JSON"
               + " body, or its text). Each accepted request of the source becomes an engine task"
-              + " to the destination, signed, SSRF-guarded and retried. Honours Idempotency-Key.")
+              + " to the destination, signed, SSRF-guarded and retried. With parallelism or rate"
+              + " (parallelism 10 when only a rate is given) the forwards go through a queue the"
+              + " connection owns (inbound-<id>, listed with owner 'inbound connection'): at most"
+              + " that many in flight, starts (retries and replays included) spaced by the rate,"
+              + " and a destination that is down for hours gets the backlog at that pace when it"
+              + " is back. Honours Idempotency-Key.")
   ResponseEntity<Connection> create(
       @AuthenticationPrincipal ApiPrincipal caller, @RequestBody ConnectionInput input) {
     var org = caller.organizationId();
@@ -71,7 +77,11 @@ class ConnectionsApi {
   @PatchMapping("/{id}")
   @Operation(
       summary = "Change a connection (JSON Merge Patch)",
-      description = "Applies to requests received from now on; queued forwards keep their request.")
+      description =
+          "Applies to requests received from now on; queued forwards keep their request. New"
+              + " parallelism or rate also applies to the forwards waiting in the connection's"
+              + " queue; {\"parallelism\": null, \"rate\": null} sends new forwards straight to"
+              + " the engine while the queue drains at its last limits.")
   Connection patch(
       @AuthenticationPrincipal ApiPrincipal caller,
       @PathVariable UUID id,
@@ -101,7 +111,10 @@ class ConnectionsApi {
   }
 
   @DeleteMapping("/{id}")
-  @Operation(summary = "Delete a connection (forwards already queued still run)")
+  @Operation(
+      summary =
+          "Delete a connection (forwards already handed to the engine still run; a limited"
+              + " connection's forwards still waiting in its queue are dropped with it)")
   ResponseEntity<Void> delete(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable UUID id) {
     connections.delete(caller.organizationId(), id);
     return ResponseEntity.noContent().build();

@@ -7,16 +7,20 @@ final class ConnectionsQueries {
   static final String CONNECTION_INSERT =
       """
       INSERT INTO inbound_connections (id, organization_id, source_id, name, destination_url,
-        method, filter, transform, timeout_ms, retries, paused, created_at, updated_at)
+        method, filter, transform, timeout_ms, retries, parallelism, rate_limit, rate_period_ms,
+        paused, created_at, updated_at)
       VALUES (:id, :organization_id, :source_id, :name, :destination_url, :method, :filter,
-        :transform, :timeout_ms, :retries, false, :now, :now)
+        :transform, :timeout_ms, :retries, :parallelism, :rate_limit, :rate_period_ms, false,
+        :now, :now)
       """;
 
   static final String CONNECTION_UPDATE =
       """
       UPDATE inbound_connections SET source_id = :source_id, name = :name,
         destination_url = :destination_url, method = :method, filter = :filter,
-        transform = :transform, timeout_ms = :timeout_ms, retries = :retries, updated_at = :now
+        transform = :transform, timeout_ms = :timeout_ms, retries = :retries,
+        parallelism = :parallelism, rate_limit = :rate_limit, rate_period_ms = :rate_period_ms,
+        updated_at = :now
       WHERE organization_id = :organization_id AND id = :id
       """;
 

@@ -23,7 +23,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 /**
  * The received requests' pages: the list (by source, status, time and a header or body value, a
  * page at a time, live) and one request in detail (the request as received, its verification, what
- * each connection did with it and every attempt of each forward, live) with its replay.
+ * each connection did with it and every attempt of each forward, live) with its replay; and the
+ * replay of every request the list's filters match, counted first (a dry run) and spaced by a rate.
  */
 @Pages
 class EventPages {
@@ -36,14 +37,21 @@ class EventPages {
   private final EventReads reads;
   private final Replays replays;
   private final Sources sources;
+  private final Connections connections;
   private final LiveFeed live;
   private final InstantSource clock;
 
   EventPages(
-      EventReads reads, Replays replays, Sources sources, LiveFeed live, InstantSource clock) {
+      EventReads reads,
+      Replays replays,
+      Sources sources,
+      Connections connections,
+      LiveFeed live,
+      InstantSource clock) {
     this.reads = reads;
     this.replays = replays;
     this.sources = sources;
+    this.connections = connections;
     this.live = live;
     this.clock = clock;
   }
@@ -125,6 +133,111 @@ class EventPages {
       redirect.addFlashAttribute("flashError", "Not replayed: " + problem.getMessage());
     }
     return "redirect:/inbound/events/" + id;
+  }
+
+  /**
+   * The replay of every request the list's filters match: counted first (a dry run), then replayed
+   * from the form below the count, with a rate and, if chosen, over one connection only. The count
+   * is taken up to now, and the replay goes up to that same instant, so it replays what was counted
+   * (a request received meanwhile is not added).
+   */
+  @GetMapping("/inbound/events/replay")
+  String replayMatching(
+      Viewer viewer,
+      @RequestParam(required = false) String source,
+      @RequestParam(defaultValue = "") String status,
+      @RequestParam(defaultValue = "") String since,
+      @RequestParam(defaultValue = "") String q,
+      Model model) {
+    viewer.require(Permission.OPERATE, "replay requests");
+    UUID org = viewer.organizationId();
+    Instant now = clock.instant();
+    UUID sourceId = uuid(source);
+    Duration window = WINDOWS.get(since);
+    Instant from = window == null ? null : now.minus(window);
+    Replays.Result count =
+        replays.matching(org, filter(sourceId, status, q, from, now), null, true, null);
+    model.addAttribute("result", count);
+    model.addAttribute("replaying", Math.min(count.matched(), Replays.MAX_REPLAY));
+    model.addAttribute("source", sourceId);
+    model.addAttribute("sourceName", sourceId == null ? null : sources.get(org, sourceId).name());
+    model.addAttribute("status", STATUSES.contains(status) ? status : "");
+    model.addAttribute("since", WINDOWS.containsKey(since) ? since : "");
+    model.addAttribute("q", q);
+    model.addAttribute("from", from == null ? "" : from.toString());
+    model.addAttribute("until", now.toString());
+    // One connection to replay over can be chosen when the filter names its source.
+    model.addAttribute(
+        "connections",
+        sourceId == null
+            ? List.of()
+            : connections.list(org, sourceId, null, SourcePages.LIST_LIMIT * 4));
+    model.addAttribute("defaultRate", Replays.DEFAULT_RATE_PER_SECOND);
+    return "inbound/replay-confirm";
+  }
+
+  @PostMapping("/inbound/events/replay")
+  String replayMatchingNow(
+      Viewer viewer,
+      @RequestParam(required = false) String source,
+      @RequestParam(defaultValue = "") String status,
+      @RequestParam(defaultValue = "") String since,
+      @RequestParam(defaultValue = "") String q,
+      @RequestParam(defaultValue = "") String from,
+      @RequestParam(defaultValue = "") String until,
+      @RequestParam(required = false) UUID connection,
+      @RequestParam(required = false) Integer ratePerSecond,
+      RedirectAttributes redirect) {
+    viewer.require(Permission.OPERATE, "replay requests");
+    UUID sourceId = uuid(source);
+    // The confirm page's instants: the replay takes what its count took.
+    Instant now = clock.instant();
+    Duration window = WINDOWS.get(since);
+    Instant after = instant(from, window == null ? null : now.minus(window));
+    Instant upTo = instant(until, now);
+    try {
+      Replays.Result r =
+          replays.matching(
+              viewer.organizationId(),
+              filter(sourceId, status, q, after, upTo),
+              connection,
+              false,
+              ratePerSecond);
+      redirect.addFlashAttribute(
+          "flash",
+          "Replayed "
+              + r.replayed()
+              + " of "
+              + r.matched()
+              + " matching requests ("
+              + r.forwards()
+              + " forwards) at "
+              + r.ratePerSecond()
+              + " per second"
+              + (r.replayed() < r.matched() ? "; replay again for the rest." : "."));
+    } catch (ApiProblem problem) {
+      redirect.addFlashAttribute("flashError", "Not replayed: " + problem.getMessage());
+    }
+    redirect.addAttribute("source", sourceId == null ? "" : sourceId.toString());
+    redirect.addAttribute("status", status);
+    redirect.addAttribute("since", since);
+    redirect.addAttribute("q", q);
+    return "redirect:/inbound/events";
+  }
+
+  /** The list's filters as a replay takes them: received from {@code from} up to {@code until}. */
+  private static EventReads.Filter filter(
+      UUID sourceId, String status, String q, Instant from, Instant until) {
+    return new EventReads.Filter(
+        sourceId, STATUSES.contains(status) ? status : null, from, until, q.isEmpty() ? null : q);
+  }
+
+  private static Instant instant(String text, Instant otherwise) {
+    try {
+      return text.isBlank() ? otherwise : Instant.parse(text.strip());
+    } catch (java.time.format.DateTimeParseException e) {
+      return otherwise; // a form not made by the confirm page
+    }
   }
 
   private static UUID uuid(String text) {

@@ -1,6 +1,7 @@
 package eu.runlater.inbound;
 
 import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.queues.QueueMessages;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -27,10 +28,12 @@ class EventReads {
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
+  private final QueueMessages queues;
 
-  EventReads(JdbcClient jdbc, JsonMapper json) {
+  EventReads(JdbcClient jdbc, JsonMapper json, QueueMessages queues) {
     this.jdbc = jdbc;
     this.json = json;
+    this.queues = queues;
   }
 
   /** A list's filters; null fields do not filter. */
@@ -106,6 +109,9 @@ class EventReads {
               return null;
             })
         .list();
+    // A limited connection's forwards are its queue's messages, with the forwards' ids.
+    Map<UUID, String> queueStates =
+        queues.states(organizationId, rows.stream().map(Row::id).toList());
     return rows.stream()
         .map(
             r ->
@@ -118,6 +124,7 @@ class EventReads {
                     r.detail(),
                     r.createdAt(),
                     r.queuedAt(),
+                    queueStates.get(r.id()),
                     attempts.getOrDefault(r.id(), List.of())))
         .toList();
   }

@@ -43,6 +43,9 @@ record EventView(
    * @param state queued (a task delivers it; see attempts), held (the connection is paused),
    *     filtered (its filter was false) or failed (its transformation failed)
    * @param detail why it was filtered, held or failed
+   * @param queueState for a connection with a rate or a parallelism, where the forward stands in
+   *     its queue: waiting (held by those limits), queued (released), delivered, failed or
+   *     cancelled; null for a forward that went straight to the engine
    */
   record ForwardView(
       UUID id,
@@ -53,6 +56,7 @@ record EventView(
       String detail,
       Instant createdAt,
       Instant queuedAt,
+      String queueState,
       List<AttemptView> attempts) {}
 
   /** One delivery attempt of a forward, from the execution history. */

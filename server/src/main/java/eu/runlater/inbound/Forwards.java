@@ -10,6 +10,7 @@ import eu.runlater.engine.TaskRequest;
 import eu.runlater.platform.engine.EngineProperties;
 import eu.runlater.platform.engine.Priorities;
 import eu.runlater.platform.engine.TaskEnqueuer;
+import eu.runlater.queues.QueueMessages;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -34,6 +35,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link TaskEnqueuer}, so the request and its tasks commit together or not at all. Once the 202 is
  * sent, the forwards exist: a node killed right after it loses nothing; the engine delivers them
  * with the delivery contract (signed, SSRF-guarded, retried, every attempt in history).
+ *
+ * <p>A connection with a rate or a parallelism hands its forwards to the queue it owns instead
+ * ({@link QueueMessages#push}, same transaction), each forward a message whose id is the forward's:
+ * the queue releases them at the connection's pace, and their tasks (source kind {@code message},
+ * source id the forward's id) land in the same history.
  */
 @Component
 class Forwards {
@@ -60,15 +66,18 @@ class Forwards {
   private final SecretBox box;
   private final JsonMapper json;
   private final Backoff backoff;
+  private final QueueMessages queues;
 
   Forwards(
       JdbcClient jdbc,
       TaskEnqueuer enqueuer,
+      QueueMessages queues,
       SecretBox box,
       JsonMapper json,
       EngineProperties engine) {
     this.jdbc = jdbc;
     this.enqueuer = enqueuer;
+    this.queues = queues;
     this.box = box;
     this.json = json;
     this.backoff = engine.backoff();
@@ -106,7 +115,7 @@ class Forwards {
       return 0;
     }
     Map<String, Object> vars = vars(request);
-    List<NewTask> tasks = new ArrayList<>();
+    Handover handover = new Handover(now);
     for (Connection c : connections) {
       UUID forwardId = Ids.v7(now);
       String state;
@@ -129,12 +138,10 @@ class Forwards {
       }
       insert(forwardId, source.organizationId(), request.eventId(), c.id(), state, detail, now);
       if (task != null) {
-        tasks.add(task);
+        handover.add(c, task);
       }
     }
-    if (!tasks.isEmpty()) {
-      enqueuer.enqueue(tasks);
-    }
+    handover.send();
     return connections.size();
   }
 
@@ -164,12 +171,13 @@ class Forwards {
       if (held.isEmpty()) {
         return released;
       }
-      List<NewTask> tasks = new ArrayList<>();
+      Handover handover = new Handover(now);
       for (Held h : held) {
         String state = QUEUED;
         String detail = null;
         try {
-          tasks.add(task(c, h.forwardId(), h.request(), vars(h.request()), credentialHeader, now));
+          handover.add(
+              c, task(c, h.forwardId(), h.request(), vars(h.request()), credentialHeader, now));
         } catch (Expressions.Failed | IllegalArgumentException e) {
           state = FAILED;
           detail = e.getMessage();
@@ -181,14 +189,59 @@ class Forwards {
             .param("now", Timestamp.from(now))
             .update();
       }
-      if (!tasks.isEmpty()) {
-        enqueuer.enqueue(tasks);
-      }
-      released += tasks.size();
+      released += handover.send();
     }
   }
 
   private record Held(UUID forwardId, Request request) {}
+
+  /**
+   * Forwards' tasks on their way, in the caller's transaction: to the engine at once, or, for a
+   * limited connection, to its queue as messages (the forward's id as the message's).
+   */
+  private final class Handover {
+    private final Instant now;
+    private final List<NewTask> direct = new ArrayList<>();
+    private final Map<UUID, List<QueueMessages.Push>> queued = new LinkedHashMap<>();
+    private final Map<UUID, Connection> limited = new LinkedHashMap<>();
+
+    Handover(Instant now) {
+      this.now = now;
+    }
+
+    void add(Connection c, NewTask task) {
+      if (c.limits() == null) {
+        direct.add(task);
+        return;
+      }
+      limited.putIfAbsent(c.id(), c);
+      queued
+          .computeIfAbsent(c.id(), k -> new ArrayList<>())
+          .add(
+              new QueueMessages.Push(
+                  task.sourceId(), task.request(), task.maxAttempts() - 1, task.runAt()));
+    }
+
+    /** Hands everything over; returns how many forwards. */
+    int send() {
+      if (!direct.isEmpty()) {
+        enqueuer.enqueue(direct);
+      }
+      int n = direct.size();
+      for (var e : queued.entrySet()) {
+        Connection c = limited.get(e.getKey());
+        queues.push(
+            c.organizationId(),
+            c.queueName(),
+            Connection.QUEUE_OWNER,
+            c.limits(),
+            e.getValue(),
+            now);
+        n += e.getValue().size();
+      }
+      return n;
+    }
+  }
 
   private void insert(
       UUID id,

@@ -106,5 +106,19 @@ final class InboundEventsQueries {
          LIMIT :batch)
       """;
 
+  /**
+   * The live feed's fingerprint of an organization's requests: the newest, and how many since
+   * {@code :bound} (the first id of a time; ids are UUIDv7 of the time received), up to 10,000.
+   * Both walk the (organization_id, id) index.
+   */
+  static final String EVENT_FINGERPRINT =
+      """
+      SELECT (SELECT id FROM inbound_events WHERE organization_id = :organization_id
+              ORDER BY id DESC LIMIT 1) AS newest,
+             (SELECT count(*) FROM (
+                SELECT 1 FROM inbound_events
+                WHERE organization_id = :organization_id AND id >= :bound LIMIT 10000) r) AS recent
+      """;
+
   static final String DEDUP_PURGE_EXPIRED = "DELETE FROM inbound_dedup WHERE expires_at <= :now";
 }

@@ -3,7 +3,6 @@ package eu.runlater.inbound;
 import eu.runlater.organizations.Tier;
 import eu.runlater.platform.ratelimit.RateLimitProperties.Policy;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * What an organization's tier allows inbound. A source takes at most its tier's requests per second
@@ -12,14 +11,20 @@ import java.util.Map;
  * attempts are gone from the history after that, so the request goes with them.
  */
 final class InboundLimits {
-  /** The most requests per second one source takes, by tier code. */
-  static final Map<String, Integer> MAX_PER_SECOND = Map.of("free", 10, "pro", 1_000);
-
   private InboundLimits() {}
 
-  /** The tier's ceiling for one source, requests per second (an unknown tier: free's). */
+  /**
+   * The tier's ceiling for one source, requests per second ({@link Tier.Limits}, which the billing
+   * page lists; an unknown tier: free's).
+   */
   static int maxPerSecond(String tier) {
-    return MAX_PER_SECOND.getOrDefault(tier, MAX_PER_SECOND.get("free"));
+    Tier t;
+    try {
+      t = Tier.of(tier);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      t = Tier.FREE;
+    }
+    return t.limits().inboundRequestsPerSecond();
   }
 
   /** How long the tier keeps received requests: its history's days. */

@@ -13,10 +13,12 @@ import java.util.Locale;
  * @param members team members, pending invites included
  * @param concurrency the most deliveries running at once, across all nodes (the engine's
  *     per-organization cap, kept in {@code organization_caps})
+ * @param inboundRequestsPerSecond the most requests one inbound source takes a second, whatever its
+ *     own rate limit says (received requests are kept as long as the run history: historyDays)
  */
 public enum Tier {
-  FREE(5, 10_000L, 3_600, 7, 2, 20),
-  PRO(null, 1_000_000L, 1, 30, null, 500);
+  FREE(5, 10_000L, 3_600, 7, 2, 20, 10),
+  PRO(null, 1_000_000L, 1, 30, null, 500, 1_000);
 
   private final Integer jobs;
   private final Long requestsPerMonth;
@@ -24,6 +26,7 @@ public enum Tier {
   private final int historyDays;
   private final Integer members;
   private final int concurrency;
+  private final int inboundRequestsPerSecond;
 
   Tier(
       Integer jobs,
@@ -31,8 +34,10 @@ public enum Tier {
       int minCronIntervalSeconds,
       int historyDays,
       Integer members,
-      int concurrency) {
+      int concurrency,
+      int inboundRequestsPerSecond) {
     this.concurrency = concurrency;
+    this.inboundRequestsPerSecond = inboundRequestsPerSecond;
     this.jobs = jobs;
     this.requestsPerMonth = requestsPerMonth;
     this.minCronIntervalSeconds = minCronIntervalSeconds;
@@ -51,7 +56,13 @@ public enum Tier {
 
   public Limits limits() {
     return new Limits(
-        jobs, requestsPerMonth, minCronIntervalSeconds, historyDays, members, concurrency);
+        jobs,
+        requestsPerMonth,
+        minCronIntervalSeconds,
+        historyDays,
+        members,
+        concurrency,
+        inboundRequestsPerSecond);
   }
 
   /** The limits as the API shows them. */
@@ -61,5 +72,6 @@ public enum Tier {
       int minCronIntervalSeconds,
       int historyDays,
       Integer members,
-      int concurrency) {}
+      int concurrency,
+      int inboundRequestsPerSecond) {}
 }

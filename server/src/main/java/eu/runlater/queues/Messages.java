@@ -153,6 +153,11 @@ class Messages {
                     + " digit"));
       }
       Queue queue = existing.get(p.queue());
+      if (queue != null && queue.owner() != null) {
+        own.add(
+            new FieldError(
+                "queue", "belongs to an " + queue.owner() + "; push to a queue of your own"));
+      }
       MessageRules.Draft draft =
           p.check().apply(queue == null ? Queue.DEFAULT_TIMEOUT_MS : queue.timeoutMs(), own);
       for (FieldError e : own) {

@@ -25,6 +25,13 @@ final class MessagesQueries {
               :failure_callback_url, :now)
       """;
 
+  /** Where some messages stand, for the module that pushed them (by their ids). */
+  static final String MESSAGE_STATES =
+      """
+      SELECT id, state FROM messages
+      WHERE organization_id = :organization_id AND id = ANY(CAST(:ids AS uuid[]))
+      """;
+
   static final String MESSAGE_GET =
       "SELECT "
           + MESSAGE_COLUMNS

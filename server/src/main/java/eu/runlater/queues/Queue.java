@@ -12,6 +12,8 @@ import java.util.UUID;
  *
  * @param parallelism released messages not yet finished, at most (1: strictly one after another)
  * @param rate at most this many starts per period, or null for no limit
+ * @param owner who made it for their own use ({@code inbound connection}), or null for the
+ *     organization's own queue: an owned queue's settings, pause and deletion go through its owner
  */
 record Queue(
     UUID id,
@@ -23,7 +25,8 @@ record Queue(
     int timeoutMs,
     boolean paused,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String owner) {
 
   static final int DEFAULT_PARALLELISM = 10;
   static final int DEFAULT_RETRIES = 5;
@@ -55,6 +58,7 @@ record Queue(
         rs.getInt("timeout_ms"),
         rs.getBoolean("paused"),
         SqlTime.instant(rs, "created_at"),
-        SqlTime.instant(rs, "updated_at"));
+        SqlTime.instant(rs, "updated_at"),
+        rs.getString("owner"));
   }
 }

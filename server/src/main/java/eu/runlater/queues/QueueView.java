@@ -9,6 +9,8 @@ import java.time.Instant;
  * @param inFlight released messages not yet finished (being delivered or waiting for a retry)
  * @param dead messages in the dead-letter list
  * @param measured what the queue finished in the last minute, and the rate that makes
+ * @param owner who made it for their own use ({@code inbound connection}), null for your own: an
+ *     owned queue is changed, paused and deleted through its owner
  */
 record QueueView(
     String name,
@@ -22,7 +24,8 @@ record QueueView(
     long dead,
     Measured measured,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String owner) {
 
   public record RateView(int limit, String per) {}
 
@@ -49,6 +52,7 @@ record QueueView(
             stats.failedLastMinute(),
             Math.round(stats.finishedPerSecond() * 100) / 100.0),
         q.createdAt(),
-        q.updatedAt());
+        q.updatedAt(),
+        q.owner());
   }
 }

@@ -134,6 +134,7 @@ class Queues {
   @Transactional
   public Put put(UUID organizationId, String name, QueueInput input) {
     checkName(name);
+    find(organizationId, name).ifPresent(Queues::notOwned);
     Settings s = settings(input);
     Instant now = clock.instant();
     boolean created =
@@ -227,7 +228,10 @@ class Queues {
    */
   @Transactional
   public void delete(UUID organizationId, String name) {
-    Queue queue = get(organizationId, name);
+    deleteQueue(notOwned(get(organizationId, name)));
+  }
+
+  void deleteQueue(Queue queue) {
     withdraw(queue, false);
     jdbc.sql(QUEUE_DELETE).param("id", queue.id()).update();
   }
@@ -235,6 +239,11 @@ class Queues {
   /** Stops releasing; released messages that have not started go back to waiting. */
   @Transactional
   public Queue pause(UUID organizationId, String name) {
+    notOwned(get(organizationId, name));
+    return pauseQueue(organizationId, name);
+  }
+
+  Queue pauseQueue(UUID organizationId, String name) {
     setPaused(organizationId, name, true);
     Queue queue = get(organizationId, name);
     pullBack(queue);
@@ -243,9 +252,31 @@ class Queues {
 
   @Transactional
   public Queue resume(UUID organizationId, String name) {
+    notOwned(get(organizationId, name));
+    return resumeQueue(organizationId, name);
+  }
+
+  Queue resumeQueue(UUID organizationId, String name) {
     setPaused(organizationId, name, false);
     Queue queue = get(organizationId, name);
     releaseAfterCommit(queue.id());
+    return queue;
+  }
+
+  /**
+   * A queue another module owns (an inbound connection's) is changed, paused and deleted through
+   * its owner, so that the two never disagree: 409 here.
+   */
+  static Queue notOwned(Queue queue) {
+    if (queue.owner() != null) {
+      throw ApiProblem.conflict(
+          "queue-owned",
+          "Queue "
+              + queue.name()
+              + " belongs to an "
+              + queue.owner()
+              + ": change, pause or delete it there.");
+    }
     return queue;
   }
 

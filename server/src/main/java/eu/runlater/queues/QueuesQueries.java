@@ -7,7 +7,7 @@ final class QueuesQueries {
   static final String QUEUE_COLUMNS =
       """
       q.id, q.organization_id, q.name, q.parallelism, q.rate_limit, q.rate_period_ms, q.retries,
-      q.timeout_ms, q.paused, q.created_at, q.updated_at
+      q.timeout_ms, q.paused, q.created_at, q.updated_at, q.owner
       """;
 
   static final String QUEUE_UPSERT =
@@ -30,6 +30,21 @@ final class QueuesQueries {
                           created_at, updated_at)
       VALUES (:id, :organization_id, :name, :parallelism, :retries, :timeout_ms, :now, :now)
       ON CONFLICT (organization_id, name) DO NOTHING
+      """;
+
+  /**
+   * Creates or changes a queue another module owns; a pause stays as it was (the owner pauses and
+   * resumes it on its own).
+   */
+  static final String QUEUE_OWNED_UPSERT =
+      """
+      INSERT INTO queues (id, organization_id, name, parallelism, rate_limit, rate_period_ms,
+                          retries, timeout_ms, paused, owner, created_at, updated_at)
+      VALUES (:id, :organization_id, :name, :parallelism, :rate_limit, :rate_period_ms,
+              :retries, :timeout_ms, :paused, :owner, :now, :now)
+      ON CONFLICT (organization_id, name) DO UPDATE
+      SET parallelism = EXCLUDED.parallelism, rate_limit = EXCLUDED.rate_limit,
+          rate_period_ms = EXCLUDED.rate_period_ms, owner = EXCLUDED.owner, updated_at = :now
       """;
 
   static final String QUEUE_BY_NAME =

@@ -405,6 +405,22 @@ class SettingsPagesTest extends ServerTest {
   }
 
   @Test
+  void billing_lists_the_tiers_inbound_limits_per_source_rate_and_retention() {
+    for (Tier tier : Tier.values()) {
+      var tenant = fixtures.tenant(tier);
+      var page = signedIn(tenant, Role.ADMIN).get("/settings/billing");
+      assertThat(page.status()).isEqualTo(200);
+      assertThat(page.body())
+          .contains("Inbound requests per source", "Inbound requests kept")
+          .contains(
+              tier.limits().inboundRequestsPerSecond() + " a second at most",
+              tier.limits().historyDays() + " days, bodies included");
+    }
+    assertThat(Tier.FREE.limits().inboundRequestsPerSecond()).isEqualTo(10);
+    assertThat(Tier.PRO.limits().inboundRequestsPerSecond()).isEqualTo(1_000);
+  }
+
+  @Test
   void an_owner_cannot_upgrade_and_the_billing_page_names_whom_to_ask() {
     var tenant = fixtures.tenant(Tier.FREE);
     var operator = fixtures.user();
