@@ -50,6 +50,7 @@ class ApprovalCommands {
   private final Members members;
   private final JsonMapper json;
   private final InstantSource clock;
+  private final WorkflowAlerts alerts;
 
   ApprovalCommands(
       JdbcClient db,
@@ -60,7 +61,9 @@ class ApprovalCommands {
       Users users,
       Members members,
       JsonMapper json,
-      InstantSource clock) {
+      InstantSource clock,
+      WorkflowAlerts alerts) {
+    this.alerts = alerts;
     this.db = db;
     this.connection = connection;
     this.sink = sink;
@@ -198,6 +201,7 @@ class ApprovalCommands {
         .put("to", delegate)
         .put("comment", comment);
     ApprovalSteps.setDecision(c, runId, stepName, decision);
+    alerts.approvalDelegated(c, t.run(), stepName, who, delegate, clock.instant());
     return runs.get(org, runId);
   }
 

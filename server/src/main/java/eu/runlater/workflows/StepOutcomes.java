@@ -39,10 +39,12 @@ import tools.jackson.databind.node.ObjectNode;
 class StepOutcomes implements OutcomeHook {
   private final RunAdvancer advancer;
   private final JsonMapper json;
+  private final WorkflowAlerts alerts;
 
-  StepOutcomes(RunAdvancer advancer, JsonMapper json) {
+  StepOutcomes(RunAdvancer advancer, JsonMapper json, WorkflowAlerts alerts) {
     this.advancer = advancer;
     this.json = json;
+    this.alerts = alerts;
   }
 
   @Override
@@ -90,6 +92,7 @@ class StepOutcomes implements OutcomeHook {
         }
       }
     }
+    alerts.flush(connection, finished.now());
   }
 
   /** Records one outcome; false when it ended the run. */
@@ -244,6 +247,7 @@ class StepOutcomes implements OutcomeHook {
     }
     Step step = advancer.definition(connection, run).byName().get(row.name());
     ApprovalSteps.escalate(connection, json, run.id(), step, row.decision(), finished.now());
+    alerts.approvalEscalated(connection, run, step, finished.now());
   }
 
   /** No one decided in time: the step takes its declared {@code on_timeout}. */
