@@ -4,6 +4,7 @@ import static eu.runlater.workflows.ApprovalsQueries.APPROVALS_WAITING;
 
 import eu.runlater.accounts.User;
 import eu.runlater.accounts.Users;
+import eu.runlater.executions.LiveFeed;
 import eu.runlater.organizations.Members;
 import eu.runlater.organizations.Membership;
 import eu.runlater.platform.database.TransactionalConnection;
@@ -34,7 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  * reject (the step ends, its timeout and escalation timers removed, the run advanced), delegate
  * (the delegate may decide instead), and the inbox of what waits for someone. Anything refused — a
  * step already decided or timed out (409), a person not among its assignees (403) — is refused
- * before anything changes.
+ * before anything changes. Each change tells open pages ({@link LiveFeed#changed}): a decision runs
+ * no execution of its own.
  */
 @Component
 class ApprovalCommands {
@@ -51,6 +53,7 @@ class ApprovalCommands {
   private final JsonMapper json;
   private final InstantSource clock;
   private final WorkflowAlerts alerts;
+  private final LiveFeed live;
 
   ApprovalCommands(
       JdbcClient db,
@@ -62,8 +65,10 @@ class ApprovalCommands {
       Members members,
       JsonMapper json,
       InstantSource clock,
-      WorkflowAlerts alerts) {
+      WorkflowAlerts alerts,
+      LiveFeed live) {
     this.alerts = alerts;
+    this.live = live;
     this.db = db;
     this.connection = connection;
     this.sink = sink;
@@ -165,6 +170,7 @@ class ApprovalCommands {
         c, t.run(), t.step(), approve, output, decision, error, 0, null, now, sink)) {
       advancer.advance(c, advancer.lock(c, runId).orElseThrow(), now, sink);
     }
+    live.changed(org);
     return runs.get(org, runId);
   }
 
@@ -202,6 +208,7 @@ class ApprovalCommands {
         .put("comment", comment);
     ApprovalSteps.setDecision(c, runId, stepName, decision);
     alerts.approvalDelegated(c, t.run(), stepName, who, delegate, clock.instant());
+    live.changed(org);
     return runs.get(org, runId);
   }
 
