@@ -136,9 +136,32 @@ class ApprovalCommands {
         decision);
   }
 
+  /**
+   * The API key a decision came through, recorded beside {@code by} (the member it names).
+   *
+   * @param id the key's id
+   * @param name its name when it was used
+   */
+  record Via(UUID id, String name) {
+    ObjectNode json() {
+      return JsonNodeFactory.instance
+          .objectNode()
+          .put("api_key_id", id.toString())
+          .put("api_key_name", name);
+    }
+  }
+
   /** Approves ({@code approve}) or rejects the step as {@code by}, with an optional comment. */
   @Transactional
   RunView decide(UUID org, UUID runId, String stepName, String by, boolean approve, String comment)
+      throws SQLException {
+    return decide(org, runId, stepName, by, null, approve, comment);
+  }
+
+  /** As {@link #decide}, through an API key ({@code via}; null: signed in). */
+  @Transactional
+  RunView decide(
+      UUID org, UUID runId, String stepName, String by, Via via, boolean approve, String comment)
       throws SQLException {
     comment = comment(comment);
     Connection c = connection.current();
@@ -156,8 +179,15 @@ class ApprovalCommands {
     String what = approve ? "approved" : "rejected";
     ObjectNode decision = ApprovalSteps.decision(json, t.row().decision());
     ObjectNode entry = ApprovalSteps.history(decision, now, what).put("by", who);
+    if (via != null) {
+      entry.set("via", via.json());
+    }
     entry.put("comment", comment);
-    decision.put("decided_by", who).put("comment", comment).put("outcome", what);
+    decision.put("decided_by", who);
+    if (via != null) {
+      decision.set("decided_via", via.json());
+    }
+    decision.put("comment", comment).put("outcome", what);
     ObjectNode output =
         JsonNodeFactory.instance
             .objectNode()
@@ -180,6 +210,13 @@ class ApprovalCommands {
    */
   @Transactional
   RunView delegate(UUID org, UUID runId, String stepName, String by, String to, String comment) {
+    return delegate(org, runId, stepName, by, null, to, comment);
+  }
+
+  /** As {@link #delegate}, through an API key ({@code via}; null: signed in). */
+  @Transactional
+  RunView delegate(
+      UUID org, UUID runId, String stepName, String by, Via via, String to, String comment) {
     comment = comment(comment);
     if (to == null || to.isBlank()) {
       throw ApiProblem.invalid("to", "is required: the email of the member to delegate to");
@@ -202,10 +239,11 @@ class ApprovalCommands {
     decision.set(
         "assignees",
         ApprovalSteps.assignees(new WorkflowDefinition.Assignees(now, t.pending().roles())));
-    ApprovalSteps.history(decision, clock.instant(), "delegated")
-        .put("by", who)
-        .put("to", delegate)
-        .put("comment", comment);
+    ObjectNode entry = ApprovalSteps.history(decision, clock.instant(), "delegated").put("by", who);
+    if (via != null) {
+      entry.set("via", via.json());
+    }
+    entry.put("to", delegate).put("comment", comment);
     ApprovalSteps.setDecision(c, runId, stepName, decision);
     alerts.approvalDelegated(c, t.run(), stepName, who, delegate, clock.instant());
     live.changed(org);
