@@ -3,6 +3,7 @@ package eu.runlater.workflows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.organizations.Role;
+import eu.runlater.support.Browser;
 import eu.runlater.support.Fixtures.TestUser;
 import eu.runlater.support.Mailbox;
 import eu.runlater.testing.Sink;
@@ -116,6 +117,15 @@ class WorkflowAlertsTest extends WorkflowApiTest {
     assertThat(rate.status()).as(rate.body()).isEqualTo(422);
     assertThat(rate.json().get("errors").get(0).get("field").asString()).isEqualTo("trigger");
     assertThat(api.get("/api/v1/alert-rules/workflows/nope", t.key()).status()).isEqualTo(404);
+
+    // The workflow's page has its alerts section, as a job's page has.
+    String id = api.get("/api/v1/workflows/quiet", t.key()).json().get("id").asString();
+    Browser browser = signIn(fixtures.user(t.id(), Role.ADMIN));
+    String page = browser.get("/workflows/quiet").body();
+    assertThat(page)
+        .contains("id=\"alerts\"", "Muted until someone unmutes it.", "It follows the organization")
+        .contains("action=\"/alerts/rules/workflow/" + id + "\"")
+        .doesNotContain("value=\"failure_rate\"");
   }
 
   @Test
