@@ -73,4 +73,15 @@ final class AlertChannelsQueries {
       """;
 
   static final String ORGANIZATION_NAME = "SELECT name FROM organizations WHERE id = :id";
+
+  // The channels a rule names (opt-in ones included), or every enabled one that is not opt-in
+  // when it names none: what a notice goes to, as the outbox picks them for an incident.
+  static final String CHANNELS_OF_RULE =
+      """
+      SELECT id, kind FROM alert_channels
+      WHERE organization_id = :organization_id AND enabled
+        AND CASE WHEN CAST(:ids AS text) IS NULL THEN NOT opt_in
+                 ELSE id = ANY(CAST(CAST(:ids AS text) AS uuid[])) END
+      ORDER BY created_at, id
+      """;
 }

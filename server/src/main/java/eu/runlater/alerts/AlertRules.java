@@ -26,13 +26,13 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The organization's default rule and the overrides per job, queue and monitor. Writes are checked:
- * a bad value is an {@code ApiProblem} 422 naming the field, and changes nothing.
+ * The organization's default rule and the overrides per job, queue, monitor and workflow. Writes
+ * are checked: a bad value is an {@code ApiProblem} 422 naming the field, and changes nothing.
  */
 @Service
 public class AlertRules {
   static final String ORGANIZATION = "organization";
-  static final Set<String> SUBJECT_KINDS = Set.of("job", "queue", "monitor");
+  static final Set<String> SUBJECT_KINDS = Set.of("job", "queue", "monitor", "workflow");
 
   private final JdbcClient jdbc;
   private final InstantSource clock;
@@ -139,7 +139,7 @@ public class AlertRules {
         && !List.of(RuleSettings.FIRST_FAILURE, RuleSettings.CONSECUTIVE, RuleSettings.FAILURE_RATE)
             .contains(s.trigger())) {
       errors.add(new FieldError("trigger", "must be first_failure, consecutive or failure_rate"));
-    } else if (RuleSettings.FAILURE_RATE.equals(s.trigger()) && "queue".equals(kind)) {
+    } else if (RuleSettings.FAILURE_RATE.equals(s.trigger()) && !RuleBook.rated(kind)) {
       errors.add(new FieldError("trigger", "failure_rate applies to jobs and monitors"));
     }
     range(errors, "consecutive_failures", s.consecutiveFailures(), 2, 100);

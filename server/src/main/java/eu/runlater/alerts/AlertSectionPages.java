@@ -27,7 +27,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  */
 @Pages
 class AlertSectionPages {
-  static final List<String> KINDS = List.of("job", "queue", "monitor");
+  static final List<String> KINDS = List.of("job", "queue", "monitor", "workflow");
 
   private final AlertRules rules;
   private final List<AlertSubjects> subjects;

@@ -35,6 +35,9 @@ final class AlertTexts {
 
   /** Whether the message tells of trouble (red), not only recoveries (green). */
   static boolean trouble(AlertMessage message) {
+    if (message.kind().equals(AlertMessage.NOTICE)) {
+      return false;
+    }
     return message.items().stream().anyMatch(i -> !recovered(i))
         || message.kind().equals(AlertMessage.ALERT)
         || message.kind().equals(AlertMessage.REMINDER);
@@ -93,6 +96,7 @@ final class AlertTexts {
 
   static List<Link> links(AlertMessage.Item item) {
     List<Link> links = new ArrayList<>();
+    add(links, item.actionLabel(), item.actionUrl());
     String kind = item.subjectKind() == null ? "item" : item.subjectKind();
     add(links, "Open " + kind, item.subjectUrl());
     add(links, "Last execution", item.executionUrl());
@@ -104,7 +108,7 @@ final class AlertTexts {
   }
 
   private static void add(List<Link> links, String label, String url) {
-    if (url != null && !url.isBlank()) {
+    if (label != null && url != null && !url.isBlank()) {
       links.add(new Link(label, url));
     }
   }

@@ -188,6 +188,8 @@ class ChannelFormats {
       putOrNull(i, "execution_url", item.executionUrl());
       putOrNull(i, "mute_url", item.muteUrl());
       putOrNull(i, "pause_url", item.pauseUrl());
+      putOrNull(i, "action_label", item.actionLabel());
+      putOrNull(i, "action_url", item.actionUrl());
     }
     return body;
   }
@@ -239,6 +241,7 @@ class ChannelFormats {
         switch (m.kind()) {
           case AlertMessage.RECOVERY -> "[Recovered] ";
           case AlertMessage.TEST -> "[Test] ";
+          case AlertMessage.NOTICE -> "[Waiting for you] ";
           default -> "[Alert] ";
         };
     return AlertTexts.cut(prefix + m.headline(), 200);

@@ -64,6 +64,15 @@ class ChannelSender {
    * there was nothing to send: a PagerDuty recovery whose trigger never went or is resolved.
    */
   UUID enqueue(Connection connection, UUID channelId, AlertMessage message) throws SQLException {
+    return enqueue(connection, channelId, message, null);
+  }
+
+  /**
+   * As {@link #enqueue(Connection, UUID, AlertMessage)}; an email channel mails {@code to} instead
+   * of its own addresses when it is not null (a notice for the people it concerns).
+   */
+  UUID enqueue(Connection connection, UUID channelId, AlertMessage message, List<String> to)
+      throws SQLException {
     JdbcClient sql = ConnectionSql.on(connection);
     StoredChannel channel =
         sql.sql(CHANNEL_BY_ID)
@@ -78,7 +87,9 @@ class ChannelSender {
     } else {
       UUID id = Ids.v7(now);
       List<String> recipients =
-          channel.kind() == ChannelKind.EMAIL ? recipients(sql, channel) : List.of();
+          channel.kind() != ChannelKind.EMAIL
+              ? List.of()
+              : to != null ? to : recipients(sql, channel);
       made.add(
           new Pending(
               id,

@@ -113,10 +113,7 @@ final class ChatFormats {
         embed.put("url", item.subjectUrl());
       }
       embed.put(
-          "color",
-          item.change().equals("recovered")
-              ? GREEN
-              : m.kind().equals(AlertMessage.TEST) ? BLUE : RED);
+          "color", item.change().equals("recovered") ? GREEN : m.informational() ? BLUE : RED);
       embed.put("timestamp", m.at().toString());
       StringBuilder description = new StringBuilder();
       for (AlertTexts.Link l : AlertTexts.links(item)) {
@@ -181,9 +178,7 @@ final class ChatFormats {
         .put("size", "Large")
         .put("weight", "Bolder")
         .put("wrap", true)
-        .put(
-            "color",
-            AlertTexts.trouble(m) && !m.kind().equals(AlertMessage.TEST) ? "Attention" : "Good");
+        .put("color", AlertTexts.trouble(m) && !m.informational() ? "Attention" : "Good");
     List<AlertMessage.Item> items = m.items();
     for (AlertMessage.Item item : items.subList(0, Math.min(items.size(), TEAMS_ITEMS))) {
       ObjectNode container = body.addObject().put("type", "Container").put("separator", true);
@@ -236,6 +231,9 @@ final class ChatFormats {
   private static String icon(AlertMessage m) {
     if (m.kind().equals(AlertMessage.TEST)) {
       return ":white_check_mark:";
+    }
+    if (m.kind().equals(AlertMessage.NOTICE)) {
+      return ":raised_hand:";
     }
     return AlertTexts.trouble(m) ? ":rotating_light:" : ":large_green_circle:";
   }

@@ -223,6 +223,7 @@ class GroupMessages {
       case "job" -> "jobs";
       case "queue" -> "queues";
       case "monitor" -> "monitors";
+      case "workflow" -> "workflows";
       default -> "items";
     };
   }

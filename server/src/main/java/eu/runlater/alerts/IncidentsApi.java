@@ -19,7 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/alert-incidents")
 @Tag(name = "Alert rules")
 class IncidentsApi {
-  private static final Set<String> KINDS = Set.of("job", "queue", "monitor", "organization");
+  private static final Set<String> KINDS =
+      Set.of("job", "queue", "monitor", "workflow", "organization");
 
   private final Incidents incidents;
 
@@ -46,7 +47,8 @@ class IncidentsApi {
       throw ApiProblem.invalid("state", "must be open or closed");
     }
     if (subjectKind != null && !KINDS.contains(subjectKind)) {
-      throw ApiProblem.invalid("subject_kind", "must be job, queue, monitor or organization");
+      throw ApiProblem.invalid(
+          "subject_kind", "must be job, queue, monitor, workflow or organization");
     }
     int n = Page.limit(limit);
     var rows =

@@ -8,7 +8,7 @@ final class MailFormat {
   private MailFormat() {}
 
   static String html(AlertMessage m) {
-    boolean trouble = AlertTexts.trouble(m) && !m.kind().equals(AlertMessage.TEST);
+    boolean trouble = AlertTexts.trouble(m) && !m.informational();
     String color = trouble ? "#d93025" : "#1e8e3e";
     StringBuilder h = new StringBuilder();
     h.append(

@@ -27,7 +27,8 @@ class NotificationPages {
           AlertMessage.RECOVERY,
           AlertMessage.REMINDER,
           AlertMessage.DIGEST,
-          AlertMessage.TEST);
+          AlertMessage.TEST,
+          AlertMessage.NOTICE);
   static final List<String> STATUSES = List.of("pending", "retrying", "delivered", "failed");
 
   private final NotificationLog log;

@@ -21,7 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Alert notifications")
 class NotificationsApi {
   static final Set<String> STATUSES = Set.of("pending", "retrying", "delivered", "failed");
-  static final Set<String> KINDS = Set.of("alert", "recovery", "reminder", "digest", "test");
+  static final Set<String> KINDS =
+      Set.of("alert", "recovery", "reminder", "digest", "test", "notice");
   private final NotificationLog log;
 
   NotificationsApi(NotificationLog log) {
@@ -38,7 +39,7 @@ class NotificationsApi {
       description =
           "status: pending (no attempt yet), retrying (the last attempt failed, another is due),"
               + " delivered, failed (retries ran out). kind: alert, recovery, reminder, digest,"
-              + " test.")
+              + " test, notice (something waits for people: an approval).")
   Page<NotificationLog.Notification> list(
       @AuthenticationPrincipal ApiPrincipal caller,
       @RequestParam(required = false) Integer limit,
@@ -52,7 +53,7 @@ class NotificationsApi {
       throw ApiProblem.invalid("status", "is pending, retrying, delivered or failed");
     }
     if (kind != null && !KINDS.contains(kind)) {
-      throw ApiProblem.invalid("kind", "is alert, recovery, reminder, digest or test");
+      throw ApiProblem.invalid("kind", "is alert, recovery, reminder, digest, test or notice");
     }
     var rows =
         log.list(

@@ -96,18 +96,22 @@ final class PushFormats {
       text.append(AlertTexts.brief(item, m.at())).append('\n');
     }
     body.put("message", cut(text.toString().strip(), NTFY_MESSAGE));
-    boolean trouble = AlertTexts.trouble(m) && !m.kind().equals(AlertMessage.TEST);
+    boolean trouble = AlertTexts.trouble(m) && !m.informational();
     body.put("priority", trouble ? priority : Math.min(priority, 3));
     body.putArray("tags")
         .add(
             m.kind().equals(AlertMessage.TEST)
                 ? "white_check_mark"
-                : trouble ? "rotating_light" : "green_circle");
+                : m.kind().equals(AlertMessage.NOTICE)
+                    ? "raised_hand"
+                    : trouble ? "rotating_light" : "green_circle");
     AlertMessage.Item first = m.items().isEmpty() ? null : m.items().getFirst();
     String click =
-        first != null && first.subjectUrl() != null && m.items().size() == 1
-            ? first.subjectUrl()
-            : m.dashboardUrl();
+        first != null && m.items().size() == 1 && first.actionUrl() != null
+            ? first.actionUrl()
+            : first != null && first.subjectUrl() != null && m.items().size() == 1
+                ? first.subjectUrl()
+                : m.dashboardUrl();
     if (click != null) {
       body.put("click", click);
     }
@@ -155,7 +159,7 @@ final class PushFormats {
                   : "All notifications",
               PUSHOVER_URL_TITLE));
     }
-    boolean trouble = AlertTexts.trouble(m) && !m.kind().equals(AlertMessage.TEST);
+    boolean trouble = AlertTexts.trouble(m) && !m.informational();
     body.put("priority", trouble ? priority : Math.min(priority, 0));
     body.put("timestamp", m.at().getEpochSecond());
     return body;
@@ -174,7 +178,7 @@ final class PushFormats {
     ObjectNode payload = body.putObject("payload");
     payload.put("summary", cut(m.headline(), PAGERDUTY_SUMMARY));
     payload.put("source", "runlater: " + m.organizationName());
-    payload.put("severity", m.kind().equals(AlertMessage.TEST) ? "info" : severity);
+    payload.put("severity", m.informational() ? "info" : severity);
     payload.put("timestamp", m.at().toString());
     payload.put("component", m.items().isEmpty() ? "runlater" : m.items().getFirst().subjectKind());
     payload.put("class", m.items().isEmpty() ? m.kind() : m.items().getFirst().condition());

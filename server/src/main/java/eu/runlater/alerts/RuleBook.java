@@ -70,9 +70,9 @@ final class RuleBook {
         rules
             .getOrDefault(new Key(organizationId, kind, subjectId), RuleSettings.INHERIT)
             .over(defaults(organizationId));
-    if ("queue".equals(kind) && RuleSettings.FAILURE_RATE.equals(rule.trigger())) {
-      // A queue's override cannot say failure_rate (422); one inherited from the defaults means
-      // the first failure for a queue (no run history to take a rate of).
+    if (!rated(kind) && RuleSettings.FAILURE_RATE.equals(rule.trigger())) {
+      // A queue's or a workflow's override cannot say failure_rate (422); one inherited from the
+      // defaults means the first failure for them (no history of their own to take a rate of).
       return new RuleSettings(
               RuleSettings.FIRST_FAILURE,
               null,
@@ -91,6 +91,11 @@ final class RuleBook {
           .over(rule);
     }
     return rule;
+  }
+
+  /** Whether a failure rate can apply to subjects of this kind (queues and workflows: no). */
+  static boolean rated(String kind) {
+    return !"queue".equals(kind) && !"workflow".equals(kind);
   }
 
   Duration groupWindow(UUID organizationId) {

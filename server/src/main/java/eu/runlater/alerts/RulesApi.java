@@ -23,7 +23,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Alert rules: the organization's defaults and the overrides of jobs, queues and monitors. */
+/**
+ * Alert rules: the organization's defaults and the overrides of jobs, queues, monitors and
+ * workflows.
+ */
 @RestController
 @RequestMapping("/api/v1/alert-rules")
 @Tag(name = "Alert rules")
@@ -169,8 +172,10 @@ class RulesApi {
 
   @GetMapping("/{kind}/{reference}")
   @Operation(
-      summary = "A job's, queue's or monitor's rule and what applies to it",
-      description = "kind is jobs, queues or monitors; a queue is named by its name or id.")
+      summary = "A job's, queue's, monitor's or workflow's rule and what applies to it",
+      description =
+          "kind is jobs, queues, monitors or workflows; a queue is named by its name or id, a"
+              + " workflow by its key or id.")
   SubjectRule get(
       @AuthenticationPrincipal ApiPrincipal caller,
       @PathVariable String kind,
@@ -181,7 +186,9 @@ class RulesApi {
   }
 
   @PutMapping("/{kind}/{reference}")
-  @Operation(summary = "Replace a job's, queue's or monitor's rule", description = RULE_FIELDS)
+  @Operation(
+      summary = "Replace a job's, queue's, monitor's or workflow's rule",
+      description = RULE_FIELDS)
   SubjectRule put(
       @AuthenticationPrincipal ApiPrincipal caller,
       @PathVariable String kind,
@@ -222,12 +229,13 @@ class RulesApi {
       case "jobs" -> "job";
       case "queues" -> "queue";
       case "monitors" -> "monitor";
+      case "workflows" -> "workflow";
       default ->
           throw new ApiProblem(
               HttpStatus.NOT_FOUND,
               "not-found",
               "Not found",
-              "No rules for " + plural + "; use jobs, queues or monitors.");
+              "No rules for " + plural + "; use jobs, queues, monitors or workflows.");
     };
   }
 

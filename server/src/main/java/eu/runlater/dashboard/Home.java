@@ -40,8 +40,15 @@ class Home {
   private final DayCounts dayCounts;
   private final NeedsAttention needs;
   private final InstantSource clock;
+  private final RunOwners owners;
 
-  Home(JdbcClient jdbc, DayCounts dayCounts, NeedsAttention needs, InstantSource clock) {
+  Home(
+      JdbcClient jdbc,
+      DayCounts dayCounts,
+      NeedsAttention needs,
+      InstantSource clock,
+      RunOwners owners) {
+    this.owners = owners;
     this.jdbc = jdbc;
     this.dayCounts = dayCounts;
     this.needs = needs;
@@ -76,12 +83,14 @@ class Home {
   }
 
   List<Runs.Run> recent(UUID org) {
-    return jdbc.sql(EXECUTIONS_RECENT)
-        .param("org", org)
-        .param("since", SqlTime.ts(clock.instant().minus(RECENT_WINDOW)))
-        .param("limit", RECENT)
-        .query(Runs::row)
-        .list();
+    List<Runs.Run> runs =
+        jdbc.sql(EXECUTIONS_RECENT)
+            .param("org", org)
+            .param("since", SqlTime.ts(clock.instant().minus(RECENT_WINDOW)))
+            .param("limit", RECENT)
+            .query(Runs::row)
+            .list();
+    return owners.named(org, runs);
   }
 
   /**

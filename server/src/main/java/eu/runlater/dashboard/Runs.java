@@ -27,10 +27,12 @@ class Runs {
 
   private final JdbcClient jdbc;
   private final InstantSource clock;
+  private final RunOwners owners;
 
-  Runs(JdbcClient jdbc, InstantSource clock) {
+  Runs(JdbcClient jdbc, InstantSource clock, RunOwners owners) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.owners = owners;
   }
 
   /** One execution as the log shows it. */
@@ -40,6 +42,7 @@ class Runs {
       String status,
       String sourceKind,
       UUID sourceId,
+      UUID taskId,
       String jobName,
       String queueName,
       String alertChannel,
@@ -52,7 +55,45 @@ class Runs {
       String method,
       String url,
       String heldBy,
-      String heldNote) {
+      String heldNote,
+      String ownerName,
+      String ownerLink) {
+
+    /** This run with its owner named by its producer ({@link RunOwners}). */
+    Run owned(String name, String link) {
+      return new Run(
+          id,
+          createdAt,
+          status,
+          sourceKind,
+          sourceId,
+          taskId,
+          jobName,
+          queueName,
+          alertChannel,
+          monitorName,
+          attempt,
+          scheduledFor,
+          startedAt,
+          durationMs,
+          statusCode,
+          method,
+          url,
+          heldBy,
+          heldNote,
+          name,
+          link);
+    }
+
+    /** What the log says of a run whose owner is gone. */
+    public String goneWords() {
+      return switch (sourceKind == null ? "" : sourceKind) {
+        case "job" -> "Deleted job";
+        case "run" -> "Deleted workflow run";
+        case "inbound" -> "Deleted forward";
+        default -> "Deleted " + sourceKind;
+      };
+    }
 
     /** What held the attempt back, as the engine recorded it, in a few words; or null. */
     public String heldWords() {
@@ -144,7 +185,8 @@ class Runs {
             .query(Runs::row)
             .list();
     UUID next = rows.size() > PAGE ? rows.get(PAGE - 1).id() : null;
-    return new Page(rows.size() > PAGE ? rows.subList(0, PAGE) : rows, next, Map.of());
+    return new Page(
+        owners.named(org, rows.size() > PAGE ? rows.subList(0, PAGE) : rows), next, Map.of());
   }
 
   /** One of a filter's choices: what the form sends and what it shows. */
@@ -203,6 +245,7 @@ class Runs {
         rs.getString("status"),
         rs.getString("source_kind"),
         rs.getObject("source_id", UUID.class),
+        rs.getObject("task_id", UUID.class),
         rs.getString("job_name"),
         rs.getString("queue_name"),
         rs.getString("alert_channel"),
@@ -215,6 +258,8 @@ class Runs {
         rs.getString("request_method"),
         rs.getString("request_url"),
         rs.getString("held_by"),
-        rs.getString("held_note"));
+        rs.getString("held_note"),
+        null,
+        null);
   }
 }

@@ -11,11 +11,12 @@ final class RunsQueries {
 
   /**
    * A run's columns (Runs.row) and what names it: its job, its message's queue, the channel of its
-   * alert, or the monitor it checks.
+   * alert, or the monitor it checks (any other owner is named by its producer: RunOwners).
    */
   static final String RUN_FROM =
       """
-      SELECT e.id, e.created_at, e.status, e.source_kind, e.source_id, e.attempt, e.scheduled_for,
+      SELECT e.id, e.created_at, e.status, e.source_kind, e.source_id, e.task_id, e.attempt,
+             e.scheduled_for,
              e.started_at, e.duration_us, e.status_code, e.request_method, e.request_url,
              e.held_by, e.held_note, j.name AS job_name, q.name AS queue_name,
              n.channel_name AS alert_channel, mo.name AS monitor_name

@@ -4,10 +4,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A producer of work as the history sees it: jobs today; queues, workflows and monitors later. The
- * producer implements it as a bean. The history sits below the producers and depends on none of
- * them, so it asks this, by {@code source_kind}, for an execution's owner and to send a recorded
- * request again.
+ * A producer of work as the history sees it: jobs, workflows, inbound forwards, monitors' checks,
+ * alert notifications. The producer implements it as a bean. The history sits below the producers
+ * and depends on none of them, so it asks this, by {@code source_kind}, for an execution's owner
+ * and to send a recorded request again.
  */
 public interface ExecutionSource {
   /** The {@code source_kind} of the executions this producer owns. */
@@ -15,6 +15,14 @@ public interface ExecutionSource {
 
   /** The owner of an execution, for its page; empty when it was deleted. */
   Optional<Owner> owner(UUID organizationId, UUID sourceId);
+
+  /**
+   * The owner of one execution, by its task too: a producer whose sources have parts (a workflow
+   * run's steps) names the part; by default, the source's owner.
+   */
+  default Optional<Owner> owner(UUID organizationId, UUID sourceId, UUID taskId) {
+    return owner(organizationId, sourceId);
+  }
 
   /**
    * Sends a recorded request again, now, as a new run of its source; returns the new task's id.

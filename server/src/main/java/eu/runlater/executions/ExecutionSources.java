@@ -28,6 +28,6 @@ class ExecutionSources {
     ExecutionSource source = of(e);
     return source == null || e.sourceId() == null
         ? Optional.empty()
-        : source.owner(organizationId, e.sourceId());
+        : source.owner(organizationId, e.sourceId(), e.taskId());
   }
 }

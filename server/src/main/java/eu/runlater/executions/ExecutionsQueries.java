@@ -100,9 +100,18 @@ final class ExecutionsQueries {
 
   // Cheap change detection for live updates: the newest execution by start, and how many
   // started in the window (bounded), per organization.
+  // One row per organization, bumped in the transaction of a change (so concurrent changes of one
+  // organization queue on it only at their very end).
+  static final String LIVE_CHANGE =
+      """
+      INSERT INTO live_changes (organization_id, version) VALUES (:org, 1)
+      ON CONFLICT (organization_id) DO UPDATE SET version = live_changes.version + 1
+      """;
+
   static final String EXECUTION_FINGERPRINT =
       """
-      SELECT (SELECT id FROM executions
+      SELECT (SELECT version FROM live_changes WHERE organization_id = :org) AS changes,
+             (SELECT id FROM executions
               WHERE organization_id = :org AND created_at > :since
               ORDER BY created_at DESC, id DESC LIMIT 1) AS newest,
              (SELECT count(*) FROM (

@@ -1,6 +1,7 @@
 package eu.runlater.executions;
 
 import static eu.runlater.executions.ExecutionsQueries.EXECUTION_FINGERPRINT;
+import static eu.runlater.executions.ExecutionsQueries.LIVE_CHANGE;
 
 import eu.runlater.engine.FailureStreak;
 import eu.runlater.engine.SqlTime;
@@ -28,12 +29,15 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Live updates for open dashboards, over server-sent events. Once a second, for each organization
  * with an open page on this node, one bounded query fingerprints its recent executions (newest by
  * start, and how many started in the last six minutes — the longest timeout plus a margin — up to
- * 10,000); a change sends an {@code executions} event, and the page re-fetches what it shows.
- * Because the fingerprint is read from the database, executions finished by any node reach every
- * node's viewers, with no other channel between nodes. It is part of the history, below every page
- * that shows executions (the home page, a job's page), so none of them depends on another. Rows
- * that appear without an execution (an inbound request that is forwarded nowhere) reach it through
- * {@link LiveSignal}s, whose fingerprints are folded into the organization's.
+ * 10,000), and the version of its changes that no execution shows ({@link #changed}); a change
+ * sends an {@code executions} event, and the page re-fetches what it shows. Because the fingerprint
+ * is read from the database, executions finished by any node reach every node's viewers, with no
+ * other channel between nodes. It is part of the history, below every page that shows executions
+ * (the home page, a job's page), so none of them depends on another. Rows that appear without an
+ * execution reach it in one of two ways: rare changes (an approval decided, an event that resumed a
+ * step) bump the organization's version with {@link #changed} in their transaction; frequent ones
+ * (an inbound request forwarded nowhere) are read by a {@link LiveSignal}, whose fingerprint is
+ * folded into the organization's, so they write nothing extra.
  *
  * <p>Failure: a query error skips that pass (logged once for a run of failures), or refuses a new
  * stream, which then holds nothing; a client that went away is dropped on the next send. Stops
@@ -148,6 +152,15 @@ public class LiveFeed implements SmartLifecycle {
     return emitter;
   }
 
+  /**
+   * Tells every node's open pages of this organization that something changed which no execution
+   * shows (an approval decided, an event that resumed a step, a run cancelled): in the caller's
+   * transaction, so the pages hear of it once it commits, and not if it rolls back.
+   */
+  public void changed(UUID organizationId) {
+    jdbc.sql(LIVE_CHANGE).param("org", organizationId).update();
+  }
+
   /** Whether this organization has open streams here (they get the next change). */
   public boolean watching(UUID organizationId) {
     return streams.containsKey(organizationId);
@@ -227,7 +240,13 @@ public class LiveFeed implements SmartLifecycle {
         jdbc.sql(EXECUTION_FINGERPRINT)
             .param("org", org)
             .param("since", SqlTime.ts(from))
-            .query((rs, n) -> rs.getString("newest") + "/" + rs.getLong("recent"))
+            .query(
+                (rs, n) ->
+                    rs.getLong("changes")
+                        + "/"
+                        + rs.getString("newest")
+                        + "/"
+                        + rs.getLong("recent"))
             .single();
     if (signals.isEmpty()) {
       return executions;

@@ -4,6 +4,7 @@ import static eu.runlater.workflows.ApprovalsQueries.APPROVALS_WAITING;
 
 import eu.runlater.accounts.User;
 import eu.runlater.accounts.Users;
+import eu.runlater.executions.LiveFeed;
 import eu.runlater.organizations.Members;
 import eu.runlater.organizations.Membership;
 import eu.runlater.platform.database.TransactionalConnection;
@@ -34,7 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  * reject (the step ends, its timeout and escalation timers removed, the run advanced), delegate
  * (the delegate may decide instead), and the inbox of what waits for someone. Anything refused — a
  * step already decided or timed out (409), a person not among its assignees (403) — is refused
- * before anything changes.
+ * before anything changes. Each change tells open pages ({@link LiveFeed#changed}): a decision runs
+ * no execution of its own.
  */
 @Component
 class ApprovalCommands {
@@ -50,6 +52,8 @@ class ApprovalCommands {
   private final Members members;
   private final JsonMapper json;
   private final InstantSource clock;
+  private final WorkflowAlerts alerts;
+  private final LiveFeed live;
 
   ApprovalCommands(
       JdbcClient db,
@@ -60,7 +64,11 @@ class ApprovalCommands {
       Users users,
       Members members,
       JsonMapper json,
-      InstantSource clock) {
+      InstantSource clock,
+      WorkflowAlerts alerts,
+      LiveFeed live) {
+    this.alerts = alerts;
+    this.live = live;
     this.db = db;
     this.connection = connection;
     this.sink = sink;
@@ -128,9 +136,32 @@ class ApprovalCommands {
         decision);
   }
 
+  /**
+   * The API key a decision came through, recorded beside {@code by} (the member it names).
+   *
+   * @param id the key's id
+   * @param name its name when it was used
+   */
+  record Via(UUID id, String name) {
+    ObjectNode json() {
+      return JsonNodeFactory.instance
+          .objectNode()
+          .put("api_key_id", id.toString())
+          .put("api_key_name", name);
+    }
+  }
+
   /** Approves ({@code approve}) or rejects the step as {@code by}, with an optional comment. */
   @Transactional
   RunView decide(UUID org, UUID runId, String stepName, String by, boolean approve, String comment)
+      throws SQLException {
+    return decide(org, runId, stepName, by, null, approve, comment);
+  }
+
+  /** As {@link #decide}, through an API key ({@code via}; null: signed in). */
+  @Transactional
+  RunView decide(
+      UUID org, UUID runId, String stepName, String by, Via via, boolean approve, String comment)
       throws SQLException {
     comment = comment(comment);
     Connection c = connection.current();
@@ -148,8 +179,15 @@ class ApprovalCommands {
     String what = approve ? "approved" : "rejected";
     ObjectNode decision = ApprovalSteps.decision(json, t.row().decision());
     ObjectNode entry = ApprovalSteps.history(decision, now, what).put("by", who);
+    if (via != null) {
+      entry.set("via", via.json());
+    }
     entry.put("comment", comment);
-    decision.put("decided_by", who).put("comment", comment).put("outcome", what);
+    decision.put("decided_by", who);
+    if (via != null) {
+      decision.set("decided_via", via.json());
+    }
+    decision.put("comment", comment).put("outcome", what);
     ObjectNode output =
         JsonNodeFactory.instance
             .objectNode()
@@ -162,6 +200,7 @@ class ApprovalCommands {
         c, t.run(), t.step(), approve, output, decision, error, 0, null, now, sink)) {
       advancer.advance(c, advancer.lock(c, runId).orElseThrow(), now, sink);
     }
+    live.changed(org);
     return runs.get(org, runId);
   }
 
@@ -171,6 +210,13 @@ class ApprovalCommands {
    */
   @Transactional
   RunView delegate(UUID org, UUID runId, String stepName, String by, String to, String comment) {
+    return delegate(org, runId, stepName, by, null, to, comment);
+  }
+
+  /** As {@link #delegate}, through an API key ({@code via}; null: signed in). */
+  @Transactional
+  RunView delegate(
+      UUID org, UUID runId, String stepName, String by, Via via, String to, String comment) {
     comment = comment(comment);
     if (to == null || to.isBlank()) {
       throw ApiProblem.invalid("to", "is required: the email of the member to delegate to");
@@ -193,11 +239,14 @@ class ApprovalCommands {
     decision.set(
         "assignees",
         ApprovalSteps.assignees(new WorkflowDefinition.Assignees(now, t.pending().roles())));
-    ApprovalSteps.history(decision, clock.instant(), "delegated")
-        .put("by", who)
-        .put("to", delegate)
-        .put("comment", comment);
+    ObjectNode entry = ApprovalSteps.history(decision, clock.instant(), "delegated").put("by", who);
+    if (via != null) {
+      entry.set("via", via.json());
+    }
+    entry.put("to", delegate).put("comment", comment);
     ApprovalSteps.setDecision(c, runId, stepName, decision);
+    alerts.approvalDelegated(c, t.run(), stepName, who, delegate, clock.instant());
+    live.changed(org);
     return runs.get(org, runId);
   }
 

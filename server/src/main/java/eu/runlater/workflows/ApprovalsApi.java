@@ -1,5 +1,6 @@
 package eu.runlater.workflows;
 
+import eu.runlater.apikeys.ApiKeys;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.security.ApiPrincipal;
 import io.swagger.v3.oas.annotations.Operation;
@@ -28,9 +29,20 @@ import tools.jackson.databind.JsonNode;
 class ApprovalsApi {
   private static final String RUN_STEP = "/api/v1/workflow-runs/{id}/steps/{step}";
   private final ApprovalCommands approvals;
+  private final ApiKeys keys;
 
-  ApprovalsApi(ApprovalCommands approvals) {
+  ApprovalsApi(ApprovalCommands approvals, ApiKeys keys) {
     this.approvals = approvals;
+    this.keys = keys;
+  }
+
+  /** The key of this request, recorded with what it decides. */
+  private ApprovalCommands.Via via(ApiPrincipal caller) {
+    if (caller.apiKeyId() == null) {
+      return null;
+    }
+    String name = keys.get(caller.organizationId(), caller.apiKeyId()).name();
+    return new ApprovalCommands.Via(caller.apiKeyId(), name);
   }
 
   @GetMapping("/api/v1/approvals")
@@ -52,7 +64,8 @@ class ApprovalsApi {
       summary = "Approve a waiting approval step",
       description =
           "Body {by: <member email>, comment?}. The step succeeds with output {approved: true, by,"
-              + " comment, at} and the run goes on. 403 when by is not among its assignees now;"
+              + " comment, at} and the run goes on; its decision records by and the API key it"
+              + " came through (decided_via: {api_key_id, api_key_name}, also in its history). 403 when by is not among its assignees now;"
               + " 409 when it was decided or timed out already, does not wait yet, or its run"
               + " ended.")
   RunView approve(
@@ -84,7 +97,7 @@ class ApprovalsApi {
       throws SQLException {
     JsonNode b = body(body, Set.of("by", "comment"));
     return approvals.decide(
-        caller.organizationId(), id, step, text(b, "by"), approve, text(b, "comment"));
+        caller.organizationId(), id, step, text(b, "by"), via(caller), approve, text(b, "comment"));
   }
 
   @PostMapping(RUN_STEP + "/delegate")
@@ -101,7 +114,13 @@ class ApprovalsApi {
       @RequestBody JsonNode body) {
     JsonNode b = body(body, Set.of("by", "to", "comment"));
     return approvals.delegate(
-        caller.organizationId(), id, step, text(b, "by"), text(b, "to"), text(b, "comment"));
+        caller.organizationId(),
+        id,
+        step,
+        text(b, "by"),
+        via(caller),
+        text(b, "to"),
+        text(b, "comment"));
   }
 
   private static JsonNode body(JsonNode body, Set<String> fields) {

@@ -5,6 +5,7 @@ import static eu.runlater.workflows.RunsQueries.STEPS_WAITING_FOR;
 
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.SqlTime;
+import eu.runlater.executions.LiveFeed;
 import eu.runlater.platform.database.TransactionalConnection;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.workflows.RunAdvancer.LockedRun;
@@ -45,6 +46,7 @@ class EventCommands {
   private final Conditions conditions;
   private final JsonMapper json;
   private final InstantSource clock;
+  private final LiveFeed live;
 
   EventCommands(
       JdbcClient db,
@@ -53,7 +55,9 @@ class EventCommands {
       RunAdvancer advancer,
       Conditions conditions,
       JsonMapper json,
-      InstantSource clock) {
+      InstantSource clock,
+      LiveFeed live) {
+    this.live = live;
     this.db = db;
     this.connection = connection;
     this.sink = sink;
@@ -124,6 +128,9 @@ class EventCommands {
         .param("now", SqlTime.ts(now))
         .param("resumed", resumed.size())
         .update();
+    if (!resumed.isEmpty()) {
+      live.changed(org); // a resumed step runs no execution: open pages hear of it here
+    }
     return new Received(id, name, resumed);
   }
 

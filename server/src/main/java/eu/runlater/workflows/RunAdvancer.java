@@ -112,6 +112,7 @@ class RunAdvancer {
   private final JsonMapper json;
   private final Backoff defaultBackoff;
   private final eu.runlater.engine.SecretBox secrets;
+  private final WorkflowAlerts alerts;
   private final com.networknt.schema.SchemaRegistry schemas =
       com.networknt.schema.SchemaRegistry.withDefaultDialect(
           com.networknt.schema.SpecificationVersion.DRAFT_2020_12);
@@ -121,7 +122,9 @@ class RunAdvancer {
       Conditions conditions,
       JsonMapper json,
       eu.runlater.platform.engine.EngineProperties engine,
-      eu.runlater.engine.SecretBox secrets) {
+      eu.runlater.engine.SecretBox secrets,
+      WorkflowAlerts alerts) {
+    this.alerts = alerts;
     this.secrets = secrets;
     this.definitions = definitions;
     this.conditions = conditions;
@@ -232,6 +235,7 @@ class RunAdvancer {
         .param("error", error)
         .param("now", SqlTime.ts(now))
         .update();
+    alerts.runEnded(c, run, state, error, now);
     ConnectionSql.on(c)
         .sql(STEPS_CANCEL_PENDING)
         .param("run_id", run.id())
@@ -432,6 +436,7 @@ class RunAdvancer {
       List<NewTask> tasks = ApprovalSteps.start(c, run, step, now);
       sink.insert(tasks);
       started(c, run, step, tasks.getFirst().id(), null, now);
+      alerts.approvalWaiting(c, run, step, now);
       return true;
     } else {
       task = httpTask(run, step, context(run, input, rows), now);

@@ -14,6 +14,7 @@ import com.networknt.schema.SpecificationVersion;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.NewTask;
 import eu.runlater.engine.SqlTime;
+import eu.runlater.executions.LiveFeed;
 import eu.runlater.platform.database.TransactionalConnection;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
@@ -54,6 +55,9 @@ class RunCommands {
   private final SchemaRegistry schemas =
       SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
+  // Tells open pages of changes no execution shows (a cancel; a retry whose first step waits).
+  private final LiveFeed live;
+
   RunCommands(
       JdbcClient db,
       TransactionalConnection connection,
@@ -62,7 +66,9 @@ class RunCommands {
       WorkflowCommands workflows,
       Definitions definitions,
       JsonMapper json,
-      InstantSource clock) {
+      InstantSource clock,
+      LiveFeed live) {
+    this.live = live;
     this.db = db;
     this.connection = connection;
     this.sink = sink;
@@ -177,6 +183,7 @@ class RunCommands {
           "run-not-running", "Run " + id + " is " + run.state() + "; only a running run cancels.");
     }
     advancer.end(c, run, RunAdvancer.CANCELLED, "cancelled by request", clock.instant(), sink);
+    live.changed(org);
     return get(org, id);
   }
 
@@ -201,6 +208,7 @@ class RunCommands {
     Instant now = clock.instant();
     run = deadline(c, advancer.lock(c, id).orElseThrow(), d.maxRunTime(), now);
     advancer.advance(c, run, now, sink);
+    live.changed(org);
     return get(org, id);
   }
 

@@ -194,6 +194,38 @@ record RunWaterfall(Instant from, long spanMs, List<Long> ticks, List<Row> rows)
         : json.writerWithDefaultPrettyPrinter().writeValueAsString(node);
   }
 
+  /** "approved by alice@example.com through API key ci-bot: fine (at …)". */
+  private static String entry(JsonNode h) {
+    StringBuilder s = new StringBuilder(h.path("what").asString(""));
+    if (h.hasNonNull("by")) {
+      s.append(" by ").append(h.get("by").asString());
+    }
+    if (h.hasNonNull("via")) {
+      s.append(" through ").append(via(h.get("via")));
+    }
+    if (h.hasNonNull("to")) {
+      s.append(" to ").append(h.get("to").isString() ? h.get("to").asString() : h.get("to"));
+    }
+    if (h.hasNonNull("outcome")) {
+      s.append(" (").append(h.get("outcome").asString()).append(')');
+    }
+    if (h.hasNonNull("comment")) {
+      s.append(": ").append(h.get("comment").asString());
+    }
+    if (h.hasNonNull("at")) {
+      s.append(" at ").append(h.get("at").asString());
+    }
+    return s.toString();
+  }
+
+  private static String via(JsonNode v) {
+    return "API key "
+        + v.path("api_key_name").asString("")
+        + " ("
+        + v.path("api_key_id").asString("")
+        + ")";
+  }
+
   private static List<Fact> facts(JsonNode decision) {
     List<Fact> out = new ArrayList<>();
     if (decision == null || !decision.isObject()) {
@@ -208,11 +240,19 @@ record RunWaterfall(Instant from, long spanMs, List<Long> ticks, List<Row> rows)
             case "not_chosen" -> "Not chosen";
             case "reason" -> "Skipped because";
             case "error" -> "Error";
+            case "decided_by" -> "Decided by";
+            case "decided_via" -> "Through";
             default -> e.getKey().replace('_', ' ');
           };
       JsonNode v = e.getValue();
       String value;
-      if (v.isArray()) {
+      if (e.getKey().equals("history") && v.isArray()) {
+        List<String> items = new ArrayList<>();
+        v.forEach(i -> items.add(entry(i)));
+        value = items.isEmpty() ? "nothing yet" : String.join("; ", items);
+      } else if (e.getKey().equals("decided_via")) {
+        value = via(v);
+      } else if (v.isArray()) {
         List<String> items = new ArrayList<>();
         v.forEach(i -> items.add(i.isString() ? i.asString() : i.toString()));
         value = items.isEmpty() ? "nothing" : String.join(", ", items);

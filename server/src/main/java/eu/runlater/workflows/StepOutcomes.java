@@ -44,11 +44,13 @@ class StepOutcomes implements OutcomeHook {
   private final StepBatch batch;
   private final Counter batched;
   private final Counter oneByOne;
+  private final WorkflowAlerts alerts;
 
-  StepOutcomes(RunAdvancer advancer, JsonMapper json, MeterRegistry meters) {
+  StepOutcomes(RunAdvancer advancer, JsonMapper json, MeterRegistry meters, WorkflowAlerts alerts) {
     this.advancer = advancer;
     this.json = json;
-    this.batch = new StepBatch(advancer, json);
+    this.alerts = alerts;
+    this.batch = new StepBatch(advancer, json, alerts);
     this.batched = outcomes(meters, "batch");
     this.oneByOne = outcomes(meters, "per_run");
   }
@@ -115,6 +117,7 @@ class StepOutcomes implements OutcomeHook {
         }
       }
     }
+    alerts.flush(connection, finished.now());
   }
 
   private static int count(Map<UUID, List<Completion>> byRun) {
@@ -277,6 +280,7 @@ class StepOutcomes implements OutcomeHook {
     }
     Step step = advancer.definition(connection, run).byName().get(row.name());
     ApprovalSteps.escalate(connection, json, run.id(), step, row.decision(), finished.now());
+    alerts.approvalEscalated(connection, run, step, finished.now());
   }
 
   /** No one decided in time: the step takes its declared {@code on_timeout}. */

@@ -9,9 +9,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The history's view of workflow steps: an execution of source kind {@code run} belongs to "Run of
- * <workflow>", linked to the run's page. A step is not sent again from the history: its output
- * feeds the steps after it, so the run is retried instead (from its failed step).
+ * The history's view of workflow steps: an execution of source kind {@code run} belongs to
+ * "Workflow: <workflow> → step <step>" (the step whose task it is; a run's own timers — its
+ * deadline, an escalation, a child's end — and a step's earlier tasks, replaced by a retry from
+ * failure, name the run only), linked to the run's page. A step is not sent again from the history:
+ * its output feeds the steps after it, so the run is retried instead (from its failed step).
  */
 @Component
 class WorkflowExecutionSource implements ExecutionSource {
@@ -38,6 +40,26 @@ class WorkflowExecutionSource implements ExecutionSource {
                     "Run of " + rs.getString("name"),
                     "/workflow-runs/" + sourceId,
                     "UTC"))
+        .optional();
+  }
+
+  @Override
+  public Optional<Owner> owner(UUID organizationId, UUID sourceId, UUID taskId) {
+    return db.sql(WorkflowPagesQueries.RUN_WORKFLOW_STEP_NAME)
+        .param("organization_id", organizationId)
+        .param("id", sourceId)
+        .param("task_id", taskId)
+        .query(
+            (rs, n) -> {
+              String step = rs.getString("step");
+              return new Owner(
+                  sourceId,
+                  "Workflow: "
+                      + rs.getString("name")
+                      + (step == null ? " → run " + sourceId : " → step " + step),
+                  "/workflow-runs/" + sourceId,
+                  "UTC");
+            })
         .optional();
   }
 

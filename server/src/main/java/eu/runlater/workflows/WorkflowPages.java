@@ -1,5 +1,6 @@
 package eu.runlater.workflows;
 
+import eu.runlater.alerts.AlertSections;
 import eu.runlater.organizations.Permission;
 import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
@@ -38,13 +39,16 @@ class WorkflowPages {
   private final WorkflowPageReads reads;
   private final JsonMapper json;
   private final InstantSource clock;
+  private final AlertSections alerts;
 
   WorkflowPages(
       WorkflowCommands workflows,
       RunCommands runs,
       WorkflowPageReads reads,
       JsonMapper json,
-      InstantSource clock) {
+      InstantSource clock,
+      AlertSections alerts) {
+    this.alerts = alerts;
     this.workflows = workflows;
     this.runs = runs;
     this.reads = reads;
@@ -92,6 +96,7 @@ class WorkflowPages {
       @RequestParam(required = false) String cursor,
       Model model) {
     fill(viewer.organizationId(), key, version, state, cursor, model);
+    alerts(viewer, model);
     return "workflows/workflow";
   }
 
@@ -131,7 +136,14 @@ class WorkflowPages {
     model.addAttribute("startErrors", errors);
     model.addAttribute("startInput", input);
     fill(org, key, null, null, null, model);
+    alerts(viewer, model);
     return "workflows/workflow";
+  }
+
+  /** Its alert rule and open incident, as a job's page has them. */
+  private void alerts(Viewer viewer, Model model) {
+    WorkflowView w = (WorkflowView) model.getAttribute("workflow");
+    model.addAttribute("alerts", alerts.of(viewer, WorkflowAlertSubjects.KIND, w.id()));
   }
 
   private void fill(

@@ -59,4 +59,13 @@ final class WorkflowPagesQueries {
       SELECT w.name FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id
       WHERE r.organization_id = :organization_id AND r.id = :id
       """;
+
+  // The step whose task an execution is (a step row names only its current task).
+  static final String RUN_WORKFLOW_STEP_NAME =
+      """
+      SELECT w.name, s.name AS step
+      FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id
+      LEFT JOIN workflow_run_steps s ON s.run_id = r.id AND s.task_id = :task_id
+      WHERE r.organization_id = :organization_id AND r.id = :id
+      """;
 }

@@ -31,6 +31,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 class LiveFeedTest extends ServerTest {
   @Autowired JdbcClient jdbc;
+  @Autowired org.springframework.transaction.support.TransactionTemplate tx;
 
   /** A clock that can be made to fail, which fails the fingerprint query's parameters. */
   final AtomicBoolean clockBroken = new AtomicBoolean();
@@ -93,6 +94,24 @@ class LiveFeedTest extends ServerTest {
     assertThat(second.events).hasSize(2);
     assertThat(second.events.getLast()).startsWith("event:executions\ndata:").endsWith("/1\n\n");
     assertThat(first.events).hasSize(1);
+  }
+
+  @Test
+  void a_change_no_execution_shows_is_told_once_it_commits_and_not_if_it_rolls_back() {
+    UUID org = fixtures.tenant().id();
+    Stream stream = new Stream();
+    feed.subscribe(org, stream);
+    assertThat(feed.runOnce()).isZero();
+    tx.executeWithoutResult(
+        status -> {
+          feed.changed(org);
+          status.setRollbackOnly();
+        });
+    assertThat(feed.runOnce()).isZero();
+    tx.executeWithoutResult(status -> feed.changed(org));
+    assertThat(feed.runOnce()).isEqualTo(1);
+    assertThat(stream.events).hasSize(2);
+    assertThat(feed.runOnce()).isZero();
   }
 
   @Test

@@ -230,7 +230,7 @@ class WorkflowPagesBrowserTest extends ServerTest {
     // The history knows the step's owner: its execution page leads back to the run.
     String runPath = new java.net.URI(page.url()).getPath();
     welcome.locator("a[href^='/executions/']").click();
-    assertThat(page.locator("main")).containsText("Run of Customer onboarding");
+    assertThat(page.locator("main")).containsText("Workflow: Customer onboarding → step welcome");
     assertThat(page.locator("main a[href='" + runPath + "']").first()).isVisible();
 
     page.navigate(api.base() + "/workflows");

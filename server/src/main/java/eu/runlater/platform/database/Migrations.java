@@ -71,6 +71,8 @@ public final class Migrations {
           // organizations, memberships, invites and their sends, usage counters
           Chain.of("organizations", "1", "5", "12", "18", "18.1"),
           Chain.of("apikeys", "1", "15", "20"),
+          // the live feed's changes that no execution shows
+          Chain.of("executions"),
           // jobs (cron columns and pauses included) and their usage trigger
           Chain.of("jobs", "3", "4", "18"),
           // queues, messages, dedup, topics, rate reservations and the messages' usage triggers
