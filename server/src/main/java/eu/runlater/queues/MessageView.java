@@ -101,6 +101,11 @@ record MessageView(
         null);
   }
 
+  /** Where its task goes: the URL, or the workflow's start URL (what a host hold is keyed by). */
+  String target() {
+    return workflow == null ? url : WorkflowStarts.url(workflow);
+  }
+
   /**
    * This view with where it stands in the dashboard's words, and its attempts counted up to now
    * (the stored count adds a delivery's attempts when it finishes).
