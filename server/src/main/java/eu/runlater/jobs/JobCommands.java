@@ -48,6 +48,7 @@ class JobCommands {
   private final Backoff backoff;
   private final Caps caps;
   private final Executions executions;
+  private final JobWorkflowTargets workflows;
 
   JobCommands(
       JdbcClient jdbc,
@@ -57,7 +58,9 @@ class JobCommands {
       InstantSource clock,
       EngineProperties engine,
       Caps caps,
-      Executions executions) {
+      Executions executions,
+      JobWorkflowTargets workflows) {
+    this.workflows = workflows;
     this.caps = caps;
     this.executions = executions;
     this.jdbc = jdbc;
@@ -73,6 +76,7 @@ class JobCommands {
     Tier tier = reads.tier(organizationId);
     checkJobLimit(organizationId, tier);
     checkInterval(draft.schedule(), tier);
+    workflows.check(organizationId, draft);
     Instant now = clock.instant();
     Job job =
         new Job(
@@ -119,6 +123,7 @@ class JobCommands {
     if (scheduleChanged) {
       checkInterval(draft.schedule(), tier);
     }
+    workflows.checkChange(organizationId, current, draft);
     Pending removed = removePending(current);
     Job updated =
         new Job(

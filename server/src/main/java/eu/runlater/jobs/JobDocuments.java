@@ -15,6 +15,25 @@ final class JobDocuments {
   private JobDocuments() {}
 
   static JobInput input(JobDraft d, JsonMapper json) {
+    JobInput.WorkflowTarget workflow = JobWorkflowTargets.target(d.url(), d.body(), json);
+    if (workflow != null) {
+      return new JobInput(
+          d.name(),
+          d.key(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          d.timeoutMs(),
+          d.retries(),
+          schedule(d.schedule()),
+          d.enabled(),
+          d.catchUp().code(),
+          d.overlap().code(),
+          workflow);
+    }
     LinkedHashMap<String, String> headers = new LinkedHashMap<>();
     d.headers().forEach(h -> headers.put(h.name(), h.value()));
     return new JobInput(
@@ -48,12 +67,33 @@ final class JobDocuments {
   static ObjectNode patchTarget(JobDraft d, JsonMapper json) {
     ObjectNode node = json.valueToTree(input(d, json));
     node.remove("schedule");
-    for (String optional : List.of("key", "body")) {
+    for (String optional :
+        List.of("key", "body", "url", "method", "headers", "secret_headers", "secret_body")) {
       if (node.has(optional) && node.get(optional).isNull()) {
         node.remove(optional);
       }
     }
+    if (node.has("workflow") && node.get("workflow").isNull()) {
+      node.remove("workflow");
+    }
     return node;
+  }
+
+  /**
+   * A patch that gives a target of the other kind (a {@code workflow} to a URL job, a {@code url}
+   * to a workflow job) replaces the target: the stored one's fields leave the document it merges
+   * into.
+   */
+  static ObjectNode switchTarget(ObjectNode target, tools.jackson.databind.JsonNode patch) {
+    boolean toWorkflow = patch.hasNonNull("workflow") && !target.has("workflow");
+    boolean toUrl = patch.hasNonNull("url") && target.has("workflow");
+    if (toWorkflow) {
+      target.remove(List.of("url", "method", "headers", "secret_headers", "body", "secret_body"));
+    }
+    if (toUrl) {
+      target.remove("workflow");
+    }
+    return target;
   }
 
   /** What differs between two drafts, field by field, secrets masked: {field: [from, to]}. */

@@ -5,6 +5,7 @@ import eu.runlater.engine.SealedRequests;
 import eu.runlater.engine.TaskRequest;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;
+import eu.runlater.workflows.WorkflowStarts;
 import jakarta.servlet.http.HttpServletRequest;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -245,6 +246,26 @@ record JobForm(
     } else {
       schedule = new JobInput.ScheduleInput("cron", null, null, cron, timezone);
     }
+    if (WorkflowStarts.key(url).isPresent()) {
+      // A job whose target is a workflow shows as a POST of its input to the workflow's start URL;
+      // saved back as the workflow target (the body is the input; Runlater sets the headers).
+      return new JobInput(
+          name,
+          key.isEmpty() ? null : key,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          timeoutMs,
+          retryCount,
+          schedule,
+          enabled,
+          "once".equals(scheduleType) ? null : catchUp,
+          "once".equals(scheduleType) ? null : overlap,
+          new JobInput.WorkflowTarget(WorkflowStarts.key(url).get(), workflowInput(text, json)));
+    }
     return new JobInput(
         name,
         key.isEmpty() ? null : key,
@@ -260,6 +281,18 @@ record JobForm(
         enabled,
         "once".equals(scheduleType) ? null : catchUp,
         "once".equals(scheduleType) ? null : overlap);
+  }
+
+  /** A workflow target's input from the body field: JSON, or null when blank or not JSON. */
+  private static tools.jackson.databind.JsonNode workflowInput(String text, JsonMapper json) {
+    if (text.isBlank()) {
+      return null;
+    }
+    try {
+      return json.readTree(text);
+    } catch (tools.jackson.core.JacksonException e) {
+      return StringNode.valueOf(text); // the validator answers: must be a JSON object
+    }
   }
 
   /**

@@ -14,6 +14,8 @@ import tools.jackson.databind.JsonNode;
  * @param secretBody whether the body is encrypted at rest and masked when shown
  * @param catchUp cron: {@code latest} (default), {@code none} or {@code all}
  * @param overlap cron: {@code allow} (default), {@code forbid} or {@code replace}
+ * @param workflow instead of {@code url}: each run starts a run of this workflow (then {@code
+ *     method}, {@code headers} and {@code body} are not given)
  */
 record JobInput(
     String name,
@@ -29,7 +31,42 @@ record JobInput(
     ScheduleInput schedule,
     Boolean enabled,
     String catchUp,
-    String overlap) {
+    String overlap,
+    WorkflowTarget workflow) {
+
+  /** A job that calls a URL. */
+  JobInput(
+      String name,
+      String key,
+      String url,
+      String method,
+      LinkedHashMap<String, String> headers,
+      List<String> secretHeaders,
+      JsonNode body,
+      Boolean secretBody,
+      Integer timeoutMs,
+      Integer retries,
+      ScheduleInput schedule,
+      Boolean enabled,
+      String catchUp,
+      String overlap) {
+    this(
+        name,
+        key,
+        url,
+        method,
+        headers,
+        secretHeaders,
+        body,
+        secretBody,
+        timeoutMs,
+        retries,
+        schedule,
+        enabled,
+        catchUp,
+        overlap,
+        null);
+  }
 
   JobInput withKey(String key) {
     return new JobInput(
@@ -46,7 +83,8 @@ record JobInput(
         schedule,
         enabled,
         catchUp,
-        overlap);
+        overlap,
+        workflow);
   }
 
   JobInput withSchedule(ScheduleInput schedule) {
@@ -64,7 +102,8 @@ record JobInput(
         schedule,
         enabled,
         catchUp,
-        overlap);
+        overlap,
+        workflow);
   }
 
   /**
@@ -79,4 +118,12 @@ record JobInput(
    *     (optional)
    */
   record ScheduleInput(String type, String at, String delay, String expression, String timezone) {}
+
+  /**
+   * A workflow as a job's target: each run of the job starts one run of it.
+   *
+   * @param key the organization's workflow (its current version runs)
+   * @param input the run's input (default {@code {}}), checked against the workflow's input schema
+   */
+  record WorkflowTarget(String key, JsonNode input) {}
 }

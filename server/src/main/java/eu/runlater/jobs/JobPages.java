@@ -11,6 +11,7 @@ import eu.runlater.organizations.Permission;
 import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.web.Pages;
+import eu.runlater.workflows.WorkflowStarts;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +51,7 @@ class JobPages {
   private final Holds holds;
   private final AlertSections alerts;
   private final Incidents incidents;
+  private final WorkflowStarts starts;
 
   JobPages(
       JobCommands jobs,
@@ -63,7 +65,9 @@ class JobPages {
       InstantSource clock,
       Holds holds,
       AlertSections alerts,
-      Incidents incidents) {
+      Incidents incidents,
+      WorkflowStarts starts) {
+    this.starts = starts;
     this.holds = holds;
     this.alerts = alerts;
     this.incidents = incidents;
@@ -285,7 +289,10 @@ class JobPages {
     model.addAttribute("seen", live.fingerprint(org));
     JobRows.JobWithState row = reads.getWithState(org, id);
     Job job = row.job();
-    model.addAttribute("job", JobView.of(row, secrets, holds.forOrganization(org)));
+    JobView view = JobView.of(row, secrets, holds.forOrganization(org));
+    model.addAttribute("job", view);
+    model.addAttribute(
+        "latestRun", view.workflow() == null ? null : starts.latestRun(org, id).orElse(null));
     model.addAttribute("now", now);
     model.addAttribute("zone", zoneOf(job.schedule()));
     model.addAttribute("alerts", alerts.of(viewer, "job", id));

@@ -2,10 +2,13 @@ package eu.runlater.jobs;
 
 import eu.runlater.cron.CronParseException;
 import eu.runlater.cron.CronSchedule;
+import eu.runlater.engine.Header;
 import eu.runlater.platform.TimeZones;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;
+import eu.runlater.workflows.WorkflowStarts;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -15,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
@@ -64,15 +68,17 @@ class JobValidator {
                   + " letter or digit"));
     }
     RequestRules.Draft request =
-        rules.request(
-            in.url(),
-            in.method(),
-            in.headers(),
-            in.secretHeaders(),
-            in.body(),
-            in.secretBody(),
-            in.timeoutMs(),
-            errors);
+        in.workflow() != null
+            ? workflowRequest(in, errors)
+            : rules.request(
+                in.url(),
+                in.method(),
+                in.headers(),
+                in.secretHeaders(),
+                in.body(),
+                in.secretBody(),
+                in.timeoutMs(),
+                errors);
     boolean cron =
         in.schedule() != null ? "cron".equals(in.schedule().type()) : keep instanceof Schedule.Cron;
     int retries =
@@ -110,6 +116,57 @@ class JobValidator {
         in.enabled() == null || in.enabled(),
         catchUp,
         overlap);
+  }
+
+  /**
+   * A workflow target as the request the job's tasks carry: a POST of the input to the workflow's
+   * start URL ({@link WorkflowStarts}). Whether the workflow exists and takes the input is asked at
+   * store time, with the organization ({@link JobCommands}).
+   */
+  private static RequestRules.Draft workflowRequest(JobInput in, List<FieldError> errors) {
+    int before = errors.size();
+    JobInput.WorkflowTarget target = in.workflow();
+    if (in.url() != null) {
+      errors.add(new FieldError("url", "give either url or workflow, not both"));
+    }
+    if (in.method() != null) {
+      errors.add(new FieldError("method", "is not given with a workflow target"));
+    }
+    if ((in.headers() != null && !in.headers().isEmpty())
+        || (in.secretHeaders() != null && !in.secretHeaders().isEmpty())) {
+      errors.add(new FieldError("headers", "are not given with a workflow target"));
+    }
+    if (in.body() != null || Boolean.TRUE.equals(in.secretBody())) {
+      errors.add(new FieldError("body", "is not given with a workflow target: use workflow.input"));
+    }
+    if (!WorkflowStarts.isKey(target.key())) {
+      errors.add(
+          new FieldError(
+              "workflow.key",
+              "is required: the key of one of the organization's workflows (lower-case letters,"
+                  + " digits, _ and -)"));
+    }
+    byte[] input = null;
+    if (target.input() != null && !target.input().isNull()) {
+      if (!target.input().isObject()) {
+        errors.add(new FieldError("workflow.input", "must be a JSON object"));
+      } else {
+        input = target.input().toString().getBytes(StandardCharsets.UTF_8);
+        RequestRules.checkBodySize(input.length, errors);
+      }
+    }
+    int timeout = RequestRules.timeout(in.timeoutMs(), errors);
+    if (errors.size() > before) {
+      return null;
+    }
+    return new RequestRules.Draft(
+        WorkflowStarts.url(target.key()),
+        "POST",
+        List.of(new Header("Content-Type", "application/json")),
+        Set.of(),
+        input == null ? "{}".getBytes(StandardCharsets.UTF_8) : input,
+        false,
+        timeout);
   }
 
   private static Schedule schedule(

@@ -24,7 +24,12 @@ record JobView(
     String key,
     String name,
     ScheduleView schedule,
-    String url,
+    @Schema(description = "The URL each run calls; null when the target is a workflow.") String url,
+    @Schema(
+            description =
+                "Instead of url: each run starts a run of this workflow with this input (the"
+                    + " attempt's response names the run: {\"run_id\": …}).")
+        JobInput.WorkflowTarget workflow,
     String method,
     Map<String, String> headers,
     List<String> secretHeaders,
@@ -123,13 +128,23 @@ record JobView(
                 state.lastStartedAt(),
                 state.lastFinishedAt());
     Hold hold = hold(job, state, holds);
+    JobInput.WorkflowTarget workflow =
+        JobWorkflowTargets.target(
+            job.request().url(),
+            job.request().body(),
+            tools.jackson.databind.json.JsonMapper.shared());
+    if (workflow != null) {
+      headers.clear();
+      body = null;
+    }
     return new JobView(
         job.id(),
         job.key(),
         job.name(),
         ScheduleView.of(job.schedule()),
-        job.request().url(),
-        job.request().method(),
+        workflow == null ? job.request().url() : null,
+        workflow,
+        workflow == null ? job.request().method() : null,
         headers,
         job.request().secretHeaderNames(),
         body,

@@ -187,7 +187,9 @@ class JobsApi {
     }
     Job current = reads.get(caller.organizationId(), id);
     JobDraft stored = reads.draftOf(current);
-    JsonNode merged = JsonMergePatch.apply(JobDocuments.patchTarget(stored, json), patch);
+    JsonNode merged =
+        JsonMergePatch.apply(
+            JobDocuments.switchTarget(JobDocuments.patchTarget(stored, json), patch), patch);
     JobInput input;
     try {
       input = json.treeToValue(merged, JobInput.class);

@@ -19,6 +19,8 @@ import tools.jackson.databind.JsonNode;
  * @param dedupId a second message with the same id within 24 hours is not enqueued
  * @param contentBasedDedup deduplicate on the request itself (URL, method, headers, body)
  * @param orderingKey messages with the same key are delivered one at a time, in push order
+ * @param workflow instead of {@code url}: the message starts a run of this workflow (its key), with
+ *     {@code body} (a JSON object) as the run's input
  */
 record MessageInput(
     String queue,
@@ -36,7 +38,46 @@ record MessageInput(
     String failureCallbackUrl,
     String dedupId,
     Boolean contentBasedDedup,
-    String orderingKey) {
+    String orderingKey,
+    String workflow) {
+
+  /** A message to a URL. */
+  MessageInput(
+      String queue,
+      String url,
+      String method,
+      LinkedHashMap<String, String> headers,
+      List<String> secretHeaders,
+      JsonNode body,
+      Boolean secretBody,
+      Integer timeoutMs,
+      Integer retries,
+      String delay,
+      String notBefore,
+      String callbackUrl,
+      String failureCallbackUrl,
+      String dedupId,
+      Boolean contentBasedDedup,
+      String orderingKey) {
+    this(
+        queue,
+        url,
+        method,
+        headers,
+        secretHeaders,
+        body,
+        secretBody,
+        timeoutMs,
+        retries,
+        delay,
+        notBefore,
+        callbackUrl,
+        failureCallbackUrl,
+        dedupId,
+        contentBasedDedup,
+        orderingKey,
+        null);
+  }
 
   /** The same message sent to {@code url} with {@code headers} and {@code timeoutMs}. */
   MessageInput to(String url, LinkedHashMap<String, String> headers, Integer timeoutMs) {
@@ -56,6 +97,7 @@ record MessageInput(
         failureCallbackUrl,
         dedupId,
         contentBasedDedup,
-        orderingKey);
+        orderingKey,
+        workflow);
   }
 }

@@ -1,12 +1,16 @@
 package eu.runlater.queues;
 
+import eu.runlater.engine.Header;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;
+import eu.runlater.workflows.WorkflowStarts;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
@@ -55,16 +59,74 @@ class MessageRules {
    */
   Draft validate(MessageInput in, Instant now, List<FieldError> errors) {
     RequestRules.Draft request =
-        rules.request(
-            in.url(),
-            in.method(),
-            in.headers(),
-            in.secretHeaders(),
-            in.body(),
-            in.secretBody(),
-            in.timeoutMs(),
-            errors);
+        in.workflow() != null
+            ? workflowRequest(in, errors)
+            : rules.request(
+                in.url(),
+                in.method(),
+                in.headers(),
+                in.secretHeaders(),
+                in.body(),
+                in.secretBody(),
+                in.timeoutMs(),
+                errors);
     return withOptions(request, in, now, errors);
+  }
+
+  /**
+   * A message to a workflow: a POST of its body (the run's input) to the workflow's start URL
+   * ({@link WorkflowStarts}); whether the workflow exists and takes the body is asked with the
+   * organization, as the message is pushed ({@link Messages#pushAll}).
+   */
+  private static RequestRules.Draft workflowRequest(MessageInput in, List<FieldError> errors) {
+    int before = errors.size();
+    if (in.url() != null) {
+      errors.add(new FieldError("url", "give either url or workflow, not both"));
+    }
+    if (in.method() != null) {
+      errors.add(new FieldError("method", "is not given with a workflow target"));
+    }
+    if ((in.headers() != null && !in.headers().isEmpty())
+        || (in.secretHeaders() != null && !in.secretHeaders().isEmpty())) {
+      errors.add(new FieldError("headers", "are not given with a workflow target"));
+    }
+    if (Boolean.TRUE.equals(in.secretBody())) {
+      errors.add(new FieldError("secret_body", "is not given with a workflow target"));
+    }
+    if (in.callbackUrl() != null || in.failureCallbackUrl() != null) {
+      errors.add(
+          new FieldError(
+              in.callbackUrl() != null ? "callback_url" : "failure_callback_url",
+              "is not given with a workflow target: the run's page and API tell its outcome"));
+    }
+    if (!WorkflowStarts.isKey(in.workflow())) {
+      errors.add(
+          new FieldError(
+              "workflow",
+              "must be the key of one of the organization's workflows (lower-case letters,"
+                  + " digits, _ and -)"));
+    }
+    byte[] input = null;
+    if (in.body() != null && !in.body().isNull()) {
+      if (!in.body().isObject()) {
+        errors.add(new FieldError("body", "must be a JSON object: the run's input"));
+      } else {
+        input = in.body().toString().getBytes(StandardCharsets.UTF_8);
+        RequestRules.checkBodySize(input.length, errors);
+      }
+    }
+    int timeout = RequestRules.timeout(in.timeoutMs(), errors);
+    if (errors.size() > before) {
+      return null;
+    }
+    return new RequestRules.Draft(
+        WorkflowStarts.url(in.workflow()),
+        "POST",
+        List.of(new Header("Content-Type", "application/json")),
+        Set.of(),
+        input == null ? "{}".getBytes(StandardCharsets.UTF_8) : input,
+        false,
+        timeout);
   }
 
   /**

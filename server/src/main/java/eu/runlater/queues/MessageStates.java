@@ -145,9 +145,9 @@ class MessageStates {
         e.attempt() > 0 || m.notBefore() == null || m.notBefore().isAfter(e.runAt())
             ? e.runAt()
             : m.notBefore();
-    Hold hold = c.hosts().explain(m.url(), dueAt);
+    Hold hold = c.hosts().explain(m.target(), dueAt);
     if (hold == null && "held".equals(e.taskState())) {
-      hold = c.hosts().forUrl(m.url());
+      hold = c.hosts().forUrl(m.target());
     }
     if (hold != null) {
       return new Row(m, "backlog".equals(hold.kind()) ? "overdue" : "held", hold, null, attempts);

@@ -6,6 +6,8 @@ import eu.runlater.engine.SecretBox;
 import eu.runlater.executions.ExecutionView;
 import eu.runlater.platform.requests.Bodies;
 import eu.runlater.platform.web.Hold;
+import eu.runlater.workflows.WorkflowStarts;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +32,12 @@ record MessageView(
     UUID id,
     String queue,
     String state,
-    String url,
+    @Schema(description = "The URL it is sent to; null when its target is a workflow.") String url,
+    @Schema(
+            description =
+                "Instead of url: the workflow it starts a run of, with body as the input (the"
+                    + " attempt's response names the run: {\"run_id\": …}).")
+        String workflow,
     String method,
     Map<String, String> headers,
     String body,
@@ -68,7 +75,8 @@ record MessageView(
         m.id(),
         m.queueName(),
         m.state(),
-        m.request().url(),
+        WorkflowStarts.key(m.request().url()).isPresent() ? null : m.request().url(),
+        WorkflowStarts.key(m.request().url()).orElse(null),
         m.request().method(),
         headers,
         body,
@@ -93,6 +101,11 @@ record MessageView(
         null);
   }
 
+  /** Where its task goes: the URL, or the workflow's start URL (what a host hold is keyed by). */
+  String target() {
+    return workflow == null ? url : WorkflowStarts.url(workflow);
+  }
+
   /**
    * This view with where it stands in the dashboard's words, and its attempts counted up to now
    * (the stored count adds a delivery's attempts when it finishes).
@@ -103,6 +116,7 @@ record MessageView(
         queue,
         state,
         url,
+        workflow,
         method,
         headers,
         body,

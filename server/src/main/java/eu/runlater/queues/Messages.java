@@ -8,6 +8,7 @@ import eu.runlater.platform.database.TransactionalConnection;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.ratelimit.RequestQuota;
+import eu.runlater.workflows.WorkflowStarts;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Messages: push (with delay, dedup and ordering), read, list and cancel. */
 @Service
@@ -40,6 +42,8 @@ class Messages {
   private final InstantSource clock;
   private final Tasks tasks;
   private final TransactionalConnection connection;
+  private final WorkflowStarts workflows;
+  private final JsonMapper json;
 
   Messages(
       JdbcClient jdbc,
@@ -48,7 +52,11 @@ class Messages {
       MessageStore store,
       InstantSource clock,
       Tasks tasks,
-      TransactionalConnection connection) {
+      TransactionalConnection connection,
+      WorkflowStarts workflows,
+      JsonMapper json) {
+    this.workflows = workflows;
+    this.json = json;
     this.jdbc = jdbc;
     this.queues = queues;
     this.rules = rules;
@@ -160,6 +168,9 @@ class Messages {
       }
       MessageRules.Draft draft =
           p.check().apply(queue == null ? Queue.DEFAULT_TIMEOUT_MS : queue.timeoutMs(), own);
+      if (draft != null) {
+        checkWorkflow(organizationId, draft, own);
+      }
       for (FieldError e : own) {
         String field = prefix.apply(i) + e.field();
         if (field.endsWith(".")) {
@@ -181,6 +192,20 @@ class Messages {
       items.add(new MessageStore.Item(queues.get(pending.get(i).queue()), drafts.get(i)));
     }
     return store.store(organizationId, items, now);
+  }
+
+  /** A message to a workflow: the workflow exists, is not archived, and takes the body. */
+  private void checkWorkflow(UUID organizationId, MessageRules.Draft draft, List<FieldError> own) {
+    var key = WorkflowStarts.key(draft.request().url());
+    if (key.isPresent()) {
+      own.addAll(
+          workflows.check(
+              organizationId,
+              key.get(),
+              json.readTree(draft.request().body()),
+              "workflow",
+              "body"));
+    }
   }
 
   public Message get(UUID organizationId, UUID id) {

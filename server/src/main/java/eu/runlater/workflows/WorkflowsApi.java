@@ -4,10 +4,17 @@ import eu.runlater.platform.api.Page;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.security.ApiPrincipal;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Set;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -16,6 +23,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -44,10 +52,12 @@ class WorkflowsApi {
 
   private final WorkflowCommands commands;
   private final RunCommands runs;
+  private final WorkflowYaml yaml;
 
-  WorkflowsApi(WorkflowCommands commands, RunCommands runs) {
+  WorkflowsApi(WorkflowCommands commands, RunCommands runs, WorkflowYaml yaml) {
     this.commands = commands;
     this.runs = runs;
+    this.yaml = yaml;
   }
 
   @PostMapping
@@ -75,12 +85,94 @@ class WorkflowsApi {
   }
 
   @GetMapping("/{key}")
-  @Operation(summary = "A workflow: its current version, or the one asked for with ?version=")
-  WorkflowView get(
+  @Operation(
+      summary = "A workflow: its current version, or the one asked for with ?version=",
+      description =
+          "With Accept: application/yaml the same answer comes as YAML (its definition ready to"
+              + " save from a file).")
+  @ApiResponse(
+      responseCode = "200",
+      content = {
+        @Content(
+            mediaType = "application/json",
+            schema = @Schema(implementation = WorkflowView.class)),
+        @Content(
+            mediaType = WorkflowYaml.YAML_VALUE,
+            schema = @Schema(implementation = WorkflowView.class))
+      })
+  ResponseEntity<?> get(
       @AuthenticationPrincipal ApiPrincipal caller,
       @PathVariable String key,
-      @RequestParam(required = false) Integer version) {
-    return commands.get(caller.organizationId(), key, version);
+      @RequestParam(required = false) Integer version,
+      @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+    return answer(ResponseEntity.ok(), commands.get(caller.organizationId(), key, version), accept);
+  }
+
+  @PostMapping(consumes = {WorkflowYaml.YAML_VALUE, "application/x-yaml", "text/yaml"})
+  @Operation(
+      summary = "Create a workflow (version 1) from YAML",
+      description =
+          "The same document as JSON, as YAML (Content-Type: application/yaml); problems name the"
+              + " same fields. Anchors, aliases, duplicate keys and several documents are refused"
+              + " (400). The answer is JSON, or YAML with Accept: application/yaml.")
+  ResponseEntity<?> createYaml(
+      @AuthenticationPrincipal ApiPrincipal caller,
+      @RequestBody byte[] body,
+      @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+    WorkflowView w = commands.create(caller.organizationId(), yaml.read(body));
+    return answer(ResponseEntity.created(URI.create("/api/v1/workflows/" + w.key())), w, accept);
+  }
+
+  @PutMapping(
+      value = "/{key}",
+      consumes = {WorkflowYaml.YAML_VALUE, "application/x-yaml", "text/yaml"})
+  @Operation(
+      summary = "Save a new version of a workflow (or create it) from YAML",
+      description =
+          "As PUT with JSON, the document given as YAML (Content-Type: application/yaml). The"
+              + " answer is JSON, or YAML with Accept: application/yaml.")
+  ResponseEntity<?> saveYaml(
+      @AuthenticationPrincipal ApiPrincipal caller,
+      @PathVariable String key,
+      @RequestBody byte[] body,
+      @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+    return answer(
+        ResponseEntity.ok(), commands.save(caller.organizationId(), key, yaml.read(body)), accept);
+  }
+
+  /** The view as YAML when the caller asks for YAML before JSON, else as JSON. */
+  private ResponseEntity<?> answer(
+      ResponseEntity.BodyBuilder response, WorkflowView view, String accept) {
+    if (wantsYaml(accept)) {
+      return response
+          .contentType(new MediaType("application", "yaml", StandardCharsets.UTF_8))
+          .body(yaml.write(view));
+    }
+    return response.body(view);
+  }
+
+  static boolean wantsYaml(String accept) {
+    if (accept == null || accept.isBlank()) {
+      return false;
+    }
+    List<MediaType> types;
+    try {
+      types = MediaType.parseMediaTypes(accept);
+    } catch (org.springframework.http.InvalidMediaTypeException e) {
+      return false;
+    }
+    types = new java.util.ArrayList<>(types);
+    types.sort(java.util.Comparator.comparingDouble(MediaType::getQualityValue).reversed());
+    for (MediaType t : types) {
+      if (t.getType().equals("application")
+          && (t.getSubtype().equals("yaml") || t.getSubtype().equals("x-yaml"))) {
+        return true;
+      }
+      if (t.isCompatibleWith(MediaType.APPLICATION_JSON) && !t.isWildcardType()) {
+        return false;
+      }
+    }
+    return false;
   }
 
   @PutMapping("/{key}")

@@ -7,6 +7,8 @@
  * transaction ({@link eu.runlater.workflows.StepOutcomes}, {@link
  * eu.runlater.workflows.RunAdvancer}).
  *
- * <p>Nothing depends on workflows: it has no API of its own for other modules.
+ * <p>Its API for other modules is {@link eu.runlater.workflows.WorkflowStarts}: a job or a queue
+ * message whose target is a workflow is a task to {@code workflow:start/<key>}, answered here by
+ * starting one run per task.
  */
 package eu.runlater.workflows;
