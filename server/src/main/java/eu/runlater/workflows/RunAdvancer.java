@@ -112,6 +112,7 @@ class RunAdvancer {
   private final JsonMapper json;
   private final Backoff defaultBackoff;
   private final eu.runlater.engine.SecretBox secrets;
+  private final RunConcurrency concurrency;
   private final com.networknt.schema.SchemaRegistry schemas =
       com.networknt.schema.SchemaRegistry.withDefaultDialect(
           com.networknt.schema.SpecificationVersion.DRAFT_2020_12);
@@ -121,8 +122,10 @@ class RunAdvancer {
       Conditions conditions,
       JsonMapper json,
       eu.runlater.platform.engine.EngineProperties engine,
-      eu.runlater.engine.SecretBox secrets) {
+      eu.runlater.engine.SecretBox secrets,
+      RunConcurrency concurrency) {
     this.secrets = secrets;
+    this.concurrency = concurrency;
     this.definitions = definitions;
     this.conditions = conditions;
     this.json = json;
@@ -238,6 +241,7 @@ class RunAdvancer {
         .param("now", SqlTime.ts(now))
         .update();
     stopRunning(c, run, now, sink);
+    concurrency.released(c, run);
     if (run.deadlineTaskId() != null) {
       sink.deleteWaiting(run.organizationId(), run.deadlineTaskId());
     }
@@ -493,7 +497,8 @@ class RunAdvancer {
         .param("run_id", childId)
         .param("names", d.steps().stream().map(Step::name).toArray(String[]::new))
         .update();
-    if (d.maxRunTime() != null) {
+    boolean admitted = concurrency.admit(c, childId, w.get().id(), d, input);
+    if (d.maxRunTime() != null && admitted) {
       NewTask t =
           internalTask(
               run.organizationId(), childId, run.tier(), "deadline", now.plus(d.maxRunTime()), now);

@@ -47,6 +47,7 @@ class RunCommands {
   private final TransactionalConnection connection;
   private final EnqueuedTasks sink;
   private final RunAdvancer advancer;
+  private final RunConcurrency concurrency;
   private final WorkflowCommands workflows;
   private final Definitions definitions;
   private final JsonMapper json;
@@ -59,6 +60,7 @@ class RunCommands {
       TransactionalConnection connection,
       EnqueuedTasks sink,
       RunAdvancer advancer,
+      RunConcurrency concurrency,
       WorkflowCommands workflows,
       Definitions definitions,
       JsonMapper json,
@@ -67,6 +69,7 @@ class RunCommands {
     this.connection = connection;
     this.sink = sink;
     this.advancer = advancer;
+    this.concurrency = concurrency;
     this.workflows = workflows;
     this.definitions = definitions;
     this.json = json;
@@ -105,9 +108,11 @@ class RunCommands {
         .param("run_id", id)
         .param("names", d.steps().stream().map(Step::name).toArray(String[]::new))
         .update();
-    LockedRun run = advancer.lock(c, id).orElseThrow();
-    run = deadline(c, run, d.maxRunTime(), now);
-    advancer.advance(c, run, now, sink);
+    if (concurrency.admit(c, id, w.id(), d, given)) {
+      LockedRun run = advancer.lock(c, id).orElseThrow();
+      run = deadline(c, run, d.maxRunTime(), now);
+      advancer.advance(c, run, now, sink);
+    }
     return get(org, id);
   }
 
@@ -167,14 +172,18 @@ class RunCommands {
     return advancer.lock(c, run.id()).orElseThrow();
   }
 
-  /** Cancels a running run: pending steps never start; running ones finish, moving nothing. */
+  /**
+   * Cancels a running or queued run: pending steps never start; running ones finish, moving
+   * nothing.
+   */
   @Transactional
   RunView cancel(UUID org, UUID id) throws SQLException {
     Connection c = connection.current();
     LockedRun run = locked(c, org, id);
-    if (!RunAdvancer.RUNNING.equals(run.state())) {
+    if (!RunAdvancer.RUNNING.equals(run.state()) && !RunConcurrency.QUEUED.equals(run.state())) {
       throw ApiProblem.conflict(
-          "run-not-running", "Run " + id + " is " + run.state() + "; only a running run cancels.");
+          "run-not-running",
+          "Run " + id + " is " + run.state() + "; only a running or queued run cancels.");
     }
     advancer.end(c, run, RunAdvancer.CANCELLED, "cancelled by request", clock.instant(), sink);
     return get(org, id);
@@ -199,8 +208,10 @@ class RunCommands {
     db.sql(STEPS_RESET_FOR_RETRY).param("run_id", id).param("kept", kept).update();
     db.sql(RUN_RESUME).param("id", id).update();
     Instant now = clock.instant();
-    run = deadline(c, advancer.lock(c, id).orElseThrow(), d.maxRunTime(), now);
-    advancer.advance(c, run, now, sink);
+    if (concurrency.admit(c, id, run.workflowId(), d, json.readTree(run.input()))) {
+      run = deadline(c, advancer.lock(c, id).orElseThrow(), d.maxRunTime(), now);
+      advancer.advance(c, run, now, sink);
+    }
     return get(org, id);
   }
 

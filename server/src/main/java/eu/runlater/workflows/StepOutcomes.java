@@ -36,6 +36,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Runs are locked in id order, so two nodes finishing steps of the same runs never deadlock.
  */
 @Component
+// Before RunConcurrency's hook, which starts the queued runs the ends recorded here let go.
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.LOWEST_PRECEDENCE - 1)
 class StepOutcomes implements OutcomeHook {
   private final RunAdvancer advancer;
   private final JsonMapper json;

@@ -15,9 +15,14 @@ import tools.jackson.databind.JsonNode;
  *
  * @param maxRunTime how long a run may take before it fails, or null for no limit
  * @param inputSchema the JSON Schema a run's input must meet, or null
+ * @param concurrency how many runs (per key) may run at once, or null for no limit
  */
 record WorkflowDefinition(
-    String name, Duration maxRunTime, JsonNode inputSchema, List<Step> steps) {
+    String name,
+    Duration maxRunTime,
+    JsonNode inputSchema,
+    Concurrency concurrency,
+    List<Step> steps) {
   static final String HTTP = "http";
   static final String CONDITION = "condition";
   static final String SLEEP = "sleep";
@@ -42,6 +47,15 @@ record WorkflowDefinition(
     }
     return names;
   }
+
+  /**
+   * At most {@code limit} runs with the same key run at once; the others wait in state {@code
+   * queued}, oldest first ({@link RunConcurrency}).
+   *
+   * @param key a template over the run's input ({@code {{ input.customer_id }}}), or null: one
+   *     limit for the whole workflow
+   */
+  record Concurrency(String key, int limit) {}
 
   Map<String, Step> byName() {
     Map<String, Step> map = new LinkedHashMap<>();

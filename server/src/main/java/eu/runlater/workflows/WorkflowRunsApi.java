@@ -35,10 +35,11 @@ class WorkflowRunsApi {
 
   @PostMapping("/{id}/cancel")
   @Operation(
-      summary = "Cancel a running run",
+      summary = "Cancel a running or queued run",
       description =
           "Pending steps never start, waiting tasks are removed; a request already in flight"
-              + " finishes and is recorded. 409 when the run is not running.")
+              + " finishes and is recorded. A queued run (over its concurrency limit) is cancelled"
+              + " before it starts. 409 when the run has ended.")
   RunView cancel(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable UUID id)
       throws SQLException {
     return runs.cancel(caller.organizationId(), id);

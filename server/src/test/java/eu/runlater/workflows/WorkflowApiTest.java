@@ -20,6 +20,9 @@ import tools.jackson.databind.JsonNode;
 abstract class WorkflowApiTest extends ServerTest {
   static final Duration WITHIN = Duration.ofSeconds(30);
 
+  /** The states a run has not ended in. */
+  static final java.util.Set<String> OPEN = java.util.Set.of("queued", "running", "cancelling");
+
   @org.springframework.beans.factory.annotation.Autowired
   org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
@@ -75,9 +78,7 @@ abstract class WorkflowApiTest extends ServerTest {
 
   JsonNode awaitState(String id, String state) {
     Sink.await(
-        WITHIN,
-        "run " + id + " " + state,
-        () -> !run(id).get("state").asString().equals("running"));
+        WITHIN, "run " + id + " " + state, () -> !OPEN.contains(run(id).get("state").asString()));
     JsonNode r = run(id);
     assertThat(r.get("state").asString()).as(r.toString()).isEqualTo(state);
     return r;

@@ -34,6 +34,33 @@ class WorkflowDefinitionsTest extends ServerTest {
   static Stream<Arguments> invalid() {
     return Stream.of(
         Arguments.of("no steps", "{\"key\": \"w\", \"steps\": []}", "steps", "non-empty array"),
+        Arguments.of(
+            "a concurrency limit of 0",
+            "{\"key\": \"w\", \"concurrency\": {\"limit\": 0}, \"steps\": [" + http("a", "") + "]}",
+            "concurrency.limit",
+            "1 to 1000"),
+        Arguments.of(
+            "a concurrency limit over 1000",
+            "{\"key\": \"w\", \"concurrency\": {\"limit\": 1001}, \"steps\": ["
+                + http("a", "")
+                + "]}",
+            "concurrency.limit",
+            "1 to 1000"),
+        Arguments.of(
+            "a concurrency key reading a step",
+            "{\"key\": \"w\", \"concurrency\": {\"key\": \"{{ steps.a.output.body.id }}\","
+                + " \"limit\": 1}, \"steps\": ["
+                + http("a", "")
+                + "]}",
+            "concurrency.key",
+            "reads the input only"),
+        Arguments.of(
+            "an unknown concurrency field",
+            "{\"key\": \"w\", \"concurrency\": {\"limit\": 1, \"per\": \"x\"}, \"steps\": ["
+                + http("a", "")
+                + "]}",
+            "concurrency.per",
+            "not a field"),
         Arguments.of("bad key", "{\"key\": \"No Spaces\", \"steps\": []}", "key", "lower-case"),
         Arguments.of(
             "unknown top-level field",
