@@ -53,6 +53,8 @@ class RunAdvancer {
   static final String FAILED = "failed";
   static final String SKIPPED = "skipped";
   static final String CANCELLED = "cancelled";
+  static final String CANCELLING = "cancelling";
+  static final String ABANDONED = "abandoned";
 
   /** What a child run's end task is to: {@code workflow:child/<child run id>}. */
   static final String CHILD = "child/";
@@ -178,6 +180,13 @@ class RunAdvancer {
         .param("execution_id", executionId)
         .param("now", SqlTime.ts(now))
         .update();
+    if (CANCELLING.equals(run.state())) {
+      // A cancelled run waits for its steps in flight (on_cancel: finish): the last one ends it.
+      if (steps(c, run.id()).values().stream().noneMatch(r -> RUNNING.equals(r.state()))) {
+        end(c, run, CANCELLED, run.error(), now, sink);
+      }
+      return false;
+    }
     if (RUNNING.equals(run.state()) && run.compensating()) {
       // Only the compensation step moves a compensating run: its end fails the run.
       if (definition(c, run).compensations().contains(step.name())) {
@@ -263,8 +272,7 @@ class RunAdvancer {
    * Stops what runs: children cancelled, waiting tasks removed (their steps cancelled); a request
    * already in flight finishes and is recorded, moving nothing.
    */
-  private void stopRunning(Connection c, LockedRun run, Instant now, TaskSink sink)
-      throws SQLException {
+  void stopRunning(Connection c, LockedRun run, Instant now, TaskSink sink) throws SQLException {
     for (StepRow r : steps(c, run.id()).values()) {
       boolean child = RUNNING.equals(r.state()) && r.childRunId() != null;
       if (child) {

@@ -173,19 +173,50 @@ class RunCommands {
   }
 
   /**
-   * Cancels a running or queued run: pending steps never start; running ones finish, moving
-   * nothing.
+   * Cancels a running or queued run: pending steps never start, waiting ones stop. A step in flight
+   * either keeps the run {@code cancelling} until it ends (on_cancel: finish, the default) or is
+   * {@code abandoned} (on_cancel: abandon) and the run is cancelled at once. Cancelling a
+   * cancelling run abandons what it waits for.
    */
   @Transactional
   RunView cancel(UUID org, UUID id) throws SQLException {
     Connection c = connection.current();
     LockedRun run = locked(c, org, id);
-    if (!RunAdvancer.RUNNING.equals(run.state()) && !RunConcurrency.QUEUED.equals(run.state())) {
+    if (!List.of(RunAdvancer.RUNNING, RunConcurrency.QUEUED, RunAdvancer.CANCELLING)
+        .contains(run.state())) {
       throw ApiProblem.conflict(
           "run-not-running",
           "Run " + id + " is " + run.state() + "; only a running or queued run cancels.");
     }
-    advancer.end(c, run, RunAdvancer.CANCELLED, "cancelled by request", clock.instant(), sink);
+    Instant now = clock.instant();
+    String why = "cancelled by request";
+    if (RunAdvancer.CANCELLING.equals(run.state())) {
+      // A second cancel stops waiting: what is still in flight is abandoned.
+      db.sql(RunsQueries.STEPS_ABANDON).param("run_id", id).param("now", SqlTime.ts(now)).update();
+      why = run.error();
+    }
+    if (RunAdvancer.RUNNING.equals(run.state())) {
+      // Nothing pending starts and what waits stops; a step in flight (its task claimed) stays
+      // running: with on_cancel finish the run waits for it, with abandon it is let go.
+      db.sql(RunsQueries.RUN_CANCELLING).param("id", id).param("error", why).update();
+      db.sql(RunsQueries.STEPS_CANCEL_PENDING)
+          .param("run_id", id)
+          .param("now", SqlTime.ts(now))
+          .update();
+      advancer.stopRunning(c, run, now, sink);
+      if (WorkflowDefinition.ABANDON.equals(advancer.definition(c, run).onCancel())) {
+        db.sql(RunsQueries.STEPS_ABANDON)
+            .param("run_id", id)
+            .param("now", SqlTime.ts(now))
+            .update();
+      }
+      run = advancer.lock(c, id).orElseThrow();
+      if (advancer.steps(c, id).values().stream()
+          .anyMatch(r -> RunAdvancer.RUNNING.equals(r.state()))) {
+        return get(org, id);
+      }
+    }
+    advancer.end(c, run, RunAdvancer.CANCELLED, why, now, sink);
     return get(org, id);
   }
 

@@ -16,12 +16,15 @@ import tools.jackson.databind.JsonNode;
  * @param maxRunTime how long a run may take before it fails, or null for no limit
  * @param inputSchema the JSON Schema a run's input must meet, or null
  * @param concurrency how many runs (per key) may run at once, or null for no limit
+ * @param onCancel {@link #FINISH} (a cancelled run waits for its steps in flight) or {@link
+ *     #ABANDON} (it ends at once; their late outcomes are history only)
  */
 record WorkflowDefinition(
     String name,
     Duration maxRunTime,
     JsonNode inputSchema,
     Concurrency concurrency,
+    String onCancel,
     List<Step> steps) {
   static final String HTTP = "http";
   static final String CONDITION = "condition";
@@ -29,6 +32,8 @@ record WorkflowDefinition(
   static final String WAIT = "wait_for_event";
   static final String APPROVAL = "approval";
   static final String SUB = "workflow";
+  static final String FINISH = "finish";
+  static final String ABANDON = "abandon";
 
   WorkflowDefinition {
     steps = List.copyOf(steps);

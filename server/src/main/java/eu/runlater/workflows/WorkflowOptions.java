@@ -8,7 +8,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The checks of a definition's workflow-wide fields beside its steps ({@link DefinitionParser}
- * checks the steps): {@code concurrency}. Each problem is a {@link FieldError} naming the field.
+ * checks the steps): {@code concurrency}, {@code on_cancel}. Each problem is a {@link FieldError}
+ * naming the field.
  */
 final class WorkflowOptions {
   static final int MAX_LIMIT = 1_000;
@@ -74,6 +75,23 @@ final class WorkflowOptions {
       errors.add(new FieldError("concurrency.key", e.getMessage()));
     }
     return key.asString();
+  }
+
+  /** {@code on_cancel}: finish (the default) or abandon. */
+  static String onCancel(JsonNode n, List<FieldError> errors) {
+    if (n == null || n.isNull()) {
+      return WorkflowDefinition.FINISH;
+    }
+    String v = n.isString() ? n.asString() : "";
+    if (!v.equals(WorkflowDefinition.FINISH) && !v.equals(WorkflowDefinition.ABANDON)) {
+      errors.add(
+          new FieldError(
+              "on_cancel",
+              "must be finish (the default: a cancelled run waits for its steps in flight) or"
+                  + " abandon (it ends at once)"));
+      return WorkflowDefinition.FINISH;
+    }
+    return v;
   }
 
   static void unknown(JsonNode doc, Set<String> allowed, String at, List<FieldError> errors) {

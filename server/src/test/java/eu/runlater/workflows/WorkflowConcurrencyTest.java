@@ -10,7 +10,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,49 +21,6 @@ import org.junit.jupiter.api.Test;
  * ending on several threads at once never let more than the limit run.
  */
 class WorkflowConcurrencyTest extends WorkflowApiTest {
-  private final Semaphore gate = new Semaphore(0);
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicInteger maxInFlight = new AtomicInteger();
-
-  /** Requests to /held/* wait for a permit of {@link #gate}; the others are answered at once. */
-  private void holdRequests() {
-    target.respond(
-        r -> {
-          if (!r.path().startsWith("/held/")) {
-            return json(200, "{}");
-          }
-          maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-          try {
-            if (!gate.tryAcquire(30, TimeUnit.SECONDS)) {
-              return json(500, "{\"error\": \"not released\"}");
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          } finally {
-            inFlight.decrementAndGet();
-          }
-          return json(200, "{}");
-        });
-  }
-
-  private String state(String run) {
-    return run(run).get("state").asString();
-  }
-
-  private void awaitRequests(String path, int n) {
-    Sink.await(
-        WITHIN,
-        n + " requests to " + path,
-        () -> target.received().stream().filter(r -> r.path().equals(path)).count() >= n);
-  }
-
-  private List<String> runIdsOf(String path) {
-    return target.received().stream()
-        .filter(r -> r.path().equals(path))
-        .map(r -> r.header("Runlater-Run-Id"))
-        .toList();
-  }
-
   @Test
   void with_limit_one_runs_of_a_key_start_one_after_another_and_other_keys_are_not_held() {
     holdRequests();

@@ -55,6 +55,11 @@ class WorkflowDefinitionsTest extends ServerTest {
             "concurrency.key",
             "reads the input only"),
         Arguments.of(
+            "an on_cancel that is neither finish nor abandon",
+            "{\"key\": \"w\", \"on_cancel\": \"stop\", \"steps\": [" + http("a", "") + "]}",
+            "on_cancel",
+            "finish (the default"),
+        Arguments.of(
             "an unknown concurrency field",
             "{\"key\": \"w\", \"concurrency\": {\"limit\": 1, \"per\": \"x\"}, \"steps\": ["
                 + http("a", "")
