@@ -50,7 +50,15 @@ class DefinitionParser {
   private static final Pattern CEL_STEP_INDEX =
       Pattern.compile("\\bsteps\\s*\\[\\s*[\"']([^\"']*)[\"']\\s*]");
   private static final Set<String> TOP =
-      Set.of("key", "name", "max_run_time", "input_schema", "concurrency", "on_cancel", "steps");
+      Set.of(
+          "key",
+          "name",
+          "max_run_time",
+          "input_schema",
+          "concurrency",
+          "on_cancel",
+          "triggers",
+          "steps");
   private static final Set<String> COMMON =
       Set.of("name", "kind", "depends_on", "join", "on_failure");
   private static final Set<String> HTTP_FIELDS =
@@ -150,6 +158,7 @@ class DefinitionParser {
     }
     var concurrency = WorkflowOptions.concurrency(doc.get("concurrency"), errors);
     String onCancel = WorkflowOptions.onCancel(doc.get("on_cancel"), errors);
+    var triggers = WorkflowOptions.triggers(doc.get("triggers"), conditions, errors);
     JsonNode stepsNode = doc.get("steps");
     if (stepsNode == null || !stepsNode.isArray() || stepsNode.isEmpty()) {
       errors.add(new FieldError("steps", "is required: a non-empty array of steps"));
@@ -209,6 +218,7 @@ class DefinitionParser {
         schema,
         concurrency,
         onCancel,
+        triggers,
         List.copyOf(steps.values()));
   }
 

@@ -94,26 +94,43 @@ class RunCommands {
     if (!errors.isEmpty()) {
       throw ApiProblem.invalid(errors);
     }
-    Instant now = clock.instant();
+    UUID id = insert(c, org, w.id(), w.version(), d, given, clock.instant());
+    return get(org, id);
+  }
+
+  /**
+   * Inserts a run of the workflow's version {@code version} (its input checked by the caller) and
+   * its steps, admits it under the concurrency limit (or queues it) and starts its first steps, all
+   * in the caller's transaction; its id.
+   */
+  UUID insert(
+      Connection c,
+      UUID org,
+      UUID workflowId,
+      int version,
+      WorkflowDefinition d,
+      JsonNode input,
+      Instant now)
+      throws SQLException {
     UUID id = Ids.v7(now);
     db.sql(RUN_INSERT)
         .param("id", id)
         .param("organization_id", org)
-        .param("workflow_id", w.id())
-        .param("version", w.version())
-        .param("input", given.toString())
+        .param("workflow_id", workflowId)
+        .param("version", version)
+        .param("input", input.toString())
         .param("now", SqlTime.ts(now))
         .update();
     db.sql(RUN_STEPS_INSERT)
         .param("run_id", id)
         .param("names", d.steps().stream().map(Step::name).toArray(String[]::new))
         .update();
-    if (concurrency.admit(c, id, w.id(), d, given)) {
+    if (concurrency.admit(c, id, workflowId, d, input)) {
       LockedRun run = advancer.lock(c, id).orElseThrow();
       run = deadline(c, run, d.maxRunTime(), now);
       advancer.advance(c, run, now, sink);
     }
-    return get(org, id);
+    return id;
   }
 
   /** Where {@code input} fails the definition's input schema (none: empty), as input/<path>. */

@@ -160,12 +160,6 @@ final class RunsQueries {
       LIMIT :limit
       """;
 
-  static final String EVENT_INSERT =
-      """
-      INSERT INTO workflow_events (id, organization_id, name, payload, received_at, resumed)
-      VALUES (:id, :organization_id, :name, CAST(:payload AS jsonb), :now, :resumed)
-      """;
-
   // A cancel: the run stops moving at once; it ends when nothing of it is in flight any more.
   static final String RUN_CANCELLING =
       "UPDATE workflow_runs SET state = 'cancelling', error = :error WHERE id = :id";

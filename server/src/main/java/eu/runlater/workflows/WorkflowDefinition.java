@@ -18,6 +18,7 @@ import tools.jackson.databind.JsonNode;
  * @param concurrency how many runs (per key) may run at once, or null for no limit
  * @param onCancel {@link #FINISH} (a cancelled run waits for its steps in flight) or {@link
  *     #ABANDON} (it ends at once; their late outcomes are history only)
+ * @param triggers the events that start a run of this version while it is the current one
  */
 record WorkflowDefinition(
     String name,
@@ -25,6 +26,7 @@ record WorkflowDefinition(
     JsonNode inputSchema,
     Concurrency concurrency,
     String onCancel,
+    List<Trigger> triggers,
     List<Step> steps) {
   static final String HTTP = "http";
   static final String CONDITION = "condition";
@@ -36,6 +38,7 @@ record WorkflowDefinition(
   static final String ABANDON = "abandon";
 
   WorkflowDefinition {
+    triggers = List.copyOf(triggers);
     steps = List.copyOf(steps);
   }
 
@@ -61,6 +64,15 @@ record WorkflowDefinition(
    *     limit for the whole workflow
    */
   record Concurrency(String key, int limit) {}
+
+  /**
+   * Starts a run when an event named {@code event} is sent ({@code POST /api/v1/events}) and its
+   * payload meets {@code match} (CEL over {@code event} and {@code now}; null: any).
+   *
+   * @param input the run's input: JSON whose strings may read {@code {{ event.<field> }}}; null:
+   *     the payload itself
+   */
+  record Trigger(String event, String match, JsonNode input) {}
 
   Map<String, Step> byName() {
     Map<String, Step> map = new LinkedHashMap<>();

@@ -2,18 +2,21 @@ package eu.runlater.workflows;
 
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.workflows.WorkflowDefinition.Concurrency;
+import eu.runlater.workflows.WorkflowDefinition.Trigger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The checks of a definition's workflow-wide fields beside its steps ({@link DefinitionParser}
- * checks the steps): {@code concurrency}, {@code on_cancel}. Each problem is a {@link FieldError}
- * naming the field.
+ * checks the steps): {@code concurrency}, {@code on_cancel}, {@code triggers}. Each problem is a
+ * {@link FieldError} naming the field.
  */
 final class WorkflowOptions {
   static final int MAX_LIMIT = 1_000;
   static final int MAX_KEY = 500;
+  static final int MAX_TRIGGERS = 20;
 
   private WorkflowOptions() {}
 
@@ -92,6 +95,88 @@ final class WorkflowOptions {
       return WorkflowDefinition.FINISH;
     }
     return v;
+  }
+
+  /** {@code triggers: [{event, match?, input?}]}; empty when absent. */
+  static List<Trigger> triggers(JsonNode n, Conditions conditions, List<FieldError> errors) {
+    List<Trigger> triggers = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return triggers;
+    }
+    if (!n.isArray() || n.size() > MAX_TRIGGERS) {
+      errors.add(
+          new FieldError(
+              "triggers",
+              "must be an array of at most "
+                  + MAX_TRIGGERS
+                  + " triggers: {event, match?, input?}"));
+      return triggers;
+    }
+    int i = 0;
+    for (JsonNode t : n) {
+      String at = "triggers[" + i++ + "]";
+      if (!t.isObject()) {
+        errors.add(new FieldError(at, "must be an object: {event, match?, input?}"));
+        continue;
+      }
+      unknown(t, Set.of("event", "match", "input"), at + ".", errors);
+      JsonNode event = t.get("event");
+      if (event == null
+          || !event.isString()
+          || !DefinitionParser.EVENT.matcher(event.asString()).matches()) {
+        errors.add(
+            new FieldError(
+                at + ".event",
+                "is required: the event's name (letters, digits and . _ : / -, at most 100)"));
+      }
+      JsonNode match = t.get("match");
+      if (match != null && !match.isNull()) {
+        String problem =
+            match.isString()
+                ? conditions.checkTrigger(match.asString())
+                : "must be a CEL expression over event (the payload) giving a bool";
+        if (problem != null) {
+          errors.add(new FieldError(at + ".match", problem));
+        }
+      }
+      JsonNode input = t.get("input");
+      if (input != null && !input.isNull()) {
+        triggerInput(input, at + ".input", errors);
+      } else {
+        input = null;
+      }
+      if (event != null && event.isString()) {
+        triggers.add(
+            new Trigger(
+                event.asString(),
+                match == null || match.isNull() ? null : match.asString(),
+                input));
+      }
+    }
+    return triggers;
+  }
+
+  private static void triggerInput(JsonNode input, String field, List<FieldError> errors) {
+    if (input.toString().length() > eu.runlater.engine.TaskRequest.MAX_BODY_BYTES) {
+      errors.add(new FieldError(field, "must be at most 256 KB"));
+      return;
+    }
+    for (String text : Templates.strings(input)) {
+      try {
+        for (String ref : Templates.refs(text)) {
+          if (!ref.equals("event") && !ref.startsWith("event.")) {
+            errors.add(
+                new FieldError(
+                    field,
+                    "refers to '"
+                        + ref
+                        + "'; a trigger's input reads the event's payload: {{ event.<field> }}"));
+          }
+        }
+      } catch (IllegalArgumentException e) {
+        errors.add(new FieldError(field, e.getMessage()));
+      }
+    }
   }
 
   static void unknown(JsonNode doc, Set<String> allowed, String at, List<FieldError> errors) {

@@ -60,6 +60,37 @@ class WorkflowDefinitionsTest extends ServerTest {
             "on_cancel",
             "finish (the default"),
         Arguments.of(
+            "a trigger match that is not CEL over the event",
+            "{\"key\": \"w\", \"triggers\": [{\"event\": \"paid\", \"match\": \"input.x =="
+                + " 1\"}], \"steps\": ["
+                + http("a", "")
+                + "]}",
+            "triggers[0].match",
+            "not a valid CEL condition"),
+        Arguments.of(
+            "an unknown trigger field",
+            "{\"key\": \"w\", \"triggers\": [{\"event\": \"paid\", \"when\": \"x\"}],"
+                + " \"steps\": ["
+                + http("a", "")
+                + "]}",
+            "triggers[0].when",
+            "not a field"),
+        Arguments.of(
+            "a trigger input reading a step",
+            "{\"key\": \"w\", \"triggers\": [{\"event\": \"paid\", \"input\": {\"a\":"
+                + " \"{{ steps.a.output.body }}\"}}], \"steps\": ["
+                + http("a", "")
+                + "]}",
+            "triggers[0].input",
+            "reads the event's payload"),
+        Arguments.of(
+            "a trigger without an event",
+            "{\"key\": \"w\", \"triggers\": [{\"match\": \"true\"}], \"steps\": ["
+                + http("a", "")
+                + "]}",
+            "triggers[0].event",
+            "is required"),
+        Arguments.of(
             "an unknown concurrency field",
             "{\"key\": \"w\", \"concurrency\": {\"limit\": 1, \"per\": \"x\"}, \"steps\": ["
                 + http("a", "")
