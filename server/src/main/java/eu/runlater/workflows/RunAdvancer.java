@@ -278,7 +278,8 @@ class RunAdvancer {
       if (child) {
         // Parent before child, always: a child's end tells its parent by a task, never by a lock.
         Optional<LockedRun> running =
-            lock(c, r.childRunId()).filter(x -> RUNNING.equals(x.state()));
+            lock(c, r.childRunId())
+                .filter(x -> RUNNING.equals(x.state()) || RunConcurrency.QUEUED.equals(x.state()));
         if (running.isPresent()) {
           end(c, running.get(), CANCELLED, "its parent run " + run.id() + " ended", now, sink);
         }

@@ -83,6 +83,31 @@ class WorkflowConcurrencyTest extends WorkflowApiTest {
   }
 
   @Test
+  void a_child_run_over_its_limit_waits_queued_and_its_parents_cancel_cancels_it() {
+    holdRequests();
+    defineWith("child", "\"concurrency\": {\"limit\": 1}", http("work", "/held/child", ""));
+    define("parent", "{\"name\": \"sub\", \"kind\": \"workflow\", \"workflow\": \"child\"}");
+    String p1 = startRun("parent", "{}");
+    String p2 = startRun("parent", "{}");
+    String c1 = steps(run(p1)).get("sub").get("decision").get("run_id").asString();
+    String c2 = steps(run(p2)).get("sub").get("decision").get("run_id").asString();
+    awaitRequests("/held/child", 1);
+    assertThat(state(c1)).isEqualTo("running");
+    assertThat(state(c2)).isEqualTo("queued");
+
+    var cancelled = api.post("/api/v1/workflow-runs/" + p2 + "/cancel", t.key(), "{}");
+    assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+    assertThat(cancelled.json().get("state").asString()).isEqualTo("cancelled");
+    assertThat(state(c2)).isEqualTo("cancelled");
+
+    gate.release();
+    awaitState(p1, "succeeded");
+    assertThat(state(c1)).isEqualTo("succeeded");
+    assertThat(state(c2)).isEqualTo("cancelled");
+    assertThat(runIdsOf("/held/child")).containsExactly(c1);
+  }
+
+  @Test
   void runs_ending_on_several_threads_at_once_never_let_more_than_the_limit_run() throws Exception {
     int limit = 3;
     int runs = 40;
