@@ -136,6 +136,7 @@ class WorkflowConcurrencyTest extends WorkflowApiTest {
                         .query(Integer.class)
                         .single();
                 maxRunning.accumulateAndGet(n, Math::max);
+                maxInFlight.accumulateAndGet(target.inFlight(), Math::max);
               }
             });
     List<String> ids = new ArrayList<>();
@@ -166,6 +167,8 @@ class WorkflowConcurrencyTest extends WorkflowApiTest {
     sampling.set(false);
     sampler.get(10, TimeUnit.SECONDS);
     assertThat(maxRunning.get()).isBetween(1, limit);
+    // A cancelled run keeps its slot while its request is in flight (on_cancel: finish).
+    assertThat(maxInFlight.get()).isBetween(1, limit);
     long succeeded = ids.stream().filter(id -> state(id).equals("succeeded")).count();
     assertThat(succeeded).isGreaterThanOrEqualTo(runs - runs / 4);
     assertThat(
