@@ -54,7 +54,6 @@ class RunAdvancer {
   static final String SKIPPED = "skipped";
   static final String CANCELLED = "cancelled";
   static final String CANCELLING = "cancelling";
-  static final String ABANDONED = "abandoned";
 
   /** What a child run's end task is to: {@code workflow:child/<child run id>}. */
   static final String CHILD = "child/";
