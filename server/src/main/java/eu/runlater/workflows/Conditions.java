@@ -38,8 +38,21 @@ class Conditions {
   private final Cel cel = cel(false);
   // A wait_for_event step's match sees the event's payload too.
   private final Cel eventCel = cel(true);
+  // A trigger's match sees the event's payload and now only: no run exists yet.
+  private final Cel triggerCel = celBuilder().addVar("event", SimpleType.DYN).build();
 
   private static Cel cel(boolean withEvent) {
+    var builder =
+        celBuilder()
+            .addVar("input", SimpleType.DYN)
+            .addVar("steps", MapType.create(SimpleType.STRING, SimpleType.DYN));
+    if (withEvent) {
+      builder.addVar("event", SimpleType.DYN);
+    }
+    return builder.build();
+  }
+
+  private static dev.cel.bundle.CelBuilder celBuilder() {
     var builder =
         CelFactory.standardCelBuilder()
             .setOptions(
@@ -48,14 +61,9 @@ class Conditions {
                     .maxParseRecursionDepth(100)
                     .build())
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .addVar("input", SimpleType.DYN)
-            .addVar("steps", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("now", SimpleType.TIMESTAMP)
             .setResultType(SimpleType.BOOL);
-    if (withEvent) {
-      builder.addVar("event", SimpleType.DYN);
-    }
-    return builder.build();
+    return builder;
   }
 
   // Definitions are immutable and few; programs are made once per expression text.
@@ -76,6 +84,38 @@ class Conditions {
       return "is not a valid CEL condition: " + result.getErrorString().strip();
     }
     return null;
+  }
+
+  /** The same for a trigger's match, which reads {@code event} (the payload) and {@code now}. */
+  String checkTrigger(String expression) {
+    if (expression.length() > MAX_EXPRESSION) {
+      return "must be at most " + MAX_EXPRESSION + " characters";
+    }
+    CelValidationResult result = triggerCel.compile(expression);
+    if (result.hasError()) {
+      return "is not a valid CEL condition over event and now: " + result.getErrorString().strip();
+    }
+    return null;
+  }
+
+  /** A trigger's match for an event's payload; throws with a message when evaluation fails. */
+  boolean evaluateTrigger(String expression, JsonNode payload, Instant now)
+      throws CelEvaluationException {
+    CelRuntime.Program program = program("trigger:", triggerCel, expression);
+    Object result =
+        program.eval(
+            Map.of(
+                "event",
+                value(payload),
+                "now",
+                Timestamp.newBuilder()
+                    .setSeconds(now.getEpochSecond())
+                    .setNanos(now.getNano())
+                    .build()));
+    if (!(result instanceof Boolean b)) {
+      throw new IllegalArgumentException("the expression gave " + result + ", not a bool");
+    }
+    return b;
   }
 
   /** The condition's value for this run; throws with a message when evaluation fails. */
@@ -108,12 +148,16 @@ class Conditions {
 
   private CelRuntime.Program program(String expression, boolean withEvent)
       throws CelEvaluationException {
-    String id = (withEvent ? "event:" : "condition:") + expression;
+    return program(withEvent ? "event:" : "condition:", withEvent ? eventCel : cel, expression);
+  }
+
+  private CelRuntime.Program program(String kind, Cel env, String expression)
+      throws CelEvaluationException {
+    String id = kind + expression;
     CelRuntime.Program cached = programs.get(id);
     if (cached != null) {
       return cached;
     }
-    Cel env = withEvent ? eventCel : cel;
     CelRuntime.Program program;
     try {
       program = env.createProgram(env.compile(expression).getAst());

@@ -50,7 +50,15 @@ class DefinitionParser {
   private static final Pattern CEL_STEP_INDEX =
       Pattern.compile("\\bsteps\\s*\\[\\s*[\"']([^\"']*)[\"']\\s*]");
   private static final Set<String> TOP =
-      Set.of("key", "name", "max_run_time", "input_schema", "steps");
+      Set.of(
+          "key",
+          "name",
+          "max_run_time",
+          "input_schema",
+          "concurrency",
+          "on_cancel",
+          "triggers",
+          "steps");
   private static final Set<String> COMMON =
       Set.of("name", "kind", "depends_on", "join", "on_failure");
   private static final Set<String> HTTP_FIELDS =
@@ -148,6 +156,9 @@ class DefinitionParser {
     } else {
       schema = null;
     }
+    var concurrency = WorkflowOptions.concurrency(doc.get("concurrency"), errors);
+    String onCancel = WorkflowOptions.onCancel(doc.get("on_cancel"), errors);
+    var triggers = WorkflowOptions.triggers(doc.get("triggers"), conditions, errors);
     JsonNode stepsNode = doc.get("steps");
     if (stepsNode == null || !stepsNode.isArray() || stepsNode.isEmpty()) {
       errors.add(new FieldError("steps", "is required: a non-empty array of steps"));
@@ -202,7 +213,13 @@ class DefinitionParser {
       references(s, ancestors.get(s.name()), errors);
     }
     return new WorkflowDefinition(
-        name == null ? key : name, maxRunTime, schema, List.copyOf(steps.values()));
+        name == null ? key : name,
+        maxRunTime,
+        schema,
+        concurrency,
+        onCancel,
+        triggers,
+        List.copyOf(steps.values()));
   }
 
   private Step step(

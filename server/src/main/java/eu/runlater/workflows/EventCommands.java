@@ -1,6 +1,11 @@
 package eu.runlater.workflows;
 
-import static eu.runlater.workflows.RunsQueries.EVENT_INSERT;
+import static eu.runlater.workflows.EventsQueries.EVENT_BY_EXTERNAL_ID;
+import static eu.runlater.workflows.EventsQueries.EVENT_COUNTS;
+import static eu.runlater.workflows.EventsQueries.EVENT_INSERT;
+import static eu.runlater.workflows.EventsQueries.RUNS_BY_EVENT;
+import static eu.runlater.workflows.EventsQueries.RUN_SET_EVENT;
+import static eu.runlater.workflows.EventsQueries.WORKFLOWS_TRIGGERED;
 import static eu.runlater.workflows.RunsQueries.STEPS_WAITING_FOR;
 
 import eu.runlater.engine.Ids;
@@ -33,6 +38,11 @@ import tools.jackson.databind.node.ObjectNode;
  * timeout task removed, its output the event, its run advanced. A step whose timeout is firing at
  * this moment (its task claimed) is left to the timeout. An event no step waits for is recorded and
  * changes nothing.
+ *
+ * <p>In the same transaction, every active workflow whose current version has a trigger for the
+ * name whose match holds for the payload starts one run (its input the trigger's template over the
+ * payload, checked against the input schema). An event with the sender's {@code id} is taken once:
+ * the same id again is answered with what the first did, and changes nothing.
  */
 @Component
 class EventCommands {
@@ -43,6 +53,11 @@ class EventCommands {
   private final TransactionalConnection connection;
   private final EnqueuedTasks sink;
   private final RunAdvancer advancer;
+  private final RunCommands runs;
+  private final Definitions definitions;
+  private final com.networknt.schema.SchemaRegistry schemas =
+      com.networknt.schema.SchemaRegistry.withDefaultDialect(
+          com.networknt.schema.SpecificationVersion.DRAFT_2020_12);
   private final Conditions conditions;
   private final JsonMapper json;
   private final InstantSource clock;
@@ -53,6 +68,8 @@ class EventCommands {
       TransactionalConnection connection,
       EnqueuedTasks sink,
       RunAdvancer advancer,
+      RunCommands runs,
+      Definitions definitions,
       Conditions conditions,
       JsonMapper json,
       InstantSource clock,
@@ -62,18 +79,34 @@ class EventCommands {
     this.connection = connection;
     this.sink = sink;
     this.advancer = advancer;
+    this.runs = runs;
+    this.definitions = definitions;
     this.conditions = conditions;
     this.json = json;
     this.clock = clock;
   }
 
-  /** What an event did: its id and the steps it resumed. */
-  record Received(UUID id, String name, List<Resumed> resumed) {
+  /**
+   * What an event did: its id, the steps it resumed, the runs it started and the triggered
+   * workflows it could not start (why); {@code duplicate} when it repeats an event id already
+   * received (then {@code started} lists what the first one started, {@code resumed} nothing).
+   */
+  record Received(
+      UUID id,
+      String name,
+      boolean duplicate,
+      List<Resumed> resumed,
+      List<Started> started,
+      List<NotStarted> notStarted) {
     record Resumed(UUID runId, String step) {}
+
+    record Started(String workflow, UUID runId, String state) {}
+
+    record NotStarted(String workflow, String reason) {}
   }
 
   @Transactional
-  Received receive(UUID org, String name, JsonNode payload) throws SQLException {
+  Received receive(UUID org, String externalId, String name, JsonNode payload) throws SQLException {
     if (name == null || !DefinitionParser.EVENT.matcher(name).matches()) {
       throw ApiProblem.invalid(
           "name", "is required: the event's name (letters, digits and . _ : / -, at most 100)");
@@ -85,6 +118,20 @@ class EventCommands {
     RunCommands.storable(body, "payload");
     Instant now = clock.instant();
     UUID id = Ids.v7(now);
+    boolean taken =
+        !db.sql(EVENT_INSERT)
+            .param("id", id)
+            .param("organization_id", org)
+            .param("name", name)
+            .param("payload", body.toString())
+            .param("now", SqlTime.ts(now))
+            .param("external_id", externalId)
+            .query(UUID.class)
+            .list()
+            .isEmpty();
+    if (!taken) {
+      return repeated(org, externalId);
+    }
     record Waiting(UUID runId, String name) {}
     List<Waiting> waiting =
         db.sql(STEPS_WAITING_FOR)
@@ -120,18 +167,99 @@ class EventCommands {
       }
       resumed.add(new Received.Resumed(run.id(), step.name()));
     }
-    db.sql(EVENT_INSERT)
+    List<Received.Started> started = new ArrayList<>();
+    List<Received.NotStarted> notStarted = new ArrayList<>();
+    start(c, org, id, name, body, now, started, notStarted);
+    db.sql(EVENT_COUNTS)
         .param("id", id)
-        .param("organization_id", org)
-        .param("name", name)
-        .param("payload", body.toString())
-        .param("now", SqlTime.ts(now))
         .param("resumed", resumed.size())
+        .param("started", started.size())
         .update();
-    if (!resumed.isEmpty()) {
+    if (!resumed.isEmpty() || !started.isEmpty()) {
       live.changed(org); // a resumed step runs no execution: open pages hear of it here
     }
-    return new Received(id, name, resumed);
+    return new Received(id, name, false, resumed, started, notStarted);
+  }
+
+  /** The answer to an event id received before: what the first one started. */
+  private Received repeated(UUID org, String externalId) {
+    record First(UUID id, String name) {}
+    First first =
+        db.sql(EVENT_BY_EXTERNAL_ID)
+            .param("organization_id", org)
+            .param("external_id", externalId)
+            .query(First.class)
+            .single();
+    List<Received.Started> started =
+        db.sql(RUNS_BY_EVENT).param("event_id", first.id()).query(Received.Started.class).list();
+    return new Received(first.id(), first.name(), true, List.of(), started, List.of());
+  }
+
+  /** Starts a run of each active workflow whose current version has a trigger that matches. */
+  private void start(
+      Connection c,
+      UUID org,
+      UUID eventId,
+      String name,
+      JsonNode payload,
+      Instant now,
+      List<Received.Started> started,
+      List<Received.NotStarted> notStarted)
+      throws SQLException {
+    record Triggered(UUID id, String key, int version) {}
+    List<Triggered> triggered =
+        db.sql(WORKFLOWS_TRIGGERED)
+            .param("organization_id", org)
+            .param("name", name)
+            .query(Triggered.class)
+            .list();
+    ObjectNode ctx = JsonNodeFactory.instance.objectNode();
+    ctx.set("event", payload);
+    for (Triggered w : triggered) {
+      WorkflowDefinition d = definitions.get(c, w.id(), w.version());
+      var trigger =
+          d.triggers().stream()
+              .filter(t -> t.event().equals(name) && triggerMatches(t.match(), payload, now))
+              .findFirst();
+      if (trigger.isEmpty()) {
+        continue;
+      }
+      JsonNode input =
+          trigger.get().input() == null ? payload : Templates.render(trigger.get().input(), ctx);
+      if (input == null || !input.isObject()) {
+        notStarted.add(new Received.NotStarted(w.key(), "its input is not a JSON object"));
+        continue;
+      }
+      if (!RunCommands.storable(input)) {
+        notStarted.add(new Received.NotStarted(w.key(), "its input holds a NUL character"));
+        continue;
+      }
+      var errors = RunCommands.inputErrors(schemas, d, input);
+      if (!errors.isEmpty()) {
+        notStarted.add(
+            new Received.NotStarted(
+                w.key(),
+                "its input does not meet its input_schema: "
+                    + errors.stream().map(e -> e.field() + " " + e.message()).toList()));
+        continue;
+      }
+      UUID run = runs.insert(c, org, w.id(), w.version(), d, input, now);
+      db.sql(RUN_SET_EVENT).param("id", run).param("event_id", eventId).update();
+      String state = advancer.lock(c, run).orElseThrow().state();
+      started.add(new Received.Started(w.key(), run, state));
+    }
+  }
+
+  private boolean triggerMatches(String match, JsonNode payload, Instant now) {
+    if (match == null) {
+      return true;
+    }
+    try {
+      return conditions.evaluateTrigger(match, payload, now);
+    } catch (dev.cel.runtime.CelEvaluationException | RuntimeException e) {
+      // A payload without the fields the match reads does not match.
+      return false;
+    }
   }
 
   private boolean matches(

@@ -29,11 +29,15 @@ class EventsApi {
   @Operation(
       summary = "Send an event",
       description =
-          "Body {name, payload?: JSON}. Every running run's wait_for_event step waiting for this"
-              + " name whose match (CEL over event, input, steps, now) holds for the payload is"
-              + " resumed, its output {id, name, payload}. Answers 202 with the steps resumed (an"
-              + " event nothing waits for is recorded and resumes nothing). Honours"
-              + " Idempotency-Key.")
+          "Body {name, payload?: JSON, id?: the sender's event id}. Every running run's"
+              + " wait_for_event step waiting for this name whose match (CEL over event, input,"
+              + " steps, now) holds for the payload is resumed, its output {id, name, payload}."
+              + " Every active workflow with a trigger for this name whose match (CEL over event,"
+              + " now) holds starts one run, its input the trigger's input template over the"
+              + " payload (or the payload). Answers 202 with the steps resumed, the runs started"
+              + " and the triggered workflows not started (input_schema not met), all in one"
+              + " transaction with the event. An id already received answers what the first event"
+              + " started, duplicate: true, and changes nothing. Honours Idempotency-Key.")
   ResponseEntity<EventCommands.Received> send(
       @AuthenticationPrincipal ApiPrincipal caller, @RequestBody JsonNode body)
       throws SQLException {
@@ -41,15 +45,22 @@ class EventsApi {
       throw ApiProblem.invalid("body", "must be an object: {name, payload}");
     }
     for (var e : body.properties()) {
-      if (!e.getKey().equals("name") && !e.getKey().equals("payload")) {
-        throw ApiProblem.invalid(e.getKey(), "is not a field here; give {name, payload}");
+      if (!java.util.Set.of("name", "payload", "id").contains(e.getKey())) {
+        throw ApiProblem.invalid(e.getKey(), "is not a field here; give {name, payload, id?}");
       }
+    }
+    JsonNode id = body.get("id");
+    if (id != null
+        && !id.isNull()
+        && (!id.isString() || id.asString().isBlank() || id.asString().length() > 200)) {
+      throw ApiProblem.invalid("id", "must be the sender's event id: 1 to 200 characters");
     }
     JsonNode name = body.get("name");
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .body(
             events.receive(
                 caller.organizationId(),
+                id == null || id.isNull() ? null : id.asString(),
                 name == null || !name.isString() ? null : name.asString(),
                 body.get("payload")));
   }

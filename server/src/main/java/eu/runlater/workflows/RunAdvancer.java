@@ -53,6 +53,7 @@ class RunAdvancer {
   static final String FAILED = "failed";
   static final String SKIPPED = "skipped";
   static final String CANCELLED = "cancelled";
+  static final String CANCELLING = "cancelling";
 
   /** What a child run's end task is to: {@code workflow:child/<child run id>}. */
   static final String CHILD = "child/";
@@ -113,6 +114,7 @@ class RunAdvancer {
   private final Backoff defaultBackoff;
   private final eu.runlater.engine.SecretBox secrets;
   private final WorkflowAlerts alerts;
+  private final RunConcurrency concurrency;
   private final com.networknt.schema.SchemaRegistry schemas =
       com.networknt.schema.SchemaRegistry.withDefaultDialect(
           com.networknt.schema.SpecificationVersion.DRAFT_2020_12);
@@ -123,9 +125,11 @@ class RunAdvancer {
       JsonMapper json,
       eu.runlater.platform.engine.EngineProperties engine,
       eu.runlater.engine.SecretBox secrets,
-      WorkflowAlerts alerts) {
+      WorkflowAlerts alerts,
+      RunConcurrency concurrency) {
     this.alerts = alerts;
     this.secrets = secrets;
+    this.concurrency = concurrency;
     this.definitions = definitions;
     this.conditions = conditions;
     this.json = json;
@@ -178,6 +182,13 @@ class RunAdvancer {
         .param("execution_id", executionId)
         .param("now", SqlTime.ts(now))
         .update();
+    if (CANCELLING.equals(run.state())) {
+      // A cancelled run waits for its steps in flight (on_cancel: finish): the last one ends it.
+      if (steps(c, run.id()).values().stream().noneMatch(r -> RUNNING.equals(r.state()))) {
+        end(c, run, CANCELLED, run.error(), now, sink);
+      }
+      return false;
+    }
     if (RUNNING.equals(run.state()) && run.compensating()) {
       // Only the compensation step moves a compensating run: its end fails the run.
       if (definition(c, run).compensations().contains(step.name())) {
@@ -235,13 +246,13 @@ class RunAdvancer {
         .param("error", error)
         .param("now", SqlTime.ts(now))
         .update();
-    alerts.runEnded(c, run, state, error, now);
     ConnectionSql.on(c)
         .sql(STEPS_CANCEL_PENDING)
         .param("run_id", run.id())
         .param("now", SqlTime.ts(now))
         .update();
     stopRunning(c, run, now, sink);
+    ended(c, run, state, error, now);
     if (run.deadlineTaskId() != null) {
       sink.deleteWaiting(run.organizationId(), run.deadlineTaskId());
     }
@@ -260,17 +271,26 @@ class RunAdvancer {
   }
 
   /**
+   * What a run's end tells others, whichever path ended it ({@link #end}, {@link StepBatch}):
+   * alerts (its outcome) and its concurrency key (the next queued run may start).
+   */
+  void ended(Connection c, LockedRun run, String state, String error, Instant now) {
+    alerts.runEnded(c, run, state, error, now);
+    concurrency.released(c, run);
+  }
+
+  /**
    * Stops what runs: children cancelled, waiting tasks removed (their steps cancelled); a request
    * already in flight finishes and is recorded, moving nothing.
    */
-  private void stopRunning(Connection c, LockedRun run, Instant now, TaskSink sink)
-      throws SQLException {
+  void stopRunning(Connection c, LockedRun run, Instant now, TaskSink sink) throws SQLException {
     for (StepRow r : steps(c, run.id()).values()) {
       boolean child = RUNNING.equals(r.state()) && r.childRunId() != null;
       if (child) {
         // Parent before child, always: a child's end tells its parent by a task, never by a lock.
         Optional<LockedRun> running =
-            lock(c, r.childRunId()).filter(x -> RUNNING.equals(x.state()));
+            lock(c, r.childRunId())
+                .filter(x -> RUNNING.equals(x.state()) || RunConcurrency.QUEUED.equals(x.state()));
         if (running.isPresent()) {
           end(c, running.get(), CANCELLED, "its parent run " + run.id() + " ended", now, sink);
         }
@@ -504,7 +524,8 @@ class RunAdvancer {
         .param("run_id", childId)
         .param("names", d.steps().stream().map(Step::name).toArray(String[]::new))
         .update();
-    if (d.maxRunTime() != null) {
+    boolean admitted = concurrency.admit(c, childId, w.get().id(), d, input);
+    if (d.maxRunTime() != null && admitted) {
       NewTask t =
           internalTask(
               run.organizationId(), childId, run.tier(), "deadline", now.plus(d.maxRunTime()), now);

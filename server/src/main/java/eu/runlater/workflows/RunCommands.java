@@ -48,6 +48,7 @@ class RunCommands {
   private final TransactionalConnection connection;
   private final EnqueuedTasks sink;
   private final RunAdvancer advancer;
+  private final RunConcurrency concurrency;
   private final WorkflowCommands workflows;
   private final Definitions definitions;
   private final JsonMapper json;
@@ -63,6 +64,7 @@ class RunCommands {
       TransactionalConnection connection,
       EnqueuedTasks sink,
       RunAdvancer advancer,
+      RunConcurrency concurrency,
       WorkflowCommands workflows,
       Definitions definitions,
       JsonMapper json,
@@ -73,6 +75,7 @@ class RunCommands {
     this.connection = connection;
     this.sink = sink;
     this.advancer = advancer;
+    this.concurrency = concurrency;
     this.workflows = workflows;
     this.definitions = definitions;
     this.json = json;
@@ -97,24 +100,43 @@ class RunCommands {
     if (!errors.isEmpty()) {
       throw ApiProblem.invalid(errors);
     }
-    Instant now = clock.instant();
+    UUID id = insert(c, org, w.id(), w.version(), d, given, clock.instant());
+    return get(org, id);
+  }
+
+  /**
+   * Inserts a run of the workflow's version {@code version} (its input checked by the caller) and
+   * its steps, admits it under the concurrency limit (or queues it) and starts its first steps, all
+   * in the caller's transaction; its id.
+   */
+  UUID insert(
+      Connection c,
+      UUID org,
+      UUID workflowId,
+      int version,
+      WorkflowDefinition d,
+      JsonNode input,
+      Instant now)
+      throws SQLException {
     UUID id = Ids.v7(now);
     db.sql(RUN_INSERT)
         .param("id", id)
         .param("organization_id", org)
-        .param("workflow_id", w.id())
-        .param("version", w.version())
-        .param("input", given.toString())
+        .param("workflow_id", workflowId)
+        .param("version", version)
+        .param("input", input.toString())
         .param("now", SqlTime.ts(now))
         .update();
     db.sql(RUN_STEPS_INSERT)
         .param("run_id", id)
         .param("names", d.steps().stream().map(Step::name).toArray(String[]::new))
         .update();
-    LockedRun run = advancer.lock(c, id).orElseThrow();
-    run = deadline(c, run, d.maxRunTime(), now);
-    advancer.advance(c, run, now, sink);
-    return get(org, id);
+    if (concurrency.admit(c, id, workflowId, d, input)) {
+      LockedRun run = advancer.lock(c, id).orElseThrow();
+      run = deadline(c, run, d.maxRunTime(), now);
+      advancer.advance(c, run, now, sink);
+    }
+    return id;
   }
 
   /** Where {@code input} fails the definition's input schema (none: empty), as input/<path>. */
@@ -173,17 +195,52 @@ class RunCommands {
     return advancer.lock(c, run.id()).orElseThrow();
   }
 
-  /** Cancels a running run: pending steps never start; running ones finish, moving nothing. */
+  /**
+   * Cancels a running or queued run: pending steps never start, waiting ones stop. A step in flight
+   * either keeps the run {@code cancelling} until it ends (on_cancel: finish, the default) or is
+   * {@code abandoned} (on_cancel: abandon) and the run is cancelled at once. Cancelling a
+   * cancelling run abandons what it waits for.
+   */
   @Transactional
   RunView cancel(UUID org, UUID id) throws SQLException {
     Connection c = connection.current();
     LockedRun run = locked(c, org, id);
-    if (!RunAdvancer.RUNNING.equals(run.state())) {
+    if (!List.of(RunAdvancer.RUNNING, RunConcurrency.QUEUED, RunAdvancer.CANCELLING)
+        .contains(run.state())) {
       throw ApiProblem.conflict(
-          "run-not-running", "Run " + id + " is " + run.state() + "; only a running run cancels.");
+          "run-not-running",
+          "Run " + id + " is " + run.state() + "; only a running or queued run cancels.");
     }
-    advancer.end(c, run, RunAdvancer.CANCELLED, "cancelled by request", clock.instant(), sink);
     live.changed(org);
+    Instant now = clock.instant();
+    String why = "cancelled by request";
+    if (RunAdvancer.CANCELLING.equals(run.state())) {
+      // A second cancel stops waiting: what is still in flight is abandoned.
+      db.sql(RunsQueries.STEPS_ABANDON).param("run_id", id).param("now", SqlTime.ts(now)).update();
+      why = run.error();
+    }
+    if (RunAdvancer.RUNNING.equals(run.state())) {
+      // Nothing pending starts and what waits stops; a step in flight (its task claimed) stays
+      // running: with on_cancel finish the run waits for it, with abandon it is let go.
+      db.sql(RunsQueries.RUN_CANCELLING).param("id", id).param("error", why).update();
+      db.sql(RunsQueries.STEPS_CANCEL_PENDING)
+          .param("run_id", id)
+          .param("now", SqlTime.ts(now))
+          .update();
+      advancer.stopRunning(c, run, now, sink);
+      if (WorkflowDefinition.ABANDON.equals(advancer.definition(c, run).onCancel())) {
+        db.sql(RunsQueries.STEPS_ABANDON)
+            .param("run_id", id)
+            .param("now", SqlTime.ts(now))
+            .update();
+      }
+      run = advancer.lock(c, id).orElseThrow();
+      if (advancer.steps(c, id).values().stream()
+          .anyMatch(r -> RunAdvancer.RUNNING.equals(r.state()))) {
+        return get(org, id);
+      }
+    }
+    advancer.end(c, run, RunAdvancer.CANCELLED, why, now, sink);
     return get(org, id);
   }
 
@@ -206,8 +263,10 @@ class RunCommands {
     db.sql(STEPS_RESET_FOR_RETRY).param("run_id", id).param("kept", kept).update();
     db.sql(RUN_RESUME).param("id", id).update();
     Instant now = clock.instant();
-    run = deadline(c, advancer.lock(c, id).orElseThrow(), d.maxRunTime(), now);
-    advancer.advance(c, run, now, sink);
+    if (concurrency.admit(c, id, run.workflowId(), d, json.readTree(run.input()))) {
+      run = deadline(c, advancer.lock(c, id).orElseThrow(), d.maxRunTime(), now);
+      advancer.advance(c, run, now, sink);
+    }
     live.changed(org);
     return get(org, id);
   }

@@ -160,7 +160,7 @@ final class RunsQueries {
       UPDATE workflow_run_steps
       SET state = 'pending', task_id = NULL, finished_at = NULL, error = NULL, output = NULL,
           decision = NULL
-      WHERE run_id = :run_id AND (state = 'cancelled' OR (state = 'failed' AND name <> ALL(CAST(:kept AS text[]))))
+      WHERE run_id = :run_id AND (state IN ('cancelled', 'abandoned') OR (state = 'failed' AND name <> ALL(CAST(:kept AS text[]))))
       """;
 
   static final String RUN_GET =
@@ -207,9 +207,20 @@ final class RunsQueries {
       LIMIT :limit
       """;
 
-  static final String EVENT_INSERT =
+  // A cancel: the run stops moving at once; it ends when nothing of it is in flight any more.
+  static final String RUN_CANCELLING =
+      "UPDATE workflow_runs SET state = 'cancelling', error = :error WHERE id = :id";
+
+  // on_cancel: abandon. The step no longer waits for its task, so that task's late outcome
+  // matches no step: it stays in the history only.
+  static final String STEPS_ABANDON =
       """
-      INSERT INTO workflow_events (id, organization_id, name, payload, received_at, resumed)
-      VALUES (:id, :organization_id, :name, CAST(:payload AS jsonb), :now, :resumed)
+      UPDATE workflow_run_steps
+      SET state = 'abandoned', finished_at = :now, task_id = NULL,
+          decision = jsonb_build_object(
+              'reason', 'the run was cancelled (on_cancel: abandon); a late outcome of its request'
+                        || ' is in the history only',
+              'task_id', task_id)
+      WHERE run_id = :run_id AND state = 'running'
       """;
 }

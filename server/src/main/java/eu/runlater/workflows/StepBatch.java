@@ -46,12 +46,10 @@ import tools.jackson.databind.node.JsonNodeFactory;
 final class StepBatch {
   private final RunAdvancer advancer;
   private final JsonMapper json;
-  private final WorkflowAlerts alerts;
 
-  StepBatch(RunAdvancer advancer, JsonMapper json, WorkflowAlerts alerts) {
+  StepBatch(RunAdvancer advancer, JsonMapper json) {
     this.advancer = advancer;
     this.json = json;
-    this.alerts = alerts;
   }
 
   /** One step row as the batch leaves it, with what only a start sets. */
@@ -118,8 +116,8 @@ final class StepBatch {
     }
     write(c, changes, now);
     for (LockedRun run : ended) {
-      // A success closes the workflow's incident, if one is open (told at StepOutcomes' flush).
-      alerts.runEnded(c, run, SUCCEEDED, null, now);
+      // Alerts hear of it at StepOutcomes' flush; its concurrency key lets a queued run start.
+      advancer.ended(c, run, SUCCEEDED, null, now);
       if (run.parentRunId() != null) {
         // The parent learns of it from this task's outcome, in its own lock (RunAdvancer#end).
         tasks.add(

@@ -38,6 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Runs are locked in id order, so two nodes finishing steps of the same runs never deadlock.
  */
 @Component
+// Before RunConcurrency's hook, which starts the queued runs the ends recorded here let go.
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.LOWEST_PRECEDENCE - 1)
 class StepOutcomes implements OutcomeHook {
   private final RunAdvancer advancer;
   private final JsonMapper json;
@@ -50,7 +52,7 @@ class StepOutcomes implements OutcomeHook {
     this.advancer = advancer;
     this.json = json;
     this.alerts = alerts;
-    this.batch = new StepBatch(advancer, json, alerts);
+    this.batch = new StepBatch(advancer, json);
     this.batched = outcomes(meters, "batch");
     this.oneByOne = outcomes(meters, "per_run");
   }

@@ -15,17 +15,30 @@ import tools.jackson.databind.JsonNode;
  *
  * @param maxRunTime how long a run may take before it fails, or null for no limit
  * @param inputSchema the JSON Schema a run's input must meet, or null
+ * @param concurrency how many runs (per key) may run at once, or null for no limit
+ * @param onCancel {@link #FINISH} (a cancelled run waits for its steps in flight) or {@link
+ *     #ABANDON} (it ends at once; their late outcomes are history only)
+ * @param triggers the events that start a run of this version while it is the current one
  */
 record WorkflowDefinition(
-    String name, Duration maxRunTime, JsonNode inputSchema, List<Step> steps) {
+    String name,
+    Duration maxRunTime,
+    JsonNode inputSchema,
+    Concurrency concurrency,
+    String onCancel,
+    List<Trigger> triggers,
+    List<Step> steps) {
   static final String HTTP = "http";
   static final String CONDITION = "condition";
   static final String SLEEP = "sleep";
   static final String WAIT = "wait_for_event";
   static final String APPROVAL = "approval";
   static final String SUB = "workflow";
+  static final String FINISH = "finish";
+  static final String ABANDON = "abandon";
 
   WorkflowDefinition {
+    triggers = List.copyOf(triggers);
     steps = List.copyOf(steps);
   }
 
@@ -42,6 +55,24 @@ record WorkflowDefinition(
     }
     return names;
   }
+
+  /**
+   * At most {@code limit} runs with the same key run at once; the others wait in state {@code
+   * queued}, oldest first ({@link RunConcurrency}).
+   *
+   * @param key a template over the run's input ({@code {{ input.customer_id }}}), or null: one
+   *     limit for the whole workflow
+   */
+  record Concurrency(String key, int limit) {}
+
+  /**
+   * Starts a run when an event named {@code event} is sent ({@code POST /api/v1/events}) and its
+   * payload meets {@code match} (CEL over {@code event} and {@code now}; null: any).
+   *
+   * @param input the run's input: JSON whose strings may read {@code {{ event.<field> }}}; null:
+   *     the payload itself
+   */
+  record Trigger(String event, String match, JsonNode input) {}
 
   Map<String, Step> byName() {
     Map<String, Step> map = new LinkedHashMap<>();

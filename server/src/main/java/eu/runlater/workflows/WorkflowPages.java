@@ -32,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 class WorkflowPages {
   static final int PAGE_SIZE = 50;
   static final Duration RECENT = Duration.ofHours(24);
-  static final List<String> STATES = List.of("running", "succeeded", "failed", "cancelled");
+  static final List<String> STATES =
+      List.of("queued", "running", "cancelling", "succeeded", "failed", "cancelled");
 
   private final WorkflowCommands workflows;
   private final RunCommands runs;

@@ -122,7 +122,10 @@ class WorkflowRunPages {
     model.addAttribute("run", run);
     model.addAttribute("workflow", w);
     model.addAttribute("waterfall", waterfall);
-    model.addAttribute("running", RunAdvancer.RUNNING.equals(run.state()));
+    model.addAttribute(
+        "running",
+        java.util.List.of(RunAdvancer.RUNNING, RunConcurrency.QUEUED, RunAdvancer.CANCELLING)
+            .contains(run.state()));
     model.addAttribute(
         "retryable",
         RunAdvancer.FAILED.equals(run.state()) || RunAdvancer.CANCELLED.equals(run.state()));

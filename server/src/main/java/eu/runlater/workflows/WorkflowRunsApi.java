@@ -35,10 +35,13 @@ class WorkflowRunsApi {
 
   @PostMapping("/{id}/cancel")
   @Operation(
-      summary = "Cancel a running run",
+      summary = "Cancel a running or queued run",
       description =
           "Pending steps never start, waiting tasks are removed; a request already in flight"
-              + " finishes and is recorded. 409 when the run is not running.")
+              + " is waited for: the run answers cancelling and becomes cancelled when it ends"
+              + " (on_cancel: finish, the default), or the step is abandoned and the run cancelled"
+              + " at once (on_cancel: abandon). A queued run is cancelled before it starts. 409 when"
+              + " the run has ended. Cancelling a cancelling run abandons what it waits for.")
   RunView cancel(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable UUID id)
       throws SQLException {
     return runs.cancel(caller.organizationId(), id);

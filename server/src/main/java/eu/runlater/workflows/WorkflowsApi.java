@@ -34,9 +34,16 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1/workflows")
 @Tag(name = "Workflows")
 class WorkflowsApi {
-  static final Set<String> STATES = Set.of("running", "succeeded", "failed", "cancelled");
+  static final Set<String> STATES =
+      Set.of("queued", "running", "cancelling", "succeeded", "failed", "cancelled");
   private static final String DEFINITION =
-      "A definition: {key, name?, max_run_time?, input_schema? (JSON Schema 2020-12), steps: [...]}."
+      "A definition: {key, name?, max_run_time?, input_schema? (JSON Schema 2020-12),"
+          + " concurrency?: {key?: template over input, limit: 1..1000} (runs over the limit wait"
+          + " queued and start oldest first as runs of their key end), on_cancel?: finish (default:"
+          + " a cancelled run stays cancelling until its steps in flight end) | abandon (cancelled"
+          + " at once, steps in flight abandoned), triggers?: [{event, match? (CEL over event, now),"
+          + " input? (JSON; strings may read {{ event.x }})}] (POST /api/v1/events starts a run"
+          + " per matching workflow), steps: [...]}."
           + " Each step: {name, kind, depends_on?: [names], join?: all (default) | any | N,"
           + " on_failure?: fail (default) | continue | {compensate: <step>}, ...}. kind http: {url, method?, headers?,"
           + " body?, timeout? (30s), retries? (0), backoff? {base, max}}; url, header values and"
@@ -226,7 +233,9 @@ class WorkflowsApi {
   }
 
   @GetMapping("/{key}/runs")
-  @Operation(summary = "List a workflow's runs, newest first, by state (steps left out)")
+  @Operation(
+      summary = "List a workflow's runs, newest first, by state (steps left out)",
+      description = "state: queued, running, cancelling, succeeded, failed or cancelled.")
   Page<RunView> runs(
       @AuthenticationPrincipal ApiPrincipal caller,
       @PathVariable String key,
@@ -235,7 +244,8 @@ class WorkflowsApi {
       @RequestParam(required = false) String cursor) {
     int n = Page.limit(limit);
     if (state != null && !STATES.contains(state)) {
-      throw ApiProblem.invalid("state", "must be running, succeeded, failed or cancelled");
+      throw ApiProblem.invalid(
+          "state", "must be queued, running, cancelling, succeeded, failed or cancelled");
     }
     var rows = runs.list(caller.organizationId(), key, state, Page.cursor(cursor), n + 1);
     return Page.of(rows, n, RunCommands.RunRow::id, r -> runs.view(r, null));

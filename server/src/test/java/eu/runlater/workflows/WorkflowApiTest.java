@@ -8,6 +8,7 @@ import eu.runlater.testing.Sink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,10 +21,40 @@ import tools.jackson.databind.JsonNode;
 abstract class WorkflowApiTest extends ServerTest {
   static final Duration WITHIN = Duration.ofSeconds(30);
 
+  /** The states a run has not ended in. */
+  static final java.util.Set<String> OPEN = java.util.Set.of("queued", "running", "cancelling");
+
   @org.springframework.beans.factory.annotation.Autowired
   org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
   Sink target;
+  final java.util.concurrent.Semaphore gate = new java.util.concurrent.Semaphore(0);
+  final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
+  final java.util.concurrent.atomic.AtomicInteger maxInFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Requests to /held/* wait for a permit of {@link #gate}; the others are answered at once. */
+  void holdRequests() {
+    target.respond(
+        r -> {
+          if (!r.path().startsWith("/held/")) {
+            return json(200, "{}");
+          }
+          maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          try {
+            if (!gate.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)) {
+              return json(500, "{\"error\": \"not released\"}");
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            inFlight.decrementAndGet();
+          }
+          return json(200, "{}");
+        });
+  }
+
   Fixtures.Tenant t;
 
   @BeforeEach
@@ -35,6 +66,24 @@ abstract class WorkflowApiTest extends ServerTest {
   @AfterEach
   void stop() {
     target.close();
+  }
+
+  String state(String run) {
+    return run(run).get("state").asString();
+  }
+
+  void awaitRequests(String path, int n) {
+    Sink.await(
+        WITHIN,
+        n + " requests to " + path,
+        () -> target.received().stream().filter(r -> r.path().equals(path)).count() >= n);
+  }
+
+  List<String> runIdsOf(String path) {
+    return target.received().stream()
+        .filter(r -> r.path().equals(path))
+        .map(r -> r.header("Runlater-Run-Id"))
+        .toList();
   }
 
   static Sink.Reply json(int status, String body) {
@@ -75,9 +124,7 @@ abstract class WorkflowApiTest extends ServerTest {
 
   JsonNode awaitState(String id, String state) {
     Sink.await(
-        WITHIN,
-        "run " + id + " " + state,
-        () -> !run(id).get("state").asString().equals("running"));
+        WITHIN, "run " + id + " " + state, () -> !OPEN.contains(run(id).get("state").asString()));
     JsonNode r = run(id);
     assertThat(r.get("state").asString()).as(r.toString()).isEqualTo(state);
     return r;

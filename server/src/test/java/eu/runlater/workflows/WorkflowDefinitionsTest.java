@@ -34,6 +34,69 @@ class WorkflowDefinitionsTest extends ServerTest {
   static Stream<Arguments> invalid() {
     return Stream.of(
         Arguments.of("no steps", "{\"key\": \"w\", \"steps\": []}", "steps", "non-empty array"),
+        Arguments.of(
+            "a concurrency limit of 0",
+            "{\"key\": \"w\", \"concurrency\": {\"limit\": 0}, \"steps\": [" + http("a", "") + "]}",
+            "concurrency.limit",
+            "1 to 1000"),
+        Arguments.of(
+            "a concurrency limit over 1000",
+            "{\"key\": \"w\", \"concurrency\": {\"limit\": 1001}, \"steps\": ["
+                + http("a", "")
+                + "]}",
+            "concurrency.limit",
+            "1 to 1000"),
+        Arguments.of(
+            "a concurrency key reading a step",
+            "{\"key\": \"w\", \"concurrency\": {\"key\": \"{{ steps.a.output.body.id }}\","
+                + " \"limit\": 1}, \"steps\": ["
+                + http("a", "")
+                + "]}",
+            "concurrency.key",
+            "reads the input only"),
+        Arguments.of(
+            "an on_cancel that is neither finish nor abandon",
+            "{\"key\": \"w\", \"on_cancel\": \"stop\", \"steps\": [" + http("a", "") + "]}",
+            "on_cancel",
+            "finish (the default"),
+        Arguments.of(
+            "a trigger match that is not CEL over the event",
+            "{\"key\": \"w\", \"triggers\": [{\"event\": \"paid\", \"match\": \"input.x =="
+                + " 1\"}], \"steps\": ["
+                + http("a", "")
+                + "]}",
+            "triggers[0].match",
+            "not a valid CEL condition"),
+        Arguments.of(
+            "an unknown trigger field",
+            "{\"key\": \"w\", \"triggers\": [{\"event\": \"paid\", \"when\": \"x\"}],"
+                + " \"steps\": ["
+                + http("a", "")
+                + "]}",
+            "triggers[0].when",
+            "not a field"),
+        Arguments.of(
+            "a trigger input reading a step",
+            "{\"key\": \"w\", \"triggers\": [{\"event\": \"paid\", \"input\": {\"a\":"
+                + " \"{{ steps.a.output.body }}\"}}], \"steps\": ["
+                + http("a", "")
+                + "]}",
+            "triggers[0].input",
+            "reads the event's payload"),
+        Arguments.of(
+            "a trigger without an event",
+            "{\"key\": \"w\", \"triggers\": [{\"match\": \"true\"}], \"steps\": ["
+                + http("a", "")
+                + "]}",
+            "triggers[0].event",
+            "is required"),
+        Arguments.of(
+            "an unknown concurrency field",
+            "{\"key\": \"w\", \"concurrency\": {\"limit\": 1, \"per\": \"x\"}, \"steps\": ["
+                + http("a", "")
+                + "]}",
+            "concurrency.per",
+            "not a field"),
         Arguments.of("bad key", "{\"key\": \"No Spaces\", \"steps\": []}", "key", "lower-case"),
         Arguments.of(
             "unknown top-level field",

@@ -40,6 +40,8 @@ class WorkflowPagesBrowserTest extends ServerTest {
 
   private Sink target;
   private final AtomicBoolean flakyUp = new AtomicBoolean(false);
+  // Requests to /hold wait for a permit: a step in flight for as long as a test needs.
+  private final java.util.concurrent.Semaphore held = new java.util.concurrent.Semaphore(0);
   private Fixtures.Tenant tenant;
   private Fixtures.TestUser member;
   private BrowserContext desktop;
@@ -53,14 +55,16 @@ class WorkflowPagesBrowserTest extends ServerTest {
         Sink.start()
             .respond(
                 r ->
-                    r.path().startsWith("/flaky") && !flakyUp.get()
+                    r.path().equals("/hold") && !hold()
                         ? Sink.Reply.status(500)
-                        : Sink.Reply.status(200)
-                            .withHeader("Content-Type", "application/json")
-                            .withBody(
-                                "{\"ok\": true, \"path\": \"%s\"}"
-                                    .formatted(r.path())
-                                    .getBytes(StandardCharsets.UTF_8)));
+                        : r.path().startsWith("/flaky") && !flakyUp.get()
+                            ? Sink.Reply.status(500)
+                            : Sink.Reply.status(200)
+                                .withHeader("Content-Type", "application/json")
+                                .withBody(
+                                    "{\"ok\": true, \"path\": \"%s\"}"
+                                        .formatted(r.path())
+                                        .getBytes(StandardCharsets.UTF_8)));
     tenant = fixtures.tenant();
     member = fixtures.user(tenant.id(), Role.MEMBER);
     api = new Api(port);
@@ -296,6 +300,46 @@ class WorkflowPagesBrowserTest extends ServerTest {
     assertThat(fragment.status()).isEqualTo(200);
     assertThat(fragment.body()).startsWith("<div id=\"waterfall\"").doesNotContain("<html");
     assertThat(fragment.body()).contains("hx-trigger=\"sse:executions throttle:1s\"");
+  }
+
+  @Test
+  void a_queued_run_and_a_cancelling_one_show_their_state_and_move_on_live() {
+    define(
+        """
+        {"key": "one_at_a_time", "name": "One at a time", "concurrency": {"limit": 1},
+         "steps": [{"name": "hold", "kind": "http", "url": "%s"}]}"""
+            .formatted(target.url("/hold")));
+    String first = startRun("one_at_a_time");
+    String second = startRun("one_at_a_time");
+    Sink.await(Duration.ofSeconds(30), "the first run's request", () -> count("/hold") >= 1);
+
+    page.navigate(api.base() + "/workflow-runs/" + second);
+    assertThat(page.locator("#waterfall")).hasAttribute("data-state", "queued");
+    assertThat(page.locator(".badge.queued").first()).hasText("queued");
+    assertThat(step("hold")).hasAttribute("data-state", "pending");
+    assertThat(page.locator("#cancel-run")).isVisible();
+    checked("workflow-run-queued", "/workflow-runs/" + second);
+
+    page.navigate(api.base() + "/workflow-runs/" + first);
+    page.locator("#cancel-run").click();
+    assertThat(page.locator("#waterfall")).hasAttribute("data-state", "cancelling");
+    assertThat(step("hold")).hasAttribute("data-state", "running");
+    checked("workflow-run-cancelling", "/workflow-runs/" + first);
+
+    held.release(2); // the request in flight ends the cancel; the queued run starts and runs
+    assertThat(page.locator("#waterfall")).hasAttribute("data-state", "cancelled", LIVE);
+    assertThat(step("hold")).hasAttribute("data-state", "succeeded");
+    page.navigate(api.base() + "/workflow-runs/" + second);
+    assertThat(page.locator("#waterfall")).hasAttribute("data-state", "succeeded", LIVE);
+  }
+
+  private boolean hold() {
+    try {
+      return held.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private int count(String path) {
