@@ -13,6 +13,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -155,10 +158,44 @@ public class LiveFeed implements SmartLifecycle {
   /**
    * Tells every node's open pages of this organization that something changed which no execution
    * shows (an approval decided, an event that resumed a step, a run cancelled): in the caller's
-   * transaction, so the pages hear of it once it commits, and not if it rolls back.
+   * transaction, so the pages hear of it once it commits, and not if it rolls back. In a Spring
+   * transaction the organization's row is bumped just before the commit, after every other lock the
+   * transaction takes: taken earlier, two transactions (a cancel holding a run and waiting for the
+   * row, another holding the row and waiting for that run) deadlocked.
    */
   public void changed(UUID organizationId) {
-    jdbc.sql(LIVE_CHANGE).param("org", organizationId).update();
+    if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+      jdbc.sql(LIVE_CHANGE).param("org", organizationId).update();
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    Set<UUID> pending = (Set<UUID>) TransactionSynchronizationManager.getResource(this);
+    if (pending == null) {
+      Set<UUID> orgs = new TreeSet<>();
+      pending = orgs;
+      TransactionSynchronizationManager.bindResource(this, orgs);
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            // Last of all: the organization's row is the last lock the transaction takes.
+            @Override
+            public int getOrder() {
+              return org.springframework.core.Ordered.LOWEST_PRECEDENCE;
+            }
+
+            @Override
+            public void beforeCommit(boolean readOnly) {
+              for (UUID id : orgs) {
+                jdbc.sql(LIVE_CHANGE).param("org", id).update();
+              }
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+              TransactionSynchronizationManager.unbindResourceIfPossible(LiveFeed.this);
+            }
+          });
+    }
+    pending.add(organizationId);
   }
 
   /** Whether this organization has open streams here (they get the next change). */

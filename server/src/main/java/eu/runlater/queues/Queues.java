@@ -233,6 +233,7 @@ class Queues {
 
   void deleteQueue(Queue queue) {
     withdraw(queue, false);
+    jdbc.sql(QueuesQueries.QUEUE_MESSAGES_DELETE).param("id", queue.id()).update();
     jdbc.sql(QUEUE_DELETE).param("id", queue.id()).update();
   }
 

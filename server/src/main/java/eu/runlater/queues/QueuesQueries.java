@@ -66,6 +66,11 @@ final class QueuesQueries {
 
   static final String QUEUE_DELETE = "DELETE FROM queues WHERE id = :id";
 
+  // A queue's messages go before its row, in the order the engine's outcome transaction takes
+  // them (the message, then the queue's row for the release): deleted through the row's cascade,
+  // they came after it, and a delete racing a delivery's outcome deadlocked.
+  static final String QUEUE_MESSAGES_DELETE = "DELETE FROM messages WHERE queue_id = :id";
+
   static final String QUEUES_BY_NAMES =
       "SELECT "
           + QUEUE_COLUMNS

@@ -149,6 +149,13 @@ class RunConcurrency implements OutcomeHook {
       TransactionSynchronizationManager.bindResource(this, bound);
       TransactionSynchronizationManager.registerSynchronization(
           new TransactionSynchronization() {
+            // First at the commit: admitting queued runs takes run locks, and may end runs alerts
+            // must hear of.
+            @Override
+            public int getOrder() {
+              return org.springframework.core.Ordered.LOWEST_PRECEDENCE - 2;
+            }
+
             @Override
             public void beforeCommit(boolean readOnly) {
               Instant now = clock.instant();

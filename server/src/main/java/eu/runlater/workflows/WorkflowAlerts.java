@@ -112,6 +112,13 @@ class WorkflowAlerts {
     TransactionSynchronizationManager.bindResource(this, outcomes);
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
+          // After every run lock (RunConcurrency's included): the incident's lock comes last but
+          // one.
+          @Override
+          public int getOrder() {
+            return org.springframework.core.Ordered.LOWEST_PRECEDENCE - 1;
+          }
+
           @Override
           public void beforeCommit(boolean readOnly) {
             try {
