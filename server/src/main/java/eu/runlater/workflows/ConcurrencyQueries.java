@@ -31,6 +31,9 @@ final class ConcurrencyQueries {
       LIMIT 1
       """;
 
+  static final String RUN_WORKFLOW_AND_KEY =
+      "SELECT workflow_id, concurrency_key FROM workflow_runs WHERE id = :id";
+
   static final String RUN_CONCURRENCY_KEY =
       "SELECT concurrency_key FROM workflow_runs WHERE id = :id";
 

@@ -205,6 +205,23 @@ class RunConcurrency implements OutcomeHook {
     alerts.flush(c, finished.now());
   }
 
+  /**
+   * Takes the lock of the run's key, if it has one, before the caller locks the run: admitting
+   * takes the key's lock and then the queued run's row, so a cancel that locked a queued run first
+   * and the key's lock at its commit deadlocked with an admission of that key (found by
+   * WorkflowConcurrencyTest in CI).
+   */
+  void lockKeyOf(Connection c, UUID runId) {
+    record Keyed(UUID workflowId, String concurrencyKey) {}
+    ConnectionSql.on(c)
+        .sql(ConcurrencyQueries.RUN_WORKFLOW_AND_KEY)
+        .param("id", runId)
+        .query(Keyed.class)
+        .optional()
+        .filter(r -> r.concurrencyKey() != null)
+        .ifPresent(r -> lock(c, new Key(r.workflowId(), r.concurrencyKey())));
+  }
+
   /** Starts the oldest queued runs of the key while it has room. */
   private void admitQueued(Connection c, Key k, RunAdvancer.TaskSink sink, Instant now)
       throws SQLException {
