@@ -52,7 +52,7 @@ class ClaimPlanTest {
   }
 
   /** The statement's parameters in the order {@code positional} numbers them. */
-  private static String arguments() {
+  static String arguments() {
     java.util.Map<String, String> values =
         java.util.Map.of(
             "now", "now()",
