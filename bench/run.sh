@@ -9,6 +9,7 @@
 #   bench/run.sh --phases dashboard --runs 3 --no-warmup  # dashboard page latencies (DashboardBench), ~10 min
 #   bench/run.sh --phases alerts --runs 3 --no-warmup     # what 100 flapping jobs cost the engine (AlertFlapBench), ~5 min
 #   bench/run.sh --phases idle --runs 3 --diagnose        # an idle node with 1,000 hourly cron jobs (IdleBench), ~4 min
+#   bench/run.sh --phases pending --runs 1                # the e2e drain with 10,000,000 tasks due later (~15 min a run, ~10 GB of disk)
 # JAVA_OPTS adds JVM options; SKIP_BUILD=1 reuses the last build. Results: docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -31,13 +31,15 @@ import java.util.stream.Stream;
  * says how busy the machine was.
  *
  * <p>The cron phase ({@link CronBench}) runs only when named: {@code --phases cron}. It runs each
- * case of {@code --cron-cases} {@code --runs} times.
+ * case of {@code --cron-cases} {@code --runs} times. The pending phase ({@code --phases pending})
+ * drains {@code --tasks} due tasks with 100,000 and with {@code --pending} (10,000,000) tasks due
+ * over the next day behind them.
  *
  * <pre>
  * DeliveryBench [--phases http,runlater,dbscheduler,lateness,api,cron,queue,dashboard] [--runs 3] [--tasks 100000]
  *               [--workers 50] [--lateness-seconds 30] [--rmax N] [--jfr file] [--jfr-api file]
  *               [--cron-cases a,b] [--cron-warmup-seconds 60] [--cron-seconds 180] [--cron-jobs N]
- *               [--dir path] [--no-warmup] [--diagnose] [--busy-ok]
+ *               [--pending 10000000] [--dir path] [--no-warmup] [--diagnose] [--busy-ok]
  * </pre>
  */
 public final class DeliveryBench {
@@ -54,7 +56,8 @@ public final class DeliveryBench {
           "alerts",
           "idle",
           "workflows",
-          "inbound");
+          "inbound",
+          "pending");
 
   /** What runs without {@code --phases}: everything but cron, which takes long and runs apart. */
   static final List<String> DEFAULT_PHASES =
@@ -72,6 +75,11 @@ public final class DeliveryBench {
   static final String Q_E2E = "Queue e2e, one queue, parallelism 100 (deliveries/s)";
   static final String Q_LATE_P99 = "Queue delayed messages @50% lateness p99 (ms)";
   static final String RL_E2E = "Runlater e2e, backlog (deliveries/s)";
+  static final String RATIO_PENDING = "ratio e2e with many pending / with 100,000 pending";
+
+  /** The pending phase's baseline: the backlog drained with this many tasks due later. */
+  static final long PENDING_BASELINE = 100_000;
+
   static final String DBS_LAF = "db-scheduler lock-and-fetch (executions/s)";
   static final String HTTP_JDK = "HTTP only: JDK HttpClient (req/s)";
   static final String HTTP_DELIVERY = "HTTP only: HttpDelivery (req/s)";
@@ -232,6 +240,19 @@ public final class DeliveryBench {
           }
         }
       }
+      if (options.phases.contains("pending")) {
+        if (options.warmup) {
+          // The JIT settles on a drain of its own, or the first (the baseline) would pay for it.
+          System.out.printf("%n=== tasks due later: warm-up drain (not reported) ===%n");
+          measured(
+              "Runlater end to end, %,d tasks inserted before start".formatted(options.tasks),
+              () -> runlater.preloaded(Math.min(20_000, options.tasks), null));
+        }
+        for (int run = 0; run < options.runs; run++) {
+          System.out.printf("%n=== tasks due later, run %d of %d ===%n", run + 1, options.runs);
+          pending(run, runlater);
+        }
+      }
       if (options.phases.contains("cron")) {
         CronBench cron = new CronBench(pg, sink, cpu, options.dir.resolve("server"));
         for (String name : options.cronCases) {
@@ -248,6 +269,35 @@ public final class DeliveryBench {
       }
     }
     printSummary();
+  }
+
+  /**
+   * The engine's backlog drain ({@code --tasks} due now) with {@value #PENDING_BASELINE} and with
+   * {@code --pending} tasks due over the next day behind it, in that order, each on a fresh
+   * database: issue 18's "10,000,000 pending tasks cost the e2e rate no more than 20 % against
+   * 100,000", and the heap after a full collection before and after each drain.
+   */
+  private void pending(int run, RunlaterBench runlater) throws Exception {
+    int n = options.tasks;
+    RunlaterBench.Pending few =
+        measured(
+            "Runlater e2e, %,d due, %,d due later".formatted(n, PENDING_BASELINE),
+            () -> runlater.pending(n, PENDING_BASELINE));
+    RunlaterBench.Pending many =
+        measured(
+            "Runlater e2e, %,d due, %,d due later".formatted(n, options.pending),
+            () -> runlater.pending(n, options.pending));
+    for (var m : List.of(Map.entry(PENDING_BASELINE, few), Map.entry(options.pending, many))) {
+      String label = "Runlater e2e, %,d due later".formatted(m.getKey());
+      RunlaterBench.Pending p = m.getValue();
+      results.put(run, label + " (deliveries/s)", p.perSecond());
+      cpu(results, run, label, p.cpu());
+      results.put(run, label + ": heap after GC before the drain (MB)", p.heapBefore() / 1e6);
+      results.put(run, label + ": heap after GC after the drain (MB)", p.heapAfter() / 1e6);
+      results.put(run, label + ": duplicate deliveries", p.duplicates());
+      results.put(run, label + ": tasks due later inserted (tasks/s)", p.pendingInsertPerSecond());
+    }
+    results.put(run, RATIO_PENDING, many.perSecond() / few.perSecond());
   }
 
   private void throughput(
@@ -652,6 +702,7 @@ public final class DeliveryBench {
     target("Queue bulk push", Q_BULK, 50_000, true, "/s");
     target("Queue e2e, parallelism 100", Q_E2E, 5_000, true, "/s");
     target("Queue delayed lateness p99 at 50%", Q_LATE_P99, 50, false, " ms");
+    target("e2e with --pending due later / with 100,000", RATIO_PENDING, 0.8, true, "x");
   }
 
   private void target(String what, String name, double goal, boolean atLeast, String unit) {
@@ -709,7 +760,8 @@ public final class DeliveryBench {
       int cronWarmupSeconds,
       int cronSeconds,
       int cronJobs,
-      int alertBacklog) {
+      int alertBacklog,
+      long pending) {
 
     static Options parse(String[] args) {
       Set<String> phases = new LinkedHashSet<>(DEFAULT_PHASES);
@@ -718,6 +770,7 @@ public final class DeliveryBench {
       int cronSeconds = 180;
       int cronJobs = 0;
       int alertBacklog = 30_000;
+      long pending = 10_000_000;
       int runs = 3;
       int tasks = 100_000;
       int workers = 50;
@@ -753,6 +806,7 @@ public final class DeliveryBench {
           case "--cron-seconds" -> cronSeconds = Integer.parseInt(value);
           case "--cron-jobs" -> cronJobs = Integer.parseInt(value);
           case "--alert-backlog" -> alertBacklog = Integer.parseInt(value);
+          case "--pending" -> pending = Long.parseLong(value);
           case "--jfr" -> jfr = Path.of(value);
           case "--jfr-api" -> jfrApi = Path.of(value);
           case "--dir" -> dir = Path.of(value);
@@ -772,11 +826,11 @@ public final class DeliveryBench {
               throw new IllegalArgumentException(
                   "unknown option "
                       + args[i]
-                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron,queue,dashboard,alerts,idle,workflows,inbound"
+                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron,queue,dashboard,alerts,idle,workflows,inbound,pending"
                       + " --runs 3"
                       + " --tasks 100000 --workers 50 --lateness-seconds 30 --rmax N --jfr file"
                       + " --jfr-api file --cron-cases a,b --cron-warmup-seconds 60"
-                      + " --cron-seconds 180 --cron-jobs N --alert-backlog 30000"
+                      + " --cron-seconds 180 --cron-jobs N --alert-backlog 30000 --pending 10000000"
                       + " --dir /tmp/runlater-bench"
                       + " --no-warmup --diagnose --busy-ok");
         }
@@ -799,7 +853,8 @@ public final class DeliveryBench {
           cronWarmupSeconds,
           cronSeconds,
           cronJobs,
-          alertBacklog);
+          alertBacklog,
+          pending);
     }
   }
 }

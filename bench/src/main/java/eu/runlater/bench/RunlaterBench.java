@@ -11,6 +11,7 @@ import eu.runlater.engine.TargetPolicy;
 import eu.runlater.engine.TaskRequest;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -38,6 +39,7 @@ final class RunlaterBench {
   private static final Backoff BACKOFF = new Backoff(1_000, 60_000);
   private static final int TIMEOUT_MS = 10_000;
   private static final int INSERT_BATCH = 1_000;
+  private static final int PENDING_BATCH = 10_000;
 
   private final BenchPostgres pg;
   private final Sink sink;
@@ -95,6 +97,77 @@ final class RunlaterBench {
           (double) wal / n,
           s.httpMeanMillis(),
           s.verify(n));
+    }
+  }
+
+  /**
+   * A backlog drain with work waiting behind it: the backlog of {@link #preloaded}, {@code n} due
+   * tasks, drained while {@code pending} more tasks wait, due over the next day (from ten minutes
+   * on, so none falls due during the drain), vacuumed and analyzed as a day of autovacuum would
+   * leave them, and checkpointed, so the drain starts as clean as {@link #preloaded}'s. Also the
+   * heap of this JVM, where the engine runs, after a full collection before and after the drain.
+   */
+  Pending pending(int n, long pending) throws Exception {
+    try (Setup s = new Setup("rl_pending")) {
+      long insertStart = System.nanoTime();
+      insertLater(s, pending);
+      double insertRate = pending * 1e9 / (System.nanoTime() - insertStart);
+      s.execute("VACUUM (ANALYZE) tasks");
+      s.execute("CHECKPOINT");
+      insertDue(s, n);
+      long heapBefore = heapAfterCollection();
+      long sinkStart = sink.count();
+      pg.resetStatements(s.monitor);
+      CpuMeter.Sample before = cpu.sample();
+      long start = System.nanoTime();
+      s.engine.start();
+      long end = awaitRecorded(s, sinkStart + n, n, pending, Duration.ofMinutes(20));
+      CpuMeter.Sample after = cpu.sample();
+      long heapAfter = heapAfterCollection();
+      pg.printStatements(s.monitor, s.database);
+      return new Pending(
+          n * 1e9 / (end - start),
+          insertRate,
+          CpuMeter.between(before, after),
+          heapBefore,
+          heapAfter,
+          s.verify(n, pending));
+    }
+  }
+
+  /** A drain with {@code pending} tasks waiting behind it; heap in bytes after a full GC. */
+  record Pending(
+      double perSecond,
+      double pendingInsertPerSecond,
+      CpuMeter.Usage cpu,
+      long heapBefore,
+      long heapAfter,
+      long duplicates)
+      implements Measured {}
+
+  private static long heapAfterCollection() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /**
+   * Inserts {@code pending} tasks due from ten minutes to a day from now, evenly spread, 10,000 to
+   * a transaction (the engine's {@code Tasks.insert}, as any producer inserts).
+   */
+  private void insertLater(Setup s, long pending) throws SQLException {
+    Instant from = Instant.now().plus(Duration.ofMinutes(10));
+    double spacingMillis = Duration.ofDays(1).toMillis() / (double) Math.max(1, pending);
+    long reported = System.nanoTime();
+    for (long done = 0; done < pending; done += PENDING_BATCH) {
+      List<NewTask> batch = new ArrayList<>(PENDING_BATCH);
+      for (long i = done; i < Math.min(done + PENDING_BATCH, pending); i++) {
+        batch.add(task(s.url, from.plusMillis((long) (i * spacingMillis))));
+      }
+      s.insert(batch);
+      if (System.nanoTime() - reported > 30_000_000_000L) {
+        System.out.printf("  %,d of %,d pending tasks inserted%n", done + batch.size(), pending);
+        reported = System.nanoTime();
+      }
     }
   }
 
@@ -175,12 +248,28 @@ final class RunlaterBench {
    * (a duplicate delivery cannot make the count reach it early).
    */
   private long awaitRecorded(Setup s, long sinkTarget, long executions, Duration timeout) {
+    return awaitRecorded(s, sinkTarget, executions, 0, timeout);
+  }
+
+  /**
+   * As above, with {@code pending} tasks due later left in the table: then "finished" means none
+   * running and none due (the bench's tasks are all of priority 5), asked through the indexes the
+   * engine reads, as a look at the whole table would read every pending task.
+   */
+  private long awaitRecorded(
+      Setup s, long sinkTarget, long executions, long pending, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (sink.count() < sinkTarget) {
       check(deadline, "the sink to receive " + sinkTarget + " requests (has " + sink.count() + ")");
       LockSupport.parkNanos(2_000_000);
     }
-    while (s.count("SELECT count(*) FROM (SELECT 1 FROM tasks LIMIT 1) t") > 0) {
+    String unfinished =
+        pending == 0
+            ? "SELECT count(*) FROM (SELECT 1 FROM tasks LIMIT 1) t"
+            : "SELECT (SELECT count(*) FROM (SELECT 1 FROM tasks WHERE state = 'running' LIMIT 1) r)"
+                + " + (SELECT count(*) FROM (SELECT 1 FROM tasks WHERE state = 'ready'"
+                + " AND priority = 5 AND run_at <= now() LIMIT 1) d)";
+    while (s.count(unfinished) > 0) {
       check(deadline, "every task to be finished");
       LockSupport.parkNanos(5_000_000);
     }
@@ -285,20 +374,29 @@ final class RunlaterBench {
       return BenchPostgres.queryLong(monitor, sql);
     }
 
+    void execute(String sql) {
+      pg.execute(database, sql);
+    }
+
     /**
      * Checks that every task was delivered exactly once, successfully, and none is left; returns
      * the number of duplicate deliveries (history rows beyond one per task).
      */
     long verify(long expected) {
+      return verify(expected, 0);
+    }
+
+    /** As {@link #verify(long)}, with {@code pending} tasks (due later) left in the table. */
+    long verify(long expected, long pending) {
       long rows = count("SELECT count(*) FROM executions");
       long tasks = count("SELECT count(DISTINCT task_id) FROM executions");
       long ok = count("SELECT count(*) FROM executions WHERE status = 'success'");
       long left = count("SELECT count(*) FROM tasks");
-      if (rows != expected || tasks != expected || ok != expected || left != 0) {
+      if (rows != expected || tasks != expected || ok != expected || left != pending) {
         System.out.printf(
-            "  WARNING: expected %d successful executions of distinct tasks; found %d rows, %d"
-                + " distinct tasks, %d successes, %d tasks left%n",
-            expected, rows, tasks, ok, left);
+            "  WARNING: expected %d successful executions of distinct tasks and %d tasks left;"
+                + " found %d rows, %d distinct tasks, %d successes, %d tasks left%n",
+            expected, pending, rows, tasks, ok, left);
       }
       return rows - tasks;
     }
