@@ -49,6 +49,18 @@ class GroupCommitTest extends ServerTest {
         meters);
   }
 
+  /** {@link #divide}, but a batch holding item 1 waits for {@code release} first. */
+  private Function<List<Integer>, List<Integer>> holding(
+      CountDownLatch held, CountDownLatch release) {
+    return items -> {
+      if (items.contains(1)) {
+        held.countDown();
+        await(release);
+      }
+      return divide(items);
+    };
+  }
+
   private static CompletableFuture<Integer> submit(GroupCommit<Integer, Integer> c, int v) {
     return CompletableFuture.supplyAsync(() -> c.submit(v), r -> Thread.ofVirtual().start(r));
   }
@@ -66,16 +78,7 @@ class GroupCommitTest extends ServerTest {
   void items_arriving_during_a_commit_share_the_next_and_a_bad_one_fails_alone() throws Exception {
     CountDownLatch held = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    try (var c =
-        commit(
-            items -> {
-              if (items.contains(1)) {
-                held.countDown();
-                await(release);
-              }
-              return divide(items);
-            },
-            100)) {
+    try (var c = commit(holding(held, release), 100)) {
       var first = submit(c, 1);
       assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
       List<CompletableFuture<Integer>> rest = new ArrayList<>();
@@ -103,16 +106,7 @@ class GroupCommitTest extends ServerTest {
   void a_full_wait_queue_refuses_at_once_and_close_writes_what_waits() throws Exception {
     CountDownLatch held = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    var c =
-        commit(
-            items -> {
-              if (items.contains(1)) {
-                held.countDown();
-                await(release);
-              }
-              return divide(items);
-            },
-            2);
+    var c = commit(holding(held, release), 2);
     var first = submit(c, 1);
     assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
     var a = submit(c, 2);
