@@ -177,7 +177,7 @@ public final class DeliveryBench {
           }
           if (options.phases.contains("inbound")) {
             System.out.printf("%n=== inbound webhooks, run %d of %d ===%n", run + 1, options.runs);
-            inbound(run, queue, new InboundBench(queue, sink, cpu, options.workers));
+            inbound(run, pg, queue, new InboundBench(queue, sink, cpu, options.workers));
           }
         }
       }
@@ -545,13 +545,18 @@ public final class DeliveryBench {
   }
 
   /** Inbound ingest against GET /health on the same server, then receive → forward at half. */
-  private void inbound(int run, QueueBench queues, InboundBench bench) throws Exception {
+  private void inbound(int run, BenchPostgres pg, QueueBench queues, InboundBench bench)
+      throws Exception {
     try (QueueBench.Session s = queues.session("inbound")) {
+      // With --diagnose: the ingest's statements (rows per call of the events' insert is the
+      // requests a transaction stores; COMMIT's calls the commits).
+      pg.resetStatements(s.monitor);
       QueueBench.Rate ingest =
           measured(
               "Inbound ingest: POST /in/<token>, %d virtual threads, no connection"
                   .formatted(options.workers),
               () -> bench.ingest(s, secs(3), secs(15)));
+      pg.printStatements(s.monitor, s.server.database());
       QueueBench.Rate ceiling =
           measured(
               "HTTP ceiling: GET /health, %d virtual threads".formatted(options.workers),

@@ -50,6 +50,13 @@ final class ConnectionsQueries {
   static final String CONNECTIONS_OF_SOURCE =
       "SELECT * FROM inbound_connections WHERE source_id = :source_id ORDER BY id FOR SHARE";
 
+  /** The connections of several sources, locked in one order (id) whatever the caller's. */
+  static final String CONNECTIONS_OF_SOURCES =
+      """
+      SELECT * FROM inbound_connections WHERE source_id = ANY(CAST(:source_ids AS uuid[]))
+       ORDER BY id FOR SHARE
+      """;
+
   static final String CONNECTION_SET_PAUSED =
       """
       UPDATE inbound_connections SET paused = :paused, updated_at = :now
@@ -59,12 +66,18 @@ final class ConnectionsQueries {
   static final String CONNECTION_DELETE =
       "DELETE FROM inbound_connections WHERE organization_id = :organization_id AND id = :id";
 
+  /** Forwards, many in one statement (one row each of the arrays' positions). */
   static final String FORWARD_INSERT =
       """
       INSERT INTO inbound_forwards (id, organization_id, event_id, connection_id, state, detail,
         created_at, queued_at)
-      VALUES (:id, :organization_id, :event_id, :connection_id, :state, :detail, :now,
-        CASE WHEN :state = 'queued' THEN CAST(:now AS timestamptz) END)
+      SELECT id, organization_id, event_id, connection_id, state, detail, created_at,
+             CASE WHEN state = 'queued' THEN created_at END
+        FROM unnest(CAST(:ids AS uuid[]), CAST(:organization_ids AS uuid[]),
+                    CAST(:event_ids AS uuid[]), CAST(:connection_ids AS uuid[]),
+                    CAST(:states AS text[]), CAST(:details AS text[]),
+                    CAST(:created AS timestamptz[]))
+          AS f(id, organization_id, event_id, connection_id, state, detail, created_at)
       """;
 
   static final String FORWARDS_HELD =

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -97,6 +99,9 @@ class Forwards {
     plan(source, request, null, now, now);
   }
 
+  /** One accepted request whose forwards are to be planned, their tasks due at {@code runAt}. */
+  record Planned(Source source, Request request, Instant runAt) {}
+
   /**
    * Plans forwards of a stored request over every connection of its source (or only {@code
    * connectionId}), their tasks due at {@code runAt}; returns how many forwards it made.
@@ -111,38 +116,117 @@ class Forwards {
             .stream()
             .filter(c -> connectionId == null || c.id().equals(connectionId))
             .toList();
-    if (connections.isEmpty()) {
+    return plan(
+        List.of(new Planned(source, request, runAt)), Map.of(source.id(), connections), now);
+  }
+
+  /**
+   * Plans the forwards of many accepted requests in the caller's transaction, set-based: one read
+   * of their sources' connections, one insert of every forward, one hand-over of their tasks.
+   */
+  void planAll(List<Planned> requests, Instant now) {
+    if (requests.isEmpty()) {
+      return;
+    }
+    UUID[] sourceIds = requests.stream().map(p -> p.source().id()).distinct().toArray(UUID[]::new);
+    Map<UUID, List<Connection>> bySource = new HashMap<>();
+    jdbc.sql(ConnectionsQueries.CONNECTIONS_OF_SOURCES)
+        .param("source_ids", new SqlArrayValue("uuid", (Object[]) sourceIds))
+        .query(Connections::row)
+        .list()
+        .forEach(c -> bySource.computeIfAbsent(c.sourceId(), k -> new ArrayList<>()).add(c));
+    plan(requests, bySource, now);
+  }
+
+  private int plan(List<Planned> requests, Map<UUID, List<Connection>> bySource, Instant now) {
+    Handover handover = new Handover(now);
+    ForwardRows rows = new ForwardRows();
+    for (Planned p : requests) {
+      List<Connection> connections = bySource.getOrDefault(p.source().id(), List.of());
+      if (connections.isEmpty()) {
+        continue;
+      }
+      Request request = p.request();
+      Map<String, Object> vars = vars(request);
+      for (Connection c : connections) {
+        UUID forwardId = Ids.v7(now);
+        String state;
+        String detail = null;
+        NewTask task = null;
+        try {
+          if (c.filter() != null && !Boolean.TRUE.equals(Expressions.eval(c.filter(), vars))) {
+            state = FILTERED;
+            detail = "filter is false: " + c.filter();
+          } else if (c.paused()) {
+            state = HELD;
+            detail = "connection paused";
+          } else {
+            task =
+                task(
+                    c,
+                    forwardId,
+                    request,
+                    vars,
+                    p.source().verification().credentialHeader(),
+                    p.runAt());
+            state = QUEUED;
+          }
+        } catch (Expressions.Failed | IllegalArgumentException e) {
+          state = FAILED;
+          detail = e.getMessage();
+        }
+        rows.add(forwardId, c.organizationId(), request.eventId(), c.id(), state, detail, now);
+        if (task != null) {
+          handover.add(c, task);
+        }
+      }
+    }
+    if (rows.ids.isEmpty()) {
       return 0;
     }
-    Map<String, Object> vars = vars(request);
-    Handover handover = new Handover(now);
-    for (Connection c : connections) {
-      UUID forwardId = Ids.v7(now);
-      String state;
-      String detail = null;
-      NewTask task = null;
-      try {
-        if (c.filter() != null && !Boolean.TRUE.equals(Expressions.eval(c.filter(), vars))) {
-          state = FILTERED;
-          detail = "filter is false: " + c.filter();
-        } else if (c.paused()) {
-          state = HELD;
-          detail = "connection paused";
-        } else {
-          task = task(c, forwardId, request, vars, source.verification().credentialHeader(), runAt);
-          state = QUEUED;
-        }
-      } catch (Expressions.Failed | IllegalArgumentException e) {
-        state = FAILED;
-        detail = e.getMessage();
-      }
-      insert(forwardId, source.organizationId(), request.eventId(), c.id(), state, detail, now);
-      if (task != null) {
-        handover.add(c, task);
-      }
-    }
+    rows.insert();
     handover.send();
-    return connections.size();
+    return rows.ids.size();
+  }
+
+  /** Forwards to insert, as the columns of one multi-row insert. */
+  private final class ForwardRows {
+    private final List<UUID> ids = new ArrayList<>();
+    private final List<UUID> organizations = new ArrayList<>();
+    private final List<UUID> events = new ArrayList<>();
+    private final List<UUID> connections = new ArrayList<>();
+    private final List<String> states = new ArrayList<>();
+    private final List<String> details = new ArrayList<>();
+    private final List<Timestamp> created = new ArrayList<>();
+
+    void add(
+        UUID id,
+        UUID organizationId,
+        UUID eventId,
+        UUID connectionId,
+        String state,
+        String detail,
+        Instant now) {
+      ids.add(id);
+      organizations.add(organizationId);
+      events.add(eventId);
+      connections.add(connectionId);
+      states.add(state);
+      details.add(detail);
+      created.add(Timestamp.from(now));
+    }
+
+    void insert() {
+      jdbc.sql(ConnectionsQueries.FORWARD_INSERT)
+          .param("ids", new SqlArrayValue("uuid", ids.toArray()))
+          .param("organization_ids", new SqlArrayValue("uuid", organizations.toArray()))
+          .param("event_ids", new SqlArrayValue("uuid", events.toArray()))
+          .param("connection_ids", new SqlArrayValue("uuid", connections.toArray()))
+          .param("states", new SqlArrayValue("text", states.toArray()))
+          .param("details", new SqlArrayValue("text", details.toArray()))
+          .param("created", new SqlArrayValue("timestamptz", created.toArray()))
+          .update();
+    }
   }
 
   /**
@@ -241,25 +325,6 @@ class Forwards {
       }
       return n;
     }
-  }
-
-  private void insert(
-      UUID id,
-      UUID organizationId,
-      UUID eventId,
-      UUID connectionId,
-      String state,
-      String detail,
-      Instant now) {
-    jdbc.sql(ConnectionsQueries.FORWARD_INSERT)
-        .param("id", id)
-        .param("organization_id", organizationId)
-        .param("event_id", eventId)
-        .param("connection_id", connectionId)
-        .param("state", state)
-        .param("detail", detail)
-        .param("now", Timestamp.from(now))
-        .update();
   }
 
   /** The engine task forwarding {@code request} over {@code c}. */

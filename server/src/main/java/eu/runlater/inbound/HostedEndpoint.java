@@ -1,5 +1,6 @@
 package eu.runlater.inbound;
 
+import eu.runlater.platform.database.GroupCommit;
 import eu.runlater.platform.web.PublicUrl;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -65,8 +66,22 @@ class HostedEndpoint {
               + " body; a Slack url_verification gets its challenge back). 401 when the source's"
               + " verification fails, 413 over 1 MB, 429 with Retry-After over the source's rate"
               + " limit: each stored as rejected with its reason. 404 for a token that is no"
-              + " source's.")
+              + " source's. 503 with Retry-After when too many requests wait to be stored (the"
+              + " request was not stored: send it again).")
   ResponseEntity<String> receive(@PathVariable String token, HttpServletRequest request) {
+    try {
+      return answer(token, request);
+    } catch (GroupCommit.Full e) {
+      // Too many requests wait to be stored: this one was not, so it is not acknowledged.
+      return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+          .header(HttpHeaders.RETRY_AFTER, "1")
+          .header(HttpHeaders.CACHE_CONTROL, "no-store")
+          .contentType(MediaType.TEXT_PLAIN)
+          .body("busy, not stored: retry\n");
+    }
+  }
+
+  private ResponseEntity<String> answer(String token, HttpServletRequest request) {
     Optional<Source> found = sources.byToken(token);
     if (found.isEmpty()) {
       return ResponseEntity.status(HttpStatus.NOT_FOUND)

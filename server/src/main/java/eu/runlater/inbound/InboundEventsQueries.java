@@ -27,6 +27,41 @@ final class InboundEventsQueries {
       RETURNING event_id
       """;
 
+  /** Events, many in one statement (one row each of the arrays' positions). */
+  static final String EVENTS_INSERT =
+      """
+      INSERT INTO inbound_events (id, organization_id, source_id, received_at, method, path, query,
+        headers, body, body_size, source_ip, status, reason, verification, event_key)
+      SELECT id, organization_id, source_id, received_at, method, path, query,
+             CAST(headers AS jsonb), body, body_size, source_ip, status, reason,
+             CAST(verification AS jsonb), event_key
+        FROM unnest(CAST(:ids AS uuid[]), CAST(:organization_ids AS uuid[]),
+                    CAST(:source_ids AS uuid[]), CAST(:received_at AS timestamptz[]),
+                    CAST(:methods AS text[]), CAST(:paths AS text[]), CAST(:queries AS text[]),
+                    CAST(:headers AS text[]), CAST(:bodies AS bytea[]), CAST(:body_sizes AS bigint[]),
+                    CAST(:source_ips AS text[]), CAST(:statuses AS text[]), CAST(:reasons AS text[]),
+                    CAST(:verifications AS text[]), CAST(:event_keys AS text[]))
+          AS e(id, organization_id, source_id, received_at, method, path, query, headers, body,
+               body_size, source_ip, status, reason, verification, event_key)
+      """;
+
+  /**
+   * {@link #DEDUP_CLAIM} for many event ids at once (each (source, key) at most once, in one order
+   * so that two batches wait on each other's keys in the same order): returns the ids of the events
+   * that claimed theirs. A row's 24 h are over when it expires before the new claim's receipt time,
+   * i.e. its own expiry minus 24 h.
+   */
+  static final String DEDUP_CLAIM_ALL =
+      """
+      INSERT INTO inbound_dedup (source_id, event_key, event_id, expires_at)
+      SELECT * FROM unnest(CAST(:source_ids AS uuid[]), CAST(:event_keys AS text[]),
+                           CAST(:event_ids AS uuid[]), CAST(:expires_at AS timestamptz[]))
+      ON CONFLICT (source_id, event_key) DO UPDATE
+        SET event_id = EXCLUDED.event_id, expires_at = EXCLUDED.expires_at
+        WHERE inbound_dedup.expires_at <= EXCLUDED.expires_at - interval '24 hours'
+      RETURNING event_id
+      """;
+
   static final String EVENT_COLUMNS =
       """
       e.id, e.source_id, s.name AS source_name, e.received_at, e.method, e.path, e.query,

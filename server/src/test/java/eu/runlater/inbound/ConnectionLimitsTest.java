@@ -2,6 +2,7 @@ package eu.runlater.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eu.runlater.organizations.Role;
 import eu.runlater.support.Api;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
@@ -267,6 +268,44 @@ class ConnectionLimitsTest extends ServerTest {
       assertThat(most.get()).isEqualTo(1);
       assertThat(event(t, first).get("forwards").get(0).get("state").asString())
           .isEqualTo("queued");
+    }
+  }
+
+  @Test
+  void a_limited_forwards_attempt_page_names_and_links_the_request_it_carries() {
+    var t = fixtures.tenant();
+    var user = fixtures.user(t.id(), Role.MEMBER);
+    try (Sink sink = Sink.start()) {
+      JsonNode s = source(t);
+      connection(t, s, sink.url("/limited"), ", \"parallelism\": 1");
+      Api.Response answer = receive(s, "{\"n\": 1}");
+      sink.awaitCount(1, WITHIN);
+      String eventId = answer.headers().firstValue(Inbox.REQUEST_ID_HEADER).orElseThrow();
+      Sink.await(
+          WITHIN,
+          "the forward's attempt recorded",
+          () ->
+              jdbc.sql(
+                          "SELECT count(*) FROM executions WHERE organization_id = :org"
+                              + " AND source_kind = 'message' AND attempt > 0")
+                      .param("org", t.id())
+                      .query(Long.class)
+                      .single()
+                  == 1);
+      java.util.UUID execution =
+          jdbc.sql(
+                  "SELECT id FROM executions WHERE organization_id = :org"
+                      + " AND source_kind = 'message' AND attempt > 0")
+              .param("org", t.id())
+              .query(java.util.UUID.class)
+              .single();
+
+      var page = signIn(user).get("/executions/" + execution);
+      assertThat(page.status()).isEqualTo(200);
+      // A queue message's attempt, and the page says whose: the request, linked.
+      assertThat(page.body())
+          .contains("href=\"/inbound/events/" + eventId + "\"")
+          .contains("Inbound: in → limited");
     }
   }
 
