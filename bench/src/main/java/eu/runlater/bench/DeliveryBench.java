@@ -482,10 +482,13 @@ public final class DeliveryBench {
 
   static final String WF_STEPS = "Workflow, 5 http steps, backlog (step deliveries/s)";
   static final String WF_GAP_P99 = "Workflow @50%: step to next step p99 (ms)";
+  static final String WF_CAPACITY =
+      "Workflow open loop (API start + 5 http steps), capacity (runs/s)";
 
   /**
    * A 5-step workflow's backlog drain against one queue's on the same server (and the engine's e2e
-   * when the runlater phase ran), then the gap between steps at half the runs per second.
+   * when the runlater phase ran), then the open loop's own capacity (runs started over the API and
+   * run to the end) and the gap between steps at half and a quarter of it.
    */
   private void workflows(int run, QueueBench queues, WorkflowBench bench) throws Exception {
     try (QueueBench.Session s = queues.session("workflows")) {
@@ -517,10 +520,24 @@ public final class DeliveryBench {
         results.put(
             run, "ratio workflow step deliveries / Runlater e2e", drain.stepsPerSecond() / engine);
       }
-      // At half the drain rate each run also pays its start through the API, which the drain
-      // does not (its runs were started before they woke): a quarter shows the gap unsaturated.
+      // Half load is half of what the open loop itself can carry, measured here: each of its runs
+      // pays its start through the API as well as its steps, which the drain's runs (started
+      // before they woke) do not.
+      WorkflowBench.Capacity capacity =
+          measured(
+              "Workflow open-loop capacity: %,d runs started over the API by 16 threads, run to the end"
+                  .formatted(runs),
+              () -> bench.capacity(s, runs, "capacity" + run));
+      System.out.printf("  %.0f runs/s started and run to the end%n", capacity.runsPerSecond());
+      results.put(run, WF_CAPACITY, capacity.runsPerSecond());
+      results.put(run, "Workflow capacity: runs not succeeded", capacity.failed());
+      results.put(
+          run,
+          "ratio workflow open-loop capacity / backlog drain (runs/s)",
+          capacity.runsPerSecond() / drain.runsPerSecond());
+      cpu(results, run, "Workflow capacity", capacity.cpu());
       for (int percent : new int[] {50, 25}) {
-        double rate = drain.runsPerSecond() * percent / 100;
+        double rate = capacity.runsPerSecond() * percent / 100;
         String at = "Workflow @" + percent + "%";
         WorkflowBench.Overhead gap =
             measured(

@@ -24,10 +24,16 @@ import java.util.concurrent.locks.LockSupport;
  *       step's outcome, the run's advance and the next step's task in between. Beside it, in the
  *       same server, {@code n × 5} messages through one queue with parallelism 100 (the plain
  *       delivery path through the same API and engine).
- *   <li><b>step overhead</b>: runs of the plain version started at a fixed rate (half the runs per
- *       second just measured); for each step after the first, its delivery's start minus the
- *       previous step's delivery's end, from the execution history: the outcome's transaction, the
- *       run's advance, the next task's insert, the wake-up, the claim and the worker's start.
+ *   <li><b>open-loop capacity</b>: what the step-overhead phase offers its load against: {@code n}
+ *       runs of the plain version started over the API as fast as {@value #STARTERS} threads go,
+ *       from the first start to the last run's end, runs per second. Each run pays its start (the
+ *       API, the run's rows, its first advance, the run view answered) as well as its five steps,
+ *       which the backlog drain does not.
+ *   <li><b>step overhead</b>: runs of the plain version started at a fixed rate (half, and a
+ *       quarter, of the open-loop capacity just measured); for each step after the first, its
+ *       delivery's start minus the previous step's delivery's end, from the execution history: the
+ *       outcome's transaction, the run's advance, the next task's insert, the wake-up, the claim
+ *       and the worker's start.
  * </ul>
  */
 final class WorkflowBench {
@@ -60,6 +66,10 @@ final class WorkflowBench {
       return sinkRequests - (long) runs * STEPS;
     }
   }
+
+  /** Runs started over the API and run to their end, per second, with all the cores they took. */
+  record Capacity(int runs, double runsPerSecond, long failed, CpuMeter.Usage cpu)
+      implements Measured {}
 
   /** The gap between one step's delivery ending and the next one's starting, at a rate of runs. */
   record Overhead(
@@ -176,6 +186,42 @@ final class WorkflowBench {
         sink.count() - sinkBefore,
         startWindow,
         CpuMeter.between(before, after));
+  }
+
+  /**
+   * The open loop's capacity (starts included): {@code n} runs of the plain version started from
+   * {@value #STARTERS} threads as fast as the API answers, timed from the first start until every
+   * run has ended.
+   */
+  Capacity capacity(QueueBench.Session s, int n, String key) throws Exception {
+    create(s, definition(key, null));
+    CpuMeter.Sample before = cpu.sample();
+    long from = System.nanoTime();
+    startAll(s, key, n);
+    String ended =
+        "SELECT count(*) FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id"
+            + " WHERE w.key = ? AND r.state NOT IN ('running', 'queued')";
+    long deadline = from + Duration.ofMinutes(15).toNanos();
+    long finished = 0;
+    while (System.nanoTime() < deadline) {
+      finished = count(s.monitor, ended, key);
+      if (finished >= n) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    double seconds = (System.nanoTime() - from) / 1e9;
+    CpuMeter.Sample after = cpu.sample();
+    if (finished < n) {
+      System.out.printf("  WARNING: %,d of %,d runs ended in 15 minutes%n", finished, n);
+    }
+    long failed =
+        count(
+            s.monitor,
+            "SELECT count(*) FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id"
+                + " WHERE w.key = ? AND r.state <> 'succeeded'",
+            key);
+    return new Capacity(n, finished / seconds, failed, CpuMeter.between(before, after));
   }
 
   /** Starts {@code n} runs of {@code key} from {@value #STARTERS} threads, failing on a refusal. */

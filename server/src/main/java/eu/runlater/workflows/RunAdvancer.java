@@ -106,7 +106,27 @@ class RunAdvancer {
           rs.getObject("execution_id", UUID.class),
           rs.getObject("child_run_id", UUID.class));
     }
+
+    /** This row in another state, as {@link #advance} keeps its rows between writes. */
+    StepRow as(String state) {
+      return new StepRow(
+          name,
+          state,
+          taskId,
+          attempts,
+          startedAt,
+          finishedAt,
+          output,
+          decision,
+          error,
+          executionId,
+          childRunId);
+    }
   }
+
+  /** The kinds whose start is a task and a step row's update, nothing else. */
+  private static final java.util.Set<String> TASK_KINDS =
+      java.util.Set.of(WorkflowDefinition.HTTP, WorkflowDefinition.SLEEP, WorkflowDefinition.WAIT);
 
   private final Definitions definitions;
   private final Conditions conditions;
@@ -311,6 +331,16 @@ class RunAdvancer {
 
   /** Starts every step whose join is met, skips those whose join cannot be, until none moves. */
   void advance(Connection c, LockedRun run, Instant now, TaskSink sink) throws SQLException {
+    advance(c, run, now, sink, false);
+  }
+
+  /**
+   * As {@link #advance(Connection, LockedRun, Instant, TaskSink)}; {@code fresh}: the run was
+   * inserted in this transaction and nothing of it has moved, so its steps, all pending, need not
+   * be read.
+   */
+  void advance(Connection c, LockedRun run, Instant now, TaskSink sink, boolean fresh)
+      throws SQLException {
     if (!RUNNING.equals(run.state()) || run.compensating()) {
       return;
     }
@@ -318,10 +348,12 @@ class RunAdvancer {
     java.util.Set<String> compensations = d.compensations();
     Map<String, Step> byName = d.byName();
     JsonNode input = json.readTree(run.input());
+    // Read once, then kept as written: a skip or a task's start changes only the state this loop
+    // reads; what else may write (a condition, a child run, an approval) is read back after it.
+    Map<String, StepRow> rows = fresh ? pending(d) : steps(c, run.id());
     boolean moved = true;
     while (moved) {
       moved = false;
-      Map<String, StepRow> rows = steps(c, run.id());
       for (Step step : d.steps()) {
         if (!PENDING.equals(rows.get(step.name()).state()) || compensations.contains(step.name())) {
           continue;
@@ -333,13 +365,16 @@ class RunAdvancer {
         moved = true;
         if (v.skipReason() != null) {
           skip(c, run, step, v.skipReason(), now);
+          rows.put(step.name(), rows.get(step.name()).as(SKIPPED));
         } else if (!start(c, run, step, input, rows, now, sink)) {
           return;
+        } else if (TASK_KINDS.contains(step.kind())) {
+          rows.put(step.name(), rows.get(step.name()).as(RUNNING));
+        } else {
+          rows = steps(c, run.id());
         }
-        rows = steps(c, run.id());
       }
     }
-    Map<String, StepRow> rows = steps(c, run.id());
     if (allEnded(rows.values(), compensations)) {
       for (StepRow r : rows.values()) {
         if (compensations.contains(r.name()) && PENDING.equals(r.state())) {
@@ -348,6 +383,17 @@ class RunAdvancer {
       }
       end(c, run, SUCCEEDED, null, now, sink);
     }
+  }
+
+  /** A new run's steps, as {@code RUN_STEPS_INSERT} leaves them. */
+  private static Map<String, StepRow> pending(WorkflowDefinition d) {
+    Map<String, StepRow> rows = new LinkedHashMap<>();
+    for (Step s : d.steps()) {
+      rows.put(
+          s.name(),
+          new StepRow(s.name(), PENDING, null, 0, null, null, null, null, null, null, null));
+    }
+    return rows;
   }
 
   /**
@@ -459,7 +505,7 @@ class RunAdvancer {
       alerts.approvalWaiting(c, run, step, now);
       return true;
     } else {
-      task = httpTask(run, step, context(run, input, rows), now);
+      task = httpTask(run, step, input, rows, now);
     }
     sink.insert(List.of(task));
     started(c, run, step, task.id(), waitingFor, now);
@@ -610,11 +656,17 @@ class RunAdvancer {
 
   /** What templates read: {@code {input, steps: {<name>: {state, output}}, run: {id}}}. */
   JsonNode context(LockedRun run, JsonNode input, Map<String, StepRow> rows) {
+    return context(run, input, rows, null);
+  }
+
+  /** As {@link #context(LockedRun, JsonNode, Map)}, with only the steps named (null: all). */
+  private JsonNode context(
+      LockedRun run, JsonNode input, Map<String, StepRow> rows, java.util.Set<String> only) {
     ObjectNode ctx = JsonNodeFactory.instance.objectNode();
     ctx.set("input", input);
     ObjectNode steps = ctx.putObject("steps");
     for (StepRow r : rows.values()) {
-      if (r.output() != null) {
+      if (r.output() != null && (only == null || only.contains(r.name()))) {
         ObjectNode s = steps.putObject(r.name());
         s.put("state", r.state());
         s.set("output", json.readTree(r.output()));
@@ -624,7 +676,12 @@ class RunAdvancer {
     return ctx;
   }
 
-  NewTask httpTask(LockedRun run, Step step, JsonNode ctx, Instant now) {
+  /**
+   * The step's task, its templates rendered over the run's input and the outputs of the steps they
+   * read (only those are parsed: a step's output is stored as text).
+   */
+  NewTask httpTask(
+      LockedRun run, Step step, JsonNode input, Map<String, StepRow> rows, Instant now) {
     var http = step.http();
     List<Header> headers = new ArrayList<>();
     boolean hasType = false;
@@ -637,6 +694,10 @@ class RunAdvancer {
               secrets.open(java.util.Base64.getDecoder().decode(sealed.getValue())),
               StandardCharsets.UTF_8));
     }
+    List<String> texts = new ArrayList<>(given.values());
+    texts.add(http.url());
+    texts.addAll(Templates.strings(http.body()));
+    JsonNode ctx = context(run, input, rows, Templates.stepsRead(texts));
     for (var h : given.entrySet()) {
       String value = Templates.render(h.getValue(), ctx).replace('\r', ' ').replace('\n', ' ');
       headers.add(new Header(h.getKey(), value));
@@ -653,11 +714,6 @@ class RunAdvancer {
             new Header("Content-Type", text ? "text/plain; charset=utf-8" : "application/json"));
       }
     }
-    if (!hasKey) {
-      // The same on every attempt of this step in this run, retries from failure included, so a
-      // receiver can tell a repeat (Runlater-Run-Id comes with it: the task's source header).
-      headers.add(new Header("Idempotency-Key", stepKey(run.id(), step.name())));
-    }
     // Secret headers travel sealed in the task, as a job's do, and show masked in its history.
     TaskRequest request =
         eu.runlater.engine.SealedRequests.seal(
@@ -669,6 +725,24 @@ class RunAdvancer {
             body,
             false,
             http.timeoutMs());
+    if (!hasKey) {
+      // The same on every attempt of this step in this run, retries from failure included, so a
+      // receiver can tell a repeat (Runlater-Run-Id comes with it: the task's source header). It
+      // is the run's id and the step's name, both shown beside it: it travels in the clear, where
+      // its name alone ("key") would have it sealed and opened again on every step.
+      List<Header> plain = new ArrayList<>(request.headers());
+      plain.add(new Header("Idempotency-Key", stepKey(run.id(), step.name())));
+      request =
+          new TaskRequest(
+              request.url(),
+              request.method(),
+              plain,
+              request.sealedHeaders(),
+              request.body(),
+              request.bodySealed(),
+              request.timeoutMs(),
+              request.sealedUrl());
+    }
     return new NewTask(
         Ids.v7(now),
         run.organizationId(),

@@ -85,7 +85,7 @@ class RunCommands {
   /** Starts a run of the workflow's current version; 422 when the input fails its schema. */
   @Transactional
   RunView start(UUID org, String key, JsonNode input) throws SQLException {
-    WorkflowCommands.Row w = workflows.row(org, key, null);
+    WorkflowCommands.Startable w = workflows.startable(org, key);
     if (w.archivedAt() != null) {
       throw ApiProblem.conflict(
           "workflow-archived",
@@ -134,7 +134,7 @@ class RunCommands {
     if (concurrency.admit(c, id, workflowId, d, input)) {
       LockedRun run = advancer.lock(c, id).orElseThrow();
       run = deadline(c, run, d.maxRunTime(), now);
-      advancer.advance(c, run, now, sink);
+      advancer.advance(c, run, now, sink, true);
     }
     return id;
   }

@@ -213,7 +213,7 @@ final class StepBatch {
         switch (step.kind()) {
           case WorkflowDefinition.HTTP -> {
             input = input == null ? json.readTree(run.input()) : input;
-            task = advancer.httpTask(run, step, advancer.context(run, input, rows), now);
+            task = advancer.httpTask(run, step, input, rows, now);
           }
           case WorkflowDefinition.SLEEP -> {
             Instant at =

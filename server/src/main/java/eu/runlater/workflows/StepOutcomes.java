@@ -335,6 +335,30 @@ class StepOutcomes implements OutcomeHook {
     return e.statusCode() == null ? e.status() : "HTTP " + e.statusCode();
   }
 
+  /**
+   * Whether the text may be JSON: what it starts with (after blanks) may start a JSON value. A body
+   * that cannot (plain text, HTML) is kept as text without a parse that fails, whose exception is
+   * most of the cost of reading such an output.
+   */
+  static boolean mayBeJson(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+        continue;
+      }
+      return ch == '{'
+          || ch == '['
+          || ch == '"'
+          || ch == '-'
+          || ch >= '0' && ch <= '9'
+          || ch == 't'
+          || ch == 'f'
+          || ch == 'n'
+          || ch == '\uFEFF';
+    }
+    return true; // blank: as the parser has always read it
+  }
+
   /** {@code {status, headers, body}}: the body as JSON when it parses, as text otherwise. */
   static JsonNode output(JsonMapper json, ExecutionRecord e) {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
@@ -354,7 +378,7 @@ class StepOutcomes implements OutcomeHook {
       } else {
         String text = new String(body, StandardCharsets.UTF_8).replace("\u0000", "");
         // PostgreSQL's jsonb holds no NUL character: such a body stays text.
-        if (e.response().truncated() || text.contains("\\u0000")) {
+        if (e.response().truncated() || text.contains("\\u0000") || !mayBeJson(text)) {
           out.put("body", text);
           if (e.response().truncated()) {
             out.put("body_truncated", true);

@@ -53,6 +53,35 @@ final class Templates {
     return refs;
   }
 
+  /**
+   * The steps whose outputs the texts read ({@code steps.<name>…}); null (every step) when a text
+   * is malformed, so rendering it goes as it always has.
+   */
+  static java.util.Set<String> stepsRead(List<String> texts) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (String text : texts) {
+      if (!templated(text)) {
+        continue;
+      }
+      List<String> found;
+      try {
+        found = refs(text);
+      } catch (IllegalArgumentException malformed) {
+        return null;
+      }
+      for (String ref : found) {
+        if (ref.equals("steps")) {
+          return null;
+        }
+        if (ref.startsWith("steps.")) {
+          int dot = ref.indexOf('.', 6);
+          names.add(dot < 0 ? ref.substring(6) : ref.substring(6, dot));
+        }
+      }
+    }
+    return names;
+  }
+
   /** Every string in a JSON body, for checking its references. */
   static List<String> strings(JsonNode node) {
     List<String> out = new ArrayList<>();

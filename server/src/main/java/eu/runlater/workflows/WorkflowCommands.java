@@ -323,6 +323,23 @@ class WorkflowCommands {
                     : ApiProblem.notFound("workflow version", key + " v" + version));
   }
 
+  /** A workflow's current version, as a run starts it; 404 when there is no such workflow. */
+  record Startable(UUID id, int version, Instant archivedAt) {}
+
+  Startable startable(UUID org, String key) {
+    return db.sql(WorkflowsQueries.WORKFLOW_CURRENT)
+        .param("organization_id", org)
+        .param("key", key)
+        .query(
+            (rs, n) ->
+                new Startable(
+                    rs.getObject("id", UUID.class),
+                    rs.getInt("version"),
+                    SqlTime.instant(rs, "archived_at")))
+        .optional()
+        .orElseThrow(() -> ApiProblem.notFound("workflow", key));
+  }
+
   WorkflowView get(UUID org, String key, Integer version) {
     return view(row(org, key, version));
   }

@@ -47,6 +47,14 @@ final class WorkflowsQueries {
       WHERE w.organization_id = :organization_id AND w.key = :key
       """;
 
+  // What a run's start needs of its workflow: not the definition's text (parsed once per version,
+  // see Definitions).
+  static final String WORKFLOW_CURRENT =
+      """
+      SELECT id, version, archived_at FROM workflows
+      WHERE organization_id = :organization_id AND key = :key
+      """;
+
   static final String WORKFLOW_LIST =
       """
       SELECT w.id, w.key, w.name, w.version AS current_version, w.archived_at, w.created_at,
