@@ -151,6 +151,7 @@ class JobPagesBrowserTest extends ServerTest {
               new JobInput.ScheduleInput("cron", null, null, "0 9 * * 1-5", "Europe/Oslo"),
               true,
               null,
+              null,
               null);
       jobs.create(org.id(), validator.validate(input, Instant.now()));
     }
@@ -184,6 +185,7 @@ class JobPagesBrowserTest extends ServerTest {
             null,
             new JobInput.ScheduleInput("cron", null, null, "*/10 * * * *", "UTC"),
             true,
+            null,
             null,
             null);
     Job job = jobs.create(org.id(), validator.validate(input, Instant.now()));
