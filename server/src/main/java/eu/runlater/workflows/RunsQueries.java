@@ -167,14 +167,15 @@ final class RunsQueries {
 
   // With what started the run (RunOrigins), in the same round trip: the API key or user of a
   // start by hand, the event, the parent run, or the job occurrence or queue message whose task
-  // started it (workflow_starts) and that task's last attempt. Each join is by primary key (or
+  // started it (workflow_starts) and that task's last attempt; a key's prefix is its public half
+  // as the key's holder knows it (pk_live_<public_id>). Each join is by primary key (or
   // executions' task index); the names are read from their modules' tables because those modules
   // depend on this one, not the other way round.
   static final String RUN_GET =
       """
       SELECT r.id, w.key, r.version, r.state, r.input::text AS input, r.error, r.created_at,
              r.finished_at, r.workflow_id,
-             r.started_by_key, k.name AS key_name, k.public_id AS key_prefix,
+             r.started_by_key, k.name AS key_name, 'pk_live_' || k.public_id AS key_prefix,
              r.started_by_user, u.email AS user_email,
              r.event_id, ev.name AS event_name,
              r.parent_run_id, pw.name AS parent_workflow,

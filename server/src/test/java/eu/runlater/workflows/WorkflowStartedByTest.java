@@ -42,7 +42,9 @@ class WorkflowStartedByTest extends WorkflowApiTest {
     define("by-hand", http("a", "/a", ""));
     var user = fixtures.user(t.id(), Role.MEMBER);
     Browser browser = signIn(user);
+    browser.get("/workflows/by-hand");
     var started = browser.post("/workflows/by-hand/runs", Map.of("input", "{}"));
+    assertThat(started.redirectPath()).as(started.body()).startsWith("/workflow-runs/");
     String id = started.redirectPath().substring("/workflow-runs/".length());
     JsonNode by = awaitState(id, "succeeded").get("started_by");
     assertThat(by.get("kind").asString()).isEqualTo("user");
