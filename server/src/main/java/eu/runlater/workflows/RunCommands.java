@@ -120,21 +120,9 @@ class RunCommands {
   /**
    * Inserts a run of the workflow's version {@code version} (its input checked by the caller) and
    * its steps, admits it under the concurrency limit (or queues it) and starts its first steps, all
-   * in the caller's transaction; its id.
+   * in the caller's transaction; its id. {@code byKey} or {@code byUser}: the API key or user that
+   * started it by hand (both null for any other start).
    */
-  UUID insert(
-      Connection c,
-      UUID org,
-      UUID workflowId,
-      int version,
-      WorkflowDefinition d,
-      JsonNode input,
-      Instant now)
-      throws SQLException {
-    return insert(c, org, workflowId, version, d, input, now, null, null);
-  }
-
-  /** {@link #insert}, naming the API key or user that started the run by hand. */
   UUID insert(
       Connection c,
       UUID org,
