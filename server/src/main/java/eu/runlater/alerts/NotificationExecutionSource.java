@@ -3,6 +3,7 @@ package eu.runlater.alerts;
 import eu.runlater.executions.Execution;
 import eu.runlater.executions.ExecutionSource;
 import eu.runlater.platform.errors.ApiProblem;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -34,7 +35,12 @@ class NotificationExecutionSource implements ExecutionSource {
                     n.id(),
                     "Alert to " + n.channelName() + " (" + n.channelKind() + ")",
                     "/notifications/" + n.id(),
-                    "UTC"));
+                    "UTC",
+                    List.of(
+                        new Crumb("Notifications", "/notifications"),
+                        new Crumb(
+                            n.channelName() + " (" + n.channelKind() + ")",
+                            "/notifications/" + n.id()))));
   }
 
   @Override

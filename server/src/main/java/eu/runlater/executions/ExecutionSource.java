@@ -1,5 +1,6 @@
 package eu.runlater.executions;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -33,6 +34,15 @@ public interface ExecutionSource {
   /**
    * @param link the owner's page
    * @param zone the time zone its times show in
+   * @param trail the execution page's breadcrumb: from the producer's section to the owner ({@code
+   *     Workflows / <workflow> / run …}), each crumb linked
    */
-  record Owner(UUID id, String name, String link, String zone) {}
+  record Owner(UUID id, String name, String link, String zone, List<Crumb> trail) {
+    public Owner {
+      trail = List.copyOf(trail);
+    }
+  }
+
+  /** One step of a breadcrumb: what it is called and its page (null: shown unlinked). */
+  record Crumb(String label, String link) {}
 }

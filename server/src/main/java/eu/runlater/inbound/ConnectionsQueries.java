@@ -118,7 +118,7 @@ final class ConnectionsQueries {
   /** A forward's request, source and connection, for the execution history's link. */
   static final String FORWARD_OWNER =
       """
-      SELECT f.event_id, s.name AS source_name, c.name AS connection_name
+      SELECT f.event_id, s.id AS source_id, s.name AS source_name, c.name AS connection_name
         FROM inbound_forwards f
         JOIN inbound_connections c ON c.id = f.connection_id
         JOIN inbound_events e ON e.id = f.event_id

@@ -3,6 +3,7 @@ package eu.runlater.inbound;
 import eu.runlater.executions.Execution;
 import eu.runlater.executions.ExecutionSource;
 import eu.runlater.platform.errors.ApiProblem;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -42,7 +43,15 @@ class InboundExecutionSource implements ExecutionSource {
                       + " → "
                       + rs.getString("connection_name"),
                   "/inbound/events/" + event,
-                  "UTC");
+                  "UTC",
+                  List.of(
+                      new Crumb("Inbound", "/inbound"),
+                      new Crumb(
+                          rs.getString("source_name"),
+                          "/inbound/sources/" + rs.getObject("source_id", UUID.class)),
+                      new Crumb(
+                          "event → " + rs.getString("connection_name"),
+                          "/inbound/events/" + event)));
             })
         .optional();
   }

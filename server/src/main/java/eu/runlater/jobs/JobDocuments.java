@@ -50,7 +50,8 @@ final class JobDocuments {
         schedule(d.schedule()),
         d.enabled(),
         d.catchUp().code(),
-        d.overlap().code());
+        d.overlap().code(),
+        null);
   }
 
   static JobInput.ScheduleInput schedule(Schedule s) {

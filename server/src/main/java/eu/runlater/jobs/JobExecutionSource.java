@@ -4,6 +4,7 @@ import eu.runlater.engine.TaskRequest;
 import eu.runlater.executions.Execution;
 import eu.runlater.executions.ExecutionSource;
 import eu.runlater.platform.errors.ApiProblem;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -35,7 +36,9 @@ class JobExecutionSource implements ExecutionSource {
                     job.id(),
                     job.name(),
                     "/jobs/" + job.id(),
-                    job.schedule() instanceof Schedule.Cron c ? c.zone().getId() : "UTC"));
+                    job.schedule() instanceof Schedule.Cron c ? c.zone().getId() : "UTC",
+                    List.of(
+                        new Crumb("Jobs", "/jobs"), new Crumb(job.name(), "/jobs/" + job.id()))));
   }
 
   /** A new run of the job with the recorded request, and the job's current timeout. */

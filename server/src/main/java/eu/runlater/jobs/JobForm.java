@@ -280,7 +280,8 @@ record JobForm(
         schedule,
         enabled,
         "once".equals(scheduleType) ? null : catchUp,
-        "once".equals(scheduleType) ? null : overlap);
+        "once".equals(scheduleType) ? null : overlap,
+        null);
   }
 
   /** A workflow target's input from the body field: JSON, or null when blank or not JSON. */

@@ -34,40 +34,6 @@ record JobInput(
     String overlap,
     WorkflowTarget workflow) {
 
-  /** A job that calls a URL. */
-  JobInput(
-      String name,
-      String key,
-      String url,
-      String method,
-      LinkedHashMap<String, String> headers,
-      List<String> secretHeaders,
-      JsonNode body,
-      Boolean secretBody,
-      Integer timeoutMs,
-      Integer retries,
-      ScheduleInput schedule,
-      Boolean enabled,
-      String catchUp,
-      String overlap) {
-    this(
-        name,
-        key,
-        url,
-        method,
-        headers,
-        secretHeaders,
-        body,
-        secretBody,
-        timeoutMs,
-        retries,
-        schedule,
-        enabled,
-        catchUp,
-        overlap,
-        null);
-  }
-
   JobInput withKey(String key) {
     return new JobInput(
         name,

@@ -173,6 +173,7 @@ class JobPages {
             new JobInput.ScheduleInput("cron", null, null, sample.cron(), "UTC"),
             true,
             null,
+            null,
             null);
     Job job;
     try {

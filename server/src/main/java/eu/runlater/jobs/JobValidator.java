@@ -2,13 +2,11 @@ package eu.runlater.jobs;
 
 import eu.runlater.cron.CronParseException;
 import eu.runlater.cron.CronSchedule;
-import eu.runlater.engine.Header;
 import eu.runlater.platform.TimeZones;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;
 import eu.runlater.workflows.WorkflowStarts;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -18,7 +16,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
@@ -139,34 +136,10 @@ class JobValidator {
     if (in.body() != null || Boolean.TRUE.equals(in.secretBody())) {
       errors.add(new FieldError("body", "is not given with a workflow target: use workflow.input"));
     }
-    if (!WorkflowStarts.isKey(target.key())) {
-      errors.add(
-          new FieldError(
-              "workflow.key",
-              "is required: the key of one of the organization's workflows (lower-case letters,"
-                  + " digits, _ and -)"));
-    }
-    byte[] input = null;
-    if (target.input() != null && !target.input().isNull()) {
-      if (!target.input().isObject()) {
-        errors.add(new FieldError("workflow.input", "must be a JSON object"));
-      } else {
-        input = target.input().toString().getBytes(StandardCharsets.UTF_8);
-        RequestRules.checkBodySize(input.length, errors);
-      }
-    }
-    int timeout = RequestRules.timeout(in.timeoutMs(), errors);
-    if (errors.size() > before) {
-      return null;
-    }
-    return new RequestRules.Draft(
-        WorkflowStarts.url(target.key()),
-        "POST",
-        List.of(new Header("Content-Type", "application/json")),
-        Set.of(),
-        input == null ? "{}".getBytes(StandardCharsets.UTF_8) : input,
-        false,
-        timeout);
+    RequestRules.Draft draft =
+        WorkflowStarts.draft(
+            target.key(), target.input(), in.timeoutMs(), "workflow.key", "workflow.input", errors);
+    return errors.size() > before ? null : draft;
   }
 
   private static Schedule schedule(

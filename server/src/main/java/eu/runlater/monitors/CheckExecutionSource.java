@@ -3,6 +3,7 @@ package eu.runlater.monitors;
 import eu.runlater.executions.Execution;
 import eu.runlater.executions.ExecutionSource;
 import eu.runlater.platform.errors.ApiProblem;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -34,7 +35,13 @@ class CheckExecutionSource implements ExecutionSource {
         .query(
             (rs, n) ->
                 new Owner(
-                    sourceId, "Check of " + rs.getString("name"), "/monitors/" + sourceId, "UTC"))
+                    sourceId,
+                    "Check of " + rs.getString("name"),
+                    "/monitors/" + sourceId,
+                    "UTC",
+                    List.of(
+                        new Crumb("Monitors", "/monitors"),
+                        new Crumb(rs.getString("name"), "/monitors/" + sourceId))))
         .optional();
   }
 

@@ -41,44 +41,6 @@ record MessageInput(
     String orderingKey,
     String workflow) {
 
-  /** A message to a URL. */
-  MessageInput(
-      String queue,
-      String url,
-      String method,
-      LinkedHashMap<String, String> headers,
-      List<String> secretHeaders,
-      JsonNode body,
-      Boolean secretBody,
-      Integer timeoutMs,
-      Integer retries,
-      String delay,
-      String notBefore,
-      String callbackUrl,
-      String failureCallbackUrl,
-      String dedupId,
-      Boolean contentBasedDedup,
-      String orderingKey) {
-    this(
-        queue,
-        url,
-        method,
-        headers,
-        secretHeaders,
-        body,
-        secretBody,
-        timeoutMs,
-        retries,
-        delay,
-        notBefore,
-        callbackUrl,
-        failureCallbackUrl,
-        dedupId,
-        contentBasedDedup,
-        orderingKey,
-        null);
-  }
-
   /** The same message sent to {@code url} with {@code headers} and {@code timeoutMs}. */
   MessageInput to(String url, LinkedHashMap<String, String> headers, Integer timeoutMs) {
     return new MessageInput(

@@ -1,16 +1,13 @@
 package eu.runlater.queues;
 
-import eu.runlater.engine.Header;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;
 import eu.runlater.workflows.WorkflowStarts;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
@@ -99,34 +96,9 @@ class MessageRules {
               in.callbackUrl() != null ? "callback_url" : "failure_callback_url",
               "is not given with a workflow target: the run's page and API tell its outcome"));
     }
-    if (!WorkflowStarts.isKey(in.workflow())) {
-      errors.add(
-          new FieldError(
-              "workflow",
-              "must be the key of one of the organization's workflows (lower-case letters,"
-                  + " digits, _ and -)"));
-    }
-    byte[] input = null;
-    if (in.body() != null && !in.body().isNull()) {
-      if (!in.body().isObject()) {
-        errors.add(new FieldError("body", "must be a JSON object: the run's input"));
-      } else {
-        input = in.body().toString().getBytes(StandardCharsets.UTF_8);
-        RequestRules.checkBodySize(input.length, errors);
-      }
-    }
-    int timeout = RequestRules.timeout(in.timeoutMs(), errors);
-    if (errors.size() > before) {
-      return null;
-    }
-    return new RequestRules.Draft(
-        WorkflowStarts.url(in.workflow()),
-        "POST",
-        List.of(new Header("Content-Type", "application/json")),
-        Set.of(),
-        input == null ? "{}".getBytes(StandardCharsets.UTF_8) : input,
-        false,
-        timeout);
+    RequestRules.Draft draft =
+        WorkflowStarts.draft(in.workflow(), in.body(), in.timeoutMs(), "workflow", "body", errors);
+    return errors.size() > before ? null : draft;
   }
 
   /**

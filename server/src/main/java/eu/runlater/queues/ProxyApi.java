@@ -139,7 +139,8 @@ class ProxyApi {
             options.get("failure_callback_url"),
             options.get("dedup_id"),
             contentDedup,
-            options.get("ordering_key"));
+            options.get("ordering_key"),
+            null);
     Instant now = clock.instant();
     String target = destination;
     Messages.Pending pending =

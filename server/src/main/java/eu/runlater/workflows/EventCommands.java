@@ -243,7 +243,7 @@ class EventCommands {
                     + errors.stream().map(e -> e.field() + " " + e.message()).toList()));
         continue;
       }
-      UUID run = runs.insert(c, org, w.id(), w.version(), d, input, now);
+      UUID run = runs.insert(c, org, w.id(), w.version(), d, input, now, null, null);
       db.sql(RUN_SET_EVENT).param("id", run).param("event_id", eventId).update();
       String state = advancer.lock(c, run).orElseThrow().state();
       started.add(new Received.Started(w.key(), run, state));

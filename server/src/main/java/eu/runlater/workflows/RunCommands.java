@@ -30,6 +30,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -82,9 +83,21 @@ class RunCommands {
     this.clock = clock;
   }
 
-  /** Starts a run of the workflow's current version; 422 when the input fails its schema. */
+  /**
+   * Starts a run of the workflow's current version for a delivered task (its origin is recorded in
+   * {@code workflow_starts}); 422 when the input fails its schema.
+   */
   @Transactional
   RunView start(UUID org, String key, JsonNode input) throws SQLException {
+    return start(org, key, input, null, null);
+  }
+
+  /**
+   * Starts a run of the workflow's current version by hand, recording who started it: the API key
+   * (by API) or the user (on the dashboard); 422 when the input fails its schema.
+   */
+  @Transactional
+  RunView start(UUID org, String key, JsonNode input, UUID byKey, UUID byUser) throws SQLException {
     WorkflowCommands.Startable w = workflows.startable(org, key);
     if (w.archivedAt() != null) {
       throw ApiProblem.conflict(
@@ -100,14 +113,15 @@ class RunCommands {
     if (!errors.isEmpty()) {
       throw ApiProblem.invalid(errors);
     }
-    UUID id = insert(c, org, w.id(), w.version(), d, given, clock.instant());
+    UUID id = insert(c, org, w.id(), w.version(), d, given, clock.instant(), byKey, byUser);
     return get(org, id);
   }
 
   /**
    * Inserts a run of the workflow's version {@code version} (its input checked by the caller) and
    * its steps, admits it under the concurrency limit (or queues it) and starts its first steps, all
-   * in the caller's transaction; its id.
+   * in the caller's transaction; its id. {@code byKey} or {@code byUser}: the API key or user that
+   * started it by hand (both null for any other start).
    */
   UUID insert(
       Connection c,
@@ -116,7 +130,9 @@ class RunCommands {
       int version,
       WorkflowDefinition d,
       JsonNode input,
-      Instant now)
+      Instant now,
+      UUID byKey,
+      UUID byUser)
       throws SQLException {
     UUID id = Ids.v7(now);
     db.sql(RUN_INSERT)
@@ -126,6 +142,8 @@ class RunCommands {
         .param("version", version)
         .param("input", input.toString())
         .param("now", SqlTime.ts(now))
+        .param("started_by_key", byKey)
+        .param("started_by_user", byUser)
         .update();
     db.sql(RUN_STEPS_INSERT)
         .param("run_id", id)
@@ -305,13 +323,14 @@ class RunCommands {
 
   @Transactional(readOnly = true)
   RunView get(UUID org, UUID id) {
-    RunRow r =
+    var got =
         db.sql(RUN_GET)
             .param("organization_id", org)
             .param("id", id)
-            .query(RunRow::of)
+            .query((rs, n) -> Map.entry(RunRow.of(rs, n), Optional.ofNullable(RunOrigins.of(rs))))
             .optional()
             .orElseThrow(() -> ApiProblem.notFound("workflow run", id));
+    RunRow r = got.getKey();
     Connection c = connection.current();
     WorkflowDefinition d = definitions.get(c, r.workflowId(), r.version());
     Map<String, StepRow> rows = advancer.steps(c, id);
@@ -333,7 +352,7 @@ class RunCommands {
               row.error(),
               row.executionId()));
     }
-    return view(r, steps);
+    return view(r, got.getValue().orElse(null), steps);
   }
 
   List<RunRow> list(UUID org, String key, String state, UUID cursor, int limit) {
@@ -348,7 +367,12 @@ class RunCommands {
         .list();
   }
 
-  RunView view(RunRow r, List<RunView.StepView> steps) {
+  /** A run as a list shows it: without its steps or what started it. */
+  RunView view(RunRow r) {
+    return view(r, null, null);
+  }
+
+  RunView view(RunRow r, RunView.StartedBy startedBy, List<RunView.StepView> steps) {
     return new RunView(
         r.id(),
         r.key(),
@@ -359,6 +383,7 @@ class RunCommands {
         r.createdAt(),
         r.finishedAt(),
         millis(r.createdAt(), r.finishedAt()),
+        startedBy,
         steps);
   }
 

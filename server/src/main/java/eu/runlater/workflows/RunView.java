@@ -1,5 +1,6 @@
 package eu.runlater.workflows;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -22,7 +23,33 @@ record RunView(
     Instant createdAt,
     Instant finishedAt,
     Long durationMs,
+    @Schema(
+            description =
+                "What started the run: kind api_key (with key_prefix), user (the dashboard), event,"
+                    + " job or message (with execution_id: the delivery attempt that started it) or"
+                    + " workflow_run (the parent of a sub-workflow); id, name and link (its"
+                    + " dashboard page) of that. Null when unknown, and in lists.")
+        StartedBy startedBy,
     List<StepView> steps) {
+
+  /**
+   * What started a run (in lists: left out, null); null too when nothing is known (a start by hand
+   * from before this was recorded, or by a key or user since deleted).
+   *
+   * @param kind {@code api_key} ({@code POST /api/v1/workflows/{key}/runs}), {@code user} (Start on
+   *     the dashboard), {@code event} (a trigger of {@code POST /api/v1/events}), {@code job} (an
+   *     occurrence of a job whose target is the workflow), {@code message} (a queue message to the
+   *     workflow) or {@code workflow_run} (a parent run: this is its sub-workflow)
+   * @param id the API key's, user's, event's, job's, message's or parent run's id
+   * @param name the API key's name, the user's email, the event's name, the job's name, the
+   *     message's queue, the parent run's workflow (null when it was deleted)
+   * @param keyPrefix {@code api_key}: its public part ({@code pk_live_…})
+   * @param executionId {@code job}, {@code message}: the delivery attempt that started the run
+   *     ({@code GET /api/v1/executions/{id}})
+   * @param link its page in the dashboard, if it has one
+   */
+  record StartedBy(
+      String kind, UUID id, String name, String keyPrefix, UUID executionId, String link) {}
 
   /**
    * One step of a run.

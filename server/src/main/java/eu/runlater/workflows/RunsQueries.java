@@ -7,8 +7,10 @@ final class RunsQueries {
   static final String RUN_INSERT =
       """
       INSERT INTO workflow_runs
-        (id, organization_id, workflow_id, version, state, input, created_at)
-      VALUES (:id, :organization_id, :workflow_id, :version, 'running', CAST(:input AS jsonb), :now)
+        (id, organization_id, workflow_id, version, state, input, created_at, started_by_key,
+         started_by_user)
+      VALUES (:id, :organization_id, :workflow_id, :version, 'running', CAST(:input AS jsonb), :now,
+              :started_by_key, :started_by_user)
       """;
 
   static final String RUN_INSERT_CHILD =
@@ -163,11 +165,35 @@ final class RunsQueries {
       WHERE run_id = :run_id AND (state IN ('cancelled', 'abandoned') OR (state = 'failed' AND name <> ALL(CAST(:kept AS text[]))))
       """;
 
+  // With what started the run (RunOrigins), in the same round trip: the API key or user of a
+  // start by hand, the event, the parent run, or the job occurrence or queue message whose task
+  // started it (workflow_starts) and that task's last attempt; a key's prefix is its public half
+  // as the key's holder knows it (pk_live_<public_id>). Each join is by primary key (or
+  // executions' task index); the names are read from their modules' tables because those modules
+  // depend on this one, not the other way round.
   static final String RUN_GET =
       """
       SELECT r.id, w.key, r.version, r.state, r.input::text AS input, r.error, r.created_at,
-             r.finished_at, r.workflow_id
+             r.finished_at, r.workflow_id,
+             r.started_by_key, k.name AS key_name, 'pk_live_' || k.public_id AS key_prefix,
+             r.started_by_user, u.email AS user_email,
+             r.event_id, ev.name AS event_name,
+             r.parent_run_id, pw.name AS parent_workflow,
+             s.source_kind AS start_kind, s.source_id AS start_source, j.name AS job_name,
+             q.name AS queue_name,
+             (SELECT x.id FROM executions x
+              WHERE s.task_id IS NOT NULL AND x.task_id = s.task_id
+              ORDER BY x.attempt DESC LIMIT 1) AS start_execution
       FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id
+      LEFT JOIN api_keys k ON k.id = r.started_by_key
+      LEFT JOIN users u ON u.id = r.started_by_user
+      LEFT JOIN workflow_events ev ON ev.id = r.event_id
+      LEFT JOIN workflow_runs p ON p.id = r.parent_run_id
+      LEFT JOIN workflows pw ON pw.id = p.workflow_id
+      LEFT JOIN workflow_starts s ON s.run_id = r.id
+      LEFT JOIN jobs j ON s.source_kind = 'job' AND j.id = s.source_id
+      LEFT JOIN messages m ON s.source_kind = 'message' AND m.id = s.source_id
+      LEFT JOIN queues q ON q.id = m.queue_id
       WHERE r.organization_id = :organization_id AND r.id = :id
       """;
 

@@ -3,6 +3,8 @@ package eu.runlater.workflows;
 import eu.runlater.executions.Execution;
 import eu.runlater.executions.ExecutionSource;
 import eu.runlater.platform.errors.ApiProblem;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,7 +41,8 @@ class WorkflowExecutionSource implements ExecutionSource {
                     sourceId,
                     "Run of " + rs.getString("name"),
                     "/workflow-runs/" + sourceId,
-                    "UTC"))
+                    "UTC",
+                    trail(rs.getString("name"), rs.getString("key"), sourceId, null)))
         .optional();
   }
 
@@ -58,9 +61,22 @@ class WorkflowExecutionSource implements ExecutionSource {
                       + rs.getString("name")
                       + (step == null ? " → run " + sourceId : " → step " + step),
                   "/workflow-runs/" + sourceId,
-                  "UTC");
+                  "UTC",
+                  trail(rs.getString("name"), rs.getString("key"), sourceId, step));
             })
         .optional();
+  }
+
+  /** Workflows / the workflow / the run (/ the step, when the execution is one's). */
+  private static List<Crumb> trail(String name, String key, UUID run, String step) {
+    List<Crumb> trail = new ArrayList<>();
+    trail.add(new Crumb("Workflows", "/workflows"));
+    trail.add(new Crumb(name, "/workflows/" + key));
+    trail.add(new Crumb("run " + run, "/workflow-runs/" + run));
+    if (step != null) {
+      trail.add(new Crumb("step " + step, null));
+    }
+    return trail;
   }
 
   @Override

@@ -115,7 +115,7 @@ class WorkflowPages {
     List<FieldError> errors;
     try {
       JsonNode given = input.isBlank() ? null : json.readTree(input);
-      RunView run = runs.start(org, key, given);
+      RunView run = runs.start(org, key, given, null, viewer.user().id());
       redirect.addFlashAttribute("flash", "Started a run of " + key + ".");
       return "redirect:/workflow-runs/" + run.id();
     } catch (JacksonException notJson) {
@@ -160,7 +160,7 @@ class WorkflowPages {
     model.addAttribute(
         "definitionJson", json.writerWithDefaultPrettyPrinter().writeValueAsString(w.definition()));
     model.addAttribute("versions", reads.versions(org, w.id()));
-    model.addAttribute("runs", page.stream().map(r -> runs.view(r, null)).toList());
+    model.addAttribute("runs", page.stream().map(r -> runs.view(r)).toList());
     model.addAttribute("state", chosen);
     model.addAttribute("states", STATES);
     model.addAttribute("older", after != null);

@@ -56,14 +56,14 @@ final class WorkflowPagesQueries {
 
   static final String RUN_WORKFLOW_NAME =
       """
-      SELECT w.name FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id
+      SELECT w.name, w.key FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id
       WHERE r.organization_id = :organization_id AND r.id = :id
       """;
 
   // The step whose task an execution is (a step row names only its current task).
   static final String RUN_WORKFLOW_STEP_NAME =
       """
-      SELECT w.name, s.name AS step
+      SELECT w.name, w.key, s.name AS step
       FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id
       LEFT JOIN workflow_run_steps s ON s.run_id = r.id AND s.task_id = :task_id
       WHERE r.organization_id = :organization_id AND r.id = :id

@@ -27,8 +27,10 @@ class WorkflowRunsApi {
   @Operation(
       summary = "A run and its steps",
       description =
-          "Each step with state, start, finish, duration, attempts, output ({status, headers,"
-              + " body} for http), the condition's decision and the reason a step was skipped.")
+          "What started it (started_by: an API key, a dashboard user, an event, a job's"
+              + " occurrence, a queue message or a parent run) and each step with state, start,"
+              + " finish, duration, attempts, output ({status, headers, body} for http), the"
+              + " condition's decision and the reason a step was skipped.")
   RunView get(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable UUID id) {
     return runs.get(caller.organizationId(), id);
   }

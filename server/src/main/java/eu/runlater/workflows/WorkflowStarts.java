@@ -2,12 +2,16 @@ package eu.runlater.workflows;
 
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import eu.runlater.engine.Header;
 import eu.runlater.platform.database.TransactionalConnection;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
+import eu.runlater.platform.requests.RequestRules;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,8 +25,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * delivered again answers with the run it started): so the start is as durable, fenced and recorded
  * as any delivery, and the attempt's response names the run ({@code {"run_id": …}}).
  *
- * <p>Producers build the URL with {@link #url}, tell it from an HTTP one with {@link #key}, and
- * check a target before they store it with {@link #check}.
+ * <p>Producers build a target's request with {@link #draft}, tell it from an HTTP one with {@link
+ * #key}, and check a target before they store it with {@link #check}.
  */
 @Component
 public class WorkflowStarts {
@@ -65,6 +69,55 @@ public class WorkflowStarts {
   }
 
   /**
+   * A workflow target as the request its producer's tasks carry: a POST of {@code input} (null:
+   * {@code {}}) to the workflow's start {@link #url}, with the producer's timeout. Checks only what
+   * needs no database (the key's form, the input a JSON object within the body limit, the timeout),
+   * each problem named by {@code keyField} or {@code inputField} (a job's {@code workflow.key} and
+   * {@code workflow.input}; a message's {@code workflow} and {@code body}); whether the workflow
+   * exists and takes the input is {@link #check}'s. Null when anything was wrong.
+   */
+  public static RequestRules.Draft draft(
+      String key,
+      JsonNode input,
+      Integer timeoutMs,
+      String keyField,
+      String inputField,
+      List<FieldError> errors) {
+    int before = errors.size();
+    if (!isKey(key)) {
+      errors.add(badKey(keyField));
+    }
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    if (input != null && !input.isNull()) {
+      if (!input.isObject()) {
+        errors.add(new FieldError(inputField, "must be a JSON object: the run's input"));
+      } else {
+        body = input.toString().getBytes(StandardCharsets.UTF_8);
+        RequestRules.checkBodySize(body.length, errors);
+      }
+    }
+    int timeout = RequestRules.timeout(timeoutMs, errors);
+    if (errors.size() > before) {
+      return null;
+    }
+    return new RequestRules.Draft(
+        url(key),
+        "POST",
+        List.of(new Header("Content-Type", "application/json")),
+        Set.of(),
+        body,
+        false,
+        timeout);
+  }
+
+  private static FieldError badKey(String field) {
+    return new FieldError(
+        field,
+        "is required: the key of one of the organization's workflows (lower-case letters, digits,"
+            + " _ and -)");
+  }
+
+  /**
    * What is wrong with starting the organization's workflow {@code key} with {@code input} (null:
    * {@code {}}), each problem named by {@code keyField} or under {@code inputField} (a job's {@code
    * workflow.key} and {@code workflow.input/amount}; a message's {@code workflow} and {@code
@@ -76,11 +129,7 @@ public class WorkflowStarts {
       UUID org, String key, JsonNode input, String keyField, String inputField) {
     List<FieldError> errors = new ArrayList<>();
     if (!isKey(key)) {
-      errors.add(
-          new FieldError(
-              keyField,
-              "is required: the key of one of the organization's workflows (lower-case letters,"
-                  + " digits, _ and -)"));
+      errors.add(badKey(keyField));
       return errors;
     }
     WorkflowCommands.Row w;

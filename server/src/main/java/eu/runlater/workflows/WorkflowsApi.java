@@ -228,7 +228,7 @@ class WorkflowsApi {
       }
     }
     JsonNode input = body == null ? null : body.get("input");
-    RunView run = runs.start(caller.organizationId(), key, input);
+    RunView run = runs.start(caller.organizationId(), key, input, caller.apiKeyId(), null);
     return ResponseEntity.created(URI.create("/api/v1/workflow-runs/" + run.id())).body(run);
   }
 
@@ -248,6 +248,6 @@ class WorkflowsApi {
           "state", "must be queued, running, cancelling, succeeded, failed or cancelled");
     }
     var rows = runs.list(caller.organizationId(), key, state, Page.cursor(cursor), n + 1);
-    return Page.of(rows, n, RunCommands.RunRow::id, r -> runs.view(r, null));
+    return Page.of(rows, n, RunCommands.RunRow::id, runs::view);
   }
 }

@@ -131,6 +131,9 @@ class InboundPagesBrowserTest extends ServerTest {
       String eventUrl = page.url();
       page.locator(".attempts-table a").first().click();
       assertThat(page.locator("main")).containsText("Inbound: Stripe payments → Orders service");
+      assertThat(page.locator(".crumbs"))
+          .hasText("Inbound / Stripe payments / event → Orders service");
+      assertThat(page.locator(".crumbs a").first()).hasAttribute("href", "/inbound");
       page.getByRole(
               AriaRole.LINK,
               new Page.GetByRoleOptions().setName("Inbound: Stripe payments → Orders service"))

@@ -151,6 +151,7 @@ class JobPagesBrowserTest extends ServerTest {
               new JobInput.ScheduleInput("cron", null, null, "0 9 * * 1-5", "Europe/Oslo"),
               true,
               null,
+              null,
               null);
       jobs.create(org.id(), validator.validate(input, Instant.now()));
     }
@@ -165,6 +166,59 @@ class JobPagesBrowserTest extends ServerTest {
     page.navigate(url("/jobs/new"));
     Screenshots.take(JobPagesBrowserTest.class, page, "job-form-phone");
     assertThat(overflowing(page)).isEmpty();
+  }
+
+  @Test
+  void a_workflow_target_shows_on_the_job_page_and_the_form_keeps_it_on_desktop_and_phone() {
+    var org = fixtures.tenant();
+    var workflow =
+        api.post(
+            "/api/v1/workflows",
+            org.key(),
+            """
+            {"key": "nightly", "steps": [{"name": "a", "kind": "http",
+                                          "url": "https://example.com/a"}]}""");
+    assertThat(workflow.status()).as(workflow.body()).isEqualTo(201);
+    var created =
+        api.post(
+            "/api/v1/jobs",
+            org.key(),
+            """
+            {"name": "Nightly workflow", "workflow": {"key": "nightly", "input": {"customer": "acme"}},
+             "schedule": {"type": "cron", "expression": "0 9 * * *"}}""");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String id = created.json().get("id").asString();
+
+    for (boolean phone : List.of(false, true)) {
+      Page page = page(org.id(), phone);
+      page.navigate(url("/jobs/" + id));
+      assertThat(page.locator("h1")).containsText("Nightly workflow");
+      assertThat(page.locator(".request-line")).containsText("Starts a run of workflow nightly");
+      assertThat(page.locator(".request-line a[href='/workflows/nightly']")).isVisible();
+      assertThat(page.locator("h3:has-text('Input') + pre")).containsText("acme");
+      assertThat(overflowing(page)).as(phone ? "phone" : "desktop").isEmpty();
+      Screenshots.take(
+          JobPagesBrowserTest.class, page, "job-workflow-" + (phone ? "phone" : "desktop"));
+
+      // The form shows the target as the start URL with the input as the body, and saving it
+      // keeps the workflow target.
+      page.navigate(url("/jobs/" + id + "/edit"));
+      assertThat(page.locator("#url")).hasValue("workflow:start/nightly");
+      assertThat(page.locator("#body")).containsText("acme");
+      assertThat(overflowing(page)).as(phone ? "phone form" : "desktop form").isEmpty();
+      Screenshots.take(
+          JobPagesBrowserTest.class, page, "job-workflow-form-" + (phone ? "phone" : "desktop"));
+      page.getByRole(
+              com.microsoft.playwright.options.AriaRole.BUTTON,
+              new Page.GetByRoleOptions().setName("Save"))
+          .click();
+      assertThat(page.locator(".flash")).containsText("Saved");
+      assertThat(page.locator(".request-line")).containsText("Starts a run of workflow nightly");
+    }
+    var job = api.get("/api/v1/jobs/" + id, org.key()).json();
+    assertThat(job.get("workflow").get("key").asString()).isEqualTo("nightly");
+    assertThat(job.get("workflow").get("input").get("customer").asString()).isEqualTo("acme");
+    assertThat(job.get("url").isNull()).isTrue();
   }
 
   @Test
@@ -184,6 +238,7 @@ class JobPagesBrowserTest extends ServerTest {
             null,
             new JobInput.ScheduleInput("cron", null, null, "*/10 * * * *", "UTC"),
             true,
+            null,
             null,
             null);
     Job job = jobs.create(org.id(), validator.validate(input, Instant.now()));

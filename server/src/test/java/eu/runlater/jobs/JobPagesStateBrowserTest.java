@@ -68,7 +68,8 @@ class JobPagesStateBrowserTest extends eu.runlater.support.ServerTest {
   private Job create(UUID org, String name, String url, JobInput.ScheduleInput schedule) {
     JobInput input =
         new JobInput(
-            name, null, url, "GET", null, null, null, null, null, null, schedule, true, null, null);
+            name, null, url, "GET", null, null, null, null, null, null, schedule, true, null, null,
+            null);
     return jobs.create(org, validator.validate(input, Instant.now()));
   }
 

@@ -361,6 +361,7 @@ class JobPagesTest extends ServerTest {
             new JobInput.ScheduleInput("cron", null, null, YEARLY, "UTC"),
             true,
             null,
+            null,
             null);
     Job job = jobs.create(org.id(), validator.validate(input, Instant.now()));
     Browser browser = signIn(fixtures.user(org.id(), Role.MEMBER));
@@ -800,6 +801,7 @@ class JobPagesTest extends ServerTest {
             new JobInput.ScheduleInput("once", null, "1d", null, null),
             enabled,
             null,
+            null,
             null);
     Job job = jobs.create(org, validator.validate(input, Instant.now()));
     jdbc.sql("UPDATE jobs SET run_at = now() - CAST(:ago AS interval) WHERE id = :id")
@@ -829,6 +831,7 @@ class JobPagesTest extends ServerTest {
             null,
             new JobInput.ScheduleInput("cron", null, null, cron, zone),
             true,
+            null,
             null,
             null);
     return jobs.create(org, validator.validate(input, Instant.now()));

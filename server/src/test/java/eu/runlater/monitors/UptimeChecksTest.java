@@ -311,6 +311,10 @@ class UptimeChecksTest extends ServerTest {
 
     assertThat(owner.name()).isEqualTo("Check of billing api");
     assertThat(owner.link()).isEqualTo("/monitors/" + id);
+    assertThat(owner.trail())
+        .containsExactly(
+            new ExecutionSource.Crumb("Monitors", "/monitors"),
+            new ExecutionSource.Crumb("billing api", "/monitors/" + id));
   }
 
   @Test

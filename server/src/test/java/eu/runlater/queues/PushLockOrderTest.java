@@ -56,6 +56,7 @@ class PushLockOrderTest extends ServerTest {
         null,
         null,
         null,
+        null,
         null);
   }
 

@@ -121,6 +121,13 @@ class WorkflowJobStartsTest extends WorkflowApiTest {
       JsonNode answer = JSON.readTree(e.get("response").get("body").asString());
       assertThat(answer.get("workflow").asString()).isEqualTo("nightly");
       assertThat(answer.get("started").asBoolean()).isTrue();
+      // The run names the job and the attempt that started it.
+      JsonNode by = run(answer.get("run_id").asString()).get("started_by");
+      assertThat(by.get("kind").asString()).isEqualTo("job");
+      assertThat(by.get("id").asString()).isEqualTo(jobId);
+      assertThat(by.get("name").asString()).isEqualTo("every second");
+      assertThat(by.get("execution_id").asString()).isEqualTo(e.get("id").asString());
+      assertThat(by.get("link").asString()).isEqualTo("/jobs/" + jobId);
     }
     long occurrences =
         jdbc.sql(

@@ -196,6 +196,9 @@ class WorkflowPagesBrowserTest extends ServerTest {
     page.locator("#start button[type=submit]").click();
     page.waitForURL(url -> url.contains("/workflow-runs/"));
     assertThat(page.locator(".flash")).containsText("Started a run");
+    // Started from the dashboard: the run names who pressed Start.
+    assertThat(page.locator(".started-by")).hasAttribute("data-kind", "user");
+    assertThat(page.locator(".started-by")).containsText("on the dashboard");
     // The sleep shows as a wait with its wake time while it sleeps; the page is not reloaded
     // from here on: what follows arrives over the live stream.
     assertThat(step("pause")).hasAttribute("data-state", "waiting", LIVE);
@@ -235,6 +238,11 @@ class WorkflowPagesBrowserTest extends ServerTest {
     String runPath = new java.net.URI(page.url()).getPath();
     welcome.locator("a[href^='/executions/']").click();
     assertThat(page.locator("main")).containsText("Workflow: Customer onboarding → step welcome");
+    // Its breadcrumb is the workflow's trail, not the jobs'.
+    assertThat(page.locator(".crumbs")).containsText("Workflows / Customer onboarding / run ");
+    assertThat(page.locator(".crumbs")).containsText(" / step welcome");
+    assertThat(page.locator(".crumbs a[href='/workflows/onboarding']")).isVisible();
+    assertThat(page.locator(".crumbs a[href='/jobs']")).hasCount(0);
     assertThat(page.locator("main a[href='" + runPath + "']").first()).isVisible();
 
     page.navigate(api.base() + "/workflows");
@@ -275,6 +283,10 @@ class WorkflowPagesBrowserTest extends ServerTest {
     String waiting = startRun("reminder");
     page.navigate(api.base() + "/workflow-runs/" + waiting);
     assertThat(step("later")).hasAttribute("data-state", "waiting");
+    // Started by API: the key's name, linked to the keys, and its public part.
+    assertThat(page.locator(".started-by")).containsText("API key test key");
+    assertThat(page.locator(".started-by a[href='/settings/api-keys']")).isVisible();
+    assertThat(page.locator(".started-by code")).containsText("pk_live_");
     page.locator("#cancel-run").click();
     assertThat(page.locator("#waterfall")).hasAttribute("data-state", "cancelled");
     assertThat(step("later")).hasAttribute("data-state", "cancelled");

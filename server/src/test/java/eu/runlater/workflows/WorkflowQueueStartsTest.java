@@ -86,8 +86,16 @@ class WorkflowQueueStartsTest extends WorkflowApiTest {
       assertThat(m.get("attempts").asInt()).isEqualTo(1);
       JsonNode attempt = attempt(m.get("executions").get(0));
       assertThat(attempt.get("status_code").asInt()).isEqualTo(201);
-      named.add(
-          JSON.readTree(attempt.get("response").get("body").asString()).get("run_id").asString());
+      String runId =
+          JSON.readTree(attempt.get("response").get("body").asString()).get("run_id").asString();
+      named.add(runId);
+      // The run names the message, its queue and the delivery that started it.
+      JsonNode by = run(runId).get("started_by");
+      assertThat(by.get("kind").asString()).isEqualTo("message");
+      assertThat(by.get("id").asString()).isEqualTo(id);
+      assertThat(by.get("name").asString()).isEqualTo("orders");
+      assertThat(by.get("execution_id").asString()).isEqualTo(attempt.get("id").asString());
+      assertThat(by.get("link").asString()).isEqualTo("/messages/" + id);
     }
     Set<String> started = new HashSet<>();
     runs("order").forEach(r -> started.add(r.get("id").asString()));

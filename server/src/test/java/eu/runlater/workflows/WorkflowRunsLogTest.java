@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eu.runlater.organizations.Role;
 import eu.runlater.support.Browser;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
- * The runs log and the home page name a workflow step's executions by their workflow and step,
- * linked to the run, through the workflows' ExecutionSource.
+ * The runs log, the home page and the execution page name a workflow step's executions by their
+ * workflow and step, linked to the run, through the workflows' ExecutionSource.
  */
 class WorkflowRunsLogTest extends WorkflowApiTest {
 
@@ -28,5 +29,24 @@ class WorkflowRunsLogTest extends WorkflowApiTest {
     assertThat(home)
         .contains(">Workflow: orders → step fetch</a>")
         .contains("href=\"/workflow-runs/" + id + "\"");
+  }
+
+  @Test
+  void a_step_execution_page_shows_the_workflow_trail_not_the_jobs_one() {
+    define("orders", http("fetch", "/fetch", ""));
+    String id = startRun("orders", "{}");
+    JsonNode run = awaitState(id, "succeeded");
+    String execution = steps(run).get("fetch").get("execution_id").asString();
+
+    Browser browser = signIn(fixtures.user(t.id(), Role.MEMBER));
+    String page = browser.get("/executions/" + execution).body();
+    String crumbs = page.substring(page.indexOf("<p class=\"crumbs\">"));
+    crumbs = crumbs.substring(0, crumbs.indexOf("</p>"));
+    assertThat(crumbs)
+        .contains("<a href=\"/workflows\">Workflows</a> / ")
+        .contains("<a href=\"/workflows/orders\">orders</a> / ")
+        .contains("<a href=\"/workflow-runs/" + id + "\">run " + id + "</a> / ")
+        .contains("<span>step fetch</span>")
+        .doesNotContain("/jobs");
   }
 }
