@@ -134,12 +134,15 @@ final class OutsideQueueBench {
     return body.append("]}").toString();
   }
 
-  /** Polls {@code GET /health} until the server answers 200 (up to two minutes). */
+  /**
+   * Polls {@code GET /health} until the server answers 200 (up to five minutes: a loaded two-core
+   * machine took more than two to start the jar).
+   */
   private static void awaitHealthy(HttpClient client, URI base, Process server, Path log)
       throws Exception {
     HttpRequest health =
         HttpRequest.newBuilder(base.resolve("/health")).timeout(Duration.ofSeconds(5)).build();
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (System.nanoTime() < deadline) {
       if (!server.isAlive()) {
         throw new IllegalStateException("the server exited at start; its output: " + log);
@@ -153,7 +156,7 @@ final class OutsideQueueBench {
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException("the server did not become healthy in 2 minutes: " + log);
+    throw new IllegalStateException("the server did not become healthy in 5 minutes: " + log);
   }
 
   private static int freePort() throws IOException {
