@@ -98,18 +98,11 @@ final class MessagesQueries {
 
   // Due waiting messages in order; one per ordering key, and none of a key that has one in
   // flight (FIFO within a key). Guarded by state = 'waiting' again in the UPDATE: a cancel may
-  // have taken one meanwhile. No more than the room the queue's parallelism leaves: the count of
-  // those in flight is taken here rather than in a statement of its own (one round trip less in
-  // every completer batch), which is as safe, since this statement's snapshot is taken after the
-  // queue's row was locked (QUEUE_LOCK): every release before it has committed. Each row answers
-  // that count too (before this release), so the caller knows whether the queue is now full.
+  // have taken one meanwhile.
   static final String MESSAGE_RELEASE =
       """
-      WITH flight AS MATERIALIZED (
-        SELECT count(*) AS n FROM messages WHERE queue_id = :queue_id AND state = 'queued'
-      )
       UPDATE messages m SET state = 'queued', released_at = :now
-      FROM flight, (
+      FROM (
         SELECT w.id FROM messages w
         WHERE w.queue_id = :queue_id AND w.state = 'waiting' AND w.not_before <= :horizon
           AND (w.ordering_key IS NULL OR (
@@ -120,10 +113,10 @@ final class MessagesQueries {
                             WHERE e.queue_id = w.queue_id AND e.state = 'waiting'
                               AND e.ordering_key = w.ordering_key AND e.id < w.id)))
         ORDER BY w.not_before, w.id
-        LIMIT greatest(0, least(:limit, :parallelism - (SELECT n FROM flight)))
+        LIMIT :limit
       ) r
       WHERE m.id = r.id AND m.state = 'waiting'
-      RETURNING m.*, flight.n AS in_flight
+      RETURNING m.*
       """;
 
   static final String MESSAGE_NEXT_DELAYED =

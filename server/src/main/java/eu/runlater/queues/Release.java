@@ -77,7 +77,16 @@ class Release {
       return null;
     }
     Queue queue = locked.getFirst().queue();
-    int limit = queue.parallelism();
+    long inFlight =
+        jdbc.sql(MESSAGES_IN_FLIGHT_COUNT)
+            .param("queue_id", queueId)
+            .query((rs, n) -> rs.getLong(1))
+            .single();
+    int room = (int) (queue.parallelism() - inFlight);
+    if (room <= 0) {
+      return null;
+    }
+    int limit = room;
     Queue.Rate rate = queue.rate();
     Instant slot = now;
     if (rate != null) {
@@ -90,8 +99,6 @@ class Release {
       long slots = Duration.between(slot, horizon).toNanos() / rate.interval().toNanos() + 1;
       limit = (int) Math.min(limit, slots);
     }
-    // The statement counts what is in flight and takes no more than the room left (see there).
-    long[] inFlight = {-1};
     List<Message> released =
         new ArrayList<>(
             jdbc.sql(MESSAGE_RELEASE)
@@ -99,25 +106,8 @@ class Release {
                 .param("now", SqlTime.ts(now))
                 .param("horizon", SqlTime.ts(now.plus(LOOKAHEAD)))
                 .param("limit", limit)
-                .param("parallelism", queue.parallelism())
-                .query(
-                    (rs, n) -> {
-                      inFlight[0] = rs.getLong("in_flight");
-                      return Message.map(rs, false);
-                    })
+                .query((rs, n) -> Message.map(rs, false))
                 .list());
-    if (released.isEmpty()) {
-      inFlight[0] =
-          jdbc.sql(MESSAGES_IN_FLIGHT_COUNT)
-              .param("queue_id", queueId)
-              .query((rs, n) -> rs.getLong(1))
-              .single();
-    }
-    int room = (int) (queue.parallelism() - inFlight[0]);
-    if (room <= 0) {
-      return null; // full: a finished message makes room
-    }
-    limit = Math.min(limit, room);
     released.sort(Comparator.comparing(Message::notBefore).thenComparing(Message::id));
     int priority = Priorities.of(locked.getFirst().tier() == Tier.PRO, Priorities.ONE_TIME);
     List<NewTask> newTasks = new ArrayList<>(released.size());
