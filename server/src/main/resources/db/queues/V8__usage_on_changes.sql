@@ -1,13 +1,7 @@
--- The usage trigger's UPDATE branch (V5) counted every updated row twice, old and new, computing
--- request_bytes (a jsonb-to-text of the headers) for each, to find that a release (waiting ->
--- queued) changes nothing: both states count. A message's flow-control cycle updates its row
--- twice (released, then delivered), so half of that work was for nothing, on the queue's hot
--- path. Now old and new rows are paired by id and only rows whose counted set changes are summed;
--- a statement that changes no count (every release) upserts nothing.
---
--- This relies on what the module does: no UPDATE of messages changes a message's request (url,
--- headers, sealed_headers, body), only its state and bookkeeping, so a row that stays in the
--- counted set keeps its bytes. INSERT and DELETE are unchanged.
+-- The usage trigger (V5) computed request_bytes (a jsonb-to-text of the headers) of every old and
+-- new row of an UPDATE to find, for a release (waiting -> queued, both counted the same), a change
+-- of zero. A release runs in every completer batch of a queue's drain: such a statement now returns
+-- at once. Other updates are counted as before.
 
 CREATE OR REPLACE FUNCTION organization_usage_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -23,22 +17,21 @@ BEGIN
         SET waiting_messages = u.waiting_messages + excluded.waiting_messages,
             stored_bytes = u.stored_bytes + excluded.stored_bytes;
     ELSIF TG_OP = 'UPDATE' THEN
-        -- waiting_messages counts waiting and queued; stored_bytes counts those and failed.
+        -- Every row waiting or queued before and after (a release): nothing to count. Spares the
+        -- release, on every queue's hot path, request_bytes of each row twice for a sum of zero.
+        IF NOT EXISTS (SELECT 1 FROM new_rows WHERE state NOT IN ('waiting', 'queued'))
+           AND NOT EXISTS (SELECT 1 FROM old_rows WHERE state NOT IN ('waiting', 'queued')) THEN
+            RETURN NULL;
+        END IF;
         INSERT INTO organization_usage AS u (organization_id, stripe, waiting_messages, stored_bytes)
         SELECT organization_id, pg_backend_pid() % 16, sum(n), sum(b) FROM (
-            SELECT n.organization_id,
-                   (n.state IN ('waiting', 'queued'))::int
-                       - (o.state IN ('waiting', 'queued'))::int AS n,
-                   CASE WHEN (n.state IN ('waiting', 'queued', 'failed'))
-                                 = (o.state IN ('waiting', 'queued', 'failed')) THEN 0
-                        WHEN n.state IN ('waiting', 'queued', 'failed')
-                            THEN request_bytes(n.url, n.headers, n.sealed_headers, n.body)
-                        ELSE -request_bytes(o.url, o.headers, o.sealed_headers, o.body)
-                   END AS b
-            FROM old_rows o JOIN new_rows n ON n.id = o.id
-            WHERE (n.state IN ('waiting', 'queued')) <> (o.state IN ('waiting', 'queued'))
-               OR (n.state IN ('waiting', 'queued', 'failed'))
-                      <> (o.state IN ('waiting', 'queued', 'failed'))
+            SELECT organization_id, (state <> 'failed')::int AS n,
+                   request_bytes(url, headers, sealed_headers, body) AS b
+            FROM new_rows WHERE state IN ('waiting', 'queued', 'failed')
+            UNION ALL
+            SELECT organization_id, -(state <> 'failed')::int,
+                   -request_bytes(url, headers, sealed_headers, body)
+            FROM old_rows WHERE state IN ('waiting', 'queued', 'failed')
         ) d
         GROUP BY organization_id HAVING sum(n) <> 0 OR sum(b) <> 0 ORDER BY organization_id
         ON CONFLICT (organization_id, stripe) DO UPDATE
