@@ -24,16 +24,19 @@ final class BenchServer implements AutoCloseable {
   private final String database;
   private final ConfigurableApplicationContext context;
   private final UUID organizationId;
+  private final List<String> args;
 
   private BenchServer(
       BenchPostgres pg,
       String database,
       ConfigurableApplicationContext context,
-      UUID organizationId) {
+      UUID organizationId,
+      List<String> args) {
     this.pg = pg;
     this.database = database;
     this.context = context;
     this.organizationId = organizationId;
+    this.args = List.copyOf(args);
   }
 
   /** Starts a server on a fresh database named after {@code name}; extra Spring arguments. */
@@ -65,7 +68,7 @@ final class BenchServer implements AutoCloseable {
               .getBean(Organizations.class)
               .create("Bench", "bench-" + database.replace('_', '-'), Tier.PRO)
               .id();
-      return new BenchServer(pg, database, context, org);
+      return new BenchServer(pg, database, context, org, args);
     } catch (RuntimeException e) {
       context.close();
       pg.drop(database);
@@ -94,6 +97,19 @@ final class BenchServer implements AutoCloseable {
   /** A new API key of the organization, through the server's own service. */
   String apiKey() {
     return context.getBean(ApiKeys.class).create(organizationId, "bench", null).token();
+  }
+
+  /** The Spring arguments it was started with (secret key and database included). */
+  List<String> args() {
+    return args;
+  }
+
+  /**
+   * Stops the server but keeps its database (schema, organization, keys), for a server of the same
+   * arguments started as a process of its own ({@link OutsideQueueBench}); the caller drops it.
+   */
+  void stopKeepingDatabase() {
+    context.close();
   }
 
   @Override

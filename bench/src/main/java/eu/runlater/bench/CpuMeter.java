@@ -134,6 +134,12 @@ final class CpuMeter {
     return new long[] {user, sys};
   }
 
+  /** CPU seconds (user and kernel) another process has used so far; 0 once it is gone. */
+  static double cpuSeconds(long pid) {
+    long[] s = stat(Path.of("/proc", Long.toString(pid)));
+    return s == null ? 0 : (s[1] + s[2]) * TICK_NANOS / 1e9;
+  }
+
   /** ppid, utime, stime, cutime, cstime; null if the process is gone. */
   private static long[] stat(Path proc) {
     String line;

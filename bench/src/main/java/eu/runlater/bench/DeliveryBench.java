@@ -36,10 +36,10 @@ import java.util.stream.Stream;
  * over the next day behind them.
  *
  * <pre>
- * DeliveryBench [--phases http,runlater,dbscheduler,lateness,api,cron,queue,dashboard] [--runs 3] [--tasks 100000]
+ * DeliveryBench [--phases http,runlater,dbscheduler,lateness,api,cron,queue,queue-outside,dashboard] [--runs 3] [--tasks 100000]
  *               [--workers 50] [--lateness-seconds 30] [--rmax N] [--jfr file] [--jfr-api file]
  *               [--cron-cases a,b] [--cron-warmup-seconds 60] [--cron-seconds 180] [--cron-jobs N]
- *               [--pending 10000000] [--dir path] [--no-warmup] [--diagnose] [--busy-ok]
+ *               [--pending 10000000] [--dir path] [--no-warmup] [--diagnose] [--busy-ok] [--server-jar path]
  * </pre>
  */
 public final class DeliveryBench {
@@ -52,6 +52,7 @@ public final class DeliveryBench {
           "api",
           "cron",
           "queue",
+          "queue-outside",
           "dashboard",
           "alerts",
           "idle",
@@ -165,6 +166,15 @@ public final class DeliveryBench {
         for (int run = 0; run < options.runs; run++) {
           System.out.printf("%n=== queues, run %d of %d ===%n", run + 1, options.runs);
           queues(run, queue);
+        }
+      }
+      if (options.phases.contains("queue-outside")) {
+        OutsideQueueBench outside =
+            new OutsideQueueBench(pg, sink, cpu, options.dir.resolve("outside"), options.serverJar);
+        for (int run = 0; run < options.runs; run++) {
+          System.out.printf(
+              "%n=== one queue from outside, run %d of %d ===%n", run + 1, options.runs);
+          queueOutside(run, outside, dbs);
         }
       }
       if (options.phases.contains("workflows") || options.phases.contains("inbound")) {
@@ -480,6 +490,41 @@ public final class DeliveryBench {
     }
   }
 
+  static final String QO_LAF = "Queue from outside: db-scheduler lock-and-fetch (executions/s)";
+
+  /**
+   * One queue through the public API of a server in its own process, at parallelism 50 and 1,000,
+   * against db-scheduler's lock-and-fetch drain of as many instances in the same run ({@code
+   * --workers} threads each side: the bench's pool and the engine's 100 workers are not the same
+   * knob, db-scheduler gets {@code --workers}).
+   */
+  private void queueOutside(int run, OutsideQueueBench bench, DbSchedulerBench dbs)
+      throws Exception {
+    int n = options.tasks;
+    DbSchedulerBench.Drain laf =
+        measured(
+            "db-scheduler lock-and-fetch, %,d instances due now".formatted(n),
+            () -> dbs.drain(n, true));
+    results.put(run, QO_LAF, laf.perSecond());
+    for (int parallelism : new int[] {50, 1_000}) {
+      String name = "Queue from outside, parallelism %,d".formatted(parallelism);
+      OutsideQueueBench.Drain d =
+          measured(
+              "%s: %,d messages batch-pushed over the API to a paused queue, resumed, drained (server as its own process)"
+                  .formatted(name, n),
+              () -> bench.drain(n, parallelism));
+      results.put(run, name + " (deliveries/s)", d.perSecond());
+      results.put(run, name + ": duplicate deliveries", d.duplicates());
+      results.put(run, name + ": server process cpu (cores)", d.serverCores());
+      cpu(results, run, name, d.cpu());
+      results.put(
+          run,
+          "ratio queue from outside, parallelism %,d / db-scheduler lock-and-fetch"
+              .formatted(parallelism),
+          d.perSecond() / laf.perSecond());
+    }
+  }
+
   static final String WF_STEPS = "Workflow, 5 http steps, backlog (step deliveries/s)";
   static final String WF_GAP_P99 = "Workflow @50%: step to next step p99 (ms)";
   static final String WF_CAPACITY =
@@ -783,7 +828,8 @@ public final class DeliveryBench {
       int cronSeconds,
       int cronJobs,
       int alertBacklog,
-      long pending) {
+      long pending,
+      Path serverJar) {
 
     static Options parse(String[] args) {
       Set<String> phases = new LinkedHashSet<>(DEFAULT_PHASES);
@@ -804,6 +850,7 @@ public final class DeliveryBench {
       boolean warmup = true;
       boolean diagnose = false;
       boolean busyOk = false;
+      Path serverJar = Path.of("server/target/runlater-server-exec.jar");
       for (int i = 0; i < args.length; i++) {
         String value = i + 1 < args.length ? args[i + 1] : null;
         switch (args[i]) {
@@ -832,6 +879,7 @@ public final class DeliveryBench {
           case "--jfr" -> jfr = Path.of(value);
           case "--jfr-api" -> jfrApi = Path.of(value);
           case "--dir" -> dir = Path.of(value);
+          case "--server-jar" -> serverJar = Path.of(value);
           case "--no-warmup" -> {
             warmup = false;
             i--;
@@ -848,13 +896,13 @@ public final class DeliveryBench {
               throw new IllegalArgumentException(
                   "unknown option "
                       + args[i]
-                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron,queue,dashboard,alerts,idle,workflows,inbound,pending"
+                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron,queue,queue-outside,dashboard,alerts,idle,workflows,inbound,pending"
                       + " --runs 3"
                       + " --tasks 100000 --workers 50 --lateness-seconds 30 --rmax N --jfr file"
                       + " --jfr-api file --cron-cases a,b --cron-warmup-seconds 60"
                       + " --cron-seconds 180 --cron-jobs N --alert-backlog 30000 --pending 10000000"
                       + " --dir /tmp/runlater-bench"
-                      + " --no-warmup --diagnose --busy-ok");
+                      + " --no-warmup --diagnose --busy-ok --server-jar path");
         }
         i++;
       }
@@ -876,7 +924,8 @@ public final class DeliveryBench {
           cronSeconds,
           cronJobs,
           alertBacklog,
-          pending);
+          pending,
+          serverJar);
     }
   }
 }

@@ -117,6 +117,61 @@ class DeadLetterLimitsTest extends ServerTest {
     assertThat(deadIds(tenant.id())).hasSize(3);
   }
 
+  @Test
+  void a_release_changes_no_count_and_a_delivery_gives_the_message_back() {
+    var tenant = fixtures.tenant(Tier.FREE);
+    hold(tenant.key());
+    assertThat(api.post("/api/v1/messages/batch", tenant.key(), batch(4, "y".repeat(300))).status())
+        .isEqualTo(201);
+    Caps.Usage pushed = caps.usage(tenant.id());
+    assertThat(pushed.waitingMessages()).isEqualTo(4);
+    assertThat(pushed).isEqualTo(recount(tenant.id()));
+
+    // Released (waiting -> queued, as the queue's flow control does): still counted, same bytes.
+    setState(tenant.id(), "waiting", "queued", 3);
+    assertThat(caps.usage(tenant.id())).isEqualTo(pushed);
+    // Two delivered, one dead-lettered, one still waiting, in one statement each way.
+    jdbc.sql(
+            """
+            UPDATE messages SET finished_at = now(),
+                   state = CASE WHEN id = (SELECT id FROM messages WHERE organization_id = :org
+                                           AND state = 'queued' ORDER BY id LIMIT 1)
+                                THEN 'failed' ELSE 'delivered' END
+            WHERE organization_id = :org AND state = 'queued'
+            """)
+        .param("org", tenant.id())
+        .update();
+    Caps.Usage after = caps.usage(tenant.id());
+    assertThat(after.waitingMessages()).isEqualTo(1);
+    assertThat(after.storedBytes()).isEqualTo(pushed.storedBytes() / 2);
+    assertThat(after).isEqualTo(recount(tenant.id()));
+  }
+
+  private void setState(UUID organizationId, String from, String to, int n) {
+    jdbc.sql(
+            "UPDATE messages SET state = :to WHERE id IN (SELECT id FROM messages"
+                + " WHERE organization_id = :org AND state = :from ORDER BY id LIMIT :n)")
+        .param("org", organizationId)
+        .param("from", from)
+        .param("to", to)
+        .param("n", n)
+        .update();
+  }
+
+  /** What the counters should say, counted from the messages themselves. */
+  private Caps.Usage recount(UUID organizationId) {
+    return jdbc.sql(
+            """
+            SELECT count(*) FILTER (WHERE state IN ('waiting', 'queued')) AS n,
+                   coalesce(sum(request_bytes(url, headers, sealed_headers, body))
+                            FILTER (WHERE state IN ('waiting', 'queued', 'failed')), 0) AS b
+            FROM messages WHERE organization_id = :org
+            """)
+        .param("org", organizationId)
+        .query((rs, i) -> new Caps.Usage(Tier.FREE, rs.getLong("n"), rs.getLong("b")))
+        .single();
+  }
+
   private void hold(String key) {
     assertThat(api.put("/api/v1/queues/held", key, "{\"paused\": true}").status()).isIn(200, 201);
   }
