@@ -64,6 +64,7 @@ public final class BenchJobs {
             new JobInput.ScheduleInput("cron", null, null, expression, timezone),
             true,
             null,
+            null,
             null);
     return jobs.create(organizationId, validator.validate(input, clock.instant())).id();
   }
