@@ -155,18 +155,7 @@ final class WorkflowBench {
     }
     CpuMeter.Sample before = cpu.sample();
     long from = System.nanoTime();
-    String done =
-        "SELECT count(*) FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id"
-            + " WHERE w.key = ? AND r.state <> 'running'";
-    long deadline = from + Duration.ofMinutes(15).toNanos();
-    long finished = 0;
-    while (System.nanoTime() < deadline) {
-      finished = count(s.monitor, done, key);
-      if (finished >= n) {
-        break;
-      }
-      Thread.sleep(20);
-    }
+    long finished = awaitEnded(s, key, n, "'running'", from);
     double seconds = (System.nanoTime() - from) / 1e9;
     CpuMeter.Sample after = cpu.sample();
     long failed =
@@ -198,18 +187,7 @@ final class WorkflowBench {
     CpuMeter.Sample before = cpu.sample();
     long from = System.nanoTime();
     startAll(s, key, n);
-    String ended =
-        "SELECT count(*) FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id"
-            + " WHERE w.key = ? AND r.state NOT IN ('running', 'queued')";
-    long deadline = from + Duration.ofMinutes(15).toNanos();
-    long finished = 0;
-    while (System.nanoTime() < deadline) {
-      finished = count(s.monitor, ended, key);
-      if (finished >= n) {
-        break;
-      }
-      Thread.sleep(20);
-    }
+    long finished = awaitEnded(s, key, n, "'running', 'queued'", from);
     double seconds = (System.nanoTime() - from) / 1e9;
     CpuMeter.Sample after = cpu.sample();
     if (finished < n) {
@@ -222,6 +200,29 @@ final class WorkflowBench {
                 + " WHERE w.key = ? AND r.state <> 'succeeded'",
             key);
     return new Capacity(n, finished / seconds, failed, CpuMeter.between(before, after));
+  }
+
+  /**
+   * Polls until {@code n} runs of {@code key} are in none of {@code unended} (SQL literals), or 15
+   * minutes from {@code from} (nanoTime) have passed; how many are.
+   */
+  private static long awaitEnded(QueueBench.Session s, String key, int n, String unended, long from)
+      throws Exception {
+    String ended =
+        "SELECT count(*) FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id"
+            + " WHERE w.key = ? AND r.state NOT IN ("
+            + unended
+            + ")";
+    long deadline = from + Duration.ofMinutes(15).toNanos();
+    long finished = 0;
+    while (System.nanoTime() < deadline) {
+      finished = count(s.monitor, ended, key);
+      if (finished >= n) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    return finished;
   }
 
   /** Starts {@code n} runs of {@code key} from {@value #STARTERS} threads, failing on a refusal. */

@@ -27,19 +27,8 @@ class ClaimTest {
     fixture.close();
   }
 
-  private NewTask task(int priority, Instant runAt) {
-    NewTask t = fixture.task("http://127.0.0.1:9/", runAt);
-    return new NewTask(
-        t.id(),
-        t.organizationId(),
-        t.sourceKind(),
-        t.sourceId(),
-        priority,
-        runAt,
-        runAt,
-        t.maxAttempts(),
-        t.backoff(),
-        t.request());
+  private static NewTask task(int priority, Instant runAt) {
+    return EngineFixture.task(EngineFixture.ORG, priority, runAt);
   }
 
   @Test

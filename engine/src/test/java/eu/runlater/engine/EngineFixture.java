@@ -148,6 +148,24 @@ final class EngineFixture implements AutoCloseable {
             timeoutMs));
   }
 
+  /**
+   * {@link #task(String, Instant)} to a closed port, in {@code organization}, at {@code priority}.
+   */
+  static NewTask task(UUID organization, int priority, Instant runAt) {
+    NewTask t = task("http://127.0.0.1:9/", runAt, 5_000, JSON_BODY);
+    return new NewTask(
+        t.id(),
+        organization,
+        t.sourceKind(),
+        t.sourceId(),
+        priority,
+        runAt,
+        runAt,
+        t.maxAttempts(),
+        t.backoff(),
+        t.request());
+  }
+
   void insert(Engine engine, List<NewTask> tasks) throws SQLException {
     insert(db, engine, tasks);
   }

@@ -92,18 +92,7 @@ class PendingClaimTest {
   }
 
   private static NewTask task(UUID organization, int priority, Instant runAt) {
-    NewTask t = EngineFixture.task("http://127.0.0.1:9/", runAt, 5_000, EngineFixture.JSON_BODY);
-    return new NewTask(
-        t.id(),
-        organization,
-        t.sourceKind(),
-        t.sourceId(),
-        priority,
-        runAt,
-        runAt,
-        t.maxAttempts(),
-        t.backoff(),
-        t.request());
+    return EngineFixture.task(organization, priority, runAt);
   }
 
   /** What one claim read, per plan mode, and how many tasks it took (each rolled back). */
