@@ -102,7 +102,10 @@ final class BenchPostgres implements AutoCloseable {
   /**
    * Starts the server. With {@code diagnose}, statistics of every statement are kept
    * (pg_stat_statements) and the plans of statements slower than 50 ms are logged (auto_explain) to
-   * {@code <dir>/log}: a small cost, so figures from a diagnosing run are not reported.
+   * {@code <dir>/log}: a small cost, so figures from a diagnosing run are not reported. The
+   * environment tunes the plans logged: {@code BENCH_EXPLAIN_MS} (the threshold, default 50) and
+   * {@code BENCH_EXPLAIN_ANALYZE=on} (each plan with its actual rows and buffers; every statement
+   * is then instrumented, which costs more).
    */
   static BenchPostgres start(Path dir, boolean diagnose) throws IOException {
     Files.createDirectories(dir.resolve("runtime"));
@@ -111,7 +114,16 @@ final class BenchPostgres implements AutoCloseable {
     if (diagnose) {
       builder
           .setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain")
-          .setServerConfig("auto_explain.log_min_duration", "50ms")
+          .setServerConfig(
+              "auto_explain.log_min_duration",
+              System.getenv().getOrDefault("BENCH_EXPLAIN_MS", "50") + "ms")
+          .setServerConfig(
+              "auto_explain.log_analyze",
+              System.getenv().getOrDefault("BENCH_EXPLAIN_ANALYZE", "off"))
+          .setServerConfig(
+              "auto_explain.log_buffers",
+              System.getenv().getOrDefault("BENCH_EXPLAIN_ANALYZE", "off"))
+          .setServerConfig("auto_explain.log_timing", "off")
           .setServerConfig("auto_explain.log_nested_statements", "on")
           .setServerConfig("logging_collector", "on")
           .setServerConfig("log_directory", dir.resolve("log").toString())

@@ -90,8 +90,9 @@ final class NodeQueries {
         EXISTS (SELECT 1 FROM engine_nodes
                 WHERE state = 'alive' AND node_id <> :node
                   AND heartbeat_at < now() - :dead_after_ms * interval '1 millisecond') AS silent,
-        EXISTS (SELECT 1 FROM tasks t JOIN engine_nodes n ON n.node_id = t.claimed_by
-                WHERE t.state = 'running' AND n.state <> 'alive') AS gone,
+        EXISTS (SELECT 1 FROM engine_running_counts() r
+                JOIN engine_nodes n ON n.node_id = r.claimed_by
+                WHERE n.state <> 'alive') AS gone,
         EXISTS (SELECT 1 FROM tasks
                 WHERE state = 'running' AND lease_expires_at < least(:now, now())) AS expired,
         EXISTS (SELECT 1 FROM host_states)
@@ -165,8 +166,8 @@ final class NodeQueries {
                        AND ((l.classid::bigint << 32) | l.objid::bigint) = :key) AS leader,
              coalesce(r.running, 0) AS running
       FROM engine_nodes n
-      LEFT JOIN (SELECT claimed_by, count(*)::int AS running FROM tasks
-                 WHERE state = 'running' GROUP BY claimed_by) r ON r.claimed_by = n.node_id
+      LEFT JOIN (SELECT claimed_by, sum(n)::int AS running FROM engine_running_counts()
+                 GROUP BY claimed_by) r ON r.claimed_by = n.node_id
       ORDER BY n.state = 'alive' DESC, n.heartbeat_at DESC, n.node_id
       LIMIT :limit
       """;

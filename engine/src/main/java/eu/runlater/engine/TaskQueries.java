@@ -86,7 +86,9 @@ final class TaskQueries {
 
   // Fair and bounded, in one statement:
   //  - running/room: tasks running per organization, counted from the running set (small: bounded
-  //    by all nodes' workers; the running-only lease index), against each organization's cap;
+  //    by all nodes' workers) by engine_running_counts() (engine V8: a plain scan of the running-
+  //    only lease index, which skips the dead entries of finished tasks once it has seen them; a
+  //    bitmap scan read them all again on every claim), against each organization's cap;
   //  - front: the oldest due tasks, walking the priorities in order, one probe of the (priority,
   //    run_at) index per priority (a plain ORDER BY priority, run_at with run_at <= now would wade
   //    through every future task of a higher priority), at most :window rows, unlocked;
@@ -109,8 +111,8 @@ final class TaskQueries {
       """
       WITH RECURSIVE
       running AS MATERIALIZED (
-        SELECT organization_id, count(*)::int AS n FROM tasks
-        WHERE state = 'running' GROUP BY organization_id
+        SELECT organization_id, sum(n)::int AS n FROM engine_running_counts()
+        GROUP BY organization_id
       ),
       room AS MATERIALIZED (
         SELECT r.organization_id, coalesce(c.max_running, :default_cap) - r.n AS room

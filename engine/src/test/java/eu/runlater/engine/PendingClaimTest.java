@@ -139,7 +139,7 @@ class PendingClaimTest {
   }
 
   /** EXPLAIN ANALYZE of one claim in {@code planMode}, rolled back: the plan with its buffers. */
-  private static String explained(Connection c, String planMode) throws SQLException {
+  static String explained(Connection c, String planMode) throws SQLException {
     c.setAutoCommit(false);
     try (var st = c.createStatement()) {
       st.execute("SET LOCAL plan_cache_mode = " + planMode);
@@ -165,7 +165,7 @@ class PendingClaimTest {
   }
 
   /** Pages the whole statement touched: its top node's first {@code Buffers:} line. */
-  private static long pages(String plan) {
+  static long pages(String plan) {
     Matcher line = Pattern.compile("Buffers: shared ([^\\n]*)").matcher(plan);
     assertThat(line.find()).as(plan).isTrue();
     long pages = 0;
