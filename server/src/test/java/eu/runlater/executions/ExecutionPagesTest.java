@@ -124,7 +124,7 @@ class ExecutionPagesTest extends ServerTest {
         .contains("Retry now")
         // Its job, named and linked (the history asks the job's ExecutionSource).
         .contains("href=\"/jobs/" + second.sourceId() + "\"")
-        .contains("/jobs/" + second.sourceId() + "#history");
+        .contains("href=\"/jobs/" + second.sourceId() + "#history\">Job history</a>");
 
     var failed = browser.get("/executions/" + first.id());
     assertThat(failed.body()).contains("HTTP 503").contains("/executions/" + second.id());
