@@ -124,30 +124,8 @@ record JobForm(
                     h.name().equalsIgnoreCase("Content-Type")
                         && h.value().toLowerCase(Locale.ROOT).contains("json"));
     JobInput.WorkflowTarget workflow = JobWorkflowTargets.target(draft.url(), draft.body(), mapper);
-    if (workflow != null) {
-      // The HTTP fields start as a new job's, for a switch to an HTTP target.
-      JobForm fresh = blank();
-      return new JobForm(
-          draft.name(),
-          draft.key() == null ? "" : draft.key(),
-          scheduleType,
-          cron,
-          zone,
-          at,
-          fresh.method(),
-          fresh.url(),
-          fresh.headers(),
-          fresh.body(),
-          fresh.bodyFormat(),
-          seconds(draft.timeoutMs()),
-          String.valueOf(draft.retries()),
-          draft.catchUp().code(),
-          draft.overlap().code(),
-          draft.enabled(),
-          WORKFLOW,
-          workflow.key(),
-          workflow.input().isEmpty() ? "" : workflow.input().toPrettyString());
-    }
+    // A workflow target's request fields start as a new job's, for a switch to an HTTP target.
+    JobForm http = workflow == null ? null : blank();
     return new JobForm(
         draft.name(),
         draft.key() == null ? "" : draft.key(),
@@ -155,19 +133,19 @@ record JobForm(
         cron,
         zone,
         at,
-        draft.method(),
-        draft.url(),
-        withEmptyRows(rows),
-        body,
-        json || body.isEmpty() ? "json" : "text",
+        http == null ? draft.method() : http.method(),
+        http == null ? draft.url() : http.url(),
+        http == null ? withEmptyRows(rows) : http.headers(),
+        http == null ? body : http.body(),
+        http == null && !json && !body.isEmpty() ? "text" : "json",
         seconds(draft.timeoutMs()),
         String.valueOf(draft.retries()),
         draft.catchUp().code(),
         draft.overlap().code(),
         draft.enabled(),
-        HTTP,
-        "",
-        "");
+        workflow == null ? HTTP : WORKFLOW,
+        workflow == null ? "" : workflow.key(),
+        workflow == null || workflow.input().isEmpty() ? "" : workflow.input().toPrettyString());
   }
 
   static JobForm from(HttpServletRequest request) {
@@ -317,15 +295,9 @@ record JobForm(
       }
     }
     Integer timeoutMs = timeoutSeconds.isEmpty() ? null : timeoutMs(errors);
-    return new JobInput(
+    return JobInput.ofWorkflow(
         name,
         key.isEmpty() ? null : key,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
         timeoutMs,
         retries(errors),
         schedule(errors),
