@@ -7,11 +7,8 @@ import eu.runlater.support.Browser;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,7 +21,6 @@ import tools.jackson.databind.JsonNode;
  * both ways on an existing job.
  */
 class JobWorkflowFormTest extends ServerTest {
-  private static final String YEARLY = "0 0 1 1 *";
   private static final String SCHEMA =
       "\"input_schema\": {\"type\": \"object\", \"required\": [\"customer\"], \"properties\":"
           + " {\"customer\": {\"type\": \"string\"}}}";
@@ -46,27 +42,11 @@ class JobWorkflowFormTest extends ServerTest {
 
   /** The whole form as the page posts it: the HTTP fields filled, and the workflow's. */
   private static Map<String, String> form(String name, String target, String key, String input) {
-    Map<String, String> form = new LinkedHashMap<>();
-    form.put("name", name);
-    form.put("key", "");
-    form.put("scheduleType", "cron");
-    form.put("cron", YEARLY);
-    form.put("timezone", "UTC");
-    form.put("at", "");
+    Map<String, String> form = JobPagesTest.validForm(name);
+    form.put("body", "{\"http\": true}");
     form.put("target", target);
     form.put("workflowKey", key);
     form.put("workflowInput", input);
-    form.put("method", "POST");
-    form.put("url", "https://example.com/hook");
-    form.put("headerName", "Authorization");
-    form.put("headerValue", "Bearer form-secret");
-    form.put("body", "{\"http\": true}");
-    form.put("bodyFormat", "json");
-    form.put("timeoutSeconds", "10");
-    form.put("retries", "1");
-    form.put("catchUp", "latest");
-    form.put("overlap", "forbid");
-    form.put("enabled", "true");
     return form;
   }
 
@@ -103,7 +83,7 @@ class JobWorkflowFormTest extends ServerTest {
     assertThat(reads.get(org.id(), id).request().headers())
         .noneMatch(h -> h.name().equalsIgnoreCase("Authorization"));
     assertThat(job.get("timeout_ms").asInt()).isEqualTo(10_000);
-    assertThat(job.get("retries").asInt()).isEqualTo(1);
+    assertThat(job.get("retries").asInt()).isEqualTo(2);
 
     String detail = browser.get("/jobs/" + id).body();
     assertThat(detail)
@@ -143,7 +123,7 @@ class JobWorkflowFormTest extends ServerTest {
       var page = browser.post("/jobs", form("Refused", "workflow", keyAndInput[0], keyAndInput[1]));
       assertThat(page.status()).as(c.getKey()).isEqualTo(200);
       assertThat(page.body()).as(c.getKey()).contains("The job was not saved");
-      String errors = String.join("\n", fieldErrors(page.body()));
+      String errors = String.join("\n", JobPagesTest.fieldErrors(page.body()));
       assertThat(errors).as(c.getKey()).contains(c.getValue());
       // Shown again as sent: the chosen target and what was typed.
       assertThat(page.body())
@@ -214,16 +194,8 @@ class JobWorkflowFormTest extends ServerTest {
     // Choosing the workflow anyway says what is missing, beside the (absent) choice.
     var refused = browser.post("/jobs", form("No workflow", "workflow", "", ""));
     assertThat(refused.status()).isEqualTo(200);
-    assertThat(String.join("\n", fieldErrors(refused.body()))).contains("Workflow is required");
+    assertThat(String.join("\n", JobPagesTest.fieldErrors(refused.body())))
+        .contains("Workflow is required");
     assertThat(jobCount(org.id())).isZero();
-  }
-
-  private static List<String> fieldErrors(String html) {
-    List<String> errors = new java.util.ArrayList<>();
-    Matcher m = Pattern.compile("class=\"field-error\">([^<]*)<").matcher(html);
-    while (m.find()) {
-      errors.add(m.group(1));
-    }
-    return errors;
   }
 }
