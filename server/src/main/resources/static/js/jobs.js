@@ -1,6 +1,7 @@
-// The job form: cron quick picks, header rows, and showing only the chosen kind of schedule; the
-// job page: the planned-vs-actual squares' details. Both work without it (the form shows both
-// schedule kinds and ignores blank header rows; each square still names its occurrence).
+// The job form: cron quick picks, header rows, and showing only the chosen kind of schedule and of
+// target (HTTP request or workflow); the job page: the planned-vs-actual squares' details. Both
+// work without it (the form shows both schedule kinds and both targets, the chosen one decides,
+// and blank header rows are ignored; each square still names its occurrence).
 (function () {
   "use strict";
   function form() {
@@ -13,8 +14,16 @@
       f.setAttribute("data-schedule", checked.value);
     }
   }
+  function showTarget() {
+    var f = form();
+    var checked = f && f.querySelector('input[name="target"]:checked');
+    if (checked) {
+      f.setAttribute("data-target", checked.value);
+    }
+  }
   document.addEventListener("DOMContentLoaded", function () {
     showSchedule();
+    showTarget();
     var f = form();
     if (!f) {
       return;
@@ -144,6 +153,9 @@
   document.addEventListener("change", function (e) {
     if (e.target.matches('input[name="scheduleType"]')) {
       showSchedule();
+    }
+    if (e.target.matches('input[name="target"]')) {
+      showTarget();
     }
     if (e.target.id === "timezone") {
       var id = resolveZone(e.target.value);

@@ -40,7 +40,8 @@ class NotificationExecutionSource implements ExecutionSource {
                         new Crumb("Notifications", "/notifications"),
                         new Crumb(
                             n.channelName() + " (" + n.channelKind() + ")",
-                            "/notifications/" + n.id()))));
+                            "/notifications/" + n.id())),
+                    new Crumb("Notification", "/notifications/" + n.id())));
   }
 
   @Override

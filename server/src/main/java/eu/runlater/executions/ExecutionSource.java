@@ -36,8 +36,10 @@ public interface ExecutionSource {
    * @param zone the time zone its times show in
    * @param trail the execution page's breadcrumb: from the producer's section to the owner ({@code
    *     Workflows / <workflow> / run …}), each crumb linked
+   * @param button the execution page's button to the owner's page, named for what that page shows
+   *     ({@code Job history}, {@code Run waterfall}, …)
    */
-  record Owner(UUID id, String name, String link, String zone, List<Crumb> trail) {
+  record Owner(UUID id, String name, String link, String zone, List<Crumb> trail, Crumb button) {
     public Owner {
       trail = List.copyOf(trail);
     }

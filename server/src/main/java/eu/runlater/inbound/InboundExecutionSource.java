@@ -51,7 +51,8 @@ class InboundExecutionSource implements ExecutionSource {
                           "/inbound/sources/" + rs.getObject("source_id", UUID.class)),
                       new Crumb(
                           "event → " + rs.getString("connection_name"),
-                          "/inbound/events/" + event)));
+                          "/inbound/events/" + event)),
+                  new Crumb("Inbound event", "/inbound/events/" + event));
             })
         .optional();
   }

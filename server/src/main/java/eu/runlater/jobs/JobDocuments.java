@@ -17,15 +17,9 @@ final class JobDocuments {
   static JobInput input(JobDraft d, JsonMapper json) {
     JobInput.WorkflowTarget workflow = JobWorkflowTargets.target(d.url(), d.body(), json);
     if (workflow != null) {
-      return new JobInput(
+      return JobInput.ofWorkflow(
           d.name(),
           d.key(),
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
           d.timeoutMs(),
           d.retries(),
           schedule(d.schedule()),

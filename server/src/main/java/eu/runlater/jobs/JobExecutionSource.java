@@ -37,8 +37,8 @@ class JobExecutionSource implements ExecutionSource {
                     job.name(),
                     "/jobs/" + job.id(),
                     job.schedule() instanceof Schedule.Cron c ? c.zone().getId() : "UTC",
-                    List.of(
-                        new Crumb("Jobs", "/jobs"), new Crumb(job.name(), "/jobs/" + job.id()))));
+                    List.of(new Crumb("Jobs", "/jobs"), new Crumb(job.name(), "/jobs/" + job.id())),
+                    new Crumb("Job history", "/jobs/" + job.id() + "#history")));
   }
 
   /** A new run of the job with the recorded request, and the job's current timeout. */

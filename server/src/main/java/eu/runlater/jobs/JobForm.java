@@ -5,7 +5,6 @@ import eu.runlater.engine.SealedRequests;
 import eu.runlater.engine.TaskRequest;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.requests.RequestRules;
-import eu.runlater.workflows.WorkflowStarts;
 import jakarta.servlet.http.HttpServletRequest;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.StringNode;
 
@@ -27,6 +27,10 @@ import tools.jackson.databind.node.StringNode;
  * as it was sent. Secret values are never put into the page: they show as {@link
  * SealedRequests#MASK}, and a mask sent back means "keep the stored value" of the header with that
  * name (a renamed header has none, so it must be given its value again).
+ *
+ * <p>The target is an HTTP request or a workflow ({@code target}): the page posts the fields of
+ * both (without JavaScript it shows both), and the chosen one decides what is saved; the other's
+ * fields are ignored.
  */
 record JobForm(
     String name,
@@ -44,9 +48,14 @@ record JobForm(
     String retries,
     String catchUp,
     String overlap,
-    boolean enabled) {
+    boolean enabled,
+    String target,
+    String workflowKey,
+    String workflowInput) {
 
   static final int EMPTY_HEADER_ROWS = 2;
+  static final String HTTP = "http";
+  static final String WORKFLOW = "workflow";
 
   record HeaderRow(String name, String value) {
     boolean blank() {
@@ -71,11 +80,14 @@ record JobForm(
         "",
         Policies.CatchUp.LATEST.code(),
         Policies.Overlap.ALLOW.code(),
-        true);
+        true,
+        HTTP,
+        "",
+        "");
   }
 
   /** The form for editing a stored job; secret values masked. */
-  static JobForm of(JobDraft draft) {
+  static JobForm of(JobDraft draft, JsonMapper mapper) {
     String scheduleType = draft.schedule().type();
     String cron = "";
     String zone = "UTC";
@@ -111,6 +123,9 @@ record JobForm(
                 h ->
                     h.name().equalsIgnoreCase("Content-Type")
                         && h.value().toLowerCase(Locale.ROOT).contains("json"));
+    JobInput.WorkflowTarget workflow = JobWorkflowTargets.target(draft.url(), draft.body(), mapper);
+    // A workflow target's request fields start as a new job's, for a switch to an HTTP target.
+    JobForm http = workflow == null ? null : blank();
     return new JobForm(
         draft.name(),
         draft.key() == null ? "" : draft.key(),
@@ -118,16 +133,19 @@ record JobForm(
         cron,
         zone,
         at,
-        draft.method(),
-        draft.url(),
-        withEmptyRows(rows),
-        body,
-        json || body.isEmpty() ? "json" : "text",
+        http == null ? draft.method() : http.method(),
+        http == null ? draft.url() : http.url(),
+        http == null ? withEmptyRows(rows) : http.headers(),
+        http == null ? body : http.body(),
+        http == null && !json && !body.isEmpty() ? "text" : "json",
         seconds(draft.timeoutMs()),
         String.valueOf(draft.retries()),
         draft.catchUp().code(),
         draft.overlap().code(),
-        draft.enabled());
+        draft.enabled(),
+        workflow == null ? HTTP : WORKFLOW,
+        workflow == null ? "" : workflow.key(),
+        workflow == null || workflow.input().isEmpty() ? "" : workflow.input().toPrettyString());
   }
 
   static JobForm from(HttpServletRequest request) {
@@ -157,7 +175,14 @@ record JobForm(
         param(request, "retries").strip(),
         param(request, "catchUp"),
         param(request, "overlap"),
-        request.getParameter("enabled") != null);
+        request.getParameter("enabled") != null,
+        WORKFLOW.equals(param(request, "target")) ? WORKFLOW : HTTP,
+        param(request, "workflowKey").strip(),
+        param(request, "workflowInput"));
+  }
+
+  boolean workflowTarget() {
+    return WORKFLOW.equals(target);
   }
 
   /**
@@ -167,6 +192,9 @@ record JobForm(
    * @param stored the job being edited, for the values behind masks; null for a new job
    */
   JobInput toInput(JobDraft stored, JsonMapper json, List<FieldError> errors) {
+    if (workflowTarget()) {
+      return workflowInput(json, errors);
+    }
     LinkedHashMap<String, String> headerMap = new LinkedHashMap<>();
     for (HeaderRow row : headers) {
       if (row.blank()) {
@@ -231,41 +259,7 @@ record JobForm(
     }
 
     Integer timeoutMs = timeoutSeconds.isEmpty() ? null : timeoutMs(errors);
-    Integer retryCount = null;
-    if (!retries.isEmpty()) {
-      try {
-        retryCount = Integer.parseInt(retries);
-      } catch (NumberFormatException e) {
-        errors.add(new FieldError("retries", "must be a whole number, 0 to 10"));
-      }
-    }
-
-    JobInput.ScheduleInput schedule;
-    if ("once".equals(scheduleType)) {
-      schedule = new JobInput.ScheduleInput("once", onceAt(errors), null, null, timezone);
-    } else {
-      schedule = new JobInput.ScheduleInput("cron", null, null, cron, timezone);
-    }
-    if (WorkflowStarts.key(url).isPresent()) {
-      // A job whose target is a workflow shows as a POST of its input to the workflow's start URL;
-      // saved back as the workflow target (the body is the input; Runlater sets the headers).
-      return new JobInput(
-          name,
-          key.isEmpty() ? null : key,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          timeoutMs,
-          retryCount,
-          schedule,
-          enabled,
-          "once".equals(scheduleType) ? null : catchUp,
-          "once".equals(scheduleType) ? null : overlap,
-          new JobInput.WorkflowTarget(WorkflowStarts.key(url).get(), workflowInput(text, json)));
-    }
+    Integer retryCount = retries(errors);
     return new JobInput(
         name,
         key.isEmpty() ? null : key,
@@ -277,23 +271,59 @@ record JobForm(
         secretBody,
         timeoutMs,
         retryCount,
-        schedule,
+        schedule(errors),
         enabled,
         "once".equals(scheduleType) ? null : catchUp,
         "once".equals(scheduleType) ? null : overlap,
         null);
   }
 
-  /** A workflow target's input from the body field: JSON, or null when blank or not JSON. */
-  private static tools.jackson.databind.JsonNode workflowInput(String text, JsonMapper json) {
-    if (text.isBlank()) {
+  /**
+   * The API's input for a workflow target, as {@code POST /api/v1/jobs} with {@code workflow: {key,
+   * input}}: the HTTP fields are not sent. Input that is not JSON is named here ({@code
+   * workflow.input}); the rest (the key's form, an object) is the validator's, and whether the
+   * workflow exists and takes the input is asked as the job is stored.
+   */
+  private JobInput workflowInput(JsonMapper json, List<FieldError> errors) {
+    JsonNode input = null;
+    if (!workflowInput.isBlank()) {
+      try {
+        input = json.readTree(workflowInput);
+      } catch (JacksonException e) {
+        errors.add(
+            new FieldError("workflow.input", "is not valid JSON: " + e.getOriginalMessage()));
+      }
+    }
+    Integer timeoutMs = timeoutSeconds.isEmpty() ? null : timeoutMs(errors);
+    return JobInput.ofWorkflow(
+        name,
+        key.isEmpty() ? null : key,
+        timeoutMs,
+        retries(errors),
+        schedule(errors),
+        enabled,
+        "once".equals(scheduleType) ? null : catchUp,
+        "once".equals(scheduleType) ? null : overlap,
+        new JobInput.WorkflowTarget(workflowKey, input));
+  }
+
+  private Integer retries(List<FieldError> errors) {
+    if (retries.isEmpty()) {
       return null;
     }
     try {
-      return json.readTree(text);
-    } catch (tools.jackson.core.JacksonException e) {
-      return StringNode.valueOf(text); // the validator answers: must be a JSON object
+      return Integer.parseInt(retries);
+    } catch (NumberFormatException e) {
+      errors.add(new FieldError("retries", "must be a whole number, 0 to 10"));
+      return null;
     }
+  }
+
+  private JobInput.ScheduleInput schedule(List<FieldError> errors) {
+    if ("once".equals(scheduleType)) {
+      return new JobInput.ScheduleInput("once", onceAt(errors), null, null, timezone);
+    }
+    return new JobInput.ScheduleInput("cron", null, null, cron, timezone);
   }
 
   /**

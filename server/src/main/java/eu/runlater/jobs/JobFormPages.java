@@ -7,6 +7,7 @@ import eu.runlater.organizations.Viewer;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import eu.runlater.platform.web.Pages;
+import eu.runlater.workflows.WorkflowStarts;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.InstantSource;
 import java.time.ZoneId;
@@ -36,18 +37,21 @@ class JobFormPages {
   private final JobValidator validator;
   private final InstantSource clock;
   private final JsonMapper json;
+  private final WorkflowStarts workflows;
 
   JobFormPages(
       JobCommands jobs,
       JobReads reads,
       JobValidator validator,
       InstantSource clock,
-      JsonMapper json) {
+      JsonMapper json,
+      WorkflowStarts workflows) {
     this.jobs = jobs;
     this.reads = reads;
     this.validator = validator;
     this.clock = clock;
     this.json = json;
+    this.workflows = workflows;
   }
 
   @GetMapping("/jobs/new")
@@ -59,7 +63,7 @@ class JobFormPages {
   String editForm(Viewer viewer, @PathVariable UUID id, Model model) {
     Job job = reads.get(viewer.organizationId(), id);
     model.addAttribute("jobName", job.name());
-    return form(viewer, model, JobForm.of(reads.draftOf(job)), id, List.of());
+    return form(viewer, model, JobForm.of(reads.draftOf(job), json), id, List.of());
   }
 
   @PostMapping("/jobs")
@@ -104,7 +108,10 @@ class JobFormPages {
     model.addAttribute("jobName", job.name());
     try {
       JobDraft draft = validator.validate(input, clock.instant(), keep);
-      errors.addAll(CarriedSecrets.byForm(job, stored, form, draft));
+      if (!form.workflowTarget()) {
+        // A workflow target carries no header or body of the stored request: nothing to move.
+        errors.addAll(CarriedSecrets.byForm(job, stored, form, draft));
+      }
       if (!errors.isEmpty()) {
         return form(viewer, model, form, id, errors);
       }
@@ -151,6 +158,7 @@ class JobFormPages {
     model.addAttribute("errors", byField);
     model.addAttribute("errorList", errors.stream().map(JobFormPages::message).toList());
     model.addAttribute("zones", Zones.ALL);
+    model.addAttribute("workflows", workflowChoices(viewer, form));
     model.addAttribute(
         "methods", List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"));
     // The preview repeats a cron error; show it once, beside the field.
@@ -163,8 +171,29 @@ class JobFormPages {
     return "jobs/form";
   }
 
+  /**
+   * The workflows the form offers: those not archived, and the one the form names if it was
+   * archived since (so that editing the job shows its target rather than another).
+   */
+  private List<WorkflowStarts.Choice> workflowChoices(Viewer viewer, JobForm form) {
+    List<WorkflowStarts.Choice> choices = workflows.choices(viewer.organizationId());
+    String named = form.workflowKey();
+    if (!named.isEmpty() && choices.stream().noneMatch(c -> c.key().equals(named))) {
+      List<WorkflowStarts.Choice> all = new ArrayList<>(choices);
+      workflows.choice(viewer.organizationId(), named).ifPresent(c -> all.addFirst(c));
+      return all;
+    }
+    return choices;
+  }
+
   /** The form field beside which a validator's error is shown. */
   static String slot(String field) {
+    if (field.equals("workflow.key")) {
+      return "workflowKey";
+    }
+    if (field.startsWith("workflow.input")) {
+      return "workflowInput";
+    }
     return switch (field) {
       case "name", "key", "url", "method", "body", "retries", "timeout_ms", "catch_up", "overlap" ->
           field;
@@ -188,6 +217,11 @@ class JobFormPages {
           case "at" -> "Run at";
           case "timeout_ms" -> "Timeout";
           case "catch_up" -> "Catch-up";
+          case "workflowKey" -> "Workflow";
+          case "workflowInput" ->
+              e.field().length() > "workflow.input/".length()
+                  ? "Input " + e.field().substring("workflow.input".length())
+                  : "Input";
           case "headers" ->
               e.field().startsWith("headers.")
                   ? "Header “" + e.field().substring("headers.".length()) + "”"

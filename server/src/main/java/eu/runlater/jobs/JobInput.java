@@ -92,4 +92,20 @@ record JobInput(
    * @param input the run's input (default {@code {}}), checked against the workflow's input schema
    */
   record WorkflowTarget(String key, JsonNode input) {}
+
+  /** A job whose target is {@code workflow}: no request fields (url, method, headers, body). */
+  static JobInput ofWorkflow(
+      String name,
+      String key,
+      Integer timeoutMs,
+      Integer retries,
+      ScheduleInput schedule,
+      Boolean enabled,
+      String catchUp,
+      String overlap,
+      WorkflowTarget workflow) {
+    return new JobInput(
+        name, key, null, null, null, null, null, null, timeoutMs, retries, schedule, enabled,
+        catchUp, overlap, workflow);
+  }
 }

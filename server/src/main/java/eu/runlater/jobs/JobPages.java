@@ -294,6 +294,9 @@ class JobPages {
     model.addAttribute("job", view);
     model.addAttribute(
         "latestRun", view.workflow() == null ? null : starts.latestRun(org, id).orElse(null));
+    model.addAttribute(
+        "workflow",
+        view.workflow() == null ? null : starts.choice(org, view.workflow().key()).orElse(null));
     model.addAttribute("now", now);
     model.addAttribute("zone", zoneOf(job.schedule()));
     model.addAttribute("alerts", alerts.of(viewer, "job", id));

@@ -41,7 +41,8 @@ class CheckExecutionSource implements ExecutionSource {
                     "UTC",
                     List.of(
                         new Crumb("Monitors", "/monitors"),
-                        new Crumb(rs.getString("name"), "/monitors/" + sourceId))))
+                        new Crumb(rs.getString("name"), "/monitors/" + sourceId)),
+                    new Crumb("Check history", "/monitors/" + sourceId + "#checks")))
         .optional();
   }
 

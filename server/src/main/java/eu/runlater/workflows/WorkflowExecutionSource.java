@@ -42,7 +42,8 @@ class WorkflowExecutionSource implements ExecutionSource {
                     "Run of " + rs.getString("name"),
                     "/workflow-runs/" + sourceId,
                     "UTC",
-                    trail(rs.getString("name"), rs.getString("key"), sourceId, null)))
+                    trail(rs.getString("name"), rs.getString("key"), sourceId, null),
+                    runButton(sourceId)))
         .optional();
   }
 
@@ -62,9 +63,15 @@ class WorkflowExecutionSource implements ExecutionSource {
                       + (step == null ? " → run " + sourceId : " → step " + step),
                   "/workflow-runs/" + sourceId,
                   "UTC",
-                  trail(rs.getString("name"), rs.getString("key"), sourceId, step));
+                  trail(rs.getString("name"), rs.getString("key"), sourceId, step),
+                  runButton(sourceId));
             })
         .optional();
+  }
+
+  /** The run's page: its steps' waterfall. */
+  private static Crumb runButton(UUID run) {
+    return new Crumb("Run waterfall", "/workflow-runs/" + run);
   }
 
   /** Workflows / the workflow / the run (/ the step, when the execution is one's). */

@@ -163,6 +163,34 @@ public class WorkflowStarts {
     return errors;
   }
 
+  /** A workflow as a producer's form offers it: its key, its name, whether it is archived. */
+  public record Choice(String key, String name, boolean archived) {
+    static Choice of(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+      return new Choice(rs.getString("key"), rs.getString("name"), rs.getBoolean("archived"));
+    }
+  }
+
+  /** At most this many workflows are offered in a form's select. */
+  public static final int MAX_CHOICES = 500;
+
+  /** The organization's workflows that a target may name (not archived), by name. */
+  public List<Choice> choices(UUID org) {
+    return db.sql(WorkflowsQueries.WORKFLOW_CHOICES)
+        .param("organization_id", org)
+        .param("limit", MAX_CHOICES)
+        .query(Choice::of)
+        .list();
+  }
+
+  /** The organization's workflow with this key, archived or not; empty when there is none. */
+  public Optional<Choice> choice(UUID org, String key) {
+    return db.sql(WorkflowsQueries.WORKFLOW_CHOICE_BY_KEY)
+        .param("organization_id", org)
+        .param("key", key)
+        .query(Choice::of)
+        .optional();
+  }
+
   /** The newest run a job's (or a message's) tasks started, if any: its page links it. */
   public Optional<UUID> latestRun(UUID org, UUID sourceId) {
     return db.sql(StartsQueries.START_LATEST_OF_SOURCE)

@@ -68,6 +68,21 @@ final class WorkflowsQueries {
       LIMIT :limit
       """;
 
+  // The workflows a job's form offers as its target: a select's worth, by name.
+  static final String WORKFLOW_CHOICES =
+      """
+      SELECT key, name, archived_at IS NOT NULL AS archived FROM workflows
+      WHERE organization_id = :organization_id AND archived_at IS NULL
+      ORDER BY lower(name), key
+      LIMIT :limit
+      """;
+
+  static final String WORKFLOW_CHOICE_BY_KEY =
+      """
+      SELECT key, name, archived_at IS NOT NULL AS archived FROM workflows
+      WHERE organization_id = :organization_id AND key = :key
+      """;
+
   static final String VERSION_DEFINITION =
       """
       SELECT w.key, v.definition::text AS definition

@@ -237,6 +237,40 @@ class ScreenshotsTest extends ServerTest {
     check("job-new", "/jobs/new", user);
   }
 
+  /**
+   * A job whose target is a workflow: its form with "Workflow" chosen, and its page. In an
+   * organization of its own, so that the seeded one's pages (jobs, runs, home) stay as they are.
+   */
+  @Test
+  void job_with_a_workflow_target() {
+    var other = fixtures.tenant();
+    var owner = fixtures.user(other.id(), Role.OWNER);
+    var workflow =
+        api.post(
+            "/api/v1/workflows",
+            other.key(),
+            """
+            {"key": "nightly-report", "name": "Nightly report",
+             "input_schema": {"type": "object", "required": ["region"]},
+             "steps": [{"name": "build", "kind": "http", "method": "POST",
+                        "url": "https://example.com/reports", "body": {"region": "{{ input.region }}"}},
+                       {"name": "send", "kind": "http", "method": "POST",
+                        "url": "https://example.com/send", "depends_on": ["build"]}]}""");
+    assertThat(workflow.status()).as(workflow.body()).isEqualTo(201);
+    var job =
+        api.post(
+            "/api/v1/jobs",
+            other.key(),
+            """
+            {"name": "Nightly report, EU", "workflow": {"key": "nightly-report",
+             "input": {"region": "eu"}}, "schedule": {"type": "cron", "expression": "0 2 * * *",
+             "timezone": "Europe/Amsterdam"}}""");
+    assertThat(job.status()).as(job.body()).isEqualTo(201);
+    String id = job.json().get("id").asString();
+    check("job-workflow-form", "/jobs/" + id + "/edit", owner);
+    check("job-workflow", "/jobs/" + id, owner);
+  }
+
   @Test
   void monitors() {
     // Monitors with a history (pings, checks, outages), their HTTP check aimed at a local server.

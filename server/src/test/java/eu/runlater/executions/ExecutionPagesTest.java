@@ -124,7 +124,7 @@ class ExecutionPagesTest extends ServerTest {
         .contains("Retry now")
         // Its job, named and linked (the history asks the job's ExecutionSource).
         .contains("href=\"/jobs/" + second.sourceId() + "\"")
-        .contains("/jobs/" + second.sourceId() + "#history");
+        .contains("href=\"/jobs/" + second.sourceId() + "#history\">Job history</a>");
 
     var failed = browser.get("/executions/" + first.id());
     assertThat(failed.body()).contains("HTTP 503").contains("/executions/" + second.id());
@@ -193,6 +193,38 @@ class ExecutionPagesTest extends ServerTest {
     assertThat(viaApi.status()).isEqualTo(409);
     assertThat(viaApi.json().get("detail").asString()).contains("sent no request");
     assertThat(sink.count()).isZero();
+  }
+
+  @Test
+  void the_button_to_the_owner_is_named_by_the_owners_page_not_job_history() {
+    var tenant = fixtures.tenant();
+    var monitor =
+        api.post("/api/v1/monitors", tenant.key(), "{\"name\": \"Backups\", \"period\": \"1h\"}");
+    assertThat(monitor.status()).as(monitor.body()).isEqualTo(201);
+    String monitorId = monitor.json().get("id").asString();
+    // A check's attempt, as the monitors' uptime checks record it.
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    UUID id = Ids.v7(now);
+    jdbc.sql(
+            """
+            INSERT INTO executions (id, created_at, organization_id, task_id, source_kind,
+                                    source_id, attempt, status, final, scheduled_for, due_at,
+                                    started_at, finished_at, status_code, request_url,
+                                    request_method)
+            VALUES (:id, :now, :org, :task, 'monitor', :monitor, 1, 'success', true, :now, :now,
+                    :now, :now, 200, 'https://example.com/health', 'GET')
+            """)
+        .param("id", id)
+        .param("now", SqlTime.ts(now))
+        .param("org", tenant.id())
+        .param("task", UUID.randomUUID())
+        .param("monitor", UUID.fromString(monitorId))
+        .update();
+    Browser browser = signIn(fixtures.user(tenant.id(), Role.MEMBER));
+    assertThat(browser.get("/executions/" + id).body())
+        .contains("Check of Backups")
+        .contains("href=\"/monitors/" + monitorId + "#checks\">Check history</a>")
+        .doesNotContain("Job history");
   }
 
   @Test

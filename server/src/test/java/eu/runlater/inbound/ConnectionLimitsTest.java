@@ -305,7 +305,10 @@ class ConnectionLimitsTest extends ServerTest {
       // A queue message's attempt, and the page says whose: the request, linked.
       assertThat(page.body())
           .contains("href=\"/inbound/events/" + eventId + "\"")
-          .contains("Inbound: in → limited");
+          .contains("Inbound: in → limited")
+          // Its button leads to the request's page, named so (not "Job history").
+          .contains("href=\"/inbound/events/" + eventId + "\">Inbound event</a>")
+          .doesNotContain("Job history");
     }
   }
 

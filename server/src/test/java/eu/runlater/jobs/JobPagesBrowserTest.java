@@ -200,11 +200,13 @@ class JobPagesBrowserTest extends ServerTest {
       Screenshots.take(
           JobPagesBrowserTest.class, page, "job-workflow-" + (phone ? "phone" : "desktop"));
 
-      // The form shows the target as the start URL with the input as the body, and saving it
-      // keeps the workflow target.
+      // The form shows the target as the workflow chosen, with its input (the request's fields
+      // hidden), and saving it keeps the workflow target.
       page.navigate(url("/jobs/" + id + "/edit"));
-      assertThat(page.locator("#url")).hasValue("workflow:start/nightly");
-      assertThat(page.locator("#body")).containsText("acme");
+      assertThat(page.locator("input[name=target][value=workflow]")).isChecked();
+      assertThat(page.locator("#workflowKey")).hasValue("nightly");
+      assertThat(page.locator("#workflowInput")).containsText("acme");
+      assertThat(page.locator("#url")).isHidden();
       assertThat(overflowing(page)).as(phone ? "phone form" : "desktop form").isEmpty();
       Screenshots.take(
           JobPagesBrowserTest.class, page, "job-workflow-form-" + (phone ? "phone" : "desktop"));

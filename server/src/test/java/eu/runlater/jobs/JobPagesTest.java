@@ -761,7 +761,8 @@ class JobPagesTest extends ServerTest {
 
   // ---- helpers
 
-  private Map<String, String> validForm(String name) {
+  /** A valid HTTP job as the form posts it (also JobWorkflowFormTest's starting point). */
+  static Map<String, String> validForm(String name) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("name", name);
     form.put("key", "");
@@ -900,7 +901,7 @@ class JobPagesTest extends ServerTest {
     return ids;
   }
 
-  private static java.util.List<String> fieldErrors(String html) {
+  static java.util.List<String> fieldErrors(String html) {
     java.util.List<String> errors = new java.util.ArrayList<>();
     Matcher m = Pattern.compile("class=\"field-error\">([^<]*)<").matcher(html);
     while (m.find()) {

@@ -329,6 +329,11 @@ class WorkflowJobStartsTest extends WorkflowApiTest {
         .doesNotContain("workflow:start");
     var edit = browser.get("/jobs/" + jobId + "/edit");
     assertThat(edit.status()).isEqualTo(200);
-    assertThat(edit.body()).contains("workflow:start/paged");
+    // The form shows the workflow chosen, with its input; no start URL to edit by hand.
+    assertThat(edit.body())
+        .contains("name=\"target\" value=\"workflow\" checked")
+        .contains("<option value=\"paged\" selected=\"selected\">")
+        .contains("&quot;region&quot; : &quot;eu&quot;")
+        .doesNotContain("workflow:start/paged");
   }
 }

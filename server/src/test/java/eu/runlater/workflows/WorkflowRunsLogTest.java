@@ -48,5 +48,9 @@ class WorkflowRunsLogTest extends WorkflowApiTest {
         .contains("<a href=\"/workflow-runs/" + id + "\">run " + id + "</a> / ")
         .contains("<span>step fetch</span>")
         .doesNotContain("/jobs");
+    // The button to its owner's page names that page: the run's waterfall, not a job's history.
+    assertThat(page)
+        .contains("href=\"/workflow-runs/" + id + "\">Run waterfall</a>")
+        .doesNotContain("Job history");
   }
 }
