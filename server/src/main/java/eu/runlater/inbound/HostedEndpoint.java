@@ -106,7 +106,9 @@ class HostedEndpoint {
 
   private ResponseEntity<String> answer(
       Source source, String token, HttpServletRequest request, Body in) {
-    long retryAfter = inbox.admit(source);
+    // A request handled again took its unit of the bucket the first time.
+    long retryAfter = in.admitted ? 0 : inbox.admit(source);
+    in.admitted = retryAfter == 0;
     if (retryAfter > 0) {
       return inbox.rateLimited(
           source, received(token, request, null, declared(request)), retryAfter);
@@ -138,10 +140,14 @@ class HostedEndpoint {
         .body("busy, not stored: retry\n");
   }
 
-  /** The request's body, read once: a request handled again reuses it. */
+  /**
+   * The request's body, read once, and whether the source's rate limit let it in: a request handled
+   * again reuses both.
+   */
   private static final class Body {
     private final HttpServletRequest request;
     private byte[] bytes;
+    private boolean admitted;
 
     Body(HttpServletRequest request) {
       this.request = request;

@@ -131,6 +131,23 @@ class SourceChangeTest extends ServerTest {
   }
 
   @Test
+  void a_request_handled_again_takes_one_unit_of_the_rate_limit_not_two() {
+    var t = fixtures.tenant();
+    JsonNode s =
+        source(
+            t.key(),
+            "{\"name\": \"one a minute\", \"rate_limit\": {\"requests\": 1, \"per_seconds\":"
+                + " 3600}}");
+    UUID id = UUID.fromString(s.get("id").asString());
+    assertThat(sources.byToken(token(s))).isPresent();
+
+    changeElsewhere(id, "response_status = 200");
+    // Verified with the cached copy, not stored, handled again: still its one request.
+    assertThat(post(path(s)).status()).isEqualTo(200);
+    assertThat(post(path(s)).status()).isEqualTo(429);
+  }
+
+  @Test
   void a_source_deleted_on_another_node_is_404_at_once_and_nothing_is_stored_under_it() {
     var t = fixtures.tenant();
     JsonNode s = source(t.key(), "{\"name\": \"deleted\"}");
