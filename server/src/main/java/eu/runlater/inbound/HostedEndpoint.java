@@ -35,6 +35,12 @@ import org.springframework.web.bind.annotation.RestController;
 class HostedEndpoint {
   static final String PREFIX = "/in/";
 
+  /**
+   * How many times a request is handled with its source read afresh when the source keeps changing
+   * under it; then it is answered 503 (not stored: send it again).
+   */
+  private static final int ATTEMPTS = 3;
+
   private final Sources sources;
   private final Inbox inbox;
   private final PublicUrl publicUrl;
@@ -73,24 +79,36 @@ class HostedEndpoint {
       return answer(token, request);
     } catch (GroupCommit.Full e) {
       // Too many requests wait to be stored: this one was not, so it is not acknowledged.
-      return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-          .header(HttpHeaders.RETRY_AFTER, "1")
-          .header(HttpHeaders.CACHE_CONTROL, "no-store")
-          .contentType(MediaType.TEXT_PLAIN)
-          .body("busy, not stored: retry\n");
+      return busy();
     }
   }
 
   private ResponseEntity<String> answer(String token, HttpServletRequest request) {
+    Body body = new Body(request);
     Optional<Source> found = sources.byToken(token);
-    if (found.isEmpty()) {
-      return ResponseEntity.status(HttpStatus.NOT_FOUND)
-          .header(HttpHeaders.CACHE_CONTROL, "no-store")
-          .contentType(MediaType.TEXT_PLAIN)
-          .body("not found\n");
+    for (int attempt = 1; found.isPresent(); attempt++) {
+      try {
+        return answer(found.get(), token, request, body);
+      } catch (InboundEvents.Stale e) {
+        // The source changed or went (on any node) after the cached copy verified this request,
+        // and nothing was stored: handle it again with the source as it is now.
+        if (attempt == ATTEMPTS) {
+          return busy();
+        }
+        found = sources.byTokenFresh(token);
+      }
     }
-    Source source = found.get();
-    long retryAfter = inbox.admit(source);
+    return ResponseEntity.status(HttpStatus.NOT_FOUND)
+        .header(HttpHeaders.CACHE_CONTROL, "no-store")
+        .contentType(MediaType.TEXT_PLAIN)
+        .body("not found\n");
+  }
+
+  private ResponseEntity<String> answer(
+      Source source, String token, HttpServletRequest request, Body in) {
+    // A request handled again took its unit of the bucket the first time.
+    long retryAfter = in.admitted ? 0 : inbox.admit(source);
+    in.admitted = retryAfter == 0;
     if (retryAfter > 0) {
       return inbox.rateLimited(
           source, received(token, request, null, declared(request)), retryAfter);
@@ -100,8 +118,8 @@ class HostedEndpoint {
       return inbox.tooLarge(source, received(token, request, null, declared));
     }
     byte[] body;
-    try (InputStream in = request.getInputStream()) {
-      body = in.readNBytes(Inbox.MAX_BODY + 1);
+    try {
+      body = in.read();
     } catch (IOException e) {
       // The body broke off: nothing was acknowledged, and the sender will retry.
       return ResponseEntity.status(HttpStatus.BAD_REQUEST)
@@ -112,6 +130,38 @@ class HostedEndpoint {
       return inbox.tooLarge(source, received(token, request, null, -1));
     }
     return inbox.receive(source, received(token, request, body, body.length));
+  }
+
+  private static ResponseEntity<String> busy() {
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .header(HttpHeaders.CACHE_CONTROL, "no-store")
+        .contentType(MediaType.TEXT_PLAIN)
+        .body("busy, not stored: retry\n");
+  }
+
+  /**
+   * The request's body, read once, and whether the source's rate limit let it in: a request handled
+   * again reuses both.
+   */
+  private static final class Body {
+    private final HttpServletRequest request;
+    private byte[] bytes;
+    private boolean admitted;
+
+    Body(HttpServletRequest request) {
+      this.request = request;
+    }
+
+    /** Up to {@link Inbox#MAX_BODY} and one byte more, to tell a larger body. */
+    byte[] read() throws IOException {
+      if (bytes == null) {
+        try (InputStream in = request.getInputStream()) {
+          bytes = in.readNBytes(Inbox.MAX_BODY + 1);
+        }
+      }
+      return bytes;
+    }
   }
 
   private static long declared(HttpServletRequest request) {

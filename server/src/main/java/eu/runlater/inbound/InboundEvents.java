@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +39,9 @@ class InboundEvents {
   static final String ACCEPTED = "accepted";
   static final String DUPLICATE = "duplicate";
   static final String REJECTED = "rejected";
+
+  /** Not stored: the request's source changed or went after it was verified ({@link Stale}). */
+  private static final String STALE = "stale";
 
   /**
    * The group commit's bounds: up to 128 requests a transaction, two transactions at a time (one
@@ -69,6 +73,16 @@ class InboundEvents {
             meters);
   }
 
+  /**
+   * The request was not stored: its source changed (or was deleted) after the copy it was verified
+   * with was read. Handle it again with the source as it is now.
+   */
+  static final class Stale extends RuntimeException {
+    Stale() {
+      super("the source changed after the request was verified: not stored", null, false, false);
+    }
+  }
+
   /** The verification as stored with the request. */
   record Verification(String type, boolean verified, String detail) {}
 
@@ -97,7 +111,8 @@ class InboundEvents {
    * committed: {@code status} as given, or {@link #DUPLICATE} when {@code eventKey} was claimed by
    * another of the source's requests within 24 h. An accepted request that is to be {@code
    * forwarded} gets its forwards in the same transaction. Throws {@link GroupCommit.Full} when too
-   * many requests wait to be stored: this one was not.
+   * many requests wait to be stored: this one was not; {@link Stale} when {@code source} (its
+   * {@link Source#version}) is no longer the stored one: this one was not stored either.
    */
   String store(
       UUID id,
@@ -108,17 +123,22 @@ class InboundEvents {
       Verification verification,
       String eventKey,
       boolean forwarded) {
-    return writes.submit(
-        new Write(
-            id,
-            source,
-            r,
-            status,
-            reason,
-            verification == null ? null : json.writeValueAsString(verification),
-            headersJson(r.headers(), source.verification().credentialHeader()),
-            eventKey,
-            forwarded));
+    String stored =
+        writes.submit(
+            new Write(
+                id,
+                source,
+                r,
+                status,
+                reason,
+                verification == null ? null : json.writeValueAsString(verification),
+                headersJson(r.headers(), source.verification().credentialHeader()),
+                eventKey,
+                forwarded));
+    if (STALE.equals(stored)) {
+      throw new Stale();
+    }
+    return stored;
   }
 
   @PreDestroy
@@ -128,6 +148,9 @@ class InboundEvents {
 
   /** One request alone, in the group commit's transaction (a failed batch's requests, one each). */
   private String storeOne(Write w) {
+    if (current(List.of(w)).isEmpty()) {
+      return STALE;
+    }
     String stored = w.status();
     String why = w.reason();
     if (w.claims()) {
@@ -162,6 +185,48 @@ class InboundEvents {
     if (batch.size() == 1) {
       return List.of(storeOne(batch.getFirst()));
     }
+    Set<UUID> current = current(batch);
+    List<Write> kept = new ArrayList<>(batch.size());
+    for (Write w : batch) {
+      if (current.contains(w.id())) {
+        kept.add(w);
+      }
+    }
+    if (kept.size() == batch.size()) {
+      return storeCurrent(batch);
+    }
+    List<String> stored = new ArrayList<>(batch.size());
+    var results = kept.isEmpty() ? List.<String>of().iterator() : storeCurrent(kept).iterator();
+    for (Write w : batch) {
+      stored.add(current.contains(w.id()) ? results.next() : STALE);
+    }
+    return stored;
+  }
+
+  /**
+   * The requests of {@code batch} whose sources still have the version they were verified with;
+   * their sources share-locked until the batch commits (a change of them waits for it).
+   */
+  private Set<UUID> current(List<Write> batch) {
+    Object[] ids = batch.stream().map(w -> w.source().id()).distinct().toArray();
+    Map<UUID, Long> versions = new HashMap<>();
+    jdbc.sql(SourcesQueries.SOURCE_FENCE)
+        .param("ids", new SqlArrayValue("uuid", ids))
+        .query(
+            (org.springframework.jdbc.core.RowCallbackHandler)
+                rs -> versions.put(rs.getObject("id", UUID.class), rs.getLong("version")));
+    Set<UUID> current = new HashSet<>();
+    for (Write w : batch) {
+      Long version = versions.get(w.source().id());
+      if (version != null && version == w.source().version()) {
+        current.add(w.id());
+      }
+    }
+    return current;
+  }
+
+  /** {@link #storeAll} for requests whose sources are current. */
+  private List<String> storeCurrent(List<Write> batch) {
     List<String> stored = new ArrayList<>(batch.size());
     List<String> reasons = new ArrayList<>(batch.size());
     Set<String> seen = new HashSet<>();

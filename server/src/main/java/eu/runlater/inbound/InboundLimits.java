@@ -6,9 +6,10 @@ import java.time.Duration;
 
 /**
  * What an organization's tier allows inbound. A source takes at most its tier's requests per second
- * whatever its own rate limit says (read at each request, so a tier change applies at once), and
- * received requests are kept as long as the tier keeps its run history: a request's forwards'
- * attempts are gone from the history after that, so the request goes with them.
+ * whatever its own rate limit says (read with the source, so a tier change applies within {@link
+ * SourceCache#LIFETIME}), and received requests are kept as long as the tier keeps its run history:
+ * a request's forwards' attempts are gone from the history after that, so the request goes with
+ * them.
  */
 final class InboundLimits {
   private InboundLimits() {}

@@ -97,8 +97,10 @@ class Inbox {
           false);
       return text(HttpStatus.UNAUTHORIZED, id).body("verification failed\n");
     }
-    JsonNode body = jsonBody(r);
-    String challenge = spec.type() == VerificationSpec.Type.SLACK ? slackChallenge(body) : null;
+    // The body is parsed only when a setting looks into it (most requests are stored unparsed).
+    boolean slack = spec.type() == VerificationSpec.Type.SLACK;
+    JsonNode body = slack || source.dedupJsonPath() != null ? jsonBody(r) : null;
+    String challenge = slack ? slackChallenge(body) : null;
     // Slack's handshake is stored, not forwarded: it is no event.
     String status =
         events.store(

@@ -8,6 +8,8 @@ import java.util.UUID;
  *
  * @param token the hosted URL's secret part: {@code /in/<token>}
  * @param responseStatus the answer to an accepted request; null: 202 with the request id as JSON
+ * @param version raised by every change of the source: the requests verified with this copy are
+ *     stored only while the source still has it
  * @param tier its organization's tier code ({@code free}, {@code pro}): caps the rate limit
  */
 record Source(
@@ -25,4 +27,5 @@ record Source(
     int rateWindowSeconds,
     Instant createdAt,
     Instant updatedAt,
+    long version,
     String tier) {}

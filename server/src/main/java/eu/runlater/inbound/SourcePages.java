@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.springframework.http.ResponseEntity;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -103,7 +104,14 @@ class SourcePages {
     long wait = inbox.admit(source);
     String hosted = publicUrl.of(HostedEndpoint.PREFIX + source.token());
     Received sample = TestRequests.sample(source, hosted, request.getRemoteAddr(), clock.instant());
-    var answer = wait > 0 ? inbox.rateLimited(source, sample, wait) : inbox.receive(source, sample);
+    ResponseEntity<String> answer;
+    try {
+      answer = wait > 0 ? inbox.rateLimited(source, sample, wait) : inbox.receive(source, sample);
+    } catch (InboundEvents.Stale e) {
+      redirect.addFlashAttribute(
+          "flashError", "The source changed while the test request was sent: send it again.");
+      return "redirect:/inbound/sources/" + id;
+    }
     String requestId = answer.getHeaders().getFirst(Inbox.REQUEST_ID_HEADER);
     if (answer.getStatusCode().is2xxSuccessful()) {
       redirect.addFlashAttribute(

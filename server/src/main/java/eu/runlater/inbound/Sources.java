@@ -34,6 +34,7 @@ class Sources {
   private final SecretBox box;
   private final JsonMapper json;
   private final InstantSource clock;
+  private final SourceCache cache = new SourceCache(System::nanoTime);
 
   Sources(JdbcClient jdbc, SecretBox box, JsonMapper json, InstantSource clock) {
     this.jdbc = jdbc;
@@ -73,6 +74,7 @@ class Sources {
     if (changed == 0) {
       throw ApiProblem.notFound("source", id);
     }
+    cache.forget(id);
     return get(organizationId, id);
   }
 
@@ -89,6 +91,7 @@ class Sources {
     if (changed == 0) {
       throw ApiProblem.notFound("source", id);
     }
+    cache.forget(id);
     return get(organizationId, id);
   }
 
@@ -102,6 +105,7 @@ class Sources {
     if (deleted == 0) {
       throw ApiProblem.notFound("source", id);
     }
+    cache.forget(id);
   }
 
   Source get(UUID organizationId, UUID id) {
@@ -121,7 +125,21 @@ class Sources {
         .single();
   }
 
+  /**
+   * The source of a hosted URL's token, from {@link SourceCache} (up to {@link
+   * SourceCache#LIFETIME} old): what it verifies is stored only if the source did not change since
+   * ({@link InboundEvents}).
+   */
   Optional<Source> byToken(String token) {
+    return cache.get(token, this::read);
+  }
+
+  /** The source of a hosted URL's token as it is now (and cached so). */
+  Optional<Source> byTokenFresh(String token) {
+    return cache.fresh(token, this::read);
+  }
+
+  private Optional<Source> read(String token) {
     return jdbc.sql(SourcesQueries.SOURCE_BY_TOKEN)
         .param("token", token)
         .query(this::row)
@@ -205,6 +223,7 @@ class Sources {
         rs.getInt("rate_window_s"),
         rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("updated_at").toInstant(),
+        rs.getLong("version"),
         rs.getString("tier"));
   }
 

@@ -8,7 +8,7 @@ final class SourcesQueries {
       """
       id, organization_id, name, token, verification_type, verification, sealed_secret,
       dedup_header, dedup_json_path, response_status, response_body, response_type,
-      rate_requests, rate_window_s, created_at, updated_at,
+      rate_requests, rate_window_s, created_at, updated_at, version,
       (SELECT o.tier FROM organizations o WHERE o.id = inbound_sources.organization_id) AS tier
       """;
 
@@ -30,7 +30,7 @@ final class SourcesQueries {
         dedup_header = :dedup_header, dedup_json_path = :dedup_json_path,
         response_status = :response_status, response_body = :response_body,
         response_type = :response_type, rate_requests = :rate_requests,
-        rate_window_s = :rate_window_s, updated_at = :now
+        rate_window_s = :rate_window_s, updated_at = :now, version = version + 1
       WHERE organization_id = :organization_id AND id = :id
       """;
 
@@ -61,10 +61,23 @@ final class SourcesQueries {
 
   static final String SOURCE_ROTATE_TOKEN =
       """
-      UPDATE inbound_sources SET token = :token, updated_at = :now
+      UPDATE inbound_sources SET token = :token, updated_at = :now, version = version + 1
       WHERE organization_id = :organization_id AND id = :id
       """;
 
   static final String SOURCE_DELETE =
       "DELETE FROM inbound_sources WHERE organization_id = :organization_id AND id = :id";
+
+  /**
+   * The versions of a batch's sources, FOR SHARE: a change of one of them waits until the batch
+   * committed, so a request the batch stores was verified with its source as it was when the batch
+   * committed. Locked in id order, so that two batches take the rows in the same order.
+   */
+  static final String SOURCE_FENCE =
+      """
+      SELECT id, version FROM inbound_sources
+       WHERE id = ANY (CAST(:ids AS uuid[]))
+       ORDER BY id
+         FOR SHARE
+      """;
 }

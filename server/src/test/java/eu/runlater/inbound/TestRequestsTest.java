@@ -60,6 +60,7 @@ class TestRequestsTest {
             1,
             AT,
             AT,
+            1,
             "pro");
     Received r = TestRequests.sample(source, URL, "127.0.0.1", AT);
     Map<String, List<String>> headers = new HashMap<>();

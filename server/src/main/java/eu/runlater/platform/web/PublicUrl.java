@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 public class PublicUrl {
   private final RunlaterProperties properties;
   private final Environment environment;
+  private volatile String started;
 
   PublicUrl(RunlaterProperties properties, Environment environment) {
     this.properties = properties;
@@ -22,15 +23,23 @@ public class PublicUrl {
 
   /** The base, without a trailing slash. */
   public String base() {
+    String known = started;
+    if (known != null) {
+      return known;
+    }
     String base = properties.baseUrl();
     if (base != null && !base.isBlank()) {
+      started = base;
       return base;
     }
-    // The port the server actually listens on (PORT=0 picks one), known once it has started.
-    String port =
-        environment.getProperty(
-            "local.server.port", environment.getProperty("server.port", "8080"));
-    return "http://localhost:" + port;
+    // The port the server actually listens on (PORT=0 picks one), known once it has started; it
+    // does not change after that, so it is looked up once (the hosted URLs ask on every request).
+    String listening = environment.getProperty("local.server.port");
+    if (listening != null) {
+      started = "http://localhost:" + listening;
+      return started;
+    }
+    return "http://localhost:" + environment.getProperty("server.port", "8080");
   }
 
   /** {@code path} (starting with '/') on this instance. */
