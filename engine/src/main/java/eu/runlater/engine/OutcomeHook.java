@@ -46,6 +46,7 @@ public interface OutcomeHook {
     private final Instant now;
     private final Tasks engine;
     private Instant earliestInserted;
+    private final List<NewTask> inserted = new java.util.ArrayList<>();
 
     Finished(Connection connection, List<Completion> outcomes, Instant now, Tasks engine) {
       this.connection = connection;
@@ -72,7 +73,9 @@ public interface OutcomeHook {
      * this node looks for them once the transaction commits.
      */
     public void insert(List<NewTask> tasks) throws SQLException {
-      Instant earliest = engine.insert(connection, tasks);
+      // The NOTIFY, if any, is the engine's to send once the hooks are done (Tasks#notifyIfSooner).
+      Instant earliest = engine.insertQuietly(connection, tasks);
+      inserted.addAll(tasks);
       if (earliest != null && (earliestInserted == null || earliest.isBefore(earliestInserted))) {
         earliestInserted = earliest;
       }
@@ -85,6 +88,11 @@ public interface OutcomeHook {
 
     Instant earliestInserted() {
       return earliestInserted;
+    }
+
+    /** What the hooks inserted, in order. */
+    List<NewTask> inserted() {
+      return inserted;
     }
   }
 }

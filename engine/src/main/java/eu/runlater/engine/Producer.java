@@ -150,6 +150,11 @@ final class Producer {
     return Math.max(2 * limit, 20);
   }
 
+  /** Whether the loop runs (started, not stopping). */
+  boolean claiming() {
+    return running;
+  }
+
   /** How many claim statements this producer has sent. */
   long claims() {
     return claims;
