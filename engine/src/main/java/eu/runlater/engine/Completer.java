@@ -228,7 +228,7 @@ final class Completer {
                 if (!finished.isEmpty()) {
                   var hooked = new OutcomeHook.Finished(c, finished, clock.instant(), tasks);
                   outcomes.onFinished(hooked);
-                  handed[0] = handOff.claim(c, finished, hooked.inserted());
+                  handed[0] = handOff.claim(c, finished, hooked.toHandOff());
                   // Tasks handed off need no wake-up: the producer would find nothing to claim.
                   inserted[0] =
                       handed[0].earliestLeft(hooked.inserted(), hooked.earliestInserted());

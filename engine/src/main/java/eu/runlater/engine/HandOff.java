@@ -196,6 +196,7 @@ final class HandOff {
       return;
     }
     metrics.claimed(claimed.size());
+    metrics.handedOff(claimed.size());
     for (ClaimedTask task : claimed) {
       taken.reserved--;
       workers.startReserved(task, taken.fence);
