@@ -104,7 +104,7 @@ final class BenchPostgres implements AutoCloseable {
                regexp_replace(left(query, 110), '\\s+', ' ', 'g') AS query
         FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
         WHERE d.datname = '%s'
-        ORDER BY total_exec_time DESC LIMIT 12
+        ORDER BY total_exec_time DESC LIMIT 16
         """
             .formatted(database);
     try (Statement s = c.createStatement();

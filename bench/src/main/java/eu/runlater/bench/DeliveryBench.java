@@ -597,6 +597,9 @@ public final class DeliveryBench {
       for (int percent : new int[] {50, 25}) {
         double rate = capacity.runsPerSecond() * percent / 100;
         String at = "Workflow @" + percent + "%";
+        // With --diagnose: the statements of the open loop (starts, steps), to see how many steps
+        // the completer handed off (TASK_HAND_OFF) against the producer's claims.
+        pg.resetStatements(s.monitor);
         WorkflowBench.Overhead gap =
             measured(
                 "Workflow step overhead: runs started at %.0f/s (%d%%) for %d s"
@@ -608,6 +611,7 @@ public final class DeliveryBench {
                         rate,
                         secs(options.latenessSeconds),
                         secs(5)));
+        pg.printStatements(s.monitor, s.server.database());
         System.out.println("  step to next step " + gap.gap());
         System.out.println("    outcome to next task's insert " + gap.toInsert());
         System.out.println("    insert to next delivery's start " + gap.toStart());

@@ -113,7 +113,7 @@ public final class Engine implements AutoCloseable {
     producer.workers(workers);
     this.listener = new WakeListener(b.dedicated, wakeups, workers::cancel);
     producer.hook(b.hook, tasks);
-    handOff.wire(workers, b.hook, tasks, producer::claiming);
+    handOff.wire(workers, b.hook, tasks, producer::mayHandOff);
     metrics.gauge("runlater.workers.busy", workers::busy);
     metrics.gauge("runlater.completions.pending", completer::pending);
     metrics.gauge("runlater.hosts.throttled", hosts::throttledHosts);

@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * all.
  *
  * <p>Fair, because it only hands off what could not have overtaken anything: it acts only while the
- * producer sleeps (its last look found nothing due), never takes more workers than are free, and
- * gives an organization at most as many tasks as the batch finished for it — each one takes the
- * place of an attempt that just ended, so no organization runs more at once than before.
+ * producer sleeps because its last look found nothing due (not while it waits for room for due
+ * tasks of organizations at their caps), never takes more workers than are free, and gives an
+ * organization at most as many tasks as the batch finished for it — each one takes the place of an
+ * attempt that just ended, so no organization runs more at once than before.
  *
  * <p>If the transaction fails the workers reserved are freed and nothing was claimed; if the
  * heartbeat went stale by the commit, the tasks are handed back to ready unstarted; if the node
@@ -51,7 +52,7 @@ final class HandOff {
   private Workers workers;
   private ClaimHook hook = ClaimHook.NONE;
   private Tasks tasks;
-  private BooleanSupplier claiming = () -> false;
+  private BooleanSupplier allowed = () -> false;
 
   HandOff(
       Db db,
@@ -68,12 +69,15 @@ final class HandOff {
     this.metrics = metrics;
   }
 
-  /** The workers to start on, the claim hook, and whether the producer claims at all. */
-  void wire(Workers workers, ClaimHook hook, Tasks tasks, BooleanSupplier claiming) {
+  /**
+   * The workers to start on, the claim hook, and whether the producer lets tasks start without its
+   * claim ({@link Producer#mayHandOff()}).
+   */
+  void wire(Workers workers, ClaimHook hook, Tasks tasks, BooleanSupplier allowed) {
     this.workers = workers;
     this.hook = hook;
     this.tasks = tasks;
-    this.claiming = claiming;
+    this.allowed = allowed;
   }
 
   /** What one hand-off claimed, and the workers it holds for it. */
@@ -121,7 +125,7 @@ final class HandOff {
    * {@link #release} if the transaction fails.
    */
   Taken claim(Connection c, List<Completion> finished, List<NewTask> inserted) throws SQLException {
-    if (inserted.isEmpty() || workers == null || !claiming.getAsBoolean()) {
+    if (inserted.isEmpty() || workers == null || !allowed.getAsBoolean()) {
       return Taken.NONE;
     }
     Instant now = clock.instant();
@@ -152,8 +156,9 @@ final class HandOff {
     if (reserved == 0) {
       return Taken.NONE;
     }
-    if (!claiming.getAsBoolean()) {
-      // Stopping: the engine waits for its workers to be idle, and must not see new ones start.
+    if (!allowed.getAsBoolean()) {
+      // Stopping (the engine waits for its workers to be idle, and must not see new ones start),
+      // or the producer began waiting for room meanwhile.
       workers.unreserve(reserved);
       return Taken.NONE;
     }
