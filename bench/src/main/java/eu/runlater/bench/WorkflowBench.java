@@ -32,8 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>step overhead</b>: runs of the plain version started at a fixed rate (half, and a
  *       quarter, of the open-loop capacity just measured); for each step after the first, its
  *       delivery's start minus the previous step's delivery's end, from the execution history: the
- *       outcome's transaction, the run's advance, the next task's insert, the wake-up, the claim
- *       and the worker's start.
+ *       outcome's transaction, the run's advance, the next task's insert, then the hand-off in that
+ *       transaction (engine.HandOff) or the wake-up and the claim, and the worker's start; split at
+ *       the next task's insert.
  * </ul>
  */
 final class WorkflowBench {
