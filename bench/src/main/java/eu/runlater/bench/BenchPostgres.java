@@ -66,6 +66,32 @@ final class BenchPostgres implements AutoCloseable {
     }
   }
 
+  /**
+   * With {@code --diagnose}: prints every statement's calls and execution time since the reset,
+   * summed, per {@code unit} of the {@code units} the phase did (statements per step, say).
+   */
+  void printStatementTotals(Connection c, String database, long units, String unit) {
+    if (!diagnose) {
+      return;
+    }
+    String sql =
+        """
+        SELECT sum(calls), sum(total_exec_time)
+        FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+        WHERE d.datname = '%s'
+        """
+            .formatted(database);
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      System.out.printf(
+          "  per %s: %.2f statements, %.0f µs of statement execution%n",
+          unit, rs.getDouble(1) / units, rs.getDouble(2) * 1000 / units);
+    } catch (SQLException e) {
+      System.out.println("  (no statement statistics: " + e.getMessage() + ")");
+    }
+  }
+
   /** With {@code --diagnose}: prints the statements that took the most time since the reset. */
   void printStatements(Connection c, String database) {
     if (!diagnose) {
@@ -78,7 +104,7 @@ final class BenchPostgres implements AutoCloseable {
                regexp_replace(left(query, 110), '\\s+', ' ', 'g') AS query
         FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
         WHERE d.datname = '%s'
-        ORDER BY total_exec_time DESC LIMIT 12
+        ORDER BY total_exec_time DESC LIMIT 16
         """
             .formatted(database);
     try (Statement s = c.createStatement();

@@ -183,7 +183,7 @@ public final class DeliveryBench {
         for (int run = 0; run < options.runs; run++) {
           if (options.phases.contains("workflows")) {
             System.out.printf("%n=== workflows, run %d of %d ===%n", run + 1, options.runs);
-            workflows(run, queue, new WorkflowBench(queue, sink, cpu));
+            workflows(run, pg, queue, new WorkflowBench(queue, sink, cpu));
           }
           if (options.phases.contains("inbound")) {
             System.out.printf("%n=== inbound webhooks, run %d of %d ===%n", run + 1, options.runs);
@@ -536,16 +536,28 @@ public final class DeliveryBench {
    * when the runlater phase ran), then the open loop's own capacity (runs started over the API and
    * run to the end) and the gap between steps at half and a quarter of it.
    */
-  private void workflows(int run, QueueBench queues, WorkflowBench bench) throws Exception {
+  private void workflows(int run, BenchPostgres pg, QueueBench queues, WorkflowBench bench)
+      throws Exception {
     try (QueueBench.Session s = queues.session("workflows")) {
       int runs = Math.max(1_000, options.tasks / 10);
       WorkflowBench.Drain drain =
           measured(
               "Workflow: %,d runs of 5 http steps, from the instant they wake".formatted(runs),
-              () -> bench.throughput(s, runs, "bench" + run));
+              // With --diagnose: the drain's statements, from after its runs' starts (each run's
+              // sleep step's timer included).
+              () -> bench.throughput(s, runs, "bench" + run, () -> pg.resetStatements(s.monitor)));
       System.out.printf(
           "  %,d runs started in %s; %.0f runs/s, %.0f step deliveries/s%n",
           runs, drain.startWindow(), drain.runsPerSecond(), drain.stepsPerSecond());
+      pg.printStatements(s.monitor, s.server.database());
+      pg.printStatementTotals(s.monitor, s.server.database(), runs * WorkflowBench.STEPS, "step");
+      // CPU per step delivered: cores busy over the drain, divided by steps per second.
+      double pgMicros = drain.cpu().postgres() * 1e6 / drain.stepsPerSecond();
+      double jvmMicros = drain.cpu().jvm() * 1e6 / drain.stepsPerSecond();
+      System.out.printf(
+          "  CPU per step delivered: postgres %.0f µs, jvm %.0f µs%n", pgMicros, jvmMicros);
+      results.put(run, "Workflow backlog: postgres CPU per step (µs)", pgMicros);
+      results.put(run, "Workflow backlog: jvm CPU per step (µs)", jvmMicros);
       results.put(run, "Workflow, 5 http steps, backlog (runs/s)", drain.runsPerSecond());
       results.put(run, WF_STEPS, drain.stepsPerSecond());
       results.put(run, "Workflow backlog: runs not succeeded", drain.failed());
@@ -585,6 +597,9 @@ public final class DeliveryBench {
       for (int percent : new int[] {50, 25}) {
         double rate = capacity.runsPerSecond() * percent / 100;
         String at = "Workflow @" + percent + "%";
+        // With --diagnose: the statements of the open loop (starts, steps), to see how many steps
+        // the completer handed off (TASK_HAND_OFF) against the producer's claims.
+        pg.resetStatements(s.monitor);
         WorkflowBench.Overhead gap =
             measured(
                 "Workflow step overhead: runs started at %.0f/s (%d%%) for %d s"
@@ -596,11 +611,16 @@ public final class DeliveryBench {
                         rate,
                         secs(options.latenessSeconds),
                         secs(5)));
+        pg.printStatements(s.monitor, s.server.database());
         System.out.println("  step to next step " + gap.gap());
+        System.out.println("    outcome to next task's insert " + gap.toInsert());
+        System.out.println("    insert to next delivery's start " + gap.toStart());
         results.put(run, at + ": offered (runs/s)", gap.offeredRunsPerSecond());
         results.put(run, at + ": step to next step p50 (ms)", gap.gap().p50());
         results.put(
             run, percent == 50 ? WF_GAP_P99 : at + ": step to next step p99 (ms)", gap.gap().p99());
+        results.put(run, at + ": outcome to next task's insert p99 (ms)", gap.toInsert().p99());
+        results.put(run, at + ": next task's insert to its start p99 (ms)", gap.toStart().p99());
         results.put(run, at + ": runs unfinished", gap.unfinished());
         cpu(results, run, at, gap.cpu());
       }

@@ -32,8 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>step overhead</b>: runs of the plain version started at a fixed rate (half, and a
  *       quarter, of the open-loop capacity just measured); for each step after the first, its
  *       delivery's start minus the previous step's delivery's end, from the execution history: the
- *       outcome's transaction, the run's advance, the next task's insert, the wake-up, the claim
- *       and the worker's start.
+ *       outcome's transaction, the run's advance, the next task's insert, then the hand-off in that
+ *       transaction (engine.HandOff) or the wake-up and the claim, and the worker's start; split at
+ *       the next task's insert.
  * </ul>
  */
 final class WorkflowBench {
@@ -71,9 +72,18 @@ final class WorkflowBench {
   record Capacity(int runs, double runsPerSecond, long failed, CpuMeter.Usage cpu)
       implements Measured {}
 
-  /** The gap between one step's delivery ending and the next one's starting, at a rate of runs. */
+  /**
+   * The gap between one step's delivery ending and the next one's starting, at a rate of runs; and
+   * its two parts: the outcome to the next task's insert ({@code toInsert}), that insert to the
+   * next delivery's start ({@code toStart}).
+   */
   record Overhead(
-      double offeredRunsPerSecond, Stats.Percentiles gap, long unfinished, CpuMeter.Usage cpu)
+      double offeredRunsPerSecond,
+      Stats.Percentiles gap,
+      Stats.Percentiles toInsert,
+      Stats.Percentiles toStart,
+      long unfinished,
+      CpuMeter.Usage cpu)
       implements Measured {}
 
   /**
@@ -128,7 +138,7 @@ final class WorkflowBench {
    * Starts {@code n} runs that sleep until one instant (far enough ahead for the starts at {@code
    * startsPerSecond}, the rate a first probe saw), then measures their drain from that instant.
    */
-  Drain throughput(QueueBench.Session s, int n, String key) throws Exception {
+  Drain throughput(QueueBench.Session s, int n, String key, Runnable beforeDrain) throws Exception {
     // Probe the start rate with a version that sleeps far ahead, so the probe's runs stay idle.
     Instant far = Instant.now().plus(Duration.ofHours(1));
     create(s, definition(key + "-probe", far));
@@ -148,6 +158,7 @@ final class WorkflowBench {
       System.out.printf(
           "  WARNING: starting %,d runs took %s, past the instant they wake at%n", n, startWindow);
     }
+    beforeDrain.run();
     long sinkBefore = sink.count();
     long wait = Duration.between(Instant.now(), until).toNanos();
     if (wait > 0) {
@@ -274,23 +285,44 @@ final class WorkflowBench {
                 + "' AND r.state = 'succeeded' AND r.created_at >= ?",
             expected,
             ps -> ps.setObject(1, QueueBench.at(w.start())));
+    String pairs =
+        """
+        FROM workflow_runs r
+        JOIN workflows w ON w.id = r.workflow_id
+        JOIN workflow_run_steps a ON a.run_id = r.id
+        JOIN workflow_run_steps b
+          ON b.run_id = r.id AND b.name = 's' || (substr(a.name, 2)::int + 1)
+        JOIN executions ep ON ep.id = a.execution_id
+        JOIN executions en ON en.id = b.execution_id
+        WHERE w.key = '%s' AND r.created_at >= ? AND a.name <> 's%d'
+        """
+            .formatted(key, STEPS);
     double[] gaps =
         QueueBench.doubles(
             s.monitor,
-            """
-            SELECT extract(epoch FROM en.started_at - ep.finished_at) * 1000
-            FROM workflow_runs r
-            JOIN workflows w ON w.id = r.workflow_id
-            JOIN workflow_run_steps a ON a.run_id = r.id
-            JOIN workflow_run_steps b
-              ON b.run_id = r.id AND b.name = 's' || (substr(a.name, 2)::int + 1)
-            JOIN executions ep ON ep.id = a.execution_id
-            JOIN executions en ON en.id = b.execution_id
-            WHERE w.key = '%s' AND r.created_at >= ? AND a.name <> 's%d'
-            """
-                .formatted(key, STEPS),
+            "SELECT extract(epoch FROM en.started_at - ep.finished_at) * 1000 " + pairs,
             w.start());
-    return new Overhead(w.offered(), Stats.Percentiles.of(gaps), expected - done, w.cpu());
+    // The gap's two parts: the next task's due time is the instant the completer's transaction
+    // that recorded the outcome made it (the outcome's wait for its batch, the batch's statements
+    // up to the insert); from there to its delivery's start: the rest of that transaction, its
+    // commit, the wake-up, the claim and the worker's start.
+    double[] toInsert =
+        QueueBench.doubles(
+            s.monitor,
+            "SELECT extract(epoch FROM en.scheduled_for - ep.finished_at) * 1000 " + pairs,
+            w.start());
+    double[] toStart =
+        QueueBench.doubles(
+            s.monitor,
+            "SELECT extract(epoch FROM en.started_at - en.scheduled_for) * 1000 " + pairs,
+            w.start());
+    return new Overhead(
+        w.offered(),
+        Stats.Percentiles.of(gaps),
+        Stats.Percentiles.of(toInsert),
+        Stats.Percentiles.of(toStart),
+        expected - done,
+        w.cpu());
   }
 
   private static long count(Connection c, String sql, String key) throws SQLException {

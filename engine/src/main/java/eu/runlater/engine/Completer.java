@@ -43,6 +43,7 @@ final class Completer {
   private final Tasks tasks;
   private final HostGuard hosts;
   private final Runnable onRecorded;
+  private final HandOff handOff;
   private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
   private volatile boolean running;
   private Thread thread;
@@ -56,8 +57,10 @@ final class Completer {
       OutcomeHook outcomes,
       Tasks tasks,
       HostGuard hosts,
-      Runnable onRecorded) {
+      Runnable onRecorded,
+      HandOff handOff) {
     this.db = db;
+    this.handOff = handOff;
     this.hosts = hosts;
     this.onRecorded = onRecorded;
     this.outcomes = outcomes;
@@ -177,56 +180,67 @@ final class Completer {
       throws SQLException {
     Instant[] inserted = new Instant[1];
     Instant[] hostWake = new Instant[1];
-    FlushResult result =
-        db.inTransaction(
-            c -> {
-              Set<String> accepted = new HashSet<>();
-              if (!terminal.isEmpty()) {
-                accepted.addAll(
-                    Db.query(
-                        c,
-                        TASK_COMPLETE,
-                        Params.of("ids", uuids(terminal)).put("tokens", tokens(terminal)),
-                        Completer::acceptedKey));
-              }
-              if (!retries.isEmpty()) {
-                List<Object> runAts = new ArrayList<>(retries.size());
-                for (Completion r : retries) {
-                  runAts.add(eu.runlater.engine.SqlTime.ts(r.retryAt()));
+    HandOff.Taken[] handed = {HandOff.Taken.NONE};
+    FlushResult result;
+    try {
+      result =
+          db.inTransaction(
+              c -> {
+                Set<String> accepted = new HashSet<>();
+                if (!terminal.isEmpty()) {
+                  accepted.addAll(
+                      Db.query(
+                          c,
+                          TASK_COMPLETE,
+                          Params.of("ids", uuids(terminal)).put("tokens", tokens(terminal)),
+                          Completer::acceptedKey));
                 }
-                accepted.addAll(
-                    Db.query(
-                        c,
-                        TASK_RETRY_LATER,
-                        Params.of("ids", uuids(retries))
-                            .put("tokens", tokens(retries))
-                            .put("run_ats", SqlArray.of("timestamptz", runAts)),
-                        Completer::acceptedKey));
-              }
-              List<Completion> recorded = new ArrayList<>(accepted.size());
-              for (List<Completion> group : List.of(terminal, retries)) {
-                for (Completion completion : group) {
-                  if (accepted.contains(key(completion.task()))) {
-                    recorded.add(completion);
+                if (!retries.isEmpty()) {
+                  List<Object> runAts = new ArrayList<>(retries.size());
+                  for (Completion r : retries) {
+                    runAts.add(eu.runlater.engine.SqlTime.ts(r.retryAt()));
+                  }
+                  accepted.addAll(
+                      Db.query(
+                          c,
+                          TASK_RETRY_LATER,
+                          Params.of("ids", uuids(retries))
+                              .put("tokens", tokens(retries))
+                              .put("run_ats", SqlArray.of("timestamptz", runAts)),
+                          Completer::acceptedKey));
+                }
+                List<Completion> recorded = new ArrayList<>(accepted.size());
+                for (List<Completion> group : List.of(terminal, retries)) {
+                  for (Completion completion : group) {
+                    if (accepted.contains(key(completion.task()))) {
+                      recorded.add(completion);
+                    }
                   }
                 }
-              }
-              ExecutionRows.insert(c, recorded);
-              hostWake[0] = hosts.record(c, recorded, clock.instant()).wakeAt();
-              List<Completion> finished = new ArrayList<>();
-              for (Completion completion : recorded) {
-                if (completion.terminal()) {
-                  finished.add(completion);
+                ExecutionRows.insert(c, recorded);
+                hostWake[0] = hosts.record(c, recorded, clock.instant()).wakeAt();
+                List<Completion> finished = new ArrayList<>();
+                for (Completion completion : recorded) {
+                  if (completion.terminal()) {
+                    finished.add(completion);
+                  }
                 }
-              }
-              if (!finished.isEmpty()) {
-                var hooked = new OutcomeHook.Finished(c, finished, clock.instant(), tasks);
-                outcomes.onFinished(hooked);
-                inserted[0] = hooked.earliestInserted();
-              }
-              return new FlushResult(
-                  recorded.size(), terminal.size() + retries.size() - recorded.size());
-            });
+                if (!finished.isEmpty()) {
+                  var hooked = new OutcomeHook.Finished(c, finished, clock.instant(), tasks);
+                  outcomes.onFinished(hooked);
+                  handed[0] = handOff.claim(c, finished, hooked.toHandOff());
+                  // Tasks handed off need no wake-up: the producer would find nothing to claim.
+                  inserted[0] =
+                      handed[0].earliestLeft(hooked.inserted(), hooked.earliestInserted());
+                }
+                return new FlushResult(
+                    recorded.size(), terminal.size() + retries.size() - recorded.size());
+              });
+    } catch (SQLException | RuntimeException e) {
+      handOff.release(handed[0]);
+      throw e;
+    }
+    handOff.start(handed[0]);
     tasks.committed(inserted[0]);
     if (hostWake[0] != null) {
       wakeups.wake(hostWake[0]);

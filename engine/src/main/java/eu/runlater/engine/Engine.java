@@ -84,6 +84,7 @@ public final class Engine implements AutoCloseable {
     this.hosts = new HostGuard(db, config);
     this.hostActions = new Hosts(db, clock, wakeups);
     this.producer = new Producer(db, config, clock, wakeups, metrics, heartbeat);
+    HandOff handOff = new HandOff(db, config, clock, wakeups, heartbeat, metrics);
     this.completer =
         new Completer(
             db,
@@ -94,7 +95,8 @@ public final class Engine implements AutoCloseable {
             b.outcomes,
             tasks,
             hosts,
-            producer::completionsRecorded);
+            producer::completionsRecorded,
+            handOff);
     Delivery delivery =
         new Delivery(
             http,
@@ -111,6 +113,7 @@ public final class Engine implements AutoCloseable {
     producer.workers(workers);
     this.listener = new WakeListener(b.dedicated, wakeups, workers::cancel);
     producer.hook(b.hook, tasks);
+    handOff.wire(workers, b.hook, tasks, producer::mayHandOff);
     metrics.gauge("runlater.workers.busy", workers::busy);
     metrics.gauge("runlater.completions.pending", completer::pending);
     metrics.gauge("runlater.hosts.throttled", hosts::throttledHosts);

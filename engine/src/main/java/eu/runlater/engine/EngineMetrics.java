@@ -22,6 +22,7 @@ final class EngineMetrics {
   private final Counter abandoned;
   private final Counter handedOn;
   private final Counter fenced;
+  private final Counter handedOff;
   private final MultiGauge hostsThrottled;
   private final MultiGauge circuitsOpen;
 
@@ -50,6 +51,12 @@ final class EngineMetrics {
         Counter.builder("runlater.tasks.handed.on")
             .description(
                 "Running tasks handed on to other nodes because their node was declared dead")
+            .register(registry);
+    this.handedOff =
+        Counter.builder("runlater.tasks.handed.off")
+            .description(
+                "Tasks an outcome inserted that the completer claimed and started itself (also"
+                    + " counted as claimed)")
             .register(registry);
     this.fenced =
         Counter.builder("runlater.tasks.fenced")
@@ -120,6 +127,10 @@ final class EngineMetrics {
 
   void fenced(int n) {
     fenced.increment(n);
+  }
+
+  void handedOff(int n) {
+    handedOff.increment(n);
   }
 
   /**

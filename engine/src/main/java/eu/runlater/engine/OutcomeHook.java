@@ -46,6 +46,8 @@ public interface OutcomeHook {
     private final Instant now;
     private final Tasks engine;
     private Instant earliestInserted;
+    private final List<NewTask> inserted = new java.util.ArrayList<>();
+    private final List<NewTask> handOff = new java.util.ArrayList<>();
 
     Finished(Connection connection, List<Completion> outcomes, Instant now, Tasks engine) {
       this.connection = connection;
@@ -72,7 +74,26 @@ public interface OutcomeHook {
      * this node looks for them once the transaction commits.
      */
     public void insert(List<NewTask> tasks) throws SQLException {
-      Instant earliest = engine.insert(connection, tasks);
+      // The NOTIFY, if any, is the engine's to send once the hooks are done (Tasks#notifyIfSooner).
+      Instant earliest = engine.insertQuietly(connection, tasks);
+      inserted.addAll(tasks);
+      record(earliest);
+    }
+
+    /**
+     * As {@link #insert}, and those of them due now may be claimed in this transaction and started
+     * on this node's free workers once it commits ({@link HandOff}), without waiting for a claim:
+     * for a source whose tasks take no slot of their own at the claim (a workflow's next step). A
+     * source that paces its tasks at the claim (a queue's rate) uses {@link #insert}.
+     */
+    public void insertHandingOff(List<NewTask> tasks) throws SQLException {
+      Instant earliest = engine.insertQuietly(connection, tasks);
+      inserted.addAll(tasks);
+      handOff.addAll(tasks);
+      record(earliest);
+    }
+
+    private void record(Instant earliest) {
       if (earliest != null && (earliestInserted == null || earliest.isBefore(earliestInserted))) {
         earliestInserted = earliest;
       }
@@ -85,6 +106,16 @@ public interface OutcomeHook {
 
     Instant earliestInserted() {
       return earliestInserted;
+    }
+
+    /** What the hooks inserted, in order. */
+    List<NewTask> inserted() {
+      return inserted;
+    }
+
+    /** What the hooks inserted with {@link #insertHandingOff}, in order. */
+    List<NewTask> toHandOff() {
+      return handOff;
     }
   }
 }

@@ -150,6 +150,15 @@ final class Producer {
     return Math.max(2 * limit, 20);
   }
 
+  /**
+   * Whether tasks may be started without this producer's claim ({@link HandOff}): the loop runs
+   * (started, not stopping), and it is not waiting for room with due tasks left untaken (those of
+   * organizations at their caps: a task handed off would overtake them).
+   */
+  boolean mayHandOff() {
+    return running && !waitingForRoom;
+  }
+
   /** How many claim statements this producer has sent. */
   long claims() {
     return claims;

@@ -184,6 +184,7 @@ final class Rescuer {
                 var hooked = new OutcomeHook.Finished(c, found.abandoned(), now, tasks);
                 outcomes.onFinished(hooked);
                 inserted[0] = hooked.earliestInserted();
+                tasks.notifyIfSooner(c, inserted[0]);
               }
               if (!found.readyAgain().isEmpty()) {
                 notifyDue(c, now);

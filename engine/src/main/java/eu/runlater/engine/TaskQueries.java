@@ -199,6 +199,23 @@ final class TaskQueries {
       RETURNING t.*
       """;
 
+  // The claim's own SET, aimed at tasks the completer's transaction has just inserted (no other
+  // transaction can see them yet, so no lock to skip). Due by the earlier of the node's clock and
+  // the database's now: clock_timestamp(), as now() would be the transaction's start, before the
+  // tasks were made. A task inserted held or throttled is not ready, or not due: left alone.
+  static final String TASK_HAND_OFF =
+      """
+      UPDATE tasks t
+      SET state = 'running',
+          attempt = t.attempt + 1,
+          lease_token = nextval('task_lease_token_seq'),
+          lease_expires_at =
+            least(:now, clock_timestamp()) + (t.timeout_ms + :margin_ms) * interval '1 millisecond',
+          claimed_by = :node
+      WHERE t.id = ANY(:ids) AND t.state = 'ready' AND t.run_at <= least(:now, clock_timestamp())
+      RETURNING t.*
+      """;
+
   static final String TASK_NEXT_DUE =
       """
       SELECT min(n.run_at) AS next_run_at, now() AS db_now

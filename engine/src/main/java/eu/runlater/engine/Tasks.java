@@ -38,6 +38,17 @@ public final class Tasks {
    * commits.
    */
   public Instant insert(Connection connection, List<NewTask> tasks) throws SQLException {
+    Instant earliest = insertQuietly(connection, tasks);
+    notifyIfSooner(connection, earliest);
+    return earliest;
+  }
+
+  /**
+   * As {@link #insert}, without the {@code NOTIFY}: for the completer's transaction, which first
+   * hands what it can to this node's workers ({@link HandOff}) and then calls {@link
+   * #notifyIfSooner} for the rest.
+   */
+  Instant insertQuietly(Connection connection, List<NewTask> tasks) throws SQLException {
     if (tasks.isEmpty()) {
       return null;
     }
@@ -51,7 +62,15 @@ public final class Tasks {
       }
     }
     Db.columns(connection, TASK_INSERT, TASK_COLUMNS, rows);
-    if (wakeups.wouldSleepPast(earliest)) {
+    return earliest;
+  }
+
+  /**
+   * Sends the one {@code NOTIFY} of a transaction that inserted tasks due at {@code earliest}
+   * (null: none), if this node's engine planned to wake later.
+   */
+  void notifyIfSooner(Connection connection, Instant earliest) throws SQLException {
+    if (earliest != null && wakeups.wouldSleepPast(earliest)) {
       // Delivered at commit to every listening node, this one included.
       Db.query(
           connection,
@@ -59,7 +78,6 @@ public final class Tasks {
           Params.of("payload", Long.toString(earliest.toEpochMilli())),
           rs -> null);
     }
-    return earliest;
   }
 
   /** After the inserting transaction committed: makes sure this node looks in time. */

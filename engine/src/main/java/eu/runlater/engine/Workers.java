@@ -54,15 +54,36 @@ final class Workers {
     return size - permits.availablePermits();
   }
 
+  /** Holds up to {@code n} free workers for {@link #startReserved}; returns how many it holds. */
+  int reserve(int n) {
+    for (int k = Math.min(n, permits.availablePermits()); k > 0; k--) {
+      if (permits.tryAcquire(k)) {
+        return k;
+      }
+    }
+    return 0;
+  }
+
+  /** Frees {@code n} workers {@link #reserve} held and nothing started on. */
+  void unreserve(int n) {
+    permits.release(n);
+    onFree.run();
+  }
+
+  /** As {@link #start}, on a worker {@link #reserve} holds. */
+  void startReserved(ClaimedTask task, java.util.function.BooleanSupplier fence) {
+    Thread thread = Thread.ofVirtual().name("runlater-delivery").unstarted(() -> run(task, fence));
+    inFlight.put(task.leaseToken(), new Running(task, thread));
+    thread.start();
+  }
+
   /**
    * Delivers {@code task} on a thread of its own; {@code fence} ({@link Heartbeat#fence()} as of
    * its claim) is asked right before the send.
    */
   void start(ClaimedTask task, java.util.function.BooleanSupplier fence) {
     permits.acquireUninterruptibly();
-    Thread thread = Thread.ofVirtual().name("runlater-delivery").unstarted(() -> run(task, fence));
-    inFlight.put(task.leaseToken(), new Running(task, thread));
-    thread.start();
+    startReserved(task, fence);
   }
 
   private void run(ClaimedTask task, java.util.function.BooleanSupplier fence) {

@@ -131,7 +131,7 @@ final class StepBatch {
       }
     }
     if (!tasks.isEmpty()) {
-      finished.insert(tasks);
+      finished.insertHandingOff(tasks);
     }
     if (!ended.isEmpty()) {
       finish(c, ended, now);

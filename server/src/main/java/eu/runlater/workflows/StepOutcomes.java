@@ -90,7 +90,7 @@ class StepOutcomes implements OutcomeHook {
         new RunAdvancer.TaskSink() {
           @Override
           public void insert(List<NewTask> tasks) throws SQLException {
-            finished.insert(tasks);
+            finished.insertHandingOff(tasks);
           }
 
           @Override

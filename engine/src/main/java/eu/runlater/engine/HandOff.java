@@ -1,0 +1,219 @@
+package eu.runlater.engine;
+
+import static eu.runlater.engine.TaskQueries.TASK_HAND_OFF;
+
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.db.Db.SqlArray;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims the tasks an outcome hook inserted, due now, in the completer's own transaction, and
+ * starts them on this node's free workers once it commits: a workflow's next step (or a queue's
+ * next message) goes out without waiting for the producer's wake-up and its claim statement.
+ *
+ * <p>The claim is the producer's, aimed at known rows: each task gets its attempt, a lease and a
+ * fencing token ({@link TaskQueries#TASK_HAND_OFF}), the claim hook acts on them in the same
+ * transaction, and each worker asks the heartbeat's fence before its send. What it leaves alone
+ * stays ready for the producer: a task not due yet (or held, or throttled), one beyond the
+ * organization's share, all of them while the producer has due work of its own or does not claim at
+ * all.
+ *
+ * <p>Fair, because it only hands off what could not have overtaken anything: it acts only while the
+ * producer sleeps because its last look found nothing due (not while it waits for room for due
+ * tasks of organizations at their caps), never takes more workers than are free, and gives an
+ * organization at most as many tasks as the batch finished for it — each one takes the place of an
+ * attempt that just ended, so no organization runs more at once than before.
+ *
+ * <p>If the transaction fails the workers reserved are freed and nothing was claimed; if the
+ * heartbeat went stale by the commit, the tasks are handed back to ready unstarted; if the node
+ * dies after the commit, their leases expire and the rescuer makes them ready again.
+ */
+final class HandOff {
+  private static final Logger log = LoggerFactory.getLogger(HandOff.class);
+
+  private final EngineConfig config;
+  private final InstantSource clock;
+  private final Wakeups wakeups;
+  private final Heartbeat heartbeat;
+  private final EngineMetrics metrics;
+  private final Db db;
+  private Workers workers;
+  private ClaimHook hook = ClaimHook.NONE;
+  private Tasks tasks;
+  private BooleanSupplier allowed = () -> false;
+
+  HandOff(
+      Db db,
+      EngineConfig config,
+      InstantSource clock,
+      Wakeups wakeups,
+      Heartbeat heartbeat,
+      EngineMetrics metrics) {
+    this.db = db;
+    this.config = config;
+    this.clock = clock;
+    this.wakeups = wakeups;
+    this.heartbeat = heartbeat;
+    this.metrics = metrics;
+  }
+
+  /**
+   * The workers to start on, the claim hook, and whether the producer lets tasks start without its
+   * claim ({@link Producer#mayHandOff()}).
+   */
+  void wire(Workers workers, ClaimHook hook, Tasks tasks, BooleanSupplier allowed) {
+    this.workers = workers;
+    this.hook = hook;
+    this.tasks = tasks;
+    this.allowed = allowed;
+  }
+
+  /** What one hand-off claimed, and the workers it holds for it. */
+  static final class Taken {
+    static final Taken NONE = new Taken(0, null);
+
+    private int reserved;
+    private final BooleanSupplier fence;
+    private List<ClaimedTask> claimed = List.of();
+
+    private Taken(int reserved, BooleanSupplier fence) {
+      this.reserved = reserved;
+      this.fence = fence;
+    }
+
+    List<ClaimedTask> claimed() {
+      return claimed;
+    }
+
+    /**
+     * The earliest due time among {@code inserted} left for the producer ({@code earliest} when
+     * nothing was handed off; null when everything was): the wake-up its commit asks for.
+     */
+    Instant earliestLeft(List<NewTask> inserted, Instant earliest) {
+      if (claimed.isEmpty()) {
+        return earliest;
+      }
+      java.util.Set<UUID> handed = new java.util.HashSet<>();
+      for (ClaimedTask task : claimed) {
+        handed.add(task.id());
+      }
+      Instant left = null;
+      for (NewTask task : inserted) {
+        if (!handed.contains(task.id()) && (left == null || task.runAt().isBefore(left))) {
+          left = task.runAt();
+        }
+      }
+      return left;
+    }
+  }
+
+  /**
+   * In the completer's transaction on {@code c}: claims what of {@code inserted} it may, for the
+   * organizations of {@code finished}. Pass the result to {@link #start} after the commit, or to
+   * {@link #release} if the transaction fails.
+   */
+  Taken claim(Connection c, List<Completion> finished, List<NewTask> inserted) throws SQLException {
+    if (inserted.isEmpty() || workers == null || !allowed.getAsBoolean()) {
+      return Taken.NONE;
+    }
+    Instant now = clock.instant();
+    Instant planned = wakeups.plannedWake();
+    // MIN: the producer is working (due tasks may wait for it); MAX: no producer runs here.
+    if (planned == Instant.MIN || planned == Instant.MAX || !planned.isAfter(now)) {
+      return Taken.NONE;
+    }
+    if (!heartbeat.fresh()) {
+      return Taken.NONE;
+    }
+    Map<UUID, Integer> share = new HashMap<>();
+    for (Completion done : finished) {
+      share.merge(done.task().organizationId(), 1, Integer::sum);
+    }
+    List<UUID> ids = new ArrayList<>();
+    for (NewTask task : inserted) {
+      Integer left = share.get(task.organizationId());
+      if (left != null && left > 0 && !task.runAt().isAfter(now)) {
+        share.put(task.organizationId(), left - 1);
+        ids.add(task.id());
+      }
+    }
+    if (ids.isEmpty()) {
+      return Taken.NONE;
+    }
+    int reserved = workers.reserve(ids.size());
+    if (reserved == 0) {
+      return Taken.NONE;
+    }
+    if (!allowed.getAsBoolean()) {
+      // Stopping (the engine waits for its workers to be idle, and must not see new ones start),
+      // or the producer began waiting for room meanwhile.
+      workers.unreserve(reserved);
+      return Taken.NONE;
+    }
+    Taken taken = new Taken(reserved, heartbeat.fence());
+    List<ClaimedTask> claimed =
+        Db.query(
+            c,
+            TASK_HAND_OFF,
+            Params.of("ids", SqlArray.of("uuid", ids.subList(0, reserved)))
+                .put("now", now)
+                .put("margin_ms", config.leaseMargin().toMillis())
+                .put("node", config.nodeId()),
+            Tasks::mapClaimed);
+    if (!claimed.isEmpty() && hook != ClaimHook.NONE) {
+      claimed = hook.onClaimed(new ClaimHook.Claim(c, claimed, now, tasks, config.nodeId()));
+    }
+    taken.claimed = claimed;
+    return taken;
+  }
+
+  /** After the commit: starts what was claimed and frees the workers it did not use. */
+  void start(Taken taken) {
+    if (taken == Taken.NONE) {
+      return;
+    }
+    List<ClaimedTask> claimed = taken.claimed;
+    if (!claimed.isEmpty() && !taken.fence.getAsBoolean()) {
+      release(taken);
+      metrics.fenced(claimed.size());
+      try {
+        HandBack.toReady(db, claimed);
+      } catch (SQLException e) {
+        log.warn(
+            "Node {} could not hand back {} tasks it claimed as its heartbeat went stale; they are"
+                + " handed on once it is declared dead, or when their leases expire",
+            config.nodeId(),
+            claimed.size(),
+            e);
+      }
+      return;
+    }
+    metrics.claimed(claimed.size());
+    metrics.handedOff(claimed.size());
+    for (ClaimedTask task : claimed) {
+      taken.reserved--;
+      workers.startReserved(task, taken.fence);
+    }
+    release(taken);
+  }
+
+  /** Frees the workers {@code taken} holds and has not started (the transaction failed). */
+  void release(Taken taken) {
+    if (taken != Taken.NONE && taken.reserved > 0) {
+      workers.unreserve(taken.reserved);
+      taken.reserved = 0;
+    }
+  }
+}
