@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Claims the tasks an outcome hook inserted, due now, in the completer's own transaction, and
@@ -41,8 +39,6 @@ import org.slf4j.LoggerFactory;
  * dies after the commit, their leases expire and the rescuer makes them ready again.
  */
 final class HandOff {
-  private static final Logger log = LoggerFactory.getLogger(HandOff.class);
-
   private final EngineConfig config;
   private final InstantSource clock;
   private final Wakeups wakeups;
@@ -187,17 +183,7 @@ final class HandOff {
     List<ClaimedTask> claimed = taken.claimed;
     if (!claimed.isEmpty() && !taken.fence.getAsBoolean()) {
       release(taken);
-      metrics.fenced(claimed.size());
-      try {
-        HandBack.toReady(db, claimed);
-      } catch (SQLException e) {
-        log.warn(
-            "Node {} could not hand back {} tasks it claimed as its heartbeat went stale; they are"
-                + " handed on once it is declared dead, or when their leases expire",
-            config.nodeId(),
-            claimed.size(),
-            e);
-      }
+      HandBack.staleHeartbeat(db, metrics, config.nodeId(), claimed);
       return;
     }
     metrics.claimed(claimed.size());

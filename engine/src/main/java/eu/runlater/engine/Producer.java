@@ -371,22 +371,7 @@ final class Producer {
    * leader may be handing them on already); if the database cannot be reached, the leader will.
    */
   private void handBack(List<ClaimedTask> claimed) {
-    metrics.fenced(claimed.size());
-    try {
-      int released = HandBack.toReady(db, claimed);
-      log.warn(
-          "Node {} claimed {} tasks as its heartbeat went stale; handed {} back unstarted",
-          config.nodeId(),
-          claimed.size(),
-          released);
-    } catch (SQLException e) {
-      log.warn(
-          "Node {} could not hand back {} tasks it claimed as its heartbeat went stale; they are"
-              + " handed on once it is declared dead, or when their leases expire",
-          config.nodeId(),
-          claimed.size(),
-          e);
-    }
+    HandBack.staleHeartbeat(db, metrics, config.nodeId(), claimed);
   }
 
   /** Parks until {@code wanted} workers are free, or briefly when some already are. */
