@@ -84,10 +84,11 @@ class PendingClaimTest {
       long with = after.pages(mode);
       String plans = "without:\n" + before.plan(mode) + "\nwith:\n" + after.plan(mode);
       assertThat(after.plan(mode)).as(plans).doesNotContain("Seq Scan on tasks");
-      // A larger index is a level deeper at most: a few pages per probe, not one per pending task.
-      assertThat(with)
-          .as(mode + " plan's pages, " + plans)
-          .isLessThanOrEqualTo(without * 3 / 2 + 50);
+      // A larger index is a level deeper at most: a page more per probe, not one per pending task.
+      // The claim probes each of its 50 rows by id (and the update writes each row's index
+      // entries), so a deeper tree alone costs about 1.6x the pages here (CI: 599 -> 949); a scan
+      // over the pending tasks would cost one page per ~60 of them, over 1,600 more.
+      assertThat(with).as(mode + " plan's pages, " + plans).isLessThanOrEqualTo(without * 2);
     }
   }
 
