@@ -91,7 +91,9 @@ final class TaskQueries {
   //    bitmap scan read them all again on every claim), against each organization's cap;
   //  - front: the oldest due tasks, walking the priorities in order, one probe of the (priority,
   //    run_at) index per priority (a plain ORDER BY priority, run_at with run_at <= now would wade
-  //    through every future task of a higher priority), at most :window rows, unlocked;
+  //    through every future task of a higher priority), at most :window rows, unlocked; read by
+  //    engine_claim_front() (engine V12: with sorting off its plan can only be that ordered scan;
+  //    stale estimates when a backlog arrives made the planner sort every due task instead);
   //  - behind: only when the front is full yet holds fewer than :limit tasks that caps allow
   //    (an organization at its cap with a backlog would hide everyone else's tasks), a skip scan
   // over the organizations with ready tasks
@@ -122,15 +124,8 @@ final class TaskQueries {
         SELECT coalesce(array_agg(organization_id), '{}') AS ids FROM room WHERE room <= 0
       ),
       front AS MATERIALIZED (
-        SELECT d.id, d.organization_id, d.priority, d.run_at
-        FROM generate_series(0, 9) AS p(priority)
-        CROSS JOIN LATERAL (
-          SELECT id, organization_id, priority, run_at FROM tasks
-          WHERE state = 'ready' AND priority = p.priority AND run_at <= least(:now, now())
-          ORDER BY run_at, id
-          LIMIT :window
-        ) d
-        LIMIT :window
+        SELECT id, organization_id, priority, run_at
+        FROM engine_claim_front(least(:now, now()), :window)
       ),
       open_front AS MATERIALIZED (
         SELECT f.* FROM front f, capped WHERE f.organization_id <> ALL (capped.ids)
