@@ -84,7 +84,7 @@ public final class Engine implements AutoCloseable {
     this.hosts = new HostGuard(db, config);
     this.hostActions = new Hosts(db, clock, wakeups);
     this.producer = new Producer(db, config, clock, wakeups, metrics, heartbeat);
-    HandOff handOff = new HandOff(db, config, clock, wakeups, heartbeat, metrics);
+    HandOff handOff = new HandOff(db, config, clock, heartbeat, metrics);
     this.completer =
         new Completer(
             db,
@@ -113,7 +113,7 @@ public final class Engine implements AutoCloseable {
     producer.workers(workers);
     this.listener = new WakeListener(b.dedicated, wakeups, workers::cancel);
     producer.hook(b.hook, tasks);
-    handOff.wire(workers, b.hook, tasks, producer::mayHandOff);
+    handOff.wire(workers, b.hook, tasks, producer::mayHandOff, producer::handOffLimit);
     metrics.gauge("runlater.workers.busy", workers::busy);
     metrics.gauge("runlater.completions.pending", completer::pending);
     metrics.gauge("runlater.hosts.throttled", hosts::throttledHosts);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * Claims the tasks an outcome hook inserted, due now, in the completer's own transaction, and
@@ -28,9 +29,12 @@ import java.util.function.BooleanSupplier;
  * organization's share, all of them while the producer has due work of its own or does not claim at
  * all.
  *
- * <p>Fair, because it only hands off what could not have overtaken anything: it acts only while the
- * producer sleeps because its last look found nothing due (not while it waits for room for due
- * tasks of organizations at their caps), never takes more workers than are free, and gives an
+ * <p>Fair, because it only hands off what could not have overtaken anything: it never acts while
+ * the producer waits for room for due tasks of organizations at their caps, nor while due tasks may
+ * be waiting for its next claim (its last claim took all it asked for, or it waits for workers); it
+ * takes every free worker only while the producer sleeps because its last look found nothing due,
+ * and at most half of them while the producer works after a claim that took everything due (the
+ * other half stays for what its next claim finds: {@link Producer#handOffLimit()}); and it gives an
  * organization at most as many tasks as the batch finished for it — each one takes the place of an
  * attempt that just ended, so no organization runs more at once than before.
  *
@@ -41,7 +45,6 @@ import java.util.function.BooleanSupplier;
 final class HandOff {
   private final EngineConfig config;
   private final InstantSource clock;
-  private final Wakeups wakeups;
   private final Heartbeat heartbeat;
   private final EngineMetrics metrics;
   private final Db db;
@@ -49,31 +52,29 @@ final class HandOff {
   private ClaimHook hook = ClaimHook.NONE;
   private Tasks tasks;
   private BooleanSupplier allowed = () -> false;
+  private IntSupplier limit = () -> 0;
 
   HandOff(
-      Db db,
-      EngineConfig config,
-      InstantSource clock,
-      Wakeups wakeups,
-      Heartbeat heartbeat,
-      EngineMetrics metrics) {
+      Db db, EngineConfig config, InstantSource clock, Heartbeat heartbeat, EngineMetrics metrics) {
     this.db = db;
     this.config = config;
     this.clock = clock;
-    this.wakeups = wakeups;
     this.heartbeat = heartbeat;
     this.metrics = metrics;
   }
 
   /**
-   * The workers to start on, the claim hook, and whether the producer lets tasks start without its
-   * claim ({@link Producer#mayHandOff()}).
+   * The workers to start on, the claim hook, whether the producer lets tasks start without its
+   * claim ({@link Producer#mayHandOff()}) and on how many of the free workers ({@link
+   * Producer#handOffLimit()}).
    */
-  void wire(Workers workers, ClaimHook hook, Tasks tasks, BooleanSupplier allowed) {
+  void wire(
+      Workers workers, ClaimHook hook, Tasks tasks, BooleanSupplier allowed, IntSupplier limit) {
     this.workers = workers;
     this.hook = hook;
     this.tasks = tasks;
     this.allowed = allowed;
+    this.limit = limit;
   }
 
   /** What one hand-off claimed, and the workers it holds for it. */
@@ -121,22 +122,18 @@ final class HandOff {
    * {@link #release} if the transaction fails.
    */
   Taken claim(Connection c, List<Completion> finished, List<NewTask> inserted) throws SQLException {
-    if (inserted.isEmpty() || workers == null || !allowed.getAsBoolean()) {
+    if (inserted.isEmpty() || workers == null) {
       return Taken.NONE;
     }
-    Instant now = clock.instant();
-    Instant planned = wakeups.plannedWake();
-    // MIN: the producer is working (due tasks may wait for it); MAX: no producer runs here.
-    if (planned == Instant.MIN || planned == Instant.MAX || !planned.isAfter(now)) {
-      return Taken.NONE;
-    }
-    if (!heartbeat.fresh()) {
+    int room = limit.getAsInt();
+    if (room == 0 || !heartbeat.fresh()) {
       return Taken.NONE;
     }
     Map<UUID, Integer> share = new HashMap<>();
     for (Completion done : finished) {
       share.merge(done.task().organizationId(), 1, Integer::sum);
     }
+    Instant now = clock.instant();
     List<UUID> ids = new ArrayList<>();
     for (NewTask task : inserted) {
       Integer left = share.get(task.organizationId());
@@ -148,7 +145,7 @@ final class HandOff {
     if (ids.isEmpty()) {
       return Taken.NONE;
     }
-    int reserved = workers.reserve(ids.size());
+    int reserved = workers.reserve(Math.min(ids.size(), room));
     if (reserved == 0) {
       return Taken.NONE;
     }

@@ -68,6 +68,13 @@ final class Producer {
   /** How many rows the last claim statement took (before the hook kept some of them). */
   private int lastTaken;
 
+  /**
+   * Whether the last claim statement took fewer tasks than it asked for and left nothing that was
+   * due when it looked (no organization at its cap, no row another node had locked): workers to
+   * spare and no due task passed over ({@link #handOffLimit()}). Cleared by a full claim.
+   */
+  private volatile boolean lastClaimShort;
+
   /** The instant the last claim statement looked for due tasks at. */
   private Instant lastClaimAt = Instant.MIN;
 
@@ -157,6 +164,30 @@ final class Producer {
    */
   boolean mayHandOff() {
     return running && !waitingForRoom;
+  }
+
+  /**
+   * How many of this node's free workers a hand-off may take now ({@link HandOff}). None unless
+   * {@link #mayHandOff()}. All of them while the loop sleeps because its last look found nothing
+   * due. While it works (claiming, about to claim, or woken for a task inserted meanwhile): none
+   * when it waits for workers, or its last claim took all it asked for or passed over a task due
+   * when it looked (due tasks may be waiting for it); otherwise at most half of them, so that its
+   * next claim keeps the other half for whatever has fallen due since its last one took everything
+   * due.
+   */
+  int handOffLimit() {
+    if (!mayHandOff()) {
+      return 0;
+    }
+    Instant planned = wakeups.plannedWake();
+    if (planned == Instant.MAX) {
+      return 0;
+    }
+    int free = workers.free();
+    if (planned != Instant.MIN && planned.isAfter(clock.instant())) {
+      return free;
+    }
+    return waitingForCapacity || !lastClaimShort ? 0 : free / 2;
   }
 
   /** How many claim statements this producer has sent. */
@@ -299,6 +330,9 @@ final class Producer {
         java.util.function.BooleanSupplier fence = heartbeat.fence();
         long claimSent = System.nanoTime();
         List<ClaimedTask> claimed = claim(want);
+        if (lastTaken == want) {
+          lastClaimShort = false;
+        }
         if (!claimed.isEmpty() && !fence.getAsBoolean()) {
           handBack(claimed);
           continue;
@@ -314,7 +348,9 @@ final class Producer {
         saturated = false;
         Next next = dueTimes();
         Instant now = now();
-        if (next.at() != null && lastTaken == 0 && dueAtClaim(next, claimSent)) {
+        boolean leftDue = next.at() != null && dueAtClaim(next, claimSent);
+        lastClaimShort = !leftDue;
+        if (leftDue && lastTaken == 0) {
           // Tasks due when the claim looked, yet it took none: their organizations are at their
           // caps (or another node had them locked). Looking again at once would spin; a
           // completion recorded here frees room and wakes this loop at once. (Compared with the
