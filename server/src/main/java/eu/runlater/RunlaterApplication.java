@@ -1,6 +1,7 @@
 package eu.runlater;
 
 import eu.runlater.platform.LogFormat;
+import eu.runlater.platform.StartCompilerPriority;
 import eu.runlater.platform.TrainingStart;
 import eu.runlater.platform.database.EmbeddedDatabaseEarlyStart;
 import java.security.NoSuchAlgorithmException;
@@ -19,6 +20,9 @@ import org.springframework.boot.tomcat.autoconfigure.metrics.TomcatMetricsAutoCo
 @ConfigurationPropertiesScan
 public class RunlaterApplication {
   public static void main(String[] args) {
+    // The optimising JIT compiler at the lowest priority until the node is ready: on few cores
+    // it otherwise takes half of the start's CPU from the main thread.
+    StartCompilerPriority.lower();
     LogFormat.apply(System.getenv("LOG_FORMAT"));
     // The embedded PostgreSQL starts now, beside Spring, instead of when its bean is made.
     EmbeddedDatabaseEarlyStart.begin(args);
@@ -27,7 +31,7 @@ public class RunlaterApplication {
     // Spring, it is there when their beans ask for it (SSLContext.getDefault waits for it).
     Thread.ofPlatform().name("tls-default").daemon().start(RunlaterApplication::defaultTls);
     SpringApplication application = new SpringApplication(RunlaterApplication.class);
-    application.addListeners(new EmbeddedDatabaseEarlyStart());
+    application.addListeners(new EmbeddedDatabaseEarlyStart(), new StartCompilerPriority());
     if (TrainingStart.enabled()) {
       // The build's training start (server/pom.xml, profile aot-cache): start as ./run does,
       // answer a first visitor's requests, then stop as on SIGTERM.
