@@ -82,18 +82,18 @@ class SinglePushesTest extends ServerTest {
   }
 
   @Test
-  void eighty_concurrent_pushes_share_commits_and_every_acknowledged_message_is_stored()
+  void fifty_concurrent_pushes_share_commits_and_every_acknowledged_message_is_stored()
       throws Exception {
     var t = fixtures.tenant();
     api.put("/api/v1/queues/held", t.key(), "{\"paused\": true}");
     double before = batched();
 
-    List<Answer> answers = pushAll(t, "held", 80, i -> message(""));
+    List<Answer> answers = pushAll(t, "held", 50, i -> message(""));
 
     assertThat(answers).extracting(Answer::status).containsOnly(201);
     assertThat(answers).extracting(Answer::id).doesNotHaveDuplicates();
     assertThat(answers).allSatisfy(a -> assertThat(stored(a.id())).as(a.id()).isTrue());
-    assertThat(messages(t.id())).isEqualTo(80);
+    assertThat(messages(t.id())).isEqualTo(50);
     // Some transaction held more than one push.
     assertThat(batched()).isGreaterThan(before);
   }
