@@ -512,6 +512,12 @@ public final class DeliveryBench {
   private void writes(int run, BenchPostgres pg, QueueBench bench) throws Exception {
     try (QueueBench.Session s = bench.session("writes")) {
       int workers = options.workers;
+      // One unmeasured pass of each first: a fresh JVM's JIT would otherwise make whichever is
+      // measured first (the ceiling) look slow and flatter the ratios.
+      System.out.println("-- Writes: warm-up, 8 s of each, not measured");
+      bench.ceiling(s, secs(8), secs(1));
+      bench.push(s, secs(8), secs(1), null);
+      bench.create(s, secs(8), secs(1));
       QueueBench.Rate ceiling =
           measured(
               "Writes: HTTP ceiling GET /health, %d virtual threads".formatted(workers),
