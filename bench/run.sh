@@ -11,6 +11,8 @@
 #   bench/run.sh --phases alerts --runs 3 --no-warmup     # what 100 flapping jobs cost the engine (AlertFlapBench), ~5 min
 #   bench/run.sh --phases idle --runs 3 --diagnose        # an idle node with 1,000 hourly cron jobs (IdleBench), ~4 min
 #   bench/run.sh --phases pending --runs 1                # the e2e drain with 10,000,000 tasks due later (~15 min a run, ~10 GB of disk)
+#   bench/run.sh --phases writes --runs 3                 # single push and job create against GET /health in the
+#                                                         # same run, 50 threads each (issue 18 target 3), ~4 min
 #   bench/run.sh --phases queue-outside --runs 3 --tasks 20000  # one queue through the API, the server jar as its own
 #                                                         # process, parallelism 50 and 1,000, against db-scheduler
 #                                                         # lock-and-fetch in the same run (OutsideQueueBench), ~6 min

@@ -52,6 +52,7 @@ public final class DeliveryBench {
           "api",
           "cron",
           "queue",
+          "writes",
           "queue-outside",
           "dashboard",
           "alerts",
@@ -166,6 +167,14 @@ public final class DeliveryBench {
         for (int run = 0; run < options.runs; run++) {
           System.out.printf("%n=== queues, run %d of %d ===%n", run + 1, options.runs);
           queues(run, queue);
+        }
+      }
+      if (options.phases.contains("writes")) {
+        QueueBench queue =
+            new QueueBench(pg, sink, cpu, options.dir.resolve("server"), options.workers);
+        for (int run = 0; run < options.runs; run++) {
+          System.out.printf("%n=== single writes, run %d of %d ===%n", run + 1, options.runs);
+          writes(run, pg, queue);
         }
       }
       if (options.phases.contains("queue-outside")) {
@@ -488,6 +497,82 @@ public final class DeliveryBench {
       results.put(run, "Queue delayed @50% lateness max (ms)", late.lateness().max());
       results.put(run, "Queue delayed @50%: messages missing", late.missing());
       cpu(results, run, "Queue delayed @50%", late.cpu());
+    }
+  }
+
+  static final String W_CEILING = "Writes: HTTP ceiling GET /health (requests/s)";
+  static final String W_PUSH = "Writes: single push (201/s)";
+  static final String W_CREATE = "Writes: job create (201/s)";
+
+  /**
+   * Issue 18, target 3: one server, {@code --workers} threads, each write one request at a time
+   * against the {@code GET /health} ceiling of the same server in the same run: a single push to a
+   * paused queue, and a one-time job due in 30 days; the ratios are the figures.
+   */
+  private void writes(int run, BenchPostgres pg, QueueBench bench) throws Exception {
+    try (QueueBench.Session s = bench.session("writes")) {
+      int workers = options.workers;
+      // One unmeasured pass of each first: a fresh JVM's JIT would otherwise make whichever is
+      // measured first (the ceiling) look slow and flatter the ratios.
+      System.out.println("-- Writes: warm-up, 8 s of each, not measured");
+      bench.ceiling(s, secs(8), secs(1));
+      bench.push(s, secs(8), secs(1), null);
+      bench.create(s, secs(8), secs(1));
+      QueueBench.Rate ceiling =
+          measured(
+              "Writes: HTTP ceiling GET /health, %d virtual threads".formatted(workers),
+              () -> bench.ceiling(s, secs(3), secs(15)));
+      results.put(run, W_CEILING, ceiling.perSecond());
+      cpu(results, run, "Writes: ceiling", ceiling.cpu());
+      pg.resetStatements(s.monitor);
+      QueueBench.Rate push =
+          measured(
+              "Writes: single push POST /api/v1/queues/push/messages, %d virtual threads"
+                  .formatted(workers),
+              () -> bench.push(s, secs(3), secs(15), null));
+      statementsPer(pg, s, "SELECT count(*) FROM messages", "push");
+      System.out.println("  latency " + push.latency());
+      results.put(run, W_PUSH, push.perSecond());
+      results.put(run, "Writes: single push latency p50 (ms)", push.latency().p50());
+      results.put(run, "Writes: single push latency p99 (ms)", push.latency().p99());
+      cpu(results, run, "Writes: single push", push.cpu());
+      perRequest(run, "Writes: single push", push);
+      pg.resetStatements(s.monitor);
+      QueueBench.Rate create =
+          measured(
+              "Writes: job create POST /api/v1/jobs (once, in 30 days), %d virtual threads"
+                  .formatted(workers),
+              () -> bench.create(s, secs(3), secs(15)));
+      statementsPer(pg, s, "SELECT count(*) FROM jobs", "create");
+      System.out.println("  latency " + create.latency());
+      results.put(run, W_CREATE, create.perSecond());
+      results.put(run, "Writes: job create latency p50 (ms)", create.latency().p50());
+      results.put(run, "Writes: job create latency p99 (ms)", create.latency().p99());
+      cpu(results, run, "Writes: job create", create.cpu());
+      perRequest(run, "Writes: job create", create);
+      perRequest(run, "Writes: ceiling", ceiling);
+      ratio(results, run, "ratio single push / GET /health", W_PUSH, W_CEILING);
+      ratio(results, run, "ratio job create / GET /health", W_CREATE, W_CEILING);
+    }
+  }
+
+  /**
+   * With {@code --diagnose}: statements (BEGIN and COMMIT included) per row that {@code count}
+   * counts, since the last reset (warm-up included), and the top statements.
+   */
+  private static void statementsPer(
+      BenchPostgres pg, QueueBench.Session s, String count, String unit) throws Exception {
+    long rows = QueueBench.awaitCount(s.monitor, count, 0, ps -> {});
+    pg.printStatementTotals(s.monitor, s.server.database(), Math.max(1, rows), unit);
+    pg.printStatements(s.monitor, s.server.database());
+  }
+
+  /** CPU-µs per accepted request, JVM and PostgreSQL (cores × 10^6 / rate). */
+  private void perRequest(int run, String label, QueueBench.Rate r) {
+    if (r.perSecond() > 0) {
+      results.put(run, label + ": jvm cpu per request (µs)", r.cpu().jvm() * 1e6 / r.perSecond());
+      results.put(
+          run, label + ": postgres cpu per request (µs)", r.cpu().postgres() * 1e6 / r.perSecond());
     }
   }
 

@@ -156,6 +156,23 @@ final class QueueBench {
   }
 
   /**
+   * One-time jobs created by {@code concurrency} threads, one request each ({@code POST
+   * /api/v1/jobs}, due in 30 days so the engine stays idle); a 201 means the job and its task are
+   * committed.
+   */
+  Rate create(Session s, Duration warmup, Duration measure) throws Exception {
+    HttpRequest request =
+        s.request("/api/v1/jobs")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    """
+                    {"name":"b","url":"%s","schedule":{"type":"once","delay":"720h"}}"""
+                        .formatted(sink.uri())))
+            .build();
+    return drive(concurrency, warmup, measure, null, () -> s.send(request) == 201 ? 1 : -1);
+  }
+
+  /**
    * The ceiling the HTTP stack sets on this machine: the same threads calling {@code GET /health}
    * (Tomcat, the Spring filter chain and one database round trip, no transaction, no write).
    */

@@ -21,11 +21,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -41,6 +46,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 class JobCommands {
   private final JdbcClient jdbc;
+  private final NamedParameterJdbcOperations batch;
   private final JobReads reads;
   private final TaskEnqueuer tasks;
   private final SecretBox secrets;
@@ -52,6 +58,7 @@ class JobCommands {
 
   JobCommands(
       JdbcClient jdbc,
+      NamedParameterJdbcOperations batch,
       JobReads reads,
       TaskEnqueuer tasks,
       SecretBox secrets,
@@ -64,6 +71,7 @@ class JobCommands {
     this.caps = caps;
     this.executions = executions;
     this.jdbc = jdbc;
+    this.batch = batch;
     this.reads = reads;
     this.tasks = tasks;
     this.secrets = secrets;
@@ -73,8 +81,29 @@ class JobCommands {
 
   @Transactional
   public Job create(UUID organizationId, JobDraft draft) {
+    UUID id = insertAll(List.of(prepare(organizationId, draft))).getFirst().orThrow();
+    return reads.get(organizationId, id);
+  }
+
+  /** A new job built and checked against its tier's schedule rules, not yet inserted. */
+  record Prepared(Job job, Tier tier) {}
+
+  /** What inserting a prepared job did: its id, or the tier's refusal (nothing inserted). */
+  record Created(UUID id, ApiProblem refused) {
+    UUID orThrow() {
+      if (refused != null) {
+        throw refused;
+      }
+      return id;
+    }
+  }
+
+  /**
+   * Builds a new job (id, sealed request) and checks what needs no lock: the tier's shortest
+   * interval and the workflow it starts. Needs no transaction.
+   */
+  Prepared prepare(UUID organizationId, JobDraft draft) {
     Tier tier = reads.tier(organizationId);
-    checkJobLimit(organizationId, tier);
     checkInterval(draft.schedule(), tier);
     workflows.check(organizationId, draft);
     Instant now = clock.instant();
@@ -94,19 +123,93 @@ class JobCommands {
             now,
             now,
             now);
-    caps.checkRoom(organizationId, 0, bytes(job.request()));
-    if (draft.enabled()) {
-      job = job.withPendingTask(firstRun(job, tier, now));
+    return new Prepared(job, tier);
+  }
+
+  /**
+   * Inserts prepared jobs, in order, with their first runs, in the caller's transaction: one
+   * statement for all their tasks and one for all the jobs. A job over its tier's job limit is
+   * refused alone (counted under the organization's lock, so concurrent creates cannot overshoot
+   * it); a stored-bytes cap or a duplicate key fails the call.
+   */
+  List<Created> insertAll(List<Prepared> jobs) {
+    Map<UUID, Long> room = jobRoom(jobs);
+    Map<UUID, Long> bytes = new HashMap<>();
+    List<Created> answers = new ArrayList<>(jobs.size());
+    List<Job> inserted = new ArrayList<>(jobs.size());
+    List<NewTask> firstRuns = new ArrayList<>();
+    for (Prepared p : jobs) {
+      Job job = p.job();
+      Long left = room.get(job.organizationId());
+      if (left != null && left <= 0) {
+        answers.add(new Created(null, jobLimit(p.tier())));
+        continue;
+      }
+      if (left != null) {
+        room.put(job.organizationId(), left - 1);
+      }
+      bytes.merge(job.organizationId(), bytes(job.request()), Long::sum);
+      if (job.enabled()) {
+        NewTask first = firstRun(job, p.tier(), job.createdAt());
+        firstRuns.add(first);
+        job = job.withPendingTask(first.id());
+      }
+      inserted.add(job);
+      answers.add(new Created(job.id(), null));
     }
+    bytes.forEach((organizationId, added) -> caps.checkRoom(organizationId, 0, added));
+    tasks.enqueue(firstRuns);
     try {
-      jdbc.sql(JOB_INSERT).paramSource(params(job, now)).update();
+      if (inserted.size() == 1) {
+        Job job = inserted.getFirst();
+        jdbc.sql(JOB_INSERT).paramSource(params(job, job.createdAt())).update();
+      } else if (!inserted.isEmpty()) {
+        batch.batchUpdate(
+            JOB_INSERT,
+            inserted.stream()
+                .map(j -> params(j, j.createdAt()))
+                .toArray(MapSqlParameterSource[]::new));
+      }
     } catch (DuplicateKeyException e) {
-      throw duplicateKey(draft.key());
+      // One job alone names its key; a batch is written again job by job (GroupCommit).
+      throw inserted.size() == 1 ? duplicateKey(inserted.getFirst().key()) : e;
     }
-    if (!draft.enabled()) {
-      pauseStarted(job, now);
+    for (Job job : inserted) {
+      if (!job.enabled()) {
+        pauseStarted(job, job.createdAt());
+      }
     }
-    return reads.get(organizationId, job.id());
+    return answers;
+  }
+
+  /**
+   * How many more jobs each organization with a job limit may have, counted under its lock (taken
+   * in organization order, so that two transactions cannot wait for each other): the lock is held
+   * to commit, so a concurrent create counts this one's jobs.
+   */
+  private Map<UUID, Long> jobRoom(List<Prepared> jobs) {
+    Map<UUID, Integer> limits = new TreeMap<>();
+    for (Prepared p : jobs) {
+      Integer limit = p.tier().limits().jobs();
+      if (limit != null) {
+        limits.put(p.job().organizationId(), limit);
+      }
+    }
+    Map<UUID, Long> room = new HashMap<>();
+    limits.forEach(
+        (organizationId, limit) -> {
+          jdbc.sql(JOB_LIMIT_LOCK)
+              .param("org", organizationId.toString())
+              .query((rs, n) -> null)
+              .list();
+          long count =
+              jdbc.sql(JOB_COUNT)
+                  .param("organization_id", organizationId)
+                  .query(Long.class)
+                  .single();
+          room.put(organizationId, limit - count);
+        });
+    return room;
   }
 
   /**
@@ -151,7 +254,7 @@ class JobCommands {
                 JobTasks.scheduled(
                     updated, removed.scheduledFor(), removed.runAt(), tier, backoff, now));
       } else if (scheduleChanged || resumed && !hasRun(current) || updated.cron()) {
-        taskId = firstRun(updated, tier, now);
+        taskId = enqueue(firstRun(updated, tier, now));
       }
     }
     updated = updated.withPendingTask(taskId);
@@ -242,13 +345,12 @@ class JobCommands {
         .orElseThrow(() -> ApiProblem.notFound("job", id));
   }
 
-  private UUID firstRun(Job job, Tier tier, Instant now) {
+  private NewTask firstRun(Job job, Tier tier, Instant now) {
     return switch (job.schedule()) {
-      case Schedule.Once once ->
-          enqueue(JobTasks.scheduled(job, once.at(), once.at(), tier, backoff, now));
+      case Schedule.Once once -> JobTasks.scheduled(job, once.at(), once.at(), tier, backoff, now);
       case Schedule.Cron cron -> {
         Instant next = cron.next(now);
-        yield enqueue(JobTasks.scheduled(job, next, next, tier, backoff, now));
+        yield JobTasks.scheduled(job, next, next, tier, backoff, now);
       }
     };
   }
@@ -297,24 +399,16 @@ class JobCommands {
     };
   }
 
-  private void checkJobLimit(UUID organizationId, Tier tier) {
-    Integer limit = tier.limits().jobs();
-    if (limit == null) {
-      return;
-    }
-    long count =
-        jdbc.sql(JOB_COUNT).param("organization_id", organizationId).query(Long.class).single();
-    if (count >= limit) {
-      throw new ApiProblem(
-          HttpStatus.FORBIDDEN,
-          "tier-limit",
-          "Tier limit reached",
-          "The "
-              + tier.code()
-              + " tier allows "
-              + limit
-              + " jobs. Delete a job, or upgrade to Pro.");
-    }
+  private static ApiProblem jobLimit(Tier tier) {
+    return new ApiProblem(
+        HttpStatus.FORBIDDEN,
+        "tier-limit",
+        "Tier limit reached",
+        "The "
+            + tier.code()
+            + " tier allows "
+            + tier.limits().jobs()
+            + " jobs. Delete a job, or upgrade to Pro.");
   }
 
   private void checkInterval(Schedule schedule, Tier tier) {

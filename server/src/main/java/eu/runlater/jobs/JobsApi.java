@@ -35,6 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Tag(name = "Jobs")
 class JobsApi {
   private final JobCommands jobs;
+  private final JobCreates creates;
   private final JobReads reads;
   private final JobValidator validator;
   private final SecretBox secrets;
@@ -45,6 +46,7 @@ class JobsApi {
 
   JobsApi(
       JobCommands jobs,
+      JobCreates creates,
       JobReads reads,
       JobValidator validator,
       SecretBox secrets,
@@ -55,6 +57,7 @@ class JobsApi {
     this.timeline = timeline;
     this.holds = holds;
     this.jobs = jobs;
+    this.creates = creates;
     this.reads = reads;
     this.validator = validator;
     this.secrets = secrets;
@@ -73,9 +76,8 @@ class JobsApi {
               + " \"Europe/Oslo\"}. Honours Idempotency-Key.")
   ResponseEntity<JobView> create(
       @AuthenticationPrincipal ApiPrincipal caller, @RequestBody JobInput input) {
-    Job job = jobs.create(caller.organizationId(), validator.validate(input, clock.instant()));
-    return ResponseEntity.created(URI.create("/api/v1/jobs/" + job.id()))
-        .body(view(caller, job.id()));
+    UUID id = creates.create(caller.organizationId(), validator.validate(input, clock.instant()));
+    return ResponseEntity.created(URI.create("/api/v1/jobs/" + id)).body(view(caller, id));
   }
 
   @GetMapping

@@ -95,6 +95,11 @@ final class JobsQueries {
   static final String JOB_UPDATED_AT =
       "SELECT updated_at FROM jobs WHERE organization_id = :organization_id AND id = :id";
 
+  // A job limit's count and the inserts it allows, one transaction at a time per organization:
+  // held to commit, so the next counts this one's jobs (only organizations with a limit take it).
+  static final String JOB_LIMIT_LOCK =
+      "SELECT pg_advisory_xact_lock(hashtextextended('runlater.jobs:' || :org, 0))";
+
   // One sync at a time per organization: a second waits for the first's transaction.
   static final String JOB_SYNC_LOCK =
       "SELECT pg_advisory_xact_lock(hashtextextended('runlater.sync:' || :org, 0))";

@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,22 +75,32 @@ class Messages {
   /** Pushes one message to a queue (created with the defaults if it does not exist). */
   @Transactional
   public Pushed push(UUID organizationId, String queueName, MessageInput input) {
+    Checked checked = checkOne(organizationId, queueName, input);
+    return storeAll(List.of(checked), clock.instant()).getFirst().getFirst();
+  }
+
+  /**
+   * Checks one push to {@code queueName} (422 naming the fields, nothing changed) and charges its
+   * caller's rate limit; needs no transaction.
+   */
+  Checked checkOne(UUID organizationId, String queueName, MessageInput input) {
     Queues.checkName(queueName);
     if (input.queue() != null && !input.queue().equals(queueName)) {
       throw ApiProblem.invalid(
           "queue", "names another queue than the path; leave it out (the path names the queue)");
     }
     Instant now = clock.instant();
-    return pushAll(
+    Checked checked =
+        check(
             organizationId,
             List.of(
                 new Pending(
                     queueName,
                     (timeout, errors) ->
                         rules.validate(MessageRules.withTimeout(input, timeout), now, errors))),
-            i -> "",
-            now)
-        .getFirst();
+            i -> "");
+    RequestQuota.chargeMessages(1);
+    return checked;
   }
 
   /**
@@ -141,6 +154,28 @@ class Messages {
   @Transactional
   public List<Pushed> pushAll(
       UUID organizationId, List<Pending> pending, IntFunction<String> prefix, Instant now) {
+    Checked checked = check(organizationId, pending, prefix);
+    // A push costs its caller's rate limit one unit per message (the request paid one already).
+    RequestQuota.chargeMessages(pending.size());
+    return storeAll(List.of(checked), now).getFirst();
+  }
+
+  /**
+   * Messages checked and ready to store: their organization, the queues they name (and the ones of
+   * those that existed when checked), their queue names and drafts in order.
+   */
+  record Checked(
+      UUID organizationId,
+      Set<String> names,
+      Map<String, Queue> existing,
+      List<String> queueNames,
+      List<MessageRules.Draft> drafts) {}
+
+  /**
+   * Checks every message (each problem named under {@code prefix(i)}), reading the queues they
+   * name; throws one 422 naming them all, having changed nothing. Needs no transaction.
+   */
+  Checked check(UUID organizationId, List<Pending> pending, IntFunction<String> prefix) {
     Set<String> names = new HashSet<>();
     for (Pending p : pending) {
       if (p.queue() != null && Queues.NAME.matcher(p.queue()).matches()) {
@@ -150,6 +185,7 @@ class Messages {
     Map<String, Queue> existing = store.find(organizationId, names);
     List<FieldError> errors = new ArrayList<>();
     List<MessageRules.Draft> drafts = new ArrayList<>(pending.size());
+    List<String> queueNames = new ArrayList<>(pending.size());
     for (int i = 0; i < pending.size(); i++) {
       Pending p = pending.get(i);
       List<FieldError> own = new ArrayList<>();
@@ -179,19 +215,56 @@ class Messages {
         errors.add(new FieldError(field, e.message()));
       }
       drafts.add(draft);
+      queueNames.add(p.queue());
     }
     if (!errors.isEmpty()) {
       throw ApiProblem.invalid(errors);
     }
-    // A push costs its caller's rate limit one unit per message (the request paid one already).
-    RequestQuota.chargeMessages(pending.size());
-    Map<String, Queue> queues =
-        existing.size() == names.size() ? existing : store.findOrCreate(organizationId, names, now);
-    List<MessageStore.Item> items = new ArrayList<>(pending.size());
-    for (int i = 0; i < pending.size(); i++) {
-      items.add(new MessageStore.Item(queues.get(pending.get(i).queue()), drafts.get(i)));
+    return new Checked(organizationId, names, existing, queueNames, drafts);
+  }
+
+  /**
+   * Stores checked pushes in the caller's transaction, in order (a later one deduplicated against
+   * an earlier one as if they came one after the other), with one set of statements for each
+   * organization; answers each push with its messages. Missing queues are created once.
+   */
+  List<List<Pushed>> storeAll(List<Checked> pushes, Instant now) {
+    Map<UUID, List<Integer>> byOrganization = new LinkedHashMap<>();
+    for (int i = 0; i < pushes.size(); i++) {
+      byOrganization.computeIfAbsent(pushes.get(i).organizationId(), o -> new ArrayList<>()).add(i);
     }
-    return store.store(organizationId, items, now);
+    List<List<Pushed>> answers = new ArrayList<>(Collections.nCopies(pushes.size(), null));
+    byOrganization.forEach(
+        (organizationId, indexes) -> {
+          Set<String> names = new HashSet<>();
+          Map<String, Queue> existing = new HashMap<>();
+          for (int i : indexes) {
+            Checked c = pushes.get(i);
+            names.addAll(c.names());
+            existing.putAll(c.existing());
+          }
+          // Queues that all existed when checked are not read again (as one push does).
+          Map<String, Queue> queues =
+              existing.size() == names.size()
+                  ? existing
+                  : store.findOrCreate(organizationId, names, now);
+          List<MessageStore.Item> items = new ArrayList<>();
+          for (int i : indexes) {
+            Checked c = pushes.get(i);
+            for (int m = 0; m < c.drafts().size(); m++) {
+              items.add(
+                  new MessageStore.Item(queues.get(c.queueNames().get(m)), c.drafts().get(m)));
+            }
+          }
+          List<Pushed> stored = store.store(organizationId, items, now);
+          int from = 0;
+          for (int i : indexes) {
+            int n = pushes.get(i).drafts().size();
+            answers.set(i, stored.subList(from, from + n));
+            from += n;
+          }
+        });
+    return answers;
   }
 
   /** A message to a workflow: the workflow exists, is not archived, and takes the body. */

@@ -26,11 +26,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Queues")
 class QueuesApi {
   private final Queues queues;
-  private final Messages messages;
+  private final SinglePushes pushes;
 
-  QueuesApi(Queues queues, Messages messages) {
+  QueuesApi(Queues queues, SinglePushes pushes) {
     this.queues = queues;
-    this.messages = messages;
+    this.pushes = pushes;
   }
 
   @PutMapping("/{name}")
@@ -101,7 +101,7 @@ class QueuesApi {
       @AuthenticationPrincipal ApiPrincipal caller,
       @PathVariable String name,
       @RequestBody MessageInput input) {
-    Messages.Pushed pushed = messages.push(caller.organizationId(), name, input);
+    Messages.Pushed pushed = pushes.push(caller.organizationId(), name, input);
     return pushed.deduplicated()
         ? ResponseEntity.ok(pushed)
         : ResponseEntity.created(URI.create("/api/v1/messages/" + pushed.messageId())).body(pushed);

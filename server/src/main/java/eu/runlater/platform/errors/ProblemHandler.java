@@ -1,5 +1,6 @@
 package eu.runlater.platform.errors;
 
+import eu.runlater.platform.database.GroupCommit;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.UUID;
@@ -47,6 +48,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(ApiProblem.class)
   ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
     return ResponseEntity.status(problem.status()).body(problem.toProblemDetail());
+  }
+
+  /**
+   * Too many writes wait for a group commit: this one was not stored, so the client may send it
+   * again.
+   */
+  @ExceptionHandler(GroupCommit.Full.class)
+  ResponseEntity<ProblemDetail> busy(GroupCommit.Full e) {
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .body(
+            Problems.of(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "busy",
+                "Too many writes waiting",
+                "Too many writes are waiting to be stored; this one was not. Send it again in a"
+                    + " second."));
   }
 
   @ExceptionHandler(Exception.class)

@@ -1,0 +1,61 @@
+package eu.runlater.jobs;
+
+import eu.runlater.platform.database.GroupCommit;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Jobs created by {@code POST /api/v1/jobs}, answered only once the job and its first run
+ * committed. Creates arriving together share a transaction and its commit ({@link GroupCommit}):
+ * each is validated and prepared on its request's thread (a bad one is a 4xx that never reaches the
+ * database), then a batch inserts them with one statement for their tasks and one for the jobs
+ * ({@link JobCommands#insertAll}). The tier's job limit is counted under the organization's lock,
+ * so concurrent creates never overshoot it, and a create over it is refused alone. A batch that
+ * fails (a stored-bytes cap, a duplicate key) is written again job by job, so a create that cannot
+ * be stored fails only itself.
+ *
+ * <p>A create inside a transaction already (an {@code Idempotency-Key}'s request: its record
+ * commits with the job) is inserted in that transaction instead.
+ */
+@Component
+class JobCreates {
+  /**
+   * Up to 128 creates a transaction, two transactions at a time (one collects while the other
+   * commits), 2,048 waiting; more are answered 503 and stored nowhere.
+   */
+  static final GroupCommit.Settings GROUP_COMMIT = new GroupCommit.Settings(128, 2048, 2);
+
+  private final JobCommands commands;
+  private final GroupCommit<JobCommands.Prepared, JobCommands.Created> writes;
+
+  JobCreates(JobCommands commands, PlatformTransactionManager transactions, MeterRegistry meters) {
+    this.commands = commands;
+    this.writes =
+        new GroupCommit<>(
+            "job-create",
+            new TransactionTemplate(transactions),
+            commands::insertAll,
+            one -> commands.insertAll(List.of(one)).getFirst(),
+            GROUP_COMMIT,
+            meters);
+  }
+
+  /** Creates a job and answers its id once it committed (see the class comment). */
+  UUID create(UUID organizationId, JobDraft draft) {
+    if (TransactionSynchronizationManager.isActualTransactionActive()) {
+      return commands.create(organizationId, draft).id();
+    }
+    return writes.submit(commands.prepare(organizationId, draft)).orThrow();
+  }
+
+  @PreDestroy
+  void close() {
+    writes.close();
+  }
+}
