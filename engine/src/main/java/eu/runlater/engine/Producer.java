@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * sleeps until a due time it also waits for the database's clock to reach it, as the look for the
  * next due time read it.
  *
+ * <p>Ahead of time, with a {@link EngineConfig#lookahead() lookahead}: once a claim has taken all
+ * that is due, a second claim takes what falls due within the lookahead (as many as {@link
+ * Lookahead} has room for, caps applied as for any claim: a task claimed ahead counts as running)
+ * and hands it to the {@link Lookahead}, which starts each on its instant; the producer then sleeps
+ * until the lookahead before the next due time.
+ *
  * <p>A failed pass (database unreachable) is logged and retried with backoff; the loop never dies
  * while the engine runs.
  */
@@ -54,6 +60,7 @@ final class Producer {
   private final EngineMetrics metrics;
   private final Heartbeat heartbeat;
   private Workers workers;
+  private Lookahead lookahead;
   private ClaimHook hook = ClaimHook.NONE;
   private Tasks tasks;
   private volatile boolean running;
@@ -98,8 +105,9 @@ final class Producer {
     this.heartbeat = heartbeat;
   }
 
-  void workers(Workers workers) {
+  void workers(Workers workers, Lookahead lookahead) {
     this.workers = workers;
+    this.lookahead = lookahead;
   }
 
   void hook(ClaimHook hook, Tasks tasks) {
@@ -112,11 +120,20 @@ final class Producer {
    * transaction; returns the tasks to deliver.
    */
   List<ClaimedTask> claim(int limit) throws SQLException {
+    return claim(limit, java.time.Duration.ZERO);
+  }
+
+  /**
+   * As {@link #claim(int)}, taking tasks due within {@code ahead} too (by the earlier of this
+   * node's clock and the database's).
+   */
+  List<ClaimedTask> claim(int limit, java.time.Duration ahead) throws SQLException {
     claims++; // one writer: the producer's loop (or a test calling claim itself)
     Instant now = now();
     lastClaimAt = now;
     Params params =
         Params.of("now", now)
+            .put("ahead_ms", (int) ahead.toMillis())
             .put("limit", limit)
             .put("window", window(limit))
             .put("default_cap", config.defaultOrganizationCap())
@@ -240,12 +257,12 @@ final class Producer {
    * Sleeps until the next task is due (by this node's clock and the database's) or the fallback
    * poll, whichever is first, or until woken; returns whether it woke for the poll alone.
    */
-  private boolean sleepToNext(Next next) {
+  private boolean sleepToNext(Next next, java.time.Duration ahead) {
     Instant now = now();
     Instant until = now.plus(config.pollInterval());
     boolean poll = true;
     if (next.at() != null) {
-      Instant due = next.at();
+      Instant due = next.at().minus(ahead);
       if (due.isAfter(next.dbNow())) {
         // Not due yet by the database's clock: wait for it to get there in real time too (the
         // measured offset is only as good as half a heartbeat's round trip).
@@ -259,6 +276,7 @@ final class Producer {
         poll = false;
       }
     }
+    wakeups.lead(ahead);
     boolean unasked = wakeups.sleepUntil(until, this::now, () -> !running, config.pollInterval());
     wakeups.working();
     return poll && unasked;
@@ -288,9 +306,9 @@ final class Producer {
         if (polled) {
           polled = false;
           Next next = dueTimes();
-          if (next.at() == null || next.at().isAfter(next.dbNow())) {
+          if (next.at() == null || next.at().isAfter(next.dbNow().plus(ahead()))) {
             failures.succeeded();
-            polled = sleepToNext(next);
+            polled = sleepToNext(next, ahead());
             continue;
           }
         }
@@ -334,12 +352,43 @@ final class Producer {
           wakeups.working();
           continue;
         }
-        polled = sleepToNext(next);
+        java.time.Duration ahead = ahead();
+        if (!ahead.isZero() && next.at() != null && !next.at().isAfter(next.dbNow().plus(ahead))) {
+          int room = Math.min(lookahead.room(), config.claimBatch());
+          List<ClaimedTask> early = claim(room, ahead);
+          if (!early.isEmpty() && !fence.getAsBoolean()) {
+            handBack(early);
+            continue;
+          }
+          for (ClaimedTask task : early) {
+            lookahead.hold(task, fence);
+          }
+          if (lastTaken == room) {
+            continue; // more may fall due within the lookahead
+          }
+          next = dueTimes();
+          if (next.at() != null && !next.at().isAfter(next.dbNow().plus(ahead))) {
+            // Due within the lookahead yet not taken: their organizations are at their caps, or
+            // another node holds them. Looking ahead again at once would spin: wait for their
+            // due time, as without a lookahead.
+            ahead = java.time.Duration.ZERO;
+          }
+        }
+        polled = sleepToNext(next, ahead);
       } catch (Exception e) {
         // One warning per outage, one line when claiming works again (FailureStreak).
         LockSupport.parkNanos(failures.failed(e) * 1_000_000);
       }
     }
+  }
+
+  /**
+   * How far ahead to claim now: the lookahead, or zero when off or the lookahead holds its most.
+   */
+  private java.time.Duration ahead() {
+    return lookahead == null || lookahead.room() == 0
+        ? java.time.Duration.ZERO
+        : config.lookahead();
   }
 
   /**

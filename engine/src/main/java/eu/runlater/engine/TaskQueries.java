@@ -102,6 +102,9 @@ final class TaskQueries {
   //    at most its room, and the batch takes turn 1 of every organization, then turn 2, … (round
   //    robin), priority and due time breaking ties;
   //  - due: locks the picked rows, skipping those another node holds, and re-checks 'ready'.
+  // Due means due within :ahead_ms: 0 for the producer's claim of what is due now, the lookahead
+  // (EngineConfig#lookahead) for its claim ahead of time (see Lookahead). A task claimed ahead
+  // holds its lease from its due time on: the lease covers its attempt, not its wait.
   // Two nodes claiming at the same instant may each fill the same room: the cap is exact on one
   // node and can be exceeded by one batch per concurrent claimer in a cluster.
   // The UPDATE is driven from the primary key (`t.id = ANY(ARRAY(...))`): joined `FROM due`,
@@ -126,7 +129,8 @@ final class TaskQueries {
         FROM generate_series(0, 9) AS p(priority)
         CROSS JOIN LATERAL (
           SELECT id, organization_id, priority, run_at FROM tasks
-          WHERE state = 'ready' AND priority = p.priority AND run_at <= least(:now, now())
+          WHERE state = 'ready' AND priority = p.priority
+            AND run_at <= least(:now, now()) + :ahead_ms::int * interval '1 millisecond'
           ORDER BY run_at, id
           LIMIT :window
         ) d
@@ -158,7 +162,7 @@ final class TaskQueries {
         CROSS JOIN LATERAL (
           SELECT id, organization_id, priority, run_at FROM tasks
           WHERE state = 'ready' AND organization_id = o.organization_id
-            AND run_at <= least(:now, now())
+            AND run_at <= least(:now, now()) + :ahead_ms::int * interval '1 millisecond'
           ORDER BY priority, run_at, id
           LIMIT :limit
         ) b
@@ -193,7 +197,8 @@ final class TaskQueries {
           attempt = t.attempt + 1,
           lease_token = nextval('task_lease_token_seq'),
           lease_expires_at =
-            least(:now, now()) + (t.timeout_ms + :margin_ms) * interval '1 millisecond',
+            greatest(t.run_at, least(:now, now()))
+              + (t.timeout_ms + :margin_ms) * interval '1 millisecond',
           claimed_by = :node
       WHERE t.id = ANY(ARRAY(SELECT id FROM due))
       RETURNING t.*
@@ -301,7 +306,7 @@ final class TaskQueries {
         FOR UPDATE SKIP LOCKED
       )
       UPDATE tasks t
-      SET state = 'ready', run_at = least(:now, now()), lease_token = NULL,
+      SET state = 'ready', run_at = greatest(t.run_at, least(:now, now())), lease_token = NULL,
           lease_expires_at = NULL, claimed_by = NULL, rescues = t.rescues + 1,
           held_by = 'node_lost', held_since = :now, held_until = :now, held_note = e.claimed_by
       FROM expired e
