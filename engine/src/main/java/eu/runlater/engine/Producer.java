@@ -87,6 +87,15 @@ final class Producer {
 
   private Thread thread;
 
+  /**
+   * While every worker is busy: when to look ahead next ({@link #lookAheadWhileBusy}), the
+   * lookahead before the next due time.
+   */
+  private Instant aheadAt = Instant.MIN;
+
+  /** While every worker is busy, how often to look ahead again after a look that took some. */
+  private static final java.time.Duration AHEAD_RECHECK = java.time.Duration.ofMillis(100);
+
   /** While the heartbeat is stale, how often to look whether it is fresh again. */
   private static final long FENCE_RECHECK_NANOS = 50_000_000;
 
@@ -299,6 +308,9 @@ final class Producer {
         }
         int free = workers.free();
         if (free == 0 || (saturated && free < lowWater)) {
+          if (lookAheadWhileBusy()) {
+            continue;
+          }
           waitForCapacity(free == 0 ? 1 : lowWater);
           saturated = false;
           continue;
@@ -423,7 +435,45 @@ final class Producer {
     HandBack.staleHeartbeat(db, metrics, config.nodeId(), claimed);
   }
 
-  /** Parks until {@code wanted} workers are free, or briefly when some already are. */
+  /**
+   * With every worker busy (a burst draining), claims ahead what falls due within the lookahead
+   * anyway, so that the next second's burst does not wait for this one to drain; only while nothing
+   * due now waits (those are claimed as workers free, not held), and only once {@link #aheadAt} has
+   * come. Returns whether it took a full batch (look again at once).
+   */
+  private boolean lookAheadWhileBusy() throws SQLException {
+    java.time.Duration ahead = ahead();
+    if (ahead.isZero() || now().isBefore(aheadAt)) {
+      return false;
+    }
+    Next next = dueTimes();
+    if (next.at() == null || !next.at().isAfter(next.dbNow())) {
+      aheadAt = now().plus(AHEAD_RECHECK);
+      return false;
+    }
+    if (next.at().isAfter(next.dbNow().plus(ahead))) {
+      aheadAt = now().plus(java.time.Duration.between(next.dbNow(), next.at().minus(ahead)));
+      return false;
+    }
+    int room = Math.min(lookahead.room(), config.claimBatch());
+    java.util.function.BooleanSupplier fence = heartbeat.fence();
+    List<ClaimedTask> early = claim(room, ahead);
+    if (!early.isEmpty() && !fence.getAsBoolean()) {
+      handBack(early);
+      return false;
+    }
+    for (ClaimedTask task : early) {
+      lookahead.hold(task, fence);
+    }
+    boolean full = lastTaken == room;
+    aheadAt = full ? Instant.MIN : now().plus(AHEAD_RECHECK);
+    return full;
+  }
+
+  /**
+   * Parks until {@code wanted} workers are free, or briefly when some already are, or until it is
+   * time to look ahead ({@link #aheadAt}).
+   */
   private void waitForCapacity(int wanted) {
     waitingForCapacity = true;
     try {
@@ -436,7 +486,15 @@ final class Producer {
           }
           LockSupport.parkNanos(this, left);
         } else {
-          LockSupport.parkNanos(this, config.pollInterval().toNanos());
+          long park = config.pollInterval().toNanos();
+          if (!ahead().isZero()) {
+            Instant now = now();
+            if (!now.isBefore(aheadAt)) {
+              return;
+            }
+            park = Math.min(park, java.time.Duration.between(now, aheadAt).toNanos());
+          }
+          LockSupport.parkNanos(this, park);
         }
       }
     } finally {

@@ -130,19 +130,9 @@ class LookaheadTest {
     Instant due = Instant.now().plusSeconds(3);
     List<NewTask> tasks = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      NewTask t = fixture.task(sink.url("/capped"), due.plusMillis(100L * i));
       tasks.add(
-          new NewTask(
-              t.id(),
-              capped,
-              t.sourceKind(),
-              t.sourceId(),
-              t.priority(),
-              t.runAt(),
-              t.scheduledFor(),
-              t.maxAttempts(),
-              t.backoff(),
-              t.request()));
+          EngineFixture.inOrganization(
+              fixture.task(sink.url("/capped"), due.plusMillis(100L * i)), capped));
     }
     fixture.insert(engine, tasks);
     Sink.await(Duration.ofSeconds(10), "one task claimed ahead", () -> claimedAhead() == 1);
