@@ -448,7 +448,9 @@ final class Producer {
     }
     Next next = dueTimes();
     if (next.at() == null || !next.at().isAfter(next.dbNow())) {
-      aheadAt = now().plus(AHEAD_RECHECK);
+      // Nothing waits, or tasks due now do (a backlog): those are claimed as workers free, and a
+      // freed worker wakes this loop; look again no sooner than the poll.
+      aheadAt = now().plus(config.pollInterval());
       return false;
     }
     if (next.at().isAfter(next.dbNow().plus(ahead))) {
