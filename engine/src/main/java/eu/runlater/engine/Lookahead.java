@@ -74,8 +74,11 @@ final class Lookahead {
   void hold(ClaimedTask task, BooleanSupplier fence) {
     Key key = new Key(task.runAt(), task.leaseToken());
     held.put(key, new Held(task, fence));
+    // Wakes the timer if this task comes first, or is gone already (due, and started meanwhile):
+    // never firstKey(), which throws on the map the timer may have just emptied.
+    Map.Entry<Key, Held> first = held.firstEntry();
     Thread t = thread;
-    if (t != null && held.firstKey().equals(key)) {
+    if (t != null && (first == null || first.getKey().compareTo(key) >= 0)) {
       LockSupport.unpark(t);
     }
   }
