@@ -59,6 +59,7 @@ public final class Engine implements AutoCloseable {
   private final Hosts hostActions;
   private final Producer producer;
   private final Workers workers;
+  private final Lookahead lookahead;
   private final WakeListener listener;
   private final HttpDelivery http;
   private final boolean ownsHttp;
@@ -109,12 +110,30 @@ public final class Engine implements AutoCloseable {
             ThreadLocalRandom::current);
     this.workers =
         new Workers(
-            config.workers(), delivery, completer, producer::capacityFreed, this::handBackUnsent);
-    producer.workers(workers);
-    this.listener = new WakeListener(b.dedicated, wakeups, workers::cancel);
+            config.workers(), delivery, completer, this::capacityFreed, this::handBackUnsent);
+    this.lookahead =
+        config.lookahead().isZero()
+            ? null
+            : new Lookahead(
+                producer::now, workers, config.workers() * EngineConfig.LOOKAHEAD_HELD_PER_WORKER);
+    producer.workers(workers, lookahead);
+    // A cancelled task waiting claimed ahead is dropped before it starts, as a running one is
+    // interrupted.
+    this.listener =
+        new WakeListener(
+            b.dedicated,
+            wakeups,
+            id -> {
+              if (lookahead == null || !lookahead.cancel(id)) {
+                workers.cancel(id);
+              }
+            });
     producer.hook(b.hook, tasks);
     handOff.wire(workers, b.hook, tasks, producer::mayHandOff, producer::handOffLimit);
     metrics.gauge("runlater.workers.busy", workers::busy);
+    if (lookahead != null) {
+      metrics.gauge("runlater.lookahead.held", lookahead::held);
+    }
     metrics.gauge("runlater.completions.pending", completer::pending);
     metrics.gauge("runlater.hosts.throttled", hosts::throttledHosts);
     metrics.gauge("runlater.hosts.circuits.open", hosts::openCircuits);
@@ -172,6 +191,9 @@ public final class Engine implements AutoCloseable {
     heartbeat.start();
     listener.start();
     completer.start();
+    if (lookahead != null) {
+      lookahead.start();
+    }
     producer.start();
     maintenance =
         Thread.ofPlatform().name("runlater-maintenance").daemon().start(this::maintenanceLoop);
@@ -186,6 +208,10 @@ public final class Engine implements AutoCloseable {
     running = false;
     try {
       producer.stop();
+      // Tasks claimed ahead and not started yet go back to ready at once, for any node to run.
+      if (lookahead != null) {
+        release(lookahead.stop());
+      }
       List<ClaimedTask> abandoned = List.of();
       if (!workers.awaitIdle(config.shutdownGrace())) {
         abandoned = workers.abandonRunning();
@@ -236,6 +262,14 @@ public final class Engine implements AutoCloseable {
           "Could not hand {} tasks back; the rescuer will once their leases expire",
           abandoned.size(),
           e);
+    }
+  }
+
+  /** A worker freed: the producer may claim, and a task claimed ahead and due may start. */
+  private void capacityFreed() {
+    producer.capacityFreed();
+    if (lookahead != null) {
+      lookahead.capacityFreed();
     }
   }
 

@@ -141,7 +141,7 @@ final class NodeQueries {
         FOR UPDATE OF t SKIP LOCKED
       )
       UPDATE tasks t
-      SET state = 'ready', run_at = least(:now, now()), lease_token = NULL,
+      SET state = 'ready', run_at = greatest(t.run_at, least(:now, now())), lease_token = NULL,
           lease_expires_at = NULL, claimed_by = NULL, rescues = t.rescues + 1,
           held_by = 'node_lost', held_since = :now, held_until = :now, held_note = g.claimed_by
       FROM gone g

@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * sleeps until a due time it also waits for the database's clock to reach it, as the look for the
  * next due time read it.
  *
+ * <p>Ahead of time, with a {@link EngineConfig#lookahead() lookahead}: once a claim has taken all
+ * that is due, a second claim takes what falls due within the lookahead (as many as {@link
+ * Lookahead} has room for, caps applied as for any claim: a task claimed ahead counts as running)
+ * and hands it to the {@link Lookahead}, which starts each on its instant; the producer then sleeps
+ * until the lookahead before the next due time.
+ *
  * <p>A failed pass (database unreachable) is logged and retried with backoff; the loop never dies
  * while the engine runs.
  */
@@ -54,6 +60,7 @@ final class Producer {
   private final EngineMetrics metrics;
   private final Heartbeat heartbeat;
   private Workers workers;
+  private Lookahead lookahead;
   private ClaimHook hook = ClaimHook.NONE;
   private Tasks tasks;
   private volatile boolean running;
@@ -87,6 +94,15 @@ final class Producer {
 
   private Thread thread;
 
+  /**
+   * While every worker is busy: when to look ahead next ({@link #lookAheadWhileBusy}), the
+   * lookahead before the next due time.
+   */
+  private Instant aheadAt = Instant.MIN;
+
+  /** While every worker is busy, how often to look ahead again after a look that took some. */
+  private static final java.time.Duration AHEAD_RECHECK = java.time.Duration.ofMillis(100);
+
   /** While the heartbeat is stale, how often to look whether it is fresh again. */
   private static final long FENCE_RECHECK_NANOS = 50_000_000;
 
@@ -105,8 +121,9 @@ final class Producer {
     this.heartbeat = heartbeat;
   }
 
-  void workers(Workers workers) {
+  void workers(Workers workers, Lookahead lookahead) {
     this.workers = workers;
+    this.lookahead = lookahead;
   }
 
   void hook(ClaimHook hook, Tasks tasks) {
@@ -119,11 +136,20 @@ final class Producer {
    * transaction; returns the tasks to deliver.
    */
   List<ClaimedTask> claim(int limit) throws SQLException {
+    return claim(limit, java.time.Duration.ZERO);
+  }
+
+  /**
+   * As {@link #claim(int)}, taking tasks due within {@code ahead} too (by the earlier of this
+   * node's clock and the database's).
+   */
+  List<ClaimedTask> claim(int limit, java.time.Duration ahead) throws SQLException {
     claims++; // one writer: the producer's loop (or a test calling claim itself)
     Instant now = now();
     lastClaimAt = now;
     Params params =
         Params.of("now", now)
+            .put("ahead_ms", (int) ahead.toMillis())
             .put("limit", limit)
             .put("window", window(limit))
             .put("default_cap", config.defaultOrganizationCap())
@@ -271,12 +297,12 @@ final class Producer {
    * Sleeps until the next task is due (by this node's clock and the database's) or the fallback
    * poll, whichever is first, or until woken; returns whether it woke for the poll alone.
    */
-  private boolean sleepToNext(Next next) {
+  private boolean sleepToNext(Next next, java.time.Duration ahead) {
     Instant now = now();
     Instant until = now.plus(config.pollInterval());
     boolean poll = true;
     if (next.at() != null) {
-      Instant due = next.at();
+      Instant due = next.at().minus(ahead);
       if (due.isAfter(next.dbNow())) {
         // Not due yet by the database's clock: wait for it to get there in real time too (the
         // measured offset is only as good as half a heartbeat's round trip).
@@ -290,6 +316,7 @@ final class Producer {
         poll = false;
       }
     }
+    wakeups.lead(ahead);
     boolean unasked = wakeups.sleepUntil(until, this::now, () -> !running, config.pollInterval());
     wakeups.working();
     return poll && unasked;
@@ -312,6 +339,9 @@ final class Producer {
         }
         int free = workers.free();
         if (free == 0 || (saturated && free < lowWater)) {
+          if (lookAheadWhileBusy()) {
+            continue;
+          }
           waitForCapacity(free == 0 ? 1 : lowWater);
           saturated = false;
           continue;
@@ -319,9 +349,9 @@ final class Producer {
         if (polled) {
           polled = false;
           Next next = dueTimes();
-          if (next.at() == null || next.at().isAfter(next.dbNow())) {
+          if (next.at() == null || next.at().isAfter(next.dbNow().plus(ahead()))) {
             failures.succeeded();
-            polled = sleepToNext(next);
+            polled = sleepToNext(next, ahead());
             continue;
           }
         }
@@ -370,12 +400,43 @@ final class Producer {
           wakeups.working();
           continue;
         }
-        polled = sleepToNext(next);
+        java.time.Duration ahead = ahead();
+        if (!ahead.isZero() && next.at() != null && !next.at().isAfter(next.dbNow().plus(ahead))) {
+          int room = Math.min(lookahead.room(), config.claimBatch());
+          List<ClaimedTask> early = claim(room, ahead);
+          if (!early.isEmpty() && !fence.getAsBoolean()) {
+            handBack(early);
+            continue;
+          }
+          for (ClaimedTask task : early) {
+            lookahead.hold(task, fence);
+          }
+          if (lastTaken == room) {
+            continue; // more may fall due within the lookahead
+          }
+          next = dueTimes();
+          if (next.at() != null && !next.at().isAfter(next.dbNow().plus(ahead))) {
+            // Due within the lookahead yet not taken: their organizations are at their caps, or
+            // another node holds them. Looking ahead again at once would spin: wait for their
+            // due time, as without a lookahead.
+            ahead = java.time.Duration.ZERO;
+          }
+        }
+        polled = sleepToNext(next, ahead);
       } catch (Exception e) {
         // One warning per outage, one line when claiming works again (FailureStreak).
         LockSupport.parkNanos(failures.failed(e) * 1_000_000);
       }
     }
+  }
+
+  /**
+   * How far ahead to claim now: the lookahead, or zero when off or the lookahead holds its most.
+   */
+  private java.time.Duration ahead() {
+    return lookahead == null || lookahead.room() == 0
+        ? java.time.Duration.ZERO
+        : config.lookahead();
   }
 
   /**
@@ -410,7 +471,47 @@ final class Producer {
     HandBack.staleHeartbeat(db, metrics, config.nodeId(), claimed);
   }
 
-  /** Parks until {@code wanted} workers are free, or briefly when some already are. */
+  /**
+   * With every worker busy (a burst draining), claims ahead what falls due within the lookahead
+   * anyway, so that the next second's burst does not wait for this one to drain; only while nothing
+   * due now waits (those are claimed as workers free, not held), and only once {@link #aheadAt} has
+   * come. Returns whether it took a full batch (look again at once).
+   */
+  private boolean lookAheadWhileBusy() throws SQLException {
+    java.time.Duration ahead = ahead();
+    if (ahead.isZero() || now().isBefore(aheadAt)) {
+      return false;
+    }
+    Next next = dueTimes();
+    if (next.at() == null || !next.at().isAfter(next.dbNow())) {
+      // Nothing waits, or tasks due now do (a backlog): those are claimed as workers free, and a
+      // freed worker wakes this loop; look again no sooner than the poll.
+      aheadAt = now().plus(config.pollInterval());
+      return false;
+    }
+    if (next.at().isAfter(next.dbNow().plus(ahead))) {
+      aheadAt = now().plus(java.time.Duration.between(next.dbNow(), next.at().minus(ahead)));
+      return false;
+    }
+    int room = Math.min(lookahead.room(), config.claimBatch());
+    java.util.function.BooleanSupplier fence = heartbeat.fence();
+    List<ClaimedTask> early = claim(room, ahead);
+    if (!early.isEmpty() && !fence.getAsBoolean()) {
+      handBack(early);
+      return false;
+    }
+    for (ClaimedTask task : early) {
+      lookahead.hold(task, fence);
+    }
+    boolean full = lastTaken == room;
+    aheadAt = full ? Instant.MIN : now().plus(AHEAD_RECHECK);
+    return full;
+  }
+
+  /**
+   * Parks until {@code wanted} workers are free, or briefly when some already are, or until it is
+   * time to look ahead ({@link #aheadAt}).
+   */
   private void waitForCapacity(int wanted) {
     waitingForCapacity = true;
     try {
@@ -423,7 +524,15 @@ final class Producer {
           }
           LockSupport.parkNanos(this, left);
         } else {
-          LockSupport.parkNanos(this, config.pollInterval().toNanos());
+          long park = config.pollInterval().toNanos();
+          if (!ahead().isZero()) {
+            Instant now = now();
+            if (!now.isBefore(aheadAt)) {
+              return;
+            }
+            park = Math.min(park, java.time.Duration.between(now, aheadAt).toNanos());
+          }
+          LockSupport.parkNanos(this, park);
         }
       }
     } finally {

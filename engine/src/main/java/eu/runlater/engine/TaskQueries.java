@@ -92,7 +92,7 @@ final class TaskQueries {
   //  - front: the oldest due tasks, walking the priorities in order, one probe of the (priority,
   //    run_at) index per priority (a plain ORDER BY priority, run_at with run_at <= now would wade
   //    through every future task of a higher priority), at most :window rows, unlocked; read by
-  //    engine_claim_front() (engine V12: with sorting off its plan can only be that ordered scan;
+  //    engine_claim_front() (engine V9: with sorting off its plan can only be that ordered scan;
   //    stale estimates when a backlog arrives made the planner sort every due task instead);
   //  - behind: only when the front is full yet holds fewer than :limit tasks that caps allow
   //    (an organization at its cap with a backlog would hide everyone else's tasks), a skip scan
@@ -104,6 +104,9 @@ final class TaskQueries {
   //    at most its room, and the batch takes turn 1 of every organization, then turn 2, … (round
   //    robin), priority and due time breaking ties;
   //  - due: locks the picked rows, skipping those another node holds, and re-checks 'ready'.
+  // Due means due within :ahead_ms: 0 for the producer's claim of what is due now, the lookahead
+  // (EngineConfig#lookahead) for its claim ahead of time (see Lookahead). A task claimed ahead
+  // holds its lease from its due time on: the lease covers its attempt, not its wait.
   // Two nodes claiming at the same instant may each fill the same room: the cap is exact on one
   // node and can be exceeded by one batch per concurrent claimer in a cluster.
   // The UPDATE is driven from the primary key (`t.id = ANY(ARRAY(...))`): joined `FROM due`,
@@ -125,7 +128,8 @@ final class TaskQueries {
       ),
       front AS MATERIALIZED (
         SELECT id, organization_id, priority, run_at
-        FROM engine_claim_front(least(:now, now()), :window)
+        FROM engine_claim_front(
+          least(:now, now()) + :ahead_ms::int * interval '1 millisecond', :window)
       ),
       open_front AS MATERIALIZED (
         SELECT f.* FROM front f, capped WHERE f.organization_id <> ALL (capped.ids)
@@ -153,7 +157,7 @@ final class TaskQueries {
         CROSS JOIN LATERAL (
           SELECT id, organization_id, priority, run_at FROM tasks
           WHERE state = 'ready' AND organization_id = o.organization_id
-            AND run_at <= least(:now, now())
+            AND run_at <= least(:now, now()) + :ahead_ms::int * interval '1 millisecond'
           ORDER BY priority, run_at, id
           LIMIT :limit
         ) b
@@ -188,7 +192,8 @@ final class TaskQueries {
           attempt = t.attempt + 1,
           lease_token = nextval('task_lease_token_seq'),
           lease_expires_at =
-            least(:now, now()) + (t.timeout_ms + :margin_ms) * interval '1 millisecond',
+            greatest(t.run_at, least(:now, now()))
+              + (t.timeout_ms + :margin_ms) * interval '1 millisecond',
           claimed_by = :node
       WHERE t.id = ANY(ARRAY(SELECT id FROM due))
       RETURNING t.*
@@ -296,7 +301,7 @@ final class TaskQueries {
         FOR UPDATE SKIP LOCKED
       )
       UPDATE tasks t
-      SET state = 'ready', run_at = least(:now, now()), lease_token = NULL,
+      SET state = 'ready', run_at = greatest(t.run_at, least(:now, now())), lease_token = NULL,
           lease_expires_at = NULL, claimed_by = NULL, rescues = t.rescues + 1,
           held_by = 'node_lost', held_since = :now, held_until = :now, held_note = e.claimed_by
       FROM expired e

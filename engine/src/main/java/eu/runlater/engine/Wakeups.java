@@ -21,6 +21,12 @@ final class Wakeups {
   private volatile Thread sleeper;
   private volatile boolean nudged;
 
+  /**
+   * How far ahead of a due time the producer claims ({@link EngineConfig#lookahead()}, while its
+   * {@link Lookahead} has room): a task due at {@code t} is looked for at {@code t - lead}.
+   */
+  private volatile Duration lead = Duration.ZERO;
+
   /** The instant the producer sleeps until; MIN while it works, MAX when no engine runs here. */
   public Instant plannedWake() {
     return plannedWake;
@@ -28,15 +34,23 @@ final class Wakeups {
 
   /** Whether a task due at {@code at} would wait for this node's next look. */
   public boolean wouldSleepPast(Instant at) {
-    return at.isBefore(plannedWake);
+    Duration ahead = lead;
+    return (ahead.isZero() ? at : at.minus(ahead)).isBefore(plannedWake);
+  }
+
+  /** Sets how far ahead of a due time the producer looks; set by the producer before it sleeps. */
+  void lead(Duration value) {
+    lead = value;
   }
 
   /**
-   * Look for due tasks no later than {@code at}. A wake for an instant at or after the planned one
-   * changes nothing and leaves the producer asleep: committing a task due in an hour must not cost
-   * a claim statement now.
+   * Look for a task due at {@code due} no later than then (less the {@link #lead(Duration) lead}).
+   * A wake for an instant at or after the planned one changes nothing and leaves the producer
+   * asleep: committing a task due in an hour must not cost a claim statement now.
    */
-  public void wake(Instant at) {
+  public void wake(Instant due) {
+    Duration ahead = lead;
+    Instant at = ahead.isZero() ? due : due.minus(ahead);
     requested.accumulateAndGet(at, (a, b) -> a == null || b.isBefore(a) ? b : a);
     Thread t = sleeper;
     Instant planned = plannedWake;

@@ -56,6 +56,7 @@ class ClaimPlanTest {
     java.util.Map<String, String> values =
         java.util.Map.of(
             "now", "now()",
+            "ahead_ms", "0",
             "limit", "100",
             "window", "200",
             "default_cap", "1000",

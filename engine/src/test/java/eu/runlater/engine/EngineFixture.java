@@ -166,6 +166,21 @@ final class EngineFixture implements AutoCloseable {
         t.request());
   }
 
+  /** {@code t} in {@code organization} instead. */
+  static NewTask inOrganization(NewTask t, UUID organization) {
+    return new NewTask(
+        t.id(),
+        organization,
+        t.sourceKind(),
+        t.sourceId(),
+        t.priority(),
+        t.runAt(),
+        t.scheduledFor(),
+        t.maxAttempts(),
+        t.backoff(),
+        t.request());
+  }
+
   void insert(Engine engine, List<NewTask> tasks) throws SQLException {
     insert(db, engine, tasks);
   }

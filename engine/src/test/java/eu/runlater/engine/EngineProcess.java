@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
  * An engine in a process of its own, for tests to kill with SIGKILL or pause with SIGSTOP.
  * Arguments: JDBC URL, node id, then optional {@code key=value} settings: {@code workers} (20),
  * {@code lease-margin} (1s), {@code poll-interval} (100ms), {@code maintenance-interval} (200ms),
- * {@code heartbeat-interval} and {@code dead-after} (the engine's defaults), durations as {@code
- * 500ms}, {@code 2s} or {@code 1m}. Prints READY once it runs, then {@code REJECTED <n>} whenever
- * the count of its completions refused by their lease token changes; never exits by itself.
+ * {@code heartbeat-interval}, {@code dead-after} and {@code lookahead} (the engine's defaults),
+ * durations as {@code 500ms}, {@code 2s} or {@code 1m}. Prints READY once it runs, then {@code
+ * REJECTED <n>} whenever the count of its completions refused by their lease token changes; never
+ * exits by itself.
  *
  * <p>{@link #start} runs one from a test and {@link Child} drives it.
  */
@@ -53,6 +54,9 @@ public final class EngineProcess {
     }
     if (options.containsKey("dead-after")) {
       config.deadAfter(duration(options.get("dead-after")));
+    }
+    if (options.containsKey("lookahead")) {
+      config.lookahead(duration(options.get("lookahead")));
     }
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Engine engine =

@@ -163,6 +163,7 @@ class FairnessTest {
                     c,
                     sql,
                     Params.of("now", now)
+                        .put("ahead_ms", 0)
                         .put("limit", limit)
                         .put("window", Producer.window(limit))
                         .put("default_cap", EngineConfig.DEFAULT_ORGANIZATION_CAP)

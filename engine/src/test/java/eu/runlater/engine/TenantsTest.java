@@ -128,17 +128,7 @@ class TenantsTest {
   }
 
   private static NewTask other(NewTask t) {
-    return new NewTask(
-        t.id(),
-        OTHER,
-        t.sourceKind(),
-        t.sourceId(),
-        t.priority(),
-        t.runAt(),
-        t.scheduledFor(),
-        t.maxAttempts(),
-        t.backoff(),
-        t.request());
+    return EngineFixture.inOrganization(t, OTHER);
   }
 
   private static TaskEvent missed(UUID organizationId, NewTask task) {

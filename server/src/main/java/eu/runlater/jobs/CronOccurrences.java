@@ -105,6 +105,8 @@ class CronOccurrences implements ClaimHook {
     List<TaskEvent> events = new ArrayList<>();
     List<UUID> cancel = new ArrayList<>();
     Map<UUID, Running> cancelling = new HashMap<>();
+    List<ClaimedTask> early = new ArrayList<>();
+    List<Instant> earlyAt = new ArrayList<>();
     for (ClaimedTask task : claim.tasks()) {
       CronJob cronJob = task.sourceId() == null ? null : jobs.get(task.sourceId());
       if (cronJob == null || !task.id().equals(cronJob.job().pendingTaskId())) {
@@ -118,6 +120,14 @@ class CronOccurrences implements ClaimHook {
 
       if (plan.run() != null) {
         List<Running> inFlight = running.getOrDefault(job.id(), List.of());
+        if (!inFlight.isEmpty() && task.runAt().isAfter(claim.now())) {
+          // Claimed ahead (the engine's lookahead) while a run is in flight: whether that run still
+          // overlaps is known only at this occurrence's instant. Back to ready, due then, and
+          // judged by the claim at its time; the job's pending occurrence stays this one.
+          early.add(task);
+          earlyAt.add(task.runAt());
+          continue;
+        }
         if (!inFlight.isEmpty() && job.overlap() == Policies.Overlap.FORBID) {
           events.add(
               event(
@@ -177,6 +187,7 @@ class CronOccurrences implements ClaimHook {
               r.scheduledFor(),
               "cancelled: a newer occurrence replaced this run (overlap: replace)"));
     }
+    claim.engine().deferClaimed(claim.connection(), early, earlyAt);
     claim.engine().deleteClaimed(claim.connection(), dropped);
     claim.engine().insert(claim.connection(), next);
     claim.engine().recordEvents(claim.connection(), events, claim.node());

@@ -100,9 +100,11 @@ class RateGate implements ClaimHook {
         continue;
       }
       Gate gate = gates.get(queueId);
-      Instant slot = gate.next() == null || gate.next().isBefore(now) ? now : gate.next();
+      // A retry claimed ahead of its due time (the engine's lookahead) starts then, not now.
+      Instant at = t.runAt().isAfter(now) ? t.runAt() : now;
+      Instant slot = gate.next() == null || gate.next().isBefore(at) ? at : gate.next();
       gates.put(queueId, new Gate(gate.interval(), slot.plus(gate.interval())));
-      if (slot.isAfter(now)) {
+      if (slot.isAfter(at)) {
         deferred.add(t);
         deferredTo.add(slot);
         deferredQueues.add(queueId);

@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param deadAfter how long a node may go without a heartbeat before the leader declares it dead
  *     and hands its running tasks on ({@code RUNLATER_DEAD_AFTER}, default 10 s; at least three
  *     heartbeat intervals)
+ * @param lookahead how far ahead of their due time tasks are claimed, to start each on its instant
+ *     ({@code RUNLATER_LOOKAHEAD}, default 1 s; {@code 0s} claims only what is due; at most 1 min)
  */
 @ConfigurationProperties("runlater.engine")
 public record EngineProperties(
@@ -30,7 +32,8 @@ public record EngineProperties(
     Duration shutdownGrace,
     Duration pollInterval,
     Duration heartbeatInterval,
-    Duration deadAfter) {
+    Duration deadAfter,
+    Duration lookahead) {
 
   public EngineProperties {
     workers = workers == null ? EngineConfig.DEFAULT_WORKERS : workers;
@@ -41,6 +44,12 @@ public record EngineProperties(
     heartbeatInterval =
         heartbeatInterval == null ? EngineConfig.DEFAULT_HEARTBEAT_INTERVAL : heartbeatInterval;
     deadAfter = deadAfter == null ? EngineConfig.DEFAULT_DEAD_AFTER : deadAfter;
+    lookahead = lookahead == null ? DEFAULT_LOOKAHEAD : lookahead;
+    if (lookahead.isNegative() || lookahead.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException(
+          "runlater.engine.lookahead (RUNLATER_LOOKAHEAD) must be 0s (off) to 1m, got "
+              + lookahead);
+    }
     if (heartbeatInterval.toMillis() < 100) {
       throw new IllegalArgumentException(
           "runlater.engine.heartbeat-interval (RUNLATER_HEARTBEAT_INTERVAL) must be at least"
@@ -59,6 +68,9 @@ public record EngineProperties(
               + ": a node stops claiming after half of it without a heartbeat");
     }
   }
+
+  /** The server's lookahead: a second, enough to claim a second's burst of occurrences ahead. */
+  public static final Duration DEFAULT_LOOKAHEAD = Duration.ofSeconds(1);
 
   public eu.runlater.engine.Backoff backoff() {
     return new eu.runlater.engine.Backoff(

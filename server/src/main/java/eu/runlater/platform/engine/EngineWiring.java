@@ -56,6 +56,7 @@ class EngineWiring {
             .pollInterval(properties.pollInterval())
             .heartbeatInterval(properties.heartbeatInterval())
             .deadAfter(properties.deadAfter())
+            .lookahead(properties.lookahead())
             .userAgent(userAgent(build))
             .version(version(build))
             .build();

@@ -6,10 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The liveness settings: their defaults, and a start refused with the key to change. */
+/**
+ * The liveness and lookahead settings: their defaults, and a start refused with the key to change.
+ */
 class EnginePropertiesTest {
   private static EngineProperties of(Duration heartbeat, Duration deadAfter) {
-    return new EngineProperties(null, null, null, null, null, null, heartbeat, deadAfter);
+    return new EngineProperties(null, null, null, null, null, null, heartbeat, deadAfter, null);
+  }
+
+  private static EngineProperties lookahead(Duration lookahead) {
+    return new EngineProperties(null, null, null, null, null, null, null, null, lookahead);
+  }
+
+  @Test
+  void claims_a_second_ahead_by_default_and_refuses_a_lookahead_out_of_range() {
+    assertThat(lookahead(null).lookahead()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(lookahead(Duration.ZERO).lookahead()).isZero();
+    assertThatThrownBy(() -> lookahead(Duration.ofMinutes(2)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("runlater.engine.lookahead (RUNLATER_LOOKAHEAD)");
+    assertThatThrownBy(() -> lookahead(Duration.ofMillis(-1)))
+        .hasMessageContaining("RUNLATER_LOOKAHEAD");
   }
 
   @Test
