@@ -156,8 +156,12 @@ class MessageOutcomes implements OutcomeHook {
     }
     alerts.outcomes(finished.connection(), outcomes, finished.now());
     // Sorted, so two nodes finishing messages of the same queues lock them in the same order.
+    // What a finished message makes room for is handed to this node's workers as the completer
+    // commits (the engine's HandOff: only what is due now, never more for an organization than
+    // this batch finished), so a queue's slot is used again without waiting for the producer's
+    // wake-up and claim. A rate-limited queue's later slots stay due at their time for the claim.
     for (UUID queueId : queues) {
-      Instant next = release.release(jdbc, finished::insert, queueId, finished.now());
+      Instant next = release.release(jdbc, finished::insertHandingOff, queueId, finished.now());
       if (next != null) {
         releaser.getObject().request(queueId, next);
       }

@@ -8,6 +8,8 @@ import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
 import eu.runlater.testing.Sink.Reply;
 import eu.runlater.testing.StandardWebhooksVerifier;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ class QueuesApiTest extends ServerTest {
   @Autowired JdbcClient jdbc;
   @Autowired Organizations organizations;
   @Autowired Releaser releaser;
+  @Autowired MeterRegistry meters;
 
   @AfterEach
   void stopSink() {
@@ -124,6 +127,35 @@ class QueuesApiTest extends ServerTest {
     sink.awaitCount(15, WAIT);
     assertThat(sink.received().stream().map(this::bodyOf).toList()).isEqualTo(pushed);
     assertThat(most.get()).isEqualTo(1);
+  }
+
+  @Test
+  void the_message_a_finished_one_makes_room_for_starts_without_a_claim() {
+    var t = fixtures.tenant();
+    api.put("/api/v1/queues/relay", t.key(), "{\"parallelism\": 1, \"paused\": true}");
+    AtomicInteger most = new AtomicInteger();
+    sink.respond(
+        r -> {
+          most.accumulateAndGet(sink.inFlight(), Math::max);
+          return Reply.status(200);
+        });
+    for (int i = 0; i < 20; i++) {
+      push(t, "relay", message("/" + i, ""));
+    }
+    double before = handedOff();
+    var resumed = api.post("/api/v1/queues/relay/resume", t.key(), "");
+    assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+    sink.awaitCount(20, WAIT);
+    assertThat(most.get()).isEqualTo(1);
+    // Each of the 19 after the first is released by its predecessor's outcome and handed to a
+    // worker in the completer's commit, unless the producer happened to be awake at that moment.
+    assertThat(handedOff() - before).isGreaterThanOrEqualTo(10);
+  }
+
+  private double handedOff() {
+    return meters.find("runlater.tasks.handed.off").counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   @Test
