@@ -69,11 +69,8 @@ public record EngineProperties(
     }
   }
 
-  /**
-   * The server's lookahead: off by default for now (a second CI dry run of 2026-12-04 had two
-   * delivery timeouts not yet explained); 1s claims a second's burst ahead.
-   */
-  public static final Duration DEFAULT_LOOKAHEAD = Duration.ZERO;
+  /** The server's lookahead: a second, enough to claim a second's burst of occurrences ahead. */
+  public static final Duration DEFAULT_LOOKAHEAD = Duration.ofSeconds(1);
 
   public eu.runlater.engine.Backoff backoff() {
     return new eu.runlater.engine.Backoff(

@@ -19,9 +19,8 @@ class EnginePropertiesTest {
   }
 
   @Test
-  void claims_only_what_is_due_by_default_and_refuses_a_lookahead_out_of_range() {
-    assertThat(lookahead(null).lookahead()).isZero();
-    assertThat(lookahead(Duration.ofSeconds(1)).lookahead()).isEqualTo(Duration.ofSeconds(1));
+  void claims_a_second_ahead_by_default_and_refuses_a_lookahead_out_of_range() {
+    assertThat(lookahead(null).lookahead()).isEqualTo(Duration.ofSeconds(1));
     assertThat(lookahead(Duration.ZERO).lookahead()).isZero();
     assertThatThrownBy(() -> lookahead(Duration.ofMinutes(2)))
         .isInstanceOf(IllegalArgumentException.class)
