@@ -148,6 +148,7 @@ class RunCommands {
     db.sql(RUN_STEPS_INSERT)
         .param("run_id", id)
         .param("names", d.steps().stream().map(Step::name).toArray(String[]::new))
+        .param("task_ids", RunAdvancer.taskIds(d, now))
         .update();
     if (concurrency.admit(c, id, workflowId, d, input)) {
       LockedRun run = advancer.lock(c, id).orElseThrow();

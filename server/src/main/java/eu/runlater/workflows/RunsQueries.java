@@ -29,10 +29,12 @@ final class RunsQueries {
       WHERE run_id = :run_id AND name = :name
       """;
 
+  // With the task id each http or sleep step's task will have (RunAdvancer#taskIds).
   static final String RUN_STEPS_INSERT =
       """
-      INSERT INTO workflow_run_steps (run_id, name, state)
-      SELECT :run_id, n, 'pending' FROM unnest(CAST(:names AS text[])) AS n
+      INSERT INTO workflow_run_steps (run_id, name, state, task_id)
+      SELECT :run_id, n, 'pending', t
+      FROM unnest(CAST(:names AS text[]), CAST(:task_ids AS uuid[])) AS u(n, t)
       """;
 
   static final String RUN_SET_DEADLINE =
