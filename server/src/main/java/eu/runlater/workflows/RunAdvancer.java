@@ -332,15 +332,15 @@ class RunAdvancer {
 
   /** Starts every step whose join is met, skips those whose join cannot be, until none moves. */
   void advance(Connection c, LockedRun run, Instant now, TaskSink sink) throws SQLException {
-    advance(c, run, now, sink, false);
+    advance(c, run, now, sink, null);
   }
 
   /**
-   * As {@link #advance(Connection, LockedRun, Instant, TaskSink)}; {@code fresh}: the run was
-   * inserted in this transaction and nothing of it has moved, so its steps, all pending, need not
-   * be read.
+   * As {@link #advance(Connection, LockedRun, Instant, TaskSink)}; {@code fresh}, when given: the
+   * task ids the run's steps were inserted with in this transaction ({@link #taskIds}), nothing of
+   * it having moved, so its steps, all pending, need not be read.
    */
-  void advance(Connection c, LockedRun run, Instant now, TaskSink sink, boolean fresh)
+  void advance(Connection c, LockedRun run, Instant now, TaskSink sink, UUID[] fresh)
       throws SQLException {
     if (!RUNNING.equals(run.state()) || run.compensating()) {
       return;
@@ -351,7 +351,7 @@ class RunAdvancer {
     JsonNode input = json.readTree(run.input());
     // Read once, then kept as written: a skip or a task's start changes only the state this loop
     // reads; what else may write (a condition, a child run, an approval) is read back after it.
-    Map<String, StepRow> rows = fresh ? pending(d) : steps(c, run.id());
+    Map<String, StepRow> rows = fresh != null ? pending(d, fresh) : steps(c, run.id());
     boolean moved = true;
     while (moved) {
       moved = false;
@@ -386,16 +386,14 @@ class RunAdvancer {
     }
   }
 
-  /**
-   * A new run's steps, as {@code RUN_STEPS_INSERT} leaves them but for the task ids it gave: the
-   * first steps' tasks take their own, which their start writes.
-   */
-  private static Map<String, StepRow> pending(WorkflowDefinition d) {
+  /** A new run's steps, as {@code RUN_STEPS_INSERT} leaves them with these task ids. */
+  private static Map<String, StepRow> pending(WorkflowDefinition d, UUID[] taskIds) {
     Map<String, StepRow> rows = new LinkedHashMap<>();
-    for (Step s : d.steps()) {
+    for (int i = 0; i < d.steps().size(); i++) {
+      String name = d.steps().get(i).name();
       rows.put(
-          s.name(),
-          new StepRow(s.name(), PENDING, null, 0, null, null, null, null, null, null, null));
+          name,
+          new StepRow(name, PENDING, taskIds[i], 0, null, null, null, null, null, null, null));
     }
     return rows;
   }
@@ -573,7 +571,7 @@ class RunAdvancer {
         .sql(RunsQueries.RUN_STEPS_INSERT)
         .param("run_id", childId)
         .param("names", d.steps().stream().map(Step::name).toArray(String[]::new))
-        .param("task_ids", taskIds(d, now))
+        .param("task_ids", new SqlArrayValue("uuid", (Object[]) taskIds(d, now)))
         .update();
     boolean admitted = concurrency.admit(c, childId, w.get().id(), d, input);
     if (d.maxRunTime() != null && admitted) {
@@ -767,15 +765,15 @@ class RunAdvancer {
    * changes no indexed column and PostgreSQL makes it in place on the row's page (a HOT update,
    * V11), as it does the step's end. Other kinds: null (their start sets the task's id).
    */
-  static SqlArrayValue taskIds(WorkflowDefinition d, Instant now) {
-    Object[] ids = new Object[d.steps().size()];
+  static UUID[] taskIds(WorkflowDefinition d, Instant now) {
+    UUID[] ids = new UUID[d.steps().size()];
     for (int i = 0; i < ids.length; i++) {
       String kind = d.steps().get(i).kind();
       if (WorkflowDefinition.HTTP.equals(kind) || WorkflowDefinition.SLEEP.equals(kind)) {
         ids[i] = Ids.v7(now);
       }
     }
-    return new SqlArrayValue("uuid", ids);
+    return ids;
   }
 
   /**
