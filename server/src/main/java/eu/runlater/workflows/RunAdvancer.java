@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -331,15 +332,15 @@ class RunAdvancer {
 
   /** Starts every step whose join is met, skips those whose join cannot be, until none moves. */
   void advance(Connection c, LockedRun run, Instant now, TaskSink sink) throws SQLException {
-    advance(c, run, now, sink, false);
+    advance(c, run, now, sink, null);
   }
 
   /**
-   * As {@link #advance(Connection, LockedRun, Instant, TaskSink)}; {@code fresh}: the run was
-   * inserted in this transaction and nothing of it has moved, so its steps, all pending, need not
-   * be read.
+   * As {@link #advance(Connection, LockedRun, Instant, TaskSink)}; {@code fresh}, when given: the
+   * task ids the run's steps were inserted with in this transaction ({@link #taskIds}), nothing of
+   * it having moved, so its steps, all pending, need not be read.
    */
-  void advance(Connection c, LockedRun run, Instant now, TaskSink sink, boolean fresh)
+  void advance(Connection c, LockedRun run, Instant now, TaskSink sink, UUID[] fresh)
       throws SQLException {
     if (!RUNNING.equals(run.state()) || run.compensating()) {
       return;
@@ -350,7 +351,7 @@ class RunAdvancer {
     JsonNode input = json.readTree(run.input());
     // Read once, then kept as written: a skip or a task's start changes only the state this loop
     // reads; what else may write (a condition, a child run, an approval) is read back after it.
-    Map<String, StepRow> rows = fresh ? pending(d) : steps(c, run.id());
+    Map<String, StepRow> rows = fresh != null ? pending(d, fresh) : steps(c, run.id());
     boolean moved = true;
     while (moved) {
       moved = false;
@@ -385,13 +386,14 @@ class RunAdvancer {
     }
   }
 
-  /** A new run's steps, as {@code RUN_STEPS_INSERT} leaves them. */
-  private static Map<String, StepRow> pending(WorkflowDefinition d) {
+  /** A new run's steps, as {@code RUN_STEPS_INSERT} leaves them with these task ids. */
+  private static Map<String, StepRow> pending(WorkflowDefinition d, UUID[] taskIds) {
     Map<String, StepRow> rows = new LinkedHashMap<>();
-    for (Step s : d.steps()) {
+    for (int i = 0; i < d.steps().size(); i++) {
+      String name = d.steps().get(i).name();
       rows.put(
-          s.name(),
-          new StepRow(s.name(), PENDING, null, 0, null, null, null, null, null, null, null));
+          name,
+          new StepRow(name, PENDING, taskIds[i], 0, null, null, null, null, null, null, null));
     }
     return rows;
   }
@@ -494,7 +496,7 @@ class RunAdvancer {
     } else if (WorkflowDefinition.SLEEP.equals(step.kind())) {
       Instant at =
           step.sleep().until() != null ? step.sleep().until() : now.plus(step.sleep().duration());
-      task = internalTask(run, "sleep", at.isBefore(now) ? now : at, now);
+      task = ownId(internalTask(run, "sleep", at.isBefore(now) ? now : at, now), rows, step);
     } else if (WorkflowDefinition.SUB.equals(step.kind())) {
       return startChild(c, run, step, context(run, input, rows), now, sink);
     } else if (WorkflowDefinition.APPROVAL.equals(step.kind())) {
@@ -505,7 +507,7 @@ class RunAdvancer {
       alerts.approvalWaiting(c, run, step, now);
       return true;
     } else {
-      task = httpTask(run, step, input, rows, now);
+      task = ownId(httpTask(run, step, input, rows, now), rows, step);
     }
     sink.insert(List.of(task));
     started(c, run, step, task.id(), waitingFor, now);
@@ -569,6 +571,7 @@ class RunAdvancer {
         .sql(RunsQueries.RUN_STEPS_INSERT)
         .param("run_id", childId)
         .param("names", d.steps().stream().map(Step::name).toArray(String[]::new))
+        .param("task_ids", new SqlArrayValue("uuid", (Object[]) taskIds(d, now)))
         .update();
     boolean admitted = concurrency.admit(c, childId, w.get().id(), d, input);
     if (d.maxRunTime() != null && admitted) {
@@ -754,6 +757,45 @@ class RunAdvancer {
         http.retries() + 1,
         http.backoff() == null ? defaultBackoff : http.backoff(),
         request);
+  }
+
+  /**
+   * The id each step's task will have, given when the run's rows are inserted, for the kinds whose
+   * start writes nothing else that an index holds (http, sleep): so that write, the step's first,
+   * changes no indexed column and PostgreSQL makes it in place on the row's page (a HOT update,
+   * V11), as it does the step's end. Other kinds: null (their start sets the task's id).
+   */
+  static UUID[] taskIds(WorkflowDefinition d, Instant now) {
+    UUID[] ids = new UUID[d.steps().size()];
+    for (int i = 0; i < ids.length; i++) {
+      String kind = d.steps().get(i).kind();
+      if (WorkflowDefinition.HTTP.equals(kind) || WorkflowDefinition.SLEEP.equals(kind)) {
+        ids[i] = Ids.v7(now);
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * The step's task with the id its pending row was given ({@link #taskIds}); a row without one (a
+   * step reset by a retry from failure) keeps the task's own.
+   */
+  static NewTask ownId(NewTask t, Map<String, StepRow> rows, Step step) {
+    StepRow row = rows.get(step.name());
+    if (row == null || row.taskId() == null || !PENDING.equals(row.state())) {
+      return t;
+    }
+    return new NewTask(
+        row.taskId(),
+        t.organizationId(),
+        t.sourceKind(),
+        t.sourceId(),
+        t.priority(),
+        t.runAt(),
+        t.scheduledFor(),
+        t.maxAttempts(),
+        t.backoff(),
+        t.request());
   }
 
   static String stepKey(UUID runId, String step) {

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
@@ -145,14 +146,16 @@ class RunCommands {
         .param("started_by_key", byKey)
         .param("started_by_user", byUser)
         .update();
+    UUID[] taskIds = RunAdvancer.taskIds(d, now);
     db.sql(RUN_STEPS_INSERT)
         .param("run_id", id)
         .param("names", d.steps().stream().map(Step::name).toArray(String[]::new))
+        .param("task_ids", new SqlArrayValue("uuid", (Object[]) taskIds))
         .update();
     if (concurrency.admit(c, id, workflowId, d, input)) {
       LockedRun run = advancer.lock(c, id).orElseThrow();
       run = deadline(c, run, d.maxRunTime(), now);
-      advancer.advance(c, run, now, sink, true);
+      advancer.advance(c, run, now, sink, taskIds);
     }
     return id;
   }

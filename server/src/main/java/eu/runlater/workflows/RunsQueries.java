@@ -29,10 +29,12 @@ final class RunsQueries {
       WHERE run_id = :run_id AND name = :name
       """;
 
+  // With the task id each http or sleep step's task will have (RunAdvancer#taskIds).
   static final String RUN_STEPS_INSERT =
       """
-      INSERT INTO workflow_run_steps (run_id, name, state)
-      SELECT :run_id, n, 'pending' FROM unnest(CAST(:names AS text[])) AS n
+      INSERT INTO workflow_run_steps (run_id, name, state, task_id)
+      SELECT :run_id, n, 'pending', t
+      FROM unnest(CAST(:names AS text[]), CAST(:task_ids AS uuid[])) AS u(n, t)
       """;
 
   static final String RUN_SET_DEADLINE =
@@ -72,14 +74,16 @@ final class RunsQueries {
       WHERE r.id = u.id
       """;
 
-  // Many runs' steps as the batch left them: every column an advance may change, absolute.
+  // Many runs' steps as the batch left them: every column an advance may change, absolute. Only a
+  // running step keeps the event it waits for (V11: so an ended step's write changes no indexed
+  // column, and stays on its page).
   static final String STEPS_WRITE_MANY =
       """
       UPDATE workflow_run_steps s
       SET state = u.state, task_id = u.task_id, attempts = u.attempts, started_at = u.started_at,
           finished_at = u.finished_at, output = CAST(u.output AS jsonb),
           decision = CAST(u.decision AS jsonb), error = u.error, execution_id = u.execution_id,
-          waiting_for = CASE WHEN u.state = 'running' THEN u.waiting_for ELSE s.waiting_for END
+          waiting_for = CASE WHEN u.state = 'running' THEN u.waiting_for END
       FROM unnest(:run_ids::uuid[], :names::text[], :states::text[], :task_ids::uuid[],
                   :attempts::integer[], :started::timestamptz[], :finished::timestamptz[],
                   :outputs::text[], :decisions::text[], :errors::text[], :execution_ids::uuid[],
@@ -130,13 +134,14 @@ final class RunsQueries {
       WHERE run_id = :run_id AND name = :name
       """;
 
+  // A step's end, which (as every write that ends a step) clears the event it waited for.
   static final String STEP_FINISH =
       """
       UPDATE workflow_run_steps
       SET state = :state, finished_at = :now, output = CAST(:output AS jsonb),
           decision = CAST(:decision AS jsonb), error = :error,
           attempts = attempts + :attempts, execution_id = :execution_id,
-          started_at = COALESCE(started_at, :now)
+          started_at = COALESCE(started_at, :now), waiting_for = NULL
       WHERE run_id = :run_id AND name = :name
       """;
 
@@ -161,7 +166,7 @@ final class RunsQueries {
       """
       UPDATE workflow_run_steps
       SET state = 'pending', task_id = NULL, finished_at = NULL, error = NULL, output = NULL,
-          decision = NULL
+          decision = NULL, waiting_for = NULL
       WHERE run_id = :run_id AND (state IN ('cancelled', 'abandoned') OR (state = 'failed' AND name <> ALL(CAST(:kept AS text[]))))
       """;
 
@@ -211,7 +216,7 @@ final class RunsQueries {
 
   static final String STEP_CANCEL =
       """
-      UPDATE workflow_run_steps SET state = 'cancelled', finished_at = :now
+      UPDATE workflow_run_steps SET state = 'cancelled', finished_at = :now, waiting_for = NULL
       WHERE run_id = :run_id AND name = :name
       """;
 
@@ -242,7 +247,7 @@ final class RunsQueries {
   static final String STEPS_ABANDON =
       """
       UPDATE workflow_run_steps
-      SET state = 'abandoned', finished_at = :now, task_id = NULL,
+      SET state = 'abandoned', finished_at = :now, task_id = NULL, waiting_for = NULL,
           decision = jsonb_build_object(
               'reason', 'the run was cancelled (on_cancel: abandon); a late outcome of its request'
                         || ' is in the history only',

@@ -213,14 +213,18 @@ final class StepBatch {
         switch (step.kind()) {
           case WorkflowDefinition.HTTP -> {
             input = input == null ? json.readTree(run.input()) : input;
-            task = advancer.httpTask(run, step, input, rows, now);
+            task = RunAdvancer.ownId(advancer.httpTask(run, step, input, rows, now), rows, step);
           }
           case WorkflowDefinition.SLEEP -> {
             Instant at =
                 step.sleep().until() != null
                     ? step.sleep().until()
                     : now.plus(step.sleep().duration());
-            task = RunAdvancer.internalTask(run, "sleep", at.isBefore(now) ? now : at, now);
+            task =
+                RunAdvancer.ownId(
+                    RunAdvancer.internalTask(run, "sleep", at.isBefore(now) ? now : at, now),
+                    rows,
+                    step);
           }
           case WorkflowDefinition.WAIT -> {
             task =
