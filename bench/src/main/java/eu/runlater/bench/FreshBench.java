@@ -1,7 +1,5 @@
 package eu.runlater.bench;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -122,7 +120,7 @@ final class FreshBench {
       throw e;
     }
     prepared.stopKeepingDatabase();
-    int port = freePort();
+    int port = OutsideQueueBench.freePort();
     args.replaceAll(a -> a.startsWith("--server.port=") ? "--server.port=" + port : a);
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -149,7 +147,7 @@ final class FreshBench {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     URI base = URI.create("http://127.0.0.1:" + port);
     try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-      long ready = awaitHealthy(client, base, server, log);
+      long ready = OutsideQueueBench.awaitHealthy(client, base, server, log);
       CpuMeter.Sample before = cpu.sample();
       double serverAtReady = CpuMeter.cpuSeconds(server.pid());
       double[] serverAt = new double[2];
@@ -330,37 +328,6 @@ final class FreshBench {
     int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     if (Arrays.stream(expected).noneMatch(e -> e == status)) {
       throw new IllegalStateException(request.method() + " " + request.uri() + ": " + status);
-    }
-  }
-
-  /**
-   * Polls {@code GET /health} every 10 ms until it answers 200; returns that instant ({@link
-   * System#nanoTime}).
-   */
-  private static long awaitHealthy(HttpClient client, URI base, Process server, Path log)
-      throws Exception {
-    HttpRequest health =
-        HttpRequest.newBuilder(base.resolve("/health")).timeout(Duration.ofSeconds(5)).build();
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!server.isAlive()) {
-        throw new IllegalStateException("the server exited at start; its output: " + log);
-      }
-      try {
-        if (client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return System.nanoTime();
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(10);
-    }
-    throw new IllegalStateException("the server did not become healthy in 5 minutes: " + log);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 
