@@ -31,12 +31,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  * a key (a 401 problem document), an unknown page. Then the write paths a client drives hardest are
  * trained with the API key the first start made ({@link #firstStartKey}, the training database is
  * new): single pushes to a paused queue and one-time job creates due in 30 days, {@value
- * #WRITE_THREADS} at a time so that grouped commits batch them, as under load. Without them a fresh
- * node from the cache answered pushes and creates no faster in its first seconds than one started
- * without it (bench {@code --phases fresh}). They go over a plain socket (HTTP/1.1, {@code
- * Connection: close}), so no HTTP client library of the JDK's enters the cache. Once the ready
- * event's other listeners ran (main has returned), the application exits as on SIGTERM and the
- * embedded PostgreSQL stops with it.
+ * #WRITE_THREADS} at a time so that grouped commits batch them, as under load (bench {@code
+ * --phases fresh} measures a fresh node's first minute). They go over a plain socket (HTTP/1.1,
+ * {@code Connection: close}), so no HTTP client library of the JDK's enters the cache. Once the
+ * ready event's other listeners ran (main has returned), the application exits as on SIGTERM and
+ * the embedded PostgreSQL stops with it.
  */
 public final class TrainingStart implements ApplicationListener<ApplicationReadyEvent> {
   /** The system property that makes a start a training start. */
