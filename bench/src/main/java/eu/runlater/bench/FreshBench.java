@@ -112,9 +112,19 @@ final class FreshBench {
     byte[] body = body(write);
     try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
       URI inside = prepared.base();
-      send(client, put(inside, key, "/api/v1/queues/fresh", "{\"paused\": true}"), 200, 201);
+      send(
+          client,
+          request(
+              inside,
+              key,
+              "PUT",
+              "/api/v1/queues/fresh",
+              "{\"paused\": true}".getBytes(StandardCharsets.UTF_8)),
+          200,
+          201);
       // This client's JIT warms against the server in this JVM, not during the measured minute.
-      drive(client, post(inside, key, write.path, body), System.nanoTime(), secs(5), null);
+      drive(
+          client, request(inside, key, "POST", write.path, body), System.nanoTime(), secs(5), null);
     } catch (Exception | Error e) {
       prepared.close();
       throw e;
@@ -154,7 +164,7 @@ final class FreshBench {
       Minute minute =
           drive(
               client,
-              post(base, key, write.path, body),
+              request(base, key, "POST", write.path, body),
               ready,
               secs(SECONDS),
               () -> {
@@ -305,21 +315,14 @@ final class FreshBench {
     return json.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static HttpRequest post(URI base, String key, String path, byte[] body) {
+  /** An API request with the key and a JSON body. */
+  private static HttpRequest request(
+      URI base, String key, String method, String path, byte[] body) {
     return HttpRequest.newBuilder(base.resolve(path))
         .timeout(Duration.ofSeconds(60))
         .header("Authorization", "Bearer " + key)
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
-  }
-
-  private static HttpRequest put(URI base, String key, String path, String json) {
-    return HttpRequest.newBuilder(base.resolve(path))
-        .timeout(Duration.ofSeconds(60))
-        .header("Authorization", "Bearer " + key)
-        .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(json))
+        .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
   }
 
