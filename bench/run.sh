@@ -13,6 +13,9 @@
 #   bench/run.sh --phases pending --runs 1                # the e2e drain with 10,000,000 tasks due later (~15 min a run, ~10 GB of disk)
 #   bench/run.sh --phases writes --runs 3                 # single push and job create against GET /health in the
 #                                                         # same run, 50 threads each (issue 18 target 3), ~4 min
+#   bench/run.sh --phases fresh --runs 3                  # a fresh node's first minute: the server jar started on an
+#                                                         # existing database, pushes then job creates from ready,
+#                                                         # with the AOT cache (build -Paot-cache) and without (FreshBench), ~6 min a run
 #   bench/run.sh --phases queue-outside --runs 3 --tasks 20000  # one queue through the API, the server jar as its own
 #                                                         # process, parallelism 50 and 1,000, against db-scheduler
 #                                                         # lock-and-fetch in the same run (OutsideQueueBench), ~6 min

@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * over the next day behind them.
  *
  * <pre>
- * DeliveryBench [--phases http,runlater,dbscheduler,lateness,api,cron,queue,queue-outside,dashboard] [--runs 3] [--tasks 100000]
+ * DeliveryBench [--phases http,runlater,dbscheduler,lateness,api,cron,queue,writes,fresh,queue-outside,dashboard] [--runs 3] [--tasks 100000]
  *               [--workers 50] [--lateness-seconds 30] [--rmax N] [--jfr file] [--jfr-api file]
  *               [--cron-cases a,b] [--cron-warmup-seconds 60] [--cron-seconds 180] [--cron-jobs N]
  *               [--pending 10000000] [--dir path] [--no-warmup] [--diagnose] [--busy-ok] [--server-jar path]
@@ -53,6 +53,7 @@ public final class DeliveryBench {
           "cron",
           "queue",
           "writes",
+          "fresh",
           "queue-outside",
           "dashboard",
           "alerts",
@@ -175,6 +176,14 @@ public final class DeliveryBench {
         for (int run = 0; run < options.runs; run++) {
           System.out.printf("%n=== single writes, run %d of %d ===%n", run + 1, options.runs);
           writes(run, pg, queue);
+        }
+      }
+      if (options.phases.contains("fresh")) {
+        FreshBench fresh =
+            new FreshBench(pg, sink, cpu, options.dir.resolve("fresh"), options.workers);
+        for (int run = 0; run < options.runs; run++) {
+          System.out.printf("%n=== fresh node warm-up, run %d of %d ===%n", run + 1, options.runs);
+          fresh(run, fresh);
         }
       }
       if (options.phases.contains("queue-outside")) {
@@ -573,6 +582,56 @@ public final class DeliveryBench {
       results.put(run, label + ": jvm cpu per request (µs)", r.cpu().jvm() * 1e6 / r.perSecond());
       results.put(
           run, label + ": postgres cpu per request (µs)", r.cpu().postgres() * 1e6 / r.perSecond());
+    }
+  }
+
+  /**
+   * Issue 18, target 3: a freshly started node's first minute ({@link FreshBench}), single pushes
+   * and job creates by {@code --workers} threads, with and without the AOT cache (a case whose jars
+   * are not built is left out with a note).
+   */
+  private void fresh(int run, FreshBench bench) throws Exception {
+    for (boolean aot : new boolean[] {true, false}) {
+      if (!FreshBench.available(aot)) {
+        String note =
+            "fresh node %s: its jar is not built (./mvnw -o -Paot-cache -pl server -am package)"
+                .formatted(aot ? "with the AOT cache" : "without the AOT cache");
+        System.out.println("  WARNING: " + note);
+        notes.add(note);
+        continue;
+      }
+      for (FreshBench.Write write : FreshBench.Write.values()) {
+        String name =
+            "Fresh node, %s, %s".formatted(write.label, aot ? "AOT cache" : "no AOT cache");
+        FreshBench.Warmup w =
+            measured(
+                "%s: server jar started on an existing database, %d threads from ready for %d s"
+                    .formatted(name, options.workers, FreshBench.SECONDS),
+                () -> bench.run(write, aot));
+        System.out.println("  second  2xx/s  errors  p50 ms  p99 ms");
+        for (int s = 0; s < w.seconds().size(); s++) {
+          FreshBench.Second sec = w.seconds().get(s);
+          System.out.printf(
+              "  %6d %6d %7d %7.1f %7.1f%n",
+              s, sec.ok(), sec.errors(), sec.latency().p50(), sec.latency().p99());
+        }
+        System.out.printf(
+            "  ready %.0f ms after launch; warm %.0f/s, p99 %.1f ms; warm from second %d;"
+                + " server cores: first 10 s %.2f, after %.2f%n",
+            w.readyMillis(),
+            w.warmPerSecond(),
+            w.warmP99(),
+            w.warmFrom(),
+            w.serverCoresFirst10(),
+            w.serverCoresAfter10());
+        results.put(run, name + ": ready after launch (ms)", w.readyMillis());
+        results.put(run, name + ": warm (2xx/s, median of s 40-59)", w.warmPerSecond());
+        results.put(run, name + ": warm p99 (ms)", w.warmP99());
+        results.put(run, name + ": warm from second", w.warmFrom());
+        results.put(run, name + ": server cores, first 10 s", w.serverCoresFirst10());
+        results.put(run, name + ": server cores, after 10 s", w.serverCoresAfter10());
+        cpu(results, run, name, w.cpu());
+      }
     }
   }
 
@@ -1002,7 +1061,7 @@ public final class DeliveryBench {
               throw new IllegalArgumentException(
                   "unknown option "
                       + args[i]
-                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron,queue,queue-outside,dashboard,alerts,idle,workflows,inbound,pending"
+                      + "; options: --phases http,runlater,dbscheduler,lateness,api,cron,queue,writes,fresh,queue-outside,dashboard,alerts,idle,workflows,inbound,pending"
                       + " --runs 3"
                       + " --tasks 100000 --workers 50 --lateness-seconds 30 --rmax N --jfr file"
                       + " --jfr-api file --cron-cases a,b --cron-warmup-seconds 60"

@@ -135,11 +135,11 @@ final class OutsideQueueBench {
   }
 
   /**
-   * Polls {@code GET /health} until the server answers 200 (up to five minutes: a loaded two-core
-   * machine took more than two to start the jar).
+   * Polls {@code GET /health} every 10 ms until the server answers 200 (up to five minutes: a
+   * loaded two-core machine took more than two to start the jar); returns that instant ({@link
+   * System#nanoTime}).
    */
-  private static void awaitHealthy(HttpClient client, URI base, Process server, Path log)
-      throws Exception {
+  static long awaitHealthy(HttpClient client, URI base, Process server, Path log) throws Exception {
     HttpRequest health =
         HttpRequest.newBuilder(base.resolve("/health")).timeout(Duration.ofSeconds(5)).build();
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -149,17 +149,17 @@ final class OutsideQueueBench {
       }
       try {
         if (client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
+          return System.nanoTime();
         }
       } catch (IOException notYet) {
         // not listening yet
       }
-      Thread.sleep(100);
+      Thread.sleep(10);
     }
     throw new IllegalStateException("the server did not become healthy in 5 minutes: " + log);
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

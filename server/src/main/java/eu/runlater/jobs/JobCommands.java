@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,21 +82,48 @@ class JobCommands {
 
   @Transactional
   public Job create(UUID organizationId, JobDraft draft) {
-    UUID id = insertAll(List.of(prepare(organizationId, draft))).getFirst().orThrow();
+    UUID id = insertAll(List.of(prepare(organizationId, draft))).getFirst().orThrow().job().id();
     return reads.get(organizationId, id);
   }
 
   /** A new job built and checked against its tier's schedule rules, not yet inserted. */
   record Prepared(Job job, Tier tier) {}
 
-  /** What inserting a prepared job did: its id, or the tier's refusal (nothing inserted). */
-  record Created(UUID id, ApiProblem refused) {
-    UUID orThrow() {
+  /**
+   * What inserting a prepared job did: the job as inserted with its first run's state as this
+   * transaction wrote it ({@link #asInserted}), or the tier's refusal (nothing inserted).
+   */
+  record Created(JobRows.JobWithState inserted, ApiProblem refused) {
+    JobRows.JobWithState orThrow() {
       if (refused != null) {
         throw refused;
       }
-      return id;
+      return inserted;
     }
+  }
+
+  /**
+   * A new job's run state as {@code JOB_GET_WITH_STATE} reads it once it committed, unless its
+   * target's circuit was open (the task waits {@code held}) or throttled (due later) when the task
+   * was inserted: the task a create inserts is the job's only one, {@code ready}, attempt 0, due at
+   * its first run; it has no execution yet.
+   */
+  static JobRows.RunState asInserted(NewTask first) {
+    if (first == null) {
+      return new JobRows.RunState(null, null, 0, null, null, null, null, null, null, null, false);
+    }
+    return new JobRows.RunState(
+        "ready",
+        first.runAt(),
+        0,
+        first.scheduledFor(),
+        first.runAt(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        false);
   }
 
   /**
@@ -106,14 +134,18 @@ class JobCommands {
     Tier tier = reads.tier(organizationId);
     checkInterval(draft.schedule(), tier);
     workflows.check(organizationId, draft);
-    Instant now = clock.instant();
+    // Microseconds, as PostgreSQL keeps them: the create answers with the job as it built it
+    // (JobsApi), which must read as the stored row does.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     Job job =
         new Job(
             Ids.v7(now),
             organizationId,
             draft.key(),
             draft.name(),
-            draft.schedule(),
+            draft.schedule() instanceof Schedule.Once once
+                ? new Schedule.Once(once.at().truncatedTo(ChronoUnit.MICROS), once.zone())
+                : draft.schedule(),
             seal(draft),
             draft.retries(),
             draft.enabled(),
@@ -149,13 +181,14 @@ class JobCommands {
         room.put(job.organizationId(), left - 1);
       }
       bytes.merge(job.organizationId(), bytes(job.request()), Long::sum);
+      NewTask first = null;
       if (job.enabled()) {
-        NewTask first = firstRun(job, p.tier(), job.createdAt());
+        first = firstRun(job, p.tier(), job.createdAt());
         firstRuns.add(first);
         job = job.withPendingTask(first.id());
       }
       inserted.add(job);
-      answers.add(new Created(job.id(), null));
+      answers.add(new Created(new JobRows.JobWithState(job, asInserted(first)), null));
     }
     bytes.forEach((organizationId, added) -> caps.checkRoom(organizationId, 0, added));
     tasks.enqueue(firstRuns);

@@ -46,10 +46,16 @@ class JobCreates {
             meters);
   }
 
-  /** Creates a job and answers its id once it committed (see the class comment). */
-  UUID create(UUID organizationId, JobDraft draft) {
+  /**
+   * Creates a job and answers, once it committed (see the class comment), the job as inserted with
+   * its first run's state as the insert wrote it ({@link JobCommands#asInserted}).
+   */
+  JobRows.JobWithState create(UUID organizationId, JobDraft draft) {
     if (TransactionSynchronizationManager.isActualTransactionActive()) {
-      return commands.create(organizationId, draft).id();
+      return commands
+          .insertAll(List.of(commands.prepare(organizationId, draft)))
+          .getFirst()
+          .orThrow();
     }
     return writes.submit(commands.prepare(organizationId, draft)).orThrow();
   }

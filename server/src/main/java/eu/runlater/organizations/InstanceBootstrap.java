@@ -2,6 +2,7 @@ package eu.runlater.organizations;
 
 import eu.runlater.apikeys.ApiKeys;
 import eu.runlater.platform.RunlaterProperties;
+import eu.runlater.platform.TrainingStart;
 import eu.runlater.platform.database.InstanceSettings;
 import java.io.PrintStream;
 import org.slf4j.Logger;
@@ -119,6 +120,7 @@ class InstanceBootstrap {
     }
     log.info("First start: created the 'default' organization and its first API key");
     String token = printed.key();
+    TrainingStart.firstStartKey(token);
     out.print(
         """
 

@@ -27,11 +27,15 @@ import org.springframework.context.ConfigurableApplicationContext;
  * and linked Tomcat's, Spring MVC's and Jackson's request classes from the jars: about a fifth of a
  * second for the first {@code GET /health}, and a slower first minute for everything else.
  *
- * <p>The requests need no account: health, the sign-in page, the API and a queue push without a key
- * (a 401 problem document), an unknown page. They go over a plain socket (HTTP/1.1, {@code
- * Connection: close}), so no HTTP client library of the JDK's enters the cache. Once the ready
- * event's other listeners ran (main has returned), the application exits as on SIGTERM and the
- * embedded PostgreSQL stops with it.
+ * <p>The first requests need no account: health, the sign-in page, the API and a queue push without
+ * a key (a 401 problem document), an unknown page. Then the write paths a client drives hardest are
+ * trained with the API key the first start made ({@link #firstStartKey}, the training database is
+ * new): single pushes to a paused queue and one-time job creates due in 30 days, {@value
+ * #WRITE_THREADS} at a time so that grouped commits batch them, as under load (bench {@code
+ * --phases fresh} measures a fresh node's first minute). They go over a plain socket (HTTP/1.1,
+ * {@code Connection: close}), so no HTTP client library of the JDK's enters the cache. Once the
+ * ready event's other listeners ran (main has returned), the application exits as on SIGTERM and
+ * the embedded PostgreSQL stops with it.
  */
 public final class TrainingStart implements ApplicationListener<ApplicationReadyEvent> {
   /** The system property that makes a start a training start. */
@@ -48,6 +52,36 @@ public final class TrainingStart implements ApplicationListener<ApplicationReady
           new String[] {"GET", "/api/v1/jobs"},
           new String[] {"POST", "/api/v1/queues/training/messages"},
           new String[] {"GET", "/"});
+
+  static final int WRITE_THREADS = 4;
+  static final int WRITE_ROUNDS = 100;
+
+  /** A write a client makes: method, path and JSON body. */
+  static final List<String[]> WRITES =
+      List.of(
+          new String[] {
+            "POST",
+            "/api/v1/queues/training/messages",
+            "{\"url\":\"https://example.com/training\",\"body\":{\"n\":1}}"
+          },
+          new String[] {
+            "POST",
+            "/api/v1/jobs",
+            "{\"name\":\"training\",\"url\":\"https://example.com/training\","
+                + "\"schedule\":{\"type\":\"once\",\"delay\":\"720h\"}}"
+          });
+
+  private static volatile String firstStartKey;
+
+  /**
+   * The API key a first start printed, kept for the write requests when this is a training start
+   * (ignored otherwise: no key is kept in any other JVM).
+   */
+  public static void firstStartKey(String token) {
+    if (enabled()) {
+      firstStartKey = token;
+    }
+  }
 
   /** Whether this JVM is the build's training start. */
   public static boolean enabled() {
@@ -68,7 +102,13 @@ public final class TrainingStart implements ApplicationListener<ApplicationReady
                 Thread.currentThread().interrupt();
               }
               if (context instanceof WebServerApplicationContext web) {
-                train(web.getWebServer().getPort());
+                int port = web.getWebServer().getPort();
+                train(port);
+                if (firstStartKey != null) {
+                  trainWrites(port, firstStartKey);
+                } else {
+                  log.warn("No first-start key: the write paths are not trained");
+                }
               }
               System.exit(SpringApplication.exit(context));
             });
@@ -97,8 +137,70 @@ public final class TrainingStart implements ApplicationListener<ApplicationReady
     return answers;
   }
 
+  /**
+   * Pauses the queue {@code training} and sends each of {@link #WRITES} {@value #WRITE_ROUNDS}
+   * times from each of {@value #WRITE_THREADS} threads with {@code key}; logs and answers how they
+   * were answered (the last status of each).
+   */
+  static Map<String, Integer> trainWrites(int port, String key) {
+    Map<String, Integer> answers = new java.util.concurrent.ConcurrentSkipListMap<>();
+    List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try {
+      answers.put(
+          "PUT /api/v1/queues/training",
+          status(port, "PUT", "/api/v1/queues/training", key, "{\"paused\":true}"));
+    } catch (IOException | RuntimeException e) {
+      failures.add("PUT /api/v1/queues/training: " + e.getMessage());
+    }
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < WRITE_THREADS; t++) {
+      threads.add(
+          Thread.ofPlatform()
+              .name("training-writes-" + t)
+              .start(
+                  () -> {
+                    for (int round = 0; round < WRITE_ROUNDS; round++) {
+                      for (String[] write : WRITES) {
+                        String name = write[0] + " " + write[1];
+                        try {
+                          answers.put(name, status(port, write[0], write[1], key, write[2]));
+                        } catch (IOException | RuntimeException e) {
+                          failures.add(name + ": " + e.getMessage());
+                        }
+                      }
+                    }
+                  }));
+    }
+    for (Thread thread : threads) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (failures.isEmpty()) {
+      log.info(
+          "Training writes answered ({} threads, {} rounds): {}",
+          WRITE_THREADS,
+          WRITE_ROUNDS,
+          answers);
+    } else {
+      log.warn("Training writes failed (the cache covers less of the write paths): {}", failures);
+    }
+    return answers;
+  }
+
   /** The status code of one request, read from the response's status line. */
   static int status(int port, String method, String path) throws IOException {
+    return status(port, method, path, null, null);
+  }
+
+  /** As {@link #status(int, String, String)}, with a bearer key and a JSON body when not null. */
+  static int status(int port, String method, String path, String key, String json)
+      throws IOException {
+    byte[] body =
+        json == null ? new byte[0] : json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(30_000);
       OutputStream out = socket.getOutputStream();
@@ -106,9 +208,14 @@ public final class TrainingStart implements ApplicationListener<ApplicationReady
           (method
                   + " "
                   + path
-                  + " HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\nContent-Length: 0\r\n"
+                  + " HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\nContent-Length: "
+                  + body.length
+                  + "\r\n"
+                  + (key == null ? "" : "Authorization: Bearer " + key + "\r\n")
+                  + (json == null ? "" : "Content-Type: application/json\r\n")
                   + "Connection: close\r\n\r\n")
               .getBytes(US_ASCII));
+      out.write(body);
       out.flush();
       InputStream in = socket.getInputStream();
       String response = new String(in.readAllBytes(), US_ASCII);

@@ -477,6 +477,64 @@ class JobsApiTest extends ServerTest {
     assertThat(refused.json().get("detail").asString()).contains("5 jobs");
   }
 
+  @Test
+  void a_create_answers_exactly_what_reading_the_job_back_answers() {
+    var tenant = fixtures.tenant();
+    // The create answers from what it inserted; a run held by its target is read back instead.
+    jdbc.sql(
+            """
+            INSERT INTO host_states (organization_id, host, consecutive_failures, circuit,
+                                     opened_at, reopen_at, open_count, last_error, updated_at)
+            VALUES (:org, 'https://held.example.test:443', 5, 'open', now() - interval '5 minutes',
+                    now() + interval '30 minutes', 1, 'connection refused', now())
+            """)
+        .param("org", tenant.id())
+        .update();
+    // Nanoseconds, which PostgreSQL does not keep.
+    Instant nanos =
+        Instant.now()
+            .plus(Duration.ofDays(20))
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .plusNanos(123_456_789);
+    List<String> bodies =
+        List.of(
+            job("delay", "{\"type\": \"once\", \"delay\": \"90s\"}"),
+            job("at-nanos", "{\"type\": \"once\", \"at\": \"" + nanos + "\"}"),
+            job(
+                "at-zone",
+                "{\"type\": \"once\", \"at\": \""
+                    + java.time.LocalDateTime.ofInstant(nanos, java.time.ZoneOffset.UTC)
+                    + "\", \"timezone\": \"Europe/Oslo\"}"),
+            job(
+                "cron",
+                "{\"type\": \"cron\", \"expression\": \"*/5 * * * *\","
+                    + " \"timezone\": \"Europe/Oslo\"}"),
+            """
+            {"name": "keyed, paused, secret", "key": "exact-1", "url": "%s", "enabled": false,
+             "headers": {"Authorization": "Bearer x", "X-Shard": "eu-7"},
+             "secret_headers": ["Authorization"], "body": "b=1", "secret_body": true,
+             "retries": 2, "timeout_ms": 7000, "schedule": {"type": "once", "delay": "1h"}}
+            """
+                .formatted(sink.url("/keyed")),
+            """
+            {"name": "due now", "url": "%s", "schedule": {"type": "once", "delay": "0s"}}
+            """
+                .formatted(sink.url("/now")),
+            """
+            {"name": "held", "url": "https://held.example.test/hook",
+             "schedule": {"type": "once", "delay": "1h"}}
+            """);
+    for (String body : bodies) {
+      var created = api.post("/api/v1/jobs", tenant.key(), body);
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      String id = created.json().get("id").asString();
+      JsonNode read = api.get("/api/v1/jobs/" + id, tenant.key()).json();
+      if (!read.get("name").asString().equals("due now")) {
+        assertThat(created.json()).as(body).isEqualTo(read);
+      }
+    }
+  }
+
   private String pendingTask(String jobId) {
     return jdbc.sql("SELECT pending_task_id::text FROM jobs WHERE id = :id::uuid")
         .param("id", jobId)
