@@ -4,7 +4,9 @@ import static eu.runlater.engine.TaskQueries.*;
 
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -156,23 +158,32 @@ final class Producer {
             .put("margin_ms", config.leaseMargin().toMillis())
             .put("node", config.nodeId());
     List<ClaimedTask> claimed =
-        hook == ClaimHook.NONE
-            ? db.withConnection(
-                c -> {
-                  List<ClaimedTask> taken = Db.query(c, TASK_CLAIM_DUE, params, Tasks::mapClaimed);
-                  lastTaken = taken.size();
-                  return taken;
-                })
-            : db.inTransaction(
-                c -> {
-                  List<ClaimedTask> taken = Db.query(c, TASK_CLAIM_DUE, params, Tasks::mapClaimed);
-                  lastTaken = taken.size();
-                  return taken.isEmpty()
-                      ? taken
-                      : hook.onClaimed(new ClaimHook.Claim(c, taken, now, tasks, config.nodeId()));
-                });
+        db.inTransaction(
+            c -> {
+              List<ClaimedTask> taken = claimDue(c, params);
+              lastTaken = taken.size();
+              if (taken.isEmpty() || hook == ClaimHook.NONE) {
+                return taken;
+              }
+              execute(c, TASK_CLAIM_PLANNING_RESET);
+              return hook.onClaimed(new ClaimHook.Claim(c, taken, now, tasks, config.nodeId()));
+            });
     metrics.claimed(claimed.size());
     return claimed;
+  }
+
+  /**
+   * The claim itself, planned as {@link TaskQueries#TASK_CLAIM_PLANNING} says, in a transaction.
+   */
+  static List<ClaimedTask> claimDue(Connection c, Params params) throws SQLException {
+    execute(c, TASK_CLAIM_PLANNING);
+    return Db.query(c, TASK_CLAIM_DUE, params, Tasks::mapClaimed);
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
   }
 
   /**

@@ -112,6 +112,16 @@ final class TaskQueries {
   // The UPDATE is driven from the primary key (`t.id = ANY(ARRAY(...))`): joined `FROM due`,
   // the generic plan (which cannot see the LIMIT) hash-joined the picked ids against a sequential
   // scan of the whole table on every claim (ClaimPlanTest).
+  // The claim runs with a generic plan (TASK_CLAIM_PLANNING): PostgreSQL's own choice kept a custom
+  // plan for it, planned anew on every claim (~1–2 ms, as long as executing it), because the
+  // generic plan's estimated cost is far above a custom one's. A generic plan is kept for as long
+  // as
+  // the connection lives or until the table's statistics change, so it must stay index-driven
+  // whatever the table held when it was made, an empty table included (ClaimPlanTest): hence
+  // sequential scans off for the claim, and `due` locating the picked rows by the primary key with
+  // its state re-check written `COLLATE "C"` — the same test on a text column, but one that does
+  // not prove the partial indexes' `state = 'ready'`, so a plan made on an empty table cannot walk
+  // a whole ready index for the ids (it did: 36 ms a claim against 1 ms once the table had filled).
   static final String TASK_CLAIM_DUE =
       """
       WITH RECURSIVE
@@ -184,7 +194,7 @@ final class TaskQueries {
       ),
       due AS (
         SELECT t.id FROM tasks t
-        WHERE t.id IN (SELECT id FROM picked) AND t.state = 'ready'
+        WHERE t.id = ANY(ARRAY(SELECT id FROM picked)) AND t.state = 'ready' COLLATE "C"
         FOR UPDATE SKIP LOCKED
       )
       UPDATE tasks t
@@ -198,6 +208,17 @@ final class TaskQueries {
       WHERE t.id = ANY(ARRAY(SELECT id FROM due))
       RETURNING t.*
       """;
+
+  /**
+   * Set in the claim's transaction before {@link #TASK_CLAIM_DUE}, and {@link
+   * #TASK_CLAIM_PLANNING_RESET} after it, so that the claim alone runs with them (not the claim
+   * hook's statements after it): one round trip each, against a millisecond or two of planning.
+   */
+  static final String TASK_CLAIM_PLANNING =
+      "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off";
+
+  static final String TASK_CLAIM_PLANNING_RESET =
+      "SET LOCAL plan_cache_mode TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT";
 
   // The claim's own SET, aimed at tasks the completer's transaction has just inserted (no other
   // transaction can see them yet, so no lock to skip). Due by the earlier of the node's clock and
