@@ -40,7 +40,18 @@ cp -r bench/target/classes "$SNAP/classes"
 CP="$SNAP/classes"
 while IFS= read -r jar || [ -n "$jar" ]; do
   case "$jar" in
-    */eu/runlater/*) cp "$jar" "$SNAP/lib/" && CP="$CP:$SNAP/lib/$(basename "$jar")" ;;
+    */eu/runlater/*)
+      # This checkout's own build of the jar, when there is one, rather than the installed copy: a
+      # build in another checkout (a second worktree) installs over the same local repository.
+      # (The server's jar is named without its version: server/pom.xml's finalName.)
+      name=$(basename "$jar")
+      case "$name" in
+        runlater-engine-*) own=engine/target/$name ;;
+        runlater-server-*) own=server/target/runlater-server.jar ;;
+        *) own= ;;
+      esac
+      if [ -n "$own" ] && [ -f "$own" ]; then jar=$own; fi
+      cp "$jar" "$SNAP/lib/$name" && CP="$CP:$SNAP/lib/$name" ;;
     *) CP="$CP:$jar" ;;
   esac
 done < <(tr ':' '\n' < bench/target/classpath.txt)

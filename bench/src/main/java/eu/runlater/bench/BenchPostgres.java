@@ -101,6 +101,7 @@ final class BenchPostgres implements AutoCloseable {
         """
         SELECT calls, round(total_exec_time) AS total_ms, round(mean_exec_time::numeric, 2) AS mean_ms,
                round(max_exec_time::numeric, 1) AS max_ms, rows,
+               round(total_plan_time) AS plan_ms, plans,
                regexp_replace(left(query, 110), '\\s+', ' ', 'g') AS query
         FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
         WHERE d.datname = '%s'
@@ -109,19 +110,83 @@ final class BenchPostgres implements AutoCloseable {
             .formatted(database);
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
-      System.out.println("  top statements (calls, total ms, mean ms, max ms, rows, query):");
+      System.out.println(
+          "  top statements (calls, total ms, mean ms, max ms, rows, planning ms, plans, query):");
       while (rs.next()) {
         System.out.printf(
-            "    %7d %8d %8s %8s %8d  %s%n",
+            "    %7d %8d %8s %8s %8d %7d %7d  %s%n",
             rs.getLong(1),
             rs.getLong(2),
             rs.getString(3),
             rs.getString(4),
             rs.getLong(5),
-            rs.getString(6));
+            rs.getLong(6),
+            rs.getLong(7),
+            rs.getString(8));
       }
     } catch (SQLException e) {
       System.out.println("  (no statement statistics: " + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * With {@code --diagnose}: where the WAL written since {@code startLsn} went, per {@code unit} of
+   * the {@code units} the phase did — by record kind (pg_walinspect's {@code pg_get_wal_stats}:
+   * each kind's bytes with its full-page images apart) and by relation (each block's data and
+   * full-page image, {@code pg_get_wal_block_info}, named in {@code c}'s database; a record's own
+   * header and main data are not attributed to a relation). Which table or index to slim is read
+   * from here.
+   */
+  void printWal(Connection c, long startLsn, long units, String unit) {
+    if (!diagnose) {
+      return;
+    }
+    String range = "'0/0'::pg_lsn + %d, pg_current_wal_lsn()".formatted(startLsn);
+    String kinds =
+        """
+        SELECT "resource_manager/record_type" AS kind, count, record_size + fpi_size AS bytes,
+               fpi_size
+        FROM pg_get_wal_stats(%s, true) WHERE count > 0
+        ORDER BY record_size + fpi_size DESC LIMIT 12
+        """
+            .formatted(range);
+    String relations =
+        """
+        SELECT coalesce(pg_filenode_relation(b.reltablespace, b.relfilenode)::regclass::text,
+                        'filenode ' || b.relfilenode) AS relation,
+               count(*) AS blocks, sum(b.block_data_length) AS data,
+               sum(b.block_fpi_length) AS fpi
+        FROM pg_get_wal_block_info(%s) b
+        WHERE b.reldatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+        GROUP BY 1 ORDER BY sum(b.block_data_length + b.block_fpi_length) DESC LIMIT 14
+        """
+            .formatted(range);
+    try (Statement s = c.createStatement()) {
+      System.out.printf("  WAL per %s by record kind (count, bytes, of which full pages):%n", unit);
+      try (ResultSet rs = s.executeQuery(kinds)) {
+        while (rs.next()) {
+          System.out.printf(
+              "    %-34s %8.2f %9.0f %9.0f%n",
+              rs.getString(1),
+              rs.getDouble(2) / units,
+              rs.getDouble(3) / units,
+              rs.getDouble(4) / units);
+        }
+      }
+      System.out.printf(
+          "  WAL per %s by relation (blocks, block data bytes, full-page bytes):%n", unit);
+      try (ResultSet rs = s.executeQuery(relations)) {
+        while (rs.next()) {
+          System.out.printf(
+              "    %-34s %8.2f %9.0f %9.0f%n",
+              rs.getString(1),
+              rs.getDouble(2) / units,
+              rs.getDouble(3) / units,
+              rs.getDouble(4) / units);
+        }
+      }
+    } catch (SQLException e) {
+      System.out.println("  (no WAL breakdown: " + e.getMessage() + ")");
     }
   }
 
@@ -140,6 +205,8 @@ final class BenchPostgres implements AutoCloseable {
     if (diagnose) {
       builder
           .setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain")
+          // Planning time apart from execution: a statement planned anew on every call shows here.
+          .setServerConfig("pg_stat_statements.track_planning", "on")
           .setServerConfig(
               "auto_explain.log_min_duration",
               System.getenv().getOrDefault("BENCH_EXPLAIN_MS", "50") + "ms")
@@ -181,6 +248,7 @@ final class BenchPostgres implements AutoCloseable {
     execute("postgres", "CREATE DATABASE " + TEMPLATE);
     if (diagnose) {
       execute(TEMPLATE, "CREATE EXTENSION pg_stat_statements");
+      execute(TEMPLATE, "CREATE EXTENSION pg_walinspect");
     }
     // Every module's chain, not only the engine's: the server phases start a server on a copy,
     // and BenchServer writes instance_settings before it does.

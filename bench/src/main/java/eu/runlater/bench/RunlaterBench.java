@@ -85,6 +85,7 @@ final class RunlaterBench {
       CpuMeter.Sample after = cpu.sample();
       long wal = BenchPostgres.walPosition(s.monitor) - walStart;
       pg.printStatements(s.monitor, s.database);
+      pg.printWal(s.monitor, walStart, n, "delivery");
       if (recording != null) {
         recording.stop();
         recording.close();
