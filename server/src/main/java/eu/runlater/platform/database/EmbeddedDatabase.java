@@ -2,6 +2,7 @@ package eu.runlater.platform.database;
 
 import eu.runlater.platform.OwnerOnlyFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -122,7 +123,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (fresh) {
           passwords.writeSuperuserFile(pwfile);
         }
-        EmbeddedPostgres postgres = builder(cluster, runtime, passwords, pwfile, fresh).start();
+        // A restart finds the unpacked binaries through their alias, without reading the archive.
+        PostgresBinaries binaries = PostgresBinaries.onClassPath();
+        Optional<PgBinaryResolver> stamped = binaries.resolver(runtime);
+        EmbeddedPostgres.Builder builder = builder(cluster, runtime, passwords, pwfile, fresh);
+        stamped.ifPresent(builder::setPgBinaryResolver);
+        EmbeddedPostgres postgres = builder.start();
+        if (stamped.isEmpty()) {
+          binaries.alias(runtime, cluster);
+        }
         ownerOnly(runtime);
         EmbeddedDatabase database = new EmbeddedDatabase(postgres, passwords);
         database.bootstrap(false);

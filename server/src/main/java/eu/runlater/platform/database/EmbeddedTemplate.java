@@ -148,7 +148,7 @@ public final class EmbeddedTemplate {
   }
 
   /** The {@code PG-*} directory of the server running on {@code cluster} (its postmaster's). */
-  private static Path runningBinaries(Path cluster) throws IOException {
+  static Path runningBinaries(Path cluster) throws IOException {
     long pid =
         Long.parseLong(Files.readAllLines(cluster.resolve("postmaster.pid")).getFirst().strip());
     Path postgres =
