@@ -92,7 +92,11 @@ final class BenchPostgres implements AutoCloseable {
     }
   }
 
-  /** With {@code --diagnose}: prints the statements that took the most time since the reset. */
+  /**
+   * With {@code --diagnose}: prints the statements that took the most time since the reset, and
+   * every statement on {@code usage_months} whatever its rank (the monthly usage count runs in
+   * every claim; its tail is watched when it is no longer among the first).
+   */
   void printStatements(Connection c, String database) {
     if (!diagnose) {
       return;
@@ -103,9 +107,11 @@ final class BenchPostgres implements AutoCloseable {
                round(max_exec_time::numeric, 1) AS max_ms, rows,
                round(total_plan_time) AS plan_ms, plans,
                regexp_replace(left(query, 110), '\\s+', ' ', 'g') AS query
-        FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
-        WHERE d.datname = '%s'
-        ORDER BY total_exec_time DESC LIMIT 16
+        FROM (SELECT s.*, rank() OVER (ORDER BY total_exec_time DESC) AS place
+              FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+              WHERE d.datname = '%s') s
+        WHERE place <= 16 OR query ILIKE '%%usage_months%%'
+        ORDER BY total_exec_time DESC
         """
             .formatted(database);
     try (Statement s = c.createStatement();

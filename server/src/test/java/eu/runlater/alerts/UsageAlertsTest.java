@@ -43,7 +43,7 @@ class UsageAlertsTest extends ServerTest {
     jdbc.sql(
             """
             INSERT INTO usage_months (organization_id, month, deliveries) VALUES (:org, :m, :n)
-            ON CONFLICT (organization_id, month) DO UPDATE SET deliveries = :n
+            ON CONFLICT (organization_id, month, shard) DO UPDATE SET deliveries = :n
             """)
         .param("org", org)
         .param("m", LocalDate.of(2030, 3, 1))
