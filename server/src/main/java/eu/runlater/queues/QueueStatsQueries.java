@@ -8,16 +8,22 @@ final class QueueStatsQueries {
 
   // Depth, in flight and dead letters of the queue q. Waiting and dead messages are counted up to
   // :cap: counting is linear in a queue's depth, and the metrics export, which runs every 15 s on
-  // every node, must stay cheap however deep a queue gets.
+  // every node, must stay cheap however deep a queue gets. Each count is ordered as its partial
+  // index is (messages_waiting_idx, messages_dead_idx): with only a LIMIT, the planner took the
+  // cap for a promise and read all of messages by a sequential scan for every queue holding fewer
+  // (1.4 s a refresh with 265,000 messages stored, a bench run of 2026-12-04 12:05).
   private static final String DEPTH_COLUMNS =
       """
       (SELECT count(*) FROM (SELECT 1 FROM messages m
-                             WHERE m.queue_id = q.id AND m.state = 'waiting' LIMIT :cap) w)
+                             WHERE m.queue_id = q.id AND m.state = 'waiting'
+                             ORDER BY m.not_before, m.id LIMIT :cap) w)
         AS waiting,
       (SELECT count(*) FROM messages m WHERE m.queue_id = q.id AND m.state = 'queued')
         AS in_flight,
       (SELECT count(*) FROM (SELECT 1 FROM messages m
-                             WHERE m.queue_id = q.id AND m.state = 'failed' LIMIT :cap) d)
+                             WHERE m.organization_id = q.organization_id AND m.queue_id = q.id
+                               AND m.state = 'failed'
+                             ORDER BY m.id DESC LIMIT :cap) d)
         AS dead,
       """;
 
