@@ -181,7 +181,6 @@ final class Completer {
     Instant[] inserted = new Instant[1];
     Instant[] hostWake = new Instant[1];
     HandOff.Taken[] handed = {HandOff.Taken.NONE};
-    OutcomeHook.Finished[] hooked = new OutcomeHook.Finished[1];
     FlushResult result;
     try {
       result =
@@ -227,12 +226,12 @@ final class Completer {
                   }
                 }
                 if (!finished.isEmpty()) {
-                  hooked[0] = new OutcomeHook.Finished(c, finished, clock.instant(), tasks);
-                  outcomes.onFinished(hooked[0]);
-                  handed[0] = handOff.claim(c, finished, hooked[0].toHandOff());
+                  var hooked = new OutcomeHook.Finished(c, finished, clock.instant(), tasks);
+                  outcomes.onFinished(hooked);
+                  handed[0] = handOff.claim(c, finished, hooked.toHandOff());
                   // Tasks handed off need no wake-up: the producer would find nothing to claim.
                   inserted[0] =
-                      handed[0].earliestLeft(hooked[0].inserted(), hooked[0].earliestInserted());
+                      handed[0].earliestLeft(hooked.inserted(), hooked.earliestInserted());
                 }
                 return new FlushResult(
                     recorded.size(), terminal.size() + retries.size() - recorded.size());
@@ -242,9 +241,6 @@ final class Completer {
       throw e;
     }
     handOff.start(handed[0]);
-    if (hooked[0] != null) {
-      hooked[0].runAfterCommit();
-    }
     tasks.committed(inserted[0]);
     if (hostWake[0] != null) {
       wakeups.wake(hostWake[0]);

@@ -41,7 +41,6 @@ public interface OutcomeHook {
 
   /** Terminal outcomes, in the transaction that recorded them. */
   final class Finished {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Finished.class);
     private final Connection connection;
     private final List<Completion> outcomes;
     private final Instant now;
@@ -49,7 +48,6 @@ public interface OutcomeHook {
     private Instant earliestInserted;
     private final List<NewTask> inserted = new java.util.ArrayList<>();
     private final List<NewTask> handOff = new java.util.ArrayList<>();
-    private final List<Runnable> afterCommit = new java.util.ArrayList<>();
 
     Finished(Connection connection, List<Completion> outcomes, Instant now, Tasks engine) {
       this.connection = connection;
@@ -98,27 +96,6 @@ public interface OutcomeHook {
     private void record(Instant earliest) {
       if (earliest != null && (earliestInserted == null || earliest.isBefore(earliestInserted))) {
         earliestInserted = earliest;
-      }
-    }
-
-    /**
-     * Runs {@code action} on the thread that recorded the outcomes (the completer's or the
-     * rescuer's) once this transaction has committed (never if it rolls back): for what must see
-     * this transaction's writes, such as asking another thread to act on rows this transaction
-     * changed. It must be quick; an exception it throws is logged.
-     */
-    public void afterCommit(Runnable action) {
-      afterCommit.add(action);
-    }
-
-    /** Runs what {@link #afterCommit} asked for, in order: the engine's, once it committed. */
-    void runAfterCommit() {
-      for (Runnable action : afterCommit) {
-        try {
-          action.run();
-        } catch (RuntimeException e) {
-          LOG.warn("An outcome hook's action after commit failed", e);
-        }
       }
     }
 

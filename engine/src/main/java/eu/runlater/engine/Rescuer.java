@@ -171,7 +171,6 @@ final class Rescuer {
 
   private <R> R passOnce(Instant now, Finder<R> finder) throws SQLException {
     Instant[] inserted = new Instant[1];
-    OutcomeHook.Finished[] hooked = new OutcomeHook.Finished[1];
     R result =
         db.inTransaction(
             c -> {
@@ -182,9 +181,9 @@ final class Rescuer {
               lost.addAll(found.readyAgain());
               ExecutionRows.insert(c, lost);
               if (!found.abandoned().isEmpty()) {
-                hooked[0] = new OutcomeHook.Finished(c, found.abandoned(), now, tasks);
-                outcomes.onFinished(hooked[0]);
-                inserted[0] = hooked[0].earliestInserted();
+                var hooked = new OutcomeHook.Finished(c, found.abandoned(), now, tasks);
+                outcomes.onFinished(hooked);
+                inserted[0] = hooked.earliestInserted();
                 tasks.notifyIfSooner(c, inserted[0]);
               }
               if (!found.readyAgain().isEmpty()) {
@@ -192,9 +191,6 @@ final class Rescuer {
               }
               return found.result();
             });
-    if (hooked[0] != null) {
-      hooked[0].runAfterCommit();
-    }
     tasks.committed(inserted[0]);
     return result;
   }

@@ -162,19 +162,10 @@ class MessageOutcomes implements OutcomeHook {
     // commits (the engine's HandOff: only what is due now, never more for an organization than
     // this batch finished), so a queue's slot is used again without waiting for the producer's
     // wake-up and claim. A rate-limited queue's later slots stay due at their time for the claim.
-    // A queue whose row another transaction holds (a release after a push, on a timer, or another
-    // node's completer) is not waited for: this transaction records every queue's outcomes and
-    // would hold up all of them, and hold the rows it has locked, behind one queue's release. That
-    // queue is released by the Releaser once this transaction has committed instead (see
-    // Release#releaseUnlessBusy), so no room its finished messages left is lost.
     for (UUID queueId : queues) {
-      Release.Attempt attempt =
-          release.releaseUnlessBusy(jdbc, finished::insertHandingOff, queueId, finished.now());
-      if (attempt.busy()) {
-        Instant now = finished.now();
-        finished.afterCommit(() -> releaser.getObject().request(queueId, now));
-      } else if (attempt.next() != null) {
-        releaser.getObject().request(queueId, attempt.next());
+      Instant next = release.release(jdbc, finished::insertHandingOff, queueId, finished.now());
+      if (next != null) {
+        releaser.getObject().request(queueId, next);
       }
     }
   }

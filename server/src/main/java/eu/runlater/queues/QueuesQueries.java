@@ -103,14 +103,6 @@ final class QueuesQueries {
       FOR NO KEY UPDATE OF q
       """;
 
-  // The same, not waiting: no row when another transaction holds the queue's row (or it is gone).
-  static final String QUEUE_LOCK_UNLESS_HELD =
-      """
-      SELECT q.*, o.tier FROM queues q JOIN organizations o ON o.id = q.organization_id
-      WHERE q.id = :id
-      FOR NO KEY UPDATE OF q SKIP LOCKED
-      """;
-
   static final String QUEUE_SET_RATE_NEXT =
       "UPDATE queues SET rate_next_at = :rate_next_at WHERE id = :id";
 

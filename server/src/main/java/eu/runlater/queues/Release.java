@@ -58,59 +58,25 @@ class Release {
   private record Locked(Queue queue, Tier tier, Instant rateNextAt) {}
 
   /**
-   * What {@link #releaseUnlessBusy} did: {@code busy} when another transaction held the queue's row
-   * (nothing was released), else {@code next} as {@link #release} answers it.
-   */
-  record Attempt(boolean busy, Instant next) {}
-
-  /**
-   * As {@link #release}, but without waiting for the queue's row: when another transaction holds it
-   * (a release on another thread or node, a change of the queue's settings), answers busy at once
-   * and releases nothing. For the completer, whose transaction records every queue's outcomes: it
-   * must not wait behind one queue's release, nor hold the rows it has locked meanwhile. The caller
-   * then asks for a release once its own transaction has committed — the holder may have counted
-   * this transaction's finished messages as still in flight, and only a release that locks the row
-   * after this commit is sure to count the room they left.
-   */
-  Attempt releaseUnlessBusy(JdbcClient jdbc, Inserter tasks, UUID queueId, Instant now)
-      throws SQLException {
-    List<Locked> locked = lock(jdbc, QUEUE_LOCK_UNLESS_HELD, queueId);
-    if (locked.isEmpty()) {
-      return new Attempt(true, null);
-    }
-    return new Attempt(false, releaseLocked(jdbc, tasks, queueId, now, locked.getFirst()));
-  }
-
-  private static List<Locked> lock(JdbcClient jdbc, String sql, UUID queueId) {
-    return jdbc.sql(sql)
-        .param("id", queueId)
-        .query(
-            (rs, n) ->
-                new Locked(
-                    Queue.map(rs),
-                    Tier.of(rs.getString("tier")),
-                    SqlTime.instant(rs, "rate_next_at")))
-        .list();
-  }
-
-  /**
    * Releases what the queue lets go now, in the caller's transaction ({@code jdbc} runs on its
    * connection); returns when to look again (a delayed message or the rate's next slot), or null
    * when only a push, a finished message or a resume can make room.
    */
   Instant release(JdbcClient jdbc, Inserter tasks, UUID queueId, Instant now) throws SQLException {
-    List<Locked> locked = lock(jdbc, QUEUE_LOCK, queueId);
-    return locked.isEmpty() ? null : releaseLocked(jdbc, tasks, queueId, now, locked.getFirst());
-  }
-
-  /** The release itself, the queue's row locked by this transaction. */
-  private Instant releaseLocked(
-      JdbcClient jdbc, Inserter tasks, UUID queueId, Instant now, Locked lockedRow)
-      throws SQLException {
-    if (lockedRow.queue().paused()) {
+    List<Locked> locked =
+        jdbc.sql(QUEUE_LOCK)
+            .param("id", queueId)
+            .query(
+                (rs, n) ->
+                    new Locked(
+                        Queue.map(rs),
+                        Tier.of(rs.getString("tier")),
+                        SqlTime.instant(rs, "rate_next_at")))
+            .list();
+    if (locked.isEmpty() || locked.getFirst().queue().paused()) {
       return null;
     }
-    Queue queue = lockedRow.queue();
+    Queue queue = locked.getFirst().queue();
     long inFlight =
         jdbc.sql(MESSAGES_IN_FLIGHT_COUNT)
             .param("queue_id", queueId)
@@ -124,7 +90,7 @@ class Release {
     Queue.Rate rate = queue.rate();
     Instant slot = now;
     if (rate != null) {
-      Instant next = lockedRow.rateNextAt();
+      Instant next = locked.getFirst().rateNextAt();
       slot = next == null || next.isBefore(now) ? now : next;
       Instant horizon = now.plus(RATE_HORIZON);
       if (slot.isAfter(horizon)) {
@@ -143,7 +109,7 @@ class Release {
                 .query((rs, n) -> Message.map(rs, false))
                 .list());
     released.sort(Comparator.comparing(Message::notBefore).thenComparing(Message::id));
-    int priority = Priorities.of(lockedRow.tier() == Tier.PRO, Priorities.ONE_TIME);
+    int priority = Priorities.of(locked.getFirst().tier() == Tier.PRO, Priorities.ONE_TIME);
     List<NewTask> newTasks = new ArrayList<>(released.size());
     for (Message m : released) {
       Instant runAt = later(rate == null ? now : slot, m.notBefore());
