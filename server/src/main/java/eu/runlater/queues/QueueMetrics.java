@@ -28,7 +28,9 @@ import org.springframework.stereotype.Component;
  * node exports the same values; they are refreshed every 15 seconds, for at most {@value
  * #MAX_QUEUES} queues (a bound on the series a scrape returns). Waiting and dead messages are
  * counted up to {@value #MAX_COUNTED} per queue, so a deep queue cannot make a refresh expensive:
- * the gauge then reads {@value #MAX_COUNTED}, "at least that many" (the API counts exactly).
+ * the gauge then reads {@value #MAX_COUNTED}, "at least that many" (the API counts exactly). The
+ * finished rate comes from the per-second counts the outcome hook keeps (queues V8), not from the
+ * minute's messages, so a busy queue costs a refresh no more than an idle one.
  *
  * <p>A queue's gauges read its latest figures from a cell that each refresh updates in place; a
  * refresh registers only queues new since the last one and removes only queues gone since, so a

@@ -2,6 +2,7 @@ package eu.runlater.queues;
 
 import static eu.runlater.queues.MessageDedupQueries.DEDUP_PURGE_EXPIRED;
 import static eu.runlater.queues.MessagesQueries.MESSAGES_PURGE_FINISHED;
+import static eu.runlater.queues.QueueStatsQueries.FINISHED_PURGE;
 import static eu.runlater.queues.QueuesQueries.QUEUES_WITH_DUE;
 import static eu.runlater.queues.RateReservationsQueries.RESERVATIONS_PURGE;
 
@@ -30,8 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>On the leader, a sweep every few seconds also releases any queue with due waiting messages:
  * the fallback for a node that died between accepting a push and releasing it, or holding the only
- * timer of a delayed message. It also purges finished messages past retention and expired
- * deduplication ids.
+ * timer of a delayed message. It also purges finished messages past retention, expired
+ * deduplication ids and the per-second counts of finished messages older than two rate windows.
  */
 @Component
 class Releaser extends eu.runlater.platform.BackgroundLoop {
@@ -157,6 +158,9 @@ class Releaser extends eu.runlater.platform.BackgroundLoop {
             .list();
     queues.forEach(q -> request(q, now));
     jdbc.sql(MESSAGES_PURGE_FINISHED).param("before", SqlTime.ts(now.minus(RETENTION))).update();
+    jdbc.sql(FINISHED_PURGE)
+        .param("before", SqlTime.ts(now.minus(Queues.RATE_WINDOW.multipliedBy(2))))
+        .update();
     jdbc.sql(DEDUP_PURGE_EXPIRED).param("now", SqlTime.ts(now)).update();
     jdbc.sql(RESERVATIONS_PURGE)
         .param("before", SqlTime.ts(now.minus(Duration.ofDays(1))))
