@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import eu.runlater.support.LogCapture;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
  * and leave an alias behind.
  */
 class PostgresBinariesTest {
+
+  /**
+   * The library keeps the binaries it prepared for each resolver for the JVM's life: a start in
+   * this JVM before (another test's, in another directory) would be reused, and these starts would
+   * not unpack into their own runtime directory as a new process's first start does. Forgotten
+   * here, so each test starts as a new process would.
+   */
+  @BeforeEach
+  void forgetBinariesPreparedEarlierInThisJvm() throws Exception {
+    Field prepared = EmbeddedPostgres.class.getDeclaredField("PREPARE_BINARIES");
+    prepared.setAccessible(true);
+    ((Map<?, ?>) prepared.get(null)).clear();
+  }
 
   @Test
   void the_archive_on_the_class_path_has_a_stamp() {
