@@ -13,7 +13,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.random.RandomGenerator;
@@ -83,7 +82,7 @@ final class Delivery {
     Instant createdAt = Ids.instantOf(executionId);
     TaskRequest request = task.request();
 
-    List<Header> generated = generatedHeaders(task, executionId.toString(), started);
+    List<Header> generated = SentHeaders.generated(config.userAgent(), task, executionId, started);
     HttpOutcome outcome;
     String invalid = null;
     URI uri = null;
@@ -303,22 +302,6 @@ final class Delivery {
         kind == Completion.HostSignal.Kind.THROTTLED ? finished.plus(retryAfter) : null);
   }
 
-  /** Headers of ours, without the signature (which depends on the body). */
-  private List<Header> generatedHeaders(ClaimedTask task, String executionId, Instant started) {
-    List<Header> headers = new ArrayList<>(8);
-    headers.add(new Header("User-Agent", config.userAgent()));
-    headers.add(new Header("webhook-id", task.id().toString()));
-    headers.add(new Header("webhook-timestamp", Long.toString(started.getEpochSecond())));
-    if (task.sourceId() != null) {
-      headers.add(new Header(sourceHeader(task.sourceKind()), task.sourceId().toString()));
-    }
-    headers.add(new Header("Runlater-Task-Id", task.id().toString()));
-    headers.add(new Header("Runlater-Execution-Id", executionId));
-    headers.add(new Header("Runlater-Attempt", Integer.toString(task.attempt())));
-    headers.add(new Header("traceparent", traceparent(task)));
-    return headers;
-  }
-
   private Header signature(ClaimedTask task, Instant started, byte[] body) {
     return new Header(
         "webhook-signature",
@@ -327,23 +310,6 @@ final class Delivery {
             task.id().toString(),
             started.getEpochSecond(),
             body));
-  }
-
-  /** W3C trace context: the trace id is the task id, so every attempt of a task shares it. */
-  private String traceparent(ClaimedTask task) {
-    String traceId = task.id().toString().replace("-", "");
-    byte[] span = new byte[8];
-    random.get().nextBytes(span);
-    span[0] |= 1; // an all-zero span id is invalid
-    return "00-" + traceId + "-" + HexFormat.of().formatHex(span) + "-01";
-  }
-
-  static String sourceHeader(String sourceKind) {
-    StringBuilder name = new StringBuilder("Runlater-");
-    for (String part : sourceKind.split("_")) {
-      name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1)).append('-');
-    }
-    return name.append("Id").toString();
   }
 
   private static String httpError(HttpOutcome.Responded r) {

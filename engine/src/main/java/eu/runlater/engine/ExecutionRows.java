@@ -46,6 +46,7 @@ final class ExecutionRows {
               .put("request_url", e.url())
               .put("request_method", e.method())
               .put("request_headers", null)
+              .put("request_headers_derived", null)
               .put("request_sealed_headers", null)
               .put("request_body", null)
               .put("request_body_sealed", false)
@@ -64,7 +65,8 @@ final class ExecutionRows {
   static Params params(ClaimedTask task, ExecutionRecord e) {
     TaskRequest r = task.request();
     List<Header> sent = new ArrayList<>(r.headers());
-    sent.addAll(e.sentHeaders());
+    boolean derived = SentHeaders.derivable(e.sentHeaders(), task, e);
+    sent.addAll(derived ? e.sentHeaders().subList(0, 1) : e.sentHeaders());
     ExecutionRecord.Response response = e.response();
     ClaimedTask.Held held = task.held();
     return Params.of("id", e.id())
@@ -88,6 +90,7 @@ final class ExecutionRows {
         .put("request_url", r.url())
         .put("request_method", r.method())
         .put("request_headers", HeaderCodec.toJson(sent))
+        .put("request_headers_derived", derived ? Boolean.TRUE : null)
         .put("request_sealed_headers", r.sealedHeaders())
         .put("request_body", r.body())
         .put("request_body_sealed", r.bodySealed())

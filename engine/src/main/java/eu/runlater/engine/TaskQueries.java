@@ -404,7 +404,8 @@ final class TaskQueries {
                               request_url, request_method, request_headers,
                               request_sealed_headers, request_body, request_body_sealed,
                               response_headers, response_body, response_truncated, held_by,
-                              held_since, held_until, held_note, request_sealed_url)
+                              held_since, held_until, held_note, request_sealed_url,
+                              request_headers_derived)
       SELECT * FROM unnest(:id::uuid[], :created_at::timestamptz[], :organization_id::uuid[],
                            :task_id::uuid[], :source_kind::text[], :source_id::uuid[], :attempt::int[],
                            :status::text[], :final::boolean[], :scheduled_for::timestamptz[],
@@ -416,7 +417,7 @@ final class TaskQueries {
                            :request_body_sealed::boolean[], :response_headers::jsonb[],
                            :response_body::bytea[], :response_truncated::boolean[], :held_by::text[],
                            :held_since::timestamptz[], :held_until::timestamptz[], :held_note::text[],
-                           :request_sealed_url::bytea[])
+                           :request_sealed_url::bytea[], :request_headers_derived::boolean[])
       """;
 
   /** The type of each column of EXECUTION_INSERT_MANY. */
@@ -443,6 +444,7 @@ final class TaskQueries {
           java.util.Map.entry("request_url", "text"),
           java.util.Map.entry("request_method", "text"),
           java.util.Map.entry("request_headers", "jsonb"),
+          java.util.Map.entry("request_headers_derived", "boolean"),
           java.util.Map.entry("request_sealed_headers", "bytea"),
           java.util.Map.entry("request_body", "bytea"),
           java.util.Map.entry("request_body_sealed", "boolean"),

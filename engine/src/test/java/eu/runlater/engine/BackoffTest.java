@@ -44,9 +44,9 @@ class BackoffTest {
 
   @Test
   void source_kinds_name_their_id_header() {
-    assertThat(Delivery.sourceHeader("job")).isEqualTo("Runlater-Job-Id");
-    assertThat(Delivery.sourceHeader("message")).isEqualTo("Runlater-Message-Id");
-    assertThat(Delivery.sourceHeader("workflow_step")).isEqualTo("Runlater-Workflow-Step-Id");
+    assertThat(SentHeaders.sourceHeader("job")).isEqualTo("Runlater-Job-Id");
+    assertThat(SentHeaders.sourceHeader("message")).isEqualTo("Runlater-Message-Id");
+    assertThat(SentHeaders.sourceHeader("workflow_step")).isEqualTo("Runlater-Workflow-Step-Id");
   }
 
   private static eu.runlater.engine.Header h(String name, String value) {

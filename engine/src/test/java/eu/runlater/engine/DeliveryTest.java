@@ -115,6 +115,73 @@ class DeliveryTest {
   }
 
   @Test
+  void the_history_keeps_only_the_headers_it_cannot_derive_and_reads_back_every_one_sent()
+      throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    sink.respond(r -> Reply.status(calls.incrementAndGet() == 1 ? 503 : 200));
+    Engine engine = started();
+    NewTask task = withAttempts(fixture.task(sink.url("/twice")), 3);
+    fixture.insert(engine, List.of(task));
+    awaitFinal(task.id());
+
+    var rows =
+        fixture.db.withConnection(
+            c ->
+                Db.query(
+                    c,
+                    "SELECT id, task_id, source_kind, source_id, attempt, started_at,"
+                        + " request_headers::text AS headers, request_headers_derived"
+                        + " FROM executions WHERE task_id = :id ORDER BY attempt",
+                    Db.Params.of("id", task.id()),
+                    rs -> {
+                      List<Header> stored = HeaderCodec.fromJson(rs.getString("headers"));
+                      assertThat(rs.getBoolean("request_headers_derived")).isTrue();
+                      return Map.entry(
+                          stored,
+                          SentHeaders.expand(
+                              stored,
+                              rs.getObject("task_id", UUID.class),
+                              rs.getString("source_kind"),
+                              rs.getObject("source_id", UUID.class),
+                              rs.getObject("id", UUID.class),
+                              rs.getInt("attempt"),
+                              SqlTime.instant(rs, "started_at")));
+                    }));
+    assertThat(rows).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      List<Header> stored = rows.get(i).getKey();
+      List<Header> expanded = rows.get(i).getValue();
+      Sink.Received sent = sink.received().get(i);
+      // Stored: the request's own headers and the user agent, nothing the row already says.
+      assertThat(stored)
+          .extracting(Header::name)
+          .containsExactlyElementsOf(
+              java.util.stream.Stream.concat(
+                      task.request().headers().stream().map(Header::name),
+                      java.util.stream.Stream.of("User-Agent"))
+                  .toList());
+      // Read back: every header of ours as the target received it, the trace's span included.
+      assertThat(expanded)
+          .extracting(Header::name)
+          .containsSubsequence(
+              "User-Agent",
+              "webhook-id",
+              "webhook-timestamp",
+              "Runlater-Job-Id",
+              "Runlater-Task-Id",
+              "Runlater-Execution-Id",
+              "Runlater-Attempt",
+              "traceparent");
+      for (Header h : expanded) {
+        assertThat(sent.header(h.name())).as(h.name()).isEqualTo(h.value());
+      }
+      assertThat(sent.header("Runlater-Attempt")).isEqualTo(Integer.toString(i + 1));
+    }
+    assertThat(sink.received().get(0).header("traceparent"))
+        .isNotEqualTo(sink.received().get(1).header("traceparent"));
+  }
+
+  @Test
   void a_tampered_body_fails_the_independent_verifier() throws Exception {
     Engine engine = started();
     fixture.insert(engine, List.of(fixture.task(sink.url("/hook"))));

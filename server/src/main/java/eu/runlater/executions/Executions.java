@@ -2,8 +2,10 @@ package eu.runlater.executions;
 
 import static eu.runlater.executions.ExecutionsQueries.*;
 
+import eu.runlater.engine.Header;
 import eu.runlater.engine.HeaderCodec;
 import eu.runlater.engine.Ids;
+import eu.runlater.engine.SentHeaders;
 import eu.runlater.engine.SqlTime;
 import eu.runlater.platform.errors.ApiProblem;
 import java.sql.ResultSet;
@@ -154,11 +156,23 @@ public class Executions {
     Execution.Request request = null;
     Execution.Response response = null;
     if (detail) {
+      List<Header> headers = HeaderCodec.fromJson(rs.getString("request_headers"));
+      if (rs.getBoolean("request_headers_derived")) {
+        headers =
+            SentHeaders.expand(
+                headers,
+                rs.getObject("task_id", UUID.class),
+                rs.getString("source_kind"),
+                rs.getObject("source_id", UUID.class),
+                rs.getObject("id", UUID.class),
+                rs.getInt("attempt"),
+                SqlTime.instant(rs, "started_at"));
+      }
       request =
           new Execution.Request(
               rs.getString("request_url"),
               rs.getString("request_method"),
-              HeaderCodec.fromJson(rs.getString("request_headers")),
+              headers,
               rs.getBytes("request_sealed_headers"),
               rs.getBytes("request_body"),
               rs.getBoolean("request_body_sealed"));

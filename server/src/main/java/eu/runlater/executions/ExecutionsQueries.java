@@ -15,6 +15,7 @@ final class ExecutionsQueries {
       SUMMARY_COLUMNS
           + """
           , request_url, request_method, request_headers::text AS request_headers,
+          request_headers_derived,
           request_sealed_headers, request_body, request_body_sealed,
           response_headers::text AS response_headers, response_body, response_truncated
           """;

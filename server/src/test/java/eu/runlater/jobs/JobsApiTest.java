@@ -99,6 +99,24 @@ class JobsApiTest extends ServerTest {
     assertThat(execution.get("request").get("body").asString()).isEqualTo("{\"hello\":\"world\"}");
     assertThat(execution.get("lateness_ms").asLong()).isGreaterThanOrEqualTo(0);
     assertThat(execution.get("attempts")).hasSize(1);
+    // The history shows every header of ours as sent, those it made again from the row included.
+    var shown = new java.util.HashMap<String, String>();
+    execution
+        .get("request")
+        .get("headers")
+        .forEach(h -> shown.put(h.get("name").asString(), h.get("value").asString()));
+    for (String name :
+        List.of(
+            "User-Agent",
+            "webhook-id",
+            "webhook-timestamp",
+            "Runlater-Job-Id",
+            "Runlater-Task-Id",
+            "Runlater-Execution-Id",
+            "Runlater-Attempt",
+            "traceparent")) {
+      assertThat(shown.get(name)).as(name).isNotNull().isEqualTo(r.header(name));
+    }
   }
 
   @Test
