@@ -1,6 +1,6 @@
 package eu.runlater.engine;
 
-import static eu.runlater.engine.TaskQueries.TASK_HAND_OFF;
+import static eu.runlater.engine.ClaimQueries.TASK_HAND_OFF;
 
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
@@ -23,7 +23,7 @@ import java.util.function.IntSupplier;
  * next message) goes out without waiting for the producer's wake-up and its claim statement.
  *
  * <p>The claim is the producer's, aimed at known rows: each task gets its attempt, a lease and a
- * fencing token ({@link TaskQueries#TASK_HAND_OFF}), the claim hook acts on them in the same
+ * fencing token ({@link ClaimQueries#TASK_HAND_OFF}), the claim hook acts on them in the same
  * transaction, and each worker asks the heartbeat's fence before its send. What it leaves alone
  * stays ready for the producer: a task not due yet (or held, or throttled), one beyond the
  * organization's share, all of them while the producer has due work of its own or does not claim at

@@ -1,5 +1,6 @@
 package eu.runlater.engine;
 
+import static eu.runlater.engine.ClaimQueries.*;
 import static eu.runlater.engine.TaskQueries.*;
 
 import eu.runlater.engine.db.Db;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * up, waiting briefly for a few to free so each claim takes a batch.
  *
  * <p>Fair: the claim gives each organization at most the room its concurrency cap leaves and takes
- * organizations in turns (see {@link TaskQueries#TASK_CLAIM_DUE}). When due tasks wait but all
+ * organizations in turns (see {@link ClaimQueries#TASK_CLAIM_DUE}). When due tasks wait but all
  * belong to organizations at their cap, it sleeps until a completion recorded on this node frees
  * room (or the poll interval passes) instead of spinning.
  *
@@ -173,9 +174,9 @@ final class Producer {
   }
 
   /**
-   * The claim itself, planned as {@link TaskQueries#TASK_CLAIM_PLANNING} says, in a transaction.
+   * The claim itself, planned as {@link ClaimQueries#TASK_CLAIM_PLANNING} says, in a transaction.
    */
-  static List<ClaimedTask> claimDue(Connection c, Params params) throws SQLException {
+  private static List<ClaimedTask> claimDue(Connection c, Params params) throws SQLException {
     execute(c, TASK_CLAIM_PLANNING);
     return Db.query(c, TASK_CLAIM_DUE, params, Tasks::mapClaimed);
   }

@@ -36,7 +36,7 @@ class ClaimPlanTest {
           try (var st = c.createStatement()) {
             st.execute("SET plan_cache_mode = force_generic_plan");
             st.execute(
-                "PREPARE claim AS " + CompletionPlanTest.positional(TaskQueries.TASK_CLAIM_DUE));
+                "PREPARE claim AS " + CompletionPlanTest.positional(ClaimQueries.TASK_CLAIM_DUE));
             try (var rs = st.executeQuery("EXPLAIN EXECUTE claim(" + arguments() + ")")) {
               while (rs.next()) {
                 lines.add(rs.getString(1));
@@ -63,10 +63,10 @@ class ClaimPlanTest {
             c -> {
               c.setAutoCommit(false);
               try (var st = c.createStatement()) {
-                st.execute(TaskQueries.TASK_CLAIM_PLANNING);
+                st.execute(ClaimQueries.TASK_CLAIM_PLANNING);
                 st.execute(
                     "PREPARE claim AS "
-                        + CompletionPlanTest.positional(TaskQueries.TASK_CLAIM_DUE));
+                        + CompletionPlanTest.positional(ClaimQueries.TASK_CLAIM_DUE));
                 StringBuilder lines = new StringBuilder();
                 try (var rs =
                     st.executeQuery("EXPLAIN (COSTS OFF) EXECUTE claim(" + arguments() + ")")) {
@@ -111,7 +111,7 @@ class ClaimPlanTest {
             "node", "'plan-test'");
     java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
     java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("(?<!:):([a-z_]+)").matcher(TaskQueries.TASK_CLAIM_DUE);
+        java.util.regex.Pattern.compile("(?<!:):([a-z_]+)").matcher(ClaimQueries.TASK_CLAIM_DUE);
     while (m.find()) {
       names.add(m.group(1));
     }

@@ -152,7 +152,7 @@ class FairnessTest {
   private String explainClaim(Instant now, int limit) throws Exception {
     String sql =
         "EXPLAIN (ANALYZE, BUFFERS) "
-            + TaskQueries.TASK_CLAIM_DUE.replace("RETURNING t.*", "RETURNING t.id");
+            + ClaimQueries.TASK_CLAIM_DUE.replace("RETURNING t.*", "RETURNING t.id");
     // Explain inside a rolled-back transaction: EXPLAIN ANALYZE runs the update.
     return fixture.db.withConnection(
         c -> {

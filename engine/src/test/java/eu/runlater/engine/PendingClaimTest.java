@@ -121,7 +121,7 @@ class PendingClaimTest {
   private static int claimedAndRolledBack(Connection c) throws SQLException {
     c.setAutoCommit(false);
     try (var st = c.createStatement()) {
-      st.execute("PREPARE claim AS " + CompletionPlanTest.positional(TaskQueries.TASK_CLAIM_DUE));
+      st.execute("PREPARE claim AS " + CompletionPlanTest.positional(ClaimQueries.TASK_CLAIM_DUE));
       int n = 0;
       try (var rs = st.executeQuery("EXECUTE claim(" + ClaimPlanTest.arguments() + ")")) {
         while (rs.next()) {
@@ -144,7 +144,7 @@ class PendingClaimTest {
     c.setAutoCommit(false);
     try (var st = c.createStatement()) {
       st.execute("SET LOCAL plan_cache_mode = " + planMode);
-      st.execute("PREPARE claim AS " + CompletionPlanTest.positional(TaskQueries.TASK_CLAIM_DUE));
+      st.execute("PREPARE claim AS " + CompletionPlanTest.positional(ClaimQueries.TASK_CLAIM_DUE));
       StringBuilder plan = new StringBuilder();
       try (var rs =
           st.executeQuery(
