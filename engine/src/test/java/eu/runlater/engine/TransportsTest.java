@@ -119,19 +119,24 @@ class TransportsTest {
             .withSealedUrl(fixture.secrets, real);
     NewTask task = task(request, 1);
 
-    // Before it runs, the stored task holds the shown form only.
+    // Before it runs, the stored task holds the shown form only: read in the inserting
+    // transaction, before the engine can see the task (and deliver and delete it).
     var batch = List.of(task);
-    java.time.Instant earliest = fixture.db.inTransaction(c -> engine.tasks().insert(c, batch));
-    String stored =
-        fixture.db.withConnection(
-            c ->
-                Db.query(
-                        c,
-                        "SELECT url || encode(sealed_url, 'escape') FROM tasks WHERE id = :id",
-                        Db.Params.of("id", task.id()),
-                        rs -> rs.getString(1))
-                    .getFirst());
-    assertThat(stored).doesNotContain("s3cr3tPath").startsWith("http://127.0.0.1:");
+    String[] stored = new String[1];
+    java.time.Instant earliest =
+        fixture.db.inTransaction(
+            c -> {
+              java.time.Instant due = engine.tasks().insert(c, batch);
+              stored[0] =
+                  Db.query(
+                          c,
+                          "SELECT url || encode(sealed_url, 'escape') FROM tasks WHERE id = :id",
+                          Db.Params.of("id", task.id()),
+                          rs -> rs.getString(1))
+                      .getFirst();
+              return due;
+            });
+    assertThat(stored[0]).doesNotContain("s3cr3tPath").startsWith("http://127.0.0.1:");
     engine.tasks().committed(earliest);
 
     var rows = awaitFinal(task.id());
