@@ -285,6 +285,69 @@ class HostedEndpointTest extends ServerTest {
   }
 
   @Test
+  void a_standard_webhooks_source_rejects_a_timestamp_outside_the_tolerance_with_its_reason() {
+    var t = fixtures.tenant();
+    String secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    JsonNode s =
+        source(
+            t.key(),
+            "{\"name\": \"svix\", \"verification\": {\"type\": \"standard_webhooks\","
+                + " \"secret\": \""
+                + secret
+                + "\"}}");
+    String body = "{\"test\": 2432232314}";
+    String id = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+    long now = Instant.now().getEpochSecond();
+    for (long ts : new long[] {now, now - 3600, now + 3600}) {
+      String sig =
+          "v1,"
+              + Base64.getEncoder()
+                  .encodeToString(
+                      Verifier.mac(
+                          "HmacSHA256",
+                          Base64.getDecoder().decode(secret.substring("whsec_".length())),
+                          (id + "." + ts + "." + body).getBytes(StandardCharsets.UTF_8)));
+      var answer =
+          post(
+              path(s),
+              body,
+              "webhook-id",
+              id,
+              "webhook-timestamp",
+              Long.toString(ts),
+              "webhook-signature",
+              sig);
+      if (ts == now) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+        continue;
+      }
+      // Signed correctly, an hour off: a replay (or a clock far off), refused and recorded.
+      assertThat(answer.status()).as("signed at now %+d s", ts - now).isEqualTo(401);
+      JsonNode e = event(t.key(), answer);
+      assertThat(e.get("status").asString()).isEqualTo("rejected");
+      assertThat(e.get("reason").asString())
+          .startsWith("verification failed: the signed timestamp is")
+          .contains("tolerance of 300 s");
+      assertThat(e.get("verification").get("type").asString()).isEqualTo("standard_webhooks");
+      assertThat(e.get("verification").get("verified").asBoolean()).isFalse();
+    }
+    // Standard Webhooks' reference vector itself, sent with Svix's headers years after it was
+    // signed: its signature holds, its time does not.
+    var reference =
+        post(
+            path(s),
+            body,
+            "svix-id",
+            id,
+            "svix-timestamp",
+            "1614265330",
+            "svix-signature",
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    assertThat(reference.status()).isEqualTo(401);
+    assertThat(event(t.key(), reference).get("reason").asString()).contains("tolerance of 300 s");
+  }
+
+  @Test
   void a_slack_source_answers_the_url_verification_challenge_once_signed() {
     var t = fixtures.tenant();
     String secret = "8f742231b10e8888abcd99yyyzzz85a5";
