@@ -17,8 +17,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Sources over the API and their hosted URLs over real HTTP: what is stored before the answer,
- * refusals recorded with their reasons (401, 413, 429), the Slack challenge, dedup, and the secret
- * sealed at rest.
+ * whatever the method, refusals recorded with their reasons (401 for a bad signature or a stale
+ * timestamp, 413, 429), the Slack challenge, dedup, and the secret sealed at rest.
  */
 class HostedEndpointTest extends ServerTest {
   @Autowired JdbcClient jdbc;
@@ -121,6 +121,48 @@ class HostedEndpointTest extends ServerTest {
     var other = fixtures.tenant();
     assertThat(api.get("/api/v1/inbound-events/" + requestId, other.key()).status()).isEqualTo(404);
     assertThat(api.get("/api/v1/inbound-events", other.key()).json().get("data")).isEmpty();
+  }
+
+  @Test
+  void any_method_is_stored_and_answered_options_and_methods_spring_does_not_name_included() {
+    var t = fixtures.tenant();
+    JsonNode s = source(t.key(), "{\"name\": \"methods\"}");
+    for (String method : new String[] {"OPTIONS", "PROPFIND", "REPORT", "PURGE"}) {
+      var answer =
+          send(
+              method,
+              path(s) + "/dav?depth=1",
+              "application/xml",
+              "<x/>".getBytes(StandardCharsets.UTF_8));
+      assertThat(answer.status()).as(method + ": " + answer.body()).isEqualTo(202);
+      assertThat(answer.json().get("status").asString()).isEqualTo("accepted");
+      JsonNode e = event(t.key(), answer);
+      assertThat(e.get("method").asString()).isEqualTo(method);
+      assertThat(e.get("path").asString()).isEqualTo("/dav");
+      assertThat(e.get("query").asString()).isEqualTo("depth=1");
+      assertThat(e.get("body").asString()).isEqualTo("<x/>");
+    }
+    // A browser's CORS preflight is the browser's question, not a webhook: not stored.
+    var preflight =
+        send(
+            "OPTIONS",
+            path(s),
+            null,
+            null,
+            "Origin",
+            "https://elsewhere.example",
+            "Access-Control-Request-Method",
+            "POST");
+    assertThat(preflight.headers().firstValue(Inbox.REQUEST_ID_HEADER)).isEmpty();
+    var list = api.get("/api/v1/inbound-events?source_id=" + s.get("id").asString(), t.key());
+    assertThat(list.json().get("data")).hasSize(4);
+    // Any method still needs a source's token; and outside /in/ the firewall still refuses
+    // methods it does not know.
+    assertThat(send("PROPFIND", "/in/nosuchtoken", null, null).status()).isEqualTo(404);
+    assertThat(
+            send("PROPFIND", "/api/v1/sources", null, null, "Authorization", "Bearer " + t.key())
+                .status())
+        .isEqualTo(400);
   }
 
   @Test
