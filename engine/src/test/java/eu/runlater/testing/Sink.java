@@ -70,9 +70,9 @@ public final class Sink implements AutoCloseable {
   @FunctionalInterface
   public interface Responder extends Function<Received, Reply> {}
 
-  private Sink(String host) {
+  private Sink(String host, int port) {
     try {
-      server = HttpServer.create(new InetSocketAddress(host, 0), 1024);
+      server = HttpServer.create(new InetSocketAddress(host, port), 1024);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -82,7 +82,12 @@ public final class Sink implements AutoCloseable {
   }
 
   public static Sink start() {
-    return new Sink("127.0.0.1");
+    return new Sink("127.0.0.1", 0);
+  }
+
+  /** A sink on a given port: a destination that comes back where it was down. */
+  public static Sink startOn(int port) {
+    return new Sink("127.0.0.1", port);
   }
 
   public Sink respond(Responder responder) {

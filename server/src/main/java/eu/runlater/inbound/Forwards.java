@@ -367,9 +367,12 @@ class Forwards {
         }
       }
     }
-    if (body != null && body.length > TaskRequest.MAX_BODY_BYTES) {
+    // A forward carries what the hosted URL took (up to 1 MB), not the API's 256 KB for a job's
+    // body: a request acknowledged with 202 must be deliverable. Only a transformation can make
+    // more of it.
+    if (body != null && body.length > Inbox.MAX_BODY) {
       throw new IllegalArgumentException(
-          "the body to forward is larger than 256 KB, the delivery limit");
+          "the transformed body is larger than 1 MB, the most a forward carries");
     }
     String method = c.method() != null ? c.method() : request.method();
     TaskRequest sealed =

@@ -2,6 +2,7 @@ package eu.runlater.inbound;
 
 import eu.runlater.platform.database.GroupCommit;
 import eu.runlater.platform.web.PublicUrl;
+import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -61,12 +62,15 @@ class HostedEndpoint {
         RequestMethod.POST,
         RequestMethod.PUT,
         RequestMethod.PATCH,
-        RequestMethod.DELETE
+        RequestMethod.DELETE,
+        RequestMethod.OPTIONS
       })
   @Operation(
       summary = "A source's hosted URL: receives a webhook (no auth: the token is the secret)",
       description =
-          "Any method; anything after the token is kept as the request's path. The request"
+          "Any method (others than those listed too, such as PROPFIND; not TRACE or CONNECT, which"
+              + " the server refuses, nor a browser's CORS preflight); anything after the token is"
+              + " kept as the request's path. The request"
               + " (method, path, query, headers, body up to 1 MB, source IP, time) is stored before"
               + " the answer: 202 {request_id, status} (or the source's configured status and"
               + " body; a Slack url_verification gets its challenge back). 401 when the source's"
@@ -81,6 +85,19 @@ class HostedEndpoint {
       // Too many requests wait to be stored: this one was not, so it is not acknowledged.
       return busy();
     }
+  }
+
+  /**
+   * Every method the mapping above does not name (PROPFIND, REPORT, a provider's own), handled the
+   * same way. A mapping without methods matches any method but OPTIONS, and Spring MVC prefers the
+   * one above for the methods it names. Hidden from the OpenAPI document, which has no words for
+   * arbitrary methods: the operation above says they are taken.
+   */
+  @RequestMapping(path = {"/in/{token}", "/in/{token}/**"})
+  @Hidden
+  ResponseEntity<String> receiveOtherMethod(
+      @PathVariable String token, HttpServletRequest request) {
+    return receive(token, request);
   }
 
   private ResponseEntity<String> answer(String token, HttpServletRequest request) {

@@ -14,8 +14,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Connections forward accepted requests as engine tasks to real HTTP servers: fan-out with one
- * destination failing, CEL filters and transformations, pause and resume, and what the event's
- * detail shows of each forward and its attempts.
+ * destination failing, CEL filters and transformations, pause and resume, a body over the API's 256
+ * KB forwarded whole, and what the event's detail shows of each forward and its attempts.
  */
 class ForwardingTest extends ServerTest {
   static final Duration WITHIN = Duration.ofSeconds(30);
@@ -159,6 +159,51 @@ class ForwardingTest extends ServerTest {
       // The transformation's headers replace the received ones.
       assertThat(reshaped.header("X-Env")).isNull();
       assertThat(paid.received().getFirst().header("X-Env")).isEqualTo("prod");
+    }
+  }
+
+  /**
+   * A body the hosted URL takes (up to 1 MB) but over the API's 256 KB for a job's body is
+   * forwarded whole, straight to the engine and through a limited connection's queue.
+   */
+  @Test
+  void a_700_kb_request_is_forwarded_whole_directly_and_through_a_limited_connection() {
+    var t = fixtures.tenant();
+    try (Sink direct = Sink.start();
+        Sink paced = Sink.start()) {
+      JsonNode s = source(t);
+      connection(t, s, direct.url("/big"), "");
+      connection(t, s, paced.url("/big"), ", \"parallelism\": 1");
+      StringBuilder blob = new StringBuilder("{\"lines\": [");
+      for (int i = 0; blob.length() < 700 * 1024; i++) {
+        blob.append(i == 0 ? "" : ", ")
+            .append('"')
+            .append(i)
+            .append(": ")
+            .append("x".repeat(60))
+            .append('"');
+      }
+      String body = blob.append("]}").toString();
+      assertThat(body.length()).isBetween(700 * 1024, Inbox.MAX_BODY);
+      var answer = receive(s, body);
+
+      direct.awaitCount(1, WITHIN);
+      paced.awaitCount(1, WITHIN);
+      for (Sink sink : new Sink[] {direct, paced}) {
+        assertThat(sink.received().getFirst().body())
+            .isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+      }
+      for (String url : new String[] {direct.url("/big"), paced.url("/big")}) {
+        Sink.await(
+            WITHIN,
+            "the forward to " + url + " delivered",
+            () -> {
+              JsonNode f = forwardTo(event(t, answer), url);
+              return f.get("attempts").size() == 1
+                  && f.get("attempts").get(0).get("status").asString().equals("success");
+            });
+        assertThat(forwardTo(event(t, answer), url).get("state").asString()).isEqualTo("queued");
+      }
     }
   }
 

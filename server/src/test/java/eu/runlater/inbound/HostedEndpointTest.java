@@ -17,8 +17,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Sources over the API and their hosted URLs over real HTTP: what is stored before the answer,
- * refusals recorded with their reasons (401, 413, 429), the Slack challenge, dedup, and the secret
- * sealed at rest.
+ * whatever the method, refusals recorded with their reasons (401 for a bad signature or a stale
+ * timestamp, 413, 429), the Slack challenge, dedup, and the secret sealed at rest.
  */
 class HostedEndpointTest extends ServerTest {
   @Autowired JdbcClient jdbc;
@@ -121,6 +121,48 @@ class HostedEndpointTest extends ServerTest {
     var other = fixtures.tenant();
     assertThat(api.get("/api/v1/inbound-events/" + requestId, other.key()).status()).isEqualTo(404);
     assertThat(api.get("/api/v1/inbound-events", other.key()).json().get("data")).isEmpty();
+  }
+
+  @Test
+  void any_method_is_stored_and_answered_options_and_methods_spring_does_not_name_included() {
+    var t = fixtures.tenant();
+    JsonNode s = source(t.key(), "{\"name\": \"methods\"}");
+    for (String method : new String[] {"OPTIONS", "PROPFIND", "REPORT", "PURGE"}) {
+      var answer =
+          send(
+              method,
+              path(s) + "/dav?depth=1",
+              "application/xml",
+              "<x/>".getBytes(StandardCharsets.UTF_8));
+      assertThat(answer.status()).as(method + ": " + answer.body()).isEqualTo(202);
+      assertThat(answer.json().get("status").asString()).isEqualTo("accepted");
+      JsonNode e = event(t.key(), answer);
+      assertThat(e.get("method").asString()).isEqualTo(method);
+      assertThat(e.get("path").asString()).isEqualTo("/dav");
+      assertThat(e.get("query").asString()).isEqualTo("depth=1");
+      assertThat(e.get("body").asString()).isEqualTo("<x/>");
+    }
+    // A browser's CORS preflight is the browser's question, not a webhook: not stored.
+    var preflight =
+        send(
+            "OPTIONS",
+            path(s),
+            null,
+            null,
+            "Origin",
+            "https://elsewhere.example",
+            "Access-Control-Request-Method",
+            "POST");
+    assertThat(preflight.headers().firstValue(Inbox.REQUEST_ID_HEADER)).isEmpty();
+    var list = api.get("/api/v1/inbound-events?source_id=" + s.get("id").asString(), t.key());
+    assertThat(list.json().get("data")).hasSize(4);
+    // Any method still needs a source's token; and outside /in/ the firewall still refuses
+    // methods it does not know.
+    assertThat(send("PROPFIND", "/in/nosuchtoken", null, null).status()).isEqualTo(404);
+    assertThat(
+            send("PROPFIND", "/api/v1/sources", null, null, "Authorization", "Bearer " + t.key())
+                .status())
+        .isEqualTo(400);
   }
 
   @Test
@@ -282,6 +324,69 @@ class HostedEndpointTest extends ServerTest {
     var stale = post(path(s), body, "Stripe-Signature", "t=" + (ts - 3600) + ",v1=" + sig);
     assertThat(stale.status()).isEqualTo(401);
     assertThat(event(t.key(), stale).get("reason").asString()).contains("tolerance of 300 s");
+  }
+
+  @Test
+  void a_standard_webhooks_source_rejects_a_timestamp_outside_the_tolerance_with_its_reason() {
+    var t = fixtures.tenant();
+    String secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    JsonNode s =
+        source(
+            t.key(),
+            "{\"name\": \"svix\", \"verification\": {\"type\": \"standard_webhooks\","
+                + " \"secret\": \""
+                + secret
+                + "\"}}");
+    String body = "{\"test\": 2432232314}";
+    String id = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+    long now = Instant.now().getEpochSecond();
+    for (long ts : new long[] {now, now - 3600, now + 3600}) {
+      String sig =
+          "v1,"
+              + Base64.getEncoder()
+                  .encodeToString(
+                      Verifier.mac(
+                          "HmacSHA256",
+                          Base64.getDecoder().decode(secret.substring("whsec_".length())),
+                          (id + "." + ts + "." + body).getBytes(StandardCharsets.UTF_8)));
+      var answer =
+          post(
+              path(s),
+              body,
+              "webhook-id",
+              id,
+              "webhook-timestamp",
+              Long.toString(ts),
+              "webhook-signature",
+              sig);
+      if (ts == now) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+        continue;
+      }
+      // Signed correctly, an hour off: a replay (or a clock far off), refused and recorded.
+      assertThat(answer.status()).as("signed at now %+d s", ts - now).isEqualTo(401);
+      JsonNode e = event(t.key(), answer);
+      assertThat(e.get("status").asString()).isEqualTo("rejected");
+      assertThat(e.get("reason").asString())
+          .startsWith("verification failed: the signed timestamp is")
+          .contains("tolerance of 300 s");
+      assertThat(e.get("verification").get("type").asString()).isEqualTo("standard_webhooks");
+      assertThat(e.get("verification").get("verified").asBoolean()).isFalse();
+    }
+    // Standard Webhooks' reference vector itself, sent with Svix's headers years after it was
+    // signed: its signature holds, its time does not.
+    var reference =
+        post(
+            path(s),
+            body,
+            "svix-id",
+            id,
+            "svix-timestamp",
+            "1614265330",
+            "svix-signature",
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    assertThat(reference.status()).isEqualTo(401);
+    assertThat(event(t.key(), reference).get("reason").asString()).contains("tolerance of 300 s");
   }
 
   @Test

@@ -15,11 +15,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each provider's signature scheme against its documented example where the provider publishes one
- * (GitHub, Slack, Twilio, Standard Webhooks); where it publishes only the scheme (Stripe, Shopify,
- * Paddle, Lemon Squeezy), against a signature computed outside Java (Python's hmac module) from the
- * documented recipe. Each vector is also checked to fail when one byte changes, and each
- * timestamped scheme to fail outside its tolerance.
+ * Each provider's signature scheme against the provider's own fixed example: its documentation's
+ * (GitHub, Slack, Twilio, Standard Webhooks) or its SDK tests' (Shopify, Paddle). Where neither
+ * asserts a fixed signature (Stripe's SDKs sign at run time; Lemon Squeezy publishes none), the
+ * SDK's fixed inputs or a documented recipe are signed outside Java; each test says which. Each
+ * vector is also checked to fail when one byte changes, and each timestamped scheme to fail outside
+ * its tolerance.
  */
 class VerifierTest {
 
@@ -180,80 +181,207 @@ class VerifierTest {
         .isFalse();
   }
 
+  /** The reference vector received 301 s after (or before) its timestamp: a replay, refused. */
+  @Test
+  void standard_webhooks_refuses_a_timestamp_outside_the_tolerance() {
+    var spec = spec(Type.STANDARD_WEBHOOKS, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    String body = "{\"test\": 2432232314}";
+    Instant at = Instant.ofEpochSecond(1614265330);
+    String[] headers = {
+      "webhook-id",
+      "msg_p5jXN8AQM9LWM0D4loKWxJek",
+      "webhook-timestamp",
+      "1614265330",
+      "webhook-signature",
+      "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    };
+    assertThat(verify(spec, request(body, at.plusSeconds(300), headers)).verified()).isTrue();
+    for (long skew : new long[] {301, -301}) {
+      var refused = verify(spec, request(body, at.plusSeconds(skew), headers));
+      assertThat(refused.verified()).as("%d s", skew).isFalse();
+      assertThat(refused.detail()).contains("301 s from the time received", "tolerance of 300 s");
+    }
+  }
+
   /**
-   * Stripe, "Verify webhook signatures manually": HMAC-SHA256 of "t.body" under the endpoint
-   * secret, hex, in Stripe-Signature's v1 (several during a secret roll).
-   * https://docs.stripe.com/webhooks#verify-manually
+   * Stripe's SDKs sign their test payload at run time (stripe-java
+   * src/test/java/com/stripe/net/WebhookTest.java {@code generateSigHeader}, stripe-node
+   * test/Webhook.spec.ts {@code generateTestHeaderString}): no fixed signature is asserted there.
+   * These are their fixed inputs (secret {@code whsec_test_secret}, the pretty-printed {@code
+   * evt_test_webhook} payload, timestamp 12345 as in stripe-java's {@code
+   * testTimestampOffButNoTolerance}), signed as Stripe documents: hex HMAC-SHA256 of {@code
+   * "<t>.<body>"} under the endpoint secret used as text
+   * (https://docs.stripe.com/webhooks#verify-manually), computed outside Java ({@code printf
+   * '12345.<body>' | openssl dgst -sha256 -hmac whsec_test_secret}). As in those SDK tests: an
+   * unreadable extra v1 is ignored, a v0 alone is no signature, and a timestamp outside the
+   * tolerance is refused.
    */
   @Test
-  void stripe_signature_verifies_any_v1_within_tolerance() {
+  void stripe_sdk_test_payload_verifies_any_v1_within_tolerance() {
     var spec = spec(Type.STRIPE, "whsec_test_secret");
-    String body = "{\"id\": \"evt_test_webhook\", \"object\": \"event\"}";
-    String header =
-        "t=1492774577,v1=00000000000000000000000000000000000000000000000000000000000000ff,"
-            + "v1=c137b1b62277d523cf8fed4dfbd0170a9a5b8a380e00cc3711d4bf0652f2ce7a,v0=6ffbb59b";
-    Instant at = Instant.ofEpochSecond(1492774577);
-    assertThat(verify(spec, request(body, at, "Stripe-Signature", header)).verified()).isTrue();
+    String body = "{\n  \"id\": \"evt_test_webhook\",\n  \"object\": \"event\"\n}";
+    String v1 = "2672d138c9a412830f3bfe2ecc5bfb3277cf6f5b49d0119d77dd6cb64da1257e";
+    Instant at = Instant.ofEpochSecond(12345);
+    assertThat(verify(spec, request(body, at, "Stripe-Signature", "t=12345,v1=" + v1)).verified())
+        .isTrue();
     assertThat(
-            verify(spec, request(body, at.plusSeconds(301), "Stripe-Signature", header)).verified())
+            verify(
+                    spec,
+                    request(body, at, "Stripe-Signature", "t=12345,v1=" + v1 + ",v1=bad_signature"))
+                .verified())
+        .isTrue();
+    var v0 = verify(spec, request(body, at, "Stripe-Signature", "t=12345,v0=" + v1));
+    assertThat(v0.verified()).isFalse();
+    assertThat(v0.detail()).contains("no t= or no v1= signature");
+    var late =
+        verify(spec, request(body, at.plusSeconds(301), "Stripe-Signature", "t=12345,v1=" + v1));
+    assertThat(late.verified()).isFalse();
+    assertThat(late.detail()).contains("tolerance of 300 s");
+    assertThat(
+            verify(
+                    spec(Type.STRIPE, "whsec_test_secret_rolled_key"),
+                    request(body, at, "Stripe-Signature", "t=12345,v1=" + v1))
+                .verified())
         .isFalse();
     assertThat(
-            verify(spec(Type.STRIPE, "whsec_other"), request(body, at, "Stripe-Signature", header))
+            verify(
+                    spec,
+                    request(body.replace("\n", ""), at, "Stripe-Signature", "t=12345,v1=" + v1))
                 .verified())
         .isFalse();
   }
 
   /**
-   * Shopify, "Verify webhooks": X-Shopify-Hmac-Sha256, base64 HMAC-SHA256 of the raw body under the
-   * app's client secret.
-   * https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook
+   * Shopify's PHP library asserts this webhook as valid: secret {@code steffi} (its test context's
+   * API secret key, tests/BaseTestCase.php), body {@code {"foo":"bar"}}, X-Shopify-Hmac-Sha256
+   * {@code /Redz4YXHLnSmmSN8grr5/Jl/Ua3d7yX3iWbjb8R8wo=} (Shopify/shopify-api-php
+   * tests/Webhooks/RegistryTest.php, {@code testProcessWebhook}); base64 HMAC-SHA256 of the raw
+   * body (https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook).
    */
   @Test
-  void shopify_signature_verifies() {
-    var spec = spec(Type.SHOPIFY, "hush");
-    String body = "{\"id\":820982911946154500,\"email\":\"jon@example.com\"}";
-    String sig = "f+Fz0AAZZhUhA6vnN9rBFWgTS6NwzJz3QaUTgPCdzdk=";
-    assertThat(verify(spec, request(body, Instant.now(), "X-Shopify-Hmac-Sha256", sig)).verified())
+  void shopify_library_test_vector_verifies() {
+    var spec = spec(Type.SHOPIFY, "steffi");
+    String sig = "/Redz4YXHLnSmmSN8grr5/Jl/Ua3d7yX3iWbjb8R8wo=";
+    assertThat(
+            verify(spec, request("{\"foo\":\"bar\"}", Instant.now(), "X-Shopify-Hmac-Sha256", sig))
+                .verified())
         .isTrue();
     assertThat(
-            verify(spec, request(body + " ", Instant.now(), "X-Shopify-Hmac-Sha256", sig))
+            verify(spec, request("{\"foo\": \"bar\"}", Instant.now(), "X-Shopify-Hmac-Sha256", sig))
+                .verified())
+        .isFalse();
+    // The library's own invalid case.
+    assertThat(
+            verify(
+                    spec,
+                    request(
+                        "{\"foo\":\"bar\"}",
+                        Instant.now(),
+                        "X-Shopify-Hmac-Sha256",
+                        "whoops_this_is_wrong"))
                 .verified())
         .isFalse();
   }
 
+  private static VerificationSpec paddle(String secret, int toleranceSeconds) {
+    return new VerificationSpec(
+        Type.PADDLE, secret, null, null, null, null, null, toleranceSeconds);
+  }
+
   /**
-   * Paddle Billing, "Verify webhook signatures": Paddle-Signature ts=…;h1=…, HMAC-SHA256 of
-   * "ts:body" under the notification destination's secret key.
-   * https://developer.paddle.com/webhooks/signature-verification
+   * Paddle's Node SDK vectors (PaddleHQ/paddle-node-sdk
+   * src/__tests__/notifications/webhooks-validator.test.ts): secret {@code VALID_SECRET}, ts
+   * 1698796800 (2023-11-01T00:00:00Z), valid up to 5 s after it and not 6 s after, several h1 (and
+   * an h2) allowed, a body with one more space, a wrong secret or a header without ts or h1
+   * refused. Paddle Billing signs {@code "<ts>:<body>"} with HMAC-SHA256
+   * (https://developer.paddle.com/webhooks/signature-verification); the SDK's tolerance is 5 s.
    */
   @Test
-  void paddle_signature_verifies_within_tolerance() {
-    var spec =
-        new VerificationSpec(
-            Type.PADDLE,
-            "pdl_ntfset_01gkpjp8bkm3tm53kdgkx6sms7_6h3qd3uFSi9YCD3OLYAShQI90XTI5vEI",
-            null,
-            null,
-            null,
-            null,
-            null,
-            5);
-    String body =
-        "{\"event_id\":\"evt_01gks14ge726w50ce2rdje3bhh\",\"event_type\":\"transaction.created\"}";
+  void paddle_node_sdk_vectors_verify_within_its_five_seconds() {
+    var spec = paddle("VALID_SECRET", 5);
+    String body = "{\"data\": [\"1\", \"2\"]}";
     String header =
-        "ts=1671552777;h1=3a901b4f068141bb921259169293f8cf12fd351ff6879759278f367e57a0efe3";
-    Instant at = Instant.ofEpochSecond(1671552777);
-    assertThat(
-            verify(spec, request(body, at.plusSeconds(5), "Paddle-Signature", header)).verified())
-        .isTrue();
+        "ts=1698796800;h1=a300428748dce5c70e4da19bffd60769591ea969c99dea3105d0ec9612cf43f9";
+    Instant at = Instant.ofEpochSecond(1698796800);
+    for (int late : new int[] {0, 1, 5}) {
+      assertThat(
+              verify(spec, request(body, at.plusSeconds(late), "Paddle-Signature", header))
+                  .verified())
+          .as("%d s after its ts", late)
+          .isTrue();
+    }
     assertThat(
             verify(spec, request(body, at.plusSeconds(6), "Paddle-Signature", header)).verified())
         .isFalse();
+    assertThat(
+            verify(
+                    spec,
+                    request(
+                        "{\"data\": \"value\"}",
+                        at,
+                        "Paddle-Signature",
+                        "ts=1698796800;h1=28981e941fae76e53db32f3d2a83cb69db41476595e84e1970a1b5d98f62b261"
+                            + ";h1=28981e941fae76e53db32f3d2a83cb69db41476595e84e1970a1b5d98f62b261"
+                            + ";h2=RANDOM_HASH"))
+                .verified())
+        .isTrue();
+    assertThat(
+            verify(paddle("INVALID_VALID_SECRET", 5), request(body, at, "Paddle-Signature", header))
+                .verified())
+        .isFalse();
+    assertThat(
+            verify(spec, request("{ \"data\": [ \"1\", \"2\" ]}", at, "Paddle-Signature", header))
+                .verified())
+        .isFalse();
+    assertThat(
+            verify(
+                    spec,
+                    request(
+                        body,
+                        at,
+                        "Paddle-Signature",
+                        "ts=9876;h1=a300428748dce5c70e4da19bffd60769591ea969c99dea3105d0ec9612cf43f9"))
+                .verified())
+        .isFalse();
+    for (String bad :
+        new String[] {"invalid_header", "h1=invalid_header", "ts=1234;h2=invalid_header"}) {
+      var refused = verify(spec, request(body, at, "Paddle-Signature", bad));
+      assertThat(refused.verified()).as(bad).isFalse();
+      assertThat(refused.detail()).contains("has no ts= or no h1= signature");
+    }
   }
 
   /**
-   * Lemon Squeezy, "Signing requests": X-Signature, hex HMAC-SHA256 of the raw body under the
-   * webhook's signing secret. https://docs.lemonsqueezy.com/help/webhooks/signing-requests
+   * Paddle's Python SDK vector (PaddleHQ/paddle-python-sdk
+   * tests/Unit/Notification/test_Verifier.py): body {@code hello-world}, {@code
+   * ts=1696195954;h1=dummy;h1=d962…}, of three secrets only the third verifies.
+   */
+  @Test
+  void paddle_python_sdk_vector_verifies_with_its_third_secret_only() {
+    String header =
+        "ts=1696195954;h1=dummy;h1=d96299976a6eb066f484d7fde011ac56fc32b38fc9940bc419d6e537fdc6ef02";
+    Instant at = Instant.ofEpochSecond(1696195954);
+    String[] secrets = {
+      "pdl_ntf_01hbpjmytsa32fhr36nqgc3kgb_TjIG2BXbm83HPXqNfziwe506sBEdqL/4",
+      "pdl_ntf_01hbpjmytsa32fhr36nqgc3kgb_vB/yIOnTOCWIvpBadM5jzBZPHc7OmdSo",
+      "pdl_ntf_01hbpjmytsa32fhr36nqgc3kgb_WvRO0eL4Bj9rgYYIBZY6wZhG4EHy9jzh"
+    };
+    boolean[] expected = {false, false, true};
+    for (int i = 0; i < secrets.length; i++) {
+      assertThat(
+              verify(paddle(secrets[i], 5), request("hello-world", at, "Paddle-Signature", header))
+                  .verified())
+          .as("secret %d", i + 1)
+          .isEqualTo(expected[i]);
+    }
+  }
+
+  /**
+   * Lemon Squeezy publishes no example signature: "Signing requests"
+   * (https://docs.lemonsqueezy.com/help/webhooks/signing-requests) gives code only, and neither its
+   * SDK (lmsqueezy/lemonsqueezy.js) nor its Laravel package (lmsqueezy/laravel) tests webhook
+   * signatures. So this vector follows the documented recipe, hex HMAC-SHA256 of the raw body under
+   * the signing secret in X-Signature, computed outside Java (Python's hmac module).
    */
   @Test
   void lemon_squeezy_signature_verifies() {

@@ -105,11 +105,6 @@ class SecurityConfig {
   }
 
   /**
-   * The default firewall refuses {@code //} and encoded {@code %} and {@code ;} in a path; the
-   * proxy's path is a whole URL ({@code /q/https://host/a%20b;v=1}), so those pass there, and only
-   * there. Paths with {@code ..} or {@code .} segments stay refused everywhere.
-   */
-  /**
    * No observations of Spring Security's filter chains: with a registry present it wraps every
    * filter of every request in observations (a timer and a long-task timer each, read by nobody), a
    * visible share of a small API request's CPU. The request's own timing stays in {@code
@@ -120,20 +115,33 @@ class SecurityConfig {
     return SecurityObservationSettings.noObservations();
   }
 
+  /**
+   * The default firewall refuses {@code //} and encoded {@code %} and {@code ;} in a path; the
+   * proxy's path is a whole URL ({@code /q/https://host/a%20b;v=1}), so those pass there, and only
+   * there. Paths with {@code ..} or {@code .} segments stay refused everywhere. It also refuses
+   * methods other than GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS; a hosted URL of inbound
+   * webhooks ({@code /in/…}) takes any method and stores it, so any passes there, and only there:
+   * nothing under {@code /in/} grants anything by method.
+   */
   @Bean
-  WebSecurityCustomizer proxyFirewall() {
+  WebSecurityCustomizer firewall() {
     StrictHttpFirewall strict = new StrictHttpFirewall();
     StrictHttpFirewall proxy = new StrictHttpFirewall();
     proxy.setAllowUrlEncodedDoubleSlash(true);
     proxy.setAllowUrlEncodedPercent(true);
     proxy.setAllowSemicolon(true);
+    StrictHttpFirewall inbound = new StrictHttpFirewall();
+    inbound.setUnsafeAllowAnyHttpMethod(true);
     HttpFirewall firewall =
         new HttpFirewall() {
           @Override
           public FirewalledRequest getFirewalledRequest(HttpServletRequest request) {
             String uri = request.getRequestURI();
-            return (uri != null && uri.startsWith("/q/") ? proxy : strict)
-                .getFirewalledRequest(request);
+            StrictHttpFirewall chosen =
+                uri == null
+                    ? strict
+                    : uri.startsWith("/q/") ? proxy : uri.startsWith("/in/") ? inbound : strict;
+            return chosen.getFirewalledRequest(request);
           }
 
           @Override
