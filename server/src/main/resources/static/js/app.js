@@ -14,14 +14,44 @@
       e.target.form.submit();
     }
   });
+  // Copy buttons (data-copy: the id of what they copy). The Clipboard API exists only in a secure
+  // context (HTTPS, or localhost): an instance served over plain HTTP at another name has none, so
+  // there the text is selected and copied the older way, and left selected to copy by hand when
+  // even that is refused.
+  function copyBySelection(button, source) {
+    if (source.select) {
+      source.focus();
+      source.select();
+    } else {
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+    }
+    var copied = false;
+    try {
+      copied = document.execCommand("copy");
+    } catch (refused) {
+      copied = false;
+    }
+    button.textContent = copied ? "Copied" : "Selected: copy it";
+  }
   document.addEventListener("click", function (e) {
     var copy = e.target.closest("[data-copy]");
     if (copy) {
       var source = document.getElementById(copy.getAttribute("data-copy"));
       var text = source.value !== undefined ? source.value : source.textContent;
-      navigator.clipboard.writeText(text.trim()).then(function () {
-        copy.textContent = "Copied";
-      });
+      if (!navigator.clipboard) {
+        copyBySelection(copy, source);
+        return;
+      }
+      navigator.clipboard.writeText(text.trim()).then(
+        function () {
+          copy.textContent = "Copied";
+        },
+        function () {
+          copyBySelection(copy, source);
+        });
     }
   });
   document.addEventListener("submit", function (e) {

@@ -17,6 +17,13 @@ final class SourceForm {
   /** The verification choices, by code, as the form names them. */
   static final Map<String, String> TYPES = types();
 
+  /**
+   * The verifications whose providers sign a timestamp, the only ones the tolerance bounds (see
+   * {@code Verifier}: Stripe's and Paddle's {@code timestampedHex}, Slack's and Standard Webhooks'
+   * own checks), so the pages offer and show the tolerance for these alone.
+   */
+  static final List<String> TIMESTAMPED = List.of("stripe", "slack", "standard_webhooks", "paddle");
+
   static final List<String> FIELDS =
       List.of(
           "name",

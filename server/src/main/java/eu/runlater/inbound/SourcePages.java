@@ -85,6 +85,7 @@ class SourcePages {
     model.addAttribute("seen", live.fingerprint(org));
     SourceView s = view(sources.get(org, id));
     model.addAttribute("source", s);
+    model.addAttribute("timestamped", SourceForm.TIMESTAMPED);
     model.addAttribute("connections", connections.list(org, id, null, LIST_LIMIT));
     model.addAttribute(
         "events", reads.list(org, new EventReads.Filter(id, null, null, null, null), null, RECENT));
@@ -214,6 +215,7 @@ class SourcePages {
     model.addAttribute("v", values);
     model.addAttribute("e", errors);
     model.addAttribute("types", SourceForm.TYPES);
+    model.addAttribute("timestamped", SourceForm.TIMESTAMPED);
     if (!errors.isEmpty()) {
       model.addAttribute(
           "flashError", "The source was not saved: " + String.join(" ", errors.values()));

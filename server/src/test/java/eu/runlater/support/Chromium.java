@@ -19,6 +19,16 @@ import java.util.List;
  */
 public final class Chromium {
   public static final Path DEFAULT = Path.of("/usr/bin/chromium");
+
+  /**
+   * A host name this browser resolves to 127.0.0.1 whose pages are not a secure context (neither
+   * HTTPS nor localhost): what a user sees of an instance on plain HTTP at a name of its own, where
+   * the browser withholds APIs such as the clipboard's. Its requests go through the browser only:
+   * {@link #signIn(BrowserContext, String, String)} cannot reach it, {@link #signIn(Page, String,
+   * String)} can.
+   */
+  public static final String INSECURE_HOST = "runlater.test";
+
   private static Playwright playwright;
   private static Browser browser;
 
@@ -51,7 +61,8 @@ public final class Chromium {
                               "--disable-component-update",
                               "--disable-sync",
                               "--no-first-run",
-                              "--disable-quic")));
+                              "--disable-quic",
+                              "--host-resolver-rules=MAP " + INSECURE_HOST + " 127.0.0.1")));
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
