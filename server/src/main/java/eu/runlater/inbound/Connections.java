@@ -196,8 +196,11 @@ class Connections {
   }
 
   /**
-   * Deletes the connection and its forwards; a limited connection's queue goes with it (forwards
-   * not yet started are withdrawn). A forward already handed to the engine directly still runs.
+   * Deletes the connection: it takes no new requests and is gone from the API, but its row stays,
+   * marked deleted (inbound V5), so that its forwards still say where each request went. A limited
+   * connection's queue goes with it (forwards not yet started are withdrawn); forwards it held
+   * while paused are marked failed, never forwarded. A forward already handed to the engine
+   * directly still runs.
    */
   @Transactional
   void delete(UUID organizationId, UUID id) {
@@ -206,10 +209,12 @@ class Connections {
         jdbc.sql(ConnectionsQueries.CONNECTION_DELETE)
             .param("organization_id", organizationId)
             .param("id", id)
+            .param("now", Timestamp.from(clock.instant()))
             .update();
     if (deleted == 0) {
       throw ApiProblem.notFound("connection", id);
     }
+    jdbc.sql(ConnectionsQueries.FORWARDS_HELD_DROP).param("connection_id", id).update();
   }
 
   Connection get(UUID organizationId, UUID id) {

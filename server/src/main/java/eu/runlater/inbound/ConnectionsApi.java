@@ -114,9 +114,9 @@ class ConnectionsApi {
   @Operation(
       summary =
           "Delete a connection (forwards already handed to the engine still run; a limited"
-              + " connection's forwards still waiting in its queue are dropped with it; its"
-              + " record of which requests it forwarded goes too, their attempts stay in the"
-              + " executions history)")
+              + " connection's forwards still waiting in its queue are dropped with it, those it"
+              + " held while paused are marked failed; the requests it forwarded keep their"
+              + " forwards, naming it as deleted)")
   ResponseEntity<Void> delete(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable UUID id) {
     connections.delete(caller.organizationId(), id);
     return ResponseEntity.noContent().build();

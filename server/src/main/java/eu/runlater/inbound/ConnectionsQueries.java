@@ -21,22 +21,25 @@ final class ConnectionsQueries {
         transform = :transform, timeout_ms = :timeout_ms, retries = :retries,
         parallelism = :parallelism, rate_limit = :rate_limit, rate_period_ms = :rate_period_ms,
         updated_at = :now
-      WHERE organization_id = :organization_id AND id = :id
+      WHERE organization_id = :organization_id AND id = :id AND deleted_at IS NULL
       """;
 
   static final String CONNECTION_GET =
-      "SELECT * FROM inbound_connections WHERE organization_id = :organization_id AND id = :id";
+      """
+      SELECT * FROM inbound_connections
+      WHERE organization_id = :organization_id AND id = :id AND deleted_at IS NULL
+      """;
 
   static final String CONNECTION_LOCK =
       """
       SELECT * FROM inbound_connections
-      WHERE organization_id = :organization_id AND id = :id FOR UPDATE
+      WHERE organization_id = :organization_id AND id = :id AND deleted_at IS NULL FOR UPDATE
       """;
 
   static final String CONNECTION_LIST =
       """
       SELECT * FROM inbound_connections
-      WHERE organization_id = :organization_id
+      WHERE organization_id = :organization_id AND deleted_at IS NULL
         AND (CAST(:cursor AS uuid) IS NULL OR id < CAST(:cursor AS uuid))
         AND (CAST(:source_id AS uuid) IS NULL OR source_id = CAST(:source_id AS uuid))
       ORDER BY id DESC
@@ -48,23 +51,39 @@ final class ConnectionsQueries {
    * that commits first releases the held forwards it sees; a request planned first is seen by it.
    */
   static final String CONNECTIONS_OF_SOURCE =
-      "SELECT * FROM inbound_connections WHERE source_id = :source_id ORDER BY id FOR SHARE";
+      """
+      SELECT * FROM inbound_connections WHERE source_id = :source_id AND deleted_at IS NULL
+       ORDER BY id FOR SHARE
+      """;
 
   /** The connections of several sources, locked in one order (id) whatever the caller's. */
   static final String CONNECTIONS_OF_SOURCES =
       """
-      SELECT * FROM inbound_connections WHERE source_id = ANY(CAST(:source_ids AS uuid[]))
+      SELECT * FROM inbound_connections
+       WHERE source_id = ANY(CAST(:source_ids AS uuid[])) AND deleted_at IS NULL
        ORDER BY id FOR SHARE
       """;
 
   static final String CONNECTION_SET_PAUSED =
       """
       UPDATE inbound_connections SET paused = :paused, updated_at = :now
-      WHERE organization_id = :organization_id AND id = :id
+      WHERE organization_id = :organization_id AND id = :id AND deleted_at IS NULL
       """;
 
+  // Kept, marked deleted (inbound V5): its forwards are the record of what it forwarded.
   static final String CONNECTION_DELETE =
-      "DELETE FROM inbound_connections WHERE organization_id = :organization_id AND id = :id";
+      """
+      UPDATE inbound_connections SET deleted_at = :now, updated_at = :now
+      WHERE organization_id = :organization_id AND id = :id AND deleted_at IS NULL
+      """;
+
+  /** What a deleted connection held while paused is never forwarded: it says so. */
+  static final String FORWARDS_HELD_DROP =
+      """
+      UPDATE inbound_forwards SET state = 'failed',
+        detail = 'Not forwarded: the connection was deleted while it was paused'
+      WHERE connection_id = :connection_id AND state = 'held'
+      """;
 
   /** Forwards, many in one statement (one row each of the arrays' positions). */
   static final String FORWARD_INSERT =
@@ -99,7 +118,10 @@ final class ConnectionsQueries {
 
   static final String FORWARDS_OF_EVENT =
       """
-      SELECT f.id, f.connection_id, c.name AS connection_name, c.destination_url, f.state,
+      SELECT f.id, CASE WHEN c.deleted_at IS NULL THEN f.connection_id END AS connection_id,
+             c.name || CASE WHEN c.deleted_at IS NULL THEN '' ELSE ' (deleted)' END
+               AS connection_name,
+             c.destination_url, f.state,
              f.detail, f.created_at, f.queued_at
         FROM inbound_forwards f JOIN inbound_connections c ON c.id = f.connection_id
        WHERE f.organization_id = :organization_id AND f.event_id = :event_id
@@ -118,7 +140,9 @@ final class ConnectionsQueries {
   /** A forward's request, source and connection, for the execution history's link. */
   static final String FORWARD_OWNER =
       """
-      SELECT f.event_id, s.id AS source_id, s.name AS source_name, c.name AS connection_name
+      SELECT f.event_id, s.id AS source_id, s.name AS source_name,
+             c.name || CASE WHEN c.deleted_at IS NULL THEN '' ELSE ' (deleted)' END
+               AS connection_name
         FROM inbound_forwards f
         JOIN inbound_connections c ON c.id = f.connection_id
         JOIN inbound_events e ON e.id = f.event_id

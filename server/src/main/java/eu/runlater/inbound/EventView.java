@@ -40,8 +40,10 @@ record EventView(
   /**
    * One connection's forward of the request.
    *
+   * @param connectionId null once the connection is deleted (its name then ends " (deleted)")
    * @param state queued (a task delivers it; see attempts), held (the connection is paused),
-   *     filtered (its filter was false) or failed (its transformation failed)
+   *     filtered (its filter was false) or failed (its transformation failed, or the connection was
+   *     deleted while it held the request)
    * @param detail why it was filtered, held or failed
    * @param queueState for a connection with a rate or a parallelism, where the forward stands in
    *     its queue: waiting (held by those limits), queued (released), delivered, failed or

@@ -266,6 +266,51 @@ class ForwardingTest extends ServerTest {
   }
 
   @Test
+  void a_deleted_connection_leaves_its_forwards_and_fails_what_it_held() {
+    var t = fixtures.tenant();
+    try (Sink sink = Sink.start()) {
+      JsonNode s = source(t);
+      JsonNode c = connection(t, s, sink.url("/gone"), "");
+      String id = c.get("id").asString();
+      var delivered = receive(s, "{\"n\": 1}");
+      sink.awaitCount(1, WITHIN);
+      Sink.await(
+          WITHIN,
+          "the forward's attempt recorded",
+          () -> forwardTo(event(t, delivered), sink.url("/gone")).get("attempts").size() == 1);
+      api.post("/api/v1/connections/" + id + "/pause", t.key(), "");
+      var held = receive(s, "{\"n\": 2}");
+
+      assertThat(api.delete("/api/v1/connections/" + id, t.key()).status()).isEqualTo(204);
+
+      // The request it delivered still says where it went, and how.
+      JsonNode forward = forwardTo(event(t, delivered), sink.url("/gone"));
+      assertThat(forward.get("state").asString()).isEqualTo("queued");
+      assertThat(forward.get("connection_name").asString())
+          .isEqualTo(c.get("name").asString() + " (deleted)");
+      assertThat(forward.get("connection_id").isNull()).isTrue();
+      assertThat(forward.get("attempts").get(0).get("status").asString()).isEqualTo("success");
+      // What it held while paused is never forwarded, and says why.
+      JsonNode dropped = forwardTo(event(t, held), sink.url("/gone"));
+      assertThat(dropped.get("state").asString()).isEqualTo("failed");
+      assertThat(dropped.get("detail").asString()).contains("deleted while it was paused");
+      // Gone from the API, and from what comes next.
+      assertThat(api.get("/api/v1/connections/" + id, t.key()).status()).isEqualTo(404);
+      assertThat(api.post("/api/v1/connections/" + id + "/resume", t.key(), "").status())
+          .isEqualTo(404);
+      assertThat(api.delete("/api/v1/connections/" + id, t.key()).status()).isEqualTo(404);
+      assertThat(
+              api.get("/api/v1/connections?source_id=" + s.get("id").asString(), t.key())
+                  .json()
+                  .get("data"))
+          .isEmpty();
+      var after = receive(s, "{\"n\": 3}");
+      assertThat(event(t, after).get("forwards")).isEmpty();
+      assertThat(sink.count()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void a_request_is_replayed_alone_or_by_filter_after_a_dry_run_spaced_by_the_rate() {
     var t = fixtures.tenant();
     try (Sink sink = Sink.start()) {
