@@ -5,6 +5,7 @@ import static eu.runlater.alerts.AlertChannelsQueries.MEMBER_EMAILS_BY_ROLE;
 import static eu.runlater.alerts.AlertChannelsQueries.ORGANIZATION_NAME;
 
 import eu.runlater.platform.database.ConnectionSql;
+import eu.runlater.platform.database.Rows;
 import eu.runlater.platform.web.PublicUrl;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -79,7 +80,7 @@ public class AlertNotices {
             .param("organization_id", org)
             .param(
                 "ids", rule.channelIds() == null ? null : AlertRules.uuidArray(rule.channelIds()))
-            .query(Target.class)
+            .query(Rows.of(Target.class))
             .list();
     if (channels.isEmpty()) {
       return 0;

@@ -2,6 +2,7 @@ package eu.runlater.workflows;
 
 import static eu.runlater.workflows.WorkflowsQueries.VERSION_DEFINITION;
 
+import eu.runlater.platform.database.Rows;
 import java.sql.Connection;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +39,7 @@ class Definitions {
             .sql(VERSION_DEFINITION)
             .param("workflow_id", workflowId)
             .param("version", version)
-            .query(Row.class)
+            .query(Rows.of(Row.class))
             .single();
     d = parser.load(json.readTree(row.definition()), row.key());
     if (cache.size() >= MAX_CACHED) {

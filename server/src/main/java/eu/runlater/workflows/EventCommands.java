@@ -11,6 +11,7 @@ import static eu.runlater.workflows.RunsQueries.STEPS_WAITING_FOR;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.SqlTime;
 import eu.runlater.executions.LiveFeed;
+import eu.runlater.platform.database.Rows;
 import eu.runlater.platform.database.TransactionalConnection;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.workflows.RunAdvancer.LockedRun;
@@ -138,7 +139,7 @@ class EventCommands {
             .param("organization_id", org)
             .param("name", name)
             .param("limit", MAX_RESUMED)
-            .query(Waiting.class)
+            .query(Rows.of(Waiting.class))
             .list();
     Connection c = connection.current();
     ObjectNode event = JsonNodeFactory.instance.objectNode();
@@ -188,10 +189,13 @@ class EventCommands {
         db.sql(EVENT_BY_EXTERNAL_ID)
             .param("organization_id", org)
             .param("external_id", externalId)
-            .query(First.class)
+            .query(Rows.of(First.class))
             .single();
     List<Received.Started> started =
-        db.sql(RUNS_BY_EVENT).param("event_id", first.id()).query(Received.Started.class).list();
+        db.sql(RUNS_BY_EVENT)
+            .param("event_id", first.id())
+            .query(Rows.of(Received.Started.class))
+            .list();
     return new Received(first.id(), first.name(), true, List.of(), started, List.of());
   }
 
@@ -211,7 +215,7 @@ class EventCommands {
         db.sql(WORKFLOWS_TRIGGERED)
             .param("organization_id", org)
             .param("name", name)
-            .query(Triggered.class)
+            .query(Rows.of(Triggered.class))
             .list();
     ObjectNode ctx = JsonNodeFactory.instance.objectNode();
     ctx.set("event", payload);

@@ -14,6 +14,7 @@ import eu.runlater.engine.NewTask;
 import eu.runlater.engine.SqlTime;
 import eu.runlater.engine.TaskRequest;
 import eu.runlater.platform.database.ConnectionSql;
+import eu.runlater.platform.database.Rows;
 import eu.runlater.platform.engine.Priorities;
 import eu.runlater.workflows.WorkflowDefinition.Step;
 import java.nio.charset.StandardCharsets;
@@ -158,7 +159,11 @@ class RunAdvancer {
   }
 
   Optional<LockedRun> lock(Connection c, UUID runId) {
-    return ConnectionSql.on(c).sql(RUN_LOCK).param("id", runId).query(LockedRun.class).optional();
+    return ConnectionSql.on(c)
+        .sql(RUN_LOCK)
+        .param("id", runId)
+        .query(Rows.of(LockedRun.class))
+        .optional();
   }
 
   WorkflowDefinition definition(Connection c, LockedRun run) {
@@ -534,7 +539,7 @@ class RunAdvancer {
             .param("organization_id", run.organizationId())
             .param("key", sub.workflow())
             .param("version", null)
-            .query(Target.class)
+            .query(Rows.of(Target.class))
             .optional();
     ObjectNode decision = JsonNodeFactory.instance.objectNode().put("workflow", sub.workflow());
     String problem = null;

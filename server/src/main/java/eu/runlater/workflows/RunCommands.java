@@ -5,6 +5,7 @@ import static eu.runlater.workflows.RunsQueries.RUN_INSERT;
 import static eu.runlater.workflows.RunsQueries.RUN_LIST;
 import static eu.runlater.workflows.RunsQueries.RUN_RESUME;
 import static eu.runlater.workflows.RunsQueries.RUN_SET_DEADLINE;
+import static eu.runlater.workflows.RunsQueries.RUN_START_EXECUTION;
 import static eu.runlater.workflows.RunsQueries.RUN_STEPS_INSERT;
 import static eu.runlater.workflows.RunsQueries.STEPS_RESET_FOR_RETRY;
 
@@ -326,11 +327,17 @@ class RunCommands {
 
   @Transactional(readOnly = true)
   RunView get(UUID org, UUID id) {
+    // The row's result set is read whole before the mapper runs (no fetch size), so the mapper
+    // may ask for the start's last attempt on the same connection.
     var got =
         db.sql(RUN_GET)
             .param("organization_id", org)
             .param("id", id)
-            .query((rs, n) -> Map.entry(RunRow.of(rs, n), Optional.ofNullable(RunOrigins.of(rs))))
+            .query(
+                (rs, n) ->
+                    Map.entry(
+                        RunRow.of(rs, n),
+                        Optional.ofNullable(RunOrigins.of(rs, this::lastAttempt))))
             .optional()
             .orElseThrow(() -> ApiProblem.notFound("workflow run", id));
     RunRow r = got.getKey();
@@ -356,6 +363,14 @@ class RunCommands {
               row.executionId()));
     }
     return view(r, got.getValue().orElse(null), steps);
+  }
+
+  private UUID lastAttempt(UUID task) {
+    return db.sql(RUN_START_EXECUTION)
+        .param("task_id", task)
+        .query(UUID.class)
+        .optional()
+        .orElse(null);
   }
 
   List<RunRow> list(UUID org, String key, String state, UUID cursor, int limit) {

@@ -9,6 +9,7 @@ import static eu.runlater.workflows.ConcurrencyQueries.RUN_CONCURRENCY_KEY;
 import eu.runlater.engine.NewTask;
 import eu.runlater.engine.OutcomeHook;
 import eu.runlater.platform.database.ConnectionSql;
+import eu.runlater.platform.database.Rows;
 import eu.runlater.workflows.RunAdvancer.LockedRun;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -216,7 +217,7 @@ class RunConcurrency implements OutcomeHook {
     ConnectionSql.on(c)
         .sql(ConcurrencyQueries.RUN_WORKFLOW_AND_KEY)
         .param("id", runId)
-        .query(Keyed.class)
+        .query(Rows.of(Keyed.class))
         .optional()
         .filter(r -> r.concurrencyKey() != null)
         .ifPresent(r -> lock(c, new Key(r.workflowId(), r.concurrencyKey())));
@@ -234,7 +235,7 @@ class RunConcurrency implements OutcomeHook {
               .sql(CONCURRENCY_OLDEST_QUEUED)
               .param("workflow_id", k.workflowId())
               .param("key", k.key())
-              .query(Queued.class)
+              .query(Rows.of(Queued.class))
               .optional();
       if (q.isEmpty()) {
         return;
@@ -285,7 +286,7 @@ class RunConcurrency implements OutcomeHook {
         .param("workflow_id", k.workflowId())
         .param("key", k.key())
         .param("id", except)
-        .query(Counts.class)
+        .query(Rows.of(Counts.class))
         .single();
   }
 }

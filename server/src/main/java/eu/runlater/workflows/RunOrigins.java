@@ -5,14 +5,20 @@ import java.sql.SQLException;
 import java.util.UUID;
 
 /**
- * What started a run, as {@link RunsQueries#RUN_GET} reads it. A run has one origin; the columns
- * are asked from the most specific: a parent run (a sub-workflow), an event, the task of a job's
- * occurrence or of a queue message, then the API key or dashboard user of a start by hand.
+ * What started a run, as {@link RunsQueries#RUN_GET} reads it (and {@link
+ * RunsQueries#RUN_START_EXECUTION}). A run has one origin; the columns are asked from the most
+ * specific: a parent run (a sub-workflow), an event, the task of a job's occurrence or of a queue
+ * message, then the API key or dashboard user of a start by hand.
  */
 final class RunOrigins {
   private RunOrigins() {}
 
-  static RunView.StartedBy of(ResultSet rs) throws SQLException {
+  /**
+   * The origin in {@code rs}'s row; for a job's occurrence or a queue message, its task's last
+   * attempt asked of {@code lastAttempt} (by the task's id; null when it has none).
+   */
+  static RunView.StartedBy of(ResultSet rs, java.util.function.UnaryOperator<UUID> lastAttempt)
+      throws SQLException {
     UUID parent = rs.getObject("parent_run_id", UUID.class);
     if (parent != null) {
       return new RunView.StartedBy(
@@ -29,7 +35,11 @@ final class RunOrigins {
     }
     UUID source = rs.getObject("start_source", UUID.class);
     String kind = rs.getString("start_kind");
-    UUID execution = rs.getObject("start_execution", UUID.class);
+    UUID task = rs.getObject("start_task", UUID.class);
+    UUID execution =
+        source != null && task != null && ("job".equals(kind) || "message".equals(kind))
+            ? lastAttempt.apply(task)
+            : null;
     if ("job".equals(kind) && source != null) {
       return new RunView.StartedBy(
           "job", source, rs.getString("job_name"), null, execution, "/jobs/" + source);

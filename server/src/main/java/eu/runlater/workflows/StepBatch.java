@@ -11,6 +11,7 @@ import eu.runlater.engine.NewTask;
 import eu.runlater.engine.OutcomeHook.Finished;
 import eu.runlater.engine.SqlTime;
 import eu.runlater.platform.database.ConnectionSql;
+import eu.runlater.platform.database.Rows;
 import eu.runlater.workflows.RunAdvancer.LockedRun;
 import eu.runlater.workflows.RunAdvancer.StepRow;
 import eu.runlater.workflows.WorkflowDefinition.Step;
@@ -70,7 +71,7 @@ final class StepBatch {
         ConnectionSql.on(c)
             .sql(RunsQueries.RUNS_LOCK_MANY)
             .param("ids", new SqlArrayValue("uuid", (Object[]) ids))
-            .query(LockedRun.class)
+            .query(Rows.of(LockedRun.class))
             .list()) {
       runs.put(r.id(), r);
     }

@@ -8,6 +8,7 @@ import eu.runlater.engine.Header;
 import eu.runlater.engine.NewTask;
 import eu.runlater.engine.OutcomeHook;
 import eu.runlater.platform.database.ConnectionSql;
+import eu.runlater.platform.database.Rows;
 import eu.runlater.workflows.RunAdvancer.LockedRun;
 import eu.runlater.workflows.WorkflowDefinition.Step;
 import io.micrometer.core.instrument.Counter;
@@ -158,7 +159,7 @@ class StepOutcomes implements OutcomeHook {
         ConnectionSql.on(connection)
             .sql(STEP_BY_TASK)
             .param("task_id", taskId)
-            .query(Found.class)
+            .query(Rows.of(Found.class))
             .optional();
     if (found.isEmpty()) {
       String url = c.task().request().url();
@@ -227,7 +228,7 @@ class StepOutcomes implements OutcomeHook {
         ConnectionSql.on(connection)
             .sql(RunsQueries.RUN_STATE)
             .param("id", childId)
-            .query(Child.class)
+            .query(Rows.of(Child.class))
             .single();
     if (row.isEmpty() || RunAdvancer.RUNNING.equals(child.state())) {
       return true;
@@ -271,7 +272,7 @@ class StepOutcomes implements OutcomeHook {
         ConnectionSql.on(connection)
             .sql(ApprovalsQueries.APPROVAL_BY_ESCALATION)
             .param("task_id", taskId)
-            .query(Found.class)
+            .query(Rows.of(Found.class))
             .optional();
     if (found.isEmpty() || !RunAdvancer.RUNNING.equals(run.state())) {
       return;

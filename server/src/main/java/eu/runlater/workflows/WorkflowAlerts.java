@@ -7,6 +7,7 @@ import eu.runlater.alerts.AlertNotices;
 import eu.runlater.alerts.AlertSignals;
 import eu.runlater.alerts.Outcome;
 import eu.runlater.platform.database.ConnectionSql;
+import eu.runlater.platform.database.Rows;
 import eu.runlater.workflows.RunAdvancer.LockedRun;
 import eu.runlater.workflows.WorkflowDefinition.Assignees;
 import eu.runlater.workflows.WorkflowDefinition.Step;
@@ -188,7 +189,7 @@ class WorkflowAlerts {
         ConnectionSql.on(c)
             .sql(WORKFLOW_NAME)
             .param("id", run.workflowId())
-            .query(Named.class)
+            .query(Rows.of(Named.class))
             .single();
     try {
       notices.send(

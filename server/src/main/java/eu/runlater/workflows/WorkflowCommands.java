@@ -12,6 +12,7 @@ import eu.runlater.engine.Ids;
 import eu.runlater.engine.SealedRequests;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.engine.SqlTime;
+import eu.runlater.platform.database.Rows;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
 import java.time.Instant;
@@ -140,7 +141,7 @@ class WorkflowCommands {
         db.sql(WORKFLOW_LOCK_BY_KEY)
             .param("organization_id", org)
             .param("key", key)
-            .query(Locked.class)
+            .query(Rows.of(Locked.class))
             .optional();
     if (locked.isEmpty()) {
       ObjectNode withKey = ((ObjectNode) doc.deepCopy()).put("key", key);
