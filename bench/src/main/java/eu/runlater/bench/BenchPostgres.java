@@ -202,7 +202,8 @@ final class BenchPostgres implements AutoCloseable {
    * {@code <dir>/log}: a small cost, so figures from a diagnosing run are not reported. The
    * environment tunes the plans logged: {@code BENCH_EXPLAIN_MS} (the threshold, default 50) and
    * {@code BENCH_EXPLAIN_ANALYZE=on} (each plan with its actual rows and buffers; every statement
-   * is then instrumented, which costs more).
+   * is then instrumented, which costs more). {@code BENCH_SYNCHRONOUS_COMMIT=off}, a diagnosis
+   * only, lets commits return before their WAL flush, to see what the flushes cost a phase.
    */
   static BenchPostgres start(Path dir, boolean diagnose) throws IOException {
     Files.createDirectories(dir.resolve("runtime"));
@@ -240,7 +241,9 @@ final class BenchPostgres implements AutoCloseable {
             .setServerConfig("listen_addresses", "127.0.0.1")
             // The library defaults to synchronous_commit=off; a benchmark of durable delivery
             // must pay for every commit's WAL flush, as the server does.
-            .setServerConfig("synchronous_commit", "on")
+            .setServerConfig(
+                "synchronous_commit",
+                System.getenv().getOrDefault("BENCH_SYNCHRONOUS_COMMIT", "on"))
             .setServerConfig("fsync", "on")
             .setServerConfig("full_page_writes", "on")
             .setServerConfig("max_connections", "200")
