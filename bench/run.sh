@@ -5,6 +5,7 @@
 #   bench/run.sh --phases runlater --runs 1 --jfr /tmp/rl.jfr
 #   bench/run.sh --phases runlater --runs 1 --diagnose    # pg_stat_statements + auto_explain
 #     BENCH_EXPLAIN_MS=5 BENCH_EXPLAIN_ANALYZE=on bench/run.sh … --diagnose  # plans over 5 ms, with rows and buffers
+#     BENCH_SYNCHRONOUS_COMMIT=off bench/run.sh …           # a diagnosis only: commits not waiting for their WAL flush
 #   bench/run.sh --phases http,runlater,dbscheduler --busy-ok  # others keep the machine busy: measure once each
 #   bench/run.sh --phases cron --cron-cases a --runs 3    # cron benchmark (CronBench), ~15 min
 #   bench/run.sh --phases dashboard --runs 3 --no-warmup  # dashboard page latencies (DashboardBench), ~10 min
