@@ -327,17 +327,11 @@ class RunCommands {
 
   @Transactional(readOnly = true)
   RunView get(UUID org, UUID id) {
-    // The row's result set is read whole before the mapper runs (no fetch size), so the mapper
-    // may ask for the start's last attempt on the same connection.
     var got =
         db.sql(RUN_GET)
             .param("organization_id", org)
             .param("id", id)
-            .query(
-                (rs, n) ->
-                    Map.entry(
-                        RunRow.of(rs, n),
-                        Optional.ofNullable(RunOrigins.of(rs, this::lastAttempt))))
+            .query((rs, n) -> Map.entry(RunRow.of(rs, n), Optional.ofNullable(RunOrigins.of(rs))))
             .optional()
             .orElseThrow(() -> ApiProblem.notFound("workflow run", id));
     RunRow r = got.getKey();
@@ -362,7 +356,9 @@ class RunCommands {
               row.error(),
               row.executionId()));
     }
-    return view(r, got.getValue().orElse(null), steps);
+    RunView.StartedBy startedBy =
+        got.getValue().map(o -> o.withLastAttempt(this::lastAttempt)).orElse(null);
+    return view(r, startedBy, steps);
   }
 
   private UUID lastAttempt(UUID task) {
