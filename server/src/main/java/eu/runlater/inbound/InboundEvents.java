@@ -3,6 +3,7 @@ package eu.runlater.inbound;
 import eu.runlater.platform.database.GroupCommit;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,6 +102,11 @@ class InboundEvents {
       return eventKey != null && ACCEPTED.equals(status);
     }
 
+    /** The event id as dedup compares it: its exact UTF-8 bytes (a NUL included). */
+    byte[] dedupKey() {
+      return eventKey.getBytes(StandardCharsets.UTF_8);
+    }
+
     boolean plans(String stored) {
       return forwarded && ACCEPTED.equals(stored);
     }
@@ -157,7 +163,7 @@ class InboundEvents {
       boolean claimed =
           jdbc.sql(InboundEventsQueries.DEDUP_CLAIM)
               .param("source_id", w.source().id())
-              .param("event_key", w.eventKey())
+              .param("event_key", w.dedupKey())
               .param("event_id", w.id())
               .param("expires_at", Timestamp.from(w.r().at().plus(DEDUP_WINDOW)))
               .param("now", Timestamp.from(w.r().at()))
@@ -268,20 +274,20 @@ class InboundEvents {
     ordered.sort(Comparator.comparing((Write w) -> w.source().id()).thenComparing(Write::eventKey));
     int n = ordered.size();
     Object[] sourceIds = new Object[n];
-    Object[] keys = new Object[n];
+    byte[][] keys = new byte[n][];
     Object[] eventIds = new Object[n];
     Object[] expires = new Object[n];
     for (int i = 0; i < n; i++) {
       Write w = ordered.get(i);
       sourceIds[i] = w.source().id();
-      keys[i] = w.eventKey();
+      keys[i] = w.dedupKey();
       eventIds[i] = w.id();
       expires[i] = Timestamp.from(w.r().at().plus(DEDUP_WINDOW));
     }
     return new HashSet<>(
         jdbc.sql(InboundEventsQueries.DEDUP_CLAIM_ALL)
             .param("source_ids", new SqlArrayValue("uuid", sourceIds))
-            .param("event_keys", new SqlArrayValue("text", keys))
+            .param("event_keys", new SqlArrayValue("bytea", (Object[]) keys))
             .param("event_ids", new SqlArrayValue("uuid", eventIds))
             .param("expires_at", new SqlArrayValue("timestamptz", expires))
             .query(UUID.class)
@@ -319,7 +325,7 @@ class InboundEvents {
       sizes[i] = r.bodySize();
       ips[i] = r.sourceIp();
       verifications[i] = w.verification();
-      keys[i] = w.eventKey();
+      keys[i] = StoredText.of(w.eventKey());
     }
     jdbc.sql(InboundEventsQueries.EVENTS_INSERT)
         .param("ids", new SqlArrayValue("uuid", ids))
@@ -346,7 +352,7 @@ class InboundEvents {
   }
 
   private static String duplicate(String eventKey) {
-    return "event id '" + eventKey + "' was received within the last 24 h";
+    return "event id '" + StoredText.of(eventKey) + "' was received within the last 24 h";
   }
 
   /** The headers as stored: [[name, value], …], a credential's value hidden. */

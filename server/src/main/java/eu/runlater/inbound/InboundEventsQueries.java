@@ -54,7 +54,7 @@ final class InboundEventsQueries {
   static final String DEDUP_CLAIM_ALL =
       """
       INSERT INTO inbound_dedup (source_id, event_key, event_id, expires_at)
-      SELECT * FROM unnest(CAST(:source_ids AS uuid[]), CAST(:event_keys AS text[]),
+      SELECT * FROM unnest(CAST(:source_ids AS uuid[]), CAST(:event_keys AS bytea[]),
                            CAST(:event_ids AS uuid[]), CAST(:expires_at AS timestamptz[]))
       ON CONFLICT (source_id, event_key) DO UPDATE
         SET event_id = EXCLUDED.event_id, expires_at = EXCLUDED.expires_at

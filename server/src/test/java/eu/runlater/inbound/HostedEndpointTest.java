@@ -492,6 +492,39 @@ class HostedEndpointTest extends ServerTest {
   }
 
   @Test
+  void an_event_id_holding_a_nul_character_is_stored_and_deduplicated_exactly() {
+    var t = fixtures.tenant();
+    JsonNode s = source(t.key(), "{\"name\": \"nul\", \"dedup\": {\"json_path\": \"id\"}}");
+    // JSON's escape of U+0000: PostgreSQL's text cannot hold the character it stands for.
+    var first = post(path(s), "{\"id\": \"evt\\u0000a\"}");
+    assertThat(first.status()).as(first.body()).isEqualTo(202);
+    assertThat(first.json().get("status").asString()).isEqualTo("accepted");
+    assertThat(event(t.key(), first).get("event_key").asString()).isEqualTo("evt\\u0000a");
+
+    var again = post(path(s), "{\"id\": \"evt\\u0000a\"}");
+    assertThat(again.status()).as(again.body()).isEqualTo(202);
+    assertThat(again.json().get("status").asString()).isEqualTo("duplicate");
+    assertThat(event(t.key(), again).get("reason").asString()).contains("evt\\u0000a");
+    // Neither another id with a NUL nor the id shown above (a backslash, then u0000) is it.
+    assertThat(post(path(s), "{\"id\": \"evt\\u0000b\"}").json().get("status").asString())
+        .isEqualTo("accepted");
+    assertThat(post(path(s), "{\"id\": \"evt\\\\u0000a\"}").json().get("status").asString())
+        .isEqualTo("accepted");
+
+    // An id kept before ids were kept as bytes, converted as the migration did: still a duplicate.
+    jdbc.sql(
+            """
+            INSERT INTO inbound_dedup (source_id, event_key, event_id, expires_at)
+            VALUES (:s, convert_to(CAST(:key AS text), 'UTF8'), gen_random_uuid(), now() + interval '1 hour')
+            """)
+        .param("s", java.util.UUID.fromString(s.get("id").asString()))
+        .param("key", "évt_ü✓")
+        .update();
+    assertThat(post(path(s), "{\"id\": \"évt_ü✓\"}").json().get("status").asString())
+        .isEqualTo("duplicate");
+  }
+
+  @Test
   void sources_are_listed_patched_keeping_their_secret_and_deleted_with_their_requests() {
     var t = fixtures.tenant();
     JsonNode s =

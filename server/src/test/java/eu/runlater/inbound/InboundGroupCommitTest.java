@@ -171,21 +171,56 @@ class InboundGroupCommitTest extends ServerTest {
       throws Exception {
     var t = fixtures.tenant();
     JsonNode s = source(t, ", \"dedup\": {\"json_path\": \"id\"}");
-    // An event id holding a NUL character: PostgreSQL's text refuses it, so its write fails.
-    List<String> bodies = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      bodies.add(i % 10 == 3 ? "{\"id\": \"bad\\u0000" + i + "\"}" : "{\"id\": \"evt_" + i + "\"}");
-    }
-    List<Answer> answers = sendAll(40, List.of(s), bodies);
+    // No request a provider can send is known to be refused by the database any more (an event
+    // id holding a NUL character was, until ids were kept as bytes), so the database is made to
+    // refuse some: a trigger raises for their bodies, after the requests were verified and handed
+    // to the group commit, as a broken disk or a constraint would.
+    jdbc.sql(
+            """
+            CREATE FUNCTION test_refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF position(convert_to('poison', 'UTF8') IN NEW.body) > 0 THEN
+                RAISE EXCEPTION 'refused by the test';
+              END IF;
+              RETURN NEW;
+            END $$
+            """)
+        .update();
+    jdbc.sql(
+            """
+            CREATE TRIGGER test_refuse_poison BEFORE INSERT ON inbound_events
+              FOR EACH ROW EXECUTE FUNCTION test_refuse_poison()
+            """)
+        .update();
+    try {
+      List<String> bodies = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        bodies.add(
+            i % 10 == 3
+                ? "{\"id\": \"evt_" + i + "\", \"poison\": true}"
+                : "{\"id\": \"evt_" + i + "\"}");
+      }
+      List<Answer> answers = sendAll(40, List.of(s), bodies);
 
-    for (int i = 0; i < answers.size(); i++) {
-      assertThat(answers.get(i).status()).as("request " + i).isEqualTo(i % 10 == 3 ? 500 : 202);
+      for (int i = 0; i < answers.size(); i++) {
+        assertThat(answers.get(i).status()).as("request " + i).isEqualTo(i % 10 == 3 ? 500 : 202);
+      }
+      assertThat(
+              jdbc.sql("SELECT count(*) FROM inbound_events WHERE source_id = :s")
+                  .param("s", UUID.fromString(s.get("id").asString()))
+                  .query(Long.class)
+                  .single())
+          .isEqualTo(36);
+      // A refused request's event id was claimed in the transaction that rolled back: not kept.
+      assertThat(
+              jdbc.sql("SELECT count(*) FROM inbound_dedup WHERE source_id = :s")
+                  .param("s", UUID.fromString(s.get("id").asString()))
+                  .query(Long.class)
+                  .single())
+          .isEqualTo(36);
+    } finally {
+      jdbc.sql("DROP TRIGGER test_refuse_poison ON inbound_events").update();
+      jdbc.sql("DROP FUNCTION test_refuse_poison()").update();
     }
-    assertThat(
-            jdbc.sql("SELECT count(*) FROM inbound_events WHERE source_id = :s")
-                .param("s", UUID.fromString(s.get("id").asString()))
-                .query(Long.class)
-                .single())
-        .isEqualTo(36);
   }
 }
