@@ -173,7 +173,8 @@ class Forwards {
           }
         } catch (Expressions.Failed | IllegalArgumentException e) {
           state = FAILED;
-          detail = e.getMessage();
+          // An expression's error may quote the request's values.
+          detail = StoredText.of(e.getMessage());
         }
         rows.add(forwardId, c.organizationId(), request.eventId(), c.id(), state, detail, now);
         if (task != null) {
@@ -264,7 +265,8 @@ class Forwards {
               c, task(c, h.forwardId(), h.request(), vars(h.request()), credentialHeader, now));
         } catch (Expressions.Failed | IllegalArgumentException e) {
           state = FAILED;
-          detail = e.getMessage();
+          // An expression's error may quote the request's values.
+          detail = StoredText.of(e.getMessage());
         }
         jdbc.sql(ConnectionsQueries.FORWARD_SET_STATE)
             .param("id", h.forwardId())

@@ -525,6 +525,35 @@ class HostedEndpointTest extends ServerTest {
   }
 
   @Test
+  void a_filter_whose_error_quotes_a_nul_character_fails_its_forward_and_the_request_is_stored() {
+    var t = fixtures.tenant();
+    JsonNode s = source(t.key(), "{\"name\": \"cel\"}");
+    // Errors that quote the request's values: a missing key, a bad pattern, a string not a number.
+    for (String filter :
+        new String[] {"body[body.k] == 1", "body.k.matches(body.k)", "int(body.k) > 0"}) {
+      var c =
+          api.post(
+              "/api/v1/connections",
+              t.key(),
+              "{\"source_id\": \"%s\", \"name\": \"%s\", \"destination_url\": \"http://localhost:9/x\", \"filter\": \"%s\"}"
+                  .formatted(s.get("id").asString(), filter, filter));
+      assertThat(c.status()).as(c.body()).isEqualTo(201);
+    }
+    var r = post(path(s), "{\"k\": \"[a\\u0000\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    var forwards =
+        jdbc.sql("SELECT state, detail FROM inbound_forwards WHERE event_id = :id")
+            .param(
+                "id",
+                java.util.UUID.fromString(
+                    r.headers().firstValue(Inbox.REQUEST_ID_HEADER).orElseThrow()))
+            .query((rs, n) -> rs.getString("state") + ": " + rs.getString("detail"))
+            .list();
+    assertThat(forwards).hasSize(3).allMatch(f -> f.startsWith("failed: "));
+    assertThat(forwards).anyMatch(f -> f.contains("[a\\u0000"));
+  }
+
+  @Test
   void sources_are_listed_patched_keeping_their_secret_and_deleted_with_their_requests() {
     var t = fixtures.tenant();
     JsonNode s =
