@@ -738,9 +738,14 @@ public final class DeliveryBench {
           "ratio workflow open-loop capacity / backlog drain (runs/s)",
           capacity.runsPerSecond() / drain.runsPerSecond());
       cpu(results, run, "Workflow capacity", capacity.cpu());
-      for (int percent : new int[] {50, 25}) {
-        double rate = capacity.runsPerSecond() * percent / 100;
-        String at = "Workflow @" + percent + "%";
+      // With --workflow-rate: one fixed rate instead, the same in every run and build, for an A/B
+      // of two builds whose capacities (and so whose halves) differ from run to run.
+      int[] percents = Double.isNaN(options.workflowRate) ? new int[] {50, 25} : new int[] {0};
+      for (int percent : percents) {
+        double rate =
+            percent == 0 ? options.workflowRate : capacity.runsPerSecond() * percent / 100;
+        String at =
+            percent == 0 ? "Workflow @%.0f/s".formatted(rate) : "Workflow @" + percent + "%";
         // With --diagnose: the statements of the open loop (starts, steps), to see how many steps
         // the completer handed off (TASK_HAND_OFF) against the producer's claims.
         pg.resetStatements(s.monitor);
@@ -982,6 +987,7 @@ public final class DeliveryBench {
       int workers,
       int latenessSeconds,
       double rmax,
+      double workflowRate,
       Path jfr,
       Path jfrApi,
       Path dir,
@@ -1009,6 +1015,7 @@ public final class DeliveryBench {
       int workers = 50;
       int latenessSeconds = 30;
       double rmax = Double.NaN;
+      double workflowRate = Double.NaN;
       Path jfr = null;
       Path jfrApi = null;
       Path dir = Path.of("/tmp/runlater-bench");
@@ -1030,6 +1037,7 @@ public final class DeliveryBench {
           case "--workers" -> workers = Integer.parseInt(value);
           case "--lateness-seconds" -> latenessSeconds = Integer.parseInt(value);
           case "--rmax" -> rmax = Double.parseDouble(value);
+          case "--workflow-rate" -> workflowRate = Double.parseDouble(value);
           case "--cron-cases" -> {
             cronCases = List.of(value.split(","));
             if (!CRON_CASES.keySet().containsAll(cronCases)) {
@@ -1063,7 +1071,8 @@ public final class DeliveryBench {
                       + args[i]
                       + "; options: --phases http,runlater,dbscheduler,lateness,api,cron,queue,writes,fresh,queue-outside,dashboard,alerts,idle,workflows,inbound,pending"
                       + " --runs 3"
-                      + " --tasks 100000 --workers 50 --lateness-seconds 30 --rmax N --jfr file"
+                      + " --tasks 100000 --workers 50 --lateness-seconds 30 --rmax N"
+                      + " --workflow-rate N --jfr file"
                       + " --jfr-api file --cron-cases a,b --cron-warmup-seconds 60"
                       + " --cron-seconds 180 --cron-jobs N --alert-backlog 30000 --pending 10000000"
                       + " --dir /tmp/runlater-bench"
@@ -1078,6 +1087,7 @@ public final class DeliveryBench {
           workers,
           latenessSeconds,
           rmax,
+          workflowRate,
           jfr,
           jfrApi,
           dir,
