@@ -7,11 +7,14 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.Cookie;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The system Chromium driven by Playwright, launched once per test JVM. Each test takes a fresh
@@ -105,14 +108,34 @@ public final class Chromium {
       java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
   /**
+   * A server session of each email signed in by {@link #signIn(BrowserContext, String, String)} in
+   * this JVM: its cookies, for that email's next profiles. Fixture users' emails are never reused,
+   * so an entry belongs to the one user a test or class made.
+   */
+  private static final Map<String, List<Cookie>> SESSIONS = new ConcurrentHashMap<>();
+
+  /**
    * Signs {@code context} in as {@code email} (password {@link Fixtures#PASSWORD}) without
-   * rendering a page: the context's own request client, whose cookies are the context's, loads the
-   * login form and posts it, as {@link ServerTest#signIn} does over HTTP. A sign-in through the
-   * rendered form costs a second or two on a busy machine; tests about what comes after sign-in use
-   * this one, and the form itself is driven by {@link #signIn(Page, String, String)} and
-   * AccountPagesBrowserTest.
+   * rendering a page. The email's first profile in this JVM signs in through the login form with
+   * the context's own request client, as {@link ServerTest#signIn} does over HTTP; its later
+   * profiles get that session's cookie, so a test's desktop and phone share one session as two tabs
+   * would. A sign-in is two requests and an Argon2id hash; a fresh profile from a cookie is
+   * neither. Tests about what comes after sign-in use this one; the form itself is driven by {@link
+   * #signIn(Page, String, String)} and AccountPagesBrowserTest. Only for users whose session no
+   * test ends (sign-out, a new password, a deleted account): their later profiles would be signed
+   * out.
    */
   public static void signIn(BrowserContext context, String base, String email) {
+    List<Cookie> session = SESSIONS.get(email);
+    if (session != null) {
+      context.addCookies(session);
+      return;
+    }
+    postLoginForm(context, base, email);
+    SESSIONS.put(email, context.cookies(base));
+  }
+
+  private static void postLoginForm(BrowserContext context, String base, String email) {
     APIRequestContext request = context.request();
     String form = request.get(base + "/login").text();
     java.util.regex.Matcher csrf = CSRF.matcher(form);
