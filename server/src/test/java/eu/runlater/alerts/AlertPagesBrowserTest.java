@@ -3,7 +3,6 @@ package eu.runlater.alerts;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -12,17 +11,16 @@ import eu.runlater.support.Axe;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
+import eu.runlater.support.Profiles;
 import eu.runlater.support.Screenshots;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +38,7 @@ class AlertPagesBrowserTest extends ServerTest {
   @Autowired Incidents incidents;
   @Autowired NotificationLog log;
 
-  private final List<BrowserContext> contexts = new ArrayList<>();
+  private final Profiles profiles = new Profiles();
   private final Map<String, Page> phones = new HashMap<>();
   private Sink sink;
 
@@ -58,7 +56,7 @@ class AlertPagesBrowserTest extends ServerTest {
 
   @AfterEach
   void close() {
-    contexts.forEach(BrowserContext::close);
+    profiles.close();
     phones.clear();
     sink.close();
   }
@@ -67,20 +65,8 @@ class AlertPagesBrowserTest extends ServerTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /**
-   * A browser profile signed in as {@code user} by a request: the login form itself is
-   * AccountPagesBrowserTest's, and a sign-in through it renders two pages and costs a second or two
-   * on a busy machine.
-   */
-  private BrowserContext signedIn(Fixtures.TestUser user, Supplier<BrowserContext> device) {
-    BrowserContext context = device.get();
-    contexts.add(context);
-    Chromium.signIn(context, api.base(), user.email());
-    return context;
-  }
-
   private Page desktop(Fixtures.TestUser user) {
-    return Chromium.page(signedIn(user, Chromium::context));
+    return profiles.page(Chromium::context, api.base(), user);
   }
 
   /**
@@ -89,7 +75,7 @@ class AlertPagesBrowserTest extends ServerTest {
    */
   private Page phone(Fixtures.TestUser user) {
     return phones.computeIfAbsent(
-        user.email(), email -> Chromium.page(signedIn(user, Chromium::phone)));
+        user.email(), email -> profiles.page(Chromium::phone, api.base(), user));
   }
 
   /** The page passes axe and fits its width; photographed as {@code <name>-<width>} if asked. */

@@ -11,12 +11,11 @@ import eu.runlater.support.Axe;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
+import eu.runlater.support.Profiles;
 import eu.runlater.support.Screenshots;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,18 +31,15 @@ import org.junit.jupiter.api.Test;
 class InboundPagesBrowserTest extends ServerTest {
   private static final Duration WITHIN = Duration.ofSeconds(30);
 
-  private final List<BrowserContext> contexts = new ArrayList<>();
+  private final Profiles profiles = new Profiles();
 
   @AfterEach
   void close() {
-    contexts.forEach(BrowserContext::close);
+    profiles.close();
   }
 
   private Page signedIn(Fixtures.TestUser who, Supplier<BrowserContext> device) {
-    BrowserContext context = device.get();
-    contexts.add(context);
-    Chromium.signIn(context, api.base(), who.email());
-    Page page = Chromium.page(context);
+    Page page = profiles.page(device, api.base(), who);
     page.setDefaultNavigationTimeout(60_000);
     page.setDefaultTimeout(WITHIN.toMillis());
     return page;

@@ -13,13 +13,13 @@ import eu.runlater.support.Axe;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
+import eu.runlater.support.Profiles;
 import eu.runlater.support.Screenshots;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -39,18 +39,16 @@ class SourcePagesBrowserTest extends ServerTest {
   private static final Duration WITHIN = Duration.ofSeconds(30);
   private static final List<String> CLIPBOARD = List.of("clipboard-read", "clipboard-write");
 
-  private final List<BrowserContext> contexts = new ArrayList<>();
+  private final Profiles profiles = new Profiles();
 
   @AfterEach
   void close() {
-    contexts.forEach(BrowserContext::close);
+    profiles.close();
   }
 
   private Page signedIn(Fixtures.TestUser who, Supplier<BrowserContext> device) {
-    BrowserContext context = device.get();
-    contexts.add(context);
+    BrowserContext context = profiles.signedIn(device, api.base(), who);
     context.grantPermissions(CLIPBOARD);
-    Chromium.signIn(context, api.base(), who.email());
     Page page = Chromium.page(context);
     page.setDefaultNavigationTimeout(60_000);
     page.setDefaultTimeout(WITHIN.toMillis());
@@ -202,8 +200,7 @@ class SourcePagesBrowserTest extends ServerTest {
     var user = fixtures.user(tenant.id(), Role.MEMBER);
     JsonNode created = api.post("/api/v1/sources", tenant.key(), "{\"name\": \"Shop\"}").json();
     String hosted = created.get("url").asString();
-    BrowserContext context = Chromium.context();
-    contexts.add(context);
+    BrowserContext context = profiles.signedOut(Chromium::context);
     context.grantPermissions(CLIPBOARD);
 
     // Something else on the clipboard first, from a page where the API is there.

@@ -12,13 +12,17 @@ import eu.runlater.engine.SqlTime;
 import eu.runlater.organizations.Role;
 import eu.runlater.support.Axe;
 import eu.runlater.support.Chromium;
+import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
+import eu.runlater.support.Profiles;
 import eu.runlater.testing.Sink;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,11 +42,13 @@ class JobPagesStateBrowserTest extends eu.runlater.support.ServerTest {
   @Autowired JobValidator validator;
   @Autowired JdbcClient jdbc;
 
-  private final List<BrowserContext> contexts = new ArrayList<>();
+  private final Profiles profiles = new Profiles();
+  // One member per organization and test: its desktop and phone profiles share one sign-in.
+  private final Map<UUID, Fixtures.TestUser> members = new HashMap<>();
 
   @AfterEach
   void close() {
-    contexts.forEach(BrowserContext::close);
+    profiles.close();
   }
 
   private Page signedIn(UUID org, boolean phone) {
@@ -50,10 +56,8 @@ class JobPagesStateBrowserTest extends eu.runlater.support.ServerTest {
   }
 
   private Page signedIn(UUID org, BrowserContext context) {
-    contexts.add(context);
-    Chromium.signIn(context, api.base(), fixtures.user(org, Role.MEMBER).email());
-    Page page = Chromium.page(context);
-    return page;
+    var member = members.computeIfAbsent(org, o -> fixtures.user(o, Role.MEMBER));
+    return profiles.page(() -> context, api.base(), member);
   }
 
   private Job cron(UUID org, String name, String url, String expression) {

@@ -11,12 +11,11 @@ import eu.runlater.support.Axe;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
+import eu.runlater.support.Profiles;
 import eu.runlater.support.Screenshots;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +33,7 @@ class MonitorPagesBrowserTest extends ServerTest {
 
   @Autowired JdbcClient jdbc;
 
-  private final List<BrowserContext> contexts = new ArrayList<>();
+  private final Profiles profiles = new Profiles();
   private Fixtures.Tenant tenant;
   private Fixtures.TestUser user;
   private MonitorPagesSeed.Seeded seeded;
@@ -50,15 +49,12 @@ class MonitorPagesBrowserTest extends ServerTest {
 
   @AfterEach
   void close() {
-    contexts.forEach(BrowserContext::close);
+    profiles.close();
     site.close();
   }
 
   private Page signedIn(Fixtures.TestUser who, Supplier<BrowserContext> device) {
-    BrowserContext context = device.get();
-    contexts.add(context);
-    Chromium.signIn(context, api.base(), who.email());
-    Page page = Chromium.page(context);
+    Page page = profiles.page(device, api.base(), who);
     // The machine runs other suites beside this one: a page may take longer than the default.
     page.setDefaultNavigationTimeout(60_000);
     return page;

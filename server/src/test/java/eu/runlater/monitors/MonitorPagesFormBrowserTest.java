@@ -12,10 +12,9 @@ import eu.runlater.support.Axe;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
+import eu.runlater.support.Profiles;
 import eu.runlater.support.Screenshots;
 import eu.runlater.support.ServerTest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,18 +26,15 @@ import org.junit.jupiter.api.Test;
  */
 class MonitorPagesFormBrowserTest extends ServerTest {
 
-  private final List<BrowserContext> contexts = new ArrayList<>();
+  private final Profiles profiles = new Profiles();
 
   @AfterEach
   void close() {
-    contexts.forEach(BrowserContext::close);
+    profiles.close();
   }
 
   private Page signedIn(Fixtures.TestUser who, Supplier<BrowserContext> device) {
-    BrowserContext context = device.get();
-    contexts.add(context);
-    Chromium.signIn(context, api.base(), who.email());
-    Page page = Chromium.page(context);
+    Page page = profiles.page(device, api.base(), who);
     // The machine runs other suites beside this one: a page may take longer than the default.
     page.setDefaultNavigationTimeout(60_000);
     return page;

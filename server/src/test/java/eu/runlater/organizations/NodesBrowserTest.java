@@ -14,6 +14,7 @@ import eu.runlater.support.Axe;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
+import eu.runlater.support.Profiles;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
 import java.time.Duration;
@@ -34,11 +35,11 @@ class NodesBrowserTest extends ServerTest {
   @Autowired Engine engine;
   @Autowired Nodes nodes;
   @Autowired AdminKeys adminKeys;
-  private final List<BrowserContext> contexts = new ArrayList<>();
+  private final Profiles profiles = new Profiles();
 
   @AfterEach
   void close() {
-    contexts.forEach(BrowserContext::close);
+    profiles.close();
   }
 
   private Fixtures.TestUser superadmin(java.util.UUID organizationId) {
@@ -83,10 +84,7 @@ class NodesBrowserTest extends ServerTest {
 
   private Page signedIn(
       Fixtures.TestUser user, java.util.function.Supplier<BrowserContext> device) {
-    BrowserContext context = device.get();
-    contexts.add(context);
-    Chromium.signIn(context, api.base(), user.email());
-    return Chromium.page(context);
+    return profiles.page(device, api.base(), user);
   }
 
   @Test

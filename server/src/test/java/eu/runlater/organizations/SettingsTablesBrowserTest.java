@@ -3,7 +3,6 @@ package eu.runlater.organizations;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -11,8 +10,8 @@ import eu.runlater.support.Axe;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
+import eu.runlater.support.Profiles;
 import eu.runlater.support.ServerTest;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,19 +28,15 @@ class SettingsTablesBrowserTest extends ServerTest {
   @Autowired Invites invites;
   @Autowired Members members;
   @Autowired JdbcClient jdbc;
-  private final List<BrowserContext> contexts = new ArrayList<>();
+  private final Profiles profiles = new Profiles();
 
   @AfterEach
   void close() {
-    contexts.forEach(BrowserContext::close);
+    profiles.close();
   }
 
   private Page signedIn(boolean phone, Fixtures.TestUser user) {
-    BrowserContext context = phone ? Chromium.phone() : Chromium.context();
-    contexts.add(context);
-    Chromium.signIn(context, api.base(), user.email());
-    Page page = Chromium.page(context);
-    return page;
+    return profiles.page(phone ? Chromium::phone : Chromium::context, api.base(), user);
   }
 
   private static void checked(Page page) {

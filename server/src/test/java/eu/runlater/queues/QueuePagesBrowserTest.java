@@ -3,7 +3,6 @@ package eu.runlater.queues;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import eu.runlater.organizations.Role;
@@ -11,6 +10,7 @@ import eu.runlater.support.Axe;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
+import eu.runlater.support.Profiles;
 import eu.runlater.support.ServerTest;
 import eu.runlater.testing.Sink;
 import java.nio.charset.StandardCharsets;
@@ -32,30 +32,23 @@ class QueuePagesBrowserTest extends ServerTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final Sink sink = Sink.start();
-  private final List<BrowserContext> contexts = new java.util.ArrayList<>();
+  private final Profiles profiles = new Profiles();
   // Holds the sink's answers to a slow target until the test is done with it.
   private final CountDownLatch slow = new CountDownLatch(1);
 
   @AfterEach
   void close() {
     slow.countDown();
-    contexts.forEach(BrowserContext::close);
+    profiles.close();
     sink.close();
   }
 
-  /** A desktop and a phone page, each signed in as a new member of {@code tenant}. */
+  /** A desktop and a phone page, each signed in as one new member of {@code tenant}. */
   private List<Page> pages(Fixtures.Tenant tenant) {
     var user = fixtures.user(tenant.id(), Role.MEMBER);
-    BrowserContext desktop = Chromium.context();
-    BrowserContext phone = Chromium.phone();
-    contexts.add(desktop);
-    contexts.add(phone);
-    Page d = Chromium.page(desktop);
-    Page p = Chromium.page(phone);
-    // The login form itself is AccountPagesBrowserTest's; a request signs in faster.
-    Chromium.signIn(desktop, api.base(), user.email());
-    Chromium.signIn(phone, api.base(), user.email());
-    return List.of(d, p);
+    return List.of(
+        profiles.page(Chromium::context, api.base(), user),
+        profiles.page(Chromium::phone, api.base(), user));
   }
 
   /** Opens {@code path} at both sizes, checks it, and checks it fits and is accessible. */

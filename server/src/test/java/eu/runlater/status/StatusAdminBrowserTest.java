@@ -12,10 +12,9 @@ import eu.runlater.support.Axe;
 import eu.runlater.support.Chromium;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.Layout;
+import eu.runlater.support.Profiles;
 import eu.runlater.support.ServerTest;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -31,12 +30,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 class StatusAdminBrowserTest extends ServerTest {
   @Autowired JdbcClient jdbc;
-  private final List<BrowserContext> contexts = new ArrayList<>();
+  private final Profiles profiles = new Profiles();
   private final Map<String, Page> phones = new HashMap<>();
 
   @AfterEach
   void close() {
-    contexts.forEach(BrowserContext::close);
+    profiles.close();
     phones.clear();
   }
 
@@ -46,14 +45,7 @@ class StatusAdminBrowserTest extends ServerTest {
    * on a busy machine.
    */
   private Page signedIn(Fixtures.TestUser user, Supplier<BrowserContext> device) {
-    return Chromium.page(profile(user, device));
-  }
-
-  private BrowserContext profile(Fixtures.TestUser user, Supplier<BrowserContext> device) {
-    BrowserContext context = device.get();
-    contexts.add(context);
-    Chromium.signIn(context, api.base(), user.email());
-    return context;
+    return profiles.page(device, api.base(), user);
   }
 
   private static void checked(Page page, String what) {
