@@ -1,8 +1,10 @@
 package eu.runlater.jobs;
 
+import eu.runlater.platform.errors.NulCharacters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * A job as the API accepts it (create, and the document a PATCH merges into).
@@ -24,7 +26,8 @@ record JobInput(
     String method,
     LinkedHashMap<String, String> headers,
     List<String> secretHeaders,
-    JsonNode body,
+    // Stored and sent as bytes: a NUL character in it is data.
+    @JsonDeserialize(using = NulCharacters.Accepted.class) JsonNode body,
     Boolean secretBody,
     Integer timeoutMs,
     Integer retries,

@@ -1,8 +1,10 @@
 package eu.runlater.queues;
 
+import eu.runlater.platform.errors.NulCharacters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * A message as {@code POST /api/v1/queues/{name}/messages} accepts it.
@@ -28,7 +30,8 @@ record MessageInput(
     String method,
     LinkedHashMap<String, String> headers,
     List<String> secretHeaders,
-    JsonNode body,
+    // Stored and sent as bytes: a NUL character in it is data.
+    @JsonDeserialize(using = NulCharacters.Accepted.class) JsonNode body,
     Boolean secretBody,
     Integer timeoutMs,
     Integer retries,

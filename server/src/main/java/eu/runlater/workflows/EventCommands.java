@@ -116,7 +116,6 @@ class EventCommands {
     if (body.toString().length() > eu.runlater.engine.TaskRequest.MAX_BODY_BYTES) {
       throw ApiProblem.invalid("payload", "must be at most 256 KB");
     }
-    RunCommands.storable(body, "payload");
     Instant now = clock.instant();
     UUID id = Ids.v7(now);
     boolean taken =

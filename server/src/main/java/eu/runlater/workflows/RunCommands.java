@@ -19,6 +19,7 @@ import eu.runlater.executions.LiveFeed;
 import eu.runlater.platform.database.TransactionalConnection;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
+import eu.runlater.platform.errors.NulCharacters;
 import eu.runlater.workflows.RunAdvancer.LockedRun;
 import eu.runlater.workflows.RunAdvancer.StepRow;
 import eu.runlater.workflows.WorkflowDefinition.Step;
@@ -177,34 +178,17 @@ class RunCommands {
 
   /**
    * 422 for JSON that PostgreSQL's jsonb cannot hold: a NUL character in a string or a name, which
-   * would otherwise fail the insert (a 500).
+   * would otherwise fail the insert. A JSON request body never holds one (the API refuses it as it
+   * reads it); input from the dashboard's forms and from queue messages may.
    */
   static void storable(JsonNode value, String field) {
     if (!storable(value)) {
-      throw ApiProblem.invalid(
-          field, "must not contain the NUL character (\\u0000): PostgreSQL cannot store it");
+      throw ApiProblem.invalid(field, NulCharacters.MESSAGE);
     }
   }
 
   static boolean storable(JsonNode n) {
-    return !hasNul(n);
-  }
-
-  private static boolean hasNul(JsonNode n) {
-    if (n.isString()) {
-      return n.asString().indexOf(0) >= 0;
-    }
-    for (var e : n.properties()) {
-      if (e.getKey().indexOf(0) >= 0 || hasNul(e.getValue())) {
-        return true;
-      }
-    }
-    for (JsonNode item : n.isArray() ? n : List.<JsonNode>of()) {
-      if (hasNul(item)) {
-        return true;
-      }
-    }
-    return false;
+    return NulCharacters.find(n) == null;
   }
 
   private LockedRun deadline(Connection c, LockedRun run, Duration maxRunTime, Instant now) {

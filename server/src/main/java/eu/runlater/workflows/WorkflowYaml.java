@@ -1,6 +1,7 @@
 package eu.runlater.workflows;
 
 import eu.runlater.platform.errors.ApiProblem;
+import eu.runlater.platform.errors.NulCharacters;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -68,6 +69,8 @@ class WorkflowYaml {
       if (doc == null || doc.isMissingNode()) {
         throw malformed("This request needs a YAML body: the workflow definition.");
       }
+      // YAML's "\0" is a NUL character, which no definition can be stored with.
+      NulCharacters.refuse(doc, "");
       return doc;
     } catch (JacksonException e) {
       throw malformed(

@@ -374,7 +374,7 @@ class WorkflowRunsTest extends WorkflowApiTest {
     var nul =
         api.post("/api/v1/workflows/plain/runs", t.key(), "{\"input\": {\"x\": \"a\\u0000b\"}}");
     assertThat(nul.status()).as(nul.body()).isEqualTo(422);
-    assertThat(nul.json().get("errors").get(0).get("field").asString()).isEqualTo("input");
+    assertThat(nul.json().get("errors").get(0).get("field").asString()).isEqualTo("input.x");
     var payload =
         api.post("/api/v1/events", t.key(), "{\"name\": \"e\", \"payload\": {\"\\u0000\": 1}}");
     assertThat(payload.status()).as(payload.body()).isEqualTo(422);

@@ -78,6 +78,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
           .headers(outage.get().headers())
           .body(outage.get().problem());
     }
+    if (NulCharacters.refusedByDatabase(e)) {
+      // A value that no check caught failed its statement: the client can fix it, so this is no
+      // server error; the warning shows where a check is missing.
+      log.warn(
+          "A value PostgreSQL cannot store reached the database on {} {}: {}",
+          request.getMethod(),
+          request.getRequestURI(),
+          DatabaseUnavailable.rootMessage(e));
+      return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT)
+          .body(
+              Problems.of(
+                  HttpStatus.UNPROCESSABLE_CONTENT,
+                  "validation",
+                  "Invalid request",
+                  "A value holds a character PostgreSQL cannot store (NUL, \\u0000); remove it"
+                      + " and send the request again."));
+    }
     String reference = UUID.randomUUID().toString();
     log.error(
         "Unexpected error on {} {} (reference {})",
@@ -109,6 +126,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       if (t instanceof PayloadTooLargeException tooLarge) {
         return problem(RequestBodyLimitFilter.tooLarge(tooLarge.limit()));
       }
+    }
+    if (cause instanceof NulCharacters.Refused nul) {
+      String field = path(nul);
+      return problem(
+          ApiProblem.invalid(field.isEmpty() ? "body" : field, NulCharacters.MESSAGE)
+              .toProblemDetail());
     }
     if (cause instanceof UnrecognizedPropertyException unknown) {
       String field = path(unknown);
