@@ -57,8 +57,14 @@ class PasswordHashingLimitsTest extends ServerTest {
     }
     long checked = outcomes.stream().filter("/login?error"::equals).count();
     long locked = outcomes.stream().filter("/login?locked"::equals).count();
-    assertThat(checked).isEqualTo(SignInLimiter.PASSWORD_PER_EMAIL_AND_CLIENT);
-    assertThat(locked).isEqualTo(FLOOD - SignInLimiter.PASSWORD_PER_EMAIL_AND_CLIENT);
+    // Every answer when it fails: once under CI load 22 were locked where 45 were expected, and
+    // what the 23 others answered was not recorded.
+    assertThat(checked)
+        .as("outcomes: %s", outcomes)
+        .isEqualTo(SignInLimiter.PASSWORD_PER_EMAIL_AND_CLIENT);
+    assertThat(locked)
+        .as("outcomes: %s", outcomes)
+        .isEqualTo(FLOOD - SignInLimiter.PASSWORD_PER_EMAIL_AND_CLIENT);
     assertThat(encoder.hashes() - hashesBefore)
         .isLessThanOrEqualTo(SignInLimiter.PASSWORD_PER_EMAIL_AND_CLIENT);
     assertThat(encoder.peakInFlight()).isLessThanOrEqualTo(encoder.permits());
