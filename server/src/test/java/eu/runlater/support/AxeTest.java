@@ -32,6 +32,24 @@ class AxeTest {
     }
   }
 
+  @Test
+  void a_target_smaller_than_24_px_beside_another_is_a_wcag_2_2_violation() {
+    try (BrowserContext context = Chromium.context()) {
+      Page page = Chromium.page(context);
+      // target-size (WCAG 2.2, 2.5.8) is off among axe's defaults: only the WCAG 2.2 tag turns it
+      // on. A 10×10 button touching another has neither the size nor the spacing.
+      String tiny = "style=\"width:10px;height:10px;padding:0\"";
+      page.navigate(
+          document(
+              "<button %s aria-label=\"Back\"></button><button %s aria-label=\"On\"></button>"
+                  .formatted(tiny, tiny)));
+      assertThat(Axe.serious(page))
+          .singleElement()
+          .asString()
+          .startsWith("- target-size (serious)");
+    }
+  }
+
   private static String document(String main) {
     String html =
         "<!doctype html><html lang=\"en\"><head><title>Axe</title></head><body><main>"
