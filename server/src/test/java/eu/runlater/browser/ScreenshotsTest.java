@@ -28,12 +28,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Every page a user sees, at desktop (1280×860) and phone (390×844) sizes, with data in it: none
- * has a serious or critical accessibility violation (axe-core's default rules: WCAG 2.0/2.1 A and
- * AA), none is wider than its container, and each is photographed when the run asks for it ({@code
- * -Drunlater.screenshots=DIR}, see {@link Screenshots}; the README's come from {@code
- * docs/screenshots}). The seed includes a target whose circuit is open, a dead-letter list, a
- * topic, an alert channel with the alert those dead letters set off, and a maintenance window, so
- * the pages show their held, failed, alerting and empty-free states.
+ * has a serious or critical accessibility violation (axe-core's WCAG 2.0, 2.1 and 2.2 A and AA
+ * rules, target-size among them, and its best practices), none is wider than its container, and
+ * each is photographed when the run asks for it ({@code -Drunlater.screenshots=DIR}, see {@link
+ * Screenshots}; the README's come from {@code docs/screenshots}). The seed includes a target whose
+ * circuit is open, a dead-letter list, a topic, an alert channel with the alert those dead letters
+ * set off, and a maintenance window, so the pages show their held, failed, alerting and empty-free
+ * states.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScreenshotsTest extends ServerTest {
