@@ -158,4 +158,25 @@ final class ClaimQueries {
       WHERE t.id = ANY(:ids) AND t.state = 'ready' AND t.run_at <= least(:now, clock_timestamp())
       RETURNING t.*
       """;
+
+  // TASK_HAND_OFF for tasks a producer's caller (the API) has just inserted in its own transaction,
+  // where no task just finished to make room: each is taken only while its organization runs fewer
+  // than its cap (counted as the claim counts them). The caller passes at most one task of an
+  // organization, so the count this statement reads cannot miss one it takes itself.
+  static final String TASK_HAND_OFF_WITH_ROOM =
+      """
+      UPDATE tasks t
+      SET state = 'running',
+          attempt = t.attempt + 1,
+          lease_token = nextval('task_lease_token_seq'),
+          lease_expires_at =
+            least(:now, clock_timestamp()) + (t.timeout_ms + :margin_ms) * interval '1 millisecond',
+          claimed_by = :node
+      WHERE t.id = ANY(:ids) AND t.state = 'ready' AND t.run_at <= least(:now, clock_timestamp())
+        AND (SELECT coalesce(sum(r.n), 0) FROM engine_running_counts() r
+             WHERE r.organization_id = t.organization_id)
+            < coalesce((SELECT c.max_running FROM organization_caps c
+                        WHERE c.organization_id = t.organization_id), :default_cap)
+      RETURNING t.*
+      """;
 }

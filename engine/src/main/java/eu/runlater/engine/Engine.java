@@ -86,6 +86,7 @@ public final class Engine implements AutoCloseable {
     this.hostActions = new Hosts(db, clock, wakeups);
     this.producer = new Producer(db, config, clock, wakeups, metrics, heartbeat);
     HandOff handOff = new HandOff(db, config, clock, heartbeat, metrics);
+    tasks.handOff(handOff);
     this.completer =
         new Completer(
             db,

@@ -1,6 +1,7 @@
 package eu.runlater.engine;
 
 import static eu.runlater.engine.ClaimQueries.TASK_HAND_OFF;
+import static eu.runlater.engine.ClaimQueries.TASK_HAND_OFF_WITH_ROOM;
 
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
@@ -167,6 +168,64 @@ final class HandOff {
             Tasks::mapClaimed);
     if (!claimed.isEmpty() && hook != ClaimHook.NONE) {
       claimed = hook.onClaimed(new ClaimHook.Claim(c, claimed, now, tasks, config.nodeId()));
+    }
+    taken.claimed = claimed;
+    return taken;
+  }
+
+  /**
+   * In the transaction on {@code c} of a caller that has just inserted {@code inserted} (the API's
+   * start of a workflow run, a job run now): claims, within the producer's limit, those due now,
+   * one per organization and only while the organization runs fewer than its cap ({@link
+   * ClaimQueries#TASK_HAND_OFF_WITH_ROOM}). Pass the result to {@link #start} after the commit, or
+   * to {@link #release} if the transaction fails.
+   */
+  Taken claimInserted(Connection c, List<NewTask> inserted) throws SQLException {
+    if (inserted.isEmpty() || workers == null) {
+      return Taken.NONE;
+    }
+    int room = limit.getAsInt();
+    if (room == 0 || !heartbeat.fresh()) {
+      return Taken.NONE;
+    }
+    Instant now = clock.instant();
+    java.util.Set<UUID> organizations = new java.util.HashSet<>();
+    List<UUID> ids = new ArrayList<>();
+    for (NewTask task : inserted) {
+      if (!task.runAt().isAfter(now) && organizations.add(task.organizationId())) {
+        ids.add(task.id());
+      }
+    }
+    if (ids.isEmpty()) {
+      return Taken.NONE;
+    }
+    int reserved = workers.reserve(Math.min(ids.size(), room));
+    if (reserved == 0) {
+      return Taken.NONE;
+    }
+    if (!allowed.getAsBoolean()) {
+      workers.unreserve(reserved);
+      return Taken.NONE;
+    }
+    Taken taken = new Taken(reserved, heartbeat.fence());
+    List<ClaimedTask> claimed;
+    try {
+      claimed =
+          Db.query(
+              c,
+              TASK_HAND_OFF_WITH_ROOM,
+              Params.of("ids", SqlArray.of("uuid", ids.subList(0, reserved)))
+                  .put("now", now)
+                  .put("margin_ms", config.leaseMargin().toMillis())
+                  .put("node", config.nodeId())
+                  .put("default_cap", config.defaultOrganizationCap()),
+              Tasks::mapClaimed);
+      if (!claimed.isEmpty() && hook != ClaimHook.NONE) {
+        claimed = hook.onClaimed(new ClaimHook.Claim(c, claimed, now, tasks, config.nodeId()));
+      }
+    } catch (SQLException | RuntimeException e) {
+      release(taken);
+      throw e;
     }
     taken.claimed = claimed;
     return taken;

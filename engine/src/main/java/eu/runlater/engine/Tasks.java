@@ -26,10 +26,78 @@ import java.util.UUID;
 public final class Tasks {
   private final Wakeups wakeups;
   private final InstantSource clock;
+  private HandOff handOff;
 
   Tasks(Wakeups wakeups, InstantSource clock) {
     this.wakeups = wakeups;
     this.clock = clock;
+  }
+
+  /** The engine's hand-off, for {@link #insertHandingOff}. */
+  void handOff(HandOff handOff) {
+    this.handOff = handOff;
+  }
+
+  /**
+   * What {@link #insertHandingOff} did: tell it how the caller's transaction ended, exactly once.
+   */
+  public static final class Inserted {
+    private final HandOff handOff;
+    private final HandOff.Taken taken;
+    private final Instant earliestLeft;
+    private final Tasks tasks;
+
+    private Inserted(HandOff handOff, HandOff.Taken taken, Instant earliestLeft, Tasks tasks) {
+      this.handOff = handOff;
+      this.taken = taken;
+      this.earliestLeft = earliestLeft;
+      this.tasks = tasks;
+    }
+
+    /** Whether anything must be told after the transaction (a task handed off, or one left). */
+    public boolean pending() {
+      return taken != HandOff.Taken.NONE || earliestLeft != null;
+    }
+
+    /** After the commit: starts what was handed off, and makes sure the producer looks in time. */
+    public void committed() {
+      if (handOff != null) {
+        handOff.start(taken);
+      }
+      tasks.committed(earliestLeft);
+    }
+
+    /** After a rollback: frees the workers held for what was handed off. */
+    public void rolledBack() {
+      if (handOff != null) {
+        handOff.release(taken);
+      }
+    }
+  }
+
+  /**
+   * As {@link #insert}, and in the same transaction hands the tasks due now to this node's free
+   * workers when nothing waiting could be overtaken ({@link HandOff#claimInserted}: one per
+   * organization, within its cap and the producer's limit), so they start once the transaction
+   * commits without the producer's wake-up and claim. Call {@link Inserted#committed()} after the
+   * commit, {@link Inserted#rolledBack()} after a rollback.
+   */
+  public Inserted insertHandingOff(Connection connection, List<NewTask> tasks) throws SQLException {
+    Instant earliest = insertQuietly(connection, tasks);
+    HandOff.Taken taken =
+        earliest == null || handOff == null
+            ? HandOff.Taken.NONE
+            : handOff.claimInserted(connection, tasks);
+    Instant left = taken.earliestLeft(tasks, earliest);
+    try {
+      notifyIfSooner(connection, left);
+    } catch (SQLException | RuntimeException e) {
+      if (handOff != null) {
+        handOff.release(taken);
+      }
+      throw e;
+    }
+    return new Inserted(handOff, taken, left, this);
   }
 
   /**

@@ -26,19 +26,32 @@ public class TaskEnqueuer {
     this.connection = connection;
   }
 
+  /**
+   * Inserts {@code newTasks} in the caller's transaction. Those due now may be handed to this
+   * node's free workers in the same transaction (one per organization, within its cap, only when
+   * nothing waiting could be overtaken: {@link Tasks#insertHandingOff}), to start once it commits
+   * without waiting for the producer's claim; a rollback frees the workers held for them.
+   */
   public void enqueue(List<NewTask> newTasks) {
-    Instant earliest;
+    Tasks.Inserted inserted;
     try {
-      earliest = tasks.insert(connection.current(), newTasks);
+      inserted = tasks.insertHandingOff(connection.current(), newTasks);
     } catch (SQLException e) {
       throw new IllegalStateException("could not enqueue " + newTasks.size() + " tasks", e);
     }
-    if (earliest != null) {
+    if (inserted.pending()) {
       TransactionSynchronizationManager.registerSynchronization(
           new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-              tasks.committed(earliest);
+              inserted.committed();
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+              if (status != STATUS_COMMITTED) {
+                inserted.rolledBack();
+              }
             }
           });
     }

@@ -1,0 +1,157 @@
+package eu.runlater.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import eu.runlater.engine.db.Db;
+import eu.runlater.testing.Sink;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tasks a caller inserts due now in its own transaction ({@link Tasks#insertHandingOff}: the API's
+ * start of a workflow run, a job run now) start on this node's free workers once that transaction
+ * commits, claimed in it, without the producer's wake-up and claim — one per organization, within
+ * its cap; a rollback starts nothing and frees the workers held.
+ */
+class InsertHandOffTest {
+  final EngineFixture fixture = new EngineFixture();
+  final Sink sink = Sink.start();
+
+  @AfterEach
+  void close() {
+    fixture.close();
+    sink.close();
+  }
+
+  /** An engine that polls so rarely that only a wake-up or a hand-off explains a delivery. */
+  private Engine asleep() throws SQLException {
+    Engine engine = fixture.engine(fixture.config().pollInterval(Duration.ofMinutes(10)).build());
+    engine.start();
+    Sink.await(
+        Duration.ofSeconds(10),
+        "the engine to go to sleep",
+        () -> engine.wakeups().plannedWake().isAfter(Instant.now().plusSeconds(60)));
+    return engine;
+  }
+
+  private Tasks.Inserted insertAndCommit(Engine engine, List<NewTask> tasks) throws SQLException {
+    Tasks.Inserted inserted =
+        fixture.db.inTransaction(c -> engine.tasks().insertHandingOff(c, tasks));
+    inserted.committed();
+    return inserted;
+  }
+
+  private long state(NewTask task, String state) {
+    return fixture.count(
+        "SELECT count(*) FROM tasks WHERE id = '" + task.id() + "' AND state = '" + state + "'");
+  }
+
+  @Test
+  void a_task_due_now_starts_from_the_inserting_transaction_without_a_claim() throws Exception {
+    Engine engine = asleep();
+    long claimsBefore = engine.producer().claims();
+
+    insertAndCommit(engine, List.of(fixture.task(sink.url("/now"), Instant.now())));
+
+    sink.awaitCount(1, Duration.ofSeconds(10));
+    Sink.await(
+        Duration.ofSeconds(10),
+        "its outcome recorded",
+        () -> fixture.count("SELECT count(*) FROM executions WHERE status = 'success'") == 1);
+    assertThat(engine.producer().claims()).isEqualTo(claimsBefore);
+    assertThat(fixture.count("SELECT count(*) FROM executions WHERE attempt = 1")).isOne();
+    assertThat(fixture.count("SELECT count(*) FROM tasks")).isZero();
+  }
+
+  @Test
+  void a_rolled_back_insert_starts_nothing_and_frees_the_workers_it_held() throws Exception {
+    Engine engine = asleep();
+    int free = engine.workers().free();
+    Tasks.Inserted[] inserted = new Tasks.Inserted[1];
+
+    assertThatThrownBy(
+            () ->
+                fixture.db.inTransaction(
+                    c -> {
+                      inserted[0] =
+                          engine
+                              .tasks()
+                              .insertHandingOff(
+                                  c, List.of(fixture.task(sink.url("/never"), Instant.now())));
+                      assertThat(engine.workers().free()).isEqualTo(free - 1);
+                      throw new SQLException("the caller's transaction fails after the insert");
+                    }))
+        .hasMessageContaining("fails after the insert");
+    inserted[0].rolledBack();
+
+    assertThat(engine.workers().free()).isEqualTo(free);
+    assertThat(fixture.count("SELECT count(*) FROM tasks")).isZero();
+    assertThat(sink.received()).isEmpty();
+  }
+
+  @Test
+  void one_task_of_an_organization_is_handed_off_and_the_rest_is_claimed() throws Exception {
+    Engine engine = asleep();
+    List<NewTask> three =
+        List.of(
+            fixture.task(sink.url("/1"), Instant.now()),
+            fixture.task(sink.url("/2"), Instant.now()),
+            fixture.task(sink.url("/3"), Instant.now()));
+
+    Tasks.Inserted inserted =
+        fixture.db.inTransaction(c -> engine.tasks().insertHandingOff(c, three));
+    // Decided in the transaction: the first is running, the others wait for the producer.
+    assertThat(state(three.get(0), "running")).isOne();
+    assertThat(state(three.get(1), "ready") + state(three.get(2), "ready")).isEqualTo(2);
+    long claimsBefore = engine.producer().claims();
+    inserted.committed();
+
+    sink.awaitCount(3, Duration.ofSeconds(10));
+    assertThat(engine.producer().claims()).isGreaterThan(claimsBefore);
+    Sink.await(
+        Duration.ofSeconds(10),
+        "every task recorded",
+        () -> fixture.count("SELECT count(*) FROM executions WHERE status = 'success'") == 3);
+  }
+
+  @Test
+  void an_organization_at_its_cap_is_left_to_the_producer() throws Exception {
+    CountDownLatch reply = new CountDownLatch(1);
+    sink.respond(
+        request -> {
+          if (request.path().equals("/slow")) {
+            try {
+              reply.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return Sink.Reply.status(200);
+        });
+    fixture.db.inTransaction(
+        c ->
+            Db.update(
+                c,
+                "INSERT INTO organization_caps (organization_id, max_running) VALUES (:org, 1)",
+                Db.Params.of("org", EngineFixture.ORG)));
+    Engine engine = asleep();
+    insertAndCommit(engine, List.of(fixture.task(sink.url("/slow"), Instant.now())));
+    sink.awaitCount(1, Duration.ofSeconds(10));
+
+    NewTask second = fixture.task(sink.url("/second"), Instant.now());
+    insertAndCommit(engine, List.of(second));
+
+    // At its cap (one running): not handed off, and the producer's claim leaves it too.
+    assertThat(state(second, "ready")).isOne();
+    reply.countDown();
+    sink.awaitCount(2, Duration.ofSeconds(10));
+    assertThat(sink.received().get(1).path()).isEqualTo("/second");
+  }
+}
