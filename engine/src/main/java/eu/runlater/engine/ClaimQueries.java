@@ -161,10 +161,24 @@ final class ClaimQueries {
 
   // TASK_HAND_OFF for tasks a producer's caller (the API) has just inserted in its own transaction,
   // where no task just finished to make room: each is taken only while its organization runs fewer
-  // than its cap (counted as the claim counts them). The caller passes at most one task of an
-  // organization, so the count this statement reads cannot miss one it takes itself.
+  // than its cap, counting the running tasks as the claim does (once, in a materialized CTE) plus
+  // this node's hand-offs of that organization still in flight in other uncommitted transactions
+  // (:pending, per task; HandOff keeps them). The caller passes at most one task of an
+  // organization, so the count cannot miss one this statement takes itself.
   static final String TASK_HAND_OFF_WITH_ROOM =
       """
+      WITH running AS MATERIALIZED (
+        SELECT organization_id, sum(n)::int AS n FROM engine_running_counts()
+        WHERE organization_id = ANY(:orgs)
+        GROUP BY organization_id
+      ),
+      allowed AS MATERIALIZED (
+        SELECT p.id
+        FROM unnest(:ids, :orgs, :pending) AS p(id, organization_id, pending)
+        LEFT JOIN running r USING (organization_id)
+        LEFT JOIN organization_caps c USING (organization_id)
+        WHERE coalesce(r.n, 0) + p.pending < coalesce(c.max_running, :default_cap)
+      )
       UPDATE tasks t
       SET state = 'running',
           attempt = t.attempt + 1,
@@ -172,11 +186,8 @@ final class ClaimQueries {
           lease_expires_at =
             least(:now, clock_timestamp()) + (t.timeout_ms + :margin_ms) * interval '1 millisecond',
           claimed_by = :node
-      WHERE t.id = ANY(:ids) AND t.state = 'ready' AND t.run_at <= least(:now, clock_timestamp())
-        AND (SELECT coalesce(sum(r.n), 0) FROM engine_running_counts() r
-             WHERE r.organization_id = t.organization_id)
-            < coalesce((SELECT c.max_running FROM organization_caps c
-                        WHERE c.organization_id = t.organization_id), :default_cap)
+      WHERE t.id = ANY(ARRAY(SELECT id FROM allowed)) AND t.state = 'ready' COLLATE "C"
+        AND t.run_at <= least(:now, clock_timestamp())
       RETURNING t.*
       """;
 }

@@ -86,6 +86,9 @@ final class HandOff {
     private final BooleanSupplier fence;
     private List<ClaimedTask> claimed = List.of();
 
+    /** The organizations whose count of hand-offs in flight ({@link #inFlight}) this one holds. */
+    private List<UUID> holding = List.of();
+
     private Taken(int reserved, BooleanSupplier fence) {
       this.reserved = reserved;
       this.fence = fence;
@@ -190,16 +193,16 @@ final class HandOff {
     }
     Instant now = clock.instant();
     java.util.Set<UUID> organizations = new java.util.HashSet<>();
-    List<UUID> ids = new ArrayList<>();
+    List<NewTask> due = new ArrayList<>();
     for (NewTask task : inserted) {
       if (!task.runAt().isAfter(now) && organizations.add(task.organizationId())) {
-        ids.add(task.id());
+        due.add(task);
       }
     }
-    if (ids.isEmpty()) {
+    if (due.isEmpty()) {
       return Taken.NONE;
     }
-    int reserved = workers.reserve(Math.min(ids.size(), room));
+    int reserved = workers.reserve(Math.min(due.size(), room));
     if (reserved == 0) {
       return Taken.NONE;
     }
@@ -208,13 +211,30 @@ final class HandOff {
       return Taken.NONE;
     }
     Taken taken = new Taken(reserved, heartbeat.fence());
+    // Each organization's hand-offs still in flight on this node (claimed in transactions not yet
+    // committed, which the statement's count of running tasks cannot see) count against its cap.
+    List<UUID> ids = new ArrayList<>();
+    List<UUID> orgs = new ArrayList<>();
+    List<Integer> pending = new ArrayList<>();
+    for (NewTask task : due.subList(0, reserved)) {
+      ids.add(task.id());
+      orgs.add(task.organizationId());
+      pending.add(
+          inFlight
+              .computeIfAbsent(
+                  task.organizationId(), o -> new java.util.concurrent.atomic.AtomicInteger())
+              .getAndIncrement());
+    }
+    taken.holding = orgs;
     List<ClaimedTask> claimed;
     try {
       claimed =
           Db.query(
               c,
               TASK_HAND_OFF_WITH_ROOM,
-              Params.of("ids", SqlArray.of("uuid", ids.subList(0, reserved)))
+              Params.of("ids", SqlArray.of("uuid", ids))
+                  .put("orgs", SqlArray.of("uuid", orgs))
+                  .put("pending", SqlArray.of("int4", pending))
                   .put("now", now)
                   .put("margin_ms", config.leaseMargin().toMillis())
                   .put("node", config.nodeId())
@@ -257,5 +277,18 @@ final class HandOff {
       workers.unreserve(taken.reserved);
       taken.reserved = 0;
     }
+    if (taken != Taken.NONE && !taken.holding.isEmpty()) {
+      // After the commit the tasks claimed are visible as running; after a rollback there are none.
+      for (UUID org : taken.holding) {
+        inFlight.computeIfPresent(org, (o, n) -> n.decrementAndGet() <= 0 ? null : n);
+      }
+      taken.holding = List.of();
+    }
   }
+
+  /**
+   * Hand-offs from inserting transactions not yet ended, by organization ({@link #claimInserted}).
+   */
+  private final Map<UUID, java.util.concurrent.atomic.AtomicInteger> inFlight =
+      new java.util.concurrent.ConcurrentHashMap<>();
 }

@@ -154,4 +154,45 @@ class InsertHandOffTest {
     sink.awaitCount(2, Duration.ofSeconds(10));
     assertThat(sink.received().get(1).path()).isEqualTo("/second");
   }
+
+  private static String stateOn(java.sql.Connection c, NewTask task) throws SQLException {
+    return Db.query(
+            c,
+            "SELECT state FROM tasks WHERE id = :id",
+            Db.Params.of("id", task.id()),
+            rs -> rs.getString(1))
+        .getFirst();
+  }
+
+  @Test
+  void two_uncommitted_inserts_of_one_organization_do_not_pass_its_cap_together() throws Exception {
+    fixture.db.inTransaction(
+        c ->
+            Db.update(
+                c,
+                "INSERT INTO organization_caps (organization_id, max_running) VALUES (:org, 1)",
+                Db.Params.of("org", EngineFixture.ORG)));
+    Engine engine = asleep();
+    NewTask a = fixture.task(sink.url("/a"), Instant.now());
+    NewTask b = fixture.task(sink.url("/b"), Instant.now());
+
+    try (java.sql.Connection c1 = fixture.connection();
+        java.sql.Connection c2 = fixture.connection()) {
+      c1.setAutoCommit(false);
+      c2.setAutoCommit(false);
+      Tasks.Inserted first = engine.tasks().insertHandingOff(c1, List.of(a));
+      // The first has taken the organization's one place but not committed: the second's count
+      // of running tasks cannot see it, only this node's count of hand-offs in flight.
+      Tasks.Inserted second = engine.tasks().insertHandingOff(c2, List.of(b));
+      assertThat(stateOn(c1, a)).isEqualTo("running");
+      assertThat(stateOn(c2, b)).isEqualTo("ready");
+      c1.commit();
+      first.committed();
+      c2.commit();
+      second.committed();
+    }
+
+    sink.awaitCount(2, Duration.ofSeconds(10));
+    assertThat(sink.received().get(0).path()).isEqualTo("/a");
+  }
 }
