@@ -12,7 +12,9 @@ final class ClaimQueries {
   //  - running/room: tasks running per organization, counted from the running set (small: bounded
   //    by all nodes' workers) by engine_running_counts() (engine V8: a plain scan of the running-
   //    only lease index, which skips the dead entries of finished tasks once it has seen them; a
-  //    bitmap scan read them all again on every claim), against each organization's cap;
+  //    bitmap scan read them all again on every claim), against each organization's cap, plus
+  //    this node's tasks handed off by inserting transactions not yet committed (:handing_orgs,
+  //    :handing_n: InsertedHandOffs), which run but cannot be seen running yet;
   //  - front: the oldest due tasks, walking the priorities in order, one probe of the (priority,
   //    run_at) index per priority (a plain ORDER BY priority, run_at with run_at <= now would wade
   //    through every future task of a higher priority), at most :window rows, unlocked; read by
@@ -48,7 +50,10 @@ final class ClaimQueries {
       """
       WITH RECURSIVE
       running AS MATERIALIZED (
-        SELECT organization_id, sum(n)::int AS n FROM engine_running_counts()
+        SELECT organization_id, sum(n)::int AS n
+        FROM (SELECT organization_id, n FROM engine_running_counts()
+              UNION ALL
+              SELECT * FROM unnest(:handing_orgs::uuid[], :handing_n::int[])) r
         GROUP BY organization_id
       ),
       room AS MATERIALIZED (

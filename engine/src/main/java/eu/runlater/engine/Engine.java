@@ -84,8 +84,9 @@ public final class Engine implements AutoCloseable {
         new Rescuer(db, clock, config.nodeId(), config.maxRescues(), partitions, b.outcomes, tasks);
     this.hosts = new HostGuard(db, config);
     this.hostActions = new Hosts(db, clock, wakeups);
-    this.producer = new Producer(db, config, clock, wakeups, metrics, heartbeat);
-    HandOff handOff = new HandOff(db, config, clock, heartbeat, metrics);
+    InsertedHandOffs handingOff = new InsertedHandOffs();
+    this.producer = new Producer(db, config, clock, wakeups, metrics, heartbeat, handingOff);
+    HandOff handOff = new HandOff(db, config, clock, heartbeat, metrics, handingOff);
     tasks.handOff(handOff);
     this.completer =
         new Completer(

@@ -12,8 +12,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -54,10 +56,17 @@ final class HandOff {
   private Tasks tasks;
   private BooleanSupplier allowed = () -> false;
   private IntSupplier limit = () -> 0;
+  private final InsertedHandOffs inFlight;
 
   HandOff(
-      Db db, EngineConfig config, InstantSource clock, Heartbeat heartbeat, EngineMetrics metrics) {
+      Db db,
+      EngineConfig config,
+      InstantSource clock,
+      Heartbeat heartbeat,
+      EngineMetrics metrics,
+      InsertedHandOffs inFlight) {
     this.db = db;
+    this.inFlight = inFlight;
     this.config = config;
     this.clock = clock;
     this.heartbeat = heartbeat;
@@ -86,7 +95,7 @@ final class HandOff {
     private final BooleanSupplier fence;
     private List<ClaimedTask> claimed = List.of();
 
-    /** The organizations whose count of hand-offs in flight ({@link #inFlight}) this one holds. */
+    /** The organizations whose count in {@link InsertedHandOffs} this one holds. */
     private List<UUID> holding = List.of();
 
     private Taken(int reserved, BooleanSupplier fence) {
@@ -106,7 +115,7 @@ final class HandOff {
       if (claimed.isEmpty()) {
         return earliest;
       }
-      java.util.Set<UUID> handed = new java.util.HashSet<>();
+      Set<UUID> handed = new HashSet<>();
       for (ClaimedTask task : claimed) {
         handed.add(task.id());
       }
@@ -192,7 +201,7 @@ final class HandOff {
       return Taken.NONE;
     }
     Instant now = clock.instant();
-    java.util.Set<UUID> organizations = new java.util.HashSet<>();
+    Set<UUID> organizations = new HashSet<>();
     List<NewTask> due = new ArrayList<>();
     for (NewTask task : inserted) {
       if (!task.runAt().isAfter(now) && organizations.add(task.organizationId())) {
@@ -219,11 +228,7 @@ final class HandOff {
     for (NewTask task : due.subList(0, reserved)) {
       ids.add(task.id());
       orgs.add(task.organizationId());
-      pending.add(
-          inFlight
-              .computeIfAbsent(
-                  task.organizationId(), o -> new java.util.concurrent.atomic.AtomicInteger())
-              .getAndIncrement());
+      pending.add(inFlight.take(task.organizationId()));
     }
     taken.holding = orgs;
     List<ClaimedTask> claimed;
@@ -279,16 +284,8 @@ final class HandOff {
     }
     if (taken != Taken.NONE && !taken.holding.isEmpty()) {
       // After the commit the tasks claimed are visible as running; after a rollback there are none.
-      for (UUID org : taken.holding) {
-        inFlight.computeIfPresent(org, (o, n) -> n.decrementAndGet() <= 0 ? null : n);
-      }
+      inFlight.giveBack(taken.holding);
       taken.holding = List.of();
     }
   }
-
-  /**
-   * Hand-offs from inserting transactions not yet ended, by organization ({@link #claimInserted}).
-   */
-  private final Map<UUID, java.util.concurrent.atomic.AtomicInteger> inFlight =
-      new java.util.concurrent.ConcurrentHashMap<>();
 }

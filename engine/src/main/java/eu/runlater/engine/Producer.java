@@ -5,6 +5,7 @@ import static eu.runlater.engine.TaskQueries.*;
 
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
+import eu.runlater.engine.db.Db.SqlArray;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -61,6 +62,7 @@ final class Producer {
   private final InstantSource clock;
   private final Wakeups wakeups;
   private final EngineMetrics metrics;
+  private final InsertedHandOffs handingOff;
   private final Heartbeat heartbeat;
   private Workers workers;
   private Lookahead lookahead;
@@ -115,8 +117,10 @@ final class Producer {
       InstantSource clock,
       Wakeups wakeups,
       EngineMetrics metrics,
-      Heartbeat heartbeat) {
+      Heartbeat heartbeat,
+      InsertedHandOffs handingOff) {
     this.db = db;
+    this.handingOff = handingOff;
     this.config = config;
     this.clock = clock;
     this.wakeups = wakeups;
@@ -158,6 +162,8 @@ final class Producer {
             .put("default_cap", config.defaultOrganizationCap())
             .put("margin_ms", config.leaseMargin().toMillis())
             .put("node", config.nodeId());
+    SqlArray[] handing = handingOff.snapshot();
+    params.put("handing_orgs", handing[0]).put("handing_n", handing[1]);
     List<ClaimedTask> claimed =
         db.inTransaction(
             c -> {

@@ -108,7 +108,9 @@ class ClaimPlanTest {
             "window", "200",
             "default_cap", "1000",
             "margin_ms", "5000",
-            "node", "'plan-test'");
+            "node", "'plan-test'",
+            "handing_orgs", "'{}'",
+            "handing_n", "'{}'");
     java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile("(?<!:):([a-z_]+)").matcher(ClaimQueries.TASK_CLAIM_DUE);

@@ -168,7 +168,9 @@ class FairnessTest {
                         .put("window", Producer.window(limit))
                         .put("default_cap", EngineConfig.DEFAULT_ORGANIZATION_CAP)
                         .put("margin_ms", 5_000L)
-                        .put("node", "explain"),
+                        .put("node", "explain")
+                        .put("handing_orgs", Db.SqlArray.of("uuid", List.of()))
+                        .put("handing_n", Db.SqlArray.of("int4", List.of())),
                     rs -> rs.getString(1));
             return String.join("\n", lines);
           } finally {

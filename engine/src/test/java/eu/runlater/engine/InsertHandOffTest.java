@@ -195,4 +195,36 @@ class InsertHandOffTest {
     sink.awaitCount(2, Duration.ofSeconds(10));
     assertThat(sink.received().get(0).path()).isEqualTo("/a");
   }
+
+  @Test
+  void the_producers_claim_counts_a_hand_off_not_yet_committed_against_the_cap() throws Exception {
+    fixture.db.inTransaction(
+        c ->
+            Db.update(
+                c,
+                "INSERT INTO organization_caps (organization_id, max_running) VALUES (:org, 1)",
+                Db.Params.of("org", EngineFixture.ORG)));
+    Engine engine = asleep();
+    NewTask handed = fixture.task(sink.url("/handed"), Instant.now());
+    NewTask waiting = fixture.task(sink.url("/waiting"), Instant.now());
+
+    try (java.sql.Connection c1 = fixture.connection()) {
+      c1.setAutoCommit(false);
+      Tasks.Inserted first = engine.tasks().insertHandingOff(c1, List.of(handed));
+      assertThat(stateOn(c1, handed)).isEqualTo("running");
+      // Another due task of the organization, committed while the hand-off is not: the claim
+      // cannot see the hand-off running, only this node's count of hand-offs in flight.
+      // Inserted without a NOTIFY, so that only this test's claim looks before the commit.
+      Instant due =
+          fixture.db.inTransaction(c -> engine.tasks().insertQuietly(c, List.of(waiting)));
+      assertThat(engine.producer().claim(10)).isEmpty();
+      assertThat(state(waiting, "ready")).isOne();
+      c1.commit();
+      first.committed();
+      engine.tasks().committed(due);
+    }
+
+    sink.awaitCount(2, Duration.ofSeconds(10));
+    assertThat(sink.received().get(0).path()).isEqualTo("/handed");
+  }
 }
