@@ -200,6 +200,11 @@ final class HandOff {
     if (room == 0 || !heartbeat.fresh()) {
       return Taken.NONE;
     }
+    // In a cluster, only while this node runs no more than its share: beyond it, what is inserted
+    // here is left to the producers' claims, which every node makes.
+    if (workers.busy() > heartbeat.fairShare()) {
+      return Taken.NONE;
+    }
     Instant now = clock.instant();
     Set<UUID> organizations = new HashSet<>();
     List<NewTask> due = new ArrayList<>();

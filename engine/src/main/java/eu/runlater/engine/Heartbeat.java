@@ -67,6 +67,10 @@ final class Heartbeat {
   private final long fenceNanos;
   private final Map<State, AtomicInteger> counts = new EnumMap<>(State.class);
   private volatile Instant startedAt;
+
+  /** Tasks running on all nodes, as the last heartbeat counted them ({@link #fairShare}). */
+  private volatile int clusterRunning;
+
   private volatile long lastSent;
   private volatile long revivals;
   private volatile boolean registered;
@@ -351,6 +355,21 @@ final class Heartbeat {
     for (State s : State.values()) {
       counts.get(s).set(rs.getInt(s.name()));
     }
+    clusterRunning = rs.getInt("running");
+  }
+
+  /**
+   * This node's share of the cluster's running tasks as of the last heartbeat: all of them, and no
+   * bound, while it is the only node alive; else their average per live node, rounded up. The
+   * insert hand-off ({@link HandOff#claimInserted}) stays within it, so that a node taking all of a
+   * cluster's API traffic does not keep all of its work.
+   */
+  int fairShare() {
+    int alive = counts.get(State.alive).get();
+    if (alive <= 1) {
+      return Integer.MAX_VALUE;
+    }
+    return (clusterRunning + alive - 1) / alive;
   }
 
   private void countStates(java.sql.Connection c) throws SQLException {

@@ -27,7 +27,8 @@ final class NodeQueries {
   // lock's holder when it leads. Returns the database's clock, which the node compares with its
   // own (Heartbeat#ahead); records the offset the previous heartbeat measured, for the operator.
   // With the nodes in each state (the gauges), read in the same statement: the row was alive
-  // before and after, so the statement's snapshot counts what a query after it would.
+  // before and after, so the statement's snapshot counts what a query after it would. With the
+  // cluster's running tasks, whose share per live node bounds the insert hand-off (HandOff).
   static final String NODE_HEARTBEAT =
       """
       UPDATE engine_nodes
@@ -37,7 +38,8 @@ final class NodeQueries {
       RETURNING now() AS db_now,
         (SELECT count(*) FILTER (WHERE n.state = 'alive') FROM engine_nodes n)::int AS alive,
         (SELECT count(*) FILTER (WHERE n.state = 'dead') FROM engine_nodes n)::int AS dead,
-        (SELECT count(*) FILTER (WHERE n.state = 'stopped') FROM engine_nodes n)::int AS stopped
+        (SELECT count(*) FILTER (WHERE n.state = 'stopped') FROM engine_nodes n)::int AS stopped,
+        (SELECT coalesce(sum(r.n), 0) FROM engine_running_counts() r)::int AS running
       """;
 
   static final String NODE_GET =

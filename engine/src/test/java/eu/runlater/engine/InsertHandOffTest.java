@@ -227,4 +227,49 @@ class InsertHandOffTest {
     sink.awaitCount(2, Duration.ofSeconds(10));
     assertThat(sink.received().get(0).path()).isEqualTo("/handed");
   }
+
+  @Test
+  void in_a_cluster_a_node_past_its_share_leaves_what_it_inserts_to_the_producers()
+      throws Exception {
+    CountDownLatch reply = new CountDownLatch(1);
+    sink.respond(
+        request -> {
+          if (request.path().startsWith("/slow")) {
+            try {
+              reply.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return Sink.Reply.status(200);
+        });
+    Engine busy = asleep();
+    // Alone, it takes what it inserts whatever it runs already.
+    insertAndCommit(busy, List.of(fixture.task(sink.url("/slow/1"), Instant.now())));
+    insertAndCommit(busy, List.of(fixture.task(sink.url("/slow/2"), Instant.now())));
+    sink.awaitCount(2, Duration.ofSeconds(10));
+    Engine idle = asleep();
+    busy.heartbeat().beatOnce();
+    idle.heartbeat().beatOnce();
+    // Two nodes alive, two tasks running, both on the busy one: a share is one.
+    NewTask onBusy = fixture.task(sink.url("/via-busy"), Instant.now());
+    NewTask onIdle = fixture.task(sink.url("/via-idle"), Instant.now());
+    try (java.sql.Connection c1 = fixture.connection();
+        java.sql.Connection c2 = fixture.connection()) {
+      c1.setAutoCommit(false);
+      Tasks.Inserted left = busy.tasks().insertHandingOff(c1, List.of(onBusy));
+      assertThat(stateOn(c1, onBusy)).isEqualTo("ready");
+      c1.rollback();
+      left.rolledBack();
+      c2.setAutoCommit(false);
+      Tasks.Inserted taken = idle.tasks().insertHandingOff(c2, List.of(onIdle));
+      assertThat(stateOn(c2, onIdle)).isEqualTo("running");
+      c2.commit();
+      taken.committed();
+    }
+
+    sink.awaitCount(3, Duration.ofSeconds(10));
+    assertThat(sink.received().get(2).path()).isEqualTo("/via-idle");
+    reply.countDown();
+  }
 }
