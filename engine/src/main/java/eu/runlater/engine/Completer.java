@@ -186,29 +186,13 @@ final class Completer {
       result =
           db.inTransaction(
               c -> {
-                Set<String> accepted = new HashSet<>();
-                if (!terminal.isEmpty()) {
-                  accepted.addAll(
-                      Db.query(
-                          c,
-                          TASK_COMPLETE,
-                          Params.of("ids", uuids(terminal)).put("tokens", tokens(terminal)),
-                          Completer::acceptedKey));
-                }
-                if (!retries.isEmpty()) {
-                  List<Object> runAts = new ArrayList<>(retries.size());
-                  for (Completion r : retries) {
-                    runAts.add(eu.runlater.engine.SqlTime.ts(r.retryAt()));
-                  }
-                  accepted.addAll(
-                      Db.query(
-                          c,
-                          TASK_RETRY_LATER,
-                          Params.of("ids", uuids(retries))
-                              .put("tokens", tokens(retries))
-                              .put("run_ats", SqlArray.of("timestamptz", runAts)),
-                          Completer::acceptedKey));
-                }
+                Set<String> accepted =
+                    new HashSet<>(
+                        Db.query(
+                            c,
+                            TASK_RECORD_ATTEMPTS,
+                            recordParams(terminal, retries),
+                            Completer::acceptedKey));
                 List<Completion> recorded = new ArrayList<>(accepted.size());
                 for (List<Completion> group : List.of(terminal, retries)) {
                   for (Completion completion : group) {
@@ -217,7 +201,6 @@ final class Completer {
                     }
                   }
                 }
-                ExecutionRows.insert(c, recorded);
                 hostWake[0] = hosts.record(c, recorded, clock.instant()).wakeAt();
                 List<Completion> finished = new ArrayList<>();
                 for (Completion completion : recorded) {
@@ -263,6 +246,23 @@ final class Completer {
 
   private static SqlArray uuids(List<Completion> completions) {
     return SqlArray.of("uuid", completions.stream().map(c -> c.task().id()).toList());
+  }
+
+  /** TASK_RECORD_ATTEMPTS's parameters: the attempts to fence, and their executions. */
+  private static Params recordParams(List<Completion> terminal, List<Completion> retries) {
+    List<Object> runAts = new ArrayList<>(retries.size());
+    for (Completion r : retries) {
+      runAts.add(SqlTime.ts(r.retryAt()));
+    }
+    List<Completion> all = new ArrayList<>(terminal.size() + retries.size());
+    all.addAll(terminal);
+    all.addAll(retries);
+    return ExecutionRows.attempts(all)
+        .put("done_ids", uuids(terminal))
+        .put("done_tokens", tokens(terminal))
+        .put("retry_ids", uuids(retries))
+        .put("retry_tokens", tokens(retries))
+        .put("run_ats", SqlArray.of("timestamptz", runAts));
   }
 
   private static SqlArray tokens(List<Completion> completions) {

@@ -5,7 +5,9 @@ import eu.runlater.engine.db.Db.Params;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Appends executions: the task's request beside what the attempt did. */
 final class ExecutionRows {
@@ -17,6 +19,28 @@ final class ExecutionRows {
       rows.add(params(completion.task(), completion.execution()));
     }
     Db.columns(c, TaskQueries.EXECUTION_INSERT_MANY, TaskQueries.EXECUTION_COLUMNS, rows);
+  }
+
+  /**
+   * The executions of attempts as {@link TaskQueries#TASK_RECORD_ATTEMPTS} takes them: one array
+   * per column, and each attempt's fencing token beside them.
+   */
+  static Params attempts(List<Completion> completions) {
+    List<Params> rows = new ArrayList<>(completions.size());
+    for (Completion completion : completions) {
+      rows.add(
+          params(completion.task(), completion.execution())
+              .put("token", completion.task().leaseToken()));
+    }
+    return Db.arrays(ATTEMPT_COLUMNS, rows);
+  }
+
+  private static final Map<String, String> ATTEMPT_COLUMNS = withToken();
+
+  private static Map<String, String> withToken() {
+    Map<String, String> types = new HashMap<>(TaskQueries.EXECUTION_COLUMNS);
+    types.put("token", "bigint");
+    return Map.copyOf(types);
   }
 
   static void insertEvents(Connection c, List<TaskEvent> events, String node, java.time.Instant now)

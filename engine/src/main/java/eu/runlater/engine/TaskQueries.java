@@ -268,6 +268,72 @@ final class TaskQueries {
                            :request_sealed_url::bytea[], :request_headers_derived::boolean[])
       """;
 
+  // The completer's one write of a batch's attempts: finished tasks removed and retried ones
+  // returned to ready, each only while its attempt still holds the lease (fencing token), and an
+  // execution appended for exactly those: one round trip where three statements took three. Data-
+  // modifying CTEs share one snapshot, and the INSERT sees what the DELETE and the UPDATE returned.
+  // The executions' columns are EXECUTION_COLUMNS plus :token (the attempt's, not stored).
+  static final String TASK_RECORD_ATTEMPTS =
+      """
+      WITH completed AS (
+        DELETE FROM tasks t
+        USING unnest(:done_ids::uuid[], :done_tokens::bigint[]) AS c(id, token)
+        WHERE t.id = ANY(:done_ids::uuid[]) AND t.id = c.id AND t.lease_token = c.token
+        RETURNING t.id, c.token
+      ),
+      retried AS (
+        UPDATE tasks t
+        SET state = 'ready', run_at = c.run_at, lease_token = NULL, lease_expires_at = NULL,
+            claimed_by = NULL, held_by = NULL, held_since = NULL, held_until = NULL,
+            held_note = NULL
+        FROM unnest(:retry_ids::uuid[], :retry_tokens::bigint[], :run_ats::timestamptz[])
+             AS c(id, token, run_at)
+        WHERE t.id = ANY(:retry_ids::uuid[]) AND t.id = c.id AND t.lease_token = c.token
+        RETURNING t.id, c.token
+      ),
+      accepted AS (
+        SELECT id, token FROM completed UNION ALL SELECT id, token FROM retried
+      ),
+      recorded AS (
+        INSERT INTO executions (id, created_at, organization_id, task_id, source_kind, source_id,
+                                attempt, status, final, scheduled_for, due_at, started_at,
+                                finished_at, duration_us, status_code, error, node, next_attempt_at,
+                                request_url, request_method, request_headers,
+                                request_sealed_headers, request_body, request_body_sealed,
+                                response_headers, response_body, response_truncated, held_by,
+                                held_since, held_until, held_note, request_sealed_url,
+                                request_headers_derived)
+        SELECT e.id, e.created_at, e.organization_id, e.task_id, e.source_kind, e.source_id,
+               e.attempt, e.status, e.final, e.scheduled_for, e.due_at, e.started_at,
+               e.finished_at, e.duration_us, e.status_code, e.error, e.node, e.next_attempt_at,
+               e.request_url, e.request_method, e.request_headers, e.request_sealed_headers,
+               e.request_body, e.request_body_sealed, e.response_headers, e.response_body,
+               e.response_truncated, e.held_by, e.held_since, e.held_until, e.held_note,
+               e.request_sealed_url, e.request_headers_derived
+        FROM unnest(:id::uuid[], :created_at::timestamptz[], :organization_id::uuid[],
+                    :task_id::uuid[], :source_kind::text[], :source_id::uuid[], :attempt::int[],
+                    :status::text[], :final::boolean[], :scheduled_for::timestamptz[],
+                    :due_at::timestamptz[], :started_at::timestamptz[],
+                    :finished_at::timestamptz[], :duration_us::bigint[], :status_code::int[],
+                    :error::text[], :node::text[], :next_attempt_at::timestamptz[],
+                    :request_url::text[], :request_method::text[], :request_headers::jsonb[],
+                    :request_sealed_headers::bytea[], :request_body::bytea[],
+                    :request_body_sealed::boolean[], :response_headers::jsonb[],
+                    :response_body::bytea[], :response_truncated::boolean[], :held_by::text[],
+                    :held_since::timestamptz[], :held_until::timestamptz[], :held_note::text[],
+                    :request_sealed_url::bytea[], :request_headers_derived::boolean[],
+                    :token::bigint[])
+             AS e(id, created_at, organization_id, task_id, source_kind, source_id, attempt,
+                  status, final, scheduled_for, due_at, started_at, finished_at, duration_us,
+                  status_code, error, node, next_attempt_at, request_url, request_method,
+                  request_headers, request_sealed_headers, request_body, request_body_sealed,
+                  response_headers, response_body, response_truncated, held_by, held_since,
+                  held_until, held_note, request_sealed_url, request_headers_derived, token)
+        JOIN accepted a ON a.id = e.task_id AND a.token = e.token
+      )
+      SELECT id, token FROM accepted
+      """;
+
   /** The type of each column of EXECUTION_INSERT_MANY. */
   static final java.util.Map<String, String> EXECUTION_COLUMNS =
       java.util.Map.ofEntries(

@@ -38,11 +38,13 @@ class CompletionPlanTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"TASK_COMPLETE", "TASK_RETRY_LATER", "TASK_RELEASE"})
+  @ValueSource(
+      strings = {"TASK_COMPLETE", "TASK_RETRY_LATER", "TASK_RELEASE", "TASK_RECORD_ATTEMPTS"})
   void completions_probe_the_primary_key_and_never_the_lease_index(String name) throws Exception {
     String sql = (String) TaskQueries.class.getDeclaredField(name).get(null);
     List<String> lines = new ArrayList<>();
-    String args = sql.contains(":run_ats") ? "'{}', '{}', '{}'" : "'{}', '{}'";
+    // Every parameter of these statements is an array: each an empty one.
+    String args = String.join(", ", java.util.Collections.nCopies(parameters(sql), "'{}'"));
     fixture.db.withConnection(
         c -> {
           try (var st = c.createStatement()) {
@@ -59,6 +61,11 @@ class CompletionPlanTest {
         });
     String plan = String.join("\n", lines);
     assertThat(plan).contains("tasks_pkey").doesNotContain("tasks_lease_idx");
+  }
+
+  static int parameters(String sql) {
+    Matcher m = Pattern.compile("(?<!:):([a-z_]+)").matcher(sql);
+    return (int) m.results().map(r -> r.group(1)).distinct().count();
   }
 
   /** {@code :name} to {@code $n} (the same name, the same number), leaving {@code ::casts}. */

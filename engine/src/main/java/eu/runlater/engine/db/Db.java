@@ -120,6 +120,15 @@ public final class Db {
     if (rows.isEmpty()) {
       return 0;
     }
+    return update(c, sql, arrays(types, rows));
+  }
+
+  /**
+   * The rows as one typed array per column of {@code types}, for a statement that unnests them
+   * beside other parameters (each row must give every column; none may be empty for {@link
+   * #columns}, any number here).
+   */
+  public static Params arrays(Map<String, String> types, List<Params> rows) {
     Params arrays = Params.of();
     for (Map.Entry<String, String> column : types.entrySet()) {
       String name = column.getKey();
@@ -137,7 +146,7 @@ public final class Db {
       }
       arrays.put(name, new SqlArray(column.getValue(), values));
     }
-    return update(c, sql, arrays);
+    return arrays;
   }
 
   private static PreparedStatement prepare(Connection c, String sql, Params params)
