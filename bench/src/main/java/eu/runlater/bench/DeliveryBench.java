@@ -747,7 +747,7 @@ public final class DeliveryBench {
         String at =
             percent == 0 ? "Workflow @%.0f/s".formatted(rate) : "Workflow @" + percent + "%";
         // With --diagnose: the statements of the open loop (starts, steps), to see how many steps
-        // the completer handed off (TASK_HAND_OFF) against the producer's claims.
+        // the completer handed off (TASK_INSERT_CLAIMING) against the producer's claims.
         pg.resetStatements(s.monitor);
         WorkflowBench.Overhead gap =
             measured(

@@ -147,52 +147,95 @@ final class ClaimQueries {
   static final String TASK_CLAIM_PLANNING_RESET =
       "SET LOCAL plan_cache_mode TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT";
 
-  // The claim's own SET, aimed at tasks the completer's transaction has just inserted (no other
-  // transaction can see them yet, so no lock to skip). Due by the earlier of the node's clock and
-  // the database's now: clock_timestamp(), as now() would be the transaction's start, before the
-  // tasks were made. A task inserted held or throttled is not ready, or not due: left alone.
-  static final String TASK_HAND_OFF =
+  // TaskQueries.TASK_INSERT that claims, as it inserts them, the rows flagged :hand (each task a
+  // free worker of this node is reserved for): such a row is inserted running, with its first
+  // attempt, a lease and a fencing token, as the producer's claim would leave it, so a hand-off
+  // costs no statement of its own and no second version of the row. Only when it would have been
+  // inserted ready and due: not held by an open circuit, not throttled past now, due by the earlier
+  // of the node's clock and the database's (clock_timestamp(): now() is the transaction's start).
+  // %s is the condition on room, if any (TASK_INSERT_CLAIMING_WITH_ROOM). Returns the rows claimed.
+  private static final String INSERT_CLAIMING =
       """
-      UPDATE tasks t
-      SET state = 'running',
-          attempt = t.attempt + 1,
-          lease_token = nextval('task_lease_token_seq'),
-          lease_expires_at =
-            least(:now, clock_timestamp()) + (t.timeout_ms + :margin_ms) * interval '1 millisecond',
-          claimed_by = :node
-      WHERE t.id = ANY(:ids) AND t.state = 'ready' AND t.run_at <= least(:now, clock_timestamp())
-      RETURNING t.*
+      WITH %s n AS MATERIALIZED (
+        SELECT u.*, h.circuit, h.throttled_until,
+               u.hand AND h.circuit IS DISTINCT FROM 'open'
+                 AND greatest(u.run_at, h.throttled_until) <= least(:now, clock_timestamp())
+                 %s AS claimed
+        FROM unnest(:id::uuid[], :organization_id::uuid[], :source_kind::text[],
+                    :source_id::uuid[], :priority::smallint[], :run_at::timestamptz[],
+                    :scheduled_for::timestamptz[], :max_attempts::int[], :url::text[],
+                    :method::text[], :headers::jsonb[], :sealed_headers::bytea[], :body::bytea[],
+                    :body_sealed::boolean[], :timeout_ms::int[], :backoff_base_ms::int[],
+                    :backoff_max_ms::int[], :created_at::timestamptz[], :target_host::text[],
+                    :sealed_url::bytea[], :hand::boolean[], :pending::int[])
+             AS u(id, organization_id, source_kind, source_id, priority, run_at, scheduled_for,
+                  max_attempts, url, method, headers, sealed_headers, body, body_sealed,
+                  timeout_ms, backoff_base_ms, backoff_max_ms, created_at, target_host,
+                  sealed_url, hand, pending)
+        LEFT JOIN host_states h ON h.organization_id = u.organization_id AND h.host = u.target_host
+        %s
+      ),
+      inserted AS (
+        INSERT INTO tasks (id, organization_id, source_kind, source_id, priority, run_at,
+                           scheduled_for, max_attempts, url, method, headers, sealed_headers, body,
+                           body_sealed, timeout_ms, backoff_base_ms, backoff_max_ms, created_at,
+                           target_host, state, held_by, held_since, held_until, held_note,
+                           sealed_url, attempt, lease_token, lease_expires_at, claimed_by)
+        SELECT n.id, n.organization_id, n.source_kind, n.source_id, n.priority,
+               greatest(n.run_at, n.throttled_until),
+               n.scheduled_for, n.max_attempts, n.url, n.method, n.headers, n.sealed_headers,
+               n.body, n.body_sealed, n.timeout_ms, n.backoff_base_ms, n.backoff_max_ms,
+               n.created_at, n.target_host,
+               CASE WHEN n.circuit = 'open' THEN 'held' WHEN n.claimed THEN 'running'
+                    ELSE 'ready' END,
+               CASE WHEN n.circuit = 'open' THEN 'host_circuit'
+                    WHEN n.throttled_until > greatest(n.run_at, n.created_at)
+                    THEN 'host_throttle' END,
+               CASE WHEN n.circuit = 'open'
+                      OR n.throttled_until > greatest(n.run_at, n.created_at)
+                    THEN greatest(n.run_at, n.created_at) END,
+               CASE WHEN n.circuit <> 'open'
+                     AND n.throttled_until > greatest(n.run_at, n.created_at)
+                    THEN n.throttled_until END,
+               CASE WHEN n.circuit = 'open'
+                      OR n.throttled_until > greatest(n.run_at, n.created_at)
+                    THEN n.target_host END,
+               n.sealed_url,
+               CASE WHEN n.claimed THEN 1 ELSE 0 END,
+               CASE WHEN n.claimed THEN nextval('task_lease_token_seq') END,
+               CASE WHEN n.claimed
+                    THEN least(:now, clock_timestamp())
+                           + (n.timeout_ms + :margin_ms) * interval '1 millisecond' END,
+               CASE WHEN n.claimed THEN :node END
+        FROM n
+        RETURNING tasks.*
+      )
+      SELECT * FROM inserted WHERE state = 'running'
       """;
 
-  // TASK_HAND_OFF for tasks a producer's caller (the API) has just inserted in its own transaction,
-  // where no task just finished to make room: each is taken only while its organization runs fewer
-  // than its cap, counting the running tasks as the claim does (once, in a materialized CTE) plus
-  // this node's hand-offs of that organization still in flight in other uncommitted transactions
-  // (:pending, per task; HandOff keeps them). The caller passes at most one task of an
-  // organization, so the count cannot miss one this statement takes itself.
-  static final String TASK_HAND_OFF_WITH_ROOM =
-      """
-      WITH running AS MATERIALIZED (
-        SELECT organization_id, sum(n)::int AS n FROM engine_running_counts()
-        WHERE organization_id = ANY(:orgs)
-        GROUP BY organization_id
-      ),
-      allowed AS MATERIALIZED (
-        SELECT p.id
-        FROM unnest(:ids, :orgs, :pending) AS p(id, organization_id, pending)
-        LEFT JOIN running r USING (organization_id)
-        LEFT JOIN organization_caps c USING (organization_id)
-        WHERE coalesce(r.n, 0) + p.pending < coalesce(c.max_running, :default_cap)
-      )
-      UPDATE tasks t
-      SET state = 'running',
-          attempt = t.attempt + 1,
-          lease_token = nextval('task_lease_token_seq'),
-          lease_expires_at =
-            least(:now, clock_timestamp()) + (t.timeout_ms + :margin_ms) * interval '1 millisecond',
-          claimed_by = :node
-      WHERE t.id = ANY(ARRAY(SELECT id FROM allowed)) AND t.state = 'ready' COLLATE "C"
-        AND t.run_at <= least(:now, clock_timestamp())
-      RETURNING t.*
-      """;
+  /**
+   * {@link #INSERT_CLAIMING} for the completer: each flagged row takes an ended attempt's place.
+   */
+  static final String TASK_INSERT_CLAIMING = INSERT_CLAIMING.formatted("", "", "");
+
+  // INSERT_CLAIMING for tasks a producer's caller (the API) inserts in its own transaction, where
+  // no attempt just ended to make room: a flagged row is claimed only while its organization runs
+  // fewer than its cap, counting the running tasks as the claim does (once, in a materialized CTE)
+  // plus this node's hand-offs of that organization still in flight in other uncommitted
+  // transactions (:pending, per row; HandOff keeps them). At most one row of an organization is
+  // flagged, so the count cannot miss one this statement takes itself.
+  static final String TASK_INSERT_CLAIMING_WITH_ROOM =
+      INSERT_CLAIMING.formatted(
+          """
+          running AS MATERIALIZED (
+            SELECT organization_id, sum(n)::int AS n FROM engine_running_counts()
+            WHERE organization_id = ANY(:orgs)
+            GROUP BY organization_id
+          ),
+          """,
+          "AND coalesce(r.n, 0) + u.pending < coalesce(oc.max_running, :default_cap)",
+          """
+          LEFT JOIN running r ON r.organization_id = u.organization_id
+          LEFT JOIN organization_caps oc ON oc.organization_id = u.organization_id
+          """);
 }

@@ -209,9 +209,11 @@ final class Completer {
                   }
                 }
                 if (!finished.isEmpty()) {
-                  var hooked = new OutcomeHook.Finished(c, finished, clock.instant(), tasks);
+                  handed[0] = handOff.open(finished);
+                  var hooked =
+                      new OutcomeHook.Finished(c, finished, clock.instant(), tasks, handed[0]);
                   outcomes.onFinished(hooked);
-                  handed[0] = handOff.claim(c, finished, hooked.toHandOff());
+                  handOff.claimed(c, handed[0]);
                   // Tasks handed off need no wake-up: the producer would find nothing to claim.
                   inserted[0] =
                       handed[0].earliestLeft(hooked.inserted(), hooked.earliestInserted());

@@ -1,7 +1,6 @@
 package eu.runlater.engine;
 
-import static eu.runlater.engine.ClaimQueries.TASK_HAND_OFF;
-import static eu.runlater.engine.ClaimQueries.TASK_HAND_OFF_WITH_ROOM;
+import static eu.runlater.engine.ClaimQueries.TASK_INSERT_CLAIMING_WITH_ROOM;
 
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
@@ -21,16 +20,17 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
- * Claims the tasks an outcome hook inserted, due now, in the completer's own transaction, and
- * starts them on this node's free workers once it commits: a workflow's next step (or a queue's
- * next message) goes out without waiting for the producer's wake-up and its claim statement.
+ * Claims the tasks an outcome hook inserts, due now, by their insert in the completer's own
+ * transaction, and starts them on this node's free workers once it commits: a workflow's next step
+ * (or a queue's next message) goes out without waiting for the producer's wake-up and its claim
+ * statement, and without a statement of its own.
  *
- * <p>The claim is the producer's, aimed at known rows: each task gets its attempt, a lease and a
- * fencing token ({@link ClaimQueries#TASK_HAND_OFF}), the claim hook acts on them in the same
- * transaction, and each worker asks the heartbeat's fence before its send. What it leaves alone
- * stays ready for the producer: a task not due yet (or held, or throttled), one beyond the
- * organization's share, all of them while the producer has due work of its own or does not claim at
- * all.
+ * <p>The claim is the producer's, made as the rows are inserted: each task gets its attempt, a
+ * lease and a fencing token ({@link ClaimQueries#TASK_INSERT_CLAIMING}), the claim hook acts on
+ * them in the same transaction, and each worker asks the heartbeat's fence before its send. What it
+ * leaves alone stays ready for the producer: a task not due yet (or held, or throttled), one beyond
+ * the organization's share, all of them while the producer has due work of its own or does not
+ * claim at all.
  *
  * <p>Fair, because it only hands off what could not have overtaken anything: it never acts while
  * the producer waits for room for due tasks of organizations at their caps, nor while due tasks may
@@ -87,19 +87,24 @@ final class HandOff {
     this.limit = limit;
   }
 
-  /** What one hand-off claimed, and the workers it holds for it. */
+  /**
+   * One transaction's hand-off: the workers it holds, what it claimed, and — in the completer's —
+   * how many tasks each organization may still be given.
+   */
   static final class Taken {
     static final Taken NONE = new Taken(0, null);
 
+    private final int room;
     private int reserved;
     private final BooleanSupplier fence;
-    private List<ClaimedTask> claimed = List.of();
+    private final List<ClaimedTask> claimed = new ArrayList<>();
+    private final Map<UUID, Integer> share = new HashMap<>();
 
     /** The organizations whose count in {@link InsertedHandOffs} this one holds. */
     private List<UUID> holding = List.of();
 
-    private Taken(int reserved, BooleanSupplier fence) {
-      this.reserved = reserved;
+    private Taken(int room, BooleanSupplier fence) {
+      this.room = room;
       this.fence = fence;
     }
 
@@ -130,24 +135,40 @@ final class HandOff {
   }
 
   /**
-   * In the completer's transaction on {@code c}: claims what of {@code inserted} it may, for the
-   * organizations of {@code finished}. Pass the result to {@link #start} after the commit, or to
-   * {@link #release} if the transaction fails.
+   * Opens the completer's hand-off for the attempts of {@code finished}, which ended in its
+   * transaction: the tasks its outcome hooks insert with {@link
+   * OutcomeHook.Finished#insertHandingOff} may be claimed by their insert ({@link #pick}), at most
+   * one per attempt that ended for the same organization. Pass it to {@link #claimed} once the
+   * hooks are done, to {@link #start} after the commit, or to {@link #release} if the transaction
+   * fails.
    */
-  Taken claim(Connection c, List<Completion> finished, List<NewTask> inserted) throws SQLException {
-    if (inserted.isEmpty() || workers == null) {
+  Taken open(List<Completion> finished) {
+    if (workers == null) {
       return Taken.NONE;
     }
     int room = limit.getAsInt();
     if (room == 0 || !heartbeat.fresh()) {
       return Taken.NONE;
     }
-    Map<UUID, Integer> share = new HashMap<>();
+    Taken taken = new Taken(room, heartbeat.fence());
     for (Completion done : finished) {
-      share.merge(done.task().organizationId(), 1, Integer::sum);
+      taken.share.merge(done.task().organizationId(), 1, Integer::sum);
+    }
+    return taken;
+  }
+
+  /**
+   * The tasks of {@code inserted} that {@code taken} may claim as they are inserted, each with a
+   * free worker of this node reserved for it: due now, within its organization's share and the room
+   * left. Empty when none (or when the producer stopped allowing hand-offs).
+   */
+  Set<UUID> pick(Taken taken, List<NewTask> inserted) {
+    if (taken == Taken.NONE || inserted.isEmpty()) {
+      return Set.of();
     }
     Instant now = clock.instant();
     List<UUID> ids = new ArrayList<>();
+    Map<UUID, Integer> share = new HashMap<>(taken.share);
     for (NewTask task : inserted) {
       Integer left = share.get(task.organizationId());
       if (left != null && left > 0 && !task.runAt().isAfter(now)) {
@@ -155,54 +176,52 @@ final class HandOff {
         ids.add(task.id());
       }
     }
-    if (ids.isEmpty()) {
-      return Taken.NONE;
-    }
-    int reserved = workers.reserve(Math.min(ids.size(), room));
+    int reserved = reserve(Math.min(ids.size(), taken.room - taken.reserved));
     if (reserved == 0) {
-      return Taken.NONE;
+      return Set.of();
     }
-    if (!allowed.getAsBoolean()) {
-      // Stopping (the engine waits for its workers to be idle, and must not see new ones start),
-      // or the producer began waiting for room meanwhile.
-      workers.unreserve(reserved);
-      return Taken.NONE;
+    taken.reserved += reserved;
+    Set<UUID> picked = new HashSet<>(ids.subList(0, reserved));
+    for (NewTask task : inserted) {
+      if (picked.contains(task.id())) {
+        taken.share.merge(task.organizationId(), -1, Integer::sum);
+      }
     }
-    Taken taken = new Taken(reserved, heartbeat.fence());
-    List<ClaimedTask> claimed =
-        Db.query(
-            c,
-            TASK_HAND_OFF,
-            Params.of("ids", SqlArray.of("uuid", ids.subList(0, reserved)))
-                .put("now", now)
-                .put("margin_ms", config.leaseMargin().toMillis())
-                .put("node", config.nodeId()),
-            Tasks::mapClaimed);
-    if (!claimed.isEmpty() && hook != ClaimHook.NONE) {
-      claimed = hook.onClaimed(new ClaimHook.Claim(c, claimed, now, tasks, config.nodeId()));
+    return picked;
+  }
+
+  /**
+   * After the hooks, in the same transaction: the claim hook acts on every task {@code taken}
+   * claimed, as on a producer's claim.
+   */
+  Taken claimed(Connection c, Taken taken) throws SQLException {
+    if (taken == Taken.NONE || taken.claimed.isEmpty() || hook == ClaimHook.NONE) {
+      return taken;
     }
-    taken.claimed = claimed;
+    List<ClaimedTask> kept =
+        List.copyOf(
+            hook.onClaimed(
+                new ClaimHook.Claim(
+                    c, List.copyOf(taken.claimed), clock.instant(), tasks, config.nodeId())));
+    taken.claimed.clear();
+    taken.claimed.addAll(kept);
     return taken;
   }
 
   /**
-   * In the transaction on {@code c} of a caller that has just inserted {@code inserted} (the API's
-   * start of a workflow run, a job run now): claims, within the producer's limit, those due now,
-   * one per organization and only while the organization runs fewer than its cap ({@link
-   * ClaimQueries#TASK_HAND_OFF_WITH_ROOM}). Pass the result to {@link #start} after the commit, or
-   * to {@link #release} if the transaction fails.
+   * For a caller that inserts {@code inserted} in its own transaction on {@code c} (the API's start
+   * of a workflow run, a job run now): inserts them, claiming as it goes, within the producer's
+   * limit, those due now, one per organization and only while the organization runs fewer than its
+   * cap ({@link ClaimQueries#TASK_INSERT_CLAIMING_WITH_ROOM}); the claim hook acts on what it
+   * claimed. Pass the result to {@link #start} after the commit, or to {@link #release} if the
+   * transaction fails.
    */
-  Taken claimInserted(Connection c, List<NewTask> inserted) throws SQLException {
-    if (inserted.isEmpty() || workers == null) {
-      return Taken.NONE;
-    }
-    int room = limit.getAsInt();
-    if (room == 0 || !heartbeat.fresh()) {
-      return Taken.NONE;
-    }
+  Taken insertClaiming(Connection c, List<NewTask> inserted) throws SQLException {
+    Taken taken = open(List.of());
     // In a cluster, only while this node runs no more than its share: beyond it, what is inserted
     // here is left to the producers' claims, which every node makes.
-    if (workers.busy() > heartbeat.fairShare()) {
+    if (taken == Taken.NONE || workers.busy() > heartbeat.fairShare()) {
+      tasks.insertQuietly(c, inserted);
       return Taken.NONE;
     }
     Instant now = clock.instant();
@@ -213,52 +232,59 @@ final class HandOff {
         due.add(task);
       }
     }
-    if (due.isEmpty()) {
-      return Taken.NONE;
-    }
-    int reserved = workers.reserve(Math.min(due.size(), room));
+    int reserved = reserve(Math.min(due.size(), taken.room));
     if (reserved == 0) {
+      tasks.insertQuietly(c, inserted);
       return Taken.NONE;
     }
-    if (!allowed.getAsBoolean()) {
-      workers.unreserve(reserved);
-      return Taken.NONE;
-    }
-    Taken taken = new Taken(reserved, heartbeat.fence());
+    taken.reserved = reserved;
     // Each organization's hand-offs still in flight on this node (claimed in transactions not yet
     // committed, which the statement's count of running tasks cannot see) count against its cap.
-    List<UUID> ids = new ArrayList<>();
+    Map<UUID, Integer> pending = new HashMap<>();
     List<UUID> orgs = new ArrayList<>();
-    List<Integer> pending = new ArrayList<>();
     for (NewTask task : due.subList(0, reserved)) {
-      ids.add(task.id());
       orgs.add(task.organizationId());
-      pending.add(inFlight.take(task.organizationId()));
+      pending.put(task.id(), inFlight.take(task.organizationId()));
     }
     taken.holding = orgs;
-    List<ClaimedTask> claimed;
     try {
-      claimed =
-          Db.query(
+      taken.claimed.addAll(
+          tasks.insertClaiming(
               c,
-              TASK_HAND_OFF_WITH_ROOM,
-              Params.of("ids", SqlArray.of("uuid", ids))
-                  .put("orgs", SqlArray.of("uuid", orgs))
-                  .put("pending", SqlArray.of("int4", pending))
-                  .put("now", now)
-                  .put("margin_ms", config.leaseMargin().toMillis())
-                  .put("node", config.nodeId())
-                  .put("default_cap", config.defaultOrganizationCap()),
-              Tasks::mapClaimed);
-      if (!claimed.isEmpty() && hook != ClaimHook.NONE) {
-        claimed = hook.onClaimed(new ClaimHook.Claim(c, claimed, now, tasks, config.nodeId()));
-      }
+              TASK_INSERT_CLAIMING_WITH_ROOM,
+              inserted,
+              pending,
+              Params.of("orgs", SqlArray.of("uuid", orgs))
+                  .put("default_cap", config.defaultOrganizationCap())));
+      return claimed(c, taken);
     } catch (SQLException | RuntimeException e) {
       release(taken);
       throw e;
     }
-    taken.claimed = claimed;
-    return taken;
+  }
+
+  /**
+   * Reserves up to {@code wanted} free workers, and keeps them only if the producer still allows
+   * hand-offs: it may have begun to stop (the engine waits for its workers to be idle, and must not
+   * see new ones start) or to wait for room meanwhile. Returns how many it holds.
+   */
+  private int reserve(int wanted) {
+    if (wanted <= 0) {
+      return 0;
+    }
+    int reserved = workers.reserve(wanted);
+    if (reserved > 0 && !allowed.getAsBoolean()) {
+      workers.unreserve(reserved);
+      return 0;
+    }
+    return reserved;
+  }
+
+  /** The statement's parameters as {@link ClaimQueries#INSERT_CLAIMING} takes them. */
+  Params claimParams() {
+    return Params.of("now", clock.instant())
+        .put("margin_ms", config.leaseMargin().toMillis())
+        .put("node", config.nodeId());
   }
 
   /** After the commit: starts what was claimed and frees the workers it did not use. */

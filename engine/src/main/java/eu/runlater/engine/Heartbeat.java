@@ -361,8 +361,8 @@ final class Heartbeat {
   /**
    * This node's share of the cluster's running tasks as of the last heartbeat: all of them, and no
    * bound, while it is the only node alive; else their average per live node, rounded up. The
-   * insert hand-off ({@link HandOff#claimInserted}) stays within it, so that a node taking all of a
-   * cluster's API traffic does not keep all of its work.
+   * insert hand-off ({@link HandOff#insertClaiming}) stays within it, so that a node taking all of
+   * a cluster's API traffic does not keep all of its work.
    */
   int fairShare() {
     int alive = counts.get(State.alive).get();

@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * This node's tasks handed off from inserting transactions that have not ended yet ({@link
- * HandOff#claimInserted}), by organization. They run, yet no other transaction can see them running
- * until the commit: every count of an organization's running tasks on this node adds them, the next
- * insert's hand-off and the producer's claim alike, so that one node never runs more of an
+ * HandOff#insertClaiming}), by organization. They run, yet no other transaction can see them
+ * running until the commit: every count of an organization's running tasks on this node adds them,
+ * the next insert's hand-off and the producer's claim alike, so that one node never runs more of an
  * organization at once than its cap. A count is taken before the claiming statement and given back
  * only after the commit (when the tasks are visible as running) or the rollback (when there are
  * none), so at every instant each such task is seen either here or in the database.

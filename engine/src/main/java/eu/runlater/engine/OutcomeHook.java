@@ -47,13 +47,23 @@ public interface OutcomeHook {
     private final Tasks engine;
     private Instant earliestInserted;
     private final List<NewTask> inserted = new java.util.ArrayList<>();
-    private final List<NewTask> handOff = new java.util.ArrayList<>();
+    private final HandOff.Taken handOff;
 
     Finished(Connection connection, List<Completion> outcomes, Instant now, Tasks engine) {
+      this(connection, outcomes, now, engine, HandOff.Taken.NONE);
+    }
+
+    Finished(
+        Connection connection,
+        List<Completion> outcomes,
+        Instant now,
+        Tasks engine,
+        HandOff.Taken handOff) {
       this.connection = connection;
       this.outcomes = outcomes;
       this.now = now;
       this.engine = engine;
+      this.handOff = handOff;
     }
 
     public Connection connection() {
@@ -81,15 +91,14 @@ public interface OutcomeHook {
     }
 
     /**
-     * As {@link #insert}, and those of them due now may be claimed in this transaction and started
-     * on this node's free workers once it commits ({@link HandOff}), without waiting for a claim:
-     * for a source whose tasks take no slot of their own at the claim (a workflow's next step). A
-     * source that paces its tasks at the claim (a queue's rate) uses {@link #insert}.
+     * As {@link #insert}, and those of them due now may be claimed by their insert and started on
+     * this node's free workers once the transaction commits ({@link HandOff}), without waiting for
+     * a claim: for a source whose tasks take no slot of their own at the claim (a workflow's next
+     * step). A source that paces its tasks at the claim (a queue's rate) uses {@link #insert}.
      */
     public void insertHandingOff(List<NewTask> tasks) throws SQLException {
-      Instant earliest = engine.insertQuietly(connection, tasks);
+      Instant earliest = engine.insertHandingOff(connection, tasks, handOff);
       inserted.addAll(tasks);
-      handOff.addAll(tasks);
       record(earliest);
     }
 
@@ -111,11 +120,6 @@ public interface OutcomeHook {
     /** What the hooks inserted, in order. */
     List<NewTask> inserted() {
       return inserted;
-    }
-
-    /** What the hooks inserted with {@link #insertHandingOff}, in order. */
-    List<NewTask> toHandOff() {
-      return handOff;
     }
   }
 }

@@ -1,5 +1,6 @@
 package eu.runlater.engine;
 
+import static eu.runlater.engine.ClaimQueries.TASK_INSERT_CLAIMING;
 import static eu.runlater.engine.TaskQueries.*;
 
 import eu.runlater.engine.db.Db;
@@ -10,8 +11,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -77,18 +81,21 @@ public final class Tasks {
 
   /**
    * As {@link #insert}, and in the same transaction hands the tasks due now to this node's free
-   * workers when nothing waiting could be overtaken ({@link HandOff#claimInserted}: one per
+   * workers when nothing waiting could be overtaken ({@link HandOff#insertClaiming}: one per
    * organization, within its cap and the producer's limit), so they start once the transaction
    * commits without the producer's wake-up and claim. Call {@link Inserted#committed()} after the
    * commit, {@link Inserted#rolledBack()} after a rollback.
    */
   public Inserted insertHandingOff(Connection connection, List<NewTask> tasks) throws SQLException {
-    Instant earliest = insertQuietly(connection, tasks);
+    if (tasks.isEmpty()) {
+      return new Inserted(handOff, HandOff.Taken.NONE, null, this);
+    }
     HandOff.Taken taken =
-        earliest == null || handOff == null
-            ? HandOff.Taken.NONE
-            : handOff.claimInserted(connection, tasks);
-    Instant left = taken.earliestLeft(tasks, earliest);
+        handOff == null ? HandOff.Taken.NONE : handOff.insertClaiming(connection, tasks);
+    if (handOff == null) {
+      insertQuietly(connection, tasks);
+    }
+    Instant left = taken.earliestLeft(tasks, earliest(tasks));
     try {
       notifyIfSooner(connection, left);
     } catch (SQLException | RuntimeException e) {
@@ -98,6 +105,66 @@ public final class Tasks {
       throw e;
     }
     return new Inserted(handOff, taken, left, this);
+  }
+
+  /**
+   * In the completer's transaction: inserts {@code tasks}, claiming for {@code taken} those {@link
+   * HandOff#pick} reserves a worker for; returns the earliest due time among them all.
+   */
+  Instant insertHandingOff(Connection connection, List<NewTask> tasks, HandOff.Taken taken)
+      throws SQLException {
+    Set<UUID> picked = handOff == null ? Set.of() : handOff.pick(taken, tasks);
+    if (picked.isEmpty()) {
+      return insertQuietly(connection, tasks);
+    }
+    Map<UUID, Integer> hand = new HashMap<>();
+    for (UUID id : picked) {
+      hand.put(id, null);
+    }
+    taken
+        .claimed()
+        .addAll(insertClaiming(connection, TASK_INSERT_CLAIMING, tasks, hand, Params.of()));
+    return earliest(tasks);
+  }
+
+  /**
+   * Inserts {@code tasks} with {@code sql} ({@link ClaimQueries#TASK_INSERT_CLAIMING} or {@link
+   * ClaimQueries#TASK_INSERT_CLAIMING_WITH_ROOM}), those whose ids {@code hand} holds (with their
+   * organization's hand-offs in flight, for the second) inserted running when they may be; returns
+   * those.
+   */
+  List<ClaimedTask> insertClaiming(
+      Connection connection, String sql, List<NewTask> tasks, Map<UUID, Integer> hand, Params extra)
+      throws SQLException {
+    Instant now = clock.instant();
+    List<Params> rows = new ArrayList<>(tasks.size());
+    for (NewTask task : tasks) {
+      rows.add(
+          insertParams(task, now)
+              .put("hand", hand.containsKey(task.id()))
+              .put("pending", hand.get(task.id())));
+    }
+    Params params = Db.arrays(CLAIMING_COLUMNS, rows).putAll(handOff.claimParams()).putAll(extra);
+    return Db.query(connection, sql, params, Tasks::mapClaimed);
+  }
+
+  private static final Map<String, String> CLAIMING_COLUMNS = claimingColumns();
+
+  private static Map<String, String> claimingColumns() {
+    Map<String, String> types = new HashMap<>(TASK_COLUMNS);
+    types.put("hand", "boolean");
+    types.put("pending", "int4");
+    return Map.copyOf(types);
+  }
+
+  private static Instant earliest(List<NewTask> tasks) {
+    Instant earliest = null;
+    for (NewTask task : tasks) {
+      if (earliest == null || task.runAt().isBefore(earliest)) {
+        earliest = task.runAt();
+      }
+    }
+    return earliest;
   }
 
   /**

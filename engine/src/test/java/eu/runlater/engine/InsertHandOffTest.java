@@ -122,6 +122,36 @@ class InsertHandOffTest {
   }
 
   @Test
+  void a_task_its_host_holds_or_one_not_due_is_inserted_as_it_would_be_and_its_worker_freed()
+      throws Exception {
+    Engine engine = asleep();
+    int free = engine.workers().free();
+    NewTask held = fixture.task(sink.url("/held"), Instant.now());
+    fixture.db.inTransaction(
+        c ->
+            c.createStatement()
+                .executeUpdate(
+                    "INSERT INTO host_states (organization_id, host, circuit, opened_at, reopen_at,"
+                        + " updated_at) VALUES ('"
+                        + EngineFixture.ORG
+                        + "', '"
+                        + HostKey.of(sink.url("/held"))
+                        + "', 'open', now(), now() + interval '1 hour', now())"));
+    insertAndCommit(engine, List.of(held));
+    // The claim in the insert (the host's circuit is open) took nothing: held, as a plain insert
+    // would leave it, and the worker reserved for it is free again after the commit.
+    assertThat(state(held, "held")).isOne();
+    assertThat(engine.workers().free()).isEqualTo(free);
+
+    fixture.db.inTransaction(c -> c.createStatement().executeUpdate("DELETE FROM host_states"));
+    NewTask later = fixture.task(sink.url("/later"), Instant.now().plusSeconds(3_600));
+    insertAndCommit(engine, List.of(later));
+    assertThat(state(later, "ready")).isOne();
+    assertThat(engine.workers().free()).isEqualTo(free);
+    assertThat(sink.received()).isEmpty();
+  }
+
+  @Test
   void an_organization_at_its_cap_is_left_to_the_producer() throws Exception {
     CountDownLatch reply = new CountDownLatch(1);
     sink.respond(

@@ -259,5 +259,11 @@ public final class Db {
       values.put(name, value);
       return this;
     }
+
+    /** Adds every value of {@code other}. */
+    public Params putAll(Params other) {
+      values.putAll(other.values);
+      return this;
+    }
   }
 }
