@@ -15,7 +15,10 @@ import eu.runlater.platform.database.Rows;
 import eu.runlater.workflows.RunAdvancer.LockedRun;
 import eu.runlater.workflows.RunAdvancer.StepRow;
 import eu.runlater.workflows.WorkflowDefinition.Step;
+import java.sql.Array;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.support.SqlArrayValue;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -67,26 +71,8 @@ final class StepBatch {
       Connection c, Map<UUID, List<Completion>> byRun, Finished finished) throws SQLException {
     UUID[] ids = byRun.keySet().toArray(UUID[]::new);
     Map<UUID, LockedRun> runs = new HashMap<>();
-    for (LockedRun r :
-        ConnectionSql.on(c)
-            .sql(RunsQueries.RUNS_LOCK_MANY)
-            .param("ids", new SqlArrayValue("uuid", (Object[]) ids))
-            .query(Rows.of(LockedRun.class))
-            .list()) {
-      runs.put(r.id(), r);
-    }
     Map<UUID, Map<String, StepRow>> steps = new HashMap<>();
-    ConnectionSql.on(c)
-        .sql(RunsQueries.STEPS_OF_RUNS)
-        .param("ids", new SqlArrayValue("uuid", (Object[]) ids))
-        .query(
-            (rs, n) -> {
-              UUID runId = rs.getObject("run_id", UUID.class);
-              StepRow row = StepRow.of(rs, n);
-              steps.computeIfAbsent(runId, k -> new LinkedHashMap<>()).put(row.name(), row);
-              return row;
-            })
-        .list();
+    lockAndRead(c, ids, runs, steps);
     Instant now = finished.now();
     Map<UUID, List<Completion>> left = new LinkedHashMap<>();
     List<Change> changes = new ArrayList<>();
@@ -138,6 +124,50 @@ final class StepBatch {
       finish(c, ended, now);
     }
     return left;
+  }
+
+  /**
+   * Locks the runs ({@link RunsQueries#RUNS_LOCK_MANY}) and then reads their steps ({@link
+   * RunsQueries#STEPS_OF_RUNS}): two statements sent in one round trip. They must stay two: the
+   * steps' statement takes its snapshot once the first has the locks, so it sees what a transaction
+   * that held a run's lock committed, which one statement's snapshot, taken before the wait, would
+   * not.
+   */
+  private static void lockAndRead(
+      Connection c, UUID[] ids, Map<UUID, LockedRun> runs, Map<UUID, Map<String, StepRow>> steps)
+      throws SQLException {
+    RowMapper<LockedRun> locked = Rows.of(LockedRun.class);
+    try (PreparedStatement ps = c.prepareStatement(RUNS_THEN_STEPS)) {
+      Array array = c.createArrayOf("uuid", ids);
+      ps.setArray(1, array);
+      ps.setArray(2, array);
+      ps.execute();
+      try (ResultSet rs = ps.getResultSet()) {
+        for (int n = 0; rs.next(); n++) {
+          LockedRun r = locked.mapRow(rs, n);
+          runs.put(r.id(), r);
+        }
+      }
+      if (!ps.getMoreResults()) {
+        throw new SQLException("no result for the runs' steps");
+      }
+      try (ResultSet rs = ps.getResultSet()) {
+        for (int n = 0; rs.next(); n++) {
+          UUID runId = rs.getObject("run_id", UUID.class);
+          StepRow row = StepRow.of(rs, n);
+          steps.computeIfAbsent(runId, k -> new LinkedHashMap<>()).put(row.name(), row);
+        }
+      }
+    }
+  }
+
+  // The two as one string of two statements: the driver sends them together, each with its own
+  // snapshot.
+  private static final String RUNS_THEN_STEPS =
+      positional(RunsQueries.RUNS_LOCK_MANY) + ";\n" + positional(RunsQueries.STEPS_OF_RUNS);
+
+  private static String positional(String sql) {
+    return sql.replace(":ids::uuid[]", "?::uuid[]").strip();
   }
 
   /** The run's outcomes and the advance they allow, or null when any of it is not plain. */
