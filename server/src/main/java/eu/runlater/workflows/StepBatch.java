@@ -133,7 +133,7 @@ final class StepBatch {
    * that held a run's lock committed, which one statement's snapshot, taken before the wait, would
    * not.
    */
-  private static void lockAndRead(
+  static void lockAndRead(
       Connection c, UUID[] ids, Map<UUID, LockedRun> runs, Map<UUID, Map<String, StepRow>> steps)
       throws SQLException {
     RowMapper<LockedRun> locked = Rows.of(LockedRun.class);
