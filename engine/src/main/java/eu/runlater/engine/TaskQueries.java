@@ -110,18 +110,6 @@ final class TaskQueries {
       RETURNING t.id, c.token
       """;
 
-  // A retry starts afresh: what held the attempt that just ended is in its execution row.
-  static final String TASK_RETRY_LATER =
-      """
-      UPDATE tasks t
-      SET state = 'ready', run_at = c.run_at, lease_token = NULL, lease_expires_at = NULL,
-          claimed_by = NULL, held_by = NULL, held_since = NULL, held_until = NULL,
-          held_note = NULL
-      FROM unnest(:ids::uuid[], :tokens::bigint[], :run_ats::timestamptz[]) AS c(id, token, run_at)
-      WHERE t.id = ANY(:ids::uuid[]) AND t.id = c.id AND t.lease_token = c.token
-      RETURNING t.id, c.token
-      """;
-
   // A stopping node hands back what it could not finish, as if it had never claimed it.
   static final String TASK_RELEASE =
       """
@@ -244,7 +232,9 @@ final class TaskQueries {
   // driver into multi-row statements of 1, 2, 4 … 128 rows) sent up to eight differently shaped
   // statements per batch, each with 32 parameters a row to bind and plan. The column types are
   // EXECUTION_COLUMNS (ExecutionRows binds each column's values as an array of its type).
-  static final String EXECUTION_INSERT_MANY =
+  // An INSERT of executions from one array per column (EXECUTION_COLUMNS); %1$s adds arrays after
+  // them, %2$s their names, %3$s what follows the unnest (a join that keeps some of its rows).
+  private static final String EXECUTION_INSERT =
       """
       INSERT INTO executions (id, created_at, organization_id, task_id, source_kind, source_id,
                               attempt, status, final, scheduled_for, due_at, started_at,
@@ -254,25 +244,42 @@ final class TaskQueries {
                               response_headers, response_body, response_truncated, held_by,
                               held_since, held_until, held_note, request_sealed_url,
                               request_headers_derived)
-      SELECT * FROM unnest(:id::uuid[], :created_at::timestamptz[], :organization_id::uuid[],
-                           :task_id::uuid[], :source_kind::text[], :source_id::uuid[], :attempt::int[],
-                           :status::text[], :final::boolean[], :scheduled_for::timestamptz[],
-                           :due_at::timestamptz[], :started_at::timestamptz[],
-                           :finished_at::timestamptz[], :duration_us::bigint[], :status_code::int[],
-                           :error::text[], :node::text[], :next_attempt_at::timestamptz[],
-                           :request_url::text[], :request_method::text[], :request_headers::jsonb[],
-                           :request_sealed_headers::bytea[], :request_body::bytea[],
-                           :request_body_sealed::boolean[], :response_headers::jsonb[],
-                           :response_body::bytea[], :response_truncated::boolean[], :held_by::text[],
-                           :held_since::timestamptz[], :held_until::timestamptz[], :held_note::text[],
-                           :request_sealed_url::bytea[], :request_headers_derived::boolean[])
+      SELECT e.id, e.created_at, e.organization_id, e.task_id, e.source_kind, e.source_id,
+             e.attempt, e.status, e.final, e.scheduled_for, e.due_at, e.started_at,
+             e.finished_at, e.duration_us, e.status_code, e.error, e.node, e.next_attempt_at,
+             e.request_url, e.request_method, e.request_headers, e.request_sealed_headers,
+             e.request_body, e.request_body_sealed, e.response_headers, e.response_body,
+             e.response_truncated, e.held_by, e.held_since, e.held_until, e.held_note,
+             e.request_sealed_url, e.request_headers_derived
+      FROM unnest(:id::uuid[], :created_at::timestamptz[], :organization_id::uuid[],
+                  :task_id::uuid[], :source_kind::text[], :source_id::uuid[], :attempt::int[],
+                  :status::text[], :final::boolean[], :scheduled_for::timestamptz[],
+                  :due_at::timestamptz[], :started_at::timestamptz[],
+                  :finished_at::timestamptz[], :duration_us::bigint[], :status_code::int[],
+                  :error::text[], :node::text[], :next_attempt_at::timestamptz[],
+                  :request_url::text[], :request_method::text[], :request_headers::jsonb[],
+                  :request_sealed_headers::bytea[], :request_body::bytea[],
+                  :request_body_sealed::boolean[], :response_headers::jsonb[],
+                  :response_body::bytea[], :response_truncated::boolean[], :held_by::text[],
+                  :held_since::timestamptz[], :held_until::timestamptz[], :held_note::text[],
+                  :request_sealed_url::bytea[], :request_headers_derived::boolean[]%1$s)
+           AS e(id, created_at, organization_id, task_id, source_kind, source_id, attempt,
+                status, final, scheduled_for, due_at, started_at, finished_at, duration_us,
+                status_code, error, node, next_attempt_at, request_url, request_method,
+                request_headers, request_sealed_headers, request_body, request_body_sealed,
+                response_headers, response_body, response_truncated, held_by, held_since,
+                held_until, held_note, request_sealed_url, request_headers_derived%2$s)
+      %3$s
       """;
+
+  static final String EXECUTION_INSERT_MANY = EXECUTION_INSERT.formatted("", "", "");
 
   // The completer's one write of a batch's attempts: finished tasks removed and retried ones
   // returned to ready, each only while its attempt still holds the lease (fencing token), and an
   // execution appended for exactly those: one round trip where three statements took three. Data-
   // modifying CTEs share one snapshot, and the INSERT sees what the DELETE and the UPDATE returned.
-  // The executions' columns are EXECUTION_COLUMNS plus :token (the attempt's, not stored).
+  // A retry starts afresh: what held the attempt that just ended is in its execution row. The
+  // executions' columns are EXECUTION_COLUMNS plus :token (the attempt's, not stored).
   static final String TASK_RECORD_ATTEMPTS =
       """
       WITH completed AS (
@@ -295,41 +302,12 @@ final class TaskQueries {
         SELECT id, token FROM completed UNION ALL SELECT id, token FROM retried
       ),
       recorded AS (
-        INSERT INTO executions (id, created_at, organization_id, task_id, source_kind, source_id,
-                                attempt, status, final, scheduled_for, due_at, started_at,
-                                finished_at, duration_us, status_code, error, node, next_attempt_at,
-                                request_url, request_method, request_headers,
-                                request_sealed_headers, request_body, request_body_sealed,
-                                response_headers, response_body, response_truncated, held_by,
-                                held_since, held_until, held_note, request_sealed_url,
-                                request_headers_derived)
-        SELECT e.id, e.created_at, e.organization_id, e.task_id, e.source_kind, e.source_id,
-               e.attempt, e.status, e.final, e.scheduled_for, e.due_at, e.started_at,
-               e.finished_at, e.duration_us, e.status_code, e.error, e.node, e.next_attempt_at,
-               e.request_url, e.request_method, e.request_headers, e.request_sealed_headers,
-               e.request_body, e.request_body_sealed, e.response_headers, e.response_body,
-               e.response_truncated, e.held_by, e.held_since, e.held_until, e.held_note,
-               e.request_sealed_url, e.request_headers_derived
-        FROM unnest(:id::uuid[], :created_at::timestamptz[], :organization_id::uuid[],
-                    :task_id::uuid[], :source_kind::text[], :source_id::uuid[], :attempt::int[],
-                    :status::text[], :final::boolean[], :scheduled_for::timestamptz[],
-                    :due_at::timestamptz[], :started_at::timestamptz[],
-                    :finished_at::timestamptz[], :duration_us::bigint[], :status_code::int[],
-                    :error::text[], :node::text[], :next_attempt_at::timestamptz[],
-                    :request_url::text[], :request_method::text[], :request_headers::jsonb[],
-                    :request_sealed_headers::bytea[], :request_body::bytea[],
-                    :request_body_sealed::boolean[], :response_headers::jsonb[],
-                    :response_body::bytea[], :response_truncated::boolean[], :held_by::text[],
-                    :held_since::timestamptz[], :held_until::timestamptz[], :held_note::text[],
-                    :request_sealed_url::bytea[], :request_headers_derived::boolean[],
-                    :token::bigint[])
-             AS e(id, created_at, organization_id, task_id, source_kind, source_id, attempt,
-                  status, final, scheduled_for, due_at, started_at, finished_at, duration_us,
-                  status_code, error, node, next_attempt_at, request_url, request_method,
-                  request_headers, request_sealed_headers, request_body, request_body_sealed,
-                  response_headers, response_body, response_truncated, held_by, held_since,
-                  held_until, held_note, request_sealed_url, request_headers_derived, token)
-        JOIN accepted a ON a.id = e.task_id AND a.token = e.token
+      """
+          + EXECUTION_INSERT.formatted(
+              ", :token::bigint[]",
+              ", token",
+              "JOIN accepted a ON a.id = e.task_id AND a.token = e.token")
+          + """
       )
       SELECT id, token FROM accepted
       """;

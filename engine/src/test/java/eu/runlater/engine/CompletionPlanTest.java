@@ -38,8 +38,7 @@ class CompletionPlanTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {"TASK_COMPLETE", "TASK_RETRY_LATER", "TASK_RELEASE", "TASK_RECORD_ATTEMPTS"})
+  @ValueSource(strings = {"TASK_COMPLETE", "TASK_RELEASE", "TASK_RECORD_ATTEMPTS"})
   void completions_probe_the_primary_key_and_never_the_lease_index(String name) throws Exception {
     String sql = (String) TaskQueries.class.getDeclaredField(name).get(null);
     List<String> lines = new ArrayList<>();
