@@ -92,20 +92,24 @@ final class HandOff {
    * how many tasks each organization may still be given.
    */
   static final class Taken {
-    static final Taken NONE = new Taken(0, null);
+    // Shared, so immutable: nothing may be claimed or given out through it.
+    static final Taken NONE = new Taken(0, null, List.of(), Map.of());
 
     private final int room;
     private int reserved;
     private final BooleanSupplier fence;
-    private final List<ClaimedTask> claimed = new ArrayList<>();
-    private final Map<UUID, Integer> share = new HashMap<>();
+    private final List<ClaimedTask> claimed;
+    private final Map<UUID, Integer> share;
 
     /** The organizations whose count in {@link InsertedHandOffs} this one holds. */
     private List<UUID> holding = List.of();
 
-    private Taken(int room, BooleanSupplier fence) {
+    private Taken(
+        int room, BooleanSupplier fence, List<ClaimedTask> claimed, Map<UUID, Integer> share) {
       this.room = room;
       this.fence = fence;
+      this.claimed = claimed;
+      this.share = share;
     }
 
     List<ClaimedTask> claimed() {
@@ -150,7 +154,7 @@ final class HandOff {
     if (room == 0 || !heartbeat.fresh()) {
       return Taken.NONE;
     }
-    Taken taken = new Taken(room, heartbeat.fence());
+    Taken taken = new Taken(room, heartbeat.fence(), new ArrayList<>(), new HashMap<>());
     for (Completion done : finished) {
       taken.share.merge(done.task().organizationId(), 1, Integer::sum);
     }

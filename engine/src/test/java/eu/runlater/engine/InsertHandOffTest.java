@@ -41,6 +41,23 @@ class InsertHandOffTest {
     return engine;
   }
 
+  /** Requests to paths starting with /slow wait (up to 30 s) until the latch returned opens. */
+  private CountDownLatch holdSlowRequests() {
+    CountDownLatch reply = new CountDownLatch(1);
+    sink.respond(
+        request -> {
+          if (request.path().startsWith("/slow")) {
+            try {
+              reply.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return Sink.Reply.status(200);
+        });
+    return reply;
+  }
+
   private Tasks.Inserted insertAndCommit(Engine engine, List<NewTask> tasks) throws SQLException {
     Tasks.Inserted inserted =
         fixture.db.inTransaction(c -> engine.tasks().insertHandingOff(c, tasks));
@@ -153,18 +170,7 @@ class InsertHandOffTest {
 
   @Test
   void an_organization_at_its_cap_is_left_to_the_producer() throws Exception {
-    CountDownLatch reply = new CountDownLatch(1);
-    sink.respond(
-        request -> {
-          if (request.path().equals("/slow")) {
-            try {
-              reply.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-          return Sink.Reply.status(200);
-        });
+    CountDownLatch reply = holdSlowRequests();
     fixture.db.inTransaction(
         c ->
             Db.update(
@@ -261,18 +267,7 @@ class InsertHandOffTest {
   @Test
   void in_a_cluster_a_node_past_its_share_leaves_what_it_inserts_to_the_producers()
       throws Exception {
-    CountDownLatch reply = new CountDownLatch(1);
-    sink.respond(
-        request -> {
-          if (request.path().startsWith("/slow")) {
-            try {
-              reply.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-          return Sink.Reply.status(200);
-        });
+    CountDownLatch reply = holdSlowRequests();
     Engine busy = asleep();
     // Alone, it takes what it inserts whatever it runs already.
     insertAndCommit(busy, List.of(fixture.task(sink.url("/slow/1"), Instant.now())));
