@@ -29,10 +29,8 @@ final class ConcurrencyQueries {
       WHERE workflow_id = :workflow_id AND concurrency_key = :key AND state = 'queued'
       ORDER BY id
       LIMIT 1
+      FOR UPDATE SKIP LOCKED
       """;
-
-  static final String RUN_WORKFLOW_AND_KEY =
-      "SELECT workflow_id, concurrency_key FROM workflow_runs WHERE id = :id";
 
   static final String RUN_CONCURRENCY_KEY =
       "SELECT concurrency_key FROM workflow_runs WHERE id = :id";

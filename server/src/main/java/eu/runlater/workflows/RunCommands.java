@@ -210,7 +210,6 @@ class RunCommands {
   @Transactional
   RunView cancel(UUID org, UUID id) throws SQLException {
     Connection c = connection.current();
-    concurrency.lockKeyOf(c, id); // the key's lock before the run's, as an admission takes them
     LockedRun run = locked(c, org, id);
     if (!List.of(RunAdvancer.RUNNING, RunConcurrency.QUEUED, RunAdvancer.CANCELLING)
         .contains(run.state())) {

@@ -44,10 +44,15 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * happens: it notes the key, and the queued runs are admitted at the end of the transaction —
  * before the commit of an API transaction, or in this outcome hook, ordered after {@link
  * StepOutcomes} in the engine's outcome transaction — once every run lock the transaction takes is
- * held. So the lock order is always run locks, then key locks (in key order), then queued runs,
- * which nothing else holds while it waits for a key: no deadlock. Admitting queued runs is
- * idempotent (it starts what fits, nothing else), so a note left by a transaction that rolled back
- * costs one query later and breaks nothing.
+ * held. So the lock order is always run locks, then key locks (in key order), and a transaction
+ * that holds a key's lock never waits for a run's: it takes a queued run with {@code SKIP LOCKED},
+ * passing over one another transaction holds (a cancel of that queued run, which then takes the
+ * key's lock at its own commit). No deadlock; the price is that a queued run whose cancel rolls
+ * back may start after a younger one. A cancel takes its run's lock first, like an end in the
+ * engine's outcome transaction (a cancel that took the key's lock first deadlocked with an outcome
+ * transaction that held its run and waited for the key: found by WorkflowConcurrencyTest in CI).
+ * Admitting queued runs is idempotent (it starts what fits, nothing else), so a note left by a
+ * transaction that rolled back costs one query later and breaks nothing.
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -206,23 +211,6 @@ class RunConcurrency implements OutcomeHook {
     alerts.flush(c, finished.now());
   }
 
-  /**
-   * Takes the lock of the run's key, if it has one, before the caller locks the run: admitting
-   * takes the key's lock and then the queued run's row, so a cancel that locked a queued run first
-   * and the key's lock at its commit deadlocked with an admission of that key (found by
-   * WorkflowConcurrencyTest in CI).
-   */
-  void lockKeyOf(Connection c, UUID runId) {
-    record Keyed(UUID workflowId, String concurrencyKey) {}
-    ConnectionSql.on(c)
-        .sql(ConcurrencyQueries.RUN_WORKFLOW_AND_KEY)
-        .param("id", runId)
-        .query(Rows.of(Keyed.class))
-        .optional()
-        .filter(r -> r.concurrencyKey() != null)
-        .ifPresent(r -> lock(c, new Key(r.workflowId(), r.concurrencyKey())));
-  }
-
   /** Starts the oldest queued runs of the key while it has room. */
   private void admitQueued(Connection c, Key k, RunAdvancer.TaskSink sink, Instant now)
       throws SQLException {
@@ -245,11 +233,7 @@ class RunConcurrency implements OutcomeHook {
       if (count(c, k, q.get().id()).holding() >= limit) {
         return;
       }
-      // Only a cancel changes a queued run without the key's lock: it may have just ended it.
-      LockedRun run = runs.lock(c, q.get().id()).orElse(null);
-      if (run == null || !QUEUED.equals(run.state())) {
-        continue;
-      }
+      LockedRun run = runs.lock(c, q.get().id()).orElseThrow(); // locked above: no wait
       ConnectionSql.on(c)
           .sql(RUN_ADMIT)
           .param("id", run.id())

@@ -3,6 +3,7 @@ package eu.runlater.workflows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.runlater.testing.Sink;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * {@code concurrency: {key, limit}}: runs over the limit wait {@code queued} and start, oldest
@@ -21,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * ending on several threads at once never let more than the limit run.
  */
 class WorkflowConcurrencyTest extends WorkflowApiTest {
+  @Autowired DataSource dataSource;
+
   @Test
   void with_limit_one_runs_of_a_key_start_one_after_another_and_other_keys_are_not_held() {
     holdRequests();
@@ -108,6 +113,88 @@ class WorkflowConcurrencyTest extends WorkflowApiTest {
   }
 
   @Test
+  void a_cancel_waits_for_its_runs_lock_holding_no_key_an_outcome_transaction_then_takes()
+      throws Exception {
+    holdRequests();
+    defineWith("locked", "\"concurrency\": {\"limit\": 1}", http("work", "/held/l", ""));
+    String first = startRun("locked", "{}");
+    String second = startRun("locked", "{}");
+    awaitRequests("/held/l", 1);
+    UUID workflow = workflowId("locked");
+
+    // As the engine's outcome transaction does when a step's end ends its run: the run's lock,
+    // then the key's. A cancel of that run must wait for the first holding nothing of the second.
+    try (Connection outcome = dataSource.getConnection()) {
+      outcome.setAutoCommit(false);
+      try (var st = outcome.createStatement()) {
+        st.execute("SET LOCAL lock_timeout = '10s'");
+        st.execute("SELECT 1 FROM workflow_runs WHERE id = '" + first + "' FOR UPDATE");
+      }
+      CompletableFuture<Integer> cancel =
+          CompletableFuture.supplyAsync(
+              () -> api.post("/api/v1/workflow-runs/" + first + "/cancel", t.key(), "{}").status());
+      Sink.await(WITHIN, "the cancel to wait for the run's lock", () -> waitingForRuns() == 1);
+      String keyLock =
+          ConcurrencyQueries.CONCURRENCY_LOCK.replace(":workflow_id", "?").replace(":key", "?");
+      try (var st = outcome.prepareStatement(keyLock)) {
+        st.setObject(1, workflow);
+        st.setString(2, "");
+        st.executeQuery().close(); // a deadlock ends one of the two here, after a second
+      }
+      outcome.commit();
+      assertThat(cancel.get(WITHIN.toSeconds(), TimeUnit.SECONDS)).isEqualTo(200);
+    }
+    assertThat(state(first)).isEqualTo("cancelling"); // its request is still in flight
+    gate.release(2);
+    awaitState(first, "cancelled");
+    awaitState(second, "succeeded");
+  }
+
+  @Test
+  void an_admission_passes_over_a_queued_run_another_transaction_holds() throws Exception {
+    holdRequests();
+    defineWith("skipping", "\"concurrency\": {\"limit\": 1}", http("work", "/held/s", ""));
+    String first = startRun("skipping", "{}");
+    String second = startRun("skipping", "{}");
+    String third = startRun("skipping", "{}");
+    awaitRequests("/held/s", 1);
+
+    // The second is held, as by a cancel of it in flight: the first's end starts the third at
+    // once instead of waiting for that lock while it holds the key's.
+    try (Connection canceller = dataSource.getConnection()) {
+      canceller.setAutoCommit(false);
+      try (var st = canceller.createStatement()) {
+        st.execute("SELECT 1 FROM workflow_runs WHERE id = '" + second + "' FOR UPDATE");
+      }
+      gate.release();
+      awaitState(first, "succeeded");
+      awaitRequests("/held/s", 2);
+      assertThat(state(third)).isEqualTo("running");
+      assertThat(state(second)).isEqualTo("queued");
+      canceller.rollback();
+    }
+    gate.release(2);
+    awaitState(second, "succeeded");
+    assertThat(runIdsOf("/held/s")).containsExactly(first, third, second);
+  }
+
+  private UUID workflowId(String key) {
+    return jdbc.sql("SELECT id FROM workflows WHERE key = :k AND organization_id = :o")
+        .param("k", key)
+        .param("o", t.id())
+        .query(UUID.class)
+        .single();
+  }
+
+  private long waitingForRuns() {
+    return jdbc.sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                + " AND query LIKE '%FOR UPDATE OF r%'")
+        .query(Long.class)
+        .single();
+  }
+
+  @Test
   void runs_ending_on_several_threads_at_once_never_let_more_than_the_limit_run() throws Exception {
     int limit = 3;
     int runs = 40;
@@ -117,11 +204,7 @@ class WorkflowConcurrencyTest extends WorkflowApiTest {
         "\"concurrency\": {\"key\": \"all\", \"limit\": " + limit + "}",
         http("one", "/one", ""),
         http("two", "/two", "\"depends_on\": [\"one\"]"));
-    UUID workflow =
-        jdbc.sql("SELECT id FROM workflows WHERE key = 'crowd' AND organization_id = :o")
-            .param("o", t.id())
-            .query(UUID.class)
-            .single();
+    UUID workflow = workflowId("crowd");
     AtomicBoolean sampling = new AtomicBoolean(true);
     AtomicInteger maxRunning = new AtomicInteger();
     CompletableFuture<Void> sampler =
