@@ -28,7 +28,13 @@ final class ClaimQueries {
   //  - picked: each organization's tasks in priority-then-due order, numbered; an organization gets
   //    at most its room, and the batch takes turn 1 of every organization, then turn 2, … (round
   //    robin), priority and due time breaking ties;
-  //  - due: locks the picked rows, skipping those another node holds, and re-checks 'ready'.
+  //  - due: locks the picked rows, skipping those another node holds, and re-checks them as they
+  //    are once locked: still ready, and still due. The front was read from the statement's
+  //    snapshot; a row another transaction changed and committed since is locked in its newest
+  //    version and only this re-check sees that version. A task pushed later meanwhile (a
+  //    throttle's push-back, an open circuit's probe, made due at the end of its period) is passed
+  //    over: checking 'ready' alone sent such a probe a second early, straight after the circuit
+  //    opened (ClaimTest, HostGuardTest).
   // Due means due within :ahead_ms: 0 for the producer's claim of what is due now, the lookahead
   // (EngineConfig#lookahead) for its claim ahead of time (see Lookahead). A task claimed ahead
   // holds its lease from its due time on: the lease covers its attempt, not its wait.
@@ -122,6 +128,7 @@ final class ClaimQueries {
       due AS (
         SELECT t.id FROM tasks t
         WHERE t.id = ANY(ARRAY(SELECT id FROM picked)) AND t.state = 'ready' COLLATE "C"
+          AND t.run_at <= least(:now, now()) + :ahead_ms::int * interval '1 millisecond'
         FOR UPDATE SKIP LOCKED
       )
       UPDATE tasks t

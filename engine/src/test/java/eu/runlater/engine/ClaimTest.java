@@ -2,6 +2,8 @@ package eu.runlater.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eu.runlater.engine.db.Db;
+import eu.runlater.engine.db.Db.Params;
 import eu.runlater.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
@@ -116,5 +119,59 @@ class ClaimTest {
     }
     assertThat(total).isEqualTo(1_000);
     assertThat(seen).hasSize(1_000);
+  }
+
+  @Test
+  void a_claim_never_takes_a_task_pushed_later_between_its_read_and_its_lock() throws Exception {
+    // The claim reads what is due from its statement's snapshot and only then locks those rows; a
+    // task another transaction pushed later in between (a throttle's push-back, an open circuit's
+    // probe made due at the end of its period) must be passed over, not claimed on what the
+    // snapshot said. The push races the claim, started a little later each round to sweep the
+    // window between the two; no round may end with the task both pushed and claimed (without the
+    // claim's re-check of the due time, about one round in eight did).
+    Instant later = clock.instant().plusSeconds(3_600);
+    int pushed = 0;
+    int claimed = 0;
+    try (var pool = Executors.newFixedThreadPool(2)) {
+      for (int round = 0; round < 200; round++) {
+        NewTask t = task(5, clock.instant().minusSeconds(1));
+        fixture.insert(engine, List.of(t));
+        CyclicBarrier start = new CyclicBarrier(2);
+        long offsetNanos = (round % 20) * 50_000L;
+        Future<List<ClaimedTask>> claim =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return engine.producer().claim(1);
+                });
+        Future<Integer> push =
+            pool.submit(
+                () -> {
+                  start.await();
+                  long until = System.nanoTime() + offsetNanos;
+                  while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                  }
+                  return fixture.db.withConnection(
+                      c ->
+                          Db.update(
+                              c,
+                              "UPDATE tasks SET run_at = :later WHERE id = :id AND state = 'ready'",
+                              Params.of("later", later).put("id", t.id())));
+                });
+        boolean took = !claim.get().isEmpty();
+        boolean moved = push.get() == 1;
+        assertThat(took && moved)
+            .as("round %d: the claim took a task pushed an hour later", round)
+            .isFalse();
+        pushed += moved ? 1 : 0;
+        claimed += took ? 1 : 0;
+        fixture.db.withConnection(c -> Db.update(c, "DELETE FROM tasks", Params.of()));
+      }
+    }
+    // Both orders happened, so the rounds swept the window between them.
+    assertThat(pushed).isPositive();
+    assertThat(claimed).isPositive();
+    System.out.println("Claim against push: " + claimed + " claimed, " + pushed + " pushed first");
   }
 }
