@@ -186,13 +186,26 @@ final class Completer {
       result =
           db.inTransaction(
               c -> {
-                Set<String> accepted =
-                    new HashSet<>(
-                        Db.query(
-                            c,
-                            TASK_RECORD_ATTEMPTS,
-                            recordParams(terminal, retries),
-                            Completer::acceptedKey));
+                // The attempts recorded and their targets' rows read, in one round trip.
+                Set<String> accepted = new HashSet<>();
+                HostGuard.Rows hostRows = HostGuard.rowsFor(all(terminal, retries));
+                Db.RowsReader acceptedKeys =
+                    rs -> {
+                      while (rs.next()) {
+                        accepted.add(acceptedKey(rs));
+                      }
+                    };
+                if (hostRows == HostGuard.Rows.NONE) {
+                  Db.queries(
+                      c, TASK_RECORD_ATTEMPTS, recordParams(terminal, retries), acceptedKeys);
+                } else {
+                  Db.queries(
+                      c,
+                      RECORD_ATTEMPTS_THEN_HOSTS,
+                      recordParams(terminal, retries).putAll(hostRows.params()),
+                      acceptedKeys,
+                      hostRows);
+                }
                 List<Completion> recorded = new ArrayList<>(accepted.size());
                 for (List<Completion> group : List.of(terminal, retries)) {
                   for (Completion completion : group) {
@@ -201,7 +214,7 @@ final class Completer {
                     }
                   }
                 }
-                hostWake[0] = hosts.record(c, recorded, clock.instant()).wakeAt();
+                hostWake[0] = hosts.record(c, recorded, hostRows, clock.instant()).wakeAt();
                 List<Completion> finished = new ArrayList<>();
                 for (Completion completion : recorded) {
                   if (completion.terminal()) {
@@ -250,16 +263,23 @@ final class Completer {
     return SqlArray.of("uuid", completions.stream().map(c -> c.task().id()).toList());
   }
 
+  private static final String RECORD_ATTEMPTS_THEN_HOSTS =
+      TASK_RECORD_ATTEMPTS.strip() + ";\n" + HostGuard.Rows.SQL.strip();
+
+  private static List<Completion> all(List<Completion> terminal, List<Completion> retries) {
+    List<Completion> all = new ArrayList<>(terminal.size() + retries.size());
+    all.addAll(terminal);
+    all.addAll(retries);
+    return all;
+  }
+
   /** TASK_RECORD_ATTEMPTS's parameters: the attempts to fence, and their executions. */
   private static Params recordParams(List<Completion> terminal, List<Completion> retries) {
     List<Object> runAts = new ArrayList<>(retries.size());
     for (Completion r : retries) {
       runAts.add(SqlTime.ts(r.retryAt()));
     }
-    List<Completion> all = new ArrayList<>(terminal.size() + retries.size());
-    all.addAll(terminal);
-    all.addAll(retries);
-    return ExecutionRows.attempts(all)
+    return ExecutionRows.attempts(all(terminal, retries))
         .put("done_ids", uuids(terminal))
         .put("done_tokens", tokens(terminal))
         .put("retry_ids", uuids(retries))

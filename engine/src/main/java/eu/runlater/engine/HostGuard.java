@@ -5,6 +5,7 @@ import static eu.runlater.engine.HostQueries.*;
 import eu.runlater.engine.db.Db;
 import eu.runlater.engine.db.Db.Params;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,11 +44,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Everything runs in the completer's transaction, after the attempts' tasks were updated, with
  * the targets' rows locked in key order. A batch without troubled targets costs one primary-key
- * read of a table that holds only targets in trouble. The leader's pass ({@link #runOnce}) repairs
- * what a race let through (a task inserted while a throttle or circuit was being set or cleared, a
- * rescued task, a probe that was cancelled), and deletes rows of targets that recovered.
- * Consecutive failures counted by two nodes at the same instant for a target without a row may
- * undercount by one batch.
+ * read of a table that holds only targets in trouble, sent with the attempts' record (no round trip
+ * of its own). The leader's pass ({@link #runOnce}) repairs what a race let through (a task
+ * inserted while a throttle or circuit was being set or cleared, a rescued task, a probe that was
+ * cancelled), and deletes rows of targets that recovered. Consecutive failures counted by two nodes
+ * at the same instant for a target without a row may undercount by one batch.
  */
 final class HostGuard {
   /** At most this many organizations get their own series in the host gauges. */
@@ -96,7 +98,7 @@ final class HostGuard {
     final Set<UUID> failed = new HashSet<>();
   }
 
-  private record Row(
+  record Row(
       Instant throttledUntil,
       int failures,
       String circuit,
@@ -104,8 +106,57 @@ final class HostGuard {
       int openCount,
       UUID probe) {}
 
-  /** Applies the host signals of recorded attempts, in the completer's transaction. */
-  Result record(Connection c, List<Completion> recorded, Instant now) throws SQLException {
+  /**
+   * What the host signals of {@code batch} need read: its targets' rows, read and locked by {@link
+   * Rows#SQL}, which the completer sends in the round trip that records the batch's attempts (so
+   * after their tasks are updated); {@link Rows#NONE} when no attempt signals anything. It may name
+   * a target only attempts the record then rejects (their lease lost) signal about: that row is
+   * locked and left as it is.
+   */
+  static Rows rowsFor(List<Completion> batch) {
+    Set<Target> targets = new TreeSet<>();
+    for (Completion completion : batch) {
+      if (completion.host().kind() != Completion.HostSignal.Kind.NONE) {
+        targets.add(new Target(completion.task().organizationId(), completion.host().host()));
+      }
+    }
+    if (targets.isEmpty()) {
+      return Rows.NONE;
+    }
+    List<UUID> orgs = targets.stream().map(Target::organizationId).toList();
+    List<String> names = targets.stream().map(Target::host).toList();
+    return new Rows(
+        Params.of("orgs", Db.SqlArray.of("uuid", orgs)).put("hosts", Db.SqlArray.of("text", names)),
+        new HashMap<>());
+  }
+
+  /** The target rows a batch's signals need, as {@link #rowsFor} asks for them and reads them. */
+  record Rows(Params params, Map<Target, Row> read) implements Db.RowsReader {
+    static final Rows NONE = new Rows(Params.of(), Map.of());
+    static final String SQL = HOST_STATE_GET_MANY;
+
+    @Override
+    public void read(ResultSet rs) throws SQLException {
+      while (rs.next()) {
+        read.put(
+            new Target(rs.getObject("organization_id", UUID.class), rs.getString("host")),
+            new Row(
+                SqlTime.instant(rs, "throttled_until"),
+                rs.getInt("consecutive_failures"),
+                rs.getString("circuit"),
+                SqlTime.instant(rs, "reopen_at"),
+                rs.getInt("open_count"),
+                rs.getObject("probe_task_id", UUID.class)));
+      }
+    }
+  }
+
+  /**
+   * Applies the host signals of recorded attempts, in the completer's transaction, over {@code
+   * rows}: the rows {@link #rowsFor} asked for, read, of a batch that held these attempts.
+   */
+  Result record(Connection c, List<Completion> recorded, Rows rows, Instant now)
+      throws SQLException {
     Map<Target, Seen> hosts = new TreeMap<>();
     for (Completion completion : recorded) {
       Completion.HostSignal signal = completion.host();
@@ -135,26 +186,10 @@ final class HostGuard {
     if (hosts.isEmpty()) {
       return Result.NONE;
     }
-    Map<Target, Row> rows = new HashMap<>();
-    List<UUID> orgs = hosts.keySet().stream().map(Target::organizationId).toList();
-    List<String> names = hosts.keySet().stream().map(Target::host).toList();
-    Db.query(
-        c,
-        HOST_STATE_GET_MANY,
-        Params.of("orgs", Db.SqlArray.of("uuid", orgs)).put("hosts", Db.SqlArray.of("text", names)),
-        rs ->
-            rows.put(
-                new Target(rs.getObject("organization_id", UUID.class), rs.getString("host")),
-                new Row(
-                    SqlTime.instant(rs, "throttled_until"),
-                    rs.getInt("consecutive_failures"),
-                    rs.getString("circuit"),
-                    SqlTime.instant(rs, "reopen_at"),
-                    rs.getInt("open_count"),
-                    rs.getObject("probe_task_id", UUID.class))));
     Instant wakeAt = null;
     for (var entry : hosts.entrySet()) {
-      Instant wake = apply(c, entry.getKey(), entry.getValue(), rows.get(entry.getKey()), now);
+      Instant wake =
+          apply(c, entry.getKey(), entry.getValue(), rows.read().get(entry.getKey()), now);
       if (wake != null && (wakeAt == null || wake.isBefore(wakeAt))) {
         wakeAt = wake;
       }

@@ -95,6 +95,28 @@ public final class Db {
     }
   }
 
+  /**
+   * Runs several statements, each returning rows, in one round trip: {@code sql} holds them
+   * separated by {@code ;} and binds its {@code :names} from {@code params}; {@code readers} read
+   * their results in order. Each statement runs with its own snapshot, once the one before it is
+   * done (a later one sees the rows an earlier one locked as they are once locked); an error in one
+   * stops those after it.
+   */
+  public static void queries(Connection c, String sql, Params params, RowsReader... readers)
+      throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, params)) {
+      ps.execute();
+      for (int i = 0; i < readers.length; i++) {
+        if (i > 0 && !ps.getMoreResults()) {
+          throw new SQLException("statement " + (i + 1) + " of " + sql + " returned no rows");
+        }
+        try (ResultSet rs = ps.getResultSet()) {
+          readers[i].read(rs);
+        }
+      }
+    }
+  }
+
   /** Runs one statement once per parameter set, as a JDBC batch. */
   public static int[] batch(Connection c, String sql, List<Params> rows) throws SQLException {
     if (rows.isEmpty()) {
@@ -228,6 +250,12 @@ public final class Db {
   @FunctionalInterface
   public interface SqlWork<T> {
     T run(Connection c) throws SQLException;
+  }
+
+  /** Reads one statement's rows. */
+  @FunctionalInterface
+  public interface RowsReader {
+    void read(ResultSet rs) throws SQLException;
   }
 
   /** Maps the current row. */
