@@ -196,8 +196,7 @@ final class Completer {
                       }
                     };
                 if (hostRows == HostGuard.Rows.NONE) {
-                  Db.queries(
-                      c, TASK_RECORD_ATTEMPTS, recordParams(terminal, retries), acceptedKeys);
+                  Db.queries(c, RECORD_ATTEMPTS, recordParams(terminal, retries), acceptedKeys);
                 } else {
                   Db.queries(
                       c,
@@ -263,8 +262,10 @@ final class Completer {
     return SqlArray.of("uuid", completions.stream().map(c -> c.task().id()).toList());
   }
 
+  static final String RECORD_ATTEMPTS = Db.generic(TASK_RECORD_ATTEMPTS);
+
   private static final String RECORD_ATTEMPTS_THEN_HOSTS =
-      TASK_RECORD_ATTEMPTS.strip() + ";\n" + HostGuard.Rows.SQL.strip();
+      Db.generic(TASK_RECORD_ATTEMPTS.strip() + ";\n" + HostGuard.Rows.SQL.strip());
 
   private static List<Completion> all(List<Completion> terminal, List<Completion> retries) {
     List<Completion> all = new ArrayList<>(terminal.size() + retries.size());
@@ -274,7 +275,7 @@ final class Completer {
   }
 
   /** TASK_RECORD_ATTEMPTS's parameters: the attempts to fence, and their executions. */
-  private static Params recordParams(List<Completion> terminal, List<Completion> retries) {
+  static Params recordParams(List<Completion> terminal, List<Completion> retries) {
     List<Object> runAts = new ArrayList<>(retries.size());
     for (Completion r : retries) {
       runAts.add(SqlTime.ts(r.retryAt()));

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How sources (jobs, queues, …) hand work to the engine: inserts and removals that run in the
@@ -145,8 +146,21 @@ public final class Tasks {
               .put("pending", hand.get(task.id())));
     }
     Params params = Db.arrays(CLAIMING_COLUMNS, rows).putAll(handOff.claimParams()).putAll(extra);
-    return Db.query(connection, sql, params, Tasks::mapClaimed);
+    List<ClaimedTask> claimed = new ArrayList<>();
+    Db.queries(
+        connection,
+        GENERIC.computeIfAbsent(sql, Db::generic),
+        params,
+        rs -> {
+          while (rs.next()) {
+            claimed.add(mapClaimed(rs));
+          }
+        });
+    return claimed;
   }
+
+  // The insert-claiming statements with generic plans (Db#generic), made once each.
+  private static final Map<String, String> GENERIC = new ConcurrentHashMap<>();
 
   private static final Map<String, String> CLAIMING_COLUMNS = claimingColumns();
 

@@ -105,16 +105,38 @@ public final class Db {
   public static void queries(Connection c, String sql, Params params, RowsReader... readers)
       throws SQLException {
     try (PreparedStatement ps = prepare(c, sql, params)) {
-      ps.execute();
-      for (int i = 0; i < readers.length; i++) {
-        if (i > 0 && !ps.getMoreResults()) {
-          throw new SQLException("statement " + (i + 1) + " of " + sql + " returned no rows");
+      int read = 0;
+      // Statements that return no rows (a SET) are passed over.
+      for (boolean rows = ps.execute(); rows || ps.getUpdateCount() != -1; ) {
+        if (rows) {
+          if (read == readers.length) {
+            throw new SQLException("more results than readers in " + sql);
+          }
+          try (ResultSet rs = ps.getResultSet()) {
+            readers[read++].read(rs);
+          }
         }
-        try (ResultSet rs = ps.getResultSet()) {
-          readers[i].read(rs);
-        }
+        rows = ps.getMoreResults();
+      }
+      if (read < readers.length) {
+        throw new SQLException(read + " results for " + readers.length + " readers in " + sql);
       }
     }
+  }
+
+  /**
+   * {@code sql} (one or more statements) run with generic plans, for {@link #queries}: the planning
+   * setting is set for it and reset after it in the same round trip, so nothing else in the
+   * transaction is affected. For statements whose best plan does not depend on their parameters'
+   * values (rows found by primary key from arrays of ids): left to PostgreSQL, the plan cache kept
+   * planning some of them anew on most calls in some runs and not in others (the workflow bench's
+   * diagnosis at 66 runs/s: the completer's record 2,577 plans in 4,632 calls, 1.7 s of planning in
+   * 30 s; in another run of the same build 4 plans).
+   */
+  public static String generic(String sql) {
+    return "SET LOCAL plan_cache_mode = force_generic_plan;\n"
+        + sql.strip()
+        + ";\nSET LOCAL plan_cache_mode TO DEFAULT";
   }
 
   /** Runs one statement once per parameter set, as a JDBC batch. */
