@@ -5,20 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.Cookie;
 import eu.runlater.organizations.Role;
+import eu.runlater.support.Chromium;
+import eu.runlater.support.Profiles;
 import eu.runlater.support.Screenshots;
 import eu.runlater.support.ServerTest;
 import java.net.HttpCookie;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -33,44 +31,25 @@ class JobPagesBrowserTest extends ServerTest {
   @Autowired JobValidator validator;
   @Autowired org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
-  private Playwright playwright;
-  private Browser chromium;
-
-  @BeforeEach
-  void start() {
-    playwright =
-        Playwright.create(
-            new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    chromium =
-        playwright
-            .chromium()
-            .launch(
-                new BrowserType.LaunchOptions()
-                    .setExecutablePath(Path.of("/usr/bin/chromium"))
-                    .setArgs(
-                        List.of(
-                            "--no-sandbox",
-                            "--headless",
-                            "--disable-gpu",
-                            "--disable-background-networking")));
-  }
+  // Profiles from the JVM's one Chromium (support.Chromium), closed after each test: a browser and
+  // a Playwright driver launched for each test cost more than the test's pages.
+  private final Profiles profiles = new Profiles();
 
   @AfterEach
-  void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (playwright != null) {
-      playwright.close();
-    }
+  void close() {
+    profiles.close();
   }
 
   /** A page signed in as a new member of {@code org}, the size of a phone when asked. */
   private Page page(java.util.UUID org, boolean phone) {
     var signedIn = signIn(fixtures.user(org, Role.MEMBER));
     BrowserContext context =
-        chromium.newContext(
-            new Browser.NewContextOptions().setViewportSize(phone ? 390 : 1280, phone ? 844 : 900));
+        profiles.signedOut(
+            () ->
+                Chromium.browser()
+                    .newContext(
+                        new Browser.NewContextOptions()
+                            .setViewportSize(phone ? 390 : 1280, phone ? 844 : 900)));
     for (HttpCookie c : signedIn.cookies().getCookieStore().getCookies()) {
       context.addCookies(
           List.of(new Cookie(c.getName(), c.getValue()).setDomain("localhost").setPath("/")));
