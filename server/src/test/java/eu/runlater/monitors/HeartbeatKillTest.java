@@ -154,6 +154,9 @@ class HeartbeatKillTest {
     return new ProcessBuilder(
             java,
             "-Xmx512m",
+            // C1 alone: a node that starts, takes a few pings and is killed never needs C2's
+            // code, and on two busy cores C2's compiling was most of its start.
+            "-XX:TieredStopAtLevel=1",
             "-cp",
             System.getProperty("java.class.path"),
             RunlaterApplication.class.getName(),
