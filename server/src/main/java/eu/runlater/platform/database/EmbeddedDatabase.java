@@ -1,6 +1,7 @@
 package eu.runlater.platform.database;
 
 import eu.runlater.platform.OwnerOnlyFiles;
+import eu.runlater.platform.StartPriority;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import java.io.IOException;
@@ -91,6 +92,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * start copies {@code template} when given.
    */
   static EmbeddedDatabase startNow(Path dataDir, Optional<Path> template) {
+    // PostgreSQL's processes take the nice value of the thread that starts them: the process's
+    // own, not the start's raised one, which they would keep for their whole life.
+    StartPriority.forChildProcesses();
     Path cluster = dataDir.resolve("postgres");
     Path runtime = dataDir.resolve("postgres-runtime");
     try {
