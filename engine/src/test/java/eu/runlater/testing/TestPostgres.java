@@ -180,7 +180,12 @@ public final class TestPostgres {
     return new HikariDataSource(config);
   }
 
-  /** Empties every table in the public schema except the migration histories. */
+  /**
+   * Empties every table in the public schema except the migration histories and {@code
+   * engine_nodes}: that holds the running engines' own liveness rows (the cached context's engine
+   * keeps heartbeating between test classes), and a node that finds its row gone fences itself
+   * until its next heartbeat writes it again, handing back what it was about to send.
+   */
   public static void truncateAll(DataSource dataSource) {
     // A running engine (the context's, between tests) may hold a lock on one of the tables and
     // wait for another that the TRUNCATE already holds; PostgreSQL then aborts one side with a
@@ -206,6 +211,7 @@ public final class TestPostgres {
               """
               SELECT quote_ident(tablename) FROM pg_tables
               WHERE schemaname = 'public' AND tablename NOT LIKE '%schema_history%'
+                AND tablename <> 'engine_nodes'
                 AND tablename NOT IN (SELECT c.relname FROM pg_inherits i
                                       JOIN pg_class c ON c.oid = i.inhrelid)
               """)) {

@@ -91,6 +91,29 @@ class CronClusterTest extends ServerTest {
     assertThat(created.status()).as(created.body()).isEqualTo(200);
     // Eight rounds of a thousand: about forty seconds.
     sink.awaitCount(JOBS * ROUNDS, Duration.ofMinutes(4));
+    // Each job's tasks as the rounds end, for a failure to tell a lost chain from a stuck task.
+    Map<UUID, List<String>> tasksAtEnd = new HashMap<>();
+    jdbc.sql(
+            "SELECT j.id, t.id = j.pending_task_id AS pending, t.state, t.run_at, t.scheduled_for,"
+                + " t.attempt, t.claimed_by, t.lease_expires_at FROM jobs j"
+                + " LEFT JOIN tasks t ON t.source_id = j.id WHERE j.organization_id = :o")
+        .param("o", tenant.id())
+        .query(
+            (rs, n) ->
+                tasksAtEnd
+                    .computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                    .add(
+                        "pending=%s state=%s run_at=%s scheduled_for=%s attempt=%s claimed_by=%s lease_expires_at=%s"
+                            .formatted(
+                                rs.getObject(2),
+                                rs.getString(3),
+                                rs.getObject(4),
+                                rs.getObject(5),
+                                rs.getObject(6),
+                                rs.getString(7),
+                                rs.getObject(8))))
+        .list();
+    Instant roundsEnded = Instant.now();
     // Stop the schedules: pause every job, then let the runs in flight finish.
     api.put("/api/v1/sync", tenant.key(), "{\"jobs\": []}");
     Sink.await(
@@ -104,15 +127,27 @@ class CronClusterTest extends ServerTest {
                 == 0);
 
     Map<UUID, List<Instant>> runs = new HashMap<>();
+    Map<UUID, List<String>> runDetails = new HashMap<>();
     jdbc.sql(
-            "SELECT source_id, scheduled_for, status FROM executions WHERE organization_id = :o"
-                + " ORDER BY scheduled_for")
+            "SELECT source_id, scheduled_for, status, started_at, node, task_id, attempt"
+                + " FROM executions WHERE organization_id = :o ORDER BY scheduled_for")
         .param("o", tenant.id())
         .query(
             (rs, n) -> {
               assertThat(rs.getString("status")).isEqualTo("success");
-              runs.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+              UUID job = rs.getObject(1, UUID.class);
+              runs.computeIfAbsent(job, k -> new ArrayList<>())
                   .add(rs.getObject(2, OffsetDateTime.class).toInstant());
+              runDetails
+                  .computeIfAbsent(job, k -> new ArrayList<>())
+                  .add(
+                      "scheduled_for=%s started_at=%s node=%s task=%s attempt=%s"
+                          .formatted(
+                              rs.getObject(2),
+                              rs.getObject(4),
+                              rs.getString(5),
+                              rs.getObject(6),
+                              rs.getInt(7)));
               return null;
             })
         .list();
@@ -120,7 +155,11 @@ class CronClusterTest extends ServerTest {
     int total = 0;
     for (var e : runs.entrySet()) {
       List<Instant> times = e.getValue();
-      assertThat(times.size()).as("runs of job %s", e.getKey()).isGreaterThanOrEqualTo(ROUNDS - 2);
+      assertThat(times.size())
+          .as(
+              "runs of job %s: %s; its tasks when the rounds ended (%s): %s",
+              e.getKey(), runDetails.get(e.getKey()), roundsEnded, tasksAtEnd.get(e.getKey()))
+          .isGreaterThanOrEqualTo(ROUNDS - 2);
       for (int i = 1; i < times.size(); i++) {
         assertThat(Duration.between(times.get(i - 1), times.get(i)))
             .as("job %s between %s and %s", e.getKey(), times.get(i - 1), times.get(i))
