@@ -191,7 +191,8 @@ class JobCommands {
       answers.add(new Created(new JobRows.JobWithState(job, asInserted(first)), null));
     }
     bytes.forEach((organizationId, added) -> caps.checkRoom(organizationId, 0, added));
-    tasks.enqueue(firstRuns);
+    // The jobs before their tasks: a first run already due may be handed to a worker by the
+    // insert, and the claim hook, in this transaction, must find its job to make the next run.
     try {
       if (inserted.size() == 1) {
         Job job = inserted.getFirst();
@@ -207,6 +208,7 @@ class JobCommands {
       // One job alone names its key; a batch is written again job by job (GroupCommit).
       throw inserted.size() == 1 ? duplicateKey(inserted.getFirst().key()) : e;
     }
+    tasks.enqueue(firstRuns);
     for (Job job : inserted) {
       if (!job.enabled()) {
         pauseStarted(job, job.createdAt());
@@ -278,23 +280,27 @@ class JobCommands {
             current.createdAt(),
             now);
     caps.checkRoom(organizationId, 0, bytes(updated.request()) - bytes(current.request()));
-    UUID taskId = null;
+    NewTask next = null;
     if (draft.enabled()) {
       boolean resumed = !current.enabled();
       if (!scheduleChanged && !resumed && removed != null) {
-        taskId =
-            enqueue(
-                JobTasks.scheduled(
-                    updated, removed.scheduledFor(), removed.runAt(), tier, backoff, now));
+        next =
+            JobTasks.scheduled(
+                updated, removed.scheduledFor(), removed.runAt(), tier, backoff, now);
       } else if (scheduleChanged || resumed && !hasRun(current) || updated.cron()) {
-        taskId = enqueue(firstRun(updated, tier, now));
+        next = firstRun(updated, tier, now);
       }
     }
-    updated = updated.withPendingTask(taskId);
+    updated = updated.withPendingTask(next == null ? null : next.id());
     try {
       jdbc.sql(JOB_UPDATE).paramSource(params(updated, now)).update();
     } catch (DuplicateKeyException e) {
       throw duplicateKey(draft.key());
+    }
+    // After the job names it as pending: a run already due may be handed to a worker by the
+    // insert, and the claim hook, in this transaction, reads the job to make the next run.
+    if (next != null) {
+      tasks.enqueue(List.of(next));
     }
     if (current.enabled() && !draft.enabled()) {
       pauseStarted(updated, now);

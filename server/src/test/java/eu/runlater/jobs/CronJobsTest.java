@@ -20,6 +20,9 @@ class CronJobsTest extends ServerTest {
   static final Duration WAIT = Duration.ofSeconds(20);
   final Sink sink = Sink.start();
   @Autowired JdbcClient jdbc;
+  @Autowired JobCommands commands;
+  @Autowired JobReads reads;
+  @Autowired org.springframework.transaction.PlatformTransactionManager transactions;
 
   @AfterEach
   void stopSink() {
@@ -48,6 +51,53 @@ class CronJobsTest extends ServerTest {
         .param("id", jobId)
         .query((rs, n) -> rs.getObject(1, java.time.OffsetDateTime.class).toInstant())
         .list();
+  }
+
+  /**
+   * A job inserted when its first occurrence is already due (a large sync prepares all its jobs,
+   * then inserts them): the insert hands that occurrence to a free worker in its own transaction,
+   * and the claim hook, run there, must find the job to make the next occurrence. Before the jobs
+   * were written ahead of their tasks, it found none, delivered the occurrence as a one-off, and
+   * the job never ran again.
+   */
+  @Test
+  void a_cron_job_inserted_when_its_first_occurrence_is_due_keeps_its_schedule() {
+    var tenant = fixtures.tenant();
+    var created =
+        api.post(
+            "/api/v1/jobs",
+            tenant.key(),
+            cronJob("late insert", "* * * * * *", ", \"enabled\": false"));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    Job paused =
+        reads.get(tenant.id(), java.util.UUID.fromString(created.json().get("id").asString()));
+    JobCommands.Prepared prepared =
+        commands.prepare(tenant.id(), reads.draftOf(paused).withEnabled(true));
+    Instant firstDue =
+        prepared
+            .job()
+            .createdAt()
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .plusSeconds(1);
+    Sink.await(
+        Duration.ofSeconds(5),
+        "the first occurrence due",
+        () -> Instant.now().isAfter(firstDue.plusMillis(50)));
+
+    var inserted =
+        new org.springframework.transaction.support.TransactionTemplate(transactions)
+            .execute(status -> commands.insertAll(List.of(prepared)));
+
+    assertThat(inserted).singleElement().satisfies(c -> assertThat(c.refused()).isNull());
+    // The first occurrence and at least two more, a second apart.
+    sink.awaitCount(3, WAIT);
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM tasks WHERE source_id = :id")
+                .param("id", prepared.job().id())
+                .query(Long.class)
+                .single())
+        .as("the job's next occurrence waits")
+        .isGreaterThanOrEqualTo(1);
   }
 
   @Test
