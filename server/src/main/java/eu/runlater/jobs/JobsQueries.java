@@ -85,6 +85,21 @@ final class JobsQueries {
       WHERE source_id = ANY(:jobs) AND state = 'running' AND id <> ALL(:claimed)
       """;
 
+  // Enabled cron jobs whose pending run is gone (no such task): nothing would run them again.
+  // Driven from the jobs (a scan of them), one primary-key probe of tasks each; CronRepair.
+  static final String JOBS_CRON_WITHOUT_PENDING =
+      """
+      SELECT j.organization_id, j.id FROM jobs j
+      WHERE j.enabled AND j.schedule_type = 'cron'
+        AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = j.pending_task_id)
+      ORDER BY j.id LIMIT :batch
+      """;
+
+  static final String TASK_EXISTS = "SELECT EXISTS (SELECT 1 FROM tasks WHERE id = :id)";
+
+  static final String JOB_SET_PENDING =
+      "UPDATE jobs SET pending_task_id = :pending_task_id WHERE id = :id";
+
   static final String JOB_COUNT =
       "SELECT count(*) FROM jobs WHERE organization_id = :organization_id";
 
