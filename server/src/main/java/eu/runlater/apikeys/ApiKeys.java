@@ -5,6 +5,8 @@ import static eu.runlater.apikeys.ApiKeysQueries.*;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.SqlTime;
 import eu.runlater.platform.crypto.Sha256;
+import eu.runlater.platform.database.ChangeFeed;
+import eu.runlater.platform.database.NodeCopies;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.security.ApiKeyVerifier;
 import eu.runlater.platform.security.ApiPrincipal;
@@ -19,6 +21,7 @@ import java.time.InstantSource;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,8 +32,13 @@ import org.springframework.stereotype.Service;
 /**
  * API keys: {@code pk_live_<id>.sk_live_<secret>}. The secret carries 256 random bits and only its
  * SHA-256 is stored; a presented key is looked up by its public half and its hash compared in
- * constant time. Every request reads the key row, so a revocation takes effect on the next request
- * on every node.
+ * constant time.
+ *
+ * <p>Every node keeps the key rows it verified (with the tier of the key's organization, which the
+ * principal carries), trusted while the {@link ChangeFeed} says no key or tier changed since each
+ * was read: a revocation takes effect on the next request on the node that made it, and on the
+ * others once the trigger's notice reaches them, milliseconds after the commit. While the feed is
+ * not listening every request reads the row, as every request used to.
  */
 @Service
 public class ApiKeys implements ApiKeyVerifier {
@@ -42,12 +50,19 @@ public class ApiKeys implements ApiKeyVerifier {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
+  /** More keys than this in one node's cache and it starts over (keys are few; this is a bound). */
+  static final int CACHE_LIMIT = 10_000;
+
   private final JdbcClient jdbc;
   private final InstantSource clock;
+  private final ChangeFeed changes;
+  private final NodeCopies<String, KeyRow> copies;
 
-  ApiKeys(JdbcClient jdbc, InstantSource clock) {
+  ApiKeys(JdbcClient jdbc, InstantSource clock, ChangeFeed changes) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.changes = changes;
+    this.copies = new NodeCopies<>(changes, ChangeFeed.CREDENTIALS, CACHE_LIMIT);
   }
 
   /** A key just created: {@link #token()} is shown once and never again. */
@@ -103,6 +118,7 @@ public class ApiKeys implements ApiKeyVerifier {
         .param("id", id)
         .param("now", SqlTime.ts(clock.instant()))
         .update();
+    changes.changed(ChangeFeed.CREDENTIALS);
     return get(organizationId, id);
   }
 
@@ -115,20 +131,7 @@ public class ApiKeys implements ApiKeyVerifier {
               + " characters>. Check that you copied it whole.");
     }
     byte[] presented = Sha256.of(m.group(2));
-    var row =
-        jdbc.sql(API_KEY_BY_PUBLIC_ID)
-            .param("public_id", m.group(1))
-            .query(
-                (rs, n) ->
-                    new KeyRow(
-                        rs.getObject("id", UUID.class),
-                        rs.getObject("organization_id", UUID.class),
-                        rs.getString("public_id"),
-                        rs.getBytes("secret_hash"),
-                        instant(rs, "last_used_at"),
-                        instant(rs, "revoked_at"),
-                        ApiScope.of(rs.getString("scope"))))
-            .optional();
+    Optional<KeyRow> row = row(m.group(1));
     // Compare against a dummy hash for unknown ids so both paths cost the same.
     byte[] stored = row.map(KeyRow::secretHash).orElse(new byte[presented.length]);
     if (!MessageDigest.isEqual(presented, stored) || row.isEmpty()) {
@@ -144,7 +147,30 @@ public class ApiKeys implements ApiKeyVerifier {
     }
     touch(key);
     return new ApiPrincipal(
-        key.organizationId(), key.id(), PUBLIC_PREFIX + key.publicId(), key.scope());
+        key.organizationId(), key.id(), PUBLIC_PREFIX + key.publicId(), key.scope(), key.tier());
+  }
+
+  /** The key row by its public id: this node's copy while it is good, else read (and kept). */
+  private Optional<KeyRow> row(String publicId) {
+    return Optional.ofNullable(
+        copies.get(
+            publicId,
+            () ->
+                jdbc.sql(API_KEY_BY_PUBLIC_ID)
+                    .param("public_id", publicId)
+                    .query(
+                        (rs, n) ->
+                            new KeyRow(
+                                rs.getObject("id", UUID.class),
+                                rs.getObject("organization_id", UUID.class),
+                                rs.getString("public_id"),
+                                rs.getBytes("secret_hash"),
+                                instant(rs, "last_used_at"),
+                                instant(rs, "revoked_at"),
+                                ApiScope.of(rs.getString("scope")),
+                                rs.getString("tier")))
+                    .optional()
+                    .orElse(null)));
   }
 
   /**
@@ -157,6 +183,8 @@ public class ApiKeys implements ApiKeyVerifier {
       return;
     }
     jdbc.sql(API_KEY_TOUCH).param("id", key.id()).param("now", SqlTime.ts(now)).update();
+    // This node's copy knows of the use, so that it asks again in a minute, not on every request.
+    copies.wrote(key.publicId(), row -> row.usedAt(now));
   }
 
   private record KeyRow(
@@ -166,7 +194,12 @@ public class ApiKeys implements ApiKeyVerifier {
       byte[] secretHash,
       Instant lastUsedAt,
       Instant revokedAt,
-      ApiScope scope) {}
+      ApiScope scope,
+      String tier) {
+    KeyRow usedAt(Instant at) {
+      return new KeyRow(id, organizationId, publicId, secretHash, at, revokedAt, scope, tier);
+    }
+  }
 
   private static String randomBase32(int length) {
     StringBuilder sb = new StringBuilder(length);

@@ -11,10 +11,13 @@ final class ApiKeysQueries {
       VALUES (:id, :organization_id, :public_id, :secret_hash, :name, :created_by, :now, :scope)
       """;
 
+  // With the organization's tier, which the principal carries (a job create needs it).
   static final String API_KEY_BY_PUBLIC_ID =
       """
-      SELECT id, organization_id, public_id, secret_hash, last_used_at, revoked_at, scope
-      FROM api_keys WHERE public_id = :public_id
+      SELECT k.id, k.organization_id, k.public_id, k.secret_hash, k.last_used_at, k.revoked_at,
+             k.scope, o.tier
+      FROM api_keys k JOIN organizations o ON o.id = k.organization_id
+      WHERE k.public_id = :public_id
       """;
 
   static final String API_KEY_LIST =

@@ -131,7 +131,11 @@ class JobCommands {
    * interval and the workflow it starts. Needs no transaction.
    */
   Prepared prepare(UUID organizationId, JobDraft draft) {
-    Tier tier = reads.tier(organizationId);
+    return prepare(organizationId, reads.tier(organizationId), draft);
+  }
+
+  /** As {@link #prepare(UUID, JobDraft)}, with the organization's tier known already. */
+  Prepared prepare(UUID organizationId, Tier tier, JobDraft draft) {
     checkInterval(draft.schedule(), tier);
     workflows.check(organizationId, draft);
     // Microseconds, as PostgreSQL keeps them: the create answers with the job as it built it

@@ -1,5 +1,6 @@
 package eu.runlater.jobs;
 
+import eu.runlater.organizations.Tier;
 import eu.runlater.platform.database.GroupCommit;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -48,16 +49,19 @@ class JobCreates {
 
   /**
    * Creates a job and answers, once it committed (see the class comment), the job as inserted with
-   * its first run's state as the insert wrote it ({@link JobCommands#asInserted}).
+   * its first run's state as the insert wrote it ({@link JobCommands#asInserted}). {@code tier} is
+   * the organization's as the caller's key was verified with ({@link
+   * eu.runlater.platform.security.ApiPrincipal#tier()}), or null to read it.
    */
-  JobRows.JobWithState create(UUID organizationId, JobDraft draft) {
+  JobRows.JobWithState create(UUID organizationId, String tier, JobDraft draft) {
+    JobCommands.Prepared prepared =
+        tier == null
+            ? commands.prepare(organizationId, draft)
+            : commands.prepare(organizationId, Tier.of(tier), draft);
     if (TransactionSynchronizationManager.isActualTransactionActive()) {
-      return commands
-          .insertAll(List.of(commands.prepare(organizationId, draft)))
-          .getFirst()
-          .orThrow();
+      return commands.insertAll(List.of(prepared)).getFirst().orThrow();
     }
-    return writes.submit(commands.prepare(organizationId, draft)).orThrow();
+    return writes.submit(prepared).orThrow();
   }
 
   @PreDestroy

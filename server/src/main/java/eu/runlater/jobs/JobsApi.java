@@ -77,14 +77,17 @@ class JobsApi {
   ResponseEntity<JobView> create(
       @AuthenticationPrincipal ApiPrincipal caller, @RequestBody JobInput input) {
     JobRows.JobWithState created =
-        creates.create(caller.organizationId(), validator.validate(input, clock.instant()));
+        creates.create(
+            caller.organizationId(), caller.tier(), validator.validate(input, clock.instant()));
     UUID id = created.job().id();
-    Holds.Lookup held = holds.forOrganization(caller.organizationId());
+    // Only the target's hold can show on a run not yet due; a run due already (or held) is read
+    // back and explained with the organization's holds, its cap included.
+    Holds.Lookup held = holds.forTarget(caller.organizationId(), created.job().request().url());
     return ResponseEntity.created(URI.create("/api/v1/jobs/" + id))
         .body(
             asInserted(created, held)
                 ? JobView.of(created, secrets, held)
-                : view(caller, id, held));
+                : view(caller, id, holds.forOrganization(caller.organizationId())));
   }
 
   /**

@@ -5,6 +5,7 @@ import static eu.runlater.organizations.OrganizationsQueries.*;
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.SecretBox;
 import eu.runlater.engine.SqlTime;
+import eu.runlater.platform.database.ChangeFeed;
 import eu.runlater.platform.engine.EngineTenants;
 import eu.runlater.platform.errors.ApiProblem;
 import java.security.SecureRandom;
@@ -41,6 +42,7 @@ public class Organizations {
   private final TransactionTemplate tx;
   private final ApplicationEventPublisher events;
   private final EngineTenants engine;
+  private final ChangeFeed changes;
 
   Organizations(
       JdbcClient jdbc,
@@ -48,13 +50,15 @@ public class Organizations {
       InstantSource clock,
       TransactionTemplate tx,
       ApplicationEventPublisher events,
-      EngineTenants engine) {
+      EngineTenants engine,
+      ChangeFeed changes) {
     this.jdbc = jdbc;
     this.secrets = secrets;
     this.clock = clock;
     this.tx = tx;
     this.events = events;
     this.engine = engine;
+    this.changes = changes;
   }
 
   /**
@@ -165,6 +169,8 @@ public class Organizations {
               .param("now", SqlTime.ts(clock.instant()))
               .update();
           setConcurrency(id, tier);
+          // API keys carry their organization's tier (ApiKeys): this node's copies go at once.
+          changes.changed(ChangeFeed.CREDENTIALS);
         });
     return get(id);
   }
@@ -182,6 +188,7 @@ public class Organizations {
           engine.forget(id);
           jdbc.sql(ORGANIZATION_DELETE_UNLINKED).param("id", id).update();
           jdbc.sql(ORGANIZATION_DELETE).param("id", id).update();
+          changes.changed(ChangeFeed.CREDENTIALS);
         });
   }
 

@@ -10,11 +10,10 @@ import eu.runlater.engine.SigningSecrets;
 import eu.runlater.engine.TargetPolicy;
 import eu.runlater.engine.Tasks;
 import eu.runlater.engine.Tenants;
+import eu.runlater.platform.database.DedicatedConnections;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
-import java.sql.DriverManager;
 import java.time.InstantSource;
-import java.util.Properties;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -62,7 +61,7 @@ class EngineWiring {
             .build();
     Engine.Builder builder =
         Engine.builder(config)
-            .database(dataSource, dedicated::open)
+            .database(dataSource, () -> dedicated.open("runlater-engine"))
             .targets(targets)
             .secrets(secrets, signing)
             .clock(clock)
@@ -116,27 +115,5 @@ class EngineWiring {
         + ProcessHandle.current().pid()
         + "-"
         + UUID.randomUUID().toString().substring(0, 6);
-  }
-
-  /** Sessions the engine keeps outside the pool (leader lock, notifications listener). */
-  @Bean
-  DedicatedConnections dedicatedConnections(com.zaxxer.hikari.HikariDataSource pool) {
-    return new DedicatedConnections(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
-  }
-
-  record DedicatedConnections(String url, String username, String password) {
-    java.sql.Connection open() throws java.sql.SQLException {
-      Properties props = new Properties();
-      if (username != null) {
-        props.setProperty("user", username);
-      }
-      if (password != null) {
-        props.setProperty("password", password);
-      }
-      props.setProperty("ApplicationName", "runlater-engine");
-      // Notice a dead database (or a partition) within about a minute on an idle session.
-      props.setProperty("tcpKeepAlive", "true");
-      return DriverManager.getConnection(url, props);
-    }
   }
 }
