@@ -12,6 +12,8 @@ import eu.runlater.engine.SecretBox;
 import eu.runlater.engine.SqlTime;
 import eu.runlater.engine.TaskRequest;
 import eu.runlater.organizations.Caps;
+import eu.runlater.platform.database.ChangeFeed;
+import eu.runlater.platform.database.NodeCopies;
 import eu.runlater.platform.requests.RequestRules;
 import eu.runlater.platform.requests.SealedRequest;
 import java.nio.charset.StandardCharsets;
@@ -49,18 +51,42 @@ class MessageStore {
   private final SecretBox secrets;
   private final Queues queues;
   private final Caps caps;
+  private final NodeCopies<QueueName, Queue> copies;
 
   MessageStore(
       JdbcClient jdbc,
       NamedParameterJdbcOperations batch,
       SecretBox secrets,
       Queues queues,
-      Caps caps) {
+      Caps caps,
+      ChangeFeed changes) {
     this.jdbc = jdbc;
     this.batch = batch;
     this.secrets = secrets;
     this.queues = queues;
     this.caps = caps;
+    this.copies = new NodeCopies<>(changes, Queues.CHANGES, COPIES_LIMIT);
+  }
+
+  /** More queues than this in one node's copies and they start over. */
+  static final int COPIES_LIMIT = 10_000;
+
+  private record QueueName(UUID organizationId, String name) {}
+
+  /**
+   * As {@link #find}, for a check outside a transaction: one named queue comes from this node's
+   * copy while no change to a queue was announced since it was read (queues V9's triggers, {@link
+   * ChangeFeed}), so a single push does not read its queue every time.
+   */
+  Map<String, Queue> findChecked(UUID organizationId, Set<String> names) {
+    if (names.size() != 1) {
+      return find(organizationId, names);
+    }
+    String name = names.iterator().next();
+    Queue queue =
+        copies.get(
+            new QueueName(organizationId, name), () -> find(organizationId, names).get(name));
+    return queue == null ? Map.of() : Map.of(name, queue);
   }
 
   /** The named queues that exist, by name. */

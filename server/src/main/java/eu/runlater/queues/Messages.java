@@ -182,7 +182,7 @@ class Messages {
         names.add(p.queue());
       }
     }
-    Map<String, Queue> existing = store.find(organizationId, names);
+    Map<String, Queue> existing = store.findChecked(organizationId, names);
     List<FieldError> errors = new ArrayList<>();
     List<MessageRules.Draft> drafts = new ArrayList<>(pending.size());
     List<String> queueNames = new ArrayList<>(pending.size());

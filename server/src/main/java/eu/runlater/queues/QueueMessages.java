@@ -130,6 +130,7 @@ public class QueueMessages {
         .param("owner", owner)
         .param("now", SqlTime.ts(now))
         .update();
+    queues.changed();
     queues
         .find(organizationId, name)
         .ifPresent(

@@ -7,6 +7,7 @@ import static eu.runlater.queues.QueuesQueries.*;
 
 import eu.runlater.engine.Ids;
 import eu.runlater.engine.Tasks;
+import eu.runlater.platform.database.ChangeFeed;
 import eu.runlater.platform.database.TransactionalConnection;
 import eu.runlater.platform.errors.ApiProblem;
 import eu.runlater.platform.errors.FieldError;
@@ -32,23 +33,37 @@ class Queues {
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   static final int MAX_PARALLELISM = 1_000;
 
+  /** The {@link ChangeFeed} topic of queues' settings (queues V9's triggers). */
+  static final String CHANGES = "queues";
+
   private final JdbcClient jdbc;
   private final InstantSource clock;
   private final Tasks tasks;
   private final TransactionalConnection connection;
   private final Releaser releaser;
+  private final ChangeFeed changes;
 
   Queues(
       JdbcClient jdbc,
       InstantSource clock,
       Tasks tasks,
       TransactionalConnection connection,
-      Releaser releaser) {
+      Releaser releaser,
+      ChangeFeed changes) {
     this.jdbc = jdbc;
     this.clock = clock;
     this.tasks = tasks;
     this.connection = connection;
     this.releaser = releaser;
+    this.changes = changes;
+  }
+
+  /**
+   * A queue's settings changed, or it went: this node's copies ({@link MessageStore#findChecked})
+   * are stale at once; other nodes hear of it from the triggers.
+   */
+  void changed() {
+    changes.changed(CHANGES);
   }
 
   /**
@@ -151,6 +166,7 @@ class Queues {
             .param("now", eu.runlater.engine.SqlTime.ts(now))
             .query((rs, n) -> rs.getBoolean("created"))
             .single();
+    changed();
     Queue queue = get(organizationId, name);
     if (queue.paused()) {
       pullBack(queue);
@@ -235,6 +251,7 @@ class Queues {
     withdraw(queue, false);
     jdbc.sql(QueuesQueries.QUEUE_MESSAGES_DELETE).param("id", queue.id()).update();
     jdbc.sql(QUEUE_DELETE).param("id", queue.id()).update();
+    changed();
   }
 
   /** Stops releasing; released messages that have not started go back to waiting. */
@@ -294,6 +311,7 @@ class Queues {
     if (!found) {
       throw ApiProblem.notFound("queue", name);
     }
+    changed();
   }
 
   private void pullBack(Queue queue) {
