@@ -113,6 +113,46 @@ class CapsTest extends ServerTest {
     assertThat(caps.usage(tenant.id()).storedBytes()).isEqualTo(held);
   }
 
+  @Test
+  void the_counter_follows_jobs_created_together_and_deleted() {
+    var tenant = fixtures.tenant(Tier.PRO);
+    // Concurrent creates share a transaction and go in as multi-row inserts (JobCreates), which
+    // jobs V4's statement trigger counts once per statement.
+    IntStream.range(0, 24)
+        .parallel()
+        .forEach(
+            i ->
+                assertThat(
+                        api.post(
+                                "/api/v1/jobs",
+                                tenant.key(),
+                                """
+                                {"name": "j%d", "url": "https://example.com/%s", "body": "%s",
+                                 "schedule": {"type": "once", "delay": "1h"}}
+                                """
+                                    .formatted(i, "p".repeat(i), "b".repeat(10 * i)))
+                            .status())
+                    .isEqualTo(201));
+    long stored = jobBytes(tenant.id());
+    assertThat(stored).isPositive();
+    assertThat(caps.usage(tenant.id()).storedBytes()).isEqualTo(stored);
+
+    String id =
+        api.get("/api/v1/jobs", tenant.key()).json().get("data").get(0).get("id").asString();
+    assertThat(api.delete("/api/v1/jobs/" + id, tenant.key()).status()).isIn(200, 204);
+    assertThat(jobBytes(tenant.id())).isLessThan(stored);
+    assertThat(caps.usage(tenant.id()).storedBytes()).isEqualTo(jobBytes(tenant.id()));
+  }
+
+  private long jobBytes(UUID organizationId) {
+    return jdbc.sql(
+            "SELECT coalesce(sum(request_bytes(url, headers, sealed_headers, body)), 0)"
+                + " FROM jobs WHERE organization_id = :org")
+        .param("org", organizationId)
+        .query(Long.class)
+        .single();
+  }
+
   // Organizations per user
 
   @Test
