@@ -521,18 +521,20 @@ public final class DeliveryBench {
   private void writes(int run, BenchPostgres pg, QueueBench bench) throws Exception {
     try (QueueBench.Session s = bench.session("writes")) {
       int workers = options.workers;
-      // One unmeasured pass of each first: a fresh JVM's JIT would otherwise make whichever is
-      // measured first (the ceiling) look slow and flatter the ratios.
-      System.out.println("-- Writes: warm-up, 8 s of each, not measured");
-      bench.ceiling(s, secs(8), secs(1));
-      bench.push(s, secs(8), secs(1), null);
-      bench.create(s, secs(8), secs(1));
-      QueueBench.Rate ceiling =
+      // Unmeasured passes of each first: a fresh JVM's JIT would otherwise make whichever is
+      // measured first (the ceiling) look slow and flatter the ratios. It still compiles after
+      // them, so the ceiling is measured before and after the writes and the higher one counts.
+      System.out.println("-- Writes: warm-up, 2 × 8 s of each, not measured");
+      for (int pass = 0; pass < 2; pass++) {
+        bench.ceiling(s, secs(8), secs(1));
+        bench.push(s, secs(8), secs(1), null);
+        bench.create(s, secs(8), secs(1));
+      }
+      QueueBench.Rate before =
           measured(
-              "Writes: HTTP ceiling GET /health, %d virtual threads".formatted(workers),
+              "Writes: HTTP ceiling GET /health, %d virtual threads, before".formatted(workers),
               () -> bench.ceiling(s, secs(3), secs(15)));
-      results.put(run, W_CEILING, ceiling.perSecond());
-      cpu(results, run, "Writes: ceiling", ceiling.cpu());
+      results.put(run, "Writes: HTTP ceiling before the writes (requests/s)", before.perSecond());
       pg.resetStatements(s.monitor);
       QueueBench.Rate push =
           measured(
@@ -559,6 +561,14 @@ public final class DeliveryBench {
       results.put(run, "Writes: job create latency p99 (ms)", create.latency().p99());
       cpu(results, run, "Writes: job create", create.cpu());
       perRequest(run, "Writes: job create", create);
+      QueueBench.Rate after =
+          measured(
+              "Writes: HTTP ceiling GET /health, %d virtual threads, after".formatted(workers),
+              () -> bench.ceiling(s, secs(3), secs(15)));
+      results.put(run, "Writes: HTTP ceiling after the writes (requests/s)", after.perSecond());
+      QueueBench.Rate ceiling = after.perSecond() > before.perSecond() ? after : before;
+      results.put(run, W_CEILING, ceiling.perSecond());
+      cpu(results, run, "Writes: ceiling", ceiling.cpu());
       perRequest(run, "Writes: ceiling", ceiling);
       ratio(results, run, "ratio single push / GET /health", W_PUSH, W_CEILING);
       ratio(results, run, "ratio job create / GET /health", W_CREATE, W_CEILING);
