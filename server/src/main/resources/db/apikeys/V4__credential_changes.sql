@@ -1,8 +1,8 @@
 -- Nodes keep the API key rows they verified, with their organization's tier (ApiKeys), for as long
 -- as no change is announced on 'runlater_changes' with the topic 'credentials' (ChangeFeed). These
--- triggers announce every change a verification reads, whoever makes it (the API, another node, an
--- operator's psql): a key revoked, re-scoped or deleted, an organization's tier changed or the
--- organization deleted (its keys go with it). Recording a key's use (last_used_at) announces
+-- triggers announce every change of a key a verification reads, whoever makes it (the API, another
+-- node, an operator's psql): a key revoked, re-scoped or deleted (with its organization too);
+-- organizations V8 announces a tier changed. Recording a key's use (last_used_at) announces
 -- nothing. A NOTIFY is sent at commit, and identical ones in one transaction are sent once.
 CREATE FUNCTION credentials_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -20,8 +20,4 @@ CREATE TRIGGER api_keys_changed AFTER UPDATE ON api_keys FOR EACH ROW
   EXECUTE FUNCTION credentials_changed();
 
 CREATE TRIGGER api_keys_deleted AFTER DELETE ON api_keys FOR EACH ROW
-  EXECUTE FUNCTION credentials_changed();
-
-CREATE TRIGGER organizations_tier_changed AFTER UPDATE OF tier ON organizations FOR EACH ROW
-  WHEN (OLD.tier IS DISTINCT FROM NEW.tier)
   EXECUTE FUNCTION credentials_changed();
