@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -44,6 +45,19 @@ final class Lookahead {
   private record Held(ClaimedTask task, BooleanSupplier fence) {}
 
   private final ConcurrentSkipListMap<Key, Held> held = new ConcurrentSkipListMap<>();
+
+  /**
+   * Cancellations that found no task held here, with when they came: the notice of a task's
+   * cancellation can arrive between the claim's commit and {@link #hold}, and must not be lost.
+   * Kept for {@link #EARLY_CANCEL_NANOS}, more than any claim takes to reach {@link #hold}.
+   */
+  private final ConcurrentHashMap<UUID, Long> cancelledEarly = new ConcurrentHashMap<>();
+
+  static final long EARLY_CANCEL_NANOS = 60_000_000_000L;
+
+  /** How many remembered cancellations make {@link #cancel} sweep out the old ones. */
+  static final int EARLY_CANCEL_SWEEP = 1_024;
+
   private final Supplier<Instant> now;
   private final Workers workers;
   private final int capacity;
@@ -74,6 +88,11 @@ final class Lookahead {
   void hold(ClaimedTask task, BooleanSupplier fence) {
     Key key = new Key(task.runAt(), task.leaseToken());
     held.put(key, new Held(task, fence));
+    // Put, then look (cancel records, then looks): one of the two sees the other.
+    if (cancelledEarly.remove(task.id()) != null) {
+      held.remove(key);
+      return;
+    }
     // Wakes the timer if this task comes first, or is gone already (due, and started meanwhile):
     // never firstKey(), which throws on the map the timer may have just emptied.
     Map.Entry<Key, Held> first = held.firstEntry();
@@ -83,10 +102,20 @@ final class Lookahead {
     }
   }
 
-  /** Removes a cancelled task (its row is gone); returns whether it was held here. */
+  /**
+   * Removes a cancelled task (its row is gone); returns whether it was held here. One not held
+   * (yet) is remembered for a while, so that {@link #hold} drops it if its claim arrives after the
+   * notice.
+   */
   boolean cancel(UUID taskId) {
+    long now = System.nanoTime();
+    if (cancelledEarly.size() >= EARLY_CANCEL_SWEEP) {
+      cancelledEarly.values().removeIf(at -> now - at > EARLY_CANCEL_NANOS);
+    }
+    cancelledEarly.put(taskId, now);
     for (Map.Entry<Key, Held> e : held.entrySet()) {
       if (e.getValue().task().id().equals(taskId)) {
+        cancelledEarly.remove(taskId);
         return held.remove(e.getKey()) != null;
       }
     }

@@ -1,6 +1,5 @@
 package eu.runlater.hosts;
 
-import static eu.runlater.hosts.HostsQueries.HOST_HOLD;
 import static eu.runlater.hosts.HostsQueries.HOST_HOLDS;
 import static eu.runlater.hosts.HostsQueries.ORGANIZATION_CAP_USE;
 
@@ -40,12 +39,39 @@ public class Holds {
   /** The organization's holds as they stand now. */
   public Lookup forOrganization(UUID organizationId) {
     Instant now = clock.instant();
-    Map<String, Hold> hosts =
-        hostHolds(
-            jdbc.sql(HOST_HOLDS)
-                .param("organization_id", organizationId)
-                .param("now", SqlTime.ts(now)),
-            now);
+    Map<String, Hold> hosts = new HashMap<>();
+    jdbc.sql(HOST_HOLDS)
+        .param("organization_id", organizationId)
+        .param("now", SqlTime.ts(now))
+        .query(
+            rs -> {
+              String target = rs.getString("host");
+              Instant throttledUntil = SqlTime.instant(rs, "throttled_until");
+              String name = displayName(target);
+              String href = href(target);
+              if ("open".equals(rs.getString("circuit"))) {
+                Instant reopen = SqlTime.instant(rs, "reopen_at");
+                hosts.put(
+                    target,
+                    new Hold(
+                        "host_circuit",
+                        "Held: the circuit to " + name + " is open after repeated failures",
+                        rs.getString("last_error"),
+                        SqlTime.instant(rs, "opened_at"),
+                        reopen,
+                        href));
+              } else if (throttledUntil != null && throttledUntil.isAfter(now)) {
+                hosts.put(
+                    target,
+                    new Hold(
+                        "host_throttle",
+                        "Held: " + name + " asked to slow down (Retry-After)",
+                        rs.getString("last_error"),
+                        SqlTime.instant(rs, "updated_at"),
+                        throttledUntil,
+                        href));
+              }
+            });
     long[] cap =
         jdbc.sql(ORGANIZATION_CAP_USE)
             .param("organization_id", organizationId)
@@ -57,58 +83,6 @@ public class Holds {
                     })
             .single();
     return new Lookup(now, Map.copyOf(hosts), cap[0], cap[1]);
-  }
-
-  /**
-   * The hold on one URL's target as it stands now, and nothing else: a lookup that knows no cap (it
-   * never says {@link Lookup#atCap}), for an answer about a run not yet due (a job just created),
-   * where only a held target can show. One primary-key probe, where {@link #forOrganization} also
-   * counts the organization's running deliveries.
-   */
-  public Lookup forTarget(UUID organizationId, String url) {
-    Instant now = clock.instant();
-    Map<String, Hold> hosts =
-        hostHolds(
-            jdbc.sql(HOST_HOLD)
-                .param("organization_id", organizationId)
-                .param("host", target(url))
-                .param("now", SqlTime.ts(now)),
-            now);
-    return new Lookup(now, Map.copyOf(hosts), 0, 0);
-  }
-
-  private static Map<String, Hold> hostHolds(JdbcClient.StatementSpec query, Instant now) {
-    Map<String, Hold> hosts = new HashMap<>();
-    query.query(
-        rs -> {
-          String target = rs.getString("host");
-          Instant throttledUntil = SqlTime.instant(rs, "throttled_until");
-          String name = displayName(target);
-          String href = href(target);
-          if ("open".equals(rs.getString("circuit"))) {
-            Instant reopen = SqlTime.instant(rs, "reopen_at");
-            hosts.put(
-                target,
-                new Hold(
-                    "host_circuit",
-                    "Held: the circuit to " + name + " is open after repeated failures",
-                    rs.getString("last_error"),
-                    SqlTime.instant(rs, "opened_at"),
-                    reopen,
-                    href));
-          } else if (throttledUntil != null && throttledUntil.isAfter(now)) {
-            hosts.put(
-                target,
-                new Hold(
-                    "host_throttle",
-                    "Held: " + name + " asked to slow down (Retry-After)",
-                    rs.getString("last_error"),
-                    SqlTime.instant(rs, "updated_at"),
-                    throttledUntil,
-                    href));
-          }
-        });
-    return hosts;
   }
 
   /**

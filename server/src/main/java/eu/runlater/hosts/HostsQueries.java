@@ -47,15 +47,6 @@ final class HostsQueries {
       WHERE organization_id = :organization_id AND (throttled_until > :now OR circuit = 'open')
       """;
 
-  // One target's hold (the primary key): Holds.forTarget.
-  static final String HOST_HOLD =
-      """
-      SELECT host, throttled_until, circuit, opened_at, reopen_at, last_error, updated_at
-      FROM host_states
-      WHERE organization_id = :organization_id AND host = :host
-        AND (throttled_until > :now OR circuit = 'open')
-      """;
-
   static final String ORGANIZATION_CAP_USE =
       """
       SELECT (SELECT max_running FROM organization_caps WHERE organization_id = :organization_id)
