@@ -93,6 +93,14 @@ public class Holds {
    * @param running its deliveries running now
    */
   public record Lookup(Instant now, Map<String, Hold> hosts, long cap, long running) {
+    /**
+     * A lookup that knows no hold, for a run known to wait as planned (a job just created whose run
+     * the insert left ready at its time: its target holds nothing, and it is not overdue).
+     */
+    public static Lookup none(Instant now) {
+      return new Lookup(now, Map.of(), 0, 0);
+    }
+
     /** The troubled targets' holds, by target. */
     public List<Hold> hostHolds() {
       return List.copyOf(hosts.values());

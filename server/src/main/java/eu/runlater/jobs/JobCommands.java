@@ -24,8 +24,10 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
@@ -93,7 +95,16 @@ class JobCommands {
    * What inserting a prepared job did: the job as inserted with its first run's state as this
    * transaction wrote it ({@link #asInserted}), or the tier's refusal (nothing inserted).
    */
-  record Created(JobRows.JobWithState inserted, ApiProblem refused) {
+  record Created(JobRows.JobWithState inserted, ApiProblem refused, boolean asPlanned) {
+    Created(JobRows.JobWithState inserted, ApiProblem refused) {
+      this(inserted, refused, true);
+    }
+
+    /** As this one, its first run not left as planned by the insert ({@link #insertAll}). */
+    Created moved() {
+      return new Created(inserted, refused, false);
+    }
+
     JobRows.JobWithState orThrow() {
       if (refused != null) {
         throw refused;
@@ -218,7 +229,44 @@ class JobCommands {
         pauseStarted(job, job.createdAt());
       }
     }
+    Set<UUID> moved = notAsPlanned(firstRuns);
+    if (!moved.isEmpty()) {
+      answers.replaceAll(
+          a ->
+              a.inserted() != null && moved.contains(a.inserted().job().pendingTaskId())
+                  ? a.moved()
+                  : a);
+    }
     return answers;
+  }
+
+  /**
+   * The first runs the insert did not leave {@code ready} at their planned time: held (their
+   * target's circuit is open), moved later (it is throttled), or handed to a worker already. One
+   * statement for a batch, where asking the targets' holds per create was one each.
+   */
+  private Set<UUID> notAsPlanned(List<NewTask> firstRuns) {
+    if (firstRuns.isEmpty()) {
+      return Set.of();
+    }
+    Map<UUID, Instant> planned = new HashMap<>();
+    for (NewTask t : firstRuns) {
+      planned.put(t.id(), t.runAt());
+    }
+    Set<UUID> moved = new HashSet<>();
+    jdbc.sql(TASKS_STATE)
+        .param("ids", planned.keySet().toArray(UUID[]::new))
+        .query(
+            rs -> {
+              UUID id = rs.getObject("id", UUID.class);
+              Instant runAt = SqlTime.instant(rs, "run_at");
+              // PostgreSQL keeps microseconds; a throttle moves a run by seconds.
+              if (!"ready".equals(rs.getString("state"))
+                  || runAt.isAfter(planned.get(id).plusMillis(1))) {
+                moved.add(id);
+              }
+            });
+    return moved;
   }
 
   /**

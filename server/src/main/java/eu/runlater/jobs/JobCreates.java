@@ -49,19 +49,22 @@ class JobCreates {
 
   /**
    * Creates a job and answers, once it committed (see the class comment), the job as inserted with
-   * its first run's state as the insert wrote it ({@link JobCommands#asInserted}). {@code tier} is
+   * its first run's state as the insert planned it ({@link JobCommands#asInserted}) and whether the
+   * insert left it so ({@link JobCommands.Created#asPlanned}); a refusal is thrown. {@code tier} is
    * the organization's as the caller's key was verified with ({@link
    * eu.runlater.platform.security.ApiPrincipal#tier()}), or null to read it.
    */
-  JobRows.JobWithState create(UUID organizationId, String tier, JobDraft draft) {
+  JobCommands.Created create(UUID organizationId, String tier, JobDraft draft) {
     JobCommands.Prepared prepared =
         tier == null
             ? commands.prepare(organizationId, draft)
             : commands.prepare(organizationId, Tier.of(tier), draft);
-    if (TransactionSynchronizationManager.isActualTransactionActive()) {
-      return commands.insertAll(List.of(prepared)).getFirst().orThrow();
-    }
-    return writes.submit(prepared).orThrow();
+    JobCommands.Created created =
+        TransactionSynchronizationManager.isActualTransactionActive()
+            ? commands.insertAll(List.of(prepared)).getFirst()
+            : writes.submit(prepared);
+    created.orThrow();
+    return created;
   }
 
   @PreDestroy

@@ -10,6 +10,7 @@ import eu.runlater.platform.security.ApiPrincipal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -76,31 +77,29 @@ class JobsApi {
               + " \"Europe/Oslo\"}. Honours Idempotency-Key.")
   ResponseEntity<JobView> create(
       @AuthenticationPrincipal ApiPrincipal caller, @RequestBody JobInput input) {
-    JobRows.JobWithState created =
+    JobCommands.Created created =
         creates.create(
             caller.organizationId(), caller.tier(), validator.validate(input, clock.instant()));
-    UUID id = created.job().id();
-    // Only the target's hold can show on a run not yet due; a run due already (or held) is read
-    // back and explained with the organization's holds, its cap included.
-    Holds.Lookup held = holds.forTarget(caller.organizationId(), created.job().request().url());
+    UUID id = created.inserted().job().id();
+    Instant now = clock.instant();
     return ResponseEntity.created(URI.create("/api/v1/jobs/" + id))
         .body(
-            asInserted(created, held)
-                ? JobView.of(created, secrets, held)
+            asInserted(created, now)
+                ? JobView.of(created.inserted(), secrets, Holds.Lookup.none(now))
                 : view(caller, id, holds.forOrganization(caller.organizationId())));
   }
 
   /**
    * Whether the created job reads back as it was inserted ({@link JobCommands#asInserted}), so the
    * answer needs no read of it (JOB_GET_WITH_STATE was three fifths of a create's statement time):
-   * a disabled job has no run; an enabled one's run is as inserted unless a hold on its target
-   * (open circuit, throttle) made it wait, or it is due already (a worker may have claimed it).
+   * a disabled job has no run; an enabled one's run is as inserted unless the insert left it
+   * otherwise (held by its target's open circuit, moved by a throttle, or handed to a worker:
+   * {@link JobCommands.Created#asPlanned}) or it is due already (a worker may have claimed it).
+   * Only then is it read back, and explained with the organization's holds.
    */
-  private static boolean asInserted(JobRows.JobWithState created, Holds.Lookup held) {
-    JobRows.RunState state = created.state();
-    return state.taskState() == null
-        || state.taskRunAt().isAfter(held.now())
-            && held.forUrl(created.job().request().url()) == null;
+  private static boolean asInserted(JobCommands.Created created, Instant now) {
+    JobRows.RunState state = created.inserted().state();
+    return state.taskState() == null || created.asPlanned() && state.taskRunAt().isAfter(now);
   }
 
   @GetMapping

@@ -95,6 +95,9 @@ final class JobsQueries {
       ORDER BY j.id LIMIT :batch
       """;
 
+  // The state of a create batch's first runs once inserted (JobCommands#notAsPlanned).
+  static final String TASKS_STATE = "SELECT id, state, run_at FROM tasks WHERE id = ANY(:ids)";
+
   static final String TASK_EXISTS = "SELECT EXISTS (SELECT 1 FROM tasks WHERE id = :id)";
 
   static final String JOB_SET_PENDING =

@@ -498,14 +498,22 @@ class JobsApiTest extends ServerTest {
   @Test
   void a_create_answers_exactly_what_reading_the_job_back_answers() {
     var tenant = fixtures.tenant();
-    // The create answers from what it inserted; a run held by its target is read back instead.
+    // The create answers from what it inserted; a run held by its target, or moved by its
+    // throttle, is read back instead.
     jdbc.sql(
             """
             INSERT INTO host_states (organization_id, host, consecutive_failures, circuit,
                                      opened_at, reopen_at, open_count, last_error, updated_at)
             VALUES (:org, 'https://held.example.test:443', 5, 'open', now() - interval '5 minutes',
-                    now() + interval '30 minutes', 1, 'connection refused', now())
+                    now() + interval '30 minutes', 1, 'connection refused', now()),
+                   (:org, 'https://slow.example.test:443', 0, 'closed', NULL, NULL, 0,
+                    '429 Too Many Requests', now())
             """)
+        .param("org", tenant.id())
+        .update();
+    jdbc.sql(
+            "UPDATE host_states SET throttled_until = now() + interval '10 minutes'"
+                + " WHERE organization_id = :org AND host = 'https://slow.example.test:443'")
         .param("org", tenant.id())
         .update();
     // Nanoseconds, which PostgreSQL does not keep.
@@ -541,6 +549,10 @@ class JobsApiTest extends ServerTest {
             """
             {"name": "held", "url": "https://held.example.test/hook",
              "schedule": {"type": "once", "delay": "1h"}}
+            """,
+            """
+            {"name": "throttled", "url": "https://slow.example.test/hook",
+             "schedule": {"type": "once", "delay": "90s"}}
             """);
     for (String body : bodies) {
       var created = api.post("/api/v1/jobs", tenant.key(), body);
