@@ -253,7 +253,8 @@ class JobCommands {
     for (NewTask t : firstRuns) {
       planned.put(t.id(), t.runAt());
     }
-    Set<UUID> moved = new HashSet<>();
+    // Every run counts as moved until its row is seen as planned (one not found is read back).
+    Set<UUID> moved = new HashSet<>(planned.keySet());
     jdbc.sql(TASKS_STATE)
         .param("ids", planned.keySet().toArray(UUID[]::new))
         .query(
@@ -261,9 +262,9 @@ class JobCommands {
               UUID id = rs.getObject("id", UUID.class);
               Instant runAt = SqlTime.instant(rs, "run_at");
               // PostgreSQL keeps microseconds; a throttle moves a run by seconds.
-              if (!"ready".equals(rs.getString("state"))
-                  || runAt.isAfter(planned.get(id).plusMillis(1))) {
-                moved.add(id);
+              if ("ready".equals(rs.getString("state"))
+                  && !runAt.isAfter(planned.get(id).plusMillis(1))) {
+                moved.remove(id);
               }
             });
     return moved;

@@ -74,7 +74,7 @@ class MessageStore {
   private record QueueName(UUID organizationId, String name) {}
 
   /**
-   * As {@link #find}, for a check outside a transaction: one named queue comes from this node's
+   * As {@link #find}, for a push's check (single or batch): one named queue comes from this node's
    * copy while no change to a queue was announced since it was read (queues V9's triggers, {@link
    * ChangeFeed}), so a single push does not read its queue every time.
    */
