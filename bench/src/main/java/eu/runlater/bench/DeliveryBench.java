@@ -611,6 +611,11 @@ public final class DeliveryBench {
         continue;
       }
       for (FreshBench.Write write : FreshBench.Write.values()) {
+        String only = System.getProperty("fresh.cases", "");
+        String tag = write.label + (aot ? "-aot" : "-plain");
+        if (!only.isBlank() && !List.of(only.split(",")).contains(tag)) {
+          continue;
+        }
         String name =
             "Fresh node, %s, %s".formatted(write.label, aot ? "AOT cache" : "no AOT cache");
         FreshBench.Warmup w =
@@ -635,7 +640,7 @@ public final class DeliveryBench {
             w.serverCoresFirst10(),
             w.serverCoresAfter10());
         results.put(run, name + ": ready after launch (ms)", w.readyMillis());
-        results.put(run, name + ": warm (2xx/s, median of s 40-59)", w.warmPerSecond());
+        results.put(run, name + ": warm (2xx/s, median of the last 20 s)", w.warmPerSecond());
         results.put(run, name + ": warm p99 (ms)", w.warmP99());
         results.put(run, name + ": warm from second", w.warmFrom());
         results.put(run, name + ": server cores, first 10 s", w.serverCoresFirst10());
