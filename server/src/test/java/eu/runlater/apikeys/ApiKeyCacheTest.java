@@ -6,11 +6,11 @@ import eu.runlater.organizations.Tier;
 import eu.runlater.platform.database.ChangeFeed;
 import eu.runlater.support.Api;
 import eu.runlater.support.ServerTest;
+import eu.runlater.testing.Sink;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -25,7 +25,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 class ApiKeyCacheTest extends ServerTest {
   private static final Duration NOTICE =
       Duration.ofSeconds(5); // under ChangeFeed.MAX_AGE_NANOS: the notice, not the age
-  private static final long POLL = Duration.ofMillis(5).toNanos();
 
   @Autowired DataSource dataSource;
   @Autowired ChangeFeed changes;
@@ -82,13 +81,16 @@ class ApiKeyCacheTest extends ServerTest {
     sql(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             + " WHERE application_name = 'runlater-changes'");
-    await(() -> changes.stamp(ChangeFeed.CREDENTIALS) != before);
+    Sink.await(
+        NOTICE,
+        "the listener's new session",
+        () -> changes.stamp(ChangeFeed.CREDENTIALS) != before);
 
     assertThat(api.get("/api/v1/organization", tenant.key()).status()).isEqualTo(401);
   }
 
   private void awaitListening() {
-    await(changes::listening);
+    Sink.await(NOTICE, "the change feed listening", changes::listening);
   }
 
   private void sql(String statements) throws Exception {
@@ -98,23 +100,22 @@ class ApiKeyCacheTest extends ServerTest {
     }
   }
 
+  /** The first answer to {@code request}, asked again until its status passes {@code status}. */
   private static Api.Response eventually(Supplier<Api.Response> request, IntPredicate status) {
-    long deadline = System.nanoTime() + NOTICE.toNanos();
-    while (true) {
-      Api.Response r = request.get();
-      if (status.test(r.status()) || System.nanoTime() > deadline) {
-        assertThat(status.test(r.status())).as("status %d: %s", r.status(), r.body()).isTrue();
-        return r;
-      }
-      LockSupport.parkNanos(POLL);
+    AtomicReference<Api.Response> last = new AtomicReference<>();
+    try {
+      Sink.await(
+          NOTICE,
+          "an answer whose status passes",
+          () -> {
+            last.set(request.get());
+            return status.test(last.get().status());
+          });
+    } catch (AssertionError e) {
+      Api.Response r = last.get();
+      throw new AssertionError(
+          e.getMessage() + "; the last: " + (r == null ? "none" : r.status() + " " + r.body()), e);
     }
-  }
-
-  private static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + NOTICE.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited %s", NOTICE).isLessThan(deadline);
-      LockSupport.parkNanos(POLL);
-    }
+    return last.get();
   }
 }

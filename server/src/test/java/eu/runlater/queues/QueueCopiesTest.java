@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eu.runlater.platform.database.ChangeFeed;
 import eu.runlater.support.Fixtures;
 import eu.runlater.support.ServerTest;
+import eu.runlater.testing.Sink;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,7 +31,7 @@ class QueueCopiesTest extends ServerTest {
   void a_timeout_changed_elsewhere_applies_to_the_first_push_after_its_notice_and_not_before()
       throws Exception {
     var t = fixtures.tenant();
-    await(changes::listening);
+    Sink.await(NOTICE, "the change feed listening", changes::listening);
     assertThat(
             api.send(
                     "PUT",
@@ -57,7 +57,7 @@ class QueueCopiesTest extends ServerTest {
         "UPDATE queues SET timeout_ms = 7000 WHERE name = 'slowish' AND organization_id = '"
             + t.organization().id()
             + "'");
-    await(() -> changes.stamp(Queues.CHANGES) != before);
+    Sink.await(NOTICE, "the change's notice", () -> changes.stamp(Queues.CHANGES) != before);
     assertThat(timeoutOf(t, push(t, "slowish"))).isEqualTo(7000);
   }
 
@@ -65,7 +65,7 @@ class QueueCopiesTest extends ServerTest {
   void a_queue_deleted_elsewhere_is_made_again_by_the_first_push_after_its_notice()
       throws Exception {
     var t = fixtures.tenant();
-    await(changes::listening);
+    Sink.await(NOTICE, "the change feed listening", changes::listening);
     push(t, "fleeting");
     push(t, "fleeting");
     Object oldId = queueId(t, "fleeting");
@@ -75,7 +75,7 @@ class QueueCopiesTest extends ServerTest {
         "DELETE FROM queues WHERE name = 'fleeting' AND organization_id = '"
             + t.organization().id()
             + "'");
-    await(() -> changes.stamp(Queues.CHANGES) != before);
+    Sink.await(NOTICE, "the change's notice", () -> changes.stamp(Queues.CHANGES) != before);
 
     String id = push(t, "fleeting");
     assertThat(api.get("/api/v1/queues/fleeting", t.key()).status()).isEqualTo(200);
@@ -110,14 +110,6 @@ class QueueCopiesTest extends ServerTest {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       s.execute(statements);
-    }
-  }
-
-  private static void await(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + NOTICE.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited %s", NOTICE).isLessThan(deadline);
-      LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
     }
   }
 }
