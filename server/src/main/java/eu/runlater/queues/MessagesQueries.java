@@ -98,11 +98,22 @@ final class MessagesQueries {
 
   // Due waiting messages in order; one per ordering key, and none of a key that has one in
   // flight (FIFO within a key). Guarded by state = 'waiting' again in the UPDATE: a cancel may
-  // have taken one meanwhile.
+  // have taken one meanwhile. Run with a generic plan (RELEASE_GENERIC_PLAN before it,
+  // RELEASE_DEFAULT_PLAN after): PostgreSQL, costing a generic plan for an unknown LIMIT, planned
+  // it anew on every call (404 plans in 403 calls, a quarter of its time, in every completer batch
+  // of a queue's drain; bench, 2026-12-05 15:20), though its best plan does not depend on the
+  // values: the queue's waiting messages in messages_waiting_idx's order up to the limit, then
+  // those rows by primary key. The picked ids go to the UPDATE as an array (= ANY) so that the
+  // generic plan keeps that second step: joined to the pick instead, it hashed a sequential scan
+  // of all messages (ReleasePlanTest).
+  static final String RELEASE_GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan";
+
+  static final String RELEASE_DEFAULT_PLAN = "SET LOCAL plan_cache_mode TO DEFAULT";
+
   static final String MESSAGE_RELEASE =
       """
       UPDATE messages m SET state = 'queued', released_at = :now
-      FROM (
+      WHERE m.id = ANY(ARRAY(
         SELECT w.id FROM messages w
         WHERE w.queue_id = :queue_id AND w.state = 'waiting' AND w.not_before <= :horizon
           AND (w.ordering_key IS NULL OR (
@@ -113,9 +124,8 @@ final class MessagesQueries {
                             WHERE e.queue_id = w.queue_id AND e.state = 'waiting'
                               AND e.ordering_key = w.ordering_key AND e.id < w.id)))
         ORDER BY w.not_before, w.id
-        LIMIT :limit
-      ) r
-      WHERE m.id = r.id AND m.state = 'waiting'
+        LIMIT :limit))
+        AND m.state = 'waiting'
       RETURNING m.*
       """;
 

@@ -106,6 +106,7 @@ class Release {
       long slots = Duration.between(slot, horizon).toNanos() / rate.interval().toNanos() + 1;
       limit = (int) Math.min(limit, slots);
     }
+    jdbc.sql(RELEASE_GENERIC_PLAN).update();
     List<Message> released =
         new ArrayList<>(
             jdbc.sql(MESSAGE_RELEASE)
@@ -115,6 +116,7 @@ class Release {
                 .param("limit", limit)
                 .query((rs, n) -> Message.map(rs, false))
                 .list());
+    jdbc.sql(RELEASE_DEFAULT_PLAN).update();
     released.sort(Comparator.comparing(Message::notBefore).thenComparing(Message::id));
     int priority = Priorities.of(locked.getFirst().tier() == Tier.PRO, Priorities.ONE_TIME);
     List<NewTask> newTasks = new ArrayList<>(released.size());
