@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * and leaves no trace but a metric, so a node that was cut off cannot overwrite a newer attempt. If
  * the database is unreachable the batch is retried until it lands or the engine stops; tasks whose
  * outcome could not be recorded are rescued when their lease expires.
+ *
+ * <p>{@link EngineConfig#completers()} threads take batches from the one queue of completions, each
+ * writing its batch in a transaction of its own, so one batch's hooks can run while another
+ * commits. Two batches in flight on one node are what two nodes' completers always were: every
+ * statement fences by lease token, and the hooks take shared rows' locks in one order (a queue's
+ * row, a host's, an organization's counters).
  */
 final class Completer {
   static final int MAX_BATCH = 1_000;
@@ -45,8 +51,9 @@ final class Completer {
   private final Runnable onRecorded;
   private final HandOff handOff;
   private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
+  private final int threadCount;
   private volatile boolean running;
-  private Thread thread;
+  private final List<Thread> threads = new ArrayList<>();
 
   Completer(
       Db db,
@@ -58,7 +65,9 @@ final class Completer {
       Tasks tasks,
       HostGuard hosts,
       Runnable onRecorded,
-      HandOff handOff) {
+      HandOff handOff,
+      int threadCount) {
+    this.threadCount = threadCount;
     this.db = db;
     this.handOff = handOff;
     this.hosts = hosts;
@@ -84,14 +93,22 @@ final class Completer {
 
   void start() {
     running = true;
-    thread = Thread.ofPlatform().name("runlater-completer").daemon().start(this::loop);
+    for (int i = 0; i < threadCount; i++) {
+      threads.add(
+          Thread.ofPlatform()
+              .name(i == 0 ? "runlater-completer" : "runlater-completer-" + i)
+              .daemon()
+              .start(this::loop));
+    }
   }
 
   /** Stops after writing everything submitted so far (or giving up on an unreachable database). */
   void stop(Duration bound) throws InterruptedException {
     running = false;
-    if (thread != null) {
+    for (Thread thread : threads) {
       thread.interrupt();
+    }
+    for (Thread thread : threads) {
       thread.join(bound.toMillis() + 1_000);
     }
   }

@@ -99,7 +99,8 @@ public final class Engine implements AutoCloseable {
             tasks,
             hosts,
             producer::completionsRecorded,
-            handOff);
+            handOff,
+            config.completers());
     Delivery delivery =
         new Delivery(
             http,

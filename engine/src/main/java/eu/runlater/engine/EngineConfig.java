@@ -37,6 +37,9 @@ import java.util.Objects;
  * @param lookahead how far ahead of their due time the producer claims tasks, to start each on its
  *     instant instead of after a claim that began at it ({@link Lookahead}); zero claims only what
  *     is due. At most {@link #LOOKAHEAD_HELD_PER_WORKER} tasks per worker wait claimed ahead.
+ * @param completers how many threads record attempts' outcomes ({@link Completer}), each a batch in
+ *     a transaction of its own: with two, a batch's hooks (a queue's release, a workflow's next
+ *     steps) run while the previous batch commits, as two nodes' completers do
  */
 public record EngineConfig(
     String nodeId,
@@ -57,7 +60,8 @@ public record EngineConfig(
     Duration heartbeatInterval,
     Duration deadAfter,
     String version,
-    Duration lookahead) {
+    Duration lookahead,
+    int completers) {
 
   public static final int DEFAULT_WORKERS = 100;
   public static final int DEFAULT_CLAIM_BATCH = 100;
@@ -75,6 +79,8 @@ public record EngineConfig(
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
   public static final Duration DEFAULT_DEAD_AFTER = Duration.ofSeconds(10);
   public static final Duration DEFAULT_LOOKAHEAD = Duration.ZERO;
+  public static final int DEFAULT_COMPLETERS = 1;
+  public static final int MAX_COMPLETERS = 8;
 
   /**
    * How many tasks per worker may wait claimed ahead of their due time: enough for a burst of
@@ -120,6 +126,9 @@ public record EngineConfig(
     require(
         !lookahead.isNegative() && lookahead.compareTo(Duration.ofMinutes(1)) <= 0,
         "lookahead must be 0 (off) to 1 minute, got " + lookahead);
+    require(
+        completers >= 1 && completers <= MAX_COMPLETERS,
+        "completers must be 1.." + MAX_COMPLETERS + ", got " + completers);
   }
 
   /** Defaults for a node with the given id. */
@@ -152,6 +161,7 @@ public record EngineConfig(
     private Duration deadAfter = DEFAULT_DEAD_AFTER;
     private String version = "dev";
     private Duration lookahead = DEFAULT_LOOKAHEAD;
+    private int completers = DEFAULT_COMPLETERS;
 
     private Builder(String nodeId) {
       this.nodeId = nodeId;
@@ -247,6 +257,11 @@ public record EngineConfig(
       return this;
     }
 
+    public Builder completers(int value) {
+      completers = value;
+      return this;
+    }
+
     public EngineConfig build() {
       return new EngineConfig(
           nodeId,
@@ -267,7 +282,8 @@ public record EngineConfig(
           heartbeatInterval,
           deadAfter,
           version,
-          lookahead);
+          lookahead,
+          completers);
     }
   }
 

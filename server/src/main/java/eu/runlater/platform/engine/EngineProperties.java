@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     heartbeat intervals)
  * @param lookahead how far ahead of their due time tasks are claimed, to start each on its instant
  *     ({@code RUNLATER_LOOKAHEAD}, default 1 s; {@code 0s} claims only what is due; at most 1 min)
+ * @param completers how many threads record outcomes, each batch in its own transaction ({@code
+ *     RUNLATER_COMPLETERS}, default 1, at most 8)
  */
 @ConfigurationProperties("runlater.engine")
 public record EngineProperties(
@@ -33,7 +35,8 @@ public record EngineProperties(
     Duration pollInterval,
     Duration heartbeatInterval,
     Duration deadAfter,
-    Duration lookahead) {
+    Duration lookahead,
+    Integer completers) {
 
   public EngineProperties {
     workers = workers == null ? EngineConfig.DEFAULT_WORKERS : workers;
@@ -45,6 +48,14 @@ public record EngineProperties(
         heartbeatInterval == null ? EngineConfig.DEFAULT_HEARTBEAT_INTERVAL : heartbeatInterval;
     deadAfter = deadAfter == null ? EngineConfig.DEFAULT_DEAD_AFTER : deadAfter;
     lookahead = lookahead == null ? DEFAULT_LOOKAHEAD : lookahead;
+    completers = completers == null ? EngineConfig.DEFAULT_COMPLETERS : completers;
+    if (completers < 1 || completers > EngineConfig.MAX_COMPLETERS) {
+      throw new IllegalArgumentException(
+          "runlater.engine.completers (RUNLATER_COMPLETERS) must be 1 to "
+              + EngineConfig.MAX_COMPLETERS
+              + ", got "
+              + completers);
+    }
     if (lookahead.isNegative() || lookahead.compareTo(Duration.ofMinutes(1)) > 0) {
       throw new IllegalArgumentException(
           "runlater.engine.lookahead (RUNLATER_LOOKAHEAD) must be 0s (off) to 1m, got "

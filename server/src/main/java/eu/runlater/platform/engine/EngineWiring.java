@@ -56,6 +56,7 @@ class EngineWiring {
             .heartbeatInterval(properties.heartbeatInterval())
             .deadAfter(properties.deadAfter())
             .lookahead(properties.lookahead())
+            .completers(properties.completers())
             .userAgent(userAgent(build))
             .version(version(build))
             .build();

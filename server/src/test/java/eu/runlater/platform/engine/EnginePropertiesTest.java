@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
  */
 class EnginePropertiesTest {
   private static EngineProperties of(Duration heartbeat, Duration deadAfter) {
-    return new EngineProperties(null, null, null, null, null, null, heartbeat, deadAfter, null);
+    return new EngineProperties(
+        null, null, null, null, null, null, heartbeat, deadAfter, null, null);
   }
 
   private static EngineProperties lookahead(Duration lookahead) {
-    return new EngineProperties(null, null, null, null, null, null, null, null, lookahead);
+    return new EngineProperties(null, null, null, null, null, null, null, null, lookahead, null);
   }
 
   @Test
@@ -27,6 +28,20 @@ class EnginePropertiesTest {
         .hasMessageContaining("runlater.engine.lookahead (RUNLATER_LOOKAHEAD)");
     assertThatThrownBy(() -> lookahead(Duration.ofMillis(-1)))
         .hasMessageContaining("RUNLATER_LOOKAHEAD");
+  }
+
+  private static EngineProperties completers(Integer completers) {
+    return new EngineProperties(null, null, null, null, null, null, null, null, null, completers);
+  }
+
+  @Test
+  void one_completer_by_default_and_at_most_eight() {
+    assertThat(completers(null).completers()).isEqualTo(1);
+    assertThat(completers(2).completers()).isEqualTo(2);
+    assertThatThrownBy(() -> completers(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("runlater.engine.completers (RUNLATER_COMPLETERS) must be 1 to 8");
+    assertThatThrownBy(() -> completers(9)).hasMessageContaining("got 9");
   }
 
   @Test
