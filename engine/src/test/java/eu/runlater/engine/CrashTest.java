@@ -112,6 +112,8 @@ class CrashTest {
     Process process =
         new ProcessBuilder(
                 java,
+                // C1 only, as the test JVMs (the root pom's surefire.jvm.args).
+                "-XX:TieredStopAtLevel=1",
                 "-cp",
                 System.getProperty("java.class.path"),
                 EngineProcess.class.getName(),

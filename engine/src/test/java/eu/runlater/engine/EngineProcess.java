@@ -104,6 +104,8 @@ public final class EngineProcess {
     command.addAll(
         List.of(
             java,
+            // C1 only, as the test JVMs (the root pom's surefire.jvm.args).
+            "-XX:TieredStopAtLevel=1",
             "-cp",
             System.getProperty("java.class.path"),
             EngineProcess.class.getName(),

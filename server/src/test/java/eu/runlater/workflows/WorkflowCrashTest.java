@@ -235,6 +235,8 @@ class WorkflowCrashTest {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
+    // C1 only, as the test JVMs (the root pom's surefire.jvm.args).
+    command.add("-XX:TieredStopAtLevel=1");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(RunlaterApplication.class.getName());
