@@ -12,14 +12,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link StartPriority} on this test JVM's own threads: the test's thread stands for {@code main},
  * raised to nice -10 during a start with C2 lowered to 19, and everything back where it was once
  * ready. Needs Linux, a C2 thread and the right to set a nice value of -10 (root, as the build runs
- * here); skipped otherwise, as the class then changes nothing.
+ * here); skipped otherwise, as the class then changes nothing. Tagged "c2": the test JVMs compile
+ * with C1 only, so surefire runs this class in a JVM of its own that has C2 (server/pom.xml).
  */
+@Tag("c2")
 class StartPriorityTest {
   private int main;
   private int original;
