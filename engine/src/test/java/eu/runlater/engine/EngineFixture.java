@@ -191,6 +191,29 @@ final class EngineFixture implements AutoCloseable {
     engine.tasks().committed(earliest);
   }
 
+  /** Creates {@code outcome_log (task_id, status)}, which {@link #logOutcomes} fills. */
+  void createOutcomeLog() throws SQLException {
+    db.withConnection(
+        c -> c.createStatement().execute("CREATE TABLE outcome_log (task_id uuid, status text)"));
+  }
+
+  /**
+   * An outcome hook's work for tests of the hook: one {@code outcome_log} row per final outcome, in
+   * the transaction that records them.
+   */
+  static void logOutcomes(OutcomeHook.Finished finished) throws SQLException {
+    for (Completion c : finished.outcomes()) {
+      try (var st =
+          finished
+              .connection()
+              .prepareStatement("INSERT INTO outcome_log (task_id, status) VALUES (?, ?)")) {
+        st.setObject(1, c.task().id());
+        st.setString(2, c.execution().status());
+        st.executeUpdate();
+      }
+    }
+  }
+
   /** The first column of the first row of {@code sql} (a count); unchecked, for awaits. */
   long count(String sql) {
     try {

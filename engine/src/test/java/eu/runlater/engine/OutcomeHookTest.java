@@ -28,23 +28,12 @@ class OutcomeHookTest {
             if (failing) {
               throw new SQLException("the source could not record its side");
             }
-            for (Completion c : finished.outcomes()) {
-              try (var st =
-                  finished
-                      .connection()
-                      .prepareStatement(
-                          "INSERT INTO outcome_log (task_id, status) VALUES (?, ?)")) {
-                st.setObject(1, c.task().id());
-                st.setString(2, c.execution().status());
-                st.executeUpdate();
-              }
-            }
+            EngineFixture.logOutcomes(finished);
           });
 
   @BeforeEach
   void logTable() throws Exception {
-    fixture.db.withConnection(
-        c -> c.createStatement().execute("CREATE TABLE outcome_log (task_id uuid, status text)"));
+    fixture.createOutcomeLog();
   }
 
   @AfterEach

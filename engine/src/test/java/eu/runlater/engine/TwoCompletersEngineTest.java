@@ -34,17 +34,7 @@ class TwoCompletersEngineTest {
           finished -> {
             mostInHook.accumulateAndGet(inHook.incrementAndGet(), Math::max);
             try {
-              for (Completion c : finished.outcomes()) {
-                try (var st =
-                    finished
-                        .connection()
-                        .prepareStatement(
-                            "INSERT INTO outcome_log (task_id, status) VALUES (?, ?)")) {
-                  st.setObject(1, c.task().id());
-                  st.setString(2, c.execution().status());
-                  st.executeUpdate();
-                }
-              }
+              EngineFixture.logOutcomes(finished);
               // Not a wait for something: a hook that takes this long (a queue's release, a
               // workflow's next steps), so that the other thread's batch comes meanwhile.
               Thread.sleep(20);
@@ -57,8 +47,7 @@ class TwoCompletersEngineTest {
 
   @BeforeEach
   void logTable() throws Exception {
-    fixture.db.withConnection(
-        c -> c.createStatement().execute("CREATE TABLE outcome_log (task_id uuid, status text)"));
+    fixture.createOutcomeLog();
   }
 
   @AfterEach
