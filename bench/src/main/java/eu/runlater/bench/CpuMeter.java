@@ -40,6 +40,15 @@ final class CpuMeter {
       return Math.max(0, machine - jvm - postgres);
     }
 
+    /**
+     * This usage with {@code cores} of a process the benchmark started itself (a server as its own
+     * process) counted as its JVM's, so that "others" is the rest of the machine and a measurement
+     * is not taken as disturbed by its own server.
+     */
+    Usage withOwnProcess(double cores) {
+      return new Usage(jvm + cores, jvmSys, postgres, postgresSys, machine);
+    }
+
     @Override
     public String toString() {
       return ("cpu cores: jvm %.2f (kernel %.2f), postgres %.2f (kernel %.2f), others %.2f,"

@@ -187,13 +187,7 @@ final class FreshBench {
       CpuMeter.Usage usage = CpuMeter.between(before, cpu.sample());
       serverAt[1] = CpuMeter.cpuSeconds(server.pid());
       double serverCores = (serverAt[1] - serverAtReady) / SECONDS;
-      usage =
-          new CpuMeter.Usage(
-              usage.jvm() + serverCores,
-              usage.jvmSys(),
-              usage.postgres(),
-              usage.postgresSys(),
-              usage.machine());
+      usage = usage.withOwnProcess(serverCores);
       List<Second> seconds = minute.seconds();
       double warm =
           Stats.median(

@@ -43,8 +43,9 @@ final class OutsideQueueBench {
   }
 
   /**
-   * A drain: deliveries per second, duplicates seen by the sink, and CPU (the server's process in
-   * cores, apart from this JVM's and PostgreSQL's).
+   * A drain: deliveries per second, duplicates seen by the sink, and CPU: the server's process in
+   * cores, and {@code cpu}, whose "jvm" is this JVM's and the server's together (as {@link
+   * FreshBench}'s), so that "others" is the rest of the machine.
    */
   record Drain(
       double perSecond, long delivered, long duplicates, double serverCores, CpuMeter.Usage cpu)
@@ -98,7 +99,8 @@ final class OutsideQueueBench {
       long end = System.nanoTime();
       double serverCores =
           (CpuMeter.cpuSeconds(server.pid()) - serverBefore) / ((end - start) / 1e9);
-      CpuMeter.Usage usage = CpuMeter.between(before, cpu.sample());
+      // The server is this benchmark's own process: its cores are not "others" disturbing it.
+      CpuMeter.Usage usage = CpuMeter.between(before, cpu.sample()).withOwnProcess(serverCores);
       long delivered =
           QueueBench.awaitCount(
               monitor,
