@@ -33,8 +33,12 @@ import org.slf4j.LoggerFactory;
  * <p>{@link EngineConfig#completers()} threads take batches from the one queue of completions, each
  * writing its batch in a transaction of its own, so one batch's hooks can run while another
  * commits. Two batches in flight on one node are what two nodes' completers always were: every
- * statement fences by lease token, and the hooks take shared rows' locks in one order (a queue's
- * row, a host's, an organization's counters).
+ * statement fences by lease token, and the hooks take most shared rows' locks in one order (hosts',
+ * then workflow runs' by id, queues' by id; counters in one ordered statement). Not all: a parent
+ * run that ends locks its running children after the batch's runs, and monitors are locked in the
+ * batch's order (docs/architecture.md, "Outcome"), so two batches can deadlock there; PostgreSQL
+ * then aborts one transaction and this loop writes that batch again after its backoff, fenced as
+ * before: it costs time, never an outcome.
  */
 final class Completer {
   static final int MAX_BATCH = 1_000;
